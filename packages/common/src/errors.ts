@@ -1,0 +1,135 @@
+/**
+ * One error class for the whole engine. Every error has a stable `code` and a `type`; the type
+ * decides whether the scheduler may retry the work that raised it (USER_ERROR never is).
+ * Errors cross NATS as {@link ErrorData} and are rebuilt as the same class on the other side.
+ */
+
+export type ErrorType = 'USER_ERROR' | 'INTERNAL_ERROR' | 'INSUFFICIENT_RESOURCES' | 'EXTERNAL';
+
+/** The code table: every code the engine raises, and its type. */
+export const ERROR_CODES = {
+  // submission and session
+  INVALID_SUBMISSION: 'USER_ERROR',
+  QUERY_TEXT_TOO_LARGE: 'USER_ERROR',
+  INVALID_SESSION_PROPERTY: 'USER_ERROR',
+  USER_CANCELED: 'USER_ERROR',
+  QUERY_NOT_FOUND: 'USER_ERROR',
+  INVALID_CONFIGURATION: 'USER_ERROR',
+  // SQL text and meaning
+  SYNTAX_ERROR: 'USER_ERROR',
+  NOT_SUPPORTED: 'USER_ERROR',
+  CATALOG_NOT_FOUND: 'USER_ERROR',
+  SCHEMA_NOT_FOUND: 'USER_ERROR',
+  TABLE_NOT_FOUND: 'USER_ERROR',
+  COLUMN_NOT_FOUND: 'USER_ERROR',
+  AMBIGUOUS_NAME: 'USER_ERROR',
+  FUNCTION_NOT_FOUND: 'USER_ERROR',
+  TYPE_MISMATCH: 'USER_ERROR',
+  EXPRESSION_NOT_AGGREGATE: 'USER_ERROR',
+  NESTED_AGGREGATION: 'USER_ERROR',
+  INVALID_ARGUMENTS: 'USER_ERROR',
+  INVALID_LITERAL: 'USER_ERROR',
+  INVALID_COLUMN_REFERENCE: 'USER_ERROR',
+  // evaluation
+  DIVISION_BY_ZERO: 'USER_ERROR',
+  NUMERIC_VALUE_OUT_OF_RANGE: 'USER_ERROR',
+  INVALID_CAST_ARGUMENT: 'USER_ERROR',
+  INVALID_FUNCTION_ARGUMENT: 'USER_ERROR',
+  // resources
+  NO_NODES_AVAILABLE: 'INSUFFICIENT_RESOURCES',
+  EXCEEDED_LOCAL_MEMORY_LIMIT: 'INSUFFICIENT_RESOURCES',
+  // the world outside the process
+  REMOTE_HOST_GONE: 'EXTERNAL',
+  MESSAGING_ERROR: 'EXTERNAL',
+  ATTEMPT_STORE_ERROR: 'EXTERNAL',
+  EXCHANGE_IO_ERROR: 'EXTERNAL',
+  EXCHANGE_CORRUPTED: 'EXTERNAL',
+  TASK_TIMEOUT: 'EXTERNAL',
+  // bugs
+  GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const satisfies Record<string, ErrorType>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A position in SQL text, 1-based as editors show it. */
+export interface SourceLocation {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** How an error travels between processes. */
+export interface ErrorData {
+  readonly code: string;
+  readonly type: ErrorType;
+  readonly message: string;
+  readonly location?: SourceLocation;
+  readonly stack?: string;
+}
+
+export interface QuarryErrorOptions {
+  readonly cause?: unknown;
+  readonly location?: SourceLocation;
+}
+
+export class QuarryError extends Error {
+  override readonly name = 'QuarryError';
+  readonly code: ErrorCode;
+  readonly type: ErrorType;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: QuarryErrorOptions = {}) {
+    super(
+      options.location ? `line ${options.location.line}:${options.location.column}: ${message}` : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.code = code;
+    this.type = ERROR_CODES[code];
+    this.location = options.location;
+  }
+
+  get retryable(): boolean {
+    return this.type !== 'USER_ERROR';
+  }
+
+  toData(): ErrorData {
+    return {
+      code: this.code,
+      type: this.type,
+      message: this.message,
+      ...(this.location ? { location: this.location } : {}),
+      ...(this.stack ? { stack: this.stack } : {}),
+    };
+  }
+
+  /** Rebuilds an error that crossed a process boundary. Unknown codes keep their message as internal errors. */
+  static fromData(data: ErrorData): QuarryError {
+    const code: ErrorCode = isErrorCode(data.code) ? data.code : 'GENERIC_INTERNAL_ERROR';
+    const err = new QuarryError(code, data.message);
+    // The message already carries the location prefix; keep the structured location without re-prefixing.
+    Object.assign(err, { location: data.location });
+    if (data.stack) err.stack = data.stack;
+    return err;
+  }
+
+  /** Anything thrown becomes a QuarryError; foreign errors are internal errors that keep their cause. */
+  static wrap(e: unknown, code: ErrorCode = 'GENERIC_INTERNAL_ERROR'): QuarryError {
+    if (e instanceof QuarryError) return e;
+    const message = e instanceof Error ? e.message : String(e);
+    return new QuarryError(code, message, { cause: e });
+  }
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+export function isErrorData(value: unknown): value is ErrorData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['code'] === 'string' && typeof v['message'] === 'string' && typeof v['type'] === 'string';
+}
+
+/** For invariants: reaching this is a bug in quarry, not in the query. */
+export function internalError(message: string, cause?: unknown): QuarryError {
+  return new QuarryError('GENERIC_INTERNAL_ERROR', `${message} (this is a bug in quarry)`, { cause });
+}

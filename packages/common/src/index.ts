@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './log.js';
+export * from './units.js';
+export * from './properties.js';
+export * from './ids.js';

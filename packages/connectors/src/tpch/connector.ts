@@ -1,0 +1,141 @@
+import { QuarryError } from '@quarry/common';
+import {
+  BIGINT,
+  DATE,
+  INTEGER,
+  charType,
+  decimalType,
+  varcharType,
+  type Block,
+  type Connector,
+  type DataType,
+  type Page,
+  type Split,
+  type SplitOptions,
+  type TableMetadata,
+  type TableRef,
+} from '@quarry/sql';
+import {
+  TPCH_TABLES,
+  driverRowCount,
+  estimatedRowCount,
+  generate,
+  isTpchTableName,
+  type TpchColumnType,
+  type TpchTableName,
+} from './generator/index.js';
+
+/**
+ * The `tpch` connector: the TPC-H tables generated on the fly, identical to the reference dbgen.
+ * Schemas: `tiny` (scale factor 0.01), `sf1`, `sf10`, … and any `sfN` (N may be fractional, e.g.
+ * `sf0.1`). A split is a range of driver rows (orders for lineitem, parts for partsupp), so tasks
+ * generate their own rows without generating those before them.
+ */
+export interface TpchSplitInfo {
+  readonly table: TpchTableName;
+  readonly scaleFactor: number;
+  readonly start: number;
+  readonly count: number;
+}
+
+const STANDARD_SCHEMAS = ['tiny', 'sf1', 'sf10', 'sf100', 'sf1000'];
+/** Driver rows generated per page. */
+const CHUNK_DRIVER_ROWS = 4096;
+
+export function scaleFactorOf(schema: string): number | undefined {
+  if (schema === 'tiny') return 0.01;
+  const m = /^sf(\d+(?:\.\d+)?)$/.exec(schema);
+  if (!m) return undefined;
+  const sf = Number(m[1]);
+  return sf > 0 && Number.isFinite(sf) ? sf : undefined;
+}
+
+function columnType(t: TpchColumnType): DataType {
+  switch (t.kind) {
+    case 'bigint':
+      return BIGINT;
+    case 'integer':
+      return INTEGER;
+    case 'decimal':
+      return decimalType(t.precision, t.scale);
+    case 'date':
+      return DATE;
+    case 'varchar':
+      return varcharType(t.length);
+    case 'char':
+      return charType(t.length);
+  }
+}
+
+export class TpchConnector implements Connector {
+  readonly connectorName = 'tpch';
+
+  async listSchemas(): Promise<readonly string[]> {
+    return STANDARD_SCHEMAS;
+  }
+
+  /** Any `sfN` schema exists, listed or not. */
+  async schemaExists(schema: string): Promise<boolean> {
+    return scaleFactorOf(schema) !== undefined;
+  }
+
+  async listTables(schema: string): Promise<readonly string[]> {
+    return scaleFactorOf(schema) === undefined ? [] : Object.keys(TPCH_TABLES).sort();
+  }
+
+  async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
+    const sf = scaleFactorOf(schema);
+    if (sf === undefined || !isTpchTableName(table)) return undefined;
+    return {
+      catalog: 'tpch',
+      schema,
+      table,
+      columns: TPCH_TABLES[table].columns.map((c) => ({ name: c.name, type: columnType(c.type) })),
+      rowCount: estimatedRowCount(table, sf),
+    };
+  }
+
+  async splits(ref: TableRef, options: SplitOptions): Promise<readonly Split[]> {
+    const sf = scaleFactorOf(ref.schema);
+    if (sf === undefined || !isTpchTableName(ref.table)) {
+      throw new QuarryError('TABLE_NOT_FOUND', `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`);
+    }
+    const total = driverRowCount(ref.table, sf);
+    const count = Math.max(1, Math.min(options.targetSplits, Math.ceil(total / 1000)));
+    const splits: Split[] = [];
+    for (let i = 0; i < count; i++) {
+      const start = Math.floor((total * i) / count);
+      const end = Math.floor((total * (i + 1)) / count);
+      if (end > start) {
+        const info: TpchSplitInfo = { table: ref.table, scaleFactor: sf, start, count: end - start };
+        splits.push({ catalog: ref.catalog, info });
+      }
+    }
+    return splits;
+  }
+
+  async *pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
+    const info = split.info as TpchSplitInfo;
+    const meta = TPCH_TABLES[info.table];
+    const types = columns.map((name) => {
+      const c = meta.columns.find((x) => x.name === name);
+      if (!c) throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' not found in ${ref.schema}.${ref.table}`);
+      return columnType(c.type);
+    });
+    // With no columns asked (count(*)), generate the cheapest one to learn the row counts.
+    const generated = columns.length > 0 ? columns : [meta.columns[0]!.name];
+    for (let start = info.start; start < info.start + info.count; start += CHUNK_DRIVER_ROWS) {
+      const count = Math.min(CHUNK_DRIVER_ROWS, info.start + info.count - start);
+      const chunk = generate(info.table, info.scaleFactor, start, count, generated);
+      const blocks: Block[] = columns.map((_, i) => ({
+        type: types[i]!,
+        length: chunk.rowCount,
+        values: chunk.columns[i]!,
+        nulls: undefined,
+      }));
+      yield { blocks, rowCount: chunk.rowCount };
+      // let the event loop breathe between chunks (cancellation, progress reports)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+}

@@ -1,0 +1,208 @@
+import { Redis } from 'ioredis';
+import { QuarryError, type ErrorData } from '@quarry/common';
+import type { TaskStats } from '@quarry/protocol';
+
+/**
+ * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
+ *
+ *   <prefix>:query:<queryId>         HASH  state, sql, created, ended, elapsedMs, error (JSON), retryPolicy
+ *   <prefix>:query:<queryId>:tasks   HASH  "<stage>.<partition>"           → task JSON {state, current, attempts, winner}
+ *                                          "<stage>.<partition>.<attempt>" → attempt JSON {worker, state, start, end, error, stats}
+ *   <prefix>:queries                 ZSET  queryId scored by creation time (the most recent 1000)
+ *
+ * Transitions are Lua scripts on the tasks hash, so they are atomic: an attempt wins only if it is
+ * the task's current attempt and the task has no winner yet; a report from a superseded attempt,
+ * or from an attempt already failed (its worker declared dead), changes nothing — fencing by
+ * attempt number. Both query keys expire `retention` after the query ends.
+ */
+export type AttemptState = 'RUNNING' | 'FINISHED' | 'FAILED';
+
+export interface AttemptRecord {
+  readonly attempt: number;
+  readonly worker: string;
+  readonly state: AttemptState;
+  readonly start: number;
+  readonly end?: number;
+  readonly error?: Pick<ErrorData, 'code' | 'type' | 'message'>;
+  readonly stats?: TaskStats;
+}
+
+export interface TaskRecordView {
+  readonly state: 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED';
+  readonly current?: number;
+  readonly attempts: number;
+  readonly winner?: number;
+}
+
+const START = `
+local t = redis.call('HGET', KEYS[1], ARGV[1])
+local task = t and cjson.decode(t) or { state = 'PENDING', attempts = 0 }
+if task.winner ~= nil then return 0 end
+local attempt = tonumber(ARGV[3])
+task.current = attempt
+task.state = 'RUNNING'
+if (task.attempts or 0) < attempt + 1 then task.attempts = attempt + 1 end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
+redis.call('HSET', KEYS[1], ARGV[2], cjson.encode({ attempt = attempt, worker = ARGV[4], state = 'RUNNING', start = tonumber(ARGV[5]) }))
+return 1`;
+
+const FINISH = `
+local t = redis.call('HGET', KEYS[1], ARGV[1])
+local a = redis.call('HGET', KEYS[1], ARGV[2])
+if not t or not a then return -1 end
+local task = cjson.decode(t)
+local rec = cjson.decode(a)
+local attempt = tonumber(ARGV[3])
+if task.winner ~= nil or task.current ~= attempt or rec.state ~= 'RUNNING' then return 0 end
+task.winner = attempt
+task.state = 'FINISHED'
+task.current = nil
+rec.state = 'FINISHED'
+rec['end'] = tonumber(ARGV[4])
+if ARGV[5] ~= '' then rec.stats = cjson.decode(ARGV[5]) end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
+redis.call('HSET', KEYS[1], ARGV[2], cjson.encode(rec))
+return 1`;
+
+const FAIL = `
+local t = redis.call('HGET', KEYS[1], ARGV[1])
+local a = redis.call('HGET', KEYS[1], ARGV[2])
+if not t or not a then return -1 end
+local task = cjson.decode(t)
+local rec = cjson.decode(a)
+local attempt = tonumber(ARGV[3])
+if rec.state ~= 'RUNNING' then return 0 end
+rec.state = 'FAILED'
+rec['end'] = tonumber(ARGV[4])
+rec.error = cjson.decode(ARGV[5])
+redis.call('HSET', KEYS[1], ARGV[2], cjson.encode(rec))
+if task.current == attempt and task.winner == nil then
+  task.state = 'FAILED'
+  task.current = nil
+  redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
+end
+return 1`;
+
+export class AttemptStore {
+  private readonly scripts: Record<'start' | 'finish' | 'fail', string> = { start: '', finish: '', fail: '' };
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly retentionSeconds: number,
+  ) {}
+
+  static connect(url: string, prefix: string, retentionSeconds: number): AttemptStore {
+    const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
+    redis.on('error', () => {
+      /* reported per command; ioredis keeps reconnecting */
+    });
+    return new AttemptStore(redis, prefix, retentionSeconds);
+  }
+
+  queryKey(queryId: string): string {
+    return `${this.prefix}:query:${queryId}`;
+  }
+
+  tasksKey(queryId: string): string {
+    return `${this.prefix}:query:${queryId}:tasks`;
+  }
+
+  async createQuery(queryId: string, fields: { sql: string; retryPolicy: string; created: number }): Promise<void> {
+    await this.guard(async () => {
+      await this.redis
+        .multi()
+        .hset(this.queryKey(queryId), { state: 'QUEUED', sql: fields.sql, retryPolicy: fields.retryPolicy, created: fields.created })
+        .zadd(`${this.prefix}:queries`, fields.created, queryId)
+        .zremrangebyrank(`${this.prefix}:queries`, 0, -1001)
+        .exec();
+    });
+  }
+
+  async setQueryState(queryId: string, state: string): Promise<void> {
+    await this.guard(() => this.redis.hset(this.queryKey(queryId), { state }));
+  }
+
+  /** Records the end of a query and starts the retention clock on its keys. */
+  async endQuery(queryId: string, state: 'FINISHED' | 'FAILED', elapsedMs: number, error?: ErrorData): Promise<void> {
+    await this.guard(async () => {
+      const fields: Record<string, string | number> = { state, ended: Date.now(), elapsedMs };
+      if (error) fields['error'] = JSON.stringify({ code: error.code, type: error.type, message: error.message });
+      await this.redis
+        .multi()
+        .hset(this.queryKey(queryId), fields)
+        .expire(this.queryKey(queryId), this.retentionSeconds)
+        .expire(this.tasksKey(queryId), this.retentionSeconds)
+        .exec();
+    });
+  }
+
+  async startAttempt(queryId: string, stage: number, partition: number, attempt: number, worker: string): Promise<boolean> {
+    const r = await this.run('start', START, queryId, [`${stage}.${partition}`, `${stage}.${partition}.${attempt}`, String(attempt), worker, String(Date.now())]);
+    return r === 1;
+  }
+
+  /** True when this attempt became the task's winner. */
+  async finishAttempt(queryId: string, stage: number, partition: number, attempt: number, stats?: TaskStats): Promise<boolean> {
+    const r = await this.run('finish', FINISH, queryId, [
+      `${stage}.${partition}`,
+      `${stage}.${partition}.${attempt}`,
+      String(attempt),
+      String(Date.now()),
+      stats ? JSON.stringify(stats) : '',
+    ]);
+    return r === 1;
+  }
+
+  /** True when the attempt was running (its failure is recorded); false for a stale report. */
+  async failAttempt(queryId: string, stage: number, partition: number, attempt: number, error: ErrorData): Promise<boolean> {
+    const r = await this.run('fail', FAIL, queryId, [
+      `${stage}.${partition}`,
+      `${stage}.${partition}.${attempt}`,
+      String(attempt),
+      String(Date.now()),
+      JSON.stringify({ code: error.code, type: error.type, message: error.message }),
+    ]);
+    return r === 1;
+  }
+
+  async query(queryId: string): Promise<Record<string, string>> {
+    return this.guard(() => this.redis.hgetall(this.queryKey(queryId)));
+  }
+
+  /** Every task and attempt record of a query. */
+  async attempts(queryId: string): Promise<{ tasks: Map<string, TaskRecordView>; attempts: Map<string, AttemptRecord> }> {
+    const all = await this.guard(() => this.redis.hgetall(this.tasksKey(queryId)));
+    const tasks = new Map<string, TaskRecordView>();
+    const attempts = new Map<string, AttemptRecord>();
+    for (const [field, json] of Object.entries(all)) {
+      if (field.split('.').length === 2) tasks.set(field, JSON.parse(json) as TaskRecordView);
+      else attempts.set(field, JSON.parse(json) as AttemptRecord);
+    }
+    return { tasks, attempts };
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async run(name: 'start' | 'finish' | 'fail', script: string, queryId: string, args: string[]): Promise<number> {
+    return this.guard(async () => {
+      if (!this.scripts[name]) this.scripts[name] = (await this.redis.script('LOAD', script)) as string;
+      try {
+        return (await this.redis.evalsha(this.scripts[name], 1, this.tasksKey(queryId), ...args)) as number;
+      } catch (e) {
+        if (!/NOSCRIPT/.test((e as Error).message)) throw e;
+        return (await this.redis.eval(script, 1, this.tasksKey(queryId), ...args)) as number;
+      }
+    });
+  }
+
+  private async guard<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      throw new QuarryError('ATTEMPT_STORE_ERROR', `Redis: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}

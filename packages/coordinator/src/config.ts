@@ -1,0 +1,54 @@
+import { PropertyReader, type Properties } from '@quarry/common';
+import type { ExchangeConfig } from '@quarry/exchange';
+
+/** The coordinator's configuration, from `config.properties` (Trino names where Trino has them). */
+export interface CoordinatorConfig {
+  readonly servers: string;
+  readonly prefix: string;
+  readonly redisUrl: string;
+  readonly exchange: ExchangeConfig;
+  /** `failure-detector.heartbeat-timeout`: a worker silent this long is dead. Default 1.5s. */
+  readonly heartbeatTimeoutMs: number;
+  /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
+  readonly queryMaxLength: number;
+  /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
+  readonly hashPartitionCount: number;
+  /** `task.max-memory`: memory each task may hold in buffers. Default 512MB. */
+  readonly taskMemoryBytes: number;
+  /** `query.client.timeout`: how long an unread result is kept. Default 5m. */
+  readonly resultRetentionMs: number;
+  /** `query.min-expire-age`: how long Redis keeps a finished query's records. Default 15m. */
+  readonly recordRetentionMs: number;
+  /** `query.result-page-rows`: rows per result page. Default 1000. */
+  readonly resultPageRows: number;
+}
+
+export const COORDINATOR_PROPERTY_NAMES = [
+  'redis.url',
+  'failure-detector.heartbeat-timeout',
+  'query.max-length',
+  'query.hash-partition-count',
+  'task.max-memory',
+  'query.client.timeout',
+  'query.min-expire-age',
+  'query.result-page-rows',
+] as const;
+
+export function coordinatorConfigFromProperties(
+  props: Properties,
+  base: { servers: string; prefix: string; exchange: ExchangeConfig },
+  source = 'config.properties',
+): CoordinatorConfig {
+  const r = new PropertyReader(props, source);
+  return {
+    ...base,
+    redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
+    heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1.5s'),
+    queryMaxLength: r.int('query.max-length', 1_000_000, 1),
+    hashPartitionCount: r.int('query.hash-partition-count', 0, 0),
+    taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+    resultRetentionMs: r.duration('query.client.timeout', '5m'),
+    recordRetentionMs: r.duration('query.min-expire-age', '15m'),
+    resultPageRows: r.int('query.result-page-rows', 1000, 1),
+  };
+}

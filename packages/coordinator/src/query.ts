@@ -1,0 +1,76 @@
+import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
+import { statusSubject, type QueryEvent, type QueryState, type ResultColumn, type TaskRef, type TaskState } from '@quarry/protocol';
+import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
+import type { Session } from '@quarry/sql';
+import type { ResultCursor } from './results.js';
+import type { QueryScheduler } from './scheduler.js';
+
+type EventPayload = QueryEvent extends infer E ? (E extends QueryEvent ? Omit<E, 'queryId' | 'seq' | 'time'> : never) : never;
+
+/**
+ * One query on the coordinator: its state, scheduler, result cursor and event stream. Everything
+ * that changes a query runs in its mailbox, one thing at a time. Events go out as JSON on
+ * `<prefix>.query.<id>.status`, numbered from 1.
+ */
+export class QueryExecution {
+  state: QueryState = 'QUEUED';
+  scheduler: QueryScheduler | undefined;
+  columns: ResultColumn[] = [];
+  cursor: ResultCursor | undefined;
+  error: ErrorData | undefined;
+  rows = 0;
+  readonly created = Date.now();
+  ended: number | undefined;
+  readonly mailbox: Mailbox;
+  private seq = 0;
+
+  constructor(
+    readonly id: string,
+    readonly sql: string,
+    readonly session: Session,
+    private readonly system: ActorSystem,
+    readonly logger: Logger,
+  ) {
+    this.mailbox = new Mailbox((e) => logger.error({ err: e }, 'query mailbox job failed'));
+  }
+
+  get done(): boolean {
+    return this.state === 'FINISHED' || this.state === 'FAILED';
+  }
+
+  get elapsedMs(): number {
+    return (this.ended ?? Date.now()) - this.created;
+  }
+
+  emit(event: EventPayload): void {
+    const full = { ...event, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
+    this.system.nc.publish(statusSubject(this.system.prefix, this.id), encode(full, 'json'));
+  }
+
+  emitProgress(task?: TaskRef & { state: TaskState }): void {
+    if (!this.scheduler || this.done) return;
+    this.emit({ type: 'RUNNING', progress: this.scheduler.progress(), ...(task ? { task } : {}) });
+  }
+
+  /** Moves to FAILED once; later calls are ignored. Returns whether this call failed the query. */
+  fail(e: unknown): boolean {
+    if (this.done) return false;
+    const err = QuarryError.wrap(e);
+    const { stack: _stack, ...data } = err.toData();
+    this.error = data;
+    this.state = 'FAILED';
+    this.ended = Date.now();
+    this.emit({ type: 'FAILED', error: data, elapsedMs: this.elapsedMs });
+    this.logger.info({ error: data }, 'query failed');
+    return true;
+  }
+
+  finish(rows: number): void {
+    if (this.done) return;
+    this.rows = rows;
+    this.state = 'FINISHED';
+    this.ended = Date.now();
+    this.emit({ type: 'FINISHED', rows, elapsedMs: this.elapsedMs, columns: this.columns });
+    this.logger.info({ rows, elapsedMs: this.elapsedMs }, 'query finished');
+  }
+}

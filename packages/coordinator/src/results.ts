@@ -1,0 +1,87 @@
+import type { ExchangeFile, ExchangeManager } from '@quarry/exchange';
+import { deserializePage, toExternal, valueAt, type DataType, type ExternalValue } from '@quarry/sql';
+
+/** About how many bytes of rows one results message may carry (NATS' default limit is 1 MB). */
+const MAX_PAGE_BYTES = 512 * 1024;
+
+/**
+ * Serves a finished query's result in pages, streaming the root stage's spooled output: the result
+ * is never held whole. Page `k` starts where page `k-1` ended; asking an earlier page again
+ * re-reads from the start (pages are cut at the same rows every time).
+ */
+export class ResultCursor {
+  private iterator: AsyncIterator<Uint8Array> | undefined;
+  private buffered: ExternalValue[][] = [];
+  private consumed = 0;
+  private nextToken = 0;
+  private readonly starts: number[] = [0];
+  private last: { token: number; rows: ExternalValue[][]; next: number | null } | undefined;
+  private exhausted = false;
+
+  constructor(
+    private readonly exchange: ExchangeManager,
+    private readonly files: readonly ExchangeFile[],
+    private readonly types: readonly DataType[],
+    private readonly pageRows: number,
+  ) {}
+
+  async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
+    if (this.last?.token === token) return this.last;
+    if (token !== this.nextToken) await this.rewind(token);
+    const rows: ExternalValue[][] = [];
+    let bytes = 0;
+    while (rows.length < this.pageRows && bytes < MAX_PAGE_BYTES) {
+      if (this.buffered.length === 0 && !(await this.fill())) break;
+      const row = this.buffered.shift()!;
+      rows.push(row);
+      this.consumed++;
+      bytes += estimateBytes(row);
+    }
+    if (this.buffered.length === 0 && !this.exhausted) await this.fill();
+    const next = this.buffered.length === 0 && this.exhausted ? null : token + 1;
+    this.nextToken = token + 1;
+    this.starts[token + 1] = this.consumed;
+    this.last = { token, rows, next };
+    return this.last;
+  }
+
+  private async rewind(token: number): Promise<void> {
+    const start = this.starts[token];
+    if (start === undefined) throw new RangeError(`result page ${token} was never offered`);
+    await this.iterator?.return?.();
+    this.iterator = undefined;
+    this.buffered = [];
+    this.consumed = 0;
+    this.exhausted = false;
+    while (this.consumed < start) {
+      if (this.buffered.length === 0 && !(await this.fill())) break;
+      const skip = Math.min(this.buffered.length, start - this.consumed);
+      this.buffered.splice(0, skip);
+      this.consumed += skip;
+    }
+    this.nextToken = token;
+  }
+
+  private async fill(): Promise<boolean> {
+    this.iterator ??= this.exchange.read(this.files)[Symbol.asyncIterator]();
+    for (;;) {
+      const r = await this.iterator.next();
+      if (r.done) {
+        this.exhausted = true;
+        return false;
+      }
+      const page = deserializePage(r.value, this.types);
+      if (page.rowCount === 0) continue;
+      for (let i = 0; i < page.rowCount; i++) {
+        this.buffered.push(page.blocks.map((b, c) => toExternal(this.types[c]!, valueAt(b, i))));
+      }
+      return true;
+    }
+  }
+}
+
+function estimateBytes(row: readonly ExternalValue[]): number {
+  let n = 2;
+  for (const v of row) n += typeof v === 'string' ? v.length + 3 : 9;
+  return n;
+}

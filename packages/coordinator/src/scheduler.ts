@@ -1,0 +1,169 @@
+import type { ExchangeFile } from '@quarry/exchange';
+import type { Progress, StageProgress, TaskInput, TaskStats } from '@quarry/protocol';
+import type { DistributedPlan, PlanFragment, Split } from '@quarry/sql';
+
+/**
+ * The stages and tasks of one query, as a plain state machine: no I/O, no clock of its own, so
+ * tests can drive it through any order of events. Stages run phased, as in Trino's fault-tolerant
+ * execution: a stage's tasks become runnable once every stage it reads has finished, and read
+ * only the winning attempt of each producer task.
+ */
+export type TaskStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED';
+
+export interface TaskRecord {
+  readonly stageId: number;
+  readonly partition: number;
+  readonly splits: readonly Split[];
+  status: TaskStatus;
+  /** Attempts started so far; the next attempt's number. */
+  attempts: number;
+  current: { attempt: number; workerId: string; startedAt: number } | undefined;
+  winner: { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined } | undefined;
+}
+
+export interface StageRecord {
+  readonly fragment: PlanFragment;
+  readonly tasks: TaskRecord[];
+  /** Output partitions of the stage: its consumer's task count (1 for a single consumer). */
+  readonly outputPartitions: number;
+}
+
+export type UpdateVerdict = 'accepted' | 'stale';
+
+export class QueryScheduler {
+  readonly stages = new Map<number, StageRecord>();
+
+  constructor(
+    readonly plan: DistributedPlan,
+    splits: ReadonlyMap<number, readonly (readonly Split[])[]>,
+    readonly hashPartitions: number,
+  ) {
+    const consumerOf = new Map<number, PlanFragment>();
+    for (const f of plan.fragments) for (const input of f.inputs) consumerOf.set(input, f);
+    for (const f of plan.fragments) {
+      const taskSplits = f.distribution === 'source' ? (splits.get(f.id) ?? [[]]) : undefined;
+      const taskCount = taskSplits ? taskSplits.length : f.distribution === 'hash' ? hashPartitions : 1;
+      const consumer = consumerOf.get(f.id);
+      const outputPartitions = !consumer ? 1 : consumer.distribution === 'hash' ? hashPartitions : 1;
+      const tasks: TaskRecord[] = Array.from({ length: Math.max(1, taskCount) }, (_, partition) => ({
+        stageId: f.id,
+        partition,
+        splits: taskSplits?.[partition] ?? [],
+        status: 'PENDING',
+        attempts: 0,
+        current: undefined,
+        winner: undefined,
+      }));
+      this.stages.set(f.id, { fragment: f, tasks, outputPartitions });
+    }
+  }
+
+  stage(stageId: number): StageRecord {
+    const s = this.stages.get(stageId);
+    if (!s) throw new Error(`no stage ${stageId}`);
+    return s;
+  }
+
+  task(stageId: number, partition: number): TaskRecord | undefined {
+    return this.stages.get(stageId)?.tasks[partition];
+  }
+
+  stageFinished(stageId: number): boolean {
+    return this.stage(stageId).tasks.every((t) => t.status === 'FINISHED');
+  }
+
+  /** Pending tasks whose inputs are complete, leaf stages first. */
+  runnable(): TaskRecord[] {
+    const out: TaskRecord[] = [];
+    const ordered = [...this.stages.values()].sort((a, b) => b.fragment.id - a.fragment.id);
+    for (const s of ordered) {
+      if (!s.fragment.inputs.every((i) => this.stageFinished(i))) continue;
+      for (const t of s.tasks) if (t.status === 'PENDING') out.push(t);
+    }
+    return out;
+  }
+
+  /** Starts a new attempt of a task on a worker; returns the attempt number. */
+  start(task: TaskRecord, workerId: string, now: number): number {
+    const attempt = task.attempts++;
+    task.status = 'RUNNING';
+    task.current = { attempt, workerId, startedAt: now };
+    return attempt;
+  }
+
+  /** The worker refused or never got the task: it goes back to pending, the attempt number stays used. */
+  unstart(task: TaskRecord, attempt: number): void {
+    if (task.current?.attempt !== attempt) return;
+    task.status = 'PENDING';
+    task.current = undefined;
+  }
+
+  /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
+  finished(stageId: number, partition: number, attempt: number, outputs: readonly ExchangeFile[], stats: TaskStats | undefined): UpdateVerdict {
+    const task = this.task(stageId, partition);
+    if (!task || task.winner || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
+    task.winner = { attempt, workerId: task.current.workerId, outputs, stats };
+    task.status = 'FINISHED';
+    task.current = undefined;
+    return 'accepted';
+  }
+
+  /** A failure counts only for the current attempt; older attempts' reports are stale. */
+  failed(stageId: number, partition: number, attempt: number): UpdateVerdict {
+    const task = this.task(stageId, partition);
+    if (!task || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
+    task.status = 'FAILED';
+    task.current = undefined;
+    return 'accepted';
+  }
+
+  /** Tasks currently running on a worker. */
+  runningOn(workerId: string): TaskRecord[] {
+    return [...this.stages.values()].flatMap((s) => s.tasks.filter((t) => t.status === 'RUNNING' && t.current?.workerId === workerId));
+  }
+
+  running(): TaskRecord[] {
+    return [...this.stages.values()].flatMap((s) => s.tasks.filter((t) => t.status === 'RUNNING'));
+  }
+
+  /** What a task of `stageId`, partition `partition`, reads: the winners' files for that partition. */
+  inputsFor(task: TaskRecord): TaskInput[] {
+    const f = this.stage(task.stageId).fragment;
+    return f.inputs.map((producerId) => {
+      const producer = this.stage(producerId);
+      const files = producer.tasks.flatMap((t) => (t.winner ? t.winner.outputs.filter((o) => o.partition === task.partition) : []));
+      return { fragmentId: producerId, files };
+    });
+  }
+
+  get done(): boolean {
+    return this.stageFinished(this.plan.rootId);
+  }
+
+  rootTask(): TaskRecord {
+    return this.stage(this.plan.rootId).tasks[0]!;
+  }
+
+  progress(): Progress {
+    const stages: StageProgress[] = [...this.stages.values()]
+      .sort((a, b) => a.fragment.id - b.fragment.id)
+      .map((s) => {
+        const done = s.tasks.filter((t) => t.status === 'FINISHED').length;
+        const running = s.tasks.filter((t) => t.status === 'RUNNING').length;
+        const failed = s.tasks.some((t) => t.status === 'FAILED');
+        return {
+          stageId: s.fragment.id,
+          state: done === s.tasks.length ? 'FINISHED' : failed ? 'FAILED' : running > 0 || done > 0 ? 'RUNNING' : 'PENDING',
+          tasksTotal: s.tasks.length,
+          tasksDone: done,
+          tasksRunning: running,
+        };
+      });
+    return {
+      stages,
+      tasksTotal: stages.reduce((n, s) => n + s.tasksTotal, 0),
+      tasksDone: stages.reduce((n, s) => n + s.tasksDone, 0),
+      tasksRunning: stages.reduce((n, s) => n + s.tasksRunning, 0),
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { QuarryError } from '@quarry/common';
+import type { ExchangeStorage, StorageWriter } from '../storage.js';
+
+/** Exchange files in a local directory (the embedded default). URIs are `file://` URLs. */
+export class LocalStorage implements ExchangeStorage {
+  createFile(uri: string): StorageWriter {
+    return new LocalWriter(toPath(uri));
+  }
+
+  async *read(uri: string): AsyncIterable<Uint8Array> {
+    const path = toPath(uri);
+    try {
+      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    } catch (e) {
+      throw ioError(`Cannot read exchange file ${uri}`, e);
+    }
+  }
+
+  async deleteRecursively(dirUri: string): Promise<void> {
+    try {
+      await rm(toPath(dirUri), { recursive: true, force: true });
+    } catch (e) {
+      throw ioError(`Cannot delete ${dirUri}`, e);
+    }
+  }
+
+  async *list(dirUri: string): AsyncIterable<{ uri: string; bytes: number; modified: Date }> {
+    let entries;
+    try {
+      entries = await readdir(toPath(dirUri), { recursive: true, withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw ioError(`Cannot list ${dirUri}`, e);
+    }
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const s = await stat(path);
+      yield { uri: pathToFileURL(path).href, bytes: s.size, modified: s.mtime };
+    }
+  }
+}
+
+/** Writes to `<path>.tmp` and renames at finish, so a file is either complete or absent. */
+class LocalWriter implements StorageWriter {
+  private handle: Promise<FileHandle> | undefined;
+  private readonly tmp: string;
+
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp`;
+  }
+
+  async write(chunk: Uint8Array): Promise<void> {
+    this.handle ??= mkdir(dirname(this.path), { recursive: true }).then(() => open(this.tmp, 'w'));
+    try {
+      const fh = await this.handle;
+      await fh.write(chunk);
+    } catch (e) {
+      throw ioError(`Cannot write exchange file ${this.path}`, e);
+    }
+  }
+
+  async finish(): Promise<void> {
+    try {
+      if (!this.handle) await this.write(new Uint8Array(0));
+      const fh = await this.handle!;
+      await fh.close();
+      await rename(this.tmp, this.path);
+    } catch (e) {
+      throw ioError(`Cannot finish exchange file ${this.path}`, e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (this.handle) await (await this.handle.catch(() => undefined))?.close().catch(() => {});
+    await rm(this.tmp, { force: true });
+    await rm(this.path, { force: true });
+  }
+}
+
+export function toPath(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+function ioError(message: string, cause: unknown): QuarryError {
+  return new QuarryError('EXCHANGE_IO_ERROR', `${message}: ${(cause as Error).message}`, { cause });
+}

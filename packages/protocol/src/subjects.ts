@@ -1,0 +1,31 @@
+/**
+ * Actor addresses, relative to the cluster's subject prefix (default `quarry`): the subject of
+ * `query.submit` is `quarry.query.submit`. docs/PROTOCOL.md lists who publishes and who listens.
+ */
+export const DEFAULT_PREFIX = 'quarry';
+
+export const Addresses = {
+  /** client → coordinator (ask or plain publish): {@link SubmitRequest}, JSON or msgpack. */
+  submit: 'query.submit',
+  /** coordinator → anyone: {@link QueryEvent}s of one query. */
+  status: (queryId: string) => `query.${queryId}.status`,
+  /** client → coordinator (ask): {@link ResultsRequest} → {@link ResultsPage}. */
+  results: (queryId: string) => `query.${queryId}.results`,
+  /** worker → coordinator: {@link Heartbeat}s. */
+  heartbeat: 'worker.heartbeat',
+  /** coordinator → worker (ask): {@link WorkerCommand}. */
+  worker: (workerId: string) => `worker.${workerId}.tasks`,
+  /** worker → coordinator: {@link TaskUpdate}s. */
+  taskStatus: 'coordinator.task-status',
+  /** anyone → coordinator (ask): {@link ClusterInfo}. */
+  clusterInfo: 'coordinator.info',
+} as const;
+
+/** Absolute subject of every query's status events, for subscribers of all queries. */
+export function allStatusSubject(prefix: string): string {
+  return `${prefix}.query.*.status`;
+}
+
+export function statusSubject(prefix: string, queryId: string): string {
+  return `${prefix}.${Addresses.status(queryId)}`;
+}

@@ -1,0 +1,202 @@
+import { connect, type NatsConnection, type Msg, type Subscription, type ConnectionOptions } from '@nats-io/transport-node';
+import { QuarryError, isErrorData, silentLogger, type ErrorData, type Logger } from '@quarry/common';
+import { decode, decodeLenient, encode, type WireFormat } from './codec.js';
+import { Mailbox } from './mailbox.js';
+
+/** The reply to every ask: a value, or an error that is rebuilt as a QuarryError by the asker. */
+export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorData };
+
+export interface MessageContext {
+  readonly subject: string;
+  /** The format the message came in; replies go back in the same format. */
+  readonly format: WireFormat;
+  readonly size: number;
+}
+
+export type Handler<M, R> = (message: M, ctx: MessageContext) => Promise<R> | R;
+
+export interface SpawnOptions {
+  /** NATS queue group: several instances share the messages. */
+  readonly queue?: string;
+  /** Accept JSON as well as msgpack (for subjects humans publish to). */
+  readonly acceptJson?: boolean;
+  /** Messages larger than this are refused with an error reply, unread. */
+  readonly maxMessageBytes?: number;
+  /** Handles one message at a time (the default), or concurrently. */
+  readonly sequential?: boolean;
+}
+
+export interface ActorRef {
+  readonly subject: string;
+  readonly mailbox: Mailbox;
+  stop(): void;
+}
+
+export interface ActorSystemOptions {
+  readonly servers: string | string[];
+  /** Subject prefix for every address; default `quarry`. */
+  readonly prefix?: string;
+  readonly name?: string;
+  readonly logger?: Logger;
+  readonly connectOptions?: Partial<ConnectionOptions>;
+}
+
+export const DEFAULT_ASK_TIMEOUT_MS = 5000;
+
+/**
+ * Actors addressed by NATS subjects under a prefix. `spawn` binds a handler to an address and runs
+ * its messages one at a time; `tell` publishes without waiting; `ask` is request/reply with a timeout.
+ * Addresses are relative (`query.submit`); subjects are absolute (`quarry.query.submit`).
+ */
+export class ActorSystem {
+  private readonly subs = new Set<Subscription>();
+
+  constructor(
+    readonly nc: NatsConnection,
+    readonly prefix: string,
+    readonly logger: Logger = silentLogger(),
+  ) {}
+
+  static async connect(options: ActorSystemOptions): Promise<ActorSystem> {
+    const logger = options.logger ?? silentLogger();
+    try {
+      const nc = await connect({
+        servers: options.servers,
+        ...(options.name ? { name: options.name } : {}),
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        ...options.connectOptions,
+      });
+      return new ActorSystem(nc, options.prefix ?? 'quarry', logger);
+    } catch (e) {
+      throw new QuarryError('MESSAGING_ERROR', `Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  subject(address: string): string {
+    return `${this.prefix}.${address}`;
+  }
+
+  spawn<M, R>(address: string, handler: Handler<M, R>, options: SpawnOptions = {}): ActorRef {
+    const subject = this.subject(address);
+    const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'actor failed'));
+    const sub = this.nc.subscribe(subject, {
+      ...(options.queue ? { queue: options.queue } : {}),
+      callback: (err, msg) => {
+        if (err) {
+          this.logger.error({ err, subject }, 'subscription failed');
+          return;
+        }
+        const job = () => this.deliver(msg, handler, options);
+        if (options.sequential === false) void job().catch((e) => this.logger.error({ err: e, subject }, 'actor failed'));
+        else mailbox.post(job);
+      },
+    });
+    this.subs.add(sub);
+    return {
+      subject,
+      mailbox,
+      stop: () => {
+        sub.unsubscribe();
+        this.subs.delete(sub);
+      },
+    };
+  }
+
+  /** A plain subscription with a mailbox, for absolute subjects and wildcards (events, heartbeats). */
+  listen<M>(subject: string, handler: Handler<M, void>): ActorRef {
+    const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'listener failed'));
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return;
+        mailbox.post(async () => {
+          let message: M;
+          try {
+            message = decode(msg.data) as M;
+          } catch (e) {
+            this.logger.warn({ err: e, subject: msg.subject }, 'dropping undecodable message');
+            return;
+          }
+          await handler(message, { subject: msg.subject, format: 'msgpack', size: msg.data.length });
+        });
+      },
+    });
+    this.subs.add(sub);
+    return { subject, mailbox, stop: () => (sub.unsubscribe(), this.subs.delete(sub)) };
+  }
+
+  tell(address: string, message: unknown): void {
+    this.nc.publish(this.subject(address), encode(message));
+  }
+
+  publish(subject: string, message: unknown): void {
+    this.nc.publish(subject, encode(message));
+  }
+
+  async ask<R>(address: string, message: unknown, timeoutMs = DEFAULT_ASK_TIMEOUT_MS): Promise<R> {
+    const subject = this.subject(address);
+    let msg: Msg;
+    try {
+      msg = await this.nc.request(subject, encode(message), { timeout: timeoutMs });
+    } catch (e) {
+      const text = (e as Error).message ?? String(e);
+      const why = /no responders/i.test(text) ? 'no actor is listening' : /timeout/i.test(text) ? `no reply within ${timeoutMs} ms` : text;
+      throw new QuarryError('MESSAGING_ERROR', `Ask ${subject} failed: ${why}`, { cause: e });
+    }
+    return unwrapReply<R>(decode(msg.data), subject);
+  }
+
+  /** Flushes pending publishes and closes the connection. */
+  async close(): Promise<void> {
+    for (const s of this.subs) s.unsubscribe();
+    this.subs.clear();
+    if (this.nc.isClosed()) return;
+    try {
+      await this.nc.drain();
+    } catch {
+      await this.nc.close();
+    }
+  }
+
+  private async deliver<M, R>(msg: Msg, handler: Handler<M, R>, options: SpawnOptions): Promise<void> {
+    let format: WireFormat = 'msgpack';
+    let reply: Reply<R>;
+    try {
+      if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
+        throw new QuarryError(
+          'QUERY_TEXT_TOO_LARGE',
+          `Message of ${msg.data.length} bytes exceeds the limit of ${options.maxMessageBytes} bytes`,
+        );
+      }
+      let message: M;
+      if (options.acceptJson) {
+        const d = decodeLenient(msg.data);
+        format = d.format;
+        message = d.value as M;
+      } else {
+        message = decode(msg.data) as M;
+      }
+      const value = await handler(message, { subject: msg.subject, format, size: msg.data.length });
+      reply = { ok: true, value };
+    } catch (e) {
+      const err = QuarryError.wrap(e);
+      if (err.type === 'INTERNAL_ERROR') this.logger.error({ err, subject: msg.subject }, 'handler failed');
+      reply = { ok: false, error: errorForWire(err) };
+    }
+    if (msg.reply) msg.respond(encode(reply, format));
+  }
+}
+
+function errorForWire(err: QuarryError): ErrorData {
+  const { stack: _stack, ...data } = err.toData();
+  return data;
+}
+
+export function unwrapReply<R>(payload: unknown, subject: string): R {
+  const r = payload as Partial<Reply<R>> | null;
+  if (r && r.ok === true) return r.value as R;
+  if (r && r.ok === false && isErrorData(r.error)) throw QuarryError.fromData(r.error);
+  throw new QuarryError('MESSAGING_ERROR', `Malformed reply on ${subject}`);
+}

@@ -1,0 +1,4 @@
+export * from './codec.js';
+export * from './mailbox.js';
+export * from './actors.js';
+export * from './failure-detector.js';

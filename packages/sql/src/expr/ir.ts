@@ -1,0 +1,91 @@
+import type { DataType } from '../types/types.js';
+
+/**
+ * Resolved, typed row expressions: what the analyzer produces and the compiler turns into JS.
+ * Plain data, so plan fragments can cross NATS. Literal values are JSON-safe: `long` values beyond
+ * 2^53 are written as decimal strings (see `literalValue`).
+ */
+export type Expr =
+  | { readonly kind: 'input'; readonly channel: number; readonly type: DataType }
+  | { readonly kind: 'literal'; readonly value: LiteralValue; readonly type: DataType }
+  /** A scalar function or operator, resolved to an implementation id by the function registry. */
+  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr[]; readonly type: DataType }
+  | { readonly kind: 'cast'; readonly arg: Expr; readonly type: DataType; readonly safe: boolean }
+  | { readonly kind: 'and'; readonly args: readonly Expr[]; readonly type: DataType }
+  | { readonly kind: 'or'; readonly args: readonly Expr[]; readonly type: DataType }
+  | { readonly kind: 'not'; readonly arg: Expr; readonly type: DataType }
+  | { readonly kind: 'isNull'; readonly arg: Expr; readonly type: DataType }
+  | { readonly kind: 'coalesce'; readonly args: readonly Expr[]; readonly type: DataType }
+  | {
+      readonly kind: 'case';
+      readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+      readonly else: Expr | undefined;
+      readonly type: DataType;
+    }
+  | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly type: DataType };
+
+export type LiteralValue = null | boolean | number | string;
+
+export type ExprKind = Expr['kind'];
+
+/** Channels an expression reads. */
+export function inputChannels(e: Expr, into = new Set<number>()): Set<number> {
+  switch (e.kind) {
+    case 'input':
+      into.add(e.channel);
+      break;
+    case 'literal':
+      break;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      for (const a of e.args) inputChannels(a, into);
+      break;
+    case 'cast':
+    case 'not':
+    case 'isNull':
+      inputChannels(e.arg, into);
+      break;
+    case 'case':
+      for (const w of e.whens) {
+        inputChannels(w.when, into);
+        inputChannels(w.then, into);
+      }
+      if (e.else) inputChannels(e.else, into);
+      break;
+    case 'in':
+      inputChannels(e.arg, into);
+      for (const a of e.list) inputChannels(a, into);
+      break;
+  }
+  return into;
+}
+
+/** Rewrites the channels an expression reads. */
+export function remapChannels(e: Expr, map: (channel: number) => number): Expr {
+  const r = (x: Expr) => remapChannels(x, map);
+  switch (e.kind) {
+    case 'input':
+      return { ...e, channel: map(e.channel) };
+    case 'literal':
+      return e;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return { ...e, args: e.args.map(r) };
+    case 'cast':
+    case 'not':
+    case 'isNull':
+      return { ...e, arg: r(e.arg) };
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })), else: e.else && r(e.else) };
+    case 'in':
+      return { ...e, arg: r(e.arg), list: e.list.map(r) };
+  }
+}
+
+export function isConstant(e: Expr): boolean {
+  return inputChannels(e).size === 0;
+}

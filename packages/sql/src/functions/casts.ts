@@ -1,0 +1,197 @@
+import { QuarryError } from '@quarry/common';
+import { INTEGER_RANGES, isIntegral, typeToString, type DataType } from '../types/types.js';
+import {
+  fitsPrecision,
+  formatDate,
+  formatDecimal,
+  formatTimestamp,
+  normalizeLong,
+  parseDate,
+  parseDecimal,
+  parseTimestamp,
+  rescaleLong,
+  type Long,
+} from '../types/values.js';
+import { decimalToDouble } from './helpers.js';
+import type { CodegenContext } from './registry.js';
+
+/**
+ * CAST between types: `canCast` for the analyzer, `castCode` for the compiler. A failed cast is an
+ * INVALID_CAST_ARGUMENT (or NUMERIC_VALUE_OUT_OF_RANGE) user error; TRY_CAST turns it into NULL.
+ */
+
+type Caster = (v: never) => unknown;
+
+function castError(value: unknown, to: DataType): QuarryError {
+  return new QuarryError('INVALID_CAST_ARGUMENT', `Cannot cast '${String(value)}' to ${typeToString(to).toUpperCase()}`);
+}
+
+function outOfRange(value: unknown, to: DataType): QuarryError {
+  return new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', `Out of range for ${typeToString(to)}: ${String(value)}`);
+}
+
+function integralBounds(t: DataType): [bigint, bigint] {
+  const r = INTEGER_RANGES[t.kind as keyof typeof INTEGER_RANGES];
+  return [BigInt(r[0]), BigInt(r[1])];
+}
+
+function toIntegral(v: Long, to: DataType): Long {
+  const [lo, hi] = integralBounds(to);
+  if (typeof v === 'number') {
+    if (v < Number(lo) || v > Number(hi)) throw outOfRange(v, to);
+    return v;
+  }
+  if (v < lo || v > hi) throw outOfRange(v, to);
+  return normalizeLong(v);
+}
+
+function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
+function doubleToLong(x: number, to: DataType): Long {
+  if (!Number.isFinite(x)) throw castError(x, to);
+  const r = roundHalfAway(x);
+  return toIntegral(Number.isSafeInteger(r) ? r : BigInt(r), to);
+}
+
+function checkDecimal(v: Long, to: DataType & { kind: 'decimal' }, original: unknown): Long {
+  if (!fitsPrecision(v, to.precision)) {
+    throw new QuarryError(
+      'NUMERIC_VALUE_OUT_OF_RANGE',
+      `Cannot cast ${String(original)} to ${typeToString(to).toUpperCase()}: value does not fit`,
+    );
+  }
+  return v;
+}
+
+function stringToBoolean(s: string, to: DataType): boolean {
+  const t = s.trim().toLowerCase();
+  if (t === 'true' || t === 't' || t === '1') return true;
+  if (t === 'false' || t === 'f' || t === '0') return false;
+  throw castError(s, to);
+}
+
+function stringToIntegral(s: string, to: DataType): Long {
+  const t = s.trim();
+  if (!/^[+-]?\d+$/.test(t)) throw castError(s, to);
+  return toIntegral(normalizeLong(BigInt(t)), to);
+}
+
+function stringToDouble(s: string, to: DataType): number {
+  const t = s.trim();
+  const lower = t.toLowerCase();
+  if (lower === 'nan') return NaN;
+  if (lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-infinity') return -Infinity;
+  const n = t === '' ? NaN : Number(t);
+  if (Number.isNaN(n)) throw castError(s, to);
+  return n;
+}
+
+function truncateString(s: string, to: DataType): string {
+  const len = to.kind === 'varchar' || to.kind === 'char' ? to.length : undefined;
+  let out = len !== undefined && s.length > len ? s.slice(0, len) : s;
+  if (to.kind === 'char') out = out.replace(/ +$/, '');
+  return out;
+}
+
+/** The conversion function for a cast, or undefined when Trino has no such cast. */
+export function caster(from: DataType, to: DataType): Caster | undefined {
+  const f = from.kind;
+  const t = to.kind;
+  if (f === 'unknown') return () => null;
+  if (typeToString(from) === typeToString(to)) return (v) => v;
+  const str = t === 'varchar' || t === 'char';
+  if (str && (f === 'varchar' || f === 'char')) return (v: string) => truncateString(v, to);
+  if (isIntegral(from)) {
+    if (isIntegral(to)) return (v: Long) => toIntegral(v, to);
+    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, 0, to.scale), to, v);
+    if (t === 'double') return (v: Long) => Number(v);
+    if (t === 'real') return (v: Long) => Math.fround(Number(v));
+    if (t === 'boolean') return (v: Long) => v != 0;
+    if (str) return (v: Long) => truncateString(String(v), to);
+  }
+  if (f === 'decimal') {
+    if (isIntegral(to)) return (v: Long) => toIntegral(rescaleLong(v, from.scale, 0), to);
+    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale));
+    if (t === 'double') return (v: Long) => decimalToDouble(v, from.scale);
+    if (t === 'real') return (v: Long) => Math.fround(decimalToDouble(v, from.scale));
+    if (str) return (v: Long) => truncateString(formatDecimal(v, from.scale), to);
+    if (t === 'boolean') return (v: Long) => v != 0;
+  }
+  if (f === 'double' || f === 'real') {
+    if (isIntegral(to)) return (v: number) => doubleToLong(v, to);
+    if (t === 'double') return (v) => v;
+    if (t === 'real') return (v: number) => Math.fround(v);
+    if (t === 'decimal')
+      return (v: number) => {
+        if (!Number.isFinite(v)) throw castError(v, to);
+        return checkDecimal(parseDecimal(String(v), to.scale)!, to, v);
+      };
+    if (str) return (v: number) => truncateString(formatDouble(v), to);
+    if (t === 'boolean') return (v: number) => v !== 0;
+  }
+  if (f === 'boolean') {
+    if (str) return (v: boolean) => truncateString(v ? 'true' : 'false', to);
+    if (isIntegral(to)) return (v: boolean) => (v ? 1 : 0);
+    if (t === 'double' || t === 'real') return (v: boolean) => (v ? 1 : 0);
+    if (t === 'decimal') return (v: boolean) => rescaleLong(v ? 1 : 0, 0, to.scale);
+  }
+  if (f === 'varchar' || f === 'char') {
+    if (t === 'boolean') return (v: string) => stringToBoolean(v, to);
+    if (isIntegral(to)) return (v: string) => stringToIntegral(v, to);
+    if (t === 'double') return (v: string) => stringToDouble(v, to);
+    if (t === 'real') return (v: string) => Math.fround(stringToDouble(v, to));
+    if (t === 'decimal')
+      return (v: string) => {
+        const r = parseDecimal(v, to.scale);
+        if (r === undefined) throw castError(v, to);
+        return checkDecimal(r, to, v);
+      };
+    if (t === 'date')
+      return (v: string) => {
+        const d = parseDate(v);
+        if (d === undefined) throw castError(v, to);
+        return d;
+      };
+    if (t === 'timestamp')
+      return (v: string) => {
+        const ts = parseTimestamp(v);
+        if (ts === undefined) throw castError(v, to);
+        return ts;
+      };
+  }
+  if (f === 'date') {
+    if (str) return (v: number) => formatDate(v);
+    if (t === 'timestamp') return (v: number) => v * 86_400_000_000;
+  }
+  if (f === 'timestamp') {
+    if (str) return (v: number) => formatTimestamp(v, from.precision);
+    if (t === 'date') return (v: number) => Math.floor(v / 86_400_000_000);
+    if (t === 'timestamp') return (v) => v;
+  }
+  return undefined;
+}
+
+export function canCast(from: DataType, to: DataType): boolean {
+  return caster(from, to) !== undefined;
+}
+
+/** Doubles print as Trino prints them in casts: shortest round-trip digits. */
+export function formatDouble(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  return String(v);
+}
+
+/** JS code that casts `arg` (non-null) from `from` to `to`. */
+export function castCode(arg: string, from: DataType, to: DataType, ctx: CodegenContext): string {
+  if (typeToString(from) === typeToString(to)) return arg;
+  const fn = caster(from, to);
+  if (!fn) {
+    throw new QuarryError('TYPE_MISMATCH', `Cannot cast ${typeToString(from)} to ${typeToString(to)}`);
+  }
+  return `${ctx.ref(fn)}(${arg})`;
+}
+

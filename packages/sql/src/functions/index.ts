@@ -1,0 +1,8 @@
+// Importing the families registers them.
+import './operators.js';
+import './scalars.js';
+
+export * from './registry.js';
+export { canCast, formatDouble } from './casts.js';
+export { isAggregateFunction, resolveAggregate, createAccumulator, type AggregateSignature } from './aggregates.js';
+export { EXTRACT_FIELDS } from './scalars.js';

@@ -1,0 +1,243 @@
+import {
+  BOOLEAN,
+  DATE,
+  MAX_DECIMAL_PRECISION,
+  commonSuperType,
+  decimalType,
+  integralAsDecimal,
+  isNumeric,
+  isOrderable,
+  physicalKind,
+  type DataType,
+} from '../types/index.js';
+import { QuarryError } from '@quarry/common';
+import * as H from './helpers.js';
+import { defineFamily, defineGenerator, type Generator, type Resolution } from './registry.js';
+import { addMonthsToDays } from '../types/values.js';
+
+/** Arithmetic, comparison and string operators (`$add`, `$eq`, `$concat`, …). */
+
+type ArithOp = 'add' | 'subtract' | 'multiply' | 'divide' | 'modulus';
+
+const OP_SYMBOL: Record<ArithOp, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', modulus: '%' };
+
+function asDecimal(t: DataType): DataType & { kind: 'decimal' } {
+  const d = t.kind === 'decimal' ? t : integralAsDecimal(t);
+  return d as DataType & { kind: 'decimal' };
+}
+
+function decimalResult(op: ArithOp, a: DataType & { kind: 'decimal' }, b: DataType & { kind: 'decimal' }): DataType {
+  const cap = (p: number) => Math.min(MAX_DECIMAL_PRECISION, p);
+  switch (op) {
+    case 'add':
+    case 'subtract': {
+      const s = Math.max(a.scale, b.scale);
+      return decimalType(cap(1 + s + Math.max(a.precision - a.scale, b.precision - b.scale)), s);
+    }
+    case 'multiply':
+      return decimalType(cap(a.precision + b.precision), Math.min(MAX_DECIMAL_PRECISION, a.scale + b.scale));
+    case 'divide':
+      return decimalType(cap(a.precision + b.scale + Math.max(0, b.scale - a.scale)), Math.max(a.scale, b.scale));
+    case 'modulus': {
+      const s = Math.max(a.scale, b.scale);
+      return decimalType(cap(Math.min(b.precision - b.scale, a.precision - a.scale) + s), s);
+    }
+  }
+}
+
+function resolveArithmetic(op: ArithOp, types: readonly DataType[]): Resolution | undefined {
+  if (types.length !== 2) return undefined;
+  const [a, b] = types as [DataType, DataType];
+  const temporal = resolveTemporal(op, a, b);
+  if (temporal) return temporal;
+  const t = commonSuperType(a, b);
+  if (!t || !isNumeric(t)) return undefined;
+  if (t.kind === 'decimal') {
+    const da = asDecimal(a.kind === 'unknown' ? t : a);
+    const db = asDecimal(b.kind === 'unknown' ? t : b);
+    return { id: `${op}:decimal`, argTypes: [da, db], returnType: decimalResult(op, da, db) };
+  }
+  return { id: `${op}:${physicalKind(t) === 'long' ? 'bigint' : t.kind === 'double' || t.kind === 'real' ? 'double' : 'int32'}`, argTypes: [t, t], returnType: t };
+}
+
+function resolveTemporal(op: ArithOp, a: DataType, b: DataType): Resolution | undefined {
+  const interval = (t: DataType) => t.kind === 'interval_day_time' || t.kind === 'interval_year_month';
+  if (op === 'add' && interval(a) && (b.kind === 'date' || b.kind === 'timestamp')) {
+    const r = resolveTemporal(op, b, a);
+    return r && { id: `${r.id}:swapped`, argTypes: [a, b], returnType: r.returnType };
+  }
+  if ((op === 'add' || op === 'subtract') && (a.kind === 'date' || a.kind === 'timestamp') && interval(b)) {
+    return { id: `${op}:${a.kind}:${b.kind}`, argTypes: [a, b], returnType: a.kind === 'date' ? DATE : a };
+  }
+  if ((op === 'add' || op === 'subtract') && interval(a) && a.kind === b.kind) {
+    return { id: `${op}:${a.kind}`, argTypes: [a, b], returnType: a };
+  }
+  return undefined;
+}
+
+for (const op of ['add', 'subtract', 'multiply', 'divide', 'modulus'] as const) {
+  defineFamily(`$${op}`, {
+    resolve: (types) => resolveArithmetic(op, types),
+    signatures: [`<numeric> ${OP_SYMBOL[op]} <numeric>`, ...(op === 'add' || op === 'subtract' ? ['date ± interval', 'timestamp ± interval'] : [])],
+  });
+}
+
+const INT32_BOUNDS: Record<string, [number, number]> = {
+  tinyint: [-128, 127],
+  smallint: [-32768, 32767],
+  integer: [-2147483648, 2147483647],
+};
+
+function int32Checked(expr: (a: string, b: string, ref: (v: unknown) => string) => string): Generator {
+  return ([a, b], _types, rt, ctx) => {
+    const [lo, hi] = INT32_BOUNDS[rt.kind] ?? [-2147483648, 2147483647];
+    return `${ctx.ref(H.checkInt32)}(${expr(a!, b!, (v) => ctx.ref(v))}, ${lo}, ${hi}, '${rt.kind}')`;
+  };
+}
+
+// Products of int32 values may round above 2^53, but never across the int32 bounds: the check holds.
+defineGenerator('add:int32', int32Checked((a, b) => `${a} + ${b}`));
+defineGenerator('subtract:int32', int32Checked((a, b) => `${a} - ${b}`));
+defineGenerator('multiply:int32', int32Checked((a, b) => `${a} * ${b}`));
+defineGenerator('divide:int32', int32Checked((a, b, ref) => `${ref(H.int32Divide)}(${a}, ${b})`));
+defineGenerator('modulus:int32', ([a, b], _t, _r, ctx) => `${ctx.ref(H.int32Modulus)}(${a}, ${b})`);
+
+defineGenerator('add:double', ([a, b]) => `(${a} + ${b})`);
+defineGenerator('subtract:double', ([a, b]) => `(${a} - ${b})`);
+defineGenerator('multiply:double', ([a, b]) => `(${a} * ${b})`);
+defineGenerator('divide:double', ([a, b]) => `(${a} / ${b})`);
+defineGenerator('modulus:double', ([a, b]) => `(${a} % ${b})`);
+
+/** Inline fast path for long-kind values: plain numbers whose result stays safe; else the helper. */
+function longFast(op: string, helper: (a: never, b: never) => unknown): Generator {
+  return ([a, b], _t, _r, ctx) => {
+    const t = ctx.temp();
+    return `(typeof ${a} === 'number' && typeof ${b} === 'number' && (${t} = ${a} ${op} ${b}) <= 9007199254740991 && ${t} >= -9007199254740991 ? ${t} : ${ctx.ref(helper)}(${a}, ${b}))`;
+  };
+}
+
+defineGenerator('add:bigint', longFast('+', H.bigintAdd));
+defineGenerator('subtract:bigint', longFast('-', H.bigintSubtract));
+defineGenerator('multiply:bigint', longFast('*', H.bigintMultiply));
+defineGenerator('divide:bigint', ([a, b], _t, _r, ctx) => `${ctx.ref(H.bigintDivide)}(${a}, ${b})`);
+defineGenerator('modulus:bigint', ([a, b], _t, _r, ctx) => `${ctx.ref(H.bigintModulus)}(${a}, ${b})`);
+
+function scales(types: readonly DataType[], rt: DataType): { sa: number; sb: number; rs: number } {
+  const sa = asDecimal(types[0]!).scale;
+  const sb = asDecimal(types[1]!).scale;
+  return { sa, sb, rs: asDecimal(rt).scale };
+}
+
+defineGenerator('add:decimal', ([a, b], types, rt, ctx) => {
+  const { sa, sb, rs } = scales(types, rt);
+  if (sa === sb) return longFast('+', (x: never, y: never) => H.decimalAdd(x, 1, y, 1))([a!, b!], types, rt, ctx);
+  return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
+});
+defineGenerator('subtract:decimal', ([a, b], types, rt, ctx) => {
+  const { sa, sb, rs } = scales(types, rt);
+  if (sa === sb) return longFast('-', (x: never, y: never) => H.decimalAdd(x, 1, y, -1))([a!, b!], types, rt, ctx);
+  return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${-(10 ** (rs - sb))})`;
+});
+defineGenerator('multiply:decimal', longFast('*', H.decimalMultiply));
+defineGenerator('divide:decimal', ([a, b], types, rt, ctx) => {
+  const { sa, sb, rs } = scales(types, rt);
+  return `${ctx.ref(H.decimalDivide)}(${a}, ${b}, ${rs - sa + sb})`;
+});
+defineGenerator('modulus:decimal', ([a, b], types, rt, ctx) => {
+  const { sa, sb, rs } = scales(types, rt);
+  return `${ctx.ref(H.decimalModulus)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
+});
+
+// date and interval arithmetic: dates are days, day-time intervals ms, year-month intervals months
+const MS_PER_DAY = 86_400_000;
+function dateDayTime(sign: 1 | -1): Generator {
+  return ([d, i], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${sign} * ${i})`;
+}
+function dateAddMillis(days: number, ms: number): number {
+  if (ms % MS_PER_DAY !== 0) {
+    throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Cannot add hour, minutes or seconds to a date');
+  }
+  return days + ms / MS_PER_DAY;
+}
+defineGenerator('add:date:interval_day_time', dateDayTime(1));
+defineGenerator('subtract:date:interval_day_time', dateDayTime(-1));
+defineGenerator('add:date:interval_day_time:swapped', ([i, d], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${i})`);
+defineGenerator('add:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
+defineGenerator('subtract:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, -${m})`);
+defineGenerator('add:date:interval_year_month:swapped', ([m, d], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
+defineGenerator('add:timestamp:interval_day_time', ([t, i]) => `(${t} + ${i} * 1000)`);
+defineGenerator('subtract:timestamp:interval_day_time', ([t, i]) => `(${t} - ${i} * 1000)`);
+defineGenerator('add:timestamp:interval_day_time:swapped', ([i, t]) => `(${t} + ${i} * 1000)`);
+defineGenerator('add:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
+defineGenerator('subtract:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, -${m})`);
+defineGenerator('add:timestamp:interval_year_month:swapped', ([m, t], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
+defineGenerator('add:interval_day_time', ([a, b]) => `(${a} + ${b})`);
+defineGenerator('subtract:interval_day_time', ([a, b]) => `(${a} - ${b})`);
+defineGenerator('add:interval_year_month', ([a, b]) => `(${a} + ${b})`);
+defineGenerator('subtract:interval_year_month', ([a, b]) => `(${a} - ${b})`);
+
+function timestampAddMonths(micros: number, months: number): number {
+  const perDay = MS_PER_DAY * 1000;
+  const days = Math.floor(micros / perDay);
+  return addMonthsToDays(days, months) * perDay + (micros - days * perDay);
+}
+
+// unary minus
+defineFamily('$negate', {
+  resolve: ([t, ...rest]) => {
+    if (!t || rest.length > 0) return undefined;
+    if (!isNumeric(t) && t.kind !== 'interval_day_time' && t.kind !== 'interval_year_month') return undefined;
+    const kind = physicalKind(t) === 'long' ? 'long' : 'number';
+    return { id: `negate:${kind}`, argTypes: [t], returnType: t };
+  },
+  signatures: ['-<numeric>', '-<interval>'],
+});
+defineGenerator('negate:number', ([a]) => `(-${a} + 0)`);
+defineGenerator('negate:long', ([a], _t, _r, ctx) => `${ctx.ref(H.negateLong)}(${a})`);
+
+// comparison
+const COMPARISONS = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
+for (const [name, op] of Object.entries(COMPARISONS)) {
+  defineFamily(`$${name}`, {
+    resolve: (types) => {
+      if (types.length !== 2) return undefined;
+      const t = commonSuperType(types[0]!, types[1]!);
+      if (!t || !isOrderable(t)) return undefined;
+      return { id: `${name}:${physicalKind(t) === 'long' ? 'long' : 'strict'}`, argTypes: [t, t], returnType: BOOLEAN };
+    },
+    signatures: [`T ${op === '==' ? '=' : op === '!=' ? '<>' : op} T`],
+  });
+  // long values may mix number and bigint: loose equality compares them by value
+  defineGenerator(`${name}:long`, ([a, b]) => `(${a} ${op} ${b})`);
+  const strictOp = op === '==' ? '===' : op === '!=' ? '!==' : op;
+  defineGenerator(`${name}:strict`, ([a, b]) => `(${a} ${strictOp} ${b})`);
+}
+
+// string concatenation
+defineFamily('$concat', {
+  resolve: (types) => {
+    if (types.length !== 2) return undefined;
+    const ok = types.every((t) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown');
+    return ok ? { id: 'concat', argTypes: types, returnType: { kind: 'varchar' } } : undefined;
+  },
+  signatures: ['varchar || varchar'],
+});
+defineGenerator('concat', ([a, b]) => `(${a} + ${b})`);
+
+// LIKE: a constant pattern is compiled once, at code generation
+const isText = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
+defineFamily('$like', {
+  resolve: (types) => {
+    if ((types.length !== 2 && types.length !== 3) || !types.every(isText)) return undefined;
+    return { id: 'like', argTypes: types, returnType: BOOLEAN };
+  },
+  signatures: ['varchar LIKE varchar [ESCAPE varchar]'],
+});
+defineGenerator('like', ([value, pattern, escape], _t, _r, ctx) => {
+  const isConstant = (code: string | undefined) => code === undefined || /^"(?:[^"\\]|\\.)*"$/.test(code);
+  if (isConstant(pattern) && isConstant(escape)) {
+    const re = H.likePattern(JSON.parse(pattern!) as string, escape === undefined ? null : (JSON.parse(escape) as string));
+    return `${ctx.ref(re)}.test(${value})`;
+  }
+  return `${ctx.ref(H.like)}(${value}, ${pattern}, ${escape ?? 'null'})`;
+});

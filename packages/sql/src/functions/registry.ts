@@ -1,0 +1,76 @@
+import { QuarryError, internalError } from '@quarry/common';
+import { typeToString, type DataType } from '../types/types.js';
+
+/**
+ * Scalar functions and operators. Resolution (on the coordinator) picks an implementation id for
+ * the argument types, and the argument types the implementation wants — the analyzer casts to them.
+ * Code generation (in tasks) turns the id into a JS expression over the argument values; generators
+ * are only called with non-null arguments unless the family says `handlesNulls`.
+ */
+export interface Resolution {
+  readonly id: string;
+  readonly argTypes: readonly DataType[];
+  readonly returnType: DataType;
+}
+
+export interface CodegenContext {
+  /** Makes a value (helper function, regexp, constant) available to the generated code; returns its name. */
+  ref(value: unknown): string;
+  /** A fresh temporary variable name, declared by the compiler. */
+  temp(): string;
+}
+
+export type Generator = (
+  args: readonly string[],
+  argTypes: readonly DataType[],
+  returnType: DataType,
+  ctx: CodegenContext,
+) => string;
+
+export interface FunctionFamily {
+  /** Undefined when the argument types do not fit. */
+  resolve(argTypes: readonly DataType[]): Resolution | undefined;
+  /** For error messages: the accepted signatures, e.g. `substr(varchar, bigint)`. */
+  readonly signatures: readonly string[];
+  /** Deterministic (constant-foldable). Default true. */
+  readonly deterministic?: boolean;
+}
+
+const families = new Map<string, FunctionFamily>();
+const generators = new Map<string, Generator>();
+
+export function defineFamily(name: string, family: FunctionFamily): void {
+  if (families.has(name)) throw internalError(`function ${name} defined twice`);
+  families.set(name, family);
+}
+
+export function defineGenerator(id: string, gen: Generator): void {
+  if (generators.has(id)) throw internalError(`generator ${id} defined twice`);
+  generators.set(id, gen);
+}
+
+export function hasFunction(name: string): boolean {
+  return families.has(name);
+}
+
+export function resolveFunction(name: string, argTypes: readonly DataType[], display = name): Resolution {
+  const family = families.get(name);
+  if (!family) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${display}' not registered`);
+  const r = family.resolve(argTypes);
+  if (r) return r;
+  const given = argTypes.map(typeToString).join(', ');
+  throw new QuarryError(
+    'FUNCTION_NOT_FOUND',
+    `Unexpected parameters (${given}) for function ${display}. Expected: ${family.signatures.join(', ')}`,
+  );
+}
+
+export function generatorFor(id: string): Generator {
+  const g = generators.get(id);
+  if (!g) throw internalError(`no code generator for function ${id}`);
+  return g;
+}
+
+export function isDeterministic(name: string): boolean {
+  return families.get(name)?.deterministic ?? true;
+}

@@ -1,0 +1,245 @@
+import { QuarryError } from '@quarry/common';
+import {
+  BIGINT,
+  DOUBLE,
+  INTEGER,
+  MAX_DECIMAL_PRECISION,
+  VARCHAR,
+  decimalType,
+  isIntegral,
+  isNumeric,
+  physicalKind,
+  type DataType,
+} from '../types/index.js';
+import { civilFromDays, normalizeLong, rescaleLong, toBig, type Long } from '../types/values.js';
+import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
+
+/** Named scalar functions: strings, math, dates. Each family resolves types; each id has a generator. */
+
+const isStr = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
+const isInt = (t: DataType) => isIntegral(t) || t.kind === 'unknown';
+
+function simple(signature: string, params: ((t: DataType) => boolean)[], id: string, returnType: (ts: readonly DataType[]) => DataType, argTypes?: (ts: readonly DataType[]) => DataType[]): FunctionFamily {
+  return {
+    signatures: [signature],
+    resolve: (ts) => {
+      if (ts.length !== params.length || !params.every((p, i) => p(ts[i]!))) return undefined;
+      return { id, argTypes: argTypes ? argTypes(ts) : ts, returnType: returnType(ts) };
+    },
+  };
+}
+
+// --- strings -------------------------------------------------------------------------------------
+
+defineFamily('length', simple('length(varchar) → bigint', [isStr], 'length', () => BIGINT));
+defineGenerator('length', ([s]) => `${s}.length`);
+
+defineFamily('upper', simple('upper(varchar) → varchar', [isStr], 'upper', () => VARCHAR));
+defineGenerator('upper', ([s]) => `${s}.toUpperCase()`);
+defineFamily('lower', simple('lower(varchar) → varchar', [isStr], 'lower', () => VARCHAR));
+defineGenerator('lower', ([s]) => `${s}.toLowerCase()`);
+defineFamily('trim', simple('trim(varchar) → varchar', [isStr], 'trim', () => VARCHAR));
+defineGenerator('trim', ([s]) => `${s}.replace(/^ +| +$/g, '')`);
+defineFamily('ltrim', simple('ltrim(varchar) → varchar', [isStr], 'ltrim', () => VARCHAR));
+defineGenerator('ltrim', ([s]) => `${s}.replace(/^ +/, '')`);
+defineFamily('rtrim', simple('rtrim(varchar) → varchar', [isStr], 'rtrim', () => VARCHAR));
+defineGenerator('rtrim', ([s]) => `${s}.replace(/ +$/, '')`);
+defineFamily('reverse', simple('reverse(varchar) → varchar', [isStr], 'reverse', () => VARCHAR));
+defineGenerator('reverse', ([s]) => `[...${s}].reverse().join('')`);
+
+/** SQL substr: 1-based start (negative counts from the end), optional length; code points. */
+function substr(s: string, start: Long, length?: Long): string {
+  const chars = s.length;
+  let from = Number(start);
+  if (from === 0) return '';
+  if (from < 0) from = chars + from + 1;
+  if (from < 1 || from > chars) return '';
+  if (length === undefined) return s.slice(from - 1);
+  const len = Number(length);
+  if (len <= 0) return '';
+  return s.slice(from - 1, from - 1 + len);
+}
+const substrFamily: FunctionFamily = {
+  signatures: ['substr(varchar, bigint)', 'substr(varchar, bigint, bigint)'],
+  resolve: (ts) => {
+    if ((ts.length !== 2 && ts.length !== 3) || !isStr(ts[0]!) || !ts.slice(1).every(isInt)) return undefined;
+    return { id: 'substr', argTypes: [ts[0]!, ...ts.slice(1).map(() => BIGINT)], returnType: VARCHAR };
+  },
+};
+defineFamily('substr', substrFamily);
+defineFamily('substring', substrFamily);
+defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`);
+
+defineFamily('concat', {
+  signatures: ['concat(varchar, ...)'],
+  resolve: (ts) => (ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined),
+});
+defineGenerator('concat_n', (args) => `(${args.join(' + ')})`);
+
+function strpos(s: string, sub: string): number {
+  return s.indexOf(sub) + 1;
+}
+defineFamily('strpos', simple('strpos(varchar, varchar) → bigint', [isStr, isStr], 'strpos', () => BIGINT));
+defineFamily('position', simple('position(varchar IN varchar) → bigint', [isStr, isStr], 'position', () => BIGINT));
+defineGenerator('strpos', ([s, sub], _t, _r, ctx) => `${ctx.ref(strpos)}(${s}, ${sub})`);
+defineGenerator('position', ([sub, s], _t, _r, ctx) => `${ctx.ref(strpos)}(${s}, ${sub})`);
+
+defineFamily('starts_with', simple('starts_with(varchar, varchar) → boolean', [isStr, isStr], 'starts_with', () => ({ kind: 'boolean' })));
+defineGenerator('starts_with', ([s, p]) => `${s}.startsWith(${p})`);
+
+// --- math ----------------------------------------------------------------------------------------
+
+defineFamily('abs', {
+  signatures: ['abs(<numeric>)'],
+  resolve: ([t, ...rest]) => {
+    if (!t || rest.length || !isNumeric(t)) return undefined;
+    return { id: physicalKind(t) === 'long' ? 'abs:long' : 'abs:number', argTypes: [t], returnType: t };
+  },
+});
+defineGenerator('abs:number', ([a]) => `Math.abs(${a})`);
+defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
+function absLong(v: Long): Long {
+  if (typeof v === 'number') return Math.abs(v);
+  return normalizeLong(v < 0n ? -v : v);
+}
+
+function roundDouble(x: number, digits: number): number {
+  if (!Number.isFinite(x)) return x;
+  const f = 10 ** digits;
+  const y = Math.abs(x) * f;
+  const r = Math.round(y) / f;
+  return x < 0 ? -r : r;
+}
+function roundDecimal(v: Long, scale: number, digits: number): Long {
+  if (digits >= scale) return v;
+  const down = rescaleLong(v, scale, Math.max(0, digits));
+  return rescaleLong(down, Math.max(0, digits), scale);
+}
+defineFamily('round', {
+  signatures: ['round(<numeric>)', 'round(<numeric>, integer)'],
+  resolve: (ts) => {
+    const [t, d] = ts;
+    if (!t || ts.length > 2 || !isNumeric(t) || (d && !isInt(d))) return undefined;
+    const digitsType = d ? [INTEGER] : [];
+    if (t.kind === 'decimal') {
+      if (!d) return { id: 'round:decimal0', argTypes: [t], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)), 0) };
+      return { id: 'round:decimal', argTypes: [t, ...digitsType], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 1), t.scale) };
+    }
+    if (isIntegral(t)) return { id: 'round:identity', argTypes: [t, ...digitsType], returnType: t };
+    return { id: 'round:double', argTypes: [t, ...digitsType], returnType: t };
+  },
+});
+defineGenerator('round:identity', ([a]) => a!);
+defineGenerator('round:double', ([a, d], _t, _r, ctx) => `${ctx.ref(roundDouble)}(${a}, ${d ?? 0})`);
+defineGenerator('round:decimal', ([a, d], types, _r, ctx) => {
+  const scale = (types[0] as { scale: number }).scale;
+  return `${ctx.ref(roundDecimal)}(${a}, ${scale}, ${d ?? 0})`;
+});
+defineGenerator('round:decimal0', ([a], types, _r, ctx) => {
+  const scale = (types[0] as { scale: number }).scale;
+  return `${ctx.ref(rescaleLong)}(${a}, ${scale}, 0)`;
+});
+
+for (const [name, fn] of [['floor', 'floor'], ['ceil', 'ceil'], ['ceiling', 'ceil']] as const) {
+  defineFamily(name, {
+    signatures: [`${name}(double)`],
+    resolve: ([t, ...rest]) => {
+      if (!t || rest.length || !isNumeric(t)) return undefined;
+      if (isIntegral(t)) return { id: 'round:identity', argTypes: [t], returnType: t };
+      if (t.kind === 'decimal') {
+        return { id: `${fn}:decimal`, argTypes: [t], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)), 0) };
+      }
+      return { id: `${fn}:double`, argTypes: [t], returnType: t };
+    },
+  });
+}
+defineGenerator('floor:double', ([a]) => `Math.floor(${a})`);
+defineGenerator('ceil:double', ([a]) => `Math.ceil(${a})`);
+function floorDecimal(v: Long, scale: number, ceil: boolean): Long {
+  const d = 10n ** BigInt(scale);
+  const b = toBig(v);
+  let q = b / d;
+  const r = b % d;
+  if (r !== 0n && (ceil ? b > 0n : b < 0n)) q += ceil ? 1n : -1n;
+  return normalizeLong(q);
+}
+defineGenerator('floor:decimal', ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, false)`);
+defineGenerator('ceil:decimal', ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, true)`);
+
+for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {
+  defineFamily(name, simple(`${name}(double) → double`, [(t) => isNumeric(t) || t.kind === 'unknown'], name, () => DOUBLE, () => [DOUBLE]));
+}
+defineGenerator('sqrt', ([a]) => `Math.sqrt(${a})`);
+defineGenerator('ln', ([a]) => `Math.log(${a})`);
+defineGenerator('exp', ([a]) => `Math.exp(${a})`);
+defineGenerator('log10', ([a]) => `Math.log10(${a})`);
+defineGenerator('log2', ([a]) => `Math.log2(${a})`);
+defineFamily('power', simple('power(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE, () => [DOUBLE, DOUBLE]));
+defineFamily('pow', simple('pow(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE, () => [DOUBLE, DOUBLE]));
+defineGenerator('power', ([a, b]) => `Math.pow(${a}, ${b})`);
+
+// --- dates ---------------------------------------------------------------------------------------
+
+const DATE_PARTS = ['year', 'quarter', 'month', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'week', 'hour', 'minute', 'second'] as const;
+type DatePart = (typeof DATE_PARTS)[number];
+
+function datePart(days: number, part: DatePart): number {
+  const { year, month, day } = civilFromDays(days);
+  switch (part) {
+    case 'year':
+      return year;
+    case 'quarter':
+      return Math.floor((month - 1) / 3) + 1;
+    case 'month':
+      return month;
+    case 'day':
+    case 'day_of_month':
+      return day;
+    case 'day_of_week':
+    case 'dow':
+      return ((((days + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday; Monday = 1
+    case 'day_of_year':
+    case 'doy':
+      return days - Math.round(Date.UTC(year, 0, 1) / 86_400_000) + 1;
+    case 'week':
+      return isoWeek(days);
+    default:
+      throw new QuarryError('INVALID_FUNCTION_ARGUMENT', `Cannot extract ${part.toUpperCase()} from a date`);
+  }
+}
+
+function isoWeek(days: number): number {
+  const dow = ((((days + 3) % 7) + 7) % 7) + 1;
+  const thursday = days - dow + 4;
+  const { year } = civilFromDays(thursday);
+  const jan1 = Math.round(Date.UTC(year, 0, 1) / 86_400_000);
+  return Math.floor((thursday - jan1) / 7) + 1;
+}
+
+function timestampPart(micros: number, part: DatePart): number {
+  const perDay = 86_400_000_000;
+  const days = Math.floor(micros / perDay);
+  const rest = micros - days * perDay;
+  if (part === 'hour') return Math.floor(rest / 3_600_000_000);
+  if (part === 'minute') return Math.floor(rest / 60_000_000) % 60;
+  if (part === 'second') return Math.floor(rest / 1_000_000) % 60;
+  return datePart(days, part);
+}
+
+for (const part of DATE_PARTS) {
+  defineFamily(part, {
+    signatures: [`${part}(date)`, `${part}(timestamp)`],
+    resolve: ([t, ...rest]) => {
+      if (!t || rest.length) return undefined;
+      if (t.kind === 'date' && part !== 'hour' && part !== 'minute' && part !== 'second') {
+        return { id: `part:date:${part}`, argTypes: [t], returnType: BIGINT };
+      }
+      if (t.kind === 'timestamp') return { id: `part:timestamp:${part}`, argTypes: [t], returnType: BIGINT };
+      return undefined;
+    },
+  });
+  defineGenerator(`part:date:${part}`, ([d], _t, _r, ctx) => `${ctx.ref(datePart)}(${d}, '${part}')`);
+  defineGenerator(`part:timestamp:${part}`, ([d], _t, _r, ctx) => `${ctx.ref(timestampPart)}(${d}, '${part}')`);
+}
+
+export const EXTRACT_FIELDS: ReadonlySet<string> = new Set(DATE_PARTS);

@@ -1,0 +1,14 @@
+export * from './types/index.js';
+export * from './page/index.js';
+export * from './spi/connector.js';
+export * from './expr/ir.js';
+export { compileFilter, compileProjection, evaluateConstant } from './expr/compile.js';
+export * from './functions/index.js';
+export * from './plan/nodes.js';
+export * from './plan/fragment.js';
+export * from './operators/index.js';
+export * from './planner/index.js';
+export { optimize, RULES } from './optimizer/index.js';
+export { parseStatement } from './parser/parser.js';
+export type { Statement } from './parser/ast.js';
+export { explainPlan } from './plan/explain.js';

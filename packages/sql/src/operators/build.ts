@@ -1,0 +1,34 @@
+import { QuarryError } from '@quarry/common';
+import type { PlanNode } from '../plan/nodes.js';
+import { HashAggregationOperator } from './aggregate.js';
+import { FilterOperator, ProjectOperator } from './filter-project.js';
+import { LimitOperator } from './limit.js';
+import type { Operator, TaskContext } from './operator.js';
+import { SortOperator, TopNOperator } from './sort.js';
+import { RemoteSourceOperator, TableScanOperator, ValuesOperator } from './sources.js';
+
+/** Builds the operator tree of a fragment's plan. Exchanges must have been cut out by the fragmenter. */
+export function buildOperator(node: PlanNode, ctx: TaskContext): Operator {
+  switch (node.kind) {
+    case 'TableScan':
+      return new TableScanOperator(node, ctx);
+    case 'RemoteSource':
+      return new RemoteSourceOperator(node, ctx);
+    case 'Values':
+      return new ValuesOperator(node);
+    case 'Filter':
+      return new FilterOperator(node, buildOperator(node.input, ctx));
+    case 'Project':
+      return new ProjectOperator(node, buildOperator(node.input, ctx));
+    case 'Aggregate':
+      return new HashAggregationOperator(node, buildOperator(node.input, ctx), ctx);
+    case 'Sort':
+      return new SortOperator(node, buildOperator(node.input, ctx), ctx);
+    case 'TopN':
+      return new TopNOperator(node, buildOperator(node.input, ctx), ctx);
+    case 'Limit':
+      return new LimitOperator(node, buildOperator(node.input, ctx));
+    case 'Exchange':
+      throw new QuarryError('GENERIC_INTERNAL_ERROR', 'Exchange node inside a fragment (this is a bug in quarry)');
+  }
+}

@@ -1,0 +1,200 @@
+import { endianness } from 'node:os';
+import { QuarryError } from '@quarry/common';
+import { physicalKind, typeToString, type DataType } from '../types/types.js';
+import type { Block, BlockValues, Page } from './block.js';
+
+/**
+ * The page wire format, version 1 (little-endian throughout):
+ *
+ *   page   := u8 version=1 | u32 rowCount | u16 columnCount | column*
+ *   column := u8 layout | u8 flags | [nulls: ceil(rowCount/8) bytes, bit i of byte i>>3 set = row i null]
+ *             | values
+ *   layout 0 bool     values := rowCount bytes of 0/1
+ *   layout 1 int32    values := rowCount × i32
+ *   layout 2 float64  values := rowCount × f64
+ *   layout 3 long     values := rowCount × f64 (exact integers)
+ *   layout 4 wide     values := text encoding below, each value in decimal digits
+ *   layout 5 string   values := u32 byteLength | (rowCount+1) × u32 offsets | UTF-8 bytes
+ *   flags: bit 0 has-nulls, bit 1 (string/wide) all bytes ASCII.
+ *
+ * Types are not written: the reader knows the schema from the plan and checks each column's layout
+ * against it. Checksums, compression and encryption are the exchange's business, one level up.
+ */
+export const PAGE_FORMAT_VERSION = 1;
+
+const LAYOUT = { bool: 0, int32: 1, float64: 2, long: 3, wide: 4, string: 5 } as const;
+const FLAG_NULLS = 1;
+const FLAG_ASCII = 2;
+
+if (endianness() !== 'LE') throw new Error('quarry pages assume a little-endian machine');
+
+export function serializePage(page: Page): Buffer {
+  const parts: Uint8Array[] = [];
+  const head = Buffer.alloc(7);
+  head.writeUInt8(PAGE_FORMAT_VERSION, 0);
+  head.writeUInt32LE(page.rowCount, 1);
+  head.writeUInt16LE(page.blocks.length, 5);
+  parts.push(head);
+  for (const block of page.blocks) writeColumn(block, page.rowCount, parts);
+  return Buffer.concat(parts);
+}
+
+function writeColumn(block: Block, n: number, parts: Uint8Array[]): void {
+  const kind = physicalKind(block.type);
+  const wide = kind === 'long' && Array.isArray(block.values);
+  const layout = wide ? LAYOUT.wide : LAYOUT[kind];
+  let flags = block.nulls !== undefined ? FLAG_NULLS : 0;
+  let body: Uint8Array[];
+  if (kind === 'string' || wide) {
+    const strings = wide ? (block.values as bigint[]).map(String) : (block.values as string[]);
+    const encoded = encodeStrings(strings, n);
+    if (encoded.ascii) flags |= FLAG_ASCII;
+    body = encoded.parts;
+  } else {
+    const v = block.values as Int32Array | Float64Array | Uint8Array;
+    body = [new Uint8Array(v.buffer, v.byteOffset, n * v.BYTES_PER_ELEMENT)];
+  }
+  parts.push(Uint8Array.of(layout, flags));
+  if (block.nulls !== undefined) parts.push(packBits(block.nulls, n));
+  parts.push(...body);
+}
+
+function encodeStrings(strings: readonly string[], n: number): { parts: Uint8Array[]; ascii: boolean } {
+  const joined = n === strings.length ? strings.join('') : strings.slice(0, n).join('');
+  const bytes = Buffer.from(joined, 'utf8');
+  const ascii = bytes.length === joined.length;
+  const offsets = new Uint32Array(n + 1);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const s = strings[i]!;
+    pos += ascii ? s.length : Buffer.byteLength(s, 'utf8');
+    offsets[i + 1] = pos;
+  }
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(bytes.length, 0);
+  return { parts: [len, new Uint8Array(offsets.buffer), bytes], ascii };
+}
+
+function packBits(nulls: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array((n + 7) >>> 3);
+  for (let i = 0; i < n; i++) if (nulls[i] === 1) out[i >>> 3]! |= 1 << (i & 7);
+  return out;
+}
+
+/** Reads a page written by {@link serializePage}; `types` is the schema the plan expects. */
+export function deserializePage(bytes: Uint8Array, types: readonly DataType[]): Page {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new Reader(buf);
+  const version = r.u8();
+  if (version !== PAGE_FORMAT_VERSION) throw corrupt(`unsupported page format version ${version}`);
+  const rowCount = r.u32();
+  const columnCount = r.u16();
+  if (columnCount !== types.length) {
+    throw corrupt(`page has ${columnCount} columns, the plan expects ${types.length}`);
+  }
+  const blocks = types.map((t) => readColumn(r, t, rowCount));
+  if (r.pos !== buf.length) throw corrupt(`${buf.length - r.pos} trailing bytes after page`);
+  return { blocks, rowCount };
+}
+
+function readColumn(r: Reader, type: DataType, n: number): Block {
+  const layout = r.u8();
+  const flags = r.u8();
+  const kind = physicalKind(type);
+  const expected = kind === 'long' ? [LAYOUT.long, LAYOUT.wide] : [LAYOUT[kind]];
+  if (!expected.includes(layout as never)) {
+    throw corrupt(`column layout ${layout} does not match type ${typeToString(type)}`);
+  }
+  const nulls = flags & FLAG_NULLS ? unpackBits(r.bytes((n + 7) >>> 3), n) : undefined;
+  let values: BlockValues;
+  switch (layout) {
+    case LAYOUT.bool:
+      values = r.copy(n, Uint8Array);
+      break;
+    case LAYOUT.int32:
+      values = r.copy(n, Int32Array);
+      break;
+    case LAYOUT.float64:
+    case LAYOUT.long:
+      values = r.copy(n, Float64Array);
+      break;
+    case LAYOUT.string:
+      values = readStrings(r, n, (flags & FLAG_ASCII) !== 0);
+      break;
+    default:
+      values = readStrings(r, n, true).map((s) => BigInt(s));
+  }
+  return { type, length: n, values, nulls };
+}
+
+function readStrings(r: Reader, n: number, ascii: boolean): string[] {
+  const byteLength = r.u32();
+  const offsets = r.copy(n + 1, Uint32Array);
+  const data = r.bytes(byteLength);
+  const out = new Array<string>(n);
+  const encoding = ascii ? 'latin1' : 'utf8';
+  for (let i = 0; i < n; i++) {
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
+    if (e < s || e > byteLength) throw corrupt('string offsets out of range');
+    out[i] = data.toString(encoding, s, e);
+  }
+  return out;
+}
+
+function unpackBits(bits: Uint8Array, n: number): Uint8Array | undefined {
+  const out = new Uint8Array(n);
+  let any = 0;
+  for (let i = 0; i < n; i++) any |= out[i] = (bits[i >>> 3]! >>> (i & 7)) & 1;
+  return any ? out : undefined;
+}
+
+function corrupt(detail: string): QuarryError {
+  return new QuarryError('EXCHANGE_CORRUPTED', `Corrupt page: ${detail}`);
+}
+
+class Reader {
+  pos = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  u8(): number {
+    this.need(1);
+    return this.buf.readUInt8(this.pos++);
+  }
+
+  u16(): number {
+    this.need(2);
+    const v = this.buf.readUInt16LE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+
+  u32(): number {
+    this.need(4);
+    const v = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  bytes(n: number): Buffer {
+    this.need(n);
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** Copies n elements into a fresh, aligned typed array. */
+  copy<T extends Int32Array | Float64Array | Uint8Array | Uint32Array>(
+    n: number,
+    ctor: { new (n: number): T; BYTES_PER_ELEMENT: number },
+  ): T {
+    const out = new ctor(n);
+    const src = this.bytes(n * ctor.BYTES_PER_ELEMENT);
+    new Uint8Array(out.buffer).set(src);
+    return out;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw corrupt('page ends early');
+  }
+}

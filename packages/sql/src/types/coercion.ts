@@ -1,0 +1,91 @@
+import {
+  BIGINT,
+  DOUBLE,
+  INTEGER,
+  MAX_DECIMAL_PRECISION,
+  REAL,
+  SMALLINT,
+  TINYINT,
+  decimalType,
+  isIntegral,
+  typeToString,
+  varcharType,
+  type DataType,
+} from './types.js';
+
+const INTEGRAL_RANK = { tinyint: 1, smallint: 2, integer: 3, bigint: 4 } as const;
+
+/** The decimal type that holds every value of an integral type exactly, as Trino coerces them. */
+export function integralAsDecimal(t: DataType): DataType {
+  switch (t.kind) {
+    case 'tinyint':
+      return decimalType(3, 0);
+    case 'smallint':
+      return decimalType(5, 0);
+    case 'integer':
+      return decimalType(10, 0);
+    default:
+      return decimalType(19, 0);
+  }
+}
+
+/**
+ * Trino's common super type: the narrowest type both coerce to implicitly, or undefined when none.
+ * Used for arithmetic, comparison, CASE/COALESCE branches, IN lists and UNION columns.
+ */
+export function commonSuperType(a: DataType, b: DataType): DataType | undefined {
+  if (typeToString(a) === typeToString(b)) return a;
+  if (a.kind === 'unknown') return b;
+  if (b.kind === 'unknown') return a;
+  if (isIntegral(a) && isIntegral(b)) {
+    return INTEGRAL_RANK[a.kind as keyof typeof INTEGRAL_RANK] >= INTEGRAL_RANK[b.kind as keyof typeof INTEGRAL_RANK]
+      ? a
+      : b;
+  }
+  if ((a.kind === 'decimal' || isIntegral(a)) && (b.kind === 'decimal' || isIntegral(b))) {
+    const da = a.kind === 'decimal' ? a : integralAsDecimal(a);
+    const db = b.kind === 'decimal' ? b : integralAsDecimal(b);
+    if (da.kind !== 'decimal' || db.kind !== 'decimal') return undefined;
+    const scale = Math.max(da.scale, db.scale);
+    const intDigits = Math.max(da.precision - da.scale, db.precision - db.scale);
+    return decimalType(Math.min(MAX_DECIMAL_PRECISION, intDigits + scale), scale);
+  }
+  const numeric = (t: DataType) => isIntegral(t) || t.kind === 'decimal' || t.kind === 'real' || t.kind === 'double';
+  if (numeric(a) && numeric(b)) {
+    if ((a.kind === 'real' || isIntegral(a)) && (b.kind === 'real' || isIntegral(b)) && (a.kind === 'real' || b.kind === 'real')) {
+      return a.kind === 'real' && b.kind === 'real' ? REAL : isSmallIntegral(a) || isSmallIntegral(b) ? REAL : DOUBLE;
+    }
+    return DOUBLE;
+  }
+  if ((a.kind === 'varchar' || a.kind === 'char') && (b.kind === 'varchar' || b.kind === 'char')) {
+    if (a.kind === 'char' && b.kind === 'char') return { kind: 'char', length: Math.max(a.length, b.length) };
+    const la = a.length;
+    const lb = b.length;
+    return varcharType(la === undefined || lb === undefined ? undefined : Math.max(la, lb));
+  }
+  if ((a.kind === 'date' && b.kind === 'timestamp') || (a.kind === 'timestamp' && b.kind === 'date')) {
+    return a.kind === 'timestamp' ? a : b;
+  }
+  if (a.kind === 'timestamp' && b.kind === 'timestamp') return a.precision >= b.precision ? a : b;
+  return undefined;
+}
+
+function isSmallIntegral(t: DataType): boolean {
+  return t.kind === 'tinyint' || t.kind === 'smallint';
+}
+
+/** Whether values of `from` coerce implicitly to `to` (without a CAST in the SQL). */
+export function canCoerce(from: DataType, to: DataType): boolean {
+  const s = commonSuperType(from, to);
+  return s !== undefined && typeToString(s) === typeToString(to);
+}
+
+/** The type of an integer literal: integer when it fits, else bigint, else decimal. */
+export function integerLiteralType(text: string): DataType {
+  const v = BigInt(text);
+  if (v <= 2147483647n && v >= -2147483648n) return INTEGER;
+  if (v <= 9223372036854775807n && v >= -9223372036854775808n) return BIGINT;
+  return decimalType(Math.min(MAX_DECIMAL_PRECISION, text.replace(/^[-+]?0*/, '').length || 1), 0);
+}
+
+export { TINYINT, SMALLINT };

@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './values.js';
+export * from './coercion.js';

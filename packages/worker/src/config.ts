@@ -1,0 +1,39 @@
+import { availableParallelism, hostname } from 'node:os';
+import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
+import type { ExchangeConfig } from '@quarry/exchange';
+
+/** A worker's configuration, from `config.properties` (Trino names where Trino has them). */
+export interface WorkerConfig {
+  readonly servers: string;
+  readonly prefix: string;
+  /** `node.id`: stable across restarts when set; generated otherwise. */
+  readonly workerId: string;
+  /** `worker.task-slots`: tasks run at once, each in its own thread. Default: the CPU count. */
+  readonly slots: number;
+  /** `worker.heartbeat-interval`, default 500ms. */
+  readonly heartbeatIntervalMs: number;
+  /** `task.max-memory`: memory a task may hold in buffers; default 512MB. */
+  readonly taskMemoryBytes: number;
+  readonly exchange: ExchangeConfig;
+}
+
+export const WORKER_PROPERTY_NAMES = ['node.id', 'worker.task-slots', 'worker.heartbeat-interval', 'task.max-memory'] as const;
+
+export function workerConfigFromProperties(
+  props: Properties,
+  base: { servers: string; prefix: string; exchange: ExchangeConfig },
+  source = 'config.properties',
+): WorkerConfig {
+  const r = new PropertyReader(props, source);
+  const workerId = r.optionalString('node.id') ?? `worker-${hostname().replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 32)}-${process.pid}-${randomSuffix(4)}`;
+  if (!isSafeId(workerId)) {
+    throw new QuarryError('INVALID_CONFIGURATION', `${source}: node.id='${workerId}' must be letters, digits, '_' or '-'`);
+  }
+  return {
+    ...base,
+    workerId,
+    slots: r.int('worker.task-slots', availableParallelism(), 1),
+    heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
+    taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+  };
+}
