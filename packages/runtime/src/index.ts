@@ -2,3 +2,4 @@ export * from './codec.js';
 export * from './mailbox.js';
 export * from './actors.js';
 export * from './failure-detector.js';
+export type { Subscription, NatsConnection } from '@nats-io/transport-node';

@@ -18,6 +18,19 @@ export class Mailbox {
     if (!this.running) void this.drainQueue();
   }
 
+  /** Runs a job in turn and resolves with its result (or rejects with its error). */
+  run<T>(job: () => Promise<T> | T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.post(async () => {
+        try {
+          resolve(await job());
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
   /** Resolves once every job posted so far has run. */
   idle(): Promise<void> {
     if (this.size === 0) return Promise.resolve();

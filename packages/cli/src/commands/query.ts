@@ -1,0 +1,69 @@
+import { QuarryClient } from '@quarry/client';
+import type { QueryEvent } from '@quarry/protocol';
+import { formatDuration } from '@quarry/common';
+import { formatRows, type OutputFormat } from '../format.js';
+
+export interface QueryFlags {
+  readonly server: string;
+  readonly prefix: string;
+  readonly format: OutputFormat;
+  readonly catalog?: string;
+  readonly schema?: string;
+  readonly session: readonly string[];
+  readonly events: boolean;
+}
+
+/** One line per status event, for humans following a query on stderr. */
+export function describeEvent(e: QueryEvent): string {
+  switch (e.type) {
+    case 'QUEUED':
+    case 'PLANNING':
+      return `${e.type} ${e.queryId}`;
+    case 'RUNNING': {
+      const p = e.progress;
+      const stages = p.stages.map((s) => `s${s.stageId} ${s.tasksDone}/${s.tasksTotal}`).join(' ');
+      const task = e.task ? ` · task ${e.task.taskId} ${e.task.state} on ${e.task.workerId}` : '';
+      return `RUNNING ${p.tasksDone}/${p.tasksTotal} tasks [${stages}]${task}`;
+    }
+    case 'FINISHED':
+      return `FINISHED ${e.rows} rows in ${formatDuration(e.elapsedMs)}`;
+    case 'FAILED':
+      return `FAILED ${e.error.code} (${e.error.type}): ${e.error.message}`;
+  }
+}
+
+export function parseSession(pairs: readonly string[], flags: { catalog?: string; schema?: string }): Record<string, string> {
+  const session: Record<string, string> = {};
+  if (flags.catalog) session['catalog'] = flags.catalog;
+  if (flags.schema) session['schema'] = flags.schema;
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--session expects name=value, got '${pair}'`);
+    session[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return session;
+}
+
+/** Runs one query and prints its rows to stdout; returns the process exit code. */
+export async function runQuery(sql: string, flags: QueryFlags): Promise<number> {
+  const client = await QuarryClient.connect({ servers: flags.server, prefix: flags.prefix });
+  try {
+    const handle = await client.submit(sql, { session: parseSession(flags.session, flags) });
+    try {
+      for await (const e of handle.events()) {
+        if (flags.events) process.stderr.write(`${describeEvent(e)}\n`);
+        if (e.type === 'FAILED') {
+          if (!flags.events) process.stderr.write(`Query ${e.queryId} failed: ${e.error.message}\n`);
+          return 1;
+        }
+      }
+      const result = await handle.result();
+      process.stdout.write(`${formatRows(flags.format, result.columns, result.rows)}\n`);
+      return 0;
+    } finally {
+      handle.close();
+    }
+  } finally {
+    await client.close();
+  }
+}

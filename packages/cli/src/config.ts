@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
+import { COORDINATOR_PROPERTY_NAMES, coordinatorConfigFromProperties, type CoordinatorConfig } from '@quarry/coordinator';
+import { EXCHANGE_PROPERTY_NAMES, exchangeConfigFromProperties, localExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
+import { WORKER_PROPERTY_NAMES, workerConfigFromProperties, type WorkerConfig } from '@quarry/worker';
+
+/**
+ * Configuration as Trino lays it out: a directory (`--config-dir`, `QUARRY_CONFIG_DIR`, or `./etc`
+ * when present) holding `config.properties` and `exchange-manager.properties`. Environment
+ * variables override files (`QUARRY_<PROPERTY>`, e.g. QUARRY_TASK_MAX_MEMORY), flags override both.
+ */
+export interface CommonFlags {
+  readonly server?: string;
+  readonly prefix?: string;
+  readonly configDir?: string;
+  readonly exchangeDir?: string;
+}
+
+export function natsServers(flags: CommonFlags): string {
+  return flags.server ?? process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+}
+
+export function prefixOf(flags: CommonFlags): string {
+  return flags.prefix ?? process.env['QUARRY_PREFIX'] ?? 'quarry';
+}
+
+function configDir(flags: CommonFlags): string | undefined {
+  const dir = flags.configDir ?? process.env['QUARRY_CONFIG_DIR'];
+  if (dir) return dir;
+  return existsSync('etc/config.properties') ? 'etc' : undefined;
+}
+
+function read(flags: CommonFlags, file: string): Properties {
+  const dir = configDir(flags);
+  return dir ? readPropertiesFile(join(dir, file), { optional: flags.configDir === undefined }) : {};
+}
+
+export function exchangeConfig(flags: CommonFlags): ExchangeConfig {
+  if (flags.exchangeDir) return localExchangeConfig(flags.exchangeDir);
+  const props = withEnvOverrides(read(flags, 'exchange-manager.properties'), EXCHANGE_PROPERTY_NAMES);
+  if (props['exchange.base-directories'] === undefined) return localExchangeConfig(join(tmpdir(), 'quarry-exchange'));
+  return exchangeConfigFromProperties(props);
+}
+
+export function coordinatorConfig(flags: CommonFlags & { redis?: string }): CoordinatorConfig {
+  const props: Record<string, string> = { ...withEnvOverrides(read(flags, 'config.properties'), COORDINATOR_PROPERTY_NAMES) };
+  if (flags.redis) props['redis.url'] = flags.redis;
+  else if (process.env['REDIS_URL'] && props['redis.url'] === undefined) props['redis.url'] = process.env['REDIS_URL'];
+  return coordinatorConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), exchange: exchangeConfig(flags) });
+}
+
+export function workerConfig(flags: CommonFlags & { id?: string; slots?: string }): WorkerConfig {
+  const props: Record<string, string> = { ...withEnvOverrides(read(flags, 'config.properties'), WORKER_PROPERTY_NAMES) };
+  if (flags.id) props['node.id'] = flags.id;
+  if (flags.slots) props['worker.task-slots'] = flags.slots;
+  return workerConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), exchange: exchangeConfig(flags) });
+}

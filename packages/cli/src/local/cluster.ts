@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QuarryError } from '@quarry/common';
+import { Addresses, type ClusterInfo } from '@quarry/protocol';
+import { ActorSystem } from '@quarry/runtime';
+import { startNatsServer, startRedisServer, stopper, type ServerProcess } from './servers.js';
+
+/** The `quarry` CLI entry, used to start coordinator and worker processes. */
+export const CLI_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+
+export interface ProcessHandle {
+  readonly name: string;
+  readonly process: ChildProcess;
+  readonly logFile: string | undefined;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface LocalClusterOptions {
+  readonly workers: number;
+  /** Working directory (data, logs, exchange); a fresh temporary one by default, removed at stop. */
+  readonly dir?: string;
+  readonly prefix?: string;
+  /** Task slots per worker. */
+  readonly slots?: number;
+  /** Extra environment for coordinator and workers (e.g. QUARRY_* property overrides). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Send process output to the terminal instead of log files. */
+  readonly inheritOutput?: boolean;
+  /** Use these servers instead of starting private ones. */
+  readonly natsUrl?: string;
+  readonly redisUrl?: string;
+}
+
+/**
+ * An embedded cluster of real processes: private `nats-server` (JetStream) and `redis-server` on
+ * free ports, a coordinator and N workers as child processes of the `quarry` CLI, and a local
+ * directory as the exchange. Everything it started is stopped by `stop()`.
+ */
+export class LocalCluster {
+  readonly workers: ProcessHandle[] = [];
+  coordinator: ProcessHandle | undefined;
+  private workerSeq = 0;
+  private system: ActorSystem | undefined;
+
+  private constructor(
+    readonly dir: string,
+    private readonly ownsDir: boolean,
+    readonly natsUrl: string,
+    readonly redisUrl: string,
+    readonly prefix: string,
+    private readonly servers: ServerProcess[],
+    private readonly options: LocalClusterOptions,
+  ) {}
+
+  get exchangeDir(): string {
+    return join(this.dir, 'exchange');
+  }
+
+  static async start(options: LocalClusterOptions): Promise<LocalCluster> {
+    const ownsDir = options.dir === undefined;
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'quarry-local-'));
+    mkdirSync(join(dir, 'logs'), { recursive: true });
+    const servers: ServerProcess[] = [];
+    try {
+      const nats = options.natsUrl ? undefined : await startNatsServer(join(dir, 'nats'));
+      if (nats) servers.push(nats);
+      const redis = options.redisUrl ? undefined : await startRedisServer(join(dir, 'redis'));
+      if (redis) servers.push(redis);
+      const cluster = new LocalCluster(dir, ownsDir, options.natsUrl ?? nats!.url, options.redisUrl ?? redis!.url, options.prefix ?? 'quarry', servers, options);
+      await cluster.startCoordinator();
+      for (let i = 0; i < options.workers; i++) await cluster.addWorker();
+      await cluster.waitForWorkers(options.workers);
+      return cluster;
+    } catch (e) {
+      await Promise.allSettled(servers.map((s) => s.stop()));
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private baseArgs(): string[] {
+    return ['--server', this.natsUrl, '--prefix', this.prefix, '--exchange-dir', this.exchangeDir];
+  }
+
+  private launch(name: string, args: string[], env: Readonly<Record<string, string>> = {}): ProcessHandle {
+    const logFile = this.options.inheritOutput ? undefined : join(this.dir, 'logs', `${name}.log`);
+    const out = logFile ? openSync(logFile, 'a') : 'inherit';
+    const proc = spawn(process.execPath, [CLI_MAIN, ...args], {
+      stdio: ['ignore', out, out],
+      env: { ...process.env, QUARRY_LOG_FORMAT: 'json', ...this.options.env, ...env },
+    });
+    return { name, process: proc, logFile, ...stopper(proc, 10_000) };
+  }
+
+  async startCoordinator(): Promise<ProcessHandle> {
+    this.coordinator = this.launch('coordinator', ['coordinator', ...this.baseArgs(), '--redis', this.redisUrl]);
+    await this.waitFor(async () => (await this.info()) !== undefined, 15_000, 'the coordinator to answer');
+    return this.coordinator;
+  }
+
+  async addWorker(options: { slots?: number; env?: Record<string, string>; args?: string[] } = {}): Promise<ProcessHandle> {
+    const name = `worker-${++this.workerSeq}`;
+    const slots = options.slots ?? this.options.slots;
+    const args = ['worker', ...this.baseArgs(), '--id', name, ...(slots ? ['--slots', String(slots)] : []), ...(options.args ?? [])];
+    const handle = this.launch(name, args, options.env);
+    this.workers.push(handle);
+    return handle;
+  }
+
+  async info(): Promise<ClusterInfo | undefined> {
+    this.system ??= await ActorSystem.connect({ servers: this.natsUrl, prefix: this.prefix, name: 'quarry-local' });
+    try {
+      return await this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, 1000);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async waitForWorkers(count: number, timeoutMs = 20_000): Promise<void> {
+    await this.waitFor(async () => ((await this.info())?.workers.length ?? -1) >= count, timeoutMs, `${count} workers to join`);
+  }
+
+  private async waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new QuarryError('INVALID_CONFIGURATION', `Timed out after ${timeoutMs} ms waiting for ${what} (logs in ${join(this.dir, 'logs')})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.system?.close().catch(() => {});
+    await Promise.allSettled(this.workers.map((w) => w.stop()));
+    await this.coordinator?.stop();
+    await Promise.allSettled(this.servers.map((s) => s.stop()));
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
