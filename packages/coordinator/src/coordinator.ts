@@ -84,7 +84,12 @@ export class Coordinator {
 
   private listen(): void {
     const maxBytes = this.config.queryMaxLength * 4 + 64 * 1024;
-    this.system.spawn('query.submit', (msg: unknown, ctx) => this.submit(msg, ctx.size), { acceptJson: true, maxMessageBytes: maxBytes });
+    this.system.spawn('query.submit', (msg: unknown, ctx) => this.submit(msg, ctx.size), {
+      acceptJson: true,
+      maxMessageBytes: maxBytes,
+      // an unreadable submission still gets an id and a FAILED event, for clients that only publish
+      onRefused: (err) => void this.failQuery(this.newQuery(newQueryId(), '', {}), err),
+    });
     this.system.spawn('worker.heartbeat', (hb: Heartbeat) => this.heartbeat(hb));
     this.system.spawn('coordinator.task-status', (u: TaskUpdate) => this.taskUpdate(u));
     this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), { acceptJson: true, sequential: false });
@@ -101,7 +106,7 @@ export class Coordinator {
     } catch (e) {
       // No usable submission: still give the failure an id and an event, so publish-only clients see it.
       const q = this.newQuery(newQueryId(), typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '', {});
-      q.fail(e);
+      await this.failQuery(q, e);
       throw e;
     }
     const existing = this.queries.get(sub.queryId);
@@ -113,7 +118,7 @@ export class Coordinator {
     try {
       await this.plan(q);
     } catch (e) {
-      if (q.fail(e)) void this.cleanup(q, true);
+      await this.failQuery(q, e);
       throw e;
     }
     q.state = 'RUNNING';
@@ -262,7 +267,7 @@ export class Coordinator {
     await this.store.failAttempt(q.id, stageId, partition, attempt, error).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
     q.emitProgress({ taskId: taskId(stageId, partition, attempt), stageId, partition, attempt, workerId, state: 'FAILED' });
     // Retry policy NONE: the first task failure fails the query.
-    if (q.fail(QuarryError.fromData(error))) await this.cleanup(q, true);
+    await this.failQuery(q, QuarryError.fromData(error));
   }
 
   private workerLost(workerId: string, silentForMs: number): void {
@@ -290,6 +295,10 @@ export class Coordinator {
     await this.cleanup(q, false);
   }
 
+  private async failQuery(q: QueryExecution, e: unknown): Promise<void> {
+    if (q.fail(e)) await this.cleanup(q, true);
+  }
+
   /**
    * Deletes a query's spooled data: everything at once when it failed; when it finished, the
    * intermediate stages now and the result once it was read or `query.client.timeout` passed.
@@ -302,6 +311,7 @@ export class Coordinator {
       }
       // give cancelled tasks a moment to abort their sinks, then remove what is left
       setTimeout(() => void this.exchange.deleteQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data')), 1000).unref();
+      setTimeout(() => this.forget(q), this.config.resultRetentionMs).unref();
     } else {
       const rootId = q.scheduler!.plan.rootId;
       for (const s of q.scheduler!.stages.values()) {

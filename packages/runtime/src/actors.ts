@@ -24,6 +24,8 @@ export interface SpawnOptions {
   readonly maxMessageBytes?: number;
   /** Handles one message at a time (the default), or concurrently. */
   readonly sequential?: boolean;
+  /** Told of messages refused before the handler saw them (too large, undecodable). */
+  readonly onRefused?: (error: QuarryError) => void;
 }
 
 export interface ActorRef {
@@ -161,22 +163,28 @@ export class ActorSystem {
   }
 
   private async deliver<M, R>(msg: Msg, handler: Handler<M, R>, options: SpawnOptions): Promise<void> {
-    let format: WireFormat = 'msgpack';
+    let format: WireFormat = options.acceptJson ? sniffFormat(msg.data) : 'msgpack';
     let reply: Reply<R>;
     try {
-      if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
-        throw new QuarryError(
-          'QUERY_TEXT_TOO_LARGE',
-          `Message of ${msg.data.length} bytes exceeds the limit of ${options.maxMessageBytes} bytes`,
-        );
-      }
       let message: M;
-      if (options.acceptJson) {
-        const d = decodeLenient(msg.data);
-        format = d.format;
-        message = d.value as M;
-      } else {
-        message = decode(msg.data) as M;
+      try {
+        if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
+          throw new QuarryError(
+            'QUERY_TEXT_TOO_LARGE',
+            `Message of ${msg.data.length} bytes exceeds the limit of ${options.maxMessageBytes} bytes`,
+          );
+        }
+        if (options.acceptJson) {
+          const d = decodeLenient(msg.data);
+          format = d.format;
+          message = d.value as M;
+        } else {
+          message = decode(msg.data) as M;
+        }
+      } catch (e) {
+        const err = QuarryError.wrap(e, 'INVALID_SUBMISSION');
+        options.onRefused?.(err);
+        throw err;
       }
       const value = await handler(message, { subject: msg.subject, format, size: msg.data.length });
       reply = { ok: true, value };
@@ -192,6 +200,16 @@ export class ActorSystem {
 function errorForWire(err: QuarryError): ErrorData {
   const { stack: _stack, ...data } = err.toData();
   return data;
+}
+
+/**
+ * The format to answer in when a message cannot be decoded: JSON for anything that looks like text
+ * (a human with a NATS client), msgpack otherwise.
+ */
+function sniffFormat(data: Uint8Array): WireFormat {
+  const sample = data.subarray(0, 256);
+  for (const b of sample) if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return 'msgpack';
+  return Buffer.from(sample).toString('utf8').includes('\uFFFD') ? 'msgpack' : 'json';
 }
 
 export function unwrapReply<R>(payload: unknown, subject: string): R {

@@ -1,0 +1,3 @@
+export * from './servers.js';
+export * from './clusters.js';
+export * from './events.js';
