@@ -193,7 +193,16 @@ export class ActorSystem {
       if (err.type === 'INTERNAL_ERROR') this.logger.error({ err, subject: msg.subject }, 'handler failed');
       reply = { ok: false, error: errorForWire(err) };
     }
-    if (msg.reply) msg.respond(encode(reply, format));
+    if (!msg.reply) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = encode(reply, format);
+    } catch (e) {
+      const err = new QuarryError('GENERIC_INTERNAL_ERROR', `Cannot encode the reply on ${msg.subject}: ${(e as Error).message}`);
+      this.logger.error({ err, subject: msg.subject }, 'reply not encodable');
+      bytes = encode({ ok: false, error: errorForWire(err) }, format);
+    }
+    msg.respond(bytes);
   }
 }
 

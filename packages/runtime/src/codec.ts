@@ -2,7 +2,8 @@ import { Packr } from 'msgpackr';
 import { QuarryError } from '@quarry/common';
 
 /** Plain objects in, plain objects out: no records extension, so any msgpack client can read us. */
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+/** Bigints beyond 64 bits travel as decimal strings; within 64 bits as msgpack integers. */
+const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, largeBigIntToString: true });
 
 export type WireFormat = 'msgpack' | 'json';
 

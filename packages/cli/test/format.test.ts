@@ -1,0 +1,29 @@
+import { expect } from 'chai';
+import { formatRows } from '../src/format.js';
+
+const columns = [
+  { name: 'flag', type: 'char(1)' },
+  { name: 'n', type: 'bigint' },
+  { name: 'note', type: 'varchar' },
+];
+const rows = [
+  ['A', 14876, 'x, "quoted"'],
+  ['N', 348, null],
+];
+
+describe('result formats', () => {
+  it('aligns a table, numbers to the right, NULL shown', () => {
+    expect(formatRows('table', columns, rows)).to.equal(
+      [' flag | n     | note       ', '------+-------+-------------', ' A    | 14876 | x, "quoted"', ' N    |   348 | NULL       ', '(2 rows)'].join('\n'),
+    );
+  });
+
+  it('writes CSV with quoting and empty NULLs, JSON and NDJSON as objects', () => {
+    expect(formatRows('csv', columns, rows)).to.equal('flag,n,note\nA,14876,"x, ""quoted"""\nN,348,');
+    expect(JSON.parse(formatRows('json', columns, rows))).to.deep.equal([
+      { flag: 'A', n: 14876, note: 'x, "quoted"' },
+      { flag: 'N', n: 348, note: null },
+    ]);
+    expect(formatRows('ndjson', columns, rows).split('\n').map((l) => JSON.parse(l))).to.have.length(2);
+  });
+});
