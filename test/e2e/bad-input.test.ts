@@ -29,7 +29,9 @@ describe('bad input on the submit subject', function () {
   });
 
   /** Sends raw bytes; returns the error of the reply, and the FAILED event of that submission. */
-  async function rejected(payload: Uint8Array | string): Promise<{ code: string; message: string; event: Record<string, unknown> }> {
+  async function rejected(
+    payload: Uint8Array | string,
+  ): Promise<{ code: string; message: string; event: Record<string, unknown> }> {
     const before = events.events.length;
     const msg = await nc.request(subject, payload, { timeout: 10_000 });
     const reply = decodeLenient(msg.data).value as { ok: boolean; error: { code: string; message: string } };
@@ -37,7 +39,11 @@ describe('bad input on the submit subject', function () {
     const event = await events.waitFor((e) => e.type === 'FAILED' && events.events.indexOf(e) >= before);
     const err = (event as { error: { code: string; message: string } }).error;
     expect(err.code).to.equal(reply.error.code);
-    return { code: reply.error.code, message: reply.error.message, event: event as unknown as Record<string, unknown> };
+    return {
+      code: reply.error.code,
+      message: reply.error.message,
+      event: event as unknown as Record<string, unknown>,
+    };
   }
 
   it('malformed JSON, answered in JSON', async () => {
@@ -57,7 +63,9 @@ describe('bad input on the submit subject', function () {
   });
 
   it('a submission without sql, in JSON and in msgpack', async () => {
-    expect((await rejected('{"query": "select 1"}')).message).to.match(/Unknown submission field\(s\): query/);
+    expect((await rejected('{"query": "select 1"}')).message).to.match(
+      /Unknown submission field\(s\): query/,
+    );
     expect((await rejected('{}')).message).to.equal("Submission has no 'sql' field");
     expect((await rejected(pack({ session: {} }))).message).to.equal("Submission has no 'sql' field");
   });
@@ -82,7 +90,9 @@ describe('bad input on the submit subject', function () {
   });
 
   it('SQL syntax errors carry line and column', async () => {
-    const r = await rejected(JSON.stringify({ sql: 'select l_orderkey\nfrom tpch.tiny.lineitem\nwher l_orderkey = 1' }));
+    const r = await rejected(
+      JSON.stringify({ sql: 'select l_orderkey\nfrom tpch.tiny.lineitem\nwher l_orderkey = 1' }),
+    );
     expect(r.code).to.equal('SYNTAX_ERROR');
     expect(r.message).to.match(/^line 3:6: mismatched input 'l_orderkey'/);
   });
@@ -97,22 +107,28 @@ describe('bad input on the submit subject', function () {
     const table = await rejected(JSON.stringify({ sql: 'select * from tpch.tiny.nations' }));
     expect(table.code).to.equal('TABLE_NOT_FOUND');
     expect(table.message).to.equal("line 1:15: Table 'tpch.tiny.nations' does not exist");
-    const column = await rejected(JSON.stringify({ sql: 'select n_name,\n  n_population\nfrom tpch.tiny.nation' }));
+    const column = await rejected(
+      JSON.stringify({ sql: 'select n_name,\n  n_population\nfrom tpch.tiny.nation' }),
+    );
     expect(column.code).to.equal('COLUMN_NOT_FOUND');
     expect(column.message).to.equal("line 2:3: Column 'n_population' cannot be resolved");
   });
 
   it('type errors and misplaced aggregates name the problem', async () => {
-    const t = await rejected(JSON.stringify({ sql: "select n_name + 1 from tpch.tiny.nation" }));
+    const t = await rejected(JSON.stringify({ sql: 'select n_name + 1 from tpch.tiny.nation' }));
     expect(t.code).to.equal('TYPE_MISMATCH');
     expect(t.message).to.equal('line 1:8: Cannot apply operator: varchar(25) + integer');
     const g = await rejected(JSON.stringify({ sql: 'select n_name, count(*) from tpch.tiny.nation' }));
     expect(g.code).to.equal('EXPRESSION_NOT_AGGREGATE');
-    expect(g.message).to.equal("line 1:8: 'n_name' must be an aggregate expression or appear in GROUP BY clause");
+    expect(g.message).to.equal(
+      "line 1:8: 'n_name' must be an aggregate expression or appear in GROUP BY clause",
+    );
   });
 
   it('a division by zero at run time fails the query with a user error', async () => {
-    const handle = await cluster.client.submit('select n_nationkey / (n_regionkey - n_regionkey) from tpch.tiny.nation');
+    const handle = await cluster.client.submit(
+      'select n_nationkey / (n_regionkey - n_regionkey) from tpch.tiny.nation',
+    );
     try {
       await handle.done();
       expect.fail('the query should have failed');
@@ -124,7 +140,15 @@ describe('bad input on the submit subject', function () {
   });
 
   it('and after all that, the cluster still answers', async () => {
-    const r = await cluster.client.query('select n_regionkey, count(*) c from tpch.tiny.nation group by n_regionkey order by 1');
-    expect(r.rows).to.deep.equal([[0, 5], [1, 5], [2, 5], [3, 5], [4, 5]]);
+    const r = await cluster.client.query(
+      'select n_regionkey, count(*) c from tpch.tiny.nation group by n_regionkey order by 1',
+    );
+    expect(r.rows).to.deep.equal([
+      [0, 5],
+      [1, 5],
+      [2, 5],
+      [3, 5],
+      [4, 5],
+    ]);
   });
 });

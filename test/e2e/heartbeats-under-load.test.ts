@@ -32,7 +32,8 @@ describe('heartbeats under full CPU load', function () {
         const hb = decode(msg.data) as Heartbeat;
         const now = Date.now();
         const prev = last.get(hb.workerId);
-        if (prev !== undefined && hb.runningTasks > 0) gaps.set(hb.workerId, Math.max(gaps.get(hb.workerId) ?? 0, now - prev));
+        if (prev !== undefined && hb.runningTasks > 0)
+          gaps.set(hb.workerId, Math.max(gaps.get(hb.workerId) ?? 0, now - prev));
         last.set(hb.workerId, now);
       },
     });
@@ -46,7 +47,9 @@ describe('heartbeats under full CPU load', function () {
   });
 
   it('keeps every worker alive while all slots compute', async () => {
-    const client = await import('@quarry/client').then((m) => m.QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'load' }));
+    const client = await import('@quarry/client').then((m) =>
+      m.QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'load' }),
+    );
     const started = Date.now();
     const result = await client.query(
       "select count(*), sum(l_extendedprice) from tpch.sf1.lineitem where l_comment like '%furiously%' or l_shipinstruct = 'NONE'",
@@ -57,7 +60,9 @@ describe('heartbeats under full CPU load', function () {
     expect(Number(result.rows[0]![0])).to.be.greaterThan(1_000_000);
 
     // the load was real: four tasks ran at once, for longer than several failure-detector timeouts
-    const running = events.of(result.queryId).filter((e): e is Extract<QueryEvent, { type: 'RUNNING' }> => e.type === 'RUNNING');
+    const running = events
+      .of(result.queryId)
+      .filter((e): e is Extract<QueryEvent, { type: 'RUNNING' }> => e.type === 'RUNNING');
     expect(Math.max(...running.map((e) => e.progress.tasksRunning))).to.equal(4);
     expect(elapsed).to.be.greaterThan(3000);
 

@@ -31,16 +31,25 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
   const json = (data: Uint8Array) => JSON.parse(Buffer.from(data).toString('utf8'));
 
   it('runs a grouped aggregation on both workers and returns the rows', async () => {
-    const sql = 'select l_returnflag, l_linestatus, count(*), sum(l_quantity) from tpch.tiny.lineitem group by 1, 2 order by 1, 2';
-    const reply = json((await nc.request('e2e.query.submit', JSON.stringify({ sql }), { timeout: 10_000 })).data);
+    const sql =
+      'select l_returnflag, l_linestatus, count(*), sum(l_quantity) from tpch.tiny.lineitem group by 1, 2 order by 1, 2';
+    const reply = json(
+      (await nc.request('e2e.query.submit', JSON.stringify({ sql }), { timeout: 10_000 })).data,
+    );
     expect(reply.ok, JSON.stringify(reply)).to.equal(true);
     const queryId: string = reply.value.queryId;
     expect(queryId).to.match(/^\d{8}_\d{6}_\d{5}_[a-z0-9]{5}$/);
 
-    const end = await events.waitFor((e) => e.queryId === queryId && (e.type === 'FINISHED' || e.type === 'FAILED'), 60_000);
+    const end = await events.waitFor(
+      (e) => e.queryId === queryId && (e.type === 'FINISHED' || e.type === 'FAILED'),
+      60_000,
+    );
     expect(end.type, JSON.stringify(end)).to.equal('FINISHED');
     const mine = events.of(queryId);
-    expect(mine.map((e) => e.seq)).to.deep.equal(mine.map((_, i) => i + 1), 'events numbered 1, 2, 3, … in order');
+    expect(mine.map((e) => e.seq)).to.deep.equal(
+      mine.map((_, i) => i + 1),
+      'events numbered 1, 2, 3, … in order',
+    );
     expect(mine[0]!.type).to.equal('QUEUED');
     expect(mine[1]!.type).to.equal('PLANNING');
     expect(mine.slice(2, -1).every((e) => e.type === 'RUNNING')).to.equal(true);
@@ -56,7 +65,10 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
     let token: number | null = 0;
     let columns: { name: string; type: string }[] = [];
     while (token !== null) {
-      const page = json((await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token }), { timeout: 10_000 })).data);
+      const page = json(
+        (await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token }), { timeout: 10_000 }))
+          .data,
+      );
       expect(page.ok, JSON.stringify(page)).to.equal(true);
       rows.push(...page.value.rows);
       columns = page.value.columns;
@@ -74,16 +86,28 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
     }
     const want = [...expected.entries()]
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([k, g]) => [...k.split('|'), g.count, `${g.qty / 100n}.${String(g.qty % 100n).padStart(2, '0')}`]);
+      .map(([k, g]) => [
+        ...k.split('|'),
+        g.count,
+        `${g.qty / 100n}.${String(g.qty % 100n).padStart(2, '0')}`,
+      ]);
     expect(rows).to.deep.equal(want);
   });
 
   it('runs a query published without a reply subject, seen through its events', async () => {
     const queryId = 'e2e_publish_only';
-    nc.publish('e2e.query.submit', JSON.stringify({ sql: 'select count(*) as n from tpch.tiny.nation', queryId }));
-    const end = await events.waitFor((e) => e.queryId === queryId && (e.type === 'FINISHED' || e.type === 'FAILED'));
+    nc.publish(
+      'e2e.query.submit',
+      JSON.stringify({ sql: 'select count(*) as n from tpch.tiny.nation', queryId }),
+    );
+    const end = await events.waitFor(
+      (e) => e.queryId === queryId && (e.type === 'FINISHED' || e.type === 'FAILED'),
+    );
     expect(end.type).to.equal('FINISHED');
-    const page = json((await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token: 0 }), { timeout: 10_000 })).data);
+    const page = json(
+      (await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token: 0 }), { timeout: 10_000 }))
+        .data,
+    );
     expect(page.value.rows).to.deep.equal([[25]]);
   });
 });

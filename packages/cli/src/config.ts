@@ -2,8 +2,17 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
-import { COORDINATOR_PROPERTY_NAMES, coordinatorConfigFromProperties, type CoordinatorConfig } from '@quarry/coordinator';
-import { EXCHANGE_PROPERTY_NAMES, exchangeConfigFromProperties, localExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
+import {
+  COORDINATOR_PROPERTY_NAMES,
+  coordinatorConfigFromProperties,
+  type CoordinatorConfig,
+} from '@quarry/coordinator';
+import {
+  EXCHANGE_PROPERTY_NAMES,
+  exchangeConfigFromProperties,
+  localExchangeConfig,
+  type ExchangeConfig,
+} from '@quarry/exchange';
 import { WORKER_PROPERTY_NAMES, workerConfigFromProperties, type WorkerConfig } from '@quarry/worker';
 
 /**
@@ -40,20 +49,34 @@ function read(flags: CommonFlags, file: string): Properties {
 export function exchangeConfig(flags: CommonFlags): ExchangeConfig {
   if (flags.exchangeDir) return localExchangeConfig(flags.exchangeDir);
   const props = withEnvOverrides(read(flags, 'exchange-manager.properties'), EXCHANGE_PROPERTY_NAMES);
-  if (props['exchange.base-directories'] === undefined) return localExchangeConfig(join(tmpdir(), 'quarry-exchange'));
+  if (props['exchange.base-directories'] === undefined)
+    return localExchangeConfig(join(tmpdir(), 'quarry-exchange'));
   return exchangeConfigFromProperties(props);
 }
 
 export function coordinatorConfig(flags: CommonFlags & { redis?: string }): CoordinatorConfig {
-  const props: Record<string, string> = { ...withEnvOverrides(read(flags, 'config.properties'), COORDINATOR_PROPERTY_NAMES) };
+  const props: Record<string, string> = {
+    ...withEnvOverrides(read(flags, 'config.properties'), COORDINATOR_PROPERTY_NAMES),
+  };
   if (flags.redis) props['redis.url'] = flags.redis;
-  else if (process.env['REDIS_URL'] && props['redis.url'] === undefined) props['redis.url'] = process.env['REDIS_URL'];
-  return coordinatorConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), exchange: exchangeConfig(flags) });
+  else if (process.env['REDIS_URL'] && props['redis.url'] === undefined)
+    props['redis.url'] = process.env['REDIS_URL'];
+  return coordinatorConfigFromProperties(props, {
+    servers: natsServers(flags),
+    prefix: prefixOf(flags),
+    exchange: exchangeConfig(flags),
+  });
 }
 
 export function workerConfig(flags: CommonFlags & { id?: string; slots?: string }): WorkerConfig {
-  const props: Record<string, string> = { ...withEnvOverrides(read(flags, 'config.properties'), WORKER_PROPERTY_NAMES) };
+  const props: Record<string, string> = {
+    ...withEnvOverrides(read(flags, 'config.properties'), WORKER_PROPERTY_NAMES),
+  };
   if (flags.id) props['node.id'] = flags.id;
   if (flags.slots) props['worker.task-slots'] = flags.slots;
-  return workerConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), exchange: exchangeConfig(flags) });
+  return workerConfigFromProperties(props, {
+    servers: natsServers(flags),
+    prefix: prefixOf(flags),
+    exchange: exchangeConfig(flags),
+  });
 }

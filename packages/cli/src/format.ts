@@ -15,8 +15,16 @@ export function formatTable(columns: readonly ResultColumn[], rows: readonly (re
   const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
   const numeric = columns.map((c) => NUMERIC.test(c.type));
   const line = (vals: string[], align: boolean) =>
-    ' ' + vals.map((v, i) => (align && numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ');
-  const out = [line(columns.map((c) => c.name), false), widths.map((w) => '-'.repeat(w + 2)).join('+'), ...cells.map((r) => line(r, true))];
+    ' ' +
+    vals.map((v, i) => (align && numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ');
+  const out = [
+    line(
+      columns.map((c) => c.name),
+      false,
+    ),
+    widths.map((w) => '-'.repeat(w + 2)).join('+'),
+    ...cells.map((r) => line(r, true)),
+  ];
   out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return out.join('\n');
 }
@@ -27,15 +35,28 @@ function csvField(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function formatRows(format: OutputFormat, columns: readonly ResultColumn[], rows: readonly (readonly unknown[])[]): string {
+export function formatRows(
+  format: OutputFormat,
+  columns: readonly ResultColumn[],
+  rows: readonly (readonly unknown[])[],
+): string {
   switch (format) {
     case 'table':
       return formatTable(columns, rows);
     case 'csv':
-      return [columns.map((c) => csvField(c.name)).join(','), ...rows.map((r) => r.map(csvField).join(','))].join('\n');
+      return [
+        columns.map((c) => csvField(c.name)).join(','),
+        ...rows.map((r) => r.map(csvField).join(',')),
+      ].join('\n');
     case 'json':
-      return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null]))), null, 2);
+      return JSON.stringify(
+        rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null]))),
+        null,
+        2,
+      );
     case 'ndjson':
-      return rows.map((r) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null])))).join('\n');
+      return rows
+        .map((r) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null]))))
+        .join('\n');
   }
 }

@@ -1,4 +1,11 @@
 export { LocalCluster, CLI_MAIN, type LocalClusterOptions, type ProcessHandle } from './local/cluster.js';
-export { startNatsServer, startRedisServer, freePort, waitForPort, requireBinary, type ServerProcess } from './local/servers.js';
+export {
+  startNatsServer,
+  startRedisServer,
+  freePort,
+  waitForPort,
+  requireBinary,
+  type ServerProcess,
+} from './local/servers.js';
 export { formatRows, formatTable, type OutputFormat } from './format.js';
 export { describeEvent } from './commands/query.js';

@@ -14,7 +14,13 @@ const rows = [
 describe('result formats', () => {
   it('aligns a table, numbers to the right, NULL shown', () => {
     expect(formatRows('table', columns, rows)).to.equal(
-      [' flag | n     | note       ', '------+-------+-------------', ' A    | 14876 | x, "quoted"', ' N    |   348 | NULL       ', '(2 rows)'].join('\n'),
+      [
+        ' flag | n     | note       ',
+        '------+-------+-------------',
+        ' A    | 14876 | x, "quoted"',
+        ' N    |   348 | NULL       ',
+        '(2 rows)',
+      ].join('\n'),
     );
   });
 
@@ -24,6 +30,10 @@ describe('result formats', () => {
       { flag: 'A', n: 14876, note: 'x, "quoted"' },
       { flag: 'N', n: 348, note: null },
     ]);
-    expect(formatRows('ndjson', columns, rows).split('\n').map((l) => JSON.parse(l))).to.have.length(2);
+    expect(
+      formatRows('ndjson', columns, rows)
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).to.have.length(2);
   });
 });

@@ -48,7 +48,11 @@ export class QuarryClient {
 
   static async connect(options: ClientOptions = {}): Promise<QuarryClient> {
     const servers = options.servers ?? process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-    const system = await ActorSystem.connect({ servers, prefix: options.prefix ?? DEFAULT_PREFIX, name: 'quarry-client' });
+    const system = await ActorSystem.connect({
+      servers,
+      prefix: options.prefix ?? DEFAULT_PREFIX,
+      name: 'quarry-client',
+    });
     return new QuarryClient(system, options.timeoutMs ?? 10_000);
   }
 
@@ -58,7 +62,11 @@ export class QuarryClient {
     const request: SubmitRequest = { sql, queryId, ...(options.session ? { session: options.session } : {}) };
     try {
       const reply = await this.system.ask<SubmitReply>(Addresses.submit, request, this.timeoutMs);
-      if (reply.queryId !== queryId) throw new QuarryError('MESSAGING_ERROR', `Coordinator answered for query ${reply.queryId}, not ${queryId}`);
+      if (reply.queryId !== queryId)
+        throw new QuarryError(
+          'MESSAGING_ERROR',
+          `Coordinator answered for query ${reply.queryId}, not ${queryId}`,
+        );
     } catch (e) {
       handle.close();
       throw e;
@@ -129,7 +137,11 @@ export class QueryHandle {
     await this.done();
     let token: number | null = 0;
     while (token !== null) {
-      const page: ResultsPage = await this.system.ask<ResultsPage>(Addresses.results(this.queryId), { token } satisfies ResultsRequest, this.timeoutMs);
+      const page: ResultsPage = await this.system.ask<ResultsPage>(
+        Addresses.results(this.queryId),
+        { token } satisfies ResultsRequest,
+        this.timeoutMs,
+      );
       yield page;
       token = page.nextToken;
     }

@@ -19,7 +19,9 @@ export function readPropertiesFile(path: string, options: { optional?: boolean }
   try {
     return parseProperties(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new QuarryError('INVALID_CONFIGURATION', `Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new QuarryError('INVALID_CONFIGURATION', `Cannot read ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
 }
 
@@ -102,6 +104,9 @@ export class PropertyReader {
   }
 
   private invalid(name: string, raw: string, expected: string): QuarryError {
-    return new QuarryError('INVALID_CONFIGURATION', `${this.source}: ${name}='${raw}' is invalid: expected ${expected}`);
+    return new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${this.source}: ${name}='${raw}' is invalid: expected ${expected}`,
+    );
   }
 }

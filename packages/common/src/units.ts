@@ -1,6 +1,14 @@
 import { QuarryError } from './errors.js';
 
-const DURATION_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
 /** Parses a duration as Trino writes them (`500ms`, `10s`, `1m`, `1.5h`) into milliseconds. */
 export function parseDuration(text: string, property = 'duration'): number {

@@ -5,8 +5,14 @@ import { isSafeId, newQueryId } from '../src/ids.js';
 
 describe('configuration helpers', () => {
   it('parses Trino property files: comments, separators, continuations', () => {
-    const p = parseProperties('# comment\n! also\nretry-policy=TASK\nexchange.base-directories : s3://a,\\\n  s3://b\nquery.max-length 10\n');
-    expect(p).to.deep.equal({ 'retry-policy': 'TASK', 'exchange.base-directories': 's3://a,s3://b', 'query.max-length': '10' });
+    const p = parseProperties(
+      '# comment\n! also\nretry-policy=TASK\nexchange.base-directories : s3://a,\\\n  s3://b\nquery.max-length 10\n',
+    );
+    expect(p).to.deep.equal({
+      'retry-policy': 'TASK',
+      'exchange.base-directories': 's3://a,s3://b',
+      'query.max-length': '10',
+    });
   });
 
   it('reads durations and data sizes as Trino writes them', () => {
@@ -17,21 +23,29 @@ describe('configuration helpers', () => {
     expect(parseDataSize('1GB')).to.equal(1 << 30);
     expect(parseDataSize('256MB')).to.equal(256 << 20);
     expect(parseDataSize('512kB')).to.equal(512 << 10);
-    expect(() => parseDuration('10 parsecs', 'retry-initial-delay')).to.throw(/retry-initial-delay: '10 parsecs' is not a duration/);
+    expect(() => parseDuration('10 parsecs', 'retry-initial-delay')).to.throw(
+      /retry-initial-delay: '10 parsecs' is not a duration/,
+    );
     expect(() => parseDataSize('lots')).to.throw(/not a data size/);
   });
 
   it('lets environment variables override properties', () => {
     expect(envName('exchange.base-directories')).to.equal('QUARRY_EXCHANGE_BASE_DIRECTORIES');
-    const merged = withEnvOverrides({ 'retry-policy': 'NONE' }, ['retry-policy', 'query.max-length'], { QUARRY_RETRY_POLICY: 'TASK' });
+    const merged = withEnvOverrides({ 'retry-policy': 'NONE' }, ['retry-policy', 'query.max-length'], {
+      QUARRY_RETRY_POLICY: 'TASK',
+    });
     expect(merged).to.deep.equal({ 'retry-policy': 'TASK' });
   });
 
   it('rejects bad values naming the property and the file', () => {
     const r = new PropertyReader({ n: 'x', b: 'yes', p: 'FAST', ok: '7' }, 'config.properties');
     expect(() => r.int('n', 1)).to.throw("config.properties: n='x' is invalid: expected an integer");
-    expect(() => r.boolean('b', false)).to.throw("config.properties: b='yes' is invalid: expected true or false");
-    expect(() => r.oneOf('p', ['NONE', 'QUERY', 'TASK'] as const, 'NONE')).to.throw('expected one of NONE, QUERY, TASK');
+    expect(() => r.boolean('b', false)).to.throw(
+      "config.properties: b='yes' is invalid: expected true or false",
+    );
+    expect(() => r.oneOf('p', ['NONE', 'QUERY', 'TASK'] as const, 'NONE')).to.throw(
+      'expected one of NONE, QUERY, TASK',
+    );
     expect(r.int('ok', 1)).to.equal(7);
     expect(r.int('absent', 3)).to.equal(3);
     expect(() => r.int('ok', 1, 10)).to.throw('expected an integer ≥ 10');

@@ -15,7 +15,9 @@ describe('QuarryError', () => {
   });
 
   it('prefixes SQL locations as Trino does', () => {
-    const e = new QuarryError('COLUMN_NOT_FOUND', "Column 'x' cannot be resolved", { location: { line: 2, column: 7 } });
+    const e = new QuarryError('COLUMN_NOT_FOUND', "Column 'x' cannot be resolved", {
+      location: { line: 2, column: 7 },
+    });
     expect(e.message).to.equal("line 2:7: Column 'x' cannot be resolved");
   });
 
@@ -26,7 +28,11 @@ describe('QuarryError', () => {
       expect(isErrorData(wire)).to.equal(true);
       const back = QuarryError.fromData(wire);
       expect(back).to.be.instanceOf(QuarryError);
-      expect([back.code, back.type, back.message]).to.deep.equal([code, ERROR_CODES[code], `line 3:4: boom ${code}`]);
+      expect([back.code, back.type, back.message]).to.deep.equal([
+        code,
+        ERROR_CODES[code],
+        `line 3:4: boom ${code}`,
+      ]);
       expect(back.location).to.deep.equal({ line: 3, column: 4 });
     }
   });

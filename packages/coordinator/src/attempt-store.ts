@@ -108,11 +108,19 @@ export class AttemptStore {
     return `${this.prefix}:query:${queryId}:tasks`;
   }
 
-  async createQuery(queryId: string, fields: { sql: string; retryPolicy: string; created: number }): Promise<void> {
+  async createQuery(
+    queryId: string,
+    fields: { sql: string; retryPolicy: string; created: number },
+  ): Promise<void> {
     await this.guard(async () => {
       await this.redis
         .multi()
-        .hset(this.queryKey(queryId), { state: 'QUEUED', sql: fields.sql, retryPolicy: fields.retryPolicy, created: fields.created })
+        .hset(this.queryKey(queryId), {
+          state: 'QUEUED',
+          sql: fields.sql,
+          retryPolicy: fields.retryPolicy,
+          created: fields.created,
+        })
         .zadd(`${this.prefix}:queries`, fields.created, queryId)
         .zremrangebyrank(`${this.prefix}:queries`, 0, -1001)
         .exec();
@@ -124,10 +132,16 @@ export class AttemptStore {
   }
 
   /** Records the end of a query and starts the retention clock on its keys. */
-  async endQuery(queryId: string, state: 'FINISHED' | 'FAILED', elapsedMs: number, error?: ErrorData): Promise<void> {
+  async endQuery(
+    queryId: string,
+    state: 'FINISHED' | 'FAILED',
+    elapsedMs: number,
+    error?: ErrorData,
+  ): Promise<void> {
     await this.guard(async () => {
       const fields: Record<string, string | number> = { state, ended: Date.now(), elapsedMs };
-      if (error) fields['error'] = JSON.stringify({ code: error.code, type: error.type, message: error.message });
+      if (error)
+        fields['error'] = JSON.stringify({ code: error.code, type: error.type, message: error.message });
       await this.redis
         .multi()
         .hset(this.queryKey(queryId), fields)
@@ -137,13 +151,31 @@ export class AttemptStore {
     });
   }
 
-  async startAttempt(queryId: string, stage: number, partition: number, attempt: number, worker: string): Promise<boolean> {
-    const r = await this.run('start', START, queryId, [`${stage}.${partition}`, `${stage}.${partition}.${attempt}`, String(attempt), worker, String(Date.now())]);
+  async startAttempt(
+    queryId: string,
+    stage: number,
+    partition: number,
+    attempt: number,
+    worker: string,
+  ): Promise<boolean> {
+    const r = await this.run('start', START, queryId, [
+      `${stage}.${partition}`,
+      `${stage}.${partition}.${attempt}`,
+      String(attempt),
+      worker,
+      String(Date.now()),
+    ]);
     return r === 1;
   }
 
   /** True when this attempt became the task's winner. */
-  async finishAttempt(queryId: string, stage: number, partition: number, attempt: number, stats?: TaskStats): Promise<boolean> {
+  async finishAttempt(
+    queryId: string,
+    stage: number,
+    partition: number,
+    attempt: number,
+    stats?: TaskStats,
+  ): Promise<boolean> {
     const r = await this.run('finish', FINISH, queryId, [
       `${stage}.${partition}`,
       `${stage}.${partition}.${attempt}`,
@@ -155,7 +187,13 @@ export class AttemptStore {
   }
 
   /** True when the attempt was running (its failure is recorded); false for a stale report. */
-  async failAttempt(queryId: string, stage: number, partition: number, attempt: number, error: ErrorData): Promise<boolean> {
+  async failAttempt(
+    queryId: string,
+    stage: number,
+    partition: number,
+    attempt: number,
+    error: ErrorData,
+  ): Promise<boolean> {
     const r = await this.run('fail', FAIL, queryId, [
       `${stage}.${partition}`,
       `${stage}.${partition}.${attempt}`,
@@ -171,7 +209,9 @@ export class AttemptStore {
   }
 
   /** Every task and attempt record of a query. */
-  async attempts(queryId: string): Promise<{ tasks: Map<string, TaskRecordView>; attempts: Map<string, AttemptRecord> }> {
+  async attempts(
+    queryId: string,
+  ): Promise<{ tasks: Map<string, TaskRecordView>; attempts: Map<string, AttemptRecord> }> {
     const all = await this.guard(() => this.redis.hgetall(this.tasksKey(queryId)));
     const tasks = new Map<string, TaskRecordView>();
     const attempts = new Map<string, AttemptRecord>();
@@ -186,7 +226,12 @@ export class AttemptStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private async run(name: 'start' | 'finish' | 'fail', script: string, queryId: string, args: string[]): Promise<number> {
+  private async run(
+    name: 'start' | 'finish' | 'fail',
+    script: string,
+    queryId: string,
+    args: string[],
+  ): Promise<number> {
     return this.guard(async () => {
       if (!this.scripts[name]) this.scripts[name] = (await this.redis.script('LOAD', script)) as string;
       try {

@@ -67,16 +67,35 @@ export class Coordinator {
 
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
-    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: 'coordinator', logger });
-    const store = AttemptStore.connect(config.redisUrl, config.prefix, Math.ceil(config.recordRetentionMs / 1000));
+    const system = await ActorSystem.connect({
+      servers: config.servers,
+      prefix: config.prefix,
+      name: 'coordinator',
+      logger,
+    });
+    const store = AttemptStore.connect(
+      config.redisUrl,
+      config.prefix,
+      Math.ceil(config.recordRetentionMs / 1000),
+    );
     try {
       await store.redis.ping();
     } catch (e) {
       await store.close();
       await system.close();
-      throw new QuarryError('ATTEMPT_STORE_ERROR', `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`);
+      throw new QuarryError(
+        'ATTEMPT_STORE_ERROR',
+        `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`,
+      );
     }
-    const c = new Coordinator(config, system, store, createExchangeManager(config.exchange), options.catalogs ?? defaultCatalogs(), logger);
+    const c = new Coordinator(
+      config,
+      system,
+      store,
+      createExchangeManager(config.exchange),
+      options.catalogs ?? defaultCatalogs(),
+      logger,
+    );
     c.listen();
     logger.info({ prefix: config.prefix, exchange: config.exchange.baseDirectories }, 'coordinator started');
     return c;
@@ -92,7 +111,10 @@ export class Coordinator {
     });
     this.system.spawn('worker.heartbeat', (hb: Heartbeat) => this.heartbeat(hb));
     this.system.spawn('coordinator.task-status', (u: TaskUpdate) => this.taskUpdate(u));
-    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), { acceptJson: true, sequential: false });
+    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
+      acceptJson: true,
+      sequential: false,
+    });
     this.system.spawn(Addresses.clusterInfo, () => this.info());
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -105,7 +127,11 @@ export class Coordinator {
       sub = parseSubmission(raw, this.config.queryMaxLength);
     } catch (e) {
       // No usable submission: still give the failure an id and an event, so publish-only clients see it.
-      const q = this.newQuery(newQueryId(), typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '', {});
+      const q = this.newQuery(
+        newQueryId(),
+        typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '',
+        {},
+      );
       await this.failQuery(q, e);
       throw e;
     }
@@ -113,7 +139,9 @@ export class Coordinator {
     if (existing) return { queryId: existing.id };
     const q = this.newQuery(sub.queryId, sub.sql, sub.session);
     q.logger.debug({ bytes: size }, 'query submitted');
-    await this.store.createQuery(q.id, { sql: q.sql, retryPolicy: 'NONE', created: q.created }).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    await this.store
+      .createQuery(q.id, { sql: q.sql, retryPolicy: 'NONE', created: q.created })
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
     q.emit({ type: 'QUEUED', sql: q.sql });
     try {
       await this.plan(q);
@@ -147,7 +175,9 @@ export class Coordinator {
     const plan = planDistributed(statement, metadata);
     const slots = Math.max(1, this.registry.totalSlots());
     const splits = await this.splits(plan, slots);
-    const partitions = sessionInt(q.session, 'hash_partition_count') ?? (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
+    const partitions =
+      sessionInt(q.session, 'hash_partition_count') ??
+      (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
     q.scheduler = new QueryScheduler(plan, splits, partitions);
     q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
     q.logger.debug({ stages: plan.fragments.length, partitions }, 'query planned');
@@ -208,23 +238,49 @@ export class Coordinator {
       memoryLimitBytes: this.config.taskMemoryBytes,
     };
     q.mailbox.post(async () => {
-      await this.store.startAttempt(q.id, task.stageId, task.partition, attempt, workerId).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+      await this.store
+        .startAttempt(q.id, task.stageId, task.partition, attempt, workerId)
+        .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
       let reply: RunTaskReply;
       try {
-        reply = await this.system.ask<RunTaskReply>(Addresses.worker(workerId), { type: 'run', task: spec } satisfies WorkerCommand, DISPATCH_TIMEOUT_MS);
+        reply = await this.system.ask<RunTaskReply>(
+          Addresses.worker(workerId),
+          { type: 'run', task: spec } satisfies WorkerCommand,
+          DISPATCH_TIMEOUT_MS,
+        );
       } catch (e) {
         this.registry.release(workerId);
-        await this.taskFailed(q, task.stageId, task.partition, attempt, workerId, QuarryError.wrap(e, 'REMOTE_HOST_GONE').toData());
+        await this.taskFailed(
+          q,
+          task.stageId,
+          task.partition,
+          attempt,
+          workerId,
+          QuarryError.wrap(e, 'REMOTE_HOST_GONE').toData(),
+        );
         return;
       }
       if (!reply.accepted) {
         q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
         this.registry.release(workerId);
         scheduler.unstart(task, attempt);
-        await this.store.failAttempt(q.id, task.stageId, task.partition, attempt, { code: 'NO_NODES_AVAILABLE', type: 'INSUFFICIENT_RESOURCES', message: `refused: ${reply.reason ?? ''}` }).catch(() => {});
+        await this.store
+          .failAttempt(q.id, task.stageId, task.partition, attempt, {
+            code: 'NO_NODES_AVAILABLE',
+            type: 'INSUFFICIENT_RESOURCES',
+            message: `refused: ${reply.reason ?? ''}`,
+          })
+          .catch(() => {});
         return;
       }
-      q.emitProgress({ taskId: spec.taskId, stageId: task.stageId, partition: task.partition, attempt, workerId, state: 'RUNNING' });
+      q.emitProgress({
+        taskId: spec.taskId,
+        stageId: task.stageId,
+        partition: task.partition,
+        attempt,
+        workerId,
+        state: 'RUNNING',
+      });
     });
   }
 
@@ -232,7 +288,10 @@ export class Coordinator {
 
   private heartbeat(hb: Heartbeat): void {
     if (this.registry.heartbeat(hb)) {
-      this.logger.info({ workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid }, 'worker joined');
+      this.logger.info(
+        { workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid },
+        'worker joined',
+      );
       this.schedule();
     }
   }
@@ -243,7 +302,19 @@ export class Coordinator {
     if (u.state === 'RUNNING') return;
     q.mailbox.post(async () => {
       if (u.state === 'FINISHED') await this.taskFinished(q, u);
-      else await this.taskFailed(q, u.stageId, u.partition, u.attempt, u.workerId, u.error ?? { code: 'GENERIC_INTERNAL_ERROR', type: 'INTERNAL_ERROR', message: 'task failed without an error' });
+      else
+        await this.taskFailed(
+          q,
+          u.stageId,
+          u.partition,
+          u.attempt,
+          u.workerId,
+          u.error ?? {
+            code: 'GENERIC_INTERNAL_ERROR',
+            type: 'INTERNAL_ERROR',
+            message: 'task failed without an error',
+          },
+        );
     });
   }
 
@@ -254,18 +325,43 @@ export class Coordinator {
       return;
     }
     this.registry.release(u.workerId);
-    await this.store.finishAttempt(q.id, u.stageId, u.partition, u.attempt, u.stats).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
-    q.emitProgress({ taskId: u.taskId, stageId: u.stageId, partition: u.partition, attempt: u.attempt, workerId: u.workerId, state: 'FINISHED' });
+    await this.store
+      .finishAttempt(q.id, u.stageId, u.partition, u.attempt, u.stats)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    q.emitProgress({
+      taskId: u.taskId,
+      stageId: u.stageId,
+      partition: u.partition,
+      attempt: u.attempt,
+      workerId: u.workerId,
+      state: 'FINISHED',
+    });
     if (scheduler.done) await this.queryFinished(q);
     else this.schedule();
   }
 
-  private async taskFailed(q: QueryExecution, stageId: number, partition: number, attempt: number, workerId: string, error: ErrorData): Promise<void> {
+  private async taskFailed(
+    q: QueryExecution,
+    stageId: number,
+    partition: number,
+    attempt: number,
+    workerId: string,
+    error: ErrorData,
+  ): Promise<void> {
     const scheduler = q.scheduler!;
     if (scheduler.failed(stageId, partition, attempt) === 'stale') return;
     this.registry.release(workerId);
-    await this.store.failAttempt(q.id, stageId, partition, attempt, error).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
-    q.emitProgress({ taskId: taskId(stageId, partition, attempt), stageId, partition, attempt, workerId, state: 'FAILED' });
+    await this.store
+      .failAttempt(q.id, stageId, partition, attempt, error)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    q.emitProgress({
+      taskId: taskId(stageId, partition, attempt),
+      stageId,
+      partition,
+      attempt,
+      workerId,
+      state: 'FAILED',
+    });
     // Retry policy NONE: the first task failure fails the query.
     await this.failQuery(q, QuarryError.fromData(error));
   }
@@ -291,7 +387,9 @@ export class Coordinator {
     const types = q.scheduler!.plan.columns.map((c) => c.type);
     q.cursor = new ResultCursor(this.exchange, root.winner?.outputs ?? [], types, this.config.resultPageRows);
     q.finish(root.winner?.stats?.rowsOut ?? 0);
-    await this.store.endQuery(q.id, 'FINISHED', q.elapsedMs).catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    await this.store
+      .endQuery(q.id, 'FINISHED', q.elapsedMs)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
     await this.cleanup(q, false);
   }
 
@@ -307,10 +405,18 @@ export class Coordinator {
     if (all) {
       await this.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
       for (const w of this.registry.list()) {
-        this.system.ask(Addresses.worker(w.id), { type: 'cancel', queryId: q.id } satisfies WorkerCommand, 2000).catch(() => {});
+        this.system
+          .ask(Addresses.worker(w.id), { type: 'cancel', queryId: q.id } satisfies WorkerCommand, 2000)
+          .catch(() => {});
       }
       // give cancelled tasks a moment to abort their sinks, then remove what is left
-      setTimeout(() => void this.exchange.deleteQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data')), 1000).unref();
+      setTimeout(
+        () =>
+          void this.exchange
+            .deleteQuery(q.id)
+            .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data')),
+        1000,
+      ).unref();
       setTimeout(() => this.forget(q), this.config.resultRetentionMs).unref();
     } else {
       const rootId = q.scheduler!.plan.rootId;
@@ -318,8 +424,16 @@ export class Coordinator {
         if (s.fragment.id === rootId) continue;
         for (const t of s.tasks) {
           if (t.winner) {
-            const id = { queryId: q.id, exchangeId: `s${s.fragment.id}`, exchangeOrdinal: s.fragment.id, taskPartition: t.partition, attempt: t.winner.attempt };
-            await this.exchange.deleteAttempt(id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+            const id = {
+              queryId: q.id,
+              exchangeId: `s${s.fragment.id}`,
+              exchangeOrdinal: s.fragment.id,
+              taskPartition: t.partition,
+              attempt: t.winner.attempt,
+            };
+            await this.exchange
+              .deleteAttempt(id)
+              .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
           }
         }
       }
@@ -331,7 +445,9 @@ export class Coordinator {
   private forget(q: QueryExecution): void {
     if (!this.queries.has(q.id)) return;
     this.queries.delete(q.id);
-    void this.exchange.deleteQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+    void this.exchange
+      .deleteQuery(q.id)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
 
   // --- results and info --------------------------------------------------------------------------
@@ -339,11 +455,14 @@ export class Coordinator {
   private async results(subject: string, req: ResultsRequest): Promise<ResultsPage> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
-    if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
+    if (!q)
+      throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
     const token = Number(req?.token ?? 0);
-    if (!Number.isInteger(token) || token < 0) throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
+    if (!Number.isInteger(token) || token < 0)
+      throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
-    if (q.state !== 'FINISHED' || !q.cursor) return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
+    if (q.state !== 'FINISHED' || !q.cursor)
+      return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
     const cursor = q.cursor;
     const page = await q.mailbox.run(() => cursor.page(token));
     if (page.next === null) setTimeout(() => this.forget(q), 10_000).unref();
@@ -363,7 +482,10 @@ export class Coordinator {
         host: w.heartbeat.host,
         pid: w.heartbeat.pid,
       })),
-      queries: { running: queries.filter((q) => q.state === 'RUNNING').length, queued: queries.filter((q) => q.state === 'QUEUED' || q.state === 'PLANNING').length },
+      queries: {
+        running: queries.filter((q) => q.state === 'RUNNING').length,
+        queued: queries.filter((q) => q.state === 'QUEUED' || q.state === 'PLANNING').length,
+      },
     };
   }
 
@@ -385,8 +507,10 @@ function sessionInt(session: Session, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new QuarryError('INVALID_SESSION_PROPERTY', `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`);
+    throw new QuarryError(
+      'INVALID_SESSION_PROPERTY',
+      `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`,
+    );
   }
   return n;
 }
-

@@ -1,5 +1,9 @@
 export { Coordinator, type CoordinatorOptions } from './coordinator.js';
-export { coordinatorConfigFromProperties, COORDINATOR_PROPERTY_NAMES, type CoordinatorConfig } from './config.js';
+export {
+  coordinatorConfigFromProperties,
+  COORDINATOR_PROPERTY_NAMES,
+  type CoordinatorConfig,
+} from './config.js';
 export { AttemptStore, type AttemptRecord, type TaskRecordView } from './attempt-store.js';
 export { QueryScheduler, type TaskRecord, type StageRecord } from './scheduler.js';
 export { WorkerRegistry } from './worker-registry.js';

@@ -1,11 +1,22 @@
 import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
-import { statusSubject, type QueryEvent, type QueryState, type ResultColumn, type TaskRef, type TaskState } from '@quarry/protocol';
+import {
+  statusSubject,
+  type QueryEvent,
+  type QueryState,
+  type ResultColumn,
+  type TaskRef,
+  type TaskState,
+} from '@quarry/protocol';
 import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
 import type { Session } from '@quarry/sql';
 import type { ResultCursor } from './results.js';
 import type { QueryScheduler } from './scheduler.js';
 
-type EventPayload = QueryEvent extends infer E ? (E extends QueryEvent ? Omit<E, 'queryId' | 'seq' | 'time'> : never) : never;
+type EventPayload = QueryEvent extends infer E
+  ? E extends QueryEvent
+    ? Omit<E, 'queryId' | 'seq' | 'time'>
+    : never
+  : never;
 
 /**
  * One query on the coordinator: its state, scheduler, result cursor and event stream. Everything

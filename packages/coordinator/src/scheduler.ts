@@ -18,7 +18,9 @@ export interface TaskRecord {
   /** Attempts started so far; the next attempt's number. */
   attempts: number;
   current: { attempt: number; workerId: string; startedAt: number } | undefined;
-  winner: { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined } | undefined;
+  winner:
+    | { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined }
+    | undefined;
 }
 
 export interface StageRecord {
@@ -99,9 +101,16 @@ export class QueryScheduler {
   }
 
   /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
-  finished(stageId: number, partition: number, attempt: number, outputs: readonly ExchangeFile[], stats: TaskStats | undefined): UpdateVerdict {
+  finished(
+    stageId: number,
+    partition: number,
+    attempt: number,
+    outputs: readonly ExchangeFile[],
+    stats: TaskStats | undefined,
+  ): UpdateVerdict {
     const task = this.task(stageId, partition);
-    if (!task || task.winner || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
+    if (!task || task.winner || task.current?.attempt !== attempt || task.status !== 'RUNNING')
+      return 'stale';
     task.winner = { attempt, workerId: task.current.workerId, outputs, stats };
     task.status = 'FINISHED';
     task.current = undefined;
@@ -119,7 +128,9 @@ export class QueryScheduler {
 
   /** Tasks currently running on a worker. */
   runningOn(workerId: string): TaskRecord[] {
-    return [...this.stages.values()].flatMap((s) => s.tasks.filter((t) => t.status === 'RUNNING' && t.current?.workerId === workerId));
+    return [...this.stages.values()].flatMap((s) =>
+      s.tasks.filter((t) => t.status === 'RUNNING' && t.current?.workerId === workerId),
+    );
   }
 
   running(): TaskRecord[] {
@@ -131,7 +142,9 @@ export class QueryScheduler {
     const f = this.stage(task.stageId).fragment;
     return f.inputs.map((producerId) => {
       const producer = this.stage(producerId);
-      const files = producer.tasks.flatMap((t) => (t.winner ? t.winner.outputs.filter((o) => o.partition === task.partition) : []));
+      const files = producer.tasks.flatMap((t) =>
+        t.winner ? t.winner.outputs.filter((o) => o.partition === task.partition) : [],
+      );
       return { fragmentId: producerId, files };
     });
   }
@@ -153,7 +166,14 @@ export class QueryScheduler {
         const failed = s.tasks.some((t) => t.status === 'FAILED');
         return {
           stageId: s.fragment.id,
-          state: done === s.tasks.length ? 'FINISHED' : failed ? 'FAILED' : running > 0 || done > 0 ? 'RUNNING' : 'PENDING',
+          state:
+            done === s.tasks.length
+              ? 'FINISHED'
+              : failed
+                ? 'FAILED'
+                : running > 0 || done > 0
+                  ? 'RUNNING'
+                  : 'PENDING',
           tasksTotal: s.tasks.length,
           tasksDone: done,
           tasksRunning: running,

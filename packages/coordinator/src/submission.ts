@@ -9,23 +9,36 @@ export interface Submission {
 /** Validates a decoded submission (JSON or msgpack); every problem is an error that names it. */
 export function parseSubmission(raw: unknown, maxLength: number): Submission {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new QuarryError('INVALID_SUBMISSION', 'Submission must be an object: {"sql": "...", "queryId"?: "...", "session"?: {...}}');
+    throw new QuarryError(
+      'INVALID_SUBMISSION',
+      'Submission must be an object: {"sql": "...", "queryId"?: "...", "session"?: {...}}',
+    );
   }
   const r = raw as Record<string, unknown>;
   const unknown = Object.keys(r).filter((k) => k !== 'sql' && k !== 'queryId' && k !== 'session');
-  if (unknown.length) throw new QuarryError('INVALID_SUBMISSION', `Unknown submission field(s): ${unknown.join(', ')}`);
+  if (unknown.length)
+    throw new QuarryError('INVALID_SUBMISSION', `Unknown submission field(s): ${unknown.join(', ')}`);
   if (typeof r['sql'] !== 'string') {
-    throw new QuarryError('INVALID_SUBMISSION', r['sql'] === undefined ? "Submission has no 'sql' field" : "Submission field 'sql' must be a string");
+    throw new QuarryError(
+      'INVALID_SUBMISSION',
+      r['sql'] === undefined ? "Submission has no 'sql' field" : "Submission field 'sql' must be a string",
+    );
   }
   const sql = r['sql'];
   if (sql.trim() === '') throw new QuarryError('INVALID_SUBMISSION', "Submission field 'sql' is empty");
   if (sql.length > maxLength) {
-    throw new QuarryError('QUERY_TEXT_TOO_LARGE', `Query text length (${sql.length}) exceeds the maximum length (${maxLength})`);
+    throw new QuarryError(
+      'QUERY_TEXT_TOO_LARGE',
+      `Query text length (${sql.length}) exceeds the maximum length (${maxLength})`,
+    );
   }
   let queryId = newQueryId();
   if (r['queryId'] !== undefined) {
     if (typeof r['queryId'] !== 'string' || !isSafeId(r['queryId'])) {
-      throw new QuarryError('INVALID_SUBMISSION', "Submission field 'queryId' must be 1–128 letters, digits, '_' or '-'");
+      throw new QuarryError(
+        'INVALID_SUBMISSION',
+        "Submission field 'queryId' must be 1–128 letters, digits, '_' or '-'",
+      );
     }
     queryId = r['queryId'];
   }
@@ -33,11 +46,17 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
   if (r['session'] !== undefined) {
     const s = r['session'];
     if (typeof s !== 'object' || s === null || Array.isArray(s)) {
-      throw new QuarryError('INVALID_SUBMISSION', "Submission field 'session' must be an object of properties");
+      throw new QuarryError(
+        'INVALID_SUBMISSION',
+        "Submission field 'session' must be an object of properties",
+      );
     }
     for (const [k, v] of Object.entries(s)) {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new QuarryError('INVALID_SESSION_PROPERTY', `Session property '${k}' must be a string, number or boolean`);
+        throw new QuarryError(
+          'INVALID_SESSION_PROPERTY',
+          `Session property '${k}' must be a string, number or boolean`,
+        );
       }
       session[k] = String(v);
     }

@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import type { DistributedPlan, PlanFragment, Split } from '@quarry/sql';
 import { QueryScheduler } from '../src/scheduler.js';
 
-const frag = (id: number, distribution: PlanFragment['distribution'], inputs: number[], hash = false): PlanFragment => ({
+const frag = (
+  id: number,
+  distribution: PlanFragment['distribution'],
+  inputs: number[],
+  hash = false,
+): PlanFragment => ({
   id,
   root: { kind: 'Values', rows: [], outputs: [] },
   distribution,
@@ -13,12 +18,21 @@ const frag = (id: number, distribution: PlanFragment['distribution'], inputs: nu
 
 /** Stage 2 (source, 3 tasks) → hash → stage 1 (hash, 4 tasks) → single → stage 0 (root). */
 function threeStages(): QueryScheduler {
-  const plan: DistributedPlan = { fragments: [frag(0, 'single', [1]), frag(1, 'hash', [2]), frag(2, 'source', [], true)], rootId: 0, columns: [] };
+  const plan: DistributedPlan = {
+    fragments: [frag(0, 'single', [1]), frag(1, 'hash', [2]), frag(2, 'source', [], true)],
+    rootId: 0,
+    columns: [],
+  };
   const split = (n: number): Split => ({ catalog: 'tpch', info: n });
   return new QueryScheduler(plan, new Map([[2, [[split(0)], [split(1)], [split(2)]]]]), 4);
 }
 
-const file = (stage: number, task: number, partition: number) => ({ uri: `file:///x/s${stage}/${task}/${partition}`, partition, bytes: 10, pages: 1 });
+const file = (stage: number, task: number, partition: number) => ({
+  uri: `file:///x/s${stage}/${task}/${partition}`,
+  partition,
+  bytes: 10,
+  pages: 1,
+});
 
 describe('QueryScheduler', () => {
   it('runs stages phased: a stage is runnable only when all its inputs finished', () => {
@@ -29,20 +43,40 @@ describe('QueryScheduler', () => {
     const tasks = s.runnable();
     tasks.forEach((t, i) => s.start(t, `w${i}`, 0));
     expect(s.runnable()).to.deep.equal([]);
-    for (const t of tasks.slice(0, 2)) s.finished(2, t.partition, 0, [0, 1, 2, 3].map((p) => file(2, t.partition, p)), undefined);
+    for (const t of tasks.slice(0, 2))
+      s.finished(
+        2,
+        t.partition,
+        0,
+        [0, 1, 2, 3].map((p) => file(2, t.partition, p)),
+        undefined,
+      );
     expect(s.runnable()).to.deep.equal([]);
     s.finished(2, 2, 0, [file(2, 2, 3)], undefined);
-    expect(s.runnable().map((t) => `${t.stageId}.${t.partition}`)).to.deep.equal(['1.0', '1.1', '1.2', '1.3']);
+    expect(s.runnable().map((t) => `${t.stageId}.${t.partition}`)).to.deep.equal([
+      '1.0',
+      '1.1',
+      '1.2',
+      '1.3',
+    ]);
   });
 
   it('gives each consumer task the winners’ files of its own partition only', () => {
     const s = threeStages();
     for (const t of s.runnable()) {
       s.start(t, 'w', 0);
-      s.finished(2, t.partition, 0, [0, 1, 2, 3].map((p) => file(2, t.partition, p)), undefined);
+      s.finished(
+        2,
+        t.partition,
+        0,
+        [0, 1, 2, 3].map((p) => file(2, t.partition, p)),
+        undefined,
+      );
     }
     const consumer = s.task(1, 3)!;
-    expect(s.inputsFor(consumer)).to.deep.equal([{ fragmentId: 2, files: [file(2, 0, 3), file(2, 1, 3), file(2, 2, 3)] }]);
+    expect(s.inputsFor(consumer)).to.deep.equal([
+      { fragmentId: 2, files: [file(2, 0, 3), file(2, 1, 3), file(2, 2, 3)] },
+    ]);
   });
 
   it('fences stale reports: only the current attempt of a task without a winner counts', () => {
@@ -54,7 +88,10 @@ describe('QueryScheduler', () => {
     t.status = 'PENDING';
     const a1 = s.start(t, 'w2', 1);
     expect(a1).to.equal(1);
-    expect(s.finished(2, 0, a0, [file(2, 0, 0)], undefined)).to.equal('stale', 'a late success of the failed attempt');
+    expect(s.finished(2, 0, a0, [file(2, 0, 0)], undefined)).to.equal(
+      'stale',
+      'a late success of the failed attempt',
+    );
     expect(s.finished(2, 0, a1, [file(2, 0, 1)], undefined)).to.equal('accepted');
     expect(s.finished(2, 0, a1, [file(2, 0, 2)], undefined)).to.equal('stale', 'a duplicate report');
     expect(s.failed(2, 0, a1)).to.equal('stale', 'a failure after the win');
@@ -72,7 +109,11 @@ describe('QueryScheduler', () => {
     expect(s.runnable().map((x) => x.partition)).to.deep.equal([0, 1, 2]);
     const p = s.progress();
     expect(p.tasksTotal).to.equal(8);
-    expect(p.stages.map((x) => [x.stageId, x.state, x.tasksTotal])).to.deep.equal([[0, 'PENDING', 1], [1, 'PENDING', 4], [2, 'PENDING', 3]]);
+    expect(p.stages.map((x) => [x.stageId, x.state, x.tasksTotal])).to.deep.equal([
+      [0, 'PENDING', 1],
+      [1, 'PENDING', 4],
+      [2, 'PENDING', 3],
+    ]);
     expect(s.done).to.equal(false);
   });
 });

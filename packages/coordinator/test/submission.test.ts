@@ -3,8 +3,19 @@ import { parseSubmission } from '../src/submission.js';
 
 describe('parseSubmission', () => {
   it('accepts sql with optional query id and session, normalizing session values to strings', () => {
-    const s = parseSubmission({ sql: 'select 1', queryId: 'my_query-1', session: { catalog: 'tpch', hash_partition_count: 4, verbose: true } }, 100);
-    expect(s).to.deep.equal({ sql: 'select 1', queryId: 'my_query-1', session: { catalog: 'tpch', hash_partition_count: '4', verbose: 'true' } });
+    const s = parseSubmission(
+      {
+        sql: 'select 1',
+        queryId: 'my_query-1',
+        session: { catalog: 'tpch', hash_partition_count: 4, verbose: true },
+      },
+      100,
+    );
+    expect(s).to.deep.equal({
+      sql: 'select 1',
+      queryId: 'my_query-1',
+      session: { catalog: 'tpch', hash_partition_count: '4', verbose: 'true' },
+    });
     expect(parseSubmission({ sql: 'select 1' }, 100).queryId).to.match(/^\d{8}_/);
   });
 
@@ -21,8 +32,12 @@ describe('parseSubmission', () => {
       [{ sql: 'select 1', queryId: 'has space' }, /'queryId' must be/],
       [{ sql: 'select 1', queryId: 7 }, /'queryId' must be/],
       [{ sql: 'select 1', session: 'x' }, /'session' must be an object/],
-      [{ sql: 'select 1', session: { a: { b: 1 } } }, /Session property 'a' must be a string, number or boolean/],
+      [
+        { sql: 'select 1', session: { a: { b: 1 } } },
+        /Session property 'a' must be a string, number or boolean/,
+      ],
     ];
-    for (const [input, message] of cases) expect(() => parseSubmission(input, 100), JSON.stringify(input)).to.throw(message);
+    for (const [input, message] of cases)
+      expect(() => parseSubmission(input, 100), JSON.stringify(input)).to.throw(message);
   });
 });

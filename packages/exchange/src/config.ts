@@ -19,11 +19,17 @@ export const EXCHANGE_PROPERTY_NAMES = [
   'exchange.sink-buffer-size',
 ] as const;
 
-export function exchangeConfigFromProperties(props: Properties, source = 'exchange-manager.properties'): ExchangeConfig {
+export function exchangeConfigFromProperties(
+  props: Properties,
+  source = 'exchange-manager.properties',
+): ExchangeConfig {
   const r = new PropertyReader(props, source);
   const name = r.string('exchange-manager.name', 'filesystem');
   if (name !== 'filesystem') {
-    throw new QuarryError('INVALID_CONFIGURATION', `${source}: exchange-manager.name=${name} is unknown (only 'filesystem' exists)`);
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange-manager.name=${name} is unknown (only 'filesystem' exists)`,
+    );
   }
   const raw = r.optionalString('exchange.base-directories');
   if (!raw || raw.trim() === '') {
@@ -49,13 +55,19 @@ export function parseBaseDirectories(raw: string, source: string): string[] {
       );
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(d) && !d.startsWith('file://')) {
-      throw new QuarryError('INVALID_CONFIGURATION', `${source}: exchange.base-directories: unsupported scheme in '${d}'`);
+      throw new QuarryError(
+        'INVALID_CONFIGURATION',
+        `${source}: exchange.base-directories: unsupported scheme in '${d}'`,
+      );
     }
     const uri = d.startsWith('file://') ? d : pathToFileURL(resolve(d)).href;
     return uri.replace(/\/+$/, '');
   });
   if (new Set(uris).size !== uris.length) {
-    throw new QuarryError('INVALID_CONFIGURATION', `${source}: exchange.base-directories lists a directory twice`);
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.base-directories lists a directory twice`,
+    );
   }
   return uris;
 }

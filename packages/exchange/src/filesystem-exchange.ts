@@ -79,9 +79,13 @@ class FileSystemSink implements ExchangeSink {
   ) {}
 
   async add(partition: number, page: Uint8Array): Promise<void> {
-    if (this.finished || this.aborted) throw new QuarryError('GENERIC_INTERNAL_ERROR', 'add after finish or abort (this is a bug in quarry)');
+    if (this.finished || this.aborted)
+      throw new QuarryError('GENERIC_INTERNAL_ERROR', 'add after finish or abort (this is a bug in quarry)');
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitionCount) {
-      throw new QuarryError('GENERIC_INTERNAL_ERROR', `partition ${partition} out of range [0, ${this.partitionCount}) (this is a bug in quarry)`);
+      throw new QuarryError(
+        'GENERIC_INTERNAL_ERROR',
+        `partition ${partition} out of range [0, ${this.partitionCount}) (this is a bug in quarry)`,
+      );
     }
     let f = this.open.get(partition);
     if (f && f.fileBytes > 0 && f.fileBytes + page.byteLength > this.config.sinkMaxFileSize) {

@@ -32,7 +32,10 @@ export function frame(page: Uint8Array): Buffer[] {
 }
 
 /** Splits a stream of file chunks into verified page payloads. */
-export async function* readFrames(uri: string, chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export async function* readFrames(
+  uri: string,
+  chunks: AsyncIterable<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
   let buf: Buffer = Buffer.alloc(0);
   let headerSeen = false;
   for await (const chunk of chunks) {

@@ -24,11 +24,22 @@ describe('filesystem exchange on a local directory', () => {
   let dirs: string[];
   let exchange: FileSystemExchange;
   const sink = (taskPartition: number, attempt: number, partitionCount = 3) =>
-    exchange.createSink({ queryId: 'q1', exchangeId: 's1', exchangeOrdinal: 1, taskPartition, attempt, partitionCount });
+    exchange.createSink({
+      queryId: 'q1',
+      exchangeId: 's1',
+      exchangeOrdinal: 1,
+      taskPartition,
+      attempt,
+      partitionCount,
+    });
 
   beforeEach(() => {
     dirs = [mkdtempSync(join(tmpdir(), 'qx-a-')), mkdtempSync(join(tmpdir(), 'qx-b-'))];
-    exchange = new FileSystemExchange(new LocalStorage(), { ...localExchangeConfig(dirs[0]!), baseDirectories: dirs.map((d) => `file://${d}`), sinkBufferSize: 64 });
+    exchange = new FileSystemExchange(new LocalStorage(), {
+      ...localExchangeConfig(dirs[0]!),
+      baseDirectories: dirs.map((d) => `file://${d}`),
+      sinkBufferSize: 64,
+    });
   });
 
   afterEach(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -37,8 +48,16 @@ describe('filesystem exchange on a local directory', () => {
     const s = sink(0, 0);
     for (let i = 0; i < 10; i++) await s.add(i % 3, Buffer.from(`page-${i}`));
     const files = await s.finish();
-    expect(files.map((f) => [f.partition, f.pages])).to.deep.equal([[0, 4], [1, 3], [2, 3]]);
-    expect(await collect(exchange.read(files.filter((f) => f.partition === 1)))).to.deep.equal(['page-1', 'page-4', 'page-7']);
+    expect(files.map((f) => [f.partition, f.pages])).to.deep.equal([
+      [0, 4],
+      [1, 3],
+      [2, 3],
+    ]);
+    expect(await collect(exchange.read(files.filter((f) => f.partition === 1)))).to.deep.equal([
+      'page-1',
+      'page-4',
+      'page-7',
+    ]);
     expect(s.bytesAdded).to.equal(60);
   });
 
@@ -51,7 +70,13 @@ describe('filesystem exchange on a local directory', () => {
     const f1 = await a1.finish();
     expect(f0[0]!.uri).to.not.equal(f1[0]!.uri);
     expect(await collect(exchange.read(f1))).to.deep.equal(['from attempt 1']);
-    await exchange.deleteAttempt({ queryId: 'q1', exchangeId: 's1', exchangeOrdinal: 1, taskPartition: 2, attempt: 0 });
+    await exchange.deleteAttempt({
+      queryId: 'q1',
+      exchangeId: 's1',
+      exchangeOrdinal: 1,
+      taskPartition: 2,
+      attempt: 0,
+    });
     expect(await collect(exchange.read(f1))).to.deep.equal(['from attempt 1']);
     const gone = await collect(exchange.read(f0)).catch((e: unknown) => e);
     expect((gone as QuarryError).code).to.equal('EXCHANGE_IO_ERROR');
@@ -67,7 +92,14 @@ describe('filesystem exchange on a local directory', () => {
   it('spreads tasks over the base directories round-robin, rotating per exchange', async () => {
     const per = [0, 0];
     for (let t = 0; t < 9; t++) {
-      const s = exchange.createSink({ queryId: 'q1', exchangeId: 's2', exchangeOrdinal: 2, taskPartition: t, attempt: 0, partitionCount: 1 });
+      const s = exchange.createSink({
+        queryId: 'q1',
+        exchangeId: 's2',
+        exchangeOrdinal: 2,
+        taskPartition: t,
+        attempt: 0,
+        partitionCount: 1,
+      });
       await s.add(0, Buffer.from('x'));
       const [f] = await s.finish();
       per[dirs.findIndex((d) => toPath(f!.uri).startsWith(d))]!++;
@@ -77,8 +109,19 @@ describe('filesystem exchange on a local directory', () => {
   });
 
   it('rolls over to a new file past the maximum file size', async () => {
-    const small = new FileSystemExchange(new LocalStorage(), { baseDirectories: [`file://${dirs[0]}`], sinkMaxFileSize: 300, sinkBufferSize: 64 });
-    const s = small.createSink({ queryId: 'q2', exchangeId: 's1', exchangeOrdinal: 1, taskPartition: 0, attempt: 0, partitionCount: 1 });
+    const small = new FileSystemExchange(new LocalStorage(), {
+      baseDirectories: [`file://${dirs[0]}`],
+      sinkMaxFileSize: 300,
+      sinkBufferSize: 64,
+    });
+    const s = small.createSink({
+      queryId: 'q2',
+      exchangeId: 's1',
+      exchangeOrdinal: 1,
+      taskPartition: 0,
+      attempt: 0,
+      partitionCount: 1,
+    });
     for (let i = 0; i < 10; i++) await s.add(0, Buffer.alloc(100, 65 + i));
     const files = await s.finish();
     expect(files.length).to.be.greaterThan(3);
@@ -91,7 +134,7 @@ describe('filesystem exchange on a local directory', () => {
     await s.add(0, Buffer.from('precious data'));
     const [file] = (await s.finish()) as [ExchangeFile];
     const bytes = readFileSync(toPath(file.uri));
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     writeFileSync(toPath(file.uri), bytes);
     const e = (await collect(exchange.read([file])).catch((x: unknown) => x)) as QuarryError;
     expect(e.code).to.equal('EXCHANGE_CORRUPTED');
@@ -115,9 +158,17 @@ describe('filesystem exchange on a local directory', () => {
 
   it('rejects bad configuration with clear messages', () => {
     expect(() => exchangeConfigFromProperties({})).to.throw('exchange.base-directories is required');
-    expect(() => exchangeConfigFromProperties({ 'exchange-manager.name': 'hdfs', 'exchange.base-directories': '/x' })).to.throw("exchange-manager.name=hdfs is unknown");
-    expect(() => exchangeConfigFromProperties({ 'exchange.base-directories': '/a,/a' })).to.throw('lists a directory twice');
-    expect(() => exchangeConfigFromProperties({ 'exchange.base-directories': 'gs://bucket' })).to.throw("unsupported scheme in 'gs://bucket'");
-    expect(exchangeConfigFromProperties({ 'exchange.base-directories': '/tmp/a, /tmp/b/' }).baseDirectories).to.deep.equal(['file:///tmp/a', 'file:///tmp/b']);
+    expect(() =>
+      exchangeConfigFromProperties({ 'exchange-manager.name': 'hdfs', 'exchange.base-directories': '/x' }),
+    ).to.throw('exchange-manager.name=hdfs is unknown');
+    expect(() => exchangeConfigFromProperties({ 'exchange.base-directories': '/a,/a' })).to.throw(
+      'lists a directory twice',
+    );
+    expect(() => exchangeConfigFromProperties({ 'exchange.base-directories': 'gs://bucket' })).to.throw(
+      "unsupported scheme in 'gs://bucket'",
+    );
+    expect(
+      exchangeConfigFromProperties({ 'exchange.base-directories': '/tmp/a, /tmp/b/' }).baseDirectories,
+    ).to.deep.equal(['file:///tmp/a', 'file:///tmp/b']);
   });
 });

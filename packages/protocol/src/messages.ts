@@ -88,7 +88,12 @@ export type QueryEvent =
       /** The task whose change caused this event, if any. */
       readonly task?: TaskRef & { readonly state: TaskState };
     })
-  | (EventBase & { readonly type: 'FINISHED'; readonly rows: number; readonly elapsedMs: number; readonly columns: readonly ResultColumn[] })
+  | (EventBase & {
+      readonly type: 'FINISHED';
+      readonly rows: number;
+      readonly elapsedMs: number;
+      readonly columns: readonly ResultColumn[];
+    })
   | (EventBase & { readonly type: 'FAILED'; readonly error: ErrorData; readonly elapsedMs: number });
 
 export type QueryEventType = QueryEvent['type'];

@@ -1,10 +1,17 @@
-import { connect, type NatsConnection, type Msg, type Subscription, type ConnectionOptions } from '@nats-io/transport-node';
+import {
+  connect,
+  type NatsConnection,
+  type Msg,
+  type Subscription,
+  type ConnectionOptions,
+} from '@nats-io/transport-node';
 import { QuarryError, isErrorData, silentLogger, type ErrorData, type Logger } from '@quarry/common';
 import { decode, decodeLenient, encode, type WireFormat } from './codec.js';
 import { Mailbox } from './mailbox.js';
 
 /** The reply to every ask: a value, or an error that is rebuilt as a QuarryError by the asker. */
-export type Reply<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorData };
+export type Reply<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorData };
 
 export interface MessageContext {
   readonly subject: string;
@@ -71,9 +78,13 @@ export class ActorSystem {
       });
       return new ActorSystem(nc, options.prefix ?? 'quarry', logger);
     } catch (e) {
-      throw new QuarryError('MESSAGING_ERROR', `Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new QuarryError(
+        'MESSAGING_ERROR',
+        `Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
   }
 
@@ -92,7 +103,8 @@ export class ActorSystem {
           return;
         }
         const job = () => this.deliver(msg, handler, options);
-        if (options.sequential === false) void job().catch((e) => this.logger.error({ err: e, subject }, 'actor failed'));
+        if (options.sequential === false)
+          void job().catch((e) => this.logger.error({ err: e, subject }, 'actor failed'));
         else mailbox.post(job);
       },
     });
@@ -144,7 +156,11 @@ export class ActorSystem {
       msg = await this.nc.request(subject, encode(message), { timeout: timeoutMs });
     } catch (e) {
       const text = (e as Error).message ?? String(e);
-      const why = /no responders/i.test(text) ? 'no actor is listening' : /timeout/i.test(text) ? `no reply within ${timeoutMs} ms` : text;
+      const why = /no responders/i.test(text)
+        ? 'no actor is listening'
+        : /timeout/i.test(text)
+          ? `no reply within ${timeoutMs} ms`
+          : text;
       throw new QuarryError('MESSAGING_ERROR', `Ask ${subject} failed: ${why}`, { cause: e });
     }
     return unwrapReply<R>(decode(msg.data), subject);
@@ -198,7 +214,10 @@ export class ActorSystem {
     try {
       bytes = encode(reply, format);
     } catch (e) {
-      const err = new QuarryError('GENERIC_INTERNAL_ERROR', `Cannot encode the reply on ${msg.subject}: ${(e as Error).message}`);
+      const err = new QuarryError(
+        'GENERIC_INTERNAL_ERROR',
+        `Cannot encode the reply on ${msg.subject}: ${(e as Error).message}`,
+      );
       this.logger.error({ err, subject: msg.subject }, 'reply not encodable');
       bytes = encode({ ok: false, error: errorForWire(err) }, format);
     }

@@ -3,7 +3,12 @@ import { QuarryError } from '@quarry/common';
 
 /** Plain objects in, plain objects out: no records extension, so any msgpack client can read us. */
 /** Bigints beyond 64 bits travel as decimal strings; within 64 bits as msgpack integers. */
-const packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true, largeBigIntToString: true });
+const packr = new Packr({
+  useRecords: false,
+  moreTypes: false,
+  mapsAsObjects: true,
+  largeBigIntToString: true,
+});
 
 export type WireFormat = 'msgpack' | 'json';
 
@@ -23,9 +28,14 @@ export function decode(bytes: Uint8Array): unknown {
  */
 export function decodeLenient(bytes: Uint8Array): { value: unknown; format: WireFormat } {
   let i = 0;
-  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
+  while (
+    i < bytes.length &&
+    (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)
+  )
+    i++;
   const first = bytes[i];
-  if (bytes.length === 0) throw new QuarryError('INVALID_SUBMISSION', 'Empty message: expected a JSON or msgpack object');
+  if (bytes.length === 0)
+    throw new QuarryError('INVALID_SUBMISSION', 'Empty message: expected a JSON or msgpack object');
   if (first === 0x7b || first === 0x5b) {
     try {
       return { value: JSON.parse(Buffer.from(bytes).toString('utf8')), format: 'json' };
@@ -36,9 +46,13 @@ export function decodeLenient(bytes: Uint8Array): { value: unknown; format: Wire
   try {
     return { value: packr.unpack(bytes), format: 'msgpack' };
   } catch (e) {
-    throw new QuarryError('INVALID_SUBMISSION', `Malformed message: neither JSON nor msgpack (${(e as Error).message})`, {
-      cause: e,
-    });
+    throw new QuarryError(
+      'INVALID_SUBMISSION',
+      `Malformed message: neither JSON nor msgpack (${(e as Error).message})`,
+      {
+        cause: e,
+      },
+    );
   }
 }
 

@@ -29,7 +29,10 @@ describe('actors over a real nats-server', function () {
       return { q: m.x / m.y, big: 2n ** 70n };
     });
     await a.nc.flush();
-    expect(await b.ask<{ q: number; big: string }>('calc', { x: 6, y: 3 })).to.deep.equal({ q: 2, big: String(2n ** 70n) });
+    expect(await b.ask<{ q: number; big: string }>('calc', { x: 6, y: 3 })).to.deep.equal({
+      q: 2,
+      big: String(2n ** 70n),
+    });
     const err = await b.ask('calc', { x: 1, y: 0 }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(QuarryError);
     expect((err as QuarryError).code).to.equal('DIVISION_BY_ZERO');
@@ -69,7 +72,9 @@ describe('actors over a real nats-server', function () {
     await a.nc.flush();
     const r = await b.nc.request(a.subject('echo'), '{"hello": [1, 2]}', { timeout: 2000 });
     expect(JSON.parse(Buffer.from(r.data).toString())).to.deep.equal({ ok: true, value: { hello: [1, 2] } });
-    const big = await b.nc.request(a.subject('echo'), JSON.stringify({ s: 'x'.repeat(2000) }), { timeout: 2000 });
+    const big = await b.nc.request(a.subject('echo'), JSON.stringify({ s: 'x'.repeat(2000) }), {
+      timeout: 2000,
+    });
     const reply = JSON.parse(Buffer.from(big.data).toString());
     expect(reply.ok).to.equal(false);
     expect(reply.error.message).to.match(/exceeds the limit of 1000 bytes/);

@@ -32,7 +32,10 @@ export class EventCollector {
       const found = this.events.find(predicate);
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching status event within ${timeoutMs} ms; saw: ${this.events.map((e) => `${e.queryId}:${e.type}`).join(', ')}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching status event within ${timeoutMs} ms; saw: ${this.events.map((e) => `${e.queryId}:${e.type}`).join(', ')}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => (clearTimeout(t), resolve()));

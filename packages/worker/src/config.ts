@@ -17,7 +17,12 @@ export interface WorkerConfig {
   readonly exchange: ExchangeConfig;
 }
 
-export const WORKER_PROPERTY_NAMES = ['node.id', 'worker.task-slots', 'worker.heartbeat-interval', 'task.max-memory'] as const;
+export const WORKER_PROPERTY_NAMES = [
+  'node.id',
+  'worker.task-slots',
+  'worker.heartbeat-interval',
+  'task.max-memory',
+] as const;
 
 export function workerConfigFromProperties(
   props: Properties,
@@ -25,9 +30,16 @@ export function workerConfigFromProperties(
   source = 'config.properties',
 ): WorkerConfig {
   const r = new PropertyReader(props, source);
-  const workerId = r.optionalString('node.id') ?? `worker-${hostname().replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 32)}-${process.pid}-${randomSuffix(4)}`;
+  const workerId =
+    r.optionalString('node.id') ??
+    `worker-${hostname()
+      .replace(/[^A-Za-z0-9_-]/g, '_')
+      .slice(0, 32)}-${process.pid}-${randomSuffix(4)}`;
   if (!isSafeId(workerId)) {
-    throw new QuarryError('INVALID_CONFIGURATION', `${source}: node.id='${workerId}' must be letters, digits, '_' or '-'`);
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: node.id='${workerId}' must be letters, digits, '_' or '-'`,
+    );
   }
   return {
     ...base,

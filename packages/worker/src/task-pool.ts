@@ -86,8 +86,14 @@ export class TaskPool {
       if (task) {
         const oom = /ERR_WORKER_OUT_OF_MEMORY/.test(String(lastError.get(thread) ?? ''));
         const error = oom
-          ? new QuarryError('EXCEEDED_LOCAL_MEMORY_LIMIT', `Task ${task.spec.taskId} ran out of memory in its thread`)
-          : new QuarryError('GENERIC_INTERNAL_ERROR', `Task thread exited (code ${code}) while running ${task.spec.taskId}`);
+          ? new QuarryError(
+              'EXCEEDED_LOCAL_MEMORY_LIMIT',
+              `Task ${task.spec.taskId} ran out of memory in its thread`,
+            )
+          : new QuarryError(
+              'GENERIC_INTERNAL_ERROR',
+              `Task thread exited (code ${code}) while running ${task.spec.taskId}`,
+            );
         task.resolve({ type: 'failed', taskId: task.spec.taskId, error: error.toData() });
       }
       if (!this.closed) {

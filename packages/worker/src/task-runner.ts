@@ -94,15 +94,24 @@ async function* counted(pages: AsyncIterable<Page>, add: (n: number) => void): A
 
 async function* scan(node: TableScanNode, spec: TaskSpec, catalogs: CatalogRegistry): AsyncIterable<Page> {
   const connector = catalogs.get(node.table.catalog);
-  if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${node.table.catalog}' not found on this worker`);
+  if (!connector)
+    throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${node.table.catalog}' not found on this worker`);
   for (const split of spec.splits) yield* connector.pageSource(node.table, split, node.columns);
 }
 
-async function* readRemote(node: RemoteSourceNode, spec: TaskSpec, exchange: ExchangeManager): AsyncIterable<Page> {
+async function* readRemote(
+  node: RemoteSourceNode,
+  spec: TaskSpec,
+  exchange: ExchangeManager,
+): AsyncIterable<Page> {
   const types = node.outputs.map((c) => c.type);
   for (const fragmentId of node.sourceFragments) {
     const input = spec.inputs.find((i) => i.fragmentId === fragmentId);
-    if (!input) throw new QuarryError('GENERIC_INTERNAL_ERROR', `task ${spec.taskId} has no input from stage ${fragmentId} (this is a bug in quarry)`);
+    if (!input)
+      throw new QuarryError(
+        'GENERIC_INTERNAL_ERROR',
+        `task ${spec.taskId} has no input from stage ${fragmentId} (this is a bug in quarry)`,
+      );
     for await (const bytes of exchange.read(input.files)) yield deserializePage(bytes, types);
   }
 }

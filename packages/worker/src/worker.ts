@@ -1,7 +1,14 @@
 import { hostname, loadavg, availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
-import { Addresses, type Heartbeat, type RunTaskReply, type TaskSpec, type TaskUpdate, type WorkerCommand } from '@quarry/protocol';
+import {
+  Addresses,
+  type Heartbeat,
+  type RunTaskReply,
+  type TaskSpec,
+  type TaskUpdate,
+  type WorkerCommand,
+} from '@quarry/protocol';
 import { ActorSystem } from '@quarry/runtime';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
@@ -28,9 +35,19 @@ export class Worker {
 
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
     const log = logger ?? createLogger({ name: 'worker', bindings: { workerId: config.workerId } });
-    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: config.workerId, logger: log });
+    const system = await ActorSystem.connect({
+      servers: config.servers,
+      prefix: config.prefix,
+      name: config.workerId,
+      logger: log,
+    });
     const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
-    const pool = new TaskPool(config.slots, { exchange: config.exchange }, { maxOldGenerationSizeMb: heapMb }, log);
+    const pool = new TaskPool(
+      config.slots,
+      { exchange: config.exchange },
+      { maxOldGenerationSizeMb: heapMb },
+      log,
+    );
     const worker = new Worker(config, system, pool, log);
     worker.listen();
     log.info({ slots: config.slots, prefix: config.prefix }, 'worker started');
@@ -42,7 +59,9 @@ export class Worker {
   }
 
   private listen(): void {
-    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) => this.command(cmd));
+    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
+      this.command(cmd),
+    );
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
   }
@@ -68,7 +87,11 @@ export class Worker {
       case 'run':
         return this.accept(cmd.task);
       case 'cancel':
-        return { cancelled: this.pool.cancel((t) => t.queryId === cmd.queryId && (cmd.taskId === undefined || t.taskId === cmd.taskId)) };
+        return {
+          cancelled: this.pool.cancel(
+            (t) => t.queryId === cmd.queryId && (cmd.taskId === undefined || t.taskId === cmd.taskId),
+          ),
+        };
     }
   }
 
@@ -76,7 +99,12 @@ export class Worker {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const outcome = this.pool.run(task);
     if (!outcome) return { accepted: false, reason: 'no free task slot' };
-    const log = this.logger.child({ queryId: task.queryId, stageId: task.stageId, taskId: task.taskId, attempt: task.attempt });
+    const log = this.logger.child({
+      queryId: task.queryId,
+      stageId: task.stageId,
+      taskId: task.taskId,
+      attempt: task.attempt,
+    });
     log.debug('task started');
     this.report(task, { state: 'RUNNING' });
     const done = outcome.then((r) => this.finish(task, r, log));
@@ -120,4 +148,3 @@ export class Worker {
     this.logger.info('worker stopped');
   }
 }
-

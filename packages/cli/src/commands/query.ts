@@ -32,7 +32,10 @@ export function describeEvent(e: QueryEvent): string {
   }
 }
 
-export function parseSession(pairs: readonly string[], flags: { catalog?: string; schema?: string }): Record<string, string> {
+export function parseSession(
+  pairs: readonly string[],
+  flags: { catalog?: string; schema?: string },
+): Record<string, string> {
   const session: Record<string, string> = {};
   if (flags.catalog) session['catalog'] = flags.catalog;
   if (flags.schema) session['schema'] = flags.schema;

@@ -30,6 +30,9 @@ export async function runCoordinator(flags: CommonFlags & { redis?: string }): P
 /** SIGTERM drains: no new tasks, running ones finish, then the worker leaves. */
 export async function runWorker(flags: CommonFlags & { id?: string; slots?: string }): Promise<void> {
   const config = workerConfig(flags);
-  const worker = await Worker.start(config, createLogger({ name: 'worker', bindings: { workerId: config.workerId } }));
+  const worker = await Worker.start(
+    config,
+    createLogger({ name: 'worker', bindings: { workerId: config.workerId } }),
+  );
   onShutdown(() => worker.stop({ drain: true }));
 }

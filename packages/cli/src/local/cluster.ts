@@ -70,7 +70,15 @@ export class LocalCluster {
       if (nats) servers.push(nats);
       const redis = options.redisUrl ? undefined : await startRedisServer(join(dir, 'redis'));
       if (redis) servers.push(redis);
-      const cluster = new LocalCluster(dir, ownsDir, options.natsUrl ?? nats!.url, options.redisUrl ?? redis!.url, options.prefix ?? 'quarry', servers, options);
+      const cluster = new LocalCluster(
+        dir,
+        ownsDir,
+        options.natsUrl ?? nats!.url,
+        options.redisUrl ?? redis!.url,
+        options.prefix ?? 'quarry',
+        servers,
+        options,
+      );
       await cluster.startCoordinator();
       for (let i = 0; i < options.workers; i++) await cluster.addWorker();
       await cluster.waitForWorkers(options.workers);
@@ -97,22 +105,40 @@ export class LocalCluster {
   }
 
   async startCoordinator(): Promise<ProcessHandle> {
-    this.coordinator = this.launch('coordinator', ['coordinator', ...this.baseArgs(), '--redis', this.redisUrl]);
+    this.coordinator = this.launch('coordinator', [
+      'coordinator',
+      ...this.baseArgs(),
+      '--redis',
+      this.redisUrl,
+    ]);
     await this.waitFor(async () => (await this.info()) !== undefined, 15_000, 'the coordinator to answer');
     return this.coordinator;
   }
 
-  async addWorker(options: { slots?: number; env?: Record<string, string>; args?: string[] } = {}): Promise<ProcessHandle> {
+  async addWorker(
+    options: { slots?: number; env?: Record<string, string>; args?: string[] } = {},
+  ): Promise<ProcessHandle> {
     const name = `worker-${++this.workerSeq}`;
     const slots = options.slots ?? this.options.slots;
-    const args = ['worker', ...this.baseArgs(), '--id', name, ...(slots ? ['--slots', String(slots)] : []), ...(options.args ?? [])];
+    const args = [
+      'worker',
+      ...this.baseArgs(),
+      '--id',
+      name,
+      ...(slots ? ['--slots', String(slots)] : []),
+      ...(options.args ?? []),
+    ];
     const handle = this.launch(name, args, options.env);
     this.workers.push(handle);
     return handle;
   }
 
   async info(): Promise<ClusterInfo | undefined> {
-    this.system ??= await ActorSystem.connect({ servers: this.natsUrl, prefix: this.prefix, name: 'quarry-local' });
+    this.system ??= await ActorSystem.connect({
+      servers: this.natsUrl,
+      prefix: this.prefix,
+      name: 'quarry-local',
+    });
     try {
       return await this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, 1000);
     } catch {
@@ -121,13 +147,21 @@ export class LocalCluster {
   }
 
   async waitForWorkers(count: number, timeoutMs = 20_000): Promise<void> {
-    await this.waitFor(async () => ((await this.info())?.workers.length ?? -1) >= count, timeoutMs, `${count} workers to join`);
+    await this.waitFor(
+      async () => ((await this.info())?.workers.length ?? -1) >= count,
+      timeoutMs,
+      `${count} workers to join`,
+    );
   }
 
   private async waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
-      if (Date.now() > deadline) throw new QuarryError('INVALID_CONFIGURATION', `Timed out after ${timeoutMs} ms waiting for ${what} (logs in ${join(this.dir, 'logs')})`);
+      if (Date.now() > deadline)
+        throw new QuarryError(
+          'INVALID_CONFIGURATION',
+          `Timed out after ${timeoutMs} ms waiting for ${what} (logs in ${join(this.dir, 'logs')})`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -17,7 +17,8 @@ export interface ServerProcess {
 }
 
 const INSTALL_HINTS: Record<string, string> = {
-  'nats-server': 'install it with `apt-get install nats-server` (Debian/Ubuntu), `brew install nats-server`, or from https://github.com/nats-io/nats-server/releases',
+  'nats-server':
+    'install it with `apt-get install nats-server` (Debian/Ubuntu), `brew install nats-server`, or from https://github.com/nats-io/nats-server/releases',
   'redis-server': 'install it with `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis`',
 };
 
@@ -25,7 +26,10 @@ const INSTALL_HINTS: Record<string, string> = {
 export function requireBinary(name: string): void {
   const found = spawnSync(process.platform === 'win32' ? 'where' : 'which', [name], { encoding: 'utf8' });
   if (found.status !== 0) {
-    throw new QuarryError('INVALID_CONFIGURATION', `${name} was not found on PATH: ${INSTALL_HINTS[name] ?? 'install it first'}`);
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${name} was not found on PATH: ${INSTALL_HINTS[name] ?? 'install it first'}`,
+    );
   }
 }
 
@@ -45,14 +49,19 @@ export async function freePort(): Promise<number> {
 export async function waitForPort(port: number, timeoutMs: number, proc?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc && proc.exitCode !== null) throw new QuarryError('INVALID_CONFIGURATION', `process exited with code ${proc.exitCode} before listening on port ${port}`);
+    if (proc && proc.exitCode !== null)
+      throw new QuarryError(
+        'INVALID_CONFIGURATION',
+        `process exited with code ${proc.exitCode} before listening on port ${port}`,
+      );
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect({ port, host: '127.0.0.1' });
       s.once('connect', () => (s.destroy(), resolve(true)));
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new QuarryError('INVALID_CONFIGURATION', `nothing listens on port ${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new QuarryError('INVALID_CONFIGURATION', `nothing listens on port ${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -82,11 +91,21 @@ export async function startNatsServer(dir: string, options: { port?: number } = 
   const port = options.port ?? (await freePort());
   mkdirSync(join(dir, 'jetstream'), { recursive: true });
   const log = openSync(join(dir, 'nats-server.log'), 'a');
-  const proc = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream')], {
-    stdio: ['ignore', log, log],
-  });
+  const proc = spawn(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream')],
+    {
+      stdio: ['ignore', log, log],
+    },
+  );
   await waitForPort(port, 10_000, proc);
-  return { name: 'nats-server', port, url: `nats://127.0.0.1:${port}`, process: proc, ...stopper(proc, 3000) };
+  return {
+    name: 'nats-server',
+    port,
+    url: `nats://127.0.0.1:${port}`,
+    process: proc,
+    ...stopper(proc, 3000),
+  };
 }
 
 /** Starts `redis-server` on a free port, without persistence, its files under `dir`. */
@@ -95,11 +114,21 @@ export async function startRedisServer(dir: string, options: { port?: number } =
   const port = options.port ?? (await freePort());
   mkdirSync(dir, { recursive: true });
   const log = openSync(join(dir, 'redis-server.log'), 'a');
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', log, log],
-  });
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    {
+      stdio: ['ignore', log, log],
+    },
+  );
   await waitForPort(port, 10_000, proc);
-  return { name: 'redis-server', port, url: `redis://127.0.0.1:${port}`, process: proc, ...stopper(proc, 3000) };
+  return {
+    name: 'redis-server',
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    process: proc,
+    ...stopper(proc, 3000),
+  };
 }
 
 export { stopper };

@@ -98,7 +98,10 @@ export class TpchConnector implements Connector {
   async splits(ref: TableRef, options: SplitOptions): Promise<readonly Split[]> {
     const sf = scaleFactorOf(ref.schema);
     if (sf === undefined || !isTpchTableName(ref.table)) {
-      throw new QuarryError('TABLE_NOT_FOUND', `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`);
+      throw new QuarryError(
+        'TABLE_NOT_FOUND',
+        `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+      );
     }
     const total = driverRowCount(ref.table, sf);
     const count = Math.max(1, Math.min(options.targetSplits, Math.ceil(total / 1000)));
@@ -119,7 +122,8 @@ export class TpchConnector implements Connector {
     const meta = TPCH_TABLES[info.table];
     const types = columns.map((name) => {
       const c = meta.columns.find((x) => x.name === name);
-      if (!c) throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' not found in ${ref.schema}.${ref.table}`);
+      if (!c)
+        throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' not found in ${ref.schema}.${ref.table}`);
       return columnType(c.type);
     });
     // With no columns asked (count(*)), generate the cheapest one to learn the row counts.
