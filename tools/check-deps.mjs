@@ -58,11 +58,12 @@ const FORBIDDEN = {
   '@quarry/worker': ['@quarry/coordinator', '@quarry/client', '@quarry/cli'],
 };
 
-const root = process.cwd();
-const packages = readdirSync('packages')
-  .filter((d) => existsSync(join('packages', d, 'package.json')))
+// Usage: node tools/check-deps.mjs [repo-root]
+const root = resolve(process.argv[2] ?? process.cwd());
+const packages = readdirSync(join(root, 'packages'))
+  .filter((d) => existsSync(join(root, 'packages', d, 'package.json')))
   .map((d) => {
-    const dir = resolve('packages', d);
+    const dir = join(root, 'packages', d);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     return { dir, name: pkg.name, deps: new Set(Object.keys(pkg.dependencies ?? {})) };
   });

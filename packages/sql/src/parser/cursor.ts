@@ -23,6 +23,8 @@ export const MAX_NESTING = 200;
 export const MAX_TREE_HEIGHT = 2000;
 
 const QUERY_START_WORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
+/** Words that can follow a parenthesized query term inside a larger query. */
+const QUERY_CONTINUATION_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'ORDER', 'OFFSET', 'LIMIT', 'FETCH']);
 
 const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '<expression>': 'an expression',
@@ -49,11 +51,14 @@ export abstract class TokenCursor {
   private expected = new Set<string>();
   private expectedAt = 0;
   private readonly eof: Token;
+  /** For each `(`, the index of its `)` (or of the end, when unbalanced). */
+  private readonly closeOf: Int32Array;
 
   constructor(private readonly tokens: readonly Token[]) {
     const last = tokens[tokens.length - 1];
     if (last?.kind !== 'eof') throw new QuarryError('GENERIC_INTERNAL_ERROR', 'token list must end with eof (this is a bug in quarry)');
     this.eof = last;
+    this.closeOf = matchParentheses(tokens);
   }
 
   abstract parseExpression(): Expression;
@@ -133,6 +138,26 @@ export abstract class TokenCursor {
     while (this.isSymbol('(', k)) k++;
     const token = this.peek(k);
     return token.kind === 'word' && QUERY_START_WORDS.has(token.value);
+  }
+
+  /**
+   * Whether the parenthesis `ahead` opens a query, rather than an expression or relation that
+   * merely starts with one: `((SELECT 1) UNION …)` is a query, `((SELECT 1) + 1)` an expression
+   * and `((SELECT 1) JOIN t ON …)` a relation. Deciding by what follows the inner parenthesized
+   * group keeps the parser free of backtracking, which nested groups would make exponential.
+   */
+  protected opensQuery(ahead = 0): boolean {
+    let open = this.pos + ahead;
+    if (!this.isSymbol('(', ahead) || !this.startsQuery(ahead + 1)) return false;
+    // `( ( … ) )`: the outer group is whatever the inner one is.
+    while (this.tokens[open + 1]?.value === '(' && this.tokens[open + 1]?.kind === 'symbol') {
+      const inner = open + 1;
+      const after = this.tokens[(this.closeOf[inner] ?? this.tokens.length) + 1] ?? this.eof;
+      if (after.kind === 'word' && QUERY_CONTINUATION_WORDS.has(after.value)) return true;
+      if (after.kind !== 'symbol' || after.value !== ')') return false;
+      open = inner;
+    }
+    return true;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -259,7 +284,7 @@ export abstract class TokenCursor {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Backtracking, for the few places where Trino's grammar needs more than one token of lookahead
+  // Backtracking, for GROUP BY's `(a, b)`, which may also start an expression `(a + b) * 2`
 
   /** Runs `parse`; on a syntax error, rewinds as if nothing happened and returns undefined. */
   protected attempt<T>(parse: () => T): T | undefined {
@@ -285,6 +310,20 @@ export abstract class TokenCursor {
     this.expected = new Set(state.expected);
     this.expectedAt = state.expectedAt;
   }
+}
+
+function matchParentheses(tokens: readonly Token[]): Int32Array {
+  const closeOf = new Int32Array(tokens.length).fill(tokens.length - 1);
+  const open: number[] = [];
+  tokens.forEach((token, i) => {
+    if (token.kind !== 'symbol') return;
+    if (token.value === '(') open.push(i);
+    else if (token.value === ')') {
+      const start = open.pop();
+      if (start !== undefined) closeOf[start] = i;
+    }
+  });
+  return closeOf;
 }
 
 /** Quoted tokens first, in code-point order, then placeholders such as `<expression>`. */

@@ -103,11 +103,7 @@ export abstract class ExpressionParser extends PrimaryParser {
   /** After IN: `(subquery)` or `(value, …)`. */
   private inPredicate(operand: Expression, negated: boolean): Expression {
     const loc = operand.loc;
-    if (this.startsQuery(1)) {
-      // `x IN ((SELECT 1), 2)` starts like a subquery but is a list: try the subquery first.
-      const query = this.isSymbol('(', 1) ? this.attempt(() => this.parenthesizedQuery()) : this.parenthesizedQuery();
-      if (query) return { kind: 'InSubquery', loc, operand, query, negated };
-    }
+    if (this.opensQuery()) return { kind: 'InSubquery', loc, operand, query: this.parenthesizedQuery(), negated };
     return { kind: 'InList', loc, operand, values: this.parenthesizedExpressions(), negated };
   }
 

@@ -141,13 +141,7 @@ export abstract class PrimaryParser extends CallParser {
   private parenthesized(): Expression {
     const start = this.token;
     const loc = this.loc(start);
-    if (this.startsQuery(1)) {
-      // `((SELECT 1) + 1)` starts like a query but is not one: try the query first.
-      const query = this.isSymbol('(', 1)
-        ? this.attempt(() => this.parenthesizedQuery())
-        : this.parenthesizedQuery();
-      if (query) return { kind: 'Subquery', loc, query };
-    }
+    if (this.opensQuery()) return { kind: 'Subquery', loc, query: this.parenthesizedQuery() };
     const items = this.parenthesizedExpressions();
     const [only] = items;
     return items.length === 1 && only ? only : { kind: 'Row', loc, items };

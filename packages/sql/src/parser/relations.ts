@@ -111,13 +111,10 @@ export abstract class RelationParser extends ExpressionParser {
   /** `(query)` or `(relation)`. */
   private parenthesizedRelation(start: Token): Relation {
     this.enter();
-    let relation: Relation | undefined;
-    if (this.startsQuery(1)) {
-      // `((SELECT 1) JOIN t ON …)` starts like a subquery but is a join: try the subquery first.
-      const query = this.isSymbol('(', 1) ? this.attempt(() => this.parenthesizedQuery()) : this.parenthesizedQuery();
-      if (query) relation = { kind: 'SubqueryRelation', loc: this.loc(start), query };
-    }
-    if (!relation) {
+    let relation: Relation;
+    if (this.opensQuery()) {
+      relation = { kind: 'SubqueryRelation', loc: this.loc(start), query: this.parenthesizedQuery() };
+    } else {
       this.expectSymbol('(');
       relation = this.parseRelation();
       this.expectSymbol(')');

@@ -1,0 +1,56 @@
+/** The test catalog: `mem.shop.orders` and friends, as native values. */
+import { BIGINT, BOOLEAN, DATE, DOUBLE, INTEGER, VARCHAR, decimalType } from '../../src/types/types.js';
+import { parseDate } from '../../src/types/values.js';
+import { MemConnector, type MemTable } from './connector.js';
+
+const day = (text: string): number => parseDate(text)!;
+
+/** amount is decimal(12,2), so 1050 is 10.50. */
+export const ORDERS: MemTable = {
+  columns: [
+    { name: 'id', type: INTEGER },
+    { name: 'customer', type: VARCHAR },
+    { name: 'amount', type: decimalType(12, 2) },
+    { name: 'qty', type: BIGINT },
+    { name: 'price', type: DOUBLE },
+    { name: 'placed', type: DATE },
+    { name: 'shipped', type: BOOLEAN },
+  ],
+  rows: [
+    [1, 'alice', 1050, 2, 5.25, day('2024-01-05'), true],
+    [2, 'bob', 2000, 1, 20, day('2024-01-17'), false],
+    [3, 'alice', 399, 3, 1.33, day('2024-02-01'), true],
+    [4, 'carol', null, 5, null, day('2024-02-14'), null],
+    [5, null, 1, 1, 0.01, day('2024-02-29'), false],
+    [6, 'bob', 12345, 10, 12.345, day('2024-03-01'), true],
+    [7, 'dave', 999999, 4, 2499.9975, day('2024-03-31'), true],
+    [8, null, null, null, null, null, null],
+    [9, 'alice', 100, 7, 1 / 7, day('2023-12-31'), false],
+    [10, 'élodie', 250, 2, 1.25, day('2024-01-05'), true],
+  ],
+  splitRows: 3,
+};
+
+/** Values around 2^53: the sums must stay exact. */
+export const BIG: MemTable = {
+  columns: [
+    { name: 'g', type: VARCHAR },
+    { name: 'v', type: BIGINT },
+    { name: 'd', type: decimalType(20, 2) },
+  ],
+  rows: [
+    ['a', 9007199254740991, 900719925474099100],
+    ['a', 2, 1],
+    ['b', 1, 1],
+    ['a', 9007199254740993n, 10n ** 19n],
+    ['b', -1, -1],
+    ['c', null, null],
+  ],
+  splitRows: 2,
+};
+
+export const EMPTY: MemTable = { columns: [{ name: 'x', type: BIGINT }], rows: [] };
+
+export function shopConnector(): MemConnector {
+  return new MemConnector({ shop: { orders: ORDERS, big: BIG, empty: EMPTY } });
+}

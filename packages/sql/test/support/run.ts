@@ -1,0 +1,135 @@
+/**
+ * Planning and running queries in-process: `plan`/`logical` go through the real planner and
+ * optimizer; `runLocal` runs the logical plan as one operator tree; `runDistributed` runs every
+ * fragment of the distributed plan as tasks, moving pages between stages through `partitionPage`
+ * and the page serde as the exchange would.
+ */
+import { expect } from 'chai';
+import { MemoryContext, type TaskContext } from '../../src/operators/operator.js';
+import { buildOperator } from '../../src/operators/build.js';
+import { partitionPage } from '../../src/operators/partition.js';
+import { deserializePage, serializePage } from '../../src/page/serde.js';
+import { valueAt, type Page } from '../../src/page/block.js';
+import { parseStatement } from '../../src/parser/parser.js';
+import { planDistributed, planLogical, PlannerMetadata, type Session } from '../../src/planner/index.js';
+import type { DistributedPlan, PlanFragment } from '../../src/plan/fragment.js';
+import type { Column, PlanNode, TableScanNode } from '../../src/plan/nodes.js';
+import { outputTypes } from '../../src/plan/nodes.js';
+import type { Split } from '../../src/spi/connector.js';
+import { typeToString } from '../../src/types/types.js';
+import { toExternal, type ExternalValue } from '../../src/types/values.js';
+import { registryOf, type MemConnector } from './connector.js';
+import { shopConnector } from './data.js';
+import { NOW } from './expressions.js';
+
+export const SESSION: Session = { catalog: 'mem', schema: 'shop', properties: {}, now: NOW };
+
+export interface Result {
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: ExternalValue[][];
+}
+
+export async function metadataFor(sql: string, connector: MemConnector = shopConnector()): Promise<PlannerMetadata> {
+  return PlannerMetadata.load(parseStatement(sql), registryOf(connector), SESSION);
+}
+
+export async function logical(sql: string, connector: MemConnector = shopConnector()): Promise<PlanNode> {
+  return planLogical(parseStatement(sql), await metadataFor(sql, connector));
+}
+
+export async function plan(sql: string, connector: MemConnector = shopConnector()): Promise<DistributedPlan> {
+  return planDistributed(parseStatement(sql), await metadataFor(sql, connector));
+}
+
+export function externalRows(columns: readonly Column[], pages: readonly Page[]): ExternalValue[][] {
+  const rows: ExternalValue[][] = [];
+  for (const page of pages) {
+    for (let i = 0; i < page.rowCount; i++) rows.push(page.blocks.map((b, c) => toExternal(columns[c]!.type, valueAt(b, i))));
+  }
+  return rows;
+}
+
+function describeColumns(columns: readonly Column[]): Result['columns'] {
+  return columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
+}
+
+async function collect(pages: AsyncIterable<Page>): Promise<Page[]> {
+  const out: Page[] = [];
+  for await (const p of pages) out.push(p);
+  return out;
+}
+
+function neverRemote(): AsyncIterable<Page> {
+  throw new Error('no remote sources in a local plan');
+}
+
+/** Runs the optimized logical plan (no exchanges) as one operator tree over every split. */
+export async function runLocal(sql: string, connector: MemConnector = shopConnector()): Promise<Result> {
+  const root = await logical(sql, connector);
+  const ctx: TaskContext = {
+    memory: new MemoryContext(1 << 30),
+    async *scan(node: TableScanNode) {
+      for (const split of await connector.splits(node.table)) yield* connector.pageSource(node.table, split, node.columns);
+    },
+    remote: neverRemote,
+  };
+  const pages = await collect(buildOperator(root, ctx).execute());
+  return { columns: describeColumns(root.outputs), rows: externalRows(root.outputs, pages) };
+}
+
+function findScan(node: PlanNode): TableScanNode | undefined {
+  if (node.kind === 'TableScan') return node;
+  return 'input' in node ? findScan(node.input) : undefined;
+}
+
+/** Runs each fragment as tasks (one per split, per hash partition, or one), moving serialized pages between stages. */
+export async function runDistributed(sql: string, partitions = 3, connector: MemConnector = shopConnector()): Promise<Result> {
+  const distributed = await plan(sql, connector);
+  const byId = new Map(distributed.fragments.map((f) => [f.id, f]));
+  const consumerOf = new Map<number, PlanFragment>();
+  for (const f of distributed.fragments) for (const input of f.inputs) consumerOf.set(input, f);
+  // output buffers: fragment id → partition → serialized pages
+  const outputs = new Map<number, Buffer[][]>();
+  const ids = [...byId.keys()].sort((a, b) => b - a); // producers have higher ids than their consumers
+  for (const id of ids) {
+    const f = byId.get(id)!;
+    const scan = findScan(f.root);
+    const splits: Split[] = scan ? [...(await connector.splits(scan.table))] : [];
+    const taskCount = f.distribution === 'source' ? splits.length : f.distribution === 'hash' ? partitions : 1;
+    const consumer = consumerOf.get(id);
+    const outCount = consumer?.distribution === 'hash' ? partitions : 1;
+    const buffers: Buffer[][] = Array.from({ length: outCount }, () => []);
+    for (let task = 0; task < taskCount; task++) {
+      const ctx: TaskContext = {
+        memory: new MemoryContext(1 << 30),
+        async *scan(node: TableScanNode) {
+          yield* connector.pageSource(node.table, splits[task]!, node.columns);
+        },
+        async *remote(node) {
+          expect(node.orderBy, 'ordered exchanges are not simulated').to.equal(undefined);
+          for (const source of node.sourceFragments) {
+            for (const bytes of outputs.get(source)![task] ?? []) yield deserializePage(bytes, outputTypes(node));
+          }
+        },
+      };
+      for await (const page of buildOperator(f.root, ctx).execute()) {
+        const parts =
+          f.outputPartitioning.kind === 'hash' ? partitionPage(page, f.outputPartitioning.channels, outCount) : [page];
+        parts.forEach((p, i) => {
+          if (p) buffers[i]!.push(serializePage(p));
+        });
+      }
+    }
+    outputs.set(id, buffers);
+  }
+  const root = byId.get(distributed.rootId)!;
+  expect(outputs.get(root.id)!.length, 'the root stage has one output partition').to.equal(1);
+  const types = outputTypes(root.root);
+  const pages = outputs.get(root.id)![0]!.map((b) => deserializePage(b, types));
+  return { columns: describeColumns(distributed.columns), rows: externalRows(distributed.columns, pages) };
+}
+
+/** Rows sorted by their JSON text, for comparing results whose order is not defined. */
+export function unordered(rows: readonly ExternalValue[][]): ExternalValue[][] {
+  return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+}
