@@ -148,7 +148,8 @@ defineGenerator('modulus:decimal', ([a, b], types, rt, ctx) => {
   return `${ctx.ref(H.decimalModulus)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
 });
 
-// date and interval arithmetic: dates are days, day-time intervals ms, year-month intervals months
+// date and interval arithmetic: dates are days, day-time intervals ms, year-month intervals months.
+// An argument may be a literal's code such as `-12`: negate it as `-(…)`, never by prefixing `-`.
 const MS_PER_DAY = 86_400_000;
 function dateDayTime(sign: 1 | -1): Generator {
   return ([d, i], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${sign} * ${i})`;
@@ -163,13 +164,13 @@ defineGenerator('add:date:interval_day_time', dateDayTime(1));
 defineGenerator('subtract:date:interval_day_time', dateDayTime(-1));
 defineGenerator('add:date:interval_day_time:swapped', ([i, d], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${i})`);
 defineGenerator('add:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
-defineGenerator('subtract:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, -${m})`);
+defineGenerator('subtract:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, -(${m}))`);
 defineGenerator('add:date:interval_year_month:swapped', ([m, d], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
 defineGenerator('add:timestamp:interval_day_time', ([t, i]) => `(${t} + ${i} * 1000)`);
 defineGenerator('subtract:timestamp:interval_day_time', ([t, i]) => `(${t} - ${i} * 1000)`);
 defineGenerator('add:timestamp:interval_day_time:swapped', ([i, t]) => `(${t} + ${i} * 1000)`);
 defineGenerator('add:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
-defineGenerator('subtract:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, -${m})`);
+defineGenerator('subtract:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, -(${m}))`);
 defineGenerator('add:timestamp:interval_year_month:swapped', ([m, t], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
 defineGenerator('add:interval_day_time', ([a, b]) => `(${a} + ${b})`);
 defineGenerator('subtract:interval_day_time', ([a, b]) => `(${a} - ${b})`);
@@ -192,7 +193,7 @@ defineFamily('$negate', {
   },
   signatures: ['-<numeric>', '-<interval>'],
 });
-defineGenerator('negate:number', ([a]) => `(-${a} + 0)`);
+defineGenerator('negate:number', ([a]) => `(-(${a}) + 0)`);
 defineGenerator('negate:long', ([a], _t, _r, ctx) => `${ctx.ref(H.negateLong)}(${a})`);
 
 // comparison

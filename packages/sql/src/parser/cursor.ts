@@ -36,14 +36,6 @@ const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '<statement>': 'a statement',
 };
 
-interface CursorState {
-  readonly pos: number;
-  readonly nesting: number;
-  readonly height: number;
-  readonly expected: ReadonlySet<string>;
-  readonly expectedAt: number;
-}
-
 export abstract class TokenCursor {
   protected pos = 0;
   private nesting = 0;
@@ -147,17 +139,21 @@ export abstract class TokenCursor {
    * group keeps the parser free of backtracking, which nested groups would make exponential.
    */
   protected opensQuery(ahead = 0): boolean {
-    let open = this.pos + ahead;
     if (!this.isSymbol('(', ahead) || !this.startsQuery(ahead + 1)) return false;
     // `( ( … ) )`: the outer group is whatever the inner one is.
-    while (this.tokens[open + 1]?.value === '(' && this.tokens[open + 1]?.kind === 'symbol') {
-      const inner = open + 1;
-      const after = this.tokens[(this.closeOf[inner] ?? this.tokens.length) + 1] ?? this.eof;
+    let inner = ahead + 1;
+    for (; this.isSymbol('(', inner); inner++) {
+      const after = this.afterGroup(inner);
       if (after.kind === 'word' && QUERY_CONTINUATION_WORDS.has(after.value)) return true;
       if (after.kind !== 'symbol' || after.value !== ')') return false;
-      open = inner;
     }
     return true;
+  }
+
+  /** The token after the `)` that closes the `(` at `ahead`. */
+  protected afterGroup(ahead: number): Token {
+    const close = this.closeOf[this.pos + ahead] ?? this.tokens.length - 1;
+    return this.tokens[close + 1] ?? this.eof;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -281,34 +277,6 @@ export abstract class TokenCursor {
 
   protected shrink(links: number): void {
     this.height -= links;
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Backtracking, for GROUP BY's `(a, b)`, which may also start an expression `(a + b) * 2`
-
-  /** Runs `parse`; on a syntax error, rewinds as if nothing happened and returns undefined. */
-  protected attempt<T>(parse: () => T): T | undefined {
-    const saved = this.save();
-    try {
-      return parse();
-    } catch (e) {
-      if (!(e instanceof QuarryError) || e.code !== 'SYNTAX_ERROR') throw e;
-      this.restore(saved);
-      return undefined;
-    }
-  }
-
-  private save(): CursorState {
-    const { pos, nesting, height, expected, expectedAt } = this;
-    return { pos, nesting, height, expected: new Set(expected), expectedAt };
-  }
-
-  private restore(state: CursorState): void {
-    this.pos = state.pos;
-    this.nesting = state.nesting;
-    this.height = state.height;
-    this.expected = new Set(state.expected);
-    this.expectedAt = state.expectedAt;
   }
 }
 

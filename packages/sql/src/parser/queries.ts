@@ -211,25 +211,18 @@ export abstract class QueryParser extends RelationParser {
    * element ends after it: `(a + b) * 2` is an expression.
    */
   private groupingSet(inList: boolean): Expression[] {
-    if (this.isSymbol('(')) {
-      const set = this.attempt(() => {
-        this.advance();
-        const expressions: Expression[] = [];
-        if (!this.isSymbol(')')) {
-          do expressions.push(this.parseExpression());
-          while (this.acceptSymbol(','));
-        }
-        this.expectSymbol(')');
-        if (!this.endsGroupingElement(inList)) this.fail();
-        return expressions;
-      });
-      if (set) return set;
+    if (!this.isSymbol('(') || !this.endsGroupingElement(this.afterGroup(0), inList)) return [this.parseExpression()];
+    this.advance();
+    const expressions: Expression[] = [];
+    if (!this.isSymbol(')')) {
+      do expressions.push(this.parseExpression());
+      while (this.acceptSymbol(','));
     }
-    return [this.parseExpression()];
+    this.expectSymbol(')');
+    return expressions;
   }
 
-  private endsGroupingElement(inList: boolean): boolean {
-    const token = this.token;
+  private endsGroupingElement(token: Token, inList: boolean): boolean {
     if (token.kind === 'symbol') return [',', ')'].includes(token.value) || (!inList && token.value === ';');
     if (inList) return false;
     return token.kind === 'eof' || (token.kind === 'word' && AFTER_GROUPING.has(token.value));
