@@ -9,6 +9,6 @@ export * from './plan/fragment.js';
 export * from './operators/index.js';
 export * from './planner/index.js';
 export { optimize, RULES } from './optimizer/index.js';
-export { parseStatement } from './parser/parser.js';
+export { parseStatement, parseExpression, formatSql } from './parser/index.js';
 export type { Statement } from './parser/ast.js';
 export { explainPlan } from './plan/explain.js';

@@ -1,5 +1,13 @@
 /** Function-call arguments, FILTER, OVER and window specifications, and ORDER BY items. */
-import type { Expression, FrameBound, FunctionCall, QualifiedName, SortItem, WindowFrame, WindowSpec } from './ast.js';
+import type {
+  Expression,
+  FrameBound,
+  FunctionCall,
+  QualifiedName,
+  SortItem,
+  WindowFrame,
+  WindowSpec,
+} from './ast.js';
 import type { Token } from './lexer.js';
 import { TypeParser } from './type-names.js';
 
@@ -14,6 +22,7 @@ interface CallArguments {
 const AFTER_WINDOW_NAME = ['PARTITION', 'ORDER', 'ROWS', 'RANGE', 'GROUPS'];
 
 /** Words that can follow an item of a select list or a function's arguments. */
+// prettier-ignore
 const AFTER_SELECT_ITEM = new Set([
   'AS', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'WINDOW', 'ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'UNION', 'EXCEPT', 'INTERSECT',
 ]);
@@ -36,7 +45,15 @@ export abstract class CallParser extends TypeParser {
       filter = this.parseExpression();
       this.expectSymbol(')');
     }
-    const call: FunctionCall = { kind: 'FunctionCall', loc: this.loc(start), name, args, distinct, star, orderBy };
+    const call: FunctionCall = {
+      kind: 'FunctionCall',
+      loc: this.loc(start),
+      name,
+      args,
+      distinct,
+      star,
+      orderBy,
+    };
     const withFilter = filter ? { ...call, filter } : call;
     if (this.isWord('OVER') && (this.isSymbol('(', 1) || this.isIdentifier(1))) {
       this.advance();
@@ -140,7 +157,11 @@ export abstract class CallParser extends TypeParser {
     if (this.isWord('UNBOUNDED') && (this.isWord('PRECEDING', 1) || this.isWord('FOLLOWING', 1))) {
       this.advance();
       const side = this.expectWords(['PRECEDING', 'FOLLOWING']);
-      return { kind: 'FrameBound', loc, type: side === 'PRECEDING' ? 'UNBOUNDED_PRECEDING' : 'UNBOUNDED_FOLLOWING' };
+      return {
+        kind: 'FrameBound',
+        loc,
+        type: side === 'PRECEDING' ? 'UNBOUNDED_PRECEDING' : 'UNBOUNDED_FOLLOWING',
+      };
     }
     if (this.isWord('CURRENT') && this.isWord('ROW', 1)) {
       this.advance();

@@ -24,7 +24,15 @@ export const MAX_TREE_HEIGHT = 2000;
 
 const QUERY_START_WORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE']);
 /** Words that can follow a parenthesized query term inside a larger query. */
-const QUERY_CONTINUATION_WORDS = new Set(['UNION', 'INTERSECT', 'EXCEPT', 'ORDER', 'OFFSET', 'LIMIT', 'FETCH']);
+const QUERY_CONTINUATION_WORDS = new Set([
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'ORDER',
+  'OFFSET',
+  'LIMIT',
+  'FETCH',
+]);
 
 const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '<expression>': 'an expression',
@@ -32,8 +40,6 @@ const PLACEHOLDER_DESCRIPTIONS: Readonly<Record<string, string>> = {
   '<integer>': 'an integer',
   '<string>': 'a string',
   '<type>': 'a type',
-  '<query>': 'a query',
-  '<statement>': 'a statement',
 };
 
 export abstract class TokenCursor {
@@ -48,7 +54,11 @@ export abstract class TokenCursor {
 
   constructor(private readonly tokens: readonly Token[]) {
     const last = tokens[tokens.length - 1];
-    if (last?.kind !== 'eof') throw new QuarryError('GENERIC_INTERNAL_ERROR', 'token list must end with eof (this is a bug in quarry)');
+    if (last?.kind !== 'eof')
+      throw new QuarryError(
+        'GENERIC_INTERNAL_ERROR',
+        'token list must end with eof (this is a bug in quarry)',
+      );
     this.eof = last;
     this.closeOf = matchParentheses(tokens);
   }
@@ -166,7 +176,12 @@ export abstract class TokenCursor {
 
   protected identifierFrom(token: Token): Identifier {
     const quoted = token.kind === 'quotedIdentifier';
-    return { kind: 'Identifier', loc: this.loc(token), value: quoted ? token.value : token.text.toLowerCase(), quoted };
+    return {
+      kind: 'Identifier',
+      loc: this.loc(token),
+      value: quoted ? token.value : token.text.toLowerCase(),
+      quoted,
+    };
   }
 
   protected acceptIdentifier(): Identifier | undefined {
@@ -235,7 +250,10 @@ export abstract class TokenCursor {
     const expected = this.expectedAt === this.pos ? sortExpected(this.expected) : [];
     if (token.kind === 'eof') {
       const what = expected.length === 1 ? describe(expected[0] ?? '') : `one of ${expected.join(', ')}`;
-      throw this.errorAt(token, expected.length === 0 ? 'Unexpected end of input' : `Unexpected end of input; expected ${what}`);
+      throw this.errorAt(
+        token,
+        expected.length === 0 ? 'Unexpected end of input' : `Unexpected end of input; expected ${what}`,
+      );
     }
     const found = `mismatched input '${shorten(token.text)}'`;
     throw this.errorAt(token, expected.length === 0 ? found : `${found}. Expecting: ${expected.join(', ')}`);
@@ -271,7 +289,10 @@ export abstract class TokenCursor {
   protected grow(): void {
     this.height++;
     if (this.height > MAX_TREE_HEIGHT) {
-      throw this.errorAt(this.token, `Statement is too deeply nested (syntax tree taller than ${MAX_TREE_HEIGHT})`);
+      throw this.errorAt(
+        this.token,
+        `Statement is too deeply nested (syntax tree taller than ${MAX_TREE_HEIGHT})`,
+      );
     }
   }
 

@@ -11,7 +11,14 @@
 import type { ArithmeticOperator, ComparisonOperator, Expression } from './ast.js';
 import { PrimaryParser } from './primaries.js';
 
-const COMPARISON_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator>(['=', '<>', '<', '<=', '>', '>=']);
+const COMPARISON_OPERATORS: ReadonlySet<string> = new Set<ComparisonOperator>([
+  '=',
+  '<>',
+  '<',
+  '<=',
+  '>',
+  '>=',
+]);
 
 /** Binding power of the value-level binary operators. */
 const VALUE_OPERATORS: ReadonlyMap<string, number> = new Map<ArithmeticOperator | '||', number>([
@@ -103,7 +110,8 @@ export abstract class ExpressionParser extends PrimaryParser {
   /** After IN: `(subquery)` or `(value, …)`. */
   private inPredicate(operand: Expression, negated: boolean): Expression {
     const loc = operand.loc;
-    if (this.opensQuery()) return { kind: 'InSubquery', loc, operand, query: this.parenthesizedQuery(), negated };
+    if (this.opensQuery())
+      return { kind: 'InSubquery', loc, operand, query: this.parenthesizedQuery(), negated };
     return { kind: 'InList', loc, operand, values: this.parenthesizedExpressions(), negated };
   }
 
@@ -156,7 +164,11 @@ export abstract class ExpressionParser extends PrimaryParser {
   /** A time zone is a string (`'America/New_York'`) or an interval literal. */
   private timeZone(): Expression {
     const token = this.token;
-    if (token.kind === 'string' || (this.isWord('INTERVAL') && (this.peek(1).kind === 'string' || this.isSymbol('-', 1) || this.isSymbol('+', 1)))) {
+    if (
+      token.kind === 'string' ||
+      (this.isWord('INTERVAL') &&
+        (this.peek(1).kind === 'string' || this.isSymbol('-', 1) || this.isSymbol('+', 1)))
+    ) {
       return this.parsePrimary();
     }
     this.note('<string>');

@@ -3,6 +3,7 @@
  * keyword (`date`, `year`, `count`, `data`, `first`, `limit`, …) is non-reserved and may name a
  * column, table or alias.
  */
+// prettier-ignore
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   'ALTER', 'AND', 'AS', 'BETWEEN', 'BY', 'CASE', 'CAST', 'CONSTRAINT', 'CREATE', 'CROSS', 'CUBE',
   'CURRENT_CATALOG', 'CURRENT_DATE', 'CURRENT_PATH', 'CURRENT_ROLE', 'CURRENT_SCHEMA', 'CURRENT_TIME',
@@ -19,6 +20,7 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
  * Non-reserved words that may follow a select item or a relation as the next clause; they are
  * never taken as an alias written without AS (`FROM t LIMIT 5` does not alias t as "limit").
  */
+// prettier-ignore
 export const CLAUSE_WORDS: ReadonlySet<string> = new Set([
   'LIMIT', 'OFFSET', 'FETCH', 'WINDOW', 'TABLESAMPLE', 'MATCH_RECOGNIZE',
 ]);

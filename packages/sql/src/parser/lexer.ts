@@ -25,7 +25,24 @@ export interface Token {
 }
 
 const TWO_CHAR_SYMBOLS = new Set(['<=', '>=', '<>', '!=', '||']);
-const ONE_CHAR_SYMBOLS = new Set(['(', ')', ',', '.', ';', '+', '-', '*', '/', '%', '=', '<', '>', '[', ']', '?']);
+const ONE_CHAR_SYMBOLS = new Set([
+  '(',
+  ')',
+  ',',
+  '.',
+  ';',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+  '[',
+  ']',
+  '?',
+]);
 
 const IDENTIFIER_START = /[\p{L}_]/u;
 const IDENTIFIER_PART = /[\p{L}\p{N}_]/u;
@@ -61,7 +78,11 @@ class Lexer {
       else if (c === "'") this.lexString();
       else if ((c === 'U' || c === 'u') && next === '&' && sql[this.i + 2] === "'") this.lexUnicodeString();
       else if (c === '"') this.lexQuotedIdentifier();
-      else if (c === '`') throw this.error(this.i, 'Backquoted identifiers are not supported; use double quotes to quote identifiers');
+      else if (c === '`')
+        throw this.error(
+          this.i,
+          'Backquoted identifiers are not supported; use double quotes to quote identifiers',
+        );
       else if (DIGIT.test(c) || (c === '.' && DIGIT.test(next))) this.lexNumber();
       else if (IDENTIFIER_START.test(c)) this.lexWord();
       else this.lexSymbol();
@@ -126,7 +147,10 @@ class Lexer {
       const hex = wide ? raw.slice(k + 2, k + 8) : raw.slice(k + 1, k + 5);
       const codePoint = (wide ? HEX6 : HEX4).test(hex) ? Number.parseInt(hex, 16) : -1;
       if (codePoint < 0 || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-        throw this.error(start, `Invalid Unicode escape in string literal at '${raw.slice(k, k + (wide ? 8 : 5))}'`);
+        throw this.error(
+          start,
+          `Invalid Unicode escape in string literal at '${raw.slice(k, k + (wide ? 8 : 5))}'`,
+        );
       }
       value += String.fromCodePoint(codePoint);
       k += wide ? 7 : 4;
@@ -165,7 +189,14 @@ class Lexer {
     }
     if (IDENTIFIER_PART.test(sql[this.i] ?? '')) this.badNumber(start);
     const text = sql.slice(start, this.i);
-    this.tokens.push({ kind: 'number', text, value: text, numericType: type, offset: start, ...this.locate(start) });
+    this.tokens.push({
+      kind: 'number',
+      text,
+      value: text,
+      numericType: type,
+      offset: start,
+      ...this.locate(start),
+    });
   }
 
   private badNumber(start: number): never {
@@ -194,7 +225,9 @@ class Lexer {
     }
     const c = String.fromCodePoint(this.sql.codePointAt(start) ?? 0);
     if (!ONE_CHAR_SYMBOLS.has(c)) {
-      const shown = /[\p{Cc}\p{Z}]/u.test(c) ? `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}` : c;
+      const shown = /[\p{Cc}\p{Z}]/u.test(c)
+        ? `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+        : c;
       throw this.error(start, `Unexpected character '${shown}'`);
     }
     this.i += 1;

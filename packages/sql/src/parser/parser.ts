@@ -1,6 +1,7 @@
 /** Entry points: SQL text in, syntax tree out. Every failure is a QuarryError. */
 import { QuarryError } from '@quarry/common';
-import type { Expression, Statement } from './ast.js';
+import type { Statement } from './ast.js';
+import type { Expression } from './ast.js';
 import { tokenize } from './lexer.js';
 import { StatementParser } from './statements.js';
 
@@ -21,7 +22,10 @@ function run<T>(sql: string, parse: (parser: StatementParser) => T): T {
   } catch (e) {
     // The nesting limits should make this unreachable; it keeps a stack overflow a user error.
     if (e instanceof RangeError) {
-      throw new QuarryError('SYNTAX_ERROR', 'Statement is too deeply nested', { cause: e, location: parser.location() });
+      throw new QuarryError('SYNTAX_ERROR', 'Statement is too deeply nested', {
+        cause: e,
+        location: parser.location(),
+      });
     }
     throw QuarryError.wrap(e);
   }

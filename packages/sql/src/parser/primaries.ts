@@ -18,16 +18,19 @@ import { RESERVED_WORDS } from './keywords.js';
 import type { Token } from './lexer.js';
 import { INTERVAL_FIELDS } from './type-names.js';
 
+// prettier-ignore
 const EXTRACT_FIELDS: ReadonlySet<string> = new Set<ExtractField>([
   'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'DAY_OF_MONTH', 'DAY_OF_WEEK', 'DOW', 'DAY_OF_YEAR', 'DOY',
   'YEAR_OF_WEEK', 'YOW', 'HOUR', 'MINUTE', 'SECOND', 'TIMEZONE_MINUTE', 'TIMEZONE_HOUR',
 ]);
 
+// prettier-ignore
 const CURRENT_DATE_TIME: ReadonlySet<string> = new Set<CurrentDateTimeFunction>([
   'CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'LOCALTIME', 'LOCALTIMESTAMP',
 ]);
 
 /** Trino expression syntax that quarry rejects as NOT_SUPPORTED rather than as a syntax error. */
+// prettier-ignore
 const UNSUPPORTED_WORDS = new Set([
   'CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH', 'CURRENT_ROLE', 'LISTAGG', 'NORMALIZE',
   'JSON_ARRAY', 'JSON_EXISTS', 'JSON_OBJECT', 'JSON_QUERY', 'JSON_VALUE',
@@ -77,7 +80,9 @@ export abstract class PrimaryParser extends CallParser {
     const call = this.isSymbol('(', 1);
     if (word === 'NULL' || word === 'TRUE' || word === 'FALSE') {
       this.advance();
-      return word === 'NULL' ? { kind: 'NullLiteral', loc } : { kind: 'BooleanLiteral', loc, value: word === 'TRUE' };
+      return word === 'NULL'
+        ? { kind: 'NullLiteral', loc }
+        : { kind: 'BooleanLiteral', loc, value: word === 'TRUE' };
     }
     if (CURRENT_DATE_TIME.has(word)) return this.currentDateTime(token);
     if (UNSUPPORTED_WORDS.has(word)) this.notSupported(token, word);
@@ -125,7 +130,12 @@ export abstract class PrimaryParser extends CallParser {
     const start = this.token;
     const first = this.identifierFrom(this.advance());
     if (this.token.kind === 'string') {
-      return { kind: 'TypedLiteral', loc: first.loc, typeName: first.value.toLowerCase(), value: this.advance().value };
+      return {
+        kind: 'TypedLiteral',
+        loc: first.loc,
+        typeName: first.value.toLowerCase(),
+        value: this.advance().value,
+      };
     }
     const parts: Identifier[] = [first];
     while (this.isSymbol('.') && !this.isSymbol('*', 1)) {
@@ -194,7 +204,8 @@ export abstract class PrimaryParser extends CallParser {
     this.expectSymbol('(');
     const fieldToken = this.token;
     const field = this.expectIdentifier().value.toUpperCase();
-    if (!EXTRACT_FIELDS.has(field)) throw this.errorAt(fieldToken, `Invalid EXTRACT field: ${fieldToken.text}`);
+    if (!EXTRACT_FIELDS.has(field))
+      throw this.errorAt(fieldToken, `Invalid EXTRACT field: ${fieldToken.text}`);
     this.expectWord('FROM');
     const operand = this.parseValueExpression();
     this.expectSymbol(')');
@@ -206,7 +217,8 @@ export abstract class PrimaryParser extends CallParser {
     this.advance();
     this.advance();
     const name = [this.identifierFrom(start)];
-    if (this.isSymbol(')') || this.isSymbol('*') || this.isWord('DISTINCT')) return this.finishFunctionCall(start, name);
+    if (this.isSymbol(')') || this.isSymbol('*') || this.isWord('DISTINCT'))
+      return this.finishFunctionCall(start, name);
     const value = this.parseExpression();
     if (!this.acceptWord('FROM')) return this.finishFunctionCall(start, name, value);
     const args = [value, this.parseValueExpression()];
@@ -234,7 +246,9 @@ export abstract class PrimaryParser extends CallParser {
     this.advance();
     this.expectSymbol('(');
     const hasSpec =
-      ['BOTH', 'LEADING', 'TRAILING'].some((w) => this.isWord(w)) && !this.isSymbol(')', 1) && !this.isSymbol(',', 1);
+      ['BOTH', 'LEADING', 'TRAILING'].some((w) => this.isWord(w)) &&
+      !this.isSymbol(')', 1) &&
+      !this.isSymbol(',', 1);
     const spec = hasSpec ? this.advance().value : 'BOTH';
     const name = spec === 'LEADING' ? 'ltrim' : spec === 'TRAILING' ? 'rtrim' : 'trim';
     let source: Expression;
@@ -266,7 +280,8 @@ export abstract class PrimaryParser extends CallParser {
     this.advance();
     const fn = token.value as CurrentDateTimeFunction;
     const loc = this.loc(token);
-    if (fn === 'CURRENT_DATE' || !this.acceptSymbol('(')) return { kind: 'CurrentDateTime', loc, function: fn };
+    if (fn === 'CURRENT_DATE' || !this.acceptSymbol('('))
+      return { kind: 'CurrentDateTime', loc, function: fn };
     const precision = this.expectSmallInteger();
     this.expectSymbol(')');
     return { kind: 'CurrentDateTime', loc, function: fn, precision };
@@ -284,7 +299,13 @@ export abstract class PrimaryParser extends CallParser {
     if (negative || this.isSymbol('+')) this.advance();
     const value = this.advance().value;
     const startField = this.expectWords(INTERVAL_FIELDS);
-    const literal: IntervalLiteral = { kind: 'IntervalLiteral', loc: this.loc(start), value, negative, startField };
+    const literal: IntervalLiteral = {
+      kind: 'IntervalLiteral',
+      loc: this.loc(start),
+      value,
+      negative,
+      startField,
+    };
     return this.acceptWord('TO') ? { ...literal, endField: this.expectWords(INTERVAL_FIELDS) } : literal;
   }
 }

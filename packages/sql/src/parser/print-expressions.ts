@@ -164,7 +164,9 @@ export abstract class ExpressionPrinter {
         return `(${this.query(e.query)})`;
       case 'Case': {
         const operand = e.operand ? ` ${this.expression(e.operand)}` : '';
-        const whens = e.whens.map((w) => ` WHEN ${this.expression(w.condition)} THEN ${this.expression(w.result)}`);
+        const whens = e.whens.map(
+          (w) => ` WHEN ${this.expression(w.condition)} THEN ${this.expression(w.result)}`,
+        );
         const otherwise = e.elseResult ? ` ELSE ${this.expression(e.elseResult)}` : '';
         return `CASE${operand}${whens.join('')}${otherwise} END`;
       }
@@ -231,7 +233,7 @@ export abstract class ExpressionPrinter {
         return 'CURRENT ROW';
       case 'PRECEDING':
       case 'FOLLOWING':
-        return `${bound.offset ? this.expression(bound.offset, Level.Value) : 'NULL'} ${bound.type}`;
+        return `${this.expression(bound.offset, Level.Value)} ${bound.type}`;
     }
   }
 }

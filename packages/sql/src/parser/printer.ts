@@ -2,17 +2,14 @@
  * Prints any syntax tree node as SQL text on one line, with upper-case keywords. Parsing the
  * output gives the same tree again (locations aside), which the parser tests check.
  */
+import type { ColumnDefinition, Node, Property, Statement } from './ast.js';
 import type {
-  ColumnDefinition,
+  Expression,
   GroupingElement,
-  Node,
-  Property,
   Query,
   QueryBody,
   Relation,
   SelectItem,
-  Statement,
-  Expression,
   WithQuery,
 } from './ast.js';
 import { ExpressionPrinter, identifier, qualifiedName, quoteString, typeName } from './print-expressions.js';
@@ -113,7 +110,9 @@ class SqlPrinter extends ExpressionPrinter {
         return power < min ? `(${text})` : text;
       }
       case 'Select': {
-        const parts = [`SELECT ${body.distinct ? 'DISTINCT ' : ''}${body.items.map((i) => this.selectItem(i)).join(', ')}`];
+        const parts = [
+          `SELECT ${body.distinct ? 'DISTINCT ' : ''}${body.items.map((i) => this.selectItem(i)).join(', ')}`,
+        ];
         if (body.from) parts.push(`FROM ${this.relation(body.from)}`);
         if (body.where) parts.push(`WHERE ${this.expression(body.where)}`);
         if (body.groupBy) parts.push(this.node(body.groupBy));
@@ -148,17 +147,25 @@ class SqlPrinter extends ExpressionPrinter {
         return `(${this.query(relation.query)})`;
       case 'AliasedRelation': {
         const inner = relation.relation;
-        const base = inner.kind === 'Join' || inner.kind === 'AliasedRelation' ? `(${this.relation(inner)})` : this.relation(inner);
-        const columns = relation.columns.length > 0 ? ` (${relation.columns.map(identifier).join(', ')})` : '';
+        const base =
+          inner.kind === 'Join' || inner.kind === 'AliasedRelation'
+            ? `(${this.relation(inner)})`
+            : this.relation(inner);
+        const columns =
+          relation.columns.length > 0 ? ` (${relation.columns.map(identifier).join(', ')})` : '';
         return `${base} AS ${identifier(relation.alias)}${columns}`;
       }
       case 'Join': {
         const { left, right } = relation;
         if (relation.type === 'IMPLICIT') {
-          const rightText = right.kind === 'Join' && right.type === 'IMPLICIT' ? `(${this.relation(right)})` : this.relation(right);
+          const rightText =
+            right.kind === 'Join' && right.type === 'IMPLICIT'
+              ? `(${this.relation(right)})`
+              : this.relation(right);
           return `${this.relation(left)}, ${rightText}`;
         }
-        const leftText = left.kind === 'Join' && left.type === 'IMPLICIT' ? `(${this.relation(left)})` : this.relation(left);
+        const leftText =
+          left.kind === 'Join' && left.type === 'IMPLICIT' ? `(${this.relation(left)})` : this.relation(left);
         const rightText = right.kind === 'Join' ? `(${this.relation(right)})` : this.relation(right);
         const join = relation.type === 'INNER' ? 'JOIN' : `${relation.type} JOIN`;
         const criteria = relation.criteria ? ` ${this.node(relation.criteria)}` : '';
@@ -184,14 +191,21 @@ class SqlPrinter extends ExpressionPrinter {
 
   private statement(statement: Statement): string {
     const like = (s: { like?: string; escape?: string }): string =>
-      s.like === undefined ? '' : ` LIKE ${quoteString(s.like)}${s.escape === undefined ? '' : ` ESCAPE ${quoteString(s.escape)}`}`;
-    const comment = (text: string | undefined): string => (text === undefined ? '' : ` COMMENT ${quoteString(text)}`);
+      s.like === undefined
+        ? ''
+        : ` LIKE ${quoteString(s.like)}${s.escape === undefined ? '' : ` ESCAPE ${quoteString(s.escape)}`}`;
+    const comment = (text: string | undefined): string =>
+      text === undefined ? '' : ` COMMENT ${quoteString(text)}`;
     switch (statement.kind) {
       case 'Query':
         return this.query(statement);
       case 'Explain': {
-        if (statement.analyze) return `EXPLAIN ANALYZE ${statement.verbose ? 'VERBOSE ' : ''}${this.statement(statement.statement)}`;
-        const options = [statement.type ? `TYPE ${statement.type}` : '', statement.format ? `FORMAT ${statement.format}` : ''];
+        if (statement.analyze)
+          return `EXPLAIN ANALYZE ${statement.verbose ? 'VERBOSE ' : ''}${this.statement(statement.statement)}`;
+        const options = [
+          statement.type ? `TYPE ${statement.type}` : '',
+          statement.format ? `FORMAT ${statement.format}` : '',
+        ];
         const given = options.filter((o) => o !== '');
         return `EXPLAIN ${given.length > 0 ? `(${given.join(', ')}) ` : ''}${this.statement(statement.statement)}`;
       }
@@ -222,12 +236,14 @@ class SqlPrinter extends ExpressionPrinter {
       }
       case 'CreateTableAsSelect': {
         const head = `CREATE TABLE ${statement.ifNotExists ? 'IF NOT EXISTS ' : ''}${qualifiedName(statement.name)}`;
-        const columns = statement.columns.length > 0 ? ` (${statement.columns.map(identifier).join(', ')})` : '';
+        const columns =
+          statement.columns.length > 0 ? ` (${statement.columns.map(identifier).join(', ')})` : '';
         const data = statement.withData ? '' : ' WITH NO DATA';
         return `${head}${columns}${comment(statement.comment)}${this.properties(statement.properties)} AS ${this.query(statement.query)}${data}`;
       }
       case 'Insert': {
-        const columns = statement.columns.length > 0 ? ` (${statement.columns.map(identifier).join(', ')})` : '';
+        const columns =
+          statement.columns.length > 0 ? ` (${statement.columns.map(identifier).join(', ')})` : '';
         return `INSERT INTO ${qualifiedName(statement.table)}${columns} ${this.query(statement.query)}`;
       }
       case 'DropTable':
@@ -238,6 +254,7 @@ class SqlPrinter extends ExpressionPrinter {
   }
 }
 
+// prettier-ignore
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',

@@ -25,7 +25,17 @@ const SET_OPERATOR_POWER: Readonly<Record<SetOperator, number>> = { UNION: 1, EX
 const SET_OPERATORS = ['UNION', 'EXCEPT', 'INTERSECT'] as const;
 
 /** Words that end a GROUP BY element. */
-const AFTER_GROUPING = new Set(['HAVING', 'WINDOW', 'ORDER', 'LIMIT', 'OFFSET', 'FETCH', 'UNION', 'EXCEPT', 'INTERSECT']);
+const AFTER_GROUPING = new Set([
+  'HAVING',
+  'WINDOW',
+  'ORDER',
+  'LIMIT',
+  'OFFSET',
+  'FETCH',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+]);
 
 export abstract class QueryParser extends RelationParser {
   parseQuery(): Query {
@@ -103,7 +113,8 @@ export abstract class QueryParser extends RelationParser {
     const token = this.token;
     if (this.isWord('SELECT')) return this.select();
     if (this.isWord('VALUES')) return this.values();
-    if (this.acceptWord('TABLE')) return { kind: 'Table', loc: this.loc(token), name: this.expectQualifiedName() };
+    if (this.acceptWord('TABLE'))
+      return { kind: 'Table', loc: this.loc(token), name: this.expectQualifiedName() };
     if (this.isSymbol('(')) {
       const query = this.parenthesizedQuery();
       const bare = query.with.length === 0 && query.orderBy.length === 0 && !query.offset && !query.limit;
@@ -211,7 +222,8 @@ export abstract class QueryParser extends RelationParser {
    * element ends after it: `(a + b) * 2` is an expression.
    */
   private groupingSet(inList: boolean): Expression[] {
-    if (!this.isSymbol('(') || !this.endsGroupingElement(this.afterGroup(0), inList)) return [this.parseExpression()];
+    if (!this.isSymbol('(') || !this.endsGroupingElement(this.afterGroup(0), inList))
+      return [this.parseExpression()];
     this.advance();
     const expressions: Expression[] = [];
     if (!this.isSymbol(')')) {

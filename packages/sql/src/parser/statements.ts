@@ -14,6 +14,7 @@ import type { Token } from './lexer.js';
 import { QueryParser } from './queries.js';
 
 /** Statement keywords that start Trino statements quarry does not implement. */
+// prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
   'ALTER', 'ANALYZE', 'CALL', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
   'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE', 'UPDATE',
@@ -21,6 +22,7 @@ const UNSUPPORTED_STATEMENTS = new Set([
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['VIEW', 'MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['CREATE', 'FUNCTIONS', 'STATS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
+// prettier-ignore
 const STATEMENT_WORDS = [
   'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
   'VALUES', 'WITH',
@@ -111,7 +113,8 @@ export class StatementParser extends QueryParser {
         return { kind: 'Delete', loc, table, where: this.parseExpression() };
       }
     }
-    if (token.kind === 'word' && UNSUPPORTED_STATEMENTS.has(token.value)) this.notSupported(token, token.value);
+    if (token.kind === 'word' && UNSUPPORTED_STATEMENTS.has(token.value))
+      this.notSupported(token, token.value);
     if (this.isSymbol('(') || this.startsQuery()) return this.parseQuery();
     for (const word of STATEMENT_WORDS) this.note(`'${word}'`);
     this.note("'('");
@@ -202,7 +205,13 @@ export class StatementParser extends QueryParser {
     const name = this.expectQualifiedName();
     const token = this.token;
     if (this.isWord('AUTHORIZATION')) this.notSupported(token, 'CREATE SCHEMA … AUTHORIZATION');
-    return { kind: 'CreateSchema', loc: this.loc(start), name, ifNotExists, properties: this.withProperties() };
+    return {
+      kind: 'CreateSchema',
+      loc: this.loc(start),
+      name,
+      ifNotExists,
+      properties: this.withProperties(),
+    };
   }
 
   /** `CREATE TABLE t (col type, …)` or `CREATE TABLE t [(a, b)] … AS query`. */
@@ -217,7 +226,14 @@ export class StatementParser extends QueryParser {
       while (this.acceptSymbol(',')) columns.push(this.columnDefinition());
       this.expectSymbol(')');
       const comment = this.acceptWord('COMMENT') ? this.expectString() : undefined;
-      const table: CreateTable = { kind: 'CreateTable', loc, name, ifNotExists, columns, properties: this.withProperties() };
+      const table: CreateTable = {
+        kind: 'CreateTable',
+        loc,
+        name,
+        ifNotExists,
+        columns,
+        properties: this.withProperties(),
+      };
       return comment === undefined ? table : { ...table, comment };
     }
     const columns = this.isSymbol('(') ? this.expectIdentifierList() : [];
@@ -230,7 +246,16 @@ export class StatementParser extends QueryParser {
       withData = !this.acceptWord('NO');
       this.expectWord('DATA');
     }
-    const ctas: CreateTableAsSelect = { kind: 'CreateTableAsSelect', loc, name, ifNotExists, columns, properties, query, withData };
+    const ctas: CreateTableAsSelect = {
+      kind: 'CreateTableAsSelect',
+      loc,
+      name,
+      ifNotExists,
+      columns,
+      properties,
+      query,
+      withData,
+    };
     return comment === undefined ? ctas : { ...ctas, comment };
   }
 

@@ -14,7 +14,8 @@ export abstract class TypeParser extends TokenCursor {
     this.note('<type>');
     const start = this.token;
     if (!this.isIdentifier()) this.fail();
-    if (start.kind === 'word' && UNSUPPORTED_TYPES.has(start.value)) this.notSupported(start, `The ${start.value} type`);
+    if (start.kind === 'word' && UNSUPPORTED_TYPES.has(start.value))
+      this.notSupported(start, `The ${start.value} type`);
     const name = this.identifierFrom(this.advance()).value.toLowerCase();
     const loc = this.loc(start);
     switch (start.kind === 'word' ? start.value : '') {

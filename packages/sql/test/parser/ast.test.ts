@@ -1,9 +1,11 @@
 /** The shape of the tree for each construct, as the analyzer will read it. */
 import { expect } from 'chai';
 import {
+  formatSql,
   parseExpression,
   parseStatement,
   type Expression,
+  type Node,
   type Query,
   type Select,
   type Statement,
@@ -29,7 +31,20 @@ describe('parser: tree shapes', () => {
     });
 
     it('lets non-reserved keywords be names but not reserved ones', () => {
-      for (const word of ['date', 'year', 'data', 'first', 'last', 'count', 'day', 'comment', 'schema', 'tables', 'value', 'limit']) {
+      for (const word of [
+        'date',
+        'year',
+        'data',
+        'first',
+        'last',
+        'count',
+        'day',
+        'comment',
+        'schema',
+        'tables',
+        'value',
+        'limit',
+      ]) {
         expect(expr(word)).to.deep.equal(col(word));
       }
       expect(() => parseExpression('select')).to.throw(/mismatched input 'select'/);
@@ -38,10 +53,18 @@ describe('parser: tree shapes', () => {
 
     it('does not take clause words as aliases without AS', () => {
       const query = parseStatement('SELECT a limit 5') as Query;
-      expect(stripLocations((query.body as Select).items)).to.deep.equal([{ kind: 'SingleColumn', expression: col('a') }]);
+      expect(stripLocations((query.body as Select).items)).to.deep.equal([
+        { kind: 'SingleColumn', expression: col('a') },
+      ]);
       expect(query.limit).to.include({ kind: 'Limit' });
-      expect(stripLocations(select('SELECT a FROM t limit 5').from)).to.deep.equal({ kind: 'Table', name: [id('t')] });
-      expect(stripLocations(select('SELECT a FROM t AS limit').from)).to.deep.include({ kind: 'AliasedRelation', alias: id('limit') });
+      expect(stripLocations(select('SELECT a FROM t limit 5').from)).to.deep.equal({
+        kind: 'Table',
+        name: [id('t')],
+      });
+      expect(stripLocations(select('SELECT a FROM t AS limit').from)).to.deep.include({
+        kind: 'AliasedRelation',
+        alias: id('limit'),
+      });
     });
   });
 
@@ -64,15 +87,41 @@ describe('parser: tree shapes', () => {
     it('reads booleans, NULL and typed literals', () => {
       expect(expr('TRUE')).to.deep.equal({ kind: 'BooleanLiteral', value: true });
       expect(expr('null')).to.deep.equal({ kind: 'NullLiteral' });
-      expect(expr("DATE '1998-12-01'")).to.deep.equal({ kind: 'TypedLiteral', typeName: 'date', value: '1998-12-01' });
-      expect(expr("timestamp '2020-01-01 10:00'")).to.deep.equal({ kind: 'TypedLiteral', typeName: 'timestamp', value: '2020-01-01 10:00' });
-      expect(expr("DECIMAL '1.2'")).to.deep.equal({ kind: 'TypedLiteral', typeName: 'decimal', value: '1.2' });
-      expect(expr("double precision '1'")).to.deep.equal({ kind: 'TypedLiteral', typeName: 'double', value: '1' });
+      expect(expr("DATE '1998-12-01'")).to.deep.equal({
+        kind: 'TypedLiteral',
+        typeName: 'date',
+        value: '1998-12-01',
+      });
+      expect(expr("timestamp '2020-01-01 10:00'")).to.deep.equal({
+        kind: 'TypedLiteral',
+        typeName: 'timestamp',
+        value: '2020-01-01 10:00',
+      });
+      expect(expr("DECIMAL '1.2'")).to.deep.equal({
+        kind: 'TypedLiteral',
+        typeName: 'decimal',
+        value: '1.2',
+      });
+      expect(expr("double precision '1'")).to.deep.equal({
+        kind: 'TypedLiteral',
+        typeName: 'double',
+        value: '1',
+      });
     });
 
     it('reads intervals with sign and fields', () => {
-      expect(expr("INTERVAL '90' DAY")).to.deep.equal({ kind: 'IntervalLiteral', value: '90', negative: false, startField: 'DAY' });
-      expect(expr("INTERVAL -'2' HOUR")).to.deep.equal({ kind: 'IntervalLiteral', value: '2', negative: true, startField: 'HOUR' });
+      expect(expr("INTERVAL '90' DAY")).to.deep.equal({
+        kind: 'IntervalLiteral',
+        value: '90',
+        negative: false,
+        startField: 'DAY',
+      });
+      expect(expr("INTERVAL -'2' HOUR")).to.deep.equal({
+        kind: 'IntervalLiteral',
+        value: '2',
+        negative: true,
+        startField: 'HOUR',
+      });
       expect(expr("INTERVAL '1-2' YEAR TO MONTH")).to.deep.equal({
         kind: 'IntervalLiteral',
         value: '1-2',
@@ -85,7 +134,11 @@ describe('parser: tree shapes', () => {
 
     it('reads CURRENT_DATE and friends without parentheses', () => {
       expect(expr('CURRENT_DATE')).to.deep.equal({ kind: 'CurrentDateTime', function: 'CURRENT_DATE' });
-      expect(expr('current_timestamp(3)')).to.deep.equal({ kind: 'CurrentDateTime', function: 'CURRENT_TIMESTAMP', precision: 3 });
+      expect(expr('current_timestamp(3)')).to.deep.equal({
+        kind: 'CurrentDateTime',
+        function: 'CURRENT_TIMESTAMP',
+        precision: 3,
+      });
       expect(expr('localtimestamp')).to.deep.equal({ kind: 'CurrentDateTime', function: 'LOCALTIMESTAMP' });
     });
   });
@@ -137,7 +190,11 @@ describe('parser: tree shapes', () => {
     });
 
     it('reads EXTRACT fields in upper case', () => {
-      expect(expr('extract(year FROM d)')).to.deep.equal({ kind: 'Extract', field: 'YEAR', operand: col('d') });
+      expect(expr('extract(year FROM d)')).to.deep.equal({
+        kind: 'Extract',
+        field: 'YEAR',
+        operand: col('d'),
+      });
       expect(expr('EXTRACT(DOW FROM d)')).to.deep.include({ field: 'DOW' });
     });
 
@@ -150,8 +207,12 @@ describe('parser: tree shapes', () => {
         star: false,
         orderBy: [],
       });
-      expect(expr('substring(c_phone FROM 1 FOR 2)')).to.deep.equal(call('substring', col('c_phone'), int('1'), int('2')));
-      expect(expr('substring(c_phone, 1, 2)')).to.deep.equal(call('substring', col('c_phone'), int('1'), int('2')));
+      expect(expr('substring(c_phone FROM 1 FOR 2)')).to.deep.equal(
+        call('substring', col('c_phone'), int('1'), int('2')),
+      );
+      expect(expr('substring(c_phone, 1, 2)')).to.deep.equal(
+        call('substring', col('c_phone'), int('1'), int('2')),
+      );
       expect(expr("position('a' IN s)")).to.deep.equal(call('strpos', col('s'), str('a')));
       expect(expr('trim(s)')).to.deep.equal(call('trim', col('s')));
       expect(expr("trim(BOTH 'x' FROM s)")).to.deep.equal(call('trim', col('s'), str('x')));
@@ -161,7 +222,10 @@ describe('parser: tree shapes', () => {
 
     it('reads calls with DISTINCT, *, ORDER BY, FILTER and OVER', () => {
       expect(expr('count(*)')).to.deep.include({ star: true, args: [] });
-      expect(expr('count(DISTINCT ps_suppkey)')).to.deep.include({ distinct: true, args: [col('ps_suppkey')] });
+      expect(expr('count(DISTINCT ps_suppkey)')).to.deep.include({
+        distinct: true,
+        args: [col('ps_suppkey')],
+      });
       const windowed = parseExpression(
         'sum(x) FILTER (WHERE x > 0) OVER (PARTITION BY a ORDER BY b DESC ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)',
       );
@@ -186,7 +250,11 @@ describe('parser: tree shapes', () => {
       expect(parseExpression('(SELECT 1)').kind).to.equal('Subquery');
       expect(parseExpression('x IN (SELECT 1)')).to.include({ kind: 'InSubquery', negated: false });
       expect(parseExpression('x NOT IN (1, 2)')).to.include({ kind: 'InList', negated: true });
-      expect(parseExpression('x >= SOME (SELECT 1)')).to.include({ kind: 'QuantifiedComparison', op: '>=', quantifier: 'SOME' });
+      expect(parseExpression('x >= SOME (SELECT 1)')).to.include({
+        kind: 'QuantifiedComparison',
+        op: '>=',
+        quantifier: 'SOME',
+      });
       const notExists = parseExpression('NOT EXISTS (SELECT 1)');
       expect(notExists).to.include({ kind: 'UnaryOp', op: 'NOT' });
       expect(notExists.kind === 'UnaryOp' && notExists.operand.kind).to.equal('Exists');
@@ -229,15 +297,30 @@ describe('parser: tree shapes', () => {
     it('reads LIMIT, OFFSET and FETCH', () => {
       const q = parseStatement('SELECT 1 ORDER BY 1 OFFSET 2 ROWS FETCH FIRST 3 ROWS WITH TIES') as Query;
       expect(stripLocations(q.offset)).to.deep.equal({ kind: 'Offset', rowCount: int('2') });
-      expect(stripLocations(q.limit)).to.deep.equal({ kind: 'FetchFirst', rowCount: int('3'), withTies: true });
-      expect(stripLocations((parseStatement('SELECT 1 LIMIT ALL') as Query).limit)).to.deep.equal({ kind: 'Limit', rowCount: 'ALL' });
+      expect(stripLocations(q.limit)).to.deep.equal({
+        kind: 'FetchFirst',
+        rowCount: int('3'),
+        withTies: true,
+      });
+      expect(stripLocations((parseStatement('SELECT 1 LIMIT ALL') as Query).limit)).to.deep.equal({
+        kind: 'Limit',
+        rowCount: 'ALL',
+      });
     });
 
     it('reads VALUES rows as lists of columns', () => {
       expect(stmt("VALUES (1, 'a'), (2, 'b')")).to.deep.include({
-        body: { kind: 'Values', rows: [[int('1'), str('a')], [int('2'), str('b')]] },
+        body: {
+          kind: 'Values',
+          rows: [
+            [int('1'), str('a')],
+            [int('2'), str('b')],
+          ],
+        },
       });
-      expect(stmt('VALUES 1, 2')).to.deep.include({ body: { kind: 'Values', rows: [[int('1')], [int('2')]] } });
+      expect(stmt('VALUES 1, 2')).to.deep.include({
+        body: { kind: 'Values', rows: [[int('1')], [int('2')]] },
+      });
     });
 
     it('unwraps parentheses around a plain query term', () => {
@@ -263,7 +346,12 @@ describe('parser: tree shapes', () => {
     };
 
     it('reads EXPLAIN', () => {
-      shape('EXPLAIN (TYPE IO, FORMAT JSON) SELECT 1', { kind: 'Explain', analyze: false, type: 'IO', format: 'JSON' });
+      shape('EXPLAIN (TYPE IO, FORMAT JSON) SELECT 1', {
+        kind: 'Explain',
+        analyze: false,
+        type: 'IO',
+        format: 'JSON',
+      });
       shape('EXPLAIN ANALYZE VERBOSE SELECT 1', { kind: 'Explain', analyze: true, verbose: true });
     });
 
@@ -290,12 +378,27 @@ describe('parser: tree shapes', () => {
       shape("CREATE TABLE t (a bigint NOT NULL COMMENT 'k', b varchar)", {
         kind: 'CreateTable',
         columns: [
-          { kind: 'ColumnDefinition', name: id('a'), type: { kind: 'TypeName', name: 'bigint', params: [] }, nullable: false, comment: 'k' },
-          { kind: 'ColumnDefinition', name: id('b'), type: { kind: 'TypeName', name: 'varchar', params: [] }, nullable: true },
+          {
+            kind: 'ColumnDefinition',
+            name: id('a'),
+            type: { kind: 'TypeName', name: 'bigint', params: [] },
+            nullable: false,
+            comment: 'k',
+          },
+          {
+            kind: 'ColumnDefinition',
+            name: id('b'),
+            type: { kind: 'TypeName', name: 'varchar', params: [] },
+            nullable: true,
+          },
         ],
         properties: [],
       });
-      shape('CREATE TABLE t (x) AS SELECT 1 WITH NO DATA', { kind: 'CreateTableAsSelect', columns: [id('x')], withData: false });
+      shape('CREATE TABLE t (x) AS SELECT 1 WITH NO DATA', {
+        kind: 'CreateTableAsSelect',
+        columns: [id('x')],
+        withData: false,
+      });
       shape('DROP TABLE IF EXISTS t', { kind: 'DropTable', ifExists: true });
     });
 
@@ -303,6 +406,21 @@ describe('parser: tree shapes', () => {
       shape('INSERT INTO t (a) VALUES (1)', { kind: 'Insert', table: [id('t')], columns: [id('a')] });
       shape('DELETE FROM t WHERE a', { kind: 'Delete', table: [id('t')], where: col('a') });
     });
+  });
+
+  it('prints any node, not only statements and expressions', () => {
+    const query = parseStatement(
+      'SELECT a AS x FROM t JOIN u USING (k) GROUP BY CUBE (a) ORDER BY a DESC NULLS FIRST LIMIT 1',
+    ) as Query;
+    const body = query.body as Select;
+    expect(formatSql(body.items[0] as Node)).to.equal('a AS x');
+    expect(formatSql(body.from as Node)).to.equal('t JOIN u USING (k)');
+    expect(formatSql(body.groupBy as Node)).to.equal('GROUP BY CUBE (a)');
+    expect(formatSql(query.orderBy[0] as Node)).to.equal('a DESC NULLS FIRST');
+    expect(formatSql(query.limit as Node)).to.equal('LIMIT 1');
+    expect(formatSql(body)).to.equal('SELECT a AS x FROM t JOIN u USING (k) GROUP BY CUBE (a)');
+    const cast = parseExpression('CAST(x AS timestamp(3) with time zone)');
+    if (cast.kind === 'Cast') expect(formatSql(cast.type)).to.equal('TIMESTAMP(3) WITH TIME ZONE');
   });
 
   it('accepts comments, mixed case keywords and a trailing semicolon', () => {

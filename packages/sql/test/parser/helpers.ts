@@ -1,7 +1,13 @@
 /** Shared helpers for the parser tests. */
 import { expect } from 'chai';
 import { QuarryError } from '@quarry/common';
-import { formatSql, parseExpression, parseStatement, type Expression, type Statement } from '../../src/parser/index.js';
+import {
+  formatSql,
+  parseExpression,
+  parseStatement,
+  type Expression,
+  type Statement,
+} from '../../src/parser/index.js';
 
 /** A deep copy of a syntax tree without `loc`, for comparing trees parsed from different text. */
 export function stripLocations(node: unknown): unknown {

@@ -2,7 +2,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { QuarryError } from '@quarry/common';
-import { formatSql, MAX_NESTING, MAX_TREE_HEIGHT, parseExpression, parseStatement } from '../../src/parser/index.js';
+import {
+  formatSql,
+  MAX_NESTING,
+  MAX_TREE_HEIGHT,
+  parseExpression,
+  parseStatement,
+} from '../../src/parser/index.js';
 import { errorOf } from './helpers.js';
 
 const tooDeep = /too deeply nested/;
@@ -44,6 +50,16 @@ describe('parser: limits', () => {
     expect(parseExpression(sql)).to.include({ kind: 'NumericLiteral' });
   });
 
+  it('decides nested parentheses without backtracking', function () {
+    this.timeout(2_000);
+    const n = 50;
+    const started = Date.now();
+    parseStatement(`SELECT ${'((SELECT '.repeat(n)}1${') + 1)'.repeat(n)}`);
+    parseStatement(`SELECT * FROM ${'((SELECT * FROM '.repeat(n)}t${') JOIN t ON TRUE)'.repeat(n)}`);
+    parseStatement(`SELECT 1 GROUP BY ${'((SELECT 1 GROUP BY '.repeat(n)}a${') + 1)'.repeat(n)}`);
+    expect(Date.now() - started).to.be.lessThan(1_000);
+  });
+
   it('accepts long flat lists and chains, and prints them', () => {
     const list = Array.from({ length: 20_000 }, (_, i) => String(i)).join(', ');
     const inList = parseExpression(`x IN (${list})`);
@@ -68,7 +84,25 @@ describe('parser: limits', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed % n;
     };
-    const noise = ['(', ')', ',', "'", '"', '/*', '--', 'select', 'from', '.', '-', 'not', 'in', 'case', '1e', '`', ';'];
+    const noise = [
+      '(',
+      ')',
+      ',',
+      "'",
+      '"',
+      '/*',
+      '--',
+      'select',
+      'from',
+      '.',
+      '-',
+      'not',
+      'in',
+      'case',
+      '1e',
+      '`',
+      ';',
+    ];
     let attempts = 0;
     for (const sql of queries) {
       const variants = [];

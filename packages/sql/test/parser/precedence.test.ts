@@ -50,7 +50,11 @@ describe('parser: precedence', () => {
 
   it('folds a minus sign into a numeric literal but keeps it on names', () => {
     expect(parseExpression('-5')).to.include({ kind: 'NumericLiteral', text: '-5', numericType: 'integer' });
-    expect(parseExpression('- 2.5e1')).to.include({ kind: 'NumericLiteral', text: '-2.5e1', numericType: 'double' });
+    expect(parseExpression('- 2.5e1')).to.include({
+      kind: 'NumericLiteral',
+      text: '-2.5e1',
+      numericType: 'double',
+    });
     expect(parseExpression('-x')).to.include({ kind: 'UnaryOp', op: '-' });
     expect(parseExpression('+5')).to.include({ kind: 'UnaryOp', op: '+' });
   });

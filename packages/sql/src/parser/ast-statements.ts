@@ -1,0 +1,209 @@
+/**
+ * Statement nodes, the top of the syntax tree, and `Node`, the union of every node kind. See
+ * ./ast.ts for the conventions.
+ */
+import type {
+  Expression,
+  FetchFirst,
+  FrameBound,
+  GroupBy,
+  GroupingElement,
+  Identifier,
+  JoinOn,
+  JoinUsing,
+  Limit,
+  Located,
+  Offset,
+  QualifiedName,
+  Query,
+  QueryBody,
+  Relation,
+  SelectItem,
+  SortItem,
+  TypeName,
+  WhenClause,
+  WindowDefinition,
+  WindowFrame,
+  WindowRef,
+  WindowSpec,
+  WithQuery,
+} from './ast-query.js';
+
+export type Statement =
+  | Query
+  | Explain
+  | ShowCatalogs
+  | ShowSchemas
+  | ShowTables
+  | ShowColumns
+  | ShowSession
+  | SetSession
+  | ResetSession
+  | Use
+  | CreateSchema
+  | DropSchema
+  | CreateTable
+  | CreateTableAsSelect
+  | Insert
+  | DropTable
+  | Delete;
+
+/** `EXPLAIN [(TYPE …, FORMAT …)] stmt` or `EXPLAIN ANALYZE [VERBOSE] stmt`. */
+export interface Explain extends Located {
+  readonly kind: 'Explain';
+  readonly analyze: boolean;
+  readonly verbose: boolean;
+  readonly type?: 'LOGICAL' | 'DISTRIBUTED' | 'VALIDATE' | 'IO';
+  readonly format?: 'TEXT' | 'JSON' | 'GRAPHVIZ';
+  readonly statement: Statement;
+}
+
+/** `LIKE 'pattern' [ESCAPE 'e']` of the SHOW statements. */
+interface Filtered {
+  readonly like?: string;
+  readonly escape?: string;
+}
+
+export interface ShowCatalogs extends Located, Filtered {
+  readonly kind: 'ShowCatalogs';
+}
+
+export interface ShowSchemas extends Located, Filtered {
+  readonly kind: 'ShowSchemas';
+  readonly catalog?: Identifier;
+}
+
+export interface ShowTables extends Located, Filtered {
+  readonly kind: 'ShowTables';
+  readonly schema?: QualifiedName;
+}
+
+/** `SHOW COLUMNS FROM t`, `DESCRIBE t` and `DESC t`. */
+export interface ShowColumns extends Located, Filtered {
+  readonly kind: 'ShowColumns';
+  readonly table: QualifiedName;
+}
+
+export interface ShowSession extends Located, Filtered {
+  readonly kind: 'ShowSession';
+}
+
+export interface SetSession extends Located {
+  readonly kind: 'SetSession';
+  readonly name: QualifiedName;
+  readonly value: Expression;
+}
+
+export interface ResetSession extends Located {
+  readonly kind: 'ResetSession';
+  readonly name: QualifiedName;
+}
+
+/** `USE schema` or `USE catalog.schema`. */
+export interface Use extends Located {
+  readonly kind: 'Use';
+  readonly catalog?: Identifier;
+  readonly schema: Identifier;
+}
+
+/** `name = value` in a `WITH (…)` property list; `DEFAULT` asks for the property's default. */
+export interface Property extends Located {
+  readonly kind: 'Property';
+  readonly name: Identifier;
+  readonly value: Expression | 'DEFAULT';
+}
+
+export interface CreateSchema extends Located {
+  readonly kind: 'CreateSchema';
+  readonly name: QualifiedName;
+  readonly ifNotExists: boolean;
+  readonly properties: readonly Property[];
+}
+
+/** RESTRICT (the default) unless `cascade`. */
+export interface DropSchema extends Located {
+  readonly kind: 'DropSchema';
+  readonly name: QualifiedName;
+  readonly ifExists: boolean;
+  readonly cascade: boolean;
+}
+
+export interface ColumnDefinition extends Located {
+  readonly kind: 'ColumnDefinition';
+  readonly name: Identifier;
+  readonly type: TypeName;
+  readonly nullable: boolean;
+  readonly comment?: string;
+}
+
+export interface CreateTable extends Located {
+  readonly kind: 'CreateTable';
+  readonly name: QualifiedName;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly ColumnDefinition[];
+  readonly comment?: string;
+  readonly properties: readonly Property[];
+}
+
+/** `CREATE TABLE t [(aliases)] [WITH (…)] AS query [WITH [NO] DATA]`; `withData` defaults to true. */
+export interface CreateTableAsSelect extends Located {
+  readonly kind: 'CreateTableAsSelect';
+  readonly name: QualifiedName;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly Identifier[];
+  readonly comment?: string;
+  readonly properties: readonly Property[];
+  readonly query: Query;
+  readonly withData: boolean;
+}
+
+/** `INSERT INTO t [(columns)] query`; `VALUES …` is a query. */
+export interface Insert extends Located {
+  readonly kind: 'Insert';
+  readonly table: QualifiedName;
+  readonly columns: readonly Identifier[];
+  readonly query: Query;
+}
+
+export interface DropTable extends Located {
+  readonly kind: 'DropTable';
+  readonly name: QualifiedName;
+  readonly ifExists: boolean;
+}
+
+export interface Delete extends Located {
+  readonly kind: 'Delete';
+  readonly table: QualifiedName;
+  readonly where?: Expression;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every node kind, for code that walks the tree generically. */
+export type Node =
+  | Identifier
+  | TypeName
+  | Expression
+  | WhenClause
+  | SortItem
+  | WindowSpec
+  | WindowRef
+  | WindowFrame
+  | FrameBound
+  | WindowDefinition
+  | QueryBody
+  | WithQuery
+  | SelectItem
+  | GroupBy
+  | GroupingElement
+  | Offset
+  | Limit
+  | FetchFirst
+  | Relation
+  | JoinOn
+  | JoinUsing
+  | Statement
+  | Property
+  | ColumnDefinition;
+
+export type NodeKind = Node['kind'];
