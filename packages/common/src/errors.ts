@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   USER_CANCELED: 'USER_ERROR',
   QUERY_NOT_FOUND: 'USER_ERROR',
   INVALID_CONFIGURATION: 'USER_ERROR',
+  EXCHANGE_MANAGER_NOT_CONFIGURED: 'USER_ERROR',
   // SQL text and meaning
   SYNTAX_ERROR: 'USER_ERROR',
   NOT_SUPPORTED: 'USER_ERROR',
@@ -47,6 +48,11 @@ export const ERROR_CODES = {
   TASK_TIMEOUT: 'EXTERNAL',
   // bugs
   GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
+  // failure injection (tests and chaos drills), one code per error type
+  INJECTED_USER_ERROR: 'USER_ERROR',
+  INJECTED_INTERNAL_ERROR: 'INTERNAL_ERROR',
+  INJECTED_EXTERNAL_ERROR: 'EXTERNAL',
+  INJECTED_INSUFFICIENT_RESOURCES: 'INSUFFICIENT_RESOURCES',
 } as const satisfies Record<string, ErrorType>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,8 +6,9 @@ import type { TaskStats } from '@quarry/protocol';
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
  *
  *   <prefix>:query:<queryId>         HASH  state, sql, created, ended, elapsedMs, error (JSON), retryPolicy
- *   <prefix>:query:<queryId>:tasks   HASH  "<stage>.<partition>"           → task JSON {state, current, attempts, winner}
- *                                          "<stage>.<partition>.<attempt>" → attempt JSON {worker, state, start, end, error, stats}
+ *   <prefix>:query:<queryId>:tasks   HASH  "<qa>/<stage>.<partition>"           → task JSON {state, current, attempts, winner}
+ *                                          "<qa>/<stage>.<partition>.<attempt>" → attempt JSON {worker, state, start, end, error, stats}
+ *   (qa: the query attempt, 0 unless retry policy QUERY ran the query again)
  *   <prefix>:queries                 ZSET  queryId scored by creation time (the most recent 1000)
  *
  * Transitions are Lua scripts on the tasks hash, so they are atomic: an attempt wins only if it is
@@ -25,6 +26,22 @@ export interface AttemptRecord {
   readonly end?: number;
   readonly error?: Pick<ErrorData, 'code' | 'type' | 'message'>;
   readonly stats?: TaskStats;
+}
+
+/** Which attempt of which task: `queryAttempt` is 0 unless retry policy QUERY re-ran the query. */
+export interface TaskAttemptId {
+  readonly queryAttempt: number;
+  readonly stageId: number;
+  readonly partition: number;
+  readonly attempt: number;
+}
+
+function taskField(t: TaskAttemptId): string {
+  return `${t.queryAttempt}/${t.stageId}.${t.partition}`;
+}
+
+function attemptField(t: TaskAttemptId): string {
+  return `${taskField(t)}.${t.attempt}`;
 }
 
 export interface TaskRecordView {
@@ -153,15 +170,13 @@ export class AttemptStore {
 
   async startAttempt(
     queryId: string,
-    stage: number,
-    partition: number,
-    attempt: number,
+    t: TaskAttemptId,
     worker: string,
   ): Promise<boolean> {
     const r = await this.run('start', START, queryId, [
-      `${stage}.${partition}`,
-      `${stage}.${partition}.${attempt}`,
-      String(attempt),
+      taskField(t),
+      attemptField(t),
+      String(t.attempt),
       worker,
       String(Date.now()),
     ]);
@@ -171,15 +186,13 @@ export class AttemptStore {
   /** True when this attempt became the task's winner. */
   async finishAttempt(
     queryId: string,
-    stage: number,
-    partition: number,
-    attempt: number,
+    t: TaskAttemptId,
     stats?: TaskStats,
   ): Promise<boolean> {
     const r = await this.run('finish', FINISH, queryId, [
-      `${stage}.${partition}`,
-      `${stage}.${partition}.${attempt}`,
-      String(attempt),
+      taskField(t),
+      attemptField(t),
+      String(t.attempt),
       String(Date.now()),
       stats ? JSON.stringify(stats) : '',
     ]);
@@ -189,15 +202,13 @@ export class AttemptStore {
   /** True when the attempt was running (its failure is recorded); false for a stale report. */
   async failAttempt(
     queryId: string,
-    stage: number,
-    partition: number,
-    attempt: number,
+    t: TaskAttemptId,
     error: ErrorData,
   ): Promise<boolean> {
     const r = await this.run('fail', FAIL, queryId, [
-      `${stage}.${partition}`,
-      `${stage}.${partition}.${attempt}`,
-      String(attempt),
+      taskField(t),
+      attemptField(t),
+      String(t.attempt),
       String(Date.now()),
       JSON.stringify({ code: error.code, type: error.type, message: error.message }),
     ]);

@@ -1,5 +1,6 @@
-import { PropertyReader, type Properties } from '@quarry/common';
+import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
+import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
 
 /** The coordinator's configuration, from `config.properties` (Trino names where Trino has them). */
 export interface CoordinatorConfig {
@@ -7,6 +8,12 @@ export interface CoordinatorConfig {
   readonly prefix: string;
   readonly redisUrl: string;
   readonly exchange: ExchangeConfig;
+  /** False when the exchange is the built-in temporary directory: retry policy TASK then refuses to run. */
+  readonly exchangeConfigured: boolean;
+  /** `retry-policy` and its limits and delays (Trino's properties). */
+  readonly retry: RetrySettings;
+  /** `task.progress-timeout`: a running task whose row counts stop moving this long is failed. Default 5m. */
+  readonly taskProgressTimeoutMs: number;
   /** `failure-detector.heartbeat-timeout`: a worker silent this long is dead. Default 1.5s. */
   readonly heartbeatTimeoutMs: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
@@ -24,6 +31,8 @@ export interface CoordinatorConfig {
 }
 
 export const COORDINATOR_PROPERTY_NAMES = [
+  ...RETRY_PROPERTY_NAMES,
+  'task.progress-timeout',
   'redis.url',
   'failure-detector.heartbeat-timeout',
   'query.max-length',
@@ -36,12 +45,21 @@ export const COORDINATOR_PROPERTY_NAMES = [
 
 export function coordinatorConfigFromProperties(
   props: Properties,
-  base: { servers: string; prefix: string; exchange: ExchangeConfig },
+  base: { servers: string; prefix: string; exchange: ExchangeConfig; exchangeConfigured: boolean },
   source = 'config.properties',
 ): CoordinatorConfig {
   const r = new PropertyReader(props, source);
+  const retry = retrySettingsFromProperties(props, source);
+  if (retry.policy === 'TASK' && !base.exchangeConfigured) {
+    throw new QuarryError(
+      'EXCHANGE_MANAGER_NOT_CONFIGURED',
+      `${source}: retry-policy=TASK needs an exchange manager: configure exchange-manager.properties (exchange-manager.name=filesystem, exchange.base-directories=…) or pass --exchange-dir`,
+    );
+  }
   return {
     ...base,
+    retry,
+    taskProgressTimeoutMs: r.duration('task.progress-timeout', '5m'),
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1.5s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),

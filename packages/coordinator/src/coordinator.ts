@@ -9,11 +9,8 @@ import {
   type Heartbeat,
   type ResultsPage,
   type ResultsRequest,
-  type RunTaskReply,
   type SubmitReply,
-  type TaskSpec,
   type TaskUpdate,
-  type WorkerCommand,
 } from '@quarry/protocol';
 import { ActorSystem } from '@quarry/runtime';
 import {
@@ -30,13 +27,13 @@ import {
 import { AttemptStore } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
 import { QueryExecution } from './query.js';
-import { ResultCursor } from './results.js';
-import { QueryScheduler, type TaskRecord } from './scheduler.js';
+import { QueryControl } from './query-control.js';
+import { withSessionRetrySettings } from './retry-policy.js';
+import { QueryScheduler } from './scheduler.js';
 import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 const TICK_MS = 100;
-const DISPATCH_TIMEOUT_MS = 5000;
 const MAX_HASH_PARTITIONS = 50;
 
 export interface CoordinatorOptions {
@@ -45,13 +42,15 @@ export interface CoordinatorOptions {
 }
 
 /**
- * The coordinator actor: takes submissions, plans them, schedules their tasks on workers, records
- * every attempt in Redis, publishes status events and serves results. One per cluster.
+ * The coordinator actor: takes submissions, plans them, schedules their tasks on workers, watches
+ * workers' heartbeats, records every attempt in Redis, publishes status events and serves results.
+ * What happens to a running query is `QueryControl`'s business. One coordinator per cluster.
  */
 export class Coordinator {
   readonly id = `coordinator-${randomUUID().slice(0, 8)}`;
   private readonly queries = new Map<string, QueryExecution>();
   private readonly registry: WorkerRegistry;
+  private readonly control: QueryControl;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -63,41 +62,32 @@ export class Coordinator {
     private readonly logger: Logger,
   ) {
     this.registry = new WorkerRegistry(config.heartbeatTimeoutMs);
+    this.control = new QueryControl({
+      config,
+      system,
+      store,
+      exchange,
+      registry: this.registry,
+      logger,
+      schedule: () => this.schedule(),
+      forget: (q) => this.forget(q),
+    });
   }
 
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
-    const system = await ActorSystem.connect({
-      servers: config.servers,
-      prefix: config.prefix,
-      name: 'coordinator',
-      logger,
-    });
-    const store = AttemptStore.connect(
-      config.redisUrl,
-      config.prefix,
-      Math.ceil(config.recordRetentionMs / 1000),
-    );
+    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: 'coordinator', logger });
+    const store = AttemptStore.connect(config.redisUrl, config.prefix, Math.ceil(config.recordRetentionMs / 1000));
     try {
       await store.redis.ping();
     } catch (e) {
       await store.close();
       await system.close();
-      throw new QuarryError(
-        'ATTEMPT_STORE_ERROR',
-        `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`,
-      );
+      throw new QuarryError('ATTEMPT_STORE_ERROR', `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`);
     }
-    const c = new Coordinator(
-      config,
-      system,
-      store,
-      createExchangeManager(config.exchange),
-      options.catalogs ?? defaultCatalogs(),
-      logger,
-    );
+    const c = new Coordinator(config, system, store, createExchangeManager(config.exchange), options.catalogs ?? defaultCatalogs(), logger);
     c.listen();
-    logger.info({ prefix: config.prefix, exchange: config.exchange.baseDirectories }, 'coordinator started');
+    logger.info({ prefix: config.prefix, retryPolicy: config.retry.policy, exchange: config.exchange.baseDirectories }, 'coordinator started');
     return c;
   }
 
@@ -107,14 +97,11 @@ export class Coordinator {
       acceptJson: true,
       maxMessageBytes: maxBytes,
       // an unreadable submission still gets an id and a FAILED event, for clients that only publish
-      onRefused: (err) => void this.failQuery(this.newQuery(newQueryId(), '', {}), err),
+      onRefused: (err) => void this.control.fail(this.newQuery(newQueryId(), '', {}), err),
     });
-    this.system.spawn('worker.heartbeat', (hb: Heartbeat) => this.heartbeat(hb));
-    this.system.spawn('coordinator.task-status', (u: TaskUpdate) => this.taskUpdate(u));
-    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
-      acceptJson: true,
-      sequential: false,
-    });
+    this.system.spawn(Addresses.heartbeat, (hb: Heartbeat) => this.heartbeat(hb));
+    this.system.spawn(Addresses.taskStatus, (u: TaskUpdate) => this.taskUpdate(u));
+    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), { acceptJson: true, sequential: false });
     this.system.spawn(Addresses.clusterInfo, () => this.info());
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -126,27 +113,26 @@ export class Coordinator {
     try {
       sub = parseSubmission(raw, this.config.queryMaxLength);
     } catch (e) {
-      // No usable submission: still give the failure an id and an event, so publish-only clients see it.
-      const q = this.newQuery(
-        newQueryId(),
-        typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '',
-        {},
-      );
-      await this.failQuery(q, e);
+      const sql = typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '';
+      await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
       throw e;
     }
     const existing = this.queries.get(sub.queryId);
     if (existing) return { queryId: existing.id };
-    const q = this.newQuery(sub.queryId, sub.sql, sub.session);
+    let q: QueryExecution;
+    try {
+      q = this.newQuery(sub.queryId, sub.sql, sub.session);
+    } catch (e) {
+      await this.control.fail(this.newQuery(sub.queryId, sub.sql, {}), e);
+      throw e;
+    }
     q.logger.debug({ bytes: size }, 'query submitted');
-    await this.store
-      .createQuery(q.id, { sql: q.sql, retryPolicy: 'NONE', created: q.created })
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    await this.store.createQuery(q.id, { sql: q.sql, retryPolicy: q.retry.policy, created: q.created }).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
     q.emit({ type: 'QUEUED', sql: q.sql });
     try {
       await this.plan(q);
     } catch (e) {
-      await this.failQuery(q, e);
+      await this.control.fail(q, e);
       throw e;
     }
     q.state = 'RUNNING';
@@ -155,6 +141,7 @@ export class Coordinator {
     return { queryId: q.id };
   }
 
+  /** Registers a query; a session with bad retry settings throws (the caller fails the query). */
   private newQuery(id: string, sql: string, props: Readonly<Record<string, string>>): QueryExecution {
     const session: Session = {
       ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
@@ -162,8 +149,12 @@ export class Coordinator {
       properties: props,
       now: new Date(),
     };
-    const q = new QueryExecution(id, sql, session, this.system, this.logger.child({ queryId: id }));
+    const retry = withSessionRetrySettings(this.config.retry, props);
+    const q = new QueryExecution(id, sql, session, retry, this.system, this.logger.child({ queryId: id }));
     this.queries.set(id, q);
+    if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
+      throw new QuarryError('EXCHANGE_MANAGER_NOT_CONFIGURED', 'retry_policy=TASK needs an exchange manager, and this cluster has none configured (exchange-manager.properties)');
+    }
     return q;
   }
 
@@ -174,13 +165,12 @@ export class Coordinator {
     const metadata = await PlannerMetadata.load(statement, this.catalogs, q.session);
     const plan = planDistributed(statement, metadata);
     const slots = Math.max(1, this.registry.totalSlots());
-    const splits = await this.splits(plan, slots);
-    const partitions =
-      sessionInt(q.session, 'hash_partition_count') ??
-      (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
-    q.scheduler = new QueryScheduler(plan, splits, partitions);
+    q.plan = plan;
+    q.splits = await this.splits(plan, slots);
+    q.hashPartitions = sessionInt(q.session, 'hash_partition_count') ?? (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
+    q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
     q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
-    q.logger.debug({ stages: plan.fragments.length, partitions }, 'query planned');
+    q.logger.debug({ stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy }, 'query planned');
   }
 
   /** Splits of each source stage, grouped into one list per task. */
@@ -205,249 +195,82 @@ export class Coordinator {
 
   private tick(): void {
     for (const dead of this.registry.sweep()) this.workerLost(dead.id, dead.silentForMs);
+    const now = Date.now();
+    for (const q of this.queries.values()) if (q.state === 'RUNNING') this.control.checkProgress(q, now);
     this.schedule();
   }
 
   /** Hands runnable tasks to workers with free slots, oldest query first. */
   private schedule(): void {
+    const now = Date.now();
     for (const q of this.queries.values()) {
       if (q.state !== 'RUNNING' || !q.scheduler) continue;
-      for (const task of q.scheduler.runnable()) {
-        const worker = this.registry.pick();
+      for (const task of q.scheduler.runnable(now)) {
+        const worker = this.registry.pick(task.avoid);
         if (!worker) return;
-        this.dispatch(q, task, worker.id);
+        this.control.dispatch(q, task, worker.id);
       }
     }
   }
 
-  private dispatch(q: QueryExecution, task: TaskRecord, workerId: string): void {
-    const scheduler = q.scheduler!;
-    const attempt = scheduler.start(task, workerId, Date.now());
-    this.registry.assign(workerId);
-    const stage = scheduler.stage(task.stageId);
-    const spec: TaskSpec = {
-      queryId: q.id,
-      taskId: taskId(task.stageId, task.partition, attempt),
-      stageId: task.stageId,
-      partition: task.partition,
-      attempt,
-      fragment: stage.fragment,
-      splits: task.splits,
-      inputs: scheduler.inputsFor(task),
-      output: { exchangeId: `s${task.stageId}`, partitionCount: stage.outputPartitions },
-      memoryLimitBytes: this.config.taskMemoryBytes,
-    };
-    q.mailbox.post(async () => {
-      await this.store
-        .startAttempt(q.id, task.stageId, task.partition, attempt, workerId)
-        .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
-      let reply: RunTaskReply;
-      try {
-        reply = await this.system.ask<RunTaskReply>(
-          Addresses.worker(workerId),
-          { type: 'run', task: spec } satisfies WorkerCommand,
-          DISPATCH_TIMEOUT_MS,
-        );
-      } catch (e) {
-        this.registry.release(workerId);
-        await this.taskFailed(
-          q,
-          task.stageId,
-          task.partition,
-          attempt,
-          workerId,
-          QuarryError.wrap(e, 'REMOTE_HOST_GONE').toData(),
-        );
-        return;
-      }
-      if (!reply.accepted) {
-        q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
-        this.registry.release(workerId);
-        scheduler.unstart(task, attempt);
-        await this.store
-          .failAttempt(q.id, task.stageId, task.partition, attempt, {
-            code: 'NO_NODES_AVAILABLE',
-            type: 'INSUFFICIENT_RESOURCES',
-            message: `refused: ${reply.reason ?? ''}`,
-          })
-          .catch(() => {});
-        return;
-      }
-      q.emitProgress({
-        taskId: spec.taskId,
-        stageId: task.stageId,
-        partition: task.partition,
-        attempt,
-        workerId,
-        state: 'RUNNING',
-      });
-    });
-  }
-
-  // --- task and worker events --------------------------------------------------------------------
+  // --- workers -----------------------------------------------------------------------------------
 
   private heartbeat(hb: Heartbeat): void {
+    if (hb.leaving) {
+      if (this.registry.has(hb.workerId)) {
+        this.logger.info({ workerId: hb.workerId }, 'worker left (drained)');
+        this.registry.remove(hb.workerId);
+        // anything still believed to run there is lost; after a clean drain there is nothing
+        this.failTasksOn(hb.workerId, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Worker ${hb.workerId} left` });
+      }
+      return;
+    }
     if (this.registry.heartbeat(hb)) {
-      this.logger.info(
-        { workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid },
-        'worker joined',
-      );
+      this.logger.info({ workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid }, 'worker joined');
       this.schedule();
     }
   }
 
-  private taskUpdate(u: TaskUpdate): void {
-    const q = this.queries.get(u.queryId);
-    if (!q?.scheduler) return;
-    if (u.state === 'RUNNING') return;
-    q.mailbox.post(async () => {
-      if (u.state === 'FINISHED') await this.taskFinished(q, u);
-      else
-        await this.taskFailed(
-          q,
-          u.stageId,
-          u.partition,
-          u.attempt,
-          u.workerId,
-          u.error ?? {
-            code: 'GENERIC_INTERNAL_ERROR',
-            type: 'INTERNAL_ERROR',
-            message: 'task failed without an error',
-          },
-        );
-    });
-  }
-
-  private async taskFinished(q: QueryExecution, u: TaskUpdate): Promise<void> {
-    const scheduler = q.scheduler!;
-    if (scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale') {
-      q.logger.debug({ taskId: u.taskId, workerId: u.workerId }, 'ignoring stale task report');
-      return;
-    }
-    this.registry.release(u.workerId);
-    await this.store
-      .finishAttempt(q.id, u.stageId, u.partition, u.attempt, u.stats)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
-    q.emitProgress({
-      taskId: u.taskId,
-      stageId: u.stageId,
-      partition: u.partition,
-      attempt: u.attempt,
-      workerId: u.workerId,
-      state: 'FINISHED',
-    });
-    if (scheduler.done) await this.queryFinished(q);
-    else this.schedule();
-  }
-
-  private async taskFailed(
-    q: QueryExecution,
-    stageId: number,
-    partition: number,
-    attempt: number,
-    workerId: string,
-    error: ErrorData,
-  ): Promise<void> {
-    const scheduler = q.scheduler!;
-    if (scheduler.failed(stageId, partition, attempt) === 'stale') return;
-    this.registry.release(workerId);
-    await this.store
-      .failAttempt(q.id, stageId, partition, attempt, error)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
-    q.emitProgress({
-      taskId: taskId(stageId, partition, attempt),
-      stageId,
-      partition,
-      attempt,
-      workerId,
-      state: 'FAILED',
-    });
-    // Retry policy NONE: the first task failure fails the query.
-    await this.failQuery(q, QuarryError.fromData(error));
-  }
-
   private workerLost(workerId: string, silentForMs: number): void {
     this.logger.warn({ workerId, silentForMs }, 'worker lost: heartbeats stopped');
-    const error: ErrorData = {
-      code: 'REMOTE_HOST_GONE',
-      type: 'EXTERNAL',
-      message: `Worker ${workerId} stopped heartbeating (silent for ${silentForMs} ms)`,
-    };
+    for (const q of this.queries.values()) {
+      const running = q.scheduler?.runningOn(workerId) ?? [];
+      if (q.state !== 'RUNNING' || running.length === 0) continue;
+      const tasks = running.map((t) => ({
+        taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt),
+        queryAttempt: q.queryAttempt,
+        stageId: t.stageId,
+        partition: t.partition,
+        attempt: t.current!.attempt,
+        workerId,
+      }));
+      q.emit({ type: 'WORKER_LOST', workerId, silentForMs, tasks });
+    }
+    this.failTasksOn(workerId, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Worker ${workerId} stopped heartbeating (silent for ${silentForMs} ms)` });
+  }
+
+  private failTasksOn(workerId: string, error: ErrorData): void {
     for (const q of this.queries.values()) {
       if (q.state !== 'RUNNING' || !q.scheduler) continue;
       for (const t of q.scheduler.runningOn(workerId)) {
-        const attempt = t.current!.attempt;
-        q.mailbox.post(() => this.taskFailed(q, t.stageId, t.partition, attempt, workerId, error));
+        const ref = { taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt), queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.current!.attempt, workerId };
+        q.mailbox.post(() => this.control.taskFailed(q, ref, error));
       }
     }
   }
 
-  private async queryFinished(q: QueryExecution): Promise<void> {
-    const root = q.scheduler!.rootTask();
-    const types = q.scheduler!.plan.columns.map((c) => c.type);
-    q.cursor = new ResultCursor(this.exchange, root.winner?.outputs ?? [], types, this.config.resultPageRows);
-    q.finish(root.winner?.stats?.rowsOut ?? 0);
-    await this.store
-      .endQuery(q.id, 'FINISHED', q.elapsedMs)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
-    await this.cleanup(q, false);
+  private taskUpdate(u: TaskUpdate): void {
+    // the worker's final report frees its slot, whatever became of the query or the attempt
+    if (u.state !== 'RUNNING') this.registry.release(u.workerId, `${u.queryId}/${u.taskId}`);
+    const q = this.queries.get(u.queryId);
+    if (q) q.mailbox.post(() => this.control.update(q, u));
   }
 
-  private async failQuery(q: QueryExecution, e: unknown): Promise<void> {
-    if (q.fail(e)) await this.cleanup(q, true);
-  }
-
-  /**
-   * Deletes a query's spooled data: everything at once when it failed; when it finished, the
-   * intermediate stages now and the result once it was read or `query.client.timeout` passed.
-   */
-  private async cleanup(q: QueryExecution, all: boolean): Promise<void> {
-    if (all) {
-      await this.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
-      for (const w of this.registry.list()) {
-        this.system
-          .ask(Addresses.worker(w.id), { type: 'cancel', queryId: q.id } satisfies WorkerCommand, 2000)
-          .catch(() => {});
-      }
-      // give cancelled tasks a moment to abort their sinks, then remove what is left
-      setTimeout(
-        () =>
-          void this.exchange
-            .deleteQuery(q.id)
-            .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data')),
-        1000,
-      ).unref();
-      setTimeout(() => this.forget(q), this.config.resultRetentionMs).unref();
-    } else {
-      const rootId = q.scheduler!.plan.rootId;
-      for (const s of q.scheduler!.stages.values()) {
-        if (s.fragment.id === rootId) continue;
-        for (const t of s.tasks) {
-          if (t.winner) {
-            const id = {
-              queryId: q.id,
-              exchangeId: `s${s.fragment.id}`,
-              exchangeOrdinal: s.fragment.id,
-              taskPartition: t.partition,
-              attempt: t.winner.attempt,
-            };
-            await this.exchange
-              .deleteAttempt(id)
-              .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
-          }
-        }
-      }
-      setTimeout(() => this.forget(q), this.config.resultRetentionMs).unref();
-    }
-  }
-
-  /** Drops a finished query and its remaining data. */
+  /** Drops a finished or failed query and whatever of its data is left. */
   private forget(q: QueryExecution): void {
-    if (!this.queries.has(q.id)) return;
+    if (this.queries.get(q.id) !== q) return;
     this.queries.delete(q.id);
-    void this.exchange
-      .deleteQuery(q.id)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+    void this.exchange.deleteQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
 
   // --- results and info --------------------------------------------------------------------------
@@ -455,16 +278,14 @@ export class Coordinator {
   private async results(subject: string, req: ResultsRequest): Promise<ResultsPage> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
-    if (!q)
-      throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
+    if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
     const token = Number(req?.token ?? 0);
-    if (!Number.isInteger(token) || token < 0)
-      throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
+    if (!Number.isInteger(token) || token < 0) throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
-    if (q.state !== 'FINISHED' || !q.cursor)
-      return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
+    if (q.state !== 'FINISHED' || !q.cursor) return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
     const cursor = q.cursor;
     const page = await q.mailbox.run(() => cursor.page(token));
+    // after the last page: keep the query a little longer (a retry of that page), then drop it
     if (page.next === null) setTimeout(() => this.forget(q), 10_000).unref();
     return { queryId, state: q.state, columns: q.columns, rows: page.rows, nextToken: page.next };
   }
@@ -507,10 +328,7 @@ function sessionInt(session: Session, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new QuarryError(
-      'INVALID_SESSION_PROPERTY',
-      `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`,
-    );
+    throw new QuarryError('INVALID_SESSION_PROPERTY', `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`);
   }
   return n;
 }

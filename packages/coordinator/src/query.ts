@@ -8,7 +8,8 @@ import {
   type TaskState,
 } from '@quarry/protocol';
 import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
-import type { Session } from '@quarry/sql';
+import type { DistributedPlan, Session, Split } from '@quarry/sql';
+import type { RetrySettings } from './retry-policy.js';
 import type { ResultCursor } from './results.js';
 import type { QueryScheduler } from './scheduler.js';
 
@@ -25,7 +26,14 @@ type EventPayload = QueryEvent extends infer E
  */
 export class QueryExecution {
   state: QueryState = 'QUEUED';
+  /** The current query attempt's scheduler; undefined while planning or waiting to run again. */
   scheduler: QueryScheduler | undefined;
+  plan: DistributedPlan | undefined;
+  splits: Map<number, Split[][]> = new Map();
+  hashPartitions = 1;
+  /** Failed query attempts so far (retry policy QUERY). */
+  queryFailures = 0;
+  queryAttempt = 0;
   columns: ResultColumn[] = [];
   cursor: ResultCursor | undefined;
   error: ErrorData | undefined;
@@ -39,6 +47,7 @@ export class QueryExecution {
     readonly id: string,
     readonly sql: string,
     readonly session: Session,
+    readonly retry: RetrySettings,
     private readonly system: ActorSystem,
     readonly logger: Logger,
   ) {

@@ -17,7 +17,13 @@ export interface TaskRecord {
   status: TaskStatus;
   /** Attempts started so far; the next attempt's number. */
   attempts: number;
-  current: { attempt: number; workerId: string; startedAt: number } | undefined;
+  /** Failed attempts so far. */
+  failures: number;
+  /** A retried task waits until then (ms since the epoch). */
+  notBefore: number;
+  /** The worker its last attempt failed on: the next attempt prefers another one. */
+  avoid: string | undefined;
+  current: { attempt: number; workerId: string; startedAt: number; progressAt: number; progressRows: number } | undefined;
   winner:
     | { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined }
     | undefined;
@@ -39,6 +45,8 @@ export class QueryScheduler {
     readonly plan: DistributedPlan,
     splits: ReadonlyMap<number, readonly (readonly Split[])[]>,
     readonly hashPartitions: number,
+    /** 0, or the query attempt under retry policy QUERY. */
+    readonly queryAttempt = 0,
   ) {
     const consumerOf = new Map<number, PlanFragment>();
     for (const f of plan.fragments) for (const input of f.inputs) consumerOf.set(input, f);
@@ -53,6 +61,9 @@ export class QueryScheduler {
         splits: taskSplits?.[partition] ?? [],
         status: 'PENDING',
         attempts: 0,
+        failures: 0,
+        notBefore: 0,
+        avoid: undefined,
         current: undefined,
         winner: undefined,
       }));
@@ -74,13 +85,13 @@ export class QueryScheduler {
     return this.stage(stageId).tasks.every((t) => t.status === 'FINISHED');
   }
 
-  /** Pending tasks whose inputs are complete, leaf stages first. */
-  runnable(): TaskRecord[] {
+  /** Pending tasks whose inputs are complete and whose retry delay has passed, leaf stages first. */
+  runnable(now = Number.POSITIVE_INFINITY): TaskRecord[] {
     const out: TaskRecord[] = [];
     const ordered = [...this.stages.values()].sort((a, b) => b.fragment.id - a.fragment.id);
     for (const s of ordered) {
       if (!s.fragment.inputs.every((i) => this.stageFinished(i))) continue;
-      for (const t of s.tasks) if (t.status === 'PENDING') out.push(t);
+      for (const t of s.tasks) if (t.status === 'PENDING' && t.notBefore <= now) out.push(t);
     }
     return out;
   }
@@ -89,15 +100,37 @@ export class QueryScheduler {
   start(task: TaskRecord, workerId: string, now: number): number {
     const attempt = task.attempts++;
     task.status = 'RUNNING';
-    task.current = { attempt, workerId, startedAt: now };
+    task.current = { attempt, workerId, startedAt: now, progressAt: now, progressRows: -1 };
     return attempt;
   }
 
-  /** The worker refused or never got the task: it goes back to pending, the attempt number stays used. */
+  /** A failed task goes back to pending, to run again no earlier than `notBefore`, preferably elsewhere. */
+  retryLater(task: TaskRecord, notBefore: number, avoid: string | undefined): void {
+    if (task.status !== 'FAILED') return;
+    task.status = 'PENDING';
+    task.notBefore = notBefore;
+    task.avoid = avoid;
+  }
+
+  /** Records a running attempt's progress report; the clock restarts only when its row counts moved. */
+  reportProgress(stageId: number, partition: number, attempt: number, rows: number, now: number): void {
+    const c = this.task(stageId, partition)?.current;
+    if (!c || c.attempt !== attempt || rows === c.progressRows) return;
+    c.progressRows = rows;
+    c.progressAt = now;
+  }
+
+  /** Running tasks whose progress stopped for longer than `timeoutMs`. */
+  stalled(now: number, timeoutMs: number): TaskRecord[] {
+    return this.running().filter((t) => now - t.current!.progressAt > timeoutMs);
+  }
+
+  /** The worker refused the task: it goes back to pending, as if never started. */
   unstart(task: TaskRecord, attempt: number): void {
     if (task.current?.attempt !== attempt) return;
     task.status = 'PENDING';
     task.current = undefined;
+    if (task.attempts === attempt + 1) task.attempts = attempt;
   }
 
   /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
@@ -122,6 +155,7 @@ export class QueryScheduler {
     const task = this.task(stageId, partition);
     if (!task || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
     task.status = 'FAILED';
+    task.failures++;
     task.current = undefined;
     return 'accepted';
   }

@@ -4,19 +4,30 @@ import { FailureDetector } from '@quarry/runtime';
 export interface WorkerView {
   readonly id: string;
   readonly heartbeat: Heartbeat;
+  /** Task slots the coordinator counts as taken. */
   readonly assigned: number;
   readonly heartbeatAgeMs: number;
 }
 
+/** An assignment the worker has not listed in its heartbeats for this long is taken as ended. */
+const RECONCILE_GRACE_MS = 2000;
+
 /**
- * The workers the coordinator knows, fed by heartbeats. Slots in use are counted from the tasks the
- * coordinator itself assigned (heartbeats lag behind); a worker declared dead leaves the registry.
+ * The workers the coordinator knows, fed by heartbeats, and which task slots are taken. A slot is
+ * taken from dispatch until the worker's own final report on that task (FINISHED or FAILED — a
+ * cancelled task still holds its slot until it has stopped), or until the worker is declared dead.
+ * Heartbeats list the worker's running tasks, so an assignment whose final report was lost is freed
+ * after a grace period. A worker that refused a task is passed over until its next heartbeat.
  */
 export class WorkerRegistry {
   private readonly detector: FailureDetector<Heartbeat>;
-  private readonly assigned = new Map<string, number>();
+  private readonly assigned = new Map<string, Map<string, number>>();
+  private readonly paused = new Set<string>();
 
-  constructor(timeoutMs: number, now: () => number = Date.now) {
+  constructor(
+    timeoutMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.detector = new FailureDetector<Heartbeat>(timeoutMs, now);
   }
 
@@ -25,53 +36,61 @@ export class WorkerRegistry {
     const known = this.detector.get(hb.workerId);
     const restarted = known !== undefined && known.info.incarnation !== hb.incarnation;
     const joined = this.detector.heartbeat(hb.workerId, hb);
-    if (joined) this.assigned.set(hb.workerId, 0);
+    if (joined || restarted) this.assigned.set(hb.workerId, new Map());
+    this.paused.delete(hb.workerId);
+    const mine = this.assigned.get(hb.workerId)!;
+    const listed = new Set(hb.tasks ?? []);
+    const now = this.now();
+    for (const [key, at] of mine) if (!listed.has(key) && now - at > RECONCILE_GRACE_MS) mine.delete(key);
     return joined || restarted;
   }
 
   /** Workers whose heartbeats stopped: removed from the registry and returned. */
   sweep(): { id: string; silentForMs: number }[] {
     const dead = this.detector.sweep();
-    for (const d of dead) this.assigned.delete(d.id);
+    for (const d of dead) this.forget(d.id);
     return dead.map((d) => ({ id: d.id, silentForMs: d.silentForMs }));
   }
 
   remove(id: string): void {
     this.detector.remove(id);
+    this.forget(id);
+  }
+
+  private forget(id: string): void {
     this.assigned.delete(id);
+    this.paused.delete(id);
   }
 
   has(id: string): boolean {
     return this.detector.has(id);
   }
 
-  assign(id: string): void {
-    this.assigned.set(id, (this.assigned.get(id) ?? 0) + 1);
+  /** `key` is `<queryId>/<taskId>`, as heartbeats list them. */
+  assign(id: string, key: string): void {
+    this.assigned.get(id)?.set(key, this.now());
   }
 
-  release(id: string): void {
-    const n = this.assigned.get(id);
-    if (n !== undefined) this.assigned.set(id, Math.max(0, n - 1));
+  release(id: string, key: string): void {
+    this.assigned.get(id)?.delete(key);
+  }
+
+  /** Passes over a worker until its next heartbeat (it refused a task: our count was off). */
+  pause(id: string): void {
+    this.paused.add(id);
   }
 
   list(): WorkerView[] {
     return this.detector
       .list()
-      .map((m) => ({
-        id: m.id,
-        heartbeat: m.info,
-        assigned: this.assigned.get(m.id) ?? 0,
-        heartbeatAgeMs: m.ageMs,
-      }))
+      .map((m) => ({ id: m.id, heartbeat: m.info, assigned: this.assigned.get(m.id)?.size ?? 0, heartbeatAgeMs: m.ageMs }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** The worker to run the next task: most free slots, not draining; `avoid` only when nothing else fits. */
   pick(avoid?: string): WorkerView | undefined {
-    const candidates = this.list().filter((w) => !w.heartbeat.draining && w.assigned < w.heartbeat.slots);
-    candidates.sort(
-      (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
-    );
+    const candidates = this.list().filter((w) => !w.heartbeat.draining && !this.paused.has(w.id) && w.assigned < w.heartbeat.slots);
+    candidates.sort((a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned);
     return candidates.find((w) => w.id !== avoid) ?? candidates[0];
   }
 

@@ -6,6 +6,7 @@ describe('AttemptStore on a real redis-server', function () {
   this.timeout(20_000);
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let store: AttemptStore;
+  const a = (stageId: number, partition: number, attempt: number) => ({ queryAttempt: 0, stageId, partition, attempt });
   const err = { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL' as const, message: 'worker w1 lost' };
 
   before(async () => {
@@ -20,12 +21,12 @@ describe('AttemptStore on a real redis-server', function () {
 
   it('records attempts and lets exactly one attempt per task win', async () => {
     await store.createQuery('q1', { sql: 'select 1', retryPolicy: 'TASK', created: 1 });
-    expect(await store.startAttempt('q1', 1, 0, 0, 'w1')).to.equal(true);
-    expect(await store.failAttempt('q1', 1, 0, 0, err)).to.equal(true);
-    expect(await store.startAttempt('q1', 1, 0, 1, 'w2')).to.equal(true);
-    expect(await store.finishAttempt('q1', 1, 0, 0)).to.equal(false, 'the failed attempt cannot win late');
+    expect(await store.startAttempt('q1', a(1, 0, 0), 'w1')).to.equal(true);
+    expect(await store.failAttempt('q1', a(1, 0, 0), err)).to.equal(true);
+    expect(await store.startAttempt('q1', a(1, 0, 1), 'w2')).to.equal(true);
+    expect(await store.finishAttempt('q1', a(1, 0, 0))).to.equal(false, 'the failed attempt cannot win late');
     expect(
-      await store.finishAttempt('q1', 1, 0, 1, {
+      await store.finishAttempt('q1', a(1, 0, 1), {
         rowsIn: 5,
         rowsOut: 2,
         bytesOut: 10,
@@ -33,13 +34,13 @@ describe('AttemptStore on a real redis-server', function () {
         peakMemoryBytes: 0,
       }),
     ).to.equal(true);
-    expect(await store.finishAttempt('q1', 1, 0, 1)).to.equal(false, 'no double commit');
-    expect(await store.startAttempt('q1', 1, 0, 2, 'w3')).to.equal(false, 'no new attempt after a win');
+    expect(await store.finishAttempt('q1', a(1, 0, 1))).to.equal(false, 'no double commit');
+    expect(await store.startAttempt('q1', a(1, 0, 2), 'w3')).to.equal(false, 'no new attempt after a win');
     const { tasks, attempts } = await store.attempts('q1');
-    expect(tasks.get('1.0')).to.deep.include({ state: 'FINISHED', winner: 1, attempts: 2 });
-    expect(attempts.get('1.0.0')).to.deep.include({ state: 'FAILED', worker: 'w1', error: err });
-    expect(attempts.get('1.0.1')).to.deep.include({ state: 'FINISHED', worker: 'w2' });
-    expect(attempts.get('1.0.1')!.stats).to.deep.equal({
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'FINISHED', winner: 1, attempts: 2 });
+    expect(attempts.get('0/1.0.0')).to.deep.include({ state: 'FAILED', worker: 'w1', error: err });
+    expect(attempts.get('0/1.0.1')).to.deep.include({ state: 'FINISHED', worker: 'w2' });
+    expect(attempts.get('0/1.0.1')!.stats).to.deep.equal({
       rowsIn: 5,
       rowsOut: 2,
       bytesOut: 10,
@@ -49,16 +50,16 @@ describe('AttemptStore on a real redis-server', function () {
   });
 
   it('ignores a superseded attempt and a report about an attempt never started', async () => {
-    await store.startAttempt('q2', 2, 3, 0, 'w1');
-    await store.startAttempt('q2', 2, 3, 1, 'w2');
-    expect(await store.finishAttempt('q2', 2, 3, 0)).to.equal(false);
-    expect(await store.finishAttempt('q2', 9, 9, 0)).to.equal(false);
-    expect(await store.finishAttempt('q2', 2, 3, 1)).to.equal(true);
+    await store.startAttempt('q2', a(2, 3, 0), 'w1');
+    await store.startAttempt('q2', a(2, 3, 1), 'w2');
+    expect(await store.finishAttempt('q2', a(2, 3, 0))).to.equal(false);
+    expect(await store.finishAttempt('q2', a(9, 9, 0))).to.equal(false);
+    expect(await store.finishAttempt('q2', a(2, 3, 1))).to.equal(true);
   });
 
   it('keeps the query state and expires every key after the retention', async () => {
     await store.createQuery('q3', { sql: 'select 2', retryPolicy: 'NONE', created: 2 });
-    await store.startAttempt('q3', 0, 0, 0, 'w1');
+    await store.startAttempt('q3', a(0, 0, 0), 'w1');
     await store.endQuery('q3', 'FAILED', 12, {
       code: 'DIVISION_BY_ZERO',
       type: 'USER_ERROR',

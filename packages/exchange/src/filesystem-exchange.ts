@@ -47,6 +47,10 @@ export class FileSystemExchange implements ExchangeManager {
     await this.storage.deleteRecursively(this.attemptDir(id));
   }
 
+  async deleteExchange(queryId: string, exchangeId: string): Promise<void> {
+    await Promise.all(this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}/${exchangeId}`)));
+  }
+
   async deleteQuery(queryId: string): Promise<void> {
     await Promise.all(this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}`)));
   }

@@ -49,6 +49,8 @@ export interface ExchangeManager {
   read(files: readonly ExchangeFile[]): AsyncIterable<Uint8Array>;
   /** Deletes one task attempt's output (a loser's, or an aborted attempt's). */
   deleteAttempt(id: Omit<SinkId, 'partitionCount'>): Promise<void>;
+  /** Deletes every file of one exchange of a query (e.g. a stage's output no longer needed), in every base directory. */
+  deleteExchange(queryId: string, exchangeId: string): Promise<void>;
   /** Deletes every file of a query, in every base directory. */
   deleteQuery(queryId: string): Promise<void>;
   /** The base directories, for diagnostics and cleanup tools. */

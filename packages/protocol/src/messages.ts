@@ -64,6 +64,8 @@ export interface Progress {
 
 export interface TaskRef {
   readonly taskId: string;
+  /** 0, or the query attempt under retry policy QUERY. */
+  readonly queryAttempt: number;
   readonly stageId: number;
   readonly partition: number;
   readonly attempt: number;
@@ -88,6 +90,20 @@ export type QueryEvent =
       /** The task whose change caused this event, if any. */
       readonly task?: TaskRef & { readonly state: TaskState };
     })
+  /** A task attempt failed (whatever happens next). */
+  | (EventBase & { readonly type: 'TASK_FAILED'; readonly task: TaskRef; readonly error: ErrorData })
+  /** A failed task runs again (retry policy TASK) after `delayMs`, as attempt `nextAttempt`. */
+  | (EventBase & {
+      readonly type: 'TASK_RETRYING';
+      readonly task: TaskRef;
+      readonly nextAttempt: number;
+      readonly delayMs: number;
+      readonly error: ErrorData;
+    })
+  /** A worker stopped heartbeating; `tasks` were running on it. */
+  | (EventBase & { readonly type: 'WORKER_LOST'; readonly workerId: string; readonly silentForMs: number; readonly tasks: readonly TaskRef[] })
+  /** The whole query runs again (retry policy QUERY) after `delayMs`, as query attempt `nextAttempt`. */
+  | (EventBase & { readonly type: 'QUERY_RETRYING'; readonly nextAttempt: number; readonly delayMs: number; readonly error: ErrorData })
   | (EventBase & {
       readonly type: 'FINISHED';
       readonly rows: number;
@@ -114,6 +130,10 @@ export interface Heartbeat {
   readonly rssBytes: number;
   /** 1-minute load average divided by cores. */
   readonly load: number;
+  /** Running task attempts, as `<queryId>/<taskId>`: the coordinator reconciles its slot accounting with it. */
+  readonly tasks: readonly string[];
+  /** The last heartbeat of a worker that drained and leaves: not a failure. */
+  readonly leaving?: boolean;
 }
 
 export type TaskState = 'RUNNING' | 'FINISHED' | 'FAILED';
@@ -127,6 +147,8 @@ export interface TaskInput {
 /** Everything a worker needs to run one task attempt. */
 export interface TaskSpec {
   readonly queryId: string;
+  /** 0, or the query attempt under retry policy QUERY. */
+  readonly queryAttempt: number;
   readonly taskId: string;
   readonly stageId: number;
   readonly partition: number;
@@ -142,7 +164,8 @@ export interface TaskSpec {
 /** On `worker.<id>.tasks` (ask). */
 export type WorkerCommand =
   | { readonly type: 'run'; readonly task: TaskSpec }
-  | { readonly type: 'cancel'; readonly queryId: string; readonly taskId?: string };
+  /** Cancels the named task attempts of a query, or all of its tasks when `taskIds` is absent. */
+  | { readonly type: 'cancel'; readonly queryId: string; readonly taskIds?: readonly string[] };
 
 export interface RunTaskReply {
   readonly accepted: boolean;
@@ -157,9 +180,13 @@ export interface TaskStats {
   readonly peakMemoryBytes: number;
 }
 
-/** On `coordinator.task-status`, from the worker running the attempt. */
+/**
+ * On `coordinator.task-status`, from the worker running the attempt: RUNNING when it starts and then
+ * about every second with growing `stats` (progress), then FINISHED or FAILED once.
+ */
 export interface TaskUpdate {
   readonly queryId: string;
+  readonly queryAttempt: number;
   readonly taskId: string;
   readonly stageId: number;
   readonly partition: number;

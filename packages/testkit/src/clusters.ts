@@ -6,7 +6,7 @@ import { QuarryClient } from '@quarry/client';
 import { silentLogger, type Logger } from '@quarry/common';
 import { Coordinator, type CoordinatorConfig } from '@quarry/coordinator';
 import { localExchangeConfig } from '@quarry/exchange';
-import { Worker, type WorkerConfig } from '@quarry/worker';
+import { NO_INJECTION, Worker, type WorkerConfig } from '@quarry/worker';
 import { startServers, track, untrack, uniquePrefix, type TestServers } from './servers.js';
 
 /** A cluster of real processes (coordinator and workers spawned from the CLI), for fault tests. */
@@ -54,6 +54,9 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
       prefix,
       redisUrl: servers.redis.url,
       exchange,
+      exchangeConfigured: true,
+      retry: { policy: 'NONE', queryRetryAttempts: 4, taskRetryAttemptsPerTask: 4, initialDelayMs: 100, maxDelayMs: 1000, scaleFactor: 2 },
+      taskProgressTimeoutMs: 60_000,
       heartbeatTimeoutMs: 1500,
       queryMaxLength: 1_000_000,
       hashPartitionCount: 0,
@@ -77,6 +80,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
         heartbeatIntervalMs: 250,
         taskMemoryBytes: 256 * 1024 * 1024,
         exchange,
+        failureInjection: NO_INJECTION,
         ...options.worker,
         ...overrides,
       },

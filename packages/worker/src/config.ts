@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
+import { parseFailureInjection, type FailureInjection } from './failure-injection.js';
 
 /** A worker's configuration, from `config.properties` (Trino names where Trino has them). */
 export interface WorkerConfig {
@@ -15,6 +16,8 @@ export interface WorkerConfig {
   /** `task.max-memory`: memory a task may hold in buffers; default 512MB. */
   readonly taskMemoryBytes: number;
   readonly exchange: ExchangeConfig;
+  /** `failure-injection`: rules for tests and chaos drills; none by default (see failure-injection.ts). */
+  readonly failureInjection: FailureInjection;
 }
 
 export const WORKER_PROPERTY_NAMES = [
@@ -22,6 +25,7 @@ export const WORKER_PROPERTY_NAMES = [
   'worker.task-slots',
   'worker.heartbeat-interval',
   'task.max-memory',
+  'failure-injection',
 ] as const;
 
 export function workerConfigFromProperties(
@@ -47,5 +51,6 @@ export function workerConfigFromProperties(
     slots: r.int('worker.task-slots', availableParallelism(), 1),
     heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+    failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
   };
 }

@@ -1,17 +1,25 @@
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { QuarryError, type Logger } from '@quarry/common';
 import type { TaskSpec } from '@quarry/protocol';
-import type { ThreadRequest, ThreadResponse } from './thread-messages.js';
+import type { ThreadMessage, ThreadNotice, ThreadRequest, ThreadResponse } from './thread-messages.js';
 
 interface Slot {
   thread: Thread;
   task: { spec: TaskSpec; resolve: (r: ThreadResponse) => void } | undefined;
+  /** Set by a cancel the thread did not honour in time: it is then terminated. */
+  killTimer: NodeJS.Timeout | undefined;
+  /** Why the thread is being terminated, for the task's error. */
+  killReason: QuarryError | undefined;
 }
+
+/** A cancelled task that has not stopped after this long loses its thread. */
+const CANCEL_GRACE_MS = 5000;
 
 /**
  * A fixed set of task threads, one task each at a time. A thread that dies (a crash, or running
  * out of its heap) fails its task — out of memory as INSUFFICIENT_RESOURCES — and is replaced; the
- * worker process lives on.
+ * worker process lives on. A cancelled task that does not stop in time is stopped by terminating
+ * its thread.
  */
 export class TaskPool {
   private readonly slots: Slot[] = [];
@@ -22,6 +30,7 @@ export class TaskPool {
     private readonly workerData: unknown,
     private readonly resourceLimits: ResourceLimits,
     private readonly logger: Logger,
+    private readonly onNotice: (notice: ThreadNotice, spec: TaskSpec) => void = () => {},
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -34,8 +43,8 @@ export class TaskPool {
     return this.slots.filter((s) => s.task !== undefined).length;
   }
 
-  runningTaskIds(): string[] {
-    return this.slots.flatMap((s) => (s.task ? [s.task.spec.taskId] : []));
+  running(): TaskSpec[] {
+    return this.slots.flatMap((s) => (s.task ? [s.task.spec] : []));
   }
 
   /** Runs a task in a free thread; resolves with its outcome (never rejects). Undefined when no thread is free. */
@@ -51,16 +60,23 @@ export class TaskPool {
   cancel(predicate: (spec: TaskSpec) => boolean): number {
     let n = 0;
     for (const s of this.slots) {
-      if (s.task && predicate(s.task.spec)) {
-        s.thread.postMessage({ type: 'cancel', taskId: s.task.spec.taskId } satisfies ThreadRequest);
-        n++;
-      }
+      if (!s.task || !predicate(s.task.spec)) continue;
+      const taskId = s.task.spec.taskId;
+      s.thread.postMessage({ type: 'cancel', taskId } satisfies ThreadRequest);
+      s.killTimer ??= setTimeout(() => {
+        if (s.task?.spec.taskId !== taskId) return;
+        this.logger.warn({ taskId }, 'cancelled task did not stop: terminating its thread');
+        s.killReason = new QuarryError('USER_CANCELED', `Task ${taskId} was cancelled (its thread was stopped)`);
+        void s.thread.terminate();
+      }, CANCEL_GRACE_MS);
+      n++;
     }
     return n;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const s of this.slots) if (s.killTimer) clearTimeout(s.killTimer);
     await Promise.all(this.slots.map((s) => s.thread.terminate()));
   }
 
@@ -69,31 +85,32 @@ export class TaskPool {
       workerData: this.workerData,
       resourceLimits: this.resourceLimits,
     });
-    const slot: Slot = { thread, task: undefined };
-    thread.on('message', (msg: ThreadResponse) => {
+    const slot: Slot = { thread, task: undefined, killTimer: undefined, killReason: undefined };
+    let lastError: string | undefined;
+    thread.on('message', (msg: ThreadMessage) => {
       const task = slot.task;
       if (!task || task.spec.taskId !== msg.taskId) return;
-      slot.task = undefined;
+      if (msg.type === 'progress' || msg.type === 'inject') {
+        this.onNotice(msg, task.spec);
+        return;
+      }
+      this.release(slot);
       task.resolve(msg);
     });
     thread.on('error', (err) => {
-      lastError.set(thread, (err as NodeJS.ErrnoException).code ?? err.message);
+      lastError = (err as NodeJS.ErrnoException).code ?? err.message;
       this.logger.error({ err }, 'task thread failed');
     });
     thread.on('exit', (code) => {
       const task = slot.task;
-      slot.task = undefined;
+      const reason = slot.killReason;
+      this.release(slot);
       if (task) {
-        const oom = /ERR_WORKER_OUT_OF_MEMORY/.test(String(lastError.get(thread) ?? ''));
-        const error = oom
-          ? new QuarryError(
-              'EXCEEDED_LOCAL_MEMORY_LIMIT',
-              `Task ${task.spec.taskId} ran out of memory in its thread`,
-            )
-          : new QuarryError(
-              'GENERIC_INTERNAL_ERROR',
-              `Task thread exited (code ${code}) while running ${task.spec.taskId}`,
-            );
+        const error =
+          reason ??
+          (lastError === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? new QuarryError('EXCEEDED_LOCAL_MEMORY_LIMIT', `Task ${task.spec.taskId} ran out of memory in its thread`)
+            : new QuarryError('GENERIC_INTERNAL_ERROR', `Task thread exited (code ${code}) while running ${task.spec.taskId}`));
         task.resolve({ type: 'failed', taskId: task.spec.taskId, error: error.toData() });
       }
       if (!this.closed) {
@@ -103,6 +120,11 @@ export class TaskPool {
     });
     return slot;
   }
-}
 
-const lastError = new WeakMap<Thread, string>();
+  private release(slot: Slot): void {
+    slot.task = undefined;
+    slot.killReason = undefined;
+    if (slot.killTimer) clearTimeout(slot.killTimer);
+    slot.killTimer = undefined;
+  }
+}

@@ -23,6 +23,10 @@ export interface TaskDeps {
   readonly catalogs: CatalogRegistry;
   readonly exchange: ExchangeManager;
   readonly signal: AbortSignal;
+  /** Called at the start, after the first output page ('midway') and before commit: failure injection. */
+  readonly checkpoint?: (point: 'start' | 'midway' | 'commit') => Promise<void>;
+  /** Row counts so far, called as pages pass (the caller throttles). */
+  readonly onProgress?: (rowsIn: number, rowsOut: number) => void;
 }
 
 /**
@@ -32,14 +36,16 @@ export interface TaskDeps {
  */
 export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResult> {
   const started = Date.now();
+  await deps.checkpoint?.('start');
   const memory = new MemoryContext(spec.memoryLimitBytes);
   let rowsIn = 0;
   let rowsOut = 0;
+  const progress = () => deps.onProgress?.(rowsIn, rowsOut);
   const ctx: TaskContext = {
     memory,
     signal: deps.signal,
-    scan: (node) => counted(scan(node, spec, deps.catalogs), (n) => (rowsIn += n)),
-    remote: (node) => counted(readRemote(node, spec, deps.exchange), (n) => (rowsIn += n)),
+    scan: (node) => counted(scan(node, spec, deps.catalogs), (n) => ((rowsIn += n), progress())),
+    remote: (node) => counted(readRemote(node, spec, deps.exchange), (n) => ((rowsIn += n), progress())),
   };
   const root = buildOperator(spec.fragment.root, ctx);
   const sink = deps.exchange.createSink({
@@ -51,9 +57,11 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
     partitionCount: spec.output.partitionCount,
   });
   const partitioning = spec.fragment.outputPartitioning;
+  let pages = 0;
   try {
     for await (const page of root.execute()) {
       rowsOut += page.rowCount;
+      progress();
       if (partitioning.kind === 'hash' && spec.output.partitionCount > 1) {
         const parts = partitionPage(page, partitioning.channels, spec.output.partitionCount);
         for (let p = 0; p < parts.length; p++) {
@@ -66,7 +74,10 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
       } else {
         await sink.add(0, serializePage(page));
       }
+      if (++pages === 1) await deps.checkpoint?.('midway');
     }
+    if (pages === 0) await deps.checkpoint?.('midway');
+    await deps.checkpoint?.('commit');
     if (deps.signal.aborted) throw new QuarryError('USER_CANCELED', 'Task was cancelled');
     const outputs = await sink.finish();
     return {

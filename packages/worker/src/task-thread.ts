@@ -3,8 +3,9 @@ import { QuarryError } from '@quarry/common';
 import { defaultCatalogs } from '@quarry/connectors';
 import { createExchangeManager, type ExchangeConfig } from '@quarry/exchange';
 import type { TaskSpec } from '@quarry/protocol';
+import { injectedError, isErrorAction, matchingRules, type FailureInjection } from './failure-injection.js';
 import { runTask } from './task-runner.js';
-import type { ThreadRequest, ThreadResponse } from './thread-messages.js';
+import type { ThreadMessage, ThreadRequest } from './thread-messages.js';
 
 /**
  * A task thread: runs one task at a time for the worker's main thread, which keeps the event loop
@@ -13,10 +14,13 @@ import type { ThreadRequest, ThreadResponse } from './thread-messages.js';
 const port = parentPort;
 if (!port) throw new Error('task-thread must run in a worker thread');
 
-const config = workerData as { exchange: ExchangeConfig };
+const config = workerData as { exchange: ExchangeConfig; injection: FailureInjection };
 const catalogs = defaultCatalogs();
 const exchange = createExchangeManager(config.exchange);
 const running = new Map<string, AbortController>();
+const PROGRESS_EVERY_MS = 500;
+
+const post = (m: ThreadMessage) => port.postMessage(m);
 
 port.on('message', (msg: ThreadRequest) => {
   if (msg.type === 'cancel') {
@@ -29,15 +33,44 @@ port.on('message', (msg: ThreadRequest) => {
 async function execute(task: TaskSpec): Promise<void> {
   const controller = new AbortController();
   running.set(task.taskId, controller);
-  let response: ThreadResponse;
+  let lastProgress = 0;
   try {
-    const result = await runTask(task, { catalogs, exchange, signal: controller.signal });
-    response = { type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats };
+    const result = await runTask(task, {
+      catalogs,
+      exchange,
+      signal: controller.signal,
+      checkpoint: (point) => inject(task, point, controller.signal),
+      onProgress: (rowsIn, rowsOut) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_EVERY_MS) return;
+        lastProgress = now;
+        post({ type: 'progress', taskId: task.taskId, rowsIn, rowsOut });
+      },
+    });
+    post({ type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats });
   } catch (e) {
-    const err = QuarryError.wrap(e);
-    response = { type: 'failed', taskId: task.taskId, error: err.toData() };
+    post({ type: 'failed', taskId: task.taskId, error: QuarryError.wrap(e).toData() });
   } finally {
     running.delete(task.taskId);
   }
-  port!.postMessage(response);
+}
+
+/** Acts on the failure-injection rules that match this task at this point. */
+async function inject(task: TaskSpec, point: 'start' | 'midway' | 'commit', signal: AbortSignal): Promise<void> {
+  for (const rule of matchingRules(config.injection, task, point)) {
+    if (isErrorAction(rule.action)) throw injectedError(rule.action, task, point);
+    switch (rule.action) {
+      case 'CRASH':
+      case 'STOP_HEARTBEATS':
+        post({ type: 'inject', taskId: task.taskId, action: rule.action });
+        if (rule.action === 'CRASH') await new Promise(() => {});
+        break;
+      case 'DELAY':
+        await new Promise((r) => setTimeout(r, rule.ms ?? 1000));
+        break;
+      case 'HANG':
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        throw new QuarryError('USER_CANCELED', `Task ${task.taskId} was cancelled while hanging (injected)`);
+    }
+  }
 }

@@ -1,4 +1,4 @@
-import { hostname, loadavg, availableParallelism } from 'node:os';
+import { availableParallelism, hostname, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
 import {
@@ -12,43 +12,48 @@ import {
 import { ActorSystem } from '@quarry/runtime';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
-import type { ThreadResponse } from './thread-messages.js';
+import type { ThreadNotice, ThreadResponse } from './thread-messages.js';
+
+/** Progress reports of a running task go to the coordinator at most this often. */
+const PROGRESS_REPORT_MS = 1000;
 
 /**
  * The worker actor. Its main thread only talks: it heartbeats, accepts tasks on
- * `worker.<id>.tasks`, and reports their outcome on `coordinator.task-status`. Tasks run in the
- * {@link TaskPool}'s threads, so CPU-bound work never delays a heartbeat.
+ * `worker.<id>.tasks`, and reports their start, progress and outcome on `coordinator.task-status`.
+ * Tasks run in the {@link TaskPool}'s threads, so CPU-bound work never delays a heartbeat.
+ * `stop({ drain: true })` (SIGTERM) takes no new tasks, lets running ones finish, then says goodbye.
  */
 export class Worker {
   private readonly incarnation = randomUUID();
   private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private draining = false;
+  /** Failure injection: the worker has gone silent. */
+  private silent = false;
   private readonly running = new Map<string, Promise<void>>();
+  private readonly lastReport = new Map<string, number>();
+  private readonly injectionTimers: NodeJS.Timeout[] = [];
+  private readonly pool: TaskPool;
 
   private constructor(
     readonly config: WorkerConfig,
     private readonly system: ActorSystem,
-    private readonly pool: TaskPool,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
+    this.pool = new TaskPool(
+      config.slots,
+      { exchange: config.exchange, injection: config.failureInjection },
+      { maxOldGenerationSizeMb: heapMb },
+      logger,
+      (notice, spec) => this.notice(notice, spec),
+    );
+  }
 
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
     const log = logger ?? createLogger({ name: 'worker', bindings: { workerId: config.workerId } });
-    const system = await ActorSystem.connect({
-      servers: config.servers,
-      prefix: config.prefix,
-      name: config.workerId,
-      logger: log,
-    });
-    const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
-    const pool = new TaskPool(
-      config.slots,
-      { exchange: config.exchange },
-      { maxOldGenerationSizeMb: heapMb },
-      log,
-    );
-    const worker = new Worker(config, system, pool, log);
+    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: config.workerId, logger: log });
+    const worker = new Worker(config, system, log);
     worker.listen();
     log.info({ slots: config.slots, prefix: config.prefix }, 'worker started');
     return worker;
@@ -59,25 +64,29 @@ export class Worker {
   }
 
   private listen(): void {
-    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
-      this.command(cmd),
-    );
+    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) => this.command(cmd));
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
+    for (const rule of this.config.failureInjection.worker) {
+      this.injectionTimers.push(setTimeout(() => this.injected(rule.action, 'timer'), rule.afterMs));
+    }
   }
 
-  private heartbeat(): void {
+  private heartbeat(leaving = false): void {
+    if (this.silent) return;
     const hb: Heartbeat = {
       workerId: this.id,
       incarnation: this.incarnation,
       seq: ++this.seq,
       slots: this.config.slots,
       runningTasks: this.pool.busy,
+      tasks: this.pool.running().map((t) => `${t.queryId}/${t.taskId}`),
       draining: this.draining,
       host: hostname(),
       pid: process.pid,
       rssBytes: process.memoryUsage.rss(),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
+      ...(leaving ? { leaving: true } : {}),
     };
     this.system.tell(Addresses.heartbeat, hb);
   }
@@ -86,12 +95,10 @@ export class Worker {
     switch (cmd.type) {
       case 'run':
         return this.accept(cmd.task);
-      case 'cancel':
-        return {
-          cancelled: this.pool.cancel(
-            (t) => t.queryId === cmd.queryId && (cmd.taskId === undefined || t.taskId === cmd.taskId),
-          ),
-        };
+      case 'cancel': {
+        const ids = cmd.taskIds ? new Set(cmd.taskIds) : undefined;
+        return { cancelled: this.pool.cancel((t) => t.queryId === cmd.queryId && (!ids || ids.has(t.taskId))) };
+      }
     }
   }
 
@@ -99,18 +106,30 @@ export class Worker {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const outcome = this.pool.run(task);
     if (!outcome) return { accepted: false, reason: 'no free task slot' };
-    const log = this.logger.child({
-      queryId: task.queryId,
-      stageId: task.stageId,
-      taskId: task.taskId,
-      attempt: task.attempt,
-    });
+    const log = this.logger.child({ queryId: task.queryId, stageId: task.stageId, taskId: task.taskId, attempt: task.attempt });
     log.debug('task started');
     this.report(task, { state: 'RUNNING' });
     const done = outcome.then((r) => this.finish(task, r, log));
     this.running.set(task.taskId, done);
-    void done.finally(() => this.running.delete(task.taskId));
+    void done.finally(() => {
+      this.running.delete(task.taskId);
+      this.lastReport.delete(task.taskId);
+    });
     return { accepted: true };
+  }
+
+  private notice(n: ThreadNotice, task: TaskSpec): void {
+    if (n.type === 'inject') return this.injected(n.action, task.taskId);
+    const now = Date.now();
+    if (now - (this.lastReport.get(task.taskId) ?? 0) < PROGRESS_REPORT_MS) return;
+    this.lastReport.set(task.taskId, now);
+    this.report(task, { state: 'RUNNING', stats: { rowsIn: n.rowsIn, rowsOut: n.rowsOut, bytesOut: 0, wallMs: 0, peakMemoryBytes: 0 } });
+  }
+
+  private injected(action: 'CRASH' | 'STOP_HEARTBEATS', cause: string): void {
+    this.logger.warn({ action, cause }, 'failure injection');
+    if (action === 'STOP_HEARTBEATS') this.silent = true;
+    else process.kill(process.pid, 'SIGKILL');
   }
 
   private finish(task: TaskSpec, r: ThreadResponse, log: Logger): void {
@@ -127,6 +146,7 @@ export class Worker {
   private report(task: TaskSpec, update: Pick<TaskUpdate, 'state' | 'outputs' | 'stats' | 'error'>): void {
     const msg: TaskUpdate = {
       queryId: task.queryId,
+      queryAttempt: task.queryAttempt,
       taskId: task.taskId,
       stageId: task.stageId,
       partition: task.partition,
@@ -137,12 +157,17 @@ export class Worker {
     this.system.tell(Addresses.taskStatus, msg);
   }
 
-  /** Stops taking tasks, lets running ones finish (unless `force`), then leaves. */
+  /** Stops taking tasks; with `drain`, lets running ones finish first; then leaves the cluster. */
   async stop(options: { drain?: boolean } = {}): Promise<void> {
     this.draining = true;
     this.heartbeat();
-    if (options.drain) await Promise.all(this.running.values());
+    if (options.drain && this.running.size > 0) {
+      this.logger.info({ tasks: this.running.size }, 'draining: waiting for running tasks');
+      await Promise.all(this.running.values());
+    }
     if (this.timer) clearInterval(this.timer);
+    for (const t of this.injectionTimers) clearTimeout(t);
+    this.heartbeat(true);
     await this.pool.close();
     await this.system.close();
     this.logger.info('worker stopped');

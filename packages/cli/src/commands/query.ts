@@ -29,6 +29,14 @@ export function describeEvent(e: QueryEvent): string {
       return `FINISHED ${e.rows} rows in ${formatDuration(e.elapsedMs)}`;
     case 'FAILED':
       return `FAILED ${e.error.code} (${e.error.type}): ${e.error.message}`;
+    case 'TASK_FAILED':
+      return `TASK_FAILED ${e.task.taskId} on ${e.task.workerId}: ${e.error.code}: ${e.error.message}`;
+    case 'TASK_RETRYING':
+      return `TASK_RETRYING ${e.task.taskId} as attempt ${e.nextAttempt} in ${formatDuration(e.delayMs)}`;
+    case 'WORKER_LOST':
+      return `WORKER_LOST ${e.workerId} (silent ${formatDuration(e.silentForMs)}), tasks ${e.tasks.map((t) => t.taskId).join(', ') || 'none'}`;
+    case 'QUERY_RETRYING':
+      return `QUERY_RETRYING as attempt ${e.nextAttempt} in ${formatDuration(e.delayMs)}: ${e.error.code}: ${e.error.message}`;
   }
 }
 

@@ -1,0 +1,239 @@
+import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
+import type { ExchangeManager } from '@quarry/exchange';
+import {
+  Addresses,
+  exchangeIdFor,
+  taskId,
+  type RunTaskReply,
+  type TaskRef,
+  type TaskSpec,
+  type TaskUpdate,
+  type WorkerCommand,
+} from '@quarry/protocol';
+import type { ActorSystem } from '@quarry/runtime';
+import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
+import type { CoordinatorConfig } from './config.js';
+import type { QueryExecution } from './query.js';
+import { ResultCursor } from './results.js';
+import { decideOnFailure } from './retry-policy.js';
+import { QueryScheduler, type TaskRecord } from './scheduler.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+const DISPATCH_TIMEOUT_MS = 5000;
+
+export interface ControlDeps {
+  readonly config: CoordinatorConfig;
+  readonly system: ActorSystem;
+  readonly store: AttemptStore;
+  readonly exchange: ExchangeManager;
+  readonly registry: WorkerRegistry;
+  readonly logger: Logger;
+  /** Runs the scheduling loop again (a slot freed, a task became runnable). */
+  readonly schedule: () => void;
+  /** Forgets a query once its result is gone. */
+  readonly forget: (q: QueryExecution) => void;
+}
+
+/**
+ * What happens to a running query: tasks dispatched, their reports applied with fencing, failures
+ * handled by the query's retry policy (fail, retry the task, or run the whole query again), the end
+ * recorded, spooled data cleaned up. Every method here runs inside the query's mailbox.
+ */
+export class QueryControl {
+  constructor(private readonly d: ControlDeps) {}
+
+  private ref(q: QueryExecution, t: { stageId: number; partition: number; attempt: number }, workerId: string): TaskRef {
+    return { taskId: taskId(t.stageId, t.partition, t.attempt, q.queryAttempt), queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt, workerId };
+  }
+
+  private attemptId(q: QueryExecution, t: { stageId: number; partition: number; attempt: number }): TaskAttemptId {
+    return { queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt };
+  }
+
+  /** Starts an attempt of a runnable task on a worker (the scheduler state changes at once). */
+  dispatch(q: QueryExecution, task: TaskRecord, workerId: string): void {
+    const scheduler = q.scheduler!;
+    const attempt = scheduler.start(task, workerId, Date.now());
+    const stage = scheduler.stage(task.stageId);
+    const ref = this.ref(q, { ...task, attempt }, workerId);
+    const slotKey = `${q.id}/${ref.taskId}`;
+    this.d.registry.assign(workerId, slotKey);
+    const spec: TaskSpec = {
+      queryId: q.id,
+      queryAttempt: q.queryAttempt,
+      taskId: ref.taskId,
+      stageId: task.stageId,
+      partition: task.partition,
+      attempt,
+      fragment: stage.fragment,
+      splits: task.splits,
+      inputs: scheduler.inputsFor(task),
+      output: { exchangeId: exchangeIdFor(task.stageId, q.queryAttempt), partitionCount: stage.outputPartitions },
+      memoryLimitBytes: this.d.config.taskMemoryBytes,
+    };
+    q.mailbox.post(async () => {
+      if (q.scheduler !== scheduler) {
+        this.d.registry.release(workerId, slotKey);
+        return;
+      }
+      let reply: RunTaskReply;
+      try {
+        reply = await this.d.system.ask<RunTaskReply>(Addresses.worker(workerId), { type: 'run', task: spec } satisfies WorkerCommand, DISPATCH_TIMEOUT_MS);
+      } catch (e) {
+        // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell.
+        const err = QuarryError.wrap(e);
+        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch(() => {});
+        await this.taskFailed(q, ref, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}` });
+        return;
+      }
+      if (!reply.accepted) {
+        // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
+        q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
+        this.d.registry.release(workerId, slotKey);
+        this.d.registry.pause(workerId);
+        scheduler.unstart(task, attempt);
+        this.d.schedule();
+        return;
+      }
+      await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+      q.emitProgress({ ...ref, state: 'RUNNING' });
+    });
+  }
+
+  /** A report from a worker about a task attempt. */
+  async update(q: QueryExecution, u: TaskUpdate): Promise<void> {
+    const scheduler = q.scheduler;
+    const current = scheduler !== undefined && u.queryAttempt === q.queryAttempt && !q.done;
+    if (u.state === 'RUNNING') {
+      if (current && u.stats) scheduler.reportProgress(u.stageId, u.partition, u.attempt, u.stats.rowsIn + u.stats.rowsOut, Date.now());
+      return;
+    }
+    const ref: TaskRef = { taskId: u.taskId, queryAttempt: u.queryAttempt, stageId: u.stageId, partition: u.partition, attempt: u.attempt, workerId: u.workerId };
+    if (u.state === 'FAILED') {
+      if (current) await this.taskFailed(q, ref, u.error ?? { code: 'GENERIC_INTERNAL_ERROR', type: 'INTERNAL_ERROR', message: 'task failed without an error' });
+      return;
+    }
+    if (!current || scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale') {
+      // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
+      q.logger.info({ taskId: u.taskId, workerId: u.workerId }, 'ignoring a late report; deleting that attempt’s output');
+      await this.deleteOutput(q, ref);
+      return;
+    }
+    await this.d.store.finishAttempt(q.id, this.attemptId(q, ref), u.stats).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    q.emitProgress({ ...ref, state: 'FINISHED' });
+    if (scheduler.done) await this.finish(q);
+    else this.d.schedule();
+  }
+
+  /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
+  async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData): Promise<void> {
+    const scheduler = q.scheduler;
+    if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
+    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    q.emit({ type: 'TASK_FAILED', task: ref, error });
+    q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task attempt failed');
+    void this.deleteOutput(q, ref);
+    const task = scheduler.task(ref.stageId, ref.partition)!;
+    const decision = decideOnFailure(q.retry, error, {
+      taskFailures: task.failures,
+      queryFailures: q.queryFailures + 1,
+      taskName: `${ref.stageId}.${ref.partition}`,
+    });
+    switch (decision.action) {
+      case 'fail':
+        await this.fail(q, QuarryError.fromData(decision.error));
+        return;
+      case 'retry-task':
+        scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
+        q.emit({ type: 'TASK_RETRYING', task: ref, nextAttempt: task.attempts, delayMs: decision.delayMs, error });
+        this.d.schedule();
+        return;
+      case 'retry-query':
+        await this.restart(q, decision.delayMs, error);
+        return;
+    }
+  }
+
+  /** Retry policy QUERY: abandon this query attempt (its tasks and data) and run the query again. */
+  private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
+    const old = q.scheduler!;
+    q.queryFailures++;
+    this.cancel(q, old.running().map((t) => taskId(t.stageId, t.partition, t.current!.attempt, old.queryAttempt)));
+    q.scheduler = undefined;
+    const oldAttempt = q.queryAttempt;
+    q.queryAttempt++;
+    q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
+    q.logger.warn({ nextAttempt: q.queryAttempt, delayMs, error }, 'query attempt failed; running the query again');
+    for (const stageId of old.stages.keys()) {
+      void this.d.exchange.deleteExchange(q.id, exchangeIdFor(stageId, oldAttempt)).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+    }
+    setTimeout(() => {
+      q.mailbox.post(() => {
+        if (q.done) return;
+        q.scheduler = new QueryScheduler(q.plan!, q.splits, q.hashPartitions, q.queryAttempt);
+        q.emitProgress();
+        this.d.schedule();
+      });
+    }, delayMs).unref();
+  }
+
+  /** Tasks whose progress stopped for longer than `task.progress-timeout` are failed (and cancelled). */
+  checkProgress(q: QueryExecution, now: number): void {
+    const scheduler = q.scheduler;
+    if (!scheduler || q.done) return;
+    for (const t of scheduler.stalled(now, this.d.config.taskProgressTimeoutMs)) {
+      const c = t.current!;
+      const ref = this.ref(q, { ...t, attempt: c.attempt }, c.workerId);
+      this.cancel(q, [ref.taskId], c.workerId);
+      void q.mailbox.run(() =>
+        this.taskFailed(q, ref, {
+          code: 'TASK_TIMEOUT',
+          type: 'EXTERNAL',
+          message: `Task ${ref.taskId} on ${c.workerId} made no progress for ${now - c.progressAt} ms (task.progress-timeout)`,
+        }),
+      );
+    }
+  }
+
+  private async finish(q: QueryExecution): Promise<void> {
+    const scheduler = q.scheduler!;
+    const root = scheduler.rootTask();
+    const types = scheduler.plan.columns.map((c) => c.type);
+    q.cursor = new ResultCursor(this.d.exchange, root.winner?.outputs ?? [], types, this.d.config.resultPageRows);
+    q.finish(root.winner?.stats?.rowsOut ?? 0);
+    await this.d.store.endQuery(q.id, 'FINISHED', q.elapsedMs).catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    // intermediate stages are no longer needed; the result stays until read or expired
+    for (const s of scheduler.stages.values()) {
+      if (s.fragment.id === scheduler.plan.rootId) continue;
+      void this.d.exchange.deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt)).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+    }
+    setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
+  }
+
+  /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
+  async fail(q: QueryExecution, e: unknown): Promise<void> {
+    if (!q.fail(e)) return;
+    await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
+    if (q.scheduler) this.cancel(q);
+    // give cancelled tasks a moment to abort their sinks, then remove whatever is left
+    setTimeout(() => void this.d.exchange.deleteQuery(q.id).catch((err) => q.logger.warn({ err }, 'cannot delete spooled data')), 1000).unref();
+    setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
+  }
+
+  /** Asks workers to cancel tasks of a query (all of them when `taskIds` is absent). Best effort. */
+  private cancel(q: QueryExecution, taskIds?: string[], onlyWorker?: string): void {
+    const cmd: WorkerCommand = { type: 'cancel', queryId: q.id, ...(taskIds ? { taskIds } : {}) };
+    for (const w of this.d.registry.list()) {
+      if (onlyWorker && w.id !== onlyWorker) continue;
+      this.d.system.ask(Addresses.worker(w.id), cmd, 2000).catch(() => {});
+    }
+  }
+
+  private async deleteOutput(q: QueryExecution, ref: TaskRef): Promise<void> {
+    await this.d.exchange
+      .deleteAttempt({ queryId: q.id, exchangeId: exchangeIdFor(ref.stageId, ref.queryAttempt), exchangeOrdinal: ref.stageId, taskPartition: ref.partition, attempt: ref.attempt })
+      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+  }
+}
+
