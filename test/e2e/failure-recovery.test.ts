@@ -45,19 +45,34 @@ type Role = 'leaf' | 'intermediate' | 'root';
 type Policy = 'NONE' | 'TASK' | 'QUERY';
 const POINTS = { leaf: 'midway', intermediate: 'start', root: 'commit' } as const;
 const ERRORS = { leaf: 'EXTERNAL', intermediate: 'INTERNAL_ERROR', root: 'INSUFFICIENT_RESOURCES' } as const;
-const CODES = { EXTERNAL: 'INJECTED_EXTERNAL_ERROR', INTERNAL_ERROR: 'INJECTED_INTERNAL_ERROR', INSUFFICIENT_RESOURCES: 'INJECTED_INSUFFICIENT_RESOURCES' } as const;
+const CODES = {
+  EXTERNAL: 'INJECTED_EXTERNAL_ERROR',
+  INTERNAL_ERROR: 'INJECTED_INTERNAL_ERROR',
+  INSUFFICIENT_RESOURCES: 'INJECTED_INSUFFICIENT_RESOURCES',
+} as const;
 
 const cases = SHAPES.flatMap((shape) =>
   (['leaf', 'intermediate', 'root'] as Role[])
     .filter((role) => role !== 'intermediate' || shape.stages.intermediate !== undefined)
-    .flatMap((role) => (['NONE', 'TASK', 'QUERY'] as Policy[]).map((policy) => ({ shape, role, policy, prefix: `fr_${shape.name}_${role}_${policy}_` }))),
+    .flatMap((role) =>
+      (['NONE', 'TASK', 'QUERY'] as Policy[]).map((policy) => ({
+        shape,
+        role,
+        policy,
+        prefix: `fr_${shape.name}_${role}_${policy}_`,
+      })),
+    ),
 );
 
-const stageOf = (shape: Shape, role: Role): number => (role === 'root' ? 0 : role === 'leaf' ? shape.stages.leaf : shape.stages.intermediate!);
+const stageOf = (shape: Shape, role: Role): number =>
+  role === 'root' ? 0 : role === 'leaf' ? shape.stages.leaf : shape.stages.intermediate!;
 
 /** One rule per case: the first attempt (of the first query attempt) of partition 0 of the stage fails. */
 const RULES = cases
-  .map((c) => `query=${c.prefix},query-attempt=0,stage=${stageOf(c.shape, c.role)},partition=0,attempt=0,when=${POINTS[c.role]},action=${ERRORS[c.role]}`)
+  .map(
+    (c) =>
+      `query=${c.prefix},query-attempt=0,stage=${stageOf(c.shape, c.role)},partition=0,attempt=0,when=${POINTS[c.role]},action=${ERRORS[c.role]}`,
+  )
   .concat([
     'query=fr_user_,stage=1,partition=0,when=start,action=USER_ERROR',
     'query=fr_always_,stage=1,partition=0,when=midway,action=EXTERNAL',
@@ -76,11 +91,21 @@ describe('failure recovery: injected task failures under NONE, TASK and QUERY', 
       workers: 2,
       slots: 2,
       worker: { failureInjection: parseFailureInjection(RULES) },
-      coordinator: { retry: { policy: 'NONE', queryRetryAttempts: 4, taskRetryAttemptsPerTask: 4, initialDelayMs: 50, maxDelayMs: 200, scaleFactor: 2 } },
+      coordinator: {
+        retry: {
+          policy: 'NONE',
+          queryRetryAttempts: 4,
+          taskRetryAttemptsPerTask: 4,
+          initialDelayMs: 50,
+          maxDelayMs: 200,
+          scaleFactor: 2,
+        },
+      },
     });
     events = await EventCollector.start(cluster.servers.nats.url, cluster.prefix);
     store = AttemptStore.connect(cluster.servers.redis.url, cluster.prefix, 60);
-    for (const shape of SHAPES) baseline.set(shape.name, (await cluster.client.query(shape.sql)).rows as unknown[][]);
+    for (const shape of SHAPES)
+      baseline.set(shape.name, (await cluster.client.query(shape.sql)).rows as unknown[][]);
   });
 
   after(async () => {
@@ -99,7 +124,9 @@ describe('failure recovery: injected task failures under NONE, TASK and QUERY', 
       const queryId = `${c.prefix}${randomSuffix(6)}`;
       const session = { retry_policy: c.policy };
       if (c.policy === 'NONE') {
-        const err = (await cluster.client.query(c.shape.sql, { queryId, session }).catch((e: unknown) => e)) as QuarryError;
+        const err = (await cluster.client
+          .query(c.shape.sql, { queryId, session })
+          .catch((e: unknown) => e)) as QuarryError;
         expect(err).to.be.instanceOf(QuarryError);
         expect(err.code).to.equal(CODES[ERRORS[c.role]]);
         return;
@@ -109,15 +136,24 @@ describe('failure recovery: injected task failures under NONE, TASK and QUERY', 
       const { tasks, attempts } = await store.attempts(queryId);
       const failed = [...attempts.entries()].filter(([, a]) => a.state === 'FAILED');
       if (c.policy === 'TASK') {
-        expect(failed.map(([k, a]) => [k, a.error?.code]), JSON.stringify(failed)).to.deep.equal([[`0/${stage}.0.0`, CODES[ERRORS[c.role]]]]);
+        expect(
+          failed.map(([k, a]) => [k, a.error?.code]),
+          JSON.stringify(failed),
+        ).to.deep.equal([[`0/${stage}.0.0`, CODES[ERRORS[c.role]]]]);
         expect(tasks.get(`0/${stage}.0`)).to.deep.include({ state: 'FINISHED', winner: 1, attempts: 2 });
-        for (const [k, t] of tasks) if (k !== `0/${stage}.0`) expect(t, k).to.deep.include({ state: 'FINISHED', winner: 0, attempts: 1 });
+        for (const [k, t] of tasks)
+          if (k !== `0/${stage}.0`)
+            expect(t, k).to.deep.include({ state: 'FINISHED', winner: 0, attempts: 1 });
         const mine = events.of(queryId);
         expect(mine.filter((e) => e.type === 'TASK_RETRYING')).to.have.length(1);
       } else {
         expect(failed.map(([k]) => k)).to.deep.equal([`0/${stage}.0.0`]);
-        expect([...tasks.entries()].filter(([k]) => k.startsWith('1/')).every(([, t]) => t.state === 'FINISHED')).to.equal(true);
-        const retry = events.of(queryId).find((e): e is Extract<QueryEvent, { type: 'QUERY_RETRYING' }> => e.type === 'QUERY_RETRYING');
+        expect(
+          [...tasks.entries()].filter(([k]) => k.startsWith('1/')).every(([, t]) => t.state === 'FINISHED'),
+        ).to.equal(true);
+        const retry = events
+          .of(queryId)
+          .find((e): e is Extract<QueryEvent, { type: 'QUERY_RETRYING' }> => e.type === 'QUERY_RETRYING');
         expect(retry?.nextAttempt).to.equal(1);
         expect(retry?.error.code).to.equal(CODES[ERRORS[c.role]]);
       }
@@ -127,33 +163,57 @@ describe('failure recovery: injected task failures under NONE, TASK and QUERY', 
   it('never retries a user error, whatever the policy', async () => {
     for (const policy of ['TASK', 'QUERY']) {
       const queryId = `fr_user_${randomSuffix(6)}`;
-      const err = (await cluster.client.query(SHAPES[0]!.sql, { queryId, session: { retry_policy: policy } }).catch((e: unknown) => e)) as QuarryError;
+      const err = (await cluster.client
+        .query(SHAPES[0]!.sql, { queryId, session: { retry_policy: policy } })
+        .catch((e: unknown) => e)) as QuarryError;
       expect(err.code).to.equal('INJECTED_USER_ERROR');
       expect(err.type).to.equal('USER_ERROR');
       const { attempts } = await store.attempts(queryId);
       expect([...attempts.keys()].filter((k) => k.startsWith('0/1.0.'))).to.deep.equal(['0/1.0.0']);
-      expect(events.of(queryId).some((e) => e.type === 'TASK_RETRYING' || e.type === 'QUERY_RETRYING')).to.equal(false);
+      expect(
+        events.of(queryId).some((e) => e.type === 'TASK_RETRYING' || e.type === 'QUERY_RETRYING'),
+      ).to.equal(false);
     }
   });
 
   it('fails after 1 + task-retry-attempts-per-task attempts, with the last error and the whole history in Redis', async () => {
     const queryId = `fr_always_${randomSuffix(6)}`;
     const err = (await cluster.client
-      .query(SHAPES[1]!.sql.replace('tpch.tiny.lineitem', 'tpch.tiny.orders').replace(/l_returnflag|l_linestatus/g, 'o_orderstatus').replace(/l_quantity|l_discount/g, 'o_totalprice'), {
-        queryId,
-        session: { retry_policy: 'TASK', task_retry_attempts_per_task: 2 },
-      })
+      .query(
+        SHAPES[1]!.sql
+          .replace('tpch.tiny.lineitem', 'tpch.tiny.orders')
+          .replace(/l_returnflag|l_linestatus/g, 'o_orderstatus')
+          .replace(/l_quantity|l_discount/g, 'o_totalprice'),
+        {
+          queryId,
+          session: { retry_policy: 'TASK', task_retry_attempts_per_task: 2 },
+        },
+      )
       .catch((e: unknown) => e)) as QuarryError;
     expect(err.code).to.equal('INJECTED_EXTERNAL_ERROR');
-    expect(err.message).to.match(/^Task 1\.0 failed 3 times \(task-retry-attempts-per-task=2\); last error: Injected EXTERNAL failure/);
+    expect(err.message).to.match(
+      /^Task 1\.0 failed 3 times \(task-retry-attempts-per-task=2\); last error: Injected EXTERNAL failure/,
+    );
     const { tasks, attempts } = await store.attempts(queryId);
-    expect(['0/1.0.0', '0/1.0.1', '0/1.0.2'].map((k) => attempts.get(k)?.state)).to.deep.equal(['FAILED', 'FAILED', 'FAILED']);
+    expect(['0/1.0.0', '0/1.0.1', '0/1.0.2'].map((k) => attempts.get(k)?.state)).to.deep.equal([
+      'FAILED',
+      'FAILED',
+      'FAILED',
+    ]);
     expect(attempts.has('0/1.0.3')).to.equal(false);
     expect(tasks.get('0/1.0')).to.deep.include({ state: 'FAILED', attempts: 3 });
     const q = await store.query(queryId);
     expect(q['state']).to.equal('FAILED');
     expect(JSON.parse(q['error']!).code).to.equal('INJECTED_EXTERNAL_ERROR');
-    const retrying = events.of(queryId).filter((e): e is Extract<QueryEvent, { type: 'TASK_RETRYING' }> => e.type === 'TASK_RETRYING');
-    expect(retrying.map((e) => [e.nextAttempt, e.delayMs])).to.deep.equal([[1, 50], [2, 100]], 'exponential backoff');
+    const retrying = events
+      .of(queryId)
+      .filter((e): e is Extract<QueryEvent, { type: 'TASK_RETRYING' }> => e.type === 'TASK_RETRYING');
+    expect(retrying.map((e) => [e.nextAttempt, e.delayMs])).to.deep.equal(
+      [
+        [1, 50],
+        [2, 100],
+      ],
+      'exponential backoff',
+    );
   });
 });

@@ -7,7 +7,8 @@ import type { QueryEvent } from '@quarry/protocol';
 import { EventCollector, startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
 import { parseFailureInjection } from '@quarry/worker';
 
-const SQL = 'select l_returnflag, count(*) c, sum(l_extendedprice) s from tpch.tiny.lineitem group by 1 order by 1';
+const SQL =
+  'select l_returnflag, count(*) c, sum(l_extendedprice) s from tpch.tiny.lineitem group by 1 order by 1';
 
 /**
  * A task that stops making progress is failed after `task.progress-timeout` and retried; a worker
@@ -28,7 +29,14 @@ describe('stalled tasks and late reports from a worker declared dead', function 
       coordinator: {
         heartbeatTimeoutMs: 1000,
         taskProgressTimeoutMs: 1500,
-        retry: { policy: 'TASK', queryRetryAttempts: 4, taskRetryAttemptsPerTask: 4, initialDelayMs: 10_000, maxDelayMs: 60_000, scaleFactor: 2 },
+        retry: {
+          policy: 'TASK',
+          queryRetryAttempts: 4,
+          taskRetryAttemptsPerTask: 4,
+          initialDelayMs: 10_000,
+          maxDelayMs: 60_000,
+          scaleFactor: 2,
+        },
       },
       worker: {
         failureInjection: parseFailureInjection(
@@ -56,7 +64,9 @@ describe('stalled tasks and late reports from a worker declared dead', function 
     const { attempts } = await store.attempts(queryId);
     expect(attempts.get('0/2.0.0')?.error?.code).to.equal('TASK_TIMEOUT');
     expect(attempts.get('0/2.0.1')?.state).to.equal('FINISHED');
-    const failed = events.of(queryId).find((e): e is Extract<QueryEvent, { type: 'TASK_FAILED' }> => e.type === 'TASK_FAILED');
+    const failed = events
+      .of(queryId)
+      .find((e): e is Extract<QueryEvent, { type: 'TASK_FAILED' }> => e.type === 'TASK_FAILED');
     expect(failed?.error.message).to.match(/made no progress for \d+ ms \(task\.progress-timeout\)/);
   });
 
@@ -67,9 +77,13 @@ describe('stalled tasks and late reports from a worker declared dead', function 
     expect(result.rows).to.deep.equal(baseline);
     // retried at once on another worker: no 10 s backoff for a lost worker
     expect(Date.now() - started).to.be.lessThan(6000);
-    const lost = events.of(queryId).find((e): e is Extract<QueryEvent, { type: 'WORKER_LOST' }> => e.type === 'WORKER_LOST');
+    const lost = events
+      .of(queryId)
+      .find((e): e is Extract<QueryEvent, { type: 'WORKER_LOST' }> => e.type === 'WORKER_LOST');
     expect(lost?.tasks.map((t) => t.taskId)).to.deep.equal(['2.0.0']);
-    const retry = events.of(queryId).find((e): e is Extract<QueryEvent, { type: 'TASK_RETRYING' }> => e.type === 'TASK_RETRYING');
+    const retry = events
+      .of(queryId)
+      .find((e): e is Extract<QueryEvent, { type: 'TASK_RETRYING' }> => e.type === 'TASK_RETRYING');
     expect(retry?.delayMs).to.equal(0);
 
     // the silent worker finishes attempt 0 about 3 s after it started, and reports it
@@ -80,7 +94,10 @@ describe('stalled tasks and late reports from a worker declared dead', function 
     expect(tasks.get('0/2.0')).to.deep.include({ state: 'FINISHED', winner: 1 });
     const leftovers = join(cluster.exchangeDir, queryId, 's2');
     const files = existsSync(leftovers) ? readdirSync(leftovers, { recursive: true }).map(String) : [];
-    expect(files.filter((f) => f.endsWith('.qx')), 'late attempt output deleted').to.deep.equal([]);
+    expect(
+      files.filter((f) => f.endsWith('.qx')),
+      'late attempt output deleted',
+    ).to.deep.equal([]);
     // the result is what it was
     expect((await cluster.client.query(SQL)).rows).to.deep.equal(baseline);
   });

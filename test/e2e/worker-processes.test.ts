@@ -6,9 +6,12 @@ import { AttemptStore } from '@quarry/coordinator';
 import type { QueryEvent } from '@quarry/protocol';
 import { EventCollector, startProcessCluster } from '@quarry/testkit';
 
-const SQL = 'select l_returnflag, l_linestatus, count(*) c, sum(l_quantity) q, sum(l_extendedprice) p from tpch.tiny.lineitem group by 1, 2 order by 1, 2';
+const SQL =
+  'select l_returnflag, l_linestatus, count(*) c, sum(l_quantity) q, sum(l_extendedprice) p from tpch.tiny.lineitem group by 1, 2 order by 1, 2';
 /** First attempts of leaf tasks take 2 s more, so that a worker can be killed or stopped while they run. */
-const INJECTION = ['join_', 'kill_', 'drain_'].map((q) => `query=${q},stage=2,attempt=0,when=midway,action=DELAY,ms=2000`).join(';');
+const INJECTION = ['join_', 'kill_', 'drain_']
+  .map((q) => `query=${q},stage=2,attempt=0,when=midway,action=DELAY,ms=2000`)
+  .join(';');
 
 type Running = Extract<QueryEvent, { type: 'RUNNING' }>;
 
@@ -31,7 +34,11 @@ describe('worker processes joining, killed, and draining', function () {
       workers: 2,
       slots: 2,
       prefix: 'procs',
-      env: { QUARRY_RETRY_POLICY: 'TASK', QUARRY_RETRY_INITIAL_DELAY: '100ms', QUARRY_FAILURE_INJECTION: INJECTION },
+      env: {
+        QUARRY_RETRY_POLICY: 'TASK',
+        QUARRY_RETRY_INITIAL_DELAY: '100ms',
+        QUARRY_FAILURE_INJECTION: INJECTION,
+      },
     });
     client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'procs' });
     events = await EventCollector.start(cluster.natsUrl, 'procs');
@@ -47,7 +54,10 @@ describe('worker processes joining, killed, and draining', function () {
   });
 
   const taskOn = (queryId: string, workerId: string) => (e: QueryEvent) =>
-    e.queryId === queryId && e.type === 'RUNNING' && (e as Running).task?.workerId === workerId && (e as Running).task?.state === 'RUNNING';
+    e.queryId === queryId &&
+    e.type === 'RUNNING' &&
+    (e as Running).task?.workerId === workerId &&
+    (e as Running).task?.state === 'RUNNING';
 
   it('gives tasks to a worker that joins while the query runs', async () => {
     const queryId = `join_${randomSuffix(6)}`;
@@ -68,13 +78,17 @@ describe('worker processes joining, killed, and draining', function () {
     const result = await handle.result();
     handle.close();
     expect(result.rows).to.deep.equal(baseline);
-    const lost = events.of(queryId).find((e): e is Extract<QueryEvent, { type: 'WORKER_LOST' }> => e.type === 'WORKER_LOST');
+    const lost = events
+      .of(queryId)
+      .find((e): e is Extract<QueryEvent, { type: 'WORKER_LOST' }> => e.type === 'WORKER_LOST');
     expect(lost?.workerId).to.equal('worker-2');
     expect(lost!.tasks.length).to.be.greaterThan(0);
     const { attempts } = await store.attempts(queryId);
     const failed = [...attempts.values()].filter((a) => a.state === 'FAILED');
     expect(failed.length).to.equal(lost!.tasks.length);
-    expect(failed.every((a) => a.worker === 'worker-2' && a.error?.code === 'REMOTE_HOST_GONE')).to.equal(true);
+    expect(failed.every((a) => a.worker === 'worker-2' && a.error?.code === 'REMOTE_HOST_GONE')).to.equal(
+      true,
+    );
     expect(victim.process.signalCode).to.equal('SIGKILL');
   });
 
@@ -83,15 +97,24 @@ describe('worker processes joining, killed, and draining', function () {
     const handle = await client.submit(SQL, { queryId });
     await events.waitFor(taskOn(queryId, 'worker-3'));
     const leaving = cluster.workers.find((w) => w.name === 'worker-3')!;
-    const exited = new Promise<number | null>((resolve) => leaving.process.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      leaving.process.once('exit', (code) => resolve(code)),
+    );
     leaving.process.kill('SIGTERM');
     const result = await handle.result();
     handle.close();
     expect(result.rows).to.deep.equal(baseline);
     expect(await exited).to.equal(0);
     const mine = events.of(queryId);
-    expect(mine.filter((e) => e.type === 'TASK_FAILED' || e.type === 'WORKER_LOST' || e.type === 'TASK_RETRYING')).to.deep.equal([]);
-    const finishedOnLeaver = mine.filter((e) => e.type === 'RUNNING' && (e as Running).task?.workerId === 'worker-3' && (e as Running).task?.state === 'FINISHED');
+    expect(
+      mine.filter((e) => e.type === 'TASK_FAILED' || e.type === 'WORKER_LOST' || e.type === 'TASK_RETRYING'),
+    ).to.deep.equal([]);
+    const finishedOnLeaver = mine.filter(
+      (e) =>
+        e.type === 'RUNNING' &&
+        (e as Running).task?.workerId === 'worker-3' &&
+        (e as Running).task?.state === 'FINISHED',
+    );
     expect(finishedOnLeaver.length).to.be.greaterThan(0, 'its running tasks finished');
     const { attempts } = await store.attempts(queryId);
     expect([...attempts.values()].every((a) => a.state === 'FINISHED')).to.equal(true);

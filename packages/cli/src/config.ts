@@ -47,8 +47,12 @@ function read(flags: CommonFlags, file: string): Properties {
 }
 
 /** The exchange, and whether one was configured (rather than the built-in temporary directory). */
-export function exchangeConfig(flags: CommonFlags): { exchange: ExchangeConfig; exchangeConfigured: boolean } {
-  if (flags.exchangeDir) return { exchange: localExchangeConfig(flags.exchangeDir), exchangeConfigured: true };
+export function exchangeConfig(flags: CommonFlags): {
+  exchange: ExchangeConfig;
+  exchangeConfigured: boolean;
+} {
+  if (flags.exchangeDir)
+    return { exchange: localExchangeConfig(flags.exchangeDir), exchangeConfigured: true };
   const props = withEnvOverrides(read(flags, 'exchange-manager.properties'), EXCHANGE_PROPERTY_NAMES);
   if (props['exchange.base-directories'] === undefined) {
     return { exchange: localExchangeConfig(join(tmpdir(), 'quarry-exchange')), exchangeConfigured: false };
@@ -56,14 +60,21 @@ export function exchangeConfig(flags: CommonFlags): { exchange: ExchangeConfig; 
   return { exchange: exchangeConfigFromProperties(props), exchangeConfigured: true };
 }
 
-export function coordinatorConfig(flags: CommonFlags & { redis?: string; retryPolicy?: string }): CoordinatorConfig {
+export function coordinatorConfig(
+  flags: CommonFlags & { redis?: string; retryPolicy?: string },
+): CoordinatorConfig {
   const props: Record<string, string> = {
     ...withEnvOverrides(read(flags, 'config.properties'), COORDINATOR_PROPERTY_NAMES),
   };
   if (flags.redis) props['redis.url'] = flags.redis;
-  else if (process.env['REDIS_URL'] && props['redis.url'] === undefined) props['redis.url'] = process.env['REDIS_URL'];
+  else if (process.env['REDIS_URL'] && props['redis.url'] === undefined)
+    props['redis.url'] = process.env['REDIS_URL'];
   if (flags.retryPolicy) props['retry-policy'] = flags.retryPolicy;
-  return coordinatorConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), ...exchangeConfig(flags) });
+  return coordinatorConfigFromProperties(props, {
+    servers: natsServers(flags),
+    prefix: prefixOf(flags),
+    ...exchangeConfig(flags),
+  });
 }
 
 export function workerConfig(flags: CommonFlags & { id?: string; slots?: string }): WorkerConfig {
@@ -72,5 +83,9 @@ export function workerConfig(flags: CommonFlags & { id?: string; slots?: string 
   };
   if (flags.id) props['node.id'] = flags.id;
   if (flags.slots) props['worker.task-slots'] = flags.slots;
-  return workerConfigFromProperties(props, { servers: natsServers(flags), prefix: prefixOf(flags), exchange: exchangeConfig(flags).exchange });
+  return workerConfigFromProperties(props, {
+    servers: natsServers(flags),
+    prefix: prefixOf(flags),
+    exchange: exchangeConfig(flags).exchange,
+  });
 }

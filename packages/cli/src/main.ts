@@ -39,7 +39,13 @@ program
     '--redis <url>',
     'Redis URL for attempt records (default: redis.url, $REDIS_URL or redis://127.0.0.1:6379)',
   )
-  .addOption(new Option('--retry-policy <policy>', 'retry-policy: NONE, QUERY or TASK').choices(['NONE', 'QUERY', 'TASK']))
+  .addOption(
+    new Option('--retry-policy <policy>', 'retry-policy: NONE, QUERY or TASK').choices([
+      'NONE',
+      'QUERY',
+      'TASK',
+    ]),
+  )
   .action(async (flags) => runCoordinator(flags));
 
 program

@@ -168,11 +168,7 @@ export class AttemptStore {
     });
   }
 
-  async startAttempt(
-    queryId: string,
-    t: TaskAttemptId,
-    worker: string,
-  ): Promise<boolean> {
+  async startAttempt(queryId: string, t: TaskAttemptId, worker: string): Promise<boolean> {
     const r = await this.run('start', START, queryId, [
       taskField(t),
       attemptField(t),
@@ -184,11 +180,7 @@ export class AttemptStore {
   }
 
   /** True when this attempt became the task's winner. */
-  async finishAttempt(
-    queryId: string,
-    t: TaskAttemptId,
-    stats?: TaskStats,
-  ): Promise<boolean> {
+  async finishAttempt(queryId: string, t: TaskAttemptId, stats?: TaskStats): Promise<boolean> {
     const r = await this.run('finish', FINISH, queryId, [
       taskField(t),
       attemptField(t),
@@ -200,11 +192,7 @@ export class AttemptStore {
   }
 
   /** True when the attempt was running (its failure is recorded); false for a stale report. */
-  async failAttempt(
-    queryId: string,
-    t: TaskAttemptId,
-    error: ErrorData,
-  ): Promise<boolean> {
+  async failAttempt(queryId: string, t: TaskAttemptId, error: ErrorData): Promise<boolean> {
     const r = await this.run('fail', FAIL, queryId, [
       taskField(t),
       attemptField(t),

@@ -76,18 +76,40 @@ export class Coordinator {
 
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
-    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: 'coordinator', logger });
-    const store = AttemptStore.connect(config.redisUrl, config.prefix, Math.ceil(config.recordRetentionMs / 1000));
+    const system = await ActorSystem.connect({
+      servers: config.servers,
+      prefix: config.prefix,
+      name: 'coordinator',
+      logger,
+    });
+    const store = AttemptStore.connect(
+      config.redisUrl,
+      config.prefix,
+      Math.ceil(config.recordRetentionMs / 1000),
+    );
     try {
       await store.redis.ping();
     } catch (e) {
       await store.close();
       await system.close();
-      throw new QuarryError('ATTEMPT_STORE_ERROR', `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`);
+      throw new QuarryError(
+        'ATTEMPT_STORE_ERROR',
+        `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`,
+      );
     }
-    const c = new Coordinator(config, system, store, createExchangeManager(config.exchange), options.catalogs ?? defaultCatalogs(), logger);
+    const c = new Coordinator(
+      config,
+      system,
+      store,
+      createExchangeManager(config.exchange),
+      options.catalogs ?? defaultCatalogs(),
+      logger,
+    );
     c.listen();
-    logger.info({ prefix: config.prefix, retryPolicy: config.retry.policy, exchange: config.exchange.baseDirectories }, 'coordinator started');
+    logger.info(
+      { prefix: config.prefix, retryPolicy: config.retry.policy, exchange: config.exchange.baseDirectories },
+      'coordinator started',
+    );
     return c;
   }
 
@@ -101,7 +123,10 @@ export class Coordinator {
     });
     this.system.spawn(Addresses.heartbeat, (hb: Heartbeat) => this.heartbeat(hb));
     this.system.spawn(Addresses.taskStatus, (u: TaskUpdate) => this.taskUpdate(u));
-    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), { acceptJson: true, sequential: false });
+    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
+      acceptJson: true,
+      sequential: false,
+    });
     this.system.spawn(Addresses.clusterInfo, () => this.info());
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
@@ -127,7 +152,9 @@ export class Coordinator {
       throw e;
     }
     q.logger.debug({ bytes: size }, 'query submitted');
-    await this.store.createQuery(q.id, { sql: q.sql, retryPolicy: q.retry.policy, created: q.created }).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    await this.store
+      .createQuery(q.id, { sql: q.sql, retryPolicy: q.retry.policy, created: q.created })
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
     q.emit({ type: 'QUEUED', sql: q.sql });
     try {
       await this.plan(q);
@@ -153,7 +180,10 @@ export class Coordinator {
     const q = new QueryExecution(id, sql, session, retry, this.system, this.logger.child({ queryId: id }));
     this.queries.set(id, q);
     if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
-      throw new QuarryError('EXCHANGE_MANAGER_NOT_CONFIGURED', 'retry_policy=TASK needs an exchange manager, and this cluster has none configured (exchange-manager.properties)');
+      throw new QuarryError(
+        'EXCHANGE_MANAGER_NOT_CONFIGURED',
+        'retry_policy=TASK needs an exchange manager, and this cluster has none configured (exchange-manager.properties)',
+      );
     }
     return q;
   }
@@ -167,10 +197,15 @@ export class Coordinator {
     const slots = Math.max(1, this.registry.totalSlots());
     q.plan = plan;
     q.splits = await this.splits(plan, slots);
-    q.hashPartitions = sessionInt(q.session, 'hash_partition_count') ?? (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
+    q.hashPartitions =
+      sessionInt(q.session, 'hash_partition_count') ??
+      (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
     q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
     q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
-    q.logger.debug({ stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy }, 'query planned');
+    q.logger.debug(
+      { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
+      'query planned',
+    );
   }
 
   /** Splits of each source stage, grouped into one list per task. */
@@ -221,12 +256,19 @@ export class Coordinator {
         this.logger.info({ workerId: hb.workerId }, 'worker left (drained)');
         this.registry.remove(hb.workerId);
         // anything still believed to run there is lost; after a clean drain there is nothing
-        this.failTasksOn(hb.workerId, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Worker ${hb.workerId} left` });
+        this.failTasksOn(hb.workerId, {
+          code: 'REMOTE_HOST_GONE',
+          type: 'EXTERNAL',
+          message: `Worker ${hb.workerId} left`,
+        });
       }
       return;
     }
     if (this.registry.heartbeat(hb)) {
-      this.logger.info({ workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid }, 'worker joined');
+      this.logger.info(
+        { workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid },
+        'worker joined',
+      );
       this.schedule();
     }
   }
@@ -246,14 +288,25 @@ export class Coordinator {
       }));
       q.emit({ type: 'WORKER_LOST', workerId, silentForMs, tasks });
     }
-    this.failTasksOn(workerId, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Worker ${workerId} stopped heartbeating (silent for ${silentForMs} ms)` });
+    this.failTasksOn(workerId, {
+      code: 'REMOTE_HOST_GONE',
+      type: 'EXTERNAL',
+      message: `Worker ${workerId} stopped heartbeating (silent for ${silentForMs} ms)`,
+    });
   }
 
   private failTasksOn(workerId: string, error: ErrorData): void {
     for (const q of this.queries.values()) {
       if (q.state !== 'RUNNING' || !q.scheduler) continue;
       for (const t of q.scheduler.runningOn(workerId)) {
-        const ref = { taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt), queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.current!.attempt, workerId };
+        const ref = {
+          taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt),
+          queryAttempt: q.queryAttempt,
+          stageId: t.stageId,
+          partition: t.partition,
+          attempt: t.current!.attempt,
+          workerId,
+        };
         q.mailbox.post(() => this.control.taskFailed(q, ref, error));
       }
     }
@@ -270,7 +323,9 @@ export class Coordinator {
   private forget(q: QueryExecution): void {
     if (this.queries.get(q.id) !== q) return;
     this.queries.delete(q.id);
-    void this.exchange.deleteQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+    void this.exchange
+      .deleteQuery(q.id)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
 
   // --- results and info --------------------------------------------------------------------------
@@ -278,11 +333,14 @@ export class Coordinator {
   private async results(subject: string, req: ResultsRequest): Promise<ResultsPage> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
-    if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
+    if (!q)
+      throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
     const token = Number(req?.token ?? 0);
-    if (!Number.isInteger(token) || token < 0) throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
+    if (!Number.isInteger(token) || token < 0)
+      throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
-    if (q.state !== 'FINISHED' || !q.cursor) return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
+    if (q.state !== 'FINISHED' || !q.cursor)
+      return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
     const cursor = q.cursor;
     const page = await q.mailbox.run(() => cursor.page(token));
     // after the last page: keep the query a little longer (a retry of that page), then drop it
@@ -328,7 +386,10 @@ function sessionInt(session: Session, name: string): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new QuarryError('INVALID_SESSION_PROPERTY', `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`);
+    throw new QuarryError(
+      'INVALID_SESSION_PROPERTY',
+      `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`,
+    );
   }
   return n;
 }

@@ -8,5 +8,13 @@ export { AttemptStore, type AttemptRecord, type TaskRecordView } from './attempt
 export { QueryScheduler, type TaskRecord, type StageRecord } from './scheduler.js';
 export { WorkerRegistry } from './worker-registry.js';
 export { parseSubmission } from './submission.js';
-export { retrySettingsFromProperties, withSessionRetrySettings, decideOnFailure, backoffMs, RETRY_PROPERTY_NAMES, type RetrySettings, type RetryPolicyName } from './retry-policy.js';
+export {
+  retrySettingsFromProperties,
+  withSessionRetrySettings,
+  decideOnFailure,
+  backoffMs,
+  RETRY_PROPERTY_NAMES,
+  type RetrySettings,
+  type RetryPolicyName,
+} from './retry-policy.js';
 export type { TaskAttemptId } from './attempt-store.js';

@@ -42,11 +42,25 @@ export interface ControlDeps {
 export class QueryControl {
   constructor(private readonly d: ControlDeps) {}
 
-  private ref(q: QueryExecution, t: { stageId: number; partition: number; attempt: number }, workerId: string): TaskRef {
-    return { taskId: taskId(t.stageId, t.partition, t.attempt, q.queryAttempt), queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt, workerId };
+  private ref(
+    q: QueryExecution,
+    t: { stageId: number; partition: number; attempt: number },
+    workerId: string,
+  ): TaskRef {
+    return {
+      taskId: taskId(t.stageId, t.partition, t.attempt, q.queryAttempt),
+      queryAttempt: q.queryAttempt,
+      stageId: t.stageId,
+      partition: t.partition,
+      attempt: t.attempt,
+      workerId,
+    };
   }
 
-  private attemptId(q: QueryExecution, t: { stageId: number; partition: number; attempt: number }): TaskAttemptId {
+  private attemptId(
+    q: QueryExecution,
+    t: { stageId: number; partition: number; attempt: number },
+  ): TaskAttemptId {
     return { queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt };
   }
 
@@ -68,7 +82,10 @@ export class QueryControl {
       fragment: stage.fragment,
       splits: task.splits,
       inputs: scheduler.inputsFor(task),
-      output: { exchangeId: exchangeIdFor(task.stageId, q.queryAttempt), partitionCount: stage.outputPartitions },
+      output: {
+        exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
+        partitionCount: stage.outputPartitions,
+      },
       memoryLimitBytes: this.d.config.taskMemoryBytes,
     };
     q.mailbox.post(async () => {
@@ -78,12 +95,20 @@ export class QueryControl {
       }
       let reply: RunTaskReply;
       try {
-        reply = await this.d.system.ask<RunTaskReply>(Addresses.worker(workerId), { type: 'run', task: spec } satisfies WorkerCommand, DISPATCH_TIMEOUT_MS);
+        reply = await this.d.system.ask<RunTaskReply>(
+          Addresses.worker(workerId),
+          { type: 'run', task: spec } satisfies WorkerCommand,
+          DISPATCH_TIMEOUT_MS,
+        );
       } catch (e) {
         // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell.
         const err = QuarryError.wrap(e);
         await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch(() => {});
-        await this.taskFailed(q, ref, { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL', message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}` });
+        await this.taskFailed(q, ref, {
+          code: 'REMOTE_HOST_GONE',
+          type: 'EXTERNAL',
+          message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}`,
+        });
         return;
       }
       if (!reply.accepted) {
@@ -95,7 +120,9 @@ export class QueryControl {
         this.d.schedule();
         return;
       }
-      await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+      await this.d.store
+        .startAttempt(q.id, this.attemptId(q, ref), workerId)
+        .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
       q.emitProgress({ ...ref, state: 'RUNNING' });
     });
   }
@@ -105,21 +132,52 @@ export class QueryControl {
     const scheduler = q.scheduler;
     const current = scheduler !== undefined && u.queryAttempt === q.queryAttempt && !q.done;
     if (u.state === 'RUNNING') {
-      if (current && u.stats) scheduler.reportProgress(u.stageId, u.partition, u.attempt, u.stats.rowsIn + u.stats.rowsOut, Date.now());
+      if (current && u.stats)
+        scheduler.reportProgress(
+          u.stageId,
+          u.partition,
+          u.attempt,
+          u.stats.rowsIn + u.stats.rowsOut,
+          Date.now(),
+        );
       return;
     }
-    const ref: TaskRef = { taskId: u.taskId, queryAttempt: u.queryAttempt, stageId: u.stageId, partition: u.partition, attempt: u.attempt, workerId: u.workerId };
+    const ref: TaskRef = {
+      taskId: u.taskId,
+      queryAttempt: u.queryAttempt,
+      stageId: u.stageId,
+      partition: u.partition,
+      attempt: u.attempt,
+      workerId: u.workerId,
+    };
     if (u.state === 'FAILED') {
-      if (current) await this.taskFailed(q, ref, u.error ?? { code: 'GENERIC_INTERNAL_ERROR', type: 'INTERNAL_ERROR', message: 'task failed without an error' });
+      if (current)
+        await this.taskFailed(
+          q,
+          ref,
+          u.error ?? {
+            code: 'GENERIC_INTERNAL_ERROR',
+            type: 'INTERNAL_ERROR',
+            message: 'task failed without an error',
+          },
+        );
       return;
     }
-    if (!current || scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale') {
+    if (
+      !current ||
+      scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale'
+    ) {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
-      q.logger.info({ taskId: u.taskId, workerId: u.workerId }, 'ignoring a late report; deleting that attempt’s output');
+      q.logger.info(
+        { taskId: u.taskId, workerId: u.workerId },
+        'ignoring a late report; deleting that attempt’s output',
+      );
       await this.deleteOutput(q, ref);
       return;
     }
-    await this.d.store.finishAttempt(q.id, this.attemptId(q, ref), u.stats).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    await this.d.store
+      .finishAttempt(q.id, this.attemptId(q, ref), u.stats)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
     else this.d.schedule();
@@ -130,7 +188,9 @@ export class QueryControl {
     const scheduler = q.scheduler;
     if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
     if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
-    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error).catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    await this.d.store
+      .failAttempt(q.id, this.attemptId(q, ref), error)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task attempt failed');
     void this.deleteOutput(q, ref);
@@ -146,7 +206,13 @@ export class QueryControl {
         return;
       case 'retry-task':
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
-        q.emit({ type: 'TASK_RETRYING', task: ref, nextAttempt: task.attempts, delayMs: decision.delayMs, error });
+        q.emit({
+          type: 'TASK_RETRYING',
+          task: ref,
+          nextAttempt: task.attempts,
+          delayMs: decision.delayMs,
+          error,
+        });
         this.d.schedule();
         return;
       case 'retry-query':
@@ -159,14 +225,22 @@ export class QueryControl {
   private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
     const old = q.scheduler!;
     q.queryFailures++;
-    this.cancel(q, old.running().map((t) => taskId(t.stageId, t.partition, t.current!.attempt, old.queryAttempt)));
+    this.cancel(
+      q,
+      old.running().map((t) => taskId(t.stageId, t.partition, t.current!.attempt, old.queryAttempt)),
+    );
     q.scheduler = undefined;
     const oldAttempt = q.queryAttempt;
     q.queryAttempt++;
     q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
-    q.logger.warn({ nextAttempt: q.queryAttempt, delayMs, error }, 'query attempt failed; running the query again');
+    q.logger.warn(
+      { nextAttempt: q.queryAttempt, delayMs, error },
+      'query attempt failed; running the query again',
+    );
     for (const stageId of old.stages.keys()) {
-      void this.d.exchange.deleteExchange(q.id, exchangeIdFor(stageId, oldAttempt)).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+      void this.d.exchange
+        .deleteExchange(q.id, exchangeIdFor(stageId, oldAttempt))
+        .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
     }
     setTimeout(() => {
       q.mailbox.post(() => {
@@ -200,13 +274,22 @@ export class QueryControl {
     const scheduler = q.scheduler!;
     const root = scheduler.rootTask();
     const types = scheduler.plan.columns.map((c) => c.type);
-    q.cursor = new ResultCursor(this.d.exchange, root.winner?.outputs ?? [], types, this.d.config.resultPageRows);
+    q.cursor = new ResultCursor(
+      this.d.exchange,
+      root.winner?.outputs ?? [],
+      types,
+      this.d.config.resultPageRows,
+    );
     q.finish(root.winner?.stats?.rowsOut ?? 0);
-    await this.d.store.endQuery(q.id, 'FINISHED', q.elapsedMs).catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    await this.d.store
+      .endQuery(q.id, 'FINISHED', q.elapsedMs)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {
       if (s.fragment.id === scheduler.plan.rootId) continue;
-      void this.d.exchange.deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt)).catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+      void this.d.exchange
+        .deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt))
+        .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
     }
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
   }
@@ -217,7 +300,13 @@ export class QueryControl {
     await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
     if (q.scheduler) this.cancel(q);
     // give cancelled tasks a moment to abort their sinks, then remove whatever is left
-    setTimeout(() => void this.d.exchange.deleteQuery(q.id).catch((err) => q.logger.warn({ err }, 'cannot delete spooled data')), 1000).unref();
+    setTimeout(
+      () =>
+        void this.d.exchange
+          .deleteQuery(q.id)
+          .catch((err) => q.logger.warn({ err }, 'cannot delete spooled data')),
+      1000,
+    ).unref();
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
   }
 
@@ -232,8 +321,13 @@ export class QueryControl {
 
   private async deleteOutput(q: QueryExecution, ref: TaskRef): Promise<void> {
     await this.d.exchange
-      .deleteAttempt({ queryId: q.id, exchangeId: exchangeIdFor(ref.stageId, ref.queryAttempt), exchangeOrdinal: ref.stageId, taskPartition: ref.partition, attempt: ref.attempt })
+      .deleteAttempt({
+        queryId: q.id,
+        exchangeId: exchangeIdFor(ref.stageId, ref.queryAttempt),
+        exchangeOrdinal: ref.stageId,
+        taskPartition: ref.partition,
+        attempt: ref.attempt,
+      })
       .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
 }
-

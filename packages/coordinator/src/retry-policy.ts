@@ -46,7 +46,10 @@ export function retrySettingsFromProperties(props: Properties, source = 'config.
 }
 
 /** Session properties override the cluster's settings for one query (Trino's session names). */
-export function withSessionRetrySettings(base: RetrySettings, session: Readonly<Record<string, string>>): RetrySettings {
+export function withSessionRetrySettings(
+  base: RetrySettings,
+  session: Readonly<Record<string, string>>,
+): RetrySettings {
   const props: Record<string, string> = {};
   const map: Record<string, (typeof RETRY_PROPERTY_NAMES)[number]> = {
     retry_policy: 'retry-policy',
@@ -67,13 +70,19 @@ export function withSessionRetrySettings(base: RetrySettings, session: Readonly<
     return {
       policy: given('retry-policy') ? parsed.policy : base.policy,
       queryRetryAttempts: given('query-retry-attempts') ? parsed.queryRetryAttempts : base.queryRetryAttempts,
-      taskRetryAttemptsPerTask: given('task-retry-attempts-per-task') ? parsed.taskRetryAttemptsPerTask : base.taskRetryAttemptsPerTask,
+      taskRetryAttemptsPerTask: given('task-retry-attempts-per-task')
+        ? parsed.taskRetryAttemptsPerTask
+        : base.taskRetryAttemptsPerTask,
       initialDelayMs: given('retry-initial-delay') ? parsed.initialDelayMs : base.initialDelayMs,
       maxDelayMs: given('retry-max-delay') ? parsed.maxDelayMs : base.maxDelayMs,
       scaleFactor: given('retry-delay-scale-factor') ? parsed.scaleFactor : base.scaleFactor,
     };
   } catch (e) {
-    throw new QuarryError('INVALID_SESSION_PROPERTY', (e as Error).message.replace('session: ', 'session property '), { cause: e });
+    throw new QuarryError(
+      'INVALID_SESSION_PROPERTY',
+      (e as Error).message.replace('session: ', 'session property '),
+      { cause: e },
+    );
   }
 }
 
@@ -105,7 +114,10 @@ export function decideOnFailure(
     }
     return {
       action: 'fail',
-      error: { ...error, message: `Task ${counts.taskName} failed ${counts.taskFailures} times (task-retry-attempts-per-task=${s.taskRetryAttemptsPerTask}); last error: ${error.message}` },
+      error: {
+        ...error,
+        message: `Task ${counts.taskName} failed ${counts.taskFailures} times (task-retry-attempts-per-task=${s.taskRetryAttemptsPerTask}); last error: ${error.message}`,
+      },
     };
   }
   if (counts.queryFailures <= s.queryRetryAttempts) {
@@ -113,7 +125,9 @@ export function decideOnFailure(
   }
   return {
     action: 'fail',
-    error: { ...error, message: `Query failed ${counts.queryFailures} times (query-retry-attempts=${s.queryRetryAttempts}); last error: ${error.message}` },
+    error: {
+      ...error,
+      message: `Query failed ${counts.queryFailures} times (query-retry-attempts=${s.queryRetryAttempts}); last error: ${error.message}`,
+    },
   };
 }
-

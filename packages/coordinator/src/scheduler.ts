@@ -23,7 +23,9 @@ export interface TaskRecord {
   notBefore: number;
   /** The worker its last attempt failed on: the next attempt prefers another one. */
   avoid: string | undefined;
-  current: { attempt: number; workerId: string; startedAt: number; progressAt: number; progressRows: number } | undefined;
+  current:
+    | { attempt: number; workerId: string; startedAt: number; progressAt: number; progressRows: number }
+    | undefined;
   winner:
     | { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined }
     | undefined;

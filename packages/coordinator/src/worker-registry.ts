@@ -83,14 +83,23 @@ export class WorkerRegistry {
   list(): WorkerView[] {
     return this.detector
       .list()
-      .map((m) => ({ id: m.id, heartbeat: m.info, assigned: this.assigned.get(m.id)?.size ?? 0, heartbeatAgeMs: m.ageMs }))
+      .map((m) => ({
+        id: m.id,
+        heartbeat: m.info,
+        assigned: this.assigned.get(m.id)?.size ?? 0,
+        heartbeatAgeMs: m.ageMs,
+      }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** The worker to run the next task: most free slots, not draining; `avoid` only when nothing else fits. */
   pick(avoid?: string): WorkerView | undefined {
-    const candidates = this.list().filter((w) => !w.heartbeat.draining && !this.paused.has(w.id) && w.assigned < w.heartbeat.slots);
-    candidates.sort((a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned);
+    const candidates = this.list().filter(
+      (w) => !w.heartbeat.draining && !this.paused.has(w.id) && w.assigned < w.heartbeat.slots,
+    );
+    candidates.sort(
+      (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
+    );
     return candidates.find((w) => w.id !== avoid) ?? candidates[0];
   }
 

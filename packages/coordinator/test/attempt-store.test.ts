@@ -6,7 +6,12 @@ describe('AttemptStore on a real redis-server', function () {
   this.timeout(20_000);
   let redis: Awaited<ReturnType<typeof startRedis>>;
   let store: AttemptStore;
-  const a = (stageId: number, partition: number, attempt: number) => ({ queryAttempt: 0, stageId, partition, attempt });
+  const a = (stageId: number, partition: number, attempt: number) => ({
+    queryAttempt: 0,
+    stageId,
+    partition,
+    attempt,
+  });
   const err = { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL' as const, message: 'worker w1 lost' };
 
   before(async () => {

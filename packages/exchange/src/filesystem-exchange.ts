@@ -48,7 +48,9 @@ export class FileSystemExchange implements ExchangeManager {
   }
 
   async deleteExchange(queryId: string, exchangeId: string): Promise<void> {
-    await Promise.all(this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}/${exchangeId}`)));
+    await Promise.all(
+      this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}/${exchangeId}`)),
+    );
   }
 
   async deleteQuery(queryId: string): Promise<void> {

@@ -101,9 +101,19 @@ export type QueryEvent =
       readonly error: ErrorData;
     })
   /** A worker stopped heartbeating; `tasks` were running on it. */
-  | (EventBase & { readonly type: 'WORKER_LOST'; readonly workerId: string; readonly silentForMs: number; readonly tasks: readonly TaskRef[] })
+  | (EventBase & {
+      readonly type: 'WORKER_LOST';
+      readonly workerId: string;
+      readonly silentForMs: number;
+      readonly tasks: readonly TaskRef[];
+    })
   /** The whole query runs again (retry policy QUERY) after `delayMs`, as query attempt `nextAttempt`. */
-  | (EventBase & { readonly type: 'QUERY_RETRYING'; readonly nextAttempt: number; readonly delayMs: number; readonly error: ErrorData })
+  | (EventBase & {
+      readonly type: 'QUERY_RETRYING';
+      readonly nextAttempt: number;
+      readonly delayMs: number;
+      readonly error: ErrorData;
+    })
   | (EventBase & {
       readonly type: 'FINISHED';
       readonly rows: number;

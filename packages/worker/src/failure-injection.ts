@@ -42,7 +42,16 @@ export interface FailureInjection {
 
 export const NO_INJECTION: FailureInjection = { tasks: [], worker: [] };
 
-const ACTIONS: readonly TaskAction[] = ['USER_ERROR', 'INTERNAL_ERROR', 'EXTERNAL', 'INSUFFICIENT_RESOURCES', 'CRASH', 'HANG', 'DELAY', 'STOP_HEARTBEATS'];
+const ACTIONS: readonly TaskAction[] = [
+  'USER_ERROR',
+  'INTERNAL_ERROR',
+  'EXTERNAL',
+  'INSUFFICIENT_RESOURCES',
+  'CRASH',
+  'HANG',
+  'DELAY',
+  'STOP_HEARTBEATS',
+];
 const POINTS: readonly InjectionPoint[] = ['start', 'midway', 'commit'];
 
 function bad(rule: string, why: string): QuarryError {
@@ -53,7 +62,10 @@ export function parseFailureInjection(text: string | undefined): FailureInjectio
   if (!text || text.trim() === '') return NO_INJECTION;
   const tasks: TaskRule[] = [];
   const worker: WorkerRule[] = [];
-  for (const raw of text.split(';').map((r) => r.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(';')
+    .map((r) => r.trim())
+    .filter(Boolean)) {
     const kv = new Map<string, string>();
     for (const pair of raw.split(',')) {
       const eq = pair.indexOf('=');
@@ -93,7 +105,11 @@ export function parseFailureInjection(text: string | undefined): FailureInjectio
   return { tasks, worker };
 }
 
-export function matchingRules(injection: FailureInjection, task: TaskSpec, point: InjectionPoint): TaskRule[] {
+export function matchingRules(
+  injection: FailureInjection,
+  task: TaskSpec,
+  point: InjectionPoint,
+): TaskRule[] {
   return injection.tasks.filter(
     (r) =>
       r.when === point &&
@@ -113,7 +129,10 @@ const ERROR_CODES: Record<ErrorAction, ErrorCode> = {
 };
 
 export function injectedError(action: ErrorAction, task: TaskSpec, point: InjectionPoint): QuarryError {
-  return new QuarryError(ERROR_CODES[action], `Injected ${action} failure of task ${task.taskId} at ${point}`);
+  return new QuarryError(
+    ERROR_CODES[action],
+    `Injected ${action} failure of task ${task.taskId} at ${point}`,
+  );
 }
 
 export function isErrorAction(a: TaskAction): a is ErrorAction {

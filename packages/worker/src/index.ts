@@ -1,4 +1,10 @@
 export { Worker } from './worker.js';
 export { workerConfigFromProperties, WORKER_PROPERTY_NAMES, type WorkerConfig } from './config.js';
 export { runTask, type TaskResult } from './task-runner.js';
-export { parseFailureInjection, NO_INJECTION, type FailureInjection, type TaskRule, type WorkerRule } from './failure-injection.js';
+export {
+  parseFailureInjection,
+  NO_INJECTION,
+  type FailureInjection,
+  type TaskRule,
+  type WorkerRule,
+} from './failure-injection.js';

@@ -66,7 +66,10 @@ export class TaskPool {
       s.killTimer ??= setTimeout(() => {
         if (s.task?.spec.taskId !== taskId) return;
         this.logger.warn({ taskId }, 'cancelled task did not stop: terminating its thread');
-        s.killReason = new QuarryError('USER_CANCELED', `Task ${taskId} was cancelled (its thread was stopped)`);
+        s.killReason = new QuarryError(
+          'USER_CANCELED',
+          `Task ${taskId} was cancelled (its thread was stopped)`,
+        );
         void s.thread.terminate();
       }, CANCEL_GRACE_MS);
       n++;
@@ -109,8 +112,14 @@ export class TaskPool {
         const error =
           reason ??
           (lastError === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? new QuarryError('EXCEEDED_LOCAL_MEMORY_LIMIT', `Task ${task.spec.taskId} ran out of memory in its thread`)
-            : new QuarryError('GENERIC_INTERNAL_ERROR', `Task thread exited (code ${code}) while running ${task.spec.taskId}`));
+            ? new QuarryError(
+                'EXCEEDED_LOCAL_MEMORY_LIMIT',
+                `Task ${task.spec.taskId} ran out of memory in its thread`,
+              )
+            : new QuarryError(
+                'GENERIC_INTERNAL_ERROR',
+                `Task thread exited (code ${code}) while running ${task.spec.taskId}`,
+              ));
         task.resolve({ type: 'failed', taskId: task.spec.taskId, error: error.toData() });
       }
       if (!this.closed) {

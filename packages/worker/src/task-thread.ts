@@ -56,7 +56,11 @@ async function execute(task: TaskSpec): Promise<void> {
 }
 
 /** Acts on the failure-injection rules that match this task at this point. */
-async function inject(task: TaskSpec, point: 'start' | 'midway' | 'commit', signal: AbortSignal): Promise<void> {
+async function inject(
+  task: TaskSpec,
+  point: 'start' | 'midway' | 'commit',
+  signal: AbortSignal,
+): Promise<void> {
   for (const rule of matchingRules(config.injection, task, point)) {
     if (isErrorAction(rule.action)) throw injectedError(rule.action, task, point);
     switch (rule.action) {
@@ -69,7 +73,9 @@ async function inject(task: TaskSpec, point: 'start' | 'midway' | 'commit', sign
         await new Promise((r) => setTimeout(r, rule.ms ?? 1000));
         break;
       case 'HANG':
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         throw new QuarryError('USER_CANCELED', `Task ${task.taskId} was cancelled while hanging (injected)`);
     }
   }

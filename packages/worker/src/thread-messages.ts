@@ -3,11 +3,17 @@ import type { ExchangeFile } from '@quarry/exchange';
 import type { TaskSpec, TaskStats } from '@quarry/protocol';
 
 /** Main thread → task thread. */
-export type ThreadRequest = { readonly type: 'run'; readonly task: TaskSpec } | { readonly type: 'cancel'; readonly taskId: string };
+export type ThreadRequest =
+  { readonly type: 'run'; readonly task: TaskSpec } | { readonly type: 'cancel'; readonly taskId: string };
 
 /** Task thread → main thread. */
 export type ThreadResponse =
-  | { readonly type: 'finished'; readonly taskId: string; readonly outputs: readonly ExchangeFile[]; readonly stats: TaskStats }
+  | {
+      readonly type: 'finished';
+      readonly taskId: string;
+      readonly outputs: readonly ExchangeFile[];
+      readonly stats: TaskStats;
+    }
   | { readonly type: 'failed'; readonly taskId: string; readonly error: ErrorData };
 
 /** Task thread → main thread, while a task runs. */

@@ -52,7 +52,12 @@ export class Worker {
 
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
     const log = logger ?? createLogger({ name: 'worker', bindings: { workerId: config.workerId } });
-    const system = await ActorSystem.connect({ servers: config.servers, prefix: config.prefix, name: config.workerId, logger: log });
+    const system = await ActorSystem.connect({
+      servers: config.servers,
+      prefix: config.prefix,
+      name: config.workerId,
+      logger: log,
+    });
     const worker = new Worker(config, system, log);
     worker.listen();
     log.info({ slots: config.slots, prefix: config.prefix }, 'worker started');
@@ -64,7 +69,9 @@ export class Worker {
   }
 
   private listen(): void {
-    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) => this.command(cmd));
+    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
+      this.command(cmd),
+    );
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     for (const rule of this.config.failureInjection.worker) {
@@ -97,7 +104,9 @@ export class Worker {
         return this.accept(cmd.task);
       case 'cancel': {
         const ids = cmd.taskIds ? new Set(cmd.taskIds) : undefined;
-        return { cancelled: this.pool.cancel((t) => t.queryId === cmd.queryId && (!ids || ids.has(t.taskId))) };
+        return {
+          cancelled: this.pool.cancel((t) => t.queryId === cmd.queryId && (!ids || ids.has(t.taskId))),
+        };
       }
     }
   }
@@ -106,7 +115,12 @@ export class Worker {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const outcome = this.pool.run(task);
     if (!outcome) return { accepted: false, reason: 'no free task slot' };
-    const log = this.logger.child({ queryId: task.queryId, stageId: task.stageId, taskId: task.taskId, attempt: task.attempt });
+    const log = this.logger.child({
+      queryId: task.queryId,
+      stageId: task.stageId,
+      taskId: task.taskId,
+      attempt: task.attempt,
+    });
     log.debug('task started');
     this.report(task, { state: 'RUNNING' });
     const done = outcome.then((r) => this.finish(task, r, log));
@@ -123,7 +137,10 @@ export class Worker {
     const now = Date.now();
     if (now - (this.lastReport.get(task.taskId) ?? 0) < PROGRESS_REPORT_MS) return;
     this.lastReport.set(task.taskId, now);
-    this.report(task, { state: 'RUNNING', stats: { rowsIn: n.rowsIn, rowsOut: n.rowsOut, bytesOut: 0, wallMs: 0, peakMemoryBytes: 0 } });
+    this.report(task, {
+      state: 'RUNNING',
+      stats: { rowsIn: n.rowsIn, rowsOut: n.rowsOut, bytesOut: 0, wallMs: 0, peakMemoryBytes: 0 },
+    });
   }
 
   private injected(action: 'CRASH' | 'STOP_HEARTBEATS', cause: string): void {
