@@ -106,6 +106,7 @@ describe('QueryScheduler', () => {
     expect(s.runningOn('w1').map((x) => x.partition)).to.deep.equal([1]);
     s.unstart(t, a);
     expect(t.status).to.equal('PENDING');
+    expect(t.attempts).to.equal(0, 'a refused dispatch is not an attempt');
     expect(s.runnable().map((x) => x.partition)).to.deep.equal([0, 1, 2]);
     const p = s.progress();
     expect(p.tasksTotal).to.equal(8);
@@ -115,5 +116,37 @@ describe('QueryScheduler', () => {
       [2, 'PENDING', 3],
     ]);
     expect(s.done).to.equal(false);
+  });
+});
+
+describe('QueryScheduler retries', () => {
+  it('holds a retried task back until its delay passed, and remembers the worker to avoid', () => {
+    const s = threeStages();
+    const t = s.task(2, 0)!;
+    const a0 = s.start(t, 'w1', 0);
+    s.failed(2, 0, a0);
+    expect(t.failures).to.equal(1);
+    s.retryLater(t, 1000, 'w1');
+    expect(s.runnable(999).map((x) => x.partition)).to.deep.equal([1, 2]);
+    expect(s.runnable(1000).map((x) => x.partition)).to.deep.equal([0, 1, 2]);
+    expect(t.avoid).to.equal('w1');
+    expect(s.start(t, 'w2', 1000)).to.equal(1);
+  });
+
+  it('sees a task stalled only when its row counts stop moving', () => {
+    const s = threeStages();
+    const t = s.task(2, 0)!;
+    const a = s.start(t, 'w1', 0);
+    s.reportProgress(2, 0, a, 100, 1000);
+    s.reportProgress(2, 0, a, 100, 4000);
+    expect(s.stalled(4000, 3000)).to.deep.equal(
+      [],
+      'unchanged counts do not restart the clock: 3000 ms since 1000',
+    );
+    expect(s.stalled(4001, 3000)).to.deep.equal([t]);
+    s.reportProgress(2, 0, a, 200, 4500);
+    expect(s.stalled(5000, 3000)).to.deep.equal([]);
+    s.reportProgress(2, 0, a + 1, 300, 9000);
+    expect(s.stalled(9000, 3000)).to.deep.equal([t], 'a report of another attempt does not count');
   });
 });
