@@ -140,7 +140,8 @@ class Codegen implements CodegenContext {
     const kind = physicalKind(type);
     const read = kind === 'bool' ? `V${channel}[i] === 1` : `V${channel}[i]`;
     let code = `${s.n} = N${channel} !== undefined && N${channel}[i] === 1; ${s.v} = ${read};`;
-    if (kind === 'long') code += ` if (typeof ${s.v} === 'bigint') ${s.v} = ${this.ref(normalizeLong)}(${s.v});`;
+    if (kind === 'long')
+      code += ` if (typeof ${s.v} === 'bigint') ${s.v} = ${this.ref(normalizeLong)}(${s.v});`;
     this.body.push(code);
     return s;
   }
@@ -157,7 +158,8 @@ class Codegen implements CodegenContext {
       return typeof big === 'bigint' ? `${big}n` : String(big);
     }
     if (kind === 'bool') return value === true || value === 1 ? 'true' : 'false';
-    if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
+    if (typeof value === 'number' && !Number.isFinite(value))
+      return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
     return JSON.stringify(value);
   }
 
@@ -170,7 +172,9 @@ class Codegen implements CodegenContext {
     for (const arg of args) {
       this.body.push(`if (${s.v} === ${undecided}) {`);
       const a = this.emit(arg);
-      this.body.push(`if (${a.n}) ${s.n} = true; else if (${a.v} === ${decided}) { ${s.v} = ${decided}; ${s.n} = false; } }`);
+      this.body.push(
+        `if (${a.n}) ${s.n} = true; else if (${a.v} === ${decided}) { ${s.v} = ${decided}; ${s.n} = false; } }`,
+      );
     }
     return s;
   }
@@ -183,7 +187,9 @@ class Codegen implements CodegenContext {
       const set = new Set(
         list.map((x) => {
           const lit = x as Extract<Expr, { kind: 'literal' }>;
-          return new Function(`return ${this.literalCode(lit.value as Exclude<LiteralValue, null>, lit.type)}`)() as unknown;
+          return new Function(
+            `return ${this.literalCode(lit.value as Exclude<LiteralValue, null>, lit.type)}`,
+          )() as unknown;
         }),
       );
       this.body.push(`${s.n} = ${a.n}; if (!${s.n}) ${s.v} = ${this.ref(set)}.has(${a.v});`);
@@ -195,7 +201,9 @@ class Codegen implements CodegenContext {
     for (const item of list) {
       this.body.push(`if (!${s.v}) {`);
       const x = this.emit(item);
-      this.body.push(`if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`);
+      this.body.push(
+        `if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`,
+      );
     }
     this.body.push(`if (!${s.v} && ${sawNull}) ${s.n} = true; }`);
     return s;
@@ -271,7 +279,11 @@ export function compileFilter(predicate: Expr): CompiledFilter {
   }
   const g = new Codegen();
   const root = g.emit(predicate);
-  const fn = g.build('let k = 0; const sel = arg;', `if (!(${root.n}) && ${root.v}) sel[k++] = i;`, 'return k;');
+  const fn = g.build(
+    'let k = 0; const sel = arg;',
+    `if (!(${root.n}) && ${root.v}) sel[k++] = i;`,
+    'return k;',
+  );
   return fn as CompiledFilter;
 }
 

@@ -80,7 +80,11 @@ export function remapChannels(e: Expr, map: (channel: number) => number): Expr {
     case 'isNull':
       return { ...e, arg: r(e.arg) };
     case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })), else: e.else && r(e.else) };
+      return {
+        ...e,
+        whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })),
+        else: e.else && r(e.else),
+      };
     case 'in':
       return { ...e, arg: r(e.arg), list: e.list.map(r) };
   }

@@ -97,7 +97,12 @@ class U8State {
 function nullsFrom(has: Uint8Array, n: number): Uint8Array | undefined {
   let any = false;
   const nulls = new Uint8Array(n);
-  for (let g = 0; g < n; g++) if (has[g] === 0) (nulls[g] = 1), (any = true);
+  for (let g = 0; g < n; g++) {
+    if (has[g] === 0) {
+      nulls[g] = 1;
+      any = true;
+    }
+  }
   return any ? nulls : undefined;
 }
 
@@ -227,7 +232,8 @@ class Counter {
   addCounts(groups: Int32Array, block: Block, count: number): void {
     const c = this.counts.values;
     const vals = block.values as Float64Array;
-    for (let i = 0; i < count; i++) if (block.nulls === undefined || block.nulls[i] !== 1) c[groups[i]!]! += vals[i]!;
+    for (let i = 0; i < count; i++)
+      if (block.nulls === undefined || block.nulls[i] !== 1) c[groups[i]!]! += vals[i]!;
   }
   block(n: number): Block {
     return { type: BIGINT, length: n, values: this.counts.values.slice(0, n), nulls: undefined };
@@ -239,14 +245,15 @@ class Counter {
 define({
   name: 'count',
   signatures: ['count(*)', 'count(T)'],
-  resolve: (args) => (args.length <= 1 ? { argTypes: args, intermediateTypes: [BIGINT], resultType: BIGINT } : undefined),
-  create: (sig) => {
+  resolve: (args) =>
+    args.length <= 1 ? { argTypes: args, intermediateTypes: [BIGINT], resultType: BIGINT } : undefined,
+  create: () => {
     const c = new Counter();
-    const star = sig.argTypes.length === 0;
     return {
+      // count(*) gets no argument, or with FILTER (WHERE …) the mask, NULL on rows not counted
       addInput(groups, n, args, count) {
         c.ensure(n);
-        c.addRows(groups, count, star ? undefined : args[0]!.nulls);
+        c.addRows(groups, count, args[0]?.nulls);
       },
       addIntermediate(groups, n, states, count) {
         c.ensure(n);
@@ -325,7 +332,11 @@ define({
       return { argTypes: [t], intermediateTypes: [decimalType(38, t.scale), BIGINT], resultType: t };
     }
     const result = t.kind === 'real' ? REAL : DOUBLE;
-    return { argTypes: [t.kind === 'unknown' ? DOUBLE : t], intermediateTypes: [DOUBLE, BIGINT], resultType: result };
+    return {
+      argTypes: [t.kind === 'unknown' ? DOUBLE : t],
+      intermediateTypes: [DOUBLE, BIGINT],
+      resultType: result,
+    };
   },
   create: (sig) => {
     const t = sig.argTypes[0]!;
@@ -346,7 +357,11 @@ define({
           s.addBlock(groups, states[0]!, count);
           counter.addCounts(groups, states[1]!, count);
         },
-        intermediate: (n) => (s.ensure(n), counter.ensure(n), [s.block(sumType, n, checkDecimalSum), counter.block(n)]),
+        intermediate: (n) => (
+          s.ensure(n),
+          counter.ensure(n),
+          [s.block(sumType, n, checkDecimalSum), counter.block(n)]
+        ),
         result: (n) => {
           s.ensure(n);
           counter.ensure(n);
@@ -402,8 +417,10 @@ define({
         let anyNull = false;
         for (let g = 0; g < n; g++) {
           const c = counter.counts.values[g]!;
-          if (c === 0) (nulls[g] = 1), (anyNull = true);
-          else out[g] = s.sums.values[g]! / c;
+          if (c === 0) {
+            nulls[g] = 1;
+            anyNull = true;
+          } else out[g] = s.sums.values[g]! / c;
         }
         return { type: sig.resultType, length: n, values: out, nulls: anyNull ? nulls : undefined };
       },
@@ -424,7 +441,11 @@ for (const name of ['min', 'max'] as const) {
     },
     create: (sig) => {
       const type = sig.resultType;
-      const better = name === 'min' ? (a: unknown, b: unknown) => (a as number) < (b as number) : (a: unknown, b: unknown) => (a as number) > (b as number);
+      // NaN sorts above every other double, as in ORDER BY, so the result does not depend on input order
+      const better =
+        name === 'min'
+          ? (a: unknown, b: unknown) => (a as number) < (b as number) || (b !== b && a === a)
+          : (a: unknown, b: unknown) => (a as number) > (b as number) || (a !== a && b === b);
       const values: unknown[] = [];
       const has = new U8State();
       const add = (groups: Int32Array, n: number, block: Block, count: number) => {

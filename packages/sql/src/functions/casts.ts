@@ -23,11 +23,17 @@ import type { CodegenContext } from './registry.js';
 type Caster = (v: never) => unknown;
 
 function castError(value: unknown, to: DataType): QuarryError {
-  return new QuarryError('INVALID_CAST_ARGUMENT', `Cannot cast '${String(value)}' to ${typeToString(to).toUpperCase()}`);
+  return new QuarryError(
+    'INVALID_CAST_ARGUMENT',
+    `Cannot cast '${String(value)}' to ${typeToString(to).toUpperCase()}`,
+  );
 }
 
 function outOfRange(value: unknown, to: DataType): QuarryError {
-  return new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', `Out of range for ${typeToString(to)}: ${String(value)}`);
+  return new QuarryError(
+    'NUMERIC_VALUE_OUT_OF_RANGE',
+    `Out of range for ${typeToString(to)}: ${String(value)}`,
+  );
 }
 
 function integralBounds(t: DataType): [bigint, bigint] {
@@ -84,9 +90,9 @@ function stringToDouble(s: string, to: DataType): number {
   if (lower === 'nan') return NaN;
   if (lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-infinity') return -Infinity;
-  const n = t === '' ? NaN : Number(t);
-  if (Number.isNaN(n)) throw castError(s, to);
-  return n;
+  // decimal notation only: Number() would also take '0x10', '0b1' and '0o7'
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(t)) throw castError(s, to);
+  return Number(t);
 }
 
 function truncateString(s: string, to: DataType): string {
@@ -114,7 +120,9 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
   }
   if (f === 'decimal') {
     if (isIntegral(to)) return (v: Long) => toIntegral(rescaleLong(v, from.scale, 0), to);
-    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale));
+    if (t === 'decimal')
+      return (v: Long) =>
+        checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale));
     if (t === 'double') return (v: Long) => decimalToDouble(v, from.scale);
     if (t === 'real') return (v: Long) => Math.fround(decimalToDouble(v, from.scale));
     if (str) return (v: Long) => truncateString(formatDecimal(v, from.scale), to);
@@ -194,4 +202,3 @@ export function castCode(arg: string, from: DataType, to: DataType, ctx: Codegen
   }
   return `${ctx.ref(fn)}(${arg})`;
 }
-

@@ -1,6 +1,13 @@
 import { QuarryError } from '@quarry/common';
 import { INTEGER_RANGES } from '../types/types.js';
-import { divideRoundHalfUp, normalizeLong, pow10Big, toBig, type Long } from '../types/values.js';
+import {
+  divideRoundHalfUp,
+  formatDecimal,
+  normalizeLong,
+  pow10Big,
+  toBig,
+  type Long,
+} from '../types/values.js';
 
 /**
  * Functions that compiled expressions call. Each has a fast path for plain numbers and stays exact
@@ -114,7 +121,7 @@ export function decimalDivide(a: Long, b: Long, shift: number): Long {
     if (n <= MS && n >= -MS) {
       const r = n % b;
       let q = (n - r) / b;
-      if (Math.abs(r) * 2 >= Math.abs(b)) q += (n < 0) !== (b < 0) ? -1 : 1;
+      if (Math.abs(r) * 2 >= Math.abs(b)) q += n < 0 !== b < 0 ? -1 : 1;
       return q + 0;
     }
   }
@@ -136,10 +143,21 @@ export function negateLong(a: Long): Long {
   return typeof a === 'number' ? -a + 0 : normalizeLong(-a);
 }
 
-/** Converts an unscaled decimal to a double. */
+/** -a and |a| for bigint: only -2^63 overflows. */
+export function bigintNegate(a: Long): Long {
+  return typeof a === 'number' ? -a + 0 : checkInt64(-a);
+}
+
+export function bigintAbs(a: Long): Long {
+  return typeof a === 'number' ? Math.abs(a) : checkInt64(a < 0n ? -a : a);
+}
+
+/** Converts an unscaled decimal to the nearest double. */
 export function decimalToDouble(v: Long, scale: number): number {
+  // one correctly rounded division of two exact doubles
   if (typeof v === 'number' && scale <= 22) return v / 10 ** scale;
-  return Number(toBig(v)) / 10 ** scale;
+  // Number(v) / 10^scale would round twice; parsing the decimal text rounds once
+  return Number(formatDecimal(v, scale));
 }
 
 /** Compiles a LIKE pattern to a RegExp; `%` any run, `_` one character, `escape` quotes the next. */
@@ -153,7 +171,10 @@ export function likePattern(pattern: string, escape: string | null): RegExp {
     if (escape !== null && c === escape) {
       const next = pattern[++i];
       if (next === undefined || (next !== '%' && next !== '_' && next !== escape)) {
-        throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Escape character must be followed by \'%\', \'_\' or the escape character itself');
+        throw new QuarryError(
+          'INVALID_FUNCTION_ARGUMENT',
+          "Escape character must be followed by '%', '_' or the escape character itself",
+        );
       }
       re += next.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     } else if (c === '%') re += '[\\s\\S]*';

@@ -4,5 +4,10 @@ import './scalars.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';
-export { isAggregateFunction, resolveAggregate, createAccumulator, type AggregateSignature } from './aggregates.js';
+export {
+  isAggregateFunction,
+  resolveAggregate,
+  createAccumulator,
+  type AggregateSignature,
+} from './aggregates.js';
 export { EXTRACT_FIELDS } from './scalars.js';

@@ -19,14 +19,24 @@ import { addMonthsToDays } from '../types/values.js';
 
 type ArithOp = 'add' | 'subtract' | 'multiply' | 'divide' | 'modulus';
 
-const OP_SYMBOL: Record<ArithOp, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', modulus: '%' };
+const OP_SYMBOL: Record<ArithOp, string> = {
+  add: '+',
+  subtract: '-',
+  multiply: '*',
+  divide: '/',
+  modulus: '%',
+};
 
 function asDecimal(t: DataType): DataType & { kind: 'decimal' } {
   const d = t.kind === 'decimal' ? t : integralAsDecimal(t);
   return d as DataType & { kind: 'decimal' };
 }
 
-function decimalResult(op: ArithOp, a: DataType & { kind: 'decimal' }, b: DataType & { kind: 'decimal' }): DataType {
+function decimalResult(
+  op: ArithOp,
+  a: DataType & { kind: 'decimal' },
+  b: DataType & { kind: 'decimal' },
+): DataType {
   const cap = (p: number) => Math.min(MAX_DECIMAL_PRECISION, p);
   switch (op) {
     case 'add':
@@ -37,7 +47,10 @@ function decimalResult(op: ArithOp, a: DataType & { kind: 'decimal' }, b: DataTy
     case 'multiply':
       return decimalType(cap(a.precision + b.precision), Math.min(MAX_DECIMAL_PRECISION, a.scale + b.scale));
     case 'divide':
-      return decimalType(cap(a.precision + b.scale + Math.max(0, b.scale - a.scale)), Math.max(a.scale, b.scale));
+      return decimalType(
+        cap(a.precision + b.scale + Math.max(0, b.scale - a.scale)),
+        Math.max(a.scale, b.scale),
+      );
     case 'modulus': {
       const s = Math.max(a.scale, b.scale);
       return decimalType(cap(Math.min(b.precision - b.scale, a.precision - a.scale) + s), s);
@@ -57,7 +70,11 @@ function resolveArithmetic(op: ArithOp, types: readonly DataType[]): Resolution 
     const db = asDecimal(b.kind === 'unknown' ? t : b);
     return { id: `${op}:decimal`, argTypes: [da, db], returnType: decimalResult(op, da, db) };
   }
-  return { id: `${op}:${physicalKind(t) === 'long' ? 'bigint' : t.kind === 'double' || t.kind === 'real' ? 'double' : 'int32'}`, argTypes: [t, t], returnType: t };
+  return {
+    id: `${op}:${physicalKind(t) === 'long' ? 'bigint' : t.kind === 'double' || t.kind === 'real' ? 'double' : 'int32'}`,
+    argTypes: [t, t],
+    returnType: t,
+  };
 }
 
 function resolveTemporal(op: ArithOp, a: DataType, b: DataType): Resolution | undefined {
@@ -78,7 +95,10 @@ function resolveTemporal(op: ArithOp, a: DataType, b: DataType): Resolution | un
 for (const op of ['add', 'subtract', 'multiply', 'divide', 'modulus'] as const) {
   defineFamily(`$${op}`, {
     resolve: (types) => resolveArithmetic(op, types),
-    signatures: [`<numeric> ${OP_SYMBOL[op]} <numeric>`, ...(op === 'add' || op === 'subtract' ? ['date ± interval', 'timestamp ± interval'] : [])],
+    signatures: [
+      `<numeric> ${OP_SYMBOL[op]} <numeric>`,
+      ...(op === 'add' || op === 'subtract' ? ['date ± interval', 'timestamp ± interval'] : []),
+    ],
   });
 }
 
@@ -96,10 +116,22 @@ function int32Checked(expr: (a: string, b: string, ref: (v: unknown) => string) 
 }
 
 // Products of int32 values may round above 2^53, but never across the int32 bounds: the check holds.
-defineGenerator('add:int32', int32Checked((a, b) => `${a} + ${b}`));
-defineGenerator('subtract:int32', int32Checked((a, b) => `${a} - ${b}`));
-defineGenerator('multiply:int32', int32Checked((a, b) => `${a} * ${b}`));
-defineGenerator('divide:int32', int32Checked((a, b, ref) => `${ref(H.int32Divide)}(${a}, ${b})`));
+defineGenerator(
+  'add:int32',
+  int32Checked((a, b) => `${a} + ${b}`),
+);
+defineGenerator(
+  'subtract:int32',
+  int32Checked((a, b) => `${a} - ${b}`),
+);
+defineGenerator(
+  'multiply:int32',
+  int32Checked((a, b) => `${a} * ${b}`),
+);
+defineGenerator(
+  'divide:int32',
+  int32Checked((a, b, ref) => `${ref(H.int32Divide)}(${a}, ${b})`),
+);
 defineGenerator('modulus:int32', ([a, b], _t, _r, ctx) => `${ctx.ref(H.int32Modulus)}(${a}, ${b})`);
 
 defineGenerator('add:double', ([a, b]) => `(${a} + ${b})`);
@@ -130,12 +162,14 @@ function scales(types: readonly DataType[], rt: DataType): { sa: number; sb: num
 
 defineGenerator('add:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
-  if (sa === sb) return longFast('+', (x: never, y: never) => H.decimalAdd(x, 1, y, 1))([a!, b!], types, rt, ctx);
+  if (sa === sb)
+    return longFast('+', (x: never, y: never) => H.decimalAdd(x, 1, y, 1))([a!, b!], types, rt, ctx);
   return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
 });
 defineGenerator('subtract:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
-  if (sa === sb) return longFast('-', (x: never, y: never) => H.decimalAdd(x, 1, y, -1))([a!, b!], types, rt, ctx);
+  if (sa === sb)
+    return longFast('-', (x: never, y: never) => H.decimalAdd(x, 1, y, -1))([a!, b!], types, rt, ctx);
   return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${-(10 ** (rs - sb))})`;
 });
 defineGenerator('multiply:decimal', longFast('*', H.decimalMultiply));
@@ -162,16 +196,37 @@ function dateAddMillis(days: number, ms: number): number {
 }
 defineGenerator('add:date:interval_day_time', dateDayTime(1));
 defineGenerator('subtract:date:interval_day_time', dateDayTime(-1));
-defineGenerator('add:date:interval_day_time:swapped', ([i, d], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${i})`);
-defineGenerator('add:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
-defineGenerator('subtract:date:interval_year_month', ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, -(${m}))`);
-defineGenerator('add:date:interval_year_month:swapped', ([m, d], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`);
+defineGenerator(
+  'add:date:interval_day_time:swapped',
+  ([i, d], _t, _r, ctx) => `${ctx.ref(dateAddMillis)}(${d}, ${i})`,
+);
+defineGenerator(
+  'add:date:interval_year_month',
+  ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`,
+);
+defineGenerator(
+  'subtract:date:interval_year_month',
+  ([d, m], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, -(${m}))`,
+);
+defineGenerator(
+  'add:date:interval_year_month:swapped',
+  ([m, d], _t, _r, ctx) => `${ctx.ref(addMonthsToDays)}(${d}, ${m})`,
+);
 defineGenerator('add:timestamp:interval_day_time', ([t, i]) => `(${t} + ${i} * 1000)`);
 defineGenerator('subtract:timestamp:interval_day_time', ([t, i]) => `(${t} - ${i} * 1000)`);
 defineGenerator('add:timestamp:interval_day_time:swapped', ([i, t]) => `(${t} + ${i} * 1000)`);
-defineGenerator('add:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
-defineGenerator('subtract:timestamp:interval_year_month', ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, -(${m}))`);
-defineGenerator('add:timestamp:interval_year_month:swapped', ([m, t], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`);
+defineGenerator(
+  'add:timestamp:interval_year_month',
+  ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`,
+);
+defineGenerator(
+  'subtract:timestamp:interval_year_month',
+  ([t, m], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, -(${m}))`,
+);
+defineGenerator(
+  'add:timestamp:interval_year_month:swapped',
+  ([m, t], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`,
+);
 defineGenerator('add:interval_day_time', ([a, b]) => `(${a} + ${b})`);
 defineGenerator('subtract:interval_day_time', ([a, b]) => `(${a} - ${b})`);
 defineGenerator('add:interval_year_month', ([a, b]) => `(${a} + ${b})`);
@@ -188,13 +243,26 @@ defineFamily('$negate', {
   resolve: ([t, ...rest]) => {
     if (!t || rest.length > 0) return undefined;
     if (!isNumeric(t) && t.kind !== 'interval_day_time' && t.kind !== 'interval_year_month') return undefined;
-    const kind = physicalKind(t) === 'long' ? 'long' : 'number';
+    // integers overflow on their minimum value (-(-128) is no tinyint); decimals and doubles cannot
+    const kind =
+      t.kind === 'bigint'
+        ? 'bigint'
+        : physicalKind(t) === 'long'
+          ? 'long'
+          : t.kind in INT32_BOUNDS
+            ? 'int32'
+            : 'number';
     return { id: `negate:${kind}`, argTypes: [t], returnType: t };
   },
   signatures: ['-<numeric>', '-<interval>'],
 });
 defineGenerator('negate:number', ([a]) => `(-(${a}) + 0)`);
 defineGenerator('negate:long', ([a], _t, _r, ctx) => `${ctx.ref(H.negateLong)}(${a})`);
+defineGenerator('negate:bigint', ([a], _t, _r, ctx) => `${ctx.ref(H.bigintNegate)}(${a})`);
+defineGenerator(
+  'negate:int32',
+  int32Checked((a) => `-(${a}) + 0`),
+);
 
 // comparison
 const COMPARISONS = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' } as const;
@@ -204,7 +272,11 @@ for (const [name, op] of Object.entries(COMPARISONS)) {
       if (types.length !== 2) return undefined;
       const t = commonSuperType(types[0]!, types[1]!);
       if (!t || !isOrderable(t)) return undefined;
-      return { id: `${name}:${physicalKind(t) === 'long' ? 'long' : 'strict'}`, argTypes: [t, t], returnType: BOOLEAN };
+      return {
+        id: `${name}:${physicalKind(t) === 'long' ? 'long' : 'strict'}`,
+        argTypes: [t, t],
+        returnType: BOOLEAN,
+      };
     },
     signatures: [`T ${op === '==' ? '=' : op === '!=' ? '<>' : op} T`],
   });
@@ -237,7 +309,10 @@ defineFamily('$like', {
 defineGenerator('like', ([value, pattern, escape], _t, _r, ctx) => {
   const isConstant = (code: string | undefined) => code === undefined || /^"(?:[^"\\]|\\.)*"$/.test(code);
   if (isConstant(pattern) && isConstant(escape)) {
-    const re = H.likePattern(JSON.parse(pattern!) as string, escape === undefined ? null : (JSON.parse(escape) as string));
+    const re = H.likePattern(
+      JSON.parse(pattern!) as string,
+      escape === undefined ? null : (JSON.parse(escape) as string),
+    );
     return `${ctx.ref(re)}.test(${value})`;
   }
   return `${ctx.ref(H.like)}(${value}, ${pattern}, ${escape ?? 'null'})`;

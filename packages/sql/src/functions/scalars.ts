@@ -3,6 +3,7 @@ import {
   BIGINT,
   DOUBLE,
   INTEGER,
+  INTEGER_RANGES,
   MAX_DECIMAL_PRECISION,
   VARCHAR,
   decimalType,
@@ -11,7 +12,17 @@ import {
   physicalKind,
   type DataType,
 } from '../types/index.js';
-import { civilFromDays, normalizeLong, rescaleLong, toBig, type Long } from '../types/values.js';
+import {
+  civilFromDays,
+  daysFromCivil,
+  divideRoundHalfUp,
+  normalizeLong,
+  pow10Big,
+  rescaleLong,
+  toBig,
+  type Long,
+} from '../types/values.js';
+import { bigintAbs, checkInt32 } from './helpers.js';
 import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
 
 /** Named scalar functions: strings, math, dates. Each family resolves types; each id has a generator. */
@@ -19,7 +30,13 @@ import { defineFamily, defineGenerator, type FunctionFamily } from './registry.j
 const isStr = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
 const isInt = (t: DataType) => isIntegral(t) || t.kind === 'unknown';
 
-function simple(signature: string, params: ((t: DataType) => boolean)[], id: string, returnType: (ts: readonly DataType[]) => DataType, argTypes?: (ts: readonly DataType[]) => DataType[]): FunctionFamily {
+function simple(
+  signature: string,
+  params: ((t: DataType) => boolean)[],
+  id: string,
+  returnType: (ts: readonly DataType[]) => DataType,
+  argTypes?: (ts: readonly DataType[]) => DataType[],
+): FunctionFamily {
   return {
     signatures: [signature],
     resolve: (ts) => {
@@ -31,33 +48,65 @@ function simple(signature: string, params: ((t: DataType) => boolean)[], id: str
 
 // --- strings -------------------------------------------------------------------------------------
 
-defineFamily('length', simple('length(varchar) → bigint', [isStr], 'length', () => BIGINT));
-defineGenerator('length', ([s]) => `${s}.length`);
+/** Strings count characters by code point, as Trino does; strings without surrogates take the fast path. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+function codePointLength(s: string): number {
+  if (!SURROGATE.test(s)) return s.length;
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
 
-defineFamily('upper', simple('upper(varchar) → varchar', [isStr], 'upper', () => VARCHAR));
+defineFamily(
+  'length',
+  simple('length(varchar) → bigint', [isStr], 'length', () => BIGINT),
+);
+defineGenerator('length', ([s], _t, _r, ctx) => `${ctx.ref(codePointLength)}(${s})`);
+
+defineFamily(
+  'upper',
+  simple('upper(varchar) → varchar', [isStr], 'upper', () => VARCHAR),
+);
 defineGenerator('upper', ([s]) => `${s}.toUpperCase()`);
-defineFamily('lower', simple('lower(varchar) → varchar', [isStr], 'lower', () => VARCHAR));
+defineFamily(
+  'lower',
+  simple('lower(varchar) → varchar', [isStr], 'lower', () => VARCHAR),
+);
 defineGenerator('lower', ([s]) => `${s}.toLowerCase()`);
-defineFamily('trim', simple('trim(varchar) → varchar', [isStr], 'trim', () => VARCHAR));
+defineFamily(
+  'trim',
+  simple('trim(varchar) → varchar', [isStr], 'trim', () => VARCHAR),
+);
 defineGenerator('trim', ([s]) => `${s}.replace(/^ +| +$/g, '')`);
-defineFamily('ltrim', simple('ltrim(varchar) → varchar', [isStr], 'ltrim', () => VARCHAR));
+defineFamily(
+  'ltrim',
+  simple('ltrim(varchar) → varchar', [isStr], 'ltrim', () => VARCHAR),
+);
 defineGenerator('ltrim', ([s]) => `${s}.replace(/^ +/, '')`);
-defineFamily('rtrim', simple('rtrim(varchar) → varchar', [isStr], 'rtrim', () => VARCHAR));
+defineFamily(
+  'rtrim',
+  simple('rtrim(varchar) → varchar', [isStr], 'rtrim', () => VARCHAR),
+);
 defineGenerator('rtrim', ([s]) => `${s}.replace(/ +$/, '')`);
-defineFamily('reverse', simple('reverse(varchar) → varchar', [isStr], 'reverse', () => VARCHAR));
+defineFamily(
+  'reverse',
+  simple('reverse(varchar) → varchar', [isStr], 'reverse', () => VARCHAR),
+);
 defineGenerator('reverse', ([s]) => `[...${s}].reverse().join('')`);
 
 /** SQL substr: 1-based start (negative counts from the end), optional length; code points. */
 function substr(s: string, start: Long, length?: Long): string {
-  const chars = s.length;
+  const points = SURROGATE.test(s) ? [...s] : undefined;
+  const slice = (a: number, b?: number) => (points ? points.slice(a, b).join('') : s.slice(a, b));
+  const chars = points ? points.length : s.length;
   let from = Number(start);
   if (from === 0) return '';
   if (from < 0) from = chars + from + 1;
   if (from < 1 || from > chars) return '';
-  if (length === undefined) return s.slice(from - 1);
+  if (length === undefined) return slice(from - 1);
   const len = Number(length);
   if (len <= 0) return '';
-  return s.slice(from - 1, from - 1 + len);
+  return slice(from - 1, from - 1 + len);
 }
 const substrFamily: FunctionFamily = {
   signatures: ['substr(varchar, bigint)', 'substr(varchar, bigint, bigint)'],
@@ -72,19 +121,32 @@ defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join
 
 defineFamily('concat', {
   signatures: ['concat(varchar, ...)'],
-  resolve: (ts) => (ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined),
+  resolve: (ts) =>
+    ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined,
 });
 defineGenerator('concat_n', (args) => `(${args.join(' + ')})`);
 
 function strpos(s: string, sub: string): number {
-  return s.indexOf(sub) + 1;
+  const i = s.indexOf(sub);
+  return i < 0 ? 0 : codePointLength(s.slice(0, i)) + 1;
 }
-defineFamily('strpos', simple('strpos(varchar, varchar) → bigint', [isStr, isStr], 'strpos', () => BIGINT));
-defineFamily('position', simple('position(varchar IN varchar) → bigint', [isStr, isStr], 'position', () => BIGINT));
+defineFamily(
+  'strpos',
+  simple('strpos(varchar, varchar) → bigint', [isStr, isStr], 'strpos', () => BIGINT),
+);
+defineFamily(
+  'position',
+  simple('position(varchar IN varchar) → bigint', [isStr, isStr], 'position', () => BIGINT),
+);
 defineGenerator('strpos', ([s, sub], _t, _r, ctx) => `${ctx.ref(strpos)}(${s}, ${sub})`);
 defineGenerator('position', ([sub, s], _t, _r, ctx) => `${ctx.ref(strpos)}(${s}, ${sub})`);
 
-defineFamily('starts_with', simple('starts_with(varchar, varchar) → boolean', [isStr, isStr], 'starts_with', () => ({ kind: 'boolean' })));
+defineFamily(
+  'starts_with',
+  simple('starts_with(varchar, varchar) → boolean', [isStr, isStr], 'starts_with', () => ({
+    kind: 'boolean',
+  })),
+);
 defineGenerator('starts_with', ([s, p]) => `${s}.startsWith(${p})`);
 
 // --- math ----------------------------------------------------------------------------------------
@@ -93,11 +155,25 @@ defineFamily('abs', {
   signatures: ['abs(<numeric>)'],
   resolve: ([t, ...rest]) => {
     if (!t || rest.length || !isNumeric(t)) return undefined;
-    return { id: physicalKind(t) === 'long' ? 'abs:long' : 'abs:number', argTypes: [t], returnType: t };
+    // integers overflow on their minimum value, as in Trino
+    const id =
+      t.kind === 'bigint'
+        ? 'abs:bigint'
+        : physicalKind(t) === 'long'
+          ? 'abs:long'
+          : isIntegral(t)
+            ? 'abs:int32'
+            : 'abs:number';
+    return { id, argTypes: [t], returnType: t };
   },
 });
 defineGenerator('abs:number', ([a]) => `Math.abs(${a})`);
 defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
+defineGenerator('abs:bigint', ([a], _t, _r, ctx) => `${ctx.ref(bigintAbs)}(${a})`);
+defineGenerator('abs:int32', ([a], _t, rt, ctx) => {
+  const [lo, hi] = INTEGER_RANGES[rt.kind as 'tinyint' | 'smallint' | 'integer'];
+  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${lo}, ${hi}, '${rt.kind}')`;
+});
 function absLong(v: Long): Long {
   if (typeof v === 'number') return Math.abs(v);
   return normalizeLong(v < 0n ? -v : v);
@@ -110,10 +186,12 @@ function roundDouble(x: number, digits: number): number {
   const r = Math.round(y) / f;
   return x < 0 ? -r : r;
 }
+/** Rounds to `digits` fraction digits (negative: to tens, hundreds, …), keeping the scale. */
 function roundDecimal(v: Long, scale: number, digits: number): Long {
   if (digits >= scale) return v;
-  const down = rescaleLong(v, scale, Math.max(0, digits));
-  return rescaleLong(down, Math.max(0, digits), scale);
+  // beyond 10^76 every decimal(38) value rounds to zero
+  const unit = pow10Big(Math.min(scale - digits, 76));
+  return normalizeLong(divideRoundHalfUp(toBig(v), unit) * unit);
 }
 defineFamily('round', {
   signatures: ['round(<numeric>)', 'round(<numeric>, integer)'],
@@ -122,8 +200,20 @@ defineFamily('round', {
     if (!t || ts.length > 2 || !isNumeric(t) || (d && !isInt(d))) return undefined;
     const digitsType = d ? [INTEGER] : [];
     if (t.kind === 'decimal') {
-      if (!d) return { id: 'round:decimal0', argTypes: [t], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)), 0) };
-      return { id: 'round:decimal', argTypes: [t, ...digitsType], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 1), t.scale) };
+      if (!d)
+        return {
+          id: 'round:decimal0',
+          argTypes: [t],
+          returnType: decimalType(
+            Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)),
+            0,
+          ),
+        };
+      return {
+        id: 'round:decimal',
+        argTypes: [t, ...digitsType],
+        returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision + 1), t.scale),
+      };
     }
     if (isIntegral(t)) return { id: 'round:identity', argTypes: [t, ...digitsType], returnType: t };
     return { id: 'round:double', argTypes: [t, ...digitsType], returnType: t };
@@ -140,14 +230,25 @@ defineGenerator('round:decimal0', ([a], types, _r, ctx) => {
   return `${ctx.ref(rescaleLong)}(${a}, ${scale}, 0)`;
 });
 
-for (const [name, fn] of [['floor', 'floor'], ['ceil', 'ceil'], ['ceiling', 'ceil']] as const) {
+for (const [name, fn] of [
+  ['floor', 'floor'],
+  ['ceil', 'ceil'],
+  ['ceiling', 'ceil'],
+] as const) {
   defineFamily(name, {
     signatures: [`${name}(double)`],
     resolve: ([t, ...rest]) => {
       if (!t || rest.length || !isNumeric(t)) return undefined;
       if (isIntegral(t)) return { id: 'round:identity', argTypes: [t], returnType: t };
       if (t.kind === 'decimal') {
-        return { id: `${fn}:decimal`, argTypes: [t], returnType: decimalType(Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)), 0) };
+        return {
+          id: `${fn}:decimal`,
+          argTypes: [t],
+          returnType: decimalType(
+            Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale + Math.min(t.scale, 1)),
+            0,
+          ),
+        };
       }
       return { id: `${fn}:double`, argTypes: [t], returnType: t };
     },
@@ -163,24 +264,71 @@ function floorDecimal(v: Long, scale: number, ceil: boolean): Long {
   if (r !== 0n && (ceil ? b > 0n : b < 0n)) q += ceil ? 1n : -1n;
   return normalizeLong(q);
 }
-defineGenerator('floor:decimal', ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, false)`);
-defineGenerator('ceil:decimal', ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, true)`);
+defineGenerator(
+  'floor:decimal',
+  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, false)`,
+);
+defineGenerator(
+  'ceil:decimal',
+  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, true)`,
+);
 
 for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {
-  defineFamily(name, simple(`${name}(double) → double`, [(t) => isNumeric(t) || t.kind === 'unknown'], name, () => DOUBLE, () => [DOUBLE]));
+  defineFamily(
+    name,
+    simple(
+      `${name}(double) → double`,
+      [(t) => isNumeric(t) || t.kind === 'unknown'],
+      name,
+      () => DOUBLE,
+      () => [DOUBLE],
+    ),
+  );
 }
 defineGenerator('sqrt', ([a]) => `Math.sqrt(${a})`);
 defineGenerator('ln', ([a]) => `Math.log(${a})`);
 defineGenerator('exp', ([a]) => `Math.exp(${a})`);
 defineGenerator('log10', ([a]) => `Math.log10(${a})`);
 defineGenerator('log2', ([a]) => `Math.log2(${a})`);
-defineFamily('power', simple('power(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE, () => [DOUBLE, DOUBLE]));
-defineFamily('pow', simple('pow(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE, () => [DOUBLE, DOUBLE]));
+defineFamily(
+  'power',
+  simple(
+    'power(double, double) → double',
+    [isNumeric, isNumeric],
+    'power',
+    () => DOUBLE,
+    () => [DOUBLE, DOUBLE],
+  ),
+);
+defineFamily(
+  'pow',
+  simple(
+    'pow(double, double) → double',
+    [isNumeric, isNumeric],
+    'power',
+    () => DOUBLE,
+    () => [DOUBLE, DOUBLE],
+  ),
+);
 defineGenerator('power', ([a, b]) => `Math.pow(${a}, ${b})`);
 
 // --- dates ---------------------------------------------------------------------------------------
 
-const DATE_PARTS = ['year', 'quarter', 'month', 'day', 'day_of_month', 'day_of_week', 'dow', 'day_of_year', 'doy', 'week', 'hour', 'minute', 'second'] as const;
+const DATE_PARTS = [
+  'year',
+  'quarter',
+  'month',
+  'day',
+  'day_of_month',
+  'day_of_week',
+  'dow',
+  'day_of_year',
+  'doy',
+  'week',
+  'hour',
+  'minute',
+  'second',
+] as const;
 type DatePart = (typeof DATE_PARTS)[number];
 
 function datePart(days: number, part: DatePart): number {
@@ -200,7 +348,7 @@ function datePart(days: number, part: DatePart): number {
       return ((((days + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday; Monday = 1
     case 'day_of_year':
     case 'doy':
-      return days - Math.round(Date.UTC(year, 0, 1) / 86_400_000) + 1;
+      return days - daysFromCivil(year, 1, 1) + 1;
     case 'week':
       return isoWeek(days);
     default:
@@ -212,7 +360,7 @@ function isoWeek(days: number): number {
   const dow = ((((days + 3) % 7) + 7) % 7) + 1;
   const thursday = days - dow + 4;
   const { year } = civilFromDays(thursday);
-  const jan1 = Math.round(Date.UTC(year, 0, 1) / 86_400_000);
+  const jan1 = daysFromCivil(year, 1, 1);
   return Math.floor((thursday - jan1) / 7) + 1;
 }
 
@@ -239,7 +387,10 @@ for (const part of DATE_PARTS) {
     },
   });
   defineGenerator(`part:date:${part}`, ([d], _t, _r, ctx) => `${ctx.ref(datePart)}(${d}, '${part}')`);
-  defineGenerator(`part:timestamp:${part}`, ([d], _t, _r, ctx) => `${ctx.ref(timestampPart)}(${d}, '${part}')`);
+  defineGenerator(
+    `part:timestamp:${part}`,
+    ([d], _t, _r, ctx) => `${ctx.ref(timestampPart)}(${d}, '${part}')`,
+  );
 }
 
 export const EXTRACT_FIELDS: ReadonlySet<string> = new Set(DATE_PARTS);

@@ -33,10 +33,19 @@ export class HashAggregationOperator implements Operator {
       const n = hash.groupCount;
       node.aggregates.forEach((a, k) => {
         const acc = accumulators[k]!;
-        if (fromStates) acc.addIntermediate(ids, n, stateChannels[k]!.map((c) => page.blocks[c]!), page.rowCount);
+        if (fromStates)
+          acc.addIntermediate(
+            ids,
+            n,
+            stateChannels[k]!.map((c) => page.blocks[c]!),
+            page.rowCount,
+          );
         else acc.addInput(ids, n, maskedArgs(page, a.args, a.mask), page.rowCount);
       });
-      reserved = this.ctx.memory.update(reserved, hash.bytes() + accumulators.reduce((s, a) => s + a.bytes(), 0));
+      reserved = this.ctx.memory.update(
+        reserved,
+        hash.bytes() + accumulators.reduce((s, a) => s + a.bytes(), 0),
+      );
     }
     if (node.groupBy.length === 0 && hash.groupCount === 0 && node.step !== 'partial') {
       hash.groupIds([], 0);
@@ -50,7 +59,8 @@ export class HashAggregationOperator implements Operator {
     }
     this.ctx.memory.update(reserved, 0);
     const out: Page = { blocks, rowCount: n };
-    for (let start = 0; start < n; start += PAGE_ROWS) yield slicePage(out, start, Math.min(n, start + PAGE_ROWS));
+    for (let start = 0; start < n; start += PAGE_ROWS)
+      yield slicePage(out, start, Math.min(n, start + PAGE_ROWS));
   }
 
   private stateChannels(): number[][] {
@@ -69,12 +79,15 @@ function maskedArgs(page: Page, args: readonly number[], mask: number | undefine
   if (mask === undefined) return blocks;
   // rows where the mask is not TRUE are treated as NULL input
   const m = page.blocks[mask] ?? missing(mask);
+  const off = new Uint8Array(page.rowCount);
+  for (let i = 0; i < page.rowCount; i++)
+    off[i] = (m.nulls !== undefined && m.nulls[i] === 1) || m.values[i] !== 1 ? 1 : 0;
+  // count(*) has no argument: the mask, NULL where off, stands in for one
+  if (blocks.length === 0) return [{ ...m, nulls: off }];
   return blocks.map((b) => {
     const nulls = new Uint8Array(page.rowCount);
-    for (let i = 0; i < page.rowCount; i++) {
-      const off = (m.nulls !== undefined && m.nulls[i] === 1) || m.values[i] !== 1;
-      nulls[i] = off || (b.nulls !== undefined && b.nulls[i] === 1) ? 1 : 0;
-    }
+    for (let i = 0; i < page.rowCount; i++)
+      nulls[i] = off[i] === 1 || (b.nulls !== undefined && b.nulls[i] === 1) ? 1 : 0;
     return { ...b, nulls };
   });
 }

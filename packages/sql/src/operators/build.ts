@@ -29,6 +29,9 @@ export function buildOperator(node: PlanNode, ctx: TaskContext): Operator {
     case 'Limit':
       return new LimitOperator(node, buildOperator(node.input, ctx));
     case 'Exchange':
-      throw new QuarryError('GENERIC_INTERNAL_ERROR', 'Exchange node inside a fragment (this is a bug in quarry)');
+      throw new QuarryError(
+        'GENERIC_INTERNAL_ERROR',
+        'Exchange node inside a fragment (this is a bug in quarry)',
+      );
   }
 }

@@ -7,7 +7,11 @@ import { normalizeLong } from '../types/values.js';
  * Hash partitioning of a stage's output: rows with equal keys go to the same partition, whatever
  * the block layout (a value hashes the same in a Float64Array or as a bigint).
  */
-export function partitionPage(page: Page, channels: readonly number[], partitionCount: number): (Page | undefined)[] {
+export function partitionPage(
+  page: Page,
+  channels: readonly number[],
+  partitionCount: number,
+): (Page | undefined)[] {
   const out: (Page | undefined)[] = new Array(partitionCount).fill(undefined);
   if (partitionCount === 1) {
     out[0] = page;

@@ -52,7 +52,11 @@ export function sortedPositions(page: Page, keys: readonly SortKey[], limit = pa
   return Int32Array.from(positions.slice(0, limit));
 }
 
-async function collect(input: Operator, ctx: TaskContext, types: Page['blocks'][number]['type'][]): Promise<{ page: Page; reserved: number }> {
+async function collect(
+  input: Operator,
+  ctx: TaskContext,
+  types: Page['blocks'][number]['type'][],
+): Promise<{ page: Page; reserved: number }> {
   const pages: Page[] = [];
   let reserved = 0;
   let bytes = 0;
@@ -72,11 +76,16 @@ export class SortOperator implements Operator {
   ) {}
 
   async *execute(): AsyncIterable<Page> {
-    const { page, reserved } = await collect(this.input, this.ctx, this.node.outputs.map((c) => c.type));
+    const { page, reserved } = await collect(
+      this.input,
+      this.ctx,
+      this.node.outputs.map((c) => c.type),
+    );
     if (page.rowCount === 0) return;
     const sorted = takePage(page, sortedPositions(page, this.node.keys));
     this.ctx.memory.update(reserved, 0);
-    for (let s = 0; s < sorted.rowCount; s += PAGE_ROWS) yield slicePage(sorted, s, Math.min(sorted.rowCount, s + PAGE_ROWS));
+    for (let s = 0; s < sorted.rowCount; s += PAGE_ROWS)
+      yield slicePage(sorted, s, Math.min(sorted.rowCount, s + PAGE_ROWS));
   }
 }
 

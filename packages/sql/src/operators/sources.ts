@@ -37,6 +37,10 @@ export class ValuesOperator implements Operator {
 
   async *execute(): AsyncIterable<Page> {
     const rows = this.node.rows.map((row) => row.map(evaluateConstant));
-    if (rows.length > 0) yield pageFromRows(this.node.outputs.map((c) => c.type), rows);
+    if (rows.length > 0)
+      yield pageFromRows(
+        this.node.outputs.map((c) => c.type),
+        rows,
+      );
   }
 }

@@ -187,7 +187,12 @@ export function sliceBlock(block: Block, start: number, end: number): Block {
   const values = Array.isArray(block.values)
     ? block.values.slice(start, end)
     : (block.values as Int32Array).subarray(start, end);
-  return { type: block.type, length: end - start, values: values as BlockValues, nulls: block.nulls?.subarray(start, end) };
+  return {
+    type: block.type,
+    length: end - start,
+    values: values as BlockValues,
+    nulls: block.nulls?.subarray(start, end),
+  };
 }
 
 export function slicePage(page: Page, start: number, end: number): Page {

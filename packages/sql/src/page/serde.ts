@@ -61,7 +61,7 @@ function writeColumn(block: Block, n: number, parts: Uint8Array[]): void {
 
 function encodeStrings(strings: readonly string[], n: number): { parts: Uint8Array[]; ascii: boolean } {
   const joined = n === strings.length ? strings.join('') : strings.slice(0, n).join('');
-  const bytes = Buffer.from(joined, 'utf8');
+  let bytes = Buffer.from(joined, 'utf8');
   const ascii = bytes.length === joined.length;
   const offsets = new Uint32Array(n + 1);
   let pos = 0;
@@ -70,6 +70,8 @@ function encodeStrings(strings: readonly string[], n: number): { parts: Uint8Arr
     pos += ascii ? s.length : Buffer.byteLength(s, 'utf8');
     offsets[i + 1] = pos;
   }
+  // Lone surrogates at string boundaries pair up when joined: encode the strings one by one then.
+  if (pos !== bytes.length) bytes = Buffer.concat(strings.slice(0, n).map((s) => Buffer.from(s, 'utf8')));
   const len = Buffer.alloc(4);
   len.writeUInt32LE(bytes.length, 0);
   return { parts: [len, new Uint8Array(offsets.buffer), bytes], ascii };
@@ -105,7 +107,8 @@ function readColumn(r: Reader, type: DataType, n: number): Block {
   if (!expected.includes(layout as never)) {
     throw corrupt(`column layout ${layout} does not match type ${typeToString(type)}`);
   }
-  const nulls = flags & FLAG_NULLS ? unpackBits(r.bytes((n + 7) >>> 3), n) : undefined;
+  // Math.ceil, not `(n + 7) >>> 3`: a corrupt row count near 2^32 must not wrap to zero bytes
+  const nulls = flags & FLAG_NULLS ? unpackBits(r.bytes(Math.ceil(n / 8)), n) : undefined;
   let values: BlockValues;
   switch (layout) {
     case LAYOUT.bool:
@@ -122,7 +125,7 @@ function readColumn(r: Reader, type: DataType, n: number): Block {
       values = readStrings(r, n, (flags & FLAG_ASCII) !== 0);
       break;
     default:
-      values = readStrings(r, n, true).map((s) => BigInt(s));
+      values = readStrings(r, n, true).map(parseWide);
   }
   return { type, length: n, values, nulls };
 }
@@ -140,6 +143,11 @@ function readStrings(r: Reader, n: number, ascii: boolean): string[] {
     out[i] = data.toString(encoding, s, e);
   }
   return out;
+}
+
+function parseWide(digits: string): bigint {
+  if (!/^-?\d+$/.test(digits)) throw corrupt('wide column value is not an integer');
+  return BigInt(digits);
 }
 
 function unpackBits(bits: Uint8Array, n: number): Uint8Array | undefined {
@@ -183,13 +191,13 @@ class Reader {
     return b;
   }
 
-  /** Copies n elements into a fresh, aligned typed array. */
+  /** Copies n elements into a fresh, aligned typed array (checking the bytes exist before allocating). */
   copy<T extends Int32Array | Float64Array | Uint8Array | Uint32Array>(
     n: number,
     ctor: { new (n: number): T; BYTES_PER_ELEMENT: number },
   ): T {
-    const out = new ctor(n);
     const src = this.bytes(n * ctor.BYTES_PER_ELEMENT);
+    const out = new ctor(n);
     new Uint8Array(out.buffer).set(src);
     return out;
   }

@@ -7,7 +7,10 @@ import type { PlanNode } from './nodes.js';
 export function explainPlan(plan: DistributedPlan): string {
   const lines: string[] = [];
   for (const f of plan.fragments) {
-    const part = f.outputPartitioning.kind === 'hash' ? `hash(${f.outputPartitioning.channels.join(', ')})` : f.outputPartitioning.kind;
+    const part =
+      f.outputPartitioning.kind === 'hash'
+        ? `hash(${f.outputPartitioning.channels.join(', ')})`
+        : f.outputPartitioning.kind;
     lines.push(`Stage ${f.id} [${f.distribution}] → output ${part}`);
     render(f.root, 1, lines);
   }

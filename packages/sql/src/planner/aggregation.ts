@@ -34,16 +34,24 @@ export function planAggregation(options: {
   const groupIndex = new Map<string, number>();
   for (const element of options.groupBy?.elements ?? []) {
     if (element.kind === 'GroupingSets') {
-      throw new QuarryError('NOT_SUPPORTED', `${element.type === 'EXPLICIT' ? 'GROUPING SETS' : element.type} is not supported yet`, {
-        location: element.loc,
-      });
+      throw new QuarryError(
+        'NOT_SUPPORTED',
+        `${element.type === 'EXPLICIT' ? 'GROUPING SETS' : element.type} is not supported yet`,
+        {
+          location: element.loc,
+        },
+      );
     }
     for (const ast of element.expressions) {
       const target = groupingTarget(ast, options.selectItems);
       if (containsAggregate(target)) {
-        throw new QuarryError('EXPRESSION_NOT_AGGREGATE', 'GROUP BY clause cannot contain aggregations or window functions', {
-          location: ast.loc,
-        });
+        throw new QuarryError(
+          'EXPRESSION_NOT_AGGREGATE',
+          'GROUP BY clause cannot contain aggregations or window functions',
+          {
+            location: ast.loc,
+          },
+        );
       }
       const ir = src.translate(target);
       if (!groupIndex.has(key(ir))) {
@@ -106,7 +114,8 @@ export function planAggregation(options: {
     hook: (ast) => {
       if (isAggregateCall(ast)) {
         const idx = callKeys.get(ast);
-        if (idx === undefined) throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation');
+        if (idx === undefined)
+          throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation');
         return { kind: 'input', channel: groupExprs.length + idx, type: calls[idx]!.resultType };
       }
       if (containsAggregate(ast) || isConstantAst(ast)) return undefined;
@@ -115,9 +124,13 @@ export function planAggregation(options: {
       if (g !== undefined) return { kind: 'input', channel: g, type: groupExprs[g]!.type };
       if (ast.kind === 'ColumnRef') {
         const name = ast.parts.map((p) => p.value).join('.');
-        throw new QuarryError('EXPRESSION_NOT_AGGREGATE', `'${name}' must be an aggregate expression or appear in GROUP BY clause`, {
-          location: ast.loc,
-        });
+        throw new QuarryError(
+          'EXPRESSION_NOT_AGGREGATE',
+          `'${name}' must be an aggregate expression or appear in GROUP BY clause`,
+          {
+            location: ast.loc,
+          },
+        );
       }
       return undefined;
     },
@@ -135,11 +148,18 @@ function planCall(
   if (call.distinct) throw new QuarryError('NOT_SUPPORTED', `${fn}(DISTINCT …) is not supported yet`);
   if (call.orderBy.length) throw new QuarryError('NOT_SUPPORTED', `ORDER BY inside ${fn}() is not supported`);
   for (const a of call.args) {
-    if (containsAggregate(a)) throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation', { location: a.loc });
+    if (containsAggregate(a))
+      throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation', {
+        location: a.loc,
+      });
   }
-  if (call.star && fn !== 'count') throw new QuarryError('INVALID_ARGUMENTS', `${fn}(*) is not allowed; only count(*)`);
+  if (call.star && fn !== 'count')
+    throw new QuarryError('INVALID_ARGUMENTS', `${fn}(*) is not allowed; only count(*)`);
   const args = call.args.map((a) => src.translate(a));
-  const sig = resolveAggregate(fn, args.map((a) => a.type));
+  const sig = resolveAggregate(
+    fn,
+    args.map((a) => a.type),
+  );
   const argExprs = args.map((a, i) => coerce(a, sig.argTypes[i]!));
   let mask: number | undefined;
   if (call.filter) {
@@ -165,10 +185,14 @@ function groupingTarget(ast: Expression, items: readonly SelectItem[]): Expressi
   const n = Number(ast.text);
   const item = items[n - 1];
   if (!item || n < 1) {
-    throw new QuarryError('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, { location: ast.loc });
+    throw new QuarryError('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} is not in select list`, {
+      location: ast.loc,
+    });
   }
   if (item.kind !== 'SingleColumn') {
-    throw new QuarryError('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} refers to '*'`, { location: ast.loc });
+    throw new QuarryError('INVALID_COLUMN_REFERENCE', `GROUP BY position ${n} refers to '*'`, {
+      location: ast.loc,
+    });
   }
   return item.expression;
 }

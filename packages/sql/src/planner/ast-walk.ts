@@ -15,9 +15,32 @@ export function walkExpression(e: Expression, visit: (n: Expression) => void): v
 }
 
 const EXPRESSION_KINDS = new Set([
-  'ColumnRef', 'NumericLiteral', 'StringLiteral', 'BooleanLiteral', 'NullLiteral', 'TypedLiteral', 'IntervalLiteral',
-  'CurrentDateTime', 'UnaryOp', 'BinaryOp', 'IsNull', 'IsDistinctFrom', 'Between', 'InList', 'InSubquery', 'Like',
-  'QuantifiedComparison', 'Exists', 'Subquery', 'Case', 'Cast', 'Extract', 'FunctionCall', 'Row', 'Subscript', 'AtTimeZone',
+  'ColumnRef',
+  'NumericLiteral',
+  'StringLiteral',
+  'BooleanLiteral',
+  'NullLiteral',
+  'TypedLiteral',
+  'IntervalLiteral',
+  'CurrentDateTime',
+  'UnaryOp',
+  'BinaryOp',
+  'IsNull',
+  'IsDistinctFrom',
+  'Between',
+  'InList',
+  'InSubquery',
+  'Like',
+  'QuantifiedComparison',
+  'Exists',
+  'Subquery',
+  'Case',
+  'Cast',
+  'Extract',
+  'FunctionCall',
+  'Row',
+  'Subscript',
+  'AtTimeZone',
 ]);
 
 function isExpressionKind(kind: string): boolean {

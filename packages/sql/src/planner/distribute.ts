@@ -32,7 +32,10 @@ function distribute(node: PlanNode): Distributed {
       return { node, distribution: 'single' };
     case 'Exchange': {
       const input = distribute(node.input);
-      return { node: { ...node, input: input.node }, distribution: node.partitioning.kind === 'hash' ? 'hash' : 'single' };
+      return {
+        node: { ...node, input: input.node },
+        distribution: node.partitioning.kind === 'hash' ? 'hash' : 'single',
+      };
     }
     case 'Filter':
     case 'Project': {
@@ -41,7 +44,8 @@ function distribute(node: PlanNode): Distributed {
     }
     case 'Aggregate': {
       const input = distribute(node.input);
-      if (input.distribution === 'single') return { node: { ...node, input: input.node }, distribution: 'single' };
+      if (input.distribution === 'single')
+        return { node: { ...node, input: input.node }, distribution: 'single' };
       return splitAggregation(node, input.node);
     }
     case 'Sort': {
@@ -50,13 +54,15 @@ function distribute(node: PlanNode): Distributed {
     }
     case 'TopN': {
       const input = distribute(node.input);
-      if (input.distribution === 'single') return { node: { ...node, input: input.node }, distribution: 'single' };
+      if (input.distribution === 'single')
+        return { node: { ...node, input: input.node }, distribution: 'single' };
       const partial: PlanNode = { ...node, input: input.node };
       return { node: { ...node, input: gather(partial) }, distribution: 'single' };
     }
     case 'Limit': {
       const input = distribute(node.input);
-      if (input.distribution === 'single') return { node: { ...node, input: input.node }, distribution: 'single' };
+      if (input.distribution === 'single')
+        return { node: { ...node, input: input.node }, distribution: 'single' };
       const partial: PlanNode = { ...node, input: input.node, count: node.count + node.offset, offset: 0 };
       return { node: { ...node, input: gather(partial) }, distribution: 'single' };
     }
@@ -70,7 +76,10 @@ function single(d: Distributed): PlanNode {
 function splitAggregation(node: AggregateNode, input: PlanNode): Distributed {
   const keys = node.groupBy.length;
   const stateColumns: Column[] = node.aggregates.flatMap((a) =>
-    resolveAggregate(a.fn, a.argTypes).intermediateTypes.map((type, i) => ({ name: `${a.fn}_state${i}`, type })),
+    resolveAggregate(a.fn, a.argTypes).intermediateTypes.map((type, i) => ({
+      name: `${a.fn}_state${i}`,
+      type,
+    })),
   );
   const partial: AggregateNode = {
     ...node,

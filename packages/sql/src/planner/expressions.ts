@@ -1,7 +1,13 @@
 import { QuarryError, type SourceLocation } from '@quarry/common';
 import type { Expression, FunctionCall } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
-import { canCast, EXTRACT_FIELDS, hasFunction, isAggregateFunction, resolveFunction } from '../functions/index.js';
+import {
+  canCast,
+  EXTRACT_FIELDS,
+  hasFunction,
+  isAggregateFunction,
+  resolveFunction,
+} from '../functions/index.js';
 import {
   BOOLEAN,
   DATE,
@@ -27,7 +33,13 @@ export interface TranslatorOptions {
   readonly now: Date;
 }
 
-const ARITHMETIC = { '+': '$add', '-': '$subtract', '*': '$multiply', '/': '$divide', '%': '$modulus' } as const;
+const ARITHMETIC = {
+  '+': '$add',
+  '-': '$subtract',
+  '*': '$multiply',
+  '/': '$divide',
+  '%': '$modulus',
+} as const;
 const COMPARISON = { '=': '$eq', '<>': '$ne', '<': '$lt', '<=': '$le', '>': '$gt', '>=': '$ge' } as const;
 
 export class ExprTranslator {
@@ -68,21 +80,25 @@ export class ExprTranslator {
         return this.currentDateTime(ast.function, ast.loc);
       case 'UnaryOp': {
         const operand = this.translate(ast.operand);
-        if (ast.op === 'NOT') return { kind: 'not', arg: this.boolean(operand, 'NOT', ast.loc), type: BOOLEAN };
+        if (ast.op === 'NOT')
+          return { kind: 'not', arg: this.boolean(operand, 'NOT', ast.loc), type: BOOLEAN };
         if (ast.op === '+') return operand;
         return this.call('$negate', [operand], '-');
       }
       case 'BinaryOp': {
         if (ast.op === 'AND' || ast.op === 'OR') {
           const kind = ast.op === 'AND' ? 'and' : 'or';
-          const args = [this.translate(ast.left), this.translate(ast.right)].map((a) => this.boolean(a, ast.op, ast.loc));
+          const args = [this.translate(ast.left), this.translate(ast.right)].map((a) =>
+            this.boolean(a, ast.op, ast.loc),
+          );
           const flat = args.flatMap((a) => (a.kind === kind ? a.args : [a]));
           return { kind, args: flat, type: BOOLEAN };
         }
         const left = this.translate(ast.left);
         const right = this.translate(ast.right);
         if (ast.op === '||') return this.call('$concat', [left, right], '||');
-        if (ast.op in ARITHMETIC) return this.call(ARITHMETIC[ast.op as keyof typeof ARITHMETIC], [left, right], ast.op);
+        if (ast.op in ARITHMETIC)
+          return this.call(ARITHMETIC[ast.op as keyof typeof ARITHMETIC], [left, right], ast.op);
         return this.call(COMPARISON[ast.op as keyof typeof COMPARISON], [left, right], ast.op);
       }
       case 'IsNull': {
@@ -90,11 +106,17 @@ export class ExprTranslator {
         return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
       }
       case 'IsDistinctFrom': {
-        const [a, b] = this.coerceAll([this.translate(ast.left), this.translate(ast.right)], 'IS DISTINCT FROM');
+        const [a, b] = this.coerceAll(
+          [this.translate(ast.left), this.translate(ast.right)],
+          'IS DISTINCT FROM',
+        );
         const distinct: Expr = {
           kind: 'case',
           whens: [
-            { when: { kind: 'isNull', arg: a!, type: BOOLEAN }, then: { kind: 'not', arg: { kind: 'isNull', arg: b!, type: BOOLEAN }, type: BOOLEAN } },
+            {
+              when: { kind: 'isNull', arg: a!, type: BOOLEAN },
+              then: { kind: 'not', arg: { kind: 'isNull', arg: b!, type: BOOLEAN }, type: BOOLEAN },
+            },
             { when: { kind: 'isNull', arg: b!, type: BOOLEAN }, then: literalOf(true, BOOLEAN) },
           ],
           else: this.call('$ne', [a!, b!], '<>'),
@@ -103,17 +125,31 @@ export class ExprTranslator {
         return ast.negated ? { kind: 'not', arg: distinct, type: BOOLEAN } : distinct;
       }
       case 'Between': {
-        const [v, lo, hi] = this.coerceAll([this.translate(ast.operand), this.translate(ast.low), this.translate(ast.high)], 'BETWEEN');
-        const e: Expr = { kind: 'and', args: [this.call('$ge', [v!, lo!], '>='), this.call('$le', [v!, hi!], '<=')], type: BOOLEAN };
+        const [v, lo, hi] = this.coerceAll(
+          [this.translate(ast.operand), this.translate(ast.low), this.translate(ast.high)],
+          'BETWEEN',
+        );
+        const e: Expr = {
+          kind: 'and',
+          args: [this.call('$ge', [v!, lo!], '>='), this.call('$le', [v!, hi!], '<=')],
+          type: BOOLEAN,
+        };
         return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
       }
       case 'InList': {
-        const [arg, ...list] = this.coerceAll([this.translate(ast.operand), ...ast.values.map((v) => this.translate(v))], 'IN');
+        const [arg, ...list] = this.coerceAll(
+          [this.translate(ast.operand), ...ast.values.map((v) => this.translate(v))],
+          'IN',
+        );
         const e: Expr = { kind: 'in', arg: arg!, list, type: BOOLEAN };
         return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
       }
       case 'Like': {
-        const args = [this.translate(ast.operand), this.translate(ast.pattern), ...(ast.escape ? [this.translate(ast.escape)] : [])];
+        const args = [
+          this.translate(ast.operand),
+          this.translate(ast.pattern),
+          ...(ast.escape ? [this.translate(ast.escape)] : []),
+        ];
         const e = this.call('$like', args, 'LIKE');
         return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
       }
@@ -123,13 +159,18 @@ export class ExprTranslator {
         const arg = this.translate(ast.operand);
         const type = typeFromAst(ast.type);
         if (!canCast(arg.type, type)) {
-          throw new QuarryError('TYPE_MISMATCH', `Cannot cast ${typeToString(arg.type)} to ${typeToString(type)}`, { location: ast.loc });
+          throw new QuarryError(
+            'TYPE_MISMATCH',
+            `Cannot cast ${typeToString(arg.type)} to ${typeToString(type)}`,
+            { location: ast.loc },
+          );
         }
         return { kind: 'cast', arg, type, safe: ast.safe };
       }
       case 'Extract': {
         const field = ast.field.toLowerCase();
-        if (!EXTRACT_FIELDS.has(field)) throw new QuarryError('NOT_SUPPORTED', `EXTRACT(${ast.field} FROM …) is not supported`);
+        if (!EXTRACT_FIELDS.has(field))
+          throw new QuarryError('NOT_SUPPORTED', `EXTRACT(${ast.field} FROM …) is not supported`);
         return this.call(field, [this.translate(ast.operand)], `EXTRACT(${ast.field})`);
       }
       case 'FunctionCall':
@@ -150,7 +191,11 @@ export class ExprTranslator {
   call(name: string, args: readonly Expr[], display: string): Expr {
     let r;
     try {
-      r = resolveFunction(name, args.map((a) => a.type), display);
+      r = resolveFunction(
+        name,
+        args.map((a) => a.type),
+        display,
+      );
     } catch (e) {
       if (name.startsWith('$') && e instanceof QuarryError && e.code === 'FUNCTION_NOT_FOUND') {
         const types = args.map((a) => typeToString(a.type));
@@ -159,13 +204,22 @@ export class ExprTranslator {
       }
       throw e;
     }
-    return { kind: 'call', fn: r.id, args: args.map((a, i) => coerce(a, r.argTypes[i]!)), type: r.returnType };
+    return {
+      kind: 'call',
+      fn: r.id,
+      args: args.map((a, i) => coerce(a, r.argTypes[i]!)),
+      type: r.returnType,
+    };
   }
 
   boolean(e: Expr, context: string, loc: SourceLocation): Expr {
     if (e.type.kind === 'boolean') return e;
     if (e.type.kind === 'unknown') return coerce(e, BOOLEAN);
-    throw new QuarryError('TYPE_MISMATCH', `${context} operand must be boolean, not ${typeToString(e.type)}`, { location: loc });
+    throw new QuarryError(
+      'TYPE_MISMATCH',
+      `${context} operand must be boolean, not ${typeToString(e.type)}`,
+      { location: loc },
+    );
   }
 
   /** Casts every expression to the common super type of all of them. */
@@ -174,7 +228,10 @@ export class ExprTranslator {
     for (const e of exprs.slice(1)) {
       const next: DataType | undefined = t && commonSuperType(t, e.type);
       if (!next) {
-        throw new QuarryError('TYPE_MISMATCH', `${context}: types ${typeToString(t!)} and ${typeToString(e.type)} are not compatible`);
+        throw new QuarryError(
+          'TYPE_MISMATCH',
+          `${context}: types ${typeToString(t!)} and ${typeToString(e.type)} are not compatible`,
+        );
       }
       t = next;
     }
@@ -190,7 +247,10 @@ export class ExprTranslator {
       return this.call('$eq', [a!, b!], '=');
     });
     const results = this.coerceAll(
-      [...ast.whens.map((w) => this.translate(w.result)), ...(ast.elseResult ? [this.translate(ast.elseResult)] : [])],
+      [
+        ...ast.whens.map((w) => this.translate(w.result)),
+        ...(ast.elseResult ? [this.translate(ast.elseResult)] : []),
+      ],
       'CASE',
     );
     const type = results[0]!.type;
@@ -209,25 +269,40 @@ export class ExprTranslator {
       throw new QuarryError('EXPRESSION_NOT_AGGREGATE', `Aggregate function ${name}() is not allowed here`);
     }
     if (ast.distinct || ast.star || ast.filter || ast.orderBy.length) {
-      throw new QuarryError('INVALID_ARGUMENTS', `${name}() is not an aggregate function: DISTINCT, *, FILTER and ORDER BY do not apply`);
+      throw new QuarryError(
+        'INVALID_ARGUMENTS',
+        `${name}() is not an aggregate function: DISTINCT, *, FILTER and ORDER BY do not apply`,
+      );
     }
     const args = ast.args.map((a) => this.translate(a));
     switch (name) {
       case 'coalesce': {
-        if (args.length === 0) throw new QuarryError('INVALID_ARGUMENTS', 'coalesce() needs at least one argument');
+        if (args.length === 0)
+          throw new QuarryError('INVALID_ARGUMENTS', 'coalesce() needs at least one argument');
         const coerced = this.coerceAll(args, 'COALESCE');
         return { kind: 'coalesce', args: coerced, type: coerced[0]!.type };
       }
       case 'nullif': {
         if (args.length !== 2) throw new QuarryError('INVALID_ARGUMENTS', 'nullif() takes two arguments');
         const [a, b] = this.coerceAll(args, 'NULLIF');
-        return { kind: 'case', whens: [{ when: this.call('$eq', [a!, b!], '='), then: literalOf(null, a!.type) }], else: a!, type: a!.type };
+        return {
+          kind: 'case',
+          whens: [{ when: this.call('$eq', [a!, b!], '='), then: literalOf(null, a!.type) }],
+          else: a!,
+          type: a!.type,
+        };
       }
       case 'if': {
-        if (args.length < 2 || args.length > 3) throw new QuarryError('INVALID_ARGUMENTS', 'if() takes two or three arguments');
+        if (args.length < 2 || args.length > 3)
+          throw new QuarryError('INVALID_ARGUMENTS', 'if() takes two or three arguments');
         const cond = this.boolean(args[0]!, 'IF', ast.loc);
         const branches = this.coerceAll(args.slice(1), 'IF');
-        return { kind: 'case', whens: [{ when: cond, then: branches[0]! }], else: branches[1], type: branches[0]!.type };
+        return {
+          kind: 'case',
+          whens: [{ when: cond, then: branches[0]! }],
+          else: branches[1],
+          type: branches[0]!.type,
+        };
       }
     }
     if (!hasFunction(name)) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);

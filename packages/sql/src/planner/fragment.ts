@@ -47,7 +47,8 @@ export function fragmentPlan(root: PlanNode): PlanFragment[] {
     return id;
   };
 
-  const top = root.kind === 'Exchange' && root.partitioning.kind === 'single' ? root.input : root;
-  cut(top, { kind: 'single' });
+  // The root stage runs as one task (its output is the result), so a gathering exchange on top
+  // stays: below it the plan may be spread over many tasks.
+  cut(root, { kind: 'single' });
   return fragments.sort((a, b) => a.id - b.id);
 }

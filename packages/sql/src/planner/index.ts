@@ -15,7 +15,9 @@ export { fragmentPlan } from './fragment.js';
 /** Statement → optimized logical plan. */
 export function planLogical(statement: Statement, metadata: PlannerMetadata): PlanNode {
   if (statement.kind !== 'Query') {
-    throw new QuarryError('NOT_SUPPORTED', `${statement.kind} statements are not supported yet`, { location: statement.loc });
+    throw new QuarryError('NOT_SUPPORTED', `${statement.kind} statements are not supported yet`, {
+      location: statement.loc,
+    });
   }
   const planned = new QueryPlanner(metadata).planQuery(statement);
   return optimize(planned.node);

@@ -17,7 +17,6 @@ import {
   decimalType,
   integerLiteralType,
   physicalKind,
-
   varcharType,
   type DataType,
 } from '../types/index.js';
@@ -84,13 +83,22 @@ export function typedLiteral(typeName: string, value: string, loc: SourceLocatio
     }
     case 'decimal': {
       const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?\s*$/.exec(value);
-      if (!m || ((m[2] ?? '') === '' && (m[3] ?? '') === '')) throw invalidLiteral(`'${value}' is not a valid decimal literal`, loc);
+      if (!m || ((m[2] ?? '') === '' && (m[3] ?? '') === ''))
+        throw invalidLiteral(`'${value}' is not a valid decimal literal`, loc);
       const scale = (m[3] ?? '').length;
       const precision = Math.max(1, (m[2] ?? '').replace(/^0+/, '').length + scale);
-      return longLiteral(parseDecimal(value, scale)!, decimalType(Math.min(precision, MAX_DECIMAL_PRECISION), scale));
+      return longLiteral(
+        parseDecimal(value, scale)!,
+        decimalType(Math.min(precision, MAX_DECIMAL_PRECISION), scale),
+      );
     }
     default:
-      return { kind: 'cast', arg: literalOf(value, varcharType(value.length)), type: typeFromName(typeName, [], loc), safe: false };
+      return {
+        kind: 'cast',
+        arg: literalOf(value, varcharType(value.length)),
+        type: typeFromName(typeName, [], loc),
+        safe: false,
+      };
   }
 }
 
@@ -99,7 +107,11 @@ const MS = { DAY: 86_400_000, HOUR: 3_600_000, MINUTE: 60_000, SECOND: 1000 } as
 export function intervalLiteral(node: IntervalLiteral): Expr {
   const { value, startField, endField, negative, loc } = node;
   const sign = negative ? -1 : 1;
-  const bad = () => invalidLiteral(`Invalid interval literal: '${value}' ${startField}${endField ? ` TO ${endField}` : ''}`, loc);
+  const bad = () =>
+    invalidLiteral(
+      `Invalid interval literal: '${value}' ${startField}${endField ? ` TO ${endField}` : ''}`,
+      loc,
+    );
   if (startField === 'YEAR' || startField === 'MONTH') {
     let months: number;
     if (endField === 'MONTH' && startField === 'YEAR') {
@@ -173,7 +185,8 @@ export function typeFromName(name: string, params: readonly number[], loc: Sourc
       return charType(params[0] ?? 1);
     case 'timestamp': {
       const p = params[0] ?? 3;
-      if (params.length > 1 || p < 0 || p > 6) throw invalidType('TIMESTAMP precision must be in range [0, 6]', loc);
+      if (params.length > 1 || p < 0 || p > 6)
+        throw invalidType('TIMESTAMP precision must be in range [0, 6]', loc);
       return { kind: 'timestamp', precision: p };
     }
     case 'interval day to second':
@@ -196,4 +209,3 @@ function invalidLiteral(message: string, location: SourceLocation): QuarryError 
 function invalidType(message: string, location: SourceLocation): QuarryError {
   return new QuarryError('TYPE_MISMATCH', message, { location });
 }
-

@@ -21,7 +21,11 @@ export class PlannerMetadata {
 
   constructor(readonly session: Session) {}
 
-  static async load(statement: Statement, catalogs: CatalogRegistry, session: Session): Promise<PlannerMetadata> {
+  static async load(
+    statement: Statement,
+    catalogs: CatalogRegistry,
+    session: Session,
+  ): Promise<PlannerMetadata> {
     const meta = new PlannerMetadata(session);
     for (const name of collectTableNames(statement)) {
       const key = nameKey(name);
@@ -35,7 +39,11 @@ export class PlannerMetadata {
   table(name: readonly Identifier[], loc: SourceLocation): TableMetadata {
     const found = this.tables.get(nameKey(name));
     if (found === undefined) {
-      throw new QuarryError('TABLE_NOT_FOUND', `Table '${name.map((n) => n.value).join('.')}' does not exist`, { location: loc });
+      throw new QuarryError(
+        'TABLE_NOT_FOUND',
+        `Table '${name.map((n) => n.value).join('.')}' does not exist`,
+        { location: loc },
+      );
     }
     if (found instanceof QuarryError) throw new QuarryError(found.code, found.message, { location: loc });
     return found;
@@ -46,19 +54,28 @@ function nameKey(name: readonly Identifier[]): string {
   return name.map((n) => n.value.toLowerCase()).join('.');
 }
 
-async function lookup(name: readonly Identifier[], catalogs: CatalogRegistry, session: Session): Promise<TableMetadata | QuarryError> {
+async function lookup(
+  name: readonly Identifier[],
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<TableMetadata | QuarryError> {
   const parts = name.map((n) => n.value.toLowerCase());
-  if (parts.length > 3) return new QuarryError('TABLE_NOT_FOUND', `Too many dots in table name: ${parts.join('.')}`);
+  if (parts.length > 3)
+    return new QuarryError('TABLE_NOT_FOUND', `Too many dots in table name: ${parts.join('.')}`);
   const table = parts[parts.length - 1]!;
   const schema = parts.length >= 2 ? parts[parts.length - 2] : session.schema;
   const catalog = parts.length === 3 ? parts[0] : session.catalog;
-  if (catalog === undefined) return new QuarryError('TABLE_NOT_FOUND', 'Catalog must be specified when session catalog is not set');
-  if (schema === undefined) return new QuarryError('TABLE_NOT_FOUND', 'Schema must be specified when session schema is not set');
+  if (catalog === undefined)
+    return new QuarryError('TABLE_NOT_FOUND', 'Catalog must be specified when session catalog is not set');
+  if (schema === undefined)
+    return new QuarryError('TABLE_NOT_FOUND', 'Schema must be specified when session schema is not set');
   const connector = catalogs.get(catalog);
   if (!connector) return new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`);
-  if (!(await connector.schemaExists(schema))) return new QuarryError('SCHEMA_NOT_FOUND', `Schema '${catalog}.${schema}' does not exist`);
+  if (!(await connector.schemaExists(schema)))
+    return new QuarryError('SCHEMA_NOT_FOUND', `Schema '${catalog}.${schema}' does not exist`);
   const meta = await connector.getTable(schema, table);
-  if (!meta) return new QuarryError('TABLE_NOT_FOUND', `Table '${catalog}.${schema}.${table}' does not exist`);
+  if (!meta)
+    return new QuarryError('TABLE_NOT_FOUND', `Table '${catalog}.${schema}.${table}' does not exist`);
   return meta;
 }
 

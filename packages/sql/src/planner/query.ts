@@ -49,15 +49,25 @@ export class QueryPlanner {
       for (const w of query.with) {
         const name = w.name.value.toLowerCase();
         if (names.has(name)) {
-          throw new QuarryError('AMBIGUOUS_NAME', `WITH query name '${name}' specified more than once`, { location: w.loc });
+          throw new QuarryError('AMBIGUOUS_NAME', `WITH query name '${name}' specified more than once`, {
+            location: w.loc,
+          });
         }
-        if (w.columns.length) throw new QuarryError('NOT_SUPPORTED', 'WITH column lists are not supported yet', { location: w.loc });
+        if (w.columns.length)
+          throw new QuarryError('NOT_SUPPORTED', 'WITH column lists are not supported yet', {
+            location: w.loc,
+          });
         names.add(name);
         this.ctes.set(name, w.query);
       }
       if (query.body.kind === 'Select') return this.planSelect(query.body, query);
       const body = this.planBody(query.body);
-      return this.orderAndLimit(body, body.node.outputs.map((_, i) => i), query, undefined);
+      return this.orderAndLimit(
+        body,
+        body.node.outputs.map((_, i) => i),
+        query,
+        undefined,
+      );
     } finally {
       this.ctes = outer;
     }
@@ -101,7 +111,13 @@ export class QueryPlanner {
       }
       case 'AliasedRelation': {
         const inner = this.planRelation(rel.relation);
-        const renamed = rel.columns.length ? renameColumns(inner, rel.columns.map((c) => c.value), rel.loc) : inner;
+        const renamed = rel.columns.length
+          ? renameColumns(
+              inner,
+              rel.columns.map((c) => c.value),
+              rel.loc,
+            )
+          : inner;
         return withRelation(renamed, [rel.alias.value]);
       }
       case 'SubqueryRelation':
@@ -115,10 +131,18 @@ export class QueryPlanner {
     const empty = new ExprTranslator(new Scope([]), { now: this.now });
     const width = rows[0]?.length ?? 0;
     const translated = rows.map((row) => {
-      if (row.length !== width) throw new QuarryError('TYPE_MISMATCH', 'VALUES rows have different numbers of columns', { location: loc });
+      if (row.length !== width)
+        throw new QuarryError('TYPE_MISMATCH', 'VALUES rows have different numbers of columns', {
+          location: loc,
+        });
       return row.map((e) => empty.translate(e));
     });
-    const columns = Array.from({ length: width }, (_, c) => empty.coerceAll(translated.map((r) => r[c]!), 'VALUES'));
+    const columns = Array.from({ length: width }, (_, c) =>
+      empty.coerceAll(
+        translated.map((r) => r[c]!),
+        'VALUES',
+      ),
+    );
     const literalRows = translated.map((_, r) =>
       columns.map((col) => {
         const e = col[r]!;
@@ -131,7 +155,10 @@ export class QueryPlanner {
     );
     const outputs: Column[] = columns.map((col, c) => ({ name: `_col${c}`, type: col[0]!.type }));
     const node: PlanNode = { kind: 'Values', rows: literalRows, outputs };
-    return { node, scope: new Scope(outputs.map((c) => ({ name: c.name, relation: undefined, type: c.type }))) };
+    return {
+      node,
+      scope: new Scope(outputs.map((c) => ({ name: c.name, relation: undefined, type: c.type }))),
+    };
   }
 
   private planSelect(select: Select, query: Query | undefined): RelationPlan {
@@ -141,12 +168,23 @@ export class QueryPlanner {
     const sourceTranslator = new ExprTranslator(source.scope, { now: this.now });
     if (select.where) {
       if (containsAggregate(select.where)) {
-        throw new QuarryError('EXPRESSION_NOT_AGGREGATE', 'WHERE clause cannot contain aggregations, window functions or grouping operations', {
-          location: select.where.loc,
-        });
+        throw new QuarryError(
+          'EXPRESSION_NOT_AGGREGATE',
+          'WHERE clause cannot contain aggregations, window functions or grouping operations',
+          {
+            location: select.where.loc,
+          },
+        );
       }
-      const predicate = sourceTranslator.boolean(sourceTranslator.translate(select.where), 'WHERE', select.where.loc);
-      source = { node: { kind: 'Filter', input: source.node, predicate, outputs: source.node.outputs }, scope: source.scope };
+      const predicate = sourceTranslator.boolean(
+        sourceTranslator.translate(select.where),
+        'WHERE',
+        select.where.loc,
+      );
+      source = {
+        node: { kind: 'Filter', input: source.node, predicate, outputs: source.node.outputs },
+        scope: source.scope,
+      };
     }
 
     const orderBy = query?.orderBy ?? [];
@@ -155,7 +193,8 @@ export class QueryPlanner {
       ...(select.having ? [select.having] : []),
       ...orderBy.map((o) => o.expression),
     ];
-    const aggregated = select.groupBy !== undefined || select.having !== undefined || holders.some(containsAggregate);
+    const aggregated =
+      select.groupBy !== undefined || select.having !== undefined || holders.some(containsAggregate);
     let node = source.node;
     let translator = sourceTranslator;
     if (aggregated) {
@@ -170,7 +209,11 @@ export class QueryPlanner {
       node = agg.node;
       translator = agg.translator;
       if (select.having) {
-        const predicate = translator.boolean(translator.translate(select.having), 'HAVING', select.having.loc);
+        const predicate = translator.boolean(
+          translator.translate(select.having),
+          'HAVING',
+          select.having.loc,
+        );
         node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
       }
     }
@@ -195,8 +238,13 @@ export class QueryPlanner {
       }
       const e = translator.translate(item.expression);
       exprs.push(e);
-      const name = item.alias?.value ?? (item.expression.kind === 'ColumnRef' ? item.expression.parts.at(-1)!.value : `_col${fields.length}`);
-      const relation = !item.alias && item.expression.kind === 'ColumnRef' && e.kind === 'input' && !aggregated ? source.scope.fields[e.channel]?.relation : undefined;
+      const name =
+        item.alias?.value ??
+        (item.expression.kind === 'ColumnRef' ? item.expression.parts.at(-1)!.value : `_col${fields.length}`);
+      const relation =
+        !item.alias && item.expression.kind === 'ColumnRef' && e.kind === 'input' && !aggregated
+          ? source.scope.fields[e.channel]?.relation
+          : undefined;
       fields.push({ name, relation, type: e.type });
     });
     const visible = exprs.length;
@@ -211,9 +259,13 @@ export class QueryPlanner {
         channel = exprs.findIndex((x) => JSON.stringify(x) === k);
         if (channel < 0) {
           if (select.distinct) {
-            throw new QuarryError('EXPRESSION_NOT_AGGREGATE', 'For SELECT DISTINCT, ORDER BY expressions must appear in select list', {
-              location: item.loc,
-            });
+            throw new QuarryError(
+              'EXPRESSION_NOT_AGGREGATE',
+              'For SELECT DISTINCT, ORDER BY expressions must appear in select list',
+              {
+                location: item.loc,
+              },
+            );
           }
           channel = exprs.length;
           exprs.push(e);
@@ -226,14 +278,31 @@ export class QueryPlanner {
     const outputs: Column[] = fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: f.type }));
     node = { kind: 'Project', input: node, exprs, outputs };
     if (select.distinct) {
-      node = { kind: 'Aggregate', input: node, step: 'single', groupBy: outputs.map((_, i) => i), aggregates: [], outputs };
+      node = {
+        kind: 'Aggregate',
+        input: node,
+        step: 'single',
+        groupBy: outputs.map((_, i) => i),
+        aggregates: [],
+        outputs,
+      };
     }
     const planned = { node, scope: new Scope(fields) };
-    return this.orderAndLimit(planned, Array.from({ length: visible }, (_, i) => i), query, keys);
+    return this.orderAndLimit(
+      planned,
+      Array.from({ length: visible }, (_, i) => i),
+      query,
+      keys,
+    );
   }
 
   /** ORDER BY, OFFSET and LIMIT over a planned body; drops hidden sort columns at the end. */
-  private orderAndLimit(plan: RelationPlan, visible: number[], query: Query | undefined, keys: SortKey[] | undefined): RelationPlan {
+  private orderAndLimit(
+    plan: RelationPlan,
+    visible: number[],
+    query: Query | undefined,
+    keys: SortKey[] | undefined,
+  ): RelationPlan {
     let node = plan.node;
     const sortKeys =
       keys ??
@@ -241,7 +310,12 @@ export class QueryPlanner {
         const channel = outputChannel(item, plan.scope.fields);
         if (channel === undefined) {
           const e = new ExprTranslator(plan.scope, { now: this.now }).translate(item.expression);
-          if (e.kind !== 'input') throw new QuarryError('NOT_SUPPORTED', 'ORDER BY expressions over this query must name an output column', { location: item.loc });
+          if (e.kind !== 'input')
+            throw new QuarryError(
+              'NOT_SUPPORTED',
+              'ORDER BY expressions over this query must name an output column',
+              { location: item.loc },
+            );
           return sortKey(item, e.channel);
         }
         return sortKey(item, channel);
@@ -250,11 +324,22 @@ export class QueryPlanner {
     const offset = query?.offset ? rowCount(query.offset.rowCount, 'OFFSET') : 0;
     const limit = limitCount(query?.limit);
     if (offset > 0 || limit !== undefined) {
-      node = { kind: 'Limit', input: node, count: limit ?? Number.MAX_SAFE_INTEGER, offset, outputs: node.outputs };
+      node = {
+        kind: 'Limit',
+        input: node,
+        count: limit ?? Number.MAX_SAFE_INTEGER,
+        offset,
+        outputs: node.outputs,
+      };
     }
     if (visible.length !== node.outputs.length) {
       const outputs = visible.map((c) => node.outputs[c]!);
-      node = { kind: 'Project', input: node, exprs: visible.map((c) => ({ kind: 'input', channel: c, type: node.outputs[c]!.type })), outputs };
+      node = {
+        kind: 'Project',
+        input: node,
+        exprs: visible.map((c) => ({ kind: 'input', channel: c, type: node.outputs[c]!.type })),
+        outputs,
+      };
     }
     return { node, scope: new Scope(visible.map((c) => plan.scope.fields[c]!)) };
   }
@@ -265,14 +350,17 @@ function outputChannel(item: SortItem, fields: readonly Field[]): number | undef
   if (e.kind === 'NumericLiteral' && e.numericType === 'integer') {
     const n = Number(e.text);
     if (n < 1 || n > fields.length) {
-      throw new QuarryError('INVALID_COLUMN_REFERENCE', `ORDER BY position ${n} is not in select list`, { location: e.loc });
+      throw new QuarryError('INVALID_COLUMN_REFERENCE', `ORDER BY position ${n} is not in select list`, {
+        location: e.loc,
+      });
     }
     return n - 1;
   }
   if (e.kind === 'ColumnRef' && e.parts.length === 1) {
     const name = e.parts[0]!.value.toLowerCase();
     const matches = fields.flatMap((f, i) => (!f.hidden && f.name?.toLowerCase() === name ? [i] : []));
-    if (matches.length > 1) throw new QuarryError('AMBIGUOUS_NAME', `'${name}' in ORDER BY is ambiguous`, { location: e.loc });
+    if (matches.length > 1)
+      throw new QuarryError('AMBIGUOUS_NAME', `'${name}' in ORDER BY is ambiguous`, { location: e.loc });
     return matches[0];
   }
   return undefined;
@@ -287,7 +375,11 @@ function sortKey(item: SortItem, channel: number): SortKey {
 function rowCount(lit: NumericLiteral, clause: string): number {
   const n = Number(lit.text);
   if (lit.numericType !== 'integer' || !Number.isSafeInteger(n) || n < 0) {
-    throw new QuarryError('INVALID_ARGUMENTS', `${clause} row count must be a non-negative integer: ${lit.text}`, { location: lit.loc });
+    throw new QuarryError(
+      'INVALID_ARGUMENTS',
+      `${clause} row count must be a non-negative integer: ${lit.text}`,
+      { location: lit.loc },
+    );
   }
   return n;
 }
@@ -296,7 +388,10 @@ function limitCount(limit: Limit | FetchFirst | Offset | undefined): number | un
   if (!limit) return undefined;
   if (limit.kind === 'Limit') return limit.rowCount === 'ALL' ? undefined : rowCount(limit.rowCount, 'LIMIT');
   if (limit.kind === 'FetchFirst') {
-    if (limit.withTies) throw new QuarryError('NOT_SUPPORTED', 'FETCH FIRST … WITH TIES is not supported yet', { location: limit.loc });
+    if (limit.withTies)
+      throw new QuarryError('NOT_SUPPORTED', 'FETCH FIRST … WITH TIES is not supported yet', {
+        location: limit.loc,
+      });
     return limit.rowCount ? rowCount(limit.rowCount, 'FETCH FIRST') : 1;
   }
   return undefined;
@@ -309,9 +404,16 @@ function withRelation(plan: RelationPlan, relation: readonly string[]): Relation
 function renameColumns(plan: RelationPlan, names: readonly string[], loc: Select['loc']): RelationPlan {
   const visible = plan.scope.fields.filter((f) => !f.hidden);
   if (names.length !== visible.length) {
-    throw new QuarryError('TYPE_MISMATCH', `Column alias list has ${names.length} entries but relation has ${visible.length} columns`, {
-      location: loc,
-    });
+    throw new QuarryError(
+      'TYPE_MISMATCH',
+      `Column alias list has ${names.length} entries but relation has ${visible.length} columns`,
+      {
+        location: loc,
+      },
+    );
   }
-  return { node: plan.node, scope: new Scope(plan.scope.fields.map((f, i) => ({ ...f, name: names[i] ?? f.name }))) };
+  return {
+    node: plan.node,
+    scope: new Scope(plan.scope.fields.map((f, i) => ({ ...f, name: names[i] ?? f.name }))),
+  };
 }

@@ -23,9 +23,13 @@ export class Scope {
   resolve(parts: readonly Identifier[], loc: SourceLocation): number {
     const found = this.tryResolve(parts, loc);
     if (found === undefined) {
-      throw new QuarryError('COLUMN_NOT_FOUND', `Column '${parts.map((p) => p.value).join('.')}' cannot be resolved`, {
-        location: loc,
-      });
+      throw new QuarryError(
+        'COLUMN_NOT_FOUND',
+        `Column '${parts.map((p) => p.value).join('.')}' cannot be resolved`,
+        {
+          location: loc,
+        },
+      );
     }
     return found;
   }
@@ -39,7 +43,11 @@ export class Scope {
       if (f.name?.toLowerCase() !== column) return;
       if (qualifier.length === 0) return void matches.push(i);
       const rel = f.relation?.map((r) => r.toLowerCase());
-      if (rel && rel.length >= qualifier.length && qualifier.every((q, k) => rel[rel.length - qualifier.length + k] === q)) {
+      if (
+        rel &&
+        rel.length >= qualifier.length &&
+        qualifier.every((q, k) => rel[rel.length - qualifier.length + k] === q)
+      ) {
         matches.push(i);
       }
     });
@@ -57,10 +65,13 @@ export class Scope {
       if (f.hidden) return;
       if (!q) return void out.push(i);
       const rel = f.relation?.map((r) => r.toLowerCase());
-      if (rel && rel.length >= q.length && q.every((x, k) => rel[rel.length - q.length + k] === x)) out.push(i);
+      if (rel && rel.length >= q.length && q.every((x, k) => rel[rel.length - q.length + k] === x))
+        out.push(i);
     });
     if (q && out.length === 0) {
-      throw new QuarryError('TABLE_NOT_FOUND', `Table '${q.join('.')}' not found in FROM clause`, { location: loc });
+      throw new QuarryError('TABLE_NOT_FOUND', `Table '${q.join('.')}' not found in FROM clause`, {
+        location: loc,
+      });
     }
     return out;
   }

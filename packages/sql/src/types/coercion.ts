@@ -38,7 +38,8 @@ export function commonSuperType(a: DataType, b: DataType): DataType | undefined 
   if (a.kind === 'unknown') return b;
   if (b.kind === 'unknown') return a;
   if (isIntegral(a) && isIntegral(b)) {
-    return INTEGRAL_RANK[a.kind as keyof typeof INTEGRAL_RANK] >= INTEGRAL_RANK[b.kind as keyof typeof INTEGRAL_RANK]
+    return INTEGRAL_RANK[a.kind as keyof typeof INTEGRAL_RANK] >=
+      INTEGRAL_RANK[b.kind as keyof typeof INTEGRAL_RANK]
       ? a
       : b;
   }
@@ -50,10 +51,19 @@ export function commonSuperType(a: DataType, b: DataType): DataType | undefined 
     const intDigits = Math.max(da.precision - da.scale, db.precision - db.scale);
     return decimalType(Math.min(MAX_DECIMAL_PRECISION, intDigits + scale), scale);
   }
-  const numeric = (t: DataType) => isIntegral(t) || t.kind === 'decimal' || t.kind === 'real' || t.kind === 'double';
+  const numeric = (t: DataType) =>
+    isIntegral(t) || t.kind === 'decimal' || t.kind === 'real' || t.kind === 'double';
   if (numeric(a) && numeric(b)) {
-    if ((a.kind === 'real' || isIntegral(a)) && (b.kind === 'real' || isIntegral(b)) && (a.kind === 'real' || b.kind === 'real')) {
-      return a.kind === 'real' && b.kind === 'real' ? REAL : isSmallIntegral(a) || isSmallIntegral(b) ? REAL : DOUBLE;
+    if (
+      (a.kind === 'real' || isIntegral(a)) &&
+      (b.kind === 'real' || isIntegral(b)) &&
+      (a.kind === 'real' || b.kind === 'real')
+    ) {
+      return a.kind === 'real' && b.kind === 'real'
+        ? REAL
+        : isSmallIntegral(a) || isSmallIntegral(b)
+          ? REAL
+          : DOUBLE;
     }
     return DOUBLE;
   }

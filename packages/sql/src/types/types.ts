@@ -48,7 +48,10 @@ export function decimalType(precision: number, scale: number): DataType {
     throw new QuarryError('INVALID_LITERAL', `DECIMAL precision must be in range [1, 38]: ${precision}`);
   }
   if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
-    throw new QuarryError('INVALID_LITERAL', `DECIMAL scale must be in range [0, precision (${precision})]: ${scale}`);
+    throw new QuarryError(
+      'INVALID_LITERAL',
+      `DECIMAL scale must be in range [0, precision (${precision})]: ${scale}`,
+    );
   }
   return { kind: 'decimal', precision, scale };
 }

@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import type { DataType } from './types.js';
+import { MAX_DECIMAL_PRECISION, type DataType } from './types.js';
 
 /**
  * Values of the `long` layout (bigint, decimal's unscaled value): a JS number while the value is a
@@ -83,21 +83,30 @@ export function fitsPrecision(v: Long, precision: number): boolean {
   return toBig(abs) < pow10Big(precision);
 }
 
-/** Decimal text → unscaled value at `scale`, rounding half up. Undefined when the text is not a number. */
+const MAX_PARSED_DIGITS = 2 * MAX_DECIMAL_PRECISION;
+
+/**
+ * Decimal text → unscaled value at `scale`, rounding half up. Undefined when the text is not a number;
+ * NUMERIC_VALUE_OUT_OF_RANGE when the value has more than 76 integer digits at that scale.
+ */
 export function parseDecimal(text: string, scale: number): Long | undefined {
   const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
   const sign = m[1] === '-' ? -1n : 1n;
-  let digits = (m[2] ?? '') + (m[3] ?? '');
-  let exp = -(m[3] ?? '').length + Number(m[4] ?? 0);
-  if (digits === '') digits = '0';
+  const digits = ((m[2] ?? '') + (m[3] ?? '')).replace(/^0+/, '');
+  if (digits === '') return 0;
+  const exp = -(m[3] ?? '').length + Number(m[4] ?? 0);
   // value = digits × 10^exp; we want round(value × 10^scale)
   const shift = exp + scale;
   let unscaled: bigint;
-  if (shift >= 0) unscaled = BigInt(digits) * pow10Big(shift);
-  else if (-shift > digits.length + 1) unscaled = 0n;
-  else unscaled = divideRoundHalfUp(BigInt(digits), pow10Big(-shift));
-  exp = 0;
+  if (shift >= 0) {
+    // no decimal type holds this many digits; refusing early also bounds the work for '1e999999999'
+    if (digits.length + shift > MAX_PARSED_DIGITS) {
+      throw new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', `Decimal value out of range: ${text.trim()}`);
+    }
+    unscaled = BigInt(digits) * 10n ** BigInt(shift);
+  } else if (-shift > digits.length + 1) unscaled = 0n;
+  else unscaled = divideRoundHalfUp(BigInt(digits), 10n ** BigInt(-shift));
   return normalizeLong(sign * unscaled);
 }
 
@@ -166,7 +175,9 @@ export function addMonthsToDays(days: number, months: number): number {
 // --- timestamps (µs since epoch, no zone) ------------------------------------------------------
 
 export function parseTimestamp(text: string): number | undefined {
-  const m = /^\s*(-?\d{1,6}-\d{1,2}-\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*$/.exec(text);
+  const m = /^\s*(-?\d{1,6}-\d{1,2}-\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*$/.exec(
+    text,
+  );
   if (!m) return undefined;
   const days = parseDate(m[1] ?? '');
   if (days === undefined) return undefined;
@@ -232,8 +243,11 @@ export function toExternal(type: DataType, v: unknown): ExternalValue {
     case 'smallint':
     case 'integer':
       return v as number;
-    case 'bigint':
-      return typeof v === 'bigint' ? v.toString() : (v as number);
+    case 'bigint': {
+      // wide blocks hold every value as a bigint, small ones too
+      const n = typeof v === 'bigint' ? normalizeLong(v) : (v as number);
+      return typeof n === 'bigint' ? n.toString() : n;
+    }
     case 'real':
     case 'double': {
       const n = v as number;

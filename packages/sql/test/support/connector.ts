@@ -3,7 +3,13 @@
  * tables given as rows of native values, each split into a few splits of a few rows.
  */
 import { pageFromRows, type Page } from '../../src/page/block.js';
-import { MapCatalogRegistry, type Connector, type Split, type TableMetadata, type TableRef } from '../../src/spi/connector.js';
+import {
+  MapCatalogRegistry,
+  type Connector,
+  type Split,
+  type TableMetadata,
+  type TableRef,
+} from '../../src/spi/connector.js';
 import type { DataType } from '../../src/types/types.js';
 
 export interface MemTable {
@@ -42,7 +48,8 @@ export class MemConnector implements Connector {
     const t = this.table(ref);
     const size = t.splitRows ?? 4;
     const splits: Split[] = [];
-    for (let start = 0; start < Math.max(1, t.rows.length); start += size) splits.push({ catalog: 'mem', info: { start, end: start + size } });
+    for (let start = 0; start < Math.max(1, t.rows.length); start += size)
+      splits.push({ catalog: 'mem', info: { start, end: start + size } });
     return splits;
   }
 

@@ -7,7 +7,8 @@ export function errorOf(fn: () => unknown): QuarryError {
   try {
     fn();
   } catch (e) {
-    if (!(e instanceof QuarryError)) throw new Error(`expected a QuarryError, got ${String(e)}`, { cause: e });
+    if (!(e instanceof QuarryError))
+      throw new Error(`expected a QuarryError, got ${String(e)}`, { cause: e });
     return e;
   }
   throw new Error('expected a QuarryError, but nothing was thrown');
@@ -17,7 +18,8 @@ export async function asyncErrorOf(fn: () => Promise<unknown>): Promise<QuarryEr
   try {
     await fn();
   } catch (e) {
-    if (!(e instanceof QuarryError)) throw new Error(`expected a QuarryError, got ${String(e)}`, { cause: e });
+    if (!(e instanceof QuarryError))
+      throw new Error(`expected a QuarryError, got ${String(e)}`, { cause: e });
     return e;
   }
   throw new Error('expected a QuarryError, but nothing was thrown');

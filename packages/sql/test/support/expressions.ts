@@ -33,7 +33,11 @@ export function canonical(v: unknown): unknown {
 }
 
 /** Native values of the expression for each row (one row without columns by default). */
-export function evaluate(sql: string, columns: Columns = {}, rows: readonly (readonly unknown[])[] = [[]]): unknown[] {
+export function evaluate(
+  sql: string,
+  columns: Columns = {},
+  rows: readonly (readonly unknown[])[] = [[]],
+): unknown[] {
   const expr = translate(sql, columns);
   const page = pageFromRows(Object.values(columns), rows);
   const block = compileProjection(expr)(page);
@@ -46,7 +50,11 @@ export function value(sql: string): unknown {
 }
 
 /** What a client would see for each row. */
-export function externals(sql: string, columns: Columns = {}, rows: readonly (readonly unknown[])[] = [[]]): ExternalValue[] {
+export function externals(
+  sql: string,
+  columns: Columns = {},
+  rows: readonly (readonly unknown[])[] = [[]],
+): ExternalValue[] {
   const expr = translate(sql, columns);
   const page = pageFromRows(Object.values(columns), rows);
   const block = compileProjection(expr)(page);

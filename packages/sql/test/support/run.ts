@@ -29,7 +29,10 @@ export interface Result {
   readonly rows: ExternalValue[][];
 }
 
-export async function metadataFor(sql: string, connector: MemConnector = shopConnector()): Promise<PlannerMetadata> {
+export async function metadataFor(
+  sql: string,
+  connector: MemConnector = shopConnector(),
+): Promise<PlannerMetadata> {
   return PlannerMetadata.load(parseStatement(sql), registryOf(connector), SESSION);
 }
 
@@ -44,7 +47,8 @@ export async function plan(sql: string, connector: MemConnector = shopConnector(
 export function externalRows(columns: readonly Column[], pages: readonly Page[]): ExternalValue[][] {
   const rows: ExternalValue[][] = [];
   for (const page of pages) {
-    for (let i = 0; i < page.rowCount; i++) rows.push(page.blocks.map((b, c) => toExternal(columns[c]!.type, valueAt(b, i))));
+    for (let i = 0; i < page.rowCount; i++)
+      rows.push(page.blocks.map((b, c) => toExternal(columns[c]!.type, valueAt(b, i))));
   }
   return rows;
 }
@@ -69,7 +73,8 @@ export async function runLocal(sql: string, connector: MemConnector = shopConnec
   const ctx: TaskContext = {
     memory: new MemoryContext(1 << 30),
     async *scan(node: TableScanNode) {
-      for (const split of await connector.splits(node.table)) yield* connector.pageSource(node.table, split, node.columns);
+      for (const split of await connector.splits(node.table))
+        yield* connector.pageSource(node.table, split, node.columns);
     },
     remote: neverRemote,
   };
@@ -83,7 +88,11 @@ function findScan(node: PlanNode): TableScanNode | undefined {
 }
 
 /** Runs each fragment as tasks (one per split, per hash partition, or one), moving serialized pages between stages. */
-export async function runDistributed(sql: string, partitions = 3, connector: MemConnector = shopConnector()): Promise<Result> {
+export async function runDistributed(
+  sql: string,
+  partitions = 3,
+  connector: MemConnector = shopConnector(),
+): Promise<Result> {
   const distributed = await plan(sql, connector);
   const byId = new Map(distributed.fragments.map((f) => [f.id, f]));
   const consumerOf = new Map<number, PlanFragment>();
@@ -95,7 +104,8 @@ export async function runDistributed(sql: string, partitions = 3, connector: Mem
     const f = byId.get(id)!;
     const scan = findScan(f.root);
     const splits: Split[] = scan ? [...(await connector.splits(scan.table))] : [];
-    const taskCount = f.distribution === 'source' ? splits.length : f.distribution === 'hash' ? partitions : 1;
+    const taskCount =
+      f.distribution === 'source' ? splits.length : f.distribution === 'hash' ? partitions : 1;
     const consumer = consumerOf.get(id);
     const outCount = consumer?.distribution === 'hash' ? partitions : 1;
     const buffers: Buffer[][] = Array.from({ length: outCount }, () => []);
@@ -108,13 +118,16 @@ export async function runDistributed(sql: string, partitions = 3, connector: Mem
         async *remote(node) {
           expect(node.orderBy, 'ordered exchanges are not simulated').to.equal(undefined);
           for (const source of node.sourceFragments) {
-            for (const bytes of outputs.get(source)![task] ?? []) yield deserializePage(bytes, outputTypes(node));
+            for (const bytes of outputs.get(source)![task] ?? [])
+              yield deserializePage(bytes, outputTypes(node));
           }
         },
       };
       for await (const page of buildOperator(f.root, ctx).execute()) {
         const parts =
-          f.outputPartitioning.kind === 'hash' ? partitionPage(page, f.outputPartitioning.channels, outCount) : [page];
+          f.outputPartitioning.kind === 'hash'
+            ? partitionPage(page, f.outputPartitioning.channels, outCount)
+            : [page];
         parts.forEach((p, i) => {
           if (p) buffers[i]!.push(serializePage(p));
         });
@@ -131,5 +144,7 @@ export async function runDistributed(sql: string, partitions = 3, connector: Mem
 
 /** Rows sorted by their JSON text, for comparing results whose order is not defined. */
 export function unordered(rows: readonly ExternalValue[][]): ExternalValue[][] {
-  return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+  return [...rows].sort((a, b) =>
+    JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0,
+  );
 }

@@ -34,7 +34,11 @@ function fold(e: Expr): Expr {
     case 'isNull':
       return { ...e, arg: fold(e.arg) };
     case 'case':
-      return { ...e, whens: e.whens.map((w) => ({ when: fold(w.when), then: fold(w.then) })), else: e.else && fold(e.else) };
+      return {
+        ...e,
+        whens: e.whens.map((w) => ({ when: fold(w.when), then: fold(w.then) })),
+        else: e.else && fold(e.else),
+      };
     case 'in':
       return { ...e, arg: fold(e.arg), list: e.list.map(fold) };
   }

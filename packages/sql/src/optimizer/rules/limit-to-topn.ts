@@ -8,7 +8,16 @@ export const limitToTopN: PlanRule = {
       if (node.kind !== 'Limit' || node.input.kind !== 'Sort') return node;
       const sort = node.input;
       if (node.offset > 0) {
-        return { ...node, input: { kind: 'TopN', input: sort.input, keys: sort.keys, count: node.count + node.offset, outputs: sort.outputs } };
+        return {
+          ...node,
+          input: {
+            kind: 'TopN',
+            input: sort.input,
+            keys: sort.keys,
+            count: node.count + node.offset,
+            outputs: sort.outputs,
+          },
+        };
       }
       return { kind: 'TopN', input: sort.input, keys: sort.keys, count: node.count, outputs: sort.outputs };
     }),

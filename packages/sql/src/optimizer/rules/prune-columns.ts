@@ -9,7 +9,11 @@ import type { PlanRule } from '../rule.js';
  */
 export const pruneColumns: PlanRule = {
   name: 'prune-columns',
-  apply: (root) => prune(root, root.outputs.map((_, i) => i)).node,
+  apply: (root) =>
+    prune(
+      root,
+      root.outputs.map((_, i) => i),
+    ).node,
 };
 
 interface Pruned {
@@ -43,14 +47,22 @@ function prune(node: PlanNode, required: number[]): Pruned {
     case 'TableScan': {
       const keep = sortedUnique(required);
       return {
-        node: { ...node, columns: keep.map((c) => node.columns[c]!), outputs: keep.map((c) => node.outputs[c]!) },
+        node: {
+          ...node,
+          columns: keep.map((c) => node.columns[c]!),
+          outputs: keep.map((c) => node.outputs[c]!),
+        },
         map: new Map(keep.map((c, i) => [c, i])),
       };
     }
     case 'Values': {
       const keep = sortedUnique(required);
       return {
-        node: { ...node, rows: node.rows.map((r) => keep.map((c) => r[c]!)), outputs: keep.map((c) => node.outputs[c]!) },
+        node: {
+          ...node,
+          rows: node.rows.map((r) => keep.map((c) => r[c]!)),
+          outputs: keep.map((c) => node.outputs[c]!),
+        },
         map: new Map(keep.map((c, i) => [c, i])),
       };
     }
@@ -69,7 +81,12 @@ function prune(node: PlanNode, required: number[]): Pruned {
       for (const e of exprs) inputChannels(e, need);
       const child = prune(node.input, sortedUnique(need));
       return {
-        node: { ...node, input: child.node, exprs: exprs.map((e) => remapChannels(e, via(child.map))), outputs: keep.map((c) => node.outputs[c]!) },
+        node: {
+          ...node,
+          input: child.node,
+          exprs: exprs.map((e) => remapChannels(e, via(child.map))),
+          outputs: keep.map((c) => node.outputs[c]!),
+        },
         map: new Map(keep.map((c, i) => [c, i])),
       };
     }
@@ -77,7 +94,10 @@ function prune(node: PlanNode, required: number[]): Pruned {
       const groups = node.groupBy.length;
       const keepAggs = sortedUnique(required.filter((c) => c >= groups).map((c) => c - groups));
       const aggregates = keepAggs.map((a) => node.aggregates[a]!);
-      const need = [...node.groupBy, ...aggregates.flatMap((a) => [...a.args, ...(a.mask !== undefined ? [a.mask] : [])])];
+      const need = [
+        ...node.groupBy,
+        ...aggregates.flatMap((a) => [...a.args, ...(a.mask !== undefined ? [a.mask] : [])]),
+      ];
       const child = prune(node.input, sortedUnique(need));
       const f = via(child.map);
       const remapped: AggregateCall[] = aggregates.map((a) => ({
@@ -101,7 +121,15 @@ function prune(node: PlanNode, required: number[]): Pruned {
     case 'Sort':
     case 'TopN': {
       const child = prune(node.input, sortedUnique([...required, ...node.keys.map((k) => k.channel)]));
-      return { node: { ...node, input: child.node, keys: remapKeys(node.keys, via(child.map)), outputs: child.node.outputs }, map: child.map };
+      return {
+        node: {
+          ...node,
+          input: child.node,
+          keys: remapKeys(node.keys, via(child.map)),
+          outputs: child.node.outputs,
+        },
+        map: child.map,
+      };
     }
     case 'Limit': {
       const child = prune(node.input, required);
