@@ -44,6 +44,16 @@ function attemptField(t: TaskAttemptId): string {
   return `${taskField(t)}.${t.attempt}`;
 }
 
+export interface QuerySummary {
+  readonly queryId: string;
+  readonly state: string;
+  readonly sql: string;
+  readonly retryPolicy: string;
+  readonly created: number;
+  readonly elapsedMs?: number;
+  readonly error?: Pick<ErrorData, 'code' | 'type' | 'message'>;
+}
+
 export interface TaskRecordView {
   readonly state: 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED';
   readonly current?: number;
@@ -141,6 +151,36 @@ export class AttemptStore {
         .zadd(`${this.prefix}:queries`, fields.created, queryId)
         .zremrangebyrank(`${this.prefix}:queries`, 0, -1001)
         .exec();
+    });
+  }
+
+  /** Claims a query id for this cluster; false when it was seen before (within the records' retention). */
+  async claimQuery(queryId: string): Promise<boolean> {
+    return this.guard(
+      async () => (await this.redis.hsetnx(this.queryKey(queryId), 'claimed', Date.now())) === 1,
+    );
+  }
+
+  /** The most recent queries, newest first: id, state, sql, times, error. */
+  async recentQueries(limit: number): Promise<QuerySummary[]> {
+    return this.guard(async () => {
+      const ids = await this.redis.zrevrange(`${this.prefix}:queries`, 0, limit - 1);
+      const rows = await Promise.all(ids.map((id) => this.redis.hgetall(this.queryKey(id))));
+      return ids.flatMap((queryId, i) => {
+        const h = rows[i]!;
+        if (!h['state']) return [];
+        return [
+          {
+            queryId,
+            state: h['state'],
+            sql: h['sql'] ?? '',
+            retryPolicy: h['retryPolicy'] ?? '',
+            created: Number(h['created'] ?? 0),
+            ...(h['elapsedMs'] ? { elapsedMs: Number(h['elapsedMs']) } : {}),
+            ...(h['error'] ? { error: JSON.parse(h['error']) as QuerySummary['error'] } : {}),
+          },
+        ];
+      });
     });
   }
 

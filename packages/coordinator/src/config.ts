@@ -26,6 +26,8 @@ export interface CoordinatorConfig {
   readonly resultRetentionMs: number;
   /** `query.min-expire-age`: how long Redis keeps a finished query's records. Default 15m. */
   readonly recordRetentionMs: number;
+  /** `query.events-retention`: status events are kept (replayable) this long. Default 1h. */
+  readonly eventsRetentionMs: number;
   /** `query.result-page-rows`: rows per result page. Default 1000. */
   readonly resultPageRows: number;
 }
@@ -41,6 +43,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'query.client.timeout',
   'query.min-expire-age',
   'query.result-page-rows',
+  'query.events-retention',
 ] as const;
 
 export function coordinatorConfigFromProperties(
@@ -68,5 +71,6 @@ export function coordinatorConfigFromProperties(
     resultRetentionMs: r.duration('query.client.timeout', '5m'),
     recordRetentionMs: r.duration('query.min-expire-age', '15m'),
     resultPageRows: r.int('query.result-page-rows', 1000, 1),
+    eventsRetentionMs: r.duration('query.events-retention', '1h'),
   };
 }

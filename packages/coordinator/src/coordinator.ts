@@ -6,13 +6,15 @@ import {
   Addresses,
   taskId,
   type ClusterInfo,
+  type ClusterLoad,
+  type QueryListing,
   type Heartbeat,
   type ResultsPage,
   type ResultsRequest,
   type SubmitReply,
   type TaskUpdate,
 } from '@quarry/protocol';
-import { ActorSystem } from '@quarry/runtime';
+import { ActorSystem, ensureStream, streamName } from '@quarry/runtime';
 import {
   PlannerMetadata,
   parseStatement,
@@ -25,6 +27,7 @@ import {
   type Split,
 } from '@quarry/sql';
 import { AttemptStore } from './attempt-store.js';
+import { Intake } from './intake.js';
 import type { CoordinatorConfig } from './config.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
@@ -52,6 +55,8 @@ export class Coordinator {
   private readonly registry: WorkerRegistry;
   private readonly control: QueryControl;
   private timer: NodeJS.Timeout | undefined;
+  private loadTimer: NodeJS.Timeout | undefined;
+  private intake: Intake | undefined;
 
   private constructor(
     readonly config: CoordinatorConfig,
@@ -105,7 +110,7 @@ export class Coordinator {
       options.catalogs ?? defaultCatalogs(),
       logger,
     );
-    c.listen();
+    await c.listen();
     logger.info(
       { prefix: config.prefix, retryPolicy: config.retry.policy, exchange: config.exchange.baseDirectories },
       'coordinator started',
@@ -113,22 +118,55 @@ export class Coordinator {
     return c;
   }
 
-  private listen(): void {
-    const maxBytes = this.config.queryMaxLength * 4 + 64 * 1024;
-    this.system.spawn('query.submit', (msg: unknown, ctx) => this.submit(msg, ctx.size), {
-      acceptJson: true,
-      maxMessageBytes: maxBytes,
+  private async listen(): Promise<void> {
+    const prefix = this.config.prefix;
+    // Status events are kept for a while, so that a late subscriber can replay a query's history.
+    await ensureStream(
+      this.system.nc,
+      {
+        name: streamName(prefix, 'EVENTS'),
+        subjects: [`${prefix}.query.*.status`],
+        retention: 'limits',
+        maxAgeMs: this.config.eventsRetentionMs,
+      },
+      this.logger,
+    );
+    const durable = await ensureStream(
+      this.system.nc,
+      {
+        name: streamName(prefix, 'SUBMISSIONS'),
+        subjects: [`${prefix}.query.submit`],
+        retention: 'workqueue',
+        maxAgeMs: 24 * 3_600_000,
+        duplicateWindowMs: 120_000,
+      },
+      this.logger,
+    );
+    this.intake = new Intake({
+      system: this.system,
+      logger: this.logger,
+      maxBytes: this.config.queryMaxLength * 4 + 64 * 1024,
+      submit: (raw, size) => this.submit(raw, size),
       // an unreadable submission still gets an id and a FAILED event, for clients that only publish
-      onRefused: (err) => void this.control.fail(this.newQuery(newQueryId(), '', {}), err),
+      refused: (err) => this.control.fail(this.newQuery(newQueryId(), '', {}), err),
+      stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
     });
+    await this.intake.start();
     this.system.spawn(Addresses.heartbeat, (hb: Heartbeat) => this.heartbeat(hb));
     this.system.spawn(Addresses.taskStatus, (u: TaskUpdate) => this.taskUpdate(u));
     this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
       acceptJson: true,
       sequential: false,
     });
+    this.system.spawn('query.*.cancel', (_m: unknown, ctx) => this.cancel(ctx.subject), { acceptJson: true });
     this.system.spawn(Addresses.clusterInfo, () => this.info());
+    this.system.spawn(
+      Addresses.queries,
+      (req: { limit?: number } | undefined) => this.recentQueries(req?.limit ?? 20),
+      { acceptJson: true },
+    );
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.loadTimer = setInterval(() => this.publishLoad(), 1000);
   }
 
   // --- intake ------------------------------------------------------------------------------------
@@ -144,6 +182,8 @@ export class Coordinator {
     }
     const existing = this.queries.get(sub.queryId);
     if (existing) return { queryId: existing.id };
+    // a query id this cluster has seen (maybe before a coordinator restart) runs once
+    if (!(await this.store.claimQuery(sub.queryId))) return { queryId: sub.queryId };
     let q: QueryExecution;
     try {
       q = this.newQuery(sub.queryId, sub.sql, sub.session);
@@ -368,8 +408,55 @@ export class Coordinator {
     };
   }
 
+  /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
+  private async cancel(subject: string): Promise<{ canceled: boolean; state: string }> {
+    const queryId = subject.split('.').at(-2) ?? '';
+    const q = this.queries.get(queryId);
+    if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
+    if (q.done) return { canceled: false, state: q.state };
+    await q.mailbox.run(() => this.control.fail(q, new QuarryError('USER_CANCELED', 'Query was canceled')));
+    return { canceled: true, state: q.state };
+  }
+
+  /** `coordinator.queries`: the most recent queries and their states, from Redis. */
+  private async recentQueries(limit: number): Promise<QueryListing> {
+    return { queries: await this.store.recentQueries(Math.max(1, Math.min(1000, Number(limit) || 20))) };
+  }
+
+  /** `cluster.load`, every second: what an autoscaler needs to decide. */
+  private publishLoad(): void {
+    const workers = this.registry.list();
+    let queuedTasks = 0;
+    let runningTasks = 0;
+    let queued = 0;
+    let running = 0;
+    for (const q of this.queries.values()) {
+      if (q.state === 'QUEUED' || q.state === 'PLANNING') queued++;
+      if (q.state !== 'RUNNING') continue;
+      running++;
+      if (!q.scheduler) continue;
+      runningTasks += q.scheduler.running().length;
+      for (const s of q.scheduler.stages.values())
+        queuedTasks += s.tasks.filter((t) => t.status === 'PENDING').length;
+    }
+    const slots = workers.reduce((n, w) => n + (w.heartbeat.draining ? 0 : w.heartbeat.slots), 0);
+    const load: ClusterLoad = {
+      time: Date.now(),
+      workers: workers.length,
+      drainingWorkers: workers.filter((w) => w.heartbeat.draining).length,
+      slots,
+      freeSlots: Math.max(0, slots - workers.reduce((n, w) => n + w.assigned, 0)),
+      runningTasks,
+      queuedTasks,
+      queries: { running, queued },
+    };
+    this.system.tell(Addresses.clusterLoad, load);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    await this.intake?.stop();
     await this.system.close();
     await this.store.close();
     this.logger.info('coordinator stopped');

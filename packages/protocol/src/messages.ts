@@ -223,3 +223,30 @@ export interface ClusterInfo {
   }[];
   readonly queries: { readonly running: number; readonly queued: number };
 }
+
+/** On `cluster.load`, every second. */
+export interface ClusterLoad {
+  readonly time: number;
+  readonly workers: number;
+  readonly drainingWorkers: number;
+  /** Task slots of workers that are not draining. */
+  readonly slots: number;
+  readonly freeSlots: number;
+  readonly runningTasks: number;
+  /** Tasks waiting: in runnable or not-yet-runnable stages, or waiting out a retry delay. */
+  readonly queuedTasks: number;
+  readonly queries: { readonly running: number; readonly queued: number };
+}
+
+/** Reply to `coordinator.queries`. */
+export interface QueryListing {
+  readonly queries: readonly {
+    readonly queryId: string;
+    readonly state: string;
+    readonly sql: string;
+    readonly retryPolicy: string;
+    readonly created: number;
+    readonly elapsedMs?: number;
+    readonly error?: { readonly code: string; readonly type: string; readonly message: string };
+  }[];
+}

@@ -19,6 +19,12 @@ export const Addresses = {
   taskStatus: 'coordinator.task-status',
   /** anyone → coordinator (ask): {@link ClusterInfo}. */
   clusterInfo: 'coordinator.info',
+  /** anyone → coordinator (ask): `{ limit? }` → {@link QueryListing}, from Redis. */
+  queries: 'coordinator.queries',
+  /** client → coordinator (ask): `{}` → `{ canceled, state }`. */
+  cancel: (queryId: string) => `query.${queryId}.cancel`,
+  /** coordinator → anyone, every second: {@link ClusterLoad}, for autoscalers. */
+  clusterLoad: 'cluster.load',
 } as const;
 
 /** Absolute subject of every query's status events, for subscribers of all queries. */

@@ -3,3 +3,4 @@ export * from './mailbox.js';
 export * from './actors.js';
 export * from './failure-detector.js';
 export type { Subscription, NatsConnection } from '@nats-io/transport-node';
+export * from './streams.js';

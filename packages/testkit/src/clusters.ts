@@ -71,6 +71,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
       resultRetentionMs: 60_000,
       recordRetentionMs: 60_000,
       resultPageRows: 1000,
+      eventsRetentionMs: 600_000,
       ...options.coordinator,
     },
     { logger },

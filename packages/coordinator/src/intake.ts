@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { QuarryError, type Logger } from '@quarry/common';
+import type { SubmitReply } from '@quarry/protocol';
+import {
+  consumeDurable,
+  decodeLenient,
+  encode,
+  type ActorSystem,
+  type Reply,
+  type WireFormat,
+} from '@quarry/runtime';
+
+export interface IntakeOptions {
+  readonly system: ActorSystem;
+  readonly logger: Logger;
+  /** Largest message accepted, in bytes. */
+  readonly maxBytes: number;
+  /** Runs a decoded submission; throws a QuarryError when it is refused. */
+  readonly submit: (raw: unknown, size: number) => Promise<SubmitReply>;
+  /** Told of messages refused before they could be read (too large, not JSON or msgpack). */
+  readonly refused: (error: QuarryError) => Promise<void>;
+  /** The JetStream stream capturing the submit subject; undefined without JetStream. */
+  readonly stream: string | undefined;
+}
+
+const PAIRING_TTL_MS = 60_000;
+
+/**
+ * Takes submissions from `query.submit`. Without JetStream, a plain subscription runs each one and
+ * answers its reply subject. With JetStream, the subject is captured by a stream (which answers no
+ * one), and submissions are *run only from the stream* through a durable consumer — so one published
+ * while no coordinator was running runs when one starts, once. A plain subscription on the subject
+ * only remembers reply subjects; a reply and the outcome of a stored submission are paired by the
+ * message's bytes (first come, first served), whichever arrives first waiting for the other.
+ */
+export class Intake {
+  private readonly waitingReplies = new Map<string, { replyTo: string; at: number }[]>();
+  private readonly waitingOutcomes = new Map<
+    string,
+    { outcome: (format: WireFormat) => Uint8Array; at: number }[]
+  >();
+  private stopConsumer: (() => Promise<void>) | undefined;
+  private sweep: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: IntakeOptions) {}
+
+  async start(): Promise<void> {
+    const { system } = this.o;
+    const subject = system.subject('query.submit');
+    if (!this.o.stream) {
+      system.nc.subscribe(subject, {
+        queue: 'coordinator',
+        callback: (_e, msg) =>
+          void this.run(msg.data).then((outcome) => msg.reply && msg.respond(outcome(formatOf(msg.data)))),
+      });
+      return;
+    }
+    system.nc.subscribe(subject, {
+      queue: 'coordinator',
+      callback: (_e, msg) => {
+        if (msg.reply) this.pairReply(key(msg.data), msg.reply, msg.data);
+      },
+    });
+    const consumer = await consumeDurable(
+      system.nc,
+      this.o.stream,
+      'coordinator',
+      async (m) => {
+        const outcome = await this.run(m.data);
+        this.pairOutcome(key(m.data), outcome, m.data);
+      },
+      { logger: this.o.logger },
+    );
+    this.stopConsumer = () => consumer.stop();
+    this.sweep = setInterval(() => this.forgetOld(), PAIRING_TTL_MS).unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
+    await this.stopConsumer?.();
+  }
+
+  /** Runs one submission; returns its reply envelope, to encode in the requester's format. */
+  private async run(data: Uint8Array): Promise<(format: WireFormat) => Uint8Array> {
+    let reply: Reply<SubmitReply>;
+    try {
+      let raw: unknown;
+      try {
+        if (data.length > this.o.maxBytes) {
+          throw new QuarryError(
+            'QUERY_TEXT_TOO_LARGE',
+            `Message of ${data.length} bytes exceeds the limit of ${this.o.maxBytes} bytes`,
+          );
+        }
+        raw = decodeLenient(data).value;
+      } catch (e) {
+        const err = QuarryError.wrap(e, 'INVALID_SUBMISSION');
+        await this.o.refused(err);
+        throw err;
+      }
+      reply = { ok: true, value: await this.o.submit(raw, data.length) };
+    } catch (e) {
+      const { stack: _stack, ...error } = QuarryError.wrap(e).toData();
+      reply = { ok: false, error };
+    }
+    return (format) => encode(reply, format);
+  }
+
+  private pairReply(k: string, replyTo: string, data: Uint8Array): void {
+    const outcome = this.waitingOutcomes.get(k)?.shift();
+    if (outcome) return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
+    push(this.waitingReplies, k, { replyTo, at: Date.now() });
+  }
+
+  private pairOutcome(k: string, outcome: (format: WireFormat) => Uint8Array, data: Uint8Array): void {
+    const reply = this.waitingReplies.get(k)?.shift();
+    if (reply) return void this.o.system.nc.publish(reply.replyTo, outcome(formatOf(data)));
+    push(this.waitingOutcomes, k, { outcome, at: Date.now() });
+  }
+
+  private forgetOld(): void {
+    const limit = Date.now() - PAIRING_TTL_MS;
+    for (const m of [this.waitingReplies, this.waitingOutcomes] as Map<string, { at: number }[]>[]) {
+      for (const [k, list] of m) {
+        const kept = list.filter((x) => x.at >= limit);
+        if (kept.length) m.set(k, kept);
+        else m.delete(k);
+      }
+    }
+  }
+}
+
+function key(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('base64');
+}
+
+function push<T>(m: Map<string, T[]>, k: string, v: T): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/** JSON for anything that looks like text (a human with a NATS client), msgpack otherwise. */
+function formatOf(data: Uint8Array): WireFormat {
+  try {
+    return decodeLenient(data).format;
+  } catch {
+    for (const b of data.subarray(0, 256))
+      if (b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f) return 'msgpack';
+    return 'json';
+  }
+}
