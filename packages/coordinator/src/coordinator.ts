@@ -16,9 +16,8 @@ import {
 } from '@quarry/protocol';
 import { ActorSystem, ensureStream, streamName } from '@quarry/runtime';
 import {
-  PlannerMetadata,
   parseStatement,
-  planDistributed,
+  planStatement,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
@@ -232,8 +231,7 @@ export class Coordinator {
     q.state = 'PLANNING';
     q.emit({ type: 'PLANNING' });
     const statement = parseStatement(q.sql);
-    const metadata = await PlannerMetadata.load(statement, this.catalogs, q.session);
-    const plan = planDistributed(statement, metadata);
+    const plan = await planStatement(statement, this.catalogs, q.session);
     const slots = Math.max(1, this.registry.totalSlots());
     q.plan = plan;
     q.splits = await this.splits(plan, slots);

@@ -56,7 +56,8 @@ export class QueryScheduler {
       const taskSplits = f.distribution === 'source' ? (splits.get(f.id) ?? [[]]) : undefined;
       const taskCount = taskSplits ? taskSplits.length : f.distribution === 'hash' ? hashPartitions : 1;
       const consumer = consumerOf.get(f.id);
-      const outputPartitions = !consumer ? 1 : consumer.distribution === 'hash' ? hashPartitions : 1;
+      // a broadcast is written once (partition 0) and read whole by every consumer task
+      const outputPartitions = !consumer || f.outputPartitioning.kind !== 'hash' ? 1 : hashPartitions;
       const tasks: TaskRecord[] = Array.from({ length: Math.max(1, taskCount) }, (_, partition) => ({
         stageId: f.id,
         partition,
@@ -178,9 +179,8 @@ export class QueryScheduler {
     const f = this.stage(task.stageId).fragment;
     return f.inputs.map((producerId) => {
       const producer = this.stage(producerId);
-      const files = producer.tasks.flatMap((t) =>
-        t.winner ? t.winner.outputs.filter((o) => o.partition === task.partition) : [],
-      );
+      const partition = producer.fragment.outputPartitioning.kind === 'hash' ? task.partition : 0;
+      const files = producer.tasks.flatMap((t) => (t.winner ? t.winner.outputs.filter((o) => o.partition === partition) : []));
       return { fragmentId: producerId, files };
     });
   }

@@ -68,10 +68,8 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
           const part = parts[p];
           if (part) await sink.add(p, serializePage(part));
         }
-      } else if (partitioning.kind === 'broadcast') {
-        const bytes = serializePage(page);
-        for (let p = 0; p < spec.output.partitionCount; p++) await sink.add(p, bytes);
       } else {
+        // single and broadcast: one partition, read whole by the consumer task(s)
         await sink.add(0, serializePage(page));
       }
       if (++pages === 1) await deps.checkpoint?.('midway');
