@@ -2,30 +2,47 @@ import { QuarryError, newQueryId } from '@quarry/common';
 import {
   Addresses,
   DEFAULT_PREFIX,
+  allStatusSubject,
   statusSubject,
+  type ClusterInfo,
   type QueryEvent,
+  type QueryListing,
   type ResultColumn,
   type ResultsPage,
   type ResultsRequest,
   type SubmitReply,
   type SubmitRequest,
 } from '@quarry/protocol';
-import { ActorSystem, decodeLenient } from '@quarry/runtime';
-import type { Subscription } from '@quarry/runtime';
+import {
+  ActorSystem,
+  connectionFromEnv,
+  decode,
+  encode,
+  streamName,
+  unwrapReply,
+  type NatsAuth,
+  type NatsTls,
+} from '@quarry/runtime';
+import { headers } from '@nats-io/transport-node';
+import { EventStream } from './events.js';
 
 export interface ClientOptions {
   /** NATS server URL(s); default `NATS_URL` or nats://127.0.0.1:4222. */
   readonly servers?: string | string[];
   /** Subject prefix of the cluster; default `quarry`. */
   readonly prefix?: string;
-  /** How long to wait for replies, in ms; default 10 s. */
+  /** Credentials (default: from NATS_USER, NATS_PASSWORD, NATS_TOKEN, NATS_NKEY, NATS_CREDS). */
+  readonly auth?: NatsAuth;
+  /** TLS files (default: from NATS_CA, NATS_CERT, NATS_KEY). */
+  readonly tls?: NatsTls;
+  /** How long to wait for one reply, in ms; default 10 s. */
   readonly timeoutMs?: number;
 }
 
 export interface SubmitOptions {
-  /** Session properties: `catalog`, `schema`, … */
+  /** Session properties: `catalog`, `schema`, `retry_policy`, … */
   readonly session?: Readonly<Record<string, string | number | boolean>>;
-  /** Defaults to a fresh id; reusing one resubmits idempotently. */
+  /** Defaults to a fresh id; reusing an id runs the query once. */
   readonly queryId?: string;
 }
 
@@ -37,31 +54,57 @@ export interface QueryResult {
 }
 
 /**
- * A connection to a quarry cluster. `submit` subscribes to the query's status events *before*
- * publishing the submission (the client picks the query id), so no event is missed.
+ * A connection to a quarry cluster over NATS.
+ *
+ * ```ts
+ * const client = await QuarryClient.connect({ servers: 'nats://127.0.0.1:4222' });
+ * const handle = await client.submit('select count(*) from tpch.tiny.orders');
+ * for await (const e of handle.events()) console.log(e.type);   // QUEUED … FINISHED
+ * for await (const page of handle.rows()) console.log(page.rows);
+ * await client.close();
+ * ```
  */
 export class QuarryClient {
   private constructor(
-    private readonly system: ActorSystem,
+    readonly system: ActorSystem,
     private readonly timeoutMs: number,
   ) {}
 
   static async connect(options: ClientOptions = {}): Promise<QuarryClient> {
-    const servers = options.servers ?? process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+    const env = connectionFromEnv();
+    const auth = options.auth ?? env.auth;
+    const tls = options.tls ?? env.tls;
     const system = await ActorSystem.connect({
-      servers,
+      servers: options.servers ?? env.servers,
       prefix: options.prefix ?? DEFAULT_PREFIX,
       name: 'quarry-client',
+      ...(auth ? { auth } : {}),
+      ...(tls ? { tls } : {}),
     });
     return new QuarryClient(system, options.timeoutMs ?? 10_000);
   }
 
+  get prefix(): string {
+    return this.system.prefix;
+  }
+
+  /**
+   * Submits a query and returns its handle. The query id travels as `Nats-Msg-Id`, so a retried
+   * publish is stored once by the submissions stream, and the coordinator runs an id once.
+   */
   async submit(sql: string, options: SubmitOptions = {}): Promise<QueryHandle> {
     const queryId = options.queryId ?? newQueryId();
-    const handle = new QueryHandle(this.system, queryId, this.timeoutMs);
+    const handle = new QueryHandle(this, queryId, this.timeoutMs);
+    await handle.listen();
     const request: SubmitRequest = { sql, queryId, ...(options.session ? { session: options.session } : {}) };
+    const h = headers();
+    h.set('Nats-Msg-Id', queryId);
     try {
-      const reply = await this.system.ask<SubmitReply>(Addresses.submit, request, this.timeoutMs);
+      const msg = await this.system.nc.request(this.system.subject(Addresses.submit), encode(request), {
+        timeout: this.timeoutMs,
+        headers: h,
+      });
+      const reply = unwrapReply<SubmitReply>(decode(msg.data), Addresses.submit);
       if (reply.queryId !== queryId)
         throw new QuarryError(
           'MESSAGING_ERROR',
@@ -69,8 +112,20 @@ export class QuarryClient {
         );
     } catch (e) {
       handle.close();
-      throw e;
+      if (e instanceof QuarryError) throw e;
+      throw new QuarryError(
+        'MESSAGING_ERROR',
+        `Submitting query ${queryId} failed: ${(e as Error).message}`,
+        { cause: e },
+      );
     }
+    return handle;
+  }
+
+  /** A handle on a query submitted earlier (by this client or another): replay its events, read its rows. */
+  async attach(queryId: string): Promise<QueryHandle> {
+    const handle = new QueryHandle(this, queryId, this.timeoutMs);
+    await handle.listen();
     return handle;
   }
 
@@ -84,43 +139,76 @@ export class QuarryClient {
     }
   }
 
+  async cancel(queryId: string): Promise<{ canceled: boolean; state: string }> {
+    return this.system.ask(Addresses.cancel(queryId), {}, this.timeoutMs);
+  }
+
+  async workers(): Promise<ClusterInfo> {
+    return this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, this.timeoutMs);
+  }
+
+  async queries(limit = 20): Promise<QueryListing> {
+    return this.system.ask<QueryListing>(Addresses.queries, { limit }, this.timeoutMs);
+  }
+
+  /**
+   * Status events of every query, retained ones first (replayed from the events stream), then live
+   * ones when `follow`; without `follow` it ends once caught up.
+   */
+  allEvents(options: { follow?: boolean } = {}): AsyncIterable<QueryEvent> {
+    const stream = new EventStream(
+      this.system.nc,
+      streamName(this.prefix, 'EVENTS'),
+      allStatusSubject(this.prefix),
+    );
+    return stream.events({ follow: options.follow ?? false });
+  }
+
+  /** The request/reply plumbing, for handles. */
+  async ask<R>(address: string, message: unknown, timeoutMs = this.timeoutMs): Promise<R> {
+    return this.system.ask<R>(address, message, timeoutMs);
+  }
+
   async close(): Promise<void> {
     await this.system.close();
   }
 }
 
+/** Transient messaging failures (a NATS reconnect, a coordinator restart) are retried this long. */
+const RETRY_WINDOW_MS = 30_000;
+
 export class QueryHandle {
-  private readonly sub: Subscription;
-  private readonly queue: QueryEvent[] = [];
-  private waiter: (() => void) | undefined;
+  private readonly stream: EventStream;
   private final: QueryEvent | undefined;
 
   constructor(
-    private readonly system: ActorSystem,
+    private readonly client: QuarryClient,
     readonly queryId: string,
     private readonly timeoutMs: number,
   ) {
-    this.sub = system.nc.subscribe(statusSubject(system.prefix, queryId), {
-      callback: (_err, msg) => {
-        const event = decodeLenient(msg.data).value as QueryEvent;
-        if (event.type === 'FINISHED' || event.type === 'FAILED') this.final = event;
-        this.queue.push(event);
-        this.waiter?.();
-      },
-    });
+    this.stream = new EventStream(
+      client.system.nc,
+      streamName(client.prefix, 'EVENTS'),
+      statusSubject(client.prefix, queryId),
+    );
   }
 
-  /** Status events in order, ending with FINISHED or FAILED. */
+  /** Starts receiving events (before a submission, so that nothing is missed without JetStream). */
+  async listen(): Promise<void> {
+    await this.stream.start();
+  }
+
+  /**
+   * The query's status events in order, from the first (replayed when the cluster keeps events),
+   * ending with FINISHED or FAILED. Can be iterated again; each iteration starts from the beginning.
+   */
   async *events(): AsyncIterable<QueryEvent> {
-    for (;;) {
-      const next = this.queue.shift();
-      if (next) {
-        yield next;
-        if (next.type === 'FINISHED' || next.type === 'FAILED') return;
-        continue;
+    for await (const e of this.stream.events({ follow: true })) {
+      yield e;
+      if (e.type === 'FINISHED' || e.type === 'FAILED') {
+        this.final = e;
+        return;
       }
-      await new Promise<void>((resolve) => (this.waiter = resolve));
-      this.waiter = undefined;
     }
   }
 
@@ -132,29 +220,49 @@ export class QueryHandle {
     return final as Extract<QueryEvent, { type: 'FINISHED' }>;
   }
 
-  /** Result pages as the coordinator serves them, after the query finished. */
-  async *pages(): AsyncIterable<ResultsPage> {
+  /**
+   * Result pages, from `fromToken` (0: the first page). Resumable: a page that could not be fetched
+   * (a reconnect, a timeout) is asked for again with the same token, for up to 30 s; a client that
+   * reconnects later can `attach` and continue from the token after the last page it saw.
+   */
+  async *rows(options: { fromToken?: number } = {}): AsyncIterable<ResultsPage> {
     await this.done();
-    let token: number | null = 0;
+    let token: number | null = options.fromToken ?? 0;
     while (token !== null) {
-      const page: ResultsPage = await this.system.ask<ResultsPage>(
-        Addresses.results(this.queryId),
-        { token } satisfies ResultsRequest,
-        this.timeoutMs,
-      );
+      const page: ResultsPage = await this.fetch(token);
       yield page;
       token = page.nextToken;
+    }
+  }
+
+  private async fetch(token: number): Promise<ResultsPage> {
+    const deadline = Date.now() + RETRY_WINDOW_MS;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+      try {
+        return await this.client.ask<ResultsPage>(
+          Addresses.results(this.queryId),
+          { token } satisfies ResultsRequest,
+          this.timeoutMs,
+        );
+      } catch (e) {
+        if (!(e instanceof QuarryError) || e.code !== 'MESSAGING_ERROR' || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, wait));
+      }
     }
   }
 
   async result(): Promise<QueryResult> {
     const finished = await this.done();
     const rows: unknown[][] = [];
-    for await (const page of this.pages()) for (const r of page.rows) rows.push([...r]);
+    for await (const page of this.rows()) for (const r of page.rows) rows.push([...r]);
     return { queryId: this.queryId, columns: finished.columns, rows, elapsedMs: finished.elapsedMs };
   }
 
+  async cancel(): Promise<{ canceled: boolean; state: string }> {
+    return this.client.cancel(this.queryId);
+  }
+
   close(): void {
-    this.sub.unsubscribe();
+    this.stream.close();
   }
 }

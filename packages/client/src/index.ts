@@ -5,4 +5,5 @@ export {
   type SubmitOptions,
   type QueryResult,
 } from './client.js';
-export type { QueryEvent, ResultColumn, ResultsPage } from '@quarry/protocol';
+export type { QueryEvent, ResultColumn, ResultsPage, ClusterInfo, QueryListing } from '@quarry/protocol';
+export type { NatsAuth, NatsTls } from '@quarry/runtime';

@@ -180,7 +180,9 @@ export class QueryScheduler {
     return f.inputs.map((producerId) => {
       const producer = this.stage(producerId);
       const partition = producer.fragment.outputPartitioning.kind === 'hash' ? task.partition : 0;
-      const files = producer.tasks.flatMap((t) => (t.winner ? t.winner.outputs.filter((o) => o.partition === partition) : []));
+      const files = producer.tasks.flatMap((t) =>
+        t.winner ? t.winner.outputs.filter((o) => o.partition === partition) : [],
+      );
       return { fragmentId: producerId, files };
     });
   }

@@ -7,6 +7,7 @@ import {
 } from '@nats-io/transport-node';
 import { QuarryError, isErrorData, silentLogger, type ErrorData, type Logger } from '@quarry/common';
 import { decode, decodeLenient, encode, type WireFormat } from './codec.js';
+import { describeConnection, natsOptions, type NatsAuth, type NatsTls } from './connection.js';
 import { Mailbox } from './mailbox.js';
 
 /** The reply to every ask: a value, or an error that is rebuilt as a QuarryError by the asker. */
@@ -43,6 +44,9 @@ export interface ActorRef {
 
 export interface ActorSystemOptions {
   readonly servers: string | string[];
+  /** Credentials and TLS (see connection.ts); never logged. */
+  readonly auth?: NatsAuth;
+  readonly tls?: NatsTls;
   /** Subject prefix for every address; default `quarry`. */
   readonly prefix?: string;
   readonly name?: string;
@@ -68,19 +72,25 @@ export class ActorSystem {
 
   static async connect(options: ActorSystemOptions): Promise<ActorSystem> {
     const logger = options.logger ?? silentLogger();
+    const settings = {
+      servers: options.servers,
+      ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+    };
     try {
       const nc = await connect({
         servers: options.servers,
         ...(options.name ? { name: options.name } : {}),
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
+        ...(await natsOptions(settings)),
         ...options.connectOptions,
       });
       return new ActorSystem(nc, options.prefix ?? 'quarry', logger);
     } catch (e) {
       throw new QuarryError(
         'MESSAGING_ERROR',
-        `Cannot connect to NATS at ${String(options.servers)}: ${(e as Error).message}`,
+        `Cannot connect to NATS at ${describeConnection(settings)}: ${(e as Error).message}`,
         {
           cause: e,
         },

@@ -4,3 +4,4 @@ export * from './actors.js';
 export * from './failure-detector.js';
 export type { Subscription, NatsConnection } from '@nats-io/transport-node';
 export * from './streams.js';
+export * from './connection.js';

@@ -114,21 +114,32 @@ export async function consumeDurable(
   };
 }
 
+/** Whether a stream exists (and JetStream is there at all). */
+export async function streamExists(nc: NatsConnection, stream: string): Promise<boolean> {
+  try {
+    await (await jetstreamManager(nc)).streams.info(stream);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every stored message on `subject` from the beginning, then new ones as they come (an ordered
- * consumer). Undefined when the stream does not exist: the caller falls back to a plain subscription.
+ * consumer), with how many were stored when it started. Undefined when the stream does not exist.
  */
 export async function replay(
   nc: NatsConnection,
   stream: string,
   subject: string,
-): Promise<ConsumerMessages | undefined> {
+): Promise<{ messages: ConsumerMessages; pendingAtStart: number } | undefined> {
   try {
     const consumer = await jetstream(nc).consumers.get(stream, {
-      filter_subjects: [subject],
+      filter_subjects: subject,
       deliver_policy: DeliverPolicy.All,
     });
-    return await consumer.consume();
+    const info = await consumer.info();
+    return { messages: await consumer.consume(), pendingAtStart: info.num_pending };
   } catch (e) {
     if (/not found|no responders|jetstream not enabled/i.test((e as Error).message)) return undefined;
     throw e;
