@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
+import { connectionFromEnv, type NatsAuth, type NatsTls } from '@quarry/runtime';
 import {
   COORDINATOR_PROPERTY_NAMES,
   coordinatorConfigFromProperties,
@@ -25,6 +26,31 @@ export interface CommonFlags {
   readonly prefix?: string;
   readonly configDir?: string;
   readonly exchangeDir?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly token?: string;
+  readonly nkey?: string;
+  readonly creds?: string;
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly metricsPort?: string;
+}
+
+/** NATS credentials and TLS: flags over NATS_* environment variables. */
+export function natsSecurity(flags: CommonFlags): { auth?: NatsAuth; tls?: NatsTls } {
+  const env = connectionFromEnv();
+  const auth: Record<string, string> = { ...env.auth };
+  if (flags.user) auth['user'] = flags.user;
+  if (flags.password) auth['password'] = flags.password;
+  if (flags.token) auth['token'] = flags.token;
+  if (flags.nkey) auth['nkeySeed'] = flags.nkey;
+  if (flags.creds) auth['credsFile'] = flags.creds;
+  const tls: Record<string, string> = { ...env.tls };
+  if (flags.tlsCa) tls['caFile'] = flags.tlsCa;
+  if (flags.tlsCert) tls['certFile'] = flags.tlsCert;
+  if (flags.tlsKey) tls['keyFile'] = flags.tlsKey;
+  return { ...(Object.keys(auth).length ? { auth } : {}), ...(Object.keys(tls).length ? { tls } : {}) };
 }
 
 export function natsServers(flags: CommonFlags): string {
@@ -70,10 +96,12 @@ export function coordinatorConfig(
   else if (process.env['REDIS_URL'] && props['redis.url'] === undefined)
     props['redis.url'] = process.env['REDIS_URL'];
   if (flags.retryPolicy) props['retry-policy'] = flags.retryPolicy;
+  if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
   return coordinatorConfigFromProperties(props, {
     servers: natsServers(flags),
     prefix: prefixOf(flags),
     ...exchangeConfig(flags),
+    nats: natsSecurity(flags),
   });
 }
 
@@ -83,9 +111,11 @@ export function workerConfig(flags: CommonFlags & { id?: string; slots?: string 
   };
   if (flags.id) props['node.id'] = flags.id;
   if (flags.slots) props['worker.task-slots'] = flags.slots;
+  if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
   return workerConfigFromProperties(props, {
     servers: natsServers(flags),
     prefix: prefixOf(flags),
     exchange: exchangeConfig(flags).exchange,
+    nats: natsSecurity(flags),
   });
 }

@@ -1,70 +1,80 @@
 import { Command, Option } from 'commander';
 import { QuarryError } from '@quarry/common';
+import { runCancel, runEvents, runQueries, runWorkers } from './commands/admin.js';
 import { runLocal } from './commands/local.js';
 import { runQuery } from './commands/query.js';
 import { runCoordinator, runWorker } from './commands/servers.js';
-import { natsServers, prefixOf } from './config.js';
 
 const program = new Command('quarry').description(
   'A fault-tolerant distributed SQL engine for batch queries, over NATS',
 );
 
-const serverOption = () =>
-  new Option('-s, --server <url>', 'NATS server URL (default: $NATS_URL or nats://127.0.0.1:4222)');
-const prefixOption = () =>
-  new Option('--prefix <prefix>', "subject prefix of the cluster (default: $QUARRY_PREFIX or 'quarry')");
-const configOption = () =>
-  new Option(
-    '--config-dir <dir>',
-    'directory with config.properties and exchange-manager.properties (default: ./etc)',
-  );
-const exchangeOption = () =>
-  new Option(
-    '--exchange-dir <dir>',
-    'a local directory as the exchange (instead of exchange-manager.properties)',
-  );
+/** Options every command that talks to a cluster takes: where, which cluster, and credentials. */
+function connectionOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('-s, --server <url>', 'NATS server URL (default: $NATS_URL or nats://127.0.0.1:4222)'),
+    )
+    .addOption(
+      new Option('--prefix <prefix>', "subject prefix of the cluster (default: $QUARRY_PREFIX or 'quarry')"),
+    )
+    .addOption(new Option('--user <user>', 'NATS user (default: $NATS_USER)'))
+    .addOption(new Option('--password <password>', 'NATS password (default: $NATS_PASSWORD)'))
+    .addOption(new Option('--token <token>', 'NATS token (default: $NATS_TOKEN)'))
+    .addOption(
+      new Option('--nkey <seed-or-file>', 'NATS NKey seed, or a file holding it (default: $NATS_NKEY)'),
+    )
+    .addOption(new Option('--creds <file>', 'NATS credentials file (default: $NATS_CREDS)'))
+    .addOption(new Option('--tls-ca <file>', 'CA certificate for NATS TLS (default: $NATS_CA)'))
+    .addOption(new Option('--tls-cert <file>', 'client certificate for NATS TLS (default: $NATS_CERT)'))
+    .addOption(new Option('--tls-key <file>', 'client key for NATS TLS (default: $NATS_KEY)'));
+}
+
+function serverOptions(cmd: Command): Command {
+  return connectionOptions(cmd)
+    .addOption(
+      new Option(
+        '--config-dir <dir>',
+        'directory with config.properties and exchange-manager.properties (default: ./etc)',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--exchange-dir <dir>',
+        'a local directory as the exchange (instead of exchange-manager.properties)',
+      ),
+    )
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port (metrics.port)'));
+}
+
 const formatOption = () =>
   new Option('-f, --format <format>', 'output format')
     .choices(['table', 'csv', 'json', 'ndjson'])
     .default('table');
+const exit = (code: number) => {
+  process.exitCode = code;
+};
 
-program
-  .command('coordinator')
-  .description('run the coordinator')
-  .addOption(serverOption())
-  .addOption(prefixOption())
-  .addOption(configOption())
-  .addOption(exchangeOption())
+serverOptions(program.command('coordinator').description('run the coordinator'))
   .option(
     '--redis <url>',
     'Redis URL for attempt records (default: redis.url, $REDIS_URL or redis://127.0.0.1:6379)',
   )
-  .addOption(
-    new Option('--retry-policy <policy>', 'retry-policy: NONE, QUERY or TASK').choices([
-      'NONE',
-      'QUERY',
-      'TASK',
-    ]),
-  )
+  .addOption(new Option('--retry-policy <policy>', 'retry-policy').choices(['NONE', 'QUERY', 'TASK']))
   .action(async (flags) => runCoordinator(flags));
 
-program
-  .command('worker')
-  .description('run a worker')
-  .addOption(serverOption())
-  .addOption(prefixOption())
-  .addOption(configOption())
-  .addOption(exchangeOption())
+serverOptions(
+  program
+    .command('worker')
+    .description('run a worker (SIGTERM drains it: running tasks finish, then it leaves)'),
+)
   .option('--id <id>', 'worker id (node.id)')
   .option('--slots <n>', 'task slots (worker.task-slots)')
   .action(async (flags) => runWorker(flags));
 
-program
-  .command('query')
-  .description('run a SQL query and print its result')
-  .argument('<sql>', 'the query')
-  .addOption(serverOption())
-  .addOption(prefixOption())
+connectionOptions(
+  program.command('query').description('run a SQL query and print its result').argument('<sql>', 'the query'),
+)
   .addOption(formatOption())
   .option('--catalog <catalog>', 'default catalog for unqualified tables')
   .option('--schema <schema>', 'default schema for unqualified tables')
@@ -74,10 +84,30 @@ program
     (v: string, acc: string[]) => [...acc, v],
     [] as string[],
   )
-  .option('--events', 'print status events to stderr', false)
-  .action(async (sql: string, flags) => {
-    process.exitCode = await runQuery(sql, { ...flags, server: natsServers(flags), prefix: prefixOf(flags) });
-  });
+  .option('--events', 'print status events to stderr (instead of the progress line)', false)
+  .action(async (sql: string, flags) => exit(await runQuery(sql, flags)));
+
+connectionOptions(
+  program
+    .command('events')
+    .description("print status events: one query's, or every query's")
+    .argument('[queryId]'),
+)
+  .option('--follow', 'keep following new events (every query); one query is followed until it ends', false)
+  .option('--json', 'one JSON object per line', false)
+  .action(async (queryId: string | undefined, flags) => exit(await runEvents(queryId, flags)));
+
+connectionOptions(program.command('workers').description('list the workers the coordinator knows')).action(
+  async (flags) => exit(await runWorkers(flags)),
+);
+
+connectionOptions(
+  program.command('cancel').description('cancel a running query').argument('<queryId>'),
+).action(async (queryId: string, flags) => exit(await runCancel(queryId, flags)));
+
+connectionOptions(program.command('queries').description('recent queries and their states'))
+  .option('--limit <n>', 'how many', '20')
+  .action(async (flags) => exit(await runQueries(flags)));
 
 program
   .command('local')
@@ -87,11 +117,13 @@ program
   .option('-w, --workers <n>', 'number of workers', '2')
   .option('--slots <n>', 'task slots per worker')
   .option('-q, --query <sql>', 'run this query on the cluster, then stop it')
+  .addOption(
+    new Option('--retry-policy <policy>', 'retry-policy of the cluster').choices(['NONE', 'QUERY', 'TASK']),
+  )
   .addOption(formatOption())
   .option('-v, --verbose', 'show the processes’ logs instead of writing them to files', false)
-  .action(async (flags) => {
-    process.exitCode = await runLocal(flags);
-  });
+  // stdin, signal handlers and timers would keep the process up after the cluster stopped
+  .action(async (flags) => process.exit(await runLocal(flags)));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const message =

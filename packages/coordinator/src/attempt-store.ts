@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { QuarryError, type ErrorData } from '@quarry/common';
 import type { TaskStats } from '@quarry/protocol';
@@ -119,8 +120,19 @@ export class AttemptStore {
     readonly retentionSeconds: number,
   ) {}
 
-  static connect(url: string, prefix: string, retentionSeconds: number): AttemptStore {
-    const redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
+  /** `url` may carry an ACL user and password (`redis://user:pass@host`) and ask for TLS (`rediss://`). */
+  static connect(
+    url: string,
+    prefix: string,
+    retentionSeconds: number,
+    options: { tlsCaFile?: string } = {},
+  ): AttemptStore {
+    const redis = new Redis(url, {
+      maxRetriesPerRequest: 3,
+      lazyConnect: false,
+      enableAutoPipelining: true,
+      ...(options.tlsCaFile ? { tls: { ca: readFileSync(options.tlsCaFile) } } : {}),
+    });
     redis.on('error', () => {
       /* reported per command; ioredis keeps reconnecting */
     });

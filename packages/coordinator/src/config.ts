@@ -1,4 +1,5 @@
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
+import type { NatsAuth, NatsTls } from '@quarry/runtime';
 import type { ExchangeConfig } from '@quarry/exchange';
 import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
 
@@ -26,6 +27,12 @@ export interface CoordinatorConfig {
   readonly resultRetentionMs: number;
   /** `query.min-expire-age`: how long Redis keeps a finished query's records. Default 15m. */
   readonly recordRetentionMs: number;
+  /** `metrics.port`: serve Prometheus metrics on this port (0: any free port); off when absent. */
+  readonly metricsPort?: number;
+  /** NATS credentials and TLS (from flags and NATS_* variables; never logged). */
+  readonly nats?: { readonly auth?: NatsAuth; readonly tls?: NatsTls };
+  /** `redis.tls-ca-file`: CA for `rediss://` URLs whose server certificate is not publicly trusted. */
+  readonly redisTlsCaFile?: string;
   /** `query.events-retention`: status events are kept (replayable) this long. Default 1h. */
   readonly eventsRetentionMs: number;
   /** `query.result-page-rows`: rows per result page. Default 1000. */
@@ -44,11 +51,19 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'query.min-expire-age',
   'query.result-page-rows',
   'query.events-retention',
+  'metrics.port',
+  'redis.tls-ca-file',
 ] as const;
 
 export function coordinatorConfigFromProperties(
   props: Properties,
-  base: { servers: string; prefix: string; exchange: ExchangeConfig; exchangeConfigured: boolean },
+  base: {
+    servers: string;
+    prefix: string;
+    exchange: ExchangeConfig;
+    exchangeConfigured: boolean;
+    nats?: { auth?: NatsAuth; tls?: NatsTls };
+  },
   source = 'config.properties',
 ): CoordinatorConfig {
   const r = new PropertyReader(props, source);
@@ -72,5 +87,7 @@ export function coordinatorConfigFromProperties(
     recordRetentionMs: r.duration('query.min-expire-age', '15m'),
     resultPageRows: r.int('query.result-page-rows', 1000, 1),
     eventsRetentionMs: r.duration('query.events-retention', '1h'),
+    ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
+    ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
   };
 }

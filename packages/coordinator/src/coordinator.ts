@@ -14,7 +14,15 @@ import {
   type SubmitReply,
   type TaskUpdate,
 } from '@quarry/protocol';
-import { ActorSystem, ensureStream, streamName } from '@quarry/runtime';
+import {
+  ActorSystem,
+  ensureStream,
+  redactUrl,
+  serveMetrics,
+  streamName,
+  type MetricsServer,
+} from '@quarry/runtime';
+import { CoordinatorMetrics } from './metrics.js';
 import {
   parseStatement,
   planStatement,
@@ -56,6 +64,8 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private intake: Intake | undefined;
+  private metricsServer: MetricsServer | undefined;
+  readonly metrics: CoordinatorMetrics;
 
   private constructor(
     readonly config: CoordinatorConfig,
@@ -66,6 +76,7 @@ export class Coordinator {
     private readonly logger: Logger,
   ) {
     this.registry = new WorkerRegistry(config.heartbeatTimeoutMs);
+    this.metrics = new CoordinatorMetrics(() => this.queries.values(), this.registry, this.id);
     this.control = new QueryControl({
       config,
       system,
@@ -75,6 +86,7 @@ export class Coordinator {
       logger,
       schedule: () => this.schedule(),
       forget: (q) => this.forget(q),
+      spooled: (bytes) => this.metrics.spooledBytes.inc(bytes),
     });
   }
 
@@ -85,11 +97,15 @@ export class Coordinator {
       prefix: config.prefix,
       name: 'coordinator',
       logger,
+      ...config.nats,
     });
     const store = AttemptStore.connect(
       config.redisUrl,
       config.prefix,
       Math.ceil(config.recordRetentionMs / 1000),
+      {
+        ...(config.redisTlsCaFile ? { tlsCaFile: config.redisTlsCaFile } : {}),
+      },
     );
     try {
       await store.redis.ping();
@@ -98,7 +114,7 @@ export class Coordinator {
       await system.close();
       throw new QuarryError(
         'ATTEMPT_STORE_ERROR',
-        `Cannot reach Redis at ${config.redisUrl}: ${(e as Error).message}`,
+        `Cannot reach Redis at ${redactUrl(config.redisUrl)}: ${(e as Error).message}`,
       );
     }
     const c = new Coordinator(
@@ -110,11 +126,18 @@ export class Coordinator {
       logger,
     );
     await c.listen();
+    if (config.metricsPort !== undefined)
+      c.metricsServer = await serveMetrics(c.metrics.registry, config.metricsPort, logger);
     logger.info(
       { prefix: config.prefix, retryPolicy: config.retry.policy, exchange: config.exchange.baseDirectories },
       'coordinator started',
     );
     return c;
+  }
+
+  /** The port of the metrics endpoint, when `metrics.port` is set. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
   }
 
   private async listen(): Promise<void> {
@@ -216,7 +239,15 @@ export class Coordinator {
       now: new Date(),
     };
     const retry = withSessionRetrySettings(this.config.retry, props);
-    const q = new QueryExecution(id, sql, session, retry, this.system, this.logger.child({ queryId: id }));
+    const q = new QueryExecution(
+      id,
+      sql,
+      session,
+      retry,
+      this.system,
+      this.logger.child({ queryId: id }),
+      (e) => this.metrics.observe(e),
+    );
     this.queries.set(id, q);
     if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
       throw new QuarryError(
@@ -313,6 +344,7 @@ export class Coordinator {
 
   private workerLost(workerId: string, silentForMs: number): void {
     this.logger.warn({ workerId, silentForMs }, 'worker lost: heartbeats stopped');
+    this.metrics.workerLost();
     for (const q of this.queries.values()) {
       const running = q.scheduler?.runningOn(workerId) ?? [];
       if (q.state !== 'RUNNING' || running.length === 0) continue;
@@ -455,6 +487,7 @@ export class Coordinator {
     if (this.timer) clearInterval(this.timer);
     if (this.loadTimer) clearInterval(this.loadTimer);
     await this.intake?.stop();
+    await this.metricsServer?.close();
     await this.system.close();
     await this.store.close();
     this.logger.info('coordinator stopped');

@@ -32,6 +32,8 @@ export interface ControlDeps {
   readonly schedule: () => void;
   /** Forgets a query once its result is gone. */
   readonly forget: (q: QueryExecution) => void;
+  /** Bytes a winning attempt wrote to the exchange. */
+  readonly spooled: (bytes: number) => void;
 }
 
 /**
@@ -175,6 +177,7 @@ export class QueryControl {
       await this.deleteOutput(q, ref);
       return;
     }
+    this.d.spooled(u.stats?.bytesOut ?? 0);
     await this.d.store
       .finishAttempt(q.id, this.attemptId(q, ref), u.stats)
       .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));

@@ -50,6 +50,7 @@ export class QueryExecution {
     readonly retry: RetrySettings,
     private readonly system: ActorSystem,
     readonly logger: Logger,
+    private readonly observer: (e: QueryEvent) => void = () => {},
   ) {
     this.mailbox = new Mailbox((e) => logger.error({ err: e }, 'query mailbox job failed'));
   }
@@ -65,6 +66,7 @@ export class QueryExecution {
   emit(event: EventPayload): void {
     const full = { ...event, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
     this.system.nc.publish(statusSubject(this.system.prefix, this.id), encode(full, 'json'));
+    this.observer(full);
   }
 
   emitProgress(task?: TaskRef & { state: TaskState }): void {

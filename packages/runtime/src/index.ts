@@ -5,3 +5,5 @@ export * from './failure-detector.js';
 export type { Subscription, NatsConnection } from '@nats-io/transport-node';
 export * from './streams.js';
 export * from './connection.js';
+export * from './metrics.js';
+export type { Registry } from 'prom-client';

@@ -1,6 +1,7 @@
 import { availableParallelism, hostname } from 'node:os';
 import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
+import type { NatsAuth, NatsTls } from '@quarry/runtime';
 import { parseFailureInjection, type FailureInjection } from './failure-injection.js';
 
 /** A worker's configuration, from `config.properties` (Trino names where Trino has them). */
@@ -18,6 +19,10 @@ export interface WorkerConfig {
   readonly exchange: ExchangeConfig;
   /** `failure-injection`: rules for tests and chaos drills; none by default (see failure-injection.ts). */
   readonly failureInjection: FailureInjection;
+  /** `metrics.port`: serve Prometheus metrics on this port (0: any free port); off when absent. */
+  readonly metricsPort?: number;
+  /** NATS credentials and TLS (from flags and NATS_* variables; never logged). */
+  readonly nats?: { readonly auth?: NatsAuth; readonly tls?: NatsTls };
 }
 
 export const WORKER_PROPERTY_NAMES = [
@@ -26,11 +31,17 @@ export const WORKER_PROPERTY_NAMES = [
   'worker.heartbeat-interval',
   'task.max-memory',
   'failure-injection',
+  'metrics.port',
 ] as const;
 
 export function workerConfigFromProperties(
   props: Properties,
-  base: { servers: string; prefix: string; exchange: ExchangeConfig },
+  base: {
+    servers: string;
+    prefix: string;
+    exchange: ExchangeConfig;
+    nats?: { auth?: NatsAuth; tls?: NatsTls };
+  },
   source = 'config.properties',
 ): WorkerConfig {
   const r = new PropertyReader(props, source);
@@ -52,5 +63,6 @@ export function workerConfigFromProperties(
     heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
     failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
+    ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
   };
 }

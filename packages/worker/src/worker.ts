@@ -9,7 +9,8 @@ import {
   type TaskUpdate,
   type WorkerCommand,
 } from '@quarry/protocol';
-import { ActorSystem } from '@quarry/runtime';
+import { ActorSystem, serveMetrics, type MetricsServer } from '@quarry/runtime';
+import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
 import type { ThreadNotice, ThreadResponse } from './thread-messages.js';
@@ -34,12 +35,15 @@ export class Worker {
   private readonly lastReport = new Map<string, number>();
   private readonly injectionTimers: NodeJS.Timeout[] = [];
   private readonly pool: TaskPool;
+  readonly metrics: WorkerMetrics;
+  private metricsServer: MetricsServer | undefined;
 
   private constructor(
     readonly config: WorkerConfig,
     private readonly system: ActorSystem,
     private readonly logger: Logger,
   ) {
+    this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
     const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
     this.pool = new TaskPool(
       config.slots,
@@ -57,15 +61,23 @@ export class Worker {
       prefix: config.prefix,
       name: config.workerId,
       logger: log,
+      ...config.nats,
     });
     const worker = new Worker(config, system, log);
     worker.listen();
+    if (config.metricsPort !== undefined)
+      worker.metricsServer = await serveMetrics(worker.metrics.registry, config.metricsPort, log);
     log.info({ slots: config.slots, prefix: config.prefix }, 'worker started');
     return worker;
   }
 
   get id(): string {
     return this.config.workerId;
+  }
+
+  /** The port of the metrics endpoint, when `metrics.port` is set. */
+  get metricsPort(): number | undefined {
+    return this.metricsServer?.port;
   }
 
   private listen(): void {
@@ -150,7 +162,9 @@ export class Worker {
   }
 
   private finish(task: TaskSpec, r: ThreadResponse, log: Logger): void {
+    this.metrics.tasks.inc({ outcome: r.type });
     if (r.type === 'finished') {
+      this.metrics.spooledBytes.inc(r.stats.bytesOut);
       log.debug({ stats: r.stats }, 'task finished');
       this.report(task, { state: 'FINISHED', outputs: r.outputs, stats: r.stats });
     } else {
@@ -186,6 +200,7 @@ export class Worker {
     for (const t of this.injectionTimers) clearTimeout(t);
     this.heartbeat(true);
     await this.pool.close();
+    await this.metricsServer?.close();
     await this.system.close();
     this.logger.info('worker stopped');
   }

@@ -1,11 +1,11 @@
-import { QuarryClient } from '@quarry/client';
 import type { QueryEvent } from '@quarry/protocol';
 import { formatDuration } from '@quarry/common';
 import { formatRows, type OutputFormat } from '../format.js';
+import type { CommonFlags } from '../config.js';
+import { ProgressDisplay } from '../progress.js';
+import { connectClient } from './client-flags.js';
 
-export interface QueryFlags {
-  readonly server: string;
-  readonly prefix: string;
+export interface QueryFlags extends CommonFlags {
   readonly format: OutputFormat;
   readonly catalog?: string;
   readonly schema?: string;
@@ -55,26 +55,41 @@ export function parseSession(
   return session;
 }
 
-/** Runs one query and prints its rows to stdout; returns the process exit code. */
+/**
+ * Runs one query and prints its rows to stdout; returns the process exit code. On a terminal a
+ * progress line shows while it runs; `--events` prints every status event to stderr instead.
+ */
 export async function runQuery(sql: string, flags: QueryFlags): Promise<number> {
-  const client = await QuarryClient.connect({ servers: flags.server, prefix: flags.prefix });
+  const client = await connectClient(flags);
+  const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {
     const handle = await client.submit(sql, { session: parseSession(flags.session, flags) });
     try {
       for await (const e of handle.events()) {
+        progress.update(e);
         if (flags.events) process.stderr.write(`${describeEvent(e)}\n`);
         if (e.type === 'FAILED') {
+          progress.stop();
           if (!flags.events) process.stderr.write(`Query ${e.queryId} failed: ${e.error.message}\n`);
           return 1;
         }
       }
-      const result = await handle.result();
-      process.stdout.write(`${formatRows(flags.format, result.columns, result.rows)}\n`);
+      progress.stop();
+      if (flags.format === 'ndjson') {
+        // streamed: one line per row as pages arrive
+        for await (const page of handle.rows()) {
+          if (page.rows.length) process.stdout.write(`${formatRows('ndjson', page.columns, page.rows)}\n`);
+        }
+      } else {
+        const result = await handle.result();
+        process.stdout.write(`${formatRows(flags.format, result.columns, result.rows)}\n`);
+      }
       return 0;
     } finally {
       handle.close();
     }
   } finally {
+    progress.stop();
     await client.close();
   }
 }

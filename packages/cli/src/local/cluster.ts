@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QuarryError } from '@quarry/common';
 import { Addresses, type ClusterInfo } from '@quarry/protocol';
-import { ActorSystem } from '@quarry/runtime';
+import { ActorSystem, connectionFromEnv } from '@quarry/runtime';
 import { startNatsServer, startRedisServer, stopper, type ServerProcess } from './servers.js';
 
 /** The `quarry` CLI entry, used to start coordinator and worker processes. */
@@ -133,11 +133,23 @@ export class LocalCluster {
     return handle;
   }
 
+  /** Drains (SIGTERM) and stops the most recently added running workers; returns their names. */
+  async removeWorkers(count: number): Promise<string[]> {
+    const running = this.workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
+    const victims = running.slice(-count);
+    await Promise.all(victims.map((w) => w.stop()));
+    return victims.map((w) => w.name);
+  }
+
   async info(): Promise<ClusterInfo | undefined> {
+    // the cluster's processes read NATS_* credentials from their environment; so does this connection
+    const env = connectionFromEnv({ ...process.env, ...this.options.env });
     this.system ??= await ActorSystem.connect({
       servers: this.natsUrl,
       prefix: this.prefix,
       name: 'quarry-local',
+      ...(env.auth ? { auth: env.auth } : {}),
+      ...(env.tls ? { tls: env.tls } : {}),
     });
     try {
       return await this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, 1000);

@@ -86,37 +86,56 @@ function stopper(proc: ChildProcess, graceMs: number): { stop(): Promise<void>; 
 }
 
 /** Starts `nats-server` with JetStream on a free port, its data under `dir`. */
-export async function startNatsServer(dir: string, options: { port?: number } = {}): Promise<ServerProcess> {
+export async function startNatsServer(
+  dir: string,
+  options: { port?: number; args?: readonly string[] } = {},
+): Promise<ServerProcess> {
   requireBinary('nats-server');
   const port = options.port ?? (await freePort());
   mkdirSync(join(dir, 'jetstream'), { recursive: true });
   const log = openSync(join(dir, 'nats-server.log'), 'a');
   const proc = spawn(
     'nats-server',
-    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream')],
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream'), ...(options.args ?? [])],
     {
       stdio: ['ignore', log, log],
     },
   );
   await waitForPort(port, 10_000, proc);
+  const scheme = options.args?.includes('--tls') ? 'tls' : 'nats';
   return {
     name: 'nats-server',
     port,
-    url: `nats://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     process: proc,
     ...stopper(proc, 3000),
   };
 }
 
 /** Starts `redis-server` on a free port, without persistence, its files under `dir`. */
-export async function startRedisServer(dir: string, options: { port?: number } = {}): Promise<ServerProcess> {
+export async function startRedisServer(
+  dir: string,
+  options: { port?: number; args?: readonly string[] } = {},
+): Promise<ServerProcess> {
   requireBinary('redis-server');
   const port = options.port ?? (await freePort());
   mkdirSync(dir, { recursive: true });
   const log = openSync(join(dir, 'redis-server.log'), 'a');
   const proc = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...(options.args ?? []),
+    ],
     {
       stdio: ['ignore', log, log],
     },

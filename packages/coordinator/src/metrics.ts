@@ -1,0 +1,138 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { QueryEvent } from '@quarry/protocol';
+import { newRegistry } from '@quarry/runtime';
+import type { QueryExecution } from './query.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+/**
+ * The coordinator's Prometheus metrics: counters fed by the status events it publishes, gauges read
+ * from its state when scraped.
+ */
+export class CoordinatorMetrics {
+  readonly registry: Registry;
+  private readonly queriesEnded: Counter;
+  private readonly attempts: Counter;
+  private readonly taskRetries: Counter;
+  private readonly queryRetries: Counter;
+  private readonly workersLost: Counter;
+  readonly spooledBytes: Counter;
+
+  constructor(queries: () => Iterable<QueryExecution>, workers: WorkerRegistry, coordinatorId: string) {
+    const registry = (this.registry = newRegistry({ role: 'coordinator', instance: coordinatorId }));
+    const r = [registry];
+    this.queriesEnded = new Counter({
+      name: 'quarry_queries_total',
+      help: 'Queries ended, by final state',
+      labelNames: ['state'],
+      registers: r,
+    });
+    this.attempts = new Counter({
+      name: 'quarry_task_attempts_total',
+      help: 'Task attempts, by outcome (started, finished, failed)',
+      labelNames: ['outcome'],
+      registers: r,
+    });
+    this.taskRetries = new Counter({
+      name: 'quarry_task_retries_total',
+      help: 'Task retries (retry policy TASK), by error type',
+      labelNames: ['error_type'],
+      registers: r,
+    });
+    this.queryRetries = new Counter({
+      name: 'quarry_query_retries_total',
+      help: 'Query retries (retry policy QUERY), by error type',
+      labelNames: ['error_type'],
+      registers: r,
+    });
+    this.workersLost = new Counter({
+      name: 'quarry_workers_lost_total',
+      help: 'Workers declared dead by the failure detector',
+      registers: r,
+    });
+    this.spooledBytes = new Counter({
+      name: 'quarry_spooled_bytes_total',
+      help: 'Bytes written to the exchange by winning task attempts',
+      registers: r,
+    });
+    new Gauge({
+      name: 'quarry_queries',
+      help: 'Queries in the coordinator, by state',
+      labelNames: ['state'],
+      registers: r,
+      collect() {
+        const counts: Record<string, number> = { QUEUED: 0, PLANNING: 0, RUNNING: 0 };
+        for (const q of queries()) if (q.state in counts) counts[q.state]!++;
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: 'quarry_tasks',
+      help: 'Tasks of running queries, by state (queued: waiting for inputs, a slot or a retry delay)',
+      labelNames: ['state'],
+      registers: r,
+      collect() {
+        let queued = 0;
+        let running = 0;
+        for (const q of queries()) {
+          if (q.state !== 'RUNNING' || !q.scheduler) continue;
+          for (const s of q.scheduler.stages.values()) {
+            queued += s.tasks.filter((t) => t.status === 'PENDING').length;
+            running += s.tasks.filter((t) => t.status === 'RUNNING').length;
+          }
+        }
+        this.set({ state: 'queued' }, queued);
+        this.set({ state: 'running' }, running);
+      },
+    });
+    new Gauge({
+      name: 'quarry_workers',
+      help: 'Workers in the registry, by state',
+      labelNames: ['state'],
+      registers: r,
+      collect() {
+        const list = workers.list();
+        this.set({ state: 'active' }, list.filter((w) => !w.heartbeat.draining).length);
+        this.set({ state: 'draining' }, list.filter((w) => w.heartbeat.draining).length);
+      },
+    });
+    new Gauge({
+      name: 'quarry_worker_heartbeat_age_seconds',
+      help: 'Time since each worker last heartbeated',
+      labelNames: ['worker'],
+      registers: r,
+      collect() {
+        this.reset();
+        for (const w of workers.list()) this.set({ worker: w.id }, w.heartbeatAgeMs / 1000);
+      },
+    });
+  }
+
+  /** Counts what a query's status events say happened. */
+  observe(e: QueryEvent): void {
+    switch (e.type) {
+      case 'RUNNING':
+        if (e.task?.state === 'RUNNING') this.attempts.inc({ outcome: 'started' });
+        if (e.task?.state === 'FINISHED') this.attempts.inc({ outcome: 'finished' });
+        return;
+      case 'TASK_FAILED':
+        this.attempts.inc({ outcome: 'failed' });
+        return;
+      case 'TASK_RETRYING':
+        this.taskRetries.inc({ error_type: e.error.type });
+        return;
+      case 'QUERY_RETRYING':
+        this.queryRetries.inc({ error_type: e.error.type });
+        return;
+      case 'FINISHED':
+      case 'FAILED':
+        this.queriesEnded.inc({ state: e.type });
+        return;
+      default:
+        return;
+    }
+  }
+
+  workerLost(): void {
+    this.workersLost.inc();
+  }
+}

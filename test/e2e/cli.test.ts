@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname } from 'node:path';
+import { CLI_MAIN, type LocalCluster } from '@quarry/cli';
+import { startProcessCluster } from '@quarry/testkit';
+
+/** Runs the `quarry` CLI as a process; resolves with its exit code and output. */
+function quarry(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI_MAIN, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the quarry CLI', function () {
+  this.timeout(90_000);
+  let cluster: LocalCluster;
+  let at: string[];
+
+  before(async () => {
+    cluster = await startProcessCluster({ workers: 2, slots: 1, prefix: 'clitest' });
+    at = ['--server', cluster.natsUrl, '--prefix', 'clitest'];
+  });
+
+  after(async () => cluster?.stop());
+
+  const SQL = 'select r_regionkey, r_name from tpch.tiny.region where r_regionkey < 2 order by 1';
+
+  it('prints results as a table, CSV, JSON and NDJSON', async () => {
+    const table = await quarry(['query', ...at, SQL]);
+    expect(table.code, table.stderr).to.equal(0);
+    expect(table.stdout).to.equal(
+      ' r_regionkey | r_name \n-------------+---------\n           0 | AFRICA \n           1 | AMERICA\n(2 rows)\n',
+    );
+    const csv = await quarry(['query', ...at, '--format', 'csv', SQL]);
+    expect(csv.stdout).to.equal('r_regionkey,r_name\n0,AFRICA\n1,AMERICA\n');
+    const json = await quarry(['query', ...at, '-f', 'json', SQL]);
+    expect(JSON.parse(json.stdout)).to.deep.equal([
+      { r_regionkey: 0, r_name: 'AFRICA' },
+      { r_regionkey: 1, r_name: 'AMERICA' },
+    ]);
+    const nd = await quarry(['query', ...at, '-f', 'ndjson', SQL]);
+    expect(
+      nd.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).to.deep.equal([
+      { r_regionkey: 0, r_name: 'AFRICA' },
+      { r_regionkey: 1, r_name: 'AMERICA' },
+    ]);
+    expect(table.stderr).to.equal('', 'no progress output when stderr is not a terminal');
+  });
+
+  it('reports a failed query on stderr with a non-zero exit', async () => {
+    const r = await quarry(['query', ...at, 'select r_nope from tpch.tiny.region']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.equal("quarry: COLUMN_NOT_FOUND: line 1:8: Column 'r_nope' cannot be resolved\n");
+  });
+
+  it('shows status events with --events, and again with `quarry events <id>`', async () => {
+    const r = await quarry(['query', ...at, '--events', SQL]);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).to.match(/^QUEUED \S+$/);
+    expect(lines.at(-1)).to.match(/^FINISHED 2 rows in /);
+    const queryId = lines[0]!.split(' ')[1]!;
+    const replay = await quarry(['events', ...at, queryId]);
+    expect(replay.code).to.equal(0);
+    const kinds = replay.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[2]);
+    expect(kinds[0]).to.equal('QUEUED');
+    expect(kinds.at(-1)).to.equal('FINISHED');
+    const all = await quarry(['events', ...at, '--json']);
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).queryId),
+    ).to.include(queryId);
+  });
+
+  it('lists workers and recent queries, and cancels', async () => {
+    const w = await quarry(['workers', ...at]);
+    expect(w.code).to.equal(0);
+    expect(w.stdout).to.match(/worker-1\s+\|\s+1 \|/);
+    expect(w.stdout).to.match(/worker-2/);
+    const q = await quarry(['queries', ...at, '--limit', '3']);
+    expect(q.stdout).to.match(/FINISHED/);
+    expect(q.stdout.trim().split('\n').length).to.equal(2 + 3 + 1, 'header, rule, 3 queries, row count');
+    const c = await quarry(['cancel', ...at, 'no_such_query']);
+    expect(c.code).to.equal(1);
+    expect(c.stderr).to.equal('quarry: QUERY_NOT_FOUND: Query no_such_query not found\n');
+  });
+
+  it('says how to install a missing server binary', () => {
+    const r = spawnSync(process.execPath, [CLI_MAIN, 'local', '--workers', '1'], {
+      env: { ...process.env, PATH: dirname(process.execPath) },
+      encoding: 'utf8',
+    });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(
+      /nats-server was not found on PATH: install it with `apt-get install nats-server`/,
+    );
+  });
+});
+
+describe('quarry local', function () {
+  this.timeout(90_000);
+
+  it('adds and removes workers while running, from commands on stdin', async () => {
+    const p = spawn(process.execPath, [CLI_MAIN, 'local', '--workers', '1', '--slots', '1'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const waitFor = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; got:\n${stderr}`)), 30_000);
+        const check = () => re.test(stderr) && (clearTimeout(t), p.stderr.off('data', check), resolve());
+        p.stderr.on('data', check);
+        check();
+      });
+    p.stderr.on('data', (d) => (stderr += d));
+    let stdout = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    try {
+      await waitFor(/cluster ready/);
+      p.stdin.write('add 2\n');
+      await waitFor(/started worker-2, worker-3/);
+      expect(stdout).to.match(/^nats:\/\/127\.0\.0\.1:\d+\n$/, 'the NATS URL on stdout');
+      p.stdin.write('workers\n');
+      await waitFor(/worker-1 \(.*\), worker-2 .*, worker-3/);
+      p.stdin.write('remove 1\n');
+      await waitFor(/drained and stopped worker-3/);
+      p.stdin.write('frobnicate\n');
+      await waitFor(/unknown command 'frobnicate'/);
+      const exited = new Promise<number | null>((resolve) => p.once('exit', resolve));
+      p.stdin.write('stop\n');
+      expect(await exited).to.equal(0);
+    } finally {
+      p.kill('SIGKILL');
+    }
+  });
+});
