@@ -1,27 +1,80 @@
+import { inspect } from 'node:util';
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { parseBaseDirectories, schemeOf } from './base-directories.js';
+
+export { parseBaseDirectories } from './base-directories.js';
+
+export const COMPRESSION_CODECS = ['NONE', 'LZ4', 'ZSTD'] as const;
+export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
+
+/** The `exchange.s3.*` properties; present in an {@link ExchangeConfig} when the base directories are on S3. */
+export interface S3Settings {
+  /** `exchange.s3.region`; without it `AWS_REGION`, or `us-east-1` when an endpoint is given. */
+  readonly region: string;
+  /** `exchange.s3.endpoint`: an S3-compatible server instead of AWS. */
+  readonly endpoint: string | undefined;
+  /** `exchange.s3.path-style-access`: `http://host/bucket/key` rather than `http://bucket.host/key`. */
+  readonly pathStyleAccess: boolean;
+  /**
+   * `exchange.s3.aws-access-key` and `exchange.s3.aws-secret-key`, set together or not at all; when
+   * absent the AWS SDK's default chain applies (`AWS_ACCESS_KEY_ID`…, profiles, instance roles).
+   * Never logged: JSON and `util.inspect` of the settings show `***`.
+   */
+  readonly awsAccessKey: string | undefined;
+  readonly awsSecretKey: string | undefined;
+  /** `exchange.s3.max-error-retries`: retries of one request on throttling, 5xx, timeouts and resets. */
+  readonly maxErrorRetries: number;
+  /** `exchange.s3.upload.part-size`: files above this size are uploaded in parts of this size. */
+  readonly uploadPartSize: number;
+}
 
 /** Typed `exchange-manager.properties`, with Trino's property names. */
 export interface ExchangeConfig {
-  /** Absolute URIs of the base directories (`file:///…`), spooled output is spread over them. */
+  /** Absolute URIs of the base directories (`file:///…` or `s3://bucket[/prefix]`), one kind only. */
   readonly baseDirectories: readonly string[];
   /** `exchange.sink-max-file-size`: a sink rolls over to a new file past this size. */
   readonly sinkMaxFileSize: number;
   /** `exchange.sink-buffer-size`: bytes buffered per output partition before a write. */
   readonly sinkBufferSize: number;
+  /**
+   * `exchange.compression-codec`; `undefined` when not set: the coordinator then decides
+   * (see {@link exchangeCodecFor}) and passes the codec to each sink.
+   */
+  readonly compressionCodec?: CompressionCodec | undefined;
+  /**
+   * `fault-tolerant-execution.exchange-encryption-enabled` (default true): the coordinator makes a
+   * key per query ({@link generateExchangeKey}) and passes it to every sink and reader of the query.
+   */
+  readonly encryptionEnabled: boolean;
+  /** Present when the base directories are on S3. */
+  readonly s3?: S3Settings | undefined;
 }
 
+/** Every property read here, for environment overrides (`QUARRY_EXCHANGE_S3_REGION`, …). */
 export const EXCHANGE_PROPERTY_NAMES = [
   'exchange-manager.name',
   'exchange.base-directories',
   'exchange.sink-max-file-size',
   'exchange.sink-buffer-size',
+  'exchange.compression-codec',
+  'fault-tolerant-execution.exchange-encryption-enabled',
+  'exchange.s3.region',
+  'exchange.s3.endpoint',
+  'exchange.s3.path-style-access',
+  'exchange.s3.aws-access-key',
+  'exchange.s3.aws-secret-key',
+  'exchange.s3.max-error-retries',
+  'exchange.s3.upload.part-size',
 ] as const;
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
+const MIN_FILE_BUFFER = 1024;
 
 export function exchangeConfigFromProperties(
   props: Properties,
   source = 'exchange-manager.properties',
+  env: NodeJS.ProcessEnv = process.env,
 ): ExchangeConfig {
   const r = new PropertyReader(props, source);
   const name = r.string('exchange-manager.name', 'filesystem');
@@ -31,52 +84,158 @@ export function exchangeConfigFromProperties(
       `${source}: exchange-manager.name=${name} is unknown (only 'filesystem' exists)`,
     );
   }
-  const raw = r.optionalString('exchange.base-directories');
-  if (!raw || raw.trim() === '') {
-    throw new QuarryError('INVALID_CONFIGURATION', `${source}: exchange.base-directories is required`);
+  const baseDirectories = parseBaseDirectories(r.optionalString('exchange.base-directories') ?? '', source);
+  const codec = props['exchange.compression-codec'];
+  return protectExchangeConfig({
+    baseDirectories,
+    sinkMaxFileSize: atLeast(r, 'exchange.sink-max-file-size', '1GB', MIN_FILE_BUFFER, source),
+    sinkBufferSize: atLeast(r, 'exchange.sink-buffer-size', '1MB', MIN_FILE_BUFFER, source),
+    compressionCodec:
+      codec === undefined ? undefined : r.oneOf('exchange.compression-codec', COMPRESSION_CODECS, 'NONE'),
+    encryptionEnabled: r.boolean('fault-tolerant-execution.exchange-encryption-enabled', true),
+    s3: baseDirectories.some((d) => schemeOf(d) === 's3') ? s3Settings(r, props, source, env) : undefined,
+  });
+}
+
+function s3Settings(
+  r: PropertyReader,
+  props: Properties,
+  source: string,
+  env: NodeJS.ProcessEnv,
+): S3Settings {
+  const endpoint = r.optionalString('exchange.s3.endpoint')?.trim();
+  if (endpoint !== undefined) checkEndpoint(endpoint, source);
+  const region =
+    r.optionalString('exchange.s3.region')?.trim() ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  if (region === undefined && endpoint === undefined) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.s3.region is required for S3 base directories (or set AWS_REGION, or exchange.s3.endpoint for an S3-compatible server)`,
+    );
+  }
+  if (region !== undefined && !/^[a-z0-9-]{1,32}$/.test(region)) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.s3.region='${region}' is invalid: expected a region name such as us-east-1`,
+    );
+  }
+  const accessKey = nonEmpty(props['exchange.s3.aws-access-key']);
+  const secretKey = nonEmpty(props['exchange.s3.aws-secret-key']);
+  if ((accessKey === undefined) !== (secretKey === undefined)) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.s3.aws-access-key and exchange.s3.aws-secret-key must be set together (or neither, for the AWS default credentials)`,
+    );
+  }
+  const partSize = r.dataSize('exchange.s3.upload.part-size', '5MB');
+  if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.s3.upload.part-size=${props['exchange.s3.upload.part-size']} is invalid: S3 parts are 5MB to 5GB`,
+    );
   }
   return {
-    baseDirectories: parseBaseDirectories(raw, source),
-    sinkMaxFileSize: r.dataSize('exchange.sink-max-file-size', '1GB'),
-    sinkBufferSize: r.dataSize('exchange.sink-buffer-size', '1MB'),
+    region: region ?? 'us-east-1',
+    endpoint,
+    pathStyleAccess: r.boolean('exchange.s3.path-style-access', false),
+    awsAccessKey: accessKey,
+    awsSecretKey: secretKey,
+    maxErrorRetries: r.int('exchange.s3.max-error-retries', 10, 0),
+    uploadPartSize: partSize,
   };
 }
 
-export function parseBaseDirectories(raw: string, source: string): string[] {
-  const dirs = raw
-    .split(',')
-    .map((d) => d.trim())
-    .filter((d) => d !== '');
-  const uris = dirs.map((d) => {
-    if (d.startsWith('s3://') || d.startsWith('s3a://') || d.startsWith('s3n://')) {
-      throw new QuarryError(
-        'INVALID_CONFIGURATION',
-        `${source}: exchange.base-directories: S3 locations (${d}) are not supported yet; use a local directory`,
-      );
-    }
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(d) && !d.startsWith('file://')) {
-      throw new QuarryError(
-        'INVALID_CONFIGURATION',
-        `${source}: exchange.base-directories: unsupported scheme in '${d}'`,
-      );
-    }
-    const uri = d.startsWith('file://') ? d : pathToFileURL(resolve(d)).href;
-    return uri.replace(/\/+$/, '');
-  });
-  if (new Set(uris).size !== uris.length) {
+function checkEndpoint(endpoint: string, source: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url?.username || url?.password) {
+    // Not echoed: the text holds credentials.
     throw new QuarryError(
       'INVALID_CONFIGURATION',
-      `${source}: exchange.base-directories lists a directory twice`,
+      `${source}: exchange.s3.endpoint must not contain credentials; use exchange.s3.aws-access-key and exchange.s3.aws-secret-key`,
     );
   }
-  return uris;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: exchange.s3.endpoint='${endpoint}' is invalid: expected an http:// or https:// URL`,
+    );
+  }
 }
 
-/** The embedded default: one local directory. */
+function atLeast(r: PropertyReader, name: string, fallback: string, min: number, source: string): number {
+  const n = r.dataSize(name, fallback);
+  if (n < min) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: ${name} is invalid: expected at least ${min} bytes`,
+    );
+  }
+  return n;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t === undefined || t === '' ? undefined : t;
+}
+
+/** The embedded default: one local directory, encryption on, the codec left to the coordinator. */
 export function localExchangeConfig(dir: string): ExchangeConfig {
-  return {
+  return protectExchangeConfig({
     baseDirectories: parseBaseDirectories(dir, 'local exchange'),
     sinkMaxFileSize: 1 << 30,
     sinkBufferSize: 1 << 20,
+    encryptionEnabled: true,
+  });
+}
+
+/**
+ * The codec sinks use when the configuration names none: LZ4 under retry policy TASK (every stage
+ * boundary is spooled and read back, so fewer bytes pay off), none otherwise. For the coordinator.
+ */
+export function exchangeCodecFor(
+  config: ExchangeConfig,
+  retryPolicy: 'NONE' | 'QUERY' | 'TASK',
+): CompressionCodec {
+  return config.compressionCodec ?? (retryPolicy === 'TASK' ? 'LZ4' : 'NONE');
+}
+
+/** The configuration as it may be shown: credentials replaced by `***`. */
+export function redactExchangeConfig(config: ExchangeConfig): Record<string, unknown> {
+  const { s3, ...rest } = config;
+  return s3 ? { ...rest, s3: redactS3Settings(s3) } : { ...rest };
+}
+
+function redactS3Settings(s3: S3Settings): Record<string, unknown> {
+  return {
+    ...s3,
+    awsAccessKey: s3.awsAccessKey === undefined ? undefined : '***',
+    awsSecretKey: s3.awsSecretKey === undefined ? undefined : '***',
   };
+}
+
+/**
+ * A copy whose JSON and `util.inspect` forms hide the credentials (non-enumerable `toJSON` and
+ * inspect hooks, on the configuration and on its `s3` part). A structured clone — what a worker
+ * thread receives in `workerData` — loses them: protect the clone again before it can be logged.
+ */
+export function protectExchangeConfig(config: ExchangeConfig): ExchangeConfig {
+  const settings = config.s3;
+  const s3 = settings ? hide({ ...settings }, () => redactS3Settings(settings)) : undefined;
+  const copy: ExchangeConfig = { ...config, ...(s3 ? { s3 } : {}) };
+  return hide(copy, () => redactExchangeConfig(copy));
+}
+
+function hide<T extends object>(target: T, redacted: () => Record<string, unknown>): T {
+  return Object.defineProperties(target, {
+    toJSON: { value: redacted, enumerable: false },
+    [inspect.custom]: {
+      value: (_depth: number, options: object) => inspect(redacted(), options),
+      enumerable: false,
+    },
+  });
 }

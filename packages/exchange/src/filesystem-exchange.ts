@@ -1,156 +1,116 @@
 import { QuarryError } from '@quarry/common';
-import type { ExchangeConfig } from './config.js';
-import { fileHeader, frame, readFrames } from './format.js';
-import type { ExchangeFile, ExchangeManager, ExchangeSink, SinkId } from './spi.js';
-import type { ExchangeStorage, StorageWriter } from './storage.js';
+import { protectExchangeConfig, type ExchangeConfig } from './config.js';
+import { checkKey } from './encryption.js';
+import { FileSystemSink } from './filesystem-sink.js';
+import { readFrames } from './format.js';
+import { ExchangeLayout, type AttemptId } from './layout.js';
+import type {
+  ExchangeFile,
+  ExchangeManager,
+  ExchangeSink,
+  GcReport,
+  ReadOptions,
+  SinkId,
+  SinkOptions,
+} from './spi.js';
+import type { ExchangeStorage } from './storage.js';
 
 /**
- * Trino's filesystem exchange model over an {@link ExchangeStorage}.
- *
- * Layout: `<base>/<queryId>/<exchangeId>/<taskPartition>.<attempt>/<partition>.<seq>.qx`.
- * The base directory of a task's output is `bases[(exchangeOrdinal + taskPartition) % bases.length]`:
- * consecutive tasks of one exchange go to consecutive directories, and each exchange starts one
- * further along, so the files of a query are spread evenly (within one file per directory).
+ * Trino's filesystem exchange model over an {@link ExchangeStorage}: the paths are `layout.ts`'s,
+ * the file format `format.ts`'s, the writing `filesystem-sink.ts`'s.
  */
 export class FileSystemExchange implements ExchangeManager {
   readonly baseDirectories: readonly string[];
+  private readonly layout: ExchangeLayout;
+  private readonly config: ExchangeConfig;
 
   constructor(
     private readonly storage: ExchangeStorage,
-    private readonly config: ExchangeConfig,
+    config: ExchangeConfig,
   ) {
     if (config.baseDirectories.length === 0) {
       throw new QuarryError('INVALID_CONFIGURATION', 'exchange.base-directories is empty');
     }
+    this.config = protectExchangeConfig(config);
     this.baseDirectories = config.baseDirectories;
+    this.layout = new ExchangeLayout(config.baseDirectories, storage.prefixShards);
   }
 
   baseFor(exchangeOrdinal: number, taskPartition: number): string {
-    const n = this.baseDirectories.length;
-    return this.baseDirectories[(((exchangeOrdinal + taskPartition) % n) + n) % n]!;
+    return this.layout.baseFor(exchangeOrdinal, taskPartition);
   }
 
-  attemptDir(id: Omit<SinkId, 'partitionCount'>): string {
-    const base = this.baseFor(id.exchangeOrdinal, id.taskPartition);
-    return `${base}/${id.queryId}/${id.exchangeId}/${id.taskPartition}.${id.attempt}`;
+  attemptDir(id: AttemptId): string {
+    return this.layout.attemptDir(id);
   }
 
-  createSink(id: SinkId): ExchangeSink {
-    return new FileSystemSink(this.storage, this.attemptDir(id), id.partitionCount, this.config);
+  createSink(id: SinkId, options: SinkOptions = {}): ExchangeSink {
+    if (options.secretKey) checkKey(options.secretKey);
+    const dir = this.layout.attemptDir(id);
+    return new FileSystemSink(this.storage, {
+      dir,
+      partitionCount: id.partitionCount,
+      maxFileSize: this.config.sinkMaxFileSize,
+      bufferSize: this.config.sinkBufferSize,
+      encoding: { codec: options.codec ?? this.config.compressionCodec ?? 'NONE', key: options.secretKey },
+      fileUri: (partition, seq) => this.layout.fileUri(dir, partition, seq),
+    });
   }
 
-  async *read(files: readonly ExchangeFile[]): AsyncIterable<Uint8Array> {
-    for (const f of files) yield* readFrames(f.uri, this.storage.read(f.uri));
+  async *read(files: readonly ExchangeFile[], options: ReadOptions = {}): AsyncIterable<Uint8Array> {
+    if (options.secretKey) checkKey(options.secretKey);
+    for (const f of files) {
+      yield* readFrames(f.uri, this.storage.read(f.uri), {
+        key: options.secretKey,
+        pages: f.pages,
+        bytes: f.bytes,
+      });
+    }
   }
 
   async deleteAttempt(id: Omit<SinkId, 'partitionCount'>): Promise<void> {
-    await this.storage.deleteRecursively(this.attemptDir(id));
+    await this.storage.deleteRecursively([this.layout.attemptDir(id)]);
   }
 
   async deleteExchange(queryId: string, exchangeId: string): Promise<void> {
-    await Promise.all(
-      this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}/${exchangeId}`)),
-    );
+    await this.storage.deleteRecursively(this.layout.exchangeDirs(queryId, exchangeId));
   }
 
   async deleteQuery(queryId: string): Promise<void> {
-    await Promise.all(this.baseDirectories.map((b) => this.storage.deleteRecursively(`${b}/${queryId}`)));
+    await this.storage.deleteRecursively(this.layout.queryDirs(queryId));
   }
-}
 
-interface OpenFile {
-  readonly partition: number;
-  seq: number;
-  uri: string;
-  writer: StorageWriter;
-  buffered: Buffer[];
-  bufferedBytes: number;
-  /** Bytes written or buffered in the current file, header included. */
-  fileBytes: number;
-  pages: number;
-}
-
-class FileSystemSink implements ExchangeSink {
-  private readonly open = new Map<number, OpenFile>();
-  private readonly done: ExchangeFile[] = [];
-  private finished = false;
-  private aborted = false;
-  bytesAdded = 0;
-
-  constructor(
-    private readonly storage: ExchangeStorage,
-    private readonly dir: string,
-    private readonly partitionCount: number,
-    private readonly config: ExchangeConfig,
-  ) {}
-
-  async add(partition: number, page: Uint8Array): Promise<void> {
-    if (this.finished || this.aborted)
-      throw new QuarryError('GENERIC_INTERNAL_ERROR', 'add after finish or abort (this is a bug in quarry)');
-    if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitionCount) {
-      throw new QuarryError(
-        'GENERIC_INTERNAL_ERROR',
-        `partition ${partition} out of range [0, ${this.partitionCount}) (this is a bug in quarry)`,
-      );
+  async gc(olderThanMs: number, options: { now?: number } = {}): Promise<GcReport> {
+    if (!(olderThanMs >= 0))
+      throw new QuarryError('INVALID_ARGUMENTS', `gc: older-than must be ≥ 0, not ${olderThanMs}`);
+    const cutoff = (options.now ?? Date.now()) - olderThanMs;
+    const queries = new Map<string, { dirs: Set<string>; newest: number; files: number; bytes: number }>();
+    for (const base of this.baseDirectories) {
+      for await (const file of this.storage.list(base)) {
+        const owner = this.layout.queryOf(base, file.uri);
+        if (!owner) continue;
+        let q = queries.get(owner.queryId);
+        if (!q) queries.set(owner.queryId, (q = { dirs: new Set(), newest: 0, files: 0, bytes: 0 }));
+        q.dirs.add(owner.dir);
+        q.newest = Math.max(q.newest, file.modified.getTime());
+        q.files++;
+        q.bytes += file.bytes;
+      }
     }
-    let f = this.open.get(partition);
-    if (f && f.fileBytes > 0 && f.fileBytes + page.byteLength > this.config.sinkMaxFileSize) {
-      await this.close(f);
-      f = this.openFile(partition, f.seq + 1);
-    }
-    f ??= this.openFile(partition, 0);
-    for (const part of frame(page)) {
-      f.buffered.push(part);
-      f.bufferedBytes += part.length;
-      f.fileBytes += part.length;
-    }
-    f.pages++;
-    this.bytesAdded += page.byteLength;
-    if (f.bufferedBytes >= this.config.sinkBufferSize) await this.flush(f);
-  }
-
-  async finish(): Promise<ExchangeFile[]> {
-    this.finished = true;
-    for (const f of this.open.values()) await this.close(f);
-    this.open.clear();
-    return [...this.done].sort((a, b) => a.partition - b.partition || a.uri.localeCompare(b.uri));
-  }
-
-  async abort(): Promise<void> {
-    this.aborted = true;
-    await Promise.allSettled([...this.open.values()].map((f) => f.writer.abort()));
-    this.open.clear();
-    await this.storage.deleteRecursively(this.dir);
-  }
-
-  private openFile(partition: number, seq: number): OpenFile {
-    const uri = `${this.dir}/${partition}.${seq}.qx`;
-    const header = fileHeader();
-    const f: OpenFile = {
-      partition,
-      seq,
-      uri,
-      writer: this.storage.createFile(uri),
-      buffered: [header],
-      bufferedBytes: header.length,
-      fileBytes: header.length,
-      pages: 0,
+    const old = [...queries].filter(([, q]) => q.newest < cutoff);
+    await this.storage.deleteRecursively(old.flatMap(([, q]) => [...q.dirs]));
+    return {
+      removed: old.map(([queryId, q]) => ({
+        queryId,
+        newest: new Date(q.newest),
+        files: q.files,
+        bytes: q.bytes,
+      })),
+      kept: queries.size - old.length,
     };
-    this.open.set(partition, f);
-    return f;
   }
 
-  private async flush(f: OpenFile): Promise<void> {
-    if (f.bufferedBytes === 0) return;
-    const chunk = Buffer.concat(f.buffered, f.bufferedBytes);
-    f.buffered = [];
-    f.bufferedBytes = 0;
-    await f.writer.write(chunk);
-  }
-
-  private async close(f: OpenFile): Promise<void> {
-    await this.flush(f);
-    await f.writer.finish();
-    this.done.push({ uri: f.uri, partition: f.partition, bytes: f.fileBytes, pages: f.pages });
+  async close(): Promise<void> {
+    await this.storage.close();
   }
 }

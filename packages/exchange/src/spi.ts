@@ -7,12 +7,15 @@
  * (`<query>/<exchange>/<task>.<attempt>/`), the coordinator records which attempt won, and readers
  * are handed the winners' {@link ExchangeFile}s — nothing is ever discovered by listing.
  */
+import type { CompressionCodec } from './config.js';
 
 /** One file a sink wrote: all pages of one output partition (or a part of them, after rollover). */
 export interface ExchangeFile {
   readonly uri: string;
   readonly partition: number;
+  /** The file's size; the reader checks it. */
   readonly bytes: number;
+  /** Pages in the file; the reader checks it. */
   readonly pages: number;
 }
 
@@ -29,6 +32,24 @@ export interface SinkId {
   readonly partitionCount: number;
 }
 
+export interface SinkOptions {
+  /**
+   * The query's AES-256 key (32 bytes, from `generateExchangeKey`): every page is encrypted with
+   * it. Absent: pages are stored in the clear. The key is never written to storage.
+   */
+  readonly secretKey?: Uint8Array | undefined;
+  /** Compression of every page; default the configuration's `exchange.compression-codec`, else NONE. */
+  readonly codec?: CompressionCodec | undefined;
+}
+
+export interface ReadOptions {
+  /**
+   * The key the files were written with. Required for encrypted files (INVALID_CONFIGURATION
+   * without it); given for a file that is not encrypted, the file is refused (EXCHANGE_CORRUPTED).
+   */
+  readonly secretKey?: Uint8Array | undefined;
+}
+
 /**
  * Call order: any number of `add`, then `finish` once; `abort` may come at any time, also during or
  * after a failed `finish`, and deletes everything the attempt wrote. No `add` after `finish`.
@@ -43,16 +64,42 @@ export interface ExchangeSink {
   readonly bytesAdded: number;
 }
 
+/** What `gc` removed. */
+export interface GcReport {
+  readonly removed: readonly {
+    readonly queryId: string;
+    /** Newest modification among the query's files, over all base directories. */
+    readonly newest: Date;
+    readonly files: number;
+    readonly bytes: number;
+  }[];
+  /** Queries seen with a file younger than the age limit, left alone. */
+  readonly kept: number;
+}
+
 export interface ExchangeManager {
-  createSink(id: SinkId): ExchangeSink;
-  /** Pages of the given files, in file order and page order within a file. */
-  read(files: readonly ExchangeFile[]): AsyncIterable<Uint8Array>;
+  createSink(id: SinkId, options?: SinkOptions): ExchangeSink;
+  /**
+   * Pages of the given files, in file order and page order within a file. Each file is checked
+   * against its `bytes` and `pages`. Ending the iteration early releases the open file.
+   */
+  read(files: readonly ExchangeFile[], options?: ReadOptions): AsyncIterable<Uint8Array>;
   /** Deletes one task attempt's output (a loser's, or an aborted attempt's). */
   deleteAttempt(id: Omit<SinkId, 'partitionCount'>): Promise<void>;
   /** Deletes every file of one exchange of a query (e.g. a stage's output no longer needed), in every base directory. */
   deleteExchange(queryId: string, exchangeId: string): Promise<void>;
   /** Deletes every file of a query, in every base directory. */
   deleteQuery(queryId: string): Promise<void>;
+  /**
+   * Removes what crashed processes left behind (`quarry exchange gc --older-than 24h`): every
+   * query whose newest file, over all base directories, is older than `olderThanMs` is deleted
+   * whole. Files not laid out by the exchange are never touched. Safe beside running queries
+   * while `olderThanMs` exceeds the longest a query may go without finishing a file — to be sure,
+   * its longest run time. `now` (ms since the epoch) is for tests.
+   */
+  gc(olderThanMs: number, options?: { now?: number }): Promise<GcReport>;
+  /** Releases storage connections; the manager is unusable afterwards. */
+  close(): Promise<void>;
   /** The base directories, for diagnostics and cleanup tools. */
   readonly baseDirectories: readonly string[];
 }

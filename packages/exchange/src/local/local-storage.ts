@@ -3,10 +3,12 @@ import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QuarryError } from '@quarry/common';
-import type { ExchangeStorage, StorageWriter } from '../storage.js';
+import type { ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
 
 /** Exchange files in a local directory (the embedded default). URIs are `file://` URLs. */
 export class LocalStorage implements ExchangeStorage {
+  readonly prefixShards = 1;
+
   createFile(uri: string): StorageWriter {
     return new LocalWriter(toPath(uri));
   }
@@ -20,15 +22,19 @@ export class LocalStorage implements ExchangeStorage {
     }
   }
 
-  async deleteRecursively(dirUri: string): Promise<void> {
-    try {
-      await rm(toPath(dirUri), { recursive: true, force: true });
-    } catch (e) {
-      throw ioError(`Cannot delete ${dirUri}`, e);
-    }
+  async deleteRecursively(dirUris: readonly string[]): Promise<void> {
+    await Promise.all(
+      dirUris.map(async (dirUri) => {
+        try {
+          await rm(toPath(dirUri), { recursive: true, force: true });
+        } catch (e) {
+          throw ioError(`Cannot delete ${dirUri}`, e);
+        }
+      }),
+    );
   }
 
-  async *list(dirUri: string): AsyncIterable<{ uri: string; bytes: number; modified: Date }> {
+  async *list(dirUri: string): AsyncIterable<StoredFile> {
     let entries;
     try {
       entries = await readdir(toPath(dirUri), { recursive: true, withFileTypes: true });
@@ -39,10 +45,12 @@ export class LocalStorage implements ExchangeStorage {
     for (const entry of entries) {
       if (!entry.isFile()) continue;
       const path = join(entry.parentPath, entry.name);
-      const s = await stat(path);
-      yield { uri: pathToFileURL(path).href, bytes: s.size, modified: s.mtime };
+      const s = await stat(path).catch(() => undefined); // deleted meanwhile
+      if (s) yield { uri: pathToFileURL(path).href, bytes: s.size, modified: s.mtime };
     }
   }
+
+  async close(): Promise<void> {}
 }
 
 /** Writes to `<path>.tmp` and renames at finish, so a file is either complete or absent. */
@@ -54,7 +62,7 @@ class LocalWriter implements StorageWriter {
     this.tmp = `${path}.tmp`;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  async write(chunk: Buffer): Promise<void> {
     this.handle ??= mkdir(dirname(this.path), { recursive: true }).then(() => open(this.tmp, 'w'));
     try {
       const fh = await this.handle;
@@ -66,7 +74,7 @@ class LocalWriter implements StorageWriter {
 
   async finish(): Promise<void> {
     try {
-      if (!this.handle) await this.write(new Uint8Array(0));
+      if (!this.handle) await this.write(Buffer.alloc(0));
       const fh = await this.handle!;
       await fh.close();
       await rename(this.tmp, this.path);

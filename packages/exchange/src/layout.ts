@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { internalError, isSafeId } from '@quarry/common';
+
+/**
+ * Where each attempt's files go, in one place.
+ *
+ *   <base>/[<shard>/]<queryId>/<exchangeId>/<taskPartition>.<attempt>/<partition>.<seq>.qx
+ *
+ * - `base` is `bases[(exchangeOrdinal + taskPartition) mod n]`: consecutive tasks of an exchange go
+ *   to consecutive base directories and each exchange starts one further along, so the files of a
+ *   query are spread evenly over them (within one task's files per directory).
+ * - `shard` (storage with `prefixShards` > 1, i.e. S3) is one hex digit, the first 4 bytes of
+ *   SHA-256(`queryId/exchangeId/taskPartition`) mod 16: the tasks of one query write under 16
+ *   different leading prefixes, so S3's per-prefix request rate (3,500 writes/s) is not one hot
+ *   prefix's. All attempts of a task share a shard. The price: removing a query or an exchange
+ *   looks under each shard (16 listings per base directory, run together).
+ */
+export interface AttemptId {
+  readonly queryId: string;
+  readonly exchangeId: string;
+  readonly exchangeOrdinal: number;
+  readonly taskPartition: number;
+  readonly attempt: number;
+}
+
+export class ExchangeLayout {
+  private readonly shardNames: readonly string[];
+
+  constructor(
+    readonly bases: readonly string[],
+    shards: number,
+  ) {
+    const width = shards > 1 ? (shards - 1).toString(16).length : 0;
+    this.shardNames =
+      shards > 1 ? Array.from({ length: shards }, (_, i) => i.toString(16).padStart(width, '0')) : [];
+  }
+
+  baseFor(exchangeOrdinal: number, taskPartition: number): string {
+    const n = this.bases.length;
+    return this.bases[(((exchangeOrdinal + taskPartition) % n) + n) % n]!;
+  }
+
+  attemptDir(id: AttemptId): string {
+    checkIds(id.queryId, id.exchangeId);
+    const base = this.baseFor(id.exchangeOrdinal, id.taskPartition);
+    const shard = this.shardOf(id.queryId, id.exchangeId, id.taskPartition);
+    return `${base}${shard}/${id.queryId}/${id.exchangeId}/${id.taskPartition}.${id.attempt}`;
+  }
+
+  fileUri(attemptDir: string, partition: number, seq: number): string {
+    return `${attemptDir}/${partition}.${seq}.qx`;
+  }
+
+  /** Every directory that may hold files of the query: each base directory, each shard. */
+  queryDirs(queryId: string): string[] {
+    checkIds(queryId);
+    return this.bases.flatMap((b) => this.shardPrefixes(b).map((p) => `${p}/${queryId}`));
+  }
+
+  exchangeDirs(queryId: string, exchangeId: string): string[] {
+    checkIds(queryId, exchangeId);
+    return this.queryDirs(queryId).map((d) => `${d}/${exchangeId}`);
+  }
+
+  /**
+   * The query a file found under a base directory belongs to, and the query's directory there;
+   * undefined for anything not laid out by this class (never touched by cleanup).
+   */
+  queryOf(base: string, uri: string): { queryId: string; dir: string } | undefined {
+    if (!uri.startsWith(`${base}/`)) return undefined;
+    const segments = uri.slice(base.length + 1).split('/');
+    const sharded = this.shardNames.length > 0;
+    const shard = sharded ? segments.shift() : undefined;
+    if (shard !== undefined && !this.shardNames.includes(shard)) return undefined;
+    const [queryId, exchangeId, attempt, file] = segments;
+    if (segments.length !== 4 || !isSafeId(queryId!) || !isSafeId(exchangeId!)) return undefined;
+    if (!/^\d+\.\d+$/.test(attempt!) || !/^\d+\.\d+\.qx(\.tmp)?$/.test(file!)) return undefined;
+    return { queryId: queryId!, dir: `${base}${shard === undefined ? '' : `/${shard}`}/${queryId}` };
+  }
+
+  private shardOf(queryId: string, exchangeId: string, taskPartition: number): string {
+    if (this.shardNames.length === 0) return '';
+    const h = createHash('sha256').update(`${queryId}/${exchangeId}/${taskPartition}`).digest();
+    return `/${this.shardNames[h.readUInt32BE(0) % this.shardNames.length]}`;
+  }
+
+  private shardPrefixes(base: string): string[] {
+    return this.shardNames.length === 0 ? [base] : this.shardNames.map((s) => `${base}/${s}`);
+  }
+}
+
+function checkIds(...ids: string[]): void {
+  for (const id of ids) if (!isSafeId(id)) throw internalError(`'${id}' is not a safe exchange path segment`);
+}

@@ -1,0 +1,167 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { QuarryError } from '@quarry/common';
+import type { S3Settings } from '../config.js';
+import type { ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
+import { backoffMs, isRetryable, s3Error, withRetries } from './retry.js';
+import { createS3Client } from './s3-client.js';
+import { dirPrefix, parseS3Uri, s3Uri } from './s3-uri.js';
+import { S3Writer } from './s3-writer.js';
+
+/** Keys in one DeleteObjects request: S3's limit. */
+export const DELETE_BATCH = 1000;
+/** Listings or deletes in flight at once for one call. */
+const CONCURRENCY = 8;
+/** Shard directories under each base directory (see `layout.ts`). */
+export const S3_PREFIX_SHARDS = 16;
+
+/**
+ * Exchange files in S3 or any S3-compatible server. Writes: `S3Writer` (PutObject or multipart).
+ * Reads: one streamed GetObject per file; when the connection breaks, the read resumes with a
+ * ranged GetObject from the byte it reached (`If-Match` the first response's ETag). Deletes: the
+ * directories are listed (paginated) and their keys removed by DeleteObjects, up to 1000 a request.
+ */
+export class S3Storage implements ExchangeStorage {
+  readonly prefixShards = S3_PREFIX_SHARDS;
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly settings: Pick<S3Settings, 'maxErrorRetries' | 'uploadPartSize'>,
+    client: S3Client,
+  ) {
+    this.client = client;
+  }
+
+  static fromSettings(settings: S3Settings): S3Storage {
+    return new S3Storage(
+      { maxErrorRetries: settings.maxErrorRetries, uploadPartSize: settings.uploadPartSize },
+      createS3Client(settings),
+    );
+  }
+
+  createFile(uri: string): StorageWriter {
+    return new S3Writer(
+      this.client,
+      parseS3Uri(uri),
+      this.settings.uploadPartSize,
+      this.settings.maxErrorRetries,
+    );
+  }
+
+  async *read(uri: string): AsyncIterable<Uint8Array> {
+    const at = parseS3Uri(uri);
+    const retries = this.settings.maxErrorRetries;
+    let offset = 0;
+    let size: number | undefined;
+    let etag: string | undefined;
+    let failures = 0;
+    for (;;) {
+      const what = offset === 0 ? `GetObject ${uri}` : `GetObject ${uri} from byte ${offset}`;
+      const r = await withRetries(what, retries, () =>
+        this.client.send(
+          new GetObjectCommand({
+            Bucket: at.bucket,
+            Key: at.key,
+            ...(offset > 0 ? { Range: `bytes=${offset}-`, IfMatch: etag } : {}),
+          }),
+        ),
+      );
+      etag ??= r.ETag;
+      size ??= r.ContentLength;
+      const body = r.Body as Readable | undefined;
+      if (!body) throw new QuarryError('EXCHANGE_IO_ERROR', `S3 ${what} returned no body`);
+      try {
+        for await (const chunk of body) {
+          offset += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+        return;
+      } catch (e) {
+        if (size !== undefined && offset >= size) return;
+        if (!isRetryable(e) || ++failures > retries)
+          throw s3Error(`${what} (read to byte ${offset})`, e, failures);
+        await sleep(backoffMs(failures - 1));
+      } finally {
+        body.destroy();
+      }
+    }
+  }
+
+  async *list(dirUri: string): AsyncIterable<StoredFile> {
+    const dir = parseS3Uri(dirUri);
+    let token: string | undefined;
+    do {
+      const page = await withRetries(`ListObjectsV2 ${dirUri}/`, this.settings.maxErrorRetries, () =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: dir.bucket, Prefix: dirPrefix(dir), ContinuationToken: token }),
+        ),
+      );
+      for (const o of page.Contents ?? []) {
+        if (o.Key === undefined) continue;
+        yield { uri: s3Uri(dir.bucket, o.Key), bytes: o.Size ?? 0, modified: o.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async deleteRecursively(dirUris: readonly string[]): Promise<void> {
+    const keys = new Map<string, string[]>();
+    await forEachLimited(dirUris, CONCURRENCY, async (dirUri) => {
+      const { bucket } = parseS3Uri(dirUri);
+      for await (const f of this.list(dirUri)) {
+        let list = keys.get(bucket);
+        if (!list) keys.set(bucket, (list = []));
+        list.push(parseS3Uri(f.uri).key);
+      }
+    });
+    const batches = [...keys].flatMap(([bucket, all]) =>
+      Array.from({ length: Math.ceil(all.length / DELETE_BATCH) }, (_, i) => ({
+        bucket,
+        keys: all.slice(i * DELETE_BATCH, (i + 1) * DELETE_BATCH),
+      })),
+    );
+    await forEachLimited(batches, CONCURRENCY, (b) => this.deleteBatch(b.bucket, b.keys));
+  }
+
+  private async deleteBatch(bucket: string, keys: readonly string[]): Promise<void> {
+    const what = `DeleteObjects s3://${bucket} (${keys.length} keys from ${keys[0]})`;
+    const r = await withRetries(what, this.settings.maxErrorRetries, () =>
+      this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      ),
+    );
+    const failed = r.Errors ?? [];
+    if (failed.length > 0) {
+      const first = failed[0]!;
+      throw new QuarryError(
+        'EXCHANGE_IO_ERROR',
+        `S3 DeleteObjects could not delete ${failed.length} of ${keys.length} objects in s3://${bucket}, e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}
+
+async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+}
