@@ -137,17 +137,22 @@ class LongSum {
   addBlock(groups: Int32Array, block: Block, count: number): void {
     const vals = block.values;
     const nulls = block.nulls;
-    if (vals instanceof Float64Array && this.big === undefined) {
+    if (vals instanceof Float64Array) {
       const sums = this.sums.values;
       const has = this.has.values;
       for (let i = 0; i < count; i++) {
         if (nulls !== undefined && nulls[i] === 1) continue;
         const g = groups[i]!;
-        const s = sums[g]! + vals[i]!;
-        if (s <= Number.MAX_SAFE_INTEGER && s >= -Number.MAX_SAFE_INTEGER) {
-          sums[g] = s;
-          has[g] = 1;
-        } else this.add(g, vals[i]!);
+        // a group already summed as a bigint stays one: its double slot is stale
+        if (this.big === undefined || !this.big.has(g)) {
+          const s = sums[g]! + vals[i]!;
+          if (s <= Number.MAX_SAFE_INTEGER && s >= -Number.MAX_SAFE_INTEGER) {
+            sums[g] = s;
+            has[g] = 1;
+            continue;
+          }
+        }
+        this.add(g, vals[i]!);
       }
       return;
     }
