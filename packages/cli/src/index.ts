@@ -9,3 +9,4 @@ export {
 } from './local/servers.js';
 export { formatRows, formatTable, type OutputFormat } from './format.js';
 export { describeEvent } from './commands/query.js';
+export { startS3, type TestS3 } from './local/s3.js';

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { QuarryError } from '@quarry/common';
 import { runCancel, runEvents, runQueries, runWorkers } from './commands/admin.js';
+import { runDemo } from './commands/demo.js';
+import { runExchangeGc } from './commands/exchange.js';
 import { runLocal } from './commands/local.js';
 import { runQuery } from './commands/query.js';
 import { runCoordinator, runWorker } from './commands/servers.js';
@@ -124,6 +126,23 @@ program
   .option('-v, --verbose', 'show the processes’ logs instead of writing them to files', false)
   // stdin, signal handlers and timers would keep the process up after the cluster stopped
   .action(async (flags) => process.exit(await runLocal(flags)));
+
+program
+  .command('demo')
+  .description(
+    'a local cluster on two S3 buckets under retry policy TASK; TPC-H Q1 with a worker killed midway',
+  )
+  .option('--sf <n>', 'TPC-H scale factor', '2')
+  .option('-w, --workers <n>', 'number of workers (at least 2)', '3')
+  .action(async (flags) => process.exit(await runDemo(flags)));
+
+connectionOptions(program.command('exchange').description('exchange maintenance'))
+  .command('gc')
+  .description('delete spooled data of queries older than a given age (what crashed processes left behind)')
+  .requiredOption('--older-than <duration>', 'e.g. 24h')
+  .addOption(new Option('--config-dir <dir>', 'directory with exchange-manager.properties (default: ./etc)'))
+  .addOption(new Option('--exchange-dir <dir>', 'a local exchange directory'))
+  .action(async (flags) => exit(await runExchangeGc(flags)));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const message =

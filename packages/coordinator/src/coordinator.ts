@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { QuarryError, createLogger, newQueryId, type ErrorData, type Logger } from '@quarry/common';
 import { defaultCatalogs } from '@quarry/connectors';
-import { createExchangeManager, type ExchangeManager } from '@quarry/exchange';
+import {
+  createExchangeManager,
+  exchangeCodecFor,
+  generateExchangeKey,
+  type ExchangeManager,
+} from '@quarry/exchange';
 import {
   Addresses,
   taskId,
@@ -248,6 +253,11 @@ export class Coordinator {
       this.logger.child({ queryId: id }),
       (e) => this.metrics.observe(e),
     );
+    const key = this.config.exchange.encryptionEnabled ? generateExchangeKey() : undefined;
+    q.exchange = {
+      codec: exchangeCodecFor(this.config.exchange, retry.policy),
+      ...(key ? { secretKey: key } : {}),
+    };
     this.queries.set(id, q);
     if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
       throw new QuarryError(
@@ -488,6 +498,7 @@ export class Coordinator {
     if (this.loadTimer) clearInterval(this.loadTimer);
     await this.intake?.stop();
     await this.metricsServer?.close();
+    await this.exchange.close();
     await this.system.close();
     await this.store.close();
     this.logger.info('coordinator stopped');

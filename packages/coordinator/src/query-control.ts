@@ -89,6 +89,7 @@ export class QueryControl {
         partitionCount: stage.outputPartitions,
       },
       memoryLimitBytes: this.d.config.taskMemoryBytes,
+      exchange: q.exchange,
     };
     q.mailbox.post(async () => {
       if (q.scheduler !== scheduler) {
@@ -282,6 +283,7 @@ export class QueryControl {
       root.winner?.outputs ?? [],
       types,
       this.d.config.resultPageRows,
+      q.exchange.secretKey,
     );
     q.finish(root.winner?.stats?.rowsOut ?? 0);
     await this.d.store

@@ -31,6 +31,8 @@ export class QueryExecution {
   plan: DistributedPlan | undefined;
   splits: Map<number, Split[][]> = new Map();
   hashPartitions = 1;
+  /** How this query's exchange files are written: codec, and its key — kept in memory only, never stored. */
+  exchange: { codec: 'NONE' | 'LZ4' | 'ZSTD'; secretKey?: Uint8Array } = { codec: 'NONE' };
   /** Failed query attempts so far (retry policy QUERY). */
   queryFailures = 0;
   queryAttempt = 0;

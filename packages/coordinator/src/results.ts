@@ -23,6 +23,7 @@ export class ResultCursor {
     private readonly files: readonly ExchangeFile[],
     private readonly types: readonly DataType[],
     private readonly pageRows: number,
+    private readonly secretKey: Uint8Array | undefined,
   ) {}
 
   async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
@@ -63,7 +64,7 @@ export class ResultCursor {
   }
 
   private async fill(): Promise<boolean> {
-    this.iterator ??= this.exchange.read(this.files)[Symbol.asyncIterator]();
+    this.iterator ??= this.exchange.read(this.files, { secretKey: this.secretKey })[Symbol.asyncIterator]();
     for (;;) {
       const r = await this.iterator.next();
       if (r.done) {

@@ -168,6 +168,8 @@ export interface TaskSpec {
   readonly inputs: readonly TaskInput[];
   /** Where the output goes: exchange `s<stageId>`, spread over this many partitions. */
   readonly output: { readonly exchangeId: string; readonly partitionCount: number };
+  /** How the query's exchange files are written and read: codec, and the per-query key (never stored). */
+  readonly exchange: { readonly codec: 'NONE' | 'LZ4' | 'ZSTD'; readonly secretKey?: Uint8Array };
   readonly memoryLimitBytes: number;
 }
 

@@ -48,14 +48,17 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
     remote: (node) => counted(readRemote(node, spec, deps.exchange), (n) => ((rowsIn += n), progress())),
   };
   const root = buildOperator(spec.fragment.root, ctx);
-  const sink = deps.exchange.createSink({
-    queryId: spec.queryId,
-    exchangeId: spec.output.exchangeId,
-    exchangeOrdinal: spec.stageId,
-    taskPartition: spec.partition,
-    attempt: spec.attempt,
-    partitionCount: spec.output.partitionCount,
-  });
+  const sink = deps.exchange.createSink(
+    {
+      queryId: spec.queryId,
+      exchangeId: spec.output.exchangeId,
+      exchangeOrdinal: spec.stageId,
+      taskPartition: spec.partition,
+      attempt: spec.attempt,
+      partitionCount: spec.output.partitionCount,
+    },
+    { codec: spec.exchange.codec, secretKey: spec.exchange.secretKey },
+  );
   const partitioning = spec.fragment.outputPartitioning;
   let pages = 0;
   try {
@@ -121,6 +124,7 @@ async function* readRemote(
         'GENERIC_INTERNAL_ERROR',
         `task ${spec.taskId} has no input from stage ${fragmentId} (this is a bug in quarry)`,
       );
-    for await (const bytes of exchange.read(input.files)) yield deserializePage(bytes, types);
+    for await (const bytes of exchange.read(input.files, { secretKey: spec.exchange.secretKey }))
+      yield deserializePage(bytes, types);
   }
 }

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import { defaultCatalogs } from '@quarry/connectors';
-import { createExchangeManager, type ExchangeConfig } from '@quarry/exchange';
+import { createExchangeManager, protectExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
 import type { TaskSpec } from '@quarry/protocol';
 import { injectedError, isErrorAction, matchingRules, type FailureInjection } from './failure-injection.js';
 import { runTask } from './task-runner.js';
@@ -16,7 +16,8 @@ if (!port) throw new Error('task-thread must run in a worker thread');
 
 const config = workerData as { exchange: ExchangeConfig; injection: FailureInjection };
 const catalogs = defaultCatalogs();
-const exchange = createExchangeManager(config.exchange);
+// the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
+const exchange = createExchangeManager(protectExchangeConfig(config.exchange));
 const running = new Map<string, AbortController>();
 const PROGRESS_EVERY_MS = 500;
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,12 @@ export interface LocalClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Send process output to the terminal instead of log files. */
   readonly inheritOutput?: boolean;
+  /**
+   * Write these as `etc/exchange-manager.properties` and `etc/config.properties` in the cluster's
+   * directory and start every process with `--config-dir` (instead of a local exchange directory).
+   */
+  readonly exchangeProperties?: Readonly<Record<string, string>>;
+  readonly configProperties?: Readonly<Record<string, string>>;
   /** Use these servers instead of starting private ones. */
   readonly natsUrl?: string;
   readonly redisUrl?: string;
@@ -70,6 +76,8 @@ export class LocalCluster {
       if (nats) servers.push(nats);
       const redis = options.redisUrl ? undefined : await startRedisServer(join(dir, 'redis'));
       if (redis) servers.push(redis);
+      writeProperties(join(dir, 'etc', 'exchange-manager.properties'), options.exchangeProperties);
+      writeProperties(join(dir, 'etc', 'config.properties'), options.configProperties);
       const cluster = new LocalCluster(
         dir,
         ownsDir,
@@ -91,7 +99,11 @@ export class LocalCluster {
   }
 
   private baseArgs(): string[] {
-    return ['--server', this.natsUrl, '--prefix', this.prefix, '--exchange-dir', this.exchangeDir];
+    const where =
+      this.options.exchangeProperties || this.options.configProperties
+        ? ['--config-dir', join(this.dir, 'etc')]
+        : ['--exchange-dir', this.exchangeDir];
+    return ['--server', this.natsUrl, '--prefix', this.prefix, ...where];
   }
 
   private launch(name: string, args: string[], env: Readonly<Record<string, string>> = {}): ProcessHandle {
@@ -185,4 +197,16 @@ export class LocalCluster {
     await Promise.allSettled(this.servers.map((s) => s.stop()));
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function writeProperties(path: string, props: Readonly<Record<string, string>> | undefined): void {
+  if (!props) return;
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(
+    path,
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\n',
+    { mode: 0o600 },
+  );
 }

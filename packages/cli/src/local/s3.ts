@@ -4,9 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { track, untrack } from './servers.js';
 
-/** An S3-compatible server (s3rver) for tests and benchmarks, in a process of its own. */
+/** An S3-compatible server (s3rver), in a process of its own: for `quarry demo`, tests and benchmarks. */
 export interface TestS3 {
   /** `http://127.0.0.1:<port>`; use path-style access. */
   readonly endpoint: string;
@@ -36,8 +35,7 @@ new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir,
 `;
 
 /**
- * Starts s3rver on a free port with the given buckets (default two), tracked like the other test
- * servers so it dies with the test process. s3rver runs in its own process so that its CPU and
+ * Starts s3rver on a free port with the given buckets (default two). s3rver runs in its own process so that its CPU and
  * memory are not counted as the caller's (benchmarks measure the caller's peak RSS).
  */
 export async function startS3(options: { buckets?: readonly string[] } = {}): Promise<TestS3> {
@@ -88,7 +86,6 @@ export async function startS3(options: { buckets?: readonly string[] } = {}): Pr
       ...overrides,
     }),
     async stop() {
-      untrack(server);
       await kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
@@ -96,5 +93,5 @@ export async function startS3(options: { buckets?: readonly string[] } = {}): Pr
       await kill('SIGKILL');
     },
   };
-  return track(server);
+  return server;
 }
