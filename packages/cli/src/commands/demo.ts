@@ -1,6 +1,5 @@
 import { QuarryClient } from '@quarry/client';
 import { formatDuration } from '@quarry/common';
-import type { QueryEvent } from '@quarry/protocol';
 import { formatTable } from '../format.js';
 import { LocalCluster, type ProcessHandle } from '../local/cluster.js';
 import { startS3, type TestS3 } from '../local/s3.js';
