@@ -1,6 +1,7 @@
 export * from './types/index.js';
 export * from './page/index.js';
 export * from './spi/connector.js';
+export * from './spi/writes.js';
 export * from './expr/ir.js';
 export { compileFilter, compileProjection, evaluateConstant } from './expr/compile.js';
 export * from './functions/index.js';
