@@ -10,8 +10,6 @@ import {
 import {
   Addresses,
   taskId,
-  type ClusterInfo,
-  type ClusterLoad,
   type QueryListing,
   type Heartbeat,
   type ResultsPage,
@@ -27,29 +25,20 @@ import {
   streamName,
   type MetricsServer,
 } from '@quarry/runtime';
-import { CoordinatorMetrics } from './metrics.js';
-import {
-  parseStatement,
-  planStatement,
-  typeToString,
-  type CatalogRegistry,
-  type DistributedPlan,
-  type PlanNode,
-  type Session,
-  type Split,
-} from '@quarry/sql';
+import type { CatalogRegistry, Session } from '@quarry/sql';
 import { AttemptStore } from './attempt-store.js';
-import { Intake } from './intake.js';
+import { clusterInfo, clusterLoad } from './cluster-views.js';
 import type { CoordinatorConfig } from './config.js';
+import { Intake } from './intake.js';
+import { CoordinatorMetrics } from './metrics.js';
+import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
 import { withSessionRetrySettings } from './retry-policy.js';
-import { QueryScheduler } from './scheduler.js';
 import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 const TICK_MS = 100;
-const MAX_HASH_PARTITIONS = 50;
 
 export interface CoordinatorOptions {
   readonly logger?: Logger;
@@ -186,14 +175,19 @@ export class Coordinator {
       sequential: false,
     });
     this.system.spawn('query.*.cancel', (_m: unknown, ctx) => this.cancel(ctx.subject), { acceptJson: true });
-    this.system.spawn(Addresses.clusterInfo, () => this.info());
+    this.system.spawn(Addresses.clusterInfo, () =>
+      clusterInfo(this.id, this.registry, this.queries.values()),
+    );
     this.system.spawn(
       Addresses.queries,
       (req: { limit?: number } | undefined) => this.recentQueries(req?.limit ?? 20),
       { acceptJson: true },
     );
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    this.loadTimer = setInterval(() => this.publishLoad(), 1000);
+    this.loadTimer = setInterval(
+      () => this.system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+      1000,
+    );
   }
 
   // --- intake ------------------------------------------------------------------------------------
@@ -224,7 +218,11 @@ export class Coordinator {
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
     q.emit({ type: 'QUEUED', sql: q.sql });
     try {
-      await this.plan(q);
+      await planQuery(q, {
+        catalogs: this.catalogs,
+        slots: this.registry.totalSlots(),
+        hashPartitionCount: this.config.hashPartitionCount,
+      });
     } catch (e) {
       await this.control.fail(q, e);
       throw e;
@@ -266,43 +264,6 @@ export class Coordinator {
       );
     }
     return q;
-  }
-
-  private async plan(q: QueryExecution): Promise<void> {
-    q.state = 'PLANNING';
-    q.emit({ type: 'PLANNING' });
-    const statement = parseStatement(q.sql);
-    const plan = await planStatement(statement, this.catalogs, q.session);
-    const slots = Math.max(1, this.registry.totalSlots());
-    q.plan = plan;
-    q.splits = await this.splits(plan, slots);
-    q.hashPartitions =
-      sessionInt(q.session, 'hash_partition_count') ??
-      (this.config.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
-    q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
-    q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
-    q.logger.debug(
-      { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
-      'query planned',
-    );
-  }
-
-  /** Splits of each source stage, grouped into one list per task. */
-  private async splits(plan: DistributedPlan, slots: number): Promise<Map<number, Split[][]>> {
-    const out = new Map<number, Split[][]>();
-    for (const f of plan.fragments) {
-      if (f.distribution !== 'source') continue;
-      const scan = findScan(f.root);
-      if (!scan) continue;
-      const connector = this.catalogs.get(scan.table.catalog);
-      if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${scan.table.catalog}' not found`);
-      const splits = await connector.splits(scan.table, { targetSplits: slots });
-      const tasks = Math.max(1, Math.min(splits.length, slots));
-      const groups: Split[][] = Array.from({ length: tasks }, () => []);
-      splits.forEach((s, i) => groups[i % tasks]!.push(s));
-      out.set(f.id, groups);
-    }
-    return out;
   }
 
   // --- scheduling --------------------------------------------------------------------------------
@@ -428,26 +389,6 @@ export class Coordinator {
     return { queryId, state: q.state, columns: q.columns, rows: page.rows, nextToken: page.next };
   }
 
-  private info(): ClusterInfo {
-    const queries = [...this.queries.values()];
-    return {
-      coordinatorId: this.id,
-      workers: this.registry.list().map((w) => ({
-        workerId: w.id,
-        slots: w.heartbeat.slots,
-        runningTasks: w.assigned,
-        draining: w.heartbeat.draining,
-        heartbeatAgeMs: w.heartbeatAgeMs,
-        host: w.heartbeat.host,
-        pid: w.heartbeat.pid,
-      })),
-      queries: {
-        running: queries.filter((q) => q.state === 'RUNNING').length,
-        queued: queries.filter((q) => q.state === 'QUEUED' || q.state === 'PLANNING').length,
-      },
-    };
-  }
-
   /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
   private async cancel(subject: string): Promise<{ canceled: boolean; state: string }> {
     const queryId = subject.split('.').at(-2) ?? '';
@@ -463,36 +404,6 @@ export class Coordinator {
     return { queries: await this.store.recentQueries(Math.max(1, Math.min(1000, Number(limit) || 20))) };
   }
 
-  /** `cluster.load`, every second: what an autoscaler needs to decide. */
-  private publishLoad(): void {
-    const workers = this.registry.list();
-    let queuedTasks = 0;
-    let runningTasks = 0;
-    let queued = 0;
-    let running = 0;
-    for (const q of this.queries.values()) {
-      if (q.state === 'QUEUED' || q.state === 'PLANNING') queued++;
-      if (q.state !== 'RUNNING') continue;
-      running++;
-      if (!q.scheduler) continue;
-      runningTasks += q.scheduler.running().length;
-      for (const s of q.scheduler.stages.values())
-        queuedTasks += s.tasks.filter((t) => t.status === 'PENDING').length;
-    }
-    const slots = workers.reduce((n, w) => n + (w.heartbeat.draining ? 0 : w.heartbeat.slots), 0);
-    const load: ClusterLoad = {
-      time: Date.now(),
-      workers: workers.length,
-      drainingWorkers: workers.filter((w) => w.heartbeat.draining).length,
-      slots,
-      freeSlots: Math.max(0, slots - workers.reduce((n, w) => n + w.assigned, 0)),
-      runningTasks,
-      queuedTasks,
-      queries: { running, queued },
-    };
-    this.system.tell(Addresses.clusterLoad, load);
-  }
-
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.loadTimer) clearInterval(this.loadTimer);
@@ -503,22 +414,4 @@ export class Coordinator {
     await this.store.close();
     this.logger.info('coordinator stopped');
   }
-}
-
-function findScan(node: PlanNode): Extract<PlanNode, { kind: 'TableScan' }> | undefined {
-  if (node.kind === 'TableScan') return node;
-  return 'input' in node ? findScan(node.input) : undefined;
-}
-
-function sessionInt(session: Session, name: string): number | undefined {
-  const raw = session.properties[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new QuarryError(
-      'INVALID_SESSION_PROPERTY',
-      `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`,
-    );
-  }
-  return n;
 }

@@ -1,0 +1,83 @@
+import { QuarryError } from '@quarry/common';
+import {
+  parseStatement,
+  planStatement,
+  typeToString,
+  type CatalogRegistry,
+  type DistributedPlan,
+  type PlanNode,
+  type Session,
+  type Split,
+} from '@quarry/sql';
+import type { QueryExecution } from './query.js';
+import { QueryScheduler } from './scheduler.js';
+
+const MAX_HASH_PARTITIONS = 50;
+
+export interface PlanningContext {
+  readonly catalogs: CatalogRegistry;
+  /** Task slots of the cluster now: how many splits groups and hash partitions suit it. */
+  readonly slots: number;
+  /** `query.hash-partition-count`; 0: the cluster's slots, at most 50. */
+  readonly hashPartitionCount: number;
+}
+
+/** PLANNING: SQL text → distributed plan → splits per source task → the query's scheduler. */
+export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
+  q.state = 'PLANNING';
+  q.emit({ type: 'PLANNING' });
+  const statement = parseStatement(q.sql);
+  const plan = await planStatement(statement, ctx.catalogs, q.session);
+  const slots = Math.max(1, ctx.slots);
+  q.plan = plan;
+  q.splits = await splitsOf(plan, ctx.catalogs, slots);
+  q.hashPartitions =
+    sessionInt(q.session, 'hash_partition_count') ??
+    (ctx.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
+  q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
+  q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
+  q.logger.debug(
+    { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
+    'query planned',
+  );
+}
+
+/** Splits of each source stage, grouped into one list per task. */
+async function splitsOf(
+  plan: DistributedPlan,
+  catalogs: CatalogRegistry,
+  slots: number,
+): Promise<Map<number, Split[][]>> {
+  const out = new Map<number, Split[][]>();
+  for (const f of plan.fragments) {
+    if (f.distribution !== 'source') continue;
+    const scan = findScan(f.root);
+    if (!scan) continue;
+    const connector = catalogs.get(scan.table.catalog);
+    if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${scan.table.catalog}' not found`);
+    const splits = await connector.splits(scan.table, { targetSplits: slots });
+    const tasks = Math.max(1, Math.min(splits.length, slots));
+    const groups: Split[][] = Array.from({ length: tasks }, () => []);
+    splits.forEach((s, i) => groups[i % tasks]!.push(s));
+    out.set(f.id, groups);
+  }
+  return out;
+}
+
+function findScan(node: PlanNode): Extract<PlanNode, { kind: 'TableScan' }> | undefined {
+  if (node.kind === 'TableScan') return node;
+  return 'input' in node ? findScan(node.input) : undefined;
+}
+
+function sessionInt(session: Session, name: string): number | undefined {
+  const raw = session.properties[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new QuarryError(
+      'INVALID_SESSION_PROPERTY',
+      `Session property ${name}='${raw}' is invalid: expected an integer in [1, 1000]`,
+    );
+  }
+  return n;
+}
