@@ -16,10 +16,37 @@ export interface ExchangeStorage {
   read(uri: string): AsyncIterable<Uint8Array>;
   /** Removes directories and everything under them, in batches; a missing directory is not an error. */
   deleteRecursively(dirUris: readonly string[]): Promise<void>;
+  /** Removes single files (a missing one is not an error), in batches, in no particular order. */
+  deleteFiles(uris: readonly string[]): Promise<void>;
   /** Files under a directory, recursively, with their sizes and modification times. */
   list(dirUri: string): AsyncIterable<StoredFile>;
+  /**
+   * `length` bytes of a file from byte `offset` (fewer only past the end of the file): one ranged
+   * request on S3. Used by readers of formats with footers and indexes (Parquet).
+   */
+  readRange(uri: string, offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Creates a small file only if none exists at `uri`: true when this call created it, false when a
+   * file was already there (nothing is changed then). Whoever sees true is the one creator, as long
+   * as the storage honours it: locally the file is written aside and hard-linked into place (the link
+   * fails when the name is taken); on S3 it is a PutObject with `If-None-Match: *`, which AWS S3 and
+   * most compatible servers honour — a server that ignores the header overwrites, so callers that
+   * need exclusivity there must also serialize their own writers.
+   */
+  createExclusive(uri: string, bytes: Uint8Array): Promise<boolean>;
+  /**
+   * One level of a directory: the names of its subdirectories and its files (not recursive); a
+   * missing directory is empty. On S3 a "directory" is a key prefix ending in `/`.
+   */
+  listDirectory(dirUri: string): Promise<DirectoryListing>;
   /** Releases connections; nothing may be called afterwards. */
   close(): Promise<void>;
+}
+
+export interface DirectoryListing {
+  /** Names (not URIs) of the subdirectories, sorted. */
+  readonly directories: readonly string[];
+  readonly files: readonly StoredFile[];
 }
 
 export interface StoredFile {

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QuarryError } from '@quarry/common';
-import type { ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
+import type { DirectoryListing, ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
 
 /** Exchange files in a local directory (the embedded default). URIs are `file://` URLs. */
 export class LocalStorage implements ExchangeStorage {
@@ -34,6 +35,18 @@ export class LocalStorage implements ExchangeStorage {
     );
   }
 
+  async deleteFiles(uris: readonly string[]): Promise<void> {
+    await Promise.all(
+      uris.map(async (uri) => {
+        try {
+          await rm(toPath(uri), { force: true });
+        } catch (e) {
+          throw ioError(`Cannot delete ${uri}`, e);
+        }
+      }),
+    );
+  }
+
   async *list(dirUri: string): AsyncIterable<StoredFile> {
     let entries;
     try {
@@ -48,6 +61,62 @@ export class LocalStorage implements ExchangeStorage {
       const s = await stat(path).catch(() => undefined); // deleted meanwhile
       if (s) yield { uri: pathToFileURL(path).href, bytes: s.size, modified: s.mtime };
     }
+  }
+
+  async readRange(uri: string, offset: number, length: number): Promise<Uint8Array> {
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(toPath(uri), 'r');
+      const out = Buffer.alloc(length);
+      let got = 0;
+      while (got < length) {
+        const { bytesRead } = await fh.read(out, got, length - got, offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === length ? out : out.subarray(0, got);
+    } catch (e) {
+      throw ioError(`Cannot read ${length} bytes at ${offset} of ${uri}`, e);
+    } finally {
+      await fh?.close().catch(() => {});
+    }
+  }
+
+  /** Written aside, then hard-linked to the name: `link` fails with EEXIST when the name is taken. */
+  async createExclusive(uri: string, bytes: Uint8Array): Promise<boolean> {
+    const path = toPath(uri);
+    const aside = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(aside, bytes, { flush: true });
+      await link(aside, path);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw ioError(`Cannot create ${uri}`, e);
+    } finally {
+      await rm(aside, { force: true }).catch(() => {});
+    }
+  }
+
+  async listDirectory(dirUri: string): Promise<DirectoryListing> {
+    const dir = toPath(dirUri);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { directories: [], files: [] };
+      throw ioError(`Cannot list ${dirUri}`, e);
+    }
+    const directories = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    const files: StoredFile[] = [];
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(dir, entry.name);
+      const s = await stat(path).catch(() => undefined); // deleted meanwhile
+      if (s) files.push({ uri: pathToFileURL(path).href, bytes: s.size, modified: s.mtime });
+    }
+    return { directories: directories.sort(), files };
   }
 
   async close(): Promise<void> {}

@@ -4,11 +4,12 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { QuarryError } from '@quarry/common';
 import type { S3Settings } from '../config.js';
-import type { ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
+import type { DirectoryListing, ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
 import { backoffMs, isRetryable, s3Error, withRetries } from './retry.js';
 import { createS3Client } from './s3-client.js';
 import { dirPrefix, parseS3Uri, s3Uri } from './s3-uri.js';
@@ -110,16 +111,98 @@ export class S3Storage implements ExchangeStorage {
     } while (token);
   }
 
-  async deleteRecursively(dirUris: readonly string[]): Promise<void> {
-    const keys = new Map<string, string[]>();
-    await forEachLimited(dirUris, CONCURRENCY, async (dirUri) => {
-      const { bucket } = parseS3Uri(dirUri);
-      for await (const f of this.list(dirUri)) {
-        let list = keys.get(bucket);
-        if (!list) keys.set(bucket, (list = []));
-        list.push(parseS3Uri(f.uri).key);
-      }
+  async readRange(uri: string, offset: number, length: number): Promise<Uint8Array> {
+    if (length <= 0) return new Uint8Array(0);
+    const at = parseS3Uri(uri);
+    const what = `GetObject ${uri} bytes ${offset}-${offset + length - 1}`;
+    // The whole request is retried, body included: a range is small enough to read again.
+    return withRetries(what, this.settings.maxErrorRetries, async () => {
+      const r = await this.client.send(
+        new GetObjectCommand({
+          Bucket: at.bucket,
+          Key: at.key,
+          Range: `bytes=${offset}-${offset + length - 1}`,
+        }),
+      );
+      if (!r.Body) throw new QuarryError('EXCHANGE_IO_ERROR', `S3 ${what} returned no body`);
+      const bytes = await r.Body.transformToByteArray();
+      // A server that ignores Range sends the whole object.
+      return r.ContentRange === undefined && bytes.length > length
+        ? bytes.subarray(offset, offset + length)
+        : bytes;
     });
+  }
+
+  async createExclusive(uri: string, bytes: Uint8Array): Promise<boolean> {
+    const at = parseS3Uri(uri);
+    try {
+      await withRetries(`PutObject ${uri} (If-None-Match: *)`, this.settings.maxErrorRetries, () =>
+        this.client.send(
+          new PutObjectCommand({ Bucket: at.bucket, Key: at.key, Body: bytes, IfNoneMatch: '*' }),
+        ),
+      );
+      return true;
+    } catch (e) {
+      const cause = (e as { cause?: { $metadata?: { httpStatusCode?: number } } }).cause;
+      // 412: the key exists; 409: a concurrent conditional write to the key won the race.
+      const status = cause?.$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) return false;
+      throw e;
+    }
+  }
+
+  async listDirectory(dirUri: string): Promise<DirectoryListing> {
+    const dir = parseS3Uri(dirUri);
+    const prefix = dirPrefix(dir);
+    const directories: string[] = [];
+    const files: StoredFile[] = [];
+    let token: string | undefined;
+    do {
+      const page = await withRetries(
+        `ListObjectsV2 ${dirUri}/ (one level)`,
+        this.settings.maxErrorRetries,
+        () =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: dir.bucket,
+              Prefix: prefix,
+              Delimiter: '/',
+              ContinuationToken: token,
+            }),
+          ),
+      );
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix !== undefined) directories.push(p.Prefix.slice(prefix.length, -1));
+      }
+      for (const o of page.Contents ?? []) {
+        if (o.Key === undefined || o.Key === prefix) continue;
+        files.push({
+          uri: s3Uri(dir.bucket, o.Key),
+          bytes: o.Size ?? 0,
+          modified: o.LastModified ?? new Date(0),
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return { directories: directories.sort(), files };
+  }
+
+  async deleteRecursively(dirUris: readonly string[]): Promise<void> {
+    const uris: string[] = [];
+    await forEachLimited(dirUris, CONCURRENCY, async (dirUri) => {
+      for await (const f of this.list(dirUri)) uris.push(f.uri);
+    });
+    await this.deleteFiles(uris);
+  }
+
+  async deleteFiles(uris: readonly string[]): Promise<void> {
+    const keys = new Map<string, string[]>();
+    for (const uri of uris) {
+      const at = parseS3Uri(uri);
+      let list = keys.get(at.bucket);
+      if (!list) keys.set(at.bucket, (list = []));
+      list.push(at.key);
+    }
     const batches = [...keys].flatMap(([bucket, all]) =>
       Array.from({ length: Math.ceil(all.length / DELETE_BATCH) }, (_, i) => ({
         bucket,

@@ -8,6 +8,8 @@ import type { Page } from '../page/block.js';
 export interface ColumnMetadata {
   readonly name: string;
   readonly type: DataType;
+  /** Estimated number of distinct non-null values, for planning (join ordering); undefined when unknown. */
+  readonly distinctCount?: number;
 }
 
 export interface TableMetadata {
@@ -34,6 +36,35 @@ export interface Split {
 export interface SplitOptions {
   /** A hint: about this many splits suit the cluster. */
   readonly targetSplits: number;
+  /**
+   * What the query's filter implies about single columns, by column name: only rows satisfying
+   * every entry are needed (a conjunction). A connector may skip data that statistics show cannot
+   * satisfy it (files, row groups) but need not: the filter still runs on every row returned, so
+   * the constraint is a hint for pruning and never changes results. Absent: every row is needed.
+   */
+  readonly constraint?: Readonly<Record<string, ColumnConstraint>>;
+}
+
+/**
+ * The values of one column a query needs, on native values of the column's type (number for the
+ * int32 and float64 layouts, `Long` for bigint and decimal — the unscaled value at the column's
+ * scale —, boolean, string; dates as days, timestamps as µs). A value satisfies the constraint when
+ * it is not NULL (unless `nullAllowed`), lies within `low`..`high` where given, and is one of
+ * `values` where given. Strings compare as JavaScript strings (UTF-16 code units), as the engine's
+ * comparisons do; NaN satisfies no range and no value list.
+ */
+export interface ColumnConstraint {
+  readonly low?: ConstraintBound;
+  readonly high?: ConstraintBound;
+  /** The column equals one of these (an IN list or an equality); empty: no value satisfies. */
+  readonly values?: readonly unknown[];
+  /** NULL satisfies the constraint too (e.g. `x > 5 OR x IS NULL`); default false. */
+  readonly nullAllowed?: boolean;
+}
+
+export interface ConstraintBound {
+  readonly value: unknown;
+  readonly inclusive: boolean;
 }
 
 export interface Connector {

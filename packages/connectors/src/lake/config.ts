@@ -1,0 +1,171 @@
+import { isAbsolute } from 'node:path';
+import { inspect } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
+import type { S3Settings } from '@quarry/exchange';
+
+/** Typed properties of a `connector.name=lake` catalog (see docs/CONFIGURATION.md). */
+export interface LakeConfig {
+  /** `lake.root`, as an absolute URI without a trailing slash: `s3://bucket[/prefix]` or `file:///…`. */
+  readonly root: string;
+  /** `lake.s3.*`; present when the root is on S3. Credentials never show in JSON or `inspect`. */
+  readonly s3: S3Settings | undefined;
+  /** `lake.parquet.row-group-rows`: rows per Parquet row group (and so per split). */
+  readonly rowGroupRows: number;
+  /** `lake.target-max-file-size`: a writer starts a new file once its current one is this large. */
+  readonly targetMaxFileSize: number;
+}
+
+/** Every property a lake catalog reads; any other property in its file is an error. */
+export const LAKE_PROPERTY_NAMES = [
+  'lake.root',
+  'lake.s3.endpoint',
+  'lake.s3.region',
+  'lake.s3.path-style-access',
+  'lake.s3.aws-access-key',
+  'lake.s3.aws-secret-key',
+  'lake.s3.max-error-retries',
+  'lake.parquet.row-group-rows',
+  'lake.target-max-file-size',
+] as const;
+
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+export function lakeConfigFromProperties(
+  props: Properties,
+  source: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LakeConfig {
+  const r = new PropertyReader(props, source);
+  const rawRoot = r.optionalString('lake.root')?.trim();
+  if (rawRoot === undefined || rawRoot === '') {
+    throw invalid(source, 'lake.root is required (s3://bucket/prefix or an absolute local path)');
+  }
+  const root = normalizeRoot(rawRoot, source);
+  const rowGroupRows = r.int('lake.parquet.row-group-rows', 100_000, 1);
+  const targetMaxFileSize = r.dataSize('lake.target-max-file-size', '1GB');
+  if (targetMaxFileSize < 1024) {
+    throw invalid(source, `lake.target-max-file-size is invalid: expected at least 1024 bytes`);
+  }
+  const s3 = root.startsWith('s3://') ? s3Settings(r, props, source, env) : undefined;
+  return protect({ root, s3, rowGroupRows, targetMaxFileSize });
+}
+
+function normalizeRoot(raw: string, source: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
+  if (scheme === 's3' || scheme === 's3a' || scheme === 's3n') {
+    const rest = raw.slice(raw.indexOf('://') + 3).replace(/\/+$/, '');
+    const slash = rest.indexOf('/');
+    const bucket = slash < 0 ? rest : rest.slice(0, slash);
+    if (!BUCKET.test(bucket) || bucket.includes('..')) {
+      throw invalid(source, `lake.root='${raw}' is invalid: '${bucket}' is not an S3 bucket name`);
+    }
+    return `s3://${rest}`;
+  }
+  if (scheme === 'file') return raw.replace(/\/+$/, '');
+  if (scheme !== undefined) {
+    throw invalid(source, `lake.root='${raw}' is invalid: only s3:// and local directories are supported`);
+  }
+  if (!isAbsolute(raw)) {
+    throw invalid(source, `lake.root='${raw}' is invalid: a local directory must be an absolute path`);
+  }
+  return pathToFileURL(raw).href.replace(/\/+$/, '');
+}
+
+function s3Settings(
+  r: PropertyReader,
+  props: Properties,
+  source: string,
+  env: NodeJS.ProcessEnv,
+): S3Settings {
+  const endpoint = nonEmpty(props['lake.s3.endpoint']);
+  if (endpoint !== undefined) checkEndpoint(endpoint, source);
+  const region = nonEmpty(props['lake.s3.region']) ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  if (region === undefined && endpoint === undefined) {
+    throw invalid(
+      source,
+      'lake.s3.region is required for an S3 root (or set AWS_REGION, or lake.s3.endpoint for an S3-compatible server)',
+    );
+  }
+  if (region !== undefined && !/^[a-z0-9-]{1,32}$/.test(region)) {
+    throw invalid(source, `lake.s3.region='${region}' is invalid: expected a region name such as us-east-1`);
+  }
+  const accessKey = nonEmpty(props['lake.s3.aws-access-key']);
+  const secretKey = nonEmpty(props['lake.s3.aws-secret-key']);
+  if ((accessKey === undefined) !== (secretKey === undefined)) {
+    throw invalid(
+      source,
+      'lake.s3.aws-access-key and lake.s3.aws-secret-key must be set together (or neither, for the AWS default credentials)',
+    );
+  }
+  return {
+    region: region ?? 'us-east-1',
+    endpoint,
+    pathStyleAccess: r.boolean('lake.s3.path-style-access', false),
+    awsAccessKey: accessKey,
+    awsSecretKey: secretKey,
+    maxErrorRetries: r.int('lake.s3.max-error-retries', 10, 0),
+    uploadPartSize: 8 * 1024 * 1024,
+  };
+}
+
+function checkEndpoint(endpoint: string, source: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url?.username || url?.password) {
+    // Not echoed: the text holds credentials.
+    throw invalid(
+      source,
+      'lake.s3.endpoint must not contain credentials; use lake.s3.aws-access-key and lake.s3.aws-secret-key',
+    );
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw invalid(source, `lake.s3.endpoint='${endpoint}' is invalid: expected an http:// or https:// URL`);
+  }
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t === undefined || t === '' ? undefined : t;
+}
+
+function invalid(source: string, message: string): QuarryError {
+  return new QuarryError('INVALID_CONFIGURATION', `${source}: ${message}`);
+}
+
+/** The configuration as it may be shown: credentials replaced by `***`. */
+export function redactLakeConfig(config: LakeConfig): Record<string, unknown> {
+  const { s3, ...rest } = config;
+  if (!s3) return { ...rest };
+  return {
+    ...rest,
+    s3: {
+      ...s3,
+      awsAccessKey: s3.awsAccessKey === undefined ? undefined : '***',
+      awsSecretKey: s3.awsSecretKey === undefined ? undefined : '***',
+    },
+  };
+}
+
+/** JSON and `util.inspect` of the configuration, and of its `s3` part, hide the credentials. */
+function protect(config: LakeConfig): LakeConfig {
+  if (config.s3) {
+    const redacted = redactLakeConfig(config)['s3'] as Record<string, unknown>;
+    hide(config.s3, () => redacted);
+  }
+  return hide(config, () => redactLakeConfig(config));
+}
+
+function hide<T extends object>(target: T, redacted: () => Record<string, unknown>): T {
+  return Object.defineProperties(target, {
+    toJSON: { value: redacted, enumerable: false },
+    [inspect.custom]: {
+      value: (_depth: number, options: object) => inspect(redacted(), options),
+      enumerable: false,
+    },
+  });
+}

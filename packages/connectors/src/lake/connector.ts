@@ -1,0 +1,333 @@
+import { QuarryError } from '@quarry/common';
+import { LocalStorage, S3Storage, type ExchangeStorage } from '@quarry/exchange';
+import type {
+  ColumnMetadata,
+  Connector,
+  Page,
+  Split,
+  SplitOptions,
+  TableMetadata,
+  TableRef,
+  WritableConnector,
+  WriteFragment,
+  WriteHandle,
+  WriteSink,
+} from '@quarry/sql';
+import {
+  checkColumnNames,
+  checkNoProperties,
+  schemaAlreadyExists,
+  schemaNotEmpty,
+  schemaNotFound,
+  tableAlreadyExists,
+  tableNotFound,
+} from '../errors.js';
+import type { LakeConfig } from './config.js';
+import { checkName, LakeLayout, SCHEMA_MARKER, fileName } from './layout.js';
+import { withLock } from './locks.js';
+import {
+  currentVersion,
+  latestVersion,
+  listVersions,
+  METADATA_FORMAT,
+  writeVersion,
+  type TableVersion,
+} from './metadata.js';
+import { checkLakeType } from './parquet-types.js';
+import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
+import { mayMatchAll } from './stats.js';
+import { LakeWriteSink } from './writer.js';
+import {
+  abortLakeWrite,
+  attemptDir,
+  commitLakeWrite,
+  lakeWriteHandle,
+  lakeWriteInfo,
+  type LakeContext,
+} from './writes.js';
+
+/**
+ * The `lake` connector: schemas and tables of Parquet files under `lake.root` (S3 or a local
+ * directory), with the table metadata in the storage itself (layout: `layout.ts`; versions and their
+ * atomic, idempotent commits: `metadata.ts`, `writes.ts`). Metadata, DDL, splits and commits run on
+ * the coordinator; page sources and write sinks in worker tasks. Writes are fault tolerant: every
+ * task attempt writes apart and only the winners' files are committed.
+ */
+export class LakeConnector implements Connector, WritableConnector {
+  readonly connectorName = 'lake';
+  readonly supportsFaultTolerantWrites = true;
+  /** What this instance's page sources read (row groups, bytes). */
+  readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0 };
+  private readonly ctx: LakeContext;
+  private readonly reader: LakeReader;
+
+  constructor(
+    readonly catalog: string,
+    readonly config: LakeConfig,
+    storage?: ExchangeStorage,
+  ) {
+    const store = storage ?? (config.s3 ? S3Storage.fromSettings(config.s3) : new LocalStorage());
+    this.ctx = { catalog, storage: store, layout: new LakeLayout(config.root) };
+    this.reader = new LakeReader(store, this.scanStats);
+  }
+
+  private get storage(): ExchangeStorage {
+    return this.ctx.storage;
+  }
+
+  private get layout(): LakeLayout {
+    return this.ctx.layout;
+  }
+
+  async close(): Promise<void> {
+    await this.storage.close();
+  }
+
+  async listSchemas(): Promise<readonly string[]> {
+    const { directories } = await this.storage.listDirectory(this.layout.root);
+    const candidates = directories.filter(isUserName);
+    const exists = await Promise.all(candidates.map((s) => this.schemaExists(s)));
+    return candidates.filter((_, i) => exists[i]);
+  }
+
+  async schemaExists(schema: string): Promise<boolean> {
+    if (!isUserName(schema)) return false;
+    const { files } = await this.storage.listDirectory(this.layout.schemaDir(schema));
+    return files.some((f) => fileName(f.uri) === SCHEMA_MARKER);
+  }
+
+  async listTables(schema: string): Promise<readonly string[]> {
+    if (!isUserName(schema)) return [];
+    const { directories } = await this.storage.listDirectory(this.layout.schemaDir(schema));
+    const candidates = directories.filter(isUserName);
+    const versions = await Promise.all(candidates.map((t) => this.current(schema, t)));
+    return candidates.filter((_, i) => versions[i] !== undefined);
+  }
+
+  async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
+    const v = await this.current(schema, table);
+    if (!v) return undefined;
+    return {
+      catalog: this.catalog,
+      schema,
+      table,
+      columns: v.columns.map((c) => ({ name: c.name, type: c.type })),
+      rowCount: v.files.reduce((n, f) => n + f.rows, 0),
+    };
+  }
+
+  /**
+   * One split per row group, skipping files and then row groups whose statistics show that no row
+   * can satisfy `options.constraint`.
+   */
+  async splits(ref: TableRef, options: SplitOptions): Promise<readonly Split[]> {
+    const v = await this.current(ref.schema, ref.table);
+    if (!v) throw tableNotFound(ref);
+    const tableDir = this.layout.tableDir(ref.schema, ref.table);
+    const { constraint } = options;
+    const splits: Split[] = [];
+    for (const file of v.files) {
+      if (!mayMatchAll(v.columns, file.stats, file.rows, constraint)) continue;
+      let rowStart = 0;
+      file.rowGroups.forEach((group, rowGroup) => {
+        const start = rowStart;
+        rowStart += group.rows;
+        if (!mayMatchAll(v.columns, group.stats, group.rows, constraint)) return;
+        const info: LakeSplitInfo = {
+          uri: `${tableDir}/${file.path}`,
+          bytes: file.bytes,
+          rowGroup,
+          rowStart: start,
+          rowEnd: start + group.rows,
+          columns: v.columns,
+        };
+        splits.push({ catalog: ref.catalog, info });
+      });
+    }
+    return splits;
+  }
+
+  pageSource(_ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
+    return this.reader.pages(split.info as LakeSplitInfo, columns);
+  }
+
+  async createSchema(
+    schema: string,
+    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
+  ): Promise<void> {
+    checkName('schema', schema);
+    checkNoProperties(this.catalog, 'schema', options.properties);
+    await withLock(this.layout.schemaDir(schema), async () => {
+      // Checked first as well: an S3 server that ignores If-None-Match would overwrite silently.
+      const created =
+        !(await this.schemaExists(schema)) &&
+        (await this.storage.createExclusive(
+          this.layout.schemaMarker(schema),
+          Buffer.from(JSON.stringify({ format: METADATA_FORMAT, schema })),
+        ));
+      if (!created && !options.ifNotExists) throw schemaAlreadyExists(this.catalog, schema);
+    });
+  }
+
+  async dropSchema(schema: string, options: { ifExists: boolean; cascade: boolean }): Promise<void> {
+    await withLock(this.layout.schemaDir(schema), async () => {
+      if (!(await this.schemaExists(schema))) {
+        if (options.ifExists) return;
+        throw schemaNotFound(this.catalog, schema);
+      }
+      const tables = await this.listTables(schema);
+      if (tables.length > 0 && !options.cascade) throw schemaNotEmpty(this.catalog, schema);
+      for (const table of tables) {
+        await this.dropTable({ catalog: this.catalog, schema, table }, { ifExists: true });
+      }
+      // The marker goes first: the schema is gone even if deleting leftovers fails.
+      await this.storage.deleteFiles([this.layout.schemaMarker(schema)]);
+      await this.storage.deleteRecursively([this.layout.schemaDir(schema)]);
+    });
+  }
+
+  async createTable(
+    ref: TableRef,
+    columns: readonly ColumnMetadata[],
+    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
+  ): Promise<void> {
+    this.checkNewTable(ref, columns, options.properties);
+    const tableDir = this.layout.tableDir(ref.schema, ref.table);
+    await withLock(tableDir, async () => {
+      if (!(await this.schemaExists(ref.schema))) throw schemaNotFound(this.catalog, ref.schema);
+      const latest = await latestVersion(this.storage, this.layout, tableDir);
+      if (latest && !latest.dropped) {
+        if (options.ifNotExists) return;
+        throw tableAlreadyExists(ref);
+      }
+      if (latest?.dropped) await this.finishDrop(tableDir, latest.version);
+      const first: TableVersion = {
+        format: METADATA_FORMAT,
+        version: 1,
+        schema: ref.schema,
+        table: ref.table,
+        columns: columns.map((c) => ({ name: c.name, type: c.type })),
+        files: [],
+        commits: [],
+      };
+      if (!(await writeVersion(this.storage, this.layout, tableDir, first)) && !options.ifNotExists) {
+        throw tableAlreadyExists(ref);
+      }
+    });
+  }
+
+  /**
+   * Writes a tombstone version first — from then on the table does not exist for any reader — then
+   * deletes its data and older versions, and the tombstone last, so a crash midway never brings an
+   * older version back.
+   */
+  async dropTable(ref: TableRef, options: { ifExists: boolean }): Promise<void> {
+    const tableDir = this.layout.tableDir(ref.schema, ref.table);
+    await withLock(tableDir, async () => {
+      const latest = isUserName(ref.table)
+        ? await latestVersion(this.storage, this.layout, tableDir)
+        : undefined;
+      if (!latest || latest.dropped) {
+        if (latest?.dropped) await this.finishDrop(tableDir, latest.version);
+        if (options.ifExists) return;
+        throw tableNotFound(ref);
+      }
+      const tombstone: TableVersion = { ...latest, version: latest.version + 1, files: [], dropped: true };
+      if (!(await writeVersion(this.storage, this.layout, tableDir, tombstone))) {
+        throw new QuarryError(
+          'EXCHANGE_IO_ERROR',
+          `lake: ${ref.catalog}.${ref.schema}.${ref.table} changed while being dropped; try again`,
+        );
+      }
+      await this.finishDrop(tableDir, tombstone.version);
+    });
+  }
+
+  private async finishDrop(tableDir: string, tombstone: number): Promise<void> {
+    await this.storage.deleteRecursively([`${tableDir}/data`]);
+    const versions = await listVersions(this.storage, this.layout, tableDir);
+    const older = versions.filter((v) => v !== tombstone).map((v) => this.layout.versionFile(tableDir, v));
+    await this.storage.deleteFiles(older);
+    await this.storage.deleteFiles([this.layout.versionFile(tableDir, tombstone)]);
+    await this.storage.deleteRecursively([tableDir]);
+  }
+
+  async beginWrite(
+    ref: TableRef,
+    options: {
+      kind: 'create' | 'insert';
+      columns: readonly ColumnMetadata[];
+      queryId: string;
+      properties?: Readonly<Record<string, unknown>>;
+    },
+  ): Promise<WriteHandle> {
+    checkName('schema', ref.schema);
+    checkName('table', ref.table);
+    if (!(await this.schemaExists(ref.schema))) throw schemaNotFound(this.catalog, ref.schema);
+    const existing = await this.current(ref.schema, ref.table);
+    if (options.kind === 'insert') {
+      if (!existing) throw tableNotFound(ref);
+      if (existing.columns.length !== options.columns.length) {
+        throw new QuarryError(
+          'TYPE_MISMATCH',
+          `Insert query has ${options.columns.length} columns, table ${ref.catalog}.${ref.schema}.${ref.table} has ${existing.columns.length}`,
+        );
+      }
+      return lakeWriteHandle(this.ctx, ref, { ...options, columns: existing.columns });
+    }
+    this.checkNewTable(ref, options.columns, options.properties);
+    if (existing && !existing.commits.some((c) => c.queryId === options.queryId))
+      throw tableAlreadyExists(ref);
+    return lakeWriteHandle(this.ctx, ref, options);
+  }
+
+  writeSink(
+    handle: WriteHandle,
+    attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+  ): WriteSink {
+    const info = lakeWriteInfo(handle);
+    return new LakeWriteSink({
+      storage: this.storage,
+      tableDir: info.tableDir,
+      attemptDir: attemptDir(info, attempt),
+      columns: info.columns,
+      rowGroupRows: this.config.rowGroupRows,
+      targetMaxFileSize: this.config.targetMaxFileSize,
+    });
+  }
+
+  commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }> {
+    return commitLakeWrite(this.ctx, handle, fragments);
+  }
+
+  abortWrite(handle: WriteHandle): Promise<void> {
+    return abortLakeWrite(this.ctx, handle);
+  }
+
+  private checkNewTable(
+    ref: TableRef,
+    columns: readonly ColumnMetadata[],
+    properties: Readonly<Record<string, unknown>> | undefined,
+  ): void {
+    checkName('schema', ref.schema);
+    checkName('table', ref.table);
+    checkNoProperties(this.catalog, 'table', properties);
+    checkColumnNames(columns.map((c) => c.name));
+    for (const c of columns) checkLakeType(c.name, c.type);
+  }
+
+  private async current(schema: string, table: string): Promise<TableVersion | undefined> {
+    if (!isUserName(schema) || !isUserName(table)) return undefined;
+    return currentVersion(this.storage, this.layout, this.layout.tableDir(schema, table));
+  }
+}
+
+/** Names the catalog's own files and directories (`_…`, `.…`) never take. */
+function isUserName(name: string): boolean {
+  try {
+    checkName('table', name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,133 @@
+import { QuarryError } from '@quarry/common';
+import type { ExchangeStorage } from '@quarry/exchange';
+import type { DataType } from '@quarry/sql';
+import { fileName, versionOf, type LakeLayout } from './layout.js';
+import type { EncodedStats } from './stats.js';
+
+/**
+ * One version of a lake table: `<table>/v<N>.metadata.json`, immutable once written. The current
+ * version is the highest N. A version lists everything a reader needs — the columns, every data file
+ * with its row groups and their statistics — so a reader reads one file and never lists data.
+ * `commits` remembers every write committed so far (query id, rows): a commit of a query already
+ * listed there is a repeat and changes nothing. A version with `dropped` is a tombstone: the table
+ * does not exist (DROP TABLE writes it first, then deletes the rest, the tombstone last).
+ */
+export const METADATA_FORMAT = 1;
+
+export interface LakeColumn {
+  readonly name: string;
+  readonly type: DataType;
+}
+
+export interface RowGroupEntry {
+  readonly rows: number;
+  /** Per column, in the table's column order. */
+  readonly stats: readonly EncodedStats[];
+}
+
+export interface DataFileEntry {
+  /** Relative to the table's directory. */
+  readonly path: string;
+  readonly bytes: number;
+  readonly rows: number;
+  readonly rowGroups: readonly RowGroupEntry[];
+  /** The whole file's statistics, per column. */
+  readonly stats: readonly EncodedStats[];
+}
+
+export interface CommitEntry {
+  readonly queryId: string;
+  readonly rows: number;
+  /** The version this commit made. */
+  readonly version: number;
+}
+
+export interface TableVersion {
+  readonly format: number;
+  readonly version: number;
+  readonly schema: string;
+  readonly table: string;
+  readonly columns: readonly LakeColumn[];
+  readonly files: readonly DataFileEntry[];
+  readonly commits: readonly CommitEntry[];
+  readonly dropped?: boolean;
+}
+
+/** The version numbers present for a table, ascending (none: the table was never created). */
+export async function listVersions(
+  storage: ExchangeStorage,
+  layout: LakeLayout,
+  tableDir: string,
+): Promise<number[]> {
+  const listing = await storage.listDirectory(layout.metadataDir(tableDir));
+  return listing.files
+    .map((f) => versionOf(fileName(f.uri)))
+    .filter((v): v is number => v !== undefined)
+    .sort((a, b) => a - b);
+}
+
+export async function readVersion(
+  storage: ExchangeStorage,
+  layout: LakeLayout,
+  tableDir: string,
+  version: number,
+): Promise<TableVersion> {
+  const uri = layout.versionFile(tableDir, version);
+  const text = await readSmallFile(storage, uri);
+  let parsed: TableVersion;
+  try {
+    parsed = JSON.parse(text) as TableVersion;
+  } catch (e) {
+    throw new QuarryError('EXCHANGE_CORRUPTED', `lake: table metadata ${uri} is not valid JSON`, {
+      cause: e,
+    });
+  }
+  if (parsed.format !== METADATA_FORMAT || parsed.version !== version) {
+    throw new QuarryError(
+      'EXCHANGE_CORRUPTED',
+      `lake: table metadata ${uri} has format ${parsed.format} and version ${parsed.version}; expected format ${METADATA_FORMAT}, version ${version}`,
+    );
+  }
+  return parsed;
+}
+
+/** The current version, or undefined when the table does not exist (never created, or dropped). */
+export async function currentVersion(
+  storage: ExchangeStorage,
+  layout: LakeLayout,
+  tableDir: string,
+): Promise<TableVersion | undefined> {
+  const latest = await latestVersion(storage, layout, tableDir);
+  return latest === undefined || latest.dropped ? undefined : latest;
+}
+
+/** The highest version, tombstones included. */
+export async function latestVersion(
+  storage: ExchangeStorage,
+  layout: LakeLayout,
+  tableDir: string,
+): Promise<TableVersion | undefined> {
+  const versions = await listVersions(storage, layout, tableDir);
+  const last = versions.at(-1);
+  return last === undefined ? undefined : readVersion(storage, layout, tableDir, last);
+}
+
+/**
+ * Writes `next` as version `next.version` if no such version exists yet: true when written, false
+ * when another writer made that version first (the caller re-reads and tries again).
+ */
+export async function writeVersion(
+  storage: ExchangeStorage,
+  layout: LakeLayout,
+  tableDir: string,
+  next: TableVersion,
+): Promise<boolean> {
+  const bytes = Buffer.from(JSON.stringify(next), 'utf8');
+  return storage.createExclusive(layout.versionFile(tableDir, next.version), bytes);
+}
+
+async function readSmallFile(storage: ExchangeStorage, uri: string): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of storage.read(uri)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,122 @@
+import type { ExchangeStorage } from '@quarry/exchange';
+import type { Block, Page } from '@quarry/sql';
+import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import type { LakeColumn } from './metadata.js';
+import { physicalSchema, readerBlock } from './parquet-types.js';
+
+/** A lake split: rows `[rowStart, rowEnd)` of one data file — one row group. */
+export interface LakeSplitInfo {
+  readonly uri: string;
+  readonly bytes: number;
+  readonly rowGroup: number;
+  readonly rowStart: number;
+  readonly rowEnd: number;
+  /** The table's columns (names and types): a worker needs no metadata read to decode. */
+  readonly columns: readonly LakeColumn[];
+}
+
+/** Rows per page handed to the engine. */
+export const PAGE_ROWS = 8192;
+const FOOTER_FETCH = 64 * 1024;
+const FOOTER_CACHE = 64;
+
+/** Counters of what page sources read, for tests and metrics. */
+export interface LakeScanStats {
+  rowGroupsRead: number;
+  bytesRead: number;
+}
+
+/**
+ * Reads splits of lake data files. Data files never change once written, so their footers are
+ * cached (a task reading several row groups of a file reads its footer once).
+ */
+export class LakeReader {
+  private readonly footers = new Map<string, Promise<FileMetaData>>();
+
+  constructor(
+    private readonly storage: ExchangeStorage,
+    readonly stats: LakeScanStats,
+  ) {}
+
+  /** Pages of only `names`, in that order; with no names, pages of row counts only. */
+  async *pages(split: LakeSplitInfo, names: readonly string[]): AsyncIterable<Page> {
+    const columns = names.map((name) => {
+      const c = split.columns.find((x) => x.name === name);
+      if (!c) throw new Error(`lake: column '${name}' not in the split`);
+      return c;
+    });
+    const total = split.rowEnd - split.rowStart;
+    this.stats.rowGroupsRead++;
+    if (columns.length === 0) {
+      for (let at = 0; at < total; at += PAGE_ROWS)
+        yield { blocks: [], rowCount: Math.min(PAGE_ROWS, total - at) };
+      return;
+    }
+    const file = this.file(split);
+    const metadata = await this.footer(split, file);
+    const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
+    await parquetRead({
+      file,
+      metadata: { ...metadata, schema: physicalSchema(metadata.schema) },
+      columns: columns.map((c) => c.name),
+      rowStart: split.rowStart,
+      rowEnd: split.rowEnd,
+      onChunk: (c) => {
+        let list = chunks.get(c.columnName);
+        if (!list) chunks.set(c.columnName, (list = []));
+        list.push({ rowStart: c.rowStart, data: c.columnData });
+      },
+    });
+    const data = columns.map((c) => joinChunks(chunks.get(c.name) ?? [], split.rowStart, total));
+    for (let at = 0; at < total; at += PAGE_ROWS) {
+      const end = Math.min(total, at + PAGE_ROWS);
+      const blocks: Block[] = columns.map((c, i) => readerBlock(c.type, data[i]!, at, end));
+      yield { blocks, rowCount: end - at };
+      // let the event loop breathe between pages (cancellation, progress reports)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private file(split: LakeSplitInfo): AsyncBuffer {
+    const { storage, stats } = this;
+    return {
+      byteLength: split.bytes,
+      async slice(start: number, end?: number): Promise<ArrayBuffer> {
+        const stop = end ?? split.bytes;
+        const bytes = await storage.readRange(split.uri, start, stop - start);
+        stats.bytesRead += bytes.byteLength;
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      },
+    };
+  }
+
+  private footer(split: LakeSplitInfo, file: AsyncBuffer): Promise<FileMetaData> {
+    let cached = this.footers.get(split.uri);
+    if (!cached) {
+      cached = parquetMetadataAsync(file, { initialFetchSize: FOOTER_FETCH });
+      cached.catch(() => this.footers.delete(split.uri));
+      if (this.footers.size >= FOOTER_CACHE) this.footers.delete(this.footers.keys().next().value!);
+      this.footers.set(split.uri, cached);
+    }
+    return cached;
+  }
+}
+
+/** One column's values for rows `[rowStart, rowStart + count)`, from the chunks the reader gave. */
+function joinChunks(
+  chunks: readonly { rowStart: number; data: ArrayLike<unknown> }[],
+  rowStart: number,
+  count: number,
+): ArrayLike<unknown> {
+  const only = chunks[0];
+  if (chunks.length === 1 && only && only.rowStart === rowStart && only.data.length >= count)
+    return only.data;
+  const out = new Array<unknown>(count).fill(null);
+  for (const c of chunks) {
+    for (let i = 0; i < c.data.length; i++) {
+      const row = c.rowStart + i - rowStart;
+      if (row >= 0 && row < count) out[row] = c.data[i];
+    }
+  }
+  return out;
+}

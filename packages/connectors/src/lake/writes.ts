@@ -1,0 +1,187 @@
+import { internalError, QuarryError } from '@quarry/common';
+import type { ExchangeStorage } from '@quarry/exchange';
+import type { ColumnMetadata, TableRef, WriteFragment, WriteHandle } from '@quarry/sql';
+import { tableAlreadyExists, tableNotFound } from '../errors.js';
+import { LakeLayout } from './layout.js';
+import { withLock } from './locks.js';
+import {
+  latestVersion,
+  METADATA_FORMAT,
+  writeVersion,
+  type DataFileEntry,
+  type LakeColumn,
+  type TableVersion,
+} from './metadata.js';
+import { lakeFragmentInfo } from './writer.js';
+
+/** What a lake connector's write path works with. */
+export interface LakeContext {
+  readonly catalog: string;
+  readonly storage: ExchangeStorage;
+  readonly layout: LakeLayout;
+}
+
+/** The plain-data content of a lake {@link WriteHandle}. */
+export interface LakeWriteInfo {
+  readonly kind: 'create' | 'insert';
+  readonly tableDir: string;
+  /** Every attempt of this query writes under here: `<tableDir>/data/<query>`. */
+  readonly queryDir: string;
+  readonly columns: readonly LakeColumn[];
+}
+
+/** Commits racing another process's commit re-read and try again this many times. */
+const COMMIT_TRIES = 10;
+
+export function lakeWriteInfo(handle: WriteHandle): LakeWriteInfo {
+  const info = handle.info as Partial<LakeWriteInfo> | undefined;
+  if (!info || typeof info.tableDir !== 'string' || typeof info.queryDir !== 'string' || !info.columns) {
+    throw internalError(`lake: the write handle of ${handle.queryId} is not a lake handle`);
+  }
+  return info as LakeWriteInfo;
+}
+
+/**
+ * Makes the winners' files part of the table in one new version (see `metadata.ts`), then removes
+ * every other attempt's files of the query. Runs under the table's lock; the version is created
+ * exclusively, so a commit by another process in between makes this one re-read and retry.
+ * Idempotent: when the current version already lists the query among its commits, nothing is
+ * written and the rows of that commit are returned.
+ */
+export async function commitLakeWrite(
+  ctx: LakeContext,
+  handle: WriteHandle,
+  fragments: readonly WriteFragment[],
+): Promise<{ rows: number }> {
+  const info = lakeWriteInfo(handle);
+  const ref = handle.table;
+  return withLock(info.tableDir, async () => {
+    let files: DataFileEntry[] | undefined;
+    for (let attempt = 0; attempt < COMMIT_TRIES; attempt++) {
+      const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
+      const live = latest && !latest.dropped ? latest : undefined;
+      const done = live?.commits.find((c) => c.queryId === handle.queryId);
+      if (done) {
+        await removeLosers(ctx, info, live!);
+        return { rows: done.rows };
+      }
+      if (info.kind === 'create' && live) throw tableAlreadyExists(ref);
+      if (info.kind === 'insert' && !live) throw tableNotFound(ref);
+      files ??= await winnersFiles(ctx, info, fragments);
+      const rows = files.reduce((n, f) => n + f.rows, 0);
+      const version = (latest?.version ?? 0) + 1;
+      const next: TableVersion = {
+        format: METADATA_FORMAT,
+        version,
+        schema: ref.schema,
+        table: ref.table,
+        columns: live ? live.columns : info.columns,
+        files: [...(live?.files ?? []), ...files],
+        commits: [...(live?.commits ?? []), { queryId: handle.queryId, rows, version }],
+      };
+      if (await writeVersion(ctx.storage, ctx.layout, info.tableDir, next)) {
+        await removeLosers(ctx, info, next);
+        return { rows };
+      }
+    }
+    throw new QuarryError(
+      'EXCHANGE_IO_ERROR',
+      `lake: could not commit into ${ref.catalog}.${ref.schema}.${ref.table}: other writers committed first ${COMMIT_TRIES} times`,
+    );
+  });
+}
+
+/**
+ * Removes what the query staged that is not part of the table: every attempt directory when the
+ * query never committed, the losing attempts' directories when it did. Safe to call again.
+ */
+export async function abortLakeWrite(ctx: LakeContext, handle: WriteHandle): Promise<void> {
+  const info = lakeWriteInfo(handle);
+  await withLock(info.tableDir, async () => {
+    const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
+    const committed = latest && !latest.dropped && latest.commits.some((c) => c.queryId === handle.queryId);
+    if (committed) await removeLosers(ctx, info, latest);
+    else await ctx.storage.deleteRecursively([info.queryDir]);
+  });
+}
+
+/**
+ * The winning attempts' files, checked: each under this query's directory, in the table's column
+ * count, and present in storage with the size the attempt reported (so a commit never lists a file
+ * that is not there). A fragment given twice counts once.
+ */
+async function winnersFiles(
+  ctx: LakeContext,
+  info: LakeWriteInfo,
+  fragments: readonly WriteFragment[],
+): Promise<DataFileEntry[]> {
+  const queryPrefix = `${relativeTo(info.tableDir, info.queryDir)}/`;
+  const byPath = new Map<string, DataFileEntry>();
+  for (const fragment of fragments) {
+    const f = lakeFragmentInfo(fragment.info);
+    if (!f.attemptDir.startsWith(queryPrefix)) {
+      throw internalError(`lake: fragment ${f.attemptDir} is not one of this query's (${queryPrefix})`);
+    }
+    for (const file of f.files) {
+      if (!file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
+        throw internalError(`lake: fragment file ${file.path} does not belong to ${f.attemptDir}`);
+      }
+      byPath.set(file.path, file);
+    }
+  }
+  if (byPath.size === 0) return [];
+  const stored = new Map<string, number>();
+  for await (const s of ctx.storage.list(info.queryDir)) stored.set(s.uri, s.bytes);
+  for (const file of byPath.values()) {
+    const uri = `${info.tableDir}/${file.path}`;
+    if (stored.get(uri) !== file.bytes) {
+      throw new QuarryError(
+        'EXCHANGE_IO_ERROR',
+        `lake: data file ${uri} is missing or not the ${file.bytes} bytes its writer reported; nothing was committed`,
+      );
+    }
+  }
+  return [...byPath.values()];
+}
+
+/** Deletes the query's attempt directories that the version does not reference. */
+async function removeLosers(ctx: LakeContext, info: LakeWriteInfo, version: TableVersion): Promise<void> {
+  const queryRel = relativeTo(info.tableDir, info.queryDir);
+  const kept = new Set<string>();
+  for (const f of version.files) {
+    if (!f.path.startsWith(`${queryRel}/`)) continue;
+    kept.add(f.path.slice(queryRel.length + 1).split('/')[0]!);
+  }
+  const listing = await ctx.storage.listDirectory(info.queryDir);
+  const losers = listing.directories.filter((d) => !kept.has(d)).map((d) => `${info.queryDir}/${d}`);
+  if (losers.length > 0) await ctx.storage.deleteRecursively(losers);
+}
+
+function relativeTo(dir: string, uri: string): string {
+  if (!uri.startsWith(`${dir}/`)) throw internalError(`lake: ${uri} is not under ${dir}`);
+  return uri.slice(dir.length + 1);
+}
+
+/** The handle of a new write into a table; checks are the caller's. */
+export function lakeWriteHandle(
+  ctx: LakeContext,
+  table: TableRef,
+  options: { kind: 'create' | 'insert'; queryId: string; columns: readonly ColumnMetadata[] },
+): WriteHandle {
+  const tableDir = ctx.layout.tableDir(table.schema, table.table);
+  const info: LakeWriteInfo = {
+    kind: options.kind,
+    tableDir,
+    queryDir: ctx.layout.queryDataDir(tableDir, options.queryId),
+    columns: options.columns.map((c) => ({ name: c.name, type: c.type })),
+  };
+  return { catalog: ctx.catalog, table: { ...table }, queryId: options.queryId, info };
+}
+
+/** An attempt's directory for a handle. */
+export function attemptDir(
+  info: LakeWriteInfo,
+  attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+): string {
+  return `${info.queryDir}/${LakeLayout.attemptName(attempt)}`;
+}
