@@ -67,6 +67,12 @@ function configDir(flags: CommonFlags): string | undefined {
   return existsSync('etc/config.properties') ? 'etc' : undefined;
 }
 
+/** Trino's default: `etc/catalog` next to config.properties (the catalogs default to tpch alone). */
+function catalogDir(flags: CommonFlags): string | undefined {
+  const dir = configDir(flags);
+  return dir && existsSync(join(dir, 'catalog')) ? join(dir, 'catalog') : undefined;
+}
+
 function read(flags: CommonFlags, file: string): Properties {
   const dir = configDir(flags);
   return dir ? readPropertiesFile(join(dir, file), { optional: flags.configDir === undefined }) : {};
@@ -97,6 +103,8 @@ export function coordinatorConfig(
     props['redis.url'] = process.env['REDIS_URL'];
   if (flags.retryPolicy) props['retry-policy'] = flags.retryPolicy;
   if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
+  const catalogs = props['catalog.config-dir'] ?? catalogDir(flags);
+  if (catalogs) props['catalog.config-dir'] = catalogs;
   return coordinatorConfigFromProperties(props, {
     servers: natsServers(flags),
     prefix: prefixOf(flags),
@@ -112,6 +120,8 @@ export function workerConfig(flags: CommonFlags & { id?: string; slots?: string 
   if (flags.id) props['node.id'] = flags.id;
   if (flags.slots) props['worker.task-slots'] = flags.slots;
   if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
+  const catalogs = props['catalog.config-dir'] ?? catalogDir(flags);
+  if (catalogs) props['catalog.config-dir'] = catalogs;
   return workerConfigFromProperties(props, {
     servers: natsServers(flags),
     prefix: prefixOf(flags),

@@ -33,6 +33,8 @@ export interface CoordinatorConfig {
   readonly nats?: { readonly auth?: NatsAuth; readonly tls?: NatsTls };
   /** `redis.tls-ca-file`: CA for `rediss://` URLs whose server certificate is not publicly trusted. */
   readonly redisTlsCaFile?: string;
+  /** `catalog.config-dir`: one `<catalog>.properties` per catalog (tpch is always there). */
+  readonly catalogDir?: string;
   /** `query.events-retention`: status events are kept (replayable) this long. Default 1h. */
   readonly eventsRetentionMs: number;
   /** `query.result-page-rows`: rows per result page. Default 1000. */
@@ -53,6 +55,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'query.events-retention',
   'metrics.port',
   'redis.tls-ca-file',
+  'catalog.config-dir',
 ] as const;
 
 export function coordinatorConfigFromProperties(
@@ -89,5 +92,6 @@ export function coordinatorConfigFromProperties(
     eventsRetentionMs: r.duration('query.events-retention', '1h'),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
     ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
+    ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QuarryError, createLogger, newQueryId, type ErrorData, type Logger } from '@quarry/common';
-import { defaultCatalogs } from '@quarry/connectors';
+import { loadCatalogs, type Catalogs } from '@quarry/connectors';
 import {
   createExchangeManager,
   exchangeCodecFor,
@@ -116,7 +116,7 @@ export class Coordinator {
       system,
       store,
       createExchangeManager(config.exchange),
-      options.catalogs ?? defaultCatalogs(),
+      options.catalogs ?? loadCatalogs(config.catalogDir),
       logger,
     );
     await c.listen();
@@ -410,6 +410,7 @@ export class Coordinator {
     await this.intake?.stop();
     await this.metricsServer?.close();
     await this.exchange.close();
+    await (this.catalogs as Partial<Catalogs>).close?.();
     await this.system.close();
     await this.store.close();
     this.logger.info('coordinator stopped');

@@ -19,6 +19,8 @@ export interface WorkerConfig {
   readonly exchange: ExchangeConfig;
   /** `failure-injection`: rules for tests and chaos drills; none by default (see failure-injection.ts). */
   readonly failureInjection: FailureInjection;
+  /** `catalog.config-dir`: one `<catalog>.properties` per catalog (tpch is always there). */
+  readonly catalogDir?: string;
   /** `metrics.port`: serve Prometheus metrics on this port (0: any free port); off when absent. */
   readonly metricsPort?: number;
   /** NATS credentials and TLS (from flags and NATS_* variables; never logged). */
@@ -32,6 +34,7 @@ export const WORKER_PROPERTY_NAMES = [
   'task.max-memory',
   'failure-injection',
   'metrics.port',
+  'catalog.config-dir',
 ] as const;
 
 export function workerConfigFromProperties(
@@ -64,5 +67,6 @@ export function workerConfigFromProperties(
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
     failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
+    ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
-import { defaultCatalogs } from '@quarry/connectors';
+import { loadCatalogs } from '@quarry/connectors';
 import { createExchangeManager, protectExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
 import type { TaskSpec } from '@quarry/protocol';
 import { injectedError, isErrorAction, matchingRules, type FailureInjection } from './failure-injection.js';
@@ -14,8 +14,8 @@ import type { ThreadMessage, ThreadRequest } from './thread-messages.js';
 const port = parentPort;
 if (!port) throw new Error('task-thread must run in a worker thread');
 
-const config = workerData as { exchange: ExchangeConfig; injection: FailureInjection };
-const catalogs = defaultCatalogs();
+const config = workerData as { exchange: ExchangeConfig; injection: FailureInjection; catalogDir?: string };
+const catalogs = loadCatalogs(config.catalogDir);
 // the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
 const exchange = createExchangeManager(protectExchangeConfig(config.exchange));
 const running = new Map<string, AbortController>();

@@ -47,7 +47,7 @@ export class Worker {
     const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
     this.pool = new TaskPool(
       config.slots,
-      { exchange: config.exchange, injection: config.failureInjection },
+      { exchange: config.exchange, injection: config.failureInjection, catalogDir: config.catalogDir },
       { maxOldGenerationSizeMb: heapMb },
       logger,
       (notice, spec) => this.notice(notice, spec),
