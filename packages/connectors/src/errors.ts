@@ -1,12 +1,8 @@
 import { QuarryError, type ErrorCode } from '@quarry/common';
 
-/**
- * Errors of catalog DDL, as Trino words them. Trino has codes ALREADY_EXISTS and SCHEMA_NOT_EMPTY
- * for two of them; `@quarry/common`'s table has no such codes yet, so these use INVALID_ARGUMENTS,
- * a USER_ERROR like Trino's (never retried). Change the two constants when the codes exist.
- */
-const ALREADY_EXISTS: ErrorCode = 'INVALID_ARGUMENTS';
-const SCHEMA_NOT_EMPTY: ErrorCode = 'INVALID_ARGUMENTS';
+/** Errors of catalog DDL, as Trino words them and with Trino's codes (USER_ERRORs, never retried). */
+const ALREADY_EXISTS: ErrorCode = 'ALREADY_EXISTS';
+const SCHEMA_NOT_EMPTY: ErrorCode = 'SCHEMA_NOT_EMPTY';
 
 export function schemaAlreadyExists(catalog: string, schema: string): QuarryError {
   return new QuarryError(ALREADY_EXISTS, `Schema '${catalog}.${schema}' already exists`);
