@@ -77,6 +77,7 @@ export class Coordinator {
       store,
       exchange,
       registry: this.registry,
+      catalogs,
       logger,
       schedule: () => this.schedule(),
       forget: (q) => this.forget(q),

@@ -11,10 +11,11 @@ import {
   type WorkerCommand,
 } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
+import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
 import type { QueryExecution } from './query.js';
-import { ResultCursor } from './results.js';
+import { ResultCursor, StaticResult, allRows } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -27,6 +28,8 @@ export interface ControlDeps {
   readonly store: AttemptStore;
   readonly exchange: ExchangeManager;
   readonly registry: WorkerRegistry;
+  /** The catalogs, for committing and aborting writes. */
+  readonly catalogs: CatalogRegistry;
   readonly logger: Logger;
   /** Runs the scheduling loop again (a slot freed, a task became runnable). */
   readonly schedule: () => void;
@@ -278,20 +281,35 @@ export class QueryControl {
     const scheduler = q.scheduler!;
     const root = scheduler.rootTask();
     const types = scheduler.plan.columns.map((c) => c.type);
-    q.cursor = new ResultCursor(
+    const output = new ResultCursor(
       this.d.exchange,
       root.winner?.outputs ?? [],
       types,
       this.d.config.resultPageRows,
       q.exchange.secretKey,
     );
-    q.finish(root.winner?.stats?.rowsOut ?? 0);
+    if (scheduler.plan.write) {
+      // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count
+      let rows: number;
+      try {
+        rows = await this.commit(q, scheduler.plan.write.handle, await allRows(output));
+      } catch (e) {
+        await this.fail(q, e);
+        return;
+      }
+      q.columns = [{ name: 'rows', type: 'bigint' }];
+      q.cursor = new StaticResult([[rows]]);
+      q.finish(1);
+    } else {
+      q.cursor = output;
+      q.finish(root.winner?.stats?.rowsOut ?? 0);
+    }
     await this.d.store
       .endQuery(q.id, 'FINISHED', q.elapsedMs)
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {
-      if (s.fragment.id === scheduler.plan.rootId) continue;
+      if (s.fragment.id === scheduler.plan.rootId && !scheduler.plan.write) continue;
       void this.d.exchange
         .deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt))
         .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
@@ -299,11 +317,33 @@ export class QueryControl {
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
   }
 
+  /** Commits the winning writers' fragments (each row: rows written, fragment JSON). */
+  private async commit(q: QueryExecution, handle: WriteHandle, rows: unknown[][]): Promise<number> {
+    const connector = this.d.catalogs.get(handle.catalog);
+    if (!connector || !isWritable(connector))
+      throw new QuarryError('NOT_SUPPORTED', `Catalog '${handle.catalog}' does not support writes`);
+    const fragments = rows.map((r) => JSON.parse(String(r[1])) as WriteFragment);
+    const { rows: committed } = await connector.commitWrite(handle, fragments);
+    q.logger.info({ table: handle.table, rows: committed, fragments: fragments.length }, 'write committed');
+    return committed;
+  }
+
   /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
   async fail(q: QueryExecution, e: unknown): Promise<void> {
     if (!q.fail(e)) return;
     await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
     if (q.scheduler) this.cancel(q);
+    const write = q.plan?.write;
+    if (write) {
+      // after the cancelled writers have had a moment to stop, remove whatever they staged
+      setTimeout(() => {
+        const connector = this.d.catalogs.get(write.handle.catalog);
+        if (connector && isWritable(connector))
+          void connector
+            .abortWrite(write.handle)
+            .catch((err) => q.logger.warn({ err }, 'cannot abort write'));
+      }, 1000).unref();
+    }
     // give cancelled tasks a moment to abort their sinks, then remove whatever is left
     setTimeout(
       () =>

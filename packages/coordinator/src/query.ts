@@ -10,7 +10,7 @@ import {
 import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
 import type { DistributedPlan, Session, Split } from '@quarry/sql';
 import type { RetrySettings } from './retry-policy.js';
-import type { ResultCursor } from './results.js';
+import type { ResultSource } from './results.js';
 import type { QueryScheduler } from './scheduler.js';
 
 type EventPayload = QueryEvent extends infer E
@@ -37,7 +37,7 @@ export class QueryExecution {
   queryFailures = 0;
   queryAttempt = 0;
   columns: ResultColumn[] = [];
-  cursor: ResultCursor | undefined;
+  cursor: ResultSource | undefined;
   error: ErrorData | undefined;
   rows = 0;
   readonly created = Date.now();

@@ -4,12 +4,27 @@ import { deserializePage, toExternal, valueAt, type DataType, type ExternalValue
 /** About how many bytes of rows one results message may carry (NATS' default limit is 1 MB). */
 const MAX_PAGE_BYTES = 512 * 1024;
 
+/** Pages of a finished query's result: page `k` for token `k`; `next` is null after the last page. */
+export interface ResultSource {
+  page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }>;
+}
+
+/** A small result computed on the coordinator (a write's row count, an empty DDL result), in one page. */
+export class StaticResult implements ResultSource {
+  constructor(private readonly rows: ExternalValue[][]) {}
+
+  async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
+    if (token !== 0) throw new RangeError(`result page ${token} was never offered`);
+    return { rows: this.rows, next: null };
+  }
+}
+
 /**
  * Serves a finished query's result in pages, streaming the root stage's spooled output: the result
  * is never held whole. Page `k` starts where page `k-1` ended; asking an earlier page again
  * re-reads from the start (pages are cut at the same rows every time).
  */
-export class ResultCursor {
+export class ResultCursor implements ResultSource {
   private iterator: AsyncIterator<Uint8Array> | undefined;
   private buffered: ExternalValue[][] = [];
   private consumed = 0;
@@ -85,4 +100,15 @@ function estimateBytes(row: readonly ExternalValue[]): number {
   let n = 2;
   for (const v of row) n += typeof v === 'string' ? v.length + 3 : 9;
   return n;
+}
+
+/** Every row of a result source (for small results the coordinator itself consumes). */
+export async function allRows(source: ResultSource): Promise<ExternalValue[][]> {
+  const rows: ExternalValue[][] = [];
+  for (let token: number | null = 0; token !== null;) {
+    const page = await source.page(token);
+    rows.push(...page.rows);
+    token = page.next;
+  }
+  return rows;
 }

@@ -1,3 +1,4 @@
+import type { WriteHandle } from '../spi/writes.js';
 import type { PlanNode, Partitioning, Column, SortKey } from './nodes.js';
 
 /**
@@ -25,4 +26,10 @@ export interface DistributedPlan {
   readonly rootId: number;
   /** Result column names and types, as the client sees them. */
   readonly columns: readonly Column[];
+  /**
+   * A write (CREATE TABLE AS, INSERT): the root stage's rows are the writers' fragments
+   * (`rows` bigint, `fragment` varchar holding a JSON `WriteFragment`) of the winning attempts; the
+   * coordinator commits them with the catalog's `commitWrite` and the client sees one row, `rows`.
+   */
+  readonly write?: { readonly handle: WriteHandle };
 }
