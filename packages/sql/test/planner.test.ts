@@ -161,7 +161,11 @@ describe('planner: errors', () => {
     ['SELECT * FROM nope', 'TABLE_NOT_FOUND', "line 1:15: Table 'mem.shop.nope' does not exist"],
     ['SELECT * FROM other.nope', 'SCHEMA_NOT_FOUND', "line 1:15: Schema 'mem.other' does not exist"],
     ['SELECT * FROM cat.x.nope', 'CATALOG_NOT_FOUND', "line 1:15: Catalog 'cat' not found"],
-    ['SELECT * FROM orders a, orders b', 'NOT_SUPPORTED', 'line 1:15: Joins are not supported yet'],
+    [
+      'SELECT * FROM orders a JOIN orders b ON a.id IN (SELECT 1)',
+      'NOT_SUPPORTED',
+      'line 1:41: Subqueries in a JOIN condition are not supported',
+    ],
     ["SELECT date '2024-13-01'", 'INVALID_LITERAL', "line 1:8: '2024-13-01' is not a valid date literal"],
     ['SELECT sum(*) FROM orders', 'INVALID_ARGUMENTS', 'line 1:8: sum(*) is not allowed; only count(*)'],
     ['SELECT 1 FROM orders LIMIT 2 + 1', 'SYNTAX_ERROR', /^line 1:30:/.source],

@@ -2,7 +2,7 @@ import { QuarryError, internalError } from '@quarry/common';
 import type { Block, Page } from '../page/block.js';
 import { valueAt } from '../page/block.js';
 import { castCode } from '../functions/casts.js';
-import { generatorFor, type CodegenContext } from '../functions/registry.js';
+import { generatorFor, generatorOptionsFor, type CodegenContext } from '../functions/registry.js';
 import { physicalKind, typeToString, type DataType } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
 import type { Expr, LiteralValue } from './ir.js';
@@ -64,14 +64,20 @@ class Codegen implements CodegenContext {
       case 'call': {
         const args = e.args.map((a) => this.emit(a));
         const s = this.slot();
-        const anyNull = args.length ? args.map((a) => a.n).join(' || ') : 'false';
+        const options = generatorOptionsFor(e.fn);
         const code = generatorFor(e.fn)(
-          args.map((a) => a.v),
+          args.map((a) => (options.handlesNulls ? `(${a.n} ? null : ${a.v})` : a.v)),
           e.args.map((a) => a.type),
           e.type,
           this,
         );
-        this.body.push(`${s.n} = ${anyNull}; if (!${s.n}) ${s.v} = ${code};`);
+        const nullable = options.mayReturnNull || options.handlesNulls;
+        const set = nullable ? `${s.v} = ${code}; ${s.n} = ${s.v} === null;` : `${s.v} = ${code};`;
+        if (options.handlesNulls) this.body.push(set);
+        else {
+          const anyNull = args.length ? args.map((a) => a.n).join(' || ') : 'false';
+          this.body.push(`${s.n} = ${anyNull}; if (!${s.n}) { ${set} }`);
+        }
         return s;
       }
       case 'cast': {
@@ -131,6 +137,15 @@ class Codegen implements CodegenContext {
       }
       case 'in':
         return this.emitIn(e.arg, e.list);
+      case 'try': {
+        const s = this.slot();
+        this.body.push(`try {`);
+        const a = this.emit(e.arg);
+        this.body.push(
+          `${s.n} = ${a.n}; ${s.v} = ${a.v}; } catch (err) { if (${this.ref(isUserError)}(err)) ${s.n} = true; else throw err; }`,
+        );
+        return s;
+      }
     }
   }
 

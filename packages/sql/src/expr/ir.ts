@@ -22,7 +22,9 @@ export type Expr =
       readonly else: Expr | undefined;
       readonly type: DataType;
     }
-  | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly type: DataType };
+  | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly type: DataType }
+  /** `try(x)`: NULL where evaluating x raises a user error (division by zero, a failed cast, …). */
+  | { readonly kind: 'try'; readonly arg: Expr; readonly type: DataType };
 
 export type LiteralValue = null | boolean | number | string;
 
@@ -45,6 +47,7 @@ export function inputChannels(e: Expr, into = new Set<number>()): Set<number> {
     case 'cast':
     case 'not':
     case 'isNull':
+    case 'try':
       inputChannels(e.arg, into);
       break;
     case 'case':
@@ -78,6 +81,7 @@ export function remapChannels(e: Expr, map: (channel: number) => number): Expr {
     case 'cast':
     case 'not':
     case 'isNull':
+    case 'try':
       return { ...e, arg: r(e.arg) };
     case 'case':
       return {
@@ -92,4 +96,33 @@ export function remapChannels(e: Expr, map: (channel: number) => number): Expr {
 
 export function isConstant(e: Expr): boolean {
   return inputChannels(e).size === 0;
+}
+
+/** Replaces every input reference by what `f` gives for its channel and type. */
+export function replaceInputs(e: Expr, f: (channel: number, type: DataType) => Expr): Expr {
+  const r = (x: Expr) => replaceInputs(x, f);
+  switch (e.kind) {
+    case 'input':
+      return f(e.channel, e.type);
+    case 'literal':
+      return e;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return { ...e, args: e.args.map(r) };
+    case 'cast':
+    case 'not':
+    case 'isNull':
+    case 'try':
+      return { ...e, arg: r(e.arg) };
+    case 'case':
+      return {
+        ...e,
+        whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })),
+        else: e.else && r(e.else),
+      };
+    case 'in':
+      return { ...e, arg: r(e.arg), list: e.list.map(r) };
+  }
 }

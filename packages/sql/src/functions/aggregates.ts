@@ -1,4 +1,3 @@
-import { QuarryError } from '@quarry/common';
 import { BlockBuilder, type Block } from '../page/block.js';
 import {
   BIGINT,
@@ -9,241 +8,25 @@ import {
   isNumeric,
   isOrderable,
   physicalKind,
-  typeToString,
   type DataType,
 } from '../types/index.js';
-import { normalizeLong, toBig, type Long } from '../types/values.js';
+import { compareVarchar, normalizeLong, toBig, type Long } from '../types/values.js';
 import { decimalDivide } from './helpers.js';
+import { define } from './aggregate-registry.js';
+// registers the further aggregates too: importing this module makes every aggregate available
+import './aggregates-extra.js';
 
-/**
- * Aggregate functions, each split in two steps for distributed execution: leaf tasks run
- * `addInput` and emit intermediate state columns; the final stage merges states with
- * `addIntermediate` and emits results. A state column is NULL for a group that saw no input.
- */
-export interface AggregateSignature {
-  readonly argTypes: readonly DataType[];
-  readonly intermediateTypes: readonly DataType[];
-  readonly resultType: DataType;
-}
+export {
+  createAccumulator,
+  isAggregateFunction,
+  resolveAggregate,
+  type Accumulator,
+  type AggregateFunction,
+  type AggregateSignature,
+} from './aggregate-registry.js';
 
-export interface Accumulator {
-  /** Adds rows: row i belongs to group `groups[i]`; `groupCount` is the number of groups so far. */
-  addInput(groups: Int32Array, groupCount: number, args: readonly Block[], count: number): void;
-  addIntermediate(groups: Int32Array, groupCount: number, states: readonly Block[], count: number): void;
-  intermediate(groupCount: number): Block[];
-  result(groupCount: number): Block;
-  /** Retained bytes, for memory accounting. */
-  bytes(): number;
-}
-
-export interface AggregateFunction {
-  readonly name: string;
-  resolve(argTypes: readonly DataType[]): AggregateSignature | undefined;
-  readonly signatures: readonly string[];
-  create(signature: AggregateSignature): Accumulator;
-}
-
-const registry = new Map<string, AggregateFunction>();
-
-export function isAggregateFunction(name: string): boolean {
-  return registry.has(name);
-}
-
-export function resolveAggregate(name: string, argTypes: readonly DataType[]): AggregateSignature {
-  const fn = registry.get(name);
-  if (!fn) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);
-  const sig = fn.resolve(argTypes);
-  if (!sig) {
-    throw new QuarryError(
-      'FUNCTION_NOT_FOUND',
-      `Unexpected parameters (${argTypes.map(typeToString).join(', ')}) for function ${name}. Expected: ${fn.signatures.join(', ')}`,
-    );
-  }
-  return sig;
-}
-
-export function createAccumulator(name: string, argTypes: readonly DataType[]): Accumulator {
-  const fn = registry.get(name);
-  if (!fn) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);
-  return fn.create(resolveAggregate(name, argTypes));
-}
-
-function define(fn: AggregateFunction): void {
-  registry.set(fn.name, fn);
-}
-
-// --- growable per-group state --------------------------------------------------------------------
-
-class F64State {
-  values = new Float64Array(64);
-  ensure(n: number): void {
-    if (n <= this.values.length) return;
-    const next = new Float64Array(Math.max(n, this.values.length * 2));
-    next.set(this.values);
-    this.values = next;
-  }
-}
-
-class U8State {
-  values = new Uint8Array(64);
-  ensure(n: number): void {
-    if (n <= this.values.length) return;
-    const next = new Uint8Array(Math.max(n, this.values.length * 2));
-    next.set(this.values);
-    this.values = next;
-  }
-}
-
-function nullsFrom(has: Uint8Array, n: number): Uint8Array | undefined {
-  let any = false;
-  const nulls = new Uint8Array(n);
-  for (let g = 0; g < n; g++) {
-    if (has[g] === 0) {
-      nulls[g] = 1;
-      any = true;
-    }
-  }
-  return any ? nulls : undefined;
-}
-
-/** Exact sums of `long` values (bigint, decimal unscaled), in doubles until a group passes 2^53. */
-class LongSum {
-  private readonly sums = new F64State();
-  private readonly has = new U8State();
-  private big: Map<number, bigint> | undefined;
-
-  ensure(n: number): void {
-    this.sums.ensure(n);
-    this.has.ensure(n);
-  }
-
-  add(g: number, v: Long): void {
-    this.has.values[g] = 1;
-    const big = this.big?.get(g);
-    if (big !== undefined) {
-      this.big!.set(g, big + toBig(v));
-      return;
-    }
-    if (typeof v === 'number') {
-      const s = this.sums.values[g]! + v;
-      if (s <= Number.MAX_SAFE_INTEGER && s >= -Number.MAX_SAFE_INTEGER) {
-        this.sums.values[g] = s;
-        return;
-      }
-    }
-    (this.big ??= new Map()).set(g, BigInt(this.sums.values[g]!) + toBig(v));
-  }
-
-  addBlock(groups: Int32Array, block: Block, count: number): void {
-    const vals = block.values;
-    const nulls = block.nulls;
-    if (vals instanceof Float64Array) {
-      const sums = this.sums.values;
-      const has = this.has.values;
-      for (let i = 0; i < count; i++) {
-        if (nulls !== undefined && nulls[i] === 1) continue;
-        const g = groups[i]!;
-        // a group already summed as a bigint stays one: its double slot is stale
-        if (this.big === undefined || !this.big.has(g)) {
-          const s = sums[g]! + vals[i]!;
-          if (s <= Number.MAX_SAFE_INTEGER && s >= -Number.MAX_SAFE_INTEGER) {
-            sums[g] = s;
-            has[g] = 1;
-            continue;
-          }
-        }
-        this.add(g, vals[i]!);
-      }
-      return;
-    }
-    for (let i = 0; i < count; i++) {
-      if (nulls !== undefined && nulls[i] === 1) continue;
-      this.add(groups[i]!, vals[i] as Long);
-    }
-  }
-
-  get(g: number): Long | null {
-    if (this.has.values[g] === 0) return null;
-    const big = this.big?.get(g);
-    return big !== undefined ? normalizeLong(big) : this.sums.values[g]!;
-  }
-
-  hasValue(g: number): boolean {
-    return this.has.values[g] === 1;
-  }
-
-  /** The sums as a block; `check` validates values that left the double range (overflow). */
-  block(type: DataType, n: number, check: (v: Long) => Long): Block {
-    const nulls = nullsFrom(this.has.values, n);
-    if (this.big === undefined) return { type, length: n, values: this.sums.values.slice(0, n), nulls };
-    const values = new Array<bigint>(n);
-    for (let g = 0; g < n; g++) values[g] = toBig(check(this.get(g) ?? 0));
-    return { type, length: n, values, nulls };
-  }
-
-  bytes(): number {
-    return this.sums.values.byteLength + this.has.values.byteLength + (this.big?.size ?? 0) * 64;
-  }
-}
-
-const INT64_MAX = 9223372036854775807n;
-function checkBigintSum(v: Long): Long {
-  if (typeof v === 'bigint' && (v > INT64_MAX || v < -INT64_MAX - 1n)) {
-    throw new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', 'bigint addition overflow');
-  }
-  return v;
-}
-const DECIMAL_LIMIT = 10n ** 38n;
-function checkDecimalSum(v: Long): Long {
-  if (typeof v === 'bigint' && (v >= DECIMAL_LIMIT || v <= -DECIMAL_LIMIT)) {
-    throw new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', 'Decimal overflow');
-  }
-  return v;
-}
-
-class DoubleSum {
-  readonly sums = new F64State();
-  readonly has = new U8State();
-  ensure(n: number): void {
-    this.sums.ensure(n);
-    this.has.ensure(n);
-  }
-  addBlock(groups: Int32Array, block: Block, count: number): void {
-    const vals = block.values as Float64Array;
-    const nulls = block.nulls;
-    const sums = this.sums.values;
-    const has = this.has.values;
-    for (let i = 0; i < count; i++) {
-      if (nulls !== undefined && nulls[i] === 1) continue;
-      const g = groups[i]!;
-      sums[g] = sums[g]! + vals[i]!;
-      has[g] = 1;
-    }
-  }
-  block(type: DataType, n: number): Block {
-    return { type, length: n, values: this.sums.values.slice(0, n), nulls: nullsFrom(this.has.values, n) };
-  }
-}
-
-class Counter {
-  readonly counts = new F64State();
-  ensure(n: number): void {
-    this.counts.ensure(n);
-  }
-  addRows(groups: Int32Array, count: number, nulls: Uint8Array | undefined): void {
-    const c = this.counts.values;
-    for (let i = 0; i < count; i++) if (nulls === undefined || nulls[i] !== 1) c[groups[i]!]!++;
-  }
-  addCounts(groups: Int32Array, block: Block, count: number): void {
-    const c = this.counts.values;
-    const vals = block.values as Float64Array;
-    for (let i = 0; i < count; i++)
-      if (block.nulls === undefined || block.nulls[i] !== 1) c[groups[i]!]! += vals[i]!;
-  }
-  block(n: number): Block {
-    return { type: BIGINT, length: n, values: this.counts.values.slice(0, n), nulls: undefined };
-  }
-}
+/** count, sum, avg, min and max (their registration; see aggregate-registry.ts for the contract). */
+import { Counter, DoubleSum, LongSum, U8State, checkBigintSum, checkDecimalSum } from './aggregate-state.js';
 
 // --- count -------------------------------------------------------------------------------------
 
@@ -447,8 +230,12 @@ for (const name of ['min', 'max'] as const) {
     create: (sig) => {
       const type = sig.resultType;
       // NaN sorts above every other double, as in ORDER BY, so the result does not depend on input order
-      const better =
-        name === 'min'
+      const strings = physicalKind(type) === 'string';
+      const better = strings
+        ? name === 'min'
+          ? (a: unknown, b: unknown) => compareVarchar(a as string, b as string) < 0
+          : (a: unknown, b: unknown) => compareVarchar(a as string, b as string) > 0
+        : name === 'min'
           ? (a: unknown, b: unknown) => (a as number) < (b as number) || (b !== b && a === a)
           : (a: unknown, b: unknown) => (a as number) > (b as number) || (a !== a && b === b);
       const values: unknown[] = [];

@@ -4,6 +4,8 @@ import {
   fitsPrecision,
   formatDate,
   formatDecimal,
+  formatIntervalDayTime,
+  formatIntervalYearMonth,
   formatTimestamp,
   normalizeLong,
   parseDate,
@@ -58,17 +60,41 @@ function roundHalfAway(x: number): number {
 function doubleToLong(x: number, to: DataType): Long {
   if (!Number.isFinite(x)) throw castError(x, to);
   const r = roundHalfAway(x);
+  // as Trino: past bigint's range the cast itself is invalid; the narrower integers are out of range
+  if (to.kind === 'bigint' && (r >= 2 ** 63 || r < -(2 ** 63)))
+    throw new QuarryError('INVALID_CAST_ARGUMENT', `Unable to cast ${formatDouble(x)} to bigint`);
   return toIntegral(Number.isSafeInteger(r) ? r : BigInt(r), to);
 }
 
-function checkDecimal(v: Long, to: DataType & { kind: 'decimal' }, original: unknown): Long {
-  if (!fitsPrecision(v, to.precision)) {
-    throw new QuarryError(
-      'NUMERIC_VALUE_OUT_OF_RANGE',
-      `Cannot cast ${String(original)} to ${typeToString(to).toUpperCase()}: value does not fit`,
-    );
-  }
+/** A type as Trino's cast messages print it: `DECIMAL(8, 3)`, `VARCHAR`, `BIGINT`. */
+function castTypeName(t: DataType): string {
+  if (t.kind === 'decimal') return `DECIMAL(${t.precision}, ${t.scale})`;
+  return t.kind === 'varchar' || t.kind === 'char' ? t.kind.toUpperCase() : typeToString(t).toUpperCase();
+}
+
+/** A value that does not fit the decimal type cast to: Trino's INVALID_CAST_ARGUMENT. */
+function checkDecimal(v: Long, to: DataType & { kind: 'decimal' }, original: string, from: DataType): Long {
+  if (!fitsPrecision(v, to.precision)) throw decimalTooLarge(original, from, to);
   return v;
+}
+
+function decimalTooLarge(original: string, from: DataType, to: DataType): QuarryError {
+  const tail = from.kind === 'varchar' || from.kind === 'char' ? '. Value too large.' : '';
+  return new QuarryError(
+    'INVALID_CAST_ARGUMENT',
+    `Cannot cast ${castTypeName(from)} '${original}' to ${castTypeName(to)}${tail}`,
+  );
+}
+
+/** Decimal text at a scale, where text too large for any decimal is the same cast error. */
+function parseDecimalFor(text: string, from: DataType, to: DataType & { kind: 'decimal' }): Long | undefined {
+  try {
+    return parseDecimal(text, to.scale);
+  } catch (e) {
+    if (e instanceof QuarryError && e.code === 'NUMERIC_VALUE_OUT_OF_RANGE')
+      throw decimalTooLarge(text.trim(), from, to);
+    throw e;
+  }
 }
 
 function stringToBoolean(s: string, to: DataType): boolean {
@@ -112,7 +138,7 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
   if (str && (f === 'varchar' || f === 'char')) return (v: string) => truncateString(v, to);
   if (isIntegral(from)) {
     if (isIntegral(to)) return (v: Long) => toIntegral(v, to);
-    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, 0, to.scale), to, v);
+    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, 0, to.scale), to, String(v), from);
     if (t === 'double') return (v: Long) => Number(v);
     if (t === 'real') return (v: Long) => Math.fround(Number(v));
     if (t === 'boolean') return (v: Long) => v != 0;
@@ -122,7 +148,7 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
     if (isIntegral(to)) return (v: Long) => toIntegral(rescaleLong(v, from.scale, 0), to);
     if (t === 'decimal')
       return (v: Long) =>
-        checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale));
+        checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale), from);
     if (t === 'double') return (v: Long) => decimalToDouble(v, from.scale);
     if (t === 'real') return (v: Long) => Math.fround(decimalToDouble(v, from.scale));
     if (str) return (v: Long) => truncateString(formatDecimal(v, from.scale), to);
@@ -135,9 +161,12 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
     if (t === 'decimal')
       return (v: number) => {
         if (!Number.isFinite(v)) throw castError(v, to);
-        return checkDecimal(parseDecimal(String(v), to.scale)!, to, v);
+        return checkDecimal(parseDecimalFor(String(v), from, to)!, to, formatDouble(v), from);
       };
-    if (str) return (v: number) => truncateString(formatDouble(v), to);
+    if (str)
+      return f === 'real'
+        ? (v: number) => truncateString(formatReal(v), to)
+        : (v: number) => truncateString(formatDouble(v), to);
     if (t === 'boolean') return (v: number) => v !== 0;
   }
   if (f === 'boolean') {
@@ -153,9 +182,9 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
     if (t === 'real') return (v: string) => Math.fround(stringToDouble(v, to));
     if (t === 'decimal')
       return (v: string) => {
-        const r = parseDecimal(v, to.scale);
+        const r = parseDecimalFor(v, from, to);
         if (r === undefined) throw castError(v, to);
-        return checkDecimal(r, to, v);
+        return checkDecimal(r, to, v, from);
       };
     if (t === 'date')
       return (v: string) => {
@@ -174,6 +203,11 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
     if (str) return (v: number) => formatDate(v);
     if (t === 'timestamp') return (v: number) => v * 86_400_000_000;
   }
+  if ((f === 'interval_day_time' || f === 'interval_year_month') && str) {
+    return f === 'interval_day_time'
+      ? (v: number) => truncateString(formatIntervalDayTime(v), to)
+      : (v: number) => truncateString(formatIntervalYearMonth(v), to);
+  }
   if (f === 'timestamp') {
     if (str) return (v: number) => formatTimestamp(v, from.precision);
     if (t === 'date') return (v: number) => Math.floor(v / 86_400_000_000);
@@ -186,11 +220,36 @@ export function canCast(from: DataType, to: DataType): boolean {
   return caster(from, to) !== undefined;
 }
 
-/** Doubles print as Trino prints them in casts: shortest round-trip digits. */
+/**
+ * Doubles print as Trino (Java) prints them: the shortest digits that read back as the same value,
+ * plainly for magnitudes in [10^-3, 10^7) and always with a fraction (`1.0`, `0.001`), else in
+ * scientific notation (`1.0E10`, `1.5E-5`).
+ */
 export function formatDouble(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-  return String(v);
+  return javaStyle(v, String(v), v.toExponential());
+}
+
+/** A real (float) value: the shortest digits that read back as the same float. */
+export function formatReal(v: number): string {
+  if (!Number.isFinite(v)) return formatDouble(v);
+  for (let p = 1; p <= 9; p++) {
+    const digits = v.toPrecision(p);
+    if (Math.fround(Number(digits)) === v) {
+      const n = Number(digits);
+      return javaStyle(v, String(n), n.toExponential());
+    }
+  }
+  return formatDouble(v);
+}
+
+function javaStyle(v: number, plain: string, exponential: string): string {
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(v);
+  if (abs >= 1e-3 && abs < 1e7) return plain.includes('.') ? plain : `${plain}.0`;
+  const [mantissa, exponent] = exponential.split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${exponent.replace('+', '')}`;
 }
 
 /** JS code that casts `arg` (non-null) from `from` to `to`. */

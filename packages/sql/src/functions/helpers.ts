@@ -160,8 +160,47 @@ export function decimalToDouble(v: Long, scale: number): number {
   return Number(formatDecimal(v, scale));
 }
 
-/** Compiles a LIKE pattern to a RegExp; `%` any run, `_` one character, `escape` quotes the next. */
-export function likePattern(pattern: string, escape: string | null): RegExp {
+/** A compiled LIKE pattern. */
+export interface LikeMatcher {
+  test(value: string): boolean;
+}
+
+/**
+ * Compiles a LIKE pattern; `%` any run, `_` one character, `escape` quotes the next. Patterns made
+ * only of literal text and `%` (the usual `'%BRASS'`, `'forest%'`, `'%special%requests%'`) match by
+ * `startsWith`/`indexOf`/`endsWith`, without a regular expression's backtracking.
+ */
+export function likePattern(pattern: string, escape: string | null): LikeMatcher {
+  const re = likeRegExp(pattern, escape);
+  if (escape !== null || pattern.includes('_')) return re;
+  return literalSegments(pattern.split('%'));
+}
+
+function literalSegments(parts: readonly string[]): LikeMatcher {
+  if (parts.length === 1) {
+    const exact = parts[0]!;
+    return { test: (v) => v === exact };
+  }
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  const middle = parts.slice(1, -1).filter((p) => p !== '');
+  return {
+    test(v: string): boolean {
+      if (v.length < first.length + last.length) return false;
+      if (!v.startsWith(first) || !v.endsWith(last)) return false;
+      let at = first.length;
+      const end = v.length - last.length;
+      for (const m of middle) {
+        const i = v.indexOf(m, at);
+        if (i < 0 || i + m.length > end) return false;
+        at = i + m.length;
+      }
+      return true;
+    },
+  };
+}
+
+function likeRegExp(pattern: string, escape: string | null): RegExp {
   if (escape !== null && escape.length !== 1) {
     throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Escape string must be a single character');
   }
@@ -184,7 +223,7 @@ export function likePattern(pattern: string, escape: string | null): RegExp {
   return new RegExp(`${re}$`, 'u');
 }
 
-const likeCache = new Map<string, RegExp>();
+const likeCache = new Map<string, LikeMatcher>();
 
 export function like(value: string, pattern: string, escape: string | null): boolean {
   const key = `${escape ?? ''}\u0000${pattern}`;

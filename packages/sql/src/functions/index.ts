@@ -1,6 +1,9 @@
 // Importing the families registers them.
 import './operators.js';
 import './scalars.js';
+import './strings.js';
+import './math.js';
+import './datetime.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';

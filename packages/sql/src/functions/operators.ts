@@ -1,10 +1,14 @@
 import {
+  BIGINT,
   BOOLEAN,
   DATE,
+  DOUBLE,
+  INTERVAL_DAY_TIME,
   MAX_DECIMAL_PRECISION,
   commonSuperType,
   decimalType,
   integralAsDecimal,
+  isIntegral,
   isNumeric,
   isOrderable,
   physicalKind,
@@ -13,7 +17,7 @@ import {
 import { QuarryError } from '@quarry/common';
 import * as H from './helpers.js';
 import { defineFamily, defineGenerator, type Generator, type Resolution } from './registry.js';
-import { addMonthsToDays } from '../types/values.js';
+import { addMonthsToDays, compareVarchar, type Long } from '../types/values.js';
 
 /** Arithmetic, comparison and string operators (`$add`, `$eq`, `$concat`, …). */
 
@@ -89,7 +93,37 @@ function resolveTemporal(op: ArithOp, a: DataType, b: DataType): Resolution | un
   if ((op === 'add' || op === 'subtract') && interval(a) && a.kind === b.kind) {
     return { id: `${op}:${a.kind}`, argTypes: [a, b], returnType: a };
   }
+  // timestamp - timestamp: the day-to-second interval between them
+  if (op === 'subtract' && a.kind === 'timestamp' && b.kind === 'timestamp') {
+    const t = a.precision >= b.precision ? a : b;
+    return { id: 'subtract:timestamps', argTypes: [t, t], returnType: INTERVAL_DAY_TIME };
+  }
+  // interval × number, number × interval, interval ÷ number
+  const number = (t: DataType) => isNumeric(t) || t.kind === 'unknown';
+  if (op === 'multiply' && interval(a) && number(b))
+    return { id: `multiply:${a.kind}`, argTypes: [a, scaleType(b)], returnType: a };
+  if (op === 'multiply' && number(a) && interval(b))
+    return { id: `multiply:${b.kind}:swapped`, argTypes: [scaleType(a), b], returnType: b };
+  if (op === 'divide' && interval(a) && number(b))
+    return { id: `divide:${a.kind}`, argTypes: [a, DOUBLE], returnType: a };
   return undefined;
+}
+
+/** Intervals scale by a bigint exactly, by anything else as a double. */
+function scaleType(t: DataType): DataType {
+  return isIntegral(t) || t.kind === 'unknown' ? BIGINT : DOUBLE;
+}
+
+function scaleInterval(v: number, factor: Long | number, months: boolean): number {
+  const r = Math.trunc(v * Number(factor));
+  if (!Number.isSafeInteger(r) || (months && Math.abs(r) > 2147483647))
+    throw new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', 'interval arithmetic overflow');
+  return r + 0;
+}
+
+function divideInterval(v: number, divisor: number, months: boolean): number {
+  if (divisor === 0) throw new QuarryError('DIVISION_BY_ZERO', 'Division by zero');
+  return scaleInterval(v, 1 / divisor, months);
 }
 
 for (const op of ['add', 'subtract', 'multiply', 'divide', 'modulus'] as const) {
@@ -227,6 +261,22 @@ defineGenerator(
   'add:timestamp:interval_year_month:swapped',
   ([m, t], _t, _r, ctx) => `${ctx.ref(timestampAddMonths)}(${t}, ${m})`,
 );
+defineGenerator('subtract:timestamps', ([a, b]) => `Math.trunc((${a} - ${b}) / 1000)`);
+for (const kind of ['interval_day_time', 'interval_year_month'] as const) {
+  const months = kind === 'interval_year_month';
+  defineGenerator(
+    `multiply:${kind}`,
+    ([i, n], _t, _r, ctx) => `${ctx.ref(scaleInterval)}(${i}, ${n}, ${months})`,
+  );
+  defineGenerator(
+    `multiply:${kind}:swapped`,
+    ([n, i], _t, _r, ctx) => `${ctx.ref(scaleInterval)}(${i}, ${n}, ${months})`,
+  );
+  defineGenerator(
+    `divide:${kind}`,
+    ([i, n], _t, _r, ctx) => `${ctx.ref(divideInterval)}(${i}, ${n}, ${months})`,
+  );
+}
 defineGenerator('add:interval_day_time', ([a, b]) => `(${a} + ${b})`);
 defineGenerator('subtract:interval_day_time', ([a, b]) => `(${a} - ${b})`);
 defineGenerator('add:interval_year_month', ([a, b]) => `(${a} + ${b})`);
@@ -270,10 +320,15 @@ for (const [name, op] of Object.entries(COMPARISONS)) {
   defineFamily(`$${name}`, {
     resolve: (types) => {
       if (types.length !== 2) return undefined;
-      const t = commonSuperType(types[0]!, types[1]!);
+      let t = commonSuperType(types[0]!, types[1]!);
+      // NULL = NULL compares two unknowns: NULL, whatever the type
+      if (t?.kind === 'unknown') t = BOOLEAN;
       if (!t || !isOrderable(t)) return undefined;
+      const kind = physicalKind(t);
+      // order comparisons of strings go by code point; equality is the same either way
+      const string = kind === 'string' && name !== 'eq' && name !== 'ne';
       return {
-        id: `${name}:${physicalKind(t) === 'long' ? 'long' : 'strict'}`,
+        id: `${name}:${kind === 'long' ? 'long' : string ? 'string' : 'strict'}`,
         argTypes: [t, t],
         returnType: BOOLEAN,
       };
@@ -284,6 +339,11 @@ for (const [name, op] of Object.entries(COMPARISONS)) {
   defineGenerator(`${name}:long`, ([a, b]) => `(${a} ${op} ${b})`);
   const strictOp = op === '==' ? '===' : op === '!=' ? '!==' : op;
   defineGenerator(`${name}:strict`, ([a, b]) => `(${a} ${strictOp} ${b})`);
+  if (name !== 'eq' && name !== 'ne')
+    defineGenerator(
+      `${name}:string`,
+      ([a, b], _t, _r, ctx) => `(${ctx.ref(compareVarchar)}(${a}, ${b}) ${op} 0)`,
+    );
 }
 
 // string concatenation

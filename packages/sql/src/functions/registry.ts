@@ -36,17 +36,32 @@ export interface FunctionFamily {
   readonly deterministic?: boolean;
 }
 
+export interface GeneratorOptions {
+  /** The function may be NULL for non-NULL arguments: its code yields `null` then. */
+  readonly mayReturnNull?: boolean;
+  /** The generator gets every argument, NULL ones as `null`, and decides the result itself. */
+  readonly handlesNulls?: boolean;
+  /** Gives a different value at each call (random): never folded into a constant. */
+  readonly nondeterministic?: boolean;
+}
+
 const families = new Map<string, FunctionFamily>();
 const generators = new Map<string, Generator>();
+const generatorOptions = new Map<string, GeneratorOptions>();
 
 export function defineFamily(name: string, family: FunctionFamily): void {
   if (families.has(name)) throw internalError(`function ${name} defined twice`);
   families.set(name, family);
 }
 
-export function defineGenerator(id: string, gen: Generator): void {
+export function defineGenerator(id: string, gen: Generator, options?: GeneratorOptions): void {
   if (generators.has(id)) throw internalError(`generator ${id} defined twice`);
   generators.set(id, gen);
+  if (options) generatorOptions.set(id, options);
+}
+
+export function generatorOptionsFor(id: string): GeneratorOptions {
+  return generatorOptions.get(id) ?? {};
 }
 
 export function hasFunction(name: string): boolean {

@@ -27,10 +27,10 @@ import { defineFamily, defineGenerator, type FunctionFamily } from './registry.j
 
 /** Named scalar functions: strings, math, dates. Each family resolves types; each id has a generator. */
 
-const isStr = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
-const isInt = (t: DataType) => isIntegral(t) || t.kind === 'unknown';
+export const isStr = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
+export const isInt = (t: DataType) => isIntegral(t) || t.kind === 'unknown';
 
-function simple(
+export function simple(
   signature: string,
   params: ((t: DataType) => boolean)[],
   id: string,
@@ -67,26 +67,60 @@ defineFamily(
   'upper',
   simple('upper(varchar) → varchar', [isStr], 'upper', () => VARCHAR),
 );
-defineGenerator('upper', ([s]) => `${s}.toUpperCase()`);
+defineGenerator('upper', ([s], _t, _r, ctx) => `${ctx.ref(upperCase)}(${s})`);
 defineFamily(
   'lower',
   simple('lower(varchar) → varchar', [isStr], 'lower', () => VARCHAR),
 );
-defineGenerator('lower', ([s]) => `${s}.toLowerCase()`);
-defineFamily(
-  'trim',
-  simple('trim(varchar) → varchar', [isStr], 'trim', () => VARCHAR),
-);
+defineGenerator('lower', ([s], _t, _r, ctx) => `${ctx.ref(lowerCase)}(${s})`);
+
+/**
+ * Case mapping code point by code point, as Trino (Java's Character.toUpperCase/toLowerCase):
+ * no context rules (final sigma) and no one-to-many mappings (ß stays ß, ﬁ stays ﬁ, İ lowers to i).
+ */
+const ASCII = /^[\x00-\x7f]*$/;
+function mapCase(s: string, upper: boolean): string {
+  if (ASCII.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  let out = '';
+  for (const c of s) {
+    const m = upper ? c.toUpperCase() : c.toLowerCase();
+    if (m.length === c.length || [...m].length === 1) out += m;
+    else out += c === '\u0130' ? 'i' : c;
+  }
+  return out;
+}
+function upperCase(s: string): string {
+  return mapCase(s, true);
+}
+function lowerCase(s: string): string {
+  return mapCase(s, false);
+}
+defineFamily('trim', {
+  signatures: ['trim(varchar)', 'trim(varchar, varchar)'],
+  resolve: (ts) => {
+    if (ts.length === 1 && isStr(ts[0]!)) return { id: 'trim', argTypes: ts, returnType: VARCHAR };
+    if (ts.length === 2 && ts.every(isStr)) return { id: 'trim:chars', argTypes: ts, returnType: VARCHAR };
+    return undefined;
+  },
+});
 defineGenerator('trim', ([s]) => `${s}.replace(/^ +| +$/g, '')`);
-defineFamily(
-  'ltrim',
-  simple('ltrim(varchar) → varchar', [isStr], 'ltrim', () => VARCHAR),
-);
+defineFamily('ltrim', {
+  signatures: ['ltrim(varchar)', 'ltrim(varchar, varchar)'],
+  resolve: (ts) => {
+    if (ts.length === 1 && isStr(ts[0]!)) return { id: 'ltrim', argTypes: ts, returnType: VARCHAR };
+    if (ts.length === 2 && ts.every(isStr)) return { id: 'ltrim:chars', argTypes: ts, returnType: VARCHAR };
+    return undefined;
+  },
+});
 defineGenerator('ltrim', ([s]) => `${s}.replace(/^ +/, '')`);
-defineFamily(
-  'rtrim',
-  simple('rtrim(varchar) → varchar', [isStr], 'rtrim', () => VARCHAR),
-);
+defineFamily('rtrim', {
+  signatures: ['rtrim(varchar)', 'rtrim(varchar, varchar)'],
+  resolve: (ts) => {
+    if (ts.length === 1 && isStr(ts[0]!)) return { id: 'rtrim', argTypes: ts, returnType: VARCHAR };
+    if (ts.length === 2 && ts.every(isStr)) return { id: 'rtrim:chars', argTypes: ts, returnType: VARCHAR };
+    return undefined;
+  },
+});
 defineGenerator('rtrim', ([s]) => `${s}.replace(/ +$/, '')`);
 defineFamily(
   'reverse',
@@ -394,3 +428,12 @@ for (const part of DATE_PARTS) {
 }
 
 export const EXTRACT_FIELDS: ReadonlySet<string> = new Set(DATE_PARTS);
+
+// --- internal ------------------------------------------------------------------------------------
+
+/** Raised by a decorrelated scalar subquery that found more than one row for an outer row. */
+export const SUBQUERY_MULTIPLE_ROWS = 'Scalar sub-query has returned multiple rows';
+function failSubqueryRows(): never {
+  throw new QuarryError('INVALID_ARGUMENTS', SUBQUERY_MULTIPLE_ROWS);
+}
+defineGenerator('fail_subquery_rows', (_a, _t, _r, ctx) => `${ctx.ref(failSubqueryRows)}()`);

@@ -2,6 +2,7 @@ import type { Block, Page } from '../page/block.js';
 import { concatPages, pageBytes, slicePage, takePage } from '../page/block.js';
 import type { SortKey, SortNode, TopNNode } from '../plan/nodes.js';
 import { physicalKind } from '../types/types.js';
+import { compareVarchar, hasHighUnits } from '../types/values.js';
 import { PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
 
 export type RowComparator = (a: number, b: number) => number;
@@ -18,6 +19,16 @@ export function rowComparator(page: Page, keys: readonly SortKey[]): RowComparat
     const dir = k.ascending ? 1 : -1;
     const nullOrder = k.nullsFirst ? -1 : 1;
     const isFloat = physicalKind(block.type) === 'float64';
+    // strings compare by code point; natively (faster) when no value has a unit ≥ 0xD800
+    if (physicalKind(block.type) === 'string' && (values as string[]).some(hasHighUnits)) {
+      const strings = values as string[];
+      return (a: number, b: number): number => {
+        const an = nulls !== undefined && nulls[a] === 1;
+        const bn = nulls !== undefined && nulls[b] === 1;
+        if (an || bn) return an && bn ? 0 : an ? nullOrder : -nullOrder;
+        return dir * Math.sign(compareVarchar(strings[a]!, strings[b]!));
+      };
+    }
     return (a: number, b: number): number => {
       const an = nulls !== undefined && nulls[a] === 1;
       const bn = nulls !== undefined && nulls[b] === 1;

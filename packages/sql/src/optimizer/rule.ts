@@ -1,22 +1,31 @@
 import type { Expr } from '../expr/ir.js';
-import type { PlanNode } from '../plan/nodes.js';
+import { children, withChildren, type PlanNode } from '../plan/nodes.js';
+import type { Session } from '../planner/metadata.js';
+import type { TableRef } from '../spi/connector.js';
+
+/** What rules may consult besides the plan. */
+export interface OptimizerContext {
+  readonly session?: Session;
+  /** Estimated distinct values of a table's column (connector statistics), when known. */
+  readonly distinctCount?: (table: TableRef, column: string) => number | undefined;
+}
 
 /** One optimizer rule: a pure function from plan to equivalent plan. */
 export interface PlanRule {
   readonly name: string;
-  apply(node: PlanNode): PlanNode;
+  apply(node: PlanNode, ctx?: OptimizerContext): PlanNode;
 }
 
 /** Rebuilds a plan bottom-up, letting `f` replace each node after its inputs were rebuilt. */
 export function transformUp(node: PlanNode, f: (n: PlanNode) => PlanNode): PlanNode {
-  switch (node.kind) {
-    case 'TableScan':
-    case 'Values':
-    case 'RemoteSource':
-      return f(node);
-    default:
-      return f({ ...node, input: transformUp(node.input, f) } as PlanNode);
-  }
+  const kids = children(node);
+  if (kids.length === 0) return f(node);
+  return f(
+    withChildren(
+      node,
+      kids.map((k) => transformUp(k, f)),
+    ),
+  );
 }
 
 /** Applies `f` to every row expression in the plan. */
@@ -29,6 +38,9 @@ export function mapExpressions(root: PlanNode, f: (e: Expr) => Expr): PlanNode {
         return { ...node, exprs: node.exprs.map(f) };
       case 'Values':
         return { ...node, rows: node.rows.map((r) => r.map(f)) };
+      case 'Join':
+      case 'SemiJoin':
+        return node.filter ? { ...node, filter: f(node.filter) } : node;
       default:
         return node;
     }

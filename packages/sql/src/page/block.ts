@@ -232,11 +232,91 @@ export function takePage(page: Page, positions: ArrayLike<number>, count = posit
 
 /** Concatenates blocks of one type. */
 export function concatBlocks(type: DataType, blocks: readonly Block[]): Block {
-  const total = blocks.reduce((n, b) => n + b.length, 0);
   if (blocks.length === 1) return blocks[0]!;
-  const b = new BlockBuilder(type, total);
-  for (const block of blocks) for (let i = 0; i < block.length; i++) b.appendFrom(block, i);
-  return b.build();
+  const total = blocks.reduce((n, b) => n + b.length, 0);
+  const anyNulls = blocks.some((b) => b.nulls !== undefined);
+  let nulls: Uint8Array | undefined;
+  if (anyNulls) {
+    nulls = new Uint8Array(total);
+    let at = 0;
+    for (const b of blocks) {
+      if (b.nulls !== undefined) nulls.set(b.nulls.subarray(0, b.length), at);
+      at += b.length;
+    }
+  }
+  const kind = physicalKind(type);
+  const wide = kind === 'long' && blocks.some((b) => Array.isArray(b.values));
+  if (kind === 'string') {
+    const out = new Array<string>(total);
+    let at = 0;
+    for (const b of blocks) {
+      const src = b.values as string[];
+      for (let i = 0; i < b.length; i++) out[at++] = src[i]!;
+    }
+    return { type, length: total, values: out, nulls };
+  }
+  if (wide) {
+    const out = new Array<bigint>(total);
+    let at = 0;
+    for (const b of blocks) {
+      const src = b.values as ArrayLike<number | bigint>;
+      for (let i = 0; i < b.length; i++) out[at++] = BigInt(src[i]!);
+    }
+    return { type, length: total, values: out, nulls };
+  }
+  const out = allocValues(type, total) as Float64Array;
+  let at = 0;
+  for (const b of blocks) {
+    const src = b.values as Float64Array;
+    out.set(src.length === b.length ? src : src.subarray(0, b.length), at);
+    at += b.length;
+  }
+  return { type, length: total, values: out, nulls };
+}
+
+/**
+ * The rows at `positions`, where a negative position yields NULL (the missing side of an outer
+ * join).
+ */
+export function takeBlockOrNull(block: Block, positions: ArrayLike<number>, count: number): Block {
+  const kind = physicalKind(block.type);
+  const nulls = new Uint8Array(count);
+  let any = 0;
+  const srcNulls = block.nulls;
+  let values: BlockValues;
+  if (Array.isArray(block.values)) {
+    const src = block.values as unknown[];
+    const fill = kind === 'string' ? '' : 0n;
+    const out = new Array(count);
+    for (let i = 0; i < count; i++) {
+      const p = positions[i]!;
+      if (p < 0) {
+        out[i] = fill;
+        nulls[i] = 1;
+        any = 1;
+      } else {
+        out[i] = src[p];
+        if (srcNulls !== undefined) any |= nulls[i] = srcNulls[p]!;
+      }
+    }
+    values = out as BlockValues;
+  } else {
+    const src = block.values as Float64Array;
+    const out = allocValues(block.type, count) as Float64Array;
+    for (let i = 0; i < count; i++) {
+      const p = positions[i]!;
+      if (p < 0) {
+        nulls[i] = 1;
+        any = 1;
+      } else {
+        out[i] = src[p]!;
+        if (srcNulls !== undefined) any |= nulls[i] = srcNulls[p]!;
+      }
+    }
+    values = out;
+  }
+  if (kind === 'long') values = finishLongValues(values);
+  return { type: block.type, length: count, values, nulls: any ? nulls : undefined };
 }
 
 export function concatPages(types: readonly DataType[], pages: readonly Page[]): Page {

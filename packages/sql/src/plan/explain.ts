@@ -1,7 +1,7 @@
 import type { Expr } from '../expr/ir.js';
 import { typeToString } from '../types/types.js';
 import type { DistributedPlan } from './fragment.js';
-import type { PlanNode } from './nodes.js';
+import { children, type FrameBound, type PlanNode, type SortKey, type WindowFrame } from './nodes.js';
 
 /** A readable text rendering of a distributed plan, one stage after another. */
 export function explainPlan(plan: DistributedPlan): string {
@@ -17,11 +17,24 @@ export function explainPlan(plan: DistributedPlan): string {
   return lines.join('\n');
 }
 
+/** A readable text rendering of a logical plan (exchanges, when placed, shown as nodes). */
+export function explainLogicalPlan(root: PlanNode): string {
+  const lines: string[] = [];
+  render(root, 0, lines);
+  return lines.join('\n');
+}
+
 function render(node: PlanNode, depth: number, lines: string[]): void {
   const pad = '  '.repeat(depth);
   const cols = node.outputs.map((c) => `${c.name}:${typeToString(c.type)}`).join(', ');
   lines.push(`${pad}- ${describe(node)} => [${cols}]`);
-  if ('input' in node) render(node.input, depth + 1, lines);
+  for (const child of children(node)) render(child, depth + 1, lines);
+}
+
+function keys(keys: readonly SortKey[]): string {
+  return keys
+    .map((k) => `#${k.channel} ${k.ascending ? 'ASC' : 'DESC'}${k.nullsFirst ? ' NULLS FIRST' : ''}`)
+    .join(', ');
 }
 
 function describe(node: PlanNode): string {
@@ -35,21 +48,58 @@ function describe(node: PlanNode): string {
     case 'Project':
       return `Project ${node.exprs.map(exprText).join(', ')}`;
     case 'Aggregate':
-      return `Aggregate(${node.step}) by [${node.groupBy.join(', ')}] ${node.aggregates.map((a) => `${a.fn}(${a.args.map((c) => `#${c}`).join(', ')})`).join(', ')}`;
+      return `Aggregate(${node.step}) by [${node.groupBy.join(', ')}] ${node.aggregates
+        .map(
+          (a) =>
+            `${a.fn}(${a.args.map((c) => `#${c}`).join(', ')})${a.mask !== undefined ? ` mask #${a.mask}` : ''}`,
+        )
+        .join(', ')}`;
     case 'Sort':
       return `Sort ${node.keys.map((k) => `#${k.channel} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}`;
     case 'TopN':
       return `TopN ${node.count} by ${node.keys.map((k) => `#${k.channel} ${k.ascending ? 'ASC' : 'DESC'}`).join(', ')}`;
     case 'Limit':
-      return `Limit ${node.count}${node.offset ? ` offset ${node.offset}` : ''}`;
+      return `Limit ${node.count}${node.offset ? ` offset ${node.offset}` : ''}${node.ties ? ` with ties by ${keys(node.ties)}` : ''}`;
     case 'Values':
       return `Values ${node.rows.length} rows`;
     case 'Exchange':
-      return `Exchange ${node.partitioning.kind}`;
+      return `Exchange ${node.partitioning.kind}${node.partitioning.kind === 'hash' ? `(${node.partitioning.channels.join(', ')})` : ''}`;
+    case 'Join': {
+      const on = node.leftKeys.map((l, i) => `#${l} = #${node.rightKeys[i]!}`).join(' AND ');
+      const kind =
+        node.leftKeys.length === 0 && !node.filter && node.joinType === 'INNER' ? 'CROSS' : node.joinType;
+      return `Join(${kind}${node.distribution ? `, ${node.distribution}` : ''})${on ? ` on ${on}` : ''}${node.filter ? ` filter ${exprText(node.filter)}` : ''}`;
+    }
+    case 'SemiJoin': {
+      const on = node.leftKeys.map((l, i) => `#${l} = #${node.rightKeys[i]!}`);
+      if (node.compare) on.push(`#${node.compare.left} IN #${node.compare.right}`);
+      const how = [node.distribution, node.indexProbe ? 'index probe' : undefined].filter(Boolean).join(', ');
+      return `SemiJoin${how ? `(${how})` : ''}${on.length ? ` on ${on.join(' AND ')}` : ''}${node.filter ? ` filter ${exprText(node.filter)}` : ''}`;
+    }
+    case 'EnforceSingleRow':
+      return 'EnforceSingleRow';
+    case 'Union':
+      return 'Union';
+    case 'Window':
+      return `Window partition by [${node.partitionBy.join(', ')}]${node.orderBy.length ? ` order by ${keys(node.orderBy)}` : ''} ${node.functions
+        .map((f) => `${f.fn}(${f.args.map((c) => `#${c}`).join(', ')}) ${frameText(f.frame)}`)
+        .join(', ')}`;
+    case 'MarkDistinct':
+      return `MarkDistinct [${node.distinct.join(', ')}]${node.mask !== undefined ? ` mask #${node.mask}` : ''}`;
+    case 'AssignUniqueId':
+      return 'AssignUniqueId';
+    case 'GroupId':
+      return `GroupId [${node.keys.join(', ')}] sets ${node.sets.map((s) => `(${s.map((k) => node.keys[k]!).join(', ')})`).join(', ')}`;
   }
 }
 
-function exprText(e: Expr): string {
+function frameText(f: WindowFrame): string {
+  const bound = (b: FrameBound) =>
+    (b.offset !== undefined ? `${b.offset} ${b.type}` : b.type).replace('_', ' ');
+  return `${f.unit} ${bound(f.start)} TO ${bound(f.end)}`;
+}
+
+export function exprText(e: Expr): string {
   switch (e.kind) {
     case 'input':
       return `#${e.channel}`;
@@ -58,7 +108,7 @@ function exprText(e: Expr): string {
     case 'call':
       return `${e.fn}(${e.args.map(exprText).join(', ')})`;
     case 'cast':
-      return `CAST(${exprText(e.arg)} AS ${typeToString(e.type)})`;
+      return `${e.safe ? 'TRY_CAST' : 'CAST'}(${exprText(e.arg)} AS ${typeToString(e.type)})`;
     case 'and':
     case 'or':
       return `(${e.args.map(exprText).join(` ${e.kind.toUpperCase()} `)})`;
@@ -72,5 +122,7 @@ function exprText(e: Expr): string {
       return `CASE ${e.whens.map((w) => `WHEN ${exprText(w.when)} THEN ${exprText(w.then)}`).join(' ')}${e.else ? ` ELSE ${exprText(e.else)}` : ''} END`;
     case 'in':
       return `${exprText(e.arg)} IN (${e.list.map(exprText).join(', ')})`;
+    case 'try':
+      return `try(${exprText(e.arg)})`;
   }
 }

@@ -25,7 +25,15 @@ export type PlanNode =
   | SortNode
   | TopNNode
   | LimitNode
-  | ExchangeNode;
+  | ExchangeNode
+  | JoinNode
+  | SemiJoinNode
+  | EnforceSingleRowNode
+  | UnionNode
+  | WindowNode
+  | MarkDistinctNode
+  | GroupIdNode
+  | AssignUniqueIdNode;
 
 export interface TableScanNode {
   readonly kind: 'TableScan';
@@ -121,6 +129,8 @@ export interface LimitNode {
   readonly input: PlanNode;
   readonly count: number;
   readonly offset: number;
+  /** FETCH … WITH TIES: past `count`, rows equal to the last one on these keys (the input is sorted by them). */
+  readonly ties?: readonly SortKey[];
   readonly outputs: readonly Column[];
 }
 
@@ -139,14 +149,176 @@ export interface ExchangeNode {
   readonly outputs: readonly Column[];
 }
 
+/**
+ * Join types as the operator sees them: `input` is the probe side (SQL's left), `build` the side
+ * collected into a hash table (SQL's right). LEFT keeps unmatched probe rows, RIGHT unmatched build
+ * rows, FULL both. A cross join is an INNER join without keys.
+ */
+export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL';
+
+/** How a join's inputs meet: build side copied to every probe task, or both sides hash-partitioned on the keys. */
+export type JoinDistribution = 'broadcast' | 'partitioned';
+
+export interface JoinNode {
+  readonly kind: 'Join';
+  readonly joinType: JoinType;
+  /** The probe side, streamed. Named `input` like every single-input node's child. */
+  readonly input: PlanNode;
+  /** The build side, held in memory. */
+  readonly build: PlanNode;
+  /** Equi-join keys: `input` channel `leftKeys[i]` equals `build` channel `rightKeys[i]`; NULL never matches. */
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  /** Further join condition over the probe's outputs followed by the build's outputs. */
+  readonly filter?: Expr;
+  /** Chosen by the optimizer; unset means "let the distributor decide". */
+  readonly distribution?: JoinDistribution;
+  /** The probe's outputs, then the build's. */
+  readonly outputs: readonly Column[];
+}
+
+/**
+ * Marks each `input` row with whether a `build` row matches it: EXISTS, IN and quantified
+ * comparisons after decorrelation. A build row matches when the keys are equal and `filter` holds;
+ * with `compare`, SQL's IN semantics apply on top: the mark is TRUE if some matching build row has a
+ * value equal to the probe's, else NULL if either value was NULL (and a matching row exists), else FALSE.
+ */
+export interface SemiJoinNode {
+  readonly kind: 'SemiJoin';
+  readonly input: PlanNode;
+  readonly build: PlanNode;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly compare?: { readonly left: number; readonly right: number };
+  /** Condition over the probe's outputs followed by the build's outputs. */
+  readonly filter?: Expr;
+  readonly distribution?: JoinDistribution;
+  /**
+   * Hold the probe side in memory and stream the build side through it instead (EXISTS with keys
+   * over a build side much larger than the probe side). The output is the same.
+   */
+  readonly indexProbe?: boolean;
+  /** The probe's outputs, then the boolean mark. */
+  readonly outputs: readonly Column[];
+}
+
+/** Passes exactly one row: its input's only row, or NULLs when the input is empty; more rows are an error. */
+export interface EnforceSingleRowNode {
+  readonly kind: 'EnforceSingleRow';
+  readonly input: PlanNode;
+  readonly outputs: readonly Column[];
+}
+
+/** UNION ALL: the rows of every input, whose outputs have the same types. */
+export interface UnionNode {
+  readonly kind: 'Union';
+  readonly inputs: readonly PlanNode[];
+  readonly outputs: readonly Column[];
+}
+
+export type FrameBoundType =
+  'UNBOUNDED_PRECEDING' | 'PRECEDING' | 'CURRENT_ROW' | 'FOLLOWING' | 'UNBOUNDED_FOLLOWING';
+
+export interface FrameBound {
+  readonly type: FrameBoundType;
+  /** PRECEDING/FOLLOWING: rows (ROWS), peer groups (GROUPS) or a distance in the sort key's units (RANGE). */
+  readonly offset?: number;
+}
+
+export interface WindowFrame {
+  readonly unit: 'ROWS' | 'RANGE' | 'GROUPS';
+  readonly start: FrameBound;
+  readonly end: FrameBound;
+}
+
+/** A window function call: a ranking or value function, or an aggregate over the frame. */
+export interface WindowCall {
+  readonly fn: string;
+  /** Aggregates use the frame; ranking and navigation functions mostly do not. */
+  readonly aggregate: boolean;
+  readonly args: readonly number[];
+  readonly argTypes: readonly DataType[];
+  readonly resultType: DataType;
+  readonly frame: WindowFrame;
+  readonly ignoreNulls?: boolean;
+}
+
+/** Window functions over partitions of the input, each ordered by `orderBy`. */
+export interface WindowNode {
+  readonly kind: 'Window';
+  readonly input: PlanNode;
+  readonly partitionBy: readonly number[];
+  readonly orderBy: readonly SortKey[];
+  readonly functions: readonly WindowCall[];
+  /** The input's outputs, then one column per function. */
+  readonly outputs: readonly Column[];
+}
+
+/** Adds a boolean column: TRUE on the first row of each distinct `distinct` tuple (among rows where `mask` is TRUE). */
+export interface MarkDistinctNode {
+  readonly kind: 'MarkDistinct';
+  readonly input: PlanNode;
+  readonly distinct: readonly number[];
+  readonly mask?: number;
+  readonly outputs: readonly Column[];
+}
+
+/**
+ * GROUPING SETS: each input row once per grouping set, with the keys outside the set NULL, followed
+ * by the pass-through channels and the set's ordinal (bigint).
+ */
+export interface GroupIdNode {
+  readonly kind: 'GroupId';
+  readonly input: PlanNode;
+  /** Input channels of all grouping keys. */
+  readonly keys: readonly number[];
+  /** Per grouping set, the positions in `keys` that it groups by. */
+  readonly sets: readonly (readonly number[])[];
+  readonly passThrough: readonly number[];
+  /** keys, passThrough, then the set ordinal. */
+  readonly outputs: readonly Column[];
+}
+
+/**
+ * Appends a bigint unique to each row across all tasks of the query (a random per-task prefix and
+ * a counter): the row identity a decorrelated subquery groups by.
+ */
+export interface AssignUniqueIdNode {
+  readonly kind: 'AssignUniqueId';
+  readonly input: PlanNode;
+  readonly outputs: readonly Column[];
+}
+
 export function children(node: PlanNode): PlanNode[] {
   switch (node.kind) {
     case 'TableScan':
     case 'Values':
     case 'RemoteSource':
       return [];
+    case 'Join':
+    case 'SemiJoin':
+      return [node.input, node.build];
+    case 'Union':
+      return [...node.inputs];
     default:
       return [node.input];
+  }
+}
+
+/** The node with its children replaced (in the order `children` gives them). */
+export function withChildren(node: PlanNode, kids: readonly PlanNode[]): PlanNode {
+  switch (node.kind) {
+    case 'TableScan':
+    case 'Values':
+    case 'RemoteSource':
+      return node;
+    case 'Join':
+    case 'SemiJoin':
+      return { ...node, input: kids[0]!, build: kids[1]! };
+    case 'Union':
+      return { ...node, inputs: kids };
+    default:
+      return { ...node, input: kids[0]! } as PlanNode;
   }
 }
 

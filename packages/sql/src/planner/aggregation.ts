@@ -3,67 +3,100 @@ import type { Expression, FunctionCall, GroupBy, SelectItem } from '../parser/as
 import type { Expr } from '../expr/ir.js';
 import { resolveAggregate } from '../functions/index.js';
 import type { AggregateCall, Column, PlanNode } from '../plan/nodes.js';
+import { BIGINT, BOOLEAN } from '../types/types.js';
 import { containsAggregate, findAggregates, functionName, isAggregateCall } from './ast-walk.js';
 import { coerce, ExprTranslator, locate } from './expressions.js';
+import { literalOf } from './literals.js';
 import { Scope } from './scope.js';
 
 /**
  * Plans GROUP BY and aggregate calls: a projection computing the grouping keys and aggregate
  * arguments, an Aggregate node over it, and a translator for expressions above the aggregation
  * (SELECT, HAVING, ORDER BY) that maps grouping expressions and aggregate calls to its outputs.
+ *
+ * DISTINCT aggregates get a MarkDistinct below the aggregation, marking the first row of each
+ * (keys, arguments) tuple; the aggregate then only sees marked rows, which stays correct when the
+ * aggregation is split into partial and final steps. GROUPING SETS, ROLLUP and CUBE replicate rows
+ * per set through a GroupId node and group by the keys plus the set's ordinal.
  */
 export interface AggregationPlan {
   readonly node: PlanNode;
   readonly translator: ExprTranslator;
+  /** The aggregate calls, whose results follow the `keyCount` grouping columns. */
+  readonly calls: readonly AggregateCall[];
+  readonly keyCount: number;
 }
 
-export function planAggregation(options: {
-  source: PlanNode;
-  sourceTranslator: ExprTranslator;
-  groupBy: GroupBy | undefined;
-  selectItems: readonly SelectItem[];
+export interface AggregationOptions {
+  readonly source: PlanNode;
+  readonly sourceTranslator: ExprTranslator;
+  readonly groupBy: GroupBy | undefined;
+  readonly selectItems: readonly SelectItem[];
   /** Expressions that may hold aggregates: select items, HAVING, ORDER BY. */
-  aggregateHolders: readonly Expression[];
-  now: Date;
-}): AggregationPlan {
+  readonly aggregateHolders: readonly Expression[];
+  readonly now: Date;
+  /** Grouping keys the query did not write (correlation keys of a decorrelated subquery), first. */
+  readonly extraKeys?: readonly Expr[];
+  /**
+   * What count(*) counts the non-NULL values of, instead of rows: the marker of the inner side of
+   * an outer join, so padded rows count as none.
+   */
+  readonly rowMarker?: Expr;
+}
+
+/** Aggregates whose value over no rows is not NULL. */
+const EMPTY_VALUES: Readonly<Record<string, number>> = { count: 0, count_if: 0, approx_distinct: 0 };
+
+export function emptyAggregateValue(fn: string): number | null {
+  return EMPTY_VALUES[fn] ?? null;
+}
+
+export function planAggregation(options: AggregationOptions): AggregationPlan {
   const { source, sourceTranslator: src } = options;
   const key = (e: Expr) => JSON.stringify(e);
 
-  // grouping keys
-  const groupExprs: Expr[] = [];
-  const groupIndex = new Map<string, number>();
-  for (const element of options.groupBy?.elements ?? []) {
-    if (element.kind === 'GroupingSets') {
+  // grouping keys, and the grouping sets as positions among them
+  const keys: Expr[] = [...(options.extraKeys ?? [])];
+  const keyIndex = new Map<string, number>(keys.map((e, i) => [key(e), i]));
+  const extra = keys.map((_, i) => i);
+  const keyOf = (ast: Expression): number => {
+    const target = groupingTarget(ast, options.selectItems);
+    if (containsAggregate(target)) {
       throw new QuarryError(
-        'NOT_SUPPORTED',
-        `${element.type === 'EXPLICIT' ? 'GROUPING SETS' : element.type} is not supported yet`,
-        {
-          location: element.loc,
-        },
+        'EXPRESSION_NOT_AGGREGATE',
+        'GROUP BY clause cannot contain aggregations or window functions',
+        { location: ast.loc },
       );
     }
-    for (const ast of element.expressions) {
-      const target = groupingTarget(ast, options.selectItems);
-      if (containsAggregate(target)) {
-        throw new QuarryError(
-          'EXPRESSION_NOT_AGGREGATE',
-          'GROUP BY clause cannot contain aggregations or window functions',
-          {
-            location: ast.loc,
-          },
-        );
-      }
-      const ir = src.translate(target);
-      if (!groupIndex.has(key(ir))) {
-        groupIndex.set(key(ir), groupExprs.length);
-        groupExprs.push(ir);
-      }
+    const ir = src.translate(target);
+    let k = keyIndex.get(key(ir));
+    if (k === undefined) {
+      k = keys.length;
+      keys.push(ir);
+      keyIndex.set(key(ir), k);
     }
+    return k;
+  };
+  let sets: number[][] = [extra];
+  for (const element of options.groupBy?.elements ?? []) {
+    const elementSets =
+      element.kind === 'SimpleGrouping'
+        ? [element.expressions.map(keyOf)]
+        : expandGroupingSets(
+            element.type,
+            element.sets.map((s) => s.map(keyOf)),
+          );
+    sets = sets.flatMap((a) => elementSets.map((b) => sortedUnique([...a, ...b])));
   }
+  if (options.groupBy?.distinct) {
+    const seen = new Set<string>();
+    sets = sets.filter((s) => !seen.has(s.join(',')) && (seen.add(s.join(',')), true));
+  }
+  const groupingSets = sets.length > 1 ? sets : undefined;
 
   // aggregate calls, deduplicated, with their arguments as extra projected channels
-  const projected: Expr[] = [...groupExprs];
-  const projectedIndex = new Map<string, number>(groupExprs.map((e, i) => [key(e), i]));
+  const projected: Expr[] = [...keys];
+  const projectedIndex = new Map<string, number>(keys.map((e, i) => [key(e), i]));
   const channelOf = (e: Expr) => {
     let c = projectedIndex.get(key(e));
     if (c === undefined) {
@@ -79,7 +112,7 @@ export function planAggregation(options: {
   for (const holder of options.aggregateHolders) {
     for (const call of findAggregates(holder)) {
       try {
-        const planned = planCall(call, src, channelOf);
+        const planned = planCall(call, src, channelOf, options.rowMarker);
         const k = JSON.stringify([planned.call, planned.argExprs]);
         let idx = callIndex.get(k);
         if (idx === undefined) {
@@ -95,33 +128,80 @@ export function planAggregation(options: {
   }
 
   const inputs: Column[] = projected.map((e, i) => ({ name: `expr${i}`, type: e.type }));
-  const pre: PlanNode = { kind: 'Project', input: source, exprs: projected, outputs: inputs };
-  const outputs: Column[] = [
-    ...groupExprs.map((e, i) => ({ name: groupName(e, src.scope, i), type: e.type })),
-    ...calls.map((c) => ({ name: c.fn, type: c.resultType })),
-  ];
-  const node: PlanNode = {
+  let node: PlanNode = { kind: 'Project', input: source, exprs: projected, outputs: inputs };
+  let groupChannels = keys.map((_, i) => i);
+  const keyColumns: Column[] = keys.map((e, i) => ({ name: groupName(e, src.scope, i), type: e.type }));
+  if (groupingSets) {
+    const gid = projected.length;
+    node = {
+      kind: 'GroupId',
+      input: node,
+      keys: groupChannels,
+      sets: groupingSets,
+      passThrough: projected.slice(keys.length).map((_, i) => keys.length + i),
+      outputs: [...inputs, { name: 'groupid', type: BIGINT }],
+    };
+    groupChannels = [...groupChannels, gid];
+    keyColumns.push({ name: 'groupid', type: BIGINT });
+  }
+
+  // DISTINCT aggregates: one MarkDistinct per distinct (arguments, mask), the aggregate masked by it
+  const marks = new Map<string, number>();
+  const finalCalls = calls.map((c) => {
+    if (!c.distinct) return c;
+    const k = JSON.stringify([c.args, c.mask]);
+    let marker = marks.get(k);
+    if (marker === undefined) {
+      marker = node.outputs.length;
+      node = {
+        kind: 'MarkDistinct',
+        input: node,
+        distinct: [...groupChannels, ...c.args],
+        ...(c.mask !== undefined ? { mask: c.mask } : {}),
+        outputs: [...node.outputs, { name: `distinct${marks.size}`, type: BOOLEAN }],
+      };
+      marks.set(k, marker);
+    }
+    return { ...c, distinct: false, mask: marker };
+  });
+
+  const outputs: Column[] = [...keyColumns, ...finalCalls.map((c) => ({ name: c.fn, type: c.resultType }))];
+  node = {
     kind: 'Aggregate',
-    input: pre,
+    input: node,
     step: 'single',
-    groupBy: groupExprs.map((_, i) => i),
-    aggregates: calls,
+    groupBy: groupChannels,
+    aggregates: finalCalls,
     outputs,
   };
-  const scope = new Scope(outputs.map((c) => ({ name: c.name, relation: undefined, type: c.type })));
+  const keyCount = groupChannels.length;
+  // grouping columns stay reachable by name (correlated subqueries above the aggregation use them)
+  const scope = new Scope(
+    outputs.map((c, i) => {
+      const key = i < keys.length ? keys[i]! : undefined;
+      return {
+        name: key ? c.name : undefined,
+        relation: key?.kind === 'input' ? src.scope.fields[key.channel]?.relation : undefined,
+        type: c.type,
+      };
+    }),
+  );
   const translator = new ExprTranslator(scope, {
     now: options.now,
     hook: (ast) => {
+      if (ast.kind === 'FunctionCall' && functionName(ast) === 'grouping' && !ast.window) {
+        return groupingFunction(ast, src, keyIndex, groupingSets, keys.length);
+      }
       if (isAggregateCall(ast)) {
         const idx = callKeys.get(ast);
         if (idx === undefined)
           throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation');
-        return { kind: 'input', channel: groupExprs.length + idx, type: calls[idx]!.resultType };
+        return { kind: 'input', channel: keyCount + idx, type: calls[idx]!.resultType };
       }
       if (containsAggregate(ast) || isConstantAst(ast)) return undefined;
       const ir = src.translate(ast);
-      const g = groupIndex.get(key(ir));
-      if (g !== undefined) return { kind: 'input', channel: g, type: groupExprs[g]!.type };
+      const g = keyIndex.get(key(ir));
+      if (g !== undefined) return { kind: 'input', channel: g, type: keys[g]!.type };
       if (ast.kind === 'ColumnRef') {
         const name = ast.parts.map((p) => p.value).join('.');
         throw new QuarryError(
@@ -135,17 +215,81 @@ export function planAggregation(options: {
       return undefined;
     },
   });
-  return { node, translator };
+  return { node, translator, calls: finalCalls, keyCount };
+}
+
+function sortedUnique(xs: readonly number[]): number[] {
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+/** ROLLUP (a, b) is (a, b), (a), (); CUBE (a, b) every subset; GROUPING SETS the sets listed. */
+function expandGroupingSets(type: 'ROLLUP' | 'CUBE' | 'EXPLICIT', sets: number[][]): number[][] {
+  switch (type) {
+    case 'EXPLICIT':
+      return sets.map(sortedUnique);
+    case 'ROLLUP':
+      return Array.from({ length: sets.length + 1 }, (_, n) =>
+        sortedUnique(sets.slice(0, sets.length - n).flat()),
+      );
+    case 'CUBE': {
+      if (sets.length > 12)
+        throw new QuarryError('NOT_SUPPORTED', 'CUBE over more than 12 elements is not supported');
+      const out: number[][] = [];
+      for (let mask = (1 << sets.length) - 1; mask >= 0; mask--)
+        out.push(sortedUnique(sets.filter((_, i) => (mask & (1 << i)) !== 0).flat()));
+      return out;
+    }
+  }
+}
+
+/** `grouping(a, b)`: a bit per argument, set when the row's grouping set does not group by it. */
+function groupingFunction(
+  ast: FunctionCall,
+  src: ExprTranslator,
+  keyIndex: ReadonlyMap<string, number>,
+  sets: readonly (readonly number[])[] | undefined,
+  gidChannel: number,
+): Expr {
+  const positions = ast.args.map((a) => {
+    const k = keyIndex.get(JSON.stringify(src.translate(a)));
+    if (k === undefined)
+      throw new QuarryError(
+        'INVALID_ARGUMENTS',
+        'The arguments to GROUPING() must be expressions referenced by the GROUP BY',
+        {
+          location: a.loc,
+        },
+      );
+    return k;
+  });
+  const valueFor = (set: readonly number[]) =>
+    positions.reduce((bits, k) => bits * 2 + (set.includes(k) ? 0 : 1), 0);
+  if (!sets) return literalOf(0, BIGINT);
+  const gid: Expr = { kind: 'input', channel: gidChannel, type: BIGINT };
+  return {
+    kind: 'case',
+    whens: sets.map((set, i) => ({
+      when: {
+        kind: 'call',
+        fn: 'eq:long',
+        args: [gid, literalOf(i, BIGINT)],
+        type: BOOLEAN,
+      } as Expr,
+      then: literalOf(valueFor(set), BIGINT),
+    })),
+    else: undefined,
+    type: BIGINT,
+  };
 }
 
 function planCall(
   call: FunctionCall,
   src: ExprTranslator,
   channelOf: (e: Expr) => number,
+  rowMarker: Expr | undefined,
 ): { call: AggregateCall; argExprs: Expr[] } {
-  const fn = functionName(call);
-  if (call.window) throw new QuarryError('NOT_SUPPORTED', 'Window functions are not supported yet');
-  if (call.distinct) throw new QuarryError('NOT_SUPPORTED', `${fn}(DISTINCT …) is not supported yet`);
+  let fn = functionName(call);
+  if (call.window) throw new QuarryError('NOT_SUPPORTED', 'Window functions are not supported here');
   if (call.orderBy.length) throw new QuarryError('NOT_SUPPORTED', `ORDER BY inside ${fn}() is not supported`);
   for (const a of call.args) {
     if (containsAggregate(a))
@@ -155,7 +299,18 @@ function planCall(
   }
   if (call.star && fn !== 'count')
     throw new QuarryError('INVALID_ARGUMENTS', `${fn}(*) is not allowed; only count(*)`);
-  const args = call.args.map((a) => src.translate(a));
+  let astArgs = call.args;
+  let distinct = call.distinct;
+  // approx_distinct is computed exactly, as count(DISTINCT x); the error bound is accepted and ignored
+  if (fn === 'approx_distinct') {
+    if (astArgs.length < 1 || astArgs.length > 2)
+      throw new QuarryError('INVALID_ARGUMENTS', 'approx_distinct() takes one or two arguments');
+    fn = 'count';
+    astArgs = astArgs.slice(0, 1);
+    distinct = true;
+  }
+  const args = astArgs.map((a) => src.translate(a));
+  if (call.star && rowMarker) args.push(rowMarker);
   const sig = resolveAggregate(
     fn,
     args.map((a) => a.type),
@@ -166,12 +321,14 @@ function planCall(
     const f = src.boolean(src.translate(call.filter), 'FILTER', call.filter.loc);
     mask = channelOf(f);
   }
+  if (distinct && argExprs.length === 0)
+    throw new QuarryError('INVALID_ARGUMENTS', `${fn}(DISTINCT) needs an argument`);
   return {
     call: {
       fn,
       args: argExprs.map(channelOf),
       argTypes: sig.argTypes,
-      distinct: false,
+      distinct,
       ...(mask !== undefined ? { mask } : {}),
       resultType: sig.resultType,
     },

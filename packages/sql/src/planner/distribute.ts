@@ -1,17 +1,33 @@
 import { resolveAggregate } from '../functions/index.js';
-import type { AggregateNode, Column, ExchangeNode, PlanNode } from '../plan/nodes.js';
+import {
+  children,
+  withChildren,
+  type AggregateNode,
+  type Column,
+  type ExchangeNode,
+  type JoinNode,
+  type PlanNode,
+  type SemiJoinNode,
+} from '../plan/nodes.js';
 
 /**
  * Places exchanges into a logical plan: where a node needs its input's rows together (a final
- * aggregation, a sort, the query result) and the input is spread over tasks, the input is
- * redistributed. Aggregations are split into a partial step before the exchange and a final step
- * after it, so only partial states travel.
+ * aggregation, a window partition, a sort, the query result) or joined with another input, the
+ * input is redistributed. Aggregations are split into a partial step before the exchange and a
+ * final step after it, so only partial states travel. Joins either broadcast their build side to
+ * the probe side's tasks or hash-partition both sides on the join keys; a side already partitioned
+ * on the right keys is not exchanged again.
  */
 type Distribution = 'source' | 'hash' | 'single';
 
 interface Distributed {
   readonly node: PlanNode;
   readonly distribution: Distribution;
+  /**
+   * For `hash`: the output channels the rows are known to be partitioned on — several equivalent
+   * lists after an inner join, whose two sides' keys are equal.
+   */
+  readonly partitionedOn?: readonly (readonly number[])[];
 }
 
 export function addExchanges(root: PlanNode): PlanNode {
@@ -19,8 +35,42 @@ export function addExchanges(root: PlanNode): PlanNode {
   return d.distribution === 'single' ? d.node : gather(d.node);
 }
 
+function exchange(node: PlanNode, partitioning: ExchangeNode['partitioning']): ExchangeNode {
+  return { kind: 'Exchange', input: node, partitioning, outputs: node.outputs };
+}
+
 function gather(node: PlanNode): ExchangeNode {
-  return { kind: 'Exchange', input: node, partitioning: { kind: 'single' }, outputs: node.outputs };
+  return exchange(node, { kind: 'single' });
+}
+
+function single(d: Distributed): PlanNode {
+  return d.distribution === 'single' ? d.node : gather(d.node);
+}
+
+/** The rows of `d` hash-partitioned on `keys` (channels of its output). */
+function hashOn(d: Distributed, keys: readonly number[]): Distributed {
+  if (d.distribution === 'hash' && d.partitionedOn?.some((on) => sameChannels(on, keys))) return d;
+  return {
+    node: exchange(d.node, { kind: 'hash', channels: keys }),
+    distribution: 'hash',
+    partitionedOn: [keys],
+  };
+}
+
+function sameChannels(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
+
+/** A partitioning of `d` under which rows equal on `keys` are in one task (each of its channels is a key). */
+function coveredBy(d: Distributed, keys: readonly number[]): readonly number[] | undefined {
+  if (d.distribution !== 'hash') return undefined;
+  return d.partitionedOn?.find((on) => on.length > 0 && on.every((c) => keys.includes(c)));
+}
+
+/** A subtree that computes its rows from nothing (VALUES): every task can run its own copy. */
+function isLocal(node: PlanNode): boolean {
+  if (node.kind === 'TableScan' || node.kind === 'RemoteSource' || node.kind === 'Exchange') return false;
+  return children(node).every(isLocal);
 }
 
 function distribute(node: PlanNode): Distributed {
@@ -32,22 +82,68 @@ function distribute(node: PlanNode): Distributed {
       return { node, distribution: 'single' };
     case 'Exchange': {
       const input = distribute(node.input);
+      const hash = node.partitioning.kind === 'hash';
       return {
         node: { ...node, input: input.node },
-        distribution: node.partitioning.kind === 'hash' ? 'hash' : 'single',
+        distribution: hash ? 'hash' : 'single',
+        ...(node.partitioning.kind === 'hash' ? { partitionedOn: [node.partitioning.channels] } : {}),
       };
     }
-    case 'Filter':
+    case 'Filter': {
+      const input = distribute(node.input);
+      return { ...input, node: { ...node, input: input.node } };
+    }
     case 'Project': {
       const input = distribute(node.input);
-      return { node: { ...node, input: input.node } as PlanNode, distribution: input.distribution };
+      const partitionedOn = (input.partitionedOn ?? [])
+        .map((on) => on.map((c) => node.exprs.findIndex((e) => e.kind === 'input' && e.channel === c)))
+        .filter((on) => on.every((c) => c >= 0));
+      return {
+        node: { ...node, input: input.node },
+        distribution: input.distribution,
+        ...(partitionedOn.length ? { partitionedOn } : {}),
+      };
     }
-    case 'Aggregate': {
+    case 'Aggregate':
+      return distributeAggregate(node);
+    case 'MarkDistinct': {
       const input = distribute(node.input);
-      if (input.distribution === 'single')
-        return { node: { ...node, input: input.node }, distribution: 'single' };
-      return splitAggregation(node, input.node);
+      if (input.distribution === 'single') return { ...input, node: { ...node, input: input.node } };
+      const h = coveredBy(input, node.distinct) ? input : hashOn(input, node.distinct);
+      return { ...h, node: { ...node, input: h.node } };
     }
+    case 'Window': {
+      const input = distribute(node.input);
+      if (input.distribution === 'single' || node.partitionBy.length === 0)
+        return { node: { ...node, input: single(input) }, distribution: 'single' };
+      const h = coveredBy(input, node.partitionBy) ? input : hashOn(input, node.partitionBy);
+      return { ...h, node: { ...node, input: h.node } };
+    }
+    case 'GroupId': {
+      const input = distribute(node.input);
+      return { node: { ...node, input: input.node }, distribution: input.distribution };
+    }
+    case 'AssignUniqueId': {
+      const input = distribute(node.input);
+      return { ...input, node: { ...node, input: input.node } };
+    }
+    case 'EnforceSingleRow':
+      return { node: { ...node, input: single(distribute(node.input)) }, distribution: 'single' };
+    case 'Union': {
+      const inputs = node.inputs.map(distribute);
+      if (inputs.every((d) => d.distribution === 'single'))
+        return { node: { ...node, inputs: inputs.map((d) => d.node) }, distribution: 'single' };
+      // every task reads its own partition of each input: single and source inputs are spread by hash
+      const spread = inputs.map((d) =>
+        d.distribution === 'hash'
+          ? d.node
+          : exchange(d.node, { kind: 'hash', channels: allChannels(d.node.outputs) }),
+      );
+      return { node: { ...node, inputs: spread }, distribution: 'hash' };
+    }
+    case 'Join':
+    case 'SemiJoin':
+      return distributeJoin(node);
     case 'Sort': {
       const input = distribute(node.input);
       return { node: { ...node, input: single(input) }, distribution: 'single' };
@@ -69,8 +165,59 @@ function distribute(node: PlanNode): Distributed {
   }
 }
 
-function single(d: Distributed): PlanNode {
-  return d.distribution === 'single' ? d.node : gather(d.node);
+function allChannels(outputs: readonly Column[]): number[] {
+  return outputs.map((_, i) => i);
+}
+
+function distributeJoin(node: JoinNode | SemiJoinNode): Distributed {
+  const left = distribute(node.input);
+  const right = distribute(node.build);
+  const rebuild = (l: PlanNode, r: PlanNode): PlanNode => withChildren(node, [l, r]);
+  if (left.distribution === 'single' && right.distribution === 'single')
+    return { node: rebuild(left.node, right.node), distribution: 'single' };
+  const keyed = node.rightKeys.length > 0;
+  // unmatched build rows must be emitted once: RIGHT and FULL joins cannot broadcast their build side
+  const keepsBuild = node.kind === 'Join' && (node.joinType === 'RIGHT' || node.joinType === 'FULL');
+  const partitioned = keyed && (keepsBuild || node.distribution === 'partitioned');
+  if (partitioned) {
+    const l = hashOn(left, node.leftKeys);
+    const r = hashOn(right, node.rightKeys);
+    // the output keeps each side's key columns where they are not padded with NULLs
+    const lw = node.input.outputs.length;
+    const on: number[][] = [];
+    if (node.kind === 'SemiJoin' || node.joinType === 'INNER' || node.joinType === 'LEFT')
+      on.push([...node.leftKeys]);
+    if (node.kind === 'Join' && (node.joinType === 'INNER' || node.joinType === 'RIGHT'))
+      on.push(node.rightKeys.map((k) => lw + k));
+    return {
+      node: rebuild(l.node, r.node),
+      distribution: 'hash',
+      ...(on.length ? { partitionedOn: on } : {}),
+    };
+  }
+  if (keepsBuild || left.distribution === 'single') {
+    return { node: rebuild(single(left), single(right)), distribution: 'single' };
+  }
+  // broadcast: every probe task reads the whole build side
+  const build = isLocal(right.node) ? right.node : exchange(right.node, { kind: 'broadcast' });
+  return { node: rebuild(left.node, build), distribution: left.distribution, ...partitioning(left) };
+}
+
+function partitioning(d: Distributed): { partitionedOn?: readonly (readonly number[])[] } {
+  return d.partitionedOn ? { partitionedOn: d.partitionedOn } : {};
+}
+
+function distributeAggregate(node: AggregateNode): Distributed {
+  const input = distribute(node.input);
+  if (input.distribution === 'single')
+    return { node: { ...node, input: input.node }, distribution: 'single' };
+  const covered = coveredBy(input, node.groupBy);
+  if (covered) {
+    // every group is already within one task
+    const partitionedOn = [covered.map((c) => node.groupBy.indexOf(c))];
+    return { node: { ...node, input: input.node }, distribution: 'hash', partitionedOn };
+  }
+  return splitAggregation(node, input.node);
 }
 
 function splitAggregation(node: AggregateNode, input: PlanNode): Distributed {
@@ -88,12 +235,14 @@ function splitAggregation(node: AggregateNode, input: PlanNode): Distributed {
     outputs: [...node.outputs.slice(0, keys), ...stateColumns],
   };
   const channels = Array.from({ length: keys }, (_, i) => i);
-  const exchange: ExchangeNode = {
+  const exchangeNode: ExchangeNode = {
     kind: 'Exchange',
     input: partial,
     partitioning: keys > 0 ? { kind: 'hash', channels } : { kind: 'single' },
     outputs: partial.outputs,
   };
-  const final: AggregateNode = { ...node, input: exchange, step: 'final', groupBy: channels };
-  return { node: final, distribution: keys > 0 ? 'hash' : 'single' };
+  const final: AggregateNode = { ...node, input: exchangeNode, step: 'final', groupBy: channels };
+  return keys > 0
+    ? { node: final, distribution: 'hash', partitionedOn: [channels] }
+    : { node: final, distribution: 'single' };
 }

@@ -40,6 +40,9 @@ const ARITHMETIC = {
   '/': '$divide',
   '%': '$modulus',
 } as const;
+/** Other names Trino accepts for the same function. */
+const ALIASES: Readonly<Record<string, string>> = { week_of_year: 'week' };
+
 const COMPARISON = { '=': '$eq', '<>': '$ne', '<': '$lt', '<=': '$le', '>': '$gt', '>=': '$ge' } as const;
 
 export class ExprTranslator {
@@ -47,6 +50,24 @@ export class ExprTranslator {
     readonly scope: Scope,
     private readonly options: TranslatorOptions,
   ) {}
+
+  /** A translator over the same scope that tries `hook` first, then this one's hook. */
+  withHook(hook: (ast: Expression) => Expr | undefined): ExprTranslator {
+    const previous = this.options.hook;
+    return new ExprTranslator(this.scope, {
+      ...this.options,
+      hook: (ast, t) => hook(ast) ?? previous?.(ast, t),
+    });
+  }
+
+  /** A translator over another scope with the same options (hook included). */
+  withScope(scope: Scope): ExprTranslator {
+    return new ExprTranslator(scope, this.options);
+  }
+
+  get now(): Date {
+    return this.options.now;
+  }
 
   /** Translates with the hook; errors get the location of the node they concern. */
   translate(ast: Expression): Expr {
@@ -62,7 +83,7 @@ export class ExprTranslator {
     switch (ast.kind) {
       case 'ColumnRef': {
         const channel = this.scope.resolve(ast.parts, ast.loc);
-        return { kind: 'input', channel, type: this.scope.fields[channel]!.type };
+        return { kind: 'input', channel, type: this.scope.typeOf(channel) };
       }
       case 'NumericLiteral':
         return numericLiteral(ast);
@@ -274,8 +295,23 @@ export class ExprTranslator {
         `${name}() is not an aggregate function: DISTINCT, *, FILTER and ORDER BY do not apply`,
       );
     }
+    if (name === 'now' && ast.args.length === 0) return this.currentDateTime('CURRENT_TIMESTAMP', ast.loc);
     const args = ast.args.map((a) => this.translate(a));
     switch (name) {
+      case 'try': {
+        if (args.length !== 1) throw new QuarryError('INVALID_ARGUMENTS', 'try() takes one argument');
+        return { kind: 'try', arg: args[0]!, type: args[0]!.type };
+      }
+      case 'typeof': {
+        if (args.length !== 1) throw new QuarryError('INVALID_ARGUMENTS', 'typeof() takes one argument');
+        return literalOf(typeToString(args[0]!.type), varcharType());
+      }
+      case 'date': {
+        if (args.length !== 1) throw new QuarryError('INVALID_ARGUMENTS', 'date() takes one argument');
+        if (!canCast(args[0]!.type, DATE))
+          throw new QuarryError('TYPE_MISMATCH', `Cannot cast ${typeToString(args[0]!.type)} to date`);
+        return { kind: 'cast', arg: args[0]!, type: DATE, safe: false };
+      }
       case 'coalesce': {
         if (args.length === 0)
           throw new QuarryError('INVALID_ARGUMENTS', 'coalesce() needs at least one argument');
@@ -305,8 +341,10 @@ export class ExprTranslator {
         };
       }
     }
-    if (!hasFunction(name)) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);
-    return this.call(name, args, name);
+    const resolved = ALIASES[name] ?? name;
+    if (!hasFunction(resolved))
+      throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);
+    return this.call(resolved, args, name);
   }
 
   private currentDateTime(fn: string, loc: SourceLocation): Expr {

@@ -1,6 +1,6 @@
 import { QuarryError, type SourceLocation } from '@quarry/common';
 import type { Identifier, Statement } from '../parser/ast.js';
-import type { CatalogRegistry, TableMetadata } from '../spi/connector.js';
+import type { CatalogRegistry, TableMetadata, TableRef } from '../spi/connector.js';
 
 /** What a query may depend on besides its text. */
 export interface Session {
@@ -33,6 +33,16 @@ export class PlannerMetadata {
       meta.tables.set(key, await lookup(name, catalogs, session));
     }
     return meta;
+  }
+
+  /** Estimated distinct values of a column of a table this statement reads, when the connector knows. */
+  distinctCount(ref: TableRef, column: string): number | undefined {
+    for (const t of this.tables.values()) {
+      if (t instanceof QuarryError) continue;
+      if (t.catalog === ref.catalog && t.schema === ref.schema && t.table === ref.table)
+        return t.columns.find((c) => c.name === column)?.distinctCount;
+    }
+    return undefined;
   }
 
   /** The table for a name as written, or the error explaining why there is none. */

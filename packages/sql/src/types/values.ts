@@ -297,3 +297,33 @@ export function fromExternal(type: DataType, v: ExternalValue): unknown {
       return v;
   }
 }
+
+// --- varchar order -------------------------------------------------------------------------------
+
+/**
+ * Compares strings by code point (the order of their UTF-8 bytes), as Trino does. JavaScript's
+ * `<` compares UTF-16 code units, which differs only where both strings have, at their first
+ * difference, a unit ≥ 0xD800: a surrogate (part of a code point ≥ U+10000) must sort above
+ * U+E000–U+FFFF.
+ */
+export function compareVarchar(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === n) return a.length - b.length;
+  const x = a.charCodeAt(i);
+  const y = b.charCodeAt(i);
+  if (x >= 0xd800 && y >= 0xd800) return codePointRank(x) - codePointRank(y);
+  return x - y;
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit + 0x2000;
+}
+
+/** Whether native string comparison may disagree with code point order for this string. */
+export function hasHighUnits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0xd800) return true;
+  return false;
+}

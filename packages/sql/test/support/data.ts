@@ -51,6 +51,62 @@ export const BIG: MemTable = {
 
 export const EMPTY: MemTable = { columns: [{ name: 'x', type: BIGINT }], rows: [] };
 
+/** Join partners of `orders.customer`: a NULL name, a duplicated name, a name without orders. */
+export const CUSTOMERS: MemTable = {
+  columns: [
+    { name: 'name', type: VARCHAR },
+    { name: 'region', type: VARCHAR },
+    { name: 'tier', type: INTEGER },
+  ],
+  rows: [
+    ['alice', 'north', 1],
+    ['bob', 'south', 2],
+    ['carol', null, 1],
+    ['erin', 'east', 3],
+    [null, 'west', 2],
+    ['bob', 'east', 3],
+  ],
+  splitRows: 2,
+};
+
+export const REGIONS: MemTable = {
+  columns: [
+    { name: 'code', type: VARCHAR },
+    { name: 'label', type: VARCHAR },
+  ],
+  rows: [
+    ['north', 'North'],
+    ['south', 'South'],
+    ['east', 'East'],
+    ['nowhere', 'Nowhere'],
+    [null, 'Unknown'],
+  ],
+  splitRows: 2,
+};
+
+/** Numbers with NULLs and duplicates, for subqueries, set operations and windows. */
+export const NUMS: MemTable = {
+  columns: [
+    { name: 'g', type: VARCHAR },
+    { name: 'n', type: INTEGER },
+    { name: 'x', type: DOUBLE },
+  ],
+  rows: [
+    ['a', 1, 1.5],
+    ['a', 2, 2.5],
+    ['a', 2, null],
+    ['b', 3, 3],
+    ['b', null, 4],
+    ['c', 5, 5],
+    ['c', 6, -1],
+    ['c', 7, 0],
+    [null, 8, 8],
+  ],
+  splitRows: 3,
+};
+
 export function shopConnector(): MemConnector {
-  return new MemConnector({ shop: { orders: ORDERS, big: BIG, empty: EMPTY } });
+  return new MemConnector({
+    shop: { orders: ORDERS, big: BIG, empty: EMPTY, customers: CUSTOMERS, regions: REGIONS, nums: NUMS },
+  });
 }

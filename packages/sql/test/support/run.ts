@@ -15,7 +15,7 @@ import { planDistributed, planLogical, PlannerMetadata, type Session } from '../
 import type { DistributedPlan, PlanFragment } from '../../src/plan/fragment.js';
 import type { Column, PlanNode, TableScanNode } from '../../src/plan/nodes.js';
 import { outputTypes } from '../../src/plan/nodes.js';
-import type { Split } from '../../src/spi/connector.js';
+import type { CatalogRegistry, Split } from '../../src/spi/connector.js';
 import { typeToString } from '../../src/types/types.js';
 import { toExternal, type ExternalValue } from '../../src/types/values.js';
 import { registryOf, type MemConnector } from './connector.js';
@@ -32,16 +32,25 @@ export interface Result {
 export async function metadataFor(
   sql: string,
   connector: MemConnector = shopConnector(),
+  properties: Readonly<Record<string, string>> = {},
 ): Promise<PlannerMetadata> {
-  return PlannerMetadata.load(parseStatement(sql), registryOf(connector), SESSION);
+  return PlannerMetadata.load(parseStatement(sql), registryOf(connector), { ...SESSION, properties });
 }
 
-export async function logical(sql: string, connector: MemConnector = shopConnector()): Promise<PlanNode> {
-  return planLogical(parseStatement(sql), await metadataFor(sql, connector));
+export async function logical(
+  sql: string,
+  connector: MemConnector = shopConnector(),
+  properties: Readonly<Record<string, string>> = {},
+): Promise<PlanNode> {
+  return planLogical(parseStatement(sql), await metadataFor(sql, connector, properties));
 }
 
-export async function plan(sql: string, connector: MemConnector = shopConnector()): Promise<DistributedPlan> {
-  return planDistributed(parseStatement(sql), await metadataFor(sql, connector));
+export async function plan(
+  sql: string,
+  connector: MemConnector = shopConnector(),
+  properties: Readonly<Record<string, string>> = {},
+): Promise<DistributedPlan> {
+  return planDistributed(parseStatement(sql), await metadataFor(sql, connector, properties));
 }
 
 export function externalRows(columns: readonly Column[], pages: readonly Page[]): ExternalValue[][] {
@@ -68,10 +77,14 @@ function neverRemote(): AsyncIterable<Page> {
 }
 
 /** Runs the optimized logical plan (no exchanges) as one operator tree over every split. */
-export async function runLocal(sql: string, connector: MemConnector = shopConnector()): Promise<Result> {
+export async function runLocal(
+  sql: string,
+  connector: MemConnector = shopConnector(),
+  memoryBytes = 1 << 30,
+): Promise<Result> {
   const root = await logical(sql, connector);
   const ctx: TaskContext = {
-    memory: new MemoryContext(1 << 30),
+    memory: new MemoryContext(memoryBytes),
     async *scan(node: TableScanNode) {
       for (const split of await connector.splits(node.table))
         yield* connector.pageSource(node.table, split, node.columns);
@@ -82,6 +95,7 @@ export async function runLocal(sql: string, connector: MemConnector = shopConnec
   return { columns: describeColumns(root.outputs), rows: externalRows(root.outputs, pages) };
 }
 
+/** The fragment's scan: on the probe path, as the coordinator looks for it (through `input`). */
 function findScan(node: PlanNode): TableScanNode | undefined {
   if (node.kind === 'TableScan') return node;
   return 'input' in node ? findScan(node.input) : undefined;
@@ -93,32 +107,56 @@ export async function runDistributed(
   partitions = 3,
   connector: MemConnector = shopConnector(),
 ): Promise<Result> {
-  const distributed = await plan(sql, connector);
+  return runPlan(await plan(sql, connector), registryOf(connector), partitions);
+}
+
+/**
+ * Runs a distributed plan in-process, as the scheduler would: stages from the leaves up, a source
+ * stage with one task per split, a hash stage with one task per partition; hash outputs are
+ * partitioned per consumer task, single and broadcast outputs read whole by every consumer task.
+ */
+export async function runPlan(
+  distributed: DistributedPlan,
+  catalogs: CatalogRegistry,
+  partitions: number,
+  targetSplits = 4,
+): Promise<Result> {
   const byId = new Map(distributed.fragments.map((f) => [f.id, f]));
   const consumerOf = new Map<number, PlanFragment>();
   for (const f of distributed.fragments) for (const input of f.inputs) consumerOf.set(input, f);
   // output buffers: fragment id → partition → serialized pages
   const outputs = new Map<number, Buffer[][]>();
-  const ids = [...byId.keys()].sort((a, b) => b - a); // producers have higher ids than their consumers
+  // producers before consumers (a shared producer may have a lower id than one of its consumers)
+  const ids: number[] = [];
+  const visit = (id: number) => {
+    if (ids.includes(id)) return;
+    for (const input of byId.get(id)!.inputs) visit(input);
+    ids.push(id);
+  };
+  visit(distributed.rootId);
   for (const id of ids) {
     const f = byId.get(id)!;
     const scan = findScan(f.root);
-    const splits: Split[] = scan ? [...(await connector.splits(scan.table))] : [];
+    const connector = scan ? catalogs.get(scan.table.catalog)! : undefined;
+    const splits: Split[] = scan ? [...(await connector!.splits(scan.table, { targetSplits }))] : [];
     const taskCount =
       f.distribution === 'source' ? splits.length : f.distribution === 'hash' ? partitions : 1;
     const consumer = consumerOf.get(id);
-    const outCount = consumer?.distribution === 'hash' ? partitions : 1;
+    // as the scheduler does: hash outputs have one partition per consumer task; single and
+    // broadcast outputs one partition, read whole by every consumer task
+    const outCount = consumer && f.outputPartitioning.kind === 'hash' ? partitions : 1;
     const buffers: Buffer[][] = Array.from({ length: outCount }, () => []);
     for (let task = 0; task < taskCount; task++) {
       const ctx: TaskContext = {
         memory: new MemoryContext(1 << 30),
         async *scan(node: TableScanNode) {
-          yield* connector.pageSource(node.table, splits[task]!, node.columns);
+          yield* connector!.pageSource(node.table, splits[task]!, node.columns);
         },
         async *remote(node) {
           expect(node.orderBy, 'ordered exchanges are not simulated').to.equal(undefined);
           for (const source of node.sourceFragments) {
-            for (const bytes of outputs.get(source)![task] ?? [])
+            const hashed = byId.get(source)!.outputPartitioning.kind === 'hash';
+            for (const bytes of outputs.get(source)![hashed ? task : 0] ?? [])
               yield deserializePage(bytes, outputTypes(node));
           }
         },

@@ -1,6 +1,7 @@
 import type { Expr } from '../../expr/ir.js';
 import { isConstant } from '../../expr/ir.js';
 import { evaluateConstant } from '../../expr/compile.js';
+import { generatorOptionsFor } from '../../functions/registry.js';
 import { literalOf } from '../../planner/literals.js';
 import { mapExpressions, type PlanRule } from '../rule.js';
 
@@ -14,9 +15,35 @@ export const foldConstants: PlanRule = {
   apply: (node) => mapExpressions(node, fold),
 };
 
+function nondeterministic(e: Expr): boolean {
+  if (e.kind === 'call' && generatorOptionsFor(e.fn).nondeterministic) return true;
+  switch (e.kind) {
+    case 'input':
+    case 'literal':
+      return false;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return e.args.some(nondeterministic);
+    case 'cast':
+    case 'not':
+    case 'isNull':
+    case 'try':
+      return nondeterministic(e.arg);
+    case 'case':
+      return (
+        e.whens.some((w) => nondeterministic(w.when) || nondeterministic(w.then)) ||
+        (!!e.else && nondeterministic(e.else))
+      );
+    case 'in':
+      return nondeterministic(e.arg) || e.list.some(nondeterministic);
+  }
+}
+
 function fold(e: Expr): Expr {
   if (e.kind === 'literal' || e.kind === 'input') return e;
-  if (isConstant(e)) {
+  if (isConstant(e) && !nondeterministic(e)) {
     try {
       return literalOf(evaluateConstant(e), e.type);
     } catch {
@@ -32,6 +59,7 @@ function fold(e: Expr): Expr {
     case 'cast':
     case 'not':
     case 'isNull':
+    case 'try':
       return { ...e, arg: fold(e.arg) };
     case 'case':
       return {

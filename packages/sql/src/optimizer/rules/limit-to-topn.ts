@@ -5,7 +5,7 @@ export const limitToTopN: PlanRule = {
   name: 'limit-to-topn',
   apply: (root) =>
     transformUp(root, (node) => {
-      if (node.kind !== 'Limit' || node.input.kind !== 'Sort') return node;
+      if (node.kind !== 'Limit' || node.input.kind !== 'Sort' || node.ties) return node;
       const sort = node.input;
       if (node.offset > 0) {
         return {

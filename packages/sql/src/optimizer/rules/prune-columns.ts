@@ -1,6 +1,7 @@
 import { internalError } from '@quarry/common';
 import { inputChannels, remapChannels } from '../../expr/ir.js';
-import type { AggregateCall, PlanNode, SortKey } from '../../plan/nodes.js';
+import type { Expr } from '../../expr/ir.js';
+import type { AggregateCall, JoinNode, PlanNode, SemiJoinNode, SortKey } from '../../plan/nodes.js';
 import type { PlanRule } from '../rule.js';
 
 /**
@@ -132,8 +133,218 @@ function prune(node: PlanNode, required: number[]): Pruned {
       };
     }
     case 'Limit': {
+      const child = prune(
+        node.input,
+        sortedUnique([...required, ...(node.ties ?? []).map((k) => k.channel)]),
+      );
+      const ties = node.ties && remapKeys(node.ties, via(child.map));
+      return {
+        node: { ...node, input: child.node, ...(ties ? { ties } : {}), outputs: child.node.outputs },
+        map: child.map,
+      };
+    }
+    case 'AssignUniqueId': {
+      const width = node.input.outputs.length;
+      if (!required.includes(width)) return prune(node.input, required);
+      const child = prune(
+        node.input,
+        required.filter((c) => c < width),
+      );
+      const map = new Map(child.map);
+      map.set(width, child.node.outputs.length);
+      return {
+        node: { ...node, input: child.node, outputs: [...child.node.outputs, node.outputs[width]!] },
+        map,
+      };
+    }
+    case 'EnforceSingleRow': {
       const child = prune(node.input, required);
       return { node: { ...node, input: child.node, outputs: child.node.outputs }, map: child.map };
     }
+    case 'Join':
+      return pruneJoin(node, required);
+    case 'SemiJoin':
+      return pruneSemiJoin(node, required);
+    case 'Union': {
+      const keep = sortedUnique(required);
+      const inputs = node.inputs.map((input) => {
+        const child = prune(input, keep);
+        const f = via(child.map);
+        const identityLayout = child.node.outputs.length === keep.length && keep.every((c, i) => f(c) === i);
+        if (identityLayout) return child.node;
+        return {
+          kind: 'Project',
+          input: child.node,
+          exprs: keep.map((c) => ({ kind: 'input', channel: f(c), type: input.outputs[c]!.type }) as Expr),
+          outputs: keep.map((c) => input.outputs[c]!),
+        } as PlanNode;
+      });
+      return {
+        node: { ...node, inputs, outputs: keep.map((c) => node.outputs[c]!) },
+        map: new Map(keep.map((c, i) => [c, i])),
+      };
+    }
+    case 'Window': {
+      const width = node.input.outputs.length;
+      const keepFns = sortedUnique(required.filter((c) => c >= width).map((c) => c - width));
+      if (keepFns.length === 0) return prune(node.input, required);
+      const functions = keepFns.map((k) => node.functions[k]!);
+      const need = [
+        ...required.filter((c) => c < width),
+        ...node.partitionBy,
+        ...node.orderBy.map((k) => k.channel),
+        ...functions.flatMap((fn) => fn.args),
+      ];
+      const child = prune(node.input, sortedUnique(need));
+      const f = via(child.map);
+      const childWidth = child.node.outputs.length;
+      const map = new Map(child.map);
+      keepFns.forEach((k, i) => map.set(width + k, childWidth + i));
+      return {
+        node: {
+          ...node,
+          input: child.node,
+          partitionBy: node.partitionBy.map(f),
+          orderBy: remapKeys(node.orderBy, f),
+          functions: functions.map((fn) => ({ ...fn, args: fn.args.map(f) })),
+          outputs: [...child.node.outputs, ...keepFns.map((k) => node.outputs[width + k]!)],
+        },
+        map,
+      };
+    }
+    case 'MarkDistinct': {
+      const width = node.input.outputs.length;
+      if (!required.includes(width)) return prune(node.input, required);
+      const need = [
+        ...required.filter((c) => c < width),
+        ...node.distinct,
+        ...(node.mask !== undefined ? [node.mask] : []),
+      ];
+      const child = prune(node.input, sortedUnique(need));
+      const f = via(child.map);
+      const map = new Map(child.map);
+      map.set(width, child.node.outputs.length);
+      return {
+        node: {
+          ...node,
+          input: child.node,
+          distinct: node.distinct.map(f),
+          ...(node.mask !== undefined ? { mask: f(node.mask) } : {}),
+          outputs: [...child.node.outputs, node.outputs[width]!],
+        },
+        map,
+      };
+    }
+    case 'GroupId': {
+      const k = node.keys.length;
+      const keepPass = sortedUnique(
+        required.filter((c) => c >= k && c < k + node.passThrough.length).map((c) => c - k),
+      );
+      const child = prune(
+        node.input,
+        sortedUnique([...node.keys, ...keepPass.map((p) => node.passThrough[p]!)]),
+      );
+      const f = via(child.map);
+      const map = new Map<number, number>(node.keys.map((_, i) => [i, i]));
+      keepPass.forEach((p, i) => map.set(k + p, k + i));
+      map.set(k + node.passThrough.length, k + keepPass.length);
+      return {
+        node: {
+          ...node,
+          input: child.node,
+          keys: node.keys.map(f),
+          passThrough: keepPass.map((p) => f(node.passThrough[p]!)),
+          outputs: [
+            ...node.outputs.slice(0, k),
+            ...keepPass.map((p) => node.outputs[k + p]!),
+            node.outputs[k + node.passThrough.length]!,
+          ],
+        },
+        map,
+      };
+    }
   }
+}
+
+/** Channels of a two-input node's condition, split by side (right side rebased to 0). */
+function splitChannels(e: Expr | undefined, leftWidth: number): { left: number[]; right: number[] } {
+  const all = e ? [...inputChannels(e)] : [];
+  return {
+    left: all.filter((c) => c < leftWidth),
+    right: all.filter((c) => c >= leftWidth).map((c) => c - leftWidth),
+  };
+}
+
+function remapTwoSided(e: Expr, leftWidth: number, left: Pruned, right: Pruned): Expr {
+  const newLeftWidth = left.node.outputs.length;
+  return remapChannels(e, (c) =>
+    c < leftWidth ? via(left.map)(c) : newLeftWidth + via(right.map)(c - leftWidth),
+  );
+}
+
+function pruneJoin(node: JoinNode, required: number[]): Pruned {
+  const width = node.input.outputs.length;
+  const cond = splitChannels(node.filter, width);
+  const left = prune(
+    node.input,
+    sortedUnique([...required.filter((c) => c < width), ...node.leftKeys, ...cond.left]),
+  );
+  const right = prune(
+    node.build,
+    sortedUnique([
+      ...required.filter((c) => c >= width).map((c) => c - width),
+      ...node.rightKeys,
+      ...cond.right,
+    ]),
+  );
+  const newLeftWidth = left.node.outputs.length;
+  const map = new Map(left.map);
+  for (const [o, n] of right.map) map.set(o + width, n + newLeftWidth);
+  return {
+    node: {
+      ...node,
+      input: left.node,
+      build: right.node,
+      leftKeys: node.leftKeys.map(via(left.map)),
+      rightKeys: node.rightKeys.map(via(right.map)),
+      ...(node.filter ? { filter: remapTwoSided(node.filter, width, left, right) } : {}),
+      outputs: [...left.node.outputs, ...right.node.outputs],
+    },
+    map,
+  };
+}
+
+function pruneSemiJoin(node: SemiJoinNode, required: number[]): Pruned {
+  const width = node.input.outputs.length;
+  const cond = splitChannels(node.filter, width);
+  const left = prune(
+    node.input,
+    sortedUnique([
+      ...required.filter((c) => c < width),
+      ...node.leftKeys,
+      ...cond.left,
+      ...(node.compare ? [node.compare.left] : []),
+    ]),
+  );
+  const right = prune(
+    node.build,
+    sortedUnique([...node.rightKeys, ...cond.right, ...(node.compare ? [node.compare.right] : [])]),
+  );
+  const fl = via(left.map);
+  const fr = via(right.map);
+  const map = new Map(left.map);
+  map.set(width, left.node.outputs.length);
+  return {
+    node: {
+      ...node,
+      input: left.node,
+      build: right.node,
+      leftKeys: node.leftKeys.map(fl),
+      rightKeys: node.rightKeys.map(fr),
+      ...(node.compare ? { compare: { left: fl(node.compare.left), right: fr(node.compare.right) } } : {}),
+      ...(node.filter ? { filter: remapTwoSided(node.filter, width, left, right) } : {}),
+      outputs: [...left.node.outputs, node.outputs[width]!],
+    },
+    map,
+  };
 }

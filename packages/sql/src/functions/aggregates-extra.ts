@@ -1,0 +1,235 @@
+import { QuarryError } from '@quarry/common';
+import { BlockBuilder, type Block } from '../page/block.js';
+import { BIGINT, BOOLEAN, DOUBLE, isNumeric, physicalKind } from '../types/index.js';
+import { normalizeLong } from '../types/values.js';
+import { define } from './aggregate-registry.js';
+import { Counter, F64State, U8State, nullsFrom } from './aggregate-state.js';
+
+/** Aggregates beyond count/sum/avg/min/max: approx_distinct, arbitrary, count_if, bool_*, variance. */
+
+// --- approx_distinct: planned as count(DISTINCT x), exact ----------------------------------------
+
+define({
+  name: 'approx_distinct',
+  signatures: ['approx_distinct(T)', 'approx_distinct(T, double)'],
+  resolve: (args) =>
+    args.length === 1 || args.length === 2
+      ? { argTypes: args, intermediateTypes: [BIGINT], resultType: BIGINT }
+      : undefined,
+  create: () => {
+    throw new QuarryError(
+      'GENERIC_INTERNAL_ERROR',
+      'approx_distinct is planned as count(DISTINCT …) (this is a bug in quarry)',
+    );
+  },
+});
+
+// --- arbitrary / any_value ---------------------------------------------------------------------
+
+for (const name of ['arbitrary', 'any_value'] as const) {
+  define({
+    name,
+    signatures: [`${name}(T)`],
+    resolve: ([t, ...rest]) =>
+      t && rest.length === 0 ? { argTypes: [t], intermediateTypes: [t], resultType: t } : undefined,
+    create: (sig) => {
+      const type = sig.resultType;
+      const values: unknown[] = [];
+      const has = new U8State();
+      const add = (groups: Int32Array, n: number, block: Block, count: number) => {
+        has.ensure(n);
+        if (values.length < n) values.length = n;
+        const isBool = physicalKind(type) === 'bool';
+        for (let i = 0; i < count; i++) {
+          if (block.nulls !== undefined && block.nulls[i] === 1) continue;
+          const g = groups[i]!;
+          if (has.values[g] === 1) continue;
+          let v: unknown = block.values[i];
+          if (typeof v === 'bigint') v = normalizeLong(v);
+          values[g] = isBool ? v === 1 : v;
+          has.values[g] = 1;
+        }
+      };
+      const out = (n: number): Block => {
+        has.ensure(n);
+        const b = new BlockBuilder(type, n);
+        for (let g = 0; g < n; g++) b.append(has.values[g] === 1 ? values[g] : null);
+        return b.build();
+      };
+      return {
+        addInput: (groups, n, args, count) => add(groups, n, args[0]!, count),
+        addIntermediate: (groups, n, states, count) => add(groups, n, states[0]!, count),
+        intermediate: (n) => [out(n)],
+        result: out,
+        bytes: () => values.length * 16 + has.values.byteLength,
+      };
+    },
+  });
+}
+
+// --- count_if ----------------------------------------------------------------------------------
+
+define({
+  name: 'count_if',
+  signatures: ['count_if(boolean)'],
+  resolve: ([t, ...rest]) =>
+    t && rest.length === 0 && (t.kind === 'boolean' || t.kind === 'unknown')
+      ? { argTypes: [BOOLEAN], intermediateTypes: [BIGINT], resultType: BIGINT }
+      : undefined,
+  create: () => {
+    const c = new Counter();
+    return {
+      addInput(groups, n, args, count) {
+        c.ensure(n);
+        const b = args[0]!;
+        const counts = c.counts.values;
+        for (let i = 0; i < count; i++)
+          if (b.values[i] === 1 && (b.nulls === undefined || b.nulls[i] !== 1)) counts[groups[i]!]!++;
+      },
+      addIntermediate(groups, n, states, count) {
+        c.ensure(n);
+        c.addCounts(groups, states[0]!, count);
+      },
+      intermediate: (n) => (c.ensure(n), [c.block(n)]),
+      result: (n) => (c.ensure(n), c.block(n)),
+      bytes: () => c.counts.values.byteLength,
+    };
+  },
+});
+
+// --- bool_and / every / bool_or ----------------------------------------------------------------
+
+for (const [name, isAnd] of [
+  ['bool_and', true],
+  ['every', true],
+  ['bool_or', false],
+] as const) {
+  define({
+    name,
+    signatures: [`${name}(boolean)`],
+    resolve: ([t, ...rest]) =>
+      t && rest.length === 0 && (t.kind === 'boolean' || t.kind === 'unknown')
+        ? { argTypes: [BOOLEAN], intermediateTypes: [BOOLEAN], resultType: BOOLEAN }
+        : undefined,
+    create: () => {
+      const value = new U8State();
+      const has = new U8State();
+      const add = (groups: Int32Array, n: number, b: Block, count: number) => {
+        value.ensure(n);
+        has.ensure(n);
+        for (let i = 0; i < count; i++) {
+          if (b.nulls !== undefined && b.nulls[i] === 1) continue;
+          const g = groups[i]!;
+          const v = b.values[i] as number;
+          if (has.values[g] === 0) {
+            has.values[g] = 1;
+            value.values[g] = v;
+          } else value.values[g] = isAnd ? value.values[g]! & v : value.values[g]! | v;
+        }
+      };
+      const out = (n: number): Block => {
+        value.ensure(n);
+        has.ensure(n);
+        return {
+          type: BOOLEAN,
+          length: n,
+          values: value.values.slice(0, n),
+          nulls: nullsFrom(has.values, n),
+        };
+      };
+      return {
+        addInput: (groups, n, args, count) => add(groups, n, args[0]!, count),
+        addIntermediate: (groups, n, states, count) => add(groups, n, states[0]!, count),
+        intermediate: (n) => [out(n)],
+        result: out,
+        bytes: () => value.values.byteLength * 2,
+      };
+    },
+  });
+}
+
+// --- variance and standard deviation -----------------------------------------------------------
+
+/** Per group: count, mean and sum of squared deviations (Welford), merged with Chan's formula. */
+class Moments {
+  readonly n = new F64State();
+  readonly mean = new F64State();
+  readonly m2 = new F64State();
+  ensure(size: number): void {
+    this.n.ensure(size);
+    this.mean.ensure(size);
+    this.m2.ensure(size);
+  }
+  add(g: number, x: number): void {
+    const n = ++this.n.values[g]!;
+    const delta = x - this.mean.values[g]!;
+    this.mean.values[g]! += delta / n;
+    this.m2.values[g]! += delta * (x - this.mean.values[g]!);
+  }
+  merge(g: number, nb: number, meanB: number, m2b: number): void {
+    if (nb === 0) return;
+    const na = this.n.values[g]!;
+    const n = na + nb;
+    const delta = meanB - this.mean.values[g]!;
+    this.mean.values[g]! += (delta * nb) / n;
+    this.m2.values[g]! += m2b + (delta * delta * na * nb) / n;
+    this.n.values[g] = n;
+  }
+}
+
+const VARIANCE: Record<string, (n: number, m2: number) => number | null> = {
+  variance: (n, m2) => (n < 2 ? null : m2 / (n - 1)),
+  var_samp: (n, m2) => (n < 2 ? null : m2 / (n - 1)),
+  var_pop: (n, m2) => (n === 0 ? null : m2 / n),
+  stddev: (n, m2) => (n < 2 ? null : Math.sqrt(m2 / (n - 1))),
+  stddev_samp: (n, m2) => (n < 2 ? null : Math.sqrt(m2 / (n - 1))),
+  stddev_pop: (n, m2) => (n === 0 ? null : Math.sqrt(m2 / n)),
+};
+
+for (const [name, finish] of Object.entries(VARIANCE)) {
+  define({
+    name,
+    signatures: [`${name}(double)`],
+    resolve: ([t, ...rest]) =>
+      t && rest.length === 0 && (isNumeric(t) || t.kind === 'unknown')
+        ? { argTypes: [DOUBLE], intermediateTypes: [BIGINT, DOUBLE, DOUBLE], resultType: DOUBLE }
+        : undefined,
+    create: () => {
+      const m = new Moments();
+      return {
+        addInput(groups, n, args, count) {
+          m.ensure(n);
+          const b = args[0]!;
+          const vals = b.values as Float64Array;
+          for (let i = 0; i < count; i++) {
+            if (b.nulls !== undefined && b.nulls[i] === 1) continue;
+            m.add(groups[i]!, vals[i]!);
+          }
+        },
+        addIntermediate(groups, n, states, count) {
+          m.ensure(n);
+          const [cn, mean, m2] = states as [Block, Block, Block];
+          for (let i = 0; i < count; i++) {
+            if (cn.nulls !== undefined && cn.nulls[i] === 1) continue;
+            m.merge(groups[i]!, Number(cn.values[i]), mean.values[i] as number, m2.values[i] as number);
+          }
+        },
+        intermediate: (n) => {
+          m.ensure(n);
+          return [
+            { type: BIGINT, length: n, values: m.n.values.slice(0, n), nulls: undefined },
+            { type: DOUBLE, length: n, values: m.mean.values.slice(0, n), nulls: undefined },
+            { type: DOUBLE, length: n, values: m.m2.values.slice(0, n), nulls: undefined },
+          ];
+        },
+        result: (n) => {
+          m.ensure(n);
+          const b = new BlockBuilder(DOUBLE, n);
+          for (let g = 0; g < n; g++) b.append(finish(m.n.values[g]!, m.m2.values[g]!));
+          return b.build();
+        },
+        bytes: () => m.n.values.byteLength * 3,
+      };
+    },
+  });
+}

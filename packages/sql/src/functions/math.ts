@@ -1,0 +1,199 @@
+import { QuarryError } from '@quarry/common';
+import {
+  BOOLEAN,
+  DOUBLE,
+  MAX_DECIMAL_PRECISION,
+  commonSuperType,
+  decimalType,
+  isIntegral,
+  isNumeric,
+  isOrderable,
+  physicalKind,
+  type DataType,
+} from '../types/index.js';
+import { compareVarchar, normalizeLong, pow10Big, toBig, type Long } from '../types/values.js';
+import { defineFamily, defineGenerator, resolveFunction, type FunctionFamily } from './registry.js';
+import { isInt, simple } from './scalars.js';
+
+/** More math: mod, sign, truncate, greatest/least, trigonometry, log(b, x), constants, random. */
+
+const isNum = (t: DataType) => isNumeric(t) || t.kind === 'unknown';
+const toDouble = (ts: readonly DataType[]) => ts.map(() => DOUBLE);
+
+defineFamily('mod', {
+  signatures: ['mod(<numeric>, <numeric>)'],
+  resolve: (ts) => {
+    try {
+      return resolveFunction('$modulus', ts);
+    } catch {
+      return undefined;
+    }
+  },
+});
+
+defineFamily('sign', {
+  signatures: ['sign(<numeric>)'],
+  resolve: ([t, ...rest]) => {
+    if (!t || rest.length || !isNumeric(t)) return undefined;
+    if (t.kind === 'decimal') return { id: 'sign:long', argTypes: [t], returnType: decimalType(1, 0) };
+    if (physicalKind(t) === 'long') return { id: 'sign:long', argTypes: [t], returnType: t };
+    return { id: 'sign:number', argTypes: [t], returnType: t };
+  },
+});
+defineGenerator('sign:number', ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a})`);
+defineGenerator('sign:long', ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`);
+
+function truncateDecimal(v: Long, scale: number, digits: number): Long {
+  if (digits >= scale) return v;
+  const unit = pow10Big(Math.min(scale - digits, 76));
+  return normalizeLong((toBig(v) / unit) * unit);
+}
+defineFamily('truncate', {
+  signatures: ['truncate(double)', 'truncate(decimal(p,s))', 'truncate(decimal(p,s), integer)'],
+  resolve: (ts) => {
+    const [t, d] = ts;
+    if (!t || ts.length > 2 || !isNumeric(t) || (d && !isInt(d))) return undefined;
+    if (t.kind === 'decimal') {
+      if (d) return { id: 'truncate:decimal', argTypes: [t, { kind: 'integer' }], returnType: t };
+      return {
+        id: 'truncate:decimal0',
+        argTypes: [t],
+        returnType: decimalType(Math.max(1, Math.min(MAX_DECIMAL_PRECISION, t.precision - t.scale)), 0),
+      };
+    }
+    if (isIntegral(t)) return d ? undefined : { id: 'truncate:identity', argTypes: [t], returnType: t };
+    if (d) return { id: 'truncate:double', argTypes: [DOUBLE, { kind: 'integer' }], returnType: DOUBLE };
+    return { id: 'truncate:double', argTypes: [t], returnType: t };
+  },
+});
+defineGenerator('truncate:identity', ([a]) => a!);
+defineGenerator('truncate:double', ([a, d], _t, _r, ctx) =>
+  d === undefined ? `Math.trunc(${a})` : `${ctx.ref(truncateDouble)}(${a}, ${d})`,
+);
+function truncateDouble(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.trunc(x * f) / f;
+}
+defineGenerator('truncate:decimal', ([a, d], types, _r, ctx) => {
+  const scale = (types[0] as { scale: number }).scale;
+  return `${ctx.ref(truncateDecimal)}(${a}, ${scale}, ${d})`;
+});
+defineGenerator('truncate:decimal0', ([a], types, _r, ctx) => {
+  const scale = (types[0] as { scale: number }).scale;
+  return `${ctx.ref(truncateDecimal0)}(${a}, ${scale})`;
+});
+function truncateDecimal0(v: Long, scale: number): Long {
+  return normalizeLong(toBig(v) / pow10Big(scale));
+}
+
+// greatest / least: NULL when any argument is NULL, as in Trino
+for (const [name, op] of [
+  ['greatest', '>'],
+  ['least', '<'],
+] as const) {
+  defineFamily(name, {
+    signatures: [`${name}(T, T, ...)`],
+    resolve: (ts) => {
+      if (ts.length === 0) return undefined;
+      let t: DataType | undefined = ts[0];
+      for (const x of ts.slice(1)) t = t && commonSuperType(t, x);
+      if (!t || !isOrderable(t)) return undefined;
+      return { id: name, argTypes: ts.map(() => t!), returnType: t };
+    },
+  });
+  defineGenerator(name, (args, types, _r, ctx) => {
+    const acc = ctx.temp();
+    const string = physicalKind(types[0]!) === 'string';
+    const better = (a: string) =>
+      string ? `${ctx.ref(compareVarchar)}(${a}, ${acc}) ${op} 0` : `${a} ${op} ${acc}`;
+    const parts = args.slice(1).map((a) => `${acc} = (${better(a)} ? ${a} : ${acc})`);
+    return `(${acc} = ${args[0]}, ${[...parts, acc].join(', ')})`;
+  });
+}
+
+for (const [name, fn] of [
+  ['sin', 'Math.sin'],
+  ['cos', 'Math.cos'],
+  ['tan', 'Math.tan'],
+  ['asin', 'Math.asin'],
+  ['acos', 'Math.acos'],
+  ['atan', 'Math.atan'],
+  ['sinh', 'Math.sinh'],
+  ['cosh', 'Math.cosh'],
+  ['tanh', 'Math.tanh'],
+  ['cbrt', 'Math.cbrt'],
+] as const) {
+  defineFamily(
+    name,
+    simple(`${name}(double) → double`, [isNum], name, () => DOUBLE, toDouble),
+  );
+  defineGenerator(name, ([a]) => `${fn}(${a})`);
+}
+defineFamily(
+  'atan2',
+  simple('atan2(double, double) → double', [isNum, isNum], 'atan2', () => DOUBLE, toDouble),
+);
+defineGenerator('atan2', ([a, b]) => `Math.atan2(${a}, ${b})`);
+defineFamily(
+  'degrees',
+  simple('degrees(double) → double', [isNum], 'degrees', () => DOUBLE, toDouble),
+);
+defineGenerator('degrees', ([a]) => `(${a} * 180 / Math.PI)`);
+defineFamily(
+  'radians',
+  simple('radians(double) → double', [isNum], 'radians', () => DOUBLE, toDouble),
+);
+defineGenerator('radians', ([a]) => `(${a} * Math.PI / 180)`);
+defineFamily(
+  'log',
+  simple('log(double, double) → double', [isNum, isNum], 'log', () => DOUBLE, toDouble),
+);
+defineGenerator('log', ([b, x]) => `(Math.log(${x}) / Math.log(${b}))`);
+for (const [name, code] of [
+  ['pi', 'Math.PI'],
+  ['e', 'Math.E'],
+  ['nan', 'NaN'],
+  ['infinity', 'Infinity'],
+] as const) {
+  defineFamily(
+    name,
+    simple(`${name}() → double`, [], name, () => DOUBLE),
+  );
+  defineGenerator(name, () => code);
+}
+for (const [name, code] of [
+  ['is_nan', (a: string) => `Number.isNaN(${a})`],
+  ['is_finite', (a: string) => `Number.isFinite(${a})`],
+  ['is_infinite', (a: string) => `(${a} === Infinity || ${a} === -Infinity)`],
+] as const) {
+  defineFamily(
+    name,
+    simple(`${name}(double) → boolean`, [isNum], name, () => BOOLEAN, toDouble),
+  );
+  defineGenerator(name, ([a]) => code(a!));
+}
+
+// random(): not deterministic, never constant-folded
+const randomFamily: FunctionFamily = {
+  signatures: ['random() → double', 'random(n) → n-typed'],
+  deterministic: false,
+  resolve: (ts) => {
+    if (ts.length === 0) return { id: 'random', argTypes: [], returnType: DOUBLE };
+    if (ts.length === 1 && isInt(ts[0]!)) {
+      const t = ts[0]!.kind === 'unknown' ? ({ kind: 'bigint' } as DataType) : ts[0]!;
+      return { id: 'random:int', argTypes: [t], returnType: t };
+    }
+    return undefined;
+  },
+};
+defineFamily('random', randomFamily);
+defineFamily('rand', randomFamily);
+defineGenerator('random', () => 'Math.random()', { nondeterministic: true });
+defineGenerator('random:int', ([n], _t, _r, ctx) => `${ctx.ref(randomBelow)}(${n})`, {
+  nondeterministic: true,
+});
+function randomBelow(n: Long): number {
+  const m = Number(n);
+  if (m <= 0) throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'bound must be positive');
+  return Math.floor(Math.random() * m);
+}

@@ -1,0 +1,216 @@
+import { QuarryError } from '@quarry/common';
+import { BIGINT, BOOLEAN, VARCHAR, type DataType } from '../types/index.js';
+import type { Long } from '../types/values.js';
+import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
+import { isInt, isStr, simple } from './scalars.js';
+
+/** More string functions: replace, split_part, lpad/rpad, trim with characters, regexp_*, … */
+
+function invalid(message: string): never {
+  throw new QuarryError('INVALID_FUNCTION_ARGUMENT', message);
+}
+
+function points(s: string): string[] {
+  return [...s];
+}
+
+/** A family whose every argument is a string or an integer, by position. */
+function fixed(name: string, kinds: readonly ('s' | 'i')[][], returnType: DataType): FunctionFamily {
+  return {
+    signatures: kinds.map((k) => `${name}(${k.map((x) => (x === 's' ? 'varchar' : 'bigint')).join(', ')})`),
+    resolve: (ts) => {
+      const match = kinds.find(
+        (k) => k.length === ts.length && k.every((x, i) => (x === 's' ? isStr : isInt)(ts[i]!)),
+      );
+      if (!match) return undefined;
+      return { id: name, argTypes: match.map((x, i) => (x === 's' ? ts[i]! : BIGINT)), returnType };
+    },
+  };
+}
+
+function replace(s: string, search: string, by = ''): string {
+  if (search === '') {
+    // Trino inserts the replacement between characters and at both ends
+    return by + points(s).join(by) + (s === '' ? '' : by);
+  }
+  return s.split(search).join(by);
+}
+defineFamily(
+  'replace',
+  fixed(
+    'replace',
+    [
+      ['s', 's'],
+      ['s', 's', 's'],
+    ],
+    VARCHAR,
+  ),
+);
+defineGenerator('replace', (args, _t, _r, ctx) => `${ctx.ref(replace)}(${args.join(', ')})`);
+
+function splitPart(s: string, delimiter: string, index: Long): string | null {
+  const i = Number(index);
+  if (i < 1) invalid('Index must be greater than zero');
+  if (delimiter === '') return i === 1 ? s : null;
+  const parts = s.split(delimiter);
+  return i <= parts.length ? parts[i - 1]! : null;
+}
+defineFamily('split_part', fixed('split_part', [['s', 's', 'i']], VARCHAR));
+defineGenerator('split_part', (args, _t, _r, ctx) => `${ctx.ref(splitPart)}(${args.join(', ')})`, {
+  mayReturnNull: true,
+});
+
+function pad(s: string, size: Long, padding: string, left: boolean): string {
+  const n = Number(size);
+  if (n < 0 || n > 1 << 30) invalid('Target length must be in the range [0..1073741824]');
+  const cs = points(s);
+  if (cs.length >= n) return cs.slice(0, n).join('');
+  const ps = points(padding);
+  if (ps.length === 0) invalid('Padding string must not be empty');
+  const fill: string[] = [];
+  for (let i = 0; fill.length < n - cs.length; i++) fill.push(ps[i % ps.length]!);
+  return left ? fill.join('') + s : s + fill.join('');
+}
+for (const [name, left] of [
+  ['lpad', true],
+  ['rpad', false],
+] as const) {
+  defineFamily(name, fixed(name, [['s', 'i', 's']], VARCHAR));
+  defineGenerator(name, (args, _t, _r, ctx) => `${ctx.ref(pad)}(${args.join(', ')}, ${left})`);
+}
+
+/** trim/ltrim/rtrim with a set of characters to remove (the one-argument forms remove spaces). */
+function trimChars(s: string, chars: string, start: boolean, end: boolean): string {
+  const set = new Set(points(chars));
+  const cs = points(s);
+  let a = 0;
+  let b = cs.length;
+  if (start) while (a < b && set.has(cs[a]!)) a++;
+  if (end) while (b > a && set.has(cs[b - 1]!)) b--;
+  return cs.slice(a, b).join('');
+}
+for (const [name, start, end] of [
+  ['trim', true, true],
+  ['ltrim', true, false],
+  ['rtrim', false, true],
+] as const) {
+  defineGenerator(
+    `${name}:chars`,
+    ([s, c], _t, _r, ctx) => `${ctx.ref(trimChars)}(${s}, ${c}, ${start}, ${end})`,
+  );
+}
+
+function chr(n: Long): string {
+  const c = Number(n);
+  if (c < 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) invalid('Not a valid Unicode code point: ' + c);
+  return String.fromCodePoint(c);
+}
+defineFamily('chr', fixed('chr', [['i']], VARCHAR));
+defineGenerator('chr', ([n], _t, _r, ctx) => `${ctx.ref(chr)}(${n})`);
+
+function codepoint(s: string): number {
+  const cs = points(s);
+  if (cs.length !== 1) invalid('Input string must be a single character string');
+  return cs[0]!.codePointAt(0)!;
+}
+defineFamily(
+  'codepoint',
+  simple('codepoint(varchar(1)) → integer', [isStr], 'codepoint', () => ({ kind: 'integer' })),
+);
+defineGenerator('codepoint', ([s], _t, _r, ctx) => `${ctx.ref(codepoint)}(${s})`);
+
+defineFamily('concat_ws', {
+  signatures: ['concat_ws(varchar, varchar, ...)'],
+  resolve: (ts) =>
+    ts.length >= 2 && ts.every(isStr) ? { id: 'concat_ws', argTypes: ts, returnType: VARCHAR } : undefined,
+});
+// concat_ws skips NULL values; a NULL separator makes the result NULL
+function concatWs(sep: string | null, ...values: (string | null)[]): string | null {
+  if (sep === null) return null;
+  return values.filter((v) => v !== null).join(sep);
+}
+defineGenerator('concat_ws', (args, _t, _r, ctx) => `${ctx.ref(concatWs)}(${args.join(', ')})`, {
+  handlesNulls: true,
+});
+
+function translate(s: string, from: string, to: string): string {
+  const f = points(from);
+  const t = points(to);
+  const map = new Map<string, string | null>();
+  f.forEach((c, i) => {
+    if (!map.has(c)) map.set(c, i < t.length ? t[i]! : null);
+  });
+  let out = '';
+  for (const c of points(s)) {
+    const m = map.get(c);
+    if (m === undefined) out += c;
+    else if (m !== null) out += m;
+  }
+  return out;
+}
+defineFamily('translate', fixed('translate', [['s', 's', 's']], VARCHAR));
+defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${args.join(', ')})`);
+
+defineFamily('ends_with', fixed('ends_with', [['s', 's']], BOOLEAN));
+defineGenerator('ends_with', ([s, p]) => `${s}.endsWith(${p})`);
+
+// --- regular expressions (JavaScript syntax, which covers the common Java/RE2 forms) -------------
+
+const regexCache = new Map<string, RegExp>();
+function regex(pattern: string, global = false): RegExp {
+  const key = `${global ? 'g' : ''}/${pattern}`;
+  let re = regexCache.get(key);
+  if (!re) {
+    try {
+      re = new RegExp(pattern, global ? 'gu' : 'u');
+    } catch (e) {
+      invalid(`Invalid regular expression: ${(e as Error).message}`);
+    }
+    if (regexCache.size > 1000) regexCache.clear();
+    regexCache.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+function regexpLike(s: string, p: string): boolean {
+  return regex(p).test(s);
+}
+function regexpReplace(s: string, p: string, by = ''): string {
+  // Java's $1 group references read the same in JavaScript replacement strings
+  return s.replace(regex(p, true), by);
+}
+function regexpExtract(s: string, p: string, group: Long = 0): string | null {
+  const m = regex(p).exec(s);
+  if (!m) return null;
+  const g = Number(group);
+  if (g < 0 || g >= m.length) invalid(`Pattern has ${m.length - 1} groups. Cannot access group ${g}`);
+  return m[g] ?? null;
+}
+defineFamily('regexp_like', fixed('regexp_like', [['s', 's']], BOOLEAN));
+defineGenerator('regexp_like', (args, _t, _r, ctx) => `${ctx.ref(regexpLike)}(${args.join(', ')})`);
+defineFamily(
+  'regexp_replace',
+  fixed(
+    'regexp_replace',
+    [
+      ['s', 's'],
+      ['s', 's', 's'],
+    ],
+    VARCHAR,
+  ),
+);
+defineGenerator('regexp_replace', (args, _t, _r, ctx) => `${ctx.ref(regexpReplace)}(${args.join(', ')})`);
+defineFamily(
+  'regexp_extract',
+  fixed(
+    'regexp_extract',
+    [
+      ['s', 's'],
+      ['s', 's', 'i'],
+    ],
+    VARCHAR,
+  ),
+);
+defineGenerator('regexp_extract', (args, _t, _r, ctx) => `${ctx.ref(regexpExtract)}(${args.join(', ')})`, {
+  mayReturnNull: true,
+});

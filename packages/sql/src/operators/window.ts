@@ -1,0 +1,334 @@
+import { QuarryError } from '@quarry/common';
+import type { Block, Page } from '../page/block.js';
+import { BlockBuilder, slicePage, sliceBlock, takePage, valueAt } from '../page/block.js';
+import { createAccumulator } from '../functions/aggregates.js';
+import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.js';
+import { collectInput } from './buffer.js';
+import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
+import { rowComparator, sortedPositions } from './sort.js';
+
+/**
+ * Window functions: the input is collected (memory-accounted), sorted by partition keys and then the
+ * window's ORDER BY, and each function is computed partition by partition over the sorted rows.
+ * Output rows come in that sorted order, the input's columns followed by one column per function.
+ */
+export class WindowOperator implements Operator {
+  constructor(
+    private readonly node: WindowNode,
+    private readonly input: Operator,
+    private readonly ctx: TaskContext,
+  ) {}
+
+  async *execute(): AsyncIterable<Page> {
+    const { node, ctx } = this;
+    const types = node.input.outputs.map((c) => c.type);
+    const { page, reserved } = await collectInput(this.input, ctx, types);
+    try {
+      const n = page.rowCount;
+      if (n === 0) return;
+      const partitionKeys: SortKey[] = node.partitionBy.map((channel) => ({
+        channel,
+        ascending: true,
+        nullsFirst: true,
+      }));
+      const keys = [...partitionKeys, ...node.orderBy];
+      const sorted = keys.length ? takePage(page, sortedPositions(page, keys)) : page;
+      checkCancelled(ctx.signal);
+      const layout = new PartitionLayout(sorted, partitionKeys, node.orderBy);
+      const results = node.functions.map((call) => computeFunction(call, sorted, layout, node.orderBy));
+      const out: Page = { blocks: [...sorted.blocks, ...results], rowCount: n };
+      for (let s = 0; s < n; s += PAGE_ROWS) yield slicePage(out, s, Math.min(n, s + PAGE_ROWS));
+    } finally {
+      ctx.memory.update(reserved, 0);
+    }
+  }
+}
+
+/** Partition and peer-group boundaries of the sorted rows. */
+class PartitionLayout {
+  /** Start of each partition, and the row count as a sentinel. */
+  readonly starts: number[] = [];
+  readonly peerStart: Int32Array;
+  /** Exclusive end of each row's peer group. */
+  readonly peerEnd: Int32Array;
+  /** Each row's peer group ordinal (over all partitions), and the first row of each group. */
+  readonly group: Int32Array;
+  readonly groupStarts: number[] = [];
+
+  constructor(page: Page, partitionKeys: readonly SortKey[], orderBy: readonly SortKey[]) {
+    const n = page.rowCount;
+    const samePartition = rowComparator(page, partitionKeys);
+    const samePeers = rowComparator(page, orderBy);
+    this.peerStart = new Int32Array(n);
+    this.peerEnd = new Int32Array(n);
+    this.group = new Int32Array(n);
+    let peer = 0;
+    for (let i = 0; i < n; i++) {
+      const newPartition = i === 0 || samePartition(i - 1, i) !== 0;
+      if (newPartition) this.starts.push(i);
+      if (newPartition || samePeers(i - 1, i) !== 0) {
+        for (let j = peer; j < i; j++) this.peerEnd[j] = i;
+        peer = i;
+        this.groupStarts.push(i);
+      }
+      this.peerStart[i] = peer;
+      this.group[i] = this.groupStarts.length - 1;
+    }
+    for (let j = peer; j < n; j++) this.peerEnd[j] = n;
+    this.starts.push(n);
+    this.groupStarts.push(n);
+  }
+}
+
+function computeFunction(
+  call: WindowCall,
+  page: Page,
+  layout: PartitionLayout,
+  orderBy: readonly SortKey[],
+): Block {
+  const n = page.rowCount;
+  const out = new BlockBuilder(call.resultType, n);
+  const args = call.args.map((c) => page.blocks[c]!);
+  const frames = new FrameFinder(call, page, layout, orderBy);
+  for (let p = 0; p + 1 < layout.starts.length; p++) {
+    const ps = layout.starts[p]!;
+    const pe = layout.starts[p + 1]!;
+    if (call.aggregate) aggregateOverFrames(call, args, ps, pe, frames, out);
+    else rankingOrValue(call, args, ps, pe, layout, frames, out);
+  }
+  return out.build();
+}
+
+function rankingOrValue(
+  call: WindowCall,
+  args: readonly Block[],
+  ps: number,
+  pe: number,
+  layout: PartitionLayout,
+  frames: FrameFinder,
+  out: BlockBuilder,
+): void {
+  const size = pe - ps;
+  let dense = 0;
+  for (let i = ps; i < pe; i++) {
+    if (i === ps || layout.peerStart[i] === i) dense++;
+    const rank = layout.peerStart[i]! - ps + 1;
+    switch (call.fn) {
+      case 'row_number':
+        out.append(i - ps + 1);
+        break;
+      case 'rank':
+        out.append(rank);
+        break;
+      case 'dense_rank':
+        out.append(dense);
+        break;
+      case 'percent_rank':
+        out.append(size === 1 ? 0 : (rank - 1) / (size - 1));
+        break;
+      case 'cume_dist':
+        out.append((layout.peerEnd[i]! - ps) / size);
+        break;
+      case 'ntile': {
+        const buckets = valueAt(args[0]!, i) as number | bigint | null;
+        if (buckets !== null && buckets <= 0)
+          throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Buckets must be greater than 0');
+        out.append(buckets === null ? null : ntile(i - ps, size, Number(buckets)));
+        break;
+      }
+      case 'lag':
+      case 'lead': {
+        const offset = args[1] ? (valueAt(args[1], i) as number | null) : 1;
+        if (offset === null) {
+          out.append(null);
+          break;
+        }
+        if (offset < 0) throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Offset must be at least 0');
+        const j = call.fn === 'lag' ? i - Number(offset) : i + Number(offset);
+        if (j >= ps && j < pe) out.append(valueAt(args[0]!, j));
+        else out.append(args[2] ? valueAt(args[2], i) : null);
+        break;
+      }
+      case 'first_value':
+      case 'last_value':
+      case 'nth_value': {
+        const [s, e] = frames.frame(i, ps, pe);
+        out.append(pickInFrame(call, args, i, s, e));
+        break;
+      }
+      default:
+        throw new Error(`unknown window function ${call.fn}`);
+    }
+  }
+}
+
+function ntile(row: number, size: number, buckets: number): number {
+  const q = Math.floor(size / buckets);
+  const r = size % buckets;
+  if (q === 0) return row + 1;
+  const big = r * (q + 1);
+  return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
+}
+
+function pickInFrame(call: WindowCall, args: readonly Block[], i: number, s: number, e: number): unknown {
+  const x = args[0]!;
+  const isNull = (j: number) => x.nulls !== undefined && x.nulls[j] === 1;
+  if (s > e) return null;
+  if (call.fn === 'nth_value') {
+    const k = valueAt(args[1]!, i) as number | null;
+    if (k === null) return null;
+    let left = Number(k);
+    for (let j = s; j <= e; j++) {
+      if (call.ignoreNulls && isNull(j)) continue;
+      if (--left === 0) return valueAt(x, j);
+    }
+    return null;
+  }
+  if (!call.ignoreNulls) return valueAt(x, call.fn === 'first_value' ? s : e);
+  if (call.fn === 'first_value') {
+    for (let j = s; j <= e; j++) if (!isNull(j)) return valueAt(x, j);
+  } else {
+    for (let j = e; j >= s; j--) if (!isNull(j)) return valueAt(x, j);
+  }
+  return null;
+}
+
+/** An aggregate over each row's frame: incrementally when frames only grow, else frame by frame. */
+function aggregateOverFrames(
+  call: WindowCall,
+  args: readonly Block[],
+  ps: number,
+  pe: number,
+  frames: FrameFinder,
+  out: BlockBuilder,
+): void {
+  const growing = call.frame.start.type === 'UNBOUNDED_PRECEDING';
+  let acc = createAccumulator(call.fn, call.argTypes);
+  let added = ps;
+  let lastS = -1;
+  let lastE = -2;
+  let last: unknown = null;
+  let groups = new Int32Array(0);
+  const add = (s: number, e: number) => {
+    const count = e - s + 1;
+    if (count <= 0) return;
+    if (groups.length < count) groups = new Int32Array(count);
+    acc.addInput(
+      groups,
+      1,
+      args.map((b) => sliceBlock(b, s, e + 1)),
+      count,
+    );
+  };
+  for (let i = ps; i < pe; i++) {
+    const [s, e] = frames.frame(i, ps, pe);
+    if (s === lastS && e === lastE) {
+      out.append(last);
+      continue;
+    }
+    if (growing && e >= lastE && lastS === s) {
+      add(added, e);
+      added = Math.max(added, e + 1);
+    } else {
+      acc = createAccumulator(call.fn, call.argTypes);
+      add(s, e);
+      added = Math.max(s, e + 1);
+    }
+    last = valueAt(acc.result(1), 0);
+    lastS = s;
+    lastE = e;
+    out.append(last);
+  }
+}
+
+/** Frame bounds [start, end] (inclusive, start > end when empty) of a row within its partition. */
+class FrameFinder {
+  private readonly key: Block | undefined;
+  private readonly ascending: boolean;
+
+  constructor(
+    private readonly call: WindowCall,
+    page: Page,
+    private readonly layout: PartitionLayout,
+    orderBy: readonly SortKey[],
+  ) {
+    this.key = orderBy[0] ? page.blocks[orderBy[0].channel] : undefined;
+    this.ascending = orderBy[0]?.ascending ?? true;
+  }
+
+  frame(i: number, ps: number, pe: number): [number, number] {
+    const { frame } = this.call;
+    const s = Math.max(ps, this.bound(frame.start, i, ps, pe, true));
+    const e = Math.min(pe - 1, this.bound(frame.end, i, ps, pe, false));
+    return [s, e];
+  }
+
+  private bound(b: FrameBound, i: number, ps: number, pe: number, isStart: boolean): number {
+    const rows = this.call.frame.unit === 'ROWS';
+    switch (b.type) {
+      case 'UNBOUNDED_PRECEDING':
+        return ps;
+      case 'UNBOUNDED_FOLLOWING':
+        return pe - 1;
+      case 'CURRENT_ROW':
+        if (rows) return i;
+        return isStart ? this.layout.peerStart[i]! : this.layout.peerEnd[i]! - 1;
+      case 'PRECEDING':
+      case 'FOLLOWING': {
+        const k = b.offset ?? 0;
+        const delta = b.type === 'PRECEDING' ? -k : k;
+        if (rows) return i + delta;
+        if (this.call.frame.unit === 'GROUPS') return this.groupBound(i, ps, pe, delta, isStart);
+        return this.rangeBound(i, ps, pe, delta, isStart);
+      }
+    }
+  }
+
+  /** GROUPS with an offset: whole peer groups `delta` groups away from the current row's. */
+  private groupBound(i: number, ps: number, pe: number, delta: number, isStart: boolean): number {
+    const { group, groupStarts } = this.layout;
+    const first = group[ps]!;
+    const last = group[pe - 1]!;
+    const g = group[i]! + delta;
+    if (isStart) return g > last ? pe : groupStarts[Math.max(first, g)]!;
+    return g < first ? ps - 1 : groupStarts[Math.min(last, g) + 1]! - 1;
+  }
+
+  /** RANGE with an offset: rows whose key is within `delta` of the current key (in sort direction). */
+  private rangeBound(i: number, ps: number, pe: number, delta: number, isStart: boolean): number {
+    const key = this.key!;
+    const isNull = (j: number) => key.nulls !== undefined && key.nulls[j] === 1;
+    if (isNull(i)) return isStart ? this.layout.peerStart[i]! : this.layout.peerEnd[i]! - 1;
+    const v = (j: number) => Number(key.values[j]);
+    // positions of non-null keys: nulls sort to one end of the partition
+    let lo = ps;
+    let hi = pe;
+    while (lo < hi && isNull(lo)) lo++;
+    while (hi > lo && isNull(hi - 1)) hi--;
+    const dir = this.ascending ? 1 : -1;
+    const target = v(i) + dir * delta;
+    // keys, in sort direction, are non-decreasing in dir·key
+    const before = (j: number) => dir * v(j) < dir * target;
+    const atOrBefore = (j: number) => dir * v(j) <= dir * target;
+    if (isStart) {
+      // first row not before target
+      let a = lo;
+      let z = hi;
+      while (a < z) {
+        const m = (a + z) >>> 1;
+        if (before(m)) a = m + 1;
+        else z = m;
+      }
+      return a;
+    }
+    // last row at or before target
+    let a = lo;
+    let z = hi;
+    while (a < z) {
+      const m = (a + z) >>> 1;
+      if (atOrBefore(m)) a = m + 1;
+      else z = m;
+    }
+    return a - 1;
+  }
+}

@@ -1,0 +1,270 @@
+import { QuarryError } from '@quarry/common';
+import type { Expression, Query, Select, SingleColumn } from '../parser/ast.js';
+import { inputChannels, type Expr } from '../expr/ir.js';
+import type { Column, SortKey } from '../plan/nodes.js';
+import { BOOLEAN } from '../types/types.js';
+import { planAggregation } from './aggregation.js';
+import { containsAggregate } from './ast-walk.js';
+import { planCorrelated } from './correlated.js';
+import { ExprTranslator } from './expressions.js';
+import { planRelation, type RelationHost } from './relations.js';
+import type { RelationPlan } from './relation-plan.js';
+import { Scope, type Field } from './scope.js';
+import { orderChannel, sortKey } from './ordering.js';
+import {
+  applySubqueries,
+  findSubqueries,
+  hasSubqueries,
+  type PlannedQuery,
+  type SubqueryContext,
+  type SubqueryHost,
+} from './subqueries.js';
+import { findWindowCalls, planWindows } from './windows.js';
+
+export interface SelectHost extends RelationHost, SubqueryHost {
+  /** ORDER BY, OFFSET and LIMIT over a planned body; drops hidden sort columns at the end. */
+  orderAndLimit(
+    plan: RelationPlan,
+    visible: number[],
+    query: Query | undefined,
+    keys: SortKey[] | undefined,
+  ): RelationPlan;
+}
+
+const ONE_ROW: RelationPlan = { node: { kind: 'Values', rows: [[]], outputs: [] }, scope: new Scope([]) };
+
+/** `a AND b AND c` as [a, b, c]. */
+export function conjunctsOf(e: Expression): Expression[] {
+  return e.kind === 'BinaryOp' && e.op === 'AND' ? [...conjunctsOf(e.left), ...conjunctsOf(e.right)] : [e];
+}
+
+function noAggregates(e: Expression, clause: string): void {
+  if (containsAggregate(e) || findWindowCalls(e).length) {
+    throw new QuarryError(
+      'EXPRESSION_NOT_AGGREGATE',
+      `${clause} clause cannot contain aggregations, window functions or grouping operations`,
+      { location: e.loc },
+    );
+  }
+}
+
+/**
+ * One SELECT, clause by clause: FROM, WHERE (with its subqueries joined first), GROUP BY and
+ * aggregates, HAVING, window functions, the select list (and its subqueries), DISTINCT, ORDER BY,
+ * OFFSET/LIMIT. In a subquery whose WHERE references the enclosing query, the correlated
+ * conjuncts are set aside and the rest is planned for decorrelation (see `correlated.ts`).
+ */
+export function planSelect(
+  host: SelectHost,
+  select: Select,
+  query: Query | undefined,
+  ctx: SubqueryContext | undefined,
+): PlannedQuery {
+  const now = host.now;
+  const star = select.items.find((i) => i.kind === 'AllColumns');
+  if (!select.from && star)
+    throw new QuarryError('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', {
+      location: star.loc,
+    });
+  const source = select.from ? planRelation(host, select.from) : ONE_ROW;
+  const fromScope = source.scope;
+  let node = source.node;
+  // outside WHERE, a reference to the enclosing query is an error (correlation only in WHERE)
+  let sourceTranslator = new ExprTranslator(fromScope.withOuter(ctx?.outer, Number.MAX_SAFE_INTEGER, false), {
+    now,
+  });
+  if (select.where) {
+    noAggregates(select.where, 'WHERE');
+    const applied = applySubqueries(host, node, [select.where], sourceTranslator, fromScope);
+    node = applied.node;
+    const width = node.outputs.length;
+    const t = new ExprTranslator(fromScope.withOuter(ctx?.outer, width), { now, hook: applied.hook });
+    const local: Expr[] = [];
+    const correlated: Expr[] = [];
+    for (const c of conjunctsOf(select.where)) {
+      const e = t.boolean(t.translate(c), 'WHERE', c.loc);
+      if ([...inputChannels(e)].some((ch) => ch >= width)) correlated.push(e);
+      else local.push(e);
+    }
+    if (local.length) {
+      const predicate: Expr = local.length === 1 ? local[0]! : { kind: 'and', args: local, type: BOOLEAN };
+      node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
+    }
+    if (correlated.length && ctx) {
+      return planCorrelated(host, {
+        select,
+        query,
+        ctx,
+        node,
+        width,
+        translator: sourceTranslator,
+        fromScope,
+        correlated,
+      });
+    }
+  }
+
+  const orderBy = query?.orderBy ?? [];
+  const itemExprs = select.items.flatMap((i) => (i.kind === 'SingleColumn' ? [i.expression] : []));
+  const holders = [
+    ...itemExprs,
+    ...(select.having ? [select.having] : []),
+    ...orderBy.map((o) => o.expression),
+  ];
+  const aggregated =
+    select.groupBy !== undefined || select.having !== undefined || holders.some(containsAggregate);
+  // subqueries in GROUP BY keys (by ordinal or alias too) join before the aggregation
+  const grouped = new Set<Expression>();
+  if (aggregated) {
+    const keys = groupingExpressions(select);
+    if (keys.some(hasSubqueries)) {
+      const applied = applySubqueries(host, node, keys, sourceTranslator, fromScope);
+      node = applied.node;
+      sourceTranslator = sourceTranslator.withHook(applied.hook);
+      for (const k of keys) for (const sub of findSubqueries(k)) grouped.add(sub);
+    }
+  }
+  let translator = sourceTranslator;
+  // the columns correlated subqueries above this point may reference
+  let visibleScope = fromScope;
+  if (aggregated) {
+    const agg = planAggregation({
+      source: node,
+      sourceTranslator,
+      groupBy: select.groupBy,
+      selectItems: select.items,
+      aggregateHolders: holders,
+      now,
+    });
+    node = agg.node;
+    translator = agg.translator;
+    visibleScope = agg.translator.scope;
+    if (select.having) {
+      const applied = applySubqueries(host, node, [select.having], translator, visibleScope);
+      node = applied.node;
+      const t = translator.withHook(applied.hook);
+      const predicate = t.boolean(t.translate(select.having), 'HAVING', select.having.loc);
+      node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
+    }
+  }
+
+  const windowCalls = [...itemExprs, ...orderBy.map((o) => o.expression)].flatMap(findWindowCalls);
+  if (windowCalls.length) {
+    const w = planWindows(node, translator, windowCalls, select.windows);
+    node = w.node;
+    translator = translator.withHook(w.hook);
+  }
+  const later = [...itemExprs, ...orderBy.map((o) => o.expression)];
+  if (later.some(hasSubqueries)) {
+    const applied = applySubqueries(host, node, later, translator, visibleScope, grouped);
+    node = applied.node;
+    translator = translator.withHook(applied.hook);
+  }
+
+  // select list
+  const exprs: Expr[] = [];
+  const fields: Field[] = [];
+  select.items.forEach((item) => {
+    if (item.kind === 'AllColumns') {
+      const qualifier = item.qualifier?.map((q) => q.value);
+      for (const channel of fromScope.expandStar(qualifier, item.loc)) {
+        const f = fromScope.fields[channel]!;
+        if (aggregated) {
+          const ref: Expression = {
+            kind: 'ColumnRef',
+            parts: [
+              ...(f.relation ?? []).map((value) => ({
+                kind: 'Identifier' as const,
+                value,
+                quoted: true,
+                loc: item.loc,
+              })),
+              { kind: 'Identifier', value: f.name ?? '', quoted: true, loc: item.loc },
+            ],
+            loc: item.loc,
+          };
+          exprs.push(translator.translate(ref));
+        } else exprs.push({ kind: 'input', channel, type: f.type });
+        fields.push({ name: f.name, relation: f.relation, type: f.type });
+      }
+      return;
+    }
+    const e = translator.translate(item.expression);
+    exprs.push(e);
+    fields.push({
+      name: itemName(item, fields.length),
+      relation:
+        !item.alias && item.expression.kind === 'ColumnRef' && e.kind === 'input' && !aggregated
+          ? fromScope.fields[e.channel]?.relation
+          : undefined,
+      type: e.type,
+    });
+  });
+  const visible = exprs.length;
+
+  // ORDER BY keys: output columns by ordinal or name, else expressions (hidden columns)
+  const keys: SortKey[] = [];
+  for (const item of orderBy) {
+    let channel = orderChannel(item, fields.slice(0, visible));
+    if (channel === undefined) {
+      const e = translator.translate(item.expression);
+      const k = JSON.stringify(e);
+      channel = exprs.findIndex((x) => JSON.stringify(x) === k);
+      if (channel < 0) {
+        if (select.distinct) {
+          throw new QuarryError(
+            'EXPRESSION_NOT_AGGREGATE',
+            'For SELECT DISTINCT, ORDER BY expressions must appear in select list',
+            { location: item.loc },
+          );
+        }
+        channel = exprs.length;
+        exprs.push(e);
+        fields.push({ name: undefined, relation: undefined, type: e.type, hidden: true });
+      }
+    }
+    keys.push(sortKey(item, channel));
+  }
+
+  const outputs: Column[] = fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: f.type }));
+  node = { kind: 'Project', input: node, exprs, outputs };
+  if (select.distinct) {
+    node = {
+      kind: 'Aggregate',
+      input: node,
+      step: 'single',
+      groupBy: outputs.map((_, i) => i),
+      aggregates: [],
+      outputs,
+    };
+  }
+  return host.orderAndLimit(
+    { node, scope: new Scope(fields) },
+    Array.from({ length: visible }, (_, i) => i),
+    query,
+    keys,
+  );
+}
+
+export function itemName(item: SingleColumn, position: number): string {
+  return (
+    item.alias?.value ??
+    (item.expression.kind === 'ColumnRef' ? item.expression.parts.at(-1)!.value : `_col${position}`)
+  );
+}
+
+/** The GROUP BY expressions, ordinals resolved to the select items they name. */
+function groupingExpressions(select: Select): Expression[] {
+  const out: Expression[] = [];
+  for (const element of select.groupBy?.elements ?? []) {
+    const exprs = element.kind === 'SimpleGrouping' ? element.expressions : element.sets.flat();
+    for (const e of exprs) {
+      const item =
+        e.kind === 'NumericLiteral' && e.numericType === 'integer'
+          ? select.items[Number(e.text) - 1]
+          : undefined;
+      out.push(item?.kind === 'SingleColumn' ? item.expression : e);
+    }
+  }
+  return out;
+}

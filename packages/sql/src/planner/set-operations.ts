@@ -1,0 +1,188 @@
+import { QuarryError } from '@quarry/common';
+import type { QueryBody, SetOperation } from '../parser/ast.js';
+import type { Expr } from '../expr/ir.js';
+import type { Column, PlanNode, WindowFrame } from '../plan/nodes.js';
+import { BIGINT, BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
+import { coerce, ExprTranslator } from './expressions.js';
+import { literalOf } from './literals.js';
+import type { RelationPlan } from './relation-plan.js';
+import { Scope } from './scope.js';
+
+export interface SetOperationHost {
+  readonly now: Date;
+  planBody(body: QueryBody): RelationPlan;
+}
+
+/**
+ * UNION, INTERSECT and EXCEPT, DISTINCT or ALL, as Trino plans them: the inputs' columns are cast
+ * to common types and unioned; UNION DISTINCT groups on every column; INTERSECT and EXCEPT tag each
+ * row with a marker of its input and count the markers per distinct row (DISTINCT, through an
+ * aggregation) or per row within its partition of equal rows (ALL, through a window with
+ * row_number). Column names come from the first input.
+ */
+export function planSetOperation(host: SetOperationHost, body: SetOperation): RelationPlan {
+  const left = host.planBody(body.left);
+  const right = host.planBody(body.right);
+  const lw = left.node.outputs.length;
+  const rw = right.node.outputs.length;
+  if (lw !== rw) {
+    throw new QuarryError('TYPE_MISMATCH', `${body.op} query has different number of fields: ${lw}, ${rw}`, {
+      location: body.loc,
+    });
+  }
+  const types = left.node.outputs.map((l, i) => {
+    const r = right.node.outputs[i]!;
+    const t = commonSuperType(l.type, r.type);
+    if (!t) {
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `column ${i + 1} in ${body.op} query has incompatible types: ${typeToString(l.type)}, ${typeToString(r.type)}`,
+        { location: body.loc },
+      );
+    }
+    return t;
+  });
+  const columns: Column[] = left.node.outputs.map((c, i) => ({ name: c.name, type: types[i]! }));
+  const scope = new Scope(
+    left.scope.fields.map((f, i) => ({ name: f.name, relation: undefined, type: types[i]! })),
+  );
+  const cast = (node: PlanNode, markers: Expr[] = []): PlanNode => {
+    const exprs: Expr[] = [
+      ...node.outputs.map((c, i) => coerce({ kind: 'input', channel: i, type: c.type }, types[i]!)),
+      ...markers,
+    ];
+    if (markers.length === 0 && exprs.every((e) => e.kind === 'input')) return node;
+    return {
+      kind: 'Project',
+      input: node,
+      exprs,
+      outputs: [...columns, ...markers.map((m, i) => ({ name: `marker${i}`, type: m.type }))],
+    };
+  };
+  const channels = columns.map((_, i) => i);
+  if (body.op === 'UNION') {
+    const inputs = [cast(left.node), cast(right.node)].flatMap((n) =>
+      n.kind === 'Union' && !body.distinct ? n.inputs : [n],
+    );
+    const union: PlanNode = { kind: 'Union', inputs, outputs: columns };
+    if (!body.distinct) return { node: union, scope };
+    return {
+      node: {
+        kind: 'Aggregate',
+        input: union,
+        step: 'single',
+        groupBy: channels,
+        aggregates: [],
+        outputs: columns,
+      },
+      scope,
+    };
+  }
+
+  const on = literalOf(true, BOOLEAN);
+  const off = literalOf(null, BOOLEAN);
+  const marked: Column[] = [
+    ...columns,
+    { name: 'marker0', type: BOOLEAN },
+    { name: 'marker1', type: BOOLEAN },
+  ];
+  const union: PlanNode = {
+    kind: 'Union',
+    inputs: [cast(left.node, [on, off]), cast(right.node, [off, on])],
+    outputs: marked,
+  };
+  const n = columns.length;
+  const t = new ExprTranslator(new Scope([]), { now: host.now });
+  const count = (fn: string, args: number[]) => ({
+    fn,
+    args,
+    argTypes: args.map(() => BOOLEAN),
+    distinct: false,
+    resultType: BIGINT,
+  });
+  const cl: Expr = { kind: 'input', channel: n, type: BIGINT };
+  const cr: Expr = { kind: 'input', channel: n + 1, type: BIGINT };
+  const zero = literalOf(0, BIGINT);
+  let counted: PlanNode;
+  let predicate: Expr;
+  if (body.distinct) {
+    counted = {
+      kind: 'Aggregate',
+      input: union,
+      step: 'single',
+      groupBy: channels,
+      aggregates: [count('count', [n]), count('count', [n + 1])],
+      outputs: [...columns, { name: 'count0', type: BIGINT }, { name: 'count1', type: BIGINT }],
+    };
+    predicate =
+      body.op === 'INTERSECT'
+        ? {
+            kind: 'and',
+            args: [t.call('$gt', [cl, zero], '>'), t.call('$gt', [cr, zero], '>')],
+            type: BOOLEAN,
+          }
+        : {
+            kind: 'and',
+            args: [t.call('$gt', [cl, zero], '>'), t.call('$eq', [cr, zero], '=')],
+            type: BOOLEAN,
+          };
+  } else {
+    const whole: WindowFrame = {
+      unit: 'ROWS',
+      start: { type: 'UNBOUNDED_PRECEDING' },
+      end: { type: 'UNBOUNDED_FOLLOWING' },
+    };
+    counted = {
+      kind: 'Project',
+      input: {
+        kind: 'Window',
+        input: union,
+        partitionBy: channels,
+        orderBy: [],
+        functions: [
+          { fn: 'count', aggregate: true, args: [n], argTypes: [BOOLEAN], resultType: BIGINT, frame: whole },
+          {
+            fn: 'count',
+            aggregate: true,
+            args: [n + 1],
+            argTypes: [BOOLEAN],
+            resultType: BIGINT,
+            frame: whole,
+          },
+          { fn: 'row_number', aggregate: false, args: [], argTypes: [], resultType: BIGINT, frame: whole },
+        ],
+        outputs: [
+          ...marked,
+          { name: 'count0', type: BIGINT },
+          { name: 'count1', type: BIGINT },
+          { name: 'row_number', type: BIGINT },
+        ],
+      },
+      exprs: [...channels, n + 2, n + 3, n + 4].map((c, i) => ({
+        kind: 'input',
+        channel: c,
+        type: i < n ? types[i]! : BIGINT,
+      })),
+      outputs: [
+        ...columns,
+        { name: 'count0', type: BIGINT },
+        { name: 'count1', type: BIGINT },
+        { name: 'row_number', type: BIGINT },
+      ],
+    };
+    const rn: Expr = { kind: 'input', channel: n + 2, type: BIGINT };
+    // keep min(count0, count1) copies (INTERSECT ALL) or count0 - count1 copies (EXCEPT ALL)
+    predicate =
+      body.op === 'INTERSECT'
+        ? { kind: 'and', args: [t.call('$le', [rn, cl], '<='), t.call('$le', [rn, cr], '<=')], type: BOOLEAN }
+        : t.call('$le', [rn, t.call('$subtract', [cl, cr], '-')], '<=');
+  }
+  const filtered: PlanNode = { kind: 'Filter', input: counted, predicate, outputs: counted.outputs };
+  const node: PlanNode = {
+    kind: 'Project',
+    input: filtered,
+    exprs: channels.map((c) => ({ kind: 'input', channel: c, type: types[c]! })),
+    outputs: columns,
+  };
+  return { node, scope };
+}

@@ -1,0 +1,156 @@
+import { QuarryError } from '@quarry/common';
+import type { Explain, Identifier, ShowColumns, Statement } from '../parser/ast.js';
+import { like } from '../functions/helpers.js';
+import { explainLogicalPlan, explainPlan } from '../plan/explain.js';
+import type { DistributedPlan } from '../plan/fragment.js';
+import type { CatalogRegistry } from '../spi/connector.js';
+import { BOOLEAN, typeToString, VARCHAR, type DataType } from '../types/types.js';
+import { literalOf } from './literals.js';
+import { PlannerMetadata, type Session } from './metadata.js';
+import { distributedPlan, planLogical } from './plan.js';
+
+/**
+ * Statements answered from metadata: EXPLAIN (the plan's text), SHOW CATALOGS/SCHEMAS/TABLES/
+ * COLUMNS and DESCRIBE. Each becomes one stage of VALUES; undefined for statements that are not
+ * of this kind.
+ */
+export async function planMetadataStatement(
+  statement: Statement,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan | undefined> {
+  switch (statement.kind) {
+    case 'Explain':
+      return explain(statement, catalogs, session);
+    case 'ShowCatalogs':
+      return values(
+        ['Catalog'],
+        filter(catalogs.names(), statement).map((c) => [c]),
+      );
+    case 'ShowSchemas': {
+      const catalog = statement.catalog?.value.toLowerCase() ?? session.catalog;
+      if (catalog === undefined)
+        throw new QuarryError(
+          'CATALOG_NOT_FOUND',
+          'Catalog must be specified when session catalog is not set',
+          {
+            location: statement.loc,
+          },
+        );
+      const connector = catalogs.get(catalog);
+      if (!connector)
+        throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, {
+          location: statement.loc,
+        });
+      return values(
+        ['Schema'],
+        filter(await connector.listSchemas(), statement).map((s) => [s]),
+      );
+    }
+    case 'ShowTables': {
+      const parts = statement.schema?.map((p) => p.value.toLowerCase()) ?? [];
+      const schema = parts.at(-1) ?? session.schema;
+      const catalog = parts.length === 2 ? parts[0] : session.catalog;
+      if (catalog === undefined || schema === undefined)
+        throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
+          location: statement.loc,
+        });
+      const connector = catalogs.get(catalog);
+      if (!connector)
+        throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, {
+          location: statement.loc,
+        });
+      if (!(await connector.schemaExists(schema)))
+        throw new QuarryError('SCHEMA_NOT_FOUND', `Schema '${catalog}.${schema}' does not exist`, {
+          location: statement.loc,
+        });
+      return values(
+        ['Table'],
+        filter(await connector.listTables(schema), statement).map((t) => [t]),
+      );
+    }
+    case 'ShowColumns':
+      return showColumns(statement, catalogs, session);
+    default:
+      return undefined;
+  }
+}
+
+function filter(names: readonly string[], s: { like?: string; escape?: string }): string[] {
+  const sorted = [...names].sort();
+  if (s.like === undefined) return sorted;
+  return sorted.filter((n) => like(n, s.like!, s.escape ?? null));
+}
+
+function values(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  type: DataType = VARCHAR,
+): DistributedPlan {
+  const outputs = columns.map((name) => ({ name, type }));
+  const root = {
+    kind: 'Values' as const,
+    rows: rows.map((r) => r.map((v) => literalOf(type.kind === 'boolean' ? v === 'true' : v, type))),
+    outputs,
+  };
+  return {
+    fragments: [
+      { id: 0, root, distribution: 'single', outputPartitioning: { kind: 'single' }, outputs, inputs: [] },
+    ],
+    rootId: 0,
+    columns: outputs,
+  };
+}
+
+async function showColumns(
+  statement: ShowColumns,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  const query: Statement = {
+    kind: 'Query',
+    loc: statement.loc,
+    with: [],
+    orderBy: [],
+    body: { kind: 'Table', name: statement.table as Identifier[], loc: statement.loc },
+  };
+  const metadata = await PlannerMetadata.load(query, catalogs, session);
+  const table = metadata.table(statement.table, statement.loc);
+  const rows = table.columns
+    .filter((c) => statement.like === undefined || like(c.name, statement.like, statement.escape ?? null))
+    .map((c) => [c.name, typeToString(c.type), '', '']);
+  return values(['Column', 'Type', 'Extra', 'Comment'], rows);
+}
+
+async function explain(
+  statement: Explain,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  if (statement.analyze)
+    throw new QuarryError('NOT_SUPPORTED', 'EXPLAIN ANALYZE is not supported', { location: statement.loc });
+  if (statement.format && statement.format !== 'TEXT')
+    throw new QuarryError('NOT_SUPPORTED', `EXPLAIN (FORMAT ${statement.format}) is not supported`, {
+      location: statement.loc,
+    });
+  const inner = statement.statement;
+  if (inner.kind !== 'Query')
+    throw new QuarryError('NOT_SUPPORTED', `EXPLAIN of ${inner.kind} statements is not supported`, {
+      location: inner.loc,
+    });
+  const metadata = await PlannerMetadata.load(inner, catalogs, session);
+  const type = statement.type ?? 'DISTRIBUTED';
+  const logical = planLogical(inner, metadata);
+  switch (type) {
+    case 'LOGICAL':
+      return values(['Query Plan'], [[explainLogicalPlan(logical)]]);
+    case 'DISTRIBUTED':
+      return values(['Query Plan'], [[explainPlan(distributedPlan(logical))]]);
+    case 'VALIDATE':
+      return values(['Valid'], [['true']], BOOLEAN);
+    case 'IO':
+      throw new QuarryError('NOT_SUPPORTED', 'EXPLAIN (TYPE IO) is not supported', {
+        location: statement.loc,
+      });
+  }
+}

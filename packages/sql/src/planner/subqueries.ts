@@ -1,0 +1,372 @@
+import { QuarryError } from '@quarry/common';
+import type { Expression, Query } from '../parser/ast.js';
+import { inputChannels, remapChannels, type Expr } from '../expr/ir.js';
+import type { Column, PlanNode } from '../plan/nodes.js';
+import { BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
+import { walkExpression } from './ast-walk.js';
+import { coerce, type ExprTranslator } from './expressions.js';
+import { literalOf } from './literals.js';
+import { correlatedQuantified, quantified } from './quantified.js';
+import type { RelationPlan } from './relation-plan.js';
+import type { Scope } from './scope.js';
+
+/**
+ * Subqueries in expressions, decorrelated into joins as Trino does:
+ * - EXISTS and IN become a SemiJoin that adds a boolean mark column (IN with SQL's NULL semantics);
+ *   correlated ones join on the equality conjuncts of the subquery's WHERE, with the other
+ *   correlated conjuncts as the semi join's filter;
+ * - an uncorrelated scalar subquery is cross-joined through EnforceSingleRow (one row; NULLs when
+ *   empty; more rows are an error);
+ * - a correlated scalar subquery is aggregated by its correlation keys and LEFT-joined on them; an
+ *   aggregate that is not NULL over no rows (count) gets its empty value where no group matched;
+ * - `x op ANY/ALL (…)` become IN / NOT IN for `= ANY` and `<> ALL`, else comparisons with the
+ *   subquery's min, max and counts.
+ * The subqueries of an expression are joined to the relation first; a hook then maps each
+ * subquery expression to its value.
+ */
+export type SubqueryMode = 'exists' | 'in' | 'scalar';
+
+export interface SubqueryContext {
+  /** The enclosing query's columns, which the subquery's WHERE may reference. */
+  readonly outer: Scope | undefined;
+  readonly mode: SubqueryMode;
+}
+
+/**
+ * How a correlated subquery was planned. `semi`: the node's outputs are the select list
+ * (`visible` columns) followed by the `width` columns the correlated conjuncts read (their channels:
+ * subquery columns first, then the outer query's). `scalar`: the node's outputs are a value, the
+ * correlation keys (equal to `outerKeys`, over the outer query's channels) and helper columns;
+ * after the LEFT join, `value(base)` is the subquery's value when the node's outputs start at
+ * channel `base` (it supplies the value over no rows, and raises the error for several rows, only
+ * for outer rows that reach it).
+ */
+export type Correlation =
+  | {
+      readonly kind: 'semi';
+      readonly visible: number;
+      readonly width: number;
+      readonly conjuncts: readonly Expr[];
+    }
+  | { readonly kind: 'scalar'; readonly outerKeys: readonly Expr[]; readonly value: (base: number) => Expr }
+  /** Joined and aggregated per outer row by `build`, which keeps the outer columns and appends the value. */
+  | { readonly kind: 'perRow'; readonly build: (outer: PlanNode) => { node: PlanNode; value: Expr } }
+  /** An EXISTS whose answer does not depend on the rows (LIMIT 0; a global aggregation). */
+  | { readonly kind: 'constant'; readonly value: boolean };
+
+export interface PlannedQuery extends RelationPlan {
+  readonly correlation?: Correlation;
+}
+
+export interface SubqueryHost {
+  planSubquery(query: Query, ctx: SubqueryContext): PlannedQuery;
+}
+
+export interface AppliedSubqueries {
+  readonly node: PlanNode;
+  readonly hook: (ast: Expression) => Expr | undefined;
+}
+
+type SubqueryExpression = Extract<
+  Expression,
+  { kind: 'InSubquery' | 'Exists' | 'Subquery' | 'QuantifiedComparison' }
+>;
+
+/** Subquery expressions in `e`, innermost operands first. */
+export function findSubqueries(e: Expression): SubqueryExpression[] {
+  const out: SubqueryExpression[] = [];
+  walkExpression(e, (n) => {
+    if (
+      n.kind === 'InSubquery' ||
+      n.kind === 'Exists' ||
+      n.kind === 'Subquery' ||
+      n.kind === 'QuantifiedComparison'
+    )
+      out.push(n);
+  });
+  return out.reverse();
+}
+
+export function hasSubqueries(e: Expression): boolean {
+  return findSubqueries(e).length > 0;
+}
+
+/** Equality conjuncts between a subquery's columns [0, width) and the outer query's, and the rest. */
+export function splitCorrelated(
+  conjuncts: readonly Expr[],
+  width: number,
+): { pairs: { inner: Expr; outer: Expr }[]; residual: Expr[] } {
+  const pairs: { inner: Expr; outer: Expr }[] = [];
+  const residual: Expr[] = [];
+  const side = (e: Expr): 'inner' | 'outer' | 'mixed' | 'none' => {
+    const cs = [...inputChannels(e)];
+    if (cs.length === 0) return 'none';
+    if (cs.every((c) => c < width)) return 'inner';
+    if (cs.every((c) => c >= width)) return 'outer';
+    return 'mixed';
+  };
+  const rebase = (e: Expr) => remapChannels(e, (c) => c - width);
+  for (const c of conjuncts) {
+    if (c.kind === 'call' && isEquality(c.fn)) {
+      const [a, b] = c.args as [Expr, Expr];
+      const sa = side(a);
+      const sb = side(b);
+      if (sa === 'inner' && sb === 'outer') {
+        pairs.push({ inner: a, outer: rebase(b) });
+        continue;
+      }
+      if (sa === 'outer' && sb === 'inner') {
+        pairs.push({ inner: b, outer: rebase(a) });
+        continue;
+      }
+    }
+    residual.push(c);
+  }
+  return { pairs, residual };
+}
+
+export function isEquality(fn: string): boolean {
+  return fn === 'eq:long' || fn === 'eq:strict';
+}
+
+function identity(node: PlanNode): Expr[] {
+  return node.outputs.map((c, i) => ({ kind: 'input', channel: i, type: c.type }));
+}
+
+/**
+ * `node` with the expressions that are not already one of its columns appended to its outputs;
+ * `channels` gives each expression's channel.
+ */
+function withColumns(node: PlanNode, exprs: readonly Expr[]): { node: PlanNode; channels: number[] } {
+  const extra: Expr[] = [];
+  const channels = exprs.map((e) => {
+    if (e.kind === 'input') return e.channel;
+    extra.push(e);
+    return node.outputs.length + extra.length - 1;
+  });
+  return { node: append(node, extra), channels };
+}
+
+/** `node` with expressions appended to its outputs. */
+function append(node: PlanNode, exprs: readonly Expr[], names = 'expr'): PlanNode {
+  if (exprs.length === 0) return node;
+  const outputs: Column[] = [
+    ...node.outputs,
+    ...exprs.map((e, i) => ({ name: `${names}${node.outputs.length + i}`, type: e.type })),
+  ];
+  return { kind: 'Project', input: node, exprs: [...identity(node), ...exprs], outputs };
+}
+
+const MARK: Column = { name: 'mark', type: BOOLEAN };
+
+/** Plans the subqueries of `asts` and joins them to `node` (see the module comment). */
+export function applySubqueries(
+  host: SubqueryHost,
+  node: PlanNode,
+  asts: readonly Expression[],
+  translator: ExprTranslator,
+  outer: Scope | undefined,
+  skip: ReadonlySet<Expression> = new Set(),
+): AppliedSubqueries {
+  const results = new Map<Expression, Expr>();
+  const hook = (ast: Expression) => results.get(ast);
+  const t = translator.withHook(hook);
+  for (const sub of asts.flatMap(findSubqueries)) {
+    if (results.has(sub) || skip.has(sub)) continue;
+    const applied = applyOne(host, node, sub, t, outer);
+    node = applied.node;
+    results.set(sub, applied.value);
+  }
+  return { node, hook };
+}
+
+function applyOne(
+  host: SubqueryHost,
+  node: PlanNode,
+  sub: SubqueryExpression,
+  t: ExprTranslator,
+  outer: Scope | undefined,
+): { node: PlanNode; value: Expr } {
+  switch (sub.kind) {
+    case 'Exists': {
+      const planned = host.planSubquery(sub.query, { outer, mode: 'exists' });
+      if (planned.correlation?.kind === 'constant')
+        return { node, value: literalOf(planned.correlation.value, BOOLEAN) };
+      return semiJoin(node, planned, undefined, sub.loc);
+    }
+    case 'InSubquery': {
+      const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
+      const x = t.translate(sub.operand);
+      const c = planned.correlation;
+      // IN over a correlated global aggregation: equality with its one value
+      const r =
+        c?.kind === 'scalar' || c?.kind === 'perRow'
+          ? compareWith(node, planned, x, t, sub.loc)
+          : semiJoin(node, planned, x, sub.loc);
+      return sub.negated ? { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } } : r;
+    }
+    case 'QuantifiedComparison': {
+      const any = sub.quantifier !== 'ALL';
+      if ((sub.op === '=' && any) || (sub.op === '<>' && !any)) {
+        const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
+        const r = semiJoin(node, planned, t.translate(sub.left), sub.loc);
+        return any ? r : { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } };
+      }
+      const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
+      if (planned.correlation)
+        return correlatedQuantified(node, sub, t, (n, q) =>
+          scalarValue(n, host.planSubquery(q, { outer, mode: 'scalar' }), sub.loc),
+        );
+      return quantified(node, planned, sub, t);
+    }
+    case 'Subquery':
+      return scalarValue(node, host.planSubquery(sub.query, { outer, mode: 'scalar' }), sub.loc);
+  }
+}
+
+export function singleColumn(planned: PlannedQuery, loc: Expression['loc'], what: string): Column {
+  const visible =
+    planned.correlation?.kind === 'semi'
+      ? planned.correlation.visible
+      : planned.correlation
+        ? 1
+        : planned.node.outputs.length;
+  if (visible !== 1)
+    throw new QuarryError('TYPE_MISMATCH', `${what} must return exactly one column, not ${visible}`, {
+      location: loc,
+    });
+  return planned.node.outputs[0]!;
+}
+
+/** EXISTS (value undefined) or `value IN (subquery)`, as a SemiJoin adding a mark. */
+function semiJoin(
+  node: PlanNode,
+  planned: PlannedQuery,
+  value: Expr | undefined,
+  loc: Expression['loc'],
+): { node: PlanNode; value: Expr } {
+  let build = planned.node;
+  let left = node;
+  let compare: { left: number; right: number } | undefined;
+  if (value) {
+    const y = singleColumn(planned, loc, 'Subquery in IN');
+    const common = commonSuperType(value.type, y.type);
+    if (!common)
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `IN value and list items must be the same type: ${typeToString(value.type)} vs ${typeToString(y.type)}`,
+        { location: loc },
+      );
+    const l = withColumns(left, [coerce(value, common)]);
+    const r = withColumns(build, [coerce({ kind: 'input', channel: 0, type: y.type }, common)]);
+    compare = { left: l.channels[0]!, right: r.channels[0]! };
+    left = l.node;
+    build = r.node;
+  }
+  const c = planned.correlation;
+  if (c && c.kind !== 'semi')
+    throw new QuarryError('GENERIC_INTERNAL_ERROR', 'scalar plan for a semi join (this is a bug in quarry)');
+  let leftKeys: number[] = [];
+  let rightKeys: number[] = [];
+  let filter: Expr | undefined;
+  if (!c) {
+    // uncorrelated EXISTS only needs to know whether a row exists
+    if (!value) build = { kind: 'Limit', input: build, count: 1, offset: 0, outputs: build.outputs };
+  } else {
+    const { pairs, residual } = splitCorrelated(c.conjuncts, c.width);
+    const inner = (e: Expr) => remapChannels(e, (ch) => c.visible + ch);
+    const l = withColumns(
+      left,
+      pairs.map((p) => p.outer),
+    );
+    const r = withColumns(
+      build,
+      pairs.map((p) => inner(p.inner)),
+    );
+    leftKeys = l.channels;
+    rightKeys = r.channels;
+    left = l.node;
+    build = r.node;
+    if (residual.length) {
+      const leftWidth = left.outputs.length;
+      const conj = residual.map((r) =>
+        remapChannels(r, (ch) => (ch < c.width ? leftWidth + c.visible + ch : ch - c.width)),
+      );
+      filter = conj.length === 1 ? conj[0]! : { kind: 'and', args: conj, type: BOOLEAN };
+    }
+  }
+  const mark = left.outputs.length;
+  const joined: PlanNode = {
+    kind: 'SemiJoin',
+    input: left,
+    build,
+    leftKeys,
+    rightKeys,
+    ...(compare ? { compare } : {}),
+    ...(filter ? { filter } : {}),
+    outputs: [...left.outputs, MARK],
+  };
+  return { node: joined, value: { kind: 'input', channel: mark, type: BOOLEAN } };
+}
+
+/** A scalar subquery's value joined to `node`, however it was planned. */
+function scalarValue(
+  node: PlanNode,
+  planned: PlannedQuery,
+  loc: Expression['loc'],
+): { node: PlanNode; value: Expr } {
+  if (planned.correlation?.kind === 'perRow') return planned.correlation.build(node);
+  return scalar(node, planned, loc);
+}
+
+/** `x = (subquery value)`: IN over a subquery that returns one row. */
+function compareWith(
+  node: PlanNode,
+  planned: PlannedQuery,
+  x: Expr,
+  t: ExprTranslator,
+  loc: Expression['loc'],
+): { node: PlanNode; value: Expr } {
+  const r = scalarValue(node, planned, loc);
+  const [a, b] = t.coerceAll([x, r.value], 'IN');
+  return { node: r.node, value: t.call('$eq', [a!, b!], '=') };
+}
+
+function scalar(
+  node: PlanNode,
+  planned: PlannedQuery,
+  loc: Expression['loc'],
+): { node: PlanNode; value: Expr } {
+  const c = planned.correlation;
+  const column = singleColumn(planned, loc, 'Scalar subquery');
+  const width = node.outputs.length;
+  if (!c) {
+    const build: PlanNode = { kind: 'EnforceSingleRow', input: planned.node, outputs: planned.node.outputs };
+    const joined: PlanNode = {
+      kind: 'Join',
+      joinType: 'INNER',
+      input: node,
+      build,
+      leftKeys: [],
+      rightKeys: [],
+      outputs: [...node.outputs, ...build.outputs],
+    };
+    return { node: joined, value: { kind: 'input', channel: width, type: column.type } };
+  }
+  if (c.kind !== 'scalar')
+    throw new QuarryError(
+      'GENERIC_INTERNAL_ERROR',
+      'semi plan for a scalar subquery (this is a bug in quarry)',
+    );
+  const { node: left, channels } = withColumns(node, c.outerKeys);
+  const joined: PlanNode = {
+    kind: 'Join',
+    joinType: 'LEFT',
+    input: left,
+    build: planned.node,
+    leftKeys: channels,
+    rightKeys: c.outerKeys.map((_, i) => 1 + i),
+    outputs: [...left.outputs, ...planned.node.outputs],
+  };
+  return { node: joined, value: c.value(left.outputs.length) };
+}

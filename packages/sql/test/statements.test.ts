@@ -1,0 +1,107 @@
+/**
+ * Statements answered from metadata through `planStatement`: EXPLAIN (logical and distributed,
+ * one varchar column of plan text), SHOW CATALOGS/SCHEMAS/TABLES/COLUMNS and DESCRIBE, each a
+ * single stage of VALUES that runs like any query.
+ */
+import { expect } from 'chai';
+import { parseStatement } from '../src/parser/parser.js';
+import { planStatement } from '../src/planner/index.js';
+import { registryOf } from './support/connector.js';
+import { shopConnector } from './support/data.js';
+import { asyncErrorOf } from './support/errors.js';
+import { runPlan, SESSION } from './support/run.js';
+
+async function run(sql: string) {
+  const connector = shopConnector();
+  const p = await planStatement(parseStatement(sql), registryOf(connector), SESSION);
+  return { plan: p, result: await runPlan(p, registryOf(connector), 3) };
+}
+
+describe('statements: SHOW and DESCRIBE', () => {
+  it('SHOW CATALOGS', async () => {
+    const { plan, result } = await run('SHOW CATALOGS');
+    expect(plan.fragments).to.have.length(1);
+    expect(result.columns).to.deep.equal([{ name: 'Catalog', type: 'varchar' }]);
+    expect(result.rows).to.deep.equal([['mem']]);
+  });
+
+  it('SHOW SCHEMAS, from the session catalog or a named one', async () => {
+    expect((await run('SHOW SCHEMAS')).result.rows).to.deep.equal([['shop']]);
+    expect((await run('SHOW SCHEMAS FROM mem')).result.rows).to.deep.equal([['shop']]);
+    const e = await asyncErrorOf(() => run('SHOW SCHEMAS FROM nope'));
+    expect(e.code).to.equal('CATALOG_NOT_FOUND');
+  });
+
+  it('SHOW TABLES, with LIKE', async () => {
+    const { result } = await run('SHOW TABLES');
+    expect(result.columns).to.deep.equal([{ name: 'Table', type: 'varchar' }]);
+    expect(result.rows).to.deep.equal([['big'], ['customers'], ['empty'], ['nums'], ['orders'], ['regions']]);
+    expect((await run("SHOW TABLES FROM mem.shop LIKE '%s'")).result.rows).to.deep.equal([
+      ['customers'],
+      ['nums'],
+      ['orders'],
+      ['regions'],
+    ]);
+    expect((await asyncErrorOf(() => run('SHOW TABLES FROM other'))).code).to.equal('SCHEMA_NOT_FOUND');
+  });
+
+  it('SHOW COLUMNS and DESCRIBE: name, type, extra, comment', async () => {
+    for (const sql of ['SHOW COLUMNS FROM customers', 'DESCRIBE customers', 'DESC mem.shop.customers']) {
+      const { result } = await run(sql);
+      expect(
+        result.columns.map((c) => c.name),
+        sql,
+      ).to.deep.equal(['Column', 'Type', 'Extra', 'Comment']);
+      expect(result.rows, sql).to.deep.equal([
+        ['name', 'varchar', '', ''],
+        ['region', 'varchar', '', ''],
+        ['tier', 'integer', '', ''],
+      ]);
+    }
+    expect((await run("SHOW COLUMNS FROM orders LIKE 'p%'")).result.rows.map((r) => r[0])).to.deep.equal([
+      'price',
+      'placed',
+    ]);
+    const e = await asyncErrorOf(() => run('DESCRIBE nope'));
+    expect(e.code).to.equal('TABLE_NOT_FOUND');
+  });
+});
+
+describe('statements: EXPLAIN', () => {
+  const SQL =
+    'SELECT c.region, count(*) FROM orders o JOIN customers c ON o.customer = c.name GROUP BY c.region';
+
+  it('shows the distributed plan by default: stages, their distribution and exchanges', async () => {
+    const { plan, result } = await run(`EXPLAIN ${SQL}`);
+    expect(plan.fragments).to.have.length(1);
+    expect(result.columns).to.deep.equal([{ name: 'Query Plan', type: 'varchar' }]);
+    expect(result.rows).to.have.length(1);
+    const text = String(result.rows[0]![0]);
+    expect(text).to.match(/^Stage 0 \[single\] → output single/);
+    expect(text).to.match(/Stage \d+ \[source\] → output hash\(0\)/);
+    expect(text).to.match(/Join\(INNER, (broadcast|partitioned)\) on #\d+ = #\d+/);
+    expect(text).to.match(/Aggregate\(partial\)/);
+    expect(text).to.match(/Aggregate\(final\)/);
+    expect((await run(`EXPLAIN (TYPE DISTRIBUTED) ${SQL}`)).result.rows).to.deep.equal(result.rows);
+  });
+
+  it('shows the logical plan with TYPE LOGICAL: one tree, no stages', async () => {
+    const text = String((await run(`EXPLAIN (TYPE LOGICAL) ${SQL}`)).result.rows[0]![0]);
+    expect(text).to.not.match(/Stage/);
+    expect(text).to.match(/^- /);
+    expect(text).to.match(/Aggregate\(single\)/);
+    expect(text).to.match(/TableScan mem\.shop\.orders/);
+    expect(text).to.match(/TableScan mem\.shop\.customers/);
+  });
+
+  it('validates with TYPE VALIDATE, and refuses ANALYZE and other formats', async () => {
+    expect((await run(`EXPLAIN (TYPE VALIDATE) ${SQL}`)).result.rows).to.deep.equal([[true]]);
+    expect((await asyncErrorOf(() => run(`EXPLAIN ANALYZE ${SQL}`))).code).to.equal('NOT_SUPPORTED');
+    expect((await asyncErrorOf(() => run(`EXPLAIN (FORMAT JSON) ${SQL}`))).code).to.equal('NOT_SUPPORTED');
+  });
+
+  it('reports planning errors of the explained query', async () => {
+    const e = await asyncErrorOf(() => run('EXPLAIN SELECT nope FROM orders'));
+    expect(e.code).to.equal('COLUMN_NOT_FOUND');
+  });
+});
