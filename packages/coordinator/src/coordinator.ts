@@ -236,13 +236,15 @@ export class Coordinator {
 
   /** Registers a query; a session with bad retry settings throws (the caller fails the query). */
   private newQuery(id: string, sql: string, props: Readonly<Record<string, string>>): QueryExecution {
+    const retry = withSessionRetrySettings(this.config.retry, props);
     const session: Session = {
       ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
       ...(props['schema'] ? { schema: props['schema'] } : {}),
       properties: props,
       now: new Date(),
+      queryId: id,
+      retryPolicy: retry.policy,
     };
-    const retry = withSessionRetrySettings(this.config.retry, props);
     const q = new QueryExecution(
       id,
       sql,

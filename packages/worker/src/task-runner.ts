@@ -4,6 +4,7 @@ import type { TaskSpec, TaskStats } from '@quarry/protocol';
 import {
   MemoryContext,
   buildOperator,
+  isWritable,
   deserializePage,
   partitionPage,
   serializePage,
@@ -46,6 +47,16 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
     signal: deps.signal,
     scan: (node) => counted(scan(node, spec, deps.catalogs), (n) => ((rowsIn += n), progress())),
     remote: (node) => counted(readRemote(node, spec, deps.exchange), (n) => ((rowsIn += n), progress())),
+    writeSink: (handle) => {
+      const connector = deps.catalogs.get(handle.catalog);
+      if (!connector || !isWritable(connector))
+        throw new QuarryError('NOT_SUPPORTED', `Catalog '${handle.catalog}' does not support writes`);
+      return connector.writeSink(handle, {
+        taskPartition: spec.partition,
+        attempt: spec.attempt,
+        queryAttempt: spec.queryAttempt,
+      });
+    },
   };
   const root = buildOperator(spec.fragment.root, ctx);
   const sink = deps.exchange.createSink(

@@ -99,11 +99,10 @@ export class LocalCluster {
   }
 
   private baseArgs(): string[] {
-    const where =
-      this.options.exchangeProperties || this.options.configProperties
-        ? ['--config-dir', join(this.dir, 'etc')]
-        : ['--exchange-dir', this.exchangeDir];
-    return ['--server', this.natsUrl, '--prefix', this.prefix, ...where];
+    const o = this.options;
+    const config = o.exchangeProperties || o.configProperties ? ['--config-dir', join(this.dir, 'etc')] : [];
+    const exchange = o.exchangeProperties ? [] : ['--exchange-dir', this.exchangeDir];
+    return ['--server', this.natsUrl, '--prefix', this.prefix, ...config, ...exchange];
   }
 
   private launch(name: string, args: string[], env: Readonly<Record<string, string>> = {}): ProcessHandle {

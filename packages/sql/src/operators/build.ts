@@ -15,6 +15,7 @@ import {
 } from './set-operators.js';
 import { SortOperator, TopNOperator } from './sort.js';
 import { RemoteSourceOperator, TableScanOperator, ValuesOperator } from './sources.js';
+import { TableWriterOperator } from './table-writer.js';
 import { WindowOperator } from './window.js';
 
 /** Builds the operator tree of a fragment's plan. Exchanges must have been cut out by the fragmenter. */
@@ -55,6 +56,8 @@ export function buildOperator(node: PlanNode, ctx: TaskContext): Operator {
       return new MarkDistinctOperator(node, buildOperator(node.input, ctx), ctx);
     case 'GroupId':
       return new GroupIdOperator(node, buildOperator(node.input, ctx));
+    case 'TableWriter':
+      return new TableWriterOperator(node, buildOperator(node.input, ctx), ctx);
     case 'AssignUniqueId':
       return new AssignUniqueIdOperator(buildOperator(node.input, ctx));
     case 'Exchange':

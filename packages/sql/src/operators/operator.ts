@@ -1,3 +1,4 @@
+import type { WriteHandle, WriteSink } from '../spi/writes.js';
 import { QuarryError } from '@quarry/common';
 import type { Page } from '../page/block.js';
 import type { RemoteSourceNode, TableScanNode } from '../plan/nodes.js';
@@ -20,6 +21,8 @@ export interface TaskContext {
   remote(node: RemoteSourceNode): AsyncIterable<Page>;
   /** Aborted when the task is cancelled; operators check it between pages. */
   readonly signal?: AbortSignal;
+  /** Where this task attempt writes a table's rows (TableWriter); given by tasks that write. */
+  writeSink?(handle: WriteHandle): WriteSink;
 }
 
 /** Target rows per output page of operators that build their own pages. */

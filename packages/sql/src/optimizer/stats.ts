@@ -32,6 +32,8 @@ export class Estimator {
         return node.rows.length;
       case 'RemoteSource':
         return UNKNOWN_ROWS;
+      case 'TableWriter':
+        return 1;
       case 'Filter':
         return this.rows(node.input) * this.selectivity(node.predicate, node.input);
       case 'Project':
@@ -111,6 +113,8 @@ export class Estimator {
     switch (node.kind) {
       case 'TableScan':
         return this.ctx.distinctCount?.(node.table, node.columns[channel]!);
+      case 'TableWriter':
+        return undefined;
       case 'Filter':
       case 'Window':
       case 'MarkDistinct':

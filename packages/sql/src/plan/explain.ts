@@ -88,6 +88,8 @@ function describe(node: PlanNode): string {
       return `MarkDistinct [${node.distinct.join(', ')}]${node.mask !== undefined ? ` mask #${node.mask}` : ''}`;
     case 'AssignUniqueId':
       return 'AssignUniqueId';
+    case 'TableWriter':
+      return `TableWriter ${node.handle.table.catalog}.${node.handle.table.schema}.${node.handle.table.table}`;
     case 'GroupId':
       return `GroupId [${node.keys.join(', ')}] sets ${node.sets.map((s) => `(${s.map((k) => node.keys[k]!).join(', ')})`).join(', ')}`;
   }

@@ -1,3 +1,4 @@
+import type { WriteHandle } from '../spi/writes.js';
 import type { Expr } from '../expr/ir.js';
 import type { DataType } from '../types/types.js';
 import type { TableRef } from '../spi/connector.js';
@@ -33,7 +34,21 @@ export type PlanNode =
   | WindowNode
   | MarkDistinctNode
   | GroupIdNode
-  | AssignUniqueIdNode;
+  | AssignUniqueIdNode
+  | TableWriterNode;
+
+/**
+ * Writes its input's rows through the catalog's write sink (one per task attempt) and outputs one
+ * row per task: the rows it wrote and its `WriteFragment` as JSON — which the coordinator commits for
+ * the winning attempts only. Placed on top of an optimized query plan by the write planner.
+ */
+export interface TableWriterNode {
+  readonly kind: 'TableWriter';
+  readonly input: PlanNode;
+  readonly handle: WriteHandle;
+  /** `rows` bigint, `fragment` varchar. */
+  readonly outputs: readonly Column[];
+}
 
 export interface TableScanNode {
   readonly kind: 'TableScan';

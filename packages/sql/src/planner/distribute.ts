@@ -127,6 +127,11 @@ function distribute(node: PlanNode): Distributed {
       const input = distribute(node.input);
       return { ...input, node: { ...node, input: input.node } };
     }
+    case 'TableWriter': {
+      // writers run where the rows are; their one-row outputs are gathered at the root
+      const input = distribute(node.input);
+      return { node: { ...node, input: input.node }, distribution: input.distribution };
+    }
     case 'EnforceSingleRow':
       return { node: { ...node, input: single(distribute(node.input)) }, distribution: 'single' };
     case 'Union': {

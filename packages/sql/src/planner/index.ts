@@ -4,6 +4,7 @@ import type { CatalogRegistry } from '../spi/connector.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { planDistributed } from './plan.js';
 import { planMetadataStatement } from './statements.js';
+import { planWriteStatement } from './writes.js';
 
 export { PlannerMetadata, collectTableNames, type Session } from './metadata.js';
 export { addExchanges } from './distribute.js';
@@ -21,7 +22,9 @@ export async function planStatement(
   session: Session,
 ): Promise<DistributedPlan> {
   if (statement.kind !== 'Query') {
-    const plan = await planMetadataStatement(statement, catalogs, session);
+    const plan =
+      (await planMetadataStatement(statement, catalogs, session)) ??
+      (await planWriteStatement(statement, catalogs, session));
     if (plan) return plan;
   }
   const metadata = await PlannerMetadata.load(statement, catalogs, session);

@@ -10,6 +10,10 @@ export interface Session {
   readonly properties: Readonly<Record<string, string>>;
   /** Query start: the value of CURRENT_DATE and friends. */
   readonly now: Date;
+  /** The query's id: a write is staged under it (so that its commit is idempotent). */
+  readonly queryId?: string;
+  /** The query's retry policy: connectors without fault-tolerant writes refuse writes under TASK. */
+  readonly retryPolicy?: 'NONE' | 'QUERY' | 'TASK';
 }
 
 /**

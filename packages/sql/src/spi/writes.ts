@@ -18,7 +18,10 @@ export interface WritableConnector {
    * `This connector does not support query retries`.
    */
   readonly supportsFaultTolerantWrites: boolean;
-  createSchema(schema: string, options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> }): Promise<void>;
+  createSchema(
+    schema: string,
+    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
+  ): Promise<void>;
   /** RESTRICT (the default) refuses a schema that has tables; CASCADE drops them. */
   dropSchema(schema: string, options: { ifExists: boolean; cascade: boolean }): Promise<void>;
   createTable(
@@ -33,10 +36,18 @@ export interface WritableConnector {
    */
   beginWrite(
     table: TableRef,
-    options: { kind: 'create' | 'insert'; columns: readonly ColumnMetadata[]; queryId: string; properties?: Readonly<Record<string, unknown>> },
+    options: {
+      kind: 'create' | 'insert';
+      columns: readonly ColumnMetadata[];
+      queryId: string;
+      properties?: Readonly<Record<string, unknown>>;
+    },
   ): Promise<WriteHandle>;
   /** On a worker: where one task attempt writes its rows. */
-  writeSink(handle: WriteHandle, attempt: { taskPartition: number; attempt: number; queryAttempt: number }): WriteSink;
+  writeSink(
+    handle: WriteHandle,
+    attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+  ): WriteSink;
   /** On the coordinator: makes the winners' writes visible, atomically; returns the rows committed. */
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }>;
   /** On the coordinator: removes what any attempt of this write staged. Safe to call twice. */

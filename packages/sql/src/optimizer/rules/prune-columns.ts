@@ -157,6 +157,14 @@ function prune(node: PlanNode, required: number[]): Pruned {
         map,
       };
     }
+    case 'TableWriter': {
+      // a writer writes every column of its input
+      const child = prune(
+        node.input,
+        node.input.outputs.map((_, i) => i),
+      );
+      return { node: { ...node, input: child.node }, map: new Map(node.outputs.map((_, i) => [i, i])) };
+    }
     case 'EnforceSingleRow': {
       const child = prune(node.input, required);
       return { node: { ...node, input: child.node, outputs: child.node.outputs }, map: child.map };

@@ -1,0 +1,381 @@
+import { QuarryError, type SourceLocation } from '@quarry/common';
+import type { CreateTableAsSelect, Identifier, Insert, Property, Statement } from '../parser/ast.js';
+import type { Expr } from '../expr/ir.js';
+import { evaluateConstant } from '../expr/compile.js';
+import type { DistributedPlan } from '../plan/fragment.js';
+import type { Column, PlanNode } from '../plan/nodes.js';
+import type { CatalogRegistry, ColumnMetadata, Connector, TableRef } from '../spi/connector.js';
+import { isWritable, type WritableConnector, type WriteHandle } from '../spi/writes.js';
+import { BIGINT, VARCHAR, canCoerce, typeToString, type DataType } from '../types/index.js';
+import { ExprTranslator, locate } from './expressions.js';
+import { literalOf, typeFromAst } from './literals.js';
+import { PlannerMetadata, type Session } from './metadata.js';
+import { distributedPlan, planLogical } from './plan.js';
+import { Scope } from './scope.js';
+
+/**
+ * Statements that change catalogs. DDL (CREATE/DROP SCHEMA, CREATE/DROP TABLE, CTAS … WITH NO DATA)
+ * runs here, on the coordinator, and plans to an empty result. CREATE TABLE AS and INSERT plan to
+ * the query with a TableWriter on top: writer tasks write where the rows are, their fragments are
+ * gathered at the root, and the coordinator commits the winners' fragments (`DistributedPlan.write`).
+ * Undefined for statements that are not writes.
+ */
+export async function planWriteStatement(
+  statement: Statement,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan | undefined> {
+  try {
+    return await planWrite(statement, catalogs, session);
+  } catch (e) {
+    // connectors' errors (already exists, not empty, …) point at the name, as Trino's do
+    throw locate(e, nameOf(statement)?.[0]?.loc ?? statement.loc);
+  }
+}
+
+async function planWrite(
+  statement: Statement,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan | undefined> {
+  switch (statement.kind) {
+    case 'CreateSchema': {
+      const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
+      await connector.createSchema(schema, {
+        ifNotExists: statement.ifNotExists,
+        properties: properties(statement.properties),
+      });
+      return done();
+    }
+    case 'DropSchema': {
+      const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
+      await connector.dropSchema(schema, { ifExists: statement.ifExists, cascade: statement.cascade });
+      return done();
+    }
+    case 'CreateTable': {
+      const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
+      const names = new Set<string>();
+      const columns = statement.columns.map((c) => {
+        const name = c.name.value.toLowerCase();
+        if (names.has(name))
+          throw new QuarryError('ALREADY_EXISTS', `Column name '${name}' specified more than once`, {
+            location: c.loc,
+          });
+        names.add(name);
+        return { name, type: typeFromAst(c.type) };
+      });
+      await connector.createTable(ref, columns, {
+        ifNotExists: statement.ifNotExists,
+        properties: properties(statement.properties),
+      });
+      return done();
+    }
+    case 'DropTable': {
+      const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
+      await connector.dropTable(ref, { ifExists: statement.ifExists });
+      return done();
+    }
+    case 'CreateTableAsSelect':
+      return createTableAs(statement, catalogs, session);
+    case 'Insert':
+      return insert(statement, catalogs, session);
+    default:
+      return undefined;
+  }
+}
+
+function nameOf(statement: Statement): readonly Identifier[] | undefined {
+  switch (statement.kind) {
+    case 'CreateSchema':
+    case 'DropSchema':
+    case 'CreateTable':
+    case 'CreateTableAsSelect':
+    case 'DropTable':
+      return statement.name;
+    case 'Insert':
+      return statement.table;
+    default:
+      return undefined;
+  }
+}
+
+function schemaTarget(
+  name: readonly Identifier[],
+  catalogs: CatalogRegistry,
+  session: Session,
+  loc: SourceLocation,
+) {
+  const parts = name.map((p) => p.value.toLowerCase());
+  if (parts.length > 2)
+    throw new QuarryError('SYNTAX_ERROR', `Too many parts in schema name: ${parts.join('.')}`, {
+      location: loc,
+    });
+  const catalog = parts.length === 2 ? parts[0]! : session.catalog;
+  if (catalog === undefined)
+    throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
+      location: loc,
+    });
+  return { catalog, schema: parts.at(-1)!, connector: writable(catalog, catalogs, loc) };
+}
+
+function tableTarget(
+  name: readonly Identifier[],
+  catalogs: CatalogRegistry,
+  session: Session,
+  loc: SourceLocation,
+) {
+  const parts = name.map((p) => p.value.toLowerCase());
+  if (parts.length > 3)
+    throw new QuarryError('SYNTAX_ERROR', `Too many dots in table name: ${parts.join('.')}`, {
+      location: loc,
+    });
+  const table = parts.at(-1)!;
+  const schema = parts.length >= 2 ? parts.at(-2)! : session.schema;
+  const catalog = parts.length === 3 ? parts[0]! : session.catalog;
+  if (catalog === undefined)
+    throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
+      location: loc,
+    });
+  if (schema === undefined)
+    throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
+      location: loc,
+    });
+  const ref: TableRef = { catalog, schema, table };
+  return { ref, connector: writable(catalog, catalogs, loc) };
+}
+
+function writable(
+  catalog: string,
+  catalogs: CatalogRegistry,
+  loc: SourceLocation,
+): Connector & WritableConnector {
+  const connector = catalogs.get(catalog);
+  if (!connector)
+    throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, { location: loc });
+  if (!isWritable(connector))
+    throw new QuarryError('NOT_SUPPORTED', `Catalog '${catalog}' does not support writes`, { location: loc });
+  return connector;
+}
+
+/** Under retry policy TASK, only connectors whose writes survive task retries may be written. */
+function checkRetries(connector: WritableConnector, session: Session, loc: SourceLocation): void {
+  if (session.retryPolicy === 'TASK' && !connector.supportsFaultTolerantWrites) {
+    throw new QuarryError('NOT_SUPPORTED_WITH_RETRIES', 'This connector does not support query retries', {
+      location: loc,
+    });
+  }
+}
+
+function properties(list: readonly Property[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const empty = new ExprTranslator(new Scope([]), { now: new Date() });
+  for (const p of list) {
+    const name = p.name.value.toLowerCase();
+    out[name] = p.value === 'DEFAULT' ? undefined : evaluateConstant(empty.translate(p.value));
+  }
+  return out;
+}
+
+async function createTableAs(
+  statement: CreateTableAsSelect,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  const at = statement.name[0]!.loc;
+  const { ref, connector } = tableTarget(statement.name, catalogs, session, at);
+  checkRetries(connector, session, at);
+  if (!(await connector.schemaExists(ref.schema))) {
+    throw new QuarryError('SCHEMA_NOT_FOUND', `Schema '${ref.catalog}.${ref.schema}' does not exist`, {
+      location: at,
+    });
+  }
+  if (await connector.getTable(ref.schema, ref.table)) {
+    if (statement.ifNotExists) return rowsWritten(0);
+    throw new QuarryError(
+      'ALREADY_EXISTS',
+      `Table '${ref.catalog}.${ref.schema}.${ref.table}' already exists`,
+      { location: at },
+    );
+  }
+  const metadata = await PlannerMetadata.load(statement.query, catalogs, session);
+  const query = planLogical(statement.query, metadata);
+  const aliases = statement.columns.map((c) => c.value.toLowerCase());
+  if (aliases.length && aliases.length !== query.outputs.length) {
+    throw new QuarryError(
+      'TYPE_MISMATCH',
+      `Column alias list has ${aliases.length} entries but the query has ${query.outputs.length} columns`,
+      {
+        location: statement.loc,
+      },
+    );
+  }
+  const columns: ColumnMetadata[] = query.outputs.map((c, i) => {
+    const name = aliases[i] ?? c.name.toLowerCase();
+    if (/^_col\d+$/.test(name))
+      throw new QuarryError('INVALID_COLUMN_REFERENCE', `Column name not specified at position ${i + 1}`, {
+        location: statement.loc,
+      });
+    if (c.type.kind === 'unknown')
+      throw new QuarryError('TYPE_MISMATCH', `Column type is unknown at position ${i + 1}`, {
+        location: statement.loc,
+      });
+    return { name, type: c.type };
+  });
+  const seen = new Set<string>();
+  for (const c of columns) {
+    if (seen.has(c.name))
+      throw new QuarryError('ALREADY_EXISTS', `Column name '${c.name}' specified more than once`, {
+        location: statement.loc,
+      });
+    seen.add(c.name);
+  }
+  if (!statement.withData) {
+    await connector.createTable(ref, columns, {
+      ifNotExists: statement.ifNotExists,
+      properties: properties(statement.properties),
+    });
+    return rowsWritten(0);
+  }
+  const handle = await connector.beginWrite(ref, {
+    kind: 'create',
+    columns,
+    queryId: queryIdOf(session),
+    properties: properties(statement.properties),
+  });
+  return { ...distributedPlan(writer(query, handle)), write: { handle } };
+}
+
+async function insert(
+  statement: Insert,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  const at = statement.table[0]!.loc;
+  const { ref, connector } = tableTarget(statement.table, catalogs, session, at);
+  checkRetries(connector, session, at);
+  const table = await connector.getTable(ref.schema, ref.table);
+  if (!table)
+    throw new QuarryError(
+      'TABLE_NOT_FOUND',
+      `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+      { location: at },
+    );
+  const metadata = await PlannerMetadata.load(statement.query, catalogs, session);
+  const query = planLogical(statement.query, metadata);
+  // the query's columns go, in order, to the named target columns (all of them when none is named)
+  const names = statement.columns.length
+    ? statement.columns.map((c) => c.value.toLowerCase())
+    : table.columns.map((c) => c.name);
+  for (const n of names) {
+    if (!table.columns.some((c) => c.name === n))
+      throw new QuarryError('COLUMN_NOT_FOUND', `Insert column name does not exist in target table: ${n}`, {
+        location: at,
+      });
+  }
+  if (new Set(names).size !== names.length)
+    throw new QuarryError('ALREADY_EXISTS', 'Insert column name is specified more than once', {
+      location: at,
+    });
+  if (names.length !== query.outputs.length) {
+    throw new QuarryError(
+      'TYPE_MISMATCH',
+      `Insert query has ${query.outputs.length} columns, but the target has ${names.length}`,
+      { location: at },
+    );
+  }
+  const exprs: Expr[] = table.columns.map((target) => {
+    const i = names.indexOf(target.name);
+    if (i < 0) return literalOf(null, target.type);
+    const source: Expr = { kind: 'input', channel: i, type: query.outputs[i]!.type };
+    return cast(source, target.type, () =>
+      mismatch(
+        table.columns.map((c) => c.type),
+        query.outputs.map((c) => c.type),
+        at,
+      ),
+    );
+  });
+  const projected: PlanNode = {
+    kind: 'Project',
+    input: query,
+    exprs,
+    outputs: table.columns.map((c) => ({ name: c.name, type: c.type })),
+  };
+  const handle = await connector.beginWrite(ref, {
+    kind: 'insert',
+    columns: table.columns,
+    queryId: queryIdOf(session),
+  });
+  return { ...distributedPlan(writer(projected, handle)), write: { handle } };
+}
+
+function cast(e: Expr, to: DataType, fail: () => never): Expr {
+  if (typeToString(e.type) === typeToString(to)) return e;
+  if (!canCoerce(e.type, to) && !(isNumeric(e.type) && isNumeric(to)) && !(isText(e.type) && isText(to)))
+    fail();
+  return { kind: 'cast', arg: e, type: to, safe: false };
+}
+
+const isNumeric = (t: DataType) =>
+  ['tinyint', 'smallint', 'integer', 'bigint', 'real', 'double', 'decimal'].includes(t.kind);
+const isText = (t: DataType) => t.kind === 'varchar' || t.kind === 'char';
+
+function mismatch(table: readonly DataType[], query: readonly DataType[], loc: SourceLocation): never {
+  throw new QuarryError(
+    'TYPE_MISMATCH',
+    `Insert query has mismatched column types: Table: [${table.map(typeToString).join(', ')}], Query: [${query.map(typeToString).join(', ')}]`,
+    { location: loc },
+  );
+}
+
+function writer(input: PlanNode, handle: WriteHandle): PlanNode {
+  const outputs: Column[] = [
+    { name: 'rows', type: BIGINT },
+    { name: 'fragment', type: VARCHAR },
+  ];
+  return { kind: 'TableWriter', input, handle, outputs };
+}
+
+function queryIdOf(session: Session): string {
+  if (!session.queryId)
+    throw new QuarryError('GENERIC_INTERNAL_ERROR', 'a write needs the query id (this is a bug in quarry)');
+  return session.queryId;
+}
+
+/** DDL's result: nothing. */
+function done(): DistributedPlan {
+  const outputs: Column[] = [];
+  return {
+    fragments: [
+      {
+        id: 0,
+        root: { kind: 'Values', rows: [], outputs },
+        distribution: 'single',
+        outputPartitioning: { kind: 'single' },
+        outputs,
+        inputs: [],
+      },
+    ],
+    rootId: 0,
+    columns: outputs,
+  };
+}
+
+/** A write that wrote nothing (CTAS … WITH NO DATA, IF NOT EXISTS of an existing table): `rows` 0. */
+function rowsWritten(n: number): DistributedPlan {
+  const outputs: Column[] = [{ name: 'rows', type: BIGINT }];
+  return {
+    fragments: [
+      {
+        id: 0,
+        root: { kind: 'Values', rows: [[literalOf(n, BIGINT)]], outputs },
+        distribution: 'single',
+        outputPartitioning: { kind: 'single' },
+        outputs,
+        inputs: [],
+      },
+    ],
+    rootId: 0,
+    columns: outputs,
+  };
+}
