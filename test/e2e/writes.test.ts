@@ -144,6 +144,21 @@ describe('writes to lake and memory', function () {
     expect(data.filter((f) => f.includes('/0.0.0/'))).to.deep.equal([]);
   });
 
+  it('reads back with filters pushed down as min/max constraints, the same rows as the source', async () => {
+    for (const where of [
+      "o_orderdate < date '1993-01-01'",
+      'o_orderkey between 1000 and 2000',
+      'o_custkey in (1, 2, 3)',
+      'o_totalprice > 400000',
+    ]) {
+      const sql = (t: string) =>
+        `select count(*), sum(o_totalprice), min(o_orderkey) from ${t} where ${where}`;
+      expect((await q(sql('lake.ctas.orders'))).rows, where).to.deep.equal(
+        (await q(sql('tpch.tiny.orders'))).rows,
+      );
+    }
+  });
+
   it('lets DuckDB read what the lake wrote, with the same rows', async () => {
     const parquet = files(join(lakeRoot, 'ctas', 'orders'))
       .filter((f) => f.endsWith('.parquet'))

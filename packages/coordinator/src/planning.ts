@@ -2,6 +2,7 @@ import { QuarryError } from '@quarry/common';
 import {
   parseStatement,
   planStatement,
+  scanConstraint,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
@@ -53,9 +54,13 @@ async function splitsOf(
     if (f.distribution !== 'source') continue;
     const scan = findScan(f.root);
     if (!scan) continue;
+    const pruning = scanConstraint(f.root);
     const connector = catalogs.get(scan.table.catalog);
     if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${scan.table.catalog}' not found`);
-    const splits = await connector.splits(scan.table, { targetSplits: slots });
+    const splits = await connector.splits(scan.table, {
+      targetSplits: slots,
+      ...(pruning?.scan === scan ? { constraint: pruning.constraint } : {}),
+    });
     const tasks = Math.max(1, Math.min(splits.length, slots));
     const groups: Split[][] = Array.from({ length: tasks }, () => []);
     splits.forEach((s, i) => groups[i % tasks]!.push(s));

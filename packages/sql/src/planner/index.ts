@@ -9,6 +9,7 @@ import { planWriteStatement } from './writes.js';
 export { PlannerMetadata, collectTableNames, type Session } from './metadata.js';
 export { addExchanges } from './distribute.js';
 export { fragmentPlan } from './fragment.js';
+export { scanConstraint } from './constraint.js';
 export { planLogical, planDistributed, distributedPlan } from './plan.js';
 
 /**
