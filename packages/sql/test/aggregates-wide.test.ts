@@ -9,9 +9,17 @@ import { decimalType, BIGINT } from '../src/types/types.js';
  * stale double, so results depended on how rows were split into tasks).
  */
 describe('exact sums crossing 2^53 within one page', () => {
-  const block = (values: number[]): Block => ({ type: BIGINT, length: values.length, values: Float64Array.from(values), nulls: undefined });
+  const block = (values: number[]): Block => ({
+    type: BIGINT,
+    length: values.length,
+    values: Float64Array.from(values),
+    nulls: undefined,
+  });
 
-  for (const [name, type] of [['bigint', BIGINT], ['decimal(38,6)', decimalType(38, 6)]] as const) {
+  for (const [name, type] of [
+    ['bigint', BIGINT],
+    ['decimal(38,6)', decimalType(38, 6)],
+  ] as const) {
     it(`sum(${name}) is exact however the rows are split`, () => {
       const big = 4e15; // three of these pass 2^53 ≈ 9.007e15
       const values = [big, big, big, 7, big, 11, 13];
