@@ -15,6 +15,12 @@ export type { LakeFragmentInfo } from './lake/writer.js';
 export type { TableVersion, DataFileEntry } from './lake/metadata.js';
 export { MemoryConnector, type MemoryConfig, type MemorySplitInfo } from './memory/connector.js';
 export { MAX_CHUNK_BYTES } from './memory/chunks.js';
+export {
+  createSharedTextPool,
+  useSharedTextPool,
+  abandonTextPoolBuild,
+  type SharedTextPool,
+} from './tpch/generator/text-pool.js';
 
 /** The catalogs every cluster has: `tpch`. (`loadCatalogs(dir)` adds those of a catalog directory.) */
 export function defaultCatalogs(): CatalogRegistry {

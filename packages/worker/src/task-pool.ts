@@ -31,6 +31,8 @@ export class TaskPool {
     private readonly resourceLimits: ResourceLimits,
     private readonly logger: Logger,
     private readonly onNotice: (notice: ThreadNotice, spec: TaskSpec) => void = () => {},
+    /** Told the id of each thread that exits, after its task (if any) has been failed. */
+    private readonly onExit: (threadId: number) => void = () => {},
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
@@ -89,6 +91,8 @@ export class TaskPool {
       resourceLimits: this.resourceLimits,
     });
     const slot: Slot = { thread, task: undefined, killTimer: undefined, killReason: undefined };
+    // read now: a thread that has stopped reports -1
+    const threadId = thread.threadId;
     let lastError: string | undefined;
     thread.on('message', (msg: ThreadMessage) => {
       const task = slot.task;
@@ -122,6 +126,7 @@ export class TaskPool {
               ));
         task.resolve({ type: 'failed', taskId: task.spec.taskId, error: error.toData() });
       }
+      this.onExit(threadId);
       if (!this.closed) {
         const i = this.slots.indexOf(slot);
         if (i >= 0) this.slots[i] = this.spawn();

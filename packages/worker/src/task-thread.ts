@@ -1,11 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
-import { loadCatalogs } from '@quarry/connectors';
-import { createExchangeManager, protectExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
+import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
+import { createExchangeManager, protectExchangeConfig } from '@quarry/exchange';
 import type { TaskSpec } from '@quarry/protocol';
-import { injectedError, isErrorAction, matchingRules, type FailureInjection } from './failure-injection.js';
+import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { runTask } from './task-runner.js';
-import type { ThreadMessage, ThreadRequest } from './thread-messages.js';
+import type { TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';
 
 /**
  * A task thread: runs one task at a time for the worker's main thread, which keeps the event loop
@@ -14,7 +14,8 @@ import type { ThreadMessage, ThreadRequest } from './thread-messages.js';
 const port = parentPort;
 if (!port) throw new Error('task-thread must run in a worker thread');
 
-const config = workerData as { exchange: ExchangeConfig; injection: FailureInjection; catalogDir?: string };
+const config = workerData as TaskThreadData;
+useSharedTextPool(config.textPool);
 const catalogs = loadCatalogs(config.catalogDir);
 // the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
 const exchange = createExchangeManager(protectExchangeConfig(config.exchange));

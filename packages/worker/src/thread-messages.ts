@@ -1,6 +1,16 @@
 import type { ErrorData } from '@quarry/common';
-import type { ExchangeFile } from '@quarry/exchange';
+import type { SharedTextPool } from '@quarry/connectors';
+import type { ExchangeConfig, ExchangeFile } from '@quarry/exchange';
+import type { FailureInjection } from './failure-injection.js';
 import type { TaskSpec, TaskStats } from '@quarry/protocol';
+
+/** What each task thread is started with. */
+export interface TaskThreadData {
+  readonly exchange: ExchangeConfig;
+  readonly injection: FailureInjection;
+  readonly catalogDir: string | undefined;
+  readonly textPool: SharedTextPool;
+}
 
 /** Main thread → task thread. */
 export type ThreadRequest =

@@ -9,11 +9,12 @@ import {
   type TaskUpdate,
   type WorkerCommand,
 } from '@quarry/protocol';
+import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
 import { ActorSystem, serveMetrics, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
-import type { ThreadNotice, ThreadResponse } from './thread-messages.js';
+import type { TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
 
 /** Progress reports of a running task go to the coordinator at most this often. */
 const PROGRESS_REPORT_MS = 1000;
@@ -45,12 +46,20 @@ export class Worker {
   ) {
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
     const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
+    // one TPC-H text pool for all task threads, outside their heaps; built when first needed
+    const textPool = createSharedTextPool();
     this.pool = new TaskPool(
       config.slots,
-      { exchange: config.exchange, injection: config.failureInjection, catalogDir: config.catalogDir },
+      {
+        exchange: config.exchange,
+        injection: config.failureInjection,
+        catalogDir: config.catalogDir,
+        textPool,
+      } satisfies TaskThreadData,
       { maxOldGenerationSizeMb: heapMb },
       logger,
       (notice, spec) => this.notice(notice, spec),
+      (threadId) => abandonTextPoolBuild(textPool, threadId),
     );
   }
 

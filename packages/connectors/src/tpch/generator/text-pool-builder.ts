@@ -134,12 +134,12 @@ class Builder {
   private readonly nounPhrases = new Weighted('np', compilePhrase);
   private readonly verbPhrases = new Weighted('vp', compilePhrase);
   private seed = POOL_SEED;
-  readonly out: Uint8Array;
+  readonly out: Uint8Array<ArrayBufferLike>;
   private readonly view: DataView;
   length = 0;
 
-  constructor(capacity: number) {
-    this.out = Buffer.allocUnsafe(capacity + WORD_BLOCK);
+  constructor(out: Uint8Array<ArrayBufferLike>) {
+    this.out = out;
     this.view = new DataView(this.out.buffer, this.out.byteOffset, this.out.length);
   }
 
@@ -205,10 +205,22 @@ class Builder {
   }
 }
 
-/** The first `size` bytes of the pool (ASCII). */
-export function buildTextPool(size: number): Uint8Array {
-  // room for the sentence that crosses the end; sentences are far shorter than this
-  const builder = new Builder(size + 1024);
+/** Bytes a pool of `size` needs while it is built: room for the sentence that crosses the end. */
+export function textPoolCapacity(size: number): number {
+  // sentences are far shorter than this
+  return size + 1024 + WORD_BLOCK;
+}
+
+/**
+ * Writes the first `size` bytes of the pool (ASCII) into `out`, which must hold
+ * `textPoolCapacity(size)` bytes, and returns them.
+ */
+export function buildTextPool(
+  size: number,
+  out: Uint8Array<ArrayBufferLike> = new Uint8Array(textPoolCapacity(size)),
+): Uint8Array<ArrayBufferLike> {
+  if (out.length < textPoolCapacity(size)) throw new Error('internal error: text pool buffer too small');
+  const builder = new Builder(out);
   while (builder.length < size) builder.sentence();
-  return builder.out.subarray(0, size);
+  return out.subarray(0, size);
 }
