@@ -132,7 +132,7 @@ select cast(1.5e0 as varchar), cast(0.1e0 as varchar), cast(-0.5e0 as varchar), 
 ---- result
 1.5|0.1|-0.5|123.25
 
-query cast_double_to_varchar_trino skip: BUG quarry prints 1e10 as 10000000000 and 1e0 as 1 (Trino: 1.0E10, 1.0)
+query cast_double_to_varchar_trino
 select cast(1e10 as varchar), cast(1e0 as varchar), cast(-2e0 as varchar)
 ---- trino: Trino prints doubles as Java does: 1.0E10, 1.0 (DuckDB: 10000000000.0, 1.0)
 1.0E10|1.0|-2.0

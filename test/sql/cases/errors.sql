@@ -186,7 +186,7 @@ query values_rows_different_lengths
 select * from (values (1, 2), (3)) as t(a, b)
 ---- error TYPE_MISMATCH
 
-query select_star_without_from skip: BUG quarry returns one empty row (Trino: SELECT * not allowed in queries without FROM clause)
+query select_star_without_from
 select *
 ---- error COLUMN_NOT_FOUND : SELECT * not allowed
 
@@ -255,11 +255,11 @@ query cast_invalid_in_column
 select cast(n_name as integer) from nation
 ---- error INVALID_CAST_ARGUMENT
 
-query cast_decimal_overflow skip: BUG code NUMERIC_VALUE_OUT_OF_RANGE where Trino raises INVALID_CAST_ARGUMENT (Cannot cast DECIMAL(8, 3) '12345.678' to DECIMAL(5, 2))
+query cast_decimal_overflow
 select cast(12345.678 as decimal(5,2))
 ---- error INVALID_CAST_ARGUMENT
 
-query cast_varchar_to_decimal_overflow skip: BUG code NUMERIC_VALUE_OUT_OF_RANGE where Trino raises INVALID_CAST_ARGUMENT (Cannot cast VARCHAR '123456' to DECIMAL(5, 2). Value too large.)
+query cast_varchar_to_decimal_overflow
 select cast('123456' as decimal(5,2))
 ---- error INVALID_CAST_ARGUMENT
 
@@ -320,7 +320,7 @@ query split_part_zero_index
 select split_part('a,b', ',', 0)
 ---- error INVALID_FUNCTION_ARGUMENT
 
-query ntile_zero_buckets skip: BUG GENERIC_INTERNAL_ERROR (The number NaN cannot be converted to a BigInt) instead of INVALID_FUNCTION_ARGUMENT
+query ntile_zero_buckets
 select ntile(0) over (order by n_nationkey) from nation
 ---- error INVALID_FUNCTION_ARGUMENT
 
@@ -349,6 +349,6 @@ query with_column_list_count_mismatch
 with t(a, b) as (select 1) select * from t
 ---- error TYPE_MISMATCH
 
-query lag_negative_offset skip: BUG lag with a negative offset returns rows (the following row's value); Trino: INVALID_FUNCTION_ARGUMENT (Offset must be at least 0)
+query lag_negative_offset
 select lag(n_nationkey, -1) over (order by n_nationkey) from nation
 ---- error INVALID_FUNCTION_ARGUMENT

@@ -155,7 +155,7 @@ query cast_out_of_range_integer_from_bigint
 select cast(cast(3000000000 as bigint) as integer)
 ---- error NUMERIC_VALUE_OUT_OF_RANGE
 
-query cast_double_out_of_range skip: BUG code NUMERIC_VALUE_OUT_OF_RANGE where Trino raises INVALID_CAST_ARGUMENT (Unable to cast 1.0E20 to bigint)
+query cast_double_out_of_range
 select cast(1e20 as bigint)
 ---- error INVALID_CAST_ARGUMENT
 
