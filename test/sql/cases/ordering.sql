@@ -371,7 +371,7 @@ select x from (values (cast(9007199254740993 as bigint)), (cast(-900719925474099
 9007199254740992
 9007199254740993
 
-query fetch_first_with_ties skip: NOT SUPPORTED FETCH FIRST … WITH TIES (Trino supports it)
+query fetch_first_with_ties
 select n_regionkey from nation order by n_regionkey fetch first 3 rows with ties
 ---- trino: the 3rd row's peers (n_regionkey = 0) come too; DuckDB has no WITH TIES
 0

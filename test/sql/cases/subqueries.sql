@@ -75,7 +75,7 @@ where p_partkey = l_partkey and p_brand = 'Brand#23' and p_container = 'MED BOX'
 ---- result
 NULL
 
-query correlated_scalar_non_equality skip: NOT SUPPORTED correlated scalar subquery with a non-equality correlation (Trino plans this one)
+query correlated_scalar_non_equality
 select n_nationkey, (select count(*) from region where r_regionkey < n_regionkey) from nation where n_nationkey < 8
 ---- result
 0|0
@@ -303,7 +303,7 @@ select count(*) from part where p_retailprice in (select ps_supplycost from part
 ---- result
 11
 
-query exists_over_aggregate_is_always_true skip: NOT SUPPORTED correlated EXISTS over an aggregation (Trino plans it: always true)
+query exists_over_aggregate_is_always_true
 # an aggregation without GROUP BY returns one row even over no input
 select count(*) from region where exists (select count(*) from nation where n_regionkey = r_regionkey and n_nationkey > 100)
 ---- result
@@ -353,12 +353,12 @@ select r_regionkey from region where r_regionkey not in (select n_regionkey from
 0
 2
 
-query correlated_quantified_all skip: NOT SUPPORTED correlated >= ALL (Trino plans it)
+query correlated_quantified_all
 select r_regionkey from region where r_regionkey * 6 >= all (select n_nationkey from nation where n_regionkey = r_regionkey)
 ---- result
 4
 
-query correlated_scalar_order_by_limit skip: NOT SUPPORTED ORDER BY … LIMIT in a correlated scalar subquery (Trino plans it)
+query correlated_scalar_order_by_limit
 select c_custkey, (select o_orderkey from orders where o_custkey = c_custkey order by o_totalprice desc, o_orderkey limit 1) from customer where c_custkey < 6
 ---- result
 1|9154
@@ -382,7 +382,38 @@ having count(*) = (select count(*) from nation n2 where n2.n_regionkey = n1.n_re
 3|5
 4|5
 
-query exists_with_limit_inside skip: NOT SUPPORTED LIMIT inside a correlated EXISTS (Trino plans it)
+query exists_with_limit_inside
 select count(*) from region where exists (select * from nation where n_regionkey = r_regionkey limit 1)
 ---- result
 5
+
+query correlated_two_levels_up_is_refused_by_name
+select n_name from nation n where exists (select 1 from region r where r.r_regionkey = n.n_regionkey
+  and exists (select 1 from nation n2 where n2.n_nationkey = n.n_nationkey))
+---- error NOT_SUPPORTED at 2:62 : nested more than one level deep
+
+query nested_subqueries_each_correlated_one_level
+# region 4 has no nation 25: its nations drop out
+select n_name from nation n where exists (select 1 from region r where r.r_regionkey = n.n_regionkey
+  and exists (select 1 from nation n2 where n2.n_nationkey = r.r_regionkey + 21))
+---- result
+ALGERIA
+ARGENTINA
+BRAZIL
+CANADA
+CHINA
+ETHIOPIA
+FRANCE
+GERMANY
+INDIA
+INDONESIA
+JAPAN
+KENYA
+MOROCCO
+MOZAMBIQUE
+PERU
+ROMANIA
+RUSSIA
+UNITED KINGDOM
+UNITED STATES
+VIETNAM

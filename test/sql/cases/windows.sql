@@ -398,7 +398,7 @@ from (values (date '2020-01-01', 1), (date '2020-01-02', 2), (date '2020-01-04',
 2020-01-04|6
 2020-01-05|12
 
-query groups_frame skip: NOT SUPPORTED GROUPS frames (Trino supports them)
+query groups_frame
 select k, sum(k) over (order by k groups between 1 preceding and current row) from (values (1), (1), (2), (3), (3)) as t(k)
 ---- result
 1|2
@@ -407,7 +407,7 @@ select k, sum(k) over (order by k groups between 1 preceding and current row) fr
 3|8
 3|8
 
-query lag_ignore_nulls skip: NOT SUPPORTED IGNORE NULLS on lag/first_value/last_value (parse error at "nulls": `ignore` is taken for a column alias)
+query lag_ignore_nulls
 select id, lag(v) ignore nulls over (order by id), first_value(v) ignore nulls over (order by id), last_value(v) ignore nulls over (order by id)
 from (values (1, null), (2, 5), (3, null), (4, 7)) as t(id, v)
 ---- duckdb
@@ -418,6 +418,56 @@ from (values (1, null), (2, 5), (3, null), (4, 7)) as t(id, v)
 2|NULL|5|5
 3|5|5|5
 4|5|5|7
+
+query ignore_nulls_offsets_partitions_and_frames
+select g, id, lag(v, 2) ignore nulls over w, lead(v, 2) ignore nulls over w, lead(v) respect nulls over w,
+  nth_value(v, 2) ignore nulls over (w rows between unbounded preceding and unbounded following),
+  last_value(v) ignore nulls over (w rows between 1 preceding and 1 following),
+  first_value(v) ignore nulls over (w rows between current row and unbounded following)
+from (values (1, 1, 10), (1, 2, null), (1, 3, 30), (1, 4, null), (1, 5, 50), (1, 6, 60), (2, 1, null), (2, 2, 20), (2, 3, null)) as t(g, id, v)
+window w as (partition by g order by id)
+order by g, id
+---- duckdb
+select g, id, lag(v, 2 ignore nulls) over w, lead(v, 2 ignore nulls) over w, lead(v) over w,
+  nth_value(v, 2 ignore nulls) over (w rows between unbounded preceding and unbounded following),
+  last_value(v ignore nulls) over (w rows between 1 preceding and 1 following),
+  first_value(v ignore nulls) over (w rows between current row and unbounded following)
+from (values (1, 1, 10), (1, 2, null), (1, 3, 30), (1, 4, null), (1, 5, 50), (1, 6, 60), (2, 1, null), (2, 2, 20), (2, 3, null)) as t(g, id, v)
+window w as (partition by g order by id)
+order by g, id
+---- result
+1|1|NULL|50|NULL|30|10|10
+1|2|NULL|50|30|30|30|30
+1|3|NULL|60|NULL|30|30|30
+1|4|10|60|50|30|50|50
+1|5|10|NULL|60|30|60|50
+1|6|30|NULL|NULL|30|60|60
+2|1|NULL|NULL|20|NULL|20|20
+2|2|NULL|NULL|NULL|NULL|20|20
+2|3|NULL|NULL|NULL|NULL|20|NULL
+
+query ignore_nulls_on_a_ranking_function
+select row_number() ignore nulls over (order by n_nationkey) from nation
+---- error NULL_TREATMENT_NOT_ALLOWED at 1:8 : null treatment clause for row_number
+
+query ignore_nulls_on_an_aggregate
+select sum(n_nationkey) ignore nulls over () from nation
+---- error NULL_TREATMENT_NOT_ALLOWED at 1:8
+
+query ignore_nulls_without_over
+select lag(n_nationkey) ignore nulls from nation
+---- error SYNTAX_ERROR at 1:38
+
+query nth_value_offset_zero
+select nth_value(n_nationkey, 0) over (order by n_nationkey) from nation
+---- error INVALID_FUNCTION_ARGUMENT : Offset must be at least 1
+
+query ignore_as_a_column_alias
+select n_nationkey ignore from nation where n_nationkey = 3
+---- duckdb
+select n_nationkey "ignore" from nation where n_nationkey = 3
+---- result
+3
 
 query lead_offset_zero
 select id, lead(id, 0) over (order by id) from (values (1), (2)) as t(id)

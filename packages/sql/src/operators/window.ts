@@ -90,13 +90,60 @@ function computeFunction(
   const out = new BlockBuilder(call.resultType, n);
   const args = call.args.map((c) => page.blocks[c]!);
   const frames = new FrameFinder(call, page, layout, orderBy);
+  const nonNulls = call.ignoreNulls ? new NonNullIndex(args[0]!, n) : undefined;
   for (let p = 0; p + 1 < layout.starts.length; p++) {
     const ps = layout.starts[p]!;
     const pe = layout.starts[p + 1]!;
     if (call.aggregate) aggregateOverFrames(call, args, ps, pe, frames, out);
-    else rankingOrValue(call, args, ps, pe, layout, frames, out);
+    else rankingOrValue(call, args, ps, pe, layout, frames, out, nonNulls);
   }
   return out.build();
+}
+
+/**
+ * For IGNORE NULLS: the rows whose value is not null, in order, and for each row how many such rows
+ * come before it — so that "the k-th non-null value before row i" or "the first non-null value in
+ * rows [s, e]" is one lookup.
+ */
+class NonNullIndex {
+  /** before[i]: non-null rows in [0, i); before[n] is their count. */
+  private readonly before: Int32Array;
+  private readonly rows: Int32Array;
+
+  constructor(values: Block, n: number) {
+    this.before = new Int32Array(n + 1);
+    this.rows = new Int32Array(n);
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      this.before[i] = count;
+      if (values.nulls === undefined || values.nulls[i] !== 1) this.rows[count++] = i;
+    }
+    this.before[n] = count;
+  }
+
+  /** The row of the k-th non-null value (k ≥ 1) before row i, at or after row `from`; -1 if none. */
+  preceding(i: number, k: number, from: number): number {
+    const idx = this.before[i]! - k;
+    return idx >= this.before[from]! ? this.rows[idx]! : -1;
+  }
+
+  /** The row of the k-th non-null value (k ≥ 1) after row i, before row `to`; -1 if none. */
+  following(i: number, k: number, to: number): number {
+    const idx = this.before[i + 1]! + k - 1;
+    return idx < this.before[to]! ? this.rows[idx]! : -1;
+  }
+
+  /** The row of the k-th non-null value (k ≥ 1) in rows [s, e]; -1 if none. */
+  nth(s: number, e: number, k: number): number {
+    const idx = this.before[s]! + k - 1;
+    return idx < this.before[e + 1]! ? this.rows[idx]! : -1;
+  }
+
+  /** The row of the last non-null value in rows [s, e]; -1 if none. */
+  last(s: number, e: number): number {
+    const idx = this.before[e + 1]! - 1;
+    return idx >= this.before[s]! ? this.rows[idx]! : -1;
+  }
 }
 
 function rankingOrValue(
@@ -107,6 +154,7 @@ function rankingOrValue(
   layout: PartitionLayout,
   frames: FrameFinder,
   out: BlockBuilder,
+  nonNulls: NonNullIndex | undefined,
 ): void {
   const size = pe - ps;
   let dense = 0;
@@ -144,7 +192,15 @@ function rankingOrValue(
           break;
         }
         if (offset < 0) throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Offset must be at least 0');
-        const j = call.fn === 'lag' ? i - Number(offset) : i + Number(offset);
+        let j: number;
+        if (nonNulls && Number(offset) > 0) {
+          j =
+            call.fn === 'lag'
+              ? nonNulls.preceding(i, Number(offset), ps)
+              : nonNulls.following(i, Number(offset), pe);
+        } else {
+          j = call.fn === 'lag' ? i - Number(offset) : i + Number(offset);
+        }
         if (j >= ps && j < pe) out.append(valueAt(args[0]!, j));
         else out.append(args[2] ? valueAt(args[2], i) : null);
         break;
@@ -153,7 +209,7 @@ function rankingOrValue(
       case 'last_value':
       case 'nth_value': {
         const [s, e] = frames.frame(i, ps, pe);
-        out.append(pickInFrame(call, args, i, s, e));
+        out.append(pickInFrame(call, args, i, s, e, nonNulls));
         break;
       }
       default:
@@ -170,27 +226,27 @@ function ntile(row: number, size: number, buckets: number): number {
   return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
 }
 
-function pickInFrame(call: WindowCall, args: readonly Block[], i: number, s: number, e: number): unknown {
+function pickInFrame(
+  call: WindowCall,
+  args: readonly Block[],
+  i: number,
+  s: number,
+  e: number,
+  nonNulls: NonNullIndex | undefined,
+): unknown {
   const x = args[0]!;
-  const isNull = (j: number) => x.nulls !== undefined && x.nulls[j] === 1;
-  if (s > e) return null;
+  let k = 1;
   if (call.fn === 'nth_value') {
-    const k = valueAt(args[1]!, i) as number | null;
-    if (k === null) return null;
-    let left = Number(k);
-    for (let j = s; j <= e; j++) {
-      if (call.ignoreNulls && isNull(j)) continue;
-      if (--left === 0) return valueAt(x, j);
-    }
-    return null;
+    const n = valueAt(args[1]!, i) as number | bigint | null;
+    if (n === null) return null;
+    if (n < 1) throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Offset must be at least 1');
+    k = Number(n);
   }
-  if (!call.ignoreNulls) return valueAt(x, call.fn === 'first_value' ? s : e);
-  if (call.fn === 'first_value') {
-    for (let j = s; j <= e; j++) if (!isNull(j)) return valueAt(x, j);
-  } else {
-    for (let j = e; j >= s; j--) if (!isNull(j)) return valueAt(x, j);
-  }
-  return null;
+  if (s > e) return null;
+  let j: number;
+  if (nonNulls) j = call.fn === 'last_value' ? nonNulls.last(s, e) : nonNulls.nth(s, e, k);
+  else j = call.fn === 'last_value' ? e : s + k - 1 <= e ? s + k - 1 : -1;
+  return j < 0 ? null : valueAt(x, j);
 }
 
 /** An aggregate over each row's frame: incrementally when frames only grow, else frame by frame. */

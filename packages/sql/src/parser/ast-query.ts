@@ -260,7 +260,7 @@ export interface Extract extends Located {
 
 /**
  * `f(args)`, `f(DISTINCT x)`, `f(*)` (`star`, no args), `f(x ORDER BY y)`,
- * `f(x) FILTER (WHERE c)`, `f(x) OVER (…)` or `OVER w`.
+ * `f(x) FILTER (WHERE c)`, `f(x) OVER (…)` or `OVER w`, `f(x) IGNORE NULLS OVER …`.
  */
 export interface FunctionCall extends Located {
   readonly kind: 'FunctionCall';
@@ -270,6 +270,8 @@ export interface FunctionCall extends Located {
   readonly star: boolean;
   readonly orderBy: readonly SortItem[];
   readonly filter?: Expression;
+  /** Written only before OVER: whether a value window function skips nulls. */
+  readonly nullTreatment?: 'IGNORE' | 'RESPECT';
   readonly window?: WindowSpec | WindowRef;
 }
 

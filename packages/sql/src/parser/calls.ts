@@ -55,6 +55,18 @@ export abstract class CallParser extends TypeParser {
       orderBy,
     };
     const withFilter = filter ? { ...call, filter } : call;
+    const nullTreatment =
+      (this.isWord('IGNORE') || this.isWord('RESPECT')) && this.isWord('NULLS', 1)
+        ? this.acceptWords(['IGNORE', 'RESPECT'])
+        : undefined;
+    if (nullTreatment) {
+      this.expectWord('NULLS');
+      this.expectWord('OVER');
+      const window = this.isSymbol('(')
+        ? this.parseWindowSpec()
+        : { kind: 'WindowRef' as const, loc: this.loc(this.token), name: this.expectIdentifier() };
+      return { ...withFilter, nullTreatment, window };
+    }
     if (this.isWord('OVER') && (this.isSymbol('(', 1) || this.isIdentifier(1))) {
       this.advance();
       const window = this.isSymbol('(')

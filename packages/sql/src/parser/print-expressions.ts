@@ -194,6 +194,7 @@ export abstract class ExpressionPrinter {
     if (call.orderBy.length > 0) args += ` ORDER BY ${this.sortItems(call.orderBy)}`;
     let text = `${qualifiedName(call.name)}(${args})`;
     if (call.filter) text += ` FILTER (WHERE ${this.expression(call.filter)})`;
+    if (call.nullTreatment) text += ` ${call.nullTreatment} NULLS`;
     if (call.window) text += ` OVER ${this.window(call.window)}`;
     return text;
   }

@@ -68,6 +68,15 @@ export class Scope {
       }
       return outer.offset + there;
     }
+    for (let up = outer?.scope.outer; up; up = up.scope.outer) {
+      if (up.scope.tryResolve(parts, loc) !== undefined) {
+        throw new QuarryError(
+          'NOT_SUPPORTED',
+          `Correlated reference to '${parts.map((p) => p.value).join('.')}' from a subquery nested more than one level deep is not supported`,
+          { location: loc },
+        );
+      }
+    }
     throw new QuarryError(
       'COLUMN_NOT_FOUND',
       `Column '${parts.map((p) => p.value).join('.')}' cannot be resolved`,

@@ -70,12 +70,12 @@ export function planSelect(
   const fromScope = source.scope;
   let node = source.node;
   // outside WHERE, a reference to the enclosing query is an error (correlation only in WHERE)
-  let sourceTranslator = new ExprTranslator(fromScope.withOuter(ctx?.outer, Number.MAX_SAFE_INTEGER, false), {
-    now,
-  });
+  const sourceScope = fromScope.withOuter(ctx?.outer, Number.MAX_SAFE_INTEGER, false);
+  let sourceTranslator = new ExprTranslator(sourceScope, { now });
   if (select.where) {
     noAggregates(select.where, 'WHERE');
-    const applied = applySubqueries(host, node, [select.where], sourceTranslator, fromScope);
+    // the subqueries see this query's columns; the scopes around it only to name them in an error
+    const applied = applySubqueries(host, node, [select.where], sourceTranslator, sourceScope);
     node = applied.node;
     const width = node.outputs.length;
     const t = new ExprTranslator(fromScope.withOuter(ctx?.outer, width), { now, hook: applied.hook });

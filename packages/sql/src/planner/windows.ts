@@ -167,9 +167,20 @@ function planCall(
   } else {
     throw new QuarryError('FUNCTION_NOT_FOUND', `Not a window function: ${name}`);
   }
+  if (call.nullTreatment) {
+    if (!VALUE_FUNCTIONS.has(name))
+      throw new QuarryError(
+        'NULL_TREATMENT_NOT_ALLOWED',
+        `Cannot specify null treatment clause for ${name} function`,
+      );
+    if (call.nullTreatment === 'IGNORE') fn = { ...fn, ignoreNulls: true };
+  }
   const key = JSON.stringify([partitionBy, orderBy]);
   return { call, key, partitionBy, orderBy, fn };
 }
+
+/** The functions that take IGNORE NULLS or RESPECT NULLS. */
+const VALUE_FUNCTIONS = new Set(['lag', 'lead', 'first_value', 'last_value', 'nth_value']);
 
 const DEFAULT_START: FrameBound = { type: 'UNBOUNDED_PRECEDING' };
 const CURRENT_ROW: FrameBound = { type: 'CURRENT_ROW' };
