@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const run = (root?: string) => spawnSync(process.execPath, ['tools/check-deps.mjs', ...(root ? [root] : [])], { encoding: 'utf8' });
+const run = (root?: string) =>
+  spawnSync(process.execPath, ['tools/check-deps.mjs', ...(root ? [root] : [])], { encoding: 'utf8' });
 
 function fakeRepo(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'quarry-deps-'));
@@ -15,7 +16,8 @@ function fakeRepo(files: Record<string, string>): string {
   return root;
 }
 
-const pkg = (name: string, deps: string[] = []) => JSON.stringify({ name, dependencies: Object.fromEntries(deps.map((d) => [d, '0.1.0'])) });
+const pkg = (name: string, deps: string[] = []) =>
+  JSON.stringify({ name, dependencies: Object.fromEntries(deps.map((d) => [d, '0.1.0'])) });
 
 describe('package boundary check', () => {
   it('passes on this repository', () => {
@@ -27,7 +29,8 @@ describe('package boundary check', () => {
   it('fails on a cycle, a deep import, an undeclared import, a relative escape and a layering breach', () => {
     const root = fakeRepo({
       'packages/a/package.json': pkg('@quarry/a', ['@quarry/b']),
-      'packages/a/src/index.ts': "import { x } from '@quarry/b/src/internal.js';\nimport { y } from '@quarry/c';\n",
+      'packages/a/src/index.ts':
+        "import { x } from '@quarry/b/src/internal.js';\nimport { y } from '@quarry/c';\n",
       'packages/b/package.json': pkg('@quarry/b', ['@quarry/a']),
       'packages/b/src/index.ts': "import { z } from '../../a/src/index.js';\n",
       'packages/runtime/package.json': pkg('@quarry/runtime', ['@quarry/sql']),
