@@ -5,15 +5,20 @@
  *
  *   npm run bench -- tpch [--sf 1] [--workers 2] [--slots 2] [--queries 1,3,5] [--duckdb-runs 3]
  *                         [--explain 3] [--warmup-pass yes|no] [--timeout 900]
+ *                         [--source lake|generated] [--lake-dir DIR]
  *
- * - DuckDB: the rows of quarry's TPC-H generator, loaded into memory first (bench/_tpch-duckdb.ts);
- *   only query time counts, the median of `--duckdb-runs` runs after one warm-up.
+ * - Data (`--source`). `lake` (the default): both engines read the same Parquet files — quarry's
+ *   `lake` catalog, written once by quarry itself (CREATE TABLE AS from `tpch`, bench/_tpch-lake.ts)
+ *   under `--lake-dir` (default: <tmpdir>/quarry-bench-lake) and reused by later runs, and DuckDB
+ *   through views over the files of each table's current version. `generated`: quarry's `tpch`
+ *   connector generates the rows while it scans them (so quarry's time includes generating them) and
+ *   DuckDB holds the same rows in memory, loaded first (bench/_tpch-duckdb.ts).
+ * - DuckDB: only query time counts, the median of `--duckdb-runs` runs after one warm-up.
  * - Per query, DuckDB's timed runs come right before quarry's two runs (NONE and TASK, alternating
  *   which goes first), so that the machine's other load weighs on both alike.
- * - quarry: the `tpch` connector generates the rows while it scans them, so quarry's time includes
- *   generating the data. Time is the client's wall clock from submission to the last result row.
- *   Warm-up first, not counted: a scan of orders' comments, then one pass over the queries under
- *   NONE (`--warmup-pass no` skips that pass).
+ * - quarry: time is the client's wall clock from submission to the last result row. Warm-up first,
+ *   not counted: a scan of orders' comments, then one pass over the queries under NONE
+ *   (`--warmup-pass no` skips that pass).
  * - Every quarry result is checked against DuckDB's (test/sql's rules) and, at SF 1, against the
  *   official answers (../shared/tpch/answers/sf1): bench/_tpch-check.ts.
  * - Peak RSS per worker process: VmHWM of /proc/<pid>/status, reset (clear_refs 5) before each
@@ -24,6 +29,8 @@
  * line of output is one JSON object.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError } from '@quarry/common';
@@ -32,6 +39,7 @@ import { duckText, type Text } from '../test/sql/values.js';
 import { option, round, table, median } from './_support.js';
 import { checkAgainstAnswer, checkAgainstDuckDb, readAnswer, type DuckRows } from './_tpch-check.js';
 import { loadTpch } from './_tpch-duckdb.js';
+import { duckViewsOverLake, ensureLakeTables, lakeCatalogDir, lakeSchemaOf } from './_tpch-lake.js';
 
 const SHARED = new URL('../../shared/tpch/', import.meta.url);
 const sf = Number(option('sf', '1'));
@@ -47,7 +55,14 @@ const numbers = option('queries', '1-22')
     const [a, b] = part.split('-').map(Number);
     return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
   });
-const schema = sf === 0.01 ? 'tiny' : `sf${sf}`;
+const tpchSchema = sf === 0.01 ? 'tiny' : `sf${sf}`;
+const source = option('source', 'lake');
+if (source !== 'lake' && source !== 'generated')
+  throw new Error(`--source must be lake or generated, not ${source}`);
+const lakeDir = option('lake-dir', join(tmpdir(), 'quarry-bench-lake'));
+/** The catalog and schema the queries read: the same Parquet files as DuckDB, or generated rows. */
+const catalog = source === 'lake' ? 'lake' : 'tpch';
+const schema = source === 'lake' ? lakeSchemaOf(tpchSchema) : tpchSchema;
 const POLICIES = ['NONE', 'TASK'] as const;
 type Policy = (typeof POLICIES)[number];
 const BARS = { ratio: 20, rssMb: 2048 };
@@ -67,13 +82,43 @@ interface QuarryRun {
   tolerated?: string; // beyond the printed rounding, within TPC-H's validation tolerance
 }
 
-// --- DuckDB -------------------------------------------------------------------------------------
+// --- the cluster and the data --------------------------------------------------------------------
 
-console.log(`TPC-H SF ${sf}: loading quarry's generated rows into DuckDB (in memory, not timed) …`);
+console.log(`starting a cluster: coordinator + ${workerCount} workers × ${slots} slots (real processes) …`);
+const cluster = await startProcessCluster({
+  workers: workerCount,
+  slots,
+  prefix: 'tpchbench',
+  env: source === 'lake' ? { QUARRY_CATALOG_CONFIG_DIR: lakeCatalogDir(lakeDir) } : {},
+});
+const client = await QuarryClient.connect({
+  servers: cluster.natsUrl,
+  prefix: 'tpchbench',
+  timeoutMs: 60_000,
+});
+const pids = cluster.workers.map((w) => w.process.pid!);
+
 const duck = await DuckDBInstance.create(':memory:');
 const con = await duck.connect();
-const load = await loadTpch(con, sf);
-console.log(`  ${load.rows.toLocaleString('en-US')} rows in ${load.seconds.toFixed(1)} s`);
+let dataNote: string;
+if (source === 'lake') {
+  console.log(`TPC-H SF ${sf}: Parquet tables in lake.${schema} under ${lakeDir} …`);
+  const lake = await ensureLakeTables(client, lakeDir, tpchSchema);
+  const files = await duckViewsOverLake(con, lakeDir, schema);
+  console.log(
+    lake.reused
+      ? `  reusing the files of an earlier run (${files} files)`
+      : `  written by quarry in ${lake.seconds.toFixed(1)} s (${files} files; not timed)`,
+  );
+  dataNote = `the same Parquet files (lake.${schema}, written by quarry; DuckDB reads them through read_parquet views)`;
+} else {
+  console.log(`TPC-H SF ${sf}: loading quarry's generated rows into DuckDB (in memory, not timed) …`);
+  const load = await loadTpch(con, sf);
+  console.log(`  ${load.rows.toLocaleString('en-US')} rows in ${load.seconds.toFixed(1)} s`);
+  dataNote = 'rows generated by quarry while scanning; DuckDB: the same rows in memory (load not counted)';
+}
+
+// --- DuckDB -------------------------------------------------------------------------------------
 
 // DuckDB's answers (and a warm-up run of each query); its timed runs come next to quarry's, below
 const duckResults = new Map<number, DuckRows>();
@@ -99,15 +144,6 @@ async function timeDuckDb(n: number): Promise<number> {
 
 // --- quarry -------------------------------------------------------------------------------------
 
-console.log(`starting a cluster: coordinator + ${workerCount} workers × ${slots} slots (real processes) …`);
-const cluster = await startProcessCluster({ workers: workerCount, slots, prefix: 'tpchbench' });
-const client = await QuarryClient.connect({
-  servers: cluster.natsUrl,
-  prefix: 'tpchbench',
-  timeoutMs: 60_000,
-});
-const pids = cluster.workers.map((w) => w.process.pid!);
-
 function peakRssMb(pid: number): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -127,7 +163,7 @@ function resetPeak(pid: number): boolean {
 }
 
 async function runQuarry(sql: string, policy: Policy) {
-  const handle = await client.submit(sql, { session: { catalog: 'tpch', schema, retry_policy: policy } });
+  const handle = await client.submit(sql, { session: { catalog, schema, retry_policy: policy } });
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -190,8 +226,8 @@ async function timeQuarry(n: number, policy: Policy): Promise<void> {
   console.log(`  ${name(n)} ${policy}: ${status}`);
 }
 try {
-  // Warm-up, not counted: every task thread builds the generator's text pool on its first scan of a
-  // comment column; a scan of orders' comments in one task per slot does that everywhere.
+  // Warm-up, not counted: a worker builds the generator's text pool on its first scan of a comment
+  // column (with generated data), and each task thread loads its code on its first task.
   // Then one untimed pass over the queries, as DuckDB's runs are warm too.
   const w0 = performance.now();
   await runQuarry(WARM_UP, 'NONE');
@@ -207,7 +243,7 @@ try {
   }
   for (const n of slowestFirst().slice(0, explainCount)) {
     const plan = await client
-      .query(`EXPLAIN ${sqlOf(n)}`, { session: { catalog: 'tpch', schema } })
+      .query(`EXPLAIN ${sqlOf(n)}`, { session: { catalog, schema } })
       .then((r) => r.rows.map((row) => String(row[0])).join('\n'))
       .catch((e: Error) => `EXPLAIN failed: ${e.message}`);
     plans.set(n, plan);
@@ -235,9 +271,8 @@ const fmtMs = (r: QuarryRun | undefined) => (r?.ms === undefined ? 'failed' : St
 const fmtRatio = (x: number | undefined) => (x === undefined ? '-' : `${round(x, 1)}×`);
 
 console.log(
-  `\nTPC-H SF ${sf}: quarry on ${workerCount} workers × ${slots} slots (process cluster, local exchange; the tpch ` +
-    `connector generates rows while scanning) vs DuckDB in the same run over the same rows, loaded into ` +
-    `memory first (load not counted, query time only)\n`,
+  `\nTPC-H SF ${sf}: quarry on ${workerCount} workers × ${slots} slots (process cluster, local exchange) vs ` +
+    `DuckDB in the same run; data: ${dataNote}; query time only\n`,
 );
 console.log(
   table(
@@ -325,7 +360,8 @@ console.log(
     quarryNoneSeconds: round(numbers.reduce((s, n) => s + (runs.get('NONE')?.get(n)?.ms ?? 0), 0) / 1000, 1),
     quarryTaskSeconds: round(numbers.reduce((s, n) => s + (runs.get('TASK')?.get(n)?.ms ?? 0), 0) / 1000, 1),
     duckdbSeconds: round(numbers.reduce((s, n) => s + duckMs.get(n)!, 0) / 1000, 2),
-    duckdbData: 'in memory, generated by quarry (load not counted)',
+    source,
+    data: dataNote,
     withinBars: allFinish && geomeanRatio <= BARS.ratio && maxWorkerRssMb <= BARS.rssMb,
   }),
 );
