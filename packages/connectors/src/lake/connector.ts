@@ -36,6 +36,7 @@ import {
 import { checkLakeType } from './parquet-types.js';
 import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
 import { mayMatchAll } from './stats.js';
+import { DistinctCountCache } from './table-stats.js';
 import { LakeWriteSink } from './writer.js';
 import {
   abortLakeWrite,
@@ -60,6 +61,7 @@ export class LakeConnector implements Connector, WritableConnector {
   readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0 };
   private readonly ctx: LakeContext;
   private readonly reader: LakeReader;
+  private readonly distinctCounts = new DistinctCountCache();
 
   constructor(
     readonly catalog: string,
@@ -104,14 +106,19 @@ export class LakeConnector implements Connector, WritableConnector {
     return candidates.filter((_, i) => versions[i] !== undefined);
   }
 
+  /** With the row count and, per column, the distinct values its files' sketches estimate. */
   async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
     const v = await this.current(schema, table);
     if (!v) return undefined;
+    const distinct = this.distinctCounts.get(this.layout.tableDir(schema, table), v);
     return {
       catalog: this.catalog,
       schema,
       table,
-      columns: v.columns.map((c) => ({ name: c.name, type: c.type })),
+      columns: v.columns.map((c, i) => {
+        const distinctCount = distinct[i];
+        return { name: c.name, type: c.type, ...(distinctCount !== undefined ? { distinctCount } : {}) };
+      }),
       rowCount: v.files.reduce((n, f) => n + f.rows, 0),
     };
   }

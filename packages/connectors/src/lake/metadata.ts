@@ -31,7 +31,10 @@ export interface DataFileEntry {
   readonly bytes: number;
   readonly rows: number;
   readonly rowGroups: readonly RowGroupEntry[];
-  /** The whole file's statistics, per column. */
+  /**
+   * The whole file's statistics, per column, with a sketch of its distinct values (row groups keep
+   * none); files committed before sketches were kept have none, and readers do without.
+   */
   readonly stats: readonly EncodedStats[];
 }
 

@@ -6,18 +6,24 @@ import {
   type DataType,
   type PhysicalKind,
 } from '@quarry/sql';
+import { DistinctSketch } from './sketch.js';
+import { hashBlock } from './value-hash.js';
 
 /**
- * Column statistics of a row group or file, as kept in table metadata: null count, and min/max on
- * native values when known. JSON-safe encoding by layout: `long` values as decimal strings, doubles
- * as numbers (omitted when the data holds NaN or an infinity), booleans and strings as they are.
- * Strings longer than {@link STRING_STATS_LENGTH} keep a prefix as min (still a lower bound) and no
- * max. Min and max follow the engine's comparisons (numbers by value, strings by UTF-16 code unit).
+ * Column statistics of a row group or file, as kept in table metadata: null count, min/max on
+ * native values when known, and a sketch of the distinct non-null values (`sketch.ts`, encoded).
+ * JSON-safe encoding by layout: `long` values as decimal strings, doubles as numbers (omitted when
+ * the data holds NaN or an infinity), booleans and strings as they are. Strings longer than
+ * {@link STRING_STATS_LENGTH} keep a prefix as min (still a lower bound) and no max. Min and max
+ * follow the engine's comparisons (numbers by value, strings by UTF-16 code unit). Table versions
+ * keep sketches for whole files only (the commit drops the row groups'); files written before
+ * sketches existed have none.
  */
 export interface EncodedStats {
   readonly nulls: number;
   readonly min?: EncodedValue;
   readonly max?: EncodedValue;
+  readonly sketch?: string;
 }
 
 export type EncodedValue = number | string | boolean;
@@ -34,6 +40,7 @@ export class StatsAccumulator {
   /** A NaN was seen: min/max are not meaningful for range tests. */
   private unordered = false;
   private readonly kind: PhysicalKind;
+  private readonly sketch = new DistinctSketch();
 
   constructor(readonly type: DataType) {
     this.kind = physicalKind(type);
@@ -60,34 +67,38 @@ export class StatsAccumulator {
     }
     this.min = min;
     this.max = max;
+    hashBlock(block, this.kind, this.sketch);
   }
 
   merge(other: StatsAccumulator): void {
     this.nulls += other.nulls;
+    this.sketch.merge(other.sketch);
     this.unordered ||= other.unordered;
     if (other.min !== undefined && (this.min === undefined || other.min < this.min)) this.min = other.min;
     if (other.max !== undefined && (this.max === undefined || other.max > this.max)) this.max = other.max;
   }
 
   encode(): EncodedStats {
-    if (this.unordered || this.min === undefined || this.max === undefined) return { nulls: this.nulls };
+    return { nulls: this.nulls, ...this.encodeRange(), sketch: this.sketch.encode() };
+  }
+
+  private encodeRange(): { min?: EncodedValue; max?: EncodedValue } {
+    if (this.unordered || this.min === undefined || this.max === undefined) return {};
     switch (this.kind) {
       case 'long':
-        return { nulls: this.nulls, min: String(this.min), max: String(this.max) };
+        return { min: String(this.min), max: String(this.max) };
       case 'float64':
       case 'int32':
         return Number.isFinite(this.min) && Number.isFinite(this.max)
-          ? { nulls: this.nulls, min: this.min as number, max: this.max as number }
-          : { nulls: this.nulls };
+          ? { min: this.min as number, max: this.max as number }
+          : {};
       case 'string': {
         const min = (this.min as string).slice(0, STRING_STATS_LENGTH);
         const max = this.max as string;
-        return max.length <= STRING_STATS_LENGTH
-          ? { nulls: this.nulls, min, max }
-          : { nulls: this.nulls, min };
+        return max.length <= STRING_STATS_LENGTH ? { min, max } : { min };
       }
       case 'bool':
-        return { nulls: this.nulls, min: this.min as boolean, max: this.max as boolean };
+        return { min: this.min as boolean, max: this.max as boolean };
     }
   }
 }

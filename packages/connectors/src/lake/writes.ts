@@ -12,6 +12,7 @@ import {
   type LakeColumn,
   type TableVersion,
 } from './metadata.js';
+import type { EncodedStats } from './stats.js';
 import { lakeFragmentInfo } from './writer.js';
 
 /** What a lake connector's write path works with. */
@@ -126,7 +127,7 @@ async function winnersFiles(
       if (!file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
         throw internalError(`lake: fragment file ${file.path} does not belong to ${f.attemptDir}`);
       }
-      byPath.set(file.path, file);
+      byPath.set(file.path, withoutRowGroupSketches(file));
     }
   }
   if (byPath.size === 0) return [];
@@ -142,6 +143,19 @@ async function winnersFiles(
     }
   }
   return [...byPath.values()];
+}
+
+/**
+ * A file entry with distinct-count sketches for the whole file only: planning merges files'
+ * sketches, and row groups' would make every version's metadata many times larger.
+ */
+function withoutRowGroupSketches(file: DataFileEntry): DataFileEntry {
+  const bare = (s: EncodedStats): EncodedStats => {
+    if (s.sketch === undefined) return s;
+    const { sketch: _, ...rest } = s;
+    return rest;
+  };
+  return { ...file, rowGroups: file.rowGroups.map((g) => ({ ...g, stats: g.stats.map(bare) })) };
 }
 
 /** Deletes the query's attempt directories that the version does not reference. */
