@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import { physicalKind, typeToString, type Block, type BlockValues, type DataType } from '@quarry/sql';
+import { physicalKind, typeToString, type Block, type DataType, type PhysicalKind } from '@quarry/sql';
 import type { DecodedArray, SchemaElement } from 'hyparquet';
 
 /**
@@ -7,16 +7,24 @@ import type { DecodedArray, SchemaElement } from 'hyparquet';
  * types: tinyint/smallint as INT32 with INT_8/INT_16, decimals as INT32 (p ≤ 9), INT64 (p ≤ 18) or a
  * 16-byte FIXED_LEN_BYTE_ARRAY with the DECIMAL annotation and their exact unscaled values, dates as
  * INT32 DATE, timestamps as INT64 TIMESTAMP(MICROS, not adjusted to UTC), varchar and char as UTF-8
- * strings. Every column is OPTIONAL. Integer widths use the converted type only: the writer's
+ * strings. A column is REQUIRED in a file whose rows hold no NULL in it (the writer decides per file;
+ * readers decode such columns straight to typed arrays), OPTIONAL otherwise. Integer widths use the converted type only: the writer's
  * INTEGER logical type is not read by DuckDB.
  *
  * Reading, the annotations are stripped from the file's schema before decoding so the reader hands
  * back physical values (exact unscaled decimals, days, microseconds), which are converted here.
  */
-export function parquetSchema(columns: readonly { name: string; type: DataType }[]): SchemaElement[] {
+export function parquetSchema(
+  columns: readonly { name: string; type: DataType }[],
+  required: readonly boolean[] = [],
+): SchemaElement[] {
   return [
     { name: 'schema', num_children: columns.length },
-    ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL' as const, ...element(c.type) })),
+    ...columns.map((c, i) => ({
+      name: c.name,
+      repetition_type: required[i] ? ('REQUIRED' as const) : ('OPTIONAL' as const),
+      ...element(c.type),
+    })),
   ];
 }
 
@@ -107,92 +115,124 @@ export function physicalSchema(schema: readonly SchemaElement[]): SchemaElement[
   });
 }
 
-/** Rows `[from, to)` of a decoded column as a block of `type`. */
-export function readerBlock(type: DataType, data: ArrayLike<unknown>, from: number, to: number): Block {
-  const n = to - from;
-  let nulls: Uint8Array | undefined;
-  const isNull = (v: unknown, i: number): boolean => {
-    if (v !== null && v !== undefined) return false;
-    nulls ??= new Uint8Array(n);
-    nulls[i] = 1;
-    return true;
-  };
-  let values: BlockValues;
-  switch (physicalKind(type)) {
-    case 'bool': {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[from + i];
-        if (!isNull(v, i)) out[i] = v ? 1 : 0;
-      }
-      values = out;
-      break;
-    }
-    case 'int32': {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[from + i];
-        if (!isNull(v, i)) out[i] = v as number;
-      }
-      values = out;
-      break;
-    }
-    case 'float64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[from + i];
-        if (!isNull(v, i)) out[i] = Number(v as number | bigint);
-      }
-      values = out;
-      break;
-    }
-    case 'string': {
-      const out = new Array<string>(n);
-      for (let i = 0; i < n; i++) {
-        const v = data[from + i];
-        out[i] = isNull(v, i) ? '' : (v as string);
-      }
-      values = out;
-      break;
-    }
-    case 'long':
-      values = longValues(data, from, n, isNull);
-      break;
-  }
-  return { type, length: n, values, nulls };
-}
-
+const TWO_32 = 4294967296;
+/** High words of 64-bit integers whose value is within ±2^53. */
+const SAFE_HIGH = 1 << 21;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Exact integers: a Float64Array while all are within ±2^53, else bigint[]. */
-function longValues(
-  data: ArrayLike<unknown>,
-  from: number,
-  n: number,
-  isNull: (v: unknown, i: number) => boolean,
-): BlockValues {
-  const narrow = new Float64Array(n);
-  let wide: bigint[] | undefined;
-  for (let i = 0; i < n; i++) {
-    const v = data[from + i];
-    if (isNull(v, i)) {
-      if (wide) wide[i] = 0n;
-      continue;
+/**
+ * One column of a row group in the engine's layout, filled from the decoder's chunks as they
+ * arrive and handed out as blocks. REQUIRED columns decode to typed arrays, which are copied in
+ * whole (64-bit integers through their 32-bit halves, no bigint per value); OPTIONAL ones to
+ * arrays with nulls, converted value by value. `long` values stay a Float64Array while every value
+ * is within ±2^53 and become bigint[] from the first that is not.
+ */
+export class ColumnBuilder {
+  private readonly kind: PhysicalKind;
+  private values: Uint8Array | Int32Array | Float64Array | string[] | bigint[];
+  private nulls: Uint8Array | undefined;
+
+  constructor(
+    readonly type: DataType,
+    readonly length: number,
+  ) {
+    this.kind = physicalKind(type);
+    switch (this.kind) {
+      case 'bool':
+        this.values = new Uint8Array(length);
+        break;
+      case 'int32':
+        this.values = new Int32Array(length);
+        break;
+      case 'float64':
+      case 'long':
+        this.values = new Float64Array(length);
+        break;
+      case 'string':
+        this.values = new Array<string>(length).fill('');
+        break;
     }
-    if (typeof v === 'number') {
-      if (wide) wide[i] = BigInt(v);
-      else narrow[i] = v;
-      continue;
-    }
-    const big = typeof v === 'bigint' ? v : fromTwosComplement(v as Uint8Array);
-    if (!wide && big <= MAX_SAFE && big >= -MAX_SAFE) {
-      narrow[i] = Number(big);
-      continue;
-    }
-    if (!wide) wide = Array.from(narrow.subarray(0, i), (x) => BigInt(x));
-    wide[i] = big;
   }
-  return wide ?? narrow;
+
+  /** Values of rows `[offset, offset + data.length)`; rows outside the column are ignored. */
+  put(offset: number, data: ArrayLike<unknown>): void {
+    const from = Math.max(0, -offset);
+    const to = Math.min(data.length, this.length - offset);
+    if (from >= to) return;
+    const values = this.values;
+    if (data instanceof BigInt64Array && values instanceof Float64Array) {
+      this.putInt64(offset, data, from, to, values);
+      return;
+    }
+    if (
+      (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array) &&
+      (values instanceof Float64Array || values instanceof Int32Array)
+    ) {
+      values.set(data.subarray(from, to), offset + from);
+      return;
+    }
+    for (let i = from; i < to; i++) this.putOne(offset + i, data[i]);
+  }
+
+  /** Rows `[from, to)` as a block: views of this builder's arrays, not copies. */
+  block(from: number, to: number): Block {
+    const values = this.values;
+    const nulls = this.nulls?.subarray(from, to);
+    return {
+      type: this.type,
+      length: to - from,
+      values: Array.isArray(values) ? values.slice(from, to) : values.subarray(from, to),
+      nulls: nulls?.includes(1) ? nulls : undefined,
+    } as Block;
+  }
+
+  private putInt64(offset: number, data: BigInt64Array, from: number, to: number, out: Float64Array): void {
+    // little-endian halves: the low word unsigned, the high word signed
+    const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+    for (let i = from; i < to; i++) {
+      const high = words[2 * i + 1]!;
+      if (high >= SAFE_HIGH || high < -SAFE_HIGH) {
+        this.putOne(offset + i, data[i]);
+        continue;
+      }
+      out[offset + i] = high * TWO_32 + (words[2 * i]! >>> 0);
+    }
+    if (this.values !== out) for (let i = from; i < to; i++) this.putOne(offset + i, data[i]);
+  }
+
+  private putOne(row: number, v: unknown): void {
+    if (v === null || v === undefined) {
+      (this.nulls ??= new Uint8Array(this.length))[row] = 1;
+      return;
+    }
+    const values = this.values;
+    switch (this.kind) {
+      case 'bool':
+        (values as Uint8Array)[row] = v ? 1 : 0;
+        return;
+      case 'int32':
+        (values as Int32Array)[row] = v as number;
+        return;
+      case 'string':
+        (values as string[])[row] = v as string;
+        return;
+      case 'float64':
+        (values as Float64Array)[row] = Number(v as number | bigint);
+        return;
+      case 'long': {
+        const big =
+          typeof v === 'number' ? v : typeof v === 'bigint' ? v : fromTwosComplement(v as Uint8Array);
+        if (values instanceof Float64Array) {
+          if (typeof big === 'number' || (big <= MAX_SAFE && big >= -MAX_SAFE)) {
+            values[row] = Number(big);
+            return;
+          }
+          this.values = Array.from(values, (x) => BigInt(x));
+        }
+        (this.values as bigint[])[row] = BigInt(big);
+      }
+    }
+  }
 }
 
 /** A big-endian two's complement integer (Parquet's FIXED_LEN_BYTE_ARRAY decimals). */

@@ -1,8 +1,8 @@
 import type { ExchangeStorage } from '@quarry/exchange';
-import type { Block, Page } from '@quarry/sql';
+import type { Page } from '@quarry/sql';
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import type { LakeColumn } from './metadata.js';
-import { physicalSchema, readerBlock } from './parquet-types.js';
+import { ColumnBuilder, physicalSchema } from './parquet-types.js';
 
 /** A lake split: rows `[rowStart, rowEnd)` of one data file — one row group. */
 export interface LakeSplitInfo {
@@ -54,24 +54,19 @@ export class LakeReader {
     }
     const file = this.file(split);
     const metadata = await this.footer(split, file);
-    const chunks = new Map<string, { rowStart: number; data: ArrayLike<unknown> }[]>();
+    const builders = new Map(columns.map((c) => [c.name, new ColumnBuilder(c.type, total)]));
     await parquetRead({
       file,
       metadata: { ...metadata, schema: physicalSchema(metadata.schema) },
       columns: columns.map((c) => c.name),
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
-      onChunk: (c) => {
-        let list = chunks.get(c.columnName);
-        if (!list) chunks.set(c.columnName, (list = []));
-        list.push({ rowStart: c.rowStart, data: c.columnData });
-      },
+      onChunk: (c) => builders.get(c.columnName)?.put(c.rowStart - split.rowStart, c.columnData),
     });
-    const data = columns.map((c) => joinChunks(chunks.get(c.name) ?? [], split.rowStart, total));
+    const data = columns.map((c) => builders.get(c.name)!);
     for (let at = 0; at < total; at += PAGE_ROWS) {
       const end = Math.min(total, at + PAGE_ROWS);
-      const blocks: Block[] = columns.map((c, i) => readerBlock(c.type, data[i]!, at, end));
-      yield { blocks, rowCount: end - at };
+      yield { blocks: data.map((b) => b.block(at, end)), rowCount: end - at };
       // let the event loop breathe between pages (cancellation, progress reports)
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -100,23 +95,4 @@ export class LakeReader {
     }
     return cached;
   }
-}
-
-/** One column's values for rows `[rowStart, rowStart + count)`, from the chunks the reader gave. */
-function joinChunks(
-  chunks: readonly { rowStart: number; data: ArrayLike<unknown> }[],
-  rowStart: number,
-  count: number,
-): ArrayLike<unknown> {
-  const only = chunks[0];
-  if (chunks.length === 1 && only && only.rowStart === rowStart && only.data.length >= count)
-    return only.data;
-  const out = new Array<unknown>(count).fill(null);
-  for (const c of chunks) {
-    for (let i = 0; i < c.data.length; i++) {
-      const row = c.rowStart + i - rowStart;
-      if (row >= 0 && row < count) out[row] = c.data[i];
-    }
-  }
-  return out;
 }

@@ -34,7 +34,8 @@ type Native = number | bigint | string | boolean;
 
 /** Statistics being gathered over blocks of one column. */
 export class StatsAccumulator {
-  private nulls = 0;
+  /** NULLs seen. */
+  nulls = 0;
   private min: Native | undefined;
   private max: Native | undefined;
   /** A NaN was seen: min/max are not meaningful for range tests. */

@@ -34,7 +34,8 @@ export interface LakeSinkOptions {
  * One task attempt's rows, written as Parquet files `<attemptDir>/<seq>.parquet`. Pages gather until
  * a row group's worth (`lake.parquet.row-group-rows`), which is encoded and sent to storage at once,
  * so memory holds one row group; a file is closed and the next begun once it reaches
- * `lake.target-max-file-size`. Nothing is visible until `finish`, and nothing is committed by the
+ * `lake.target-max-file-size`, or when a row group holds a NULL in a column the file declared REQUIRED
+ * (the file's first row group had none there; see `parquet-types.ts`). Nothing is visible until `finish`, and nothing is committed by the
  * sink: the fragment it returns lists its files for the coordinator's commit. `abort` deletes the
  * attempt's directory.
  */
@@ -103,7 +104,10 @@ export class LakeWriteSink implements WriteSink {
       acc.add(group.blocks[i]!);
       return acc;
     });
-    const file = (this.file ??= this.openFile());
+    // a column without NULLs so far is REQUIRED in the file; a NULL in it starts the next file
+    const required = stats.map((s) => s.nulls === 0);
+    if (this.file?.required.some((r, i) => r && !required[i])) await this.closeFile();
+    const file = (this.file ??= this.openFile(required));
     const written = file.parquet.write({
       columnData: columns.map((c, i) => ({ name: c.name, data: writerColumn(group.blocks[i]!, c.type) })),
       rowGroupSize: rows,
@@ -115,7 +119,7 @@ export class LakeWriteSink implements WriteSink {
     if (file.bytes.offset >= this.options.targetMaxFileSize) await this.closeFile();
   }
 
-  private openFile(): OpenFile {
+  private openFile(required: readonly boolean[]): OpenFile {
     const { storage, columns, attemptDir } = this.options;
     const uri = `${attemptDir}/${this.files.length}.parquet`;
     const writer = storage.createFile(uri);
@@ -124,6 +128,7 @@ export class LakeWriteSink implements WriteSink {
       uri,
       writer,
       bytes,
+      required,
       parquet: undefined as unknown as ParquetWriter,
       rowGroups: [],
       stats: columns.map((c) => new StatsAccumulator(c.type)),
@@ -139,7 +144,7 @@ export class LakeWriteSink implements WriteSink {
     Object.assign(bytes, { flush, finish: flush });
     file.parquet = new ParquetWriter({
       writer: bytes,
-      schema: parquetSchema(columns),
+      schema: parquetSchema(columns, required),
       statisticsTruncateLength: 64,
       createdBy: 'quarry',
     });
@@ -174,6 +179,8 @@ interface OpenFile {
   readonly uri: string;
   readonly writer: StorageWriter;
   readonly bytes: ByteWriter;
+  /** Per column: REQUIRED in this file (its rows so far hold no NULL). */
+  readonly required: readonly boolean[];
   parquet: ParquetWriter;
   readonly rowGroups: RowGroupEntry[];
   readonly stats: StatsAccumulator[];

@@ -1,5 +1,15 @@
 import { expect } from 'chai';
-import { physicalKind, typesEqual, type Page } from '@quarry/sql';
+import { parquetMetadata } from 'hyparquet';
+import {
+  BIGINT,
+  decimalType,
+  pageFromRows,
+  pageRows,
+  physicalKind,
+  typesEqual,
+  type Page,
+  type TableRef,
+} from '@quarry/sql';
 import type { LakeConnector, LakeSplitInfo } from '../../src/index.js';
 import { ALL_TYPES, ALL_TYPES_ROWS, NUMBERS, allTypesPage, canonical, numbersPage } from './fixtures.js';
 import {
@@ -10,8 +20,27 @@ import {
   s3LakeBackend,
   scan,
   sorted,
+  storageOf,
   type LakeBackend,
 } from './support.js';
+
+/** Each data file's column repetition types (REQUIRED or OPTIONAL), from its Parquet footer. */
+async function fileSchemas(lake: LakeConnector, ref: TableRef): Promise<string[][]> {
+  const files = new Map<string, number>();
+  for (const split of await lake.splits(ref, { targetSplits: 1 })) {
+    const info = split.info as LakeSplitInfo;
+    files.set(info.uri, info.bytes);
+  }
+  const out: string[][] = [];
+  for (const [uri, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const data = await storageOf(lake).readRange(uri, 0, bytes);
+    const meta = parquetMetadata(
+      data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+    );
+    out.push(meta.schema.slice(1).map((e) => e.repetition_type ?? 'REQUIRED'));
+  }
+  return out;
+}
 
 for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
   describe(`lake reads (${setup === s3LakeBackend ? 'S3' : 'local'})`, function () {
@@ -114,6 +143,55 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       expect(none.pages.reduce((n, p) => n + p.rowCount, 0)).to.equal(3000);
       expect(none.pages.every((p) => p.blocks.length === 0)).to.equal(true);
       expect(none.bytes).to.equal(0);
+    });
+
+    it('declares a column REQUIRED in a file whose rows hold no NULL in it, and a NULL later starts a new file', async () => {
+      const lake = connect({ 'lake.parquet.row-group-rows': '4' });
+      await lake.createSchema('s', { ifNotExists: true, properties: {} });
+      const ref = { catalog: 'lake', schema: 's', table: 'required' };
+      const full = ALL_TYPES_ROWS.filter((r) => r.every((v) => v !== null));
+      expect(full).to.have.length(4);
+      const types = ALL_TYPES.map((c) => c.type);
+      // the first row group has no NULL anywhere; the second holds the all-NULL row
+      await createTableAs(lake, ref, ALL_TYPES, [[pageFromRows(types, full), allTypesPage()]]);
+      const schemas = await fileSchemas(lake, ref);
+      expect(schemas).to.have.length(2);
+      expect(schemas.map((s) => new Set(s))).to.deep.equal([new Set(['REQUIRED']), new Set(['OPTIONAL'])]);
+      const got = await scan(lake, ref);
+      expect(sorted(canonical(got))).to.deep.equal(sorted(canonical([...full, ...ALL_TYPES_ROWS])));
+    });
+
+    it('reads REQUIRED 64-bit columns exactly, within and beyond ±2^53 in one row group', async () => {
+      const lake = connect();
+      await lake.createSchema('s', { ifNotExists: true, properties: {} });
+      const ref = { catalog: 'lake', schema: 's', table: 'wide' };
+      const columns = [
+        { name: 'l', type: BIGINT },
+        { name: 'd', type: decimalType(18, 4) },
+        { name: 'ts', type: { kind: 'timestamp', precision: 6 } as const },
+      ];
+      const rows = [
+        [1, -5, 0],
+        [-(2 ** 40), 2 ** 53 - 1, -1],
+        [2n ** 60n, 10n ** 18n - 1n, 253402300799999999],
+        [-(2 ** 53) + 1, -(10n ** 18n - 1n), -62135596800000000],
+      ];
+      await createTableAs(lake, ref, columns, [
+        [
+          pageFromRows(
+            columns.map((c) => c.type),
+            rows,
+          ),
+        ],
+      ]);
+      expect((await fileSchemas(lake, ref)).flat()).to.deep.equal(columns.map(() => 'REQUIRED'));
+      const pages: Page[] = [];
+      for (const split of await lake.splits(ref, { targetSplits: 1 }))
+        pages.push(...(await collect(lake.pageSource(ref, split, ['l', 'd', 'ts']))));
+      expect(canonical(pages.flatMap((p) => pageRows(p)))).to.deep.equal(canonical(rows));
+      // the first column holds a value beyond 2^53: bigints; the timestamps stay doubles
+      expect(Array.isArray(pages[0]!.blocks[0]!.values)).to.equal(true);
+      expect(pages[0]!.blocks[2]!.values).to.be.instanceOf(Float64Array);
     });
   });
 }
