@@ -5,6 +5,7 @@ import {
   physicalKind,
   slicePage,
   typeToString,
+  type DataType,
   type Page,
   type WriteFragment,
   type WriteSink,
@@ -109,7 +110,11 @@ export class LakeWriteSink implements WriteSink {
     if (this.file?.required.some((r, i) => r && !required[i])) await this.closeFile();
     const file = (this.file ??= this.openFile(required));
     const written = file.parquet.write({
-      columnData: columns.map((c, i) => ({ name: c.name, data: writerColumn(group.blocks[i]!, c.type) })),
+      columnData: columns.map((c, i) => ({
+        name: c.name,
+        data: writerColumn(group.blocks[i]!, c.type),
+        ...columnEncoding(c.type),
+      })),
       rowGroupSize: rows,
     });
     await written;
@@ -185,6 +190,17 @@ interface OpenFile {
   readonly rowGroups: RowGroupEntry[];
   readonly stats: StatsAccumulator[];
   flushed: Promise<void>;
+}
+
+/**
+ * 64-bit and floating-point columns are written PLAIN: a dictionary would shrink the few-valued ones
+ * (discounts, quantities), but readers then rebuild every value from it one by one — for 64-bit
+ * integers a bigint each — where PLAIN pages decode to one typed array. Snappy still compresses
+ * them. Other columns leave the choice to the writer (dictionaries for few distinct values).
+ */
+function columnEncoding(type: DataType): { encoding?: 'PLAIN' } {
+  const kind = physicalKind(type);
+  return kind === 'long' || kind === 'float64' ? { encoding: 'PLAIN' } : {};
 }
 
 /** A fragment's info checked to be a lake fragment (fragments cross processes as plain data). */
