@@ -97,7 +97,7 @@ export function createConnector(catalog: string, props: Properties, source: stri
   }
   switch (connector) {
     case 'tpch':
-      return new TpchConnector();
+      return new TpchConnector(catalog);
     case 'lake':
       return new LakeConnector(catalog, lakeConfigFromProperties(props, source));
     case 'memory': {

@@ -49,6 +49,7 @@ describe('catalog configuration', () => {
     expect(lake.config.root).to.equal(`file://${join(dir, 'data')}`);
     expect((catalogs.get('scratch') as MemoryConnector).config.maxDataPerNode).to.equal(1024 ** 3);
     expect(catalogs.get('bench')).to.be.instanceOf(TpchConnector);
+    expect((await catalogs.get('bench')!.getTable('tiny', 'nation'))?.catalog).to.equal('bench');
     await catalogs.close();
   });
 

@@ -138,6 +138,9 @@ function distinctValues(column: string, sf: number): number | undefined {
 export class TpchConnector implements Connector {
   readonly connectorName = 'tpch';
 
+  /** `catalog`: the name this connector is mounted under (`<catalog>.properties`). */
+  constructor(readonly catalog = 'tpch') {}
+
   async listSchemas(): Promise<readonly string[]> {
     return STANDARD_SCHEMAS;
   }
@@ -155,7 +158,7 @@ export class TpchConnector implements Connector {
     const sf = scaleFactorOf(schema);
     if (sf === undefined || !isTpchTableName(table)) return undefined;
     return {
-      catalog: 'tpch',
+      catalog: this.catalog,
       schema,
       table,
       columns: TPCH_TABLES[table].columns.map((c) => {
