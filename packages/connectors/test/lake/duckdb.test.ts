@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { formatDecimal, physicalKind, type DataType } from '@quarry/sql';
+import { formatDecimal, pageFromRows, physicalKind, type DataType } from '@quarry/sql';
 import type { LakeConnector, LakeSplitInfo } from '../../src/index.js';
 import { ALL_TYPES, ALL_TYPES_ROWS, allTypesPage } from './fixtures.js';
 import { createTableAs, lakeConnector, localLakeBackend, scan, type LakeBackend } from './support.js';
@@ -49,10 +49,15 @@ describe('lake files read by DuckDB', function () {
   };
   const key = (row: unknown[]) => JSON.stringify(row.map((v) => (Number.isNaN(v) ? 'NaN' : v)));
 
-  it('sees every row and value of every type, NULLs included', async () => {
+  it('sees every row and value of every type, NULLs included, across files with REQUIRED and OPTIONAL columns', async () => {
     await lake.createSchema('s', { ifNotExists: false, properties: {} });
     const ref = { catalog: 'lake', schema: 's', table: 'all_types' };
-    await createTableAs(lake, ref, ALL_TYPES, [[allTypesPage()], [allTypesPage()]]);
+    // rows without NULLs first: the first file of task 0 declares every column REQUIRED
+    const full = pageFromRows(
+      ALL_TYPES.map((c) => c.type),
+      ALL_TYPES_ROWS.filter((r) => r.every((v) => v !== null)),
+    );
+    await createTableAs(lake, ref, ALL_TYPES, [[full, allTypesPage()], [allTypesPage()]]);
     const files = [
       ...new Set(
         (await lake.splits(ref, { targetSplits: 1 })).map((s) =>
@@ -60,7 +65,7 @@ describe('lake files read by DuckDB', function () {
         ),
       ),
     ];
-    expect(files).to.have.length(2);
+    expect(files).to.have.length(3);
 
     const duck = await DuckDBInstance.create();
     const con = await duck.connect();
@@ -91,7 +96,7 @@ describe('lake files read by DuckDB', function () {
       const theirs = result.getRowsJS().map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
       const mine = (await scan(lake, ref)).map((r) => r.map((v, i) => ours(ALL_TYPES[i]!.type, v)));
       expect(theirs.map(key).sort()).to.deep.equal(mine.map(key).sort());
-      expect(mine).to.have.length(2 * ALL_TYPES_ROWS.length);
+      expect(mine).to.have.length(2 * ALL_TYPES_ROWS.length + full.rowCount);
     } finally {
       con.closeSync();
       duck.closeSync();
