@@ -1,7 +1,7 @@
 /**
  * Aggregates beyond the basics: DISTINCT aggregates (through MarkDistinct, so correct when split
  * into partial and final steps), stddev and variance, bool_and/bool_or/every, count_if,
- * approx_distinct (exact), arbitrary, GROUPING SETS, ROLLUP, CUBE and grouping().
+ * approx_distinct (exact for few values), arbitrary, GROUPING SETS, ROLLUP, CUBE and grouping().
  * Expected rows were checked against PostgreSQL where the two agree on semantics.
  */
 import { runCases, type Case } from './support/cases.js';

@@ -5,9 +5,9 @@ import {
   type ColumnConstraint,
   type DataType,
   type PhysicalKind,
+  DistinctSketch,
+  hashBlock,
 } from '@quarry/sql';
-import { DistinctSketch } from './sketch.js';
-import { hashBlock } from './value-hash.js';
 
 /**
  * Column statistics of a row group or file, as kept in table metadata: null count, min/max on

@@ -1,6 +1,5 @@
-import { physicalKind } from '@quarry/sql';
+import { DistinctSketch, physicalKind } from '@quarry/sql';
 import type { LakeColumn, TableVersion } from './metadata.js';
-import { DistinctSketch } from './sketch.js';
 import type { EncodedStats } from './stats.js';
 
 /**

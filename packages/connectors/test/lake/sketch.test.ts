@@ -1,13 +1,25 @@
 /**
- * The distinct-count sketch of lake statistics: exact up to EXACT_LIMIT values, a HyperLogLog
+ * The distinct-count sketch of lake statistics: exact up to exactLimit() values, a HyperLogLog
  * beyond (standard error ≈ 3.3 %; asserted within 10 %, three standard errors), merges as unions,
  * survives its encoding, and hashes every column type so that equal SQL values count once.
  */
 import { expect } from 'chai';
-import { BIGINT, DOUBLE, INTEGER, pageFromRows, physicalKind, varcharType } from '@quarry/sql';
-import { DistinctSketch, EXACT_LIMIT } from '../../src/lake/sketch.js';
+import {
+  BIGINT,
+  DOUBLE,
+  DistinctSketch,
+  INTEGER,
+  exactLimit,
+  hashBlock,
+  hashFloat64,
+  hashInt32,
+  hashLong,
+  hashString,
+  pageFromRows,
+  physicalKind,
+  varcharType,
+} from '@quarry/sql';
 import { StatsAccumulator } from '../../src/lake/stats.js';
-import { hashBlock, hashFloat64, hashInt32, hashLong, hashString } from '../../src/lake/value-hash.js';
 import { ALL_TYPES, ALL_TYPES_ROWS, allTypesPage } from './fixtures.js';
 
 const MAX_ERROR = 0.1;
@@ -24,7 +36,7 @@ function* range(from: number, to: number, hash: (i: number) => number = hashInt3
 
 describe('lake distinct-count sketch', () => {
   it('counts exactly up to its exact limit, NULL-free and with repeats', () => {
-    for (const n of [0, 1, 2, 7, 25, 150, EXACT_LIMIT]) {
+    for (const n of [0, 1, 2, 7, 25, 150, exactLimit()]) {
       const s = sketchOf([...range(0, n), ...range(0, n)]);
       expect(s.estimate(), `${n} values`).to.equal(n);
       expect(DistinctSketch.decode(s.encode())?.estimate()).to.equal(n);
@@ -73,7 +85,7 @@ describe('lake distinct-count sketch', () => {
 
   it('encodes compactly: 4 bytes a value while exact, 641 bytes beyond', () => {
     expect(Buffer.from(sketchOf(range(0, 10)).encode(), 'base64')).to.have.length(41);
-    expect(Buffer.from(sketchOf(range(0, EXACT_LIMIT)).encode(), 'base64')).to.have.length(641);
+    expect(Buffer.from(sketchOf(range(0, exactLimit())).encode(), 'base64')).to.have.length(641);
     expect(Buffer.from(sketchOf(range(0, 1_000_000)).encode(), 'base64')).to.have.length(641);
   });
 

@@ -1,26 +1,99 @@
-import { QuarryError } from '@quarry/common';
+import { internalError, QuarryError } from '@quarry/common';
 import { BlockBuilder, type Block } from '../page/block.js';
-import { BIGINT, BOOLEAN, DOUBLE, isNumeric, physicalKind } from '../types/index.js';
+import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, isNumeric, physicalKind } from '../types/index.js';
 import { normalizeLong } from '../types/values.js';
 import { define } from './aggregate-registry.js';
 import { Counter, F64State, U8State, nullsFrom } from './aggregate-state.js';
+import { DistinctSketch, precisionFor } from './distinct-sketch.js';
+import { hashAt } from './value-hash.js';
 
 /** Aggregates beyond count/sum/avg/min/max: approx_distinct, arbitrary, count_if, bool_*, variance. */
 
-// --- approx_distinct: planned as count(DISTINCT x), exact ----------------------------------------
+// --- approx_distinct: a HyperLogLog per group (distinct-sketch.ts) ------------------------------
+
+/** Trino's default standard error of approx_distinct, and the range its second argument may take. */
+export const APPROX_DISTINCT_DEFAULT_ERROR = 0.023;
+export const APPROX_DISTINCT_MIN_ERROR = 0.0040625;
+export const APPROX_DISTINCT_MAX_ERROR = 0.26;
+
+/** Checks approx_distinct's max standard error; throws the user error Trino raises. */
+export function checkMaxStandardError(error: unknown): number {
+  const e = typeof error === 'number' ? error : Number.NaN;
+  if (!(e >= APPROX_DISTINCT_MIN_ERROR && e <= APPROX_DISTINCT_MAX_ERROR)) {
+    throw new QuarryError(
+      'INVALID_FUNCTION_ARGUMENT',
+      `Max standard error must be in [${APPROX_DISTINCT_MIN_ERROR}, ${APPROX_DISTINCT_MAX_ERROR}]: ${String(error)}`,
+    );
+  }
+  return e;
+}
 
 define({
   name: 'approx_distinct',
   signatures: ['approx_distinct(T)', 'approx_distinct(T, double)'],
-  resolve: (args) =>
-    args.length === 1 || args.length === 2
-      ? { argTypes: args, intermediateTypes: [BIGINT], resultType: BIGINT }
-      : undefined,
-  create: () => {
-    throw new QuarryError(
-      'GENERIC_INTERNAL_ERROR',
-      'approx_distinct is planned as count(DISTINCT …) (this is a bug in quarry)',
-    );
+  resolve: ([t, error, ...rest]) => {
+    if (!t || rest.length > 0) return undefined;
+    if (error && !(isNumeric(error) || error.kind === 'unknown')) return undefined;
+    return { argTypes: error ? [t, DOUBLE] : [t], intermediateTypes: [VARCHAR], resultType: BIGINT };
+  },
+  create: (sig) => {
+    const kind = physicalKind(sig.argTypes[0]!);
+    const sketches: (DistinctSketch | undefined)[] = [];
+    let precision = sig.argTypes.length === 1 ? precisionFor(APPROX_DISTINCT_DEFAULT_ERROR) : undefined;
+    let bytes = 0;
+    const sketchOf = (g: number): DistinctSketch => {
+      let s = sketches[g];
+      if (!s) {
+        s = sketches[g] = new DistinctSketch(precision);
+        bytes += s.bytes() + 48;
+      }
+      return s;
+    };
+    return {
+      addInput(groups, _n, args, count) {
+        if (count === 0) return;
+        // the planner checked that the error is a constant in range
+        precision ??= precisionFor(checkMaxStandardError(args[1]!.values[0]));
+        const values = args[0]!;
+        const nulls = values.nulls;
+        for (let i = 0; i < count; i++) {
+          if (nulls !== undefined && nulls[i] === 1) continue;
+          const s = sketchOf(groups[i]!);
+          const before = s.bytes();
+          s.add(hashAt(values, kind, i));
+          bytes += s.bytes() - before;
+        }
+      },
+      addIntermediate(groups, _n, states, count) {
+        const state = states[0]!;
+        for (let i = 0; i < count; i++) {
+          if (state.nulls !== undefined && state.nulls[i] === 1) continue;
+          const other = DistinctSketch.decode(state.values[i] as string);
+          if (!other) throw internalError('approx_distinct: an intermediate state is not a sketch');
+          const g = groups[i]!;
+          const mine = sketches[g];
+          if (!mine) {
+            sketches[g] = other;
+            bytes += other.bytes() + 48;
+            continue;
+          }
+          const before = mine.bytes();
+          mine.merge(other);
+          bytes += mine.bytes() - before;
+        }
+      },
+      intermediate: (n) => {
+        const b = new BlockBuilder(VARCHAR, n);
+        for (let g = 0; g < n; g++) b.append(sketches[g]?.encode() ?? null);
+        return [b.build()];
+      },
+      result: (n) => {
+        const out = new Float64Array(n);
+        for (let g = 0; g < n; g++) out[g] = Math.round(sketches[g]?.estimate() ?? 0);
+        return { type: BIGINT, length: n, values: out, nulls: undefined };
+      },
+      bytes: () => bytes,
+    };
   },
 });
 

@@ -14,3 +14,5 @@ export {
   type AggregateSignature,
 } from './aggregates.js';
 export { EXTRACT_FIELDS } from './scalars.js';
+export { DEFAULT_PRECISION, DistinctSketch, exactLimit, precisionFor } from './distinct-sketch.js';
+export { hashAt, hashBlock, hashFloat64, hashInt32, hashLong, hashString } from './value-hash.js';

@@ -1,9 +1,11 @@
 import { QuarryError } from '@quarry/common';
 import type { Expression, FunctionCall, GroupBy, SelectItem } from '../parser/ast.js';
-import type { Expr } from '../expr/ir.js';
+import { evaluateConstant } from '../expr/compile.js';
+import { isConstant, type Expr } from '../expr/ir.js';
+import { checkMaxStandardError } from '../functions/aggregates-extra.js';
 import { resolveAggregate } from '../functions/index.js';
 import type { AggregateCall, Column, PlanNode } from '../plan/nodes.js';
-import { BIGINT, BOOLEAN } from '../types/types.js';
+import { BIGINT, BOOLEAN, DOUBLE, isNumeric } from '../types/types.js';
 import { containsAggregate, findAggregates, functionName, isAggregateCall } from './ast-walk.js';
 import { coerce, ExprTranslator, locate } from './expressions.js';
 import { literalOf } from './literals.js';
@@ -282,13 +284,36 @@ function groupingFunction(
   };
 }
 
+/** approx_distinct's max standard error: a constant within Trino's range. */
+function checkApproxDistinctError(src: ExprTranslator, arg: Expression): void {
+  const e = src.translate(arg);
+  // other types are refused by the function's signatures
+  if (!isNumeric(e.type)) return;
+  if (!isConstant(e)) {
+    throw new QuarryError(
+      'INVALID_FUNCTION_ARGUMENT',
+      'approx_distinct: the max standard error must be a constant',
+      {
+        location: arg.loc,
+      },
+    );
+  }
+  const value = evaluateConstant(coerce(e, DOUBLE));
+  try {
+    checkMaxStandardError(value);
+  } catch (err) {
+    if (err instanceof QuarryError) throw new QuarryError(err.code, err.message, { location: arg.loc });
+    throw err;
+  }
+}
+
 function planCall(
   call: FunctionCall,
   src: ExprTranslator,
   channelOf: (e: Expr) => number,
   rowMarker: Expr | undefined,
 ): { call: AggregateCall; argExprs: Expr[] } {
-  let fn = functionName(call);
+  const fn = functionName(call);
   if (call.window) throw new QuarryError('NOT_SUPPORTED', 'Window functions are not supported here');
   if (call.orderBy.length) throw new QuarryError('NOT_SUPPORTED', `ORDER BY inside ${fn}() is not supported`);
   for (const a of call.args) {
@@ -299,16 +324,9 @@ function planCall(
   }
   if (call.star && fn !== 'count')
     throw new QuarryError('INVALID_ARGUMENTS', `${fn}(*) is not allowed; only count(*)`);
-  let astArgs = call.args;
-  let distinct = call.distinct;
-  // approx_distinct is computed exactly, as count(DISTINCT x); the error bound is accepted and ignored
-  if (fn === 'approx_distinct') {
-    if (astArgs.length < 1 || astArgs.length > 2)
-      throw new QuarryError('INVALID_ARGUMENTS', 'approx_distinct() takes one or two arguments');
-    fn = 'count';
-    astArgs = astArgs.slice(0, 1);
-    distinct = true;
-  }
+  const astArgs = call.args;
+  const distinct = call.distinct;
+  if (fn === 'approx_distinct' && astArgs.length === 2) checkApproxDistinctError(src, astArgs[1]!);
   const args = astArgs.map((a) => src.translate(a));
   if (call.star && rowMarker) args.push(rowMarker);
   const sig = resolveAggregate(

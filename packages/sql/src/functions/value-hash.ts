@@ -1,9 +1,10 @@
-import type { Block, PhysicalKind } from '@quarry/sql';
+import type { Block } from '../page/block.js';
+import type { PhysicalKind } from '../types/index.js';
 
 /**
- * 32-bit hashes of column values for the distinct-count sketches (`sketch.ts`). Sketches are kept
- * in table metadata and merged across files written at different times, so these hashes are part
- * of the metadata format: changing any of them needs a new sketch tag.
+ * 32-bit hashes of column values for the distinct-count sketches (`distinct-sketch.ts`). Sketches
+ * are kept in lake table metadata and merged across files written at different times, so these
+ * hashes are part of that format: changing any of them needs a new sketch tag.
  *
  * Values that compare equal in SQL hash alike: a `long` value hashes the same whether the block
  * holds it as a number or as a bigint (wide blocks), -0 as 0, every NaN as one value; strings by
@@ -96,5 +97,20 @@ export function hashBlock(block: Block, kind: PhysicalKind, sink: { add(hash: nu
       for (let i = 0; i < length; i++) if (nulls?.[i] !== 1) sink.add(hashString(values[i]!));
       return;
     }
+  }
+}
+
+/** The hash of row `i` of a block whose layout is `kind` (the row must not be NULL). */
+export function hashAt(block: Block, kind: PhysicalKind, i: number): number {
+  switch (kind) {
+    case 'int32':
+    case 'bool':
+      return hashInt32((block.values as Int32Array | Uint8Array)[i]!);
+    case 'long':
+      return hashLong((block.values as Float64Array | bigint[])[i]!);
+    case 'float64':
+      return hashFloat64((block.values as Float64Array)[i]!);
+    case 'string':
+      return hashString((block.values as string[])[i]!);
   }
 }
