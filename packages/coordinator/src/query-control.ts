@@ -107,8 +107,11 @@ export class QueryControl {
           DISPATCH_TIMEOUT_MS,
         );
       } catch (e) {
-        // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell.
+        // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
+        // it gets no more tasks until it heartbeats again (a killed worker fails fast with "no
+        // responders" before the failure detector declares it dead).
         const err = QuarryError.wrap(e);
+        this.d.registry.pause(workerId);
         await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch(() => {});
         await this.taskFailed(q, ref, {
           code: 'REMOTE_HOST_GONE',
