@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CLI_MAIN, type LocalCluster } from '@quarry/cli';
+import { LakeConnector, lakeConfigFromProperties } from '@quarry/connectors';
+import { BIGINT, pageFromRows } from '@quarry/sql';
 import { startProcessCluster } from '@quarry/testkit';
 
 /** Runs the `quarry` CLI as a process; resolves with its exit code and output. */
@@ -109,6 +113,55 @@ describe('the quarry CLI', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(
       /nats-server was not found on PATH: install it with `apt-get install nats-server`/,
+    );
+  });
+});
+
+describe('quarry lake gc', function () {
+  this.timeout(30_000);
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'quarry-lake-gc-'));
+    mkdirSync(join(dir, 'etc', 'catalog'), { recursive: true });
+    const root = join(dir, 'warehouse');
+    writeFileSync(join(dir, 'etc', 'catalog', 'wh.properties'), `connector.name=lake\nlake.root=${root}\n`);
+    writeFileSync(join(dir, 'etc', 'catalog', 'scratch.properties'), 'connector.name=memory\n');
+    // a write that staged its files and died: begun, one task's file written, never committed
+    const lake = new LakeConnector('wh', lakeConfigFromProperties({ 'lake.root': root }, 'wh.properties'));
+    await lake.createSchema('s', { ifNotExists: false, properties: {} });
+    const ref = { catalog: 'wh', schema: 's', table: 't' };
+    const columns = [{ name: 'k', type: BIGINT }];
+    const handle = await lake.beginWrite(ref, { kind: 'create', columns, queryId: 'died' });
+    const sink = lake.writeSink(handle, { queryAttempt: 0, taskPartition: 0, attempt: 0 });
+    await sink.appendPage(pageFromRows([BIGINT], [[1], [2]]));
+    await sink.finish();
+    await lake.close();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const staged = () => readdirSync(join(dir, 'warehouse', 's'), { recursive: true }).map(String);
+
+  it('keeps recent leftovers, removes old ones, and names a catalog that is not a lake', async () => {
+    const config = ['--config-dir', join(dir, 'etc')];
+    const recent = await quarry(['lake', 'gc', '--older-than', '1h', ...config]);
+    expect(recent.code, recent.stderr).to.equal(0);
+    expect(recent.stdout).to.equal('wh: 0 staging directories removed, 1 kept (newer than 1h)\n');
+    expect(staged().some((f) => f.endsWith('.parquet'))).to.equal(true);
+
+    await new Promise((r) => setTimeout(r, 20));
+    const old = await quarry(['lake', 'gc', '--older-than', '10ms', '--catalog', 'wh', ...config]);
+    expect(old.code, old.stderr).to.equal(0);
+    expect(old.stdout).to.match(
+      /^wh: removed \S+\/s\/t\/data\/died\/0\.0\.0 \(s\.t\): 1 files, \d+ bytes, newest \S+\n/,
+    );
+    expect(old.stdout).to.match(/\nwh: 1 staging directory removed, 0 kept \(newer than 10ms\)\n$/);
+    expect(staged().filter((f) => f.endsWith('.parquet'))).to.deep.equal([]);
+
+    const wrong = await quarry(['lake', 'gc', '--older-than', '1h', '--catalog', 'scratch', ...config]);
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.equal(
+      `quarry: INVALID_ARGUMENTS: 'scratch' is not a lake catalog in ${join(dir, 'etc', 'catalog')}\n`,
     );
   });
 });

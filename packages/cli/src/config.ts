@@ -73,6 +73,14 @@ function catalogDir(flags: CommonFlags): string | undefined {
   return dir && existsSync(join(dir, 'catalog')) ? join(dir, 'catalog') : undefined;
 }
 
+/** The catalog directory the servers would use: `catalog.config-dir` in config.properties, or etc/catalog. */
+export function catalogConfigDir(flags: CommonFlags): string | undefined {
+  const dir = configDir(flags);
+  const file = dir ? readPropertiesFile(join(dir, 'config.properties'), { optional: true }) : {};
+  const props = withEnvOverrides(file, COORDINATOR_PROPERTY_NAMES);
+  return props['catalog.config-dir'] ?? catalogDir(flags);
+}
+
 function read(flags: CommonFlags, file: string): Properties {
   const dir = configDir(flags);
   return dir ? readPropertiesFile(join(dir, file), { optional: flags.configDir === undefined }) : {};

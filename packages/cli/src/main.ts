@@ -3,6 +3,7 @@ import { QuarryError } from '@quarry/common';
 import { runCancel, runEvents, runQueries, runWorkers } from './commands/admin.js';
 import { runDemo } from './commands/demo.js';
 import { runExchangeGc } from './commands/exchange.js';
+import { runLakeGc } from './commands/lake.js';
 import { runLocal } from './commands/local.js';
 import { runQuery } from './commands/query.js';
 import { runCoordinator, runWorker } from './commands/servers.js';
@@ -143,6 +144,21 @@ connectionOptions(program.command('exchange').description('exchange maintenance'
   .addOption(new Option('--config-dir <dir>', 'directory with exchange-manager.properties (default: ./etc)'))
   .addOption(new Option('--exchange-dir <dir>', 'a local exchange directory'))
   .action(async (flags) => exit(await runExchangeGc(flags)));
+
+connectionOptions(program.command('lake').description('lake catalog maintenance'))
+  .command('gc')
+  .description(
+    'delete staged files no table version lists, older than a given age (what writers that died left behind)',
+  )
+  .requiredOption(
+    '--older-than <duration>',
+    'e.g. 24h; longer than any query takes from writing to committing',
+  )
+  .option('--catalog <name>', 'only this lake catalog (default: every lake catalog)')
+  .addOption(
+    new Option('--config-dir <dir>', 'directory with config.properties and catalog/ (default: ./etc)'),
+  )
+  .action(async (flags) => exit(await runLakeGc(flags)));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const message =

@@ -12,6 +12,7 @@ export {
 } from './lake/config.js';
 export type { LakeSplitInfo, LakeScanStats } from './lake/reader.js';
 export type { LakeFragmentInfo } from './lake/writer.js';
+export type { LakeGcReport } from './lake/gc.js';
 export type { TableVersion, DataFileEntry } from './lake/metadata.js';
 export { MemoryConnector, type MemoryConfig, type MemorySplitInfo } from './memory/connector.js';
 export { MAX_CHUNK_BYTES } from './memory/chunks.js';

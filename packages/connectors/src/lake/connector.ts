@@ -33,6 +33,7 @@ import {
   writeVersion,
   type TableVersion,
 } from './metadata.js';
+import { collectLakeGarbage, type LakeGcReport } from './gc.js';
 import { checkLakeType } from './parquet-types.js';
 import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
 import { mayMatchAll } from './stats.js';
@@ -248,6 +249,36 @@ export class LakeConnector implements Connector, WritableConnector {
       }
       await this.finishDrop(tableDir, tombstone.version);
     });
+  }
+
+  /**
+   * Deletes staged files no table version lists whose newest file is older than `olderThanMs`, and
+   * finishes interrupted DROPs (`quarry lake gc`; see `gc.ts` for what is safe when).
+   */
+  async gc(olderThanMs: number, options: { now?: number } = {}): Promise<LakeGcReport> {
+    if (!(olderThanMs >= 0))
+      throw new QuarryError('INVALID_ARGUMENTS', `lake gc: older-than must be ≥ 0, not ${olderThanMs}`);
+    return collectLakeGarbage(
+      {
+        storage: this.storage,
+        layout: this.layout,
+        schemas: await this.listSchemas(),
+        // a recursive listing: some S3 servers list no directory for a table that holds only the
+        // staged files of an unfinished CREATE TABLE AS (keys two levels further down)
+        tableDirs: async (schema) => {
+          const dir = this.layout.schemaDir(schema);
+          const names = new Set<string>();
+          for await (const f of this.storage.list(dir)) {
+            const rest = f.uri.slice(dir.length + 1);
+            if (rest.includes('/')) names.add(rest.slice(0, rest.indexOf('/')));
+          }
+          return [...names].filter(isUserName).sort();
+        },
+        finishDrop: (tableDir, tombstone) => this.finishDrop(tableDir, tombstone),
+      },
+      olderThanMs,
+      options.now,
+    );
   }
 
   private async finishDrop(tableDir: string, tombstone: number): Promise<void> {
