@@ -12,6 +12,7 @@ import {
 } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
 import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
+import { explainAnalyzed } from './analyze.js';
 import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
 import type { QueryExecution } from './query.js';
@@ -303,6 +304,19 @@ export class QueryControl {
       q.columns = [{ name: 'rows', type: 'bigint' }];
       q.cursor = new StaticResult([[rows]]);
       q.finish(1);
+    } else if (scheduler.plan.analyze) {
+      // EXPLAIN ANALYZE: the query ran; its answer is the plan with what each stage did
+      q.columns = [{ name: 'Query Plan', type: 'varchar' }];
+      q.cursor = new StaticResult([
+        [
+          explainAnalyzed(scheduler, {
+            elapsedMs: q.elapsedMs,
+            retryPolicy: q.retry.policy,
+            queryAttempt: q.queryAttempt,
+          }),
+        ],
+      ]);
+      q.finish(1);
     } else {
       q.cursor = output;
       q.finish(root.winner?.stats?.rowsOut ?? 0);
@@ -312,7 +326,8 @@ export class QueryControl {
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {
-      if (s.fragment.id === scheduler.plan.rootId && !scheduler.plan.write) continue;
+      const served = !scheduler.plan.write && !scheduler.plan.analyze;
+      if (s.fragment.id === scheduler.plan.rootId && served) continue;
       void this.d.exchange
         .deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt))
         .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));

@@ -94,10 +94,22 @@ describe('statements: EXPLAIN', () => {
     expect(text).to.match(/TableScan mem\.shop\.customers/);
   });
 
-  it('validates with TYPE VALIDATE, and refuses ANALYZE and other formats', async () => {
+  it('validates with TYPE VALIDATE, and refuses other formats', async () => {
     expect((await run(`EXPLAIN (TYPE VALIDATE) ${SQL}`)).result.rows).to.deep.equal([[true]]);
-    expect((await asyncErrorOf(() => run(`EXPLAIN ANALYZE ${SQL}`))).code).to.equal('NOT_SUPPORTED');
     expect((await asyncErrorOf(() => run(`EXPLAIN (FORMAT JSON) ${SQL}`))).code).to.equal('NOT_SUPPORTED');
+  });
+
+  it('plans EXPLAIN ANALYZE as the query itself, marked for the coordinator to answer with its statistics', async () => {
+    const plain = await run(SQL);
+    const analyzed = await run(`EXPLAIN ANALYZE VERBOSE ${SQL}`);
+    expect(analyzed.plan.analyze).to.deep.equal({ verbose: true });
+    expect((await run(`EXPLAIN ANALYZE ${SQL}`)).plan.analyze).to.deep.equal({ verbose: false });
+    expect(plain.plan.analyze).to.equal(undefined);
+    expect(analyzed.plan.fragments).to.deep.equal(plain.plan.fragments);
+    expect(analyzed.result.rows).to.deep.equal(plain.result.rows);
+    const e = await asyncErrorOf(() => run('EXPLAIN ANALYZE SHOW TABLES'));
+    expect(e.code).to.equal('NOT_SUPPORTED');
+    expect(e.message).to.equal('line 1:17: EXPLAIN ANALYZE of SHOW TABLES is not supported');
   });
 
   it('reports planning errors of the explained query', async () => {

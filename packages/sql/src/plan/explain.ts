@@ -3,8 +3,14 @@ import { typeToString } from '../types/types.js';
 import type { DistributedPlan } from './fragment.js';
 import { children, type FrameBound, type PlanNode, type SortKey, type WindowFrame } from './nodes.js';
 
-/** A readable text rendering of a distributed plan, one stage after another. */
-export function explainPlan(plan: DistributedPlan): string {
+/**
+ * A readable text rendering of a distributed plan, one stage after another; `annotate` gives lines
+ * shown under a stage's header (EXPLAIN ANALYZE: what the stage's tasks did).
+ */
+export function explainPlan(
+  plan: DistributedPlan,
+  annotate?: (stageId: number) => readonly string[],
+): string {
   const lines: string[] = [];
   for (const f of plan.fragments) {
     const part =
@@ -12,6 +18,7 @@ export function explainPlan(plan: DistributedPlan): string {
         ? `hash(${f.outputPartitioning.channels.join(', ')})`
         : f.outputPartitioning.kind;
     lines.push(`Stage ${f.id} [${f.distribution}] → output ${part}`);
+    for (const line of annotate?.(f.id) ?? []) lines.push(`    ${line}`);
     render(f.root, 1, lines);
   }
   return lines.join('\n');

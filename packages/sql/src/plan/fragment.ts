@@ -32,4 +32,9 @@ export interface DistributedPlan {
    * coordinator commits them with the catalog's `commitWrite` and the client sees one row, `rows`.
    */
   readonly write?: { readonly handle: WriteHandle };
+  /**
+   * EXPLAIN ANALYZE: the query runs as planned, and instead of its rows the client sees one row,
+   * `Query Plan`, the distributed plan with what each stage's tasks did (VERBOSE: each task too).
+   */
+  readonly analyze?: { readonly verbose: boolean };
 }

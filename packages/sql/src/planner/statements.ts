@@ -127,15 +127,22 @@ async function explain(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
-  if (statement.analyze)
-    throw new QuarryError('NOT_SUPPORTED', 'EXPLAIN ANALYZE is not supported', { location: statement.loc });
+  if (statement.analyze) {
+    const inner = statement.statement;
+    if (inner.kind !== 'Query')
+      throw new QuarryError('NOT_SUPPORTED', `EXPLAIN ANALYZE of ${statementName(inner)} is not supported`, {
+        location: inner.loc,
+      });
+    const metadata = await PlannerMetadata.load(inner, catalogs, session);
+    return { ...distributedPlan(planLogical(inner, metadata)), analyze: { verbose: statement.verbose } };
+  }
   if (statement.format && statement.format !== 'TEXT')
     throw new QuarryError('NOT_SUPPORTED', `EXPLAIN (FORMAT ${statement.format}) is not supported`, {
       location: statement.loc,
     });
   const inner = statement.statement;
   if (inner.kind !== 'Query')
-    throw new QuarryError('NOT_SUPPORTED', `EXPLAIN of ${inner.kind} statements is not supported`, {
+    throw new QuarryError('NOT_SUPPORTED', `EXPLAIN of ${statementName(inner)} is not supported`, {
       location: inner.loc,
     });
   const metadata = await PlannerMetadata.load(inner, catalogs, session);
@@ -153,4 +160,9 @@ async function explain(
         location: statement.loc,
       });
   }
+}
+
+/** A statement's kind in SQL words: CreateTableAsSelect → CREATE TABLE AS SELECT. */
+function statementName(statement: Statement): string {
+  return statement.kind.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
