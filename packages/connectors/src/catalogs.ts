@@ -20,7 +20,7 @@ export const CONNECTOR_NAMES = ['tpch', 'lake', 'memory'] as const;
 const CATALOG_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 const PROPERTIES: Record<(typeof CONNECTOR_NAMES)[number], readonly string[]> = {
-  tpch: [],
+  tpch: ['tpch.column-naming', 'tpch.splits-per-node'],
   lake: LAKE_PROPERTY_NAMES,
   memory: ['memory.max-data-per-node'],
 };
@@ -96,8 +96,15 @@ export function createConnector(catalog: string, props: Properties, source: stri
     );
   }
   switch (connector) {
-    case 'tpch':
-      return new TpchConnector(catalog);
+    case 'tpch': {
+      // tpch.splits-per-node is read and checked for Trino's files' sake; quarry sizes tpch splits
+      // by the cluster's task slots
+      const r = new PropertyReader(props, source);
+      r.int('tpch.splits-per-node', 1, 1);
+      return new TpchConnector(catalog, {
+        columnNaming: r.oneOf('tpch.column-naming', ['STANDARD', 'SIMPLIFIED'] as const, 'STANDARD'),
+      });
+    }
     case 'lake':
       return new LakeConnector(catalog, lakeConfigFromProperties(props, source));
     case 'memory': {

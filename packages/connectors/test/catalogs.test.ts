@@ -53,6 +53,33 @@ describe('catalog configuration', () => {
     await catalogs.close();
   });
 
+  it("takes Trino's tpch properties: SIMPLIFIED column names without the table prefix, splits-per-node", async () => {
+    write('trino_tpch', 'connector.name=tpch\ntpch.column-naming=simplified\ntpch.splits-per-node=4\n');
+    write('standard', 'connector.name=tpch\ntpch.column-naming=STANDARD\n');
+    const catalogs = loadCatalogs(dir);
+    const simple = catalogs.get('trino_tpch') as TpchConnector;
+    expect(simple.columnNaming).to.equal('SIMPLIFIED');
+    const table = (await simple.getTable('tiny', 'lineitem'))!;
+    expect(table.columns.slice(0, 3).map((c) => c.name)).to.deep.equal(['orderkey', 'partkey', 'suppkey']);
+    expect(table.columns.find((c) => c.name === 'returnflag')?.distinctCount).to.equal(3);
+    expect((await catalogs.get('standard')!.getTable('tiny', 'nation'))!.columns[0]!.name).to.equal(
+      'n_nationkey',
+    );
+    // the same rows under either naming
+    const ref = { catalog: 'trino_tpch', schema: 'tiny', table: 'nation' };
+    const [split] = await simple.splits(ref, { targetSplits: 1 });
+    const pages = [];
+    for await (const p of simple.pageSource(ref, split!, ['name', 'nationkey'])) pages.push(p);
+    expect(pages[0]!.blocks[0]!.values[0]).to.equal('ALGERIA');
+    expect(pages[0]!.blocks[1]!.values[24]).to.equal(24);
+    const wrong = simple.pageSource(ref, split!, ['n_name'])[Symbol.asyncIterator]().next();
+    await wrong.then(
+      () => expect.fail('n_name is not a column under SIMPLIFIED naming'),
+      (e: Error) => expect(e.message).to.equal("Column 'n_name' not found in tiny.nation"),
+    );
+    await catalogs.close();
+  });
+
   it('reads S3 settings and never shows the credentials', () => {
     write(
       'lake',
@@ -126,8 +153,18 @@ describe('catalog configuration', () => {
       ],
       [
         'l',
-        'connector.name=tpch\ntpch.splits-per-node=4\n',
-        /l\.properties: property tpch\.splits-per-node is not used by connector tpch/,
+        'connector.name=tpch\ntpch.colum-naming=STANDARD\n',
+        /l\.properties: property tpch\.colum-naming is not used by connector tpch/,
+      ],
+      [
+        'n',
+        'connector.name=tpch\ntpch.column-naming=FANCY\n',
+        /n\.properties: tpch\.column-naming='FANCY' is invalid: expected one of STANDARD, SIMPLIFIED/,
+      ],
+      [
+        'o',
+        'connector.name=tpch\ntpch.splits-per-node=0\n',
+        /o\.properties: tpch\.splits-per-node='0' is invalid: expected an integer ≥ 1/,
       ],
       [
         'm',

@@ -135,11 +135,33 @@ function distinctValues(column: string, sf: number): number | undefined {
   }
 }
 
+/**
+ * Column names as Trino's `tpch.column-naming` chooses them: STANDARD keeps the specification's
+ * names (`l_orderkey`; quarry's default, which the TPC-H queries are written against), SIMPLIFIED
+ * drops the table prefix (`orderkey`; Trino's default).
+ */
+export type TpchColumnNaming = 'STANDARD' | 'SIMPLIFIED';
+
+export interface TpchOptions {
+  readonly columnNaming?: TpchColumnNaming;
+}
+
+/** A column's name under a naming: SIMPLIFIED drops everything up to the first `_`. */
+function columnName(standard: string, naming: TpchColumnNaming): string {
+  return naming === 'SIMPLIFIED' ? standard.slice(standard.indexOf('_') + 1) : standard;
+}
+
 export class TpchConnector implements Connector {
   readonly connectorName = 'tpch';
+  readonly columnNaming: TpchColumnNaming;
 
   /** `catalog`: the name this connector is mounted under (`<catalog>.properties`). */
-  constructor(readonly catalog = 'tpch') {}
+  constructor(
+    readonly catalog = 'tpch',
+    options: TpchOptions = {},
+  ) {
+    this.columnNaming = options.columnNaming ?? 'STANDARD';
+  }
 
   async listSchemas(): Promise<readonly string[]> {
     return STANDARD_SCHEMAS;
@@ -163,7 +185,8 @@ export class TpchConnector implements Connector {
       table,
       columns: TPCH_TABLES[table].columns.map((c) => {
         const distinctCount = distinctValues(c.name, sf);
-        return { name: c.name, type: columnType(c.type), ...(distinctCount ? { distinctCount } : {}) };
+        const name = columnName(c.name, this.columnNaming);
+        return { name, type: columnType(c.type), ...(distinctCount ? { distinctCount } : {}) };
       }),
       rowCount: estimatedRowCount(table, sf),
     };
@@ -194,14 +217,15 @@ export class TpchConnector implements Connector {
   async *pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
     const info = split.info as TpchSplitInfo;
     const meta = TPCH_TABLES[info.table];
-    const types = columns.map((name) => {
-      const c = meta.columns.find((x) => x.name === name);
+    const asked = columns.map((name) => {
+      const c = meta.columns.find((x) => columnName(x.name, this.columnNaming) === name);
       if (!c)
         throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' not found in ${ref.schema}.${ref.table}`);
-      return columnType(c.type);
+      return c;
     });
+    const types = asked.map((c) => columnType(c.type));
     // With no columns asked (count(*)), generate the cheapest one to learn the row counts.
-    const generated = columns.length > 0 ? columns : [meta.columns[0]!.name];
+    const generated = asked.length > 0 ? asked.map((c) => c.name) : [meta.columns[0]!.name];
     for (let start = info.start; start < info.start + info.count; start += CHUNK_DRIVER_ROWS) {
       const count = Math.min(CHUNK_DRIVER_ROWS, info.start + info.count - start);
       const chunk = generate(info.table, info.scaleFactor, start, count, generated);
