@@ -23,6 +23,16 @@ export interface CoordinatorConfig {
   readonly hashPartitionCount: number;
   /** `task.max-memory`: memory each task may hold in buffers. Default 512MB. */
   readonly taskMemoryBytes: number;
+  /**
+   * `fault-tolerant-execution-task-memory-growth-factor` (Trino's, default 3.0): after an attempt
+   * runs out of memory, the task's next attempt may hold this many times more.
+   */
+  readonly taskMemoryGrowthFactor?: number;
+  /**
+   * `query.max-memory-per-node` (default 2GB, at least `task.max-memory`): the most a task's
+   * memory grows to.
+   */
+  readonly maxTaskMemoryBytes?: number;
   /** `query.client.timeout`: how long an unread result is kept. Default 5m. */
   readonly resultRetentionMs: number;
   /** `query.min-expire-age`: how long Redis keeps a finished query's records. Default 15m. */
@@ -49,6 +59,8 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'query.max-length',
   'query.hash-partition-count',
   'task.max-memory',
+  'fault-tolerant-execution-task-memory-growth-factor',
+  'query.max-memory-per-node',
   'query.client.timeout',
   'query.min-expire-age',
   'query.result-page-rows',
@@ -77,15 +89,25 @@ export function coordinatorConfigFromProperties(
       `${source}: retry-policy=TASK needs an exchange manager: configure exchange-manager.properties (exchange-manager.name=filesystem, exchange.base-directories=…) or pass --exchange-dir`,
     );
   }
+  const taskMemoryBytes = r.dataSize('task.max-memory', '512MB');
+  const maxTaskMemoryBytes = r.dataSize('query.max-memory-per-node', '2GB');
+  if (maxTaskMemoryBytes < taskMemoryBytes) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: query.max-memory-per-node (${props['query.max-memory-per-node'] ?? '2GB'}) must be at least task.max-memory (${props['task.max-memory'] ?? '512MB'})`,
+    );
+  }
   return {
     ...base,
     retry,
+    taskMemoryGrowthFactor: r.number('fault-tolerant-execution-task-memory-growth-factor', 3.0, 1),
+    maxTaskMemoryBytes,
     taskProgressTimeoutMs: r.duration('task.progress-timeout', '5m'),
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1.5s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     hashPartitionCount: r.int('query.hash-partition-count', 0, 0),
-    taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+    taskMemoryBytes,
     resultRetentionMs: r.duration('query.client.timeout', '5m'),
     recordRetentionMs: r.duration('query.min-expire-age', '15m'),
     resultPageRows: r.int('query.result-page-rows', 1000, 1),

@@ -92,7 +92,7 @@ export class QueryControl {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
       },
-      memoryLimitBytes: this.d.config.taskMemoryBytes,
+      memoryLimitBytes: task.memoryBytes ?? this.d.config.taskMemoryBytes,
       exchange: q.exchange,
     };
     q.mailbox.post(async () => {
@@ -194,6 +194,21 @@ export class QueryControl {
     else this.d.schedule();
   }
 
+  /**
+   * A task that ran out of memory may hold `fault-tolerant-execution-task-memory-growth-factor` times
+   * more in its next attempt, up to `query.max-memory-per-node`, as in Trino's fault-tolerant
+   * execution; returns the new limit.
+   */
+  private growMemory(task: TaskRecord): number {
+    const { taskMemoryBytes, taskMemoryGrowthFactor = 3, maxTaskMemoryBytes } = this.d.config;
+    const ceiling = Math.max(taskMemoryBytes, maxTaskMemoryBytes ?? 2 * 1024 ** 3);
+    task.memoryBytes = Math.min(
+      ceiling,
+      Math.round((task.memoryBytes ?? taskMemoryBytes) * taskMemoryGrowthFactor),
+    );
+    return task.memoryBytes;
+  }
+
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
   async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData): Promise<void> {
     const scheduler = q.scheduler;
@@ -215,17 +230,20 @@ export class QueryControl {
       case 'fail':
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
-      case 'retry-task':
+      case 'retry-task': {
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
+        const grown = error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT' ? this.growMemory(task) : undefined;
         q.emit({
           type: 'TASK_RETRYING',
           task: ref,
           nextAttempt: task.attempts,
           delayMs: decision.delayMs,
           error,
+          ...(grown !== undefined ? { memoryLimitBytes: grown } : {}),
         });
         this.d.schedule();
         return;
+      }
       case 'retry-query':
         await this.restart(q, decision.delayMs, error);
         return;

@@ -23,6 +23,11 @@ export interface TaskRecord {
   notBefore: number;
   /** The worker its last attempt failed on: the next attempt prefers another one. */
   avoid: string | undefined;
+  /**
+   * Memory its next attempt may hold; undefined for the cluster's `task.max-memory`. Grows after an
+   * attempt ran out of memory (`fault-tolerant-execution-task-memory-growth-factor`).
+   */
+  memoryBytes: number | undefined;
   current:
     | { attempt: number; workerId: string; startedAt: number; progressAt: number; progressRows: number }
     | undefined;
@@ -65,6 +70,7 @@ export class QueryScheduler {
         status: 'PENDING',
         attempts: 0,
         failures: 0,
+        memoryBytes: undefined,
         notBefore: 0,
         avoid: undefined,
         current: undefined,

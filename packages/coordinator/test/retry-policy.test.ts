@@ -124,6 +124,26 @@ describe('retry policy', () => {
       coordinatorConfigFromProperties({ 'retry-policy': 'QUERY' }, { ...base, exchangeConfigured: false })
         .retry.policy,
     ).to.equal('QUERY');
+    // task memory growth after running out, as Trino's fault-tolerant execution
+    const defaults = coordinatorConfigFromProperties({}, { ...base, exchangeConfigured: false });
+    expect([defaults.taskMemoryGrowthFactor, defaults.maxTaskMemoryBytes]).to.deep.equal([3, 2 * 1024 ** 3]);
+    const grown = coordinatorConfigFromProperties(
+      { 'fault-tolerant-execution-task-memory-growth-factor': '1.5', 'query.max-memory-per-node': '8GB' },
+      { ...base, exchangeConfigured: false },
+    );
+    expect([grown.taskMemoryGrowthFactor, grown.maxTaskMemoryBytes]).to.deep.equal([1.5, 8 * 1024 ** 3]);
+    expect(() =>
+      coordinatorConfigFromProperties(
+        { 'task.max-memory': '1GB', 'query.max-memory-per-node': '512MB' },
+        { ...base, exchangeConfigured: false },
+      ),
+    ).to.throw(/query\.max-memory-per-node \(512MB\) must be at least task\.max-memory \(1GB\)/);
+    expect(() =>
+      coordinatorConfigFromProperties(
+        { 'fault-tolerant-execution-task-memory-growth-factor': '0.5' },
+        { ...base, exchangeConfigured: false },
+      ),
+    ).to.throw(/fault-tolerant-execution-task-memory-growth-factor='0.5' is invalid/);
     // Trino's other properties in the same file are accepted and ignored
     expect(() =>
       coordinatorConfigFromProperties(

@@ -99,6 +99,8 @@ export type QueryEvent =
       readonly nextAttempt: number;
       readonly delayMs: number;
       readonly error: ErrorData;
+      /** After running out of memory: what the next attempt may hold (it grew). */
+      readonly memoryLimitBytes?: number;
     })
   /** A worker stopped heartbeating; `tasks` were running on it. */
   | (EventBase & {

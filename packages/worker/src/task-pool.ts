@@ -5,6 +5,8 @@ import type { ThreadMessage, ThreadNotice, ThreadRequest, ThreadResponse } from 
 
 interface Slot {
   thread: Thread;
+  /** The thread's heap limit (V8's old generation), MB. */
+  readonly heapMb: number;
   task: { spec: TaskSpec; resolve: (r: ThreadResponse) => void } | undefined;
   /** Set by a cancel the thread did not honour in time: it is then terminated. */
   killTimer: NodeJS.Timeout | undefined;
@@ -28,17 +30,26 @@ export class TaskPool {
   constructor(
     size: number,
     private readonly workerData: unknown,
-    private readonly resourceLimits: ResourceLimits,
+    /** A thread's heap limit (MB) for tasks that may hold this much memory. */
+    private readonly heapMbFor: (memoryBytes: number) => number,
+    /** The memory of tasks the threads are first made for. */
+    baseMemoryBytes: number,
     private readonly logger: Logger,
     private readonly onNotice: (notice: ThreadNotice, spec: TaskSpec) => void = () => {},
     /** Told the id of each thread that exits, after its task (if any) has been failed. */
     private readonly onExit: (threadId: number) => void = () => {},
   ) {
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+    const heapMb = heapMbFor(baseMemoryBytes);
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(heapMb));
   }
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Each thread's heap limit, MB (a thread made for a task given more memory has a larger one). */
+  get heapLimitsMb(): number[] {
+    return this.slots.map((s) => s.heapMb);
   }
 
   get busy(): number {
@@ -51,11 +62,21 @@ export class TaskPool {
 
   /** Runs a task in a free thread; resolves with its outcome (never rejects). Undefined when no thread is free. */
   run(spec: TaskSpec): Promise<ThreadResponse> | undefined {
-    const slot = this.slots.find((s) => s.task === undefined);
+    let slot = this.slots.find((s) => s.task === undefined);
     if (!slot || this.closed) return undefined;
+    // a task given more memory than the thread was made for (its memory grew after running out)
+    // gets a new thread with a heap to match; the idle one is let go
+    const heapMb = this.heapMbFor(spec.memoryLimitBytes);
+    if (heapMb > slot.heapMb) {
+      const bigger = this.spawn(heapMb);
+      this.slots[this.slots.indexOf(slot)] = bigger;
+      void slot.thread.terminate();
+      slot = bigger;
+    }
+    const chosen = slot;
     return new Promise((resolve) => {
-      slot.task = { spec, resolve };
-      slot.thread.postMessage({ type: 'run', task: spec } satisfies ThreadRequest);
+      chosen.task = { spec, resolve };
+      chosen.thread.postMessage({ type: 'run', task: spec } satisfies ThreadRequest);
     });
   }
 
@@ -85,12 +106,13 @@ export class TaskPool {
     await Promise.all(this.slots.map((s) => s.thread.terminate()));
   }
 
-  private spawn(): Slot {
+  private spawn(heapMb: number): Slot {
+    const resourceLimits: ResourceLimits = { maxOldGenerationSizeMb: heapMb };
     const thread = new Thread(new URL('./task-thread.js', import.meta.url), {
       workerData: this.workerData,
-      resourceLimits: this.resourceLimits,
+      resourceLimits,
     });
-    const slot: Slot = { thread, task: undefined, killTimer: undefined, killReason: undefined };
+    const slot: Slot = { thread, heapMb, task: undefined, killTimer: undefined, killReason: undefined };
     // read now: a thread that has stopped reports -1
     const threadId = thread.threadId;
     let lastError: string | undefined;
@@ -129,7 +151,7 @@ export class TaskPool {
       this.onExit(threadId);
       if (!this.closed) {
         const i = this.slots.indexOf(slot);
-        if (i >= 0) this.slots[i] = this.spawn();
+        if (i >= 0) this.slots[i] = this.spawn(slot.heapMb);
       }
     });
     return slot;

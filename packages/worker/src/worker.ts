@@ -45,7 +45,6 @@ export class Worker {
     private readonly logger: Logger,
   ) {
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
-    const heapMb = Math.max(512, Math.ceil((config.taskMemoryBytes * 3) / (1 << 20)));
     // one TPC-H text pool for all task threads, outside their heaps; built when first needed
     const textPool = createSharedTextPool();
     this.pool = new TaskPool(
@@ -56,11 +55,18 @@ export class Worker {
         catalogDir: config.catalogDir,
         textPool,
       } satisfies TaskThreadData,
-      { maxOldGenerationSizeMb: heapMb },
+      // a task's buffers are a part of what its thread's heap holds: three times them, at least 512 MB
+      (memoryBytes) => Math.max(512, Math.ceil((memoryBytes * 3) / (1 << 20))),
+      config.taskMemoryBytes,
       logger,
       (notice, spec) => this.notice(notice, spec),
       (threadId) => abandonTextPoolBuild(textPool, threadId),
     );
+  }
+
+  /** The task threads' heap limits, MB. */
+  get threadHeapLimitsMb(): number[] {
+    return this.pool.heapLimitsMb;
   }
 
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
