@@ -5,6 +5,8 @@
  */
 import { expect } from 'chai';
 import { parseStatement } from '../src/parser/parser.js';
+import { MapCatalogRegistry, type Connector, type TableMetadata } from '../src/spi/connector.js';
+import { BIGINT, DATE, DOUBLE, decimalType, varcharType } from '../src/types/types.js';
 import { planStatement } from '../src/planner/index.js';
 import { registryOf } from './support/connector.js';
 import { shopConnector } from './support/data.js';
@@ -16,6 +18,68 @@ async function run(sql: string) {
   const p = await planStatement(parseStatement(sql), registryOf(connector), SESSION);
   return { plan: p, result: await runPlan(p, registryOf(connector), 3) };
 }
+
+/** A connector whose one table knows statistics of every kind of column. */
+const STATS_TABLE: TableMetadata = {
+  catalog: 'stats',
+  schema: 's',
+  table: 't',
+  rowCount: 1000,
+  columns: [
+    { name: 'k', type: BIGINT, distinctCount: 1000, nullsFraction: 0, low: 1, high: 2n ** 60n },
+    {
+      name: 'price',
+      type: decimalType(12, 2),
+      distinctCount: 321,
+      nullsFraction: 0.25,
+      low: -150,
+      high: 99999,
+    },
+    { name: 'day', type: DATE, distinctCount: 30, low: 0, high: 19000 },
+    { name: 'name', type: varcharType(), distinctCount: 7, nullsFraction: 0.5, low: 'a', high: 'z' },
+    { name: 'nothing', type: DOUBLE },
+  ],
+};
+
+const statsConnector: Connector = {
+  connectorName: 'stats',
+  listSchemas: async () => ['s'],
+  schemaExists: async (schema) => schema === 's',
+  listTables: async () => ['t'],
+  getTable: async (schema, table) => (schema === 's' && table === 't' ? STATS_TABLE : undefined),
+  splits: async () => [],
+  pageSource: async function* () {},
+};
+
+describe('statements: SHOW STATS', () => {
+  it('shows each column’s distinct values, NULL fraction and range (numbers and dates), then the row count', async () => {
+    const catalogs = new MapCatalogRegistry([['stats', statsConnector]]);
+    const p = await planStatement(parseStatement('SHOW STATS FOR stats.s.t'), catalogs, SESSION);
+    const result = await runPlan(p, catalogs, 1);
+    expect(result.columns).to.deep.equal([
+      { name: 'column_name', type: 'varchar' },
+      { name: 'data_size', type: 'double' },
+      { name: 'distinct_values_count', type: 'double' },
+      { name: 'nulls_fraction', type: 'double' },
+      { name: 'row_count', type: 'double' },
+      { name: 'low_value', type: 'varchar' },
+      { name: 'high_value', type: 'varchar' },
+    ]);
+    expect(result.rows).to.deep.equal([
+      ['k', null, 1000, 0, null, '1', '1152921504606846976'],
+      ['price', null, 321, 0.25, null, '-1.50', '999.99'],
+      ['day', null, 30, null, null, '1970-01-01', '2022-01-08'],
+      ['name', null, 7, 0.5, null, null, null],
+      ['nothing', null, null, null, null, null, null],
+      [null, null, null, null, 1000, null, null],
+    ]);
+  });
+
+  it('names a table that does not exist', async () => {
+    const e = await asyncErrorOf(() => run('SHOW STATS FOR nope'));
+    expect(e.code).to.equal('TABLE_NOT_FOUND');
+  });
+});
 
 describe('statements: SHOW and DESCRIBE', () => {
   it('SHOW CATALOGS', async () => {

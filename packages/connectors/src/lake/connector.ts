@@ -37,7 +37,7 @@ import { collectLakeGarbage, type LakeGcReport } from './gc.js';
 import { checkLakeType } from './parquet-types.js';
 import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
 import { mayMatchAll } from './stats.js';
-import { DistinctCountCache } from './table-stats.js';
+import { ColumnSummaryCache } from './table-stats.js';
 import { LakeWriteSink } from './writer.js';
 import {
   abortLakeWrite,
@@ -62,7 +62,7 @@ export class LakeConnector implements Connector, WritableConnector {
   readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0 };
   private readonly ctx: LakeContext;
   private readonly reader: LakeReader;
-  private readonly distinctCounts = new DistinctCountCache();
+  private readonly summaries = new ColumnSummaryCache();
 
   constructor(
     readonly catalog: string,
@@ -107,19 +107,19 @@ export class LakeConnector implements Connector, WritableConnector {
     return candidates.filter((_, i) => versions[i] !== undefined);
   }
 
-  /** With the row count and, per column, the distinct values its files' sketches estimate. */
+  /**
+   * With the row count and, per column, the distinct values its files' sketches estimate, the
+   * fraction of NULLs and the value range.
+   */
   async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
     const v = await this.current(schema, table);
     if (!v) return undefined;
-    const distinct = this.distinctCounts.get(this.layout.tableDir(schema, table), v);
+    const summaries = this.summaries.get(this.layout.tableDir(schema, table), v);
     return {
       catalog: this.catalog,
       schema,
       table,
-      columns: v.columns.map((c, i) => {
-        const distinctCount = distinct[i];
-        return { name: c.name, type: c.type, ...(distinctCount !== undefined ? { distinctCount } : {}) };
-      }),
+      columns: v.columns.map((c, i) => ({ name: c.name, type: c.type, ...summaries[i] })),
       rowCount: v.files.reduce((n, f) => n + f.rows, 0),
     };
   }

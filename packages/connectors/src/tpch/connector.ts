@@ -186,7 +186,13 @@ export class TpchConnector implements Connector {
       columns: TPCH_TABLES[table].columns.map((c) => {
         const distinctCount = distinctValues(c.name, sf);
         const name = columnName(c.name, this.columnNaming);
-        return { name, type: columnType(c.type), ...(distinctCount ? { distinctCount } : {}) };
+        // TPC-H data holds no NULL
+        return {
+          name,
+          type: columnType(c.type),
+          nullsFraction: 0,
+          ...(distinctCount ? { distinctCount } : {}),
+        };
       }),
       rowCount: estimatedRowCount(table, sf),
     };

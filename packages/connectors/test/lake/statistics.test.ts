@@ -112,6 +112,20 @@ describe('lake column statistics', function () {
     expect(d.price).to.satisfy(near(500));
   });
 
+  it('NULL fractions and value ranges over the files, in the engine layout, for SHOW STATS', async () => {
+    await createTableAs(lake, ref, COLUMNS, [[rows(0, 600)], [rows(600, 1200)]], `ranges${n}`);
+    const table = (await lake.getTable('s', 't'))!;
+    const by = Object.fromEntries(table.columns.map((c) => [c.name, c]));
+    expect(by['k']).to.deep.include({ nullsFraction: 0, low: 0, high: 1199 });
+    expect(by['day']).to.deep.include({ nullsFraction: 0, low: 19_000, high: 19_029 });
+    expect(by['flag']).to.deep.include({ low: 0, high: 1 });
+    expect(by['price']).to.deep.include({ low: 0, high: 124.75 });
+    expect(by['sparse']).to.deep.include({ nullsFraction: 400 / 1200, low: 0, high: 3900 });
+    expect(by['nothing']!.nullsFraction).to.equal(1);
+    expect(by['nothing']).to.not.have.any.keys('low', 'high');
+    expect(by['cat']).to.not.have.any.keys('low', 'high');
+  });
+
   it('INSERT: the estimate covers every file of the current version, and repeated values count once', async () => {
     await createTableAs(lake, ref, COLUMNS, [[rows(0, 1200)]], `ctas${n}`);
     await insert(lake, ref, [[rows(1200, 1800)], [rows(1800, 2400)]], `more${n}`);

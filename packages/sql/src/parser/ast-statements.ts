@@ -36,6 +36,7 @@ export type Statement =
   | ShowSchemas
   | ShowTables
   | ShowColumns
+  | ShowStats
   | ShowSession
   | SetSession
   | ResetSession
@@ -81,6 +82,12 @@ export interface ShowTables extends Located, Filtered {
 /** `SHOW COLUMNS FROM t`, `DESCRIBE t` and `DESC t`. */
 export interface ShowColumns extends Located, Filtered {
   readonly kind: 'ShowColumns';
+  readonly table: QualifiedName;
+}
+
+/** `SHOW STATS FOR t`: the statistics the planner has for a table's columns. */
+export interface ShowStats extends Located {
+  readonly kind: 'ShowStats';
   readonly table: QualifiedName;
 }
 

@@ -217,6 +217,8 @@ class SqlPrinter extends ExpressionPrinter {
         return `SHOW TABLES${statement.schema ? ` FROM ${qualifiedName(statement.schema)}` : ''}${like(statement)}`;
       case 'ShowColumns':
         return `SHOW COLUMNS FROM ${qualifiedName(statement.table)}${like(statement)}`;
+      case 'ShowStats':
+        return `SHOW STATS FOR ${qualifiedName(statement.table)}`;
       case 'ShowSession':
         return `SHOW SESSION${like(statement)}`;
       case 'SetSession':
@@ -256,7 +258,7 @@ class SqlPrinter extends ExpressionPrinter {
 
 // prettier-ignore
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
-  'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowSession', 'SetSession',
+  'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
   'Delete',
 ]);

@@ -21,7 +21,7 @@ const UNSUPPORTED_STATEMENTS = new Set([
 ]);
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['VIEW', 'MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
-const UNSUPPORTED_SHOWS = ['CREATE', 'FUNCTIONS', 'STATS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
+const UNSUPPORTED_SHOWS = ['CREATE', 'FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
   'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
@@ -163,6 +163,11 @@ export class StatementParser extends QueryParser {
     if (this.acceptWord('COLUMNS')) {
       this.expectWords(['FROM', 'IN']);
       return { kind: 'ShowColumns', loc, table: this.expectQualifiedName(), ...this.likeFilter() };
+    }
+    if (this.acceptWord('STATS')) {
+      this.expectWords(['FOR']);
+      if (this.isSymbol('(')) this.notSupported(this.token, 'SHOW STATS FOR a query');
+      return { kind: 'ShowStats', loc, table: this.expectQualifiedName() };
     }
     const token = this.token;
     const unsupported = UNSUPPORTED_SHOWS.find((word) => this.isWord(word));

@@ -1,10 +1,11 @@
 import { QuarryError } from '@quarry/common';
-import type { Explain, Identifier, ShowColumns, Statement } from '../parser/ast.js';
+import type { Explain, Identifier, ShowColumns, ShowStats, Statement } from '../parser/ast.js';
 import { like } from '../functions/helpers.js';
 import { explainLogicalPlan, explainPlan } from '../plan/explain.js';
 import type { DistributedPlan } from '../plan/fragment.js';
-import type { CatalogRegistry } from '../spi/connector.js';
-import { BOOLEAN, typeToString, VARCHAR, type DataType } from '../types/types.js';
+import type { CatalogRegistry, ColumnMetadata } from '../spi/connector.js';
+import { BOOLEAN, DOUBLE, physicalKind, typeToString, VARCHAR, type DataType } from '../types/types.js';
+import { toExternal } from '../types/values.js';
 import { literalOf } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
@@ -22,6 +23,8 @@ export async function planMetadataStatement(
   switch (statement.kind) {
     case 'Explain':
       return explain(statement, catalogs, session);
+    case 'ShowStats':
+      return showStats(statement, catalogs, session);
     case 'ShowCatalogs':
       return values(
         ['Catalog'],
@@ -87,10 +90,20 @@ function values(
   rows: readonly (readonly string[])[],
   type: DataType = VARCHAR,
 ): DistributedPlan {
-  const outputs = columns.map((name) => ({ name, type }));
+  return typedValues(
+    columns.map((name) => ({ name, type })),
+    rows.map((r) => r.map((v) => (type.kind === 'boolean' ? v === 'true' : v))),
+  );
+}
+
+/** One stage of VALUES: rows of native values (null for NULL) under typed columns. */
+function typedValues(
+  outputs: readonly { name: string; type: DataType }[],
+  rows: readonly (readonly unknown[])[],
+): DistributedPlan {
   const root = {
     kind: 'Values' as const,
-    rows: rows.map((r) => r.map((v) => literalOf(type.kind === 'boolean' ? v === 'true' : v, type))),
+    rows: rows.map((r) => r.map((v, i) => literalOf(v, outputs[i]!.type))),
     outputs,
   };
   return {
@@ -120,6 +133,54 @@ async function showColumns(
     .filter((c) => statement.like === undefined || like(c.name, statement.like, statement.escape ?? null))
     .map((c) => [c.name, typeToString(c.type), '', '']);
   return values(['Column', 'Type', 'Extra', 'Comment'], rows);
+}
+
+/**
+ * `SHOW STATS FOR t`, as Trino shows it: per column the distinct values, the fraction of NULLs and
+ * the smallest and largest value (numbers and dates) that the connector knows, then a row with the
+ * table's row count; NULL where a figure is unknown. These are the figures the join-order rules use.
+ */
+async function showStats(
+  statement: ShowStats,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  const query: Statement = {
+    kind: 'Query',
+    loc: statement.loc,
+    with: [],
+    orderBy: [],
+    body: { kind: 'Table', name: statement.table as Identifier[], loc: statement.loc },
+  };
+  const metadata = await PlannerMetadata.load(query, catalogs, session);
+  const table = metadata.table(statement.table, statement.loc);
+  const bound = (c: ColumnMetadata, v: unknown): string | null => {
+    if (v === undefined || v === null || physicalKind(c.type) === 'string') return null;
+    const shown = toExternal(c.type, v);
+    return shown === null ? null : String(shown);
+  };
+  const rows = table.columns.map((c) => [
+    c.name,
+    null,
+    c.distinctCount ?? null,
+    c.nullsFraction ?? null,
+    null,
+    bound(c, c.low),
+    bound(c, c.high),
+  ]);
+  rows.push([null, null, null, null, table.rowCount ?? null, null, null]);
+  return typedValues(
+    [
+      { name: 'column_name', type: VARCHAR },
+      { name: 'data_size', type: DOUBLE },
+      { name: 'distinct_values_count', type: DOUBLE },
+      { name: 'nulls_fraction', type: DOUBLE },
+      { name: 'row_count', type: DOUBLE },
+      { name: 'low_value', type: VARCHAR },
+      { name: 'high_value', type: VARCHAR },
+    ],
+    rows,
+  );
 }
 
 async function explain(

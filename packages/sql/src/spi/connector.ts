@@ -10,6 +10,11 @@ export interface ColumnMetadata {
   readonly type: DataType;
   /** Estimated number of distinct non-null values, for planning (join ordering); undefined when unknown. */
   readonly distinctCount?: number;
+  /** The fraction of rows that are NULL (0–1), when known: shown by SHOW STATS. */
+  readonly nullsFraction?: number;
+  /** The smallest and largest value, in the engine's layout, when known: shown by SHOW STATS. */
+  readonly low?: unknown;
+  readonly high?: unknown;
 }
 
 export interface TableMetadata {

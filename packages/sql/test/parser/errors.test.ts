@@ -160,8 +160,9 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   {
     sql: 'SHOW',
     at: '1:5',
-    message: "expected one of 'CATALOGS', 'COLUMNS', 'SCHEMAS', 'SESSION', 'TABLES'",
+    message: "expected one of 'CATALOGS', 'COLUMNS', 'SCHEMAS', 'SESSION', 'STATS', 'TABLES'",
   },
+  { sql: 'SHOW STATS t', at: '1:12', message: "mismatched input 't'. Expecting: 'FOR'" },
   { sql: 'SHOW COLUMNS t', at: '1:14', message: "mismatched input 't'. Expecting: 'FROM', 'IN'" },
   { sql: 'SHOW TABLES LIKE x', at: '1:18', message: "mismatched input 'x'. Expecting: <string>" },
   { sql: 'SET SESSION a 1', at: '1:15', message: "mismatched input '1'. Expecting: '.', '='" },
@@ -197,6 +198,12 @@ const BAD_STATEMENTS: readonly BadInput[] = [
     code: 'NOT_SUPPORTED',
   },
   { sql: 'SELECT * FROM UNNEST(a)', at: '1:15', message: 'UNNEST is not supported', code: 'NOT_SUPPORTED' },
+  {
+    sql: 'SHOW STATS FOR (SELECT 1)',
+    at: '1:16',
+    message: 'SHOW STATS FOR a query is not supported',
+    code: 'NOT_SUPPORTED',
+  },
   {
     sql: 'SELECT * FROM a NATURAL JOIN b',
     at: '1:17',

@@ -98,6 +98,7 @@ const STATEMENTS = [
   "SHOW TABLES FROM tpch.tiny LIKE '%item'",
   'SHOW COLUMNS FROM tpch.tiny.lineitem',
   'SHOW COLUMNS IN lineitem',
+  'SHOW STATS FOR tpch.tiny.lineitem',
   'DESCRIBE orders',
   'DESC tpch.tiny.orders',
   'SHOW SESSION',
