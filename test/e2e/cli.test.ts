@@ -202,4 +202,33 @@ describe('quarry local', function () {
       p.kill('SIGKILL');
     }
   });
+
+  it('gives its processes the catalogs of --config-dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'quarry-local-config-'));
+    try {
+      mkdirSync(join(dir, 'catalog'));
+      writeFileSync(
+        join(dir, 'catalog', 'simple.properties'),
+        'connector.name=tpch\ntpch.column-naming=SIMPLIFIED\n',
+      );
+      const r = await quarry([
+        'local',
+        '--workers',
+        '1',
+        '--config-dir',
+        dir,
+        '-q',
+        'select name from simple.tiny.region where regionkey = 2',
+        '--format',
+        'csv',
+      ]);
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout.split('\n').slice(1).join('\n')).to.equal('name\nASIA\n');
+      const missing = await quarry(['local', '--config-dir', join(dir, 'nope')]);
+      expect(missing.code).to.equal(1);
+      expect(missing.stderr).to.match(/--config-dir \S+nope does not exist/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

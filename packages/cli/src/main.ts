@@ -125,6 +125,7 @@ program
   )
   .addOption(formatOption())
   .option('-v, --verbose', 'show the processes’ logs instead of writing them to files', false)
+  .option('--config-dir <dir>', 'config.properties and catalog/*.properties for the cluster’s processes')
   // stdin, signal handlers and timers would keep the process up after the cluster stopped
   .action(async (flags) => process.exit(await runLocal(flags)));
 

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { LocalCluster } from '../local/cluster.js';
 import { runQuery, type QueryFlags } from './query.js';
@@ -9,6 +11,7 @@ export interface LocalFlags {
   readonly format: QueryFlags['format'];
   readonly verbose: boolean;
   readonly retryPolicy?: string;
+  readonly configDir?: string;
 }
 
 const HELP =
@@ -26,6 +29,8 @@ export async function runLocal(flags: LocalFlags): Promise<number> {
   const slots = flags.slots === undefined ? undefined : Number(flags.slots);
   if (slots !== undefined && (!Number.isInteger(slots) || slots < 1 || slots > 64))
     throw new Error(`--slots must be an integer in [1, 64], got '${flags.slots}'`);
+  if (flags.configDir !== undefined && !existsSync(flags.configDir))
+    throw new Error(`--config-dir ${flags.configDir} does not exist`);
   process.stderr.write(
     `starting a local cluster: nats-server, redis-server, a coordinator and ${workers} worker(s)…\n`,
   );
@@ -33,7 +38,11 @@ export async function runLocal(flags: LocalFlags): Promise<number> {
     workers,
     ...(slots ? { slots } : {}),
     inheritOutput: flags.verbose,
-    ...(flags.retryPolicy ? { env: { QUARRY_RETRY_POLICY: flags.retryPolicy } } : {}),
+    env: {
+      ...(flags.retryPolicy ? { QUARRY_RETRY_POLICY: flags.retryPolicy } : {}),
+      // config.properties and catalog/ for every process (a lake catalog, say)
+      ...(flags.configDir ? { QUARRY_CONFIG_DIR: resolve(flags.configDir) } : {}),
+    },
   });
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= cluster.stop());
