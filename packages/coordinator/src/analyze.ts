@@ -9,12 +9,13 @@ import type { QueryScheduler, TaskRecord } from './scheduler.js';
  */
 export function explainAnalyzed(
   scheduler: QueryScheduler,
-  summary: { elapsedMs: number; retryPolicy: string; queryAttempt: number },
+  summary: { elapsedMs: number; retryPolicy: string; queryAttempt: number; rowsWritten?: number },
 ): string {
   const verbose = scheduler.plan.analyze?.verbose ?? false;
   const header = [
     `Query ran in ${seconds(summary.elapsedMs)} under retry policy ${summary.retryPolicy}` +
-      (summary.queryAttempt > 0 ? ` (query attempt ${summary.queryAttempt + 1})` : ''),
+      (summary.queryAttempt > 0 ? ` (query attempt ${summary.queryAttempt + 1})` : '') +
+      (summary.rowsWritten !== undefined ? `; ${count(summary.rowsWritten)} rows written` : ''),
   ];
   const plan = explainPlan(scheduler.plan, (stageId) => {
     const stage = scheduler.stages.get(stageId);

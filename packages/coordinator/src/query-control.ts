@@ -319,22 +319,14 @@ export class QueryControl {
         await this.fail(q, e);
         return;
       }
-      q.columns = [{ name: 'rows', type: 'bigint' }];
-      q.cursor = new StaticResult([[rows]]);
-      q.finish(1);
+      if (scheduler.plan.analyze) this.answerAnalyzed(q, scheduler, rows);
+      else {
+        q.columns = [{ name: 'rows', type: 'bigint' }];
+        q.cursor = new StaticResult([[rows]]);
+        q.finish(1);
+      }
     } else if (scheduler.plan.analyze) {
-      // EXPLAIN ANALYZE: the query ran; its answer is the plan with what each stage did
-      q.columns = [{ name: 'Query Plan', type: 'varchar' }];
-      q.cursor = new StaticResult([
-        [
-          explainAnalyzed(scheduler, {
-            elapsedMs: q.elapsedMs,
-            retryPolicy: q.retry.policy,
-            queryAttempt: q.queryAttempt,
-          }),
-        ],
-      ]);
-      q.finish(1);
+      this.answerAnalyzed(q, scheduler);
     } else {
       q.cursor = output;
       q.finish(root.winner?.stats?.rowsOut ?? 0);
@@ -351,6 +343,19 @@ export class QueryControl {
         .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
     }
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
+  }
+
+  /** EXPLAIN ANALYZE: the query ran (a write committed); its answer is the plan with what each stage did. */
+  private answerAnalyzed(q: QueryExecution, scheduler: QueryScheduler, rowsWritten?: number): void {
+    q.columns = [{ name: 'Query Plan', type: 'varchar' }];
+    const text = explainAnalyzed(scheduler, {
+      elapsedMs: q.elapsedMs,
+      retryPolicy: q.retry.policy,
+      queryAttempt: q.queryAttempt,
+      ...(rowsWritten !== undefined ? { rowsWritten } : {}),
+    });
+    q.cursor = new StaticResult([[text]]);
+    q.finish(1);
   }
 
   /** Commits the winning writers' fragments (each row: rows written, fragment JSON). */

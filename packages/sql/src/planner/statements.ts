@@ -9,6 +9,7 @@ import { toExternal } from '../types/values.js';
 import { literalOf } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
+import { planWriteStatement } from './writes.js';
 
 /**
  * Statements answered from metadata: EXPLAIN (the plan's text), SHOW CATALOGS/SCHEMAS/TABLES/
@@ -190,12 +191,18 @@ async function explain(
 ): Promise<DistributedPlan> {
   if (statement.analyze) {
     const inner = statement.statement;
+    const analyze = { verbose: statement.verbose };
+    // a write runs (and commits) as it would without EXPLAIN ANALYZE
+    if (inner.kind === 'CreateTableAsSelect' || inner.kind === 'Insert') {
+      const plan = await planWriteStatement(inner, catalogs, session);
+      if (plan) return { ...plan, analyze };
+    }
     if (inner.kind !== 'Query')
       throw new QuarryError('NOT_SUPPORTED', `EXPLAIN ANALYZE of ${statementName(inner)} is not supported`, {
         location: inner.loc,
       });
     const metadata = await PlannerMetadata.load(inner, catalogs, session);
-    return { ...distributedPlan(planLogical(inner, metadata)), analyze: { verbose: statement.verbose } };
+    return { ...distributedPlan(planLogical(inner, metadata)), analyze };
   }
   if (statement.format && statement.format !== 'TEXT')
     throw new QuarryError('NOT_SUPPORTED', `EXPLAIN (FORMAT ${statement.format}) is not supported`, {
