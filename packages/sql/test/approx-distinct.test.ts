@@ -99,6 +99,32 @@ describe('approx_distinct', function () {
     ]);
   });
 
+  it('works as a window function: the same estimate per partition as GROUP BY, and over growing frames', async () => {
+    const grouped = await runLocal('SELECT g, approx_distinct(k) FROM big GROUP BY g ORDER BY g', connector);
+    const windowed = await runDistributed(
+      'SELECT DISTINCT g, approx_distinct(k) OVER (PARTITION BY g) FROM big ORDER BY g',
+      3,
+      connector,
+    );
+    expect(windowed.rows).to.deep.equal(grouped.rows);
+    const running = await runLocal(
+      'SELECT k, approx_distinct(k % 3) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM big WHERE g = 1 AND k < 20 ORDER BY k',
+      connector,
+    );
+    // k = 1, 5, 9, 13, 17: k % 3 = 1, 2, 0, 1, 2
+    expect(running.rows).to.deep.equal([
+      [1, 1],
+      [5, 2],
+      [9, 3],
+      [13, 3],
+      [17, 3],
+    ]);
+    const e = await asyncErrorOf(() =>
+      runLocal('SELECT approx_distinct(k, 0.5) OVER (PARTITION BY g) FROM big', connector),
+    );
+    expect(e.message).to.equal('line 1:27: Max standard error must be in [0.0040625, 0.26]: 0.5');
+  });
+
   it('refuses a max standard error out of range or not constant, naming it and where it is', async () => {
     for (const [arg, shown] of [
       ['0.3', '0.3'],

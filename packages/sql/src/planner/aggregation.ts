@@ -285,7 +285,7 @@ function groupingFunction(
 }
 
 /** approx_distinct's max standard error: a constant within Trino's range. */
-function checkApproxDistinctError(src: ExprTranslator, arg: Expression): void {
+export function checkApproxDistinctError(src: ExprTranslator, arg: Expression): void {
   const e = src.translate(arg);
   // other types are refused by the function's signatures
   if (!isNumeric(e.type)) return;

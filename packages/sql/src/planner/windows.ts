@@ -12,6 +12,7 @@ import { isAggregateFunction, resolveAggregate } from '../functions/index.js';
 import { isWindowFunction, resolveWindowFunction } from '../functions/window.js';
 import type { Column, FrameBound, PlanNode, SortKey, WindowCall, WindowFrame } from '../plan/nodes.js';
 import { isNumeric, physicalKind, type DataType } from '../types/types.js';
+import { checkApproxDistinctError } from './aggregation.js';
 import { functionName, walkExpression } from './ast-walk.js';
 import { coerce, type ExprTranslator, locate } from './expressions.js';
 
@@ -148,8 +149,8 @@ function planCall(
       frame,
     };
   } else if (isAggregateFunction(name)) {
-    if (name === 'approx_distinct')
-      throw new QuarryError('NOT_SUPPORTED', 'approx_distinct is not supported as a window function');
+    if (name === 'approx_distinct' && call.args.length === 2)
+      checkApproxDistinctError(translator, call.args[1]!);
     if (call.star && name !== 'count')
       throw new QuarryError('INVALID_ARGUMENTS', `${name}(*) is not allowed; only count(*)`);
     const sig = resolveAggregate(
