@@ -81,6 +81,41 @@ describe('statements: SHOW STATS', () => {
   });
 });
 
+describe('statements: SHOW CREATE TABLE', () => {
+  it('prints a CREATE TABLE for the columns, names quoted where SQL needs it', async () => {
+    const catalogs = new MapCatalogRegistry([
+      ['stats', statsConnector],
+      [
+        'odd',
+        {
+          ...statsConnector,
+          getTable: async (schema, table) => ({
+            catalog: 'odd',
+            schema,
+            table,
+            columns: [
+              { name: 'select', type: BIGINT },
+              { name: 'Mixed Case', type: varcharType(10) },
+            ],
+          }),
+        },
+      ],
+    ]);
+    const show = async (sql: string) =>
+      (await runPlan(await planStatement(parseStatement(sql), catalogs, SESSION), catalogs, 1)).rows;
+    expect(await show('SHOW CREATE TABLE stats.s.t')).to.deep.equal([
+      [
+        'CREATE TABLE stats.s.t (\n   k bigint,\n   price decimal(12,2),\n   day date,\n   name varchar,\n   nothing double\n)',
+      ],
+    ]);
+    expect(await show('SHOW CREATE TABLE odd.s.t')).to.deep.equal([
+      ['CREATE TABLE odd.s.t (\n   "select" bigint,\n   "Mixed Case" varchar(10)\n)'],
+    ]);
+    const e = await asyncErrorOf(() => run('SHOW CREATE TABLE nope'));
+    expect(e.code).to.equal('TABLE_NOT_FOUND');
+  });
+});
+
 describe('statements: SHOW and DESCRIBE', () => {
   it('SHOW CATALOGS', async () => {
     const { plan, result } = await run('SHOW CATALOGS');

@@ -37,6 +37,7 @@ export type Statement =
   | ShowTables
   | ShowColumns
   | ShowStats
+  | ShowCreateTable
   | ShowSession
   | SetSession
   | ResetSession
@@ -82,6 +83,12 @@ export interface ShowTables extends Located, Filtered {
 /** `SHOW COLUMNS FROM t`, `DESCRIBE t` and `DESC t`. */
 export interface ShowColumns extends Located, Filtered {
   readonly kind: 'ShowColumns';
+  readonly table: QualifiedName;
+}
+
+/** `SHOW CREATE TABLE t`: the statement that creates a table like it. */
+export interface ShowCreateTable extends Located {
+  readonly kind: 'ShowCreateTable';
   readonly table: QualifiedName;
 }
 

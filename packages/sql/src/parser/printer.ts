@@ -217,6 +217,8 @@ class SqlPrinter extends ExpressionPrinter {
         return `SHOW TABLES${statement.schema ? ` FROM ${qualifiedName(statement.schema)}` : ''}${like(statement)}`;
       case 'ShowColumns':
         return `SHOW COLUMNS FROM ${qualifiedName(statement.table)}${like(statement)}`;
+      case 'ShowCreateTable':
+        return `SHOW CREATE TABLE ${qualifiedName(statement.table)}`;
       case 'ShowStats':
         return `SHOW STATS FOR ${qualifiedName(statement.table)}`;
       case 'ShowSession':
@@ -258,7 +260,7 @@ class SqlPrinter extends ExpressionPrinter {
 
 // prettier-ignore
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
-  'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowSession', 'SetSession',
+  'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
   'Delete',
 ]);

@@ -21,7 +21,7 @@ const UNSUPPORTED_STATEMENTS = new Set([
 ]);
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['VIEW', 'MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
-const UNSUPPORTED_SHOWS = ['CREATE', 'FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
+const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
   'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
@@ -163,6 +163,16 @@ export class StatementParser extends QueryParser {
     if (this.acceptWord('COLUMNS')) {
       this.expectWords(['FROM', 'IN']);
       return { kind: 'ShowColumns', loc, table: this.expectQualifiedName(), ...this.likeFilter() };
+    }
+    if (this.isWord('CREATE')) {
+      const create = this.token;
+      this.advance();
+      if (this.acceptWord('TABLE'))
+        return { kind: 'ShowCreateTable', loc, table: this.expectQualifiedName() };
+      const what = ['SCHEMA', 'VIEW', 'MATERIALIZED', 'FUNCTION'].find((w) => this.isWord(w));
+      if (what)
+        this.notSupported(create, `SHOW CREATE ${what === 'MATERIALIZED' ? 'MATERIALIZED VIEW' : what}`);
+      this.expectWords(['TABLE']);
     }
     if (this.acceptWord('STATS')) {
       this.expectWords(['FOR']);

@@ -1,11 +1,20 @@
-import { QuarryError } from '@quarry/common';
-import type { Explain, Identifier, ShowColumns, ShowStats, Statement } from '../parser/ast.js';
+import { QuarryError, type SourceLocation } from '@quarry/common';
+import type {
+  Explain,
+  Identifier,
+  QualifiedName,
+  ShowColumns,
+  ShowCreateTable,
+  ShowStats,
+  Statement,
+} from '../parser/ast.js';
 import { like } from '../functions/helpers.js';
 import { explainLogicalPlan, explainPlan } from '../plan/explain.js';
 import type { DistributedPlan } from '../plan/fragment.js';
-import type { CatalogRegistry, ColumnMetadata } from '../spi/connector.js';
+import type { CatalogRegistry, ColumnMetadata, TableMetadata } from '../spi/connector.js';
 import { BOOLEAN, DOUBLE, physicalKind, typeToString, VARCHAR, type DataType } from '../types/types.js';
 import { toExternal } from '../types/values.js';
+import { RESERVED_WORDS } from '../parser/keywords.js';
 import { literalOf } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
@@ -26,6 +35,8 @@ export async function planMetadataStatement(
       return explain(statement, catalogs, session);
     case 'ShowStats':
       return showStats(statement, catalogs, session);
+    case 'ShowCreateTable':
+      return showCreateTable(statement, catalogs, session);
     case 'ShowCatalogs':
       return values(
         ['Catalog'],
@@ -134,6 +145,43 @@ async function showColumns(
     .filter((c) => statement.like === undefined || like(c.name, statement.like, statement.escape ?? null))
     .map((c) => [c.name, typeToString(c.type), '', '']);
   return values(['Column', 'Type', 'Extra', 'Comment'], rows);
+}
+
+/** `SHOW CREATE TABLE t`: a CREATE TABLE statement for the table's columns, as Trino prints it. */
+async function showCreateTable(
+  statement: ShowCreateTable,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<DistributedPlan> {
+  const table = await tableOf(statement.table, statement.loc, catalogs, session);
+  const name = [table.catalog, table.schema, table.table].map(sqlName).join('.');
+  const columns = table.columns.map((c) => `   ${sqlName(c.name)} ${typeToString(c.type)}`);
+  return values(['Create Table'], [[`CREATE TABLE ${name} (\n${columns.join(',\n')}\n)`]]);
+}
+
+/** A name as SQL reads it back: bare when it can be, else double-quoted. */
+function sqlName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED_WORDS.has(name.toUpperCase())
+    ? name
+    : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The metadata of a table named in a statement, resolved as a query would resolve it. */
+async function tableOf(
+  name: QualifiedName,
+  loc: SourceLocation,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<TableMetadata> {
+  const query: Statement = {
+    kind: 'Query',
+    loc,
+    with: [],
+    orderBy: [],
+    body: { kind: 'Table', name: name as Identifier[], loc },
+  };
+  const metadata = await PlannerMetadata.load(query, catalogs, session);
+  return metadata.table(name, loc);
 }
 
 /**

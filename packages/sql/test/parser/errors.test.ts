@@ -199,6 +199,12 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   },
   { sql: 'SELECT * FROM UNNEST(a)', at: '1:15', message: 'UNNEST is not supported', code: 'NOT_SUPPORTED' },
   {
+    sql: 'SHOW CREATE VIEW v',
+    at: '1:6',
+    message: 'SHOW CREATE VIEW is not supported',
+    code: 'NOT_SUPPORTED',
+  },
+  {
     sql: 'SHOW STATS FOR (SELECT 1)',
     at: '1:16',
     message: 'SHOW STATS FOR a query is not supported',
@@ -254,7 +260,12 @@ const BAD_STATEMENTS: readonly BadInput[] = [
     message: 'CREATE OR REPLACE is not supported',
     code: 'NOT_SUPPORTED',
   },
-  { sql: 'SHOW CREATE TABLE t', at: '1:6', message: 'SHOW CREATE is not supported', code: 'NOT_SUPPORTED' },
+  {
+    sql: 'SHOW CREATE SCHEMA s',
+    at: '1:6',
+    message: 'SHOW CREATE SCHEMA is not supported',
+    code: 'NOT_SUPPORTED',
+  },
 ];
 
 const BAD_EXPRESSIONS: readonly BadInput[] = [

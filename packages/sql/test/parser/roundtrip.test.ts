@@ -99,6 +99,7 @@ const STATEMENTS = [
   'SHOW COLUMNS FROM tpch.tiny.lineitem',
   'SHOW COLUMNS IN lineitem',
   'SHOW STATS FOR tpch.tiny.lineitem',
+  'SHOW CREATE TABLE tpch.tiny.lineitem',
   'DESCRIBE orders',
   'DESC tpch.tiny.orders',
   'SHOW SESSION',
