@@ -11,19 +11,31 @@ function text(v: unknown): string {
 
 /** Rows as an aligned table, Trino CLI style: numbers right-aligned, a row count at the end. */
 export function formatTable(columns: readonly ResultColumn[], rows: readonly (readonly unknown[])[]): string {
-  const cells = rows.map((r) => r.map(text));
-  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
+  // a value with line breaks (a plan) takes several lines of its row, each within the column
+  const cells = rows.map((r) => r.map((v) => text(v).split('\n')));
+  const widths = columns.map((c, i) =>
+    Math.max(c.name.length, ...cells.map((r) => Math.max(...r[i]!.map((l) => l.length)))),
+  );
   const numeric = columns.map((c) => NUMERIC.test(c.type));
   const line = (vals: string[], align: boolean) =>
     ' ' +
     vals.map((v, i) => (align && numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join(' | ');
+  const rowLines = (r: string[][]) => {
+    const height = Math.max(...r.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) =>
+      line(
+        r.map((c) => c[k] ?? ''),
+        true,
+      ),
+    );
+  };
   const out = [
     line(
       columns.map((c) => c.name),
       false,
     ),
     widths.map((w) => '-'.repeat(w + 2)).join('+'),
-    ...cells.map((r) => line(r, true)),
+    ...cells.flatMap(rowLines),
   ];
   out.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
   return out.join('\n');

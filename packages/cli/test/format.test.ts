@@ -24,6 +24,34 @@ describe('result formats', () => {
     );
   });
 
+  it('shows a value with line breaks (a plan) on several lines, the column as wide as its longest line', () => {
+    const plan = [{ name: 'Query Plan', type: 'varchar' }];
+    expect(formatRows('table', plan, [['Stage 0 [single]\n  - Values => [x:integer]']])).to.equal(
+      [
+        ' Query Plan               ',
+        '---------------------------',
+        ' Stage 0 [single]         ',
+        '   - Values => [x:integer]',
+        '(1 row)',
+      ].join('\n'),
+    );
+    expect(
+      formatRows(
+        'table',
+        [
+          { name: 'k', type: 'integer' },
+          { name: 'text', type: 'varchar' },
+        ],
+        [
+          [1, 'a\nbb'],
+          [22, 'c'],
+        ],
+      ),
+    ).to.equal(
+      [' k  | text', '----+------', '  1 | a   ', '    | bb  ', ' 22 | c   ', '(2 rows)'].join('\n'),
+    );
+  });
+
   it('writes CSV with quoting and empty NULLs, JSON and NDJSON as objects', () => {
     expect(formatRows('csv', columns, rows)).to.equal('flag,n,note\nA,14876,"x, ""quoted"""\nN,348,');
     expect(JSON.parse(formatRows('json', columns, rows))).to.deep.equal([
