@@ -51,6 +51,10 @@ export interface CoordinatorConfig {
   readonly resultPageRows: number;
 }
 
+/** Defaults of `fault-tolerant-execution-task-memory-growth-factor` and `query.max-memory-per-node`. */
+export const DEFAULT_TASK_MEMORY_GROWTH_FACTOR = 3;
+export const DEFAULT_MAX_TASK_MEMORY = '2GB';
+
 export const COORDINATOR_PROPERTY_NAMES = [
   ...RETRY_PROPERTY_NAMES,
   'task.progress-timeout',
@@ -90,17 +94,21 @@ export function coordinatorConfigFromProperties(
     );
   }
   const taskMemoryBytes = r.dataSize('task.max-memory', '512MB');
-  const maxTaskMemoryBytes = r.dataSize('query.max-memory-per-node', '2GB');
+  const maxTaskMemoryBytes = r.dataSize('query.max-memory-per-node', DEFAULT_MAX_TASK_MEMORY);
   if (maxTaskMemoryBytes < taskMemoryBytes) {
     throw new QuarryError(
       'INVALID_CONFIGURATION',
-      `${source}: query.max-memory-per-node (${props['query.max-memory-per-node'] ?? '2GB'}) must be at least task.max-memory (${props['task.max-memory'] ?? '512MB'})`,
+      `${source}: query.max-memory-per-node (${props['query.max-memory-per-node'] ?? DEFAULT_MAX_TASK_MEMORY}) must be at least task.max-memory (${props['task.max-memory'] ?? '512MB'})`,
     );
   }
   return {
     ...base,
     retry,
-    taskMemoryGrowthFactor: r.number('fault-tolerant-execution-task-memory-growth-factor', 3.0, 1),
+    taskMemoryGrowthFactor: r.number(
+      'fault-tolerant-execution-task-memory-growth-factor',
+      DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
+      1,
+    ),
     maxTaskMemoryBytes,
     taskProgressTimeoutMs: r.duration('task.progress-timeout', '5m'),
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),

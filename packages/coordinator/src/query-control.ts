@@ -1,4 +1,4 @@
-import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
+import { QuarryError, parseDataSize, type ErrorData, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
   Addresses,
@@ -14,7 +14,11 @@ import type { ActorSystem } from '@quarry/runtime';
 import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
 import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
-import type { CoordinatorConfig } from './config.js';
+import {
+  DEFAULT_MAX_TASK_MEMORY,
+  DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
+  type CoordinatorConfig,
+} from './config.js';
 import type { QueryExecution } from './query.js';
 import { ResultCursor, StaticResult, allRows } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
@@ -200,8 +204,12 @@ export class QueryControl {
    * execution; returns the new limit.
    */
   private growMemory(task: TaskRecord): number {
-    const { taskMemoryBytes, taskMemoryGrowthFactor = 3, maxTaskMemoryBytes } = this.d.config;
-    const ceiling = Math.max(taskMemoryBytes, maxTaskMemoryBytes ?? 2 * 1024 ** 3);
+    const {
+      taskMemoryBytes,
+      taskMemoryGrowthFactor = DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
+      maxTaskMemoryBytes = parseDataSize(DEFAULT_MAX_TASK_MEMORY, 'query.max-memory-per-node'),
+    } = this.d.config;
+    const ceiling = Math.max(taskMemoryBytes, maxTaskMemoryBytes);
     task.memoryBytes = Math.min(
       ceiling,
       Math.round((task.memoryBytes ?? taskMemoryBytes) * taskMemoryGrowthFactor),

@@ -263,17 +263,7 @@ export class LakeConnector implements Connector, WritableConnector {
         storage: this.storage,
         layout: this.layout,
         schemas: await this.listSchemas(),
-        // a recursive listing: some S3 servers list no directory for a table that holds only the
-        // staged files of an unfinished CREATE TABLE AS (keys two levels further down)
-        tableDirs: async (schema) => {
-          const dir = this.layout.schemaDir(schema);
-          const names = new Set<string>();
-          for await (const f of this.storage.list(dir)) {
-            const rest = f.uri.slice(dir.length + 1);
-            if (rest.includes('/')) names.add(rest.slice(0, rest.indexOf('/')));
-          }
-          return [...names].filter(isUserName).sort();
-        },
+        isTableName: isUserName,
         finishDrop: (tableDir, tombstone) => this.finishDrop(tableDir, tombstone),
       },
       olderThanMs,

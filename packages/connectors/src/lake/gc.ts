@@ -1,4 +1,4 @@
-import type { ExchangeStorage } from '@quarry/exchange';
+import type { ExchangeStorage, StoredFile } from '@quarry/exchange';
 import type { LakeLayout } from './layout.js';
 import { withLock } from './locks.js';
 import { latestVersion, type TableVersion } from './metadata.js';
@@ -22,9 +22,10 @@ export interface LakeGcReport {
 export interface LakeGcContext {
   readonly storage: ExchangeStorage;
   readonly layout: LakeLayout;
-  /** Schemas (existing) and, per schema, the names of the directories under it. */
+  /** The catalog's schemas. */
   readonly schemas: readonly string[];
-  tableDirs(schema: string): Promise<readonly string[]>;
+  /** Whether a directory name under a schema may be a table's (not the catalog's own files). */
+  isTableName(name: string): boolean;
   finishDrop(tableDir: string, tombstone: number): Promise<void>;
 }
 
@@ -49,7 +50,7 @@ export async function collectLakeGarbage(
   const dropsFinished: string[] = [];
   let kept = 0;
   for (const schema of ctx.schemas) {
-    for (const table of await ctx.tableDirs(schema)) {
+    for (const [table, files] of await filesByTable(ctx, schema)) {
       const tableDir = ctx.layout.tableDir(schema, table);
       await withLock(tableDir, async () => {
         const latest = await latestVersion(ctx.storage, ctx.layout, tableDir);
@@ -58,7 +59,7 @@ export async function collectLakeGarbage(
           dropsFinished.push(`${schema}.${table}`);
           return;
         }
-        const outcome = await collectTable(ctx.storage, tableDir, latest, cutoff);
+        const outcome = await collectTable(ctx.storage, tableDir, files, latest, cutoff);
         removed.push(...outcome.removed.map((r) => ({ table: `${schema}.${table}`, ...r })));
         kept += outcome.kept;
         if (!latest && outcome.kept === 0) await ctx.storage.deleteRecursively([tableDir]);
@@ -68,17 +69,38 @@ export async function collectLakeGarbage(
   return { removed, kept, dropsFinished };
 }
 
+/**
+ * Every file under a schema, by table directory, from one recursive listing: some S3 servers list
+ * no directory for a table that holds only the staged files of an unfinished CREATE TABLE AS.
+ */
+async function filesByTable(ctx: LakeGcContext, schema: string): Promise<Map<string, StoredFile[]>> {
+  const dir = ctx.layout.schemaDir(schema);
+  const byTable = new Map<string, StoredFile[]>();
+  for await (const f of ctx.storage.list(dir)) {
+    const rest = f.uri.slice(dir.length + 1);
+    const slash = rest.indexOf('/');
+    if (slash < 0 || !ctx.isTableName(rest.slice(0, slash))) continue;
+    const table = rest.slice(0, slash);
+    let files = byTable.get(table);
+    if (!files) byTable.set(table, (files = []));
+    files.push(f);
+  }
+  return new Map([...byTable].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 /** The unlisted attempt directories of one table, removed when old enough. */
 async function collectTable(
   storage: ExchangeStorage,
   tableDir: string,
+  files: readonly StoredFile[],
   version: TableVersion | undefined,
   cutoff: number,
 ): Promise<{ removed: { dir: string; files: number; bytes: number; newest: Date }[]; kept: number }> {
   const listed = new Set(version?.files.map((f) => `${tableDir}/${f.path}`));
   const dataDir = `${tableDir}/data`;
   const groups = new Map<string, { files: number; bytes: number; newest: number; live: boolean }>();
-  for await (const file of storage.list(dataDir)) {
+  for (const file of files) {
+    if (!file.uri.startsWith(`${dataDir}/`)) continue;
     // data/<query>/<attempt>/<file>: the group is the attempt directory (or what is there instead)
     const parts = file.uri.slice(dataDir.length + 1).split('/');
     const dir = `${dataDir}/${parts.slice(0, Math.max(1, Math.min(2, parts.length - 1))).join('/')}`;

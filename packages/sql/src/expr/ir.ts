@@ -67,31 +67,7 @@ export function inputChannels(e: Expr, into = new Set<number>()): Set<number> {
 
 /** Rewrites the channels an expression reads. */
 export function remapChannels(e: Expr, map: (channel: number) => number): Expr {
-  const r = (x: Expr) => remapChannels(x, map);
-  switch (e.kind) {
-    case 'input':
-      return { ...e, channel: map(e.channel) };
-    case 'literal':
-      return e;
-    case 'call':
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      return { ...e, args: e.args.map(r) };
-    case 'cast':
-    case 'not':
-    case 'isNull':
-    case 'try':
-      return { ...e, arg: r(e.arg) };
-    case 'case':
-      return {
-        ...e,
-        whens: e.whens.map((w) => ({ when: r(w.when), then: r(w.then) })),
-        else: e.else && r(e.else),
-      };
-    case 'in':
-      return { ...e, arg: r(e.arg), list: e.list.map(r) };
-  }
+  return replaceInputs(e, (channel, type) => ({ kind: 'input', channel: map(channel), type }));
 }
 
 export function isConstant(e: Expr): boolean {

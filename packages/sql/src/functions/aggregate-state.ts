@@ -1,6 +1,7 @@
 import { QuarryError } from '@quarry/common';
-import type { Block } from '../page/block.js';
-import { BIGINT, type DataType } from '../types/index.js';
+import { BlockBuilder, type Block } from '../page/block.js';
+import { BIGINT, physicalKind, type DataType } from '../types/index.js';
+import type { Accumulator } from './aggregate-registry.js';
 import { normalizeLong, toBig, type Long } from '../types/values.js';
 
 /**
@@ -235,4 +236,46 @@ export class Counter {
   block(n: number): Block {
     return { type: BIGINT, length: n, values: this.counts.values.slice(0, n), nulls: undefined };
   }
+}
+
+/**
+ * An accumulator keeping one value per group: the first non-null one, replaced by any later value
+ * `better` prefers (min, max; arbitrary never replaces). States are values of `type` themselves.
+ */
+export function oneValueAccumulator(
+  type: DataType,
+  better: (a: unknown, b: unknown) => boolean,
+): Accumulator {
+  const values: unknown[] = [];
+  const has = new U8State();
+  const isBool = physicalKind(type) === 'bool';
+  const add = (groups: Int32Array, n: number, block: Block, count: number) => {
+    has.ensure(n);
+    if (values.length < n) values.length = n;
+    const { values: vals, nulls } = block;
+    for (let i = 0; i < count; i++) {
+      if (nulls !== undefined && nulls[i] === 1) continue;
+      const g = groups[i]!;
+      let v: unknown = vals[i];
+      if (typeof v === 'bigint') v = normalizeLong(v);
+      if (isBool) v = v === 1;
+      if (has.values[g] === 0 || better(v, values[g])) {
+        values[g] = v;
+        has.values[g] = 1;
+      }
+    }
+  };
+  const out = (n: number): Block => {
+    has.ensure(n);
+    const b = new BlockBuilder(type, n);
+    for (let g = 0; g < n; g++) b.append(has.values[g] === 1 ? values[g] : null);
+    return b.build();
+  };
+  return {
+    addInput: (groups, n, args, count) => add(groups, n, args[0]!, count),
+    addIntermediate: (groups, n, states, count) => add(groups, n, states[0]!, count),
+    intermediate: (n) => [out(n)],
+    result: out,
+    bytes: () => values.length * 16 + has.values.byteLength,
+  };
 }

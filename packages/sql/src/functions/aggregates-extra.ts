@@ -1,9 +1,8 @@
 import { internalError, QuarryError } from '@quarry/common';
 import { BlockBuilder, type Block } from '../page/block.js';
 import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, isNumeric, physicalKind } from '../types/index.js';
-import { normalizeLong } from '../types/values.js';
 import { define } from './aggregate-registry.js';
-import { Counter, F64State, U8State, nullsFrom } from './aggregate-state.js';
+import { Counter, F64State, U8State, nullsFrom, oneValueAccumulator } from './aggregate-state.js';
 import { DistinctSketch, precisionFor } from './distinct-sketch.js';
 import { hashAt } from './value-hash.js';
 
@@ -105,38 +104,8 @@ for (const name of ['arbitrary', 'any_value'] as const) {
     signatures: [`${name}(T)`],
     resolve: ([t, ...rest]) =>
       t && rest.length === 0 ? { argTypes: [t], intermediateTypes: [t], resultType: t } : undefined,
-    create: (sig) => {
-      const type = sig.resultType;
-      const values: unknown[] = [];
-      const has = new U8State();
-      const add = (groups: Int32Array, n: number, block: Block, count: number) => {
-        has.ensure(n);
-        if (values.length < n) values.length = n;
-        const isBool = physicalKind(type) === 'bool';
-        for (let i = 0; i < count; i++) {
-          if (block.nulls !== undefined && block.nulls[i] === 1) continue;
-          const g = groups[i]!;
-          if (has.values[g] === 1) continue;
-          let v: unknown = block.values[i];
-          if (typeof v === 'bigint') v = normalizeLong(v);
-          values[g] = isBool ? v === 1 : v;
-          has.values[g] = 1;
-        }
-      };
-      const out = (n: number): Block => {
-        has.ensure(n);
-        const b = new BlockBuilder(type, n);
-        for (let g = 0; g < n; g++) b.append(has.values[g] === 1 ? values[g] : null);
-        return b.build();
-      };
-      return {
-        addInput: (groups, n, args, count) => add(groups, n, args[0]!, count),
-        addIntermediate: (groups, n, states, count) => add(groups, n, states[0]!, count),
-        intermediate: (n) => [out(n)],
-        result: out,
-        bytes: () => values.length * 16 + has.values.byteLength,
-      };
-    },
+    // the first non-null value a group sees, never replaced
+    create: (sig) => oneValueAccumulator(sig.resultType, () => false),
   });
 }
 

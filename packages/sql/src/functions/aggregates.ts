@@ -1,4 +1,4 @@
-import { BlockBuilder, type Block } from '../page/block.js';
+import type { Block } from '../page/block.js';
 import {
   BIGINT,
   DOUBLE,
@@ -10,7 +10,7 @@ import {
   physicalKind,
   type DataType,
 } from '../types/index.js';
-import { compareVarchar, normalizeLong, toBig, type Long } from '../types/values.js';
+import { compareVarchar, toBig, type Long } from '../types/values.js';
 import { decimalDivide } from './helpers.js';
 import { define } from './aggregate-registry.js';
 // registers the further aggregates too: importing this module makes every aggregate available
@@ -26,7 +26,14 @@ export {
 } from './aggregate-registry.js';
 
 /** count, sum, avg, min and max (their registration; see aggregate-registry.ts for the contract). */
-import { Counter, DoubleSum, LongSum, U8State, checkBigintSum, checkDecimalSum } from './aggregate-state.js';
+import {
+  Counter,
+  DoubleSum,
+  LongSum,
+  checkBigintSum,
+  checkDecimalSum,
+  oneValueAccumulator,
+} from './aggregate-state.js';
 
 // --- count -------------------------------------------------------------------------------------
 
@@ -238,39 +245,7 @@ for (const name of ['min', 'max'] as const) {
         : name === 'min'
           ? (a: unknown, b: unknown) => (a as number) < (b as number) || (b !== b && a === a)
           : (a: unknown, b: unknown) => (a as number) > (b as number) || (a !== a && b === b);
-      const values: unknown[] = [];
-      const has = new U8State();
-      const add = (groups: Int32Array, n: number, block: Block, count: number) => {
-        has.ensure(n);
-        if (values.length < n) values.length = n;
-        const vals = block.values;
-        const nulls = block.nulls;
-        const isBool = physicalKind(type) === 'bool';
-        for (let i = 0; i < count; i++) {
-          if (nulls !== undefined && nulls[i] === 1) continue;
-          const g = groups[i]!;
-          let v: unknown = vals[i];
-          if (typeof v === 'bigint') v = normalizeLong(v);
-          if (isBool) v = v === 1;
-          if (has.values[g] === 0 || better(v, values[g])) {
-            values[g] = v;
-            has.values[g] = 1;
-          }
-        }
-      };
-      const out = (n: number): Block => {
-        has.ensure(n);
-        const b = new BlockBuilder(type, n);
-        for (let g = 0; g < n; g++) b.append(has.values[g] === 1 ? values[g] : null);
-        return b.build();
-      };
-      return {
-        addInput: (groups, n, args, count) => add(groups, n, args[0]!, count),
-        addIntermediate: (groups, n, states, count) => add(groups, n, states[0]!, count),
-        intermediate: (n) => [out(n)],
-        result: out,
-        bytes: () => values.length * 16 + has.values.byteLength,
-      };
+      return oneValueAccumulator(type, better);
     },
   });
 }

@@ -132,15 +132,7 @@ async function showColumns(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
-  const query: Statement = {
-    kind: 'Query',
-    loc: statement.loc,
-    with: [],
-    orderBy: [],
-    body: { kind: 'Table', name: statement.table as Identifier[], loc: statement.loc },
-  };
-  const metadata = await PlannerMetadata.load(query, catalogs, session);
-  const table = metadata.table(statement.table, statement.loc);
+  const table = await tableOf(statement.table, statement.loc, catalogs, session);
   const rows = table.columns
     .filter((c) => statement.like === undefined || like(c.name, statement.like, statement.escape ?? null))
     .map((c) => [c.name, typeToString(c.type), '', '']);
@@ -194,15 +186,7 @@ async function showStats(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
-  const query: Statement = {
-    kind: 'Query',
-    loc: statement.loc,
-    with: [],
-    orderBy: [],
-    body: { kind: 'Table', name: statement.table as Identifier[], loc: statement.loc },
-  };
-  const metadata = await PlannerMetadata.load(query, catalogs, session);
-  const table = metadata.table(statement.table, statement.loc);
+  const table = await tableOf(statement.table, statement.loc, catalogs, session);
   const bound = (c: ColumnMetadata, v: unknown): string | null => {
     if (v === undefined || v === null || physicalKind(c.type) === 'string') return null;
     const shown = toExternal(c.type, v);
