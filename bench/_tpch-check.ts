@@ -2,7 +2,7 @@
  * Checks of a TPC-H result: against DuckDB's over the same rows (the rules of the differential SQL
  * tests, test/sql/values.ts: decimals exactly, DuckDB's double rounded half up where quarry has a
  * decimal, doubles to 1e-9 relative, order where ORDER BY fixes it), and against the official answer
- * sets at SF 1 (../shared/tpch/answers/sf1/qNN.out: fixed-width, `|`-separated, numbers printed to 2
+ * sets at SF 1 (testdata/tpch/answers/sf1/qNN.out: fixed-width, `|`-separated, numbers printed to 2
  * decimals — a number passes when the printed value is quarry's rounded down or up to 2 decimals).
  */
 import { readFileSync } from 'node:fs';

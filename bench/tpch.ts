@@ -1,5 +1,5 @@
 /**
- * TPC-H: the 22 queries of ../shared/tpch/queries on a local cluster of real processes (a
+ * TPC-H: the 22 queries of testdata/tpch/queries on a local cluster of real processes (a
  * coordinator and N workers with 2 task slots each, `startProcessCluster`), once under retry policy
  * NONE and once under TASK, and in DuckDB over the same rows in the same run.
  *
@@ -20,7 +20,7 @@
  *   not counted: a scan of orders' comments, then one pass over the queries under NONE
  *   (`--warmup-pass no` skips that pass).
  * - Every quarry result is checked against DuckDB's (test/sql's rules) and, at SF 1, against the
- *   official answers (../shared/tpch/answers/sf1): bench/_tpch-check.ts.
+ *   official answers (testdata/tpch/answers/sf1): bench/_tpch-check.ts.
  * - Peak RSS per worker process: VmHWM of /proc/<pid>/status, reset (clear_refs 5) before each
  *   timed query, so each retry policy has its own peak (the largest over its runs).
  * Ratios are quarry / DuckDB per query; `ratioNone`, `ratioTask` their geometric means under each
@@ -41,7 +41,7 @@ import { checkAgainstAnswer, checkAgainstDuckDb, readAnswer, type DuckRows } fro
 import { loadTpch } from './_tpch-duckdb.js';
 import { duckViewsOverLake, ensureLakeTables, lakeCatalogDir, lakeSchemaOf } from './_tpch-lake.js';
 
-const SHARED = new URL('../../shared/tpch/', import.meta.url);
+const SHARED = new URL('../testdata/tpch/', import.meta.url);
 const sf = Number(option('sf', '1'));
 const workerCount = Number(option('workers', '2'));
 const slots = Number(option('slots', '2'));

@@ -4,10 +4,10 @@ import { expect } from 'chai';
 import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
 
 /**
- * The 22 TPC-H queries of ../shared/tpch/queries over the tpch connector at SF 0.01 (catalog `tpch`,
+ * The 22 TPC-H queries of testdata/tpch/queries over the tpch connector at SF 0.01 (catalog `tpch`,
  * schema `tiny`, set in the session so the queries' unqualified names resolve), through a cluster
  * of two workers, once under retry policy NONE and once under TASK. Results are compared with the
- * answers DuckDB computed over the reference data (../shared/tpch/answers/sf0.01), row by row in the
+ * answers DuckDB computed over the reference data (testdata/tpch/answers/sf0.01), row by row in the
  * order the queries' ORDER BY fixes:
  * - decimals exactly (as exact decimal numbers: `1.50` equals `1.5`);
  * - doubles to a relative tolerance of 1e-9;

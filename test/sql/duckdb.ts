@@ -1,5 +1,5 @@
 /**
- * DuckDB with the TPC-H tables of SF 0.01 (the reference rows of ../shared/tpch/reference-sf0.01,
+ * DuckDB with the TPC-H tables of SF 0.01 (the reference rows of testdata/tpch/reference-sf0.01,
  * which quarry's `tpch.tiny` reproduces exactly), typed as the TPC-H specification types them and
  * as quarry's connector does: keys BIGINT (nation and region keys INTEGER), money and quantities
  * DECIMAL(15,2), dates DATE, text VARCHAR. One thread, so results (sums of doubles too) are the same
@@ -7,7 +7,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { duckText, type Text } from './values.js';
-import { SHARED_TPCH } from '../support/reference.js';
+import { TPCH_DATA } from '../support/reference.js';
 
 const BIGINT = 'BIGINT';
 const INTEGER = 'INTEGER';
@@ -112,7 +112,7 @@ export class DuckSession {
     const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     const connection = await instance.connect();
     for (const [table, columns] of Object.entries(TPCH_SCHEMA)) {
-      const file = `${SHARED_TPCH}reference-sf0.01/${table}.tbl.gz`;
+      const file = `${TPCH_DATA}reference-sf0.01/${table}.tbl.gz`;
       // every line ends with a `|`: one more, empty, column
       const spec = [...columns, ['trailing', TEXT] as const].map(([n, t]) => `'${n}': '${t}'`).join(', ');
       await connection.run(

@@ -8,7 +8,7 @@
  *
  * Data. Quarry runs with session catalog `tpch`, schema `tiny` (TPC-H SF 0.01 from its generator);
  * DuckDB has the same eight tables under the same names, loaded from the reference dbgen rows
- * (../shared/tpch/reference-sf0.01) with the specification's types (duckdb.ts). Edge cases bring
+ * (testdata/tpch/reference-sf0.01) with the specification's types (duckdb.ts). Edge cases bring
  * their own rows inline: `WITH t(a, b) AS (VALUES …)` or `(VALUES …) AS t(a, b)`.
  *
  * Data file format (one file per area; `#` lines are comments anywhere):

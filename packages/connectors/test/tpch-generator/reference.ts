@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { TPCH_TABLES, type GeneratedChunk, type TpchTableName } from '../../src/tpch/generator/index.js';
 
-const REFERENCE_DIR = fileURLToPath(new URL('../../../../../shared/tpch/reference-sf0.01/', import.meta.url));
+const REFERENCE_DIR = fileURLToPath(new URL('../../../../testdata/tpch/reference-sf0.01/', import.meta.url));
 
 /** Lines of `<table>.tbl.gz`, without their trailing `|`. */
 export function referenceLines(table: TpchTableName): string[] {
   const path = `${REFERENCE_DIR}${table}.tbl.gz`;
   if (!existsSync(path))
-    throw new Error(`reference data missing: ${path} (shared/tpch must sit beside the repo)`);
+    throw new Error(`reference data missing: ${path} (testdata/tpch is part of the repository)`);
   const text = gunzipSync(readFileSync(path)).toString('latin1');
   return text
     .split('\n')

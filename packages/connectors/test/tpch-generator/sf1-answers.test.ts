@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { driverRowCount, generate } from '../../src/tpch/generator/index.js';
 
-const ANSWERS = fileURLToPath(new URL('../../../../../shared/tpch/answers/sf1/', import.meta.url));
+const ANSWERS = fileURLToPath(new URL('../../../../testdata/tpch/answers/sf1/', import.meta.url));
 /**
  * Orders per chunk: at most 70 000 lines, so per-chunk sums in doubles stay exact (the largest term,
  * Q1's charge, is below 1.2·10¹¹ per line); chunk sums are then added as bigints.

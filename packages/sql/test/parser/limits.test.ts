@@ -75,7 +75,7 @@ describe('parser: limits', () => {
 
   it('never throws anything but QuarryError on truncated or mangled TPC-H queries', function () {
     this.timeout(10_000);
-    const dir = new URL('../../../../../shared/tpch/queries/', import.meta.url);
+    const dir = new URL('../../../../testdata/tpch/queries/', import.meta.url);
     const queries = readdirSync(dir)
       .filter((f) => f.endsWith('.sql'))
       .map((f) => readFileSync(new URL(f, dir), 'utf8'));

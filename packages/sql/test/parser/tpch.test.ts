@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { parseStatement, type Query, type Select } from '../../src/parser/index.js';
 import { roundTripStatement } from './helpers.js';
 
-const QUERY_DIR = new URL('../../../../../shared/tpch/queries/', import.meta.url);
+const QUERY_DIR = new URL('../../../../testdata/tpch/queries/', import.meta.url);
 const files = readdirSync(QUERY_DIR)
   .filter((name) => name.endsWith('.sql'))
   .sort();
