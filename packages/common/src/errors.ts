@@ -16,6 +16,11 @@ export const ERROR_CODES = {
   QUERY_NOT_FOUND: 'USER_ERROR',
   INVALID_CONFIGURATION: 'USER_ERROR',
   EXCHANGE_MANAGER_NOT_CONFIGURED: 'USER_ERROR',
+  // messages on NATS: malformed (fails its schema), or not signed by a cluster member
+  INVALID_MESSAGE: 'USER_ERROR',
+  UNAUTHENTICATED_MESSAGE: 'USER_ERROR',
+  // a client asked for a query it did not submit and holds no capability for
+  ACCESS_DENIED: 'USER_ERROR',
   // SQL text and meaning
   SYNTAX_ERROR: 'USER_ERROR',
   NOT_SUPPORTED: 'USER_ERROR',
@@ -41,6 +46,11 @@ export const ERROR_CODES = {
   NUMERIC_VALUE_OUT_OF_RANGE: 'USER_ERROR',
   INVALID_CAST_ARGUMENT: 'USER_ERROR',
   INVALID_FUNCTION_ARGUMENT: 'USER_ERROR',
+  // limits on what a query may compute or how complex it may be
+  EXCEEDED_FUNCTION_MEMORY_LIMIT: 'USER_ERROR',
+  QUERY_TOO_COMPLEX: 'USER_ERROR',
+  EXCEEDED_TIME_LIMIT: 'USER_ERROR',
+  QUERY_QUEUE_FULL: 'INSUFFICIENT_RESOURCES',
   // resources
   NO_NODES_AVAILABLE: 'INSUFFICIENT_RESOURCES',
   EXCEEDED_LOCAL_MEMORY_LIMIT: 'INSUFFICIENT_RESOURCES',
@@ -50,6 +60,8 @@ export const ERROR_CODES = {
   ATTEMPT_STORE_ERROR: 'EXTERNAL',
   EXCHANGE_IO_ERROR: 'EXTERNAL',
   EXCHANGE_CORRUPTED: 'EXTERNAL',
+  /** Object storage that will not heal by retrying: unknown host, access denied, no such bucket. */
+  STORAGE_UNAVAILABLE: 'EXTERNAL',
   TASK_TIMEOUT: 'EXTERNAL',
   // bugs
   GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
