@@ -15,8 +15,13 @@ export interface CoordinatorConfig {
   readonly retry: RetrySettings;
   /** `task.progress-timeout`: a running task whose row counts stop moving this long is failed. Default 5m. */
   readonly taskProgressTimeoutMs: number;
-  /** `failure-detector.heartbeat-timeout`: a worker silent this long is dead. Default 1.5s. */
+  /**
+   * `failure-detector.heartbeat-timeout`: a worker silent this long is suspected and probed directly;
+   * it is dead when nobody listens on its subject (at once) or the probe goes unanswered. Default 1s.
+   */
   readonly heartbeatTimeoutMs: number;
+  /** `failure-detector.probe-timeout`: how long a suspected worker has to answer its probe. Default 2s. */
+  readonly probeTimeoutMs?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
   readonly queryMaxLength: number;
   /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
@@ -60,6 +65,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'task.progress-timeout',
   'redis.url',
   'failure-detector.heartbeat-timeout',
+  'failure-detector.probe-timeout',
   'query.max-length',
   'query.hash-partition-count',
   'task.max-memory',
@@ -112,7 +118,8 @@ export function coordinatorConfigFromProperties(
     maxTaskMemoryBytes,
     taskProgressTimeoutMs: r.duration('task.progress-timeout', '5m'),
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
-    heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1.5s'),
+    heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1s'),
+    probeTimeoutMs: r.duration('failure-detector.probe-timeout', '2s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     hashPartitionCount: r.int('query.hash-partition-count', 0, 0),
     taskMemoryBytes,

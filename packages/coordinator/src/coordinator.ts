@@ -20,6 +20,7 @@ import {
 import {
   ActorSystem,
   ensureStream,
+  isNoResponders,
   redactUrl,
   serveMetrics,
   streamName,
@@ -39,6 +40,7 @@ import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 
 const TICK_MS = 100;
+const DEFAULT_PROBE_TIMEOUT_MS = 2000;
 
 export interface CoordinatorOptions {
   readonly logger?: Logger;
@@ -69,7 +71,12 @@ export class Coordinator {
     private readonly catalogs: CatalogRegistry,
     private readonly logger: Logger,
   ) {
-    this.registry = new WorkerRegistry(config.heartbeatTimeoutMs);
+    this.registry = new WorkerRegistry({
+      suspectAfterMs: config.heartbeatTimeoutMs,
+      sweepIntervalMs: TICK_MS,
+      // a probe's own outcome normally comes first; this only catches a probe that never reported
+      probeDeadlineMs: (config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) * 2 + 1000,
+    });
     this.metrics = new CoordinatorMetrics(() => this.queries.values(), this.registry, this.id);
     this.control = new QueryControl({
       config,
@@ -185,6 +192,7 @@ export class Coordinator {
       { acceptJson: true },
     );
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    void this.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
     this.loadTimer = setInterval(
       () => this.system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
       1000,
@@ -272,7 +280,9 @@ export class Coordinator {
   // --- scheduling --------------------------------------------------------------------------------
 
   private tick(): void {
-    for (const dead of this.registry.sweep()) this.workerLost(dead.id, dead.silentForMs);
+    const { suspects, dead } = this.registry.sweep();
+    for (const d of dead) this.workerLost(d.id, d.silentForMs);
+    for (const s of suspects) void this.probe(s.id, s.incarnation);
     const now = Date.now();
     for (const q of this.queries.values()) if (q.state === 'RUNNING') this.control.checkProgress(q, now);
     this.schedule();
@@ -313,6 +323,36 @@ export class Coordinator {
         'worker joined',
       );
       this.schedule();
+    }
+  }
+
+  /**
+   * Asks a silent worker directly whether it lives. "No responders" is proof of death (its connection,
+   * and so its subscription, is gone); no answer in time is death unless the coordinator itself
+   * stalled meanwhile (the detector then has it probed again).
+   */
+  private async probe(workerId: string, incarnation: string): Promise<void> {
+    const sentAt = Date.now();
+    const timeout = this.config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+    this.logger.info({ workerId }, 'worker silent: probing it');
+    let lost: { id: string; silentForMs: number } | undefined;
+    try {
+      const reply = await this.system.ask<{ incarnation?: unknown }>(Addresses.ping(workerId), {}, timeout);
+      lost = this.registry.probeAnswered(workerId, String(reply?.incarnation ?? incarnation));
+      if (!lost) this.metrics.probeAnswered();
+    } catch (e) {
+      lost = isNoResponders(e)
+        ? this.registry.probeGone(workerId)
+        : this.registry.probeUnanswered(workerId, sentAt);
+    }
+    if (lost) this.workerLost(lost.id, lost.silentForMs);
+  }
+
+  /** Follows the broker connection: while it is down nobody is judged, and the gap is forgiven. */
+  private async watchConnection(): Promise<void> {
+    for await (const s of this.system.nc.status()) {
+      if (s.type === 'disconnect') this.registry.pauseDetection();
+      else if (s.type === 'reconnect') this.registry.resumeDetection();
     }
   }
 

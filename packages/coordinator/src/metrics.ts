@@ -15,6 +15,7 @@ export class CoordinatorMetrics {
   private readonly taskRetries: Counter;
   private readonly queryRetries: Counter;
   private readonly workersLost: Counter;
+  private readonly probesAnswered: Counter;
   readonly spooledBytes: Counter;
 
   constructor(queries: () => Iterable<QueryExecution>, workers: WorkerRegistry, coordinatorId: string) {
@@ -48,6 +49,19 @@ export class CoordinatorMetrics {
       name: 'quarry_workers_lost_total',
       help: 'Workers declared dead by the failure detector',
       registers: r,
+    });
+    this.probesAnswered = new Counter({
+      name: 'quarry_worker_probes_answered_total',
+      help: 'Silent workers the failure detector suspected that answered its direct probe (false alarms avoided)',
+      registers: r,
+    });
+    new Gauge({
+      name: 'quarry_coordinator_stalls_total',
+      help: "Stalls of the coordinator's own process that the failure detector discounted",
+      registers: r,
+      collect() {
+        this.set(workers.stalls);
+      },
     });
     this.spooledBytes = new Counter({
       name: 'quarry_spooled_bytes_total',
@@ -134,5 +148,9 @@ export class CoordinatorMetrics {
 
   workerLost(): void {
     this.workersLost.inc();
+  }
+
+  probeAnswered(): void {
+    this.probesAnswered.inc();
   }
 }

@@ -1,5 +1,5 @@
 import type { Heartbeat } from '@quarry/protocol';
-import { FailureDetector } from '@quarry/runtime';
+import { FailureDetector, type Dead, type FailureDetectorOptions } from '@quarry/runtime';
 
 export interface WorkerView {
   readonly id: string;
@@ -24,11 +24,12 @@ export class WorkerRegistry {
   private readonly assigned = new Map<string, Map<string, number>>();
   private readonly paused = new Set<string>();
 
-  constructor(
-    timeoutMs: number,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.detector = new FailureDetector<Heartbeat>(timeoutMs, now);
+  private readonly now: () => number;
+
+  /** `detector`: when a silent worker is suspected and probed, and when a probe's silence is final. */
+  constructor(detector: FailureDetectorOptions) {
+    this.now = detector.now ?? Date.now;
+    this.detector = new FailureDetector<Heartbeat>(detector);
   }
 
   /** Records a heartbeat; true when the worker is new, or came back with a new incarnation. */
@@ -45,11 +46,59 @@ export class WorkerRegistry {
     return joined || restarted;
   }
 
-  /** Workers whose heartbeats stopped: removed from the registry and returned. */
-  sweep(): { id: string; silentForMs: number }[] {
-    const dead = this.detector.sweep();
-    for (const d of dead) this.forget(d.id);
-    return dead.map((d) => ({ id: d.id, silentForMs: d.silentForMs }));
+  /**
+   * Workers whose heartbeats stopped: `suspects` are to be probed (see the probe methods), `dead`
+   * ones (a probe that never reported back) are removed and returned.
+   */
+  sweep(): { suspects: { id: string; incarnation: string }[]; dead: { id: string; silentForMs: number }[] } {
+    const { suspects, dead } = this.detector.sweep();
+    return {
+      suspects: suspects.map((s) => ({ id: s.id, incarnation: s.info.incarnation })),
+      dead: dead.map((d) => this.buried(d)),
+    };
+  }
+
+  /**
+   * A probe reached the worker. An answer from another incarnation (the process restarted under the
+   * same id) means the one we knew is gone, with its tasks: it is removed and returned.
+   */
+  probeAnswered(id: string, incarnation: string): { id: string; silentForMs: number } | undefined {
+    const known = this.detector.get(id);
+    if (!known) return undefined;
+    if (known.info.incarnation !== incarnation) return this.probeGone(id);
+    this.detector.probeAnswered(id);
+    return undefined;
+  }
+
+  /** Nobody listens on the worker's subject any more: removed and returned. */
+  probeGone(id: string): { id: string; silentForMs: number } | undefined {
+    const dead = this.detector.probeGone(id);
+    return dead && this.buried(dead);
+  }
+
+  /** The probe sent at `sentAt` got no answer in time: dead (returned) unless we stalled meanwhile. */
+  probeUnanswered(id: string, sentAt: number): { id: string; silentForMs: number } | undefined {
+    const dead = this.detector.probeUnanswered(id, sentAt);
+    return dead && this.buried(dead);
+  }
+
+  /** While the coordinator cannot hear anyone (no broker), nobody is judged; the gap is forgiven. */
+  pauseDetection(): void {
+    this.detector.pause();
+  }
+
+  resumeDetection(): void {
+    this.detector.resume();
+  }
+
+  /** How many stalls of the coordinator's own process the detector discounted. */
+  get stalls(): number {
+    return this.detector.stalls;
+  }
+
+  private buried(d: Dead<Heartbeat>): { id: string; silentForMs: number } {
+    this.forget(d.id);
+    return { id: d.id, silentForMs: d.silentForMs };
   }
 
   remove(id: string): void {

@@ -15,6 +15,8 @@ export const Addresses = {
   heartbeat: 'worker.heartbeat',
   /** coordinator → worker (ask): {@link WorkerCommand}. */
   worker: (workerId: string) => `worker.${workerId}.tasks`,
+  /** coordinator → worker (ask): `{}` → `{ workerId, incarnation }`; the failure detector's direct probe. */
+  ping: (workerId: string) => `worker.${workerId}.ping`,
   /** worker → coordinator: {@link TaskUpdate}s. */
   taskStatus: 'coordinator.task-status',
   /** anyone → coordinator (ask): {@link ClusterInfo}. */

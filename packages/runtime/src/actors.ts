@@ -250,6 +250,14 @@ function sniffFormat(data: Uint8Array): WireFormat {
   return Buffer.from(sample).toString('utf8').includes('\uFFFD') ? 'msgpack' : 'json';
 }
 
+/** True when an ask failed because nobody subscribes to its subject (NATS "no responders"). */
+export function isNoResponders(e: unknown): boolean {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (/no responders|no actor is listening/i.test(c.message)) return true;
+  }
+  return false;
+}
+
 export function unwrapReply<R>(payload: unknown, subject: string): R {
   const r = payload as Partial<Reply<R>> | null;
   if (r && r.ok === true) return r.value as R;

@@ -10,7 +10,7 @@ import {
   type WorkerCommand,
 } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
-import { ActorSystem, serveMetrics, type MetricsServer } from '@quarry/runtime';
+import { ActorSystem, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
@@ -32,6 +32,7 @@ export class Worker {
   private draining = false;
   /** Failure injection: the worker has gone silent. */
   private silent = false;
+  private pingActor: ActorRef | undefined;
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastReport = new Map<string, number>();
   private readonly injectionTimers: NodeJS.Timeout[] = [];
@@ -99,6 +100,11 @@ export class Worker {
     this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
       this.command(cmd),
     );
+    // the failure detector's direct probe: a worker whose heartbeats are late proves it lives
+    this.pingActor = this.system.spawn(Addresses.ping(this.id), () => ({
+      workerId: this.id,
+      incarnation: this.incarnation,
+    }));
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     for (const rule of this.config.failureInjection.worker) {
@@ -172,8 +178,11 @@ export class Worker {
 
   private injected(action: 'CRASH' | 'STOP_HEARTBEATS', cause: string): void {
     this.logger.warn({ action, cause }, 'failure injection');
-    if (action === 'STOP_HEARTBEATS') this.silent = true;
-    else process.kill(process.pid, 'SIGKILL');
+    if (action === 'STOP_HEARTBEATS') {
+      // as cut off from the network: no heartbeats, and no answer to probes either
+      this.silent = true;
+      this.pingActor?.stop();
+    } else process.kill(process.pid, 'SIGKILL');
   }
 
   private finish(task: TaskSpec, r: ThreadResponse, log: Logger): void {
