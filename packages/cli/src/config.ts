@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
+import { checkKnownProperties, readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
 import { connectionFromEnv, type NatsAuth, type NatsTls } from '@quarry/runtime';
 import {
   COORDINATOR_PROPERTY_NAMES,
@@ -15,6 +15,19 @@ import {
   type ExchangeConfig,
 } from '@quarry/exchange';
 import { WORKER_PROPERTY_NAMES, workerConfigFromProperties, type WorkerConfig } from '@quarry/worker';
+import { TRINO_CONFIG_IGNORED, TRINO_EXCHANGE_IGNORED } from './trino-properties.js';
+
+/**
+ * What each file may hold: coordinators and workers share `config.properties`, so either's names are
+ * known there; Trino's own names are accepted and ignored; anything else stops the process.
+ */
+const KNOWN = {
+  'config.properties': {
+    read: [...new Set<string>([...COORDINATOR_PROPERTY_NAMES, ...WORKER_PROPERTY_NAMES])],
+    ...TRINO_CONFIG_IGNORED,
+  },
+  'exchange-manager.properties': { read: EXCHANGE_PROPERTY_NAMES, ...TRINO_EXCHANGE_IGNORED },
+} as const;
 
 /**
  * Configuration as Trino lays it out: a directory (`--config-dir`, `QUARRY_CONFIG_DIR`, or `./etc`
@@ -76,14 +89,21 @@ function catalogDir(flags: CommonFlags): string | undefined {
 /** The catalog directory the servers would use: `catalog.config-dir` in config.properties, or etc/catalog. */
 export function catalogConfigDir(flags: CommonFlags): string | undefined {
   const dir = configDir(flags);
-  const file = dir ? readPropertiesFile(join(dir, 'config.properties'), { optional: true }) : {};
+  const file = dir ? readChecked(join(dir, 'config.properties'), 'config.properties', true) : {};
   const props = withEnvOverrides(file, COORDINATOR_PROPERTY_NAMES);
   return props['catalog.config-dir'] ?? catalogDir(flags);
 }
 
-function read(flags: CommonFlags, file: string): Properties {
+function read(flags: CommonFlags, file: keyof typeof KNOWN): Properties {
   const dir = configDir(flags);
-  return dir ? readPropertiesFile(join(dir, file), { optional: flags.configDir === undefined }) : {};
+  return dir ? readChecked(join(dir, file), file, flags.configDir === undefined) : {};
+}
+
+/** A configuration file, refused at once if it holds a property nobody reads. */
+function readChecked(path: string, file: keyof typeof KNOWN, optional: boolean): Properties {
+  const props = readPropertiesFile(path, { optional });
+  checkKnownProperties(props, path, KNOWN[file]);
+  return props;
 }
 
 /** The exchange, and whether one was configured (rather than the built-in temporary directory). */

@@ -3,3 +3,4 @@ export * from './log.js';
 export * from './units.js';
 export * from './properties.js';
 export * from './ids.js';
+export * from './strict-properties.js';

@@ -1,23 +1,42 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { parse } from 'dot-properties';
+import { parse as parseDotProperties } from 'dot-properties';
 import { QuarryError } from './errors.js';
+import { expandEnvReferences } from './strict-properties.js';
 import { parseDataSize, parseDuration } from './units.js';
 
 /** Flat `name → value` map, as read from a Trino-style `.properties` file. */
 export type Properties = Readonly<Record<string, string>>;
 
 export function parseProperties(text: string): Properties {
-  return parse(text) as Record<string, string>;
+  return parseDotProperties(text) as Record<string, string>;
 }
 
-/** Reads a properties file; a missing optional file reads as empty. */
-export function readPropertiesFile(path: string, options: { optional?: boolean } = {}): Properties {
+/**
+ * Reads a properties file, `${ENV:NAME}` in values replaced by the environment variable; a missing
+ * optional file reads as empty.
+ */
+export function readPropertiesFile(
+  path: string,
+  options: { optional?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Properties {
   if (!existsSync(path)) {
     if (options.optional) return {};
     throw new QuarryError('INVALID_CONFIGURATION', `Configuration file not found: ${path}`);
   }
+  let text: string;
   try {
-    return parseProperties(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new QuarryError('INVALID_CONFIGURATION', `Cannot read ${path}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return expandEnvReferences(parse(text, path), path, options.env);
+}
+
+function parse(text: string, path: string): Properties {
+  try {
+    return parseProperties(text);
   } catch (e) {
     throw new QuarryError('INVALID_CONFIGURATION', `Cannot read ${path}: ${(e as Error).message}`, {
       cause: e,
