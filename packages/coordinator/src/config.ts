@@ -1,6 +1,7 @@
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
 import type { NatsAuth, NatsTls } from '@quarry/runtime';
 import type { ExchangeConfig } from '@quarry/exchange';
+import { TIME_LIMIT_PROPERTY_NAMES, type TimeLimits } from './time-limits.js';
 import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
 
 /** The coordinator's configuration, from `config.properties` (Trino names where Trino has them). */
@@ -22,6 +23,8 @@ export interface CoordinatorConfig {
   readonly heartbeatTimeoutMs: number;
   /** `failure-detector.probe-timeout`: how long a suspected worker has to answer its probe. Default 2s. */
   readonly probeTimeoutMs?: number;
+  /** `query.max-run-time`, `query.max-planning-time`, `query.max-execution-time` (Trino's defaults when absent). */
+  readonly timeLimits?: TimeLimits;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
   readonly queryMaxLength: number;
   /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
@@ -67,6 +70,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'failure-detector.heartbeat-timeout',
   'failure-detector.probe-timeout',
   'query.max-length',
+  ...TIME_LIMIT_PROPERTY_NAMES,
   'query.hash-partition-count',
   'task.max-memory',
   'fault-tolerant-execution-task-memory-growth-factor',
@@ -121,6 +125,11 @@ export function coordinatorConfigFromProperties(
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1s'),
     probeTimeoutMs: r.duration('failure-detector.probe-timeout', '2s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
+    timeLimits: {
+      maxRunMs: r.duration('query.max-run-time', '100d'),
+      maxPlanningMs: r.duration('query.max-planning-time', '10m'),
+      maxExecutionMs: r.duration('query.max-execution-time', '100d'),
+    },
     hashPartitionCount: r.int('query.hash-partition-count', 0, 0),
     taskMemoryBytes,
     resultRetentionMs: r.duration('query.client.timeout', '5m'),

@@ -36,6 +36,7 @@ import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
 import { withSessionRetrySettings } from './retry-policy.js';
+import { DEFAULT_TIME_LIMITS, exceededTimeLimit, sessionTimeLimits, type TimeLimits } from './time-limits.js';
 import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 
@@ -236,7 +237,15 @@ export class Coordinator {
       await this.control.fail(q, e);
       throw e;
     }
+    // planning yields to the event loop: the query may have been cancelled or timed out meanwhile
+    if (q.done) return { queryId: q.id };
+    const late = exceededTimeLimit(q, q.timeLimits, Date.now());
+    if (late) {
+      await this.control.fail(q, late);
+      return { queryId: q.id };
+    }
     q.state = 'RUNNING';
+    q.executionStarted = Date.now();
     q.emitProgress();
     this.schedule();
     return { queryId: q.id };
@@ -245,6 +254,7 @@ export class Coordinator {
   /** Registers a query; a session with bad retry settings throws (the caller fails the query). */
   private newQuery(id: string, sql: string, props: Readonly<Record<string, string>>): QueryExecution {
     const retry = withSessionRetrySettings(this.config.retry, props);
+    const timeLimits = sessionLimits(this.config.timeLimits ?? DEFAULT_TIME_LIMITS, props);
     const session: Session = {
       ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
       ...(props['schema'] ? { schema: props['schema'] } : {}),
@@ -258,6 +268,7 @@ export class Coordinator {
       sql,
       session,
       retry,
+      timeLimits,
       this.system,
       this.logger.child({ queryId: id }),
       (e) => this.metrics.observe(e),
@@ -284,7 +295,11 @@ export class Coordinator {
     for (const d of dead) this.workerLost(d.id, d.silentForMs);
     for (const s of suspects) void this.probe(s.id, s.incarnation);
     const now = Date.now();
-    for (const q of this.queries.values()) if (q.state === 'RUNNING') this.control.checkProgress(q, now);
+    for (const q of this.queries.values()) {
+      const late = exceededTimeLimit(q, q.timeLimits, now);
+      if (late) void this.control.fail(q, late);
+      else if (q.state === 'RUNNING') this.control.checkProgress(q, now);
+    }
     this.schedule();
   }
 
@@ -457,5 +472,14 @@ export class Coordinator {
     await this.system.close();
     await this.store.close();
     this.logger.info('coordinator stopped');
+  }
+}
+
+/** A session's time limits; a malformed duration is the session property's error. */
+function sessionLimits(cluster: TimeLimits, props: Readonly<Record<string, string>>): TimeLimits {
+  try {
+    return sessionTimeLimits(cluster, props);
+  } catch (e) {
+    throw new QuarryError('INVALID_SESSION_PROPERTY', (e as Error).message, { cause: e });
   }
 }

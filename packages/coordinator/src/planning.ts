@@ -26,6 +26,7 @@ export interface PlanningContext {
 /** PLANNING: SQL text → distributed plan → splits per source task → the query's scheduler. */
 export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
   q.state = 'PLANNING';
+  q.planningStarted = Date.now();
   q.emit({ type: 'PLANNING' });
   const statement = parseStatement(q.sql);
   const plan = await planStatement(statement, ctx.catalogs, q.session);

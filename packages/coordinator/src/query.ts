@@ -10,6 +10,7 @@ import {
 import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
 import type { DistributedPlan, Session, Split } from '@quarry/sql';
 import type { RetrySettings } from './retry-policy.js';
+import type { TimeLimits } from './time-limits.js';
 import type { ResultSource } from './results.js';
 import type { QueryScheduler } from './scheduler.js';
 
@@ -41,6 +42,9 @@ export class QueryExecution {
   error: ErrorData | undefined;
   rows = 0;
   readonly created = Date.now();
+  /** When planning began, and when the query first ran on workers: for the time limits. */
+  planningStarted: number | undefined;
+  executionStarted: number | undefined;
   ended: number | undefined;
   readonly mailbox: Mailbox;
   private seq = 0;
@@ -50,6 +54,7 @@ export class QueryExecution {
     readonly sql: string,
     readonly session: Session,
     readonly retry: RetrySettings,
+    readonly timeLimits: TimeLimits,
     private readonly system: ActorSystem,
     readonly logger: Logger,
     private readonly observer: (e: QueryEvent) => void = () => {},
