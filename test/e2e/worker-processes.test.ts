@@ -84,20 +84,17 @@ describe('worker processes joining, killed, and draining', function () {
     expect(lost?.workerId).to.equal('worker-2');
     expect(lost!.tasks.length).to.be.greaterThan(0);
     const { attempts } = await store.attempts(queryId);
-    // every task the event names failed; any other failed attempt was handed to worker-2 after the
-    // kill and before it was declared dead (the hand-over fails at once: no responders)
+    // every task the event names failed, and nothing else did: a hand-over to worker-2 after the kill
+    // finds nobody listening (no responders), so it is no attempt and costs the task nothing
     const lostKeys = new Set(
       lost!.tasks.map((t) => `${t.queryAttempt}/${t.stageId}.${t.partition}.${t.attempt}`),
     );
     for (const key of lostKeys) expect(attempts.get(key)?.state, key).to.equal('FAILED');
     const failed = [...attempts].filter(([, a]) => a.state === 'FAILED');
-    // at most one pass of hand-overs reaches it (its 2 slots): the first failure pauses the worker
-    expect(failed.length).to.be.at.most(lostKeys.size + 2);
+    expect(failed.map(([key]) => key).sort()).to.deep.equal([...lostKeys].sort());
     for (const [key, a] of failed) {
       expect(a.worker, key).to.equal('worker-2');
       expect(a.error?.code, key).to.equal('REMOTE_HOST_GONE');
-      if (!lostKeys.has(key))
-        expect(a.error?.message, key).to.match(/^Could not hand task \S+ to worker worker-2/);
     }
     expect(victim.process.signalCode).to.equal('SIGKILL');
   });

@@ -25,6 +25,11 @@ export interface CoordinatorConfig {
   readonly probeTimeoutMs?: number;
   /** `query.max-run-time`, `query.max-planning-time`, `query.max-execution-time` (Trino's defaults when absent). */
   readonly timeLimits?: TimeLimits;
+  /**
+   * `query-manager.required-workers-max-wait` (Trino's, default 5m): a running query with no worker to
+   * run on fails with NO_NODES_AVAILABLE once the cluster has had none this long.
+   */
+  readonly requiredWorkersMaxWaitMs?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
   readonly queryMaxLength: number;
   /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
@@ -71,6 +76,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'failure-detector.probe-timeout',
   'query.max-length',
   ...TIME_LIMIT_PROPERTY_NAMES,
+  'query-manager.required-workers-max-wait',
   'query.hash-partition-count',
   'task.max-memory',
   'fault-tolerant-execution-task-memory-growth-factor',
@@ -125,6 +131,7 @@ export function coordinatorConfigFromProperties(
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1s'),
     probeTimeoutMs: r.duration('failure-detector.probe-timeout', '2s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
+    requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
     timeLimits: {
       maxRunMs: r.duration('query.max-run-time', '100d'),
       maxPlanningMs: r.duration('query.max-planning-time', '10m'),

@@ -42,6 +42,7 @@ import { WorkerRegistry } from './worker-registry.js';
 
 const TICK_MS = 100;
 const DEFAULT_PROBE_TIMEOUT_MS = 2000;
+const DEFAULT_REQUIRED_WORKERS_MAX_WAIT_MS = 5 * 60_000;
 
 export interface CoordinatorOptions {
   readonly logger?: Logger;
@@ -61,6 +62,8 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private intake: Intake | undefined;
+  /** Since when no worker (with a slot, not draining) has been in the registry. */
+  private noWorkersSince: number | undefined;
   private metricsServer: MetricsServer | undefined;
   readonly metrics: CoordinatorMetrics;
 
@@ -295,12 +298,34 @@ export class Coordinator {
     for (const d of dead) this.workerLost(d.id, d.silentForMs);
     for (const s of suspects) void this.probe(s.id, s.incarnation);
     const now = Date.now();
+    if (this.registry.totalSlots() > 0) this.noWorkersSince = undefined;
+    else this.noWorkersSince ??= now;
     for (const q of this.queries.values()) {
+      const starved = this.starved(q, now);
+      if (starved) {
+        void this.control.fail(q, starved);
+        continue;
+      }
       const late = exceededTimeLimit(q, q.timeLimits, now);
       if (late) void this.control.fail(q, late);
       else if (q.state === 'RUNNING') this.control.checkProgress(q, now);
     }
     this.schedule();
+  }
+
+  /**
+   * The error for a running query that has had no worker to run on for longer than
+   * `query-manager.required-workers-max-wait` (counted from when the cluster lost its last worker or
+   * the query started, whichever is later), as Trino words it; undefined otherwise.
+   */
+  private starved(q: QueryExecution, now: number): QuarryError | undefined {
+    if (this.noWorkersSince === undefined || q.state !== 'RUNNING') return undefined;
+    const waitMs = this.config.requiredWorkersMaxWaitMs ?? DEFAULT_REQUIRED_WORKERS_MAX_WAIT_MS;
+    if (now - Math.max(this.noWorkersSince, q.executionStarted ?? q.created) <= waitMs) return undefined;
+    return new QuarryError(
+      'NO_NODES_AVAILABLE',
+      `Insufficient active worker nodes. Waited ${(waitMs / 1000).toFixed(2)}s for at least 1 worker, but none is active (query-manager.required-workers-max-wait)`,
+    );
   }
 
   /** Hands runnable tasks to workers with free slots, oldest query first. */

@@ -10,7 +10,7 @@ import {
   type TaskUpdate,
   type WorkerCommand,
 } from '@quarry/protocol';
-import type { ActorSystem } from '@quarry/runtime';
+import { isNoResponders, type ActorSystem } from '@quarry/runtime';
 import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
 import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
@@ -112,9 +112,19 @@ export class QueryControl {
           DISPATCH_TIMEOUT_MS,
         );
       } catch (e) {
+        if (isNoResponders(e)) {
+          // Nobody listens on the worker's subject: it never got the task (it died, or left), so
+          // this is no attempt and costs the task nothing. The task goes back as it was; the
+          // worker gets no more tasks, and its probe will find it gone.
+          q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
+          this.d.registry.release(workerId, slotKey);
+          this.d.registry.pause(workerId);
+          scheduler.unstart(task, attempt);
+          this.d.schedule();
+          return;
+        }
         // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
-        // it gets no more tasks until it heartbeats again (a killed worker fails fast with "no
-        // responders" before the failure detector declares it dead).
+        // it gets no more tasks until it heartbeats again.
         const err = QuarryError.wrap(e);
         this.d.registry.pause(workerId);
         await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch(() => {});
