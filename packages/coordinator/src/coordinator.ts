@@ -15,6 +15,7 @@ import {
   type ResultsPage,
   type ResultsRequest,
   type SubmitReply,
+  type TaskRef,
   type TaskUpdate,
 } from '@quarry/protocol';
 import {
@@ -42,6 +43,8 @@ import { WorkerRegistry } from './worker-registry.js';
 
 const TICK_MS = 100;
 const DEFAULT_PROBE_TIMEOUT_MS = 2000;
+/** How long the task reports a drained worker sent before leaving get to arrive. */
+const LEAVE_GRACE_MS = 3000;
 const DEFAULT_REQUIRED_WORKERS_MAX_WAIT_MS = 5 * 60_000;
 
 export interface CoordinatorOptions {
@@ -348,12 +351,20 @@ export class Coordinator {
       if (this.registry.has(hb.workerId)) {
         this.logger.info({ workerId: hb.workerId }, 'worker left (drained)');
         this.registry.remove(hb.workerId);
-        // anything still believed to run there is lost; after a clean drain there is nothing
-        this.failTasksOn(hb.workerId, {
-          code: 'REMOTE_HOST_GONE',
-          type: 'EXTERNAL',
-          message: `Worker ${hb.workerId} left`,
-        });
+        // A drained worker reported every task before saying goodbye, but on another subject: those
+        // reports may still be on their way. What still looks running there is failed only after a
+        // grace period, and only as the attempts seen now (a finished one then stays finished).
+        const refs = this.runningRefs(hb.workerId);
+        if (refs.length > 0)
+          setTimeout(
+            () =>
+              this.failRefs(refs, {
+                code: 'REMOTE_HOST_GONE',
+                type: 'EXTERNAL',
+                message: `Worker ${hb.workerId} left`,
+              }),
+            LEAVE_GRACE_MS,
+          ).unref();
       }
       return;
     }
@@ -420,20 +431,35 @@ export class Coordinator {
   }
 
   private failTasksOn(workerId: string, error: ErrorData): void {
+    this.failRefs(this.runningRefs(workerId), error);
+  }
+
+  /** The task attempts the coordinator believes run on a worker now. */
+  private runningRefs(workerId: string): { q: QueryExecution; ref: TaskRef }[] {
+    const out: { q: QueryExecution; ref: TaskRef }[] = [];
     for (const q of this.queries.values()) {
       if (q.state !== 'RUNNING' || !q.scheduler) continue;
       for (const t of q.scheduler.runningOn(workerId)) {
-        const ref = {
-          taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt),
-          queryAttempt: q.queryAttempt,
-          stageId: t.stageId,
-          partition: t.partition,
-          attempt: t.current!.attempt,
-          workerId,
-        };
-        q.mailbox.post(() => this.control.taskFailed(q, ref, error));
+        const attempt = t.current!.attempt;
+        out.push({
+          q,
+          ref: {
+            taskId: taskId(t.stageId, t.partition, attempt, q.queryAttempt),
+            queryAttempt: q.queryAttempt,
+            stageId: t.stageId,
+            partition: t.partition,
+            attempt,
+            workerId,
+          },
+        });
       }
     }
+    return out;
+  }
+
+  /** Fails these attempts (an attempt that has ended meanwhile is left as it ended). */
+  private failRefs(refs: readonly { q: QueryExecution; ref: TaskRef }[], error: ErrorData): void {
+    for (const { q, ref } of refs) q.mailbox.post(() => this.control.taskFailed(q, ref, error));
   }
 
   private taskUpdate(u: TaskUpdate): void {
