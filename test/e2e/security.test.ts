@@ -4,7 +4,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUser } from '@nats-io/nkeys';
-import { startNatsServer, startRedisServer, type LocalCluster, type ServerProcess } from '@quarry/cli';
+import {
+  CLI_MAIN,
+  startNatsServer,
+  startRedisServer,
+  type LocalCluster,
+  type ServerProcess,
+} from '@quarry/cli';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError } from '@quarry/common';
 import { ActorSystem } from '@quarry/runtime';
@@ -74,6 +80,60 @@ describe('secured connections', function () {
       /Cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+ \(user quarry\): .*(Authorization|authentication)/i,
     );
     expect(err.message).to.not.include('wrong-one');
+  });
+
+  it('reads the NATS password from --password-file, so it stays out of ps', () => {
+    const file = join(dir, 'nats-password');
+    writeFileSync(file, `${NATS_PASSWORD}\n`, { mode: 0o600 });
+    const out = execFileSync(
+      process.execPath,
+      [
+        CLI_MAIN,
+        'workers',
+        '--server',
+        nats.url,
+        '--prefix',
+        'sec',
+        '--user',
+        'quarry',
+        '--password-file',
+        file,
+      ],
+      { encoding: 'utf8', timeout: 20_000, env: { ...process.env, NATS_PASSWORD: '' } },
+    );
+    expect(out).to.include('worker-1');
+  });
+
+  it('stops a coordinator whose Redis password is wrong with an error that does not show it', () => {
+    const wrong = 'wr0ng-redis-passw0rd';
+    let output = '';
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          CLI_MAIN,
+          'coordinator',
+          '--server',
+          nats.url,
+          '--prefix',
+          'secbad',
+          '--redis',
+          `redis://:${wrong}@127.0.0.1:${redis.port}`,
+        ],
+        {
+          env: { ...process.env, NATS_USER: 'quarry', NATS_PASSWORD },
+          encoding: 'utf8',
+          stdio: 'pipe',
+          timeout: 20_000,
+        },
+      );
+      expect.fail('the coordinator started');
+    } catch (e) {
+      const r = e as { stdout?: string; stderr?: string };
+      output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+    }
+    expect(output).to.match(/Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: WRONGPASS/);
+    expect(output).to.not.include(wrong);
   });
 });
 

@@ -1,7 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkKnownProperties, readPropertiesFile, withEnvOverrides, type Properties } from '@quarry/common';
+import {
+  QuarryError,
+  checkKnownProperties,
+  readPropertiesFile,
+  withEnvOverrides,
+  type Properties,
+} from '@quarry/common';
 import { connectionFromEnv, type NatsAuth, type NatsTls } from '@quarry/runtime';
 import {
   COORDINATOR_PROPERTY_NAMES,
@@ -41,6 +47,8 @@ export interface CommonFlags {
   readonly exchangeDir?: string;
   readonly user?: string;
   readonly password?: string;
+  readonly passwordFile?: string;
+  readonly tokenFile?: string;
   readonly token?: string;
   readonly nkey?: string;
   readonly creds?: string;
@@ -56,7 +64,9 @@ export function natsSecurity(flags: CommonFlags): { auth?: NatsAuth; tls?: NatsT
   const auth: Record<string, string> = { ...env.auth };
   if (flags.user) auth['user'] = flags.user;
   if (flags.password) auth['password'] = flags.password;
+  if (flags.passwordFile) auth['password'] = secretFile(flags.passwordFile, '--password-file');
   if (flags.token) auth['token'] = flags.token;
+  if (flags.tokenFile) auth['token'] = secretFile(flags.tokenFile, '--token-file');
   if (flags.nkey) auth['nkeySeed'] = flags.nkey;
   if (flags.creds) auth['credsFile'] = flags.creds;
   const tls: Record<string, string> = { ...env.tls };
@@ -64,6 +74,18 @@ export function natsSecurity(flags: CommonFlags): { auth?: NatsAuth; tls?: NatsT
   if (flags.tlsCert) tls['certFile'] = flags.tlsCert;
   if (flags.tlsKey) tls['keyFile'] = flags.tlsKey;
   return { ...(Object.keys(auth).length ? { auth } : {}), ...(Object.keys(tls).length ? { tls } : {}) };
+}
+
+/** A secret kept in a file (out of `ps` and shell history): its text without the final line break. */
+function secretFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (e) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
 }
 
 export function natsServers(flags: CommonFlags): string {

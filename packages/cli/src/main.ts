@@ -22,8 +22,20 @@ function connectionOptions(cmd: Command): Command {
       new Option('--prefix <prefix>', "subject prefix of the cluster (default: $QUARRY_PREFIX or 'quarry')"),
     )
     .addOption(new Option('--user <user>', 'NATS user (default: $NATS_USER)'))
-    .addOption(new Option('--password <password>', 'NATS password (default: $NATS_PASSWORD)'))
-    .addOption(new Option('--token <token>', 'NATS token (default: $NATS_TOKEN)'))
+    .addOption(
+      new Option(
+        '--password <password>',
+        'NATS password (default: $NATS_PASSWORD); visible to `ps`: prefer the variable or --password-file',
+      ),
+    )
+    .addOption(new Option('--password-file <file>', 'a file holding the NATS password'))
+    .addOption(
+      new Option(
+        '--token <token>',
+        'NATS token (default: $NATS_TOKEN); visible to `ps`: prefer --token-file',
+      ),
+    )
+    .addOption(new Option('--token-file <file>', 'a file holding the NATS token'))
     .addOption(
       new Option('--nkey <seed-or-file>', 'NATS NKey seed, or a file holding it (default: $NATS_NKEY)'),
     )

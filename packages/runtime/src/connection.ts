@@ -91,5 +91,10 @@ export function describeConnection(s: ConnectionSettings): string {
 
 /** Hides the password (or token) of a URL's user info. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@').replace(/\/\/([^:@/]+)@/, '//***@');
+  // the credentials run from `//` to the last `@` before the host's path: a user (kept) and a
+  // password (hidden), or a lone token (hidden); an empty user (`redis://:pw@host`) is a password too
+  return url.replace(/\/\/([^/?#]*)@/, (_all, credentials: string) => {
+    const colon = credentials.indexOf(':');
+    return colon < 0 ? '//***@' : `//${credentials.slice(0, colon)}:***@`;
+  });
 }
