@@ -15,9 +15,9 @@ export default tseslint.config(
     },
   },
   // Small units (STYLE: files ≲ 400 lines, functions ≲ 80, an options object beyond a few
-  // parameters). Warnings for now: the existing offenders (53 in December: 36 max-params, 13
-  // max-lines-per-function, 4 max-lines) are to be refactored, not exempted, and each rule then
-  // turned to 'error'.
+  // parameters). Warnings for now: the existing offenders (55 in December: 35 max-params, 16
+  // max-lines-per-function, 4 max-lines — `npx eslint .` lists them) are to be refactored, not
+  // exempted, and each rule then turned to 'error'.
   {
     rules: {
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],

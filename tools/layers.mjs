@@ -10,7 +10,8 @@
 //  - bench/ and test/ at the root import packages by name only, and externals the root package.json
 //    declares.
 // Ranks only need to order the packages: equal ranks may not import each other. Adding a package is
-// one line here; a workspace package missing from this table fails the check.
+// one line here; a workspace package missing from this table fails the check, and a row whose package
+// does not exist (yet) is ignored.
 // Patterns: 'name' matches that package, '@scope/*' any package of the scope.
 
 /** @type {Record<string, { rank: number, externals: string[], testSupport?: boolean }>} */
@@ -25,16 +26,18 @@ export const LAYERS = {
   // Task output spooling: storage and compression, no NATS, no SQL.
   '@quarry/exchange': { rank: 2, externals: ['@aws-sdk/*', 'lz4', 'zstd-napi'] },
   '@quarry/connectors': { rank: 3, externals: ['hyparquet', 'hyparquet-writer', 'hysnappy'] },
-  // Client-facing messages (after the protocol split: what @quarry/client needs, and nothing more).
+  // Client-facing messages (after the protocol split: what @quarry/client needs, and nothing more;
+  // its rank can then drop to 1).
   '@quarry/protocol': { rank: 3, externals: [] },
-  // Cluster-internal messages (task specs embed plan fragments), for the servers only.
-  '@quarry/cluster-protocol': { rank: 3, externals: [] },
-  '@quarry/coordinator': { rank: 4, externals: ['ioredis', 'prom-client'] },
-  '@quarry/worker': { rank: 4, externals: ['prom-client'] },
-  '@quarry/client': { rank: 4, externals: ['@nats-io/*'] },
-  '@quarry/cli': { rank: 5, externals: ['commander', 'cli-progress', 's3rver'] },
+  // Cluster-internal messages (task specs embed plan fragments), for the servers only; above the
+  // client-facing messages, which it may use.
+  '@quarry/cluster-protocol': { rank: 4, externals: [] },
+  '@quarry/coordinator': { rank: 5, externals: ['ioredis', 'prom-client'] },
+  '@quarry/worker': { rank: 5, externals: ['prom-client'] },
+  '@quarry/client': { rank: 5, externals: ['@nats-io/*'] },
+  '@quarry/cli': { rank: 6, externals: ['commander', 'cli-progress', 's3rver'] },
   // Starts real servers for tests and benchmarks; any package's tests may use it.
-  '@quarry/testkit': { rank: 6, externals: [], testSupport: true },
+  '@quarry/testkit': { rank: 7, externals: [], testSupport: true },
 };
 
 /** Externals every package's tests may import, beyond what their package may. */

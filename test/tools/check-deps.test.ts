@@ -175,6 +175,34 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
     expect(err).not.to.include('file cycle');
   });
 
+  it('fails on an undeclared package, and on a subpath its exports map does not offer', () => {
+    const err = failsWith({
+      'packages/exchange/src/pages.ts': "import type { P } from '@quarry/sql';\nexport type Page = P;\n",
+      'packages/protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+    });
+    expect(err).to.include(
+      "packages/exchange/src/pages.ts:1: imports @quarry/sql, which @quarry/exchange's package.json does not declare",
+    );
+    expect(err).to.include(
+      "packages/protocol/src/plan.ts:1: '@quarry/sql/internal' is not an entry of @quarry/sql",
+    );
+  });
+
+  it('accepts a subpath the exports map offers (an internal entry for siblings)', () => {
+    const sql = JSON.parse(manifest('@quarry/sql', ['@quarry/common']));
+    sql.exports = { '.': './dist/index.js', './internal': './dist/internal.js' };
+    const root = repo({
+      'packages/sql/package.json': JSON.stringify(sql),
+      'packages/protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+    });
+    try {
+      const r = run(root);
+      expect(r.status, r.stderr).to.equal(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('fails on a workspace package missing from the layer table', () => {
     const err = failsWith({
       'packages/blobs/package.json': manifest('@quarry/blobs', ['@quarry/common']),
