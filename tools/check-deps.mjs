@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { findCycles } from './deps/cycles.mjs';
-import { importsOf, resolveRelative, sourceFiles } from './deps/imports.mjs';
+import { findCycles, srcGraphs } from './deps/cycles.mjs';
+import { importsOf, sourceFiles } from './deps/imports.mjs';
 import { readRepo } from './deps/repo.mjs';
 import { checkImport } from './deps/rules.mjs';
 
@@ -53,7 +53,7 @@ for (const pkg of repo.packages.values()) {
   }
 }
 
-/** Checks every import of `file`; returns the relative imports that stay inside `src` (for cycles). */
+/** Checks every import of `file` against the layer table. */
 function checkFile(file, where) {
   files++;
   for (const { spec, line } of importsOf(file)) {
@@ -73,33 +73,12 @@ for (const dir of ['bench', 'test']) {
   for (const file of sourceFiles(join(root, dir))) checkFile(file, { kind: 'root' });
 }
 
-// Cycles inside each package's src/: between files, and between top-level folders (a file directly
-// in src/ is its own unit).
+// Cycles inside each package's src/: between files, and between top-level folders.
 for (const pkg of repo.packages.values()) {
-  const fileGraph = new Map();
-  const folderGraph = new Map();
-  const unit = (path) => {
-    const [first, ...rest] = relative(pkg.src, path).split(sep);
-    return rest.length ? `${first}/` : first;
-  };
-  for (const file of sourceFiles(pkg.src)) {
-    const from = relative(pkg.src, file).split(sep).join('/');
-    const edges = fileGraph.get(from) ?? new Set();
-    fileGraph.set(from, edges);
-    for (const { spec } of importsOf(file)) {
-      if (!spec.startsWith('.')) continue;
-      const target = resolveRelative(file, spec);
-      if (!target.startsWith(pkg.src + sep)) continue;
-      edges.add(relative(pkg.src, target).split(sep).join('/'));
-      if (unit(file) !== unit(target)) {
-        const folderEdges = folderGraph.get(unit(file)) ?? new Set();
-        folderGraph.set(unit(file), folderEdges.add(unit(target)));
-      }
-    }
-  }
+  const graphs = srcGraphs(pkg.src);
   for (const [graph, what] of [
-    [fileGraph, 'file cycle'],
-    [folderGraph, 'folder cycle'],
+    [graphs.files, 'file cycle'],
+    [graphs.folders, 'folder cycle'],
   ]) {
     const { cycles, truncated } = findCycles(graph);
     for (const cycle of cycles) {

@@ -1,4 +1,7 @@
-// Cycles in a directed graph, each reported once as a closed path of nodes.
+// Cycles in a directed graph, each reported once as a closed path of nodes; and the graphs of a
+// package's src/ to look for them in.
+import { relative, sep } from 'node:path';
+import { importsOf, resolveRelative, sourceFiles } from './imports.mjs';
 
 /** Strongly connected components (Tarjan), each a list of nodes; only those that can hold a cycle. */
 function components(graph) {
@@ -69,4 +72,33 @@ export function findCycles(graph, limit = 200) {
     if (found >= limit || steps > 1_000_000) truncated.push(component);
   }
   return { cycles: cycles.sort((a, b) => a.join().localeCompare(b.join())), truncated };
+}
+
+/**
+ * The import graphs of the files under `src` (a Map from each file, relative with `/`, to the files it
+ * imports, type-only imports included) and of its top-level units: each folder (`planner/`) and each
+ * file directly in src/ (`index.ts`), with an edge where a file of one imports a file of another.
+ */
+export function srcGraphs(src) {
+  const files = new Map();
+  const folders = new Map();
+  const name = (path) => relative(src, path).split(sep).join('/');
+  const unit = (path) => {
+    const [first, ...rest] = name(path).split('/');
+    return rest.length ? `${first}/` : first;
+  };
+  for (const file of sourceFiles(src)) {
+    const edges = new Set();
+    files.set(name(file), edges);
+    for (const { spec } of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolveRelative(file, spec);
+      if (!target.startsWith(src + sep)) continue;
+      edges.add(name(target));
+      if (unit(file) !== unit(target)) {
+        folders.set(unit(file), (folders.get(unit(file)) ?? new Set()).add(unit(target)));
+      }
+    }
+  }
+  return { files, folders };
 }
