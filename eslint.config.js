@@ -14,6 +14,24 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // Small units (STYLE: files ≲ 400 lines, functions ≲ 80, an options object beyond a few
+  // parameters). Warnings for now: the existing offenders (55 in December: 35 max-params, 16
+  // max-lines-per-function, 4 max-lines — `npx eslint .` lists them) are to be refactored, not
+  // exempted, and each rule then turned to 'error'.
+  {
+    rules: {
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+      '@typescript-eslint/max-params': ['warn', { max: 4 }],
+    },
+  },
+  {
+    // Not for tests: there the function is a describe() callback, a group of cases, not a unit.
+    files: ['**/*.{ts,mts,cts,js,mjs,cjs}'],
+    ignores: ['**/test/**'],
+    rules: {
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
   {
     files: ['packages/*/src/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -1,0 +1,44 @@
+// The layer table: each workspace package's rank and the external libraries its sources may import.
+// tools/check-deps.mjs reads the real import graph of packages/*/src, packages/*/test, bench/ and
+// test/ and holds it to this table:
+//  - a package imports only workspace packages of strictly lower rank that its package.json declares,
+//    through their public entries (`@quarry/x`, or a subpath its `exports` map lists), never by a
+//    `src/` or `dist/` path;
+//  - its sources import only the externals listed here (node:* built-ins are always allowed);
+//  - its tests may also import their own package (by name or `../src/…`), the test-support packages,
+//    the package's devDependencies and the TEST_EXTERNALS below;
+//  - bench/ and test/ at the root import packages by name only, and externals the root package.json
+//    declares.
+// Ranks only need to order the packages: equal ranks may not import each other. Adding a package is
+// one line here; a workspace package missing from this table fails the check, and a row whose package
+// does not exist (yet) is ignored.
+// Patterns: 'name' matches that package, '@scope/*' any package of the scope.
+
+/** @type {Record<string, { rank: number, externals: string[], testSupport?: boolean }>} */
+export const LAYERS = {
+  '@quarry/common': { rank: 0, externals: ['pino', 'pino-pretty', 'dot-properties'] },
+  // Object storage (local directory, S3): used by the exchange and the lake.
+  '@quarry/storage': { rank: 1, externals: ['@aws-sdk/*'] },
+  // The actor runtime over NATS: knows no SQL, no storage.
+  '@quarry/runtime': { rank: 1, externals: ['@nats-io/*', 'msgpackr', 'prom-client'] },
+  // The SQL engine: no NATS, no Redis, no S3, no compression libraries.
+  '@quarry/sql': { rank: 1, externals: [] },
+  // Task output spooling: storage and compression, no NATS, no SQL.
+  '@quarry/exchange': { rank: 2, externals: ['@aws-sdk/*', 'lz4', 'zstd-napi'] },
+  '@quarry/connectors': { rank: 3, externals: ['hyparquet', 'hyparquet-writer', 'hysnappy'] },
+  // Client-facing messages (after the protocol split: what @quarry/client needs, and nothing more;
+  // its rank can then drop to 1).
+  '@quarry/protocol': { rank: 3, externals: [] },
+  // Cluster-internal messages (task specs embed plan fragments), for the servers only; above the
+  // client-facing messages, which it may use.
+  '@quarry/cluster-protocol': { rank: 4, externals: [] },
+  '@quarry/coordinator': { rank: 5, externals: ['ioredis', 'prom-client'] },
+  '@quarry/worker': { rank: 5, externals: ['prom-client'] },
+  '@quarry/client': { rank: 5, externals: ['@nats-io/*'] },
+  '@quarry/cli': { rank: 6, externals: ['commander', 'cli-progress', 's3rver'] },
+  // Starts real servers for tests and benchmarks; any package's tests may use it.
+  '@quarry/testkit': { rank: 7, externals: [], testSupport: true },
+};
+
+/** Externals every package's tests may import, beyond what their package may. */
+export const TEST_EXTERNALS = ['chai', 'mocha'];
