@@ -1,5 +1,6 @@
 import { QuarryError } from './errors.js';
-import type { Properties } from './properties.js';
+/** A property map as read from a file (the same shape as `Properties`). */
+type Properties = Readonly<Record<string, string>>;
 
 /**
  * Strict configuration, as Trino's: a property nobody reads is a mistake (a typo, or a short form
