@@ -44,7 +44,7 @@ describe('exchange on S3 (s3rver, two buckets)', function () {
     });
     const readAll = async (ex: ExchangeManager, files: readonly ExchangeFile[]) => {
       const out: Buffer[] = [];
-      for await (const p of ex.read(files)) out.push(Buffer.from(p));
+      for await (const p of ex.read(files, { queryId: 'q1' })) out.push(Buffer.from(p));
       return out;
     };
 
@@ -182,7 +182,7 @@ describe('exchange on S3 (s3rver, two buckets)', function () {
       const sink = ex.createSink(id());
       await sink.add(0, Buffer.from('x'));
       const e = (await sink.finish().catch((x: unknown) => x)) as QuarryError;
-      expect(e.code).to.equal('EXCHANGE_IO_ERROR');
+      expect(e.code).to.equal('STORAGE_UNAVAILABLE'); // not retried: credentials do not heal
       expect(e.message).to.match(/s3:\/\/quarry-spool-\d/);
       expect(e.message).to.include('InvalidAccessKeyId').and.not.include(secret);
       expect(JSON.stringify(e.toData())).to.not.include(secret);
