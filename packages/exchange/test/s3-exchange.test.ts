@@ -4,6 +4,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { QuarryError } from '@quarry/common';
 import { startS3, type TestS3 } from '@quarry/testkit';
 import {
+  checkExchange,
   createExchangeManager,
   exchangeConfigFromProperties,
   type ExchangeFile,
@@ -18,7 +19,7 @@ describe('exchange on S3 (s3rver, two buckets)', function () {
   this.timeout(30_000);
   let s3: TestS3;
   before(async () => {
-    s3 = await startS3({ buckets: ['quarry-spool-1', 'quarry-spool-2'] });
+    s3 = await startS3({ buckets: ['quarry-spool-1', 'quarry-spool-2', 'quarry-other'] });
   });
   after(async () => s3?.stop());
 
@@ -170,6 +171,55 @@ describe('exchange on S3 (s3rver, two buckets)', function () {
       const done = deletes.filter((r) => r.status === 200);
       expect(done.map((r) => keysIn(r.body)).sort((a, b) => a - b)).to.deep.equal([100, 1000]);
       expect(await backend.listAll()).to.deep.equal([]);
+    });
+
+    it('reads no file of another bucket, another prefix or another query, even a well-formed one', async () => {
+      const ex = manager();
+      const sink = ex.createSink(id());
+      await sink.add(0, Buffer.from('the real page'));
+      const [good] = (await sink.finish()) as [ExchangeFile];
+      const key = good.uri.replace(/^s3:\/\/[^/]+\/(spool\/)?/, '');
+      const copies = [
+        `s3://quarry-other/${key}`,
+        `s3://quarry-spool-1/elsewhere/${key}`,
+        `s3://quarry-spool-1/spool/${key.replace('/q1/', '/q2/')}`,
+        `s3://quarry-spool-1/spool/x/../${key}`,
+        `s3://quarry-spool-1/spool%2F${key}`,
+      ];
+      const bytes = await backend.readRaw(good.uri);
+      const raw = new S3Client({
+        endpoint: s3.endpoint,
+        region: s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKey, secretAccessKey: s3.secretKey },
+      });
+      for (const uri of copies.slice(0, 3)) {
+        const [, bucket, objectKey] = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri)!;
+        await raw.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: bytes }));
+      }
+      raw.destroy();
+      for (const uri of copies) {
+        const e = (await readAll(ex, [{ ...good, uri }]).catch((x: unknown) => x)) as QuarryError;
+        expect(e, uri).to.be.instanceOf(QuarryError);
+        expect([e.code, uri]).to.deep.equal(['ACCESS_DENIED', uri]);
+      }
+      expect((await readAll(ex, [good])).map(String)).to.deep.equal(['the real page']);
+    });
+
+    it('a bucket that does not exist stops the start at once, naming it', async () => {
+      const config = exchangeConfigFromProperties(
+        s3.exchangeProperties({
+          'exchange.base-directories': 's3://quarry-spool-1, s3://quarry-missing-bucket/spool',
+          'exchange.s3.endpoint': proxy.endpoint,
+          'exchange.s3.max-error-retries': '10',
+        }),
+      );
+      const e = (await checkExchange(config).catch((x: unknown) => x)) as QuarryError;
+      expect([e.code, e.type]).to.deep.equal(['STORAGE_UNAVAILABLE', 'EXTERNAL']);
+      expect(e.message).to.include("bucket 'quarry-missing-bucket'").and.include('NoSuchBucket');
+      const checks = proxy.requests.filter((r) => r.url.includes('quarry-missing-bucket'));
+      expect(checks).to.have.length(1); // not retried
+      await checkExchange(exchangeConfigFromProperties(backend.properties())); // the real buckets pass
     });
 
     it('never shows the credentials: wrong ones fail with an error that names the bucket, not the secret', async () => {
