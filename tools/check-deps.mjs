@@ -5,7 +5,7 @@
 //  - every @quarry import is declared in the importer's package.json dependencies;
 //  - the package graph has no cycles;
 //  - layers point one way: runtime and sql know nothing of each other, sql knows nothing of NATS,
-//    Redis or S3, exchange knows no SQL.
+//    Redis or S3, exchange knows no SQL, storage knows only common.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, resolve, relative, dirname } from 'node:path';
 
@@ -22,6 +22,7 @@ const FORBIDDEN = {
   ],
   '@quarry/sql': [
     '@quarry/runtime',
+    '@quarry/storage',
     '@quarry/exchange',
     '@quarry/coordinator',
     '@quarry/worker',
@@ -32,19 +33,35 @@ const FORBIDDEN = {
     'ioredis',
     '@aws-sdk/*',
   ],
+  // object storage: @quarry/common and the AWS SDK only
+  '@quarry/storage': [
+    '@quarry/runtime',
+    '@quarry/sql',
+    '@quarry/exchange',
+    '@quarry/connectors',
+    '@quarry/protocol',
+    '@quarry/coordinator',
+    '@quarry/worker',
+    '@quarry/client',
+    '@quarry/cli',
+    '@quarry/testkit',
+  ],
   '@quarry/exchange': [
     '@quarry/sql',
     '@quarry/runtime',
     '@quarry/coordinator',
     '@quarry/worker',
     '@quarry/connectors',
+    '@aws-sdk/*', // S3 is @quarry/storage's
   ],
   '@quarry/connectors': [
     '@quarry/runtime',
+    '@quarry/exchange',
     '@quarry/coordinator',
     '@quarry/worker',
     '@quarry/client',
     '@quarry/cli',
+    '@aws-sdk/*', // S3 is @quarry/storage's
   ],
   '@quarry/protocol': [
     '@quarry/runtime',

@@ -189,7 +189,8 @@ describe('exchange configuration (exchange-manager.properties)', () => {
         .filter((p) => !p.endsWith('.properties') && p !== 'exchange.s3'), // the prefix given to @quarry/storage
     );
     expect(read.size).to.be.at.least(13);
-    for (const suffix of S3_PROPERTY_SUFFIXES) // read by @quarry/storage under that prefix
+    for (const suffix of S3_PROPERTY_SUFFIXES)
+      // read by @quarry/storage under that prefix
       expect(EXCHANGE_PROPERTY_NAMES).to.include(`exchange.s3.${suffix}`);
     expect(
       [...read].filter((p) => !(EXCHANGE_PROPERTY_NAMES as readonly string[]).includes(p)),

@@ -100,7 +100,12 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     expect(files.map((f) => f.partition)).to.deep.equal(Array.from({ length: 64 }, (_, i) => i));
     const ex = manager();
     for (const p of [0, 17, 63]) {
-      const got = await strings(ex.read(files.filter((f) => f.partition === p), { queryId: 'q1' }));
+      const got = await strings(
+        ex.read(
+          files.filter((f) => f.partition === p),
+          { queryId: 'q1' },
+        ),
+      );
       expect(got).to.deep.equal([`p${p}-r0`, `p${p}-r1`]);
     }
   });
@@ -195,7 +200,9 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     const noKey = await failure(strings(ex.read([file], { queryId: 'q1' })));
     expect(noKey.code).to.equal('INVALID_CONFIGURATION');
     expect(noKey.message).to.include(file.uri).and.include('is encrypted and no key was given');
-    const wrongKey = await failure(strings(ex.read([file], { queryId: 'q1', secretKey: generateExchangeKey() })));
+    const wrongKey = await failure(
+      strings(ex.read([file], { queryId: 'q1', secretKey: generateExchangeKey() })),
+    );
     expect(wrongKey.code).to.equal('EXCHANGE_CORRUPTED');
     expect(wrongKey.message).to.include(file.uri).and.include('encrypted with a different key');
 

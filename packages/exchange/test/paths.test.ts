@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,7 +88,8 @@ describe('exchange paths built from message fields never escape', () => {
       const pages: string[] = [];
       const e = await failure(
         (async () => {
-          for await (const p of ex.read([good, file], { queryId: 'q1' })) pages.push(Buffer.from(p).toString());
+          for await (const p of ex.read([good, file], { queryId: 'q1' }))
+            pages.push(Buffer.from(p).toString());
         })(),
       );
       expect([e.code, e.type], String(uri)).to.deep.equal(['ACCESS_DENIED', 'USER_ERROR']);

@@ -67,7 +67,9 @@ describe('storage on S3 (s3rver)', function () {
       const started = Date.now();
       const e = await failure(storage.checkDirectory('s3://quarry-storage/spool'));
       expect(e.code).to.equal('STORAGE_UNAVAILABLE');
-      expect(e.message).to.include(endpoint).and.match(/ENOTFOUND|EAI_AGAIN/);
+      expect(e.message)
+        .to.include(endpoint)
+        .and.match(/ENOTFOUND|EAI_AGAIN/);
       expect(sent.n).to.equal(1);
       expect(Date.now() - started).to.be.below(10_000);
       await storage.close();

@@ -86,7 +86,11 @@ describe('lake paths built from names and task specs never escape', () => {
       expect((await refused(() => lake.abortWrite(h))).code).to.equal('ACCESS_DENIED');
     }
     const e = await refused(() =>
-      lake.writeSink(handle, { queryAttempt: 0, taskPartition: 0, attempt: '0/../../../../../victim' as never }),
+      lake.writeSink(handle, {
+        queryAttempt: 0,
+        taskPartition: 0,
+        attempt: '0/../../../../../victim' as never,
+      }),
     );
     expect(e.code).to.equal('INVALID_ARGUMENTS');
     expect(readFileSync(join(victim, 'precious.txt'), 'utf8')).to.equal('keep me');

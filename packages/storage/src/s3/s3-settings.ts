@@ -58,7 +58,10 @@ export function s3SettingsFromProperties(props: Properties, options: S3Propertie
     );
   }
   if (region !== undefined && !/^[a-z0-9-]{1,32}$/.test(region)) {
-    throw invalid(source, `${prefix}.region='${region}' is invalid: expected a region name such as us-east-1`);
+    throw invalid(
+      source,
+      `${prefix}.region='${region}' is invalid: expected a region name such as us-east-1`,
+    );
   }
   const accessKey = nonEmpty(props[`${prefix}.aws-access-key`]);
   const secretKey = nonEmpty(props[`${prefix}.aws-secret-key`]);
