@@ -1,5 +1,5 @@
 import { internalError, QuarryError } from '@quarry/common';
-import type { ObjectStorage } from '@quarry/storage';
+import { isPathSegment, type ObjectStorage } from '@quarry/storage';
 import type { ColumnMetadata, TableRef, WriteFragment, WriteHandle } from '@quarry/sql';
 import { tableAlreadyExists, tableNotFound } from '../errors.js';
 import { LakeLayout } from './layout.js';
@@ -119,7 +119,8 @@ export async function abortLakeWrite(ctx: LakeContext, handle: WriteHandle): Pro
 }
 
 /**
- * The winning attempts' files, checked: each under this query's directory, in the table's column
+ * The winning attempts' files, checked: each under this query's directory (every path segment a
+ * plain `pathSegment`: fragments arrive in task reports), in the table's column
  * count, and present in storage with the size the attempt reported (so a commit never lists a file
  * that is not there). A fragment given twice counts once.
  */
@@ -132,11 +133,12 @@ async function winnersFiles(
   const byPath = new Map<string, DataFileEntry>();
   for (const fragment of fragments) {
     const f = lakeFragmentInfo(fragment.info);
-    if (!f.attemptDir.startsWith(queryPrefix)) {
+    if (!f.attemptDir.startsWith(queryPrefix) || !f.attemptDir.split('/').every(isPathSegment)) {
       throw internalError(`lake: fragment ${f.attemptDir} is not one of this query's (${queryPrefix})`);
     }
     for (const file of f.files) {
-      if (!file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
+      const plain = file.path.split('/').every(isPathSegment);
+      if (!plain || !file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
         throw internalError(`lake: fragment file ${file.path} does not belong to ${f.attemptDir}`);
       }
       byPath.set(file.path, withoutRowGroupSketches(file));
