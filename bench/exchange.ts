@@ -146,7 +146,7 @@ async function viaExchange(
   await Promise.all(
     Array.from({ length: partitions }, async (_, p) => {
       const mine: ExchangeFile[] = files.filter((f) => f.partition === p);
-      for await (const page of ex.read(mine, { secretKey: key })) void page;
+      for await (const page of ex.read(mine, { queryId: run, secretKey: key })) void page;
     }),
   );
   const t2 = performance.now();

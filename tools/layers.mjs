@@ -23,8 +23,8 @@ export const LAYERS = {
   '@quarry/runtime': { rank: 1, externals: ['@nats-io/*', 'msgpackr', 'prom-client'] },
   // The SQL engine: no NATS, no Redis, no S3, no compression libraries.
   '@quarry/sql': { rank: 1, externals: [] },
-  // Task output spooling: storage and compression, no NATS, no SQL.
-  '@quarry/exchange': { rank: 2, externals: ['@aws-sdk/*', 'lz4', 'zstd-napi'] },
+  // Task output spooling over @quarry/storage: compression and encryption, no NATS, no SQL, no S3 SDK.
+  '@quarry/exchange': { rank: 2, externals: ['lz4', 'zstd-napi'] },
   '@quarry/connectors': { rank: 3, externals: ['hyparquet', 'hyparquet-writer', 'hysnappy'] },
   // Client-facing messages (after the protocol split: what @quarry/client needs, and nothing more;
   // its rank can then drop to 1).

@@ -32,7 +32,7 @@ describe('the exchange on two S3 buckets, end to end', function () {
     servers = await startServers();
     s3 = await startS3();
     const injection = parseFailureInjection(
-      'query=s3q_,stage=2,partition=0,attempt=0,when=midway,action=EXTERNAL;query=s3q_,stage=0,when=start,action=DELAY,ms=2000',
+      'query=s3q_,stage=2,partition=0,attempt=0,when=midway,action=EXTERNAL;query=s3q_,stage=0,when=start,action=DELAY,ms=8000',
     );
     local = await startInProcessCluster({ workers: 2, servers });
     const exchange = exchangeConfigFromProperties(s3.exchangeProperties());
@@ -75,9 +75,14 @@ describe('the exchange on two S3 buckets, end to end', function () {
     const expected = (await local.client.query(SQL, { session: { retry_policy: 'TASK' } })).rows;
     const queryId = `s3q_${randomSuffix(6)}`;
     const handle = await remote.client.submit(SQL, { queryId });
-    // while the root task waits (injected delay), the two lower stages' outputs are spooled
-    await new Promise((r) => setTimeout(r, 1200));
-    const during = await Promise.all(s3.buckets.map(objects));
+    // while the root task waits (injected delay of 8 s), the two lower stages' outputs are spooled:
+    // poll until both buckets hold some (a loaded machine takes longer to get there)
+    const seen = Date.now() + 8_000;
+    let during: string[][];
+    do {
+      await new Promise((r) => setTimeout(r, 200));
+      during = await Promise.all(s3.buckets.map(objects));
+    } while (!during.every((keys) => keys.length > 0) && Date.now() < seen);
     expect(
       during.every((keys) => keys.length > 0),
       JSON.stringify(during),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QuarryError, createLogger, newQueryId, type ErrorData, type Logger } from '@quarry/common';
 import { loadCatalogs, type Catalogs } from '@quarry/connectors';
 import {
+  checkExchange,
   createExchangeManager,
   exchangeCodecFor,
   generateExchangeKey,
@@ -101,6 +102,7 @@ export class Coordinator {
 
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
+    await checkExchange(config.exchange); // a misconfigured bucket stops the start, naming it
     const system = await ActorSystem.connect({
       servers: config.servers,
       prefix: config.prefix,

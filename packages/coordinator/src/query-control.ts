@@ -326,7 +326,7 @@ export class QueryControl {
       root.winner?.outputs ?? [],
       types,
       this.d.config.resultPageRows,
-      q.exchange.secretKey,
+      { queryId: q.id, secretKey: q.exchange.secretKey },
     );
     if (scheduler.plan.write) {
       // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count

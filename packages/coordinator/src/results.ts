@@ -1,4 +1,4 @@
-import type { ExchangeFile, ExchangeManager } from '@quarry/exchange';
+import type { ExchangeFile, ExchangeManager, ReadOptions } from '@quarry/exchange';
 import { deserializePage, toExternal, valueAt, type DataType, type ExternalValue } from '@quarry/sql';
 
 /** About how many bytes of rows one results message may carry (NATS' default limit is 1 MB). */
@@ -38,7 +38,8 @@ export class ResultCursor implements ResultSource {
     private readonly files: readonly ExchangeFile[],
     private readonly types: readonly DataType[],
     private readonly pageRows: number,
-    private readonly secretKey: Uint8Array | undefined,
+    /** The query (only its files are read) and its exchange key. */
+    private readonly readOptions: ReadOptions,
   ) {}
 
   async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
@@ -79,7 +80,7 @@ export class ResultCursor implements ResultSource {
   }
 
   private async fill(): Promise<boolean> {
-    this.iterator ??= this.exchange.read(this.files, { secretKey: this.secretKey })[Symbol.asyncIterator]();
+    this.iterator ??= this.exchange.read(this.files, this.readOptions)[Symbol.asyncIterator]();
     for (;;) {
       const r = await this.iterator.next();
       if (r.done) {

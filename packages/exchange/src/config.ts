@@ -1,32 +1,17 @@
-import { inspect } from 'node:util';
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
+import {
+  hideSecrets,
+  protectS3Settings,
+  redactS3Settings,
+  s3SettingsFromProperties,
+  type S3Settings,
+} from '@quarry/storage';
 import { parseBaseDirectories, schemeOf } from './base-directories.js';
 
 export { parseBaseDirectories } from './base-directories.js';
 
 export const COMPRESSION_CODECS = ['NONE', 'LZ4', 'ZSTD'] as const;
 export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
-
-/** The `exchange.s3.*` properties; present in an {@link ExchangeConfig} when the base directories are on S3. */
-export interface S3Settings {
-  /** `exchange.s3.region`; without it `AWS_REGION`, or `us-east-1` when an endpoint is given. */
-  readonly region: string;
-  /** `exchange.s3.endpoint`: an S3-compatible server instead of AWS. */
-  readonly endpoint: string | undefined;
-  /** `exchange.s3.path-style-access`: `http://host/bucket/key` rather than `http://bucket.host/key`. */
-  readonly pathStyleAccess: boolean;
-  /**
-   * `exchange.s3.aws-access-key` and `exchange.s3.aws-secret-key`, set together or not at all; when
-   * absent the AWS SDK's default chain applies (`AWS_ACCESS_KEY_ID`…, profiles, instance roles).
-   * Never logged: JSON and `util.inspect` of the settings show `***`.
-   */
-  readonly awsAccessKey: string | undefined;
-  readonly awsSecretKey: string | undefined;
-  /** `exchange.s3.max-error-retries`: retries of one request on throttling, 5xx, timeouts and resets. */
-  readonly maxErrorRetries: number;
-  /** `exchange.s3.upload.part-size`: files above this size are uploaded in parts of this size. */
-  readonly uploadPartSize: number;
-}
 
 /** Typed `exchange-manager.properties`, with Trino's property names. */
 export interface ExchangeConfig {
@@ -46,7 +31,10 @@ export interface ExchangeConfig {
    * key per query ({@link generateExchangeKey}) and passes it to every sink and reader of the query.
    */
   readonly encryptionEnabled: boolean;
-  /** Present when the base directories are on S3. */
+  /**
+   * The `exchange.s3.*` properties (`@quarry/storage`'s settings; `uploadPartSize` is
+   * `exchange.s3.upload.part-size`), present when the base directories are on S3.
+   */
   readonly s3?: S3Settings | undefined;
 }
 
@@ -103,30 +91,6 @@ function s3Settings(
   source: string,
   env: NodeJS.ProcessEnv,
 ): S3Settings {
-  const endpoint = r.optionalString('exchange.s3.endpoint')?.trim();
-  if (endpoint !== undefined) checkEndpoint(endpoint, source);
-  const region =
-    r.optionalString('exchange.s3.region')?.trim() ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
-  if (region === undefined && endpoint === undefined) {
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${source}: exchange.s3.region is required for S3 base directories (or set AWS_REGION, or exchange.s3.endpoint for an S3-compatible server)`,
-    );
-  }
-  if (region !== undefined && !/^[a-z0-9-]{1,32}$/.test(region)) {
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${source}: exchange.s3.region='${region}' is invalid: expected a region name such as us-east-1`,
-    );
-  }
-  const accessKey = nonEmpty(props['exchange.s3.aws-access-key']);
-  const secretKey = nonEmpty(props['exchange.s3.aws-secret-key']);
-  if ((accessKey === undefined) !== (secretKey === undefined)) {
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${source}: exchange.s3.aws-access-key and exchange.s3.aws-secret-key must be set together (or neither, for the AWS default credentials)`,
-    );
-  }
   const partSize = r.dataSize('exchange.s3.upload.part-size', '5MB');
   if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
     throw new QuarryError(
@@ -134,37 +98,13 @@ function s3Settings(
       `${source}: exchange.s3.upload.part-size=${props['exchange.s3.upload.part-size']} is invalid: S3 parts are 5MB to 5GB`,
     );
   }
-  return {
-    region: region ?? 'us-east-1',
-    endpoint,
-    pathStyleAccess: r.boolean('exchange.s3.path-style-access', false),
-    awsAccessKey: accessKey,
-    awsSecretKey: secretKey,
-    maxErrorRetries: r.int('exchange.s3.max-error-retries', 10, 0),
+  return s3SettingsFromProperties(props, {
+    prefix: 'exchange.s3',
+    source,
+    usedFor: 'S3 base directories',
     uploadPartSize: partSize,
-  };
-}
-
-function checkEndpoint(endpoint: string, source: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (url?.username || url?.password) {
-    // Not echoed: the text holds credentials.
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${source}: exchange.s3.endpoint must not contain credentials; use exchange.s3.aws-access-key and exchange.s3.aws-secret-key`,
-    );
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${source}: exchange.s3.endpoint='${endpoint}' is invalid: expected an http:// or https:// URL`,
-    );
-  }
+    env,
+  });
 }
 
 function atLeast(r: PropertyReader, name: string, fallback: string, min: number, source: string): number {
@@ -176,11 +116,6 @@ function atLeast(r: PropertyReader, name: string, fallback: string, min: number,
     );
   }
   return n;
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t === undefined || t === '' ? undefined : t;
 }
 
 /** The embedded default: one local directory, encryption on, the codec left to the coordinator. */
@@ -210,32 +145,13 @@ export function redactExchangeConfig(config: ExchangeConfig): Record<string, unk
   return s3 ? { ...rest, s3: redactS3Settings(s3) } : { ...rest };
 }
 
-function redactS3Settings(s3: S3Settings): Record<string, unknown> {
-  return {
-    ...s3,
-    awsAccessKey: s3.awsAccessKey === undefined ? undefined : '***',
-    awsSecretKey: s3.awsSecretKey === undefined ? undefined : '***',
-  };
-}
-
 /**
- * A copy whose JSON and `util.inspect` forms hide the credentials (non-enumerable `toJSON` and
- * inspect hooks, on the configuration and on its `s3` part). A structured clone — what a worker
+ * A copy whose JSON and `util.inspect` forms hide the credentials (`@quarry/storage`'s
+ * `hideSecrets`, on the configuration and on its `s3` part). A structured clone — what a worker
  * thread receives in `workerData` — loses them: protect the clone again before it can be logged.
  */
 export function protectExchangeConfig(config: ExchangeConfig): ExchangeConfig {
-  const settings = config.s3;
-  const s3 = settings ? hide({ ...settings }, () => redactS3Settings(settings)) : undefined;
+  const s3 = config.s3 ? protectS3Settings(config.s3) : undefined;
   const copy: ExchangeConfig = { ...config, ...(s3 ? { s3 } : {}) };
-  return hide(copy, () => redactExchangeConfig(copy));
-}
-
-function hide<T extends object>(target: T, redacted: () => Record<string, unknown>): T {
-  return Object.defineProperties(target, {
-    toJSON: { value: redacted, enumerable: false },
-    [inspect.custom]: {
-      value: (_depth: number, options: object) => inspect(redacted(), options),
-      enumerable: false,
-    },
-  });
+  return hideSecrets(copy, () => redactExchangeConfig(copy));
 }

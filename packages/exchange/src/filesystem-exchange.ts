@@ -1,4 +1,5 @@
 import { QuarryError } from '@quarry/common';
+import type { ObjectStorage } from '@quarry/storage';
 import { protectExchangeConfig, type ExchangeConfig } from './config.js';
 import { checkKey } from './encryption.js';
 import { FileSystemSink } from './filesystem-sink.js';
@@ -13,10 +14,9 @@ import type {
   SinkId,
   SinkOptions,
 } from './spi.js';
-import type { ExchangeStorage } from './storage.js';
 
 /**
- * Trino's filesystem exchange model over an {@link ExchangeStorage}: the paths are `layout.ts`'s,
+ * Trino's filesystem exchange model over an {@link ObjectStorage}: the paths are `layout.ts`'s,
  * the file format `format.ts`'s, the writing `filesystem-sink.ts`'s.
  */
 export class FileSystemExchange implements ExchangeManager {
@@ -25,7 +25,7 @@ export class FileSystemExchange implements ExchangeManager {
   private readonly config: ExchangeConfig;
 
   constructor(
-    private readonly storage: ExchangeStorage,
+    private readonly storage: ObjectStorage,
     config: ExchangeConfig,
   ) {
     if (config.baseDirectories.length === 0) {
@@ -57,8 +57,25 @@ export class FileSystemExchange implements ExchangeManager {
     });
   }
 
-  async *read(files: readonly ExchangeFile[], options: ReadOptions = {}): AsyncIterable<Uint8Array> {
+  ownsFile(queryId: string, uri: unknown): boolean {
+    return this.layout.ownsFile(queryId, uri);
+  }
+
+  async checkBaseDirectories(): Promise<void> {
+    await Promise.all(this.baseDirectories.map((dir) => this.storage.checkDirectory(dir)));
+  }
+
+  async *read(files: readonly ExchangeFile[], options: ReadOptions): AsyncIterable<Uint8Array> {
     if (options.secretKey) checkKey(options.secretKey);
+    // Every file is checked before the first is opened: a list naming one foreign file reads nothing.
+    for (const f of files) {
+      if (!this.layout.ownsFile(options.queryId, f.uri)) {
+        throw new QuarryError(
+          'ACCESS_DENIED',
+          `exchange file ${JSON.stringify(String(f.uri)).slice(0, 300)} is not a file of query ${options.queryId} under the exchange's base directories: refused`,
+        );
+      }
+    }
     for (const f of files) {
       yield* readFrames(f.uri, this.storage.read(f.uri), {
         key: options.secretKey,

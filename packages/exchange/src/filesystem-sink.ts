@@ -1,7 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import { encodeFrame, fileHeader, type FileEncoding } from './format.js';
 import type { ExchangeFile, ExchangeSink } from './spi.js';
-import type { ExchangeStorage, StorageWriter } from './storage.js';
+import type { ObjectStorage, StorageWriter } from '@quarry/storage';
 
 export interface SinkSettings {
   readonly dir: string;
@@ -37,7 +37,7 @@ export class FileSystemSink implements ExchangeSink {
   bytesAdded = 0;
 
   constructor(
-    private readonly storage: ExchangeStorage,
+    private readonly storage: ObjectStorage,
     private readonly settings: SinkSettings,
   ) {}
 

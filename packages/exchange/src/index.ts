@@ -1,19 +1,15 @@
 export * from './spi.js';
-export * from './storage.js';
 export * from './config.js';
 export * from './format.js';
 export * from './layout.js';
 export * from './filesystem-exchange.js';
 export { generateExchangeKey } from './encryption.js';
-export { LocalStorage } from './local/local-storage.js';
-export { S3Storage } from './s3/s3-storage.js';
 
 import { QuarryError } from '@quarry/common';
 import { schemeOf } from './base-directories.js';
 import type { ExchangeConfig } from './config.js';
 import { FileSystemExchange } from './filesystem-exchange.js';
-import { LocalStorage } from './local/local-storage.js';
-import { S3Storage } from './s3/s3-storage.js';
+import { LocalStorage, S3Storage } from '@quarry/storage';
 import type { ExchangeManager, GcReport } from './spi.js';
 
 /**
@@ -41,6 +37,21 @@ export function createExchangeManager(config: ExchangeConfig): ExchangeManager {
     uploadPartSize: 5 * 1024 * 1024,
   };
   return new FileSystemExchange(S3Storage.fromSettings(s3), config);
+}
+
+/**
+ * The start-up check of coordinator and workers: every base directory of the configuration can be
+ * used ({@link ExchangeManager.checkBaseDirectories}), so a missing bucket, wrong credentials or an
+ * endpoint host that does not resolve stops the process at once with `STORAGE_UNAVAILABLE` naming
+ * the bucket, instead of failing every task attempt later.
+ */
+export async function checkExchange(config: ExchangeConfig): Promise<void> {
+  const manager = createExchangeManager(config);
+  try {
+    await manager.checkBaseDirectories();
+  } finally {
+    await manager.close();
+  }
 }
 
 /**

@@ -44,6 +44,12 @@ export interface SinkOptions {
 
 export interface ReadOptions {
   /**
+   * The query whose files these are. Every file must lie in that query's directory under one of
+   * the base directories ({@link ExchangeManager.ownsFile}), or nothing is read (`ACCESS_DENIED`):
+   * file lists arrive in messages, and a forged one must not make a reader open anything else.
+   */
+  readonly queryId: string;
+  /**
    * The key the files were written with. Required for encrypted files (INVALID_CONFIGURATION
    * without it); given for a file that is not encrypted, the file is refused (EXCHANGE_CORRUPTED).
    */
@@ -81,10 +87,27 @@ export interface ExchangeManager {
   createSink(id: SinkId, options?: SinkOptions): ExchangeSink;
   /**
    * Pages of the given files, in file order and page order within a file. Each file is checked
-   * against its `bytes` and `pages`. Ending the iteration early releases the open file.
+   * against its `bytes` and `pages`, and first of all against `options.queryId` (see
+   * {@link ReadOptions.queryId}). Ending the iteration early releases the open file.
    */
-  read(files: readonly ExchangeFile[], options?: ReadOptions): AsyncIterable<Uint8Array>;
-  /** Deletes one task attempt's output (a loser's, or an aborted attempt's). */
+  read(files: readonly ExchangeFile[], options: ReadOptions): AsyncIterable<Uint8Array>;
+  /**
+   * Whether `uri` is a finished file of the query laid out by this exchange under one of its base
+   * directories. Robust to `..`, percent-encoding, other schemes, buckets and hosts: the URI is
+   * compared, segment by segment, with what the exchange itself would write.
+   */
+  ownsFile(queryId: string, uri: unknown): boolean;
+  /**
+   * Checks every base directory once (see `@quarry/storage`'s `checkDirectory`): for the
+   * coordinator and workers at start, so a missing bucket, wrong credentials or an unknown endpoint
+   * host stops the process at once with `STORAGE_UNAVAILABLE` naming the bucket.
+   */
+  checkBaseDirectories(): Promise<void>;
+  /**
+   * Deletes one task attempt's output (a loser's, or an aborted attempt's). This and the other
+   * deletes build their directories from the ids through `pathSegment`: an id holding `..`, `/` or
+   * the like is refused (`INVALID_ARGUMENTS`) before anything is listed or deleted.
+   */
   deleteAttempt(id: Omit<SinkId, 'partitionCount'>): Promise<void>;
   /** Deletes every file of one exchange of a query (e.g. a stage's output no longer needed), in every base directory. */
   deleteExchange(queryId: string, exchangeId: string): Promise<void>;

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import { pino } from 'pino';
 import { withEnvOverrides } from '@quarry/common';
+import { S3_PROPERTY_SUFFIXES } from '@quarry/storage';
 import {
   EXCHANGE_PROPERTY_NAMES,
   createExchangeManager,
@@ -185,9 +186,12 @@ describe('exchange configuration (exchange-manager.properties)', () => {
     const read = new Set(
       [...source.matchAll(/'((?:exchange|fault-tolerant-execution)[a-z0-9.-]*\.[a-z0-9.-]+)'/g)]
         .map((m) => m[1]!)
-        .filter((p) => !p.endsWith('.properties')),
+        .filter((p) => !p.endsWith('.properties') && p !== 'exchange.s3'), // the prefix given to @quarry/storage
     );
     expect(read.size).to.be.at.least(13);
+    for (const suffix of S3_PROPERTY_SUFFIXES)
+      // read by @quarry/storage under that prefix
+      expect(EXCHANGE_PROPERTY_NAMES).to.include(`exchange.s3.${suffix}`);
     expect(
       [...read].filter((p) => !(EXCHANGE_PROPERTY_NAMES as readonly string[]).includes(p)),
     ).to.deep.equal([]);

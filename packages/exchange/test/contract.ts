@@ -65,7 +65,7 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     const reader = manager(); // another process's manager, as on the next stage's worker
     for (const partition of [0, 1, 2]) {
       const mine = files.filter((f) => f.partition === partition);
-      const got = await collect(reader.read(mine, { secretKey: key }));
+      const got = await collect(reader.read(mine, { queryId: 'q1', secretKey: key }));
       const want = pages.filter((_, i) => i % 3 === partition);
       expect(got.map((p) => Buffer.from(p))).to.deep.equal(want.map((p) => Buffer.from(p)));
       expect(got.map(rowsOf)).to.deep.equal(want.map(rowsOf));
@@ -82,9 +82,9 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
       const files = await sink.finish();
       expect(files).to.have.length(1);
       expect(files[0]!.bytes).to.be.greaterThan(codec === 'NONE' ? 16 << 20 : 9 << 20);
-      const got = await collect(ex.read(files, { secretKey: key }));
+      const got = await collect(ex.read(files, { queryId: 'q1', secretKey: key }));
       expect(got.map(sha)).to.deep.equal(pages.map(sha));
-      for await (const first of ex.read(files, { secretKey: key })) {
+      for await (const first of ex.read(files, { queryId: 'q1', secretKey: key })) {
         expect(sha(first)).to.equal(sha(pages[0]!));
         break;
       }
@@ -100,7 +100,12 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     expect(files.map((f) => f.partition)).to.deep.equal(Array.from({ length: 64 }, (_, i) => i));
     const ex = manager();
     for (const p of [0, 17, 63]) {
-      const got = await strings(ex.read(files.filter((f) => f.partition === p)));
+      const got = await strings(
+        ex.read(
+          files.filter((f) => f.partition === p),
+          { queryId: 'q1' },
+        ),
+      );
       expect(got).to.deep.equal([`p${p}-r0`, `p${p}-r1`]);
     }
   });
@@ -110,7 +115,7 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     const loser = await write(ex, { taskPartition: 2, attempt: 0 }, ['from attempt 0']);
     const winner = await write(ex, { taskPartition: 2, attempt: 1 }, ['from attempt 1']);
     expect(loser[0]!.uri).to.not.equal(winner[0]!.uri);
-    expect(await strings(ex.read(winner))).to.deep.equal(['from attempt 1']);
+    expect(await strings(ex.read(winner, { queryId: 'q1' }))).to.deep.equal(['from attempt 1']);
     await ex.deleteAttempt({
       queryId: 'q1',
       exchangeId: 's1',
@@ -118,8 +123,8 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
       taskPartition: 2,
       attempt: 0,
     });
-    expect(await strings(ex.read(winner))).to.deep.equal(['from attempt 1']);
-    const gone = await failure(strings(ex.read(loser)));
+    expect(await strings(ex.read(winner, { queryId: 'q1' }))).to.deep.equal(['from attempt 1']);
+    const gone = await failure(strings(ex.read(loser, { queryId: 'q1' })));
     expect(gone.code).to.equal('EXCHANGE_IO_ERROR');
     expect(gone.message).to.include(loser[0]!.uri.replace(/^file:\/\//, ''));
   });
@@ -164,16 +169,16 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     const flipped = Buffer.from(raw);
     flipped[flipped.length - 3] = flipped[flipped.length - 3]! ^ 0xff;
     await backend.writeRaw(file.uri, flipped);
-    let e = await failure(strings(ex.read([file])));
+    let e = await failure(strings(ex.read([file], { queryId: 'q1' })));
     expect([e.code, e.type]).to.deep.equal(['EXCHANGE_CORRUPTED', 'EXTERNAL']);
     expect(e.message).to.include(file.uri).and.include('checksum mismatch');
 
     await backend.writeRaw(file.uri, raw.subarray(0, raw.length - (12 + 'third page'.length)));
-    e = await failure(strings(ex.read([file])));
+    e = await failure(strings(ex.read([file], { queryId: 'q1' })));
     expect(e.message).to.include(file.uri).and.include('holds 2 pages, but 3 were written');
 
     await backend.writeRaw(file.uri, raw.subarray(0, raw.length - 4));
-    e = await failure(strings(ex.read([file])));
+    e = await failure(strings(ex.read([file], { queryId: 'q1' })));
     expect(e.code).to.equal('EXCHANGE_CORRUPTED');
     expect(e.message)
       .to.include(file.uri)
@@ -190,17 +195,19 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     const raw = await backend.readRaw(file.uri);
     expect(raw.includes(Buffer.from('PLAINTEXT-MARKER'))).to.equal(false);
     expect(raw.includes(Buffer.from(key).subarray(0, 8))).to.equal(false);
-    expect(await strings(ex.read([file], { secretKey: key }))).to.deep.equal([marker]);
+    expect(await strings(ex.read([file], { queryId: 'q1', secretKey: key }))).to.deep.equal([marker]);
 
-    const noKey = await failure(strings(ex.read([file])));
+    const noKey = await failure(strings(ex.read([file], { queryId: 'q1' })));
     expect(noKey.code).to.equal('INVALID_CONFIGURATION');
     expect(noKey.message).to.include(file.uri).and.include('is encrypted and no key was given');
-    const wrongKey = await failure(strings(ex.read([file], { secretKey: generateExchangeKey() })));
+    const wrongKey = await failure(
+      strings(ex.read([file], { queryId: 'q1', secretKey: generateExchangeKey() })),
+    );
     expect(wrongKey.code).to.equal('EXCHANGE_CORRUPTED');
     expect(wrongKey.message).to.include(file.uri).and.include('encrypted with a different key');
 
     const [plain] = (await write(ex, { attempt: 1 }, ['clear'])) as [ExchangeFile];
-    const downgrade = await failure(strings(ex.read([plain], { secretKey: key })));
+    const downgrade = await failure(strings(ex.read([plain], { queryId: 'q1', secretKey: key })));
     expect(downgrade.message).to.include('not encrypted, but encrypted files were expected');
   });
 
@@ -214,7 +221,7 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
         const sink = ex.createSink(id({ attempt: attempt++ }), { codec, secretKey: key });
         for (const p of pages) await sink.add(0, p);
         const [file] = (await sink.finish()) as [ExchangeFile];
-        expect(await collect(ex.read([file], { secretKey: key }))).to.deep.equal(pages);
+        expect(await collect(ex.read([file], { queryId: 'q1', secretKey: key }))).to.deep.equal(pages);
         const raw = await backend.readRaw(file.uri);
         expect(raw[4], `${codec} header`).to.equal({ NONE: 0, LZ4: 1, ZSTD: 2 }[codec]);
         expect(raw[5], 'encrypted flag').to.equal(key ? 1 : 0);

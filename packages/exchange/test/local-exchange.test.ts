@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSystemExchange } from '../src/filesystem-exchange.js';
-import { LocalStorage, toPath } from '../src/local/local-storage.js';
+import { LocalStorage, toPath } from '@quarry/storage';
 import { localExchangeConfig } from '../src/config.js';
 import { gcExchange } from '../src/index.js';
 import { exchangeContract } from './contract.js';
@@ -38,7 +38,7 @@ describe('filesystem exchange on a local directory', () => {
     expect(files.length).to.be.greaterThan(3);
     expect(files.every((f) => f.bytes <= 300 + 112)).to.equal(true);
     const pages: number[] = [];
-    for await (const p of small.read(files)) pages.push(p[0]!);
+    for await (const p of small.read(files, { queryId: 'q2' })) pages.push(p[0]!);
     expect(String.fromCharCode(...pages)).to.equal('ABCDEFGHIJ');
   });
 

@@ -135,7 +135,10 @@ async function* readRemote(
         'GENERIC_INTERNAL_ERROR',
         `task ${spec.taskId} has no input from stage ${fragmentId} (this is a bug in quarry)`,
       );
-    for await (const bytes of exchange.read(input.files, { secretKey: spec.exchange.secretKey }))
+    for await (const bytes of exchange.read(input.files, {
+      queryId: spec.queryId,
+      secretKey: spec.exchange.secretKey,
+    }))
       yield deserializePage(bytes, types);
   }
 }

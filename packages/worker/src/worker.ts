@@ -10,6 +10,7 @@ import {
   type WorkerCommand,
 } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
+import { checkExchange } from '@quarry/exchange';
 import { ActorSystem, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
@@ -72,6 +73,7 @@ export class Worker {
 
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
     const log = logger ?? createLogger({ name: 'worker', bindings: { workerId: config.workerId } });
+    await checkExchange(config.exchange); // a misconfigured bucket stops the start, naming it
     const system = await ActorSystem.connect({
       servers: config.servers,
       prefix: config.prefix,

@@ -1,8 +1,7 @@
 import { isAbsolute } from 'node:path';
-import { inspect } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
-import type { S3Settings } from '@quarry/exchange';
+import { hideSecrets, redactS3Settings, s3SettingsFromProperties, type S3Settings } from '@quarry/storage';
 
 /** Typed properties of a `connector.name=lake` catalog (see docs/CONFIGURATION.md). */
 export interface LakeConfig {
@@ -47,7 +46,15 @@ export function lakeConfigFromProperties(
   if (targetMaxFileSize < 1024) {
     throw invalid(source, `lake.target-max-file-size is invalid: expected at least 1024 bytes`);
   }
-  const s3 = root.startsWith('s3://') ? s3Settings(r, props, source, env) : undefined;
+  const s3 = root.startsWith('s3://')
+    ? s3SettingsFromProperties(props, {
+        prefix: 'lake.s3',
+        source,
+        usedFor: 'an S3 root',
+        uploadPartSize: 8 * 1024 * 1024,
+        env,
+      })
+    : undefined;
   return protect({ root, s3, rowGroupRows, targetMaxFileSize });
 }
 
@@ -72,67 +79,6 @@ function normalizeRoot(raw: string, source: string): string {
   return pathToFileURL(raw).href.replace(/\/+$/, '');
 }
 
-function s3Settings(
-  r: PropertyReader,
-  props: Properties,
-  source: string,
-  env: NodeJS.ProcessEnv,
-): S3Settings {
-  const endpoint = nonEmpty(props['lake.s3.endpoint']);
-  if (endpoint !== undefined) checkEndpoint(endpoint, source);
-  const region = nonEmpty(props['lake.s3.region']) ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
-  if (region === undefined && endpoint === undefined) {
-    throw invalid(
-      source,
-      'lake.s3.region is required for an S3 root (or set AWS_REGION, or lake.s3.endpoint for an S3-compatible server)',
-    );
-  }
-  if (region !== undefined && !/^[a-z0-9-]{1,32}$/.test(region)) {
-    throw invalid(source, `lake.s3.region='${region}' is invalid: expected a region name such as us-east-1`);
-  }
-  const accessKey = nonEmpty(props['lake.s3.aws-access-key']);
-  const secretKey = nonEmpty(props['lake.s3.aws-secret-key']);
-  if ((accessKey === undefined) !== (secretKey === undefined)) {
-    throw invalid(
-      source,
-      'lake.s3.aws-access-key and lake.s3.aws-secret-key must be set together (or neither, for the AWS default credentials)',
-    );
-  }
-  return {
-    region: region ?? 'us-east-1',
-    endpoint,
-    pathStyleAccess: r.boolean('lake.s3.path-style-access', false),
-    awsAccessKey: accessKey,
-    awsSecretKey: secretKey,
-    maxErrorRetries: r.int('lake.s3.max-error-retries', 10, 0),
-    uploadPartSize: 8 * 1024 * 1024,
-  };
-}
-
-function checkEndpoint(endpoint: string, source: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    url = undefined;
-  }
-  if (url?.username || url?.password) {
-    // Not echoed: the text holds credentials.
-    throw invalid(
-      source,
-      'lake.s3.endpoint must not contain credentials; use lake.s3.aws-access-key and lake.s3.aws-secret-key',
-    );
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw invalid(source, `lake.s3.endpoint='${endpoint}' is invalid: expected an http:// or https:// URL`);
-  }
-}
-
-function nonEmpty(v: string | undefined): string | undefined {
-  const t = v?.trim();
-  return t === undefined || t === '' ? undefined : t;
-}
-
 function invalid(source: string, message: string): QuarryError {
   return new QuarryError('INVALID_CONFIGURATION', `${source}: ${message}`);
 }
@@ -140,32 +86,10 @@ function invalid(source: string, message: string): QuarryError {
 /** The configuration as it may be shown: credentials replaced by `***`. */
 export function redactLakeConfig(config: LakeConfig): Record<string, unknown> {
   const { s3, ...rest } = config;
-  if (!s3) return { ...rest };
-  return {
-    ...rest,
-    s3: {
-      ...s3,
-      awsAccessKey: s3.awsAccessKey === undefined ? undefined : '***',
-      awsSecretKey: s3.awsSecretKey === undefined ? undefined : '***',
-    },
-  };
+  return s3 ? { ...rest, s3: redactS3Settings(s3) } : { ...rest };
 }
 
 /** JSON and `util.inspect` of the configuration, and of its `s3` part, hide the credentials. */
 function protect(config: LakeConfig): LakeConfig {
-  if (config.s3) {
-    const redacted = redactLakeConfig(config)['s3'] as Record<string, unknown>;
-    hide(config.s3, () => redacted);
-  }
-  return hide(config, () => redactLakeConfig(config));
-}
-
-function hide<T extends object>(target: T, redacted: () => Record<string, unknown>): T {
-  return Object.defineProperties(target, {
-    toJSON: { value: redacted, enumerable: false },
-    [inspect.custom]: {
-      value: (_depth: number, options: object) => inspect(redacted(), options),
-      enumerable: false,
-    },
-  });
+  return hideSecrets(config, () => redactLakeConfig(config));
 }

@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import { LocalStorage, S3Storage, type ExchangeStorage } from '@quarry/exchange';
+import { createStorage, type ObjectStorage } from '@quarry/storage';
 import type {
   ColumnMetadata,
   Connector,
@@ -67,14 +67,14 @@ export class LakeConnector implements Connector, WritableConnector {
   constructor(
     readonly catalog: string,
     readonly config: LakeConfig,
-    storage?: ExchangeStorage,
+    storage?: ObjectStorage,
   ) {
-    const store = storage ?? (config.s3 ? S3Storage.fromSettings(config.s3) : new LocalStorage());
+    const store = storage ?? createStorage(config.s3);
     this.ctx = { catalog, storage: store, layout: new LakeLayout(config.root) };
     this.reader = new LakeReader(store, this.scanStats);
   }
 
-  private get storage(): ExchangeStorage {
+  private get storage(): ObjectStorage {
     return this.ctx.storage;
   }
 
@@ -155,8 +155,16 @@ export class LakeConnector implements Connector, WritableConnector {
     return splits;
   }
 
-  pageSource(_ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
-    return this.reader.pages(split.info as LakeSplitInfo, columns);
+  /** Reads only data files of the table named: a split arrives in a task spec, which is data. */
+  pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
+    const info = split.info as LakeSplitInfo;
+    if (!this.layout.ownsDataFile(ref.schema, ref.table, info?.uri)) {
+      throw new QuarryError(
+        'ACCESS_DENIED',
+        `lake: split file ${JSON.stringify(String(info?.uri)).slice(0, 300)} is not a data file of ${ref.catalog}.${ref.schema}.${ref.table}: refused`,
+      );
+    }
+    return this.reader.pages(info, columns);
   }
 
   async createSchema(
@@ -313,7 +321,7 @@ export class LakeConnector implements Connector, WritableConnector {
     handle: WriteHandle,
     attempt: { taskPartition: number; attempt: number; queryAttempt: number },
   ): WriteSink {
-    const info = lakeWriteInfo(handle);
+    const info = lakeWriteInfo(handle, this.layout);
     return new LakeWriteSink({
       storage: this.storage,
       tableDir: info.tableDir,

@@ -1,4 +1,4 @@
-import type { ExchangeStorage, StoredFile } from '@quarry/exchange';
+import type { ObjectStorage, StoredFile } from '@quarry/storage';
 import type { LakeLayout } from './layout.js';
 import { withLock } from './locks.js';
 import { latestVersion, type TableVersion } from './metadata.js';
@@ -20,7 +20,7 @@ export interface LakeGcReport {
 }
 
 export interface LakeGcContext {
-  readonly storage: ExchangeStorage;
+  readonly storage: ObjectStorage;
   readonly layout: LakeLayout;
   /** The catalog's schemas. */
   readonly schemas: readonly string[];
@@ -90,7 +90,7 @@ async function filesByTable(ctx: LakeGcContext, schema: string): Promise<Map<str
 
 /** The unlisted attempt directories of one table, removed when old enough. */
 async function collectTable(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   tableDir: string,
   files: readonly StoredFile[],
   version: TableVersion | undefined,

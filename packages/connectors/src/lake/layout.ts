@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QuarryError } from '@quarry/common';
+import { isPathSegment, pathSegment } from '@quarry/storage';
 
 /**
  * Where a lake catalog keeps things, under its root (`lake.root`):
@@ -16,6 +17,9 @@ import { QuarryError } from '@quarry/common';
  * Versions sit directly in the table's directory, so one level of listing under a schema finds its
  * tables (S3 servers such as s3rver report a common prefix only for keys one level below it), and a
  * directory holding only the staged files of a CREATE TABLE AS in progress is not a table yet.
+ *
+ * Every name and id becomes a path component through `@quarry/storage`'s `pathSegment` (no `..`,
+ * no separators), whatever was checked before: write handles and splits travel in task specs.
  */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const VERSION_FILE = /^v(\d{1,15})\.metadata\.json$/;
@@ -36,7 +40,7 @@ export class LakeLayout {
   constructor(readonly root: string) {}
 
   schemaDir(schema: string): string {
-    return `${this.root}/${schema}`;
+    return `${this.root}/${pathSegment('lake schema name', schema)}`;
   }
 
   schemaMarker(schema: string): string {
@@ -44,7 +48,7 @@ export class LakeLayout {
   }
 
   tableDir(schema: string, table: string): string {
-    return `${this.schemaDir(schema)}/${table}`;
+    return `${this.schemaDir(schema)}/${pathSegment('lake table name', table)}`;
   }
 
   /** Where a table's versions are: its own directory. */
@@ -58,12 +62,24 @@ export class LakeLayout {
 
   /** Every attempt of one query's write into a table. */
   queryDataDir(tableDir: string, queryId: string): string {
-    return `${tableDir}/data/${pathSafeQueryId(queryId)}`;
+    return `${tableDir}/data/${pathSegment('query id', pathSafeQueryId(queryId))}`;
   }
 
   /** The directory name of one task attempt under {@link queryDataDir}. */
   static attemptName(a: { queryAttempt: number; taskPartition: number; attempt: number }): string {
-    return `${a.queryAttempt}.${a.taskPartition}.${a.attempt}`;
+    const qa = pathSegment('query attempt', a.queryAttempt);
+    return `${qa}.${pathSegment('task partition', a.taskPartition)}.${pathSegment('attempt', a.attempt)}`;
+  }
+
+  /**
+   * Whether `uri` is a Parquet data file of the table, as splits name them: under
+   * `<table>/data/`, every further segment a plain path component (no `..`, no encoding).
+   */
+  ownsDataFile(schema: string, table: string, uri: unknown): boolean {
+    if (typeof uri !== 'string' || !isPathSegment(schema) || !isPathSegment(table)) return false;
+    const data = `${this.tableDir(schema, table)}/data/`;
+    if (!uri.startsWith(data) || !uri.endsWith('.parquet')) return false;
+    return uri.slice(data.length).split('/').every(isPathSegment);
   }
 }
 

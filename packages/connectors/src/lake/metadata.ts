@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import type { ExchangeStorage } from '@quarry/exchange';
+import type { ObjectStorage } from '@quarry/storage';
 import type { DataType } from '@quarry/sql';
 import { fileName, versionOf, type LakeLayout } from './layout.js';
 import type { EncodedStats } from './stats.js';
@@ -58,7 +58,7 @@ export interface TableVersion {
 
 /** The version numbers present for a table, ascending (none: the table was never created). */
 export async function listVersions(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
 ): Promise<number[]> {
@@ -70,7 +70,7 @@ export async function listVersions(
 }
 
 export async function readVersion(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
   version: number,
@@ -96,7 +96,7 @@ export async function readVersion(
 
 /** The current version, or undefined when the table does not exist (never created, or dropped). */
 export async function currentVersion(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
 ): Promise<TableVersion | undefined> {
@@ -106,7 +106,7 @@ export async function currentVersion(
 
 /** The highest version, tombstones included. */
 export async function latestVersion(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
 ): Promise<TableVersion | undefined> {
@@ -120,7 +120,7 @@ export async function latestVersion(
  * when another writer made that version first (the caller re-reads and tries again).
  */
 export async function writeVersion(
-  storage: ExchangeStorage,
+  storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
   next: TableVersion,
@@ -129,7 +129,7 @@ export async function writeVersion(
   return storage.createExclusive(layout.versionFile(tableDir, next.version), bytes);
 }
 
-async function readSmallFile(storage: ExchangeStorage, uri: string): Promise<string> {
+async function readSmallFile(storage: ObjectStorage, uri: string): Promise<string> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of storage.read(uri)) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');

@@ -1,4 +1,4 @@
-import type { ExchangeStorage } from '@quarry/exchange';
+import type { ObjectStorage } from '@quarry/storage';
 import type { Page } from '@quarry/sql';
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { snappyUncompressor } from 'hysnappy';
@@ -42,7 +42,7 @@ export class LakeReader {
   private readonly footers = new Map<string, Promise<FileMetaData>>();
 
   constructor(
-    private readonly storage: ExchangeStorage,
+    private readonly storage: ObjectStorage,
     readonly stats: LakeScanStats,
   ) {}
 

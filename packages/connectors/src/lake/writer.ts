@@ -1,5 +1,5 @@
 import { internalError, QuarryError } from '@quarry/common';
-import type { ExchangeStorage, StorageWriter } from '@quarry/exchange';
+import type { ObjectStorage, StorageWriter } from '@quarry/storage';
 import {
   concatPages,
   physicalKind,
@@ -22,7 +22,7 @@ export interface LakeFragmentInfo {
 }
 
 export interface LakeSinkOptions {
-  readonly storage: ExchangeStorage;
+  readonly storage: ObjectStorage;
   readonly tableDir: string;
   /** This attempt's directory, under the table's directory. */
   readonly attemptDir: string;

@@ -1,5 +1,5 @@
 import { internalError, QuarryError } from '@quarry/common';
-import type { ExchangeStorage } from '@quarry/exchange';
+import { isPathSegment, type ObjectStorage } from '@quarry/storage';
 import type { ColumnMetadata, TableRef, WriteFragment, WriteHandle } from '@quarry/sql';
 import { tableAlreadyExists, tableNotFound } from '../errors.js';
 import { LakeLayout } from './layout.js';
@@ -18,7 +18,7 @@ import { lakeFragmentInfo } from './writer.js';
 /** What a lake connector's write path works with. */
 export interface LakeContext {
   readonly catalog: string;
-  readonly storage: ExchangeStorage;
+  readonly storage: ObjectStorage;
   readonly layout: LakeLayout;
 }
 
@@ -34,10 +34,22 @@ export interface LakeWriteInfo {
 /** Commits racing another process's commit re-read and try again this many times. */
 const COMMIT_TRIES = 10;
 
-export function lakeWriteInfo(handle: WriteHandle): LakeWriteInfo {
+/**
+ * The handle's info, its directories checked against the ones the layout gives for the handle's
+ * table and query: a handle travels in task specs, and a forged directory must not make a worker
+ * write or delete anywhere else (`ACCESS_DENIED`).
+ */
+export function lakeWriteInfo(handle: WriteHandle, layout: LakeLayout): LakeWriteInfo {
   const info = handle.info as Partial<LakeWriteInfo> | undefined;
   if (!info || typeof info.tableDir !== 'string' || typeof info.queryDir !== 'string' || !info.columns) {
     throw internalError(`lake: the write handle of ${handle.queryId} is not a lake handle`);
+  }
+  const tableDir = layout.tableDir(handle.table.schema, handle.table.table);
+  if (info.tableDir !== tableDir || info.queryDir !== layout.queryDataDir(tableDir, handle.queryId)) {
+    throw new QuarryError(
+      'ACCESS_DENIED',
+      `lake: the write handle of ${handle.queryId} names directories other than its table's and query's: refused`,
+    );
   }
   return info as LakeWriteInfo;
 }
@@ -54,7 +66,7 @@ export async function commitLakeWrite(
   handle: WriteHandle,
   fragments: readonly WriteFragment[],
 ): Promise<{ rows: number }> {
-  const info = lakeWriteInfo(handle);
+  const info = lakeWriteInfo(handle, ctx.layout);
   const ref = handle.table;
   return withLock(info.tableDir, async () => {
     let files: DataFileEntry[] | undefined;
@@ -97,7 +109,7 @@ export async function commitLakeWrite(
  * query never committed, the losing attempts' directories when it did. Safe to call again.
  */
 export async function abortLakeWrite(ctx: LakeContext, handle: WriteHandle): Promise<void> {
-  const info = lakeWriteInfo(handle);
+  const info = lakeWriteInfo(handle, ctx.layout);
   await withLock(info.tableDir, async () => {
     const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
     const committed = latest && !latest.dropped && latest.commits.some((c) => c.queryId === handle.queryId);
@@ -107,7 +119,8 @@ export async function abortLakeWrite(ctx: LakeContext, handle: WriteHandle): Pro
 }
 
 /**
- * The winning attempts' files, checked: each under this query's directory, in the table's column
+ * The winning attempts' files, checked: each under this query's directory (every path segment a
+ * plain `pathSegment`: fragments arrive in task reports), in the table's column
  * count, and present in storage with the size the attempt reported (so a commit never lists a file
  * that is not there). A fragment given twice counts once.
  */
@@ -120,11 +133,12 @@ async function winnersFiles(
   const byPath = new Map<string, DataFileEntry>();
   for (const fragment of fragments) {
     const f = lakeFragmentInfo(fragment.info);
-    if (!f.attemptDir.startsWith(queryPrefix)) {
+    if (!f.attemptDir.startsWith(queryPrefix) || !f.attemptDir.split('/').every(isPathSegment)) {
       throw internalError(`lake: fragment ${f.attemptDir} is not one of this query's (${queryPrefix})`);
     }
     for (const file of f.files) {
-      if (!file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
+      const plain = file.path.split('/').every(isPathSegment);
+      if (!plain || !file.path.startsWith(`${f.attemptDir}/`) || file.stats.length !== info.columns.length) {
         throw internalError(`lake: fragment file ${file.path} does not belong to ${f.attemptDir}`);
       }
       byPath.set(file.path, withoutRowGroupSketches(file));

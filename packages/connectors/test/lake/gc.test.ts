@@ -69,7 +69,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
 
       const later = await lake.gc(60 * 60_000, { now: Date.now() + 2 * 60 * 60_000 });
       expect(
-        later.removed.map((r) => [r.table, r.dir.slice(layout.tableDir('s', '').length)]).sort(),
+        later.removed.map((r) => [r.table, r.dir.slice(`${layout.schemaDir('s')}/`.length)]).sort(),
       ).to.deep.equal([
         ['s.kept', 'kept/data/insert_died/0.0.0'],
         ['s.kept', 'kept/data/insert_died/0.1.0'],

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExchangeStorage } from '@quarry/exchange';
+import type { ObjectStorage } from '@quarry/storage';
 import {
   pageRows,
   type ColumnMetadata,
@@ -61,8 +61,8 @@ export function lakeConnector(backend: LakeBackend, overrides: Record<string, st
 }
 
 /** The connector's storage, for looking at files directly. */
-export function storageOf(lake: LakeConnector): ExchangeStorage {
-  return (lake as unknown as { ctx: { storage: ExchangeStorage } }).ctx.storage;
+export function storageOf(lake: LakeConnector): ObjectStorage {
+  return (lake as unknown as { ctx: { storage: ObjectStorage } }).ctx.storage;
 }
 
 export async function collect(it: AsyncIterable<Page>): Promise<Page[]> {

@@ -10,7 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { TestS3 } from '@quarry/testkit';
-import { toPath } from '../../src/local/local-storage.js';
+import { toPath } from '@quarry/storage';
 
 /** One storage backend as the contract suite sees it: configuration, and raw access for checks. */
 export interface Backend {

@@ -12,8 +12,19 @@ import type { StorageWriter } from '../storage.js';
 import { withRetries } from './retry.js';
 import type { S3Location } from './s3-uri.js';
 
+export interface S3WriterOptions {
+  readonly client: S3Client;
+  readonly at: S3Location;
+  /** Bytes per part of a multipart upload; a smaller file is one PutObject. */
+  readonly partSize: number;
+  readonly maxRetries: number;
+  /** The server, for errors. */
+  readonly endpoint: string;
+}
+
 /**
- * One object written as a stream. Bytes gather until a part's worth (`exchange.s3.upload.part-size`):
+ * One object written as a stream. Bytes gather until a part's worth (`exchange.s3.upload.part-size`
+ * for the exchange):
  * a file that never reaches it is one PutObject at `finish`; a larger one becomes a multipart upload,
  * each part sent while the next gathers. Memory: at most one part gathering and one in flight.
  * Nothing is visible under the key until `finish` resolves; `abort` cancels the upload.
@@ -26,12 +37,15 @@ export class S3Writer implements StorageWriter {
   private readonly parts: CompletedPart[] = [];
   private state: 'open' | 'finished' | 'aborted' = 'open';
 
-  constructor(
-    private readonly client: S3Client,
-    private readonly at: S3Location,
-    private readonly partSize: number,
-    private readonly maxRetries: number,
-  ) {}
+  private readonly client: S3Client;
+  private readonly at: S3Location;
+  private readonly partSize: number;
+
+  constructor(private readonly options: S3WriterOptions) {
+    this.client = options.client;
+    this.at = options.at;
+    this.partSize = options.partSize;
+  }
 
   async write(chunk: Buffer): Promise<void> {
     if (this.state !== 'open') throw internalError(`write to ${this.uri} after finish or abort`);
@@ -122,7 +136,8 @@ export class S3Writer implements StorageWriter {
   }
 
   private retry<T>(op: string, fn: () => Promise<T>): Promise<T> {
-    return withRetries(`${op} ${this.uri}`, this.maxRetries, fn);
+    const { maxRetries, endpoint } = this.options;
+    return withRetries({ what: `${op} ${this.uri}`, maxRetries, endpoint }, fn);
   }
 
   private get uri(): string {

@@ -4,10 +4,10 @@ import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandl
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { QuarryError } from '@quarry/common';
-import type { DirectoryListing, ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
+import type { DirectoryListing, ObjectStorage, StorageWriter, StoredFile } from '../storage.js';
 
-/** Exchange files in a local directory (the embedded default). URIs are `file://` URLs. */
-export class LocalStorage implements ExchangeStorage {
+/** Files in local directories (the embedded default). URIs are `file://` URLs. */
+export class LocalStorage implements ObjectStorage {
   readonly prefixShards = 1;
 
   createFile(uri: string): StorageWriter {
@@ -19,7 +19,7 @@ export class LocalStorage implements ExchangeStorage {
     try {
       for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
     } catch (e) {
-      throw ioError(`Cannot read exchange file ${uri}`, e);
+      throw ioError(`Cannot read ${uri}`, e);
     }
   }
 
@@ -119,6 +119,24 @@ export class LocalStorage implements ExchangeStorage {
     return { directories: directories.sort(), files };
   }
 
+  /** Made when missing; a probe file written (flushed) and removed proves it can be written. */
+  async checkDirectory(dirUri: string): Promise<void> {
+    const dir = toPath(dirUri);
+    const probe = join(dir, `.quarry-probe-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(dir, { recursive: true });
+      await writeFile(probe, 'probe', { flush: true });
+    } catch (e) {
+      throw new QuarryError(
+        'STORAGE_UNAVAILABLE',
+        `Local directory ${dir} cannot be used: ${(e as Error).message}`,
+        { cause: e },
+      );
+    } finally {
+      await rm(probe, { force: true }).catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -137,7 +155,7 @@ class LocalWriter implements StorageWriter {
       const fh = await this.handle;
       await fh.write(chunk);
     } catch (e) {
-      throw ioError(`Cannot write exchange file ${this.path}`, e);
+      throw ioError(`Cannot write ${this.path}`, e);
     }
   }
 
@@ -148,7 +166,7 @@ class LocalWriter implements StorageWriter {
       await fh.close();
       await rename(this.tmp, this.path);
     } catch (e) {
-      throw ioError(`Cannot finish exchange file ${this.path}`, e);
+      throw ioError(`Cannot finish ${this.path}`, e);
     }
   }
 
@@ -159,6 +177,7 @@ class LocalWriter implements StorageWriter {
   }
 }
 
+/** The local path of a `file://` URI (a plain path is returned as it is). */
 export function toPath(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }

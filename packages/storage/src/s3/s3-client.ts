@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { S3Settings } from '../config.js';
+import type { S3Settings } from './s3-settings.js';
 
 /** Connection setup shared by every request of one storage instance. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -9,8 +9,8 @@ export const MAX_SOCKETS = 64;
 
 /**
  * The SDK client for the settings. Retries are ours (`retry.ts`), so the SDK makes one attempt.
- * Checksums are the exchange's own (CRC-32 per frame, sizes checked on read), so the SDK adds
- * none where S3 does not require one. Credentials, when configured, go to the SDK only; otherwise
+ * Checksums are the callers' own (the exchange's CRC-32 per frame, Parquet's sizes; sizes checked
+ * on read), so the SDK adds none where S3 does not require one. Credentials, when configured, go to the SDK only; otherwise
  * its default chain applies (environment, profile, instance role).
  */
 export function createS3Client(settings: S3Settings): S3Client {

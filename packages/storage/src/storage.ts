@@ -1,13 +1,20 @@
 /**
- * Where exchange files live. One backend per folder (`local/`, `s3/`); the exchange logic in
- * `filesystem-exchange.ts` is written once against this interface. URIs are absolute
- * (`file:///tmp/x/…`, `s3://bucket/…`); directory URIs end without a slash. Every failure is a
- * `QuarryError` `EXCHANGE_IO_ERROR` (EXTERNAL) naming the file or directory.
+ * Object storage as the exchange and the lake use it. One backend per folder (`local/`, `s3/`); the
+ * exchange's and the lake's logic is written once against this interface, and one contract suite
+ * (`test/contract.ts`) runs on both backends. URIs are absolute (`file:///tmp/x/…`,
+ * `s3://bucket/…`); directory URIs end without a slash. Callers build URIs from data only through
+ * `pathSegment` (`path-segment.ts`).
+ *
+ * Failures are `QuarryError`s naming the file or directory: `STORAGE_UNAVAILABLE` for what retrying
+ * cannot heal (no such bucket, access denied, bad credentials, an endpoint host that does not
+ * resolve) — raised at once, without retries — and `EXCHANGE_IO_ERROR` for everything else, after
+ * the backend's own retries. Both are EXTERNAL.
  */
-export interface ExchangeStorage {
+export interface ObjectStorage {
   /**
-   * How many shard directories the layout puts first under a base directory (see `layout.ts`):
-   * 1 for none (a local disk gains nothing), more where storage partitions its key space by prefix.
+   * Over how many leading prefixes a writer of many files should spread them (the exchange's
+   * shard directories): 1 for none (a local disk gains nothing), more where the storage partitions
+   * its key space by prefix and limits the request rate per prefix (S3).
    */
   readonly prefixShards: number;
   /** A new file; nothing is visible at `uri` until `finish` resolves. */
@@ -39,6 +46,13 @@ export interface ExchangeStorage {
    * missing directory is empty. On S3 a "directory" is a key prefix ending in `/`.
    */
   listDirectory(dirUri: string): Promise<DirectoryListing>;
+  /**
+   * Checks, at start-up, that a directory can be used: on S3 that the bucket exists and the
+   * credentials may list it; locally that the directory exists or can be made, and a file can be
+   * written in it (and is removed again). Throws `STORAGE_UNAVAILABLE` naming the directory (and on
+   * S3 the bucket and endpoint) when it cannot.
+   */
+  checkDirectory(dirUri: string): Promise<void>;
   /** Releases connections; nothing may be called afterwards. */
   close(): Promise<void>;
 }

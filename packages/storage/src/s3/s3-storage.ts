@@ -8,10 +8,10 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { QuarryError } from '@quarry/common';
-import type { S3Settings } from '../config.js';
-import type { DirectoryListing, ExchangeStorage, StorageWriter, StoredFile } from '../storage.js';
+import type { DirectoryListing, ObjectStorage, StorageWriter, StoredFile } from '../storage.js';
 import { backoffMs, isRetryable, s3Error, withRetries } from './retry.js';
 import { createS3Client } from './s3-client.js';
+import { describeEndpoint, type S3Settings } from './s3-settings.js';
 import { dirPrefix, parseS3Uri, s3Uri } from './s3-uri.js';
 import { S3Writer } from './s3-writer.js';
 
@@ -19,40 +19,46 @@ import { S3Writer } from './s3-writer.js';
 export const DELETE_BATCH = 1000;
 /** Listings or deletes in flight at once for one call. */
 const CONCURRENCY = 8;
-/** Shard directories under each base directory (see `layout.ts`). */
+/** Leading prefixes a writer of many files spreads them over (the exchange's shard directories). */
 export const S3_PREFIX_SHARDS = 16;
 
 /**
- * Exchange files in S3 or any S3-compatible server. Writes: `S3Writer` (PutObject or multipart).
+ * Files in S3 or any S3-compatible server. Writes: `S3Writer` (PutObject or multipart).
  * Reads: one streamed GetObject per file; when the connection breaks, the read resumes with a
  * ranged GetObject from the byte it reached (`If-Match` the first response's ETag). Deletes: the
  * directories are listed (paginated) and their keys removed by DeleteObjects, up to 1000 a request.
  */
-export class S3Storage implements ExchangeStorage {
+export class S3Storage implements ObjectStorage {
   readonly prefixShards = S3_PREFIX_SHARDS;
   private readonly client: S3Client;
+  /** The server as errors name it (its origin, or AWS and the region). */
+  private readonly endpoint: string;
 
   constructor(
-    private readonly settings: Pick<S3Settings, 'maxErrorRetries' | 'uploadPartSize'>,
+    private readonly settings: Pick<S3Settings, 'maxErrorRetries' | 'uploadPartSize' | 'endpoint' | 'region'>,
     client: S3Client,
   ) {
     this.client = client;
+    this.endpoint = describeEndpoint(settings);
   }
 
   static fromSettings(settings: S3Settings): S3Storage {
-    return new S3Storage(
-      { maxErrorRetries: settings.maxErrorRetries, uploadPartSize: settings.uploadPartSize },
-      createS3Client(settings),
-    );
+    return new S3Storage(settings, createS3Client(settings));
   }
 
   createFile(uri: string): StorageWriter {
-    return new S3Writer(
-      this.client,
-      parseS3Uri(uri),
-      this.settings.uploadPartSize,
-      this.settings.maxErrorRetries,
-    );
+    return new S3Writer({
+      client: this.client,
+      at: parseS3Uri(uri),
+      partSize: this.settings.uploadPartSize,
+      maxRetries: this.settings.maxErrorRetries,
+      endpoint: this.endpoint,
+    });
+  }
+
+  /** Retries of one request (see `retry.ts`), errors naming `what` and the endpoint. */
+  private request<T>(what: string, op: () => Promise<T>): Promise<T> {
+    return withRetries({ what, maxRetries: this.settings.maxErrorRetries, endpoint: this.endpoint }, op);
   }
 
   async *read(uri: string): AsyncIterable<Uint8Array> {
@@ -64,7 +70,7 @@ export class S3Storage implements ExchangeStorage {
     let failures = 0;
     for (;;) {
       const what = offset === 0 ? `GetObject ${uri}` : `GetObject ${uri} from byte ${offset}`;
-      const r = await withRetries(what, retries, () =>
+      const r = await this.request(what, () =>
         this.client.send(
           new GetObjectCommand({
             Bucket: at.bucket,
@@ -86,7 +92,11 @@ export class S3Storage implements ExchangeStorage {
       } catch (e) {
         if (size !== undefined && offset >= size) return;
         if (!isRetryable(e) || ++failures > retries)
-          throw s3Error(`${what} (read to byte ${offset})`, e, failures);
+          throw s3Error(
+            { what: `${what} (read to byte ${offset})`, maxRetries: retries, endpoint: this.endpoint },
+            e,
+            failures,
+          );
         await sleep(backoffMs(failures - 1));
       } finally {
         body.destroy();
@@ -98,7 +108,7 @@ export class S3Storage implements ExchangeStorage {
     const dir = parseS3Uri(dirUri);
     let token: string | undefined;
     do {
-      const page = await withRetries(`ListObjectsV2 ${dirUri}/`, this.settings.maxErrorRetries, () =>
+      const page = await this.request(`ListObjectsV2 ${dirUri}/`, () =>
         this.client.send(
           new ListObjectsV2Command({ Bucket: dir.bucket, Prefix: dirPrefix(dir), ContinuationToken: token }),
         ),
@@ -116,7 +126,7 @@ export class S3Storage implements ExchangeStorage {
     const at = parseS3Uri(uri);
     const what = `GetObject ${uri} bytes ${offset}-${offset + length - 1}`;
     // The whole request is retried, body included: a range is small enough to read again.
-    return withRetries(what, this.settings.maxErrorRetries, async () => {
+    return this.request(what, async () => {
       const r = await this.client.send(
         new GetObjectCommand({
           Bucket: at.bucket,
@@ -136,7 +146,7 @@ export class S3Storage implements ExchangeStorage {
   async createExclusive(uri: string, bytes: Uint8Array): Promise<boolean> {
     const at = parseS3Uri(uri);
     try {
-      await withRetries(`PutObject ${uri} (If-None-Match: *)`, this.settings.maxErrorRetries, () =>
+      await this.request(`PutObject ${uri} (If-None-Match: *)`, () =>
         this.client.send(
           new PutObjectCommand({ Bucket: at.bucket, Key: at.key, Body: bytes, IfNoneMatch: '*' }),
         ),
@@ -158,18 +168,15 @@ export class S3Storage implements ExchangeStorage {
     const files: StoredFile[] = [];
     let token: string | undefined;
     do {
-      const page = await withRetries(
-        `ListObjectsV2 ${dirUri}/ (one level)`,
-        this.settings.maxErrorRetries,
-        () =>
-          this.client.send(
-            new ListObjectsV2Command({
-              Bucket: dir.bucket,
-              Prefix: prefix,
-              Delimiter: '/',
-              ContinuationToken: token,
-            }),
-          ),
+      const page = await this.request(`ListObjectsV2 ${dirUri}/ (one level)`, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: dir.bucket,
+            Prefix: prefix,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
+        ),
       );
       for (const p of page.CommonPrefixes ?? []) {
         if (p.Prefix !== undefined) directories.push(p.Prefix.slice(prefix.length, -1));
@@ -214,7 +221,7 @@ export class S3Storage implements ExchangeStorage {
 
   private async deleteBatch(bucket: string, keys: readonly string[]): Promise<void> {
     const what = `DeleteObjects s3://${bucket} (${keys.length} keys from ${keys[0]})`;
-    const r = await withRetries(what, this.settings.maxErrorRetries, () =>
+    const r = await this.request(what, () =>
       this.client.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
@@ -230,6 +237,17 @@ export class S3Storage implements ExchangeStorage {
         `S3 DeleteObjects could not delete ${failed.length} of ${keys.length} objects in s3://${bucket}, e.g. ${first.Key}: ${first.Code} ${first.Message ?? ''}`.trim(),
       );
     }
+  }
+
+  /**
+   * One ListObjectsV2 of at most one key under the directory: it fails with NoSuchBucket,
+   * AccessDenied, InvalidAccessKeyId or a host that does not resolve, as reads and writes would.
+   */
+  async checkDirectory(dirUri: string): Promise<void> {
+    const dir = parseS3Uri(dirUri);
+    await this.request(`ListObjectsV2 ${dirUri}/ (bucket '${dir.bucket}' check)`, () =>
+      this.client.send(new ListObjectsV2Command({ Bucket: dir.bucket, Prefix: dirPrefix(dir), MaxKeys: 1 })),
+    );
   }
 
   async close(): Promise<void> {
