@@ -39,9 +39,8 @@ function repo(planted: Record<string, string> = {}): string {
     ]),
     'packages/runtime/src/index.ts':
       "import { connect } from '@nats-io/transport-node';\nexport { connect };\n",
-    'packages/exchange/package.json': manifest('@quarry/exchange', ['@quarry/common', '@aws-sdk/client-s3']),
-    'packages/exchange/src/index.ts':
-      "import { S3Client } from '@aws-sdk/client-s3';\nexport { S3Client };\n",
+    'packages/exchange/package.json': manifest('@quarry/exchange', ['@quarry/common', 'lz4']),
+    'packages/exchange/src/index.ts': "import lz4 from 'lz4';\nexport { lz4 };\n",
     'packages/protocol/package.json': manifest('@quarry/protocol', ['@quarry/common', '@quarry/sql']),
     'packages/protocol/src/index.ts': "export type { P } from '@quarry/sql';\n",
     'bench/plan.ts': "import { plan } from '@quarry/sql';\nconsole.log(plan);\n",
@@ -118,7 +117,7 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
     const err = failsWith({
       'packages/exchange/package.json': manifest('@quarry/exchange', [
         '@quarry/common',
-        '@aws-sdk/client-s3',
+        'lz4',
         '@nats-io/transport-node',
       ]),
       'packages/exchange/src/notify.ts':
