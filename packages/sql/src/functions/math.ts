@@ -76,11 +76,11 @@ function truncateDouble(x: number, digits: number): number {
 }
 defineGenerator('truncate:decimal', ([a, d], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(truncateDecimal)}(${a}, ${scale}, ${d})`;
+  return `${ctx.ref(truncateDecimal)}(${a}, ${ctx.ref(scale)}, ${d})`;
 });
 defineGenerator('truncate:decimal0', ([a], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(truncateDecimal0)}(${a}, ${scale})`;
+  return `${ctx.ref(truncateDecimal0)}(${a}, ${ctx.ref(scale)})`;
 });
 function truncateDecimal0(v: Long, scale: number): Long {
   return normalizeLong(toBig(v) / pow10Big(scale));

@@ -13,9 +13,16 @@ export interface Resolution {
   readonly returnType: DataType;
 }
 
+/**
+ * What generators may use. Generated text holds only names the compiler made and the generator's
+ * own fixed code: any value (helper function, regexp, type parameter, scale factor) goes through
+ * `ref`, never into the text, so nothing from a plan can become code.
+ */
 export interface CodegenContext {
   /** Makes a value (helper function, regexp, constant) available to the generated code; returns its name. */
   ref(value: unknown): string;
+  /** The value of an argument that is a constant (a non-NULL literal), else undefined. */
+  constant(code: string): { value: unknown } | undefined;
   /** A fresh temporary variable name, declared by the compiler. */
   temp(): string;
 }
@@ -88,4 +95,9 @@ export function generatorFor(id: string): Generator {
 
 export function isDeterministic(name: string): boolean {
   return families.get(name)?.deterministic ?? true;
+}
+
+/** Whether `id` names a code generator: the function ids a plan may call. */
+export function hasGenerator(id: string): boolean {
+  return generators.has(id);
 }

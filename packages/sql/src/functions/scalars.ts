@@ -206,7 +206,7 @@ defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
 defineGenerator('abs:bigint', ([a], _t, _r, ctx) => `${ctx.ref(bigintAbs)}(${a})`);
 defineGenerator('abs:int32', ([a], _t, rt, ctx) => {
   const [lo, hi] = INTEGER_RANGES[rt.kind as 'tinyint' | 'smallint' | 'integer'];
-  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${lo}, ${hi}, '${rt.kind}')`;
+  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${ctx.ref(lo)}, ${ctx.ref(hi)}, ${ctx.ref(rt.kind)})`;
 });
 function absLong(v: Long): Long {
   if (typeof v === 'number') return Math.abs(v);
@@ -257,11 +257,11 @@ defineGenerator('round:identity', ([a]) => a!);
 defineGenerator('round:double', ([a, d], _t, _r, ctx) => `${ctx.ref(roundDouble)}(${a}, ${d ?? 0})`);
 defineGenerator('round:decimal', ([a, d], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(roundDecimal)}(${a}, ${scale}, ${d ?? 0})`;
+  return `${ctx.ref(roundDecimal)}(${a}, ${ctx.ref(scale)}, ${d ?? 0})`;
 });
 defineGenerator('round:decimal0', ([a], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(rescaleLong)}(${a}, ${scale}, 0)`;
+  return `${ctx.ref(rescaleLong)}(${a}, ${ctx.ref(scale)}, 0)`;
 });
 
 for (const [name, fn] of [
@@ -300,11 +300,13 @@ function floorDecimal(v: Long, scale: number, ceil: boolean): Long {
 }
 defineGenerator(
   'floor:decimal',
-  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, false)`,
+  ([a], types, _r, ctx) =>
+    `${ctx.ref(floorDecimal)}(${a}, ${ctx.ref((types[0] as { scale: number }).scale)}, false)`,
 );
 defineGenerator(
   'ceil:decimal',
-  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, true)`,
+  ([a], types, _r, ctx) =>
+    `${ctx.ref(floorDecimal)}(${a}, ${ctx.ref((types[0] as { scale: number }).scale)}, true)`,
 );
 
 for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {
