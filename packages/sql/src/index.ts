@@ -13,3 +13,4 @@ export { optimize, RULES } from './optimizer/index.js';
 export { parseStatement, parseExpression, formatSql } from './parser/index.js';
 export type { Statement } from './parser/ast.js';
 export { explainPlan } from './plan/explain.js';
+export { validatePlanFragment } from './plan/validate.js';
