@@ -1,4 +1,5 @@
 import { internalError } from '@quarry/common';
+import { checkResultLength } from '../functions/limits.js';
 import type { Block, Page } from '../page/block.js';
 import { valueAt } from '../page/block.js';
 import { physicalKind, typeToString } from '../types/types.js';
@@ -81,7 +82,14 @@ export function compileFilter(expression: Expr): CompiledFilter {
 
 const ONE_ROW: Page = { blocks: [], rowCount: 1 };
 
-/** Evaluates an expression without inputs; returns its native value or null. */
+/**
+ * Evaluates an expression without inputs; returns its native value or null. A computed value (not
+ * a literal passed through) is held to the functions' size limit: folding constants on the
+ * coordinator never builds a value larger than a function may return.
+ */
 export function evaluateConstant(expr: Expr): unknown {
-  return valueAt(compileProjection(expr)(ONE_ROW), 0);
+  const value = valueAt(compileProjection(expr)(ONE_ROW), 0);
+  if (typeof value === 'string' && expr.kind !== 'literal')
+    checkResultLength('constant folding', value.length);
+  return value;
 }

@@ -16,6 +16,7 @@ import {
 } from '../types/index.js';
 import { QuarryError } from '@quarry/common';
 import * as H from './helpers.js';
+import { concat2 } from './limits.js';
 import { defineFamily, defineGenerator, type Generator, type Resolution } from './registry.js';
 import { addMonthsToDays, compareVarchar, type Long } from '../types/values.js';
 
@@ -356,7 +357,7 @@ defineFamily('$concat', {
   },
   signatures: ['varchar || varchar'],
 });
-defineGenerator('concat', ([a, b]) => `(${a} + ${b})`);
+defineGenerator('concat', ([a, b], _t, _r, ctx) => `${ctx.ref(concat2)}(${a}, ${b})`);
 
 // LIKE: a constant pattern is compiled once, at code generation
 const isText = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';

@@ -23,6 +23,7 @@ import {
   type Long,
 } from '../types/values.js';
 import { bigintAbs, checkInt32 } from './helpers.js';
+import { concat2, concatChecked } from './limits.js';
 import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
 
 /** Named scalar functions: strings, math, dates. Each family resolves types; each id has a generator. */
@@ -158,7 +159,11 @@ defineFamily('concat', {
   resolve: (ts) =>
     ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined,
 });
-defineGenerator('concat_n', (args) => `(${args.join(' + ')})`);
+defineGenerator('concat_n', (args, _t, _r, ctx) =>
+  args.length === 1
+    ? args[0]!
+    : `${ctx.ref(args.length === 2 ? concat2 : concatChecked)}(${args.join(', ')})`,
+);
 
 function strpos(s: string, sub: string): number {
   const i = s.indexOf(sub);
