@@ -1,11 +1,11 @@
-import { internalError } from '@quarry/common';
+import { QuarryError, internalError } from '@quarry/common';
 import { checkResultLength } from '../functions/limits.js';
 import type { Block, Page } from '../page/block.js';
 import { valueAt } from '../page/block.js';
 import { physicalKind, typeToString } from '../types/types.js';
 import { Codegen, checkChannel, missingChannel } from './codegen.js';
-import type { Expr } from './ir.js';
-import { newBudget, validateExpr } from './validate.js';
+import { expressionDepth, type Expr } from './ir.js';
+import { MAX_EXPRESSION_DEPTH, newBudget, validateExpr } from './validate.js';
 
 /**
  * Compiles expressions into JavaScript functions over whole pages: one loop per page, the
@@ -18,7 +18,14 @@ export type CompiledProjection = (page: Page) => Block;
 /** Writes the positions where the predicate is TRUE into `selected`; returns how many. */
 export type CompiledFilter = (page: Page, selected: Int32Array) => number;
 
+/** The expression, checked; one too deep to compile is QUERY_TOO_COMPLEX wherever it comes from. */
 function checked(expr: Expr): Expr {
+  if (expressionDepth(expr) > MAX_EXPRESSION_DEPTH) {
+    throw new QuarryError(
+      'QUERY_TOO_COMPLEX',
+      `Query is too complex: an expression nests deeper than ${MAX_EXPRESSION_DEPTH}`,
+    );
+  }
   return validateExpr(expr, 'expression', { inputs: undefined, budget: newBudget() });
 }
 

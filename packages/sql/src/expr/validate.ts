@@ -24,7 +24,10 @@ export interface ValidationBudget {
   readonly maxDepth: number;
 }
 
-/** Bounds for data from the network: deep enough for any planned query, small enough for the stack. */
+/**
+ * Bounds for data from the network, small enough for the recursive walks of the stack. The planner
+ * refuses deeper expressions with QUERY_TOO_COMPLEX (`planner/limits.ts`), so tasks accept all it makes.
+ */
 export const MAX_EXPRESSION_DEPTH = 1_000;
 export const MAX_PLAN_NODES = 2_000_000;
 
@@ -140,5 +143,7 @@ export function array(value: unknown, path: string, min = 0): readonly unknown[]
 }
 
 export function invalid(path: string, what: string): never {
-  throw new QuarryError('INVALID_MESSAGE', `invalid plan: ${path} ${what}`);
+  // deep paths keep their ends: where the walk started and the field that is wrong
+  const shown = path.length > 200 ? `${path.slice(0, 80)}…${path.slice(-100)}` : path;
+  throw new QuarryError('INVALID_MESSAGE', `invalid plan: ${shown} ${what}`);
 }
