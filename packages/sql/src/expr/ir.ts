@@ -126,3 +126,8 @@ export function expressionDepth(root: unknown): number {
   }
   return deepest;
 }
+
+/** A call of an equality comparison (`=` of any type), as resolved by the function registry. */
+export function isEquality(fn: string): boolean {
+  return fn === 'eq:long' || fn === 'eq:strict';
+}

@@ -1,7 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import { physicalKind, type DataType } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
-import type { LiteralValue } from './ir.js';
+import type { Expr, LiteralValue } from './ir.js';
 
 /**
  * The native value of an IR literal, checked against its type: what compiled code binds. A
@@ -46,4 +46,12 @@ export function describeValue(value: unknown): string {
           : 'an object'
         : String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** JSON-safe literal form of a native value (long values beyond 2^53 as strings). */
+export function literalOf(value: unknown, type: DataType): Expr {
+  if (value === null || value === undefined) return { kind: 'literal', value: null, type };
+  if (typeof value === 'bigint') return { kind: 'literal', value: value.toString(), type };
+  if (physicalKind(type) === 'bool') return { kind: 'literal', value: value === true || value === 1, type };
+  return { kind: 'literal', value: value as number | string, type };
 }
