@@ -2,14 +2,13 @@ import { QuarryError } from '@quarry/common';
 import {
   parseStatement,
   planStatement,
-  scanConstraint,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
-  type PlanNode,
   type Session,
   type Split,
 } from '@quarry/sql';
+import { scanConstraint, type PlanNode } from '@quarry/sql/internal';
 import type { QueryExecution } from './query.js';
 import { QueryScheduler } from './scheduler.js';
 
