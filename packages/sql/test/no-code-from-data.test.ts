@@ -185,4 +185,100 @@ describe('expressions: no code from data', () => {
       'integer arithmetic overflow',
     );
   });
+
+  it("generates code that holds none of the expression's values, only names it made", () => {
+    const dec = (scale: number): DataType => ({ kind: 'decimal', precision: 18, scale });
+    const exprs: Expr[] = [
+      {
+        kind: 'call',
+        fn: 'concat',
+        args: [
+          { kind: 'input', channel: 4242, type: VARCHAR },
+          { kind: 'literal', value: 'MARKER_TEXT', type: VARCHAR },
+        ],
+        type: VARCHAR,
+      },
+      {
+        kind: 'call',
+        fn: 'like',
+        args: [
+          { kind: 'input', channel: 1, type: VARCHAR },
+          { kind: 'literal', value: '%MARKER_LIKE%', type: VARCHAR },
+        ],
+        type: { kind: 'boolean' },
+      },
+      {
+        kind: 'call',
+        fn: 'multiply:double',
+        args: [
+          { kind: 'input', channel: 0, type: { kind: 'double' } },
+          { kind: 'literal', value: 987654321.25, type: { kind: 'double' } },
+        ],
+        type: { kind: 'double' },
+      },
+      {
+        kind: 'call',
+        fn: 'add:bigint',
+        args: [
+          { kind: 'input', channel: 0, type: BIGINT },
+          { kind: 'literal', value: '8765432109876543210', type: BIGINT },
+        ],
+        type: BIGINT,
+      },
+      {
+        kind: 'call',
+        fn: 'add:decimal',
+        args: [
+          { kind: 'input', channel: 0, type: dec(8) },
+          { kind: 'input', channel: 1, type: dec(3) },
+        ],
+        type: dec(8),
+      },
+      {
+        kind: 'call',
+        fn: 'add:int32',
+        args: [
+          { kind: 'input', channel: 0, type: INTEGER },
+          { kind: 'literal', value: 424242, type: INTEGER },
+        ],
+        type: INTEGER,
+      },
+      {
+        kind: 'in',
+        arg: { kind: 'input', channel: 0, type: BIGINT },
+        list: [{ kind: 'literal', value: 55555, type: BIGINT }],
+        type: { kind: 'boolean' },
+      },
+    ];
+    const sources: string[] = [];
+    const original = globalThis.Function;
+    globalThis.Function = new Proxy(original, {
+      construct(target, args: unknown[]) {
+        sources.push(String(args.at(-1)));
+        return Reflect.construct(target, args) as object;
+      },
+    });
+    try {
+      for (const e of exprs) compileProjection(e);
+    } finally {
+      globalThis.Function = original;
+    }
+    expect(sources).to.have.length(exprs.length);
+    for (const src of sources) {
+      for (const value of [
+        'MARKER',
+        '987654321',
+        '8765432109876543210',
+        '4242',
+        '100000',
+        '2147483647',
+        '55555',
+        'integer',
+      ])
+        expect(src, src).to.not.include(value);
+      // string literals in generated code are the compiler's own: type tests and the empty string
+      for (const quoted of src.match(/'[^']*'|"[^"]*"/g) ?? [])
+        expect(['"use strict"', "'number'", "'bigint'", "''"], src).to.include(quoted);
+    }
+  });
 });
