@@ -158,6 +158,19 @@ describe('expressions: no code from data', () => {
     }
   });
 
+  it('refuses calls whose arguments do not fit the function', () => {
+    const a: Expr = { kind: 'input', channel: 0, type: BIGINT };
+    const s: Expr = { kind: 'input', channel: 1, type: VARCHAR };
+    for (const call of [
+      { kind: 'call', fn: 'add:bigint', args: [a], type: BIGINT },
+      { kind: 'call', fn: 'lpad', args: [s, a], type: VARCHAR },
+      { kind: 'call', fn: 'abs:int32', args: [a], type: VARCHAR },
+    ] as Expr[]) {
+      const e = expectError(() => compileProjection(call), 'INVALID_MESSAGE');
+      expect(e.message).to.match(/expression\.args (are too few for|do not fit) function/);
+    }
+  });
+
   it('keeps type parameters exact once they are bound as values', () => {
     const dec = (scale: number): DataType => ({ kind: 'decimal', precision: 12, scale });
     const sum: Expr = {

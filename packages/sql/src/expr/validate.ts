@@ -1,5 +1,10 @@
 import { QuarryError } from '@quarry/common';
-import { hasGenerator } from '../functions/registry.js';
+import {
+  generatorFor,
+  generatorOptionsFor,
+  hasGenerator,
+  type CodegenContext,
+} from '../functions/registry.js';
 import { checkDataType } from '../types/check.js';
 import { physicalKind, type DataType } from '../types/types.js';
 import type { Expr, ExprKind, LiteralValue } from './ir.js';
@@ -86,7 +91,14 @@ const EXPR_CHECKERS: { readonly [K in ExprKind]: Checker } = {
   call: (e, path, sub) => {
     const fn = e.fn;
     if (typeof fn !== 'string' || !hasGenerator(fn)) invalid(`${path}.fn`, 'is not a known function');
-    return { kind: 'call', fn, args: list(e.args, `${path}.args`, sub, 0), type: typeAt(e, path) };
+    const call = {
+      kind: 'call',
+      fn,
+      args: list(e.args, `${path}.args`, sub, 0),
+      type: typeAt(e, path),
+    } as const;
+    checkArguments(call, path);
+    return call;
   },
   cast: (e, path, sub) => {
     if (typeof e.safe !== 'boolean') invalid(`${path}.safe`, 'is not a boolean');
@@ -114,6 +126,35 @@ const EXPR_CHECKERS: { readonly [K in ExprKind]: Checker } = {
     type: typeAt(e, path),
   }),
 };
+
+/** Placeholder code context: generating a call's code without binding anything. */
+const DRY_RUN: CodegenContext = { ref: () => 'R', temp: () => 't', constant: () => undefined };
+
+/**
+ * A call's arguments fit its function: their count is in its declared arity, and its code generator
+ * accepts them — too few show as `undefined` in the generated text, types it cannot take make it throw.
+ */
+function checkArguments(call: Extract<Expr, { kind: 'call' }>, path: string): void {
+  const [min, max] = generatorOptionsFor(call.fn).arity ?? [0, Infinity];
+  if (call.args.length < min || call.args.length > max)
+    invalid(
+      `${path}.args`,
+      `do not fit function ${call.fn}: it takes ${min}${max === min ? '' : ` to ${max}`}`,
+    );
+  let code: string;
+  try {
+    const names = call.args.map((_, i) => `a${i}`);
+    code = generatorFor(call.fn)(
+      names,
+      call.args.map((a) => a.type),
+      call.type,
+      DRY_RUN,
+    );
+  } catch {
+    invalid(`${path}.args`, `do not fit function ${call.fn}`);
+  }
+  if (/\bundefined\b/.test(code)) invalid(`${path}.args`, `are too few for function ${call.fn}`);
+}
 
 function typeAt(e: Fields, path: string): DataType {
   return checkDataType(e.type, `${path}.type`);

@@ -101,14 +101,18 @@ for (const [name, op] of [
       return { id: name, argTypes: ts.map(() => t!), returnType: t };
     },
   });
-  defineGenerator(name, (args, types, _r, ctx) => {
-    const acc = ctx.temp();
-    const string = physicalKind(types[0]!) === 'string';
-    const better = (a: string) =>
-      string ? `${ctx.ref(compareVarchar)}(${a}, ${acc}) ${op} 0` : `${a} ${op} ${acc}`;
-    const parts = args.slice(1).map((a) => `${acc} = (${better(a)} ? ${a} : ${acc})`);
-    return `(${acc} = ${args[0]}, ${[...parts, acc].join(', ')})`;
-  });
+  defineGenerator(
+    name,
+    (args, types, _r, ctx) => {
+      const acc = ctx.temp();
+      const string = physicalKind(types[0]!) === 'string';
+      const better = (a: string) =>
+        string ? `${ctx.ref(compareVarchar)}(${a}, ${acc}) ${op} 0` : `${a} ${op} ${acc}`;
+      const parts = args.slice(1).map((a) => `${acc} = (${better(a)} ? ${a} : ${acc})`);
+      return `(${acc} = ${args[0]}, ${[...parts, acc].join(', ')})`;
+    },
+    { arity: [1, Infinity] },
+  );
 }
 
 for (const [name, fn] of [

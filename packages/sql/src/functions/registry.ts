@@ -50,6 +50,11 @@ export interface GeneratorOptions {
   readonly handlesNulls?: boolean;
   /** Gives a different value at each call (random): never folded into a constant. */
   readonly nondeterministic?: boolean;
+  /**
+   * The argument counts [min, max] the generator takes, for generators that pass their arguments
+   * on as a list (a plan with another count is refused); others name each argument they read.
+   */
+  readonly arity?: readonly [number, number];
 }
 
 const families = new Map<string, FunctionFamily>();

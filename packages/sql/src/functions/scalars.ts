@@ -152,17 +152,20 @@ const substrFamily: FunctionFamily = {
 };
 defineFamily('substr', substrFamily);
 defineFamily('substring', substrFamily);
-defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`);
+defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`, { arity: [2, 3] });
 
 defineFamily('concat', {
   signatures: ['concat(varchar, ...)'],
   resolve: (ts) =>
     ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined,
 });
-defineGenerator('concat_n', (args, _t, _r, ctx) =>
-  args.length === 1
-    ? args[0]!
-    : `${ctx.ref(args.length === 2 ? concat2 : concatChecked)}(${args.join(', ')})`,
+defineGenerator(
+  'concat_n',
+  (args, _t, _r, ctx) =>
+    args.length === 1
+      ? args[0]!
+      : `${ctx.ref(args.length === 2 ? concat2 : concatChecked)}(${args.join(', ')})`,
+  { arity: [1, Infinity] },
 );
 
 function strpos(s: string, sub: string): number {

@@ -51,7 +51,9 @@ defineFamily(
     VARCHAR,
   ),
 );
-defineGenerator('replace', (args, _t, _r, ctx) => `${ctx.ref(replace)}(${args.join(', ')})`);
+defineGenerator('replace', (args, _t, _r, ctx) => `${ctx.ref(replace)}(${args.join(', ')})`, {
+  arity: [2, 3],
+});
 
 function splitPart(s: string, delimiter: string, index: Long): string | null {
   const i = Number(index);
@@ -63,6 +65,7 @@ function splitPart(s: string, delimiter: string, index: Long): string | null {
 defineFamily('split_part', fixed('split_part', [['s', 's', 'i']], VARCHAR));
 defineGenerator('split_part', (args, _t, _r, ctx) => `${ctx.ref(splitPart)}(${args.join(', ')})`, {
   mayReturnNull: true,
+  arity: [3, 3],
 });
 
 function pad(s: string, size: Long, padding: string, left: boolean): string {
@@ -83,7 +86,9 @@ for (const [name, left] of [
   ['rpad', false],
 ] as const) {
   defineFamily(name, fixed(name, [['s', 'i', 's']], VARCHAR));
-  defineGenerator(name, (args, _t, _r, ctx) => `${ctx.ref(pad)}(${args.join(', ')}, ${left})`);
+  defineGenerator(name, (args, _t, _r, ctx) => `${ctx.ref(pad)}(${args.join(', ')}, ${left})`, {
+    arity: [3, 3],
+  });
 }
 
 /** trim/ltrim/rtrim with a set of characters to remove (the one-argument forms remove spaces). */
@@ -141,6 +146,7 @@ function concatWs(sep: string | null, ...values: (string | null)[]): string | nu
 }
 defineGenerator('concat_ws', (args, _t, _r, ctx) => `${ctx.ref(concatWs)}(${args.join(', ')})`, {
   handlesNulls: true,
+  arity: [2, Infinity],
 });
 
 function translate(s: string, from: string, to: string): string {
@@ -159,7 +165,9 @@ function translate(s: string, from: string, to: string): string {
   return out;
 }
 defineFamily('translate', fixed('translate', [['s', 's', 's']], VARCHAR));
-defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${args.join(', ')})`);
+defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${args.join(', ')})`, {
+  arity: [3, 3],
+});
 
 defineFamily('ends_with', fixed('ends_with', [['s', 's']], BOOLEAN));
 defineGenerator('ends_with', ([s, p]) => `${s}.endsWith(${p})`);
@@ -228,7 +236,9 @@ function expandReplacement(by: string, m: readonly unknown[]): string {
   });
 }
 defineFamily('regexp_like', fixed('regexp_like', [['s', 's']], BOOLEAN));
-defineGenerator('regexp_like', (args, _t, _r, ctx) => `${ctx.ref(regexpLike)}(${args.join(', ')})`);
+defineGenerator('regexp_like', (args, _t, _r, ctx) => `${ctx.ref(regexpLike)}(${args.join(', ')})`, {
+  arity: [2, 2],
+});
 defineFamily(
   'regexp_replace',
   fixed(
@@ -240,7 +250,9 @@ defineFamily(
     VARCHAR,
   ),
 );
-defineGenerator('regexp_replace', (args, _t, _r, ctx) => `${ctx.ref(regexpReplace)}(${args.join(', ')})`);
+defineGenerator('regexp_replace', (args, _t, _r, ctx) => `${ctx.ref(regexpReplace)}(${args.join(', ')})`, {
+  arity: [2, 3],
+});
 defineFamily(
   'regexp_extract',
   fixed(
@@ -254,4 +266,5 @@ defineFamily(
 );
 defineGenerator('regexp_extract', (args, _t, _r, ctx) => `${ctx.ref(regexpExtract)}(${args.join(', ')})`, {
   mayReturnNull: true,
+  arity: [2, 3],
 });
