@@ -2,7 +2,7 @@ import type { Statement } from '../parser/ast.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { CatalogRegistry } from '../spi/connector.js';
 import { PlannerMetadata, type Session } from './metadata.js';
-import { checkStageCount, type PlannerOptions } from './limits.js';
+import { asTooComplex, checkStageCount, type PlannerOptions } from './limits.js';
 import { planDistributed } from './plan.js';
 import { planMetadataStatement } from './statements.js';
 import { planWriteStatement } from './writes.js';
@@ -26,7 +26,9 @@ export async function planStatement(
   session: Session,
   options: PlannerOptions = {},
 ): Promise<DistributedPlan> {
-  const plan = await planAny(statement, catalogs, session);
+  const plan = await planAny(statement, catalogs, session).catch((e: unknown) => {
+    throw asTooComplex(e);
+  });
   checkStageCount(plan, options.maxStageCount);
   return plan;
 }

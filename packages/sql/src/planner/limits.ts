@@ -66,11 +66,16 @@ export function boundedRecursion<T>(step: () => T): T {
   try {
     return step();
   } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) {
-      throw new QuarryError('QUERY_TOO_COMPLEX', 'Query is too complex: its nesting exhausts the planner', {
-        cause: e,
-      });
-    }
-    throw e;
+    throw asTooComplex(e);
   }
+}
+
+/** A stack overflow as QUERY_TOO_COMPLEX; anything else unchanged. */
+export function asTooComplex(e: unknown): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new QuarryError('QUERY_TOO_COMPLEX', 'Query is too complex: its nesting exhausts the planner', {
+      cause: e,
+    });
+  }
+  return e;
 }
