@@ -1,6 +1,7 @@
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
 import type { NatsAuth, NatsTls } from '@quarry/runtime';
 import type { ExchangeConfig } from '@quarry/exchange';
+import { DEFAULT_MAX_STAGE_COUNT } from '@quarry/sql';
 import { TIME_LIMIT_PROPERTY_NAMES, type TimeLimits } from './time-limits.js';
 import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
 
@@ -30,6 +31,8 @@ export interface CoordinatorConfig {
    * run on fails with NO_NODES_AVAILABLE once the cluster has had none this long.
    */
   readonly requiredWorkersMaxWaitMs?: number;
+  /** `query.max-stage-count` (Trino's, default 150): a plan with more stages is refused. */
+  readonly maxStageCount?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
   readonly queryMaxLength: number;
   /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
@@ -77,6 +80,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'query.max-length',
   ...TIME_LIMIT_PROPERTY_NAMES,
   'query-manager.required-workers-max-wait',
+  'query.max-stage-count',
   'query.hash-partition-count',
   'task.max-memory',
   'fault-tolerant-execution-task-memory-growth-factor',
@@ -132,6 +136,7 @@ export function coordinatorConfigFromProperties(
     probeTimeoutMs: r.duration('failure-detector.probe-timeout', '2s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
+    maxStageCount: r.int('query.max-stage-count', DEFAULT_MAX_STAGE_COUNT, 1),
     timeLimits: {
       maxRunMs: r.duration('query.max-run-time', '100d'),
       maxPlanningMs: r.duration('query.max-planning-time', '10m'),

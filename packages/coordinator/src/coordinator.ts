@@ -240,6 +240,7 @@ export class Coordinator {
         catalogs: this.catalogs,
         slots: this.registry.totalSlots(),
         hashPartitionCount: this.config.hashPartitionCount,
+        ...(this.config.maxStageCount !== undefined ? { maxStageCount: this.config.maxStageCount } : {}),
       });
     } catch (e) {
       await this.control.fail(q, e);

@@ -2,14 +2,13 @@ import { QuarryError } from '@quarry/common';
 import {
   parseStatement,
   planStatement,
-  scanConstraint,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
-  type PlanNode,
   type Session,
   type Split,
 } from '@quarry/sql';
+import { scanConstraint, type PlanNode } from '@quarry/sql/internal';
 import type { QueryExecution } from './query.js';
 import { QueryScheduler } from './scheduler.js';
 
@@ -21,6 +20,8 @@ export interface PlanningContext {
   readonly slots: number;
   /** `query.hash-partition-count`; 0: the cluster's slots, at most 50. */
   readonly hashPartitionCount: number;
+  /** `query.max-stage-count`: a plan with more stages is QUERY_TOO_COMPLEX (the planner's default when absent). */
+  readonly maxStageCount?: number;
 }
 
 /** PLANNING: SQL text → distributed plan → splits per source task → the query's scheduler. */
@@ -29,7 +30,9 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
   q.planningStarted = Date.now();
   q.emit({ type: 'PLANNING' });
   const statement = parseStatement(q.sql);
-  const plan = await planStatement(statement, ctx.catalogs, q.session);
+  const plan = await planStatement(statement, ctx.catalogs, q.session, {
+    ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
+  });
   const slots = Math.max(1, ctx.slots);
   q.plan = plan;
   q.splits = await splitsOf(plan, ctx.catalogs, slots);

@@ -1,19 +1,15 @@
 import { QuarryError } from '@quarry/common';
 import type { ExchangeFile, ExchangeManager } from '@quarry/exchange';
 import type { TaskSpec, TaskStats } from '@quarry/protocol';
+import { isWritable, deserializePage, serializePage, type CatalogRegistry, type Page } from '@quarry/sql';
 import {
   MemoryContext,
   buildOperator,
-  isWritable,
-  deserializePage,
   partitionPage,
-  serializePage,
-  type CatalogRegistry,
-  type Page,
   type RemoteSourceNode,
   type TableScanNode,
   type TaskContext,
-} from '@quarry/sql';
+} from '@quarry/sql/internal';
 
 export interface TaskResult {
   readonly outputs: ExchangeFile[];

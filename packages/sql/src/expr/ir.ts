@@ -102,3 +102,32 @@ export function replaceInputs(e: Expr, f: (channel: number, type: DataType) => E
       return { ...e, arg: r(e.arg), list: e.list.map(r) };
   }
 }
+
+/**
+ * How deeply an expression nests (a leaf is 1), measured without recursion so that any tree —
+ * including malformed data from the network — can be measured before a recursive walk.
+ */
+export function expressionDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    const e = value as Record<string, unknown>;
+    for (const field of ['arg', 'else', 'when', 'then']) stack.push([e[field], depth + 1]);
+    for (const field of ['args', 'list', 'whens']) {
+      const items = e[field];
+      if (!Array.isArray(items)) continue;
+      // a CASE branch holds its when/then one level down: count it at the branch's own depth
+      const next = field === 'whens' ? depth : depth + 1;
+      for (const item of items) stack.push([item, next]);
+    }
+  }
+  return deepest;
+}
+
+/** A call of an equality comparison (`=` of any type), as resolved by the function registry. */
+export function isEquality(fn: string): boolean {
+  return fn === 'eq:long' || fn === 'eq:strict';
+}

@@ -1,6 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import { BIGINT, DATE, isIntegral, type DataType } from '../types/index.js';
 import { addMonthsToDays, civilFromDays, daysFromCivil, daysInMonth, type Long } from '../types/values.js';
+import { checkResultLength } from './limits.js';
 import { defineFamily, defineGenerator } from './registry.js';
 import { isStr } from './scalars.js';
 
@@ -312,6 +313,8 @@ function dateFormat(micros: number, format: string): string {
         out += spec;
     }
   }
+  // at most a few characters per character of the format: built, then held to the limit
+  checkResultLength('date_format', out.length);
   return out;
 }
 defineFamily('date_format', {

@@ -76,11 +76,11 @@ function truncateDouble(x: number, digits: number): number {
 }
 defineGenerator('truncate:decimal', ([a, d], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(truncateDecimal)}(${a}, ${scale}, ${d})`;
+  return `${ctx.ref(truncateDecimal)}(${a}, ${ctx.ref(scale)}, ${d})`;
 });
 defineGenerator('truncate:decimal0', ([a], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(truncateDecimal0)}(${a}, ${scale})`;
+  return `${ctx.ref(truncateDecimal0)}(${a}, ${ctx.ref(scale)})`;
 });
 function truncateDecimal0(v: Long, scale: number): Long {
   return normalizeLong(toBig(v) / pow10Big(scale));
@@ -101,14 +101,18 @@ for (const [name, op] of [
       return { id: name, argTypes: ts.map(() => t!), returnType: t };
     },
   });
-  defineGenerator(name, (args, types, _r, ctx) => {
-    const acc = ctx.temp();
-    const string = physicalKind(types[0]!) === 'string';
-    const better = (a: string) =>
-      string ? `${ctx.ref(compareVarchar)}(${a}, ${acc}) ${op} 0` : `${a} ${op} ${acc}`;
-    const parts = args.slice(1).map((a) => `${acc} = (${better(a)} ? ${a} : ${acc})`);
-    return `(${acc} = ${args[0]}, ${[...parts, acc].join(', ')})`;
-  });
+  defineGenerator(
+    name,
+    (args, types, _r, ctx) => {
+      const acc = ctx.temp();
+      const string = physicalKind(types[0]!) === 'string';
+      const better = (a: string) =>
+        string ? `${ctx.ref(compareVarchar)}(${a}, ${acc}) ${op} 0` : `${a} ${op} ${acc}`;
+      const parts = args.slice(1).map((a) => `${acc} = (${better(a)} ? ${a} : ${acc})`);
+      return `(${acc} = ${args[0]}, ${[...parts, acc].join(', ')})`;
+    },
+    { arity: [1, Infinity] },
+  );
 }
 
 for (const [name, fn] of [

@@ -16,6 +16,7 @@ import {
 } from '../types/index.js';
 import { QuarryError } from '@quarry/common';
 import * as H from './helpers.js';
+import { concat2 } from './limits.js';
 import { defineFamily, defineGenerator, type Generator, type Resolution } from './registry.js';
 import { addMonthsToDays, compareVarchar, type Long } from '../types/values.js';
 
@@ -145,7 +146,8 @@ const INT32_BOUNDS: Record<string, [number, number]> = {
 function int32Checked(expr: (a: string, b: string, ref: (v: unknown) => string) => string): Generator {
   return ([a, b], _types, rt, ctx) => {
     const [lo, hi] = INT32_BOUNDS[rt.kind] ?? [-2147483648, 2147483647];
-    return `${ctx.ref(H.checkInt32)}(${expr(a!, b!, (v) => ctx.ref(v))}, ${lo}, ${hi}, '${rt.kind}')`;
+    const bounds = `${ctx.ref(lo)}, ${ctx.ref(hi)}, ${ctx.ref(rt.kind)}`;
+    return `${ctx.ref(H.checkInt32)}(${expr(a!, b!, (v) => ctx.ref(v))}, ${bounds})`;
   };
 }
 
@@ -198,22 +200,22 @@ defineGenerator('add:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
   if (sa === sb)
     return longFast('+', (x: never, y: never) => H.decimalAdd(x, 1, y, 1))([a!, b!], types, rt, ctx);
-  return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
+  return `${ctx.ref(H.decimalAdd)}(${a}, ${ctx.ref(10 ** (rs - sa))}, ${b}, ${ctx.ref(10 ** (rs - sb))})`;
 });
 defineGenerator('subtract:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
   if (sa === sb)
     return longFast('-', (x: never, y: never) => H.decimalAdd(x, 1, y, -1))([a!, b!], types, rt, ctx);
-  return `${ctx.ref(H.decimalAdd)}(${a}, ${10 ** (rs - sa)}, ${b}, ${-(10 ** (rs - sb))})`;
+  return `${ctx.ref(H.decimalAdd)}(${a}, ${ctx.ref(10 ** (rs - sa))}, ${b}, ${ctx.ref(-(10 ** (rs - sb)))})`;
 });
 defineGenerator('multiply:decimal', longFast('*', H.decimalMultiply));
 defineGenerator('divide:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
-  return `${ctx.ref(H.decimalDivide)}(${a}, ${b}, ${rs - sa + sb})`;
+  return `${ctx.ref(H.decimalDivide)}(${a}, ${b}, ${ctx.ref(rs - sa + sb)})`;
 });
 defineGenerator('modulus:decimal', ([a, b], types, rt, ctx) => {
   const { sa, sb, rs } = scales(types, rt);
-  return `${ctx.ref(H.decimalModulus)}(${a}, ${10 ** (rs - sa)}, ${b}, ${10 ** (rs - sb)})`;
+  return `${ctx.ref(H.decimalModulus)}(${a}, ${ctx.ref(10 ** (rs - sa))}, ${b}, ${ctx.ref(10 ** (rs - sb))})`;
 });
 
 // date and interval arithmetic: dates are days, day-time intervals ms, year-month intervals months.
@@ -355,7 +357,7 @@ defineFamily('$concat', {
   },
   signatures: ['varchar || varchar'],
 });
-defineGenerator('concat', ([a, b]) => `(${a} + ${b})`);
+defineGenerator('concat', ([a, b], _t, _r, ctx) => `${ctx.ref(concat2)}(${a}, ${b})`);
 
 // LIKE: a constant pattern is compiled once, at code generation
 const isText = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
@@ -367,12 +369,10 @@ defineFamily('$like', {
   signatures: ['varchar LIKE varchar [ESCAPE varchar]'],
 });
 defineGenerator('like', ([value, pattern, escape], _t, _r, ctx) => {
-  const isConstant = (code: string | undefined) => code === undefined || /^"(?:[^"\\]|\\.)*"$/.test(code);
-  if (isConstant(pattern) && isConstant(escape)) {
-    const re = H.likePattern(
-      JSON.parse(pattern!) as string,
-      escape === undefined ? null : (JSON.parse(escape) as string),
-    );
+  const p = ctx.constant(pattern!);
+  const e = escape === undefined ? { value: null } : ctx.constant(escape);
+  if (typeof p?.value === 'string' && (e?.value === null || typeof e?.value === 'string')) {
+    const re = H.likePattern(p.value, e.value);
     return `${ctx.ref(re)}.test(${value})`;
   }
   return `${ctx.ref(H.like)}(${value}, ${pattern}, ${escape ?? 'null'})`;

@@ -13,9 +13,16 @@ export interface Resolution {
   readonly returnType: DataType;
 }
 
+/**
+ * What generators may use. Generated text holds only names the compiler made and the generator's
+ * own fixed code: any value (helper function, regexp, type parameter, scale factor) goes through
+ * `ref`, never into the text, so nothing from a plan can become code.
+ */
 export interface CodegenContext {
   /** Makes a value (helper function, regexp, constant) available to the generated code; returns its name. */
   ref(value: unknown): string;
+  /** The value of an argument that is a constant (a non-NULL literal), else undefined. */
+  constant(code: string): { value: unknown } | undefined;
   /** A fresh temporary variable name, declared by the compiler. */
   temp(): string;
 }
@@ -43,6 +50,11 @@ export interface GeneratorOptions {
   readonly handlesNulls?: boolean;
   /** Gives a different value at each call (random): never folded into a constant. */
   readonly nondeterministic?: boolean;
+  /**
+   * The argument counts [min, max] the generator takes, for generators that pass their arguments
+   * on as a list (a plan with another count is refused); others name each argument they read.
+   */
+  readonly arity?: readonly [number, number];
 }
 
 const families = new Map<string, FunctionFamily>();
@@ -88,4 +100,9 @@ export function generatorFor(id: string): Generator {
 
 export function isDeterministic(name: string): boolean {
   return families.get(name)?.deterministic ?? true;
+}
+
+/** Whether `id` names a code generator: the function ids a plan may call. */
+export function hasGenerator(id: string): boolean {
+  return generators.has(id);
 }

@@ -23,6 +23,7 @@ import {
   type Long,
 } from '../types/values.js';
 import { bigintAbs, checkInt32 } from './helpers.js';
+import { concat2, concatChecked } from './limits.js';
 import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
 
 /** Named scalar functions: strings, math, dates. Each family resolves types; each id has a generator. */
@@ -151,14 +152,21 @@ const substrFamily: FunctionFamily = {
 };
 defineFamily('substr', substrFamily);
 defineFamily('substring', substrFamily);
-defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`);
+defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`, { arity: [2, 3] });
 
 defineFamily('concat', {
   signatures: ['concat(varchar, ...)'],
   resolve: (ts) =>
     ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined,
 });
-defineGenerator('concat_n', (args) => `(${args.join(' + ')})`);
+defineGenerator(
+  'concat_n',
+  (args, _t, _r, ctx) =>
+    args.length === 1
+      ? args[0]!
+      : `${ctx.ref(args.length === 2 ? concat2 : concatChecked)}(${args.join(', ')})`,
+  { arity: [1, Infinity] },
+);
 
 function strpos(s: string, sub: string): number {
   const i = s.indexOf(sub);
@@ -206,7 +214,7 @@ defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
 defineGenerator('abs:bigint', ([a], _t, _r, ctx) => `${ctx.ref(bigintAbs)}(${a})`);
 defineGenerator('abs:int32', ([a], _t, rt, ctx) => {
   const [lo, hi] = INTEGER_RANGES[rt.kind as 'tinyint' | 'smallint' | 'integer'];
-  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${lo}, ${hi}, '${rt.kind}')`;
+  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${ctx.ref(lo)}, ${ctx.ref(hi)}, ${ctx.ref(rt.kind)})`;
 });
 function absLong(v: Long): Long {
   if (typeof v === 'number') return Math.abs(v);
@@ -257,11 +265,11 @@ defineGenerator('round:identity', ([a]) => a!);
 defineGenerator('round:double', ([a, d], _t, _r, ctx) => `${ctx.ref(roundDouble)}(${a}, ${d ?? 0})`);
 defineGenerator('round:decimal', ([a, d], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(roundDecimal)}(${a}, ${scale}, ${d ?? 0})`;
+  return `${ctx.ref(roundDecimal)}(${a}, ${ctx.ref(scale)}, ${d ?? 0})`;
 });
 defineGenerator('round:decimal0', ([a], types, _r, ctx) => {
   const scale = (types[0] as { scale: number }).scale;
-  return `${ctx.ref(rescaleLong)}(${a}, ${scale}, 0)`;
+  return `${ctx.ref(rescaleLong)}(${a}, ${ctx.ref(scale)}, 0)`;
 });
 
 for (const [name, fn] of [
@@ -300,11 +308,13 @@ function floorDecimal(v: Long, scale: number, ceil: boolean): Long {
 }
 defineGenerator(
   'floor:decimal',
-  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, false)`,
+  ([a], types, _r, ctx) =>
+    `${ctx.ref(floorDecimal)}(${a}, ${ctx.ref((types[0] as { scale: number }).scale)}, false)`,
 );
 defineGenerator(
   'ceil:decimal',
-  ([a], types, _r, ctx) => `${ctx.ref(floorDecimal)}(${a}, ${(types[0] as { scale: number }).scale}, true)`,
+  ([a], types, _r, ctx) =>
+    `${ctx.ref(floorDecimal)}(${a}, ${ctx.ref((types[0] as { scale: number }).scale)}, true)`,
 );
 
 for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {

@@ -2,6 +2,7 @@ import { QuarryError } from '@quarry/common';
 import { BIGINT, BOOLEAN, VARCHAR, type DataType } from '../types/index.js';
 import type { Long } from '../types/values.js';
 import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
+import { checkResultLength } from './limits.js';
 import { isInt, isStr, simple } from './scalars.js';
 
 /** More string functions: replace, split_part, lpad/rpad, trim with characters, regexp_*, … */
@@ -31,9 +32,13 @@ function fixed(name: string, kinds: readonly ('s' | 'i')[][], returnType: DataTy
 function replace(s: string, search: string, by = ''): string {
   if (search === '') {
     // Trino inserts the replacement between characters and at both ends
-    return by + points(s).join(by) + (s === '' ? '' : by);
+    const cs = points(s);
+    checkResultLength('replace', s.length + by.length * (cs.length + (s === '' ? 1 : 2) - 1));
+    return by + cs.join(by) + (s === '' ? '' : by);
   }
-  return s.split(search).join(by);
+  const parts = s.split(search);
+  checkResultLength('replace', s.length + (parts.length - 1) * (by.length - search.length));
+  return parts.join(by);
 }
 defineFamily(
   'replace',
@@ -46,7 +51,9 @@ defineFamily(
     VARCHAR,
   ),
 );
-defineGenerator('replace', (args, _t, _r, ctx) => `${ctx.ref(replace)}(${args.join(', ')})`);
+defineGenerator('replace', (args, _t, _r, ctx) => `${ctx.ref(replace)}(${args.join(', ')})`, {
+  arity: [2, 3],
+});
 
 function splitPart(s: string, delimiter: string, index: Long): string | null {
   const i = Number(index);
@@ -58,6 +65,7 @@ function splitPart(s: string, delimiter: string, index: Long): string | null {
 defineFamily('split_part', fixed('split_part', [['s', 's', 'i']], VARCHAR));
 defineGenerator('split_part', (args, _t, _r, ctx) => `${ctx.ref(splitPart)}(${args.join(', ')})`, {
   mayReturnNull: true,
+  arity: [3, 3],
 });
 
 function pad(s: string, size: Long, padding: string, left: boolean): string {
@@ -65,6 +73,8 @@ function pad(s: string, size: Long, padding: string, left: boolean): string {
   if (n < 0 || n > 1 << 30) invalid('Target length must be in the range [0..1073741824]');
   const cs = points(s);
   if (cs.length >= n) return cs.slice(0, n).join('');
+  // n code points are at least n code units: refuse before building anything
+  checkResultLength(left ? 'lpad' : 'rpad', n);
   const ps = points(padding);
   if (ps.length === 0) invalid('Padding string must not be empty');
   const fill: string[] = [];
@@ -76,7 +86,9 @@ for (const [name, left] of [
   ['rpad', false],
 ] as const) {
   defineFamily(name, fixed(name, [['s', 'i', 's']], VARCHAR));
-  defineGenerator(name, (args, _t, _r, ctx) => `${ctx.ref(pad)}(${args.join(', ')}, ${left})`);
+  defineGenerator(name, (args, _t, _r, ctx) => `${ctx.ref(pad)}(${args.join(', ')}, ${left})`, {
+    arity: [3, 3],
+  });
 }
 
 /** trim/ltrim/rtrim with a set of characters to remove (the one-argument forms remove spaces). */
@@ -127,10 +139,14 @@ defineFamily('concat_ws', {
 // concat_ws skips NULL values; a NULL separator makes the result NULL
 function concatWs(sep: string | null, ...values: (string | null)[]): string | null {
   if (sep === null) return null;
-  return values.filter((v) => v !== null).join(sep);
+  const present = values.filter((v) => v !== null);
+  const length = present.reduce((n, v) => n + v.length, 0) + sep.length * Math.max(0, present.length - 1);
+  checkResultLength('concat_ws', length);
+  return present.join(sep);
 }
 defineGenerator('concat_ws', (args, _t, _r, ctx) => `${ctx.ref(concatWs)}(${args.join(', ')})`, {
   handlesNulls: true,
+  arity: [2, Infinity],
 });
 
 function translate(s: string, from: string, to: string): string {
@@ -149,7 +165,9 @@ function translate(s: string, from: string, to: string): string {
   return out;
 }
 defineFamily('translate', fixed('translate', [['s', 's', 's']], VARCHAR));
-defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${args.join(', ')})`);
+defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${args.join(', ')})`, {
+  arity: [3, 3],
+});
 
 defineFamily('ends_with', fixed('ends_with', [['s', 's']], BOOLEAN));
 defineGenerator('ends_with', ([s, p]) => `${s}.endsWith(${p})`);
@@ -176,8 +194,16 @@ function regexpLike(s: string, p: string): boolean {
   return regex(p).test(s);
 }
 function regexpReplace(s: string, p: string, by = ''): string {
-  // Java's $1 group references read the same in JavaScript replacement strings
-  return s.replace(regex(p, true), by);
+  // Java's $1 group references read the same in JavaScript replacement strings. Each match's
+  // replacement is expanded the same way, one at a time, so the result's size is known as it grows.
+  let length = s.length;
+  return s.replace(regex(p, true), (...m: unknown[]) => {
+    const match = m[0] as string;
+    const piece = by.includes('$') ? expandReplacement(by, m) : by;
+    length += piece.length - match.length;
+    checkResultLength('regexp_replace', length);
+    return piece;
+  });
 }
 function regexpExtract(s: string, p: string, group: Long = 0): string | null {
   const m = regex(p).exec(s);
@@ -186,8 +212,33 @@ function regexpExtract(s: string, p: string, group: Long = 0): string | null {
   if (g < 0 || g >= m.length) invalid(`Pattern has ${m.length - 1} groups. Cannot access group ${g}`);
   return m[g] ?? null;
 }
+/** A replacement string with its `$` references filled in for one match, as String.replace does. */
+function expandReplacement(by: string, m: readonly unknown[]): string {
+  const named = typeof m.at(-1) === 'object' && m.at(-1) !== null;
+  const tail = named ? 3 : 2;
+  const groups = named ? (m.at(-1) as Record<string, string | undefined>) : undefined;
+  const input = m[m.length - tail + 1] as string;
+  const offset = m[m.length - tail] as number;
+  const captures = m.slice(1, m.length - tail) as (string | undefined)[];
+  const match = m[0] as string;
+  return by.replace(/\$(\$|&|`|'|\d{1,2}|<([^>]*)>)/g, (whole, t: string, name?: string) => {
+    if (t === '$') return '$';
+    if (t === '&') return match;
+    if (t === '`') return input.slice(0, offset);
+    if (t === "'") return input.slice(offset + match.length);
+    if (name !== undefined) return groups ? (groups[name] ?? '') : whole;
+    // $nn names group nn when it exists, else group n followed by a digit
+    const two = Number(t);
+    if (t.length === 2 && two >= 1 && two <= captures.length) return captures[two - 1] ?? '';
+    const one = Number(t[0]);
+    if (one >= 1 && one <= captures.length) return (captures[one - 1] ?? '') + t.slice(1);
+    return whole;
+  });
+}
 defineFamily('regexp_like', fixed('regexp_like', [['s', 's']], BOOLEAN));
-defineGenerator('regexp_like', (args, _t, _r, ctx) => `${ctx.ref(regexpLike)}(${args.join(', ')})`);
+defineGenerator('regexp_like', (args, _t, _r, ctx) => `${ctx.ref(regexpLike)}(${args.join(', ')})`, {
+  arity: [2, 2],
+});
 defineFamily(
   'regexp_replace',
   fixed(
@@ -199,7 +250,9 @@ defineFamily(
     VARCHAR,
   ),
 );
-defineGenerator('regexp_replace', (args, _t, _r, ctx) => `${ctx.ref(regexpReplace)}(${args.join(', ')})`);
+defineGenerator('regexp_replace', (args, _t, _r, ctx) => `${ctx.ref(regexpReplace)}(${args.join(', ')})`, {
+  arity: [2, 3],
+});
 defineFamily(
   'regexp_extract',
   fixed(
@@ -213,4 +266,5 @@ defineFamily(
 );
 defineGenerator('regexp_extract', (args, _t, _r, ctx) => `${ctx.ref(regexpExtract)}(${args.join(', ')})`, {
   mayReturnNull: true,
+  arity: [2, 3],
 });

@@ -1,6 +1,6 @@
 import type { Expr } from '../expr/ir.js';
 import { children, withChildren, type PlanNode } from '../plan/nodes.js';
-import type { Session } from '../planner/metadata.js';
+import type { Session } from '../plan/session.js';
 import type { TableRef } from '../spi/connector.js';
 
 /** What rules may consult besides the plan. */

@@ -337,6 +337,23 @@ export function withChildren(node: PlanNode, kids: readonly PlanNode[]): PlanNod
   }
 }
 
+/** The row expressions a node evaluates (filters, projections, VALUES rows, join conditions). */
+export function nodeExpressions(node: PlanNode): readonly Expr[] {
+  switch (node.kind) {
+    case 'Filter':
+      return [node.predicate];
+    case 'Project':
+      return node.exprs;
+    case 'Values':
+      return node.rows.flat();
+    case 'Join':
+    case 'SemiJoin':
+      return node.filter ? [node.filter] : [];
+    default:
+      return [];
+  }
+}
+
 export function outputTypes(node: PlanNode): DataType[] {
   return node.outputs.map((c) => c.type);
 }

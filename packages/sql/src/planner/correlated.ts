@@ -9,16 +9,10 @@ import { containsAggregate } from './ast-walk.js';
 import type { ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import { Scope, type Field } from './scope.js';
-import type { SelectHost } from './select.js';
-import { itemName } from './select.js';
+import { itemName, type SelectHost } from './select-host.js';
 import { limitCount, sortKey } from './ordering.js';
-import {
-  applySubqueries,
-  hasSubqueries,
-  splitCorrelated,
-  type PlannedQuery,
-  type SubqueryContext,
-} from './subqueries.js';
+import { applySubqueries, hasSubqueries, splitCorrelated } from './subqueries.js';
+import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 import { findWindowCalls } from './windows.js';
 
 export interface CorrelatedSelect {

@@ -16,21 +16,15 @@ import {
   charType,
   decimalType,
   integerLiteralType,
-  physicalKind,
   varcharType,
   type DataType,
 } from '../types/index.js';
+import { literalOf } from '../expr/literal-values.js';
 import { normalizeLong, parseDate, parseDecimal, parseTimestamp, type Long } from '../types/values.js';
 
 /** Literals and type names of the SQL text, turned into typed IR literals and DataTypes. */
 
-/** JSON-safe literal form of a native value (long values beyond 2^53 as strings). */
-export function literalOf(value: unknown, type: DataType): Expr {
-  if (value === null || value === undefined) return { kind: 'literal', value: null, type };
-  if (typeof value === 'bigint') return { kind: 'literal', value: value.toString(), type };
-  if (physicalKind(type) === 'bool') return { kind: 'literal', value: value === true || value === 1, type };
-  return { kind: 'literal', value: value as number | string, type };
-}
+export { literalOf } from '../expr/literal-values.js';
 
 function longLiteral(v: Long, type: DataType): Expr {
   return literalOf(v, type);

@@ -5,6 +5,7 @@ import type { PlanNode } from '../plan/nodes.js';
 import { optimize } from '../optimizer/index.js';
 import { addExchanges } from './distribute.js';
 import { fragmentPlan } from './fragment.js';
+import { boundedRecursion, checkPlanDepth } from './limits.js';
 import type { PlannerMetadata } from './metadata.js';
 import { QueryPlanner } from './query.js';
 
@@ -15,10 +16,13 @@ export function planLogical(statement: Statement, metadata: PlannerMetadata): Pl
       location: statement.loc,
     });
   }
-  const planned = new QueryPlanner(metadata).planQuery(statement);
-  return optimize(planned.node, undefined, {
-    session: metadata.session,
-    distinctCount: (table, column) => metadata.distinctCount(table, column),
+  return boundedRecursion(() => {
+    const planned = new QueryPlanner(metadata).planQuery(statement);
+    checkPlanDepth(planned.node);
+    return optimize(planned.node, undefined, {
+      session: metadata.session,
+      distinctCount: (table, column) => metadata.distinctCount(table, column),
+    });
   });
 }
 
@@ -29,6 +33,6 @@ export function planDistributed(statement: Statement, metadata: PlannerMetadata)
 
 /** A logical plan cut into stages at the exchanges it needs. */
 export function distributedPlan(logical: PlanNode): DistributedPlan {
-  const fragments = fragmentPlan(addExchanges(logical));
+  const fragments = boundedRecursion(() => fragmentPlan(addExchanges(logical)));
   return { fragments, rootId: 0, columns: logical.outputs };
 }

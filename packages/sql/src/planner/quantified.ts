@@ -5,7 +5,7 @@ import type { PlanNode } from '../plan/nodes.js';
 import { BIGINT, BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
 import { coerce, type ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
-import { singleColumn, type PlannedQuery } from './subqueries.js';
+import { singleColumn, type PlannedQuery } from './planned-query.js';
 
 /** `x op ANY|ALL (subquery)` for op other than = ANY and <> ALL, through min, max and counts. */
 export function quantified(

@@ -9,9 +9,10 @@ import { limitCount, orderChannel, rowCount, sortKey } from './ordering.js';
 import type { RelationPlan } from './relation-plan.js';
 import { planRelation, renameColumns } from './relations.js';
 import { Scope } from './scope.js';
-import { planSelect, type SelectHost } from './select.js';
+import type { SelectHost } from './select-host.js';
+import { planSelect } from './select.js';
 import { planSetOperation } from './set-operations.js';
-import type { PlannedQuery, SubqueryContext } from './subqueries.js';
+import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 
 export type { RelationPlan } from './relation-plan.js';
 

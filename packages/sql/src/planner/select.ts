@@ -1,35 +1,20 @@
 import { QuarryError } from '@quarry/common';
-import type { Expression, Query, Select, SingleColumn } from '../parser/ast.js';
+import type { Expression, Query, Select } from '../parser/ast.js';
 import { inputChannels, type Expr } from '../expr/ir.js';
 import type { Column, SortKey } from '../plan/nodes.js';
 import { BOOLEAN } from '../types/types.js';
 import { planAggregation } from './aggregation.js';
 import { containsAggregate } from './ast-walk.js';
 import { planCorrelated } from './correlated.js';
+import { itemName, type SelectHost } from './select-host.js';
 import { ExprTranslator } from './expressions.js';
-import { planRelation, type RelationHost } from './relations.js';
+import { planRelation } from './relations.js';
 import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
 import { orderChannel, sortKey } from './ordering.js';
-import {
-  applySubqueries,
-  findSubqueries,
-  hasSubqueries,
-  type PlannedQuery,
-  type SubqueryContext,
-  type SubqueryHost,
-} from './subqueries.js';
+import { applySubqueries, findSubqueries, hasSubqueries } from './subqueries.js';
+import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 import { findWindowCalls, planWindows } from './windows.js';
-
-export interface SelectHost extends RelationHost, SubqueryHost {
-  /** ORDER BY, OFFSET and LIMIT over a planned body; drops hidden sort columns at the end. */
-  orderAndLimit(
-    plan: RelationPlan,
-    visible: number[],
-    query: Query | undefined,
-    keys: SortKey[] | undefined,
-  ): RelationPlan;
-}
 
 const ONE_ROW: RelationPlan = { node: { kind: 'Values', rows: [[]], outputs: [] }, scope: new Scope([]) };
 
@@ -243,13 +228,6 @@ export function planSelect(
     Array.from({ length: visible }, (_, i) => i),
     query,
     keys,
-  );
-}
-
-export function itemName(item: SingleColumn, position: number): string {
-  return (
-    item.alias?.value ??
-    (item.expression.kind === 'ColumnRef' ? item.expression.parts.at(-1)!.value : `_col${position}`)
   );
 }
 

@@ -1,7 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import type { QueryBody, SetOperation } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
-import type { Column, PlanNode, WindowFrame } from '../plan/nodes.js';
+import type { AggregateNode, Column, PlanNode, UnionNode, WindowFrame } from '../plan/nodes.js';
 import { BIGINT, BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
 import { coerce, ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
@@ -61,7 +61,12 @@ export function planSetOperation(host: SetOperationHost, body: SetOperation): Re
   };
   const channels = columns.map((_, i) => i);
   if (body.op === 'UNION') {
-    const inputs = [cast(left.node), cast(right.node)].flatMap((n) =>
+    // UNION ALL takes in the inputs of a Union below it; UNION DISTINCT those of a distinct Union
+    // below it — distinct(f(distinct(U))) = distinct(f(U)) for any cast f — so a chain of 1 000
+    // UNIONs is one Union of 1 000 inputs, not a plan 2 000 nodes deep.
+    const absorbed = (n: PlanNode): PlanNode[] =>
+      body.distinct && isDistinctUnion(n) ? n.input.inputs.map((x) => cast(x)) : [cast(n)];
+    const inputs = [...absorbed(left.node), ...absorbed(right.node)].flatMap((n) =>
       n.kind === 'Union' && !body.distinct ? n.inputs : [n],
     );
     const union: PlanNode = { kind: 'Union', inputs, outputs: columns };
@@ -185,4 +190,16 @@ export function planSetOperation(host: SetOperationHost, body: SetOperation): Re
     outputs: columns,
   };
   return { node, scope };
+}
+
+/** A grouping on every column of a Union, with no aggregates: UNION DISTINCT as planned above. */
+function isDistinctUnion(n: PlanNode): n is AggregateNode & { input: UnionNode } {
+  return (
+    n.kind === 'Aggregate' &&
+    n.step === 'single' &&
+    n.aggregates.length === 0 &&
+    n.input.kind === 'Union' &&
+    n.groupBy.length === n.outputs.length &&
+    n.groupBy.every((c, i) => c === i)
+  );
 }

@@ -1,13 +1,13 @@
 import { QuarryError } from '@quarry/common';
-import type { Expression, Query } from '../parser/ast.js';
-import { inputChannels, remapChannels, type Expr } from '../expr/ir.js';
+import type { Expression } from '../parser/ast.js';
+import { inputChannels, isEquality, remapChannels, type Expr } from '../expr/ir.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import { BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
 import { walkExpression } from './ast-walk.js';
 import { coerce, type ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
+import { singleColumn, type PlannedQuery, type SubqueryHost } from './planned-query.js';
 import { correlatedQuantified, quantified } from './quantified.js';
-import type { RelationPlan } from './relation-plan.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -24,43 +24,6 @@ import type { Scope } from './scope.js';
  * The subqueries of an expression are joined to the relation first; a hook then maps each
  * subquery expression to its value.
  */
-export type SubqueryMode = 'exists' | 'in' | 'scalar';
-
-export interface SubqueryContext {
-  /** The enclosing query's columns, which the subquery's WHERE may reference. */
-  readonly outer: Scope | undefined;
-  readonly mode: SubqueryMode;
-}
-
-/**
- * How a correlated subquery was planned. `semi`: the node's outputs are the select list
- * (`visible` columns) followed by the `width` columns the correlated conjuncts read (their channels:
- * subquery columns first, then the outer query's). `scalar`: the node's outputs are a value, the
- * correlation keys (equal to `outerKeys`, over the outer query's channels) and helper columns;
- * after the LEFT join, `value(base)` is the subquery's value when the node's outputs start at
- * channel `base` (it supplies the value over no rows, and raises the error for several rows, only
- * for outer rows that reach it).
- */
-export type Correlation =
-  | {
-      readonly kind: 'semi';
-      readonly visible: number;
-      readonly width: number;
-      readonly conjuncts: readonly Expr[];
-    }
-  | { readonly kind: 'scalar'; readonly outerKeys: readonly Expr[]; readonly value: (base: number) => Expr }
-  /** Joined and aggregated per outer row by `build`, which keeps the outer columns and appends the value. */
-  | { readonly kind: 'perRow'; readonly build: (outer: PlanNode) => { node: PlanNode; value: Expr } }
-  /** An EXISTS whose answer does not depend on the rows (LIMIT 0; a global aggregation). */
-  | { readonly kind: 'constant'; readonly value: boolean };
-
-export interface PlannedQuery extends RelationPlan {
-  readonly correlation?: Correlation;
-}
-
-export interface SubqueryHost {
-  planSubquery(query: Query, ctx: SubqueryContext): PlannedQuery;
-}
 
 export interface AppliedSubqueries {
   readonly node: PlanNode;
@@ -123,10 +86,6 @@ export function splitCorrelated(
     residual.push(c);
   }
   return { pairs, residual };
-}
-
-export function isEquality(fn: string): boolean {
-  return fn === 'eq:long' || fn === 'eq:strict';
 }
 
 function identity(node: PlanNode): Expr[] {
@@ -222,20 +181,6 @@ function applyOne(
     case 'Subquery':
       return scalarValue(node, host.planSubquery(sub.query, { outer, mode: 'scalar' }), sub.loc);
   }
-}
-
-export function singleColumn(planned: PlannedQuery, loc: Expression['loc'], what: string): Column {
-  const visible =
-    planned.correlation?.kind === 'semi'
-      ? planned.correlation.visible
-      : planned.correlation
-        ? 1
-        : planned.node.outputs.length;
-  if (visible !== 1)
-    throw new QuarryError('TYPE_MISMATCH', `${what} must return exactly one column, not ${visible}`, {
-      location: loc,
-    });
-  return planned.node.outputs[0]!;
 }
 
 /** EXISTS (value undefined) or `value IN (subquery)`, as a SemiJoin adding a mark. */

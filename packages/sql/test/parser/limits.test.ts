@@ -44,6 +44,25 @@ describe('parser: limits', () => {
     }
   });
 
+  it('reports every nesting error as a USER_ERROR with line and column', () => {
+    const n = 5_000;
+    const inputs = [
+      `SELECT 1\nFROM t WHERE ${'('.repeat(n)}1${')'.repeat(n)}`,
+      Array.from({ length: n }, (_, i) => `SELECT ${i}`).join('\nUNION '),
+      Array.from({ length: n }, (_, i) => `SELECT ${i}`).join(' INTERSECT '),
+      Array.from({ length: n }, (_, i) => `SELECT ${i}`).join(' EXCEPT ALL '),
+      `SELECT ${Array.from({ length: n }, () => '1').join(' || ')}`,
+    ];
+    for (const sql of inputs) {
+      const error = errorOf(() => parseStatement(sql));
+      expect(error.type, sql.slice(0, 40)).to.equal('USER_ERROR');
+      expect(error.message, sql.slice(0, 40)).to.match(tooDeep);
+      expect(error.location?.line, sql.slice(0, 40)).to.be.a('number');
+      expect(error.location?.column, sql.slice(0, 40)).to.be.a('number');
+      expect(error.message).to.match(/^line \d+:\d+: /);
+    }
+  });
+
   it(`accepts nesting up to the limit (${MAX_NESTING})`, () => {
     const depth = 60;
     const sql = `${'('.repeat(depth)}1${')'.repeat(depth)}`;

@@ -1,7 +1,7 @@
 import { remapChannels, type Expr } from '../../expr/ir.js';
 import type { Column, JoinNode, PlanNode, SemiJoinNode } from '../../plan/nodes.js';
 import { isIntegral } from '../../types/types.js';
-import { isEquality } from '../../planner/subqueries.js';
+import { isEquality } from '../../expr/ir.js';
 import { and, conjuncts, sideOf } from '../predicates.js';
 import { transformUp, type PlanRule } from '../rule.js';
 

@@ -2,7 +2,7 @@ import type { Expr } from '../../expr/ir.js';
 import { isConstant } from '../../expr/ir.js';
 import { evaluateConstant } from '../../expr/compile.js';
 import { generatorOptionsFor } from '../../functions/registry.js';
-import { literalOf } from '../../planner/literals.js';
+import { literalOf } from '../../expr/literal-values.js';
 import { mapExpressions, type PlanRule } from '../rule.js';
 
 /**

@@ -1,7 +1,7 @@
 import { inputChannels, remapChannels, type Expr } from '../../expr/ir.js';
 import { children, withChildren, type JoinNode, type PlanNode } from '../../plan/nodes.js';
 import { BOOLEAN, physicalKind } from '../../types/types.js';
-import { isEquality } from '../../planner/subqueries.js';
+import { isEquality } from '../../expr/ir.js';
 import { and, conjuncts, filtered } from '../predicates.js';
 import type { OptimizerContext, PlanRule } from '../rule.js';
 import { Estimator } from '../stats.js';
