@@ -157,7 +157,7 @@ describe('Helm chart deploy/helm/quarry', function () {
     const trigger = scaled['spec'].triggers[0] as Obj;
     expect(trigger['metadata'].threshold).to.equal('8');
     for (const name of metricNamesIn(trigger['metadata'].query))
-      expect(metricNamesInCode(), `KEDA query metric ${name}`).to.include(name);
+      expect(await metricNamesInCode(), `KEDA query metric ${name}`).to.include(name);
 
     const dir = join(scratch, 'coordinator');
     materializeConfigDir(objects, coordinator, dir);

@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Histogram, Summary } from 'prom-client';
 import { newRegistry } from '@quarry/runtime';
 
 /**
@@ -11,7 +10,7 @@ import { newRegistry } from '@quarry/runtime';
  */
 let cached: string[] | undefined;
 
-export function metricNamesInCode(): string[] {
+export async function metricNamesInCode(): Promise<string[]> {
   if (cached) return cached;
   const names = new Set<string>();
   for (const pkg of readdirSync('packages')) {
@@ -30,9 +29,9 @@ export function metricNamesInCode(): string[] {
         for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${m[1]}${suffix}`);
     }
   }
-  for (const metric of newRegistry({}).getMetricsAsArray()) {
+  for (const metric of await newRegistry({}).getMetricsAsJSON()) {
     names.add(metric.name);
-    if (metric instanceof Histogram || metric instanceof Summary)
+    if (['histogram', 'summary'].includes(String(metric.type)))
       for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${metric.name}${suffix}`);
   }
   return (cached = [...names].sort());
