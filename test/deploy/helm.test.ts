@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { checkKnownProperties, readPropertiesFile } from '@quarry/common';
@@ -204,6 +205,33 @@ describe('Helm chart deploy/helm/quarry', function () {
         );
       for (const selector of selectors) expect(pods).to.include(selector);
       expect(pods['app.kubernetes.io/component']).to.equal(role);
+    }
+  });
+
+  it('has values that match values.schema.json, which refuses a misspelled key as helm install would', () => {
+    // Helm checks the merged values against the chart's values.schema.json (JSON Schema draft 7)
+    const schema = JSON.parse(readFileSync(`${CHART}/values.schema.json`, 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    for (const files of [[], [`${CHART}/ci/keda-values.yaml`], [`${CHART}/ci/hpa-values.yaml`]]) {
+      const values = templateData(CHART, 'prod', files)['Values'];
+      expect(validate(values), `${files.join()}: ${JSON.stringify(validate.errors)}`).to.equal(true);
+    }
+    const typo = join(scratch, 'typo.yaml');
+    writeFileSync(typo, 'server:\n  worker: 5\nadditionalConfigProperties: [retry-policy TASK]\n');
+    expect(validate(templateData(CHART, 'prod', [typo])['Values'])).to.equal(false);
+    const complaints = validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
+    expect(complaints).to.include('/server must NOT have additional properties');
+    expect(complaints.some((c) => c.startsWith('/additionalConfigProperties/0 must match pattern'))).to.equal(
+      true,
+    );
+  });
+
+  it('names every object as Kubernetes allows (DNS labels of at most 63 characters)', async () => {
+    for (const files of [[], [`${CHART}/ci/keda-values.yaml`]]) {
+      for (const { object } of (await render(files)).objects) {
+        const name = (object as Obj)['metadata'].name as string;
+        expect(name).to.match(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/);
+      }
     }
   });
 
