@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkKnownProperties, readPropertiesFile } from '@quarry/common';
+import { checkKnownProperties, readPropertiesFile, withEnvOverrides } from '@quarry/common';
 import { loadCatalogs } from '@quarry/connectors';
 import { COORDINATOR_PROPERTY_NAMES, coordinatorConfigFromProperties } from '@quarry/coordinator';
 import { EXCHANGE_PROPERTY_NAMES, exchangeConfigFromProperties } from '@quarry/exchange';
@@ -50,7 +50,9 @@ function materializeConfigDir(objects: RenderedObject[], deployment: Obj, dir: s
 
 /** Reads a role's config directory as the CLI does; throws as the process would at start. */
 async function loadAsQuarry(dir: string, env: NodeJS.ProcessEnv) {
-  const config = readPropertiesFile(join(dir, 'config.properties'), { env });
+  const file = readPropertiesFile(join(dir, 'config.properties'), { env });
+  // QUARRY_<PROPERTY> variables (the chart sets QUARRY_NODE_ID) override the file, as in the CLI
+  const config = withEnvOverrides(file, [...COORDINATOR_PROPERTY_NAMES, ...WORKER_PROPERTY_NAMES], env);
   const read = [...new Set([...COORDINATOR_PROPERTY_NAMES, ...WORKER_PROPERTY_NAMES])];
   checkKnownProperties(config, 'config.properties', { read });
   const exchangeProps = readPropertiesFile(join(dir, 'exchange-manager.properties'), { env });
@@ -172,7 +174,10 @@ describe('Helm chart deploy/helm/quarry', function () {
     expect(loaded.catalogs).to.deep.equal(['lake', 'tpch']);
     const workerDir = join(scratch, 'worker');
     materializeConfigDir(objects, worker, workerDir);
-    expect((await loadAsQuarry(workerDir, {})).worker.slots).to.equal(8);
+    const podName = 'prod-quarry-worker-7d9c5b8f6-x2k4f'; // what metadata.name gives QUARRY_NODE_ID
+    const loadedWorker = (await loadAsQuarry(workerDir, { QUARRY_NODE_ID: podName })).worker;
+    expect(loadedWorker.slots).to.equal(8);
+    expect(loadedWorker.workerId).to.equal(podName);
   });
 
   it('renders an HPA on CPU when asked, and no worker count for it to fight over', async () => {
