@@ -56,6 +56,16 @@ describe('Prometheus alert rules (deploy/prometheus)', () => {
     expect(run.status, run.output).to.equal(0);
   });
 
+  it('each have a unit test in which they fire', () => {
+    const tests = (
+      parse(readFileSync(ALERT_TESTS, 'utf8')) as {
+        tests: { alert_rule_test: { alertname: string; exp_alerts: unknown[] }[] }[];
+      }
+    ).tests.flatMap((t) => t.alert_rule_test);
+    const fired = new Set(tests.filter((t) => t.exp_alerts.length > 0).map((t) => t.alertname));
+    expect(alertRules.map((r) => r.alert).filter((a) => !fired.has(a))).to.deep.equal([]);
+  });
+
   it('cover what an operator must hear about', () => {
     expect(alertRules.map((r) => r.alert)).to.include.members([
       'QuarryCoordinatorDown',
