@@ -2,7 +2,7 @@
 # quarry: one image for the coordinator and the workers (the command picks the role).
 
 # --- build: install everything, compile, then keep only what runs ------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
@@ -16,7 +16,7 @@ RUN npm ci --no-audit --no-fund \
  && rm -rf packages/*/src packages/*/test packages/*/tsconfig.tsbuildinfo .nx
 
 # --- runtime: node, the built packages, a non-root user ----------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     QUARRY_LOG_FORMAT=json \
     QUARRY_METRICS_PORT=9464

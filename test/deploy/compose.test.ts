@@ -110,4 +110,9 @@ describe('Dockerfile', () => {
     expect(existsSync('packages/cli/dist/main.js')).to.equal(true);
     expect(readFileSync('.dockerignore', 'utf8')).to.match(/\*\*\/node_modules/);
   });
+
+  it('builds and runs on Node 22 (Node 20 is past its end of life)', () => {
+    const bases = [...text.matchAll(/^FROM\s+(\S+)\s+AS/gim)].map((m) => m[1]);
+    expect(bases).to.deep.equal(['node:22-bookworm-slim', 'node:22-bookworm-slim']);
+  });
 });
