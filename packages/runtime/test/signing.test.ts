@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { QuarryError } from '@quarry/common';
+import {
+  deriveKeys,
+  openSecret,
+  sealSecret,
+  sign,
+  Verifier,
+  type ReceivedSignature,
+  type Signed,
+} from '../src/signing.js';
+
+const SECRET = 'a-shared-secret-of-the-cluster';
+const keys = deriveKeys(SECRET);
+const body = new TextEncoder().encode('{"workerId":"w1","state":"FINISHED"}');
+const SUBJECT = 'quarry.coordinator.task-status';
+const NOW = 1_800_000_000_000;
+
+const received = (s: Signed): ReceivedSignature => ({
+  sender: s.sender,
+  time: String(s.time),
+  nonce: s.nonce,
+  signature: s.signature,
+});
+
+describe('message signatures', () => {
+  it('accepts a genuine message once and names its sender', () => {
+    const v = new Verifier(keys.signing);
+    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    expect(v.verify(SUBJECT, body, received(s), NOW + 5)).to.deep.equal({ sender: 'w1' });
+    expect(v.verify(SUBJECT, body, received(s), NOW + 6)).to.deep.equal({ refused: 'replayed' });
+  });
+
+  it('refuses a message when any signed field is changed', () => {
+    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    const tampered: [string, string, Uint8Array, ReceivedSignature][] = [
+      ['subject', 'quarry.worker.heartbeat', body, received(s)],
+      ['body', SUBJECT, new TextEncoder().encode('{"workerId":"w1","state":"FAILED"}'), received(s)],
+      ['sender', SUBJECT, body, { ...received(s), sender: 'w2' }],
+      ['time', SUBJECT, body, { ...received(s), time: String(s.time + 1) }],
+      ['nonce', SUBJECT, body, { ...received(s), nonce: `${s.nonce.slice(0, -1)}x` }],
+      [
+        'signature',
+        SUBJECT,
+        body,
+        { ...received(s), signature: `${s.signature[0] === 'A' ? 'B' : 'A'}${s.signature.slice(1)}` },
+      ],
+    ];
+    for (const [field, subject, b, got] of tampered) {
+      // a fresh verifier each time: the refusal is the signature's, not the replay cache's
+      expect(new Verifier(keys.signing).verify(subject, b, got, NOW), field).to.deep.equal({
+        refused: 'bad-signature',
+      });
+    }
+  });
+
+  it('refuses unsigned, malformed, and wrong-secret messages', () => {
+    const v = new Verifier(keys.signing);
+    expect(v.verify(SUBJECT, body, {}, NOW)).to.deep.equal({ refused: 'unsigned' });
+    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    expect(v.verify(SUBJECT, body, { ...received(s), sender: 'w1\nx' }, NOW)).to.deep.equal({
+      refused: 'malformed',
+    });
+    expect(v.verify(SUBJECT, body, { ...received(s), time: 'soon' }, NOW)).to.deep.equal({
+      refused: 'malformed',
+    });
+    expect(v.verify(SUBJECT, body, { sender: 'w1' }, NOW)).to.deep.equal({ refused: 'malformed' });
+    const other = deriveKeys('another-secret-entirely-here');
+    const forged = sign(other.signing, SUBJECT, body, 'w1', NOW);
+    expect(v.verify(SUBJECT, body, received(forged), NOW)).to.deep.equal({ refused: 'bad-signature' });
+  });
+
+  it('refuses messages signed outside the window, either way', () => {
+    const v = new Verifier(keys.signing, { windowMs: 30_000 });
+    const old = sign(keys.signing, SUBJECT, body, 'w1', NOW - 30_001);
+    const future = sign(keys.signing, SUBJECT, body, 'w1', NOW + 30_001);
+    const edge = sign(keys.signing, SUBJECT, body, 'w1', NOW - 30_000);
+    expect(v.verify(SUBJECT, body, received(old), NOW)).to.deep.equal({ refused: 'stale' });
+    expect(v.verify(SUBJECT, body, received(future), NOW)).to.deep.equal({ refused: 'stale' });
+    expect(v.verify(SUBJECT, body, received(edge), NOW)).to.deep.equal({ sender: 'w1' });
+  });
+
+  it('keeps a bounded nonce cache, refusing what it can no longer tell from a replay', () => {
+    const v = new Verifier(keys.signing, { nonceCapacity: 3 });
+    const msgs = [0, 1, 2, 3].map((i) => sign(keys.signing, SUBJECT, body, 'w1', NOW + i));
+    for (const [i, m] of msgs.entries())
+      expect(v.verify(SUBJECT, body, received(m), NOW + 10), `message ${i}`).to.deep.equal({ sender: 'w1' });
+    // the first nonce was forgotten to make room: a replay of it is refused by time instead
+    expect(v.verify(SUBJECT, body, received(msgs[0]!), NOW + 11)).to.deep.equal({ refused: 'stale' });
+    expect(v.verify(SUBJECT, body, received(msgs[3]!), NOW + 11)).to.deep.equal({ refused: 'replayed' });
+  });
+
+  it('refuses secrets shorter than 16 characters', () => {
+    expect(() => deriveKeys('short')).to.throw(QuarryError, /at least 16 characters/);
+  });
+});
+
+describe('sealed secrets', () => {
+  const key = new Uint8Array(32).map((_, i) => i);
+
+  it('open with the same shared secret and context only', () => {
+    const sealed = sealSecret(keys.sealing, key, 'query_1');
+    expect(Buffer.from(sealed).includes(Buffer.from(key))).to.equal(false);
+    expect([...openSecret(keys.sealing, sealed, 'query_1')]).to.deep.equal([...key]);
+    const other = deriveKeys('another-secret-entirely-here');
+    expect(() => openSecret(other.sealing, sealed, 'query_1')).to.throw(QuarryError, /does not open/);
+    expect(() => openSecret(keys.sealing, sealed, 'query_2')).to.throw(QuarryError, /does not open/);
+    const flipped = new Uint8Array(sealed);
+    flipped[20]! ^= 1;
+    expect(() => openSecret(keys.sealing, flipped, 'query_1')).to.throw(QuarryError, /does not open/);
+    expect(() => openSecret(keys.sealing, key, 'query_1')).to.throw(QuarryError);
+  });
+
+  it('signing and sealing keys differ', () => {
+    expect(keys.signing.equals(keys.sealing)).to.equal(false);
+  });
+});
