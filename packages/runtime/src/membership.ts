@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { Counter } from 'prom-client';
-import { QuarryError, silentLogger, type Logger } from '@quarry/common';
+import { PropertyReader, QuarryError, silentLogger, type Logger, type Properties } from '@quarry/common';
 import {
   deriveKeys,
   openSecret,
@@ -174,4 +174,52 @@ export function speaksFor<M, R>(
     }
     return handler(message, ctx);
   };
+}
+
+/** How a coordinator or worker talks to the rest of its cluster (config.properties). */
+export interface InternalCommunication {
+  /** `internal-communication.shared-secret`: every member has the same; never logged. */
+  readonly sharedSecret?: string;
+  /** `internal-communication.insecure=true`: run without a secret, accepting anything on NATS. */
+  readonly insecure?: boolean;
+}
+
+/**
+ * The membership a coordinator or worker runs with: none only when the configuration says
+ * `internal-communication.insecure=true` (loudly logged); a missing secret otherwise stops it.
+ */
+export function membershipFor(
+  config: InternalCommunication | undefined,
+  options: Omit<MembershipOptions, 'secret'> & { readonly role: string },
+): Membership | undefined {
+  if (config?.sharedSecret !== undefined) {
+    const { role: _role, ...rest } = options;
+    return new Membership({ ...rest, secret: config.sharedSecret });
+  }
+  if (config?.insecure) {
+    options.logger?.warn(
+      'internal-communication.insecure=true: internal messages are neither signed nor checked, and anyone who can publish on NATS can act as a cluster member',
+    );
+    return undefined;
+  }
+  throw new QuarryError(
+    'INVALID_CONFIGURATION',
+    `The ${options.role} needs the cluster's shared secret: set internal-communication.shared-secret in config.properties, the environment variable QUARRY_SHARED_SECRET, or --shared-secret-file FILE (or internal-communication.insecure=true to run without one, letting anyone on NATS act as a cluster member)`,
+  );
+}
+
+/** The cluster's shared secret and its insecure opt-out, read by coordinator and workers alike. */
+export const INTERNAL_COMMUNICATION_PROPERTY_NAMES = [
+  'internal-communication.shared-secret',
+  'internal-communication.insecure',
+] as const;
+
+export function internalCommunicationFromProperties(
+  props: Properties,
+  source = 'config.properties',
+): InternalCommunication {
+  const r = new PropertyReader(props, source);
+  const sharedSecret = r.optionalString('internal-communication.shared-secret')?.trim();
+  const insecure = r.boolean('internal-communication.insecure', false);
+  return { ...(sharedSecret ? { sharedSecret } : {}), ...(insecure ? { insecure } : {}) };
 }

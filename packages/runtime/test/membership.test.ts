@@ -71,7 +71,7 @@ describe('cluster membership over a real nats-server', function () {
     heard.length = 0;
     const captured: { data: Uint8Array; headers: unknown }[] = [];
     const sub = outsider.nc.subscribe(`${prefix}.internal.reports`, {
-      callback: (_e, m) => captured.push({ data: m.data, headers: m.headers }),
+      callback: (_e, m) => void captured.push({ data: m.data, headers: m.headers }),
     });
     await outsider.nc.flush();
     sender.tell('internal.reports', { id: 'w1' });
@@ -97,7 +97,7 @@ describe('cluster membership over a real nats-server', function () {
   it('refuses a reply to an internal ask that no member signed', async () => {
     // an outsider answers the ask instead of the member
     const fake = outsider.nc.subscribe(`${prefix}.internal.fake`, {
-      callback: (_e, m) => m.respond(encode({ ok: true, value: 'forged' })),
+      callback: (_e, m) => void m.respond(encode({ ok: true, value: 'forged' })),
     });
     await outsider.nc.flush();
     const err = (await sender.ask('internal.fake', {}).catch((e: unknown) => e)) as QuarryError;

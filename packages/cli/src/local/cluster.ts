@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,11 @@ export interface LocalClusterOptions {
    */
   readonly exchangeProperties?: Readonly<Record<string, string>>;
   readonly configProperties?: Readonly<Record<string, string>>;
+  /**
+   * The cluster's shared secret (internal messages are signed with it); a random one by default,
+   * handed to the processes in `QUARRY_SHARED_SECRET`. `env` may set `QUARRY_INTERNAL_COMMUNICATION_INSECURE`.
+   */
+  readonly sharedSecret?: string;
   /** Use these servers instead of starting private ones. */
   readonly natsUrl?: string;
   readonly redisUrl?: string;
@@ -51,6 +57,8 @@ export class LocalCluster {
   coordinator: ProcessHandle | undefined;
   private workerSeq = 0;
   private system: ActorSystem | undefined;
+  /** The shared secret its processes sign internal messages with (tests forge with it, or without). */
+  readonly sharedSecret: string;
 
   private constructor(
     readonly dir: string,
@@ -60,7 +68,9 @@ export class LocalCluster {
     readonly prefix: string,
     private readonly servers: ServerProcess[],
     private readonly options: LocalClusterOptions,
-  ) {}
+  ) {
+    this.sharedSecret = options.sharedSecret ?? randomBytes(32).toString('base64url');
+  }
 
   get exchangeDir(): string {
     return join(this.dir, 'exchange');
@@ -110,7 +120,13 @@ export class LocalCluster {
     const out = logFile ? openSync(logFile, 'a') : 'inherit';
     const proc = spawn(process.execPath, [CLI_MAIN, ...args], {
       stdio: ['ignore', out, out],
-      env: { ...process.env, QUARRY_LOG_FORMAT: 'json', ...this.options.env, ...env },
+      env: {
+        ...process.env,
+        QUARRY_LOG_FORMAT: 'json',
+        QUARRY_SHARED_SECRET: this.sharedSecret,
+        ...this.options.env,
+        ...env,
+      },
     });
     return { name, process: proc, logFile, ...stopper(proc, 10_000) };
   }
