@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, type Logger } from '@quarry/common';
+import { Membership } from '../src/membership.js';
 import {
   deriveKeys,
   openSecret,
@@ -113,5 +114,39 @@ describe('sealed secrets', () => {
 
   it('signing and sealing keys differ', () => {
     expect(keys.signing.equals(keys.sealing)).to.equal(false);
+  });
+});
+
+describe('refusals', () => {
+  it('are counted every time and logged at most once per claimed sender and minute', async () => {
+    const logged: unknown[] = [];
+    const logger = { warn: (o: unknown) => void logged.push(o) } as unknown as Logger;
+    let now = NOW;
+    const m = new Membership({
+      secret: SECRET,
+      sender: 'coordinator',
+      isInternal: () => true,
+      logger,
+      now: () => now,
+    });
+    const forged = new Membership({
+      secret: 'some-other-secret-entirely',
+      sender: 'w9',
+      isInternal: () => true,
+    });
+    const send = () => m.verify(SUBJECT, body, forged.sign(SUBJECT, body));
+    for (let i = 0; i < 3; i++) expect(send()).to.be.instanceOf(QuarryError);
+    expect(m.verify(SUBJECT, body, undefined)).to.be.instanceOf(QuarryError);
+    expect(logged).to.have.length(2, 'one line for w9, one for unsigned messages');
+    now += 61_000;
+    expect(send()).to.be.instanceOf(QuarryError);
+    expect(logged).to.have.length(3);
+    expect(logged[2]).to.deep.include({ sender: 'w9', reason: 'bad-signature', suppressedBefore: 2 });
+    const counts = (await m.refusals.get()).values.map((v) => [v.labels['reason'], v.value]);
+    expect(counts).to.deep.equal([
+      ['bad-signature', 4],
+      ['unsigned', 1],
+    ]);
+    expect(JSON.stringify(logged)).to.not.include(SECRET);
   });
 });
