@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { QuarryError, type Logger } from '@quarry/common';
-import { Membership } from '../src/membership.js';
+import { internalCommunicationFromProperties, Membership, membershipFor } from '../src/membership.js';
 import {
   deriveKeys,
   openSecret,
@@ -148,5 +148,28 @@ describe('refusals', () => {
       ['unsigned', 1],
     ]);
     expect(JSON.stringify(logged)).to.not.include(SECRET);
+  });
+});
+
+describe('internal-communication properties', () => {
+  const role = { role: 'worker', sender: 'w1', isInternal: () => true };
+
+  it('default to nothing, which starts no member', () => {
+    expect(internalCommunicationFromProperties({})).to.deep.equal({});
+    expect(() => membershipFor({}, role)).to.throw(
+      QuarryError,
+      /The worker needs the cluster's shared secret: set internal-communication.shared-secret/,
+    );
+  });
+
+  it('read the secret (trimmed) and the insecure opt-out, and reject a bad boolean', () => {
+    const c = internalCommunicationFromProperties({ 'internal-communication.shared-secret': ` ${SECRET} ` });
+    expect(c).to.deep.equal({ sharedSecret: SECRET });
+    expect(membershipFor(c, role)).to.be.instanceOf(Membership);
+    const insecure = internalCommunicationFromProperties({ 'internal-communication.insecure': 'true' });
+    expect(membershipFor(insecure, role)).to.equal(undefined);
+    expect(() =>
+      internalCommunicationFromProperties({ 'internal-communication.insecure': 'maybe' }),
+    ).to.throw(QuarryError, /internal-communication.insecure='maybe' is invalid: expected true or false/);
   });
 });
