@@ -35,7 +35,6 @@ describe('forged messages on internal subjects', function () {
       workers: 2,
       slots: 2,
       prefix: PREFIX,
-      dir: '/tmp/signing-dbg2',
       coordinatorEnv: { QUARRY_METRICS_PORT: String(metricsPort) },
     });
     const member = cluster.natsUsers!.coordinator;
