@@ -75,6 +75,27 @@ describe('docker-compose.yml', () => {
     expect(dependsOn('worker')['coordinator']!.condition).to.equal('service_healthy');
   });
 
+  it('runs NATS with deploy/nats users and permissions, and signs internal messages', () => {
+    const nats = services['nats']!;
+    expect(nats['command']).to.include('/etc/nats/nats-server.conf');
+    expect(nats['volumes']).to.include('./deploy/nats/nats-server.conf:/etc/nats/nats-server.conf:ro');
+    const natsEnv = nats['environment'] as Record<string, string>;
+    for (const v of ['COORDINATOR', 'WORKER', 'CLIENT'])
+      expect(natsEnv[`QUARRY_NATS_${v}_PASSWORD`]).to.match(/^\$\{QUARRY_NATS_\w+_PASSWORD:\?/);
+    for (const [s, user] of [
+      ['coordinator', 'coordinator'],
+      ['worker', 'worker'],
+    ] as const) {
+      const env = services[s]!['environment'] as Record<string, string>;
+      expect(env['NATS_USER'], s).to.equal(user);
+      expect(env['NATS_PASSWORD'], s).to.match(
+        new RegExp(`^\\$\\{QUARRY_NATS_${user.toUpperCase()}_PASSWORD:\\?`),
+      );
+      // required (`:?`): compose refuses to start a cluster without a shared secret
+      expect(env['QUARRY_SHARED_SECRET'], s).to.match(/^\$\{QUARRY_SHARED_SECRET:\?/);
+    }
+  });
+
   it('mounts property files that quarry reads without complaint', () => {
     for (const s of ['coordinator', 'worker'])
       expect(services[s]!['volumes']).to.deep.equal(['./deploy/etc:/app/etc:ro']);

@@ -132,6 +132,7 @@ describe('durable submissions', function () {
   let nc: NatsConnection;
   const prefix = `dur${randomSuffix(4)}`;
   const exchange = localExchangeConfig(mkdtempSync(join(tmpdir(), 'quarry-dur-')));
+  const internalCommunication = { sharedSecret: `durable-${randomSuffix(24)}` };
 
   const coordinatorConfig = (): CoordinatorConfig => ({
     servers: servers.nats.url,
@@ -156,6 +157,7 @@ describe('durable submissions', function () {
     recordRetentionMs: 60_000,
     resultPageRows: 1000,
     eventsRetentionMs: 600_000,
+    internalCommunication,
   });
 
   before(async () => {
@@ -188,6 +190,7 @@ describe('durable submissions', function () {
         taskMemoryBytes: 256 << 20,
         exchange,
         failureInjection: NO_INJECTION,
+        internalCommunication,
       },
       silentLogger(),
     );

@@ -56,6 +56,32 @@ export interface CommonFlags {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly metricsPort?: string;
+  /** A file holding the cluster's shared secret (never a flag with the secret itself: `ps` shows flags). */
+  readonly sharedSecretFile?: string;
+}
+
+const SHARED_SECRET = 'internal-communication.shared-secret';
+
+/**
+ * The cluster's shared secret, over config.properties: `--shared-secret-file`, else
+ * `$QUARRY_SHARED_SECRET_FILE`, else `$QUARRY_SHARED_SECRET` (besides the property's own
+ * `$QUARRY_INTERNAL_COMMUNICATION_SHARED_SECRET`).
+ */
+function withSharedSecret(props: Record<string, string>, flags: CommonFlags): void {
+  const file = flags.sharedSecretFile ?? process.env['QUARRY_SHARED_SECRET_FILE'];
+  if (file) {
+    try {
+      props[SHARED_SECRET] = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new QuarryError(
+        'INVALID_CONFIGURATION',
+        `Cannot read the shared secret file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+      );
+    }
+    return;
+  }
+  const env = process.env['QUARRY_SHARED_SECRET'];
+  if (env) props[SHARED_SECRET] = env;
 }
 
 /** NATS credentials and TLS: flags over NATS_* environment variables. */
@@ -152,6 +178,7 @@ export function coordinatorConfig(
   else if (process.env['REDIS_URL'] && props['redis.url'] === undefined)
     props['redis.url'] = process.env['REDIS_URL'];
   if (flags.retryPolicy) props['retry-policy'] = flags.retryPolicy;
+  withSharedSecret(props, flags);
   if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
   const catalogs = props['catalog.config-dir'] ?? catalogDir(flags);
   if (catalogs) props['catalog.config-dir'] = catalogs;
@@ -169,6 +196,7 @@ export function workerConfig(flags: CommonFlags & { id?: string; slots?: string 
   };
   if (flags.id) props['node.id'] = flags.id;
   if (flags.slots) props['worker.task-slots'] = flags.slots;
+  withSharedSecret(props, flags);
   if (flags.metricsPort) props['metrics.port'] = flags.metricsPort;
   const catalogs = props['catalog.config-dir'] ?? catalogDir(flags);
   if (catalogs) props['catalog.config-dir'] = catalogs;

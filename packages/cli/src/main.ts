@@ -59,7 +59,13 @@ function serverOptions(cmd: Command): Command {
         'a local directory as the exchange (instead of exchange-manager.properties)',
       ),
     )
-    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port (metrics.port)'));
+    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port (metrics.port)'))
+    .addOption(
+      new Option(
+        '--shared-secret-file <file>',
+        "file holding the cluster's shared secret (internal-communication.shared-secret; default: $QUARRY_SHARED_SECRET)",
+      ),
+    );
 }
 
 const formatOption = () =>

@@ -1,5 +1,11 @@
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
-import type { NatsAuth, NatsTls } from '@quarry/runtime';
+import {
+  INTERNAL_COMMUNICATION_PROPERTY_NAMES,
+  internalCommunicationFromProperties,
+  type InternalCommunication,
+  type NatsAuth,
+  type NatsTls,
+} from '@quarry/runtime';
 import type { ExchangeConfig } from '@quarry/exchange';
 import { DEFAULT_MAX_STAGE_COUNT } from '@quarry/sql';
 import { TIME_LIMIT_PROPERTY_NAMES, type TimeLimits } from './time-limits.js';
@@ -65,6 +71,11 @@ export interface CoordinatorConfig {
   readonly eventsRetentionMs: number;
   /** `query.result-page-rows`: rows per result page. Default 1000. */
   readonly resultPageRows: number;
+  /**
+   * `internal-communication.shared-secret` (signs internal messages, seals task secrets) or
+   * `internal-communication.insecure=true`; the coordinator refuses to start with neither.
+   */
+  readonly internalCommunication?: InternalCommunication;
 }
 
 /** Defaults of `fault-tolerant-execution-task-memory-growth-factor` and `query.max-memory-per-node`. */
@@ -92,6 +103,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'metrics.port',
   'redis.tls-ca-file',
   'catalog.config-dir',
+  ...INTERNAL_COMMUNICATION_PROPERTY_NAMES,
 ] as const;
 
 export function coordinatorConfigFromProperties(
@@ -148,6 +160,7 @@ export function coordinatorConfigFromProperties(
     recordRetentionMs: r.duration('query.min-expire-age', '15m'),
     resultPageRows: r.int('query.result-page-rows', 1000, 1),
     eventsRetentionMs: r.duration('query.events-retention', '1h'),
+    internalCommunication: internalCommunicationFromProperties(props, source),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
     ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),

@@ -10,6 +10,7 @@ import {
 } from '@quarry/exchange';
 import {
   Addresses,
+  isMemberSubject,
   taskId,
   type QueryListing,
   type Heartbeat,
@@ -23,7 +24,9 @@ import {
   ActorSystem,
   ensureStream,
   isNoResponders,
+  membershipFor,
   redactUrl,
+  speaksFor,
   serveMetrics,
   streamName,
   type MetricsServer,
@@ -86,6 +89,7 @@ export class Coordinator {
       probeDeadlineMs: (config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) * 2 + 1000,
     });
     this.metrics = new CoordinatorMetrics(() => this.queries.values(), this.registry, this.id);
+    if (system.membership) this.metrics.registry.registerMetric(system.membership.refusals);
     this.control = new QueryControl({
       config,
       system,
@@ -103,12 +107,19 @@ export class Coordinator {
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
     await checkExchange(config.exchange); // a misconfigured bucket stops the start, naming it
+    const membership = membershipFor(config.internalCommunication, {
+      role: 'coordinator',
+      sender: 'coordinator',
+      isInternal: (subject) => isMemberSubject(config.prefix, subject),
+      logger,
+    });
     const system = await ActorSystem.connect({
       servers: config.servers,
       prefix: config.prefix,
       name: 'coordinator',
       logger,
       ...config.nats,
+      ...(membership ? { membership } : {}),
     });
     const store = AttemptStore.connect(
       config.redisUrl,
@@ -185,8 +196,21 @@ export class Coordinator {
       stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
     });
     await this.intake.start();
-    this.system.spawn(Addresses.heartbeat, (hb: Heartbeat) => this.heartbeat(hb));
-    this.system.spawn(Addresses.taskStatus, (u: TaskUpdate) => this.taskUpdate(u));
+    // a member speaks only for itself: a heartbeat or task report names the worker that signed it
+    this.system.spawn(
+      Addresses.heartbeat,
+      speaksFor(
+        (hb: Heartbeat) => hb.workerId,
+        (hb) => this.heartbeat(hb),
+      ),
+    );
+    this.system.spawn(
+      Addresses.taskStatus,
+      speaksFor(
+        (u: TaskUpdate) => u.workerId,
+        (u) => this.taskUpdate(u),
+      ),
+    );
     this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
       acceptJson: true,
       sequential: false,
@@ -283,10 +307,11 @@ export class Coordinator {
       (e) => this.metrics.observe(e),
     );
     const key = this.config.exchange.encryptionEnabled ? generateExchangeKey() : undefined;
-    q.exchange = {
-      codec: exchangeCodecFor(this.config.exchange, retry.policy),
-      ...(key ? { secretKey: key } : {}),
-    };
+    const codec = exchangeCodecFor(this.config.exchange, retry.policy);
+    q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
+    // the key crosses NATS only sealed: a subscriber without the shared secret learns nothing
+    const sealed = key && this.system.membership ? this.system.membership.seal(key, id) : key;
+    q.taskExchange = { codec, ...(sealed ? { secretKey: sealed } : {}) };
     this.queries.set(id, q);
     if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
       throw new QuarryError(

@@ -97,7 +97,7 @@ export class QueryControl {
         partitionCount: stage.outputPartitions,
       },
       memoryLimitBytes: task.memoryBytes ?? this.d.config.taskMemoryBytes,
-      exchange: q.exchange,
+      exchange: q.taskExchange,
     };
     q.mailbox.post(async () => {
       if (q.scheduler !== scheduler) {

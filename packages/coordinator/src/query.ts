@@ -34,6 +34,8 @@ export class QueryExecution {
   hashPartitions = 1;
   /** How this query's exchange files are written: codec, and its key — kept in memory only, never stored. */
   exchange: { codec: 'NONE' | 'LZ4' | 'ZSTD'; secretKey?: Uint8Array } = { codec: 'NONE' };
+  /** `exchange` as task specs carry it: the key sealed with the cluster's shared secret, when there is one. */
+  taskExchange: { codec: 'NONE' | 'LZ4' | 'ZSTD'; secretKey?: Uint8Array } = { codec: 'NONE' };
   /** Failed query attempts so far (retry policy QUERY). */
   queryFailures = 0;
   queryAttempt = 0;
@@ -72,7 +74,10 @@ export class QueryExecution {
 
   emit(event: EventPayload): void {
     const full = { ...event, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
-    this.system.nc.publish(statusSubject(this.system.prefix, this.id), encode(full, 'json'));
+    const subject = statusSubject(this.system.prefix, this.id);
+    const bytes = encode(full, 'json');
+    // signed, so that a client holding the shared secret can tell the coordinator's events from forgeries
+    this.system.nc.publish(subject, bytes, this.system.signed(subject, bytes));
     this.observer(full);
   }
 

@@ -37,3 +37,12 @@ export function allStatusSubject(prefix: string): string {
 export function statusSubject(prefix: string, queryId: string): string {
   return `${prefix}.${Addresses.status(queryId)}`;
 }
+
+/**
+ * Whether only cluster members speak on `subject`: heartbeats, worker commands (and their replies)
+ * and task reports. Members sign their messages there and refuse unsigned ones (docs/SECURITY.md);
+ * every other subject is a client's.
+ */
+export function isMemberSubject(prefix: string, subject: string): boolean {
+  return subject.startsWith(`${prefix}.worker.`) || subject === `${prefix}.${Addresses.taskStatus}`;
+}

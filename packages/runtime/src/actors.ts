@@ -4,11 +4,13 @@ import {
   type Msg,
   type Subscription,
   type ConnectionOptions,
+  type MsgHdrs,
 } from '@nats-io/transport-node';
 import { QuarryError, isErrorData, silentLogger, type ErrorData, type Logger } from '@quarry/common';
 import { decode, decodeLenient, encode, type WireFormat } from './codec.js';
 import { describeConnection, natsOptions, type NatsAuth, type NatsTls } from './connection.js';
 import { Mailbox } from './mailbox.js';
+import type { Membership } from './membership.js';
 
 /** The reply to every ask: a value, or an error that is rebuilt as a QuarryError by the asker. */
 export type Reply<T> =
@@ -19,6 +21,9 @@ export interface MessageContext {
   /** The format the message came in; replies go back in the same format. */
   readonly format: WireFormat;
   readonly size: number;
+  /** On internal subjects of a member: the member that signed the message (see membership.ts). */
+  readonly sender?: string;
+  readonly membership?: Membership;
 }
 
 export type Handler<M, R> = (message: M, ctx: MessageContext) => Promise<R> | R;
@@ -52,6 +57,8 @@ export interface ActorSystemOptions {
   readonly name?: string;
   readonly logger?: Logger;
   readonly connectOptions?: Partial<ConnectionOptions>;
+  /** Cluster membership: signs what this system sends, refuses unsigned messages on internal subjects. */
+  readonly membership?: Membership;
 }
 
 export const DEFAULT_ASK_TIMEOUT_MS = 5000;
@@ -68,6 +75,7 @@ export class ActorSystem {
     readonly nc: NatsConnection,
     readonly prefix: string,
     readonly logger: Logger = silentLogger(),
+    readonly membership?: Membership,
   ) {}
 
   static async connect(options: ActorSystemOptions): Promise<ActorSystem> {
@@ -86,7 +94,7 @@ export class ActorSystem {
         ...(await natsOptions(settings)),
         ...options.connectOptions,
       });
-      return new ActorSystem(nc, options.prefix ?? 'quarry', logger);
+      return new ActorSystem(nc, options.prefix ?? 'quarry', logger, options.membership);
     } catch (e) {
       throw new QuarryError(
         'MESSAGING_ERROR',
@@ -136,6 +144,8 @@ export class ActorSystem {
       callback: (err, msg) => {
         if (err) return;
         mailbox.post(async () => {
+          const auth = this.authenticate(msg);
+          if (auth instanceof QuarryError) return;
           let message: M;
           try {
             message = decode(msg.data) as M;
@@ -143,7 +153,7 @@ export class ActorSystem {
             this.logger.warn({ err: e, subject: msg.subject }, 'dropping undecodable message');
             return;
           }
-          await handler(message, { subject: msg.subject, format: 'msgpack', size: msg.data.length });
+          await handler(message, { subject: msg.subject, format: 'msgpack', size: msg.data.length, ...auth });
         });
       },
     });
@@ -152,18 +162,36 @@ export class ActorSystem {
   }
 
   tell(address: string, message: unknown): void {
-    this.nc.publish(this.subject(address), encode(message));
+    this.publish(this.subject(address), message);
   }
 
   publish(subject: string, message: unknown): void {
-    this.nc.publish(subject, encode(message));
+    const bytes = encode(message);
+    this.nc.publish(subject, bytes, this.signed(subject, bytes));
+  }
+
+  /** Publish options signing `bytes` for `subject` when this system is a cluster member. */
+  signed(subject: string, bytes: Uint8Array): { headers: MsgHdrs } | undefined {
+    return this.membership ? { headers: this.membership.sign(subject, bytes) } : undefined;
+  }
+
+  /**
+   * On an internal subject of a member: the signer of a genuine message, or the refusal (already
+   * counted and logged). Elsewhere, or without membership: nothing to check.
+   */
+  private authenticate(msg: Msg): { sender?: string; membership?: Membership } | QuarryError {
+    const m = this.membership;
+    if (!m?.isInternal(msg.subject)) return m ? { membership: m } : {};
+    const sender = m.verify(msg.subject, msg.data, msg.headers);
+    return sender instanceof QuarryError ? sender : { sender, membership: m };
   }
 
   async ask<R>(address: string, message: unknown, timeoutMs = DEFAULT_ASK_TIMEOUT_MS): Promise<R> {
     const subject = this.subject(address);
     let msg: Msg;
+    const bytes = encode(message);
     try {
-      msg = await this.nc.request(subject, encode(message), { timeout: timeoutMs });
+      msg = await this.nc.request(subject, bytes, { timeout: timeoutMs, ...this.signed(subject, bytes) });
     } catch (e) {
       const text = (e as Error).message ?? String(e);
       const why = /no responders/i.test(text)
@@ -172,6 +200,11 @@ export class ActorSystem {
           ? `no reply within ${timeoutMs} ms`
           : text;
       throw new QuarryError('MESSAGING_ERROR', `Ask ${subject} failed: ${why}`, { cause: e });
+    }
+    // a reply to an ask on an internal subject must come from a member too
+    if (this.membership?.isInternal(subject)) {
+      const sender = this.membership.verify(msg.subject, msg.data, msg.headers);
+      if (sender instanceof QuarryError) throw sender;
     }
     return unwrapReply<R>(decode(msg.data), subject);
   }
@@ -192,6 +225,8 @@ export class ActorSystem {
     let format: WireFormat = options.acceptJson ? sniffFormat(msg.data) : 'msgpack';
     let reply: Reply<R>;
     try {
+      const auth = this.authenticate(msg);
+      if (auth instanceof QuarryError) throw auth;
       let message: M;
       try {
         if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
@@ -212,7 +247,7 @@ export class ActorSystem {
         options.onRefused?.(err);
         throw err;
       }
-      const value = await handler(message, { subject: msg.subject, format, size: msg.data.length });
+      const value = await handler(message, { subject: msg.subject, format, size: msg.data.length, ...auth });
       reply = { ok: true, value };
     } catch (e) {
       const err = QuarryError.wrap(e);
@@ -231,7 +266,7 @@ export class ActorSystem {
       this.logger.error({ err, subject: msg.subject }, 'reply not encodable');
       bytes = encode({ ok: false, error: errorForWire(err) }, format);
     }
-    msg.respond(bytes);
+    msg.respond(bytes, this.membership?.isInternal(msg.subject) ? this.signed(msg.reply, bytes) : undefined);
   }
 }
 

@@ -7,3 +7,5 @@ export * from './streams.js';
 export * from './connection.js';
 export * from './metrics.js';
 export type { Registry } from 'prom-client';
+export * from './signing.js';
+export * from './membership.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ export interface InProcessCluster {
   readonly workers: Worker[];
   readonly exchangeDir: string;
   readonly client: QuarryClient;
+  /** What coordinator and workers sign internal messages with (tests forge with it, or without). */
+  readonly sharedSecret: string;
   addWorker(overrides?: Partial<WorkerConfig>): Promise<Worker>;
   stop(): Promise<void>;
 }
@@ -48,6 +51,9 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
   const exchangeDir = mkdtempSync(join(tmpdir(), 'quarry-exchange-'));
   const exchange = localExchangeConfig(exchangeDir);
   const logger = options.logger ?? silentLogger();
+  // signing on, as in every real cluster: a fresh secret per cluster
+  const sharedSecret = randomBytes(32).toString('base64url');
+  const internalCommunication = { sharedSecret };
   const coordinator = await Coordinator.start(
     {
       servers: servers.nats.url,
@@ -72,6 +78,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
       recordRetentionMs: 60_000,
       resultPageRows: 1000,
       eventsRetentionMs: 600_000,
+      internalCommunication,
       ...options.coordinator,
     },
     { logger },
@@ -89,6 +96,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
         taskMemoryBytes: 256 * 1024 * 1024,
         exchange,
         failureInjection: NO_INJECTION,
+        internalCommunication,
         ...options.worker,
         ...overrides,
       },
@@ -113,6 +121,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
     workers,
     exchangeDir,
     client,
+    sharedSecret,
     addWorker,
     async stop() {
       untrack(handle);

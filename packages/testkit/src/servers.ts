@@ -45,9 +45,12 @@ export async function startServers(): Promise<TestServers> {
   };
 }
 
-export async function startNats(): Promise<ServerProcess & { dir: string }> {
+/** A private nats-server; `config` and `env` as {@link startNatsServer} takes them (users, permissions). */
+export async function startNats(
+  options: { config?: string; env?: Readonly<Record<string, string>> } = {},
+): Promise<ServerProcess & { dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-nats-'));
-  const nats = track(await startNatsServer(dir));
+  const nats = track(await startNatsServer(dir, options));
   return { ...nats, dir };
 }
 

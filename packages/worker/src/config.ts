@@ -1,7 +1,13 @@
 import { availableParallelism, hostname } from 'node:os';
 import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
-import type { NatsAuth, NatsTls } from '@quarry/runtime';
+import {
+  INTERNAL_COMMUNICATION_PROPERTY_NAMES,
+  internalCommunicationFromProperties,
+  type InternalCommunication,
+  type NatsAuth,
+  type NatsTls,
+} from '@quarry/runtime';
 import { parseFailureInjection, type FailureInjection } from './failure-injection.js';
 
 /** A worker's configuration, from `config.properties` (Trino names where Trino has them). */
@@ -25,6 +31,11 @@ export interface WorkerConfig {
   readonly metricsPort?: number;
   /** NATS credentials and TLS (from flags and NATS_* variables; never logged). */
   readonly nats?: { readonly auth?: NatsAuth; readonly tls?: NatsTls };
+  /**
+   * `internal-communication.shared-secret` (the coordinator's) or `internal-communication.insecure=true`;
+   * the worker refuses to start with neither.
+   */
+  readonly internalCommunication?: InternalCommunication;
 }
 
 export const WORKER_PROPERTY_NAMES = [
@@ -35,6 +46,7 @@ export const WORKER_PROPERTY_NAMES = [
   'failure-injection',
   'metrics.port',
   'catalog.config-dir',
+  ...INTERNAL_COMMUNICATION_PROPERTY_NAMES,
 ] as const;
 
 export function workerConfigFromProperties(
@@ -66,6 +78,7 @@ export function workerConfigFromProperties(
     heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
     failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
+    internalCommunication: internalCommunicationFromProperties(props, source),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };

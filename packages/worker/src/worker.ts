@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
 import {
   Addresses,
+  isMemberSubject,
   type Heartbeat,
   type RunTaskReply,
   type TaskSpec,
@@ -11,7 +12,7 @@ import {
 } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
 import { checkExchange } from '@quarry/exchange';
-import { ActorSystem, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
+import { ActorSystem, membershipFor, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
 import { TaskPool } from './task-pool.js';
@@ -74,14 +75,22 @@ export class Worker {
   static async start(config: WorkerConfig, logger?: Logger): Promise<Worker> {
     const log = logger ?? createLogger({ name: 'worker', bindings: { workerId: config.workerId } });
     await checkExchange(config.exchange); // a misconfigured bucket stops the start, naming it
+    const membership = membershipFor(config.internalCommunication, {
+      role: 'worker',
+      sender: config.workerId,
+      isInternal: (subject) => isMemberSubject(config.prefix, subject),
+      logger: log,
+    });
     const system = await ActorSystem.connect({
       servers: config.servers,
       prefix: config.prefix,
       name: config.workerId,
       logger: log,
       ...config.nats,
+      ...(membership ? { membership } : {}),
     });
     const worker = new Worker(config, system, log);
+    if (membership) worker.metrics.registry.registerMetric(membership.refusals);
     worker.listen();
     if (config.metricsPort !== undefined)
       worker.metricsServer = await serveMetrics(worker.metrics.registry, config.metricsPort, log);
@@ -146,8 +155,9 @@ export class Worker {
     }
   }
 
-  private accept(task: TaskSpec): RunTaskReply {
+  private accept(sealed: TaskSpec): RunTaskReply {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
+    const task = this.unsealed(sealed);
     const outcome = this.pool.run(task);
     if (!outcome) return { accepted: false, reason: 'no free task slot' };
     const log = this.logger.child({
@@ -165,6 +175,14 @@ export class Worker {
       this.lastReport.delete(task.taskId);
     });
     return { accepted: true };
+  }
+
+  /** The spec with its exchange key opened: it crosses NATS sealed with the cluster's shared secret. */
+  private unsealed(task: TaskSpec): TaskSpec {
+    const m = this.system.membership;
+    const key = task.exchange.secretKey;
+    if (!m || !key) return task;
+    return { ...task, exchange: { ...task.exchange, secretKey: m.open(key, task.queryId) } };
   }
 
   private notice(n: ThreadNotice, task: TaskSpec): void {

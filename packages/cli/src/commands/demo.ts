@@ -56,7 +56,10 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     out(
       `• cluster: NATS ${cluster.natsUrl}, Redis ${cluster.redisUrl}, a coordinator and ${workers} workers (2 task slots each)`,
     );
-    out('• retry-policy=TASK, exchange encrypted (AES-256-GCM, per-query key) and LZ4-compressed\n');
+    out('• retry-policy=TASK, exchange encrypted (AES-256-GCM, per-query key) and LZ4-compressed');
+    out(
+      '• membership: NATS users and permissions (members, clients), internal messages signed with a random shared secret\n',
+    );
     client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'demo', timeoutMs: 60_000 });
     const sql = q1(flags.sf);
     out(`TPC-H Q1 over tpch.sf${flags.sf}.lineitem\n`);

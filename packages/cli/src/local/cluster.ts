@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { QuarryError } from '@quarry/common';
 import { Addresses, type ClusterInfo } from '@quarry/protocol';
 import { ActorSystem, connectionFromEnv } from '@quarry/runtime';
+import { NATS_USERS, natsAuthorization, type NatsRole } from './nats-config.js';
 import { startNatsServer, startRedisServer, stopper, type ServerProcess } from './servers.js';
 
 /** The `quarry` CLI entry, used to start coordinator and worker processes. */
@@ -28,6 +30,8 @@ export interface LocalClusterOptions {
   readonly slots?: number;
   /** Extra environment for coordinator and workers (e.g. QUARRY_* property overrides). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment for the coordinator alone (QUARRY_METRICS_PORT, say). */
+  readonly coordinatorEnv?: Readonly<Record<string, string>>;
   /** Send process output to the terminal instead of log files. */
   readonly inheritOutput?: boolean;
   /**
@@ -36,6 +40,16 @@ export interface LocalClusterOptions {
    */
   readonly exchangeProperties?: Readonly<Record<string, string>>;
   readonly configProperties?: Readonly<Record<string, string>>;
+  /**
+   * The cluster's shared secret (internal messages are signed with it); a random one by default,
+   * handed to the processes in `QUARRY_SHARED_SECRET`. `env` may set `QUARRY_INTERNAL_COMMUNICATION_INSECURE`.
+   */
+  readonly sharedSecret?: string;
+  /**
+   * Start the private nats-server with users and permissions (nats-config.ts), the default:
+   * coordinator and workers connect as members, connections without credentials are clients.
+   */
+  readonly natsPermissions?: boolean;
   /** Use these servers instead of starting private ones. */
   readonly natsUrl?: string;
   readonly redisUrl?: string;
@@ -51,6 +65,10 @@ export class LocalCluster {
   coordinator: ProcessHandle | undefined;
   private workerSeq = 0;
   private system: ActorSystem | undefined;
+  /** The shared secret its processes sign internal messages with (tests forge with it, or without). */
+  readonly sharedSecret: string;
+  /** The private nats-server's users by role, when it runs with permissions. */
+  natsUsers: Readonly<Record<NatsRole, { user: string; password: string }>> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -60,7 +78,9 @@ export class LocalCluster {
     readonly prefix: string,
     private readonly servers: ServerProcess[],
     private readonly options: LocalClusterOptions,
-  ) {}
+  ) {
+    this.sharedSecret = options.sharedSecret ?? randomBytes(32).toString('base64url');
+  }
 
   get exchangeDir(): string {
     return join(this.dir, 'exchange');
@@ -72,7 +92,13 @@ export class LocalCluster {
     mkdirSync(join(dir, 'logs'), { recursive: true });
     const servers: ServerProcess[] = [];
     try {
-      const nats = options.natsUrl ? undefined : await startNatsServer(join(dir, 'nats'));
+      const natsUsers = options.natsUrl || options.natsPermissions === false ? undefined : newNatsUsers();
+      const nats = options.natsUrl
+        ? undefined
+        : await startNatsServer(
+            join(dir, 'nats'),
+            natsServerSecurity(dir, options.prefix ?? 'quarry', natsUsers),
+          );
       if (nats) servers.push(nats);
       const redis = options.redisUrl ? undefined : await startRedisServer(join(dir, 'redis'));
       if (redis) servers.push(redis);
@@ -87,6 +113,7 @@ export class LocalCluster {
         servers,
         options,
       );
+      cluster.natsUsers = natsUsers;
       await cluster.startCoordinator();
       for (let i = 0; i < options.workers; i++) await cluster.addWorker();
       await cluster.waitForWorkers(options.workers);
@@ -110,18 +137,29 @@ export class LocalCluster {
     const out = logFile ? openSync(logFile, 'a') : 'inherit';
     const proc = spawn(process.execPath, [CLI_MAIN, ...args], {
       stdio: ['ignore', out, out],
-      env: { ...process.env, QUARRY_LOG_FORMAT: 'json', ...this.options.env, ...env },
+      env: {
+        ...process.env,
+        QUARRY_LOG_FORMAT: 'json',
+        QUARRY_SHARED_SECRET: this.sharedSecret,
+        ...this.memberCredentials(name === 'coordinator' ? 'coordinator' : 'worker'),
+        ...this.options.env,
+        ...env,
+      },
     });
     return { name, process: proc, logFile, ...stopper(proc, 10_000) };
   }
 
+  private memberCredentials(role: NatsRole): Record<string, string> {
+    const u = this.natsUsers?.[role];
+    return u ? { NATS_USER: u.user, NATS_PASSWORD: u.password } : {};
+  }
+
   async startCoordinator(): Promise<ProcessHandle> {
-    this.coordinator = this.launch('coordinator', [
+    this.coordinator = this.launch(
       'coordinator',
-      ...this.baseArgs(),
-      '--redis',
-      this.redisUrl,
-    ]);
+      ['coordinator', ...this.baseArgs(), '--redis', this.redisUrl],
+      this.options.coordinatorEnv,
+    );
     await this.waitFor(async () => (await this.info()) !== undefined, 15_000, 'the coordinator to answer');
     return this.coordinator;
   }
@@ -196,6 +234,26 @@ export class LocalCluster {
     await Promise.allSettled(this.servers.map((s) => s.stop()));
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function newNatsUsers(): Record<NatsRole, { user: string; password: string }> {
+  // nats-server parses the value of an environment variable: a letter first keeps it a string
+  const user = (role: NatsRole) => ({ user: role, password: `p${randomBytes(24).toString('hex')}` });
+  return { coordinator: user('coordinator'), worker: user('worker'), client: user('client') };
+}
+
+/** The private nats-server's configuration file and the passwords it reads from its environment. */
+function natsServerSecurity(
+  dir: string,
+  prefix: string,
+  users: Record<NatsRole, { password: string }> | undefined,
+): { config?: string; env?: Record<string, string> } {
+  if (!users) return {};
+  const config = join(dir, 'nats-server.conf');
+  writeFileSync(config, natsAuthorization({ prefix, anonymousClients: true }), { mode: 0o600 });
+  const env: Record<string, string> = {};
+  for (const role of Object.keys(NATS_USERS) as NatsRole[]) env[NATS_USERS[role]] = users[role].password;
+  return { config, env };
 }
 
 function writeProperties(path: string, props: Readonly<Record<string, string>> | undefined): void {

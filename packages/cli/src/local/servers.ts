@@ -85,10 +85,19 @@ function stopper(proc: ChildProcess, graceMs: number): { stop(): Promise<void>; 
   };
 }
 
-/** Starts `nats-server` with JetStream on a free port, its data under `dir`. */
+/**
+ * Starts `nats-server` with JetStream on a free port, its data under `dir`; `config` is a
+ * configuration file (users and permissions, say: see nats-config.ts), `env` its environment's
+ * additions (the passwords that file names).
+ */
 export async function startNatsServer(
   dir: string,
-  options: { port?: number; args?: readonly string[] } = {},
+  options: {
+    port?: number;
+    args?: readonly string[];
+    config?: string;
+    env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<ServerProcess> {
   requireBinary('nats-server');
   const port = options.port ?? (await freePort());
@@ -96,10 +105,18 @@ export async function startNatsServer(
   const log = openSync(join(dir, 'nats-server.log'), 'a');
   const proc = spawn(
     'nats-server',
-    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream'), ...(options.args ?? [])],
-    {
-      stdio: ['ignore', log, log],
-    },
+    [
+      ...(options.config ? ['-c', options.config] : []),
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-js',
+      '-sd',
+      join(dir, 'jetstream'),
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', log, log], env: { ...process.env, ...options.env } },
   );
   await waitForPort(port, 10_000, proc);
   const scheme = options.args?.includes('--tls') ? 'tls' : 'nats';
