@@ -8,14 +8,24 @@ import {
   type ExchangeManager,
 } from '@quarry/exchange';
 import {
-  Addresses,
+  ClusterAddresses,
+  decodeHeartbeat,
+  decodeTaskUpdate,
   taskId,
-  type QueryListing,
   type Heartbeat,
+  type TaskUpdate,
+} from '@quarry/cluster-protocol';
+import {
+  Addresses,
+  decodeCancelRequest,
+  decodeClusterInfoRequest,
+  decodeQueriesRequest,
+  decodeResultsRequest,
+  type CancelReply,
+  type QueryListing,
   type ResultsPage,
   type ResultsRequest,
   type SubmitReply,
-  type TaskUpdate,
 } from '@quarry/protocol';
 import {
   ActorSystem,
@@ -71,6 +81,7 @@ export class Coordinator {
   ) {
     this.registry = new WorkerRegistry(config.heartbeatTimeoutMs);
     this.metrics = new CoordinatorMetrics(() => this.queries.values(), this.registry, this.id);
+    system.invalid.register(this.metrics.registry);
     this.control = new QueryControl({
       config,
       system,
@@ -165,30 +176,50 @@ export class Coordinator {
       maxBytes: this.config.queryMaxLength * 4 + 64 * 1024,
       submit: (raw, size) => this.submit(raw, size),
       // an unreadable submission still gets an id and a FAILED event, for clients that only publish
-      refused: (err) => this.control.fail(this.newQuery(newQueryId(), '', {}), err),
+      refused: (err) => {
+        this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', err);
+        return this.control.fail(this.newQuery(newQueryId(), '', {}), err);
+      },
       stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
     });
     await this.intake.start();
-    this.system.spawn(Addresses.heartbeat, (hb: Heartbeat) => this.heartbeat(hb));
-    this.system.spawn(Addresses.taskStatus, (u: TaskUpdate) => this.taskUpdate(u));
-    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
+    // every message is decoded through its schema before a handler sees it (see ActorSystem)
+    const { system } = this;
+    system.spawn(ClusterAddresses.heartbeat, decodeHeartbeat, (hb) => this.heartbeat(hb));
+    system.spawn(ClusterAddresses.taskStatus, decodeTaskUpdate, (u) => this.taskUpdate(u));
+    system.spawn('query.*.results', decodeResultsRequest, (req, ctx) => this.results(ctx.subject, req), {
       acceptJson: true,
       sequential: false,
     });
-    this.system.spawn('query.*.cancel', (_m: unknown, ctx) => this.cancel(ctx.subject), { acceptJson: true });
-    this.system.spawn(Addresses.clusterInfo, () =>
-      clusterInfo(this.id, this.registry, this.queries.values()),
-    );
-    this.system.spawn(
-      Addresses.queries,
-      (req: { limit?: number } | undefined) => this.recentQueries(req?.limit ?? 20),
+    system.spawn('query.*.cancel', decodeCancelRequest, (_m, ctx) => this.cancel(ctx.subject), {
+      acceptJson: true,
+    });
+    system.spawn(
+      Addresses.clusterInfo,
+      decodeClusterInfoRequest,
+      () => clusterInfo(this.id, this.registry, this.queries.values()),
       { acceptJson: true },
     );
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.recentQueries(req.limit ?? 20), {
+      acceptJson: true,
+    });
+    this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
     this.loadTimer = setInterval(
-      () => this.system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+      () =>
+        this.guarded('cluster load', () =>
+          system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+        ),
       1000,
     );
+  }
+
+  /** Runs a timer's work; what it throws is logged, never left to kill the process. */
+  private guarded(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.logger.error({ err: e }, `${what} failed`);
+    }
   }
 
   // --- intake ------------------------------------------------------------------------------------
@@ -198,6 +229,7 @@ export class Coordinator {
     try {
       sub = parseSubmission(raw, this.config.queryMaxLength);
     } catch (e) {
+      this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', e);
       const sql = typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '';
       await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
       throw e;
@@ -379,9 +411,7 @@ export class Coordinator {
     const q = this.queries.get(queryId);
     if (!q)
       throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
-    const token = Number(req?.token ?? 0);
-    if (!Number.isInteger(token) || token < 0)
-      throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
+    const token = req.token ?? 0;
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
     if (q.state !== 'FINISHED' || !q.cursor)
       return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
@@ -393,7 +423,7 @@ export class Coordinator {
   }
 
   /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
-  private async cancel(subject: string): Promise<{ canceled: boolean; state: string }> {
+  private async cancel(subject: string): Promise<CancelReply> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
     if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
@@ -404,7 +434,7 @@ export class Coordinator {
 
   /** `coordinator.queries`: the most recent queries and their states, from Redis. */
   private async recentQueries(limit: number): Promise<QueryListing> {
-    return { queries: await this.store.recentQueries(Math.max(1, Math.min(1000, Number(limit) || 20))) };
+    return { queries: await this.store.recentQueries(limit) };
   }
 
   async stop(): Promise<void> {

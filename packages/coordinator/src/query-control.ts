@@ -1,15 +1,17 @@
 import { QuarryError, parseDataSize, type ErrorData, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
-  Addresses,
+  ClusterAddresses,
+  decodeCancelTasksReply,
+  decodeRunTaskReply,
   exchangeIdFor,
   taskId,
   type RunTaskReply,
-  type TaskRef,
   type TaskSpec,
   type TaskUpdate,
   type WorkerCommand,
-} from '@quarry/protocol';
+} from '@quarry/cluster-protocol';
+import type { TaskRef } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
 import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
@@ -106,10 +108,11 @@ export class QueryControl {
       }
       let reply: RunTaskReply;
       try {
-        reply = await this.d.system.ask<RunTaskReply>(
-          Addresses.worker(workerId),
+        reply = await this.d.system.ask(
+          ClusterAddresses.worker(workerId),
           { type: 'run', task: spec } satisfies WorkerCommand,
           DISPATCH_TIMEOUT_MS,
+          decodeRunTaskReply,
         );
       } catch (e) {
         // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
@@ -165,22 +168,10 @@ export class QueryControl {
       workerId: u.workerId,
     };
     if (u.state === 'FAILED') {
-      if (current)
-        await this.taskFailed(
-          q,
-          ref,
-          u.error ?? {
-            code: 'GENERIC_INTERNAL_ERROR',
-            type: 'INTERNAL_ERROR',
-            message: 'task failed without an error',
-          },
-        );
+      if (current) await this.taskFailed(q, ref, u.error);
       return;
     }
-    if (
-      !current ||
-      scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale'
-    ) {
+    if (!current || scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs, u.stats) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
         { taskId: u.taskId, workerId: u.workerId },
@@ -409,7 +400,7 @@ export class QueryControl {
     const cmd: WorkerCommand = { type: 'cancel', queryId: q.id, ...(taskIds ? { taskIds } : {}) };
     for (const w of this.d.registry.list()) {
       if (onlyWorker && w.id !== onlyWorker) continue;
-      this.d.system.ask(Addresses.worker(w.id), cmd, 2000).catch(() => {});
+      this.d.system.ask(ClusterAddresses.worker(w.id), cmd, 2000, decodeCancelTasksReply).catch(() => {});
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Heartbeat } from '@quarry/protocol';
+import type { Heartbeat } from '@quarry/cluster-protocol';
 import { FailureDetector } from '@quarry/runtime';
 
 export interface WorkerView {

@@ -6,4 +6,5 @@ export type { Subscription, NatsConnection } from '@nats-io/transport-node';
 export * from './streams.js';
 export * from './connection.js';
 export * from './metrics.js';
+export * from './invalid-messages.js';
 export type { Registry } from 'prom-client';

@@ -1,4 +1,4 @@
-import type { QueryEvent } from '@quarry/protocol';
+import { decodeQueryEvent, type QueryEvent } from '@quarry/protocol';
 import { ActorSystem, decodeLenient } from '@quarry/runtime';
 
 /** Collects every status event of every query under a prefix, in arrival order. */
@@ -13,7 +13,7 @@ export class EventCollector {
     const c = new EventCollector(system);
     system.nc.subscribe(`${prefix}.query.*.status`, {
       callback: (_err, msg) => {
-        c.events.push(decodeLenient(msg.data).value as QueryEvent);
+        c.events.push(decodeQueryEvent(decodeLenient(msg.data).value));
         for (const w of c.waiters.splice(0)) w();
       },
     });

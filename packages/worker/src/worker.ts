@@ -2,19 +2,26 @@ import { availableParallelism, hostname, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
 import {
-  Addresses,
+  ClusterAddresses,
+  type CancelTasksReply,
   type Heartbeat,
   type RunTaskReply,
-  type TaskSpec,
   type TaskUpdate,
-  type WorkerCommand,
-} from '@quarry/protocol';
+} from '@quarry/cluster-protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
 import { ActorSystem, serveMetrics, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
+import { decodeCommand, type CheckedCommand, type CheckedTask } from './check-task.js';
 import { TaskPool } from './task-pool.js';
 import type { TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
+
+/** What a task update says beyond which attempt it is about. */
+type TaskOutcome = TaskUpdate extends infer U
+  ? U extends TaskUpdate
+    ? Omit<U, 'queryId' | 'queryAttempt' | 'taskId' | 'stageId' | 'partition' | 'attempt' | 'workerId'>
+    : never
+  : never;
 
 /** Progress reports of a running task go to the coordinator at most this often. */
 const PROGRESS_REPORT_MS = 1000;
@@ -45,6 +52,7 @@ export class Worker {
     private readonly logger: Logger,
   ) {
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
+    system.invalid.register(this.metrics.registry);
     // one TPC-H text pool for all task threads, outside their heaps; built when first needed
     const textPool = createSharedTextPool();
     this.pool = new TaskPool(
@@ -96,9 +104,7 @@ export class Worker {
   }
 
   private listen(): void {
-    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
-      this.command(cmd),
-    );
+    this.system.spawn(ClusterAddresses.worker(this.id), decodeCommand, (cmd) => this.command(cmd));
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     for (const rule of this.config.failureInjection.worker) {
@@ -122,10 +128,10 @@ export class Worker {
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       ...(leaving ? { leaving: true } : {}),
     };
-    this.system.tell(Addresses.heartbeat, hb);
+    this.system.tell(ClusterAddresses.heartbeat, hb);
   }
 
-  private command(cmd: WorkerCommand): RunTaskReply | { cancelled: number } {
+  private command(cmd: CheckedCommand): RunTaskReply | CancelTasksReply {
     switch (cmd.type) {
       case 'run':
         return this.accept(cmd.task);
@@ -138,7 +144,7 @@ export class Worker {
     }
   }
 
-  private accept(task: TaskSpec): RunTaskReply {
+  private accept(task: CheckedTask): RunTaskReply {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const outcome = this.pool.run(task);
     if (!outcome) return { accepted: false, reason: 'no free task slot' };
@@ -159,7 +165,7 @@ export class Worker {
     return { accepted: true };
   }
 
-  private notice(n: ThreadNotice, task: TaskSpec): void {
+  private notice(n: ThreadNotice, task: CheckedTask): void {
     if (n.type === 'inject') return this.injected(n.action, task.taskId);
     const now = Date.now();
     if (now - (this.lastReport.get(task.taskId) ?? 0) < PROGRESS_REPORT_MS) return;
@@ -176,7 +182,7 @@ export class Worker {
     else process.kill(process.pid, 'SIGKILL');
   }
 
-  private finish(task: TaskSpec, r: ThreadResponse, log: Logger): void {
+  private finish(task: CheckedTask, r: ThreadResponse, log: Logger): void {
     this.metrics.tasks.inc({ outcome: r.type });
     if (r.type === 'finished') {
       this.metrics.spooledBytes.inc(r.stats.bytesOut);
@@ -189,7 +195,7 @@ export class Worker {
     this.heartbeat();
   }
 
-  private report(task: TaskSpec, update: Pick<TaskUpdate, 'state' | 'outputs' | 'stats' | 'error'>): void {
+  private report(task: CheckedTask, update: TaskOutcome): void {
     const msg: TaskUpdate = {
       queryId: task.queryId,
       queryAttempt: task.queryAttempt,
@@ -200,7 +206,7 @@ export class Worker {
       workerId: this.id,
       ...update,
     };
-    this.system.tell(Addresses.taskStatus, msg);
+    this.system.tell(ClusterAddresses.taskStatus, msg);
   }
 
   /** Stops taking tasks; with `drain`, lets running ones finish first; then leaves the cluster. */
