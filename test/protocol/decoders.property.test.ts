@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { Type, type TSchema } from '@sinclair/typebox';
+import * as cluster from '@quarry/cluster-protocol';
+import { QuarryError } from '@quarry/common';
+import * as client from '@quarry/protocol';
+import { decode, encode } from '@quarry/runtime';
+import { arbitraryFor, mutationOf, withoutNegativeZero } from './arbitrary.js';
+
+interface Subject {
+  readonly name: string;
+  readonly schema: TSchema;
+  readonly decode: (v: unknown) => unknown;
+  readonly code?: string;
+}
+
+const union = (variants: Record<string, TSchema>) => Type.Union(Object.values(variants));
+
+/** Every message type of every subject, client-facing and cluster-internal, with its decoder. */
+const SUBJECTS: Subject[] = [
+  {
+    name: 'submit',
+    schema: client.SubmitRequestSchema,
+    decode: client.decodeSubmitRequest,
+    code: 'INVALID_SUBMISSION',
+  },
+  { name: 'submit reply', schema: client.SubmitReplySchema, decode: client.decodeSubmitReply },
+  { name: 'results request', schema: client.ResultsRequestSchema, decode: client.decodeResultsRequest },
+  { name: 'results page', schema: client.ResultsPageSchema, decode: client.decodeResultsPage },
+  { name: 'cancel request', schema: client.CancelRequestSchema, decode: client.decodeCancelRequest },
+  { name: 'cancel reply', schema: client.CancelReplySchema, decode: client.decodeCancelReply },
+  { name: 'status event', schema: union(client.QueryEventSchemas), decode: client.decodeQueryEvent },
+  {
+    name: 'cluster info request',
+    schema: client.ClusterInfoRequestSchema,
+    decode: client.decodeClusterInfoRequest,
+  },
+  { name: 'cluster info', schema: client.ClusterInfoSchema, decode: client.decodeClusterInfo },
+  { name: 'cluster load', schema: client.ClusterLoadSchema, decode: client.decodeClusterLoad },
+  { name: 'queries request', schema: client.QueriesRequestSchema, decode: client.decodeQueriesRequest },
+  { name: 'query listing', schema: client.QueryListingSchema, decode: client.decodeQueryListing },
+  { name: 'heartbeat', schema: cluster.HeartbeatSchema, decode: cluster.decodeHeartbeat },
+  {
+    name: 'worker command',
+    schema: union(cluster.WorkerCommandSchemas),
+    decode: cluster.decodeWorkerCommand,
+  },
+  { name: 'run reply', schema: cluster.RunTaskReplySchema, decode: cluster.decodeRunTaskReply },
+  {
+    name: 'cancel tasks reply',
+    schema: cluster.CancelTasksReplySchema,
+    decode: cluster.decodeCancelTasksReply,
+  },
+  { name: 'task update', schema: union(cluster.TaskUpdateSchemas), decode: cluster.decodeTaskUpdate },
+];
+
+/** Decodes; a failure must be a QuarryError with the subject's code, and nothing else. */
+function tryDecode(subject: Subject, value: unknown): { ok: boolean } {
+  try {
+    subject.decode(value);
+    return { ok: true };
+  } catch (e) {
+    if (!(e instanceof QuarryError)) throw new Error(`${subject.name}: threw ${String(e)}`, { cause: e });
+    expect(e.code).to.equal(subject.code ?? 'INVALID_MESSAGE');
+    expect(e.message).to.match(/^Invalid /);
+    return { ok: false };
+  }
+}
+
+describe('message decoders, property-based (fast-check)', function () {
+  this.timeout(60_000);
+
+  for (const subject of SUBJECTS) {
+    describe(subject.name, () => {
+      const valid = arbitraryFor(subject.schema);
+
+      it('accepts valid messages, which round-trip through msgpack unchanged', () => {
+        fc.assert(
+          fc.property(valid, (m) => {
+            const back = subject.decode(decode(encode(m)));
+            expect(withoutNegativeZero(back)).to.deep.equal(withoutNegativeZero(m));
+          }),
+          { numRuns: 200 },
+        );
+      });
+
+      it('throws nothing but a QuarryError for any value at all', () => {
+        fc.assert(
+          fc.property(
+            fc.anything({ withBigInt: true, withTypedArray: true, withNullPrototype: true, withMap: true }),
+            (v) => void tryDecode(subject, v),
+          ),
+          { numRuns: 300 },
+        );
+      });
+
+      it('throws nothing but a QuarryError for valid messages broken in one place', () => {
+        fc.assert(
+          fc.property(mutationOf(valid), (v) => void tryDecode(subject, v)),
+          { numRuns: 300 },
+        );
+      });
+    });
+  }
+
+  it('refuses ids that would act as NATS wildcards or path segments', () => {
+    const heartbeat = fc.sample(arbitraryFor(cluster.HeartbeatSchema), 1)[0] as Record<string, unknown>;
+    for (const workerId of ['>', '*', 'a.b', 'w1.>', '../w', 'a/b', '', 'x'.repeat(129), 7])
+      expect(
+        tryDecode(
+          SUBJECTS.find((s) => s.name === 'heartbeat')!,
+          { ...heartbeat, workerId },
+        ).ok,
+      ).to.equal(false);
+  });
+});
