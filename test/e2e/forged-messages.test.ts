@@ -61,7 +61,13 @@ describe('forged and malformed messages on internal subjects', function () {
       load: 0,
       tasks: [],
     };
-    const forged = [{}, 42, { ...valid, workerId: 7 }, { ...valid, workerId: '>' }, { ...valid, workerId: 'a.b' }];
+    const forged = [
+      {},
+      42,
+      { ...valid, workerId: 7 },
+      { ...valid, workerId: '>' },
+      { ...valid, workerId: 'a.b' },
+    ];
     for (const m of forged) nc.publish(subject('worker.heartbeat'), pack(m));
     await nc.flush();
     // the cluster-load timer runs every second: let it run twice over what was published

@@ -10,20 +10,37 @@ const MAX_GENERATED = 4;
  * `fc.stringMatching`, bounds respected.
  */
 export function arbitraryFor(schema: TSchema): fc.Arbitrary<unknown> {
-  const s = schema as TSchema & Record<string, unknown>;
-  const make = GENERATORS[s[Kind] as string];
-  if (!make) throw new Error(`no generator for schema kind ${String(s[Kind])}`);
-  return make(s);
+  const kind = String(schema[Kind]);
+  const make = GENERATORS[kind];
+  if (!make) throw new Error(`no generator for schema kind ${kind}`);
+  return make(schema as Schema);
 }
 
-type Schema = TSchema & Record<string, never>;
+/** The JSON Schema keywords the protocol schemas use. */
+interface Schema {
+  readonly pattern?: string;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly const?: unknown;
+  readonly minByteLength?: number;
+  readonly maxByteLength?: number;
+  readonly anyOf?: TSchema[];
+  readonly items?: TSchema;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly properties?: Record<string, TSchema>;
+  readonly required?: string[];
+  readonly additionalProperties?: unknown;
+  readonly patternProperties?: Record<string, TSchema>;
+}
 
 const GENERATORS: Record<string, (s: Schema) => fc.Arbitrary<unknown>> = {
   String: (s) =>
     s.pattern
       ? fc
           .stringMatching(new RegExp(withoutLookaheads(s.pattern)))
-          .filter((x) => x.length <= (s.maxLength ?? Infinity) && new RegExp(s.pattern).test(x))
+          .filter((x) => x.length <= (s.maxLength ?? Infinity) && new RegExp(s.pattern!).test(x))
       : fc.string({ maxLength: Math.min(s.maxLength ?? MAX_GENERATED * 4, MAX_GENERATED * 4) }),
   Integer: (s) =>
     fc.oneof(
@@ -45,23 +62,23 @@ const GENERATORS: Record<string, (s: Schema) => fc.Arbitrary<unknown>> = {
   Unknown: () => fc.jsonValue({ maxDepth: 2 }).map(withoutNegativeZero),
   Uint8Array: (s) =>
     fc.uint8Array({ minLength: s.minByteLength ?? 0, maxLength: s.maxByteLength ?? MAX_GENERATED }),
-  Union: (s) => fc.oneof(...(s.anyOf as TSchema[]).map(arbitraryFor)),
+  Union: (s) => fc.oneof(...(s.anyOf ?? []).map(arbitraryFor)),
   Array: (s) =>
-    fc.array(arbitraryFor(s.items as TSchema), {
+    fc.array(arbitraryFor(s.items!), {
       minLength: s.minItems ?? 0,
       maxLength: Math.min(s.maxItems ?? MAX_GENERATED, MAX_GENERATED),
     }),
   Object: (s) => {
-    const properties = (s.properties ?? {}) as Record<string, TSchema>;
+    const properties = s.properties ?? {};
     if (Object.keys(properties).length === 0 && s.additionalProperties !== false)
       return fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), {
         maxKeys: 3,
       });
     const record = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, arbitraryFor(v)]));
-    return fc.record(record, { requiredKeys: (s.required ?? []) as string[] });
+    return fc.record(record, { requiredKeys: s.required ?? [] });
   },
   Record: (s) => {
-    const [pattern, value] = Object.entries(s.patternProperties as Record<string, TSchema>)[0]!;
+    const [pattern, value] = Object.entries(s.patternProperties ?? {})[0]!;
     return fc.dictionary(fc.stringMatching(new RegExp(pattern)), arbitraryFor(value), {
       maxKeys: MAX_GENERATED,
     });
