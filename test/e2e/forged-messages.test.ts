@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { pack } from 'msgpackr';
+import { pack, unpack } from 'msgpackr';
 import { randomSuffix } from '@quarry/common';
 import type { QueryEvent } from '@quarry/protocol';
 import { EventCollector, startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
@@ -119,5 +119,49 @@ describe('forged and malformed messages on internal subjects', function () {
     expect(page.error.message).to.match(/at \/token: Expected integer to be greater or equal to 0/);
     expect(await invalidCount('coordinator.queries')).to.equal(1);
     expect(await invalidCount('query.*.results')).to.equal(1);
+  });
+
+  it('a run command with a malformed task is refused by the worker and counted; nothing runs', async () => {
+    const worker = cluster.workers[0]!;
+    const task = {
+      queryId: 'forged_run',
+      queryAttempt: 0,
+      taskId: '1.0.0',
+      stageId: 1,
+      partition: 0,
+      attempt: 0,
+      fragment: 'require("fs").writeFileSync("/tmp/pwned", "")',
+      splits: [],
+      inputs: [],
+      output: { exchangeId: 's1', partitionCount: 1 },
+      exchange: { codec: 'NONE' },
+      memoryLimitBytes: 1 << 20,
+    };
+    const reply = await nc.request(subject(`worker.${worker.id}.tasks`), pack({ type: 'run', task }), {
+      timeout: 5000,
+    });
+    const body = unpack(reply.data) as { ok: boolean; error: { code: string; message: string } };
+    expect(body.ok).to.equal(false);
+    expect(body.error.code).to.equal('INVALID_MESSAGE');
+    expect(body.error.message).to.equal('Invalid worker command at /task/fragment: Expected object');
+    const text = await worker.metrics.registry.metrics();
+    expect(sample(text, 'quarry_invalid_messages_total', subject(`worker.${worker.id}.tasks`))).to.equal(1);
+  });
+
+  it('a malformed status event is skipped by the client, which reports the query right', async () => {
+    const queryId = `forged_${randomSuffix(6)}`;
+    const handle = await cluster.client.submit('select count(*) from tpch.tiny.region', { queryId });
+    try {
+      await events.waitFor((e) => e.queryId === queryId && e.type === 'RUNNING');
+      const fake = { queryId, type: 'FAILED', seq: 'last', time: -1, error: { code: 'X' }, elapsedMs: 0 };
+      nc.publish(subject(`query.${queryId}.status`), JSON.stringify(fake));
+      await nc.flush();
+      expect((await handle.result()).rows).to.deep.equal([[5]]);
+      expect(await cluster.client.system.invalid.count(subject(`query.${queryId}.status`))).to.be.greaterThan(
+        0,
+      );
+    } finally {
+      handle.close();
+    }
   });
 });
