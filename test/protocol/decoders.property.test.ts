@@ -113,4 +113,25 @@ describe('message decoders, property-based (fast-check)', function () {
         ).ok,
       ).to.equal(false);
   });
+
+  it('cuts errors to what the schemas accept, so a sender never makes a message its reader refuses', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 200_000, unit: 'binary' }),
+        fc.integer({ min: 0, max: 200_000 }),
+        (text, n) => {
+          const message = text.repeat(Math.ceil(n / Math.max(1, text.length)) || 1);
+          const error = client.boundedError({
+            code: 'SYNTAX_ERROR',
+            type: 'USER_ERROR' as const,
+            message,
+            stack: message,
+          });
+          expect(() => client.decoderFor(client.ErrorDataSchema, { name: 'error' })(error)).to.not.throw();
+          if (message.length <= client.MAX_ERROR_MESSAGE) expect(error.message).to.equal(message);
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
 });

@@ -5,10 +5,10 @@ import { Count, Int, type MessageOf } from '@quarry/protocol';
 export const MAX_FILES = 100_000;
 
 /**
- * An exchange file's address: `file://` or `s3://`, printable, no `..` segment, at most 4 kB. Where
+ * An exchange file's address: `file://` or `s3://`, no control characters, no `..` segment, at most 4 kB. Where
  * it may point (inside the exchange's base directories) is the exchange's own check.
  */
-export const EXCHANGE_URI_PATTERN = '^(file|s3)://(?!(.*/)?\\.\\.(/|$))[^\\s\\x00-\\x1f\\x7f]+$';
+export const EXCHANGE_URI_PATTERN = '^(file|s3)://(?!(.*/)?\\.\\.(/|$))[^\\x00-\\x1f\\x7f]+$';
 
 /** A spooled file, as `@quarry/exchange`'s `ExchangeFile`: a sink's output, a source's input. */
 export const ExchangeFileSchema = Type.Object(

@@ -1,5 +1,6 @@
 import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
 import {
+  boundedError,
   statusSubject,
   type QueryEvent,
   type QueryState,
@@ -66,7 +67,9 @@ export class QueryExecution {
   }
 
   emit(event: EventPayload): void {
-    const full = { ...event, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
+    // an event its readers would refuse is lost to them: errors are cut to what the schema accepts
+    const bounded = 'error' in event ? { ...event, error: boundedError(event.error) } : event;
+    const full = { ...bounded, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
     this.system.nc.publish(statusSubject(this.system.prefix, this.id), encode(full, 'json'));
     this.observer(full);
   }

@@ -20,6 +20,17 @@ export const ErrorDataSchema = Strict({
   stack: Type.Optional(Text(MAX_ERROR_MESSAGE)),
 });
 
+/**
+ * An error cut to what {@link ErrorDataSchema} accepts (message and stack at most
+ * {@link MAX_ERROR_MESSAGE} characters), for senders: a message its receiver would refuse is lost.
+ */
+export function boundedError<E extends { readonly message: string; readonly stack?: string }>(error: E): E {
+  const cut = (text: string) =>
+    text.length <= MAX_ERROR_MESSAGE ? text : `${text.slice(0, MAX_ERROR_MESSAGE - 16)} … (truncated)`;
+  const { stack, ...rest } = error;
+  return { ...rest, message: cut(error.message), ...(stack === undefined ? {} : { stack: cut(stack) }) } as E;
+}
+
 // Any JavaScript number, NaN and ±Infinity included: a SQL double may be any of them. TypeBox's
 // own Number refuses NaN and infinities, which is what every other numeric field wants.
 TypeRegistry.Set('QuarryAnyNumber', (_schema, value) => typeof value === 'number');
@@ -32,7 +43,7 @@ const AnyNumber = Type.Unsafe<number>({ [Kind]: 'QuarryAnyNumber' });
 export const ExternalValueSchema = Type.Union([Type.Null(), Type.Boolean(), AnyNumber, Type.String()]);
 export type ExternalValue = MessageOf<typeof ExternalValueSchema>;
 
-export const ResultColumnSchema = Type.Object({ name: Text(1024), type: Text(1024) });
+export const ResultColumnSchema = Type.Object({ name: Text(64 * 1024), type: Text(64 * 1024) });
 export type ResultColumn = MessageOf<typeof ResultColumnSchema>;
 
 export const QueryStateSchema = Type.Union([

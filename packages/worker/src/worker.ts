@@ -8,6 +8,7 @@ import {
   type RunTaskReply,
   type TaskUpdate,
 } from '@quarry/cluster-protocol';
+import { boundedError } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
 import { ActorSystem, serveMetrics, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
@@ -190,7 +191,7 @@ export class Worker {
       this.report(task, { state: 'FINISHED', outputs: r.outputs, stats: r.stats });
     } else {
       log.warn({ error: r.error }, 'task failed');
-      this.report(task, { state: 'FAILED', error: r.error });
+      this.report(task, { state: 'FAILED', error: boundedError(r.error) });
     }
     this.heartbeat();
   }
