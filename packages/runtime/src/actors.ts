@@ -120,15 +120,15 @@ export class ActorSystem {
     return `${this.prefix}.${address}`;
   }
 
-  /** Binds `handler` to `address`; every message is decoded by `decode` first (see the class comment). */
+  /** Binds `handler` to `address`; every message goes through `decodeMessage` first (see the class comment). */
   spawn<M, R>(
     address: string,
-    decode: Decoder<M>,
+    decodeMessage: Decoder<M>,
     handler: Handler<M, R>,
     options: SpawnOptions = {},
   ): ActorRef {
     const subject = this.subject(address);
-    const actor: Actor<M, R> = { subject, decode, handler, options };
+    const actor: Actor<M, R> = { subject, decode: decodeMessage, handler, options };
     const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'actor failed'));
     const sub = this.nc.subscribe(subject, {
       ...(options.queue ? { queue: options.queue } : {}),
@@ -156,9 +156,9 @@ export class ActorSystem {
 
   /**
    * A plain subscription with a mailbox, for absolute subjects and wildcards (events, heartbeats).
-   * Messages may be msgpack or JSON; each is decoded by `decode` first, and dropped when invalid.
+   * Messages may be msgpack or JSON; each goes through `decodeMessage` first, and is dropped when invalid.
    */
-  listen<M>(subject: string, decode: Decoder<M>, handler: Handler<M, void>): ActorRef {
+  listen<M>(subject: string, decodeMessage: Decoder<M>, handler: Handler<M, void>): ActorRef {
     const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'listener failed'));
     const sub = this.nc.subscribe(subject, {
       callback: (err, msg) => {
@@ -167,7 +167,7 @@ export class ActorSystem {
           let read: { value: M; format: WireFormat };
           try {
             const raw = decodeLenient(msg.data);
-            read = { value: decode(raw.value), format: raw.format };
+            read = { value: decodeMessage(raw.value), format: raw.format };
           } catch (e) {
             this.invalid.refused(subject, senderOf(msg), e);
             return;
