@@ -75,6 +75,9 @@ describe('forged and malformed messages on internal subjects', function () {
     expect(await invalidCount('worker.heartbeat')).to.equal(forged.length);
     const info = await cluster.client.workers();
     expect(info.workers.map((w) => w.workerId)).to.deep.equal(['w1', 'w2']);
+    const load = await cluster.client.load();
+    expect(load.workers).to.equal(2);
+    expect(load.slots).to.equal(4);
     const r = await cluster.client.query('select count(*) from tpch.tiny.nation');
     expect(r.rows).to.deep.equal([[25]]);
   });
