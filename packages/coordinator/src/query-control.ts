@@ -98,7 +98,8 @@ export class QueryControl {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
       },
-      memoryLimitBytes: task.memoryBytes ?? this.d.config.taskMemoryBytes,
+      // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
+      memoryLimitBytes: Math.round(task.memoryBytes ?? this.d.config.taskMemoryBytes),
       exchange: q.exchange,
     };
     q.mailbox.post(async () => {
