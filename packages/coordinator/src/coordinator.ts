@@ -17,6 +17,7 @@ import {
 } from '@quarry/cluster-protocol';
 import {
   Addresses,
+  boundedError,
   decodeCancelRequest,
   decodeClusterInfoRequest,
   decodeQueriesRequest,
@@ -434,7 +435,9 @@ export class Coordinator {
 
   /** `coordinator.queries`: the most recent queries and their states, from Redis. */
   private async recentQueries(limit: number): Promise<QueryListing> {
-    return { queries: await this.store.recentQueries(limit) };
+    const queries = await this.store.recentQueries(limit);
+    // a recorded error may be longer than the listing's schema lets a client read: cut it
+    return { queries: queries.map((q) => (q.error ? { ...q, error: boundedError(q.error) } : q)) };
   }
 
   async stop(): Promise<void> {
