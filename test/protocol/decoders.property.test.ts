@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { Type, type TSchema } from '@sinclair/typebox';
 import * as cluster from '@quarry/cluster-protocol';
 import { QuarryError } from '@quarry/common';
+import { parseSubmission } from '@quarry/coordinator';
 import * as client from '@quarry/protocol';
 import { decode, encode } from '@quarry/runtime';
+import { decodeCommand } from '@quarry/worker';
 import { arbitraryFor, mutationOf, withoutNegativeZero } from './arbitrary.js';
 
 interface Subject {
@@ -53,6 +55,25 @@ const SUBJECTS: Subject[] = [
   },
   { name: 'task update', schema: union(cluster.TaskUpdateSchemas), decode: cluster.decodeTaskUpdate },
 ];
+
+/**
+ * The decoders the servers actually run where more than the schema is checked: the coordinator's
+ * submission reader (friendlier words, the configured length) and the worker's command reader
+ * (the plan fragment's check). They must hold to the same promise.
+ */
+const SERVER_DECODERS: {
+  readonly name: string;
+  readonly decode: (v: unknown) => unknown;
+  readonly valid: TSchema;
+}[] = [
+  {
+    name: 'coordinator submission',
+    decode: (v) => parseSubmission(v, 1_000_000),
+    valid: client.SubmitRequestSchema,
+  },
+  { name: 'worker command', decode: decodeCommand, valid: union(cluster.WorkerCommandSchemas) },
+];
+const SUBMISSION_CODES = ['INVALID_SUBMISSION', 'INVALID_SESSION_PROPERTY', 'QUERY_TEXT_TOO_LARGE'];
 
 /** Decodes; a failure must be a QuarryError with the subject's code, and nothing else. */
 function tryDecode(subject: Subject, value: unknown): { ok: boolean } {
@@ -134,4 +155,31 @@ describe('message decoders, property-based (fast-check)', function () {
       { numRuns: 50 },
     );
   });
+
+  for (const server of SERVER_DECODERS) {
+    it(`${server.name}: valid messages pass, anything else is a QuarryError`, () => {
+      const codes = server.name === 'coordinator submission' ? SUBMISSION_CODES : ['INVALID_MESSAGE'];
+      const check = (v: unknown) => {
+        try {
+          server.decode(v);
+        } catch (e) {
+          expect(e).to.be.instanceOf(QuarryError);
+          expect(codes).to.include((e as QuarryError).code);
+        }
+      };
+      const valid = arbitraryFor(server.valid);
+      fc.assert(
+        fc.property(valid, (m) => {
+          // a valid submission may still be refused for blank SQL; nothing else
+          if (server.name === 'coordinator submission' && (m as { sql: string }).sql.trim() === '') return;
+          server.decode(m);
+        }),
+        { numRuns: 200 },
+      );
+      fc.assert(fc.property(fc.anything({ withBigInt: true, withTypedArray: true }), check), {
+        numRuns: 300,
+      });
+      fc.assert(fc.property(mutationOf(valid), check), { numRuns: 300 });
+    });
+  }
 });
