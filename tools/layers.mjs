@@ -26,12 +26,11 @@ export const LAYERS = {
   // Task output spooling over @quarry/storage: compression and encryption, no NATS, no SQL, no S3 SDK.
   '@quarry/exchange': { rank: 2, externals: ['lz4', 'zstd-napi'] },
   '@quarry/connectors': { rank: 3, externals: ['hyparquet', 'hyparquet-writer', 'hysnappy'] },
-  // Client-facing messages (after the protocol split: what @quarry/client needs, and nothing more;
-  // its rank can then drop to 1).
-  '@quarry/protocol': { rank: 3, externals: [] },
-  // Cluster-internal messages (task specs embed plan fragments), for the servers only; above the
-  // client-facing messages, which it may use.
-  '@quarry/cluster-protocol': { rank: 4, externals: [] },
+  // Client-facing messages and their schemas: what @quarry/client needs, and nothing of the engine.
+  '@quarry/protocol': { rank: 1, externals: ['@sinclair/typebox'] },
+  // Cluster-internal messages (task specs carry plan fragments as opaque objects), for the servers
+  // only; above the client-facing messages, whose schema helpers it uses.
+  '@quarry/cluster-protocol': { rank: 2, externals: ['@sinclair/typebox'] },
   '@quarry/coordinator': { rank: 5, externals: ['ioredis', 'prom-client'] },
   '@quarry/worker': { rank: 5, externals: ['prom-client'] },
   '@quarry/client': { rank: 5, externals: ['@nats-io/*'] },

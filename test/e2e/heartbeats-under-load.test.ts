@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { LocalCluster } from '@quarry/cli';
-import type { Heartbeat, QueryEvent } from '@quarry/protocol';
+import type { Heartbeat } from '@quarry/cluster-protocol';
+import type { QueryEvent } from '@quarry/protocol';
 import { decode } from '@quarry/runtime';
 import { EventCollector, startProcessCluster } from '@quarry/testkit';
 

@@ -148,7 +148,11 @@ describe('NATS token, NKey and TLS options', function () {
   ): Promise<boolean> {
     const a = await ActorSystem.connect({ servers, prefix: 'p', ...options });
     try {
-      a.spawn('echo', (m: unknown) => m);
+      a.spawn(
+        'echo',
+        (m: unknown) => m,
+        (m) => m,
+      );
       return (await a.ask('echo', { hello: 1 })) !== undefined;
     } finally {
       await a.close();

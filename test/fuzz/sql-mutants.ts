@@ -148,7 +148,7 @@ const OPERATORS = ['=', '<>', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '||
  * many mutants still parse and reach the planner and the constant folder.
  */
 export function mutate(sql: string, rand: (n: number) => number): string {
-  let tokens = sql.match(TOKEN) ?? [];
+  let tokens: string[] = sql.match(TOKEN) ?? [];
   const edits = 1 + rand(2);
   for (let e = 0; e < edits && tokens.length > 0; e++)
     tokens = rand(2) === 0 ? alike(tokens, rand) : edit(tokens, rand);

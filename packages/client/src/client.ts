@@ -3,8 +3,16 @@ import {
   Addresses,
   DEFAULT_PREFIX,
   allStatusSubject,
+  decodeCancelReply,
+  decodeClusterInfo,
+  decodeClusterLoad,
+  decodeQueryListing,
+  decodeResultsPage,
+  decodeSubmitReply,
   statusSubject,
+  type CancelReply,
   type ClusterInfo,
+  type ClusterLoad,
   type QueryEvent,
   type QueryListing,
   type ResultColumn,
@@ -20,6 +28,7 @@ import {
   encode,
   streamName,
   unwrapReply,
+  type Decoder,
   type NatsAuth,
   type NatsTls,
 } from '@quarry/runtime';
@@ -104,7 +113,7 @@ export class QuarryClient {
         timeout: this.timeoutMs,
         headers: h,
       });
-      const reply = unwrapReply<SubmitReply>(decode(msg.data), Addresses.submit);
+      const reply: SubmitReply = decodeSubmitReply(unwrapReply(decode(msg.data), Addresses.submit));
       if (reply.queryId !== queryId)
         throw new QuarryError(
           'MESSAGING_ERROR',
@@ -139,16 +148,32 @@ export class QuarryClient {
     }
   }
 
-  async cancel(queryId: string): Promise<{ canceled: boolean; state: string }> {
-    return this.system.ask(Addresses.cancel(queryId), {}, this.timeoutMs);
+  async cancel(queryId: string): Promise<CancelReply> {
+    return this.system.ask(Addresses.cancel(queryId), {}, this.timeoutMs, decodeCancelReply);
   }
 
   async workers(): Promise<ClusterInfo> {
-    return this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, this.timeoutMs);
+    return this.system.ask(Addresses.clusterInfo, {}, this.timeoutMs, decodeClusterInfo);
   }
 
+  /** The most recent queries (at most 1000). */
   async queries(limit = 20): Promise<QueryListing> {
-    return this.system.ask<QueryListing>(Addresses.queries, { limit }, this.timeoutMs);
+    return this.system.ask(Addresses.queries, { limit }, this.timeoutMs, decodeQueryListing);
+  }
+
+  /** The next `cluster.load` report (the coordinator sends one every second). */
+  async load(timeoutMs = this.timeoutMs): Promise<ClusterLoad> {
+    return new Promise<ClusterLoad>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        ref.stop();
+        reject(new QuarryError('MESSAGING_ERROR', `No cluster load report within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const ref = this.system.listen(this.system.subject(Addresses.clusterLoad), decodeClusterLoad, (l) => {
+        clearTimeout(timer);
+        ref.stop();
+        resolve(l);
+      });
+    });
   }
 
   /**
@@ -157,16 +182,21 @@ export class QuarryClient {
    */
   allEvents(options: { follow?: boolean } = {}): AsyncIterable<QueryEvent> {
     const stream = new EventStream(
-      this.system.nc,
+      this.system,
       streamName(this.prefix, 'EVENTS'),
       allStatusSubject(this.prefix),
     );
     return stream.events({ follow: options.follow ?? false });
   }
 
-  /** The request/reply plumbing, for handles. */
-  async ask<R>(address: string, message: unknown, timeoutMs = this.timeoutMs): Promise<R> {
-    return this.system.ask<R>(address, message, timeoutMs);
+  /** The request/reply plumbing, for handles: the reply is checked by `decode`. */
+  async ask<R>(
+    address: string,
+    message: unknown,
+    decode: Decoder<R>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<R> {
+    return this.system.ask(address, message, timeoutMs, decode);
   }
 
   async close(): Promise<void> {
@@ -187,7 +217,7 @@ export class QueryHandle {
     private readonly timeoutMs: number,
   ) {
     this.stream = new EventStream(
-      client.system.nc,
+      client.system,
       streamName(client.prefix, 'EVENTS'),
       statusSubject(client.prefix, queryId),
     );
@@ -239,9 +269,10 @@ export class QueryHandle {
     const deadline = Date.now() + RETRY_WINDOW_MS;
     for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
       try {
-        return await this.client.ask<ResultsPage>(
+        return await this.client.ask(
           Addresses.results(this.queryId),
           { token } satisfies ResultsRequest,
+          decodeResultsPage,
           this.timeoutMs,
         );
       } catch (e) {
@@ -258,7 +289,7 @@ export class QueryHandle {
     return { queryId: this.queryId, columns: finished.columns, rows, elapsedMs: finished.elapsedMs };
   }
 
-  async cancel(): Promise<{ canceled: boolean; state: string }> {
+  async cancel(): Promise<CancelReply> {
     return this.client.cancel(this.queryId);
   }
 

@@ -1,9 +1,10 @@
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import type { QueryEvent } from '@quarry/protocol';
-import { decodeLenient, replay, streamExists } from '@quarry/runtime';
+import type { Subscription } from '@nats-io/transport-node';
+import { decodeQueryEvent, type QueryEvent } from '@quarry/protocol';
+import { decodeLenient, replay, senderOf, streamExists, type ActorSystem } from '@quarry/runtime';
 
 /**
- * Status events on a subject. When the cluster keeps events (its JetStream events stream), every
+ * Status events on a subject, each checked by its schema: one that fails is dropped (and counted
+ * in the client's invalid-message counter), never handed to the application. When the cluster keeps events (its JetStream events stream), every
  * iteration replays them from the first one, then follows; otherwise a plain subscription, started
  * by `start()`, buffers what arrives from then on.
  */
@@ -15,10 +16,24 @@ export class EventStream {
   private readonly closers = new Set<() => void>();
 
   constructor(
-    private readonly nc: NatsConnection,
+    private readonly system: ActorSystem,
     private readonly stream: string,
     private readonly subject: string,
   ) {}
+
+  private get nc() {
+    return this.system.nc;
+  }
+
+  /** The event in a message, or undefined (counted, logged) when the message is not a valid event. */
+  private read(msg: { data: Uint8Array; subject: string; reply?: string }): QueryEvent | undefined {
+    try {
+      return decodeQueryEvent(decodeLenient(msg.data).value);
+    } catch (e) {
+      this.system.invalid.refused(this.subject, senderOf(msg), e);
+      return undefined;
+    }
+  }
 
   async start(): Promise<void> {
     if (this.durable !== undefined) return;
@@ -26,7 +41,9 @@ export class EventStream {
     if (this.durable) return;
     this.sub = this.nc.subscribe(this.subject, {
       callback: (_e, msg) => {
-        this.buffered.push(decodeLenient(msg.data).value as QueryEvent);
+        const event = this.read(msg);
+        if (!event) return;
+        this.buffered.push(event);
         for (const w of [...this.waiters]) w();
       },
     });
@@ -48,7 +65,8 @@ export class EventStream {
       if (!follow && r.pendingAtStart === 0) return;
       let seen = 0;
       for await (const m of r.messages) {
-        yield decodeLenient(m.data).value as QueryEvent;
+        const event = this.read(m);
+        if (event) yield event;
         if (!follow && ++seen >= r.pendingAtStart) return;
       }
     } finally {

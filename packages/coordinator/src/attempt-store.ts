@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { QuarryError, type ErrorData } from '@quarry/common';
-import type { TaskStats } from '@quarry/protocol';
+import type { TaskStats } from '@quarry/cluster-protocol';
 
 /**
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):

@@ -9,16 +9,28 @@ import {
   type ExchangeManager,
 } from '@quarry/exchange';
 import {
-  Addresses,
+  ClusterAddresses,
+  decodeHeartbeat,
+  decodePingReply,
+  decodeTaskUpdate,
   isMemberSubject,
   taskId,
-  type QueryListing,
   type Heartbeat,
+  type TaskUpdate,
+} from '@quarry/cluster-protocol';
+import {
+  Addresses,
+  boundedError,
+  decodeCancelRequest,
+  decodeClusterInfoRequest,
+  decodeQueriesRequest,
+  decodeResultsRequest,
+  type CancelReply,
+  type QueryListing,
   type ResultsPage,
   type ResultsRequest,
   type SubmitReply,
   type TaskRef,
-  type TaskUpdate,
 } from '@quarry/protocol';
 import {
   ActorSystem,
@@ -90,6 +102,7 @@ export class Coordinator {
     });
     this.metrics = new CoordinatorMetrics(() => this.queries.values(), this.registry, this.id);
     if (system.membership) this.metrics.registry.registerMetric(system.membership.refusals);
+    system.invalid.register(this.metrics.registry);
     this.control = new QueryControl({
       config,
       system,
@@ -192,44 +205,66 @@ export class Coordinator {
       maxBytes: this.config.queryMaxLength * 4 + 64 * 1024,
       submit: (raw, size) => this.submit(raw, size),
       // an unreadable submission still gets an id and a FAILED event, for clients that only publish
-      refused: (err) => this.control.fail(this.newQuery(newQueryId(), '', {}), err),
+      refused: (err) => {
+        this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', err);
+        return this.control.fail(this.newQuery(newQueryId(), '', {}), err);
+      },
       stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
     });
     await this.intake.start();
-    // a member speaks only for itself: a heartbeat or task report names the worker that signed it
-    this.system.spawn(
-      Addresses.heartbeat,
+    // every message is decoded through its schema before a handler sees it (see ActorSystem), and a
+    // member speaks only for itself: a heartbeat or task report names the worker that signed it
+    const { system } = this;
+    system.spawn(
+      ClusterAddresses.heartbeat,
+      decodeHeartbeat,
       speaksFor(
         (hb: Heartbeat) => hb.workerId,
         (hb) => this.heartbeat(hb),
       ),
     );
-    this.system.spawn(
-      Addresses.taskStatus,
+    system.spawn(
+      ClusterAddresses.taskStatus,
+      decodeTaskUpdate,
       speaksFor(
         (u: TaskUpdate) => u.workerId,
         (u) => this.taskUpdate(u),
       ),
     );
-    this.system.spawn('query.*.results', (req: ResultsRequest, ctx) => this.results(ctx.subject, req), {
+    system.spawn('query.*.results', decodeResultsRequest, (req, ctx) => this.results(ctx.subject, req), {
       acceptJson: true,
       sequential: false,
     });
-    this.system.spawn('query.*.cancel', (_m: unknown, ctx) => this.cancel(ctx.subject), { acceptJson: true });
-    this.system.spawn(Addresses.clusterInfo, () =>
-      clusterInfo(this.id, this.registry, this.queries.values()),
-    );
-    this.system.spawn(
-      Addresses.queries,
-      (req: { limit?: number } | undefined) => this.recentQueries(req?.limit ?? 20),
+    system.spawn('query.*.cancel', decodeCancelRequest, (_m, ctx) => this.cancel(ctx.subject), {
+      acceptJson: true,
+    });
+    system.spawn(
+      Addresses.clusterInfo,
+      decodeClusterInfoRequest,
+      () => clusterInfo(this.id, this.registry, this.queries.values()),
       { acceptJson: true },
     );
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.recentQueries(req.limit ?? 20), {
+      acceptJson: true,
+    });
+    this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
     void this.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
     this.loadTimer = setInterval(
-      () => this.system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+      () =>
+        this.guarded('cluster load', () =>
+          system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+        ),
       1000,
     );
+  }
+
+  /** Runs a timer's work; what it throws is logged, never left to kill the process. */
+  private guarded(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.logger.error({ err: e }, `${what} failed`);
+    }
   }
 
   // --- intake ------------------------------------------------------------------------------------
@@ -239,6 +274,7 @@ export class Coordinator {
     try {
       sub = parseSubmission(raw, this.config.queryMaxLength);
     } catch (e) {
+      this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', e);
       const sql = typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '';
       await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
       throw e;
@@ -327,7 +363,7 @@ export class Coordinator {
   private tick(): void {
     const { suspects, dead } = this.registry.sweep();
     for (const d of dead) this.workerLost(d.id, d.silentForMs);
-    for (const s of suspects) void this.probe(s.id, s.incarnation);
+    for (const s of suspects) void this.probe(s.id);
     const now = Date.now();
     if (this.registry.totalSlots() > 0) this.noWorkersSince = undefined;
     else this.noWorkersSince ??= now;
@@ -410,14 +446,14 @@ export class Coordinator {
    * and so its subscription, is gone); no answer in time is death unless the coordinator itself
    * stalled meanwhile (the detector then has it probed again).
    */
-  private async probe(workerId: string, incarnation: string): Promise<void> {
+  private async probe(workerId: string): Promise<void> {
     const sentAt = Date.now();
     const timeout = this.config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
     this.logger.info({ workerId }, 'worker silent: probing it');
     let lost: { id: string; silentForMs: number } | undefined;
     try {
-      const reply = await this.system.ask<{ incarnation?: unknown }>(Addresses.ping(workerId), {}, timeout);
-      lost = this.registry.probeAnswered(workerId, String(reply?.incarnation ?? incarnation));
+      const reply = await this.system.ask(ClusterAddresses.ping(workerId), {}, timeout, decodePingReply);
+      lost = this.registry.probeAnswered(workerId, reply.incarnation);
       if (!lost) this.metrics.probeAnswered();
     } catch (e) {
       lost = isNoResponders(e)
@@ -513,9 +549,7 @@ export class Coordinator {
     const q = this.queries.get(queryId);
     if (!q)
       throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
-    const token = Number(req?.token ?? 0);
-    if (!Number.isInteger(token) || token < 0)
-      throw new QuarryError('INVALID_SUBMISSION', `Invalid result token: ${String(req?.token)}`);
+    const token = req.token ?? 0;
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
     if (q.state !== 'FINISHED' || !q.cursor)
       return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
@@ -527,7 +561,7 @@ export class Coordinator {
   }
 
   /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
-  private async cancel(subject: string): Promise<{ canceled: boolean; state: string }> {
+  private async cancel(subject: string): Promise<CancelReply> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
     if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
@@ -538,7 +572,9 @@ export class Coordinator {
 
   /** `coordinator.queries`: the most recent queries and their states, from Redis. */
   private async recentQueries(limit: number): Promise<QueryListing> {
-    return { queries: await this.store.recentQueries(Math.max(1, Math.min(1000, Number(limit) || 20))) };
+    const queries = await this.store.recentQueries(limit);
+    // a recorded error may be longer than the listing's schema lets a client read: cut it
+    return { queries: queries.map((q) => (q.error ? { ...q, error: boundedError(q.error) } : q)) };
   }
 
   async stop(): Promise<void> {

@@ -92,7 +92,7 @@ export class Intake {
             `Message of ${data.length} bytes exceeds the limit of ${this.o.maxBytes} bytes`,
           );
         }
-        raw = decodeLenient(data).value;
+        raw = decodeLenient(data, 'INVALID_SUBMISSION').value;
       } catch (e) {
         const err = QuarryError.wrap(e, 'INVALID_SUBMISSION');
         await this.o.refused(err);

@@ -1,15 +1,17 @@
 import { QuarryError, parseDataSize, type ErrorData, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
-  Addresses,
+  ClusterAddresses,
+  decodeCancelTasksReply,
+  decodeRunTaskReply,
   exchangeIdFor,
   taskId,
   type RunTaskReply,
-  type TaskRef,
   type TaskSpec,
   type TaskUpdate,
   type WorkerCommand,
-} from '@quarry/protocol';
+} from '@quarry/cluster-protocol';
+import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders, type ActorSystem } from '@quarry/runtime';
 import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
@@ -96,7 +98,8 @@ export class QueryControl {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
       },
-      memoryLimitBytes: task.memoryBytes ?? this.d.config.taskMemoryBytes,
+      // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
+      memoryLimitBytes: Math.round(task.memoryBytes ?? this.d.config.taskMemoryBytes),
       exchange: q.taskExchange,
     };
     q.mailbox.post(async () => {
@@ -106,10 +109,11 @@ export class QueryControl {
       }
       let reply: RunTaskReply;
       try {
-        reply = await this.d.system.ask<RunTaskReply>(
-          Addresses.worker(workerId),
+        reply = await this.d.system.ask(
+          ClusterAddresses.worker(workerId),
           { type: 'run', task: spec } satisfies WorkerCommand,
           DISPATCH_TIMEOUT_MS,
+          decodeRunTaskReply,
         );
       } catch (e) {
         if (isNoResponders(e)) {
@@ -175,22 +179,10 @@ export class QueryControl {
       workerId: u.workerId,
     };
     if (u.state === 'FAILED') {
-      if (current)
-        await this.taskFailed(
-          q,
-          ref,
-          u.error ?? {
-            code: 'GENERIC_INTERNAL_ERROR',
-            type: 'INTERNAL_ERROR',
-            message: 'task failed without an error',
-          },
-        );
+      if (current) await this.taskFailed(q, ref, u.error);
       return;
     }
-    if (
-      !current ||
-      scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs ?? [], u.stats) === 'stale'
-    ) {
+    if (!current || scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs, u.stats) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
         { taskId: u.taskId, workerId: u.workerId },
@@ -419,7 +411,7 @@ export class QueryControl {
     const cmd: WorkerCommand = { type: 'cancel', queryId: q.id, ...(taskIds ? { taskIds } : {}) };
     for (const w of this.d.registry.list()) {
       if (onlyWorker && w.id !== onlyWorker) continue;
-      this.d.system.ask(Addresses.worker(w.id), cmd, 2000).catch(() => {});
+      this.d.system.ask(ClusterAddresses.worker(w.id), cmd, 2000, decodeCancelTasksReply).catch(() => {});
     }
   }
 

@@ -1,5 +1,6 @@
 import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
 import {
+  boundedError,
   statusSubject,
   type QueryEvent,
   type QueryState,
@@ -73,7 +74,9 @@ export class QueryExecution {
   }
 
   emit(event: EventPayload): void {
-    const full = { ...event, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
+    // an event its readers would refuse is lost to them: errors are cut to what the schema accepts
+    const bounded = 'error' in event ? { ...event, error: boundedError(event.error) } : event;
+    const full = { ...bounded, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
     const subject = statusSubject(this.system.prefix, this.id);
     const bytes = encode(full, 'json');
     // signed, so that a client holding the shared secret can tell the coordinator's events from forgeries

@@ -88,7 +88,8 @@ export function withSessionRetrySettings(
 
 /** The wait before retry number `failures` (1 for the first retry): initial × scale^(failures−1), capped. */
 export function backoffMs(s: RetrySettings, failures: number): number {
-  return Math.min(s.maxDelayMs, s.initialDelayMs * s.scaleFactor ** Math.max(0, failures - 1));
+  // whole milliseconds: the delay travels in status events, whose schema wants an integer
+  return Math.round(Math.min(s.maxDelayMs, s.initialDelayMs * s.scaleFactor ** Math.max(0, failures - 1)));
 }
 
 export type FailureDecision =

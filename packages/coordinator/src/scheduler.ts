@@ -1,5 +1,6 @@
 import type { ExchangeFile } from '@quarry/exchange';
-import type { Progress, StageProgress, TaskInput, TaskStats } from '@quarry/protocol';
+import type { TaskInput, TaskStats } from '@quarry/cluster-protocol';
+import type { Progress, StageProgress } from '@quarry/protocol';
 import type { DistributedPlan, PlanFragment, Split } from '@quarry/sql';
 
 /**

@@ -1,4 +1,5 @@
 import { QuarryError, isSafeId, newQueryId } from '@quarry/common';
+import { decodeSubmitRequest } from '@quarry/protocol';
 
 export interface Submission {
   readonly sql: string;
@@ -6,8 +7,20 @@ export interface Submission {
   readonly session: Readonly<Record<string, string>>;
 }
 
-/** Validates a decoded submission (JSON or msgpack); every problem is an error that names it. */
+/**
+ * Validates a decoded submission (JSON or msgpack); every problem is an error that names it. The
+ * schema (`SubmitRequestSchema`) is the authority; the checks before it only put the mistakes
+ * people make by hand (no `sql`, a stray field, a bad id) in friendlier words than a JSON pointer.
+ */
 export function parseSubmission(raw: unknown, maxLength: number): Submission {
+  explainCommonMistakes(raw, maxLength);
+  const request = decodeSubmitRequest(raw);
+  const session: Record<string, string> = {};
+  for (const [k, v] of Object.entries(request.session ?? {})) session[k] = String(v);
+  return { sql: request.sql, queryId: request.queryId ?? newQueryId(), session };
+}
+
+function explainCommonMistakes(raw: unknown, maxLength: number): void {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new QuarryError(
       'INVALID_SUBMISSION',
@@ -32,17 +45,12 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
       `Query text length (${sql.length}) exceeds the maximum length (${maxLength})`,
     );
   }
-  let queryId = newQueryId();
-  if (r['queryId'] !== undefined) {
-    if (typeof r['queryId'] !== 'string' || !isSafeId(r['queryId'])) {
-      throw new QuarryError(
-        'INVALID_SUBMISSION',
-        "Submission field 'queryId' must be 1–128 letters, digits, '_' or '-'",
-      );
-    }
-    queryId = r['queryId'];
+  if (r['queryId'] !== undefined && (typeof r['queryId'] !== 'string' || !isSafeId(r['queryId']))) {
+    throw new QuarryError(
+      'INVALID_SUBMISSION',
+      "Submission field 'queryId' must be 1–128 letters, digits, '_' or '-'",
+    );
   }
-  const session: Record<string, string> = {};
   if (r['session'] !== undefined) {
     const s = r['session'];
     if (typeof s !== 'object' || s === null || Array.isArray(s)) {
@@ -58,8 +66,6 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
           `Session property '${k}' must be a string, number or boolean`,
         );
       }
-      session[k] = String(v);
     }
   }
-  return { sql, queryId, session };
 }

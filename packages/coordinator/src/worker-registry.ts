@@ -1,4 +1,4 @@
-import type { Heartbeat } from '@quarry/protocol';
+import type { Heartbeat } from '@quarry/cluster-protocol';
 import { FailureDetector, type Dead, type FailureDetectorOptions } from '@quarry/runtime';
 
 export interface WorkerView {

@@ -1,6 +1,8 @@
 /**
- * Actor addresses, relative to the cluster's subject prefix (default `quarry`): the subject of
- * `query.submit` is `quarry.query.submit`. docs/PROTOCOL.md lists who publishes and who listens.
+ * The addresses clients use, relative to the cluster's subject prefix (default `quarry`): the
+ * subject of `query.submit` is `quarry.query.submit`. The cluster's internal addresses (heartbeats,
+ * task commands and reports) are in `@quarry/cluster-protocol`. docs/PROTOCOL.md lists who
+ * publishes and who listens on each.
  */
 export const DEFAULT_PREFIX = 'quarry';
 
@@ -11,20 +13,12 @@ export const Addresses = {
   status: (queryId: string) => `query.${queryId}.status`,
   /** client → coordinator (ask): {@link ResultsRequest} → {@link ResultsPage}. */
   results: (queryId: string) => `query.${queryId}.results`,
-  /** worker → coordinator: {@link Heartbeat}s. */
-  heartbeat: 'worker.heartbeat',
-  /** coordinator → worker (ask): {@link WorkerCommand}. */
-  worker: (workerId: string) => `worker.${workerId}.tasks`,
-  /** coordinator → worker (ask): `{}` → `{ workerId, incarnation }`; the failure detector's direct probe. */
-  ping: (workerId: string) => `worker.${workerId}.ping`,
-  /** worker → coordinator: {@link TaskUpdate}s. */
-  taskStatus: 'coordinator.task-status',
-  /** anyone → coordinator (ask): {@link ClusterInfo}. */
-  clusterInfo: 'coordinator.info',
-  /** anyone → coordinator (ask): `{ limit? }` → {@link QueryListing}, from Redis. */
-  queries: 'coordinator.queries',
-  /** client → coordinator (ask): `{}` → `{ canceled, state }`. */
+  /** client → coordinator (ask): {@link CancelRequest} → {@link CancelReply}. */
   cancel: (queryId: string) => `query.${queryId}.cancel`,
+  /** anyone → coordinator (ask): {@link ClusterInfoRequest} → {@link ClusterInfo}. */
+  clusterInfo: 'coordinator.info',
+  /** anyone → coordinator (ask): {@link QueriesRequest} → {@link QueryListing}, from Redis. */
+  queries: 'coordinator.queries',
   /** coordinator → anyone, every second: {@link ClusterLoad}, for autoscalers. */
   clusterLoad: 'cluster.load',
 } as const;
@@ -36,13 +30,4 @@ export function allStatusSubject(prefix: string): string {
 
 export function statusSubject(prefix: string, queryId: string): string {
   return `${prefix}.${Addresses.status(queryId)}`;
-}
-
-/**
- * Whether only cluster members speak on `subject`: heartbeats, worker commands (and their replies)
- * and task reports. Members sign their messages there and refuse unsigned ones (docs/SECURITY.md);
- * every other subject is a client's.
- */
-export function isMemberSubject(prefix: string, subject: string): boolean {
-  return subject.startsWith(`${prefix}.worker.`) || subject === `${prefix}.${Addresses.taskStatus}`;
 }

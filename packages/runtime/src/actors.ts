@@ -9,6 +9,7 @@ import {
 import { QuarryError, isErrorData, silentLogger, type ErrorData, type Logger } from '@quarry/common';
 import { decode, decodeLenient, encode, type WireFormat } from './codec.js';
 import { describeConnection, natsOptions, type NatsAuth, type NatsTls } from './connection.js';
+import { InvalidMessages, senderOf, type Decoder } from './invalid-messages.js';
 import { Mailbox } from './mailbox.js';
 import type { Membership } from './membership.js';
 
@@ -37,8 +38,16 @@ export interface SpawnOptions {
   readonly maxMessageBytes?: number;
   /** Handles one message at a time (the default), or concurrently. */
   readonly sequential?: boolean;
-  /** Told of messages refused before the handler saw them (too large, undecodable). */
+  /** Told of messages refused before the handler saw them (too large, undecodable, invalid). */
   readonly onRefused?: (error: QuarryError) => void;
+}
+
+/** What a subscription delivers to: the subject as subscribed, its message's decoder, the handler. */
+interface Actor<M, R> {
+  readonly subject: string;
+  readonly decode: Decoder<M>;
+  readonly handler: Handler<M, R>;
+  readonly options: SpawnOptions;
 }
 
 export interface ActorRef {
@@ -67,16 +76,25 @@ export const DEFAULT_ASK_TIMEOUT_MS = 5000;
  * Actors addressed by NATS subjects under a prefix. `spawn` binds a handler to an address and runs
  * its messages one at a time; `tell` publishes without waiting; `ask` is request/reply with a timeout.
  * Addresses are relative (`query.submit`); subjects are absolute (`quarry.query.submit`).
+ *
+ * Every message goes through its subscription's {@link Decoder} before any handler sees it: one
+ * that does not decode is dropped, counted and logged by {@link InvalidMessages} (and answered with
+ * the decoder's INVALID_MESSAGE error when a reply is expected). A handler that throws fails that
+ * one message (an error reply when one is expected), never the subscription or the process.
  */
 export class ActorSystem {
   private readonly subs = new Set<Subscription>();
+  /** Messages dropped as invalid; `invalid.register(registry)` shows them on a metrics endpoint. */
+  readonly invalid: InvalidMessages;
 
   constructor(
     readonly nc: NatsConnection,
     readonly prefix: string,
     readonly logger: Logger = silentLogger(),
     readonly membership?: Membership,
-  ) {}
+  ) {
+    this.invalid = new InvalidMessages(logger);
+  }
 
   static async connect(options: ActorSystemOptions): Promise<ActorSystem> {
     const logger = options.logger ?? silentLogger();
@@ -110,8 +128,15 @@ export class ActorSystem {
     return `${this.prefix}.${address}`;
   }
 
-  spawn<M, R>(address: string, handler: Handler<M, R>, options: SpawnOptions = {}): ActorRef {
+  /** Binds `handler` to `address`; every message goes through `decodeMessage` first (see the class comment). */
+  spawn<M, R>(
+    address: string,
+    decodeMessage: Decoder<M>,
+    handler: Handler<M, R>,
+    options: SpawnOptions = {},
+  ): ActorRef {
     const subject = this.subject(address);
+    const actor: Actor<M, R> = { subject, decode: decodeMessage, handler, options };
     const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'actor failed'));
     const sub = this.nc.subscribe(subject, {
       ...(options.queue ? { queue: options.queue } : {}),
@@ -120,7 +145,7 @@ export class ActorSystem {
           this.logger.error({ err, subject }, 'subscription failed');
           return;
         }
-        const job = () => this.deliver(msg, handler, options);
+        const job = () => this.deliver(msg, actor);
         if (options.sequential === false)
           void job().catch((e) => this.logger.error({ err: e, subject }, 'actor failed'));
         else mailbox.post(job);
@@ -137,8 +162,11 @@ export class ActorSystem {
     };
   }
 
-  /** A plain subscription with a mailbox, for absolute subjects and wildcards (events, heartbeats). */
-  listen<M>(subject: string, handler: Handler<M, void>): ActorRef {
+  /**
+   * A plain subscription with a mailbox, for absolute subjects and wildcards (events, heartbeats).
+   * Messages may be msgpack or JSON; each goes through `decodeMessage` first, and is dropped when invalid.
+   */
+  listen<M>(subject: string, decodeMessage: Decoder<M>, handler: Handler<M, void>): ActorRef {
     const mailbox = new Mailbox((e) => this.logger.error({ err: e, subject }, 'listener failed'));
     const sub = this.nc.subscribe(subject, {
       callback: (err, msg) => {
@@ -146,14 +174,20 @@ export class ActorSystem {
         mailbox.post(async () => {
           const auth = this.authenticate(msg);
           if (auth instanceof QuarryError) return;
-          let message: M;
+          let read: { value: M; format: WireFormat };
           try {
-            message = decode(msg.data) as M;
+            const raw = decodeLenient(msg.data);
+            read = { value: decodeMessage(raw.value), format: raw.format };
           } catch (e) {
-            this.logger.warn({ err: e, subject: msg.subject }, 'dropping undecodable message');
+            this.invalid.refused(subject, senderOf(msg), e);
             return;
           }
-          await handler(message, { subject: msg.subject, format: 'msgpack', size: msg.data.length, ...auth });
+          await handler(read.value, {
+            subject: msg.subject,
+            format: read.format,
+            size: msg.data.length,
+            ...auth,
+          });
         });
       },
     });
@@ -186,7 +220,16 @@ export class ActorSystem {
     return sender instanceof QuarryError ? sender : { sender, membership: m };
   }
 
-  async ask<R>(address: string, message: unknown, timeoutMs = DEFAULT_ASK_TIMEOUT_MS): Promise<R> {
+  /**
+   * Request/reply. With `decodeReply`, the reply's value is checked before it is returned: one that
+   * fails is counted as an invalid message and thrown as INVALID_MESSAGE.
+   */
+  async ask<R>(
+    address: string,
+    message: unknown,
+    timeoutMs = DEFAULT_ASK_TIMEOUT_MS,
+    decodeReply?: Decoder<R>,
+  ): Promise<R> {
     const subject = this.subject(address);
     let msg: Msg;
     const bytes = encode(message);
@@ -206,7 +249,13 @@ export class ActorSystem {
       const sender = this.membership.verify(msg.subject, msg.data, msg.headers);
       if (sender instanceof QuarryError) throw sender;
     }
-    return unwrapReply<R>(decode(msg.data), subject);
+    const value = unwrapReply<unknown>(decode(msg.data), subject);
+    if (!decodeReply) return value as R;
+    try {
+      return decodeReply(value);
+    } catch (e) {
+      throw this.invalid.refused(subject, subject, e);
+    }
   }
 
   /** Flushes pending publishes and closes the connection. */
@@ -221,33 +270,20 @@ export class ActorSystem {
     }
   }
 
-  private async deliver<M, R>(msg: Msg, handler: Handler<M, R>, options: SpawnOptions): Promise<void> {
-    let format: WireFormat = options.acceptJson ? sniffFormat(msg.data) : 'msgpack';
+  private async deliver<M, R>(msg: Msg, actor: Actor<M, R>): Promise<void> {
+    let format: WireFormat = actor.options.acceptJson ? sniffFormat(msg.data) : 'msgpack';
     let reply: Reply<R>;
     try {
       const auth = this.authenticate(msg);
       if (auth instanceof QuarryError) throw auth;
-      let message: M;
-      try {
-        if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
-          throw new QuarryError(
-            'QUERY_TEXT_TOO_LARGE',
-            `Message of ${msg.data.length} bytes exceeds the limit of ${options.maxMessageBytes} bytes`,
-          );
-        }
-        if (options.acceptJson) {
-          const d = decodeLenient(msg.data);
-          format = d.format;
-          message = d.value as M;
-        } else {
-          message = decode(msg.data) as M;
-        }
-      } catch (e) {
-        const err = QuarryError.wrap(e, 'INVALID_SUBMISSION');
-        options.onRefused?.(err);
-        throw err;
-      }
-      const value = await handler(message, { subject: msg.subject, format, size: msg.data.length, ...auth });
+      const read = this.read(msg, actor);
+      format = read.format;
+      const value = await actor.handler(read.message, {
+        subject: msg.subject,
+        format,
+        size: msg.data.length,
+        ...auth,
+      });
       reply = { ok: true, value };
     } catch (e) {
       const err = QuarryError.wrap(e);
@@ -267,6 +303,27 @@ export class ActorSystem {
       bytes = encode({ ok: false, error: errorForWire(err) }, format);
     }
     msg.respond(bytes, this.membership?.isInternal(msg.subject) ? this.signed(msg.reply, bytes) : undefined);
+  }
+
+  /** Size check, bytes to value, value to message; anything wrong is counted and thrown as a refusal. */
+  private read<M>(msg: Msg, actor: Actor<M, unknown>): { message: M; format: WireFormat } {
+    const { options } = actor;
+    try {
+      if (options.maxMessageBytes !== undefined && msg.data.length > options.maxMessageBytes) {
+        throw new QuarryError(
+          'QUERY_TEXT_TOO_LARGE',
+          `Message of ${msg.data.length} bytes exceeds the limit of ${options.maxMessageBytes} bytes`,
+        );
+      }
+      const raw: { value: unknown; format: WireFormat } = options.acceptJson
+        ? decodeLenient(msg.data)
+        : { value: decode(msg.data), format: 'msgpack' };
+      return { message: actor.decode(raw.value), format: raw.format };
+    } catch (e) {
+      const err = this.invalid.refused(actor.subject, senderOf(msg), e);
+      options.onRefused?.(err);
+      throw err;
+    }
   }
 }
 

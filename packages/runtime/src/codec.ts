@@ -1,5 +1,5 @@
 import { Packr } from 'msgpackr';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, type ErrorCode } from '@quarry/common';
 
 /** Plain objects in, plain objects out: no records extension, so any msgpack client can read us. */
 /** Bigints beyond 64 bits travel as decimal strings; within 64 bits as msgpack integers. */
@@ -24,9 +24,13 @@ export function decode(bytes: Uint8Array): unknown {
 /**
  * Decodes a message that may be JSON (from a human with any NATS client) or msgpack (from quarry).
  * JSON is recognised by its first non-blank byte being `{` or `[`: msgpack maps and arrays start
- * with other bytes (0x80–0x9f, 0xdc–0xdf), so the two cannot be confused.
+ * with other bytes (0x80–0x9f, 0xdc–0xdf), so the two cannot be confused. Bytes that are neither
+ * throw a QuarryError with `code` (INVALID_MESSAGE; the submit subject says INVALID_SUBMISSION).
  */
-export function decodeLenient(bytes: Uint8Array): { value: unknown; format: WireFormat } {
+export function decodeLenient(
+  bytes: Uint8Array,
+  code: ErrorCode = 'INVALID_MESSAGE',
+): { value: unknown; format: WireFormat } {
   let i = 0;
   while (
     i < bytes.length &&
@@ -34,25 +38,20 @@ export function decodeLenient(bytes: Uint8Array): { value: unknown; format: Wire
   )
     i++;
   const first = bytes[i];
-  if (bytes.length === 0)
-    throw new QuarryError('INVALID_SUBMISSION', 'Empty message: expected a JSON or msgpack object');
+  if (bytes.length === 0) throw new QuarryError(code, 'Empty message: expected a JSON or msgpack object');
   if (first === 0x7b || first === 0x5b) {
     try {
       return { value: JSON.parse(Buffer.from(bytes).toString('utf8')), format: 'json' };
     } catch (e) {
-      throw new QuarryError('INVALID_SUBMISSION', `Malformed JSON: ${(e as Error).message}`, { cause: e });
+      throw new QuarryError(code, `Malformed JSON: ${(e as Error).message}`, { cause: e });
     }
   }
   try {
     return { value: packr.unpack(bytes), format: 'msgpack' };
   } catch (e) {
-    throw new QuarryError(
-      'INVALID_SUBMISSION',
-      `Malformed message: neither JSON nor msgpack (${(e as Error).message})`,
-      {
-        cause: e,
-      },
-    );
+    throw new QuarryError(code, `Malformed message: neither JSON nor msgpack (${(e as Error).message})`, {
+      cause: e,
+    });
   }
 }
 

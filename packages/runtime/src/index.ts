@@ -6,6 +6,7 @@ export type { Subscription, NatsConnection } from '@nats-io/transport-node';
 export * from './streams.js';
 export * from './connection.js';
 export * from './metrics.js';
+export * from './invalid-messages.js';
 export type { Registry } from 'prom-client';
 export * from './signing.js';
 export * from './membership.js';

@@ -29,16 +29,18 @@ describe('cluster membership over a real nats-server', function () {
       prefix,
       membership: member('w1', 'not-the-cluster-secret-at-all'),
     });
+    const any = <T>(v: unknown): T => v as T;
     receiver.spawn(
       'internal.reports',
+      any<{ id: string }>,
       speaksFor(
         (m: { id: string }) => m.id,
         (m: { id: string }, ctx) =>
           void heard.push({ id: m.id, ...(ctx.sender ? { sender: ctx.sender } : {}) }),
       ),
     );
-    receiver.spawn('internal.ask', (m: { x: number }) => m.x * 2);
-    receiver.spawn('public.ask', (m: { x: number }) => m.x + 1);
+    receiver.spawn('internal.ask', any<{ x: number }>, (m) => m.x * 2);
+    receiver.spawn('public.ask', any<{ x: number }>, (m) => m.x + 1);
     await receiver.nc.flush();
   });
 

@@ -1,9 +1,11 @@
-import type { QueryEvent } from '@quarry/protocol';
+import { decodeQueryEvent, type QueryEvent } from '@quarry/protocol';
 import { ActorSystem, decodeLenient } from '@quarry/runtime';
 
 /** Collects every status event of every query under a prefix, in arrival order. */
 export class EventCollector {
   readonly events: QueryEvent[] = [];
+  /** Why messages on the status subjects were not valid events. */
+  readonly invalid: Error[] = [];
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly system: ActorSystem) {}
@@ -13,7 +15,12 @@ export class EventCollector {
     const c = new EventCollector(system);
     system.nc.subscribe(`${prefix}.query.*.status`, {
       callback: (_err, msg) => {
-        c.events.push(decodeLenient(msg.data).value as QueryEvent);
+        try {
+          c.events.push(decodeQueryEvent(decodeLenient(msg.data).value));
+        } catch (e) {
+          c.invalid.push(e as Error); // a forged or malformed event: kept apart, for tests to look at
+          return;
+        }
         for (const w of c.waiters.splice(0)) w();
       },
     });

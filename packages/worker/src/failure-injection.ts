@@ -1,5 +1,5 @@
 import { QuarryError, parseDuration, type ErrorCode } from '@quarry/common';
-import type { TaskSpec } from '@quarry/protocol';
+import type { TaskSpec } from '@quarry/cluster-protocol';
 
 /**
  * Failure injection, off unless configured (`failure-injection` in config.properties, or the

@@ -8,3 +8,4 @@ export {
   type TaskRule,
   type WorkerRule,
 } from './failure-injection.js';
+export { decodeCommand, checkFragment, type CheckedCommand, type CheckedTask } from './check-task.js';

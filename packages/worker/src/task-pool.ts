@@ -1,6 +1,6 @@
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { QuarryError, type Logger } from '@quarry/common';
-import type { TaskSpec } from '@quarry/protocol';
+import type { CheckedTask as TaskSpec } from './check-task.js';
 import type { ThreadMessage, ThreadNotice, ThreadRequest, ThreadResponse } from './thread-messages.js';
 
 interface Slot {

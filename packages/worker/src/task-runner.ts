@@ -1,6 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import type { ExchangeFile, ExchangeManager } from '@quarry/exchange';
-import type { TaskSpec, TaskStats } from '@quarry/protocol';
+import type { TaskStats } from '@quarry/cluster-protocol';
+import type { CheckedTask as TaskSpec } from './check-task.js';
 import { isWritable, deserializePage, serializePage, type CatalogRegistry, type Page } from '@quarry/sql';
 import {
   MemoryContext,

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
 import { createExchangeManager, protectExchangeConfig } from '@quarry/exchange';
-import type { TaskSpec } from '@quarry/protocol';
+import type { CheckedTask as TaskSpec } from './check-task.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { runTask } from './task-runner.js';
 import type { TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';

@@ -2,7 +2,8 @@ import type { ErrorData } from '@quarry/common';
 import type { SharedTextPool } from '@quarry/connectors';
 import type { ExchangeConfig, ExchangeFile } from '@quarry/exchange';
 import type { FailureInjection } from './failure-injection.js';
-import type { TaskSpec, TaskStats } from '@quarry/protocol';
+import type { TaskStats } from '@quarry/cluster-protocol';
+import type { CheckedTask as TaskSpec } from './check-task.js';
 
 /** What each task thread is started with. */
 export interface TaskThreadData {

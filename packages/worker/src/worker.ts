@@ -2,21 +2,31 @@ import { availableParallelism, hostname, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
 import {
-  Addresses,
+  ClusterAddresses,
+  decodePingRequest,
   isMemberSubject,
+  type CancelTasksReply,
+  type PingReply,
   type Heartbeat,
   type RunTaskReply,
-  type TaskSpec,
   type TaskUpdate,
-  type WorkerCommand,
-} from '@quarry/protocol';
+} from '@quarry/cluster-protocol';
+import { boundedError } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
 import { checkExchange } from '@quarry/exchange';
 import { ActorSystem, membershipFor, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
+import { decodeCommand, type CheckedCommand, type CheckedTask } from './check-task.js';
 import { TaskPool } from './task-pool.js';
 import type { TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
+
+/** What a task update says beyond which attempt it is about. */
+type TaskOutcome = TaskUpdate extends infer U
+  ? U extends TaskUpdate
+    ? Omit<U, 'queryId' | 'queryAttempt' | 'taskId' | 'stageId' | 'partition' | 'attempt' | 'workerId'>
+    : never
+  : never;
 
 /** Progress reports of a running task go to the coordinator at most this often. */
 const PROGRESS_REPORT_MS = 1000;
@@ -48,6 +58,7 @@ export class Worker {
     private readonly logger: Logger,
   ) {
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
+    system.invalid.register(this.metrics.registry);
     // one TPC-H text pool for all task threads, outside their heaps; built when first needed
     const textPool = createSharedTextPool();
     this.pool = new TaskPool(
@@ -108,11 +119,9 @@ export class Worker {
   }
 
   private listen(): void {
-    this.system.spawn<WorkerCommand, RunTaskReply | { cancelled: number }>(Addresses.worker(this.id), (cmd) =>
-      this.command(cmd),
-    );
+    this.system.spawn(ClusterAddresses.worker(this.id), decodeCommand, (cmd) => this.command(cmd));
     // the failure detector's direct probe: a worker whose heartbeats are late proves it lives
-    this.pingActor = this.system.spawn(Addresses.ping(this.id), () => ({
+    this.pingActor = this.system.spawn(ClusterAddresses.ping(this.id), decodePingRequest, (): PingReply => ({
       workerId: this.id,
       incarnation: this.incarnation,
     }));
@@ -139,10 +148,10 @@ export class Worker {
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       ...(leaving ? { leaving: true } : {}),
     };
-    this.system.tell(Addresses.heartbeat, hb);
+    this.system.tell(ClusterAddresses.heartbeat, hb);
   }
 
-  private command(cmd: WorkerCommand): RunTaskReply | { cancelled: number } {
+  private command(cmd: CheckedCommand): RunTaskReply | CancelTasksReply {
     switch (cmd.type) {
       case 'run':
         return this.accept(cmd.task);
@@ -155,7 +164,7 @@ export class Worker {
     }
   }
 
-  private accept(sealed: TaskSpec): RunTaskReply {
+  private accept(sealed: CheckedTask): RunTaskReply {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const task = this.unsealed(sealed);
     const outcome = this.pool.run(task);
@@ -178,14 +187,14 @@ export class Worker {
   }
 
   /** The spec with its exchange key opened: it crosses NATS sealed with the cluster's shared secret. */
-  private unsealed(task: TaskSpec): TaskSpec {
+  private unsealed(task: CheckedTask): CheckedTask {
     const m = this.system.membership;
     const key = task.exchange.secretKey;
     if (!m || !key) return task;
     return { ...task, exchange: { ...task.exchange, secretKey: m.open(key, task.queryId) } };
   }
 
-  private notice(n: ThreadNotice, task: TaskSpec): void {
+  private notice(n: ThreadNotice, task: CheckedTask): void {
     if (n.type === 'inject') return this.injected(n.action, task.taskId);
     const now = Date.now();
     if (now - (this.lastReport.get(task.taskId) ?? 0) < PROGRESS_REPORT_MS) return;
@@ -205,7 +214,7 @@ export class Worker {
     } else process.kill(process.pid, 'SIGKILL');
   }
 
-  private finish(task: TaskSpec, r: ThreadResponse, log: Logger): void {
+  private finish(task: CheckedTask, r: ThreadResponse, log: Logger): void {
     this.metrics.tasks.inc({ outcome: r.type });
     if (r.type === 'finished') {
       this.metrics.spooledBytes.inc(r.stats.bytesOut);
@@ -213,12 +222,12 @@ export class Worker {
       this.report(task, { state: 'FINISHED', outputs: r.outputs, stats: r.stats });
     } else {
       log.warn({ error: r.error }, 'task failed');
-      this.report(task, { state: 'FAILED', error: r.error });
+      this.report(task, { state: 'FAILED', error: boundedError(r.error) });
     }
     this.heartbeat();
   }
 
-  private report(task: TaskSpec, update: Pick<TaskUpdate, 'state' | 'outputs' | 'stats' | 'error'>): void {
+  private report(task: CheckedTask, update: TaskOutcome): void {
     const msg: TaskUpdate = {
       queryId: task.queryId,
       queryAttempt: task.queryAttempt,
@@ -229,7 +238,7 @@ export class Worker {
       workerId: this.id,
       ...update,
     };
-    this.system.tell(Addresses.taskStatus, msg);
+    this.system.tell(ClusterAddresses.taskStatus, msg);
   }
 
   /** Stops taking tasks; with `drain`, lets running ones finish first; then leaves the cluster. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { TaskSpec } from '@quarry/protocol';
+import type { TaskSpec } from '@quarry/cluster-protocol';
 import { matchingRules, parseFailureInjection } from '../src/failure-injection.js';
 
 const task = (over: Partial<TaskSpec> = {}) =>

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QuarryError } from '@quarry/common';
-import { Addresses, type ClusterInfo } from '@quarry/protocol';
+import { Addresses, decodeClusterInfo, type ClusterInfo } from '@quarry/protocol';
 import { ActorSystem, connectionFromEnv } from '@quarry/runtime';
 import { NATS_USERS, natsAuthorization, type NatsRole } from './nats-config.js';
 import { startNatsServer, startRedisServer, stopper, type ServerProcess } from './servers.js';
@@ -201,7 +201,7 @@ export class LocalCluster {
       ...(env.tls ? { tls: env.tls } : {}),
     });
     try {
-      return await this.system.ask<ClusterInfo>(Addresses.clusterInfo, {}, 1000);
+      return await this.system.ask(Addresses.clusterInfo, {}, 1000, decodeClusterInfo);
     } catch {
       return undefined;
     }

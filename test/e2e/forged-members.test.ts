@@ -3,7 +3,8 @@ import { connect, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/t
 import { freePort, type LocalCluster } from '@quarry/cli';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError } from '@quarry/common';
-import type { Heartbeat, QueryEvent, TaskUpdate, WorkerCommand } from '@quarry/protocol';
+import type { Heartbeat, TaskUpdate, WorkerCommand } from '@quarry/cluster-protocol';
+import type { QueryEvent } from '@quarry/protocol';
 import { decode, decodeLenient, encode, Membership } from '@quarry/runtime';
 import { EventCollector, startProcessCluster } from '@quarry/testkit';
 
