@@ -2,7 +2,8 @@
 // Runs every test file with mocha and ends with one line: "N passed, N failed".
 // Usage: node --import tsx tools/run-tests.mjs [dir-or-file ...]   (npm test does this after building)
 import Mocha from 'mocha';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Every *.test.ts under a directory (or the file itself). */
@@ -18,6 +19,9 @@ const roots = process.argv.slice(2).length
   ? process.argv.slice(2)
   : [...readdirSync('packages').map((p) => join('packages', p, 'test')), 'test'];
 const files = [...new Set(roots.flatMap(testFiles))].sort();
+
+// what the CLI keeps for its user (query capabilities) goes to a folder of this run, not to $HOME
+process.env.QUARRY_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'quarry-test-state-'));
 
 const mocha = new Mocha({ timeout: 30_000, reporter: 'spec', color: process.stdout.isTTY });
 for (const f of files) mocha.addFile(f);

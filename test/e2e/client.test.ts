@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNatsServer } from '@quarry/cli';
@@ -40,6 +41,8 @@ describe('client library', function () {
     const r = await cluster.client.query('select count(*) from tpch.tiny.nation');
     const late = await QuarryClient.connect({ servers: cluster.servers.nats.url, prefix: cluster.prefix });
     try {
+      // anyone may follow a query's events; its rows need the capability its submitter hands over
+      late.remember(r.queryId, cluster.client.capabilityOf(r.queryId)!);
       const handle = await late.attach(r.queryId);
       const events: QueryEvent[] = [];
       for await (const e of handle.events()) events.push(e);
@@ -68,6 +71,7 @@ describe('client library', function () {
     expect(next).to.equal(2);
     const other = await QuarryClient.connect({ servers: cluster.servers.nats.url, prefix: cluster.prefix });
     try {
+      other.remember(handle.queryId, cluster.client.capabilityOf(handle.queryId)!);
       const again = await other.attach(handle.queryId);
       const rest: (readonly unknown[])[] = [];
       for await (const page of again.rows({ fromToken: next! })) rest.push(...page.rows);
@@ -175,7 +179,10 @@ describe('durable submissions', function () {
     const first = await Coordinator.start(coordinatorConfig(), { logger: silentLogger() });
     await first.stop();
     const queryId = `durable_${randomSuffix(6)}`;
-    const submission = JSON.stringify({ sql: 'select count(*) from tpch.tiny.region', queryId });
+    const sql = 'select count(*) from tpch.tiny.region';
+    // a plain publish gets no reply: the submitter asks again later with the same id and secret
+    const clientSecret = randomBytes(24).toString('base64url');
+    const submission = JSON.stringify({ sql, queryId, clientSecret });
     nc.publish(`${prefix}.query.submit`, submission);
     nc.publish(`${prefix}.query.submit`, submission);
     await nc.flush();
@@ -199,7 +206,8 @@ describe('durable submissions', function () {
     const client = await QuarryClient.connect({ servers: servers.nats.url, prefix });
     const store = AttemptStore.connect(servers.redis.url, prefix, 60);
     try {
-      const handle = await client.attach(queryId);
+      // the same submission again, as an ask: the same query (it does not run twice), and its capability
+      const handle = await client.submit(sql, { queryId, clientSecret });
       expect((await handle.result()).rows).to.deep.equal([[5]]);
       handle.close();
       await new Promise((r) => setTimeout(r, 500));

@@ -27,7 +27,9 @@ describe('heartbeats under full CPU load', function () {
       prefix: 'load',
       env: { QUARRY_WORKER_HEARTBEAT_INTERVAL: '250ms', QUARRY_FAILURE_DETECTOR_HEARTBEAT_TIMEOUT: '1s' },
     });
-    nc = await connect({ servers: cluster.natsUrl });
+    // heartbeats are an internal subject: only members may listen (the coordinator's NATS user)
+    const member = cluster.natsUsers!.coordinator;
+    nc = await connect({ servers: cluster.natsUrl, user: member.user, pass: member.password });
     nc.subscribe('load.worker.heartbeat', {
       callback: (_e, msg) => {
         const hb = decode(msg.data) as Heartbeat;

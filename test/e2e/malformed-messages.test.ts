@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pack, unpack } from 'msgpackr';
 import { randomSuffix } from '@quarry/common';
 import type { QueryEvent } from '@quarry/protocol';
+import { Membership } from '@quarry/runtime';
 import { EventCollector, startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
 import { parseFailureInjection } from '@quarry/worker';
 
@@ -42,6 +43,15 @@ describe('forged and malformed messages on internal subjects', function () {
   });
 
   const subject = (address: string) => `${cluster.prefix}.${address}`;
+  /**
+   * Signed with the cluster's secret, as a buggy member would send them: messages on internal subjects
+   * from anyone else are refused before they are decoded (test/e2e/forged-members.test.ts).
+   */
+  const signed = (subj: string, bytes: Uint8Array) => {
+    const signer = new Membership({ secret: cluster.sharedSecret, sender: 'w1', isInternal: () => true });
+    return { headers: signer.sign(subj, bytes) };
+  };
+  const publishSigned = (subj: string, bytes: Uint8Array) => nc.publish(subj, bytes, signed(subj, bytes));
   const scrape = async () =>
     (await fetch(`http://127.0.0.1:${cluster.coordinator.metricsPort}/metrics`)).text();
   const invalidCount = async (address: string) =>
@@ -68,7 +78,7 @@ describe('forged and malformed messages on internal subjects', function () {
       { ...valid, workerId: '>' },
       { ...valid, workerId: 'a.b' },
     ];
-    for (const m of forged) nc.publish(subject('worker.heartbeat'), pack(m));
+    for (const m of forged) publishSigned(subject('worker.heartbeat'), pack(m));
     await nc.flush();
     // the cluster-load timer runs every second: let it run twice over what was published
     await new Promise((r) => setTimeout(r, 2500));
@@ -92,11 +102,11 @@ describe('forged and malformed messages on internal subjects', function () {
       const task = running.task!;
       const { state: _state, ...ref } = task;
       const before = await invalidCount('coordinator.task-status');
-      nc.publish(
+      publishSigned(
         subject('coordinator.task-status'),
         pack({ ...ref, queryId, state: 'FINISHED', outputs: 'not-an-array' }),
       );
-      nc.publish(subject('coordinator.task-status'), pack({ ...ref, queryId, state: 'FINISHED' }));
+      publishSigned(subject('coordinator.task-status'), pack({ ...ref, queryId, state: 'FINISHED' }));
       await nc.flush();
       const result = await handle.result();
       expect(result.rows).to.deep.equal([[60175]]);
@@ -140,9 +150,9 @@ describe('forged and malformed messages on internal subjects', function () {
       exchange: { codec: 'NONE' },
       memoryLimitBytes: 1 << 20,
     };
-    const reply = await nc.request(subject(`worker.${worker.id}.tasks`), pack({ type: 'run', task }), {
-      timeout: 5000,
-    });
+    const command = pack({ type: 'run', task });
+    const target = subject(`worker.${worker.id}.tasks`);
+    const reply = await nc.request(target, command, { timeout: 5000, ...signed(target, command) });
     const body = unpack(reply.data) as { ok: boolean; error: { code: string; message: string } };
     expect(body.ok).to.equal(false);
     expect(body.error.code).to.equal('INVALID_MESSAGE');

@@ -48,6 +48,8 @@ export interface CommonFlags {
   readonly user?: string;
   readonly password?: string;
   readonly passwordFile?: string;
+  /** A file holding the coordinator's `access-control.admin-token` (client commands). */
+  readonly adminTokenFile?: string;
   readonly tokenFile?: string;
   readonly token?: string;
   readonly nkey?: string;

@@ -37,6 +37,12 @@ function connectionOptions(cmd: Command): Command {
     )
     .addOption(new Option('--token-file <file>', 'a file holding the NATS token'))
     .addOption(
+      new Option(
+        '--admin-token-file <file>',
+        "a file holding the coordinator's admin token: see, cancel and read any query (default: $QUARRY_ADMIN_TOKEN)",
+      ),
+    )
+    .addOption(
       new Option('--nkey <seed-or-file>', 'NATS NKey seed, or a file holding it (default: $NATS_NKEY)'),
     )
     .addOption(new Option('--creds <file>', 'NATS credentials file (default: $NATS_CREDS)'))

@@ -32,6 +32,7 @@ import {
   type NatsAuth,
   type NatsTls,
 } from '@quarry/runtime';
+import { randomBytes } from 'node:crypto';
 import { headers } from '@nats-io/transport-node';
 import { EventStream } from './events.js';
 
@@ -46,6 +47,11 @@ export interface ClientOptions {
   readonly tls?: NatsTls;
   /** How long to wait for one reply, in ms; default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * The coordinator's `access-control.admin-token`, for operators' tools: reads, cancels and lists
+   * any query. Without it a client reaches only the queries it holds capabilities for.
+   */
+  readonly adminToken?: string;
 }
 
 export interface SubmitOptions {
@@ -53,6 +59,11 @@ export interface SubmitOptions {
   readonly session?: Readonly<Record<string, string | number | boolean>>;
   /** Defaults to a fresh id; reusing an id runs the query once. */
   readonly queryId?: string;
+  /**
+   * The submission's secret, from which its capability is derived; a fresh random one by default.
+   * Pass the same one with the same `queryId` to retry a submission whose reply was lost.
+   */
+  readonly clientSecret?: string;
 }
 
 export interface QueryResult {
@@ -74,9 +85,13 @@ export interface QueryResult {
  * ```
  */
 export class QuarryClient {
+  /** The capability of every query this client submitted or was given one for (see `remember`). */
+  private readonly capabilities = new Map<string, string>();
+
   private constructor(
     readonly system: ActorSystem,
     private readonly timeoutMs: number,
+    private readonly adminToken: string | undefined,
   ) {}
 
   static async connect(options: ClientOptions = {}): Promise<QuarryClient> {
@@ -90,7 +105,7 @@ export class QuarryClient {
       ...(auth ? { auth } : {}),
       ...(tls ? { tls } : {}),
     });
-    return new QuarryClient(system, options.timeoutMs ?? 10_000);
+    return new QuarryClient(system, options.timeoutMs ?? 10_000, options.adminToken);
   }
 
   get prefix(): string {
@@ -105,7 +120,14 @@ export class QuarryClient {
     const queryId = options.queryId ?? newQueryId();
     const handle = new QueryHandle(this, queryId, this.timeoutMs);
     await handle.listen();
-    const request: SubmitRequest = { sql, queryId, ...(options.session ? { session: options.session } : {}) };
+    // chosen once per submission: a retry of it (same id, same secret) gets the same capability
+    const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
+    const request: SubmitRequest = {
+      sql,
+      queryId,
+      clientSecret,
+      ...(options.session ? { session: options.session } : {}),
+    };
     const h = headers();
     h.set('Nats-Msg-Id', queryId);
     try {
@@ -119,6 +141,7 @@ export class QuarryClient {
           'MESSAGING_ERROR',
           `Coordinator answered for query ${reply.queryId}, not ${queryId}`,
         );
+      this.remember(queryId, reply.capability);
     } catch (e) {
       handle.close();
       if (e instanceof QuarryError) throw e;
@@ -148,17 +171,55 @@ export class QuarryClient {
     }
   }
 
+  /**
+   * Keeps a query's capability (from its submit reply, perhaps handed over by whoever submitted it):
+   * results, cancel and the listing then work for that query.
+   */
+  remember(queryId: string, capability: string): void {
+    this.capabilities.delete(queryId);
+    this.capabilities.set(queryId, capability);
+    // the newest thousand: as many as a listing may present
+    if (this.capabilities.size > 1000) this.capabilities.delete(this.capabilities.keys().next().value!);
+  }
+
+  /** A query's capability, if this client holds it. */
+  capabilityOf(queryId: string): string | undefined {
+    return this.capabilities.get(queryId);
+  }
+
+  /** What proves this client may act on a query: its capability, and the admin token if configured. */
+  credentials(queryId: string): { capability?: string; adminToken?: string } {
+    const capability = this.capabilities.get(queryId);
+    return {
+      ...(capability ? { capability } : {}),
+      ...(this.adminToken ? { adminToken: this.adminToken } : {}),
+    };
+  }
+
   async cancel(queryId: string): Promise<CancelReply> {
-    return this.system.ask(Addresses.cancel(queryId), {}, this.timeoutMs, decodeCancelReply);
+    return this.system.ask(
+      Addresses.cancel(queryId),
+      this.credentials(queryId),
+      this.timeoutMs,
+      decodeCancelReply,
+    );
   }
 
   async workers(): Promise<ClusterInfo> {
     return this.system.ask(Addresses.clusterInfo, {}, this.timeoutMs, decodeClusterInfo);
   }
 
-  /** The most recent queries (at most 1000). */
+  /**
+   * The most recent queries (at most 1000) among this client's own — those it holds capabilities for
+   * — or all of them with an admin token.
+   */
   async queries(limit = 20): Promise<QueryListing> {
-    return this.system.ask(Addresses.queries, { limit }, this.timeoutMs, decodeQueryListing);
+    const request = {
+      limit,
+      capabilities: [...this.capabilities.values()],
+      ...(this.adminToken ? { adminToken: this.adminToken } : {}),
+    };
+    return this.system.ask(Addresses.queries, request, this.timeoutMs, decodeQueryListing);
   }
 
   /** The next `cluster.load` report (the coordinator sends one every second). */
@@ -271,7 +332,7 @@ export class QueryHandle {
       try {
         return await this.client.ask(
           Addresses.results(this.queryId),
-          { token } satisfies ResultsRequest,
+          { token, ...this.client.credentials(this.queryId) } satisfies ResultsRequest,
           decodeResultsPage,
           this.timeoutMs,
         );

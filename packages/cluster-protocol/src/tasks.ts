@@ -23,6 +23,8 @@ export const MAX_SPLITS = 100_000;
 export const MAX_INPUTS = 10_000;
 /** Exchange encryption keys are AES-256: 32 bytes. */
 export const EXCHANGE_KEY_BYTES = 32;
+/** An exchange key sealed with the shared secret: IV (12), key (32), GCM tag (16). */
+export const SEALED_KEY_BYTES = 12 + EXCHANGE_KEY_BYTES + 16;
 
 /** A remote input of a task: the winners' files of one producer stage, for this task's partition. */
 export const TaskInputSchema = Strict({ fragmentId: Int(0, MAX_STAGE), files: ExchangeFilesSchema });
@@ -60,8 +62,15 @@ export const TaskSpecSchema = Strict({
   /** How the query's exchange files are written and read: codec, and the per-query key (never stored). */
   exchange: Strict({
     codec: Type.Union([Type.Literal('NONE'), Type.Literal('LZ4'), Type.Literal('ZSTD')]),
+    /**
+     * The key sealed with the cluster's shared secret (AES-256-GCM: 12 bytes of IV, the 32-byte key,
+     * a 16-byte tag), or in clear on a cluster run with `internal-communication.insecure=true`.
+     */
     secretKey: Type.Optional(
-      Type.Uint8Array({ minByteLength: EXCHANGE_KEY_BYTES, maxByteLength: EXCHANGE_KEY_BYTES }),
+      Type.Union([
+        Type.Uint8Array({ minByteLength: SEALED_KEY_BYTES, maxByteLength: SEALED_KEY_BYTES }),
+        Type.Uint8Array({ minByteLength: EXCHANGE_KEY_BYTES, maxByteLength: EXCHANGE_KEY_BYTES }),
+      ]),
     ),
   }),
   memoryLimitBytes: Int(1, Number.MAX_SAFE_INTEGER),

@@ -166,17 +166,35 @@ export class AttemptStore {
     });
   }
 
-  /** Claims a query id for this cluster; false when it was seen before (within the records' retention). */
-  async claimQuery(queryId: string): Promise<boolean> {
-    return this.guard(
-      async () => (await this.redis.hsetnx(this.queryKey(queryId), 'claimed', Date.now())) === 1,
-    );
+  /**
+   * Claims a query id for this cluster with its capability's hash. `claimed` is false when the id was
+   * seen before (within the records' retention); `capabilityHash` is then the hash stored by the
+   * first claim, so that a retry of the same submission can be told from someone else's.
+   */
+  async claimQuery(
+    queryId: string,
+    capabilityHash: string,
+  ): Promise<{ claimed: boolean; capabilityHash?: string }> {
+    return this.guard(async () => {
+      const key = this.queryKey(queryId);
+      const [[, set], [, stored]] = (await this.redis
+        .multi()
+        .hsetnx(key, 'capability', capabilityHash)
+        .hget(key, 'capability')
+        .exec()) as [[unknown, number], [unknown, string | null]];
+      return set === 1
+        ? { claimed: true }
+        : { claimed: false, ...(stored ? { capabilityHash: stored } : {}) };
+    });
   }
 
-  /** The most recent queries, newest first: id, state, sql, times, error. */
-  async recentQueries(limit: number): Promise<QuerySummary[]> {
+  /**
+   * The most recent queries, newest first: id, state, sql, times, error. With `capabilityHashes`,
+   * only the queries claimed with one of them (among the most recent 1000).
+   */
+  async recentQueries(limit: number, capabilityHashes?: ReadonlySet<string>): Promise<QuerySummary[]> {
     return this.guard(async () => {
-      const ids = await this.redis.zrevrange(`${this.prefix}:queries`, 0, limit - 1);
+      const ids = await this.owned(limit, capabilityHashes);
       const rows = await Promise.all(ids.map((id) => this.redis.hgetall(this.queryKey(id))));
       return ids.flatMap((queryId, i) => {
         const h = rows[i]!;
@@ -194,6 +212,18 @@ export class AttemptStore {
         ];
       });
     });
+  }
+
+  /** The ids of the most recent queries, or of those among them claimed with one of `hashes`. */
+  private async owned(limit: number, hashes: ReadonlySet<string> | undefined): Promise<string[]> {
+    const key = `${this.prefix}:queries`;
+    if (!hashes) return this.redis.zrevrange(key, 0, limit - 1);
+    if (hashes.size === 0) return [];
+    const ids = await this.redis.zrevrange(key, 0, -1);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.queryKey(id), 'capability');
+    const claims = ((await pipeline.exec()) ?? []).map(([, v]) => v as string | null);
+    return ids.filter((_, i) => claims[i] !== null && hashes.has(claims[i]!)).slice(0, limit);
   }
 
   async setQueryState(queryId: string, state: string): Promise<void> {

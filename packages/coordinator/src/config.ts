@@ -37,6 +37,13 @@ export interface CoordinatorConfig {
    * run on fails with NO_NODES_AVAILABLE once the cluster has had none this long.
    */
   readonly requiredWorkersMaxWaitMs?: number;
+  /**
+   * `access-control.admin-token`: a token that reads, cancels and lists any query (operators' tools);
+   * none by default. Best given as `${ENV:NAME}` or QUARRY_ACCESS_CONTROL_ADMIN_TOKEN, never logged.
+   */
+  readonly adminToken?: string;
+  /** `query.events.include-sql` (default false): status events are public, so they carry no SQL unless set. */
+  readonly eventsIncludeSql?: boolean;
   /** `query.max-stage-count` (Trino's, default 150): a plan with more stages is refused. */
   readonly maxStageCount?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
@@ -92,6 +99,8 @@ export const COORDINATOR_PROPERTY_NAMES = [
   ...TIME_LIMIT_PROPERTY_NAMES,
   'query-manager.required-workers-max-wait',
   'query.max-stage-count',
+  'access-control.admin-token',
+  'query.events.include-sql',
   'query.hash-partition-count',
   'task.max-memory',
   'fault-tolerant-execution-task-memory-growth-factor',
@@ -149,6 +158,8 @@ export function coordinatorConfigFromProperties(
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
     maxStageCount: r.int('query.max-stage-count', DEFAULT_MAX_STAGE_COUNT, 1),
+    eventsIncludeSql: r.boolean('query.events.include-sql', false),
+    ...(props['access-control.admin-token'] !== undefined ? { adminToken: adminToken(props, source) } : {}),
     timeLimits: {
       maxRunMs: r.duration('query.max-run-time', '100d'),
       maxPlanningMs: r.duration('query.max-planning-time', '10m'),
@@ -165,4 +176,15 @@ export function coordinatorConfigFromProperties(
     ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
+}
+
+/** The admin token, long enough to be a secret (never echoed in errors). */
+function adminToken(props: Properties, source: string): string {
+  const token = props['access-control.admin-token']!.trim();
+  if (!/^[A-Za-z0-9_~.+/=-]{16,256}$/.test(token))
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: access-control.admin-token must be 16 to 256 characters of letters, digits and _~.+/=-`,
+    );
+  return token;
 }

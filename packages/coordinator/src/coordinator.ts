@@ -26,6 +26,8 @@ import {
   decodeQueriesRequest,
   decodeResultsRequest,
   type CancelReply,
+  type CancelRequest,
+  type QueriesRequest,
   type QueryListing,
   type ResultsPage,
   type ResultsRequest,
@@ -45,6 +47,7 @@ import {
 } from '@quarry/runtime';
 import type { CatalogRegistry, Session } from '@quarry/sql';
 import { AttemptStore } from './attempt-store.js';
+import { Capabilities } from './capabilities.js';
 import { clusterInfo, clusterLoad } from './cluster-views.js';
 import type { CoordinatorConfig } from './config.js';
 import { Intake } from './intake.js';
@@ -85,6 +88,8 @@ export class Coordinator {
   private noWorkersSince: number | undefined;
   private metricsServer: MetricsServer | undefined;
   readonly metrics: CoordinatorMetrics;
+  /** Issues and checks the capabilities that tie a query to the client that submitted it. */
+  private readonly capabilities: Capabilities;
 
   private constructor(
     readonly config: CoordinatorConfig,
@@ -94,6 +99,10 @@ export class Coordinator {
     private readonly catalogs: CatalogRegistry,
     private readonly logger: Logger,
   ) {
+    this.capabilities = Capabilities.create({
+      sharedSecret: config.internalCommunication?.sharedSecret,
+      adminToken: config.adminToken,
+    });
     this.registry = new WorkerRegistry({
       suspectAfterMs: config.heartbeatTimeoutMs,
       sweepIntervalMs: TICK_MS,
@@ -235,7 +244,7 @@ export class Coordinator {
       acceptJson: true,
       sequential: false,
     });
-    system.spawn('query.*.cancel', decodeCancelRequest, (_m, ctx) => this.cancel(ctx.subject), {
+    system.spawn('query.*.cancel', decodeCancelRequest, (req, ctx) => this.cancel(ctx.subject, req), {
       acceptJson: true,
     });
     system.spawn(
@@ -244,7 +253,7 @@ export class Coordinator {
       () => clusterInfo(this.id, this.registry, this.queries.values()),
       { acceptJson: true },
     );
-    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.recentQueries(req.limit ?? 20), {
+    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.recentQueries(req), {
       acceptJson: true,
     });
     this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
@@ -279,10 +288,21 @@ export class Coordinator {
       await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
       throw e;
     }
+    const capability = this.capabilities.issue(
+      sub.queryId,
+      sub.clientSecret ?? Capabilities.randomClientSecret(),
+    );
+    const capabilityHash = Capabilities.hash(capability);
+    // a query id this cluster has seen (maybe before a coordinator restart) runs once: a retry of the
+    // same submission (same client secret) gets the same answer, anyone else is refused
     const existing = this.queries.get(sub.queryId);
-    if (existing) return { queryId: existing.id };
-    // a query id this cluster has seen (maybe before a coordinator restart) runs once
-    if (!(await this.store.claimQuery(sub.queryId))) return { queryId: sub.queryId };
+    const claim = existing
+      ? { claimed: false, capabilityHash: existing.capabilityHash }
+      : await this.store.claimQuery(sub.queryId, capabilityHash);
+    if (!claim.claimed) {
+      this.capabilities.check(sub.queryId, claim.capabilityHash, { capability }, 'resubmitting');
+      return { queryId: sub.queryId, capability };
+    }
     let q: QueryExecution;
     try {
       q = this.newQuery(sub.queryId, sub.sql, sub.session);
@@ -290,11 +310,12 @@ export class Coordinator {
       await this.control.fail(this.newQuery(sub.queryId, sub.sql, {}), e);
       throw e;
     }
+    q.capabilityHash = capabilityHash;
     q.logger.debug({ bytes: size }, 'query submitted');
     await this.store
       .createQuery(q.id, { sql: q.sql, retryPolicy: q.retry.policy, created: q.created })
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
-    q.emit({ type: 'QUEUED', sql: q.sql });
+    q.emit({ type: 'QUEUED', ...(this.config.eventsIncludeSql ? { sql: q.sql } : {}) });
     try {
       await planQuery(q, {
         catalogs: this.catalogs,
@@ -307,17 +328,17 @@ export class Coordinator {
       throw e;
     }
     // planning yields to the event loop: the query may have been cancelled or timed out meanwhile
-    if (q.done) return { queryId: q.id };
+    if (q.done) return { queryId: q.id, capability };
     const late = exceededTimeLimit(q, q.timeLimits, Date.now());
     if (late) {
       await this.control.fail(q, late);
-      return { queryId: q.id };
+      return { queryId: q.id, capability };
     }
     q.state = 'RUNNING';
     q.executionStarted = Date.now();
     q.emitProgress();
     this.schedule();
-    return { queryId: q.id };
+    return { queryId: q.id, capability };
   }
 
   /** Registers a query; a session with bad retry settings throws (the caller fails the query). */
@@ -549,6 +570,7 @@ export class Coordinator {
     const q = this.queries.get(queryId);
     if (!q)
       throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
+    this.capabilities.check(queryId, q.capabilityHash, req, 'the results');
     const token = req.token ?? 0;
     if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
     if (q.state !== 'FINISHED' || !q.cursor)
@@ -561,18 +583,26 @@ export class Coordinator {
   }
 
   /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
-  private async cancel(subject: string): Promise<CancelReply> {
+  private async cancel(subject: string, req: CancelRequest): Promise<CancelReply> {
     const queryId = subject.split('.').at(-2) ?? '';
     const q = this.queries.get(queryId);
     if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
+    this.capabilities.check(queryId, q.capabilityHash, req, 'canceling');
     if (q.done) return { canceled: false, state: q.state };
     await q.mailbox.run(() => this.control.fail(q, new QuarryError('USER_CANCELED', 'Query was canceled')));
     return { canceled: true, state: q.state };
   }
 
-  /** `coordinator.queries`: the most recent queries and their states, from Redis. */
-  private async recentQueries(limit: number): Promise<QueryListing> {
-    const queries = await this.store.recentQueries(limit);
+  /**
+   * `coordinator.queries`: the most recent queries and their states, from Redis: all of them for an
+   * admin token, else those whose capabilities the asker presents (its own).
+   */
+  private async recentQueries(req: QueriesRequest): Promise<QueryListing> {
+    const limit = req.limit ?? 20;
+    const own = this.capabilities.isAdmin(req.adminToken)
+      ? undefined
+      : new Set((req.capabilities ?? []).map((c) => Capabilities.hash(c)));
+    const queries = await this.store.recentQueries(limit, own);
     // a recorded error may be longer than the listing's schema lets a client read: cut it
     return { queries: queries.map((q) => (q.error ? { ...q, error: boundedError(q.error) } : q)) };
   }

@@ -24,6 +24,8 @@ export interface IntakeOptions {
 }
 
 const PAIRING_TTL_MS = 60_000;
+/** How long a request naming its query id waits for its stored copy's outcome before it runs itself. */
+const UNPAIRED_RESUBMISSION_MS = 2_000;
 
 /**
  * Takes submissions from `query.submit`. Without JetStream, a plain subscription runs each one and
@@ -109,7 +111,20 @@ export class Intake {
   private pairReply(k: string, replyTo: string, data: Uint8Array): void {
     const outcome = this.waitingOutcomes.get(k)?.shift();
     if (outcome) return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
-    push(this.waitingReplies, k, { replyTo, at: Date.now() });
+    const waiting = { replyTo, at: Date.now() };
+    push(this.waitingReplies, k, waiting);
+    // A resubmission under a query id the stream has seen within its duplicate window (a client's
+    // retry) is stored no more, so no outcome comes for it: after a while it is answered by running
+    // it here. Running a submission that names its query id is idempotent (the coordinator claims
+    // each id once), so this is safe even when the stored copy does run after all.
+    if (hasQueryId(data))
+      setTimeout(() => {
+        const list = this.waitingReplies.get(k);
+        const i = list?.indexOf(waiting) ?? -1;
+        if (i < 0) return;
+        list!.splice(i, 1);
+        void this.run(data).then((o) => this.o.system.nc.publish(replyTo, o(formatOf(data))));
+      }, UNPAIRED_RESUBMISSION_MS).unref();
   }
 
   private pairOutcome(k: string, outcome: (format: WireFormat) => Uint8Array, data: Uint8Array): void {
@@ -127,6 +142,16 @@ export class Intake {
         else m.delete(k);
       }
     }
+  }
+}
+
+/** Whether a submission names its query id (and so may run twice without running twice). */
+function hasQueryId(data: Uint8Array): boolean {
+  try {
+    const raw = decodeLenient(data).value as { queryId?: unknown } | null;
+    return typeof raw?.queryId === 'string';
+  } catch {
+    return false;
   }
 }
 

@@ -45,6 +45,8 @@ export class QueryExecution {
   error: ErrorData | undefined;
   rows = 0;
   readonly created = Date.now();
+  /** SHA-256 of the query's capability (see capabilities.ts): results and cancel ask for it. */
+  capabilityHash: string | undefined;
   /** When planning began, and when the query first ran on workers: for the time limits. */
   planningStarted: number | undefined;
   executionStarted: number | undefined;

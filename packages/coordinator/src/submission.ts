@@ -5,6 +5,8 @@ export interface Submission {
   readonly sql: string;
   readonly queryId: string;
   readonly session: Readonly<Record<string, string>>;
+  /** The client's secret for this submission, when it sent one (see `Capabilities`). */
+  readonly clientSecret?: string;
 }
 
 /**
@@ -17,7 +19,12 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
   const request = decodeSubmitRequest(raw);
   const session: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.session ?? {})) session[k] = String(v);
-  return { sql: request.sql, queryId: request.queryId ?? newQueryId(), session };
+  return {
+    sql: request.sql,
+    queryId: request.queryId ?? newQueryId(),
+    session,
+    ...(request.clientSecret !== undefined ? { clientSecret: request.clientSecret } : {}),
+  };
 }
 
 function explainCommonMistakes(raw: unknown, maxLength: number): void {
@@ -28,7 +35,8 @@ function explainCommonMistakes(raw: unknown, maxLength: number): void {
     );
   }
   const r = raw as Record<string, unknown>;
-  const unknown = Object.keys(r).filter((k) => k !== 'sql' && k !== 'queryId' && k !== 'session');
+  const known = new Set(['sql', 'queryId', 'session', 'clientSecret']);
+  const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length)
     throw new QuarryError('INVALID_SUBMISSION', `Unknown submission field(s): ${unknown.join(', ')}`);
   if (typeof r['sql'] !== 'string') {

@@ -50,7 +50,8 @@ const TaskRefs = Type.Array(TaskRefSchema, { maxItems: MAX_EVENT_TASKS });
  * know are kept, for newer coordinators), but every field they know is checked.
  */
 export const QueryEventSchemas = {
-  QUEUED: Type.Object({ ...base, type: Type.Literal('QUEUED'), sql: Text(MAX_SQL_LENGTH) }),
+  /** `sql` only where the coordinator has `query.events.include-sql=true`: events are public. */
+  QUEUED: Type.Object({ ...base, type: Type.Literal('QUEUED'), sql: Type.Optional(Text(MAX_SQL_LENGTH)) }),
   PLANNING: Type.Object({ ...base, type: Type.Literal('PLANNING') }),
   RUNNING: Type.Object({
     ...base,

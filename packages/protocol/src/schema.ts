@@ -80,6 +80,12 @@ export const SAFE_ID_PATTERN = '^[A-Za-z0-9_-]{1,128}$';
 /** A query id, worker id, incarnation: letters, digits, `_` and `-`, 1–128 of them. */
 export const SafeId = Type.String({ pattern: SAFE_ID_PATTERN, maxLength: 128 });
 
+/**
+ * A secret a client holds: a query's capability, the secret it chose for a submission, an admin
+ * token. URL-safe text of 16 to 256 characters (a capability is 43: 32 bytes in base64url).
+ */
+export const SecretText = Type.String({ pattern: '^[A-Za-z0-9_~.+/=-]{16,256}$' });
+
 /** Counts, indexes, sizes: whole numbers from 0 up to what a double holds exactly. */
 export const Count = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 

@@ -1,5 +1,15 @@
 import { Type } from '@sinclair/typebox';
-import { Count, decoderFor, Int, Millis, SafeId, Strict, Text, type MessageOf } from './schema.js';
+import {
+  Count,
+  decoderFor,
+  Int,
+  Millis,
+  SafeId,
+  SecretText,
+  Strict,
+  Text,
+  type MessageOf,
+} from './schema.js';
 import { MAX_SQL_LENGTH } from './requests.js';
 import { ErrorTypeSchema } from './values.js';
 
@@ -48,7 +58,15 @@ export const ClusterLoadSchema = Type.Object({
 export type ClusterLoad = MessageOf<typeof ClusterLoadSchema>;
 
 /** On `coordinator.queries` (ask): the most recent `limit` queries (default 20). */
-export const QueriesRequestSchema = Strict({ limit: Type.Optional(Int(1, MAX_LISTED_QUERIES)) });
+/**
+ * On `coordinator.queries` (ask): the most recent queries among those whose capabilities the asker
+ * presents (its own), or all of them with an admin token.
+ */
+export const QueriesRequestSchema = Strict({
+  limit: Type.Optional(Int(1, MAX_LISTED_QUERIES)),
+  capabilities: Type.Optional(Type.Array(SecretText, { maxItems: MAX_LISTED_QUERIES })),
+  adminToken: Type.Optional(SecretText),
+});
 export type QueriesRequest = MessageOf<typeof QueriesRequestSchema>;
 
 /** Reply to `coordinator.queries`. */

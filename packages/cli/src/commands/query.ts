@@ -3,7 +3,7 @@ import { formatDuration } from '@quarry/common';
 import { formatRows, type OutputFormat } from '../format.js';
 import type { CommonFlags } from '../config.js';
 import { ProgressDisplay } from '../progress.js';
-import { connectClient } from './client-flags.js';
+import { capabilityStore, connectClient } from './client-flags.js';
 
 export interface QueryFlags extends CommonFlags {
   readonly format: OutputFormat;
@@ -64,6 +64,9 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
   const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {
     const handle = await client.submit(sql, { session: parseSession(flags.session, flags) });
+    // kept for later commands of this user: `quarry cancel`, `quarry queries`
+    const capability = client.capabilityOf(handle.queryId);
+    if (capability) capabilityStore(flags).save(handle.queryId, capability);
     try {
       for await (const e of handle.events()) {
         progress.update(e);
