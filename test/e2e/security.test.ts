@@ -121,7 +121,12 @@ describe('secured connections', function () {
           `redis://:${wrong}@127.0.0.1:${redis.port}`,
         ],
         {
-          env: { ...process.env, NATS_USER: 'quarry', NATS_PASSWORD },
+          env: {
+            ...process.env,
+            NATS_USER: 'quarry',
+            NATS_PASSWORD,
+            QUARRY_SHARED_SECRET: 'a-shared-secret-of-this-test',
+          },
           encoding: 'utf8',
           stdio: 'pipe',
           timeout: 20_000,

@@ -38,6 +38,7 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
     );
     expect(reply.ok, JSON.stringify(reply)).to.equal(true);
     const queryId: string = reply.value.queryId;
+    const capability: string = reply.value.capability;
     expect(queryId).to.match(/^\d{8}_\d{6}_\d{5}_[a-z0-9]{5}$/);
 
     const end = await events.waitFor(
@@ -66,8 +67,11 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
     let columns: { name: string; type: string }[] = [];
     while (token !== null) {
       const page = json(
-        (await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token }), { timeout: 10_000 }))
-          .data,
+        (
+          await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token, capability }), {
+            timeout: 10_000,
+          })
+        ).data,
       );
       expect(page.ok, JSON.stringify(page)).to.equal(true);
       rows.push(...page.value.rows);
@@ -96,17 +100,26 @@ describe('end to end: a query submitted as raw JSON on NATS', function () {
 
   it('runs a query published without a reply subject, seen through its events', async () => {
     const queryId = 'e2e_publish_only';
-    nc.publish(
-      'e2e.query.submit',
-      JSON.stringify({ sql: 'select count(*) as n from tpch.tiny.nation', queryId }),
-    );
+    // no reply, so no capability yet: the same submission asked again later (same id and secret) gives it
+    const submission = JSON.stringify({
+      sql: 'select count(*) as n from tpch.tiny.nation',
+      queryId,
+      clientSecret: 'a-secret-of-this-submission',
+    });
+    nc.publish('e2e.query.submit', submission);
     const end = await events.waitFor(
       (e) => e.queryId === queryId && (e.type === 'FINISHED' || e.type === 'FAILED'),
     );
     expect(end.type).to.equal('FINISHED');
+    const again = json((await nc.request('e2e.query.submit', submission, { timeout: 10_000 })).data);
+    expect(again.value.queryId).to.equal(queryId);
+    const capability: string = again.value.capability;
     const page = json(
-      (await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token: 0 }), { timeout: 10_000 }))
-        .data,
+      (
+        await nc.request(`e2e.query.${queryId}.results`, JSON.stringify({ token: 0, capability }), {
+          timeout: 10_000,
+        })
+      ).data,
     );
     expect(page.value.rows).to.deep.equal([[25]]);
   });

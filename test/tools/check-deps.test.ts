@@ -41,8 +41,8 @@ function repo(planted: Record<string, string> = {}): string {
       "import { connect } from '@nats-io/transport-node';\nexport { connect };\n",
     'packages/exchange/package.json': manifest('@quarry/exchange', ['@quarry/common', 'lz4']),
     'packages/exchange/src/index.ts': "import lz4 from 'lz4';\nexport { lz4 };\n",
-    'packages/protocol/package.json': manifest('@quarry/protocol', ['@quarry/common', '@quarry/sql']),
-    'packages/protocol/src/index.ts': "export type { P } from '@quarry/sql';\n",
+    'packages/cluster-protocol/package.json': manifest('@quarry/cluster-protocol', ['@quarry/common', '@quarry/sql']),
+    'packages/cluster-protocol/src/index.ts': "export type { P } from '@quarry/sql';\n",
     'bench/plan.ts': "import { plan } from '@quarry/sql';\nconsole.log(plan);\n",
     ...planted,
   };
@@ -99,17 +99,17 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
     );
   });
 
-  it('fails on an import through a declared package of higher rank (runtime → protocol → sql)', () => {
+  it('fails on an import through a declared package of higher rank (runtime → cluster-protocol → sql)', () => {
     const err = failsWith({
       'packages/runtime/package.json': manifest('@quarry/runtime', [
         '@quarry/common',
-        '@quarry/protocol',
+        '@quarry/cluster-protocol',
         '@nats-io/transport-node',
       ]),
-      'packages/runtime/src/messages.ts': "import type { P } from '@quarry/protocol';\nexport type M = P;\n",
+      'packages/runtime/src/messages.ts': "import type { P } from '@quarry/cluster-protocol';\nexport type M = P;\n",
     });
     expect(err).to.include(
-      'packages/runtime/src/messages.ts:1: @quarry/runtime (rank 1) must not import @quarry/protocol (rank 3)',
+      'packages/runtime/src/messages.ts:1: @quarry/runtime (rank 1) must not import @quarry/cluster-protocol (rank 2)',
     );
   });
 
@@ -131,15 +131,15 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
 
   it("fails on a test reaching into another package's src/, by path or by name, statically or dynamically", () => {
     const err = failsWith({
-      'packages/protocol/test/deep.test.ts':
+      'packages/cluster-protocol/test/deep.test.ts':
         "import { plan } from '@quarry/sql/src/planner/plan.js';\n" +
         "export const p = plan;\nexport const q = () => import('../../sql/src/index.js');\n",
     });
     expect(err).to.include(
-      "packages/protocol/test/deep.test.ts:1: '@quarry/sql/src/planner/plan.js' reaches into @quarry/sql's src/",
+      "packages/cluster-protocol/test/deep.test.ts:1: '@quarry/sql/src/planner/plan.js' reaches into @quarry/sql's src/",
     );
     expect(err).to.include(
-      'packages/protocol/test/deep.test.ts:3: reaches into packages/sql/src/index.ts (package @quarry/sql) by path',
+      'packages/cluster-protocol/test/deep.test.ts:3: reaches into packages/sql/src/index.ts (package @quarry/sql) by path',
     );
   });
 
@@ -177,13 +177,13 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
   it('fails on an undeclared package, and on a subpath its exports map does not offer', () => {
     const err = failsWith({
       'packages/exchange/src/pages.ts': "import type { P } from '@quarry/sql';\nexport type Page = P;\n",
-      'packages/protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+      'packages/cluster-protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
     });
     expect(err).to.include(
       "packages/exchange/src/pages.ts:1: imports @quarry/sql, which @quarry/exchange's package.json does not declare",
     );
     expect(err).to.include(
-      "packages/protocol/src/plan.ts:1: '@quarry/sql/internal' is not an entry of @quarry/sql",
+      "packages/cluster-protocol/src/plan.ts:1: '@quarry/sql/internal' is not an entry of @quarry/sql",
     );
   });
 
@@ -192,7 +192,7 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
     sql.exports = { '.': './dist/index.js', './internal': './dist/internal.js' };
     const root = repo({
       'packages/sql/package.json': JSON.stringify(sql),
-      'packages/protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+      'packages/cluster-protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
     });
     try {
       const r = run(root);

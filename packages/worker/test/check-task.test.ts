@@ -1,6 +1,21 @@
 import { expect } from 'chai';
 import { QuarryError } from '@quarry/common';
+import { loadCatalogs } from '@quarry/connectors';
+import { parseStatement, planStatement, type PlanFragment } from '@quarry/sql';
 import { checkFragment, decodeCommand } from '../src/check-task.js';
+
+/** A real plan fragment, as the coordinator would send it. */
+async function plannedFragment(): Promise<PlanFragment> {
+  const plan = await planStatement(
+    parseStatement('select n_name from tpch.tiny.nation'),
+    loadCatalogs(undefined),
+    {
+      properties: {},
+      now: new Date(),
+    },
+  );
+  return JSON.parse(JSON.stringify(plan.fragments.at(-1))) as PlanFragment;
+}
 
 const task = {
   queryId: 'q1',
@@ -28,9 +43,12 @@ function refusal(value: unknown): QuarryError {
 }
 
 describe('worker commands are checked before the worker acts', () => {
-  it('passes a well-formed run and cancel through, the fragment checked', () => {
-    const run = decodeCommand({ type: 'run', task });
-    expect(run).to.deep.equal({ type: 'run', task });
+  it('passes a well-formed run and cancel through, the fragment checked', async () => {
+    const real = { ...task, fragment: await plannedFragment() };
+    const run = decodeCommand({ type: 'run', task: real });
+    expect(run).to.deep.equal({ type: 'run', task: real });
+    // a fragment of the right shape but no real plan node is refused by validatePlanFragment
+    expect(refusal({ type: 'run', task }).message).to.match(/not a known plan node/);
     expect(decodeCommand({ type: 'cancel', queryId: 'q1', taskIds: ['1.0.0'] })).to.deep.equal({
       type: 'cancel',
       queryId: 'q1',
