@@ -2,8 +2,7 @@
  * TPC-H rows for DuckDB, from quarry's own generator (the rows quarry's `tpch` connector scans, which
  * are dbgen's): each table is generated in chunks, written as a `|`-separated file in a temporary
  * directory, read into an in-memory DuckDB table with the specification's types, and the file
- * removed. It imports the generator's source module directly, as bench/tpchgen.ts does: the
- * connectors package does not export the generator from its entry point.
+ * removed. The generator comes from `@quarry/connectors/internal`, as in bench/tpchgen.ts.
  */
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import {
   driverRowCount,
   generate,
   type TpchColumnType,
-} from '../packages/connectors/src/tpch/generator/index.js';
+} from '@quarry/connectors/internal';
 
 const CHUNK = 50_000;
 
@@ -90,7 +89,13 @@ export async function loadTpch(connection: DuckDBConnection, sf: number): Promis
       try {
         const drivers = driverRowCount(table, sf);
         for (let start = 0; start < drivers; start += CHUNK) {
-          const chunk = generate(table, sf, start, Math.min(CHUNK, drivers - start), names);
+          const chunk = generate({
+            table,
+            scaleFactor: sf,
+            start,
+            count: Math.min(CHUNK, drivers - start),
+            columns: names,
+          });
           const lines: string[] = new Array<string>(chunk.rowCount);
           for (let r = 0; r < chunk.rowCount; r++) {
             let line = formats[0]!(chunk.columns[0]!, r);

@@ -52,6 +52,13 @@ interface Timing {
   readonly storedBytes: number;
 }
 
+/** One measured run: `bytes` of pages from `pool`, under the run's own name. */
+interface Load {
+  readonly pool: readonly Buffer[];
+  readonly bytes: number;
+  readonly run: string;
+}
+
 const VARIANTS: readonly Variant[] = [
   { name: 'raw PutObject/GetObject' },
   { name: 'exchange, LZ4, encrypted', codec: 'LZ4', encrypted: true },
@@ -114,13 +121,7 @@ function* work(pool: readonly Buffer[], task: number, perTask: number): Generato
   }
 }
 
-async function viaExchange(
-  ex: ExchangeManager,
-  v: Variant,
-  pool: Buffer[],
-  bytes: number,
-  run: string,
-): Promise<Timing> {
+async function viaExchange(ex: ExchangeManager, v: Variant, { pool, bytes, run }: Load): Promise<Timing> {
   const key = v.encrypted ? generateExchangeKey() : undefined;
   const t0 = performance.now();
   const files = (
@@ -154,13 +155,7 @@ async function viaExchange(
   return { writeMs: t1 - t0, readMs: t2 - t1, storedBytes: files.reduce((n, f) => n + f.bytes, 0) };
 }
 
-async function raw(
-  client: S3Client,
-  s3: TestS3,
-  pool: Buffer[],
-  bytes: number,
-  run: string,
-): Promise<Timing> {
+async function raw(client: S3Client, s3: TestS3, { pool, bytes, run }: Load): Promise<Timing> {
   const objects: { bucket: string; key: string; partition: number }[] = [];
   const t0 = performance.now();
   await Promise.all(
@@ -234,8 +229,8 @@ try {
   poolMb = pool.reduce((n, p) => n + p.length, 0) / MB;
   const runOne = (v: Variant, bytes: number) =>
     v.codec === undefined
-      ? raw(client, s3, pool, bytes, `r${seq++}`)
-      : viaExchange(ex, v, pool, bytes, `bench_${seq++}`);
+      ? raw(client, s3, { pool, bytes, run: `r${seq++}` })
+      : viaExchange(ex, v, { pool, bytes, run: `bench_${seq++}` });
   for (const v of VARIANTS) await runOne(v, 16 * MB); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const v of VARIANTS) results.get(v.name)!.push(await runOne(v, mb * MB));

@@ -7,8 +7,7 @@
  * figure recorded on this kind of machine (all SF 1 tables in ~14 s, writing .tbl files), scaled
  * linearly with the scale factor. The last line of output is one line of JSON.
  *
- * It imports the generator's source module directly: the connectors package does not export the
- * generator from its entry point (yet).
+ * The generator comes from `@quarry/connectors/internal` (built: run `npx tsc -b` first).
  */
 import { parseArgs } from 'node:util';
 import {
@@ -17,9 +16,9 @@ import {
   driverRowCount,
   generate,
   isTpchTableName,
+  textPool,
   type TpchTableName,
-} from '../packages/connectors/src/tpch/generator/index.js';
-import { textPool } from '../packages/connectors/src/tpch/generator/text-pool.js';
+} from '@quarry/connectors/internal';
 
 const BASELINE_SECONDS_AT_SF1 = 14;
 
@@ -49,7 +48,13 @@ function timeTable(table: TpchTableName): Measure {
   const started = performance.now();
   let rows = 0;
   for (let start = 0; start < drivers; start += chunkSize) {
-    rows += generate(table, scaleFactor, start, Math.min(chunkSize, drivers - start), columns).rowCount;
+    rows += generate({
+      table,
+      scaleFactor,
+      start,
+      count: Math.min(chunkSize, drivers - start),
+      columns,
+    }).rowCount;
   }
   return { name: table, rows, seconds: (performance.now() - started) / 1000 };
 }

@@ -69,7 +69,7 @@ export function parseSqlFile(path: string): SqlFile {
     const header = QUERY.exec(lines[i]!)!;
     let end = i + 1;
     while (end < lines.length && !QUERY.test(lines[end]!)) end++;
-    const parsed = parseCase(path, lines, start, end, header[1]!, header[2]!.trim());
+    const parsed = parseCase(path, lines, { start, end, name: header[1]!, options: header[2]!.trim() });
     if (names.has(parsed.name)) throw new FormatError(path, start, `duplicate case name ${parsed.name}`);
     names.add(parsed.name);
     cases.push(parsed);
@@ -78,14 +78,15 @@ export function parseSqlFile(path: string): SqlFile {
   return { path, session, cases, lines };
 }
 
-function parseCase(
-  path: string,
-  lines: readonly string[],
-  start: number,
-  end: number,
-  name: string,
-  options: string,
-): SqlCase {
+/** One case of a file: lines [start, end), its name and the options after it on its `-- query` line. */
+interface CaseSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+  readonly options: string;
+}
+
+function parseCase(path: string, lines: readonly string[], { start, end, name, options }: CaseSpan): SqlCase {
   // the body runs to the last non-blank, non-comment line before the next case
   let last = end;
   while (last > start + 1 && /^\s*(#.*)?$/.test(lines[last - 1]!)) last--;

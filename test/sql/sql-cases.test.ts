@@ -138,13 +138,14 @@ function checkTypes(c: SqlCase, got: QuarryResult): void {
     fail(c, `column types ${got.columns.map((x) => x.type).join(', ')}, expected ${c.types.join(', ')}`);
 }
 
-function compare(
-  c: SqlCase,
-  got: QuarryResult,
-  expected: readonly (readonly Text[])[],
-  label: string,
-  duckTypes?: readonly string[],
-): void {
+/** What a case's result is compared with: rows, where they come from, and DuckDB's column types. */
+interface Reference {
+  readonly rows: readonly (readonly Text[])[];
+  readonly label: string;
+  readonly duckTypes?: readonly string[];
+}
+
+function compare(c: SqlCase, got: QuarryResult, { rows: expected, label, duckTypes }: Reference): void {
   checkTypes(c, got);
   const types = got.columns.map((x) => x.type);
   const sources = (duckTypes ?? []).map((t, i) => ({
@@ -260,24 +261,20 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
               return expectError(c, runs.get(c)!);
             case 'trino': {
               const got = await runs.get(c)!;
-              return compare(
-                c,
-                got,
-                c.expect.rows.map(parseRow),
-                `stored, Trino semantics: ${c.expect.reason}`,
-              );
+              return compare(c, got, {
+                rows: c.expect.rows.map(parseRow),
+                label: `stored, Trino semantics: ${c.expect.reason}`,
+              });
             }
             case 'duckdb': {
               const expected = await runDuck(c, duck);
               if (!REWRITE) checkStored(c, expected);
               const got = await runs.get(c)!;
-              return compare(
-                c,
-                got,
-                expected.rows,
-                'DuckDB',
-                expected.columns.map((x) => x.type),
-              );
+              return compare(c, got, {
+                rows: expected.rows,
+                label: 'DuckDB',
+                duckTypes: expected.columns.map((x) => x.type),
+              });
             }
           }
         });

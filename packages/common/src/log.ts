@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 
 export type { Logger } from 'pino';
@@ -11,6 +11,8 @@ export interface LoggerOptions {
   readonly pretty?: boolean;
   /** Fields bound to every line, e.g. { workerId }. */
   readonly bindings?: Record<string, unknown>;
+  /** Where JSON lines go instead of stderr (a stream a test reads, say); `pretty` is then ignored. */
+  readonly destination?: DestinationStream;
 }
 
 /**
@@ -19,11 +21,15 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions): Logger {
   const level = options.level ?? (process.env['QUARRY_LOG_LEVEL'] as LevelWithSilent | undefined) ?? 'info';
-  const usePretty = options.pretty ?? (process.stderr.isTTY && process.env['QUARRY_LOG_FORMAT'] !== 'json');
-  const destination = usePretty
+  const destination = options.destination ?? stderr(options.pretty);
+  return pino({ name: options.name, level, base: { ...options.bindings } }, destination);
+}
+
+function stderr(prettyOption: boolean | undefined): DestinationStream {
+  const usePretty = prettyOption ?? (process.stderr.isTTY && process.env['QUARRY_LOG_FORMAT'] !== 'json');
+  return usePretty
     ? pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
     : pino.destination({ fd: 2, sync: false });
-  return pino({ name: options.name, level, base: { ...options.bindings } }, destination);
 }
 
 /** A logger that drops everything, for tests and embedded use. */

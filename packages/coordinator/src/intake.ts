@@ -63,16 +63,15 @@ export class Intake {
         if (msg.reply) this.pairReply(key(msg.data), msg.reply, msg.data);
       },
     });
-    const consumer = await consumeDurable(
-      system.nc,
-      this.o.stream,
-      'coordinator',
-      async (m) => {
+    const consumer = await consumeDurable(system.nc, {
+      stream: this.o.stream,
+      durable: 'coordinator',
+      handler: async (m) => {
         const outcome = await this.run(m.data);
         this.pairOutcome(key(m.data), outcome, m.data);
       },
-      { logger: this.o.logger },
-    );
+      logger: this.o.logger,
+    });
     this.stopConsumer = () => consumer.stop();
     this.sweep = setInterval(() => this.forgetOld(), PAIRING_TTL_MS).unref();
   }

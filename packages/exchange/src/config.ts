@@ -76,8 +76,8 @@ export function exchangeConfigFromProperties(
   const codec = props['exchange.compression-codec'];
   return protectExchangeConfig({
     baseDirectories,
-    sinkMaxFileSize: atLeast(r, 'exchange.sink-max-file-size', '1GB', MIN_FILE_BUFFER, source),
-    sinkBufferSize: atLeast(r, 'exchange.sink-buffer-size', '1MB', MIN_FILE_BUFFER, source),
+    sinkMaxFileSize: fileBufferSize(r, 'exchange.sink-max-file-size', '1GB', source),
+    sinkBufferSize: fileBufferSize(r, 'exchange.sink-buffer-size', '1MB', source),
     compressionCodec:
       codec === undefined ? undefined : r.oneOf('exchange.compression-codec', COMPRESSION_CODECS, 'NONE'),
     encryptionEnabled: r.boolean('fault-tolerant-execution.exchange-encryption-enabled', true),
@@ -107,12 +107,13 @@ function s3Settings(
   });
 }
 
-function atLeast(r: PropertyReader, name: string, fallback: string, min: number, source: string): number {
+/** A data size property that must be at least MIN_FILE_BUFFER bytes. */
+function fileBufferSize(r: PropertyReader, name: string, fallback: string, source: string): number {
   const n = r.dataSize(name, fallback);
-  if (n < min) {
+  if (n < MIN_FILE_BUFFER) {
     throw new QuarryError(
       'INVALID_CONFIGURATION',
-      `${source}: ${name} is invalid: expected at least ${min} bytes`,
+      `${source}: ${name} is invalid: expected at least ${MIN_FILE_BUFFER} bytes`,
     );
   }
   return n;

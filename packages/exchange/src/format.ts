@@ -132,7 +132,7 @@ export async function* readFrames(
       if (q.length < frame.stored) break;
       const stored = q.take(frame.stored);
       if (crc32(stored) !== frame.sum) throw corrupt(uri, `checksum mismatch in frame ${index}`);
-      yield decodeFrame(uri, header, index, stored, frame.plain, expect.key);
+      yield decodeFrame({ uri, header, key: expect.key }, { index, stored, plainLength: frame.plain });
       frame = undefined;
       index++;
     }
@@ -182,13 +182,23 @@ function readHeader(uri: string, q: ByteQueue, key: Uint8Array | undefined): Hea
   return { version, bytes, codec, encrypted };
 }
 
+/** The file a frame is read from: its name (for errors), its header and the key it was sealed with. */
+interface FrameSource {
+  readonly uri: string;
+  readonly header: Header;
+  readonly key: Uint8Array | undefined;
+}
+
+/** A frame as stored (checksum verified): its ordinal in the file, its bytes, its length once decoded. */
+interface StoredFrame {
+  readonly index: number;
+  readonly stored: Buffer;
+  readonly plainLength: number;
+}
+
 function decodeFrame(
-  uri: string,
-  header: Header,
-  index: number,
-  stored: Buffer,
-  plainLength: number,
-  key: Uint8Array | undefined,
+  { uri, header, key }: FrameSource,
+  { index, stored, plainLength }: StoredFrame,
 ): Uint8Array {
   let body: Uint8Array = stored;
   if (header.encrypted) {

@@ -2,8 +2,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
-import { pino } from 'pino';
-import { withEnvOverrides } from '@quarry/common';
+import { createLogger, withEnvOverrides } from '@quarry/common';
 import { S3_PROPERTY_SUFFIXES } from '@quarry/storage';
 import {
   EXCHANGE_PROPERTY_NAMES,
@@ -215,10 +214,13 @@ describe('exchange configuration (exchange-manager.properties)', () => {
       'exchange.s3.aws-secret-key': 'SECRET-VALUE',
     });
     const lines: string[] = [];
-    const log = pino(
-      { level: 'info' },
-      new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) }),
-    );
+    const log = createLogger({
+      name: 'exchange-config-test',
+      level: 'info',
+      destination: new Writable({
+        write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()),
+      }),
+    });
     log.info({ exchange: c }, 'exchange configured');
     log.info({ s3: c.s3 }, 'just the S3 part');
     const shown = [

@@ -76,7 +76,7 @@ export class Membership {
 
   /** Headers that sign `body` for `subject` (adding to `into` when given). */
   sign(subject: string, body: Uint8Array, into?: MsgHdrs): MsgHdrs {
-    const s = sign(this.keys.signing, subject, body, this.sender, this.now());
+    const s = sign(this.keys.signing, { subject, body, sender: this.sender, now: this.now() });
     const h = into ?? natsHeaders();
     h.set(SIGNATURE_HEADERS.sender, s.sender);
     h.set(SIGNATURE_HEADERS.time, String(s.time));

@@ -69,7 +69,15 @@ function mac(key: Buffer, subject: string, e: Envelope, body: Uint8Array): Buffe
     .digest();
 }
 
-export function sign(key: Buffer, subject: string, body: Uint8Array, sender: string, now: number): Signed {
+/** A message to sign: its subject and body, who sends it and when (ms since the epoch). */
+export interface MessageToSign {
+  readonly subject: string;
+  readonly body: Uint8Array;
+  readonly sender: string;
+  readonly now: number;
+}
+
+export function sign(key: Buffer, { subject, body, sender, now }: MessageToSign): Signed {
   const envelope = { sender, time: now, nonce: randomUUID().replace(/-/g, '') };
   return { ...envelope, signature: mac(key, subject, envelope, body).toString('base64url') };
 }

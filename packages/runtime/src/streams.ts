@@ -72,17 +72,25 @@ export interface StoredMessage {
   readonly time: number;
 }
 
+export interface DurableConsumerOptions {
+  readonly stream: string;
+  /** The durable consumer's name: made if missing, resumed where it stopped otherwise. */
+  readonly durable: string;
+  readonly handler: (m: StoredMessage) => Promise<void>;
+  /** How long a message whose handler threw waits before it comes again; 1 s by default. */
+  readonly retryDelayMs?: number;
+  readonly logger?: Logger;
+}
+
 /**
  * Consumes a stream through a durable consumer, one message at a time, acknowledging each once
  * `handler` resolved. A handler that throws gets the message again after `retryDelayMs`.
  */
 export async function consumeDurable(
   nc: NatsConnection,
-  stream: string,
-  durable: string,
-  handler: (m: StoredMessage) => Promise<void>,
-  options: { retryDelayMs?: number; logger?: Logger } = {},
+  options: DurableConsumerOptions,
 ): Promise<{ stop(): Promise<void> }> {
+  const { stream, durable, handler } = options;
   const jsm = await jetstreamManager(nc);
   try {
     await jsm.consumers.info(stream, durable);

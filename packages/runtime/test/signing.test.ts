@@ -27,13 +27,13 @@ const received = (s: Signed): ReceivedSignature => ({
 describe('message signatures', () => {
   it('accepts a genuine message once and names its sender', () => {
     const v = new Verifier(keys.signing);
-    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    const s = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW });
     expect(v.verify(SUBJECT, body, received(s), NOW + 5)).to.deep.equal({ sender: 'w1' });
     expect(v.verify(SUBJECT, body, received(s), NOW + 6)).to.deep.equal({ refused: 'replayed' });
   });
 
   it('refuses a message when any signed field is changed', () => {
-    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    const s = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW });
     const tampered: [string, string, Uint8Array, ReceivedSignature][] = [
       ['subject', 'quarry.worker.heartbeat', body, received(s)],
       ['body', SUBJECT, new TextEncoder().encode('{"workerId":"w1","state":"FAILED"}'), received(s)],
@@ -58,7 +58,7 @@ describe('message signatures', () => {
   it('refuses unsigned, malformed, and wrong-secret messages', () => {
     const v = new Verifier(keys.signing);
     expect(v.verify(SUBJECT, body, {}, NOW)).to.deep.equal({ refused: 'unsigned' });
-    const s = sign(keys.signing, SUBJECT, body, 'w1', NOW);
+    const s = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW });
     expect(v.verify(SUBJECT, body, { ...received(s), sender: 'w1\nx' }, NOW)).to.deep.equal({
       refused: 'malformed',
     });
@@ -67,15 +67,15 @@ describe('message signatures', () => {
     });
     expect(v.verify(SUBJECT, body, { sender: 'w1' }, NOW)).to.deep.equal({ refused: 'malformed' });
     const other = deriveKeys('another-secret-entirely-here');
-    const forged = sign(other.signing, SUBJECT, body, 'w1', NOW);
+    const forged = sign(other.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW });
     expect(v.verify(SUBJECT, body, received(forged), NOW)).to.deep.equal({ refused: 'bad-signature' });
   });
 
   it('refuses messages signed outside the window, either way', () => {
     const v = new Verifier(keys.signing, { windowMs: 30_000 });
-    const old = sign(keys.signing, SUBJECT, body, 'w1', NOW - 30_001);
-    const future = sign(keys.signing, SUBJECT, body, 'w1', NOW + 30_001);
-    const edge = sign(keys.signing, SUBJECT, body, 'w1', NOW - 30_000);
+    const old = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW - 30_001 });
+    const future = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW + 30_001 });
+    const edge = sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW - 30_000 });
     expect(v.verify(SUBJECT, body, received(old), NOW)).to.deep.equal({ refused: 'stale' });
     expect(v.verify(SUBJECT, body, received(future), NOW)).to.deep.equal({ refused: 'stale' });
     expect(v.verify(SUBJECT, body, received(edge), NOW)).to.deep.equal({ sender: 'w1' });
@@ -83,7 +83,9 @@ describe('message signatures', () => {
 
   it('keeps a bounded nonce cache, refusing what it can no longer tell from a replay', () => {
     const v = new Verifier(keys.signing, { nonceCapacity: 3 });
-    const msgs = [0, 1, 2, 3].map((i) => sign(keys.signing, SUBJECT, body, 'w1', NOW + i));
+    const msgs = [0, 1, 2, 3].map((i) =>
+      sign(keys.signing, { subject: SUBJECT, body, sender: 'w1', now: NOW + i }),
+    );
     for (const [i, m] of msgs.entries())
       expect(v.verify(SUBJECT, body, received(m), NOW + 10), `message ${i}`).to.deep.equal({ sender: 'w1' });
     // the first nonce was forgotten to make room: a replay of it is refused by time instead

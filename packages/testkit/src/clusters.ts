@@ -41,6 +41,50 @@ export interface InProcessOptions {
   readonly servers?: TestServers;
 }
 
+/** What coordinator and workers of an in-process cluster share. */
+interface SharedSettings {
+  readonly servers: TestServers;
+  readonly prefix: string;
+  readonly exchange: CoordinatorConfig['exchange'];
+  readonly internalCommunication: CoordinatorConfig['internalCommunication'];
+}
+
+/**
+ * The coordinator's configuration for tests: retry policy NONE (tests set their own), short
+ * heartbeat timeout, 256 MiB per task; `overrides` last.
+ */
+function coordinatorConfig(
+  shared: SharedSettings,
+  overrides?: Partial<CoordinatorConfig>,
+): CoordinatorConfig {
+  return {
+    servers: shared.servers.nats.url,
+    prefix: shared.prefix,
+    redisUrl: shared.servers.redis.url,
+    exchange: shared.exchange,
+    exchangeConfigured: true,
+    retry: {
+      policy: 'NONE',
+      queryRetryAttempts: 4,
+      taskRetryAttemptsPerTask: 4,
+      initialDelayMs: 100,
+      maxDelayMs: 1000,
+      scaleFactor: 2,
+    },
+    taskProgressTimeoutMs: 60_000,
+    heartbeatTimeoutMs: 1500,
+    queryMaxLength: 1_000_000,
+    hashPartitionCount: 0,
+    taskMemoryBytes: 256 * 1024 * 1024,
+    resultRetentionMs: 60_000,
+    recordRetentionMs: 60_000,
+    resultPageRows: 1000,
+    eventsRetentionMs: 600_000,
+    internalCommunication: shared.internalCommunication,
+    ...overrides,
+  };
+}
+
 /**
  * Coordinator and workers as objects in the test process, over private servers: fast to start,
  * for tests that need no process to die. Tasks still run in worker threads.
@@ -54,35 +98,8 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
   // signing on, as in every real cluster: a fresh secret per cluster
   const sharedSecret = randomBytes(32).toString('base64url');
   const internalCommunication = { sharedSecret };
-  const coordinator = await Coordinator.start(
-    {
-      servers: servers.nats.url,
-      prefix,
-      redisUrl: servers.redis.url,
-      exchange,
-      exchangeConfigured: true,
-      retry: {
-        policy: 'NONE',
-        queryRetryAttempts: 4,
-        taskRetryAttemptsPerTask: 4,
-        initialDelayMs: 100,
-        maxDelayMs: 1000,
-        scaleFactor: 2,
-      },
-      taskProgressTimeoutMs: 60_000,
-      heartbeatTimeoutMs: 1500,
-      queryMaxLength: 1_000_000,
-      hashPartitionCount: 0,
-      taskMemoryBytes: 256 * 1024 * 1024,
-      resultRetentionMs: 60_000,
-      recordRetentionMs: 60_000,
-      resultPageRows: 1000,
-      eventsRetentionMs: 600_000,
-      internalCommunication,
-      ...options.coordinator,
-    },
-    { logger },
-  );
+  const shared: SharedSettings = { servers, prefix, exchange, internalCommunication };
+  const coordinator = await Coordinator.start(coordinatorConfig(shared, options.coordinator), { logger });
   const workers: Worker[] = [];
   let seq = 0;
   const addWorker = async (overrides: Partial<WorkerConfig> = {}) => {

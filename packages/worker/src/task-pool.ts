@@ -23,24 +23,39 @@ const CANCEL_GRACE_MS = 5000;
  * worker process lives on. A cancelled task that does not stop in time is stopped by terminating
  * its thread.
  */
+export interface TaskPoolOptions {
+  /** How many threads, each running one task at a time. */
+  readonly size: number;
+  /** Given to every thread as its `workerData`. */
+  readonly workerData: unknown;
+  /** A thread's heap limit (MB) for tasks that may hold this much memory. */
+  readonly heapMbFor: (memoryBytes: number) => number;
+  /** The memory of tasks the threads are first made for. */
+  readonly baseMemoryBytes: number;
+  readonly logger: Logger;
+  /** Told each notice a thread sends about its task. */
+  readonly onNotice?: (notice: ThreadNotice, spec: TaskSpec) => void;
+  /** Told the id of each thread that exits, after its task (if any) has been failed. */
+  readonly onExit?: (threadId: number) => void;
+}
+
 export class TaskPool {
   private readonly slots: Slot[] = [];
   private closed = false;
+  private readonly workerData: unknown;
+  private readonly heapMbFor: (memoryBytes: number) => number;
+  private readonly logger: Logger;
+  private readonly onNotice: (notice: ThreadNotice, spec: TaskSpec) => void;
+  private readonly onExit: (threadId: number) => void;
 
-  constructor(
-    size: number,
-    private readonly workerData: unknown,
-    /** A thread's heap limit (MB) for tasks that may hold this much memory. */
-    private readonly heapMbFor: (memoryBytes: number) => number,
-    /** The memory of tasks the threads are first made for. */
-    baseMemoryBytes: number,
-    private readonly logger: Logger,
-    private readonly onNotice: (notice: ThreadNotice, spec: TaskSpec) => void = () => {},
-    /** Told the id of each thread that exits, after its task (if any) has been failed. */
-    private readonly onExit: (threadId: number) => void = () => {},
-  ) {
-    const heapMb = heapMbFor(baseMemoryBytes);
-    for (let i = 0; i < size; i++) this.slots.push(this.spawn(heapMb));
+  constructor(options: TaskPoolOptions) {
+    this.workerData = options.workerData;
+    this.heapMbFor = options.heapMbFor;
+    this.logger = options.logger;
+    this.onNotice = options.onNotice ?? (() => {});
+    this.onExit = options.onExit ?? (() => {});
+    const heapMb = this.heapMbFor(options.baseMemoryBytes);
+    for (let i = 0; i < options.size; i++) this.slots.push(this.spawn(heapMb));
   }
 
   get size(): number {

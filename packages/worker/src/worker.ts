@@ -61,21 +61,21 @@ export class Worker {
     system.invalid.register(this.metrics.registry);
     // one TPC-H text pool for all task threads, outside their heaps; built when first needed
     const textPool = createSharedTextPool();
-    this.pool = new TaskPool(
-      config.slots,
-      {
+    this.pool = new TaskPool({
+      size: config.slots,
+      workerData: {
         exchange: config.exchange,
         injection: config.failureInjection,
         catalogDir: config.catalogDir,
         textPool,
       } satisfies TaskThreadData,
       // a task's buffers are a part of what its thread's heap holds: three times them, at least 512 MB
-      (memoryBytes) => Math.max(512, Math.ceil((memoryBytes * 3) / (1 << 20))),
-      config.taskMemoryBytes,
+      heapMbFor: (memoryBytes) => Math.max(512, Math.ceil((memoryBytes * 3) / (1 << 20))),
+      baseMemoryBytes: config.taskMemoryBytes,
       logger,
-      (notice, spec) => this.notice(notice, spec),
-      (threadId) => abandonTextPoolBuild(textPool, threadId),
-    );
+      onNotice: (notice, spec) => this.notice(notice, spec),
+      onExit: (threadId) => abandonTextPoolBuild(textPool, threadId),
+    });
   }
 
   /** The task threads' heap limits, MB. */

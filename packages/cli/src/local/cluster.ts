@@ -55,6 +55,16 @@ export interface LocalClusterOptions {
   readonly redisUrl?: string;
 }
 
+/** Where a started cluster lives: its directory, its servers' URLs and the servers it runs itself. */
+interface ClusterPlace {
+  readonly dir: string;
+  readonly ownsDir: boolean;
+  readonly natsUrl: string;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly servers: ServerProcess[];
+}
+
 /**
  * An embedded cluster of real processes: private `nats-server` (JetStream) and `redis-server` on
  * free ports, a coordinator and N workers as child processes of the `quarry` CLI, and a local
@@ -70,15 +80,25 @@ export class LocalCluster {
   /** The private nats-server's users by role, when it runs with permissions. */
   natsUsers: Readonly<Record<NatsRole, { user: string; password: string }>> | undefined;
 
+  readonly dir: string;
+  readonly natsUrl: string;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  /** Whether `dir` was made for this cluster (and is removed at stop). */
+  private readonly ownsDir: boolean;
+  /** The servers it started itself (none for those given by URL). */
+  private readonly servers: ServerProcess[];
+
   private constructor(
-    readonly dir: string,
-    private readonly ownsDir: boolean,
-    readonly natsUrl: string,
-    readonly redisUrl: string,
-    readonly prefix: string,
-    private readonly servers: ServerProcess[],
+    where: ClusterPlace,
     private readonly options: LocalClusterOptions,
   ) {
+    this.dir = where.dir;
+    this.ownsDir = where.ownsDir;
+    this.natsUrl = where.natsUrl;
+    this.redisUrl = where.redisUrl;
+    this.prefix = where.prefix;
+    this.servers = where.servers;
     this.sharedSecret = options.sharedSecret ?? randomBytes(32).toString('base64url');
   }
 
@@ -105,12 +125,14 @@ export class LocalCluster {
       writeProperties(join(dir, 'etc', 'exchange-manager.properties'), options.exchangeProperties);
       writeProperties(join(dir, 'etc', 'config.properties'), options.configProperties);
       const cluster = new LocalCluster(
-        dir,
-        ownsDir,
-        options.natsUrl ?? nats!.url,
-        options.redisUrl ?? redis!.url,
-        options.prefix ?? 'quarry',
-        servers,
+        {
+          dir,
+          ownsDir,
+          natsUrl: options.natsUrl ?? nats!.url,
+          redisUrl: options.redisUrl ?? redis!.url,
+          prefix: options.prefix ?? 'quarry',
+          servers,
+        },
         options,
       );
       cluster.natsUsers = natsUsers;

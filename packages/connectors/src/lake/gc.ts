@@ -59,7 +59,7 @@ export async function collectLakeGarbage(
           dropsFinished.push(`${schema}.${table}`);
           return;
         }
-        const outcome = await collectTable(ctx.storage, tableDir, files, latest, cutoff);
+        const outcome = await collectTable(ctx.storage, { tableDir, files, version: latest }, cutoff);
         removed.push(...outcome.removed.map((r) => ({ table: `${schema}.${table}`, ...r })));
         kept += outcome.kept;
         if (!latest && outcome.kept === 0) await ctx.storage.deleteRecursively([tableDir]);
@@ -88,12 +88,18 @@ async function filesByTable(ctx: LakeGcContext, schema: string): Promise<Map<str
   return new Map([...byTable].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** The unlisted attempt directories of one table, removed when old enough. */
+/** One table as the collector sees it: its directory, every file under it, and its current version. */
+interface TableFiles {
+  readonly tableDir: string;
+  readonly files: readonly StoredFile[];
+  /** Undefined when no version was ever written (a CREATE TABLE AS that died before its first). */
+  readonly version: TableVersion | undefined;
+}
+
+/** The unlisted attempt directories of one table, removed when their newest file is older than `cutoff`. */
 async function collectTable(
   storage: ObjectStorage,
-  tableDir: string,
-  files: readonly StoredFile[],
-  version: TableVersion | undefined,
+  { tableDir, files, version }: TableFiles,
   cutoff: number,
 ): Promise<{ removed: { dir: string; files: number; bytes: number; newest: Date }[]; kept: number }> {
   const listed = new Set(version?.files.map((f) => `${tableDir}/${f.path}`));

@@ -161,7 +161,7 @@ export class ColumnBuilder {
     if (from >= to) return;
     const values = this.values;
     if (data instanceof BigInt64Array && values instanceof Float64Array) {
-      this.putInt64(offset, data, from, to, values);
+      this.putInt64(offset + from, data.subarray(from, to), values);
       return;
     }
     if (
@@ -186,10 +186,14 @@ export class ColumnBuilder {
     } as Block;
   }
 
-  private putInt64(offset: number, data: BigInt64Array, from: number, to: number, out: Float64Array): void {
+  /**
+   * Rows `[offset, offset + data.length)`, all inside the column, into `out` (this.values) while they
+   * fit a double exactly; a value beyond makes `putOne` widen the column, and the rows go again.
+   */
+  private putInt64(offset: number, data: BigInt64Array, out: Float64Array): void {
     // little-endian halves: the low word unsigned, the high word signed
     const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
-    for (let i = from; i < to; i++) {
+    for (let i = 0; i < data.length; i++) {
       const high = words[2 * i + 1]!;
       if (high >= SAFE_HIGH || high < -SAFE_HIGH) {
         this.putOne(offset + i, data[i]);
@@ -197,7 +201,7 @@ export class ColumnBuilder {
       }
       out[offset + i] = high * TWO_32 + (words[2 * i]! >>> 0);
     }
-    if (this.values !== out) for (let i = from; i < to; i++) this.putOne(offset + i, data[i]);
+    if (this.values !== out) for (let i = 0; i < data.length; i++) this.putOne(offset + i, data[i]);
   }
 
   private putOne(row: number, v: unknown): void {

@@ -234,7 +234,13 @@ export class TpchConnector implements Connector {
     const generated = asked.length > 0 ? asked.map((c) => c.name) : [meta.columns[0]!.name];
     for (let start = info.start; start < info.start + info.count; start += CHUNK_DRIVER_ROWS) {
       const count = Math.min(CHUNK_DRIVER_ROWS, info.start + info.count - start);
-      const chunk = generate(info.table, info.scaleFactor, start, count, generated);
+      const chunk = generate({
+        table: info.table,
+        scaleFactor: info.scaleFactor,
+        start,
+        count,
+        columns: generated,
+      });
       const blocks: Block[] = columns.map((_, i) => ({
         type: types[i]!,
         length: chunk.rowCount,

@@ -57,7 +57,11 @@ describe('lake files read by DuckDB', function () {
       ALL_TYPES.map((c) => c.type),
       ALL_TYPES_ROWS.filter((r) => r.every((v) => v !== null)),
     );
-    await createTableAs(lake, ref, ALL_TYPES, [[full, allTypesPage()], [allTypesPage()]]);
+    await createTableAs(lake, {
+      ref,
+      columns: ALL_TYPES,
+      partitions: [[full, allTypesPage()], [allTypesPage()]],
+    });
     const files = [
       ...new Set(
         (await lake.splits(ref, { targetSplits: 1 })).map((s) =>

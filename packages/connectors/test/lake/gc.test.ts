@@ -55,7 +55,12 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
 
     it('removes only unlisted, old enough staging; committed rows and recent leftovers stay', async () => {
       const ref = { catalog: 'lake', schema: 's', table: 'kept' };
-      await createTableAs(lake, ref, NUMBERS, [[numbersPage(0, 100)]], 'ctas_kept');
+      await createTableAs(lake, {
+        ref,
+        columns: NUMBERS,
+        partitions: [[numbersPage(0, 100)]],
+        queryId: 'ctas_kept',
+      });
       const committed = await filesOf('kept');
       await diedWriting('kept', 'insert', 'insert_died');
       await diedWriting('never', 'create', 'ctas_died');
@@ -111,7 +116,12 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
 
     it('finishes a DROP that wrote its tombstone and stopped', async () => {
       const ref = { catalog: 'lake', schema: 's', table: 'half_dropped' };
-      await createTableAs(lake, ref, NUMBERS, [[numbersPage(0, 10)]], 'ctas_half');
+      await createTableAs(lake, {
+        ref,
+        columns: NUMBERS,
+        partitions: [[numbersPage(0, 10)]],
+        queryId: 'ctas_half',
+      });
       const tableDir = layout.tableDir('s', 'half_dropped');
       const latest = (await latestVersion(storageOf(lake), layout, tableDir))!;
       await writeVersion(storageOf(lake), layout, tableDir, {

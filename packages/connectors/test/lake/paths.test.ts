@@ -22,7 +22,7 @@ describe('lake paths built from names and task specs never escape', () => {
     backend = localLakeBackend();
     lake = lakeConnector(backend);
     await lake.createSchema('s', { ifNotExists: false, properties: {} });
-    await createTableAs(lake, ref, NUMBERS, [[numbersPage(0, 10)]]);
+    await createTableAs(lake, { ref, columns: NUMBERS, partitions: [[numbersPage(0, 10)]] });
   });
   afterEach(async () => {
     await lake.close();

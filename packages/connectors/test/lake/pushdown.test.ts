@@ -14,7 +14,11 @@ describe('lake min/max pushdown', () => {
     lake = lakeConnector(backend, { 'lake.parquet.row-group-rows': '100' });
     await lake.createSchema('s', { ifNotExists: false, properties: {} });
     // ids 0..999 in two files (task partitions) of 5 row groups of 100 ids each
-    await createTableAs(lake, ref, NUMBERS, [[numbersPage(0, 500)], [numbersPage(500, 500)]]);
+    await createTableAs(lake, {
+      ref,
+      columns: NUMBERS,
+      partitions: [[numbersPage(0, 500)], [numbersPage(500, 500)]],
+    });
     // a third file whose only row group has amount NULL everywhere
     const handle = await lake.beginWrite(ref, { kind: 'insert', columns: NUMBERS, queryId: 'nulls' });
     const sink = lake.writeSink(handle, { taskPartition: 0, attempt: 0, queryAttempt: 0 });

@@ -66,7 +66,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       await lake.createSchema('s', { ifNotExists: false, properties: {} });
       const ref = { catalog: 'lake', schema: 's', table: 'all_types' };
       const page = allTypesPage();
-      const result = await createTableAs(lake, ref, ALL_TYPES, [[page], [page]]);
+      const result = await createTableAs(lake, { ref, columns: ALL_TYPES, partitions: [[page], [page]] });
       expect(result.rows).to.equal(2 * ALL_TYPES_ROWS.length);
 
       const meta = await lake.getTable('s', 'all_types');
@@ -85,7 +85,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       const writer = connect(props);
       await writer.createSchema('shared', { ifNotExists: false, properties: {} });
       const ref = { catalog: 'lake', schema: 'shared', table: 'numbers' };
-      await createTableAs(writer, ref, NUMBERS, [[numbersPage(0, 120)]]);
+      await createTableAs(writer, { ref, columns: NUMBERS, partitions: [[numbersPage(0, 120)]] });
       const reader = new (writer.constructor as typeof LakeConnector)('lake', writer.config);
       open.push(reader);
       expect(await reader.listSchemas()).to.deep.equal(['shared']);
@@ -100,7 +100,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       // two task partitions: 650 rows (7 row groups) and 400 rows (4), pages of odd sizes
       const first = [numbersPage(0, 333), numbersPage(333, 317)];
       const second = [numbersPage(650, 400)];
-      await createTableAs(lake, ref, NUMBERS, [first, second]);
+      await createTableAs(lake, { ref, columns: NUMBERS, partitions: [first, second] });
       const splits = await lake.splits(ref, { targetSplits: 1 });
       const infos = splits.map((s) => s.info as LakeSplitInfo);
       expect(new Set(infos.map((i) => i.uri)).size).to.equal(2);
@@ -122,7 +122,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       const lake = connect({ 'lake.parquet.row-group-rows': '1000' });
       await lake.createSchema('s', { ifNotExists: true, properties: {} });
       const ref = { catalog: 'lake', schema: 's', table: 'pruned' };
-      await createTableAs(lake, ref, NUMBERS, [[numbersPage(0, 3000)]]);
+      await createTableAs(lake, { ref, columns: NUMBERS, partitions: [[numbersPage(0, 3000)]] });
       const read = async (columns: string[]): Promise<{ pages: Page[]; bytes: number }> => {
         const before = lake.scanStats.bytesRead;
         const pages: Page[] = [];
@@ -153,7 +153,11 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       expect(full).to.have.length(4);
       const types = ALL_TYPES.map((c) => c.type);
       // the first row group has no NULL anywhere; the second holds the all-NULL row
-      await createTableAs(lake, ref, ALL_TYPES, [[pageFromRows(types, full), allTypesPage()]]);
+      await createTableAs(lake, {
+        ref,
+        columns: ALL_TYPES,
+        partitions: [[pageFromRows(types, full), allTypesPage()]],
+      });
       const schemas = await fileSchemas(lake, ref);
       expect(schemas).to.have.length(2);
       expect(schemas.map((s) => new Set(s))).to.deep.equal([new Set(['REQUIRED']), new Set(['OPTIONAL'])]);
@@ -176,14 +180,18 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
         [2n ** 60n, 10n ** 18n - 1n, 253402300799999999],
         [-(2 ** 53) + 1, -(10n ** 18n - 1n), -62135596800000000],
       ];
-      await createTableAs(lake, ref, columns, [
-        [
-          pageFromRows(
-            columns.map((c) => c.type),
-            rows,
-          ),
+      await createTableAs(lake, {
+        ref,
+        columns,
+        partitions: [
+          [
+            pageFromRows(
+              columns.map((c) => c.type),
+              rows,
+            ),
+          ],
         ],
-      ]);
+      });
       expect((await fileSchemas(lake, ref)).flat()).to.deep.equal(columns.map(() => 'REQUIRED'));
       const pages: Page[] = [];
       for (const split of await lake.splits(ref, { targetSplits: 1 }))

@@ -105,7 +105,12 @@ describe('lake column statistics', function () {
   after(async () => backend.close());
 
   it('CREATE TABLE AS: distinct counts per column, exact for few values, never above the rows', async () => {
-    await createTableAs(lake, ref, COLUMNS, [[rows(0, 600)], [rows(600, 1200)]], `ctas${n}`);
+    await createTableAs(lake, {
+      ref,
+      columns: COLUMNS,
+      partitions: [[rows(0, 600)], [rows(600, 1200)]],
+      queryId: `ctas${n}`,
+    });
     const d = distinct(await lake.getTable('s', 't'));
     expect(d).to.deep.include({ cat: 7, day: 30, flag: 2, sparse: 40, nothing: 0 });
     expect(d.k).to.satisfy(near(1200));
@@ -113,7 +118,12 @@ describe('lake column statistics', function () {
   });
 
   it('NULL fractions and value ranges over the files, in the engine layout, for SHOW STATS', async () => {
-    await createTableAs(lake, ref, COLUMNS, [[rows(0, 600)], [rows(600, 1200)]], `ranges${n}`);
+    await createTableAs(lake, {
+      ref,
+      columns: COLUMNS,
+      partitions: [[rows(0, 600)], [rows(600, 1200)]],
+      queryId: `ranges${n}`,
+    });
     const table = (await lake.getTable('s', 't'))!;
     const by = Object.fromEntries(table.columns.map((c) => [c.name, c]));
     expect(by['k']).to.deep.include({ nullsFraction: 0, low: 0, high: 1199 });
@@ -127,7 +137,7 @@ describe('lake column statistics', function () {
   });
 
   it('INSERT: the estimate covers every file of the current version, and repeated values count once', async () => {
-    await createTableAs(lake, ref, COLUMNS, [[rows(0, 1200)]], `ctas${n}`);
+    await createTableAs(lake, { ref, columns: COLUMNS, partitions: [[rows(0, 1200)]], queryId: `ctas${n}` });
     await insert(lake, ref, [[rows(1200, 1800)], [rows(1800, 2400)]], `more${n}`);
     let d = distinct(await lake.getTable('s', 't'));
     expect(d).to.deep.include({ cat: 8, day: 30, flag: 2 });
@@ -146,7 +156,7 @@ describe('lake column statistics', function () {
   });
 
   it('keeps sketches per file only: row groups in the table metadata have none', async () => {
-    await createTableAs(lake, ref, COLUMNS, [[rows(0, 500)]], `ctas${n}`);
+    await createTableAs(lake, { ref, columns: COLUMNS, partitions: [[rows(0, 500)]], queryId: `ctas${n}` });
     const version = await current(lake);
     const [file] = version.files;
     expect(file!.rowGroups.length).to.be.above(1);
@@ -155,7 +165,7 @@ describe('lake column statistics', function () {
   });
 
   it('reads metadata written before sketches: no distinct counts, the rest as before, also after an INSERT', async () => {
-    await createTableAs(lake, ref, COLUMNS, [[rows(0, 300)]], `ctas${n}`);
+    await createTableAs(lake, { ref, columns: COLUMNS, partitions: [[rows(0, 300)]], queryId: `ctas${n}` });
     const old = await current(lake);
     const stripped: TableVersion = {
       ...old,

@@ -98,13 +98,19 @@ export async function writeAttempt(
   return sink.finish();
 }
 
+export interface CreateTableAs {
+  readonly ref: TableRef;
+  readonly columns: readonly ColumnMetadata[];
+  /** The pages of each task partition, each written by one attempt. */
+  readonly partitions: readonly (readonly Page[])[];
+  /** `ctas_<table>` by default. */
+  readonly queryId?: string;
+}
+
 /** CREATE TABLE AS: begin, one attempt per page list, commit. */
 export async function createTableAs(
   connector: WritableConnector,
-  ref: TableRef,
-  columns: readonly ColumnMetadata[],
-  partitions: readonly (readonly Page[])[],
-  queryId = `ctas_${ref.table}`,
+  { ref, columns, partitions, queryId = `ctas_${ref.table}` }: CreateTableAs,
 ): Promise<{ rows: number }> {
   const handle = await connector.beginWrite(ref, { kind: 'create', columns, queryId });
   const fragments = await Promise.all(

@@ -91,7 +91,12 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
     });
 
     it('abort: no staged file is left and the table is as it was (INSERT and CTAS)', async () => {
-      await createTableAs(lake, ref('t'), NUMBERS, [[numbersPage(0, 70)]], `first${n}`);
+      await createTableAs(lake, {
+        ref: ref('t'),
+        columns: NUMBERS,
+        partitions: [[numbersPage(0, 70)]],
+        queryId: `first${n}`,
+      });
       const before = await files();
       const insert = await lake.beginWrite(ref('t'), { kind: 'insert', columns: NUMBERS, queryId: `q${n}` });
       await writeAttempt(lake, insert, { taskPartition: 0, attempt: 0 }, [numbersPage(70, 100)]);
@@ -111,7 +116,12 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
     });
 
     it('a commit naming a file that is not there fails and changes nothing', async () => {
-      await createTableAs(lake, ref('t'), NUMBERS, [[numbersPage(0, 30)]], `first${n}`);
+      await createTableAs(lake, {
+        ref: ref('t'),
+        columns: NUMBERS,
+        partitions: [[numbersPage(0, 30)]],
+        queryId: `first${n}`,
+      });
       const handle = await lake.beginWrite(ref('t'), { kind: 'insert', columns: NUMBERS, queryId: `q${n}` });
       const f = await writeAttempt(lake, handle, { taskPartition: 0, attempt: 0 }, [numbersPage(30, 30)]);
       const info = f.info as LakeFragmentInfo;
@@ -166,7 +176,7 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
         (await rejects(lake.beginWrite(ref('t'), { kind: 'create', columns: NUMBERS, queryId: 'x' })))
           .message,
       ).to.equal("Table 'lake.s.t' already exists");
-      await createTableAs(lake, ref('u'), NUMBERS, [[numbersPage(0, 10)]]);
+      await createTableAs(lake, { ref: ref('u'), columns: NUMBERS, partitions: [[numbersPage(0, 10)]] });
       expect(await lake.listTables('s')).to.deep.equal(['t', 'u']);
 
       const restrict = await rejects(lake.dropSchema('s', { ifExists: false, cascade: false }));

@@ -19,7 +19,7 @@ describe('tpch generator: columns', function () {
       const all = columnNames(table);
       const start = Math.floor(driverRowCount(table, 0.01) / 3);
       const count = Math.min(500, driverRowCount(table, 0.01) - start);
-      const full = generate(table, 0.01, start, count, all);
+      const full = generate({ table, scaleFactor: 0.01, start, count, columns: all });
       const random = pseudoRandom(table.length * 7919);
       const subsets = [
         ...all.map((c) => [c]),
@@ -27,7 +27,7 @@ describe('tpch generator: columns', function () {
         ...Array.from({ length: 6 }, () => all.filter(() => (random.next().value as number) < 0.4)),
       ];
       for (const subset of subsets) {
-        const chunk = generate(table, 0.01, start, count, subset);
+        const chunk = generate({ table, scaleFactor: 0.01, start, count, columns: subset });
         expect(chunk.rowCount, subset.join(',')).to.equal(full.rowCount);
         subset.forEach((name, i) => {
           const want = full.columns[all.indexOf(name)];
@@ -42,13 +42,13 @@ describe('tpch generator: columns', function () {
   it('returns each column in the layout of its type', () => {
     for (const table of TPCH_TABLE_NAMES) {
       const columns = TPCH_TABLES[table].columns;
-      const chunk = generate(
+      const chunk = generate({
         table,
-        0.01,
-        0,
-        3,
-        columns.map((c) => c.name),
-      );
+        scaleFactor: 0.01,
+        start: 0,
+        count: 3,
+        columns: columns.map((c) => c.name),
+      });
       columns.forEach((column, i) => {
         const data = chunk.columns[i];
         const expected = {
@@ -66,11 +66,20 @@ describe('tpch generator: columns', function () {
   });
 
   it('repeats a column asked for twice, and returns no columns when none are asked for', () => {
-    const twice = generate('orders', 0.01, 5, 10, ['o_clerk', 'o_orderkey', 'o_clerk']);
+    const twice = generate({
+      table: 'orders',
+      scaleFactor: 0.01,
+      start: 5,
+      count: 10,
+      columns: ['o_clerk', 'o_orderkey', 'o_clerk'],
+    });
     expect(twice.columns[2]).to.deep.equal(twice.columns[0]);
-    const none = generate('lineitem', 0.01, 5, 10, []);
+    const none = generate({ table: 'lineitem', scaleFactor: 0.01, start: 5, count: 10, columns: [] });
     expect(none.columns).to.deep.equal([]);
-    expect(none.rowCount).to.equal(generate('lineitem', 0.01, 5, 10, ['l_orderkey']).rowCount);
+    expect(none.rowCount).to.equal(
+      generate({ table: 'lineitem', scaleFactor: 0.01, start: 5, count: 10, columns: ['l_orderkey'] })
+        .rowCount,
+    );
   });
 
   it('uses the types of the TPC-H specification', () => {

@@ -69,12 +69,30 @@ describe('tpch generator: row counts', function () {
   });
 
   it('keeps keys within the scaled tables', () => {
-    const orders = generate('orders', 0.005, 0, 7500, ['o_custkey']).columns[0] as Float64Array;
+    const orders = generate({
+      table: 'orders',
+      scaleFactor: 0.005,
+      start: 0,
+      count: 7500,
+      columns: ['o_custkey'],
+    }).columns[0] as Float64Array;
     expect(Math.max(...orders)).to.be.at.most(750);
-    const lines = generate('lineitem', 0.005, 0, 7500, ['l_partkey', 'l_suppkey']);
+    const lines = generate({
+      table: 'lineitem',
+      scaleFactor: 0.005,
+      start: 0,
+      count: 7500,
+      columns: ['l_partkey', 'l_suppkey'],
+    });
     expect(Math.max(...(lines.columns[0] as Float64Array))).to.be.at.most(1000);
     expect(Math.max(...(lines.columns[1] as Float64Array))).to.be.at.most(50);
-    const tiny = generate('lineitem', 0.0001, 0, 1, ['l_partkey', 'l_suppkey']);
+    const tiny = generate({
+      table: 'lineitem',
+      scaleFactor: 0.0001,
+      start: 0,
+      count: 1,
+      columns: ['l_partkey', 'l_suppkey'],
+    });
     expect(
       new Set([...(tiny.columns[0] as Float64Array), ...(tiny.columns[1] as Float64Array)]),
     ).to.deep.equal(new Set([1]));
@@ -82,7 +100,13 @@ describe('tpch generator: row counts', function () {
 
   it('generates keys beyond 32 bits at SF 1000', () => {
     const orders = driverRowCount('orders', 1000);
-    const chunk = generate('lineitem', 1000, orders - 2, 2, ['l_orderkey', 'l_partkey', 'l_suppkey']);
+    const chunk = generate({
+      table: 'lineitem',
+      scaleFactor: 1000,
+      start: orders - 2,
+      count: 2,
+      columns: ['l_orderkey', 'l_partkey', 'l_suppkey'],
+    });
     const keys = [...new Set(chunk.columns[0] as Float64Array)];
     // order index i maps to key ⌊i/8⌋·32 + i mod 8; the last index, 1.5e9, is a multiple of 8
     expect(keys).to.deep.equal([(1_499_999_999 - 7) * 4 + 7, 6_000_000_000]);

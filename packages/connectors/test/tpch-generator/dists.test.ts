@@ -8,7 +8,7 @@ const COMMITTED = fileURLToPath(new URL('../../src/tpch/generator/dists.dss', im
 const TESTDATA = fileURLToPath(new URL('../../../../testdata/tpch/dists.dss', import.meta.url));
 
 describe('tpch generator: distributions', () => {
-  it('the generated module matches the committed dists.dss (rerun gen-dists.ts if not)', () => {
+  it('the generated module matches the committed dists.dss (rerun scripts/gen-dists.ts if not)', () => {
     const parsed = selectUsed(parseDists(readFileSync(COMMITTED, 'utf8')));
     expect(JSON.parse(JSON.stringify(DISTRIBUTIONS))).to.deep.equal(JSON.parse(JSON.stringify(parsed)));
   });

@@ -28,7 +28,13 @@ describe('tpch generator: reference dbgen output at SF 0.01', function () {
   for (const table of TPCH_TABLE_NAMES) {
     it(`${table}: every row and column equals dbgen's`, () => {
       const columns = columnNames(table);
-      const chunk = generate(table, 0.01, 0, driverRowCount(table, 0.01), columns);
+      const chunk = generate({
+        table,
+        scaleFactor: 0.01,
+        start: 0,
+        count: driverRowCount(table, 0.01),
+        columns,
+      });
       const want = referenceLines(table);
       const got = formatRows(table, columns, chunk);
       expect(got.length, 'row count').to.equal(want.length);

@@ -34,7 +34,8 @@ function toCents(amount: bigint, digits: number): string {
 function* lineitemChunks(columns: string[]): Generator<(Float64Array | Int32Array | string[])[]> {
   const orders = driverRowCount('lineitem', 1);
   for (let start = 0; start < orders; start += CHUNK) {
-    yield [...generate('lineitem', 1, start, Math.min(CHUNK, orders - start), columns).columns];
+    const count = Math.min(CHUNK, orders - start);
+    yield [...generate({ table: 'lineitem', scaleFactor: 1, start, count, columns }).columns];
   }
 }
 
@@ -143,15 +144,20 @@ describe('tpch generator: official answers at SF 1', function () {
     for (let start = 0; start < orders; start += CHUNK) {
       // a lineitem chunk holds exactly the lines of the same orders, in order
       const count = Math.min(CHUNK, orders - start);
-      const [date, priority] = generate('orders', 1, start, count, [
-        'o_orderdate',
-        'o_orderpriority',
-      ]).columns;
-      const [lineNumber, commit, receipt] = generate('lineitem', 1, start, count, [
-        'l_linenumber',
-        'l_commitdate',
-        'l_receiptdate',
-      ]).columns;
+      const [date, priority] = generate({
+        table: 'orders',
+        scaleFactor: 1,
+        start,
+        count,
+        columns: ['o_orderdate', 'o_orderpriority'],
+      }).columns;
+      const [lineNumber, commit, receipt] = generate({
+        table: 'lineitem',
+        scaleFactor: 1,
+        start,
+        count,
+        columns: ['l_linenumber', 'l_commitdate', 'l_receiptdate'],
+      }).columns;
       let line = 0;
       for (let o = 0; o < count; o++) {
         let late = false;
@@ -176,11 +182,22 @@ describe('tpch generator: official answers at SF 1', function () {
     const ordered = new Uint8Array(customers + 1);
     const orders = driverRowCount('orders', 1);
     for (let start = 0; start < orders; start += CHUNK) {
-      const [keys] = generate('orders', 1, start, Math.min(CHUNK, orders - start), ['o_custkey']).columns;
+      const [keys] = generate({
+        table: 'orders',
+        scaleFactor: 1,
+        start,
+        count: Math.min(CHUNK, orders - start),
+        columns: ['o_custkey'],
+      }).columns;
       for (const key of keys as Float64Array) ordered[key] = 1;
     }
-    const [key, phone, balance] = generate('customer', 1, 0, customers, ['c_custkey', 'c_phone', 'c_acctbal'])
-      .columns as [Float64Array, string[], Float64Array];
+    const [key, phone, balance] = generate({
+      table: 'customer',
+      scaleFactor: 1,
+      start: 0,
+      count: customers,
+      columns: ['c_custkey', 'c_phone', 'c_acctbal'],
+    }).columns as [Float64Array, string[], Float64Array];
     let positive = 0;
     let positiveCount = 0;
     for (let i = 0; i < customers; i++) {

@@ -28,8 +28,7 @@ function concat(parts: readonly Column[]): Column {
 function inChunks(
   table: TpchTableName,
   sf: number,
-  start: number,
-  end: number,
+  { start, end }: { start: number; end: number },
   sizes: readonly number[],
 ): GeneratedChunk {
   const columns = columnNames(table);
@@ -37,7 +36,7 @@ function inChunks(
   let i = 0;
   for (let at = start; at < end; i++) {
     const size = Math.min(sizes[Math.min(i, sizes.length - 1)] ?? 1, end - at);
-    chunks.push(generate(table, sf, at, size, columns));
+    chunks.push(generate({ table, scaleFactor: sf, start: at, count: size, columns }));
     at += size;
   }
   return {
@@ -59,8 +58,14 @@ describe('tpch generator: splitting', function () {
   for (const table of TPCH_TABLE_NAMES) {
     it(`${table}: chunks of odd sizes concatenate to the whole table (SF 0.01)`, () => {
       const drivers = driverRowCount(table, 0.01);
-      const whole = generate(table, 0.01, 0, drivers, columnNames(table));
-      expectSameChunk(inChunks(table, 0.01, 0, drivers, [1, 7, 3, 333, 41]), whole);
+      const whole = generate({
+        table,
+        scaleFactor: 0.01,
+        start: 0,
+        count: drivers,
+        columns: columnNames(table),
+      });
+      expectSameChunk(inChunks(table, 0.01, { start: 0, end: drivers }, [1, 7, 3, 333, 41]), whole);
     });
   }
 
@@ -76,10 +81,10 @@ describe('tpch generator: splitting', function () {
     ];
     for (const [table, start, count] of cases) {
       const columns = columnNames(table);
-      const before = generate(table, 1, start - 5, 5, columns).rowCount;
+      const before = generate({ table, scaleFactor: 1, start: start - 5, count: 5, columns }).rowCount;
       const end = Math.min(start + count + 3, driverRowCount(table, 1));
-      const larger = generate(table, 1, start - 5, end - (start - 5), columns);
-      const alone = generate(table, 1, start, count, columns);
+      const larger = generate({ table, scaleFactor: 1, start: start - 5, count: end - (start - 5), columns });
+      const alone = generate({ table, scaleFactor: 1, start, count, columns });
       const slice = {
         rowCount: alone.rowCount,
         columns: larger.columns.map((c) => c.slice(before, before + alone.rowCount)),
@@ -90,8 +95,15 @@ describe('tpch generator: splitting', function () {
 
   it('at SF 30000 (64-bit key stream) an o_custkey range equals the same rows inside a larger range', () => {
     const start = 12_345_678_901;
-    const larger = generate('orders', 30_000, start - 3, 10, ['o_custkey']).columns[0] as Float64Array;
-    const alone = generate('orders', 30_000, start, 4, ['o_custkey']).columns[0] as Float64Array;
+    const larger = generate({
+      table: 'orders',
+      scaleFactor: 30_000,
+      start: start - 3,
+      count: 10,
+      columns: ['o_custkey'],
+    }).columns[0] as Float64Array;
+    const alone = generate({ table: 'orders', scaleFactor: 30_000, start, count: 4, columns: ['o_custkey'] })
+      .columns[0] as Float64Array;
     expect(plain(alone)).to.deep.equal(plain(larger.slice(3, 7)));
     for (const key of larger) {
       expect(key).to.be.within(1, 4_500_000_000);
@@ -100,7 +112,13 @@ describe('tpch generator: splitting', function () {
   });
 
   it('an empty range has no rows', () => {
-    const chunk = generate('lineitem', 0.01, 100, 0, ['l_orderkey', 'l_comment']);
+    const chunk = generate({
+      table: 'lineitem',
+      scaleFactor: 0.01,
+      start: 100,
+      count: 0,
+      columns: ['l_orderkey', 'l_comment'],
+    });
     expect(chunk.rowCount).to.equal(0);
     expect(chunk.columns.map((c) => c.length)).to.deep.equal([0, 0]);
   });

@@ -1,8 +1,8 @@
 /**
  * Reader for dbgen's `dists.dss`: named lists of `token|weight` lines between `BEGIN name` and
- * `END name`, with `#` comments and a mandatory `count|n` line. Used only by `gen-dists.ts` (which
- * writes `dists.generated.ts`) and by the test that keeps the two in step; the generator itself
- * never reads the file at run time.
+ * `END name`, with `#` comments and a mandatory `count|n` line. Used only by
+ * `packages/connectors/scripts/gen-dists.ts` (which writes `dists.generated.ts`) and by the test that
+ * keeps the two in step; the generator itself never reads the file at run time.
  */
 
 /** One distribution as written in the file: tokens in order, with their raw (non-cumulative) weights. */

@@ -1,7 +1,7 @@
 /**
  * TPC-H data generator, row-for-row identical to the reference `dbgen` (checked against its output at
  * SF 0.01 and the official answers at SF 1), producing columnar chunks. Entry point:
- * `generate(table, scaleFactor, start, count, columns)`. Scale factors follow dbgen (see scale.ts).
+ * `generate({ table, scaleFactor, start, count, columns })`. Scale factors follow dbgen (see scale.ts).
  *
  * Splitting: the unit is the driver row (the order for `lineitem`, the part for `partsupp`, otherwise
  * the table's own row). Any range of driver rows is generated without generating the rows before it,
@@ -93,17 +93,20 @@ export function estimatedRowCount(table: TpchTableName, scaleFactor: number): nu
   return lines;
 }
 
+/** What to generate: driver rows [start, start + count) of a table at a scale factor, and which columns. */
+export interface GenerateRequest {
+  readonly table: TpchTableName;
+  readonly scaleFactor: number;
+  readonly start: number;
+  readonly count: number;
+  readonly columns: readonly string[];
+}
+
 /**
  * Rows of driver rows [start, start + count), only the named columns, in the order asked (a name may
  * repeat). Throws on an unknown table or column (naming it) and on a range outside the table.
  */
-export function generate(
-  table: TpchTableName,
-  scaleFactor: number,
-  start: number,
-  count: number,
-  columns: readonly string[],
-): GeneratedChunk {
+export function generate({ table, scaleFactor, start, count, columns }: GenerateRequest): GeneratedChunk {
   const name = checkTable(table);
   const known = new Set(TPCH_TABLES[name].columns.map((c) => c.name));
   for (const column of columns) {
