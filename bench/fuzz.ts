@@ -12,7 +12,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pack, unpack } from 'msgpackr';
-import type { LocalCluster } from '@quarry/cli';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError } from '@quarry/common';
 import { Membership } from '@quarry/runtime';
