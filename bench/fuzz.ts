@@ -37,9 +37,36 @@ interface SubjectPlan {
   readonly valid: () => unknown;
 }
 
+/** Well-formed messages of the internal subjects, for the one-field mutations. */
+const VALID_HEARTBEAT = () => ({
+  workerId: 'worker-1',
+  incarnation: 'x',
+  seq: 1,
+  slots: 2,
+  runningTasks: 0,
+  draining: false,
+  host: 'h',
+  pid: 1,
+  rssBytes: 1,
+  load: 0,
+  tasks: [],
+});
+const VALID_TASK_UPDATE = () => ({
+  queryId: 'q1',
+  queryAttempt: 0,
+  taskId: '1.0.0',
+  stageId: 1,
+  partition: 0,
+  attempt: 0,
+  workerId: 'worker-1',
+  state: 'FINISHED',
+  outputs: [],
+});
+
 const cluster = await startProcessCluster({ workers: 2, slots: 2, prefix: PREFIX });
 const client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: PREFIX, timeoutMs: 60_000 });
-const member = cluster.natsUsers!.worker;
+// the coordinator's NATS user may publish every internal subject (as a stolen member credential would)
+const member = cluster.natsUsers!.coordinator;
 const anon = await connect({ servers: cluster.natsUrl });
 const asMember = await connect({ servers: cluster.natsUrl, user: member.user, pass: member.password });
 const signer = new Membership({ secret: cluster.sharedSecret, sender: 'worker-1', isInternal: () => true });
@@ -124,7 +151,9 @@ function garbage(valid: () => unknown): Uint8Array {
     case 0:
       return pack(randomValue(3));
     case 1:
-      return Buffer.from(JSON.stringify(randomValue(3)) ?? 'null');
+      return Buffer.from(
+        JSON.stringify(randomValue(3), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? 'null',
+      );
     case 2:
       return Uint8Array.from({ length: rand(64) }, () => rand(256));
     default:
@@ -144,7 +173,7 @@ function randomValue(depth: number): unknown {
     case 3:
       return ['', '>', '*', 'a.b', '../..', 'x'.repeat(rand(2) === 0 ? 10 : 70_000), 'ü'][rand(7)];
     case 4:
-      return BigInt(2) ** BigInt(70);
+      return BigInt(2) ** BigInt(63) - BigInt(1);
     case 5:
       return new Uint8Array(rand(80));
     case 6:
@@ -210,92 +239,28 @@ function rssOf(pid: number): number {
 
 function subjectPlans(): SubjectPlan[] {
   const internal: Sender[] = ['client', 'unsigned', 'wrong-secret', 'member'];
+  const plan = (
+    name: string,
+    ask: boolean,
+    valid: () => unknown,
+    senders: readonly Sender[] = ['client'],
+  ) => ({
+    name,
+    subject: (w: string) => name.replace('<id>', name.startsWith('worker.') ? w : 'q1'),
+    ask,
+    senders,
+    valid,
+  });
   return [
-    {
-      name: 'query.submit',
-      subject: () => 'query.submit',
-      ask: true,
-      senders: ['client'],
-      valid: () => ({ sql: 'select 1' }),
-    },
-    {
-      name: 'query.<id>.results',
-      subject: () => 'query.q1.results',
-      ask: true,
-      senders: ['client'],
-      valid: () => ({ token: 0 }),
-    },
-    {
-      name: 'query.<id>.cancel',
-      subject: () => 'query.q1.cancel',
-      ask: true,
-      senders: ['client'],
-      valid: () => ({}),
-    },
-    {
-      name: 'coordinator.info',
-      subject: () => 'coordinator.info',
-      ask: true,
-      senders: ['client'],
-      valid: () => ({}),
-    },
-    {
-      name: 'coordinator.queries',
-      subject: () => 'coordinator.queries',
-      ask: true,
-      senders: ['client'],
-      valid: () => ({ limit: 5 }),
-    },
-    {
-      name: 'worker.heartbeat',
-      subject: () => 'worker.heartbeat',
-      ask: false,
-      senders: internal,
-      valid: () => ({
-        workerId: 'worker-1',
-        incarnation: 'x',
-        seq: 1,
-        slots: 2,
-        runningTasks: 0,
-        draining: false,
-        host: 'h',
-        pid: 1,
-        rssBytes: 1,
-        load: 0,
-        tasks: [],
-      }),
-    },
-    {
-      name: 'coordinator.task-status',
-      subject: () => 'coordinator.task-status',
-      ask: false,
-      senders: internal,
-      valid: () => ({
-        queryId: 'q1',
-        queryAttempt: 0,
-        taskId: '1.0.0',
-        stageId: 1,
-        partition: 0,
-        attempt: 0,
-        workerId: 'worker-1',
-        state: 'FINISHED',
-        outputs: [],
-      }),
-    },
-    {
-      name: 'worker.<id>.tasks',
-      subject: (w) => `worker.${w}.tasks`,
-      ask: true,
-      senders: internal,
-      valid: () => ({ type: 'cancel', queryId: 'q1' }),
-    },
-    {
-      name: 'worker.<id>.ping',
-      subject: (w) => `worker.${w}.ping`,
-      ask: true,
-      senders: internal,
-      valid: () => ({}),
-    },
+    plan('query.submit', true, () => ({ sql: 'select 1' })),
+    plan('query.<id>.results', true, () => ({ token: 0 })),
+    plan('query.<id>.cancel', true, () => ({})),
+    plan('coordinator.info', true, () => ({})),
+    plan('coordinator.queries', true, () => ({ limit: 5 })),
+    plan('worker.heartbeat', false, VALID_HEARTBEAT, internal),
+    plan('coordinator.task-status', false, VALID_TASK_UPDATE, internal),
+    plan('worker.<id>.tasks', true, () => ({ type: 'cancel', queryId: 'q1' }), internal),
+    plan('worker.<id>.ping', true, () => ({}), internal),
   ];
 }
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { QuarryError, createLogger, newQueryId, type ErrorData, type Logger } from '@quarry/common';
+import { QuarryError, createLogger, newQueryId, type Logger } from '@quarry/common';
 import { loadCatalogs, type Catalogs } from '@quarry/connectors';
 import {
-  checkExchange,
   createExchangeManager,
   exchangeCodecFor,
   generateExchangeKey,
@@ -11,43 +10,24 @@ import {
 import {
   ClusterAddresses,
   decodeHeartbeat,
-  decodePingReply,
   decodeTaskUpdate,
-  isMemberSubject,
-  taskId,
   type Heartbeat,
   type TaskUpdate,
 } from '@quarry/cluster-protocol';
 import {
   Addresses,
-  boundedError,
   decodeCancelRequest,
   decodeClusterInfoRequest,
   decodeQueriesRequest,
   decodeResultsRequest,
-  type CancelReply,
-  type CancelRequest,
-  type QueriesRequest,
-  type QueryListing,
-  type ResultsPage,
-  type ResultsRequest,
   type SubmitReply,
-  type TaskRef,
 } from '@quarry/protocol';
-import {
-  ActorSystem,
-  ensureStream,
-  isNoResponders,
-  membershipFor,
-  redactUrl,
-  speaksFor,
-  serveMetrics,
-  streamName,
-  type MetricsServer,
-} from '@quarry/runtime';
+import { ActorSystem, speaksFor, serveMetrics, streamName, type MetricsServer } from '@quarry/runtime';
 import type { CatalogRegistry, Session } from '@quarry/sql';
 import { AttemptStore } from './attempt-store.js';
 import { Capabilities } from './capabilities.js';
+import { connectCoordinator, ensureStreams } from './connect.js';
+import { ClientRequests } from './client-requests.js';
 import { clusterInfo, clusterLoad } from './cluster-views.js';
 import type { CoordinatorConfig } from './config.js';
 import { Intake } from './intake.js';
@@ -59,12 +39,19 @@ import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit, sessionTimeLimits, type TimeLimits } from './time-limits.js';
 import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, WorkerLiveness } from './workers.js';
+
+/** What a coordinator is made of (see `Coordinator.start`). */
+interface CoordinatorParts {
+  readonly config: CoordinatorConfig;
+  readonly system: ActorSystem;
+  readonly store: AttemptStore;
+  readonly exchange: ExchangeManager;
+  readonly catalogs: CatalogRegistry;
+  readonly logger: Logger;
+}
 
 const TICK_MS = 100;
-const DEFAULT_PROBE_TIMEOUT_MS = 2000;
-/** How long the task reports a drained worker sent before leaving get to arrive. */
-const LEAVE_GRACE_MS = 3000;
-const DEFAULT_REQUIRED_WORKERS_MAX_WAIT_MS = 5 * 60_000;
 
 export interface CoordinatorOptions {
   readonly logger?: Logger;
@@ -84,21 +71,28 @@ export class Coordinator {
   private timer: NodeJS.Timeout | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private intake: Intake | undefined;
-  /** Since when no worker (with a slot, not draining) has been in the registry. */
-  private noWorkersSince: number | undefined;
+  private readonly workers: WorkerLiveness;
+  private readonly clients: ClientRequests;
   private metricsServer: MetricsServer | undefined;
   readonly metrics: CoordinatorMetrics;
   /** Issues and checks the capabilities that tie a query to the client that submitted it. */
   private readonly capabilities: Capabilities;
 
-  private constructor(
-    readonly config: CoordinatorConfig,
-    private readonly system: ActorSystem,
-    private readonly store: AttemptStore,
-    private readonly exchange: ExchangeManager,
-    private readonly catalogs: CatalogRegistry,
-    private readonly logger: Logger,
-  ) {
+  readonly config: CoordinatorConfig;
+  private readonly system: ActorSystem;
+  private readonly store: AttemptStore;
+  private readonly exchange: ExchangeManager;
+  private readonly catalogs: CatalogRegistry;
+  private readonly logger: Logger;
+
+  private constructor(parts: CoordinatorParts) {
+    const { config, system, store, exchange, catalogs, logger } = parts;
+    this.config = config;
+    this.system = system;
+    this.store = store;
+    this.exchange = exchange;
+    this.catalogs = catalogs;
+    this.logger = logger;
     this.capabilities = Capabilities.create({
       sharedSecret: config.internalCommunication?.sharedSecret,
       adminToken: config.adminToken,
@@ -124,51 +118,36 @@ export class Coordinator {
       forget: (q) => this.forget(q),
       spooled: (bytes) => this.metrics.spooledBytes.inc(bytes),
     });
+    this.clients = new ClientRequests({
+      queries: this.queries,
+      capabilities: this.capabilities,
+      store,
+      control: this.control,
+      forget: (q) => this.forget(q),
+    });
+    this.workers = new WorkerLiveness({
+      config,
+      system,
+      registry: this.registry,
+      control: this.control,
+      metrics: this.metrics,
+      logger,
+      queries: () => this.queries.values(),
+      schedule: () => this.schedule(),
+    });
   }
 
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
-    await checkExchange(config.exchange); // a misconfigured bucket stops the start, naming it
-    const membership = membershipFor(config.internalCommunication, {
-      role: 'coordinator',
-      sender: 'coordinator',
-      isInternal: (subject) => isMemberSubject(config.prefix, subject),
-      logger,
-    });
-    const system = await ActorSystem.connect({
-      servers: config.servers,
-      prefix: config.prefix,
-      name: 'coordinator',
-      logger,
-      ...config.nats,
-      ...(membership ? { membership } : {}),
-    });
-    const store = AttemptStore.connect(
-      config.redisUrl,
-      config.prefix,
-      Math.ceil(config.recordRetentionMs / 1000),
-      {
-        ...(config.redisTlsCaFile ? { tlsCaFile: config.redisTlsCaFile } : {}),
-      },
-    );
-    try {
-      await store.redis.ping();
-    } catch (e) {
-      await store.close();
-      await system.close();
-      throw new QuarryError(
-        'ATTEMPT_STORE_ERROR',
-        `Cannot reach Redis at ${redactUrl(config.redisUrl)}: ${(e as Error).message}`,
-      );
-    }
-    const c = new Coordinator(
+    const { system, store } = await connectCoordinator(config, logger);
+    const c = new Coordinator({
       config,
       system,
       store,
-      createExchangeManager(config.exchange),
-      options.catalogs ?? loadCatalogs(config.catalogDir),
+      exchange: createExchangeManager(config.exchange),
+      catalogs: options.catalogs ?? loadCatalogs(config.catalogDir),
       logger,
-    );
+    });
     await c.listen();
     if (config.metricsPort !== undefined)
       c.metricsServer = await serveMetrics(c.metrics.registry, config.metricsPort, logger);
@@ -186,28 +165,7 @@ export class Coordinator {
 
   private async listen(): Promise<void> {
     const prefix = this.config.prefix;
-    // Status events are kept for a while, so that a late subscriber can replay a query's history.
-    await ensureStream(
-      this.system.nc,
-      {
-        name: streamName(prefix, 'EVENTS'),
-        subjects: [`${prefix}.query.*.status`],
-        retention: 'limits',
-        maxAgeMs: this.config.eventsRetentionMs,
-      },
-      this.logger,
-    );
-    const durable = await ensureStream(
-      this.system.nc,
-      {
-        name: streamName(prefix, 'SUBMISSIONS'),
-        subjects: [`${prefix}.query.submit`],
-        retention: 'workqueue',
-        maxAgeMs: 24 * 3_600_000,
-        duplicateWindowMs: 120_000,
-      },
-      this.logger,
-    );
+    const durable = await ensureStreams(this.system, this.config, this.logger);
     this.intake = new Intake({
       system: this.system,
       logger: this.logger,
@@ -229,7 +187,7 @@ export class Coordinator {
       decodeHeartbeat,
       speaksFor(
         (hb: Heartbeat) => hb.workerId,
-        (hb) => this.heartbeat(hb),
+        (hb) => this.workers.heartbeat(hb),
       ),
     );
     system.spawn(
@@ -240,11 +198,16 @@ export class Coordinator {
         (u) => this.taskUpdate(u),
       ),
     );
-    system.spawn('query.*.results', decodeResultsRequest, (req, ctx) => this.results(ctx.subject, req), {
-      acceptJson: true,
-      sequential: false,
-    });
-    system.spawn('query.*.cancel', decodeCancelRequest, (req, ctx) => this.cancel(ctx.subject, req), {
+    system.spawn(
+      'query.*.results',
+      decodeResultsRequest,
+      (req, ctx) => this.clients.results(ctx.subject, req),
+      {
+        acceptJson: true,
+        sequential: false,
+      },
+    );
+    system.spawn('query.*.cancel', decodeCancelRequest, (req, ctx) => this.clients.cancel(ctx.subject, req), {
       acceptJson: true,
     });
     system.spawn(
@@ -253,11 +216,11 @@ export class Coordinator {
       () => clusterInfo(this.id, this.registry, this.queries.values()),
       { acceptJson: true },
     );
-    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.recentQueries(req), {
+    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.clients.recentQueries(req), {
       acceptJson: true,
     });
     this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
-    void this.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
+    void this.workers.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
     this.loadTimer = setInterval(
       () =>
         this.guarded('cluster load', () =>
@@ -353,16 +316,16 @@ export class Coordinator {
       queryId: id,
       retryPolicy: retry.policy,
     };
-    const q = new QueryExecution(
+    const q = new QueryExecution({
       id,
       sql,
       session,
       retry,
       timeLimits,
-      this.system,
-      this.logger.child({ queryId: id }),
-      (e) => this.metrics.observe(e),
-    );
+      system: this.system,
+      logger: this.logger.child({ queryId: id }),
+      observer: (e) => this.metrics.observe(e),
+    });
     const key = this.config.exchange.encryptionEnabled ? generateExchangeKey() : undefined;
     const codec = exchangeCodecFor(this.config.exchange, retry.policy);
     q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
@@ -382,14 +345,10 @@ export class Coordinator {
   // --- scheduling --------------------------------------------------------------------------------
 
   private tick(): void {
-    const { suspects, dead } = this.registry.sweep();
-    for (const d of dead) this.workerLost(d.id, d.silentForMs);
-    for (const s of suspects) void this.probe(s.id);
     const now = Date.now();
-    if (this.registry.totalSlots() > 0) this.noWorkersSince = undefined;
-    else this.noWorkersSince ??= now;
+    this.workers.sweep(now);
     for (const q of this.queries.values()) {
-      const starved = this.starved(q, now);
+      const starved = this.workers.starved(q, now);
       if (starved) {
         void this.control.fail(q, starved);
         continue;
@@ -399,21 +358,6 @@ export class Coordinator {
       else if (q.state === 'RUNNING') this.control.checkProgress(q, now);
     }
     this.schedule();
-  }
-
-  /**
-   * The error for a running query that has had no worker to run on for longer than
-   * `query-manager.required-workers-max-wait` (counted from when the cluster lost its last worker or
-   * the query started, whichever is later), as Trino words it; undefined otherwise.
-   */
-  private starved(q: QueryExecution, now: number): QuarryError | undefined {
-    if (this.noWorkersSince === undefined || q.state !== 'RUNNING') return undefined;
-    const waitMs = this.config.requiredWorkersMaxWaitMs ?? DEFAULT_REQUIRED_WORKERS_MAX_WAIT_MS;
-    if (now - Math.max(this.noWorkersSince, q.executionStarted ?? q.created) <= waitMs) return undefined;
-    return new QuarryError(
-      'NO_NODES_AVAILABLE',
-      `Insufficient active worker nodes. Waited ${(waitMs / 1000).toFixed(2)}s for at least 1 worker, but none is active (query-manager.required-workers-max-wait)`,
-    );
   }
 
   /** Hands runnable tasks to workers with free slots, oldest query first. */
@@ -427,124 +371,6 @@ export class Coordinator {
         this.control.dispatch(q, task, worker.id);
       }
     }
-  }
-
-  // --- workers -----------------------------------------------------------------------------------
-
-  private heartbeat(hb: Heartbeat): void {
-    if (hb.leaving) {
-      if (this.registry.has(hb.workerId)) {
-        this.logger.info({ workerId: hb.workerId }, 'worker left (drained)');
-        this.registry.remove(hb.workerId);
-        // A drained worker reported every task before saying goodbye, but on another subject: those
-        // reports may still be on their way. What still looks running there is failed only after a
-        // grace period, and only as the attempts seen now (a finished one then stays finished).
-        const refs = this.runningRefs(hb.workerId);
-        if (refs.length > 0)
-          setTimeout(
-            () =>
-              this.failRefs(refs, {
-                code: 'REMOTE_HOST_GONE',
-                type: 'EXTERNAL',
-                message: `Worker ${hb.workerId} left`,
-              }),
-            LEAVE_GRACE_MS,
-          ).unref();
-      }
-      return;
-    }
-    if (this.registry.heartbeat(hb)) {
-      this.logger.info(
-        { workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid },
-        'worker joined',
-      );
-      this.schedule();
-    }
-  }
-
-  /**
-   * Asks a silent worker directly whether it lives. "No responders" is proof of death (its connection,
-   * and so its subscription, is gone); no answer in time is death unless the coordinator itself
-   * stalled meanwhile (the detector then has it probed again).
-   */
-  private async probe(workerId: string): Promise<void> {
-    const sentAt = Date.now();
-    const timeout = this.config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    this.logger.info({ workerId }, 'worker silent: probing it');
-    let lost: { id: string; silentForMs: number } | undefined;
-    try {
-      const reply = await this.system.ask(ClusterAddresses.ping(workerId), {}, timeout, decodePingReply);
-      lost = this.registry.probeAnswered(workerId, reply.incarnation);
-      if (!lost) this.metrics.probeAnswered();
-    } catch (e) {
-      lost = isNoResponders(e)
-        ? this.registry.probeGone(workerId)
-        : this.registry.probeUnanswered(workerId, sentAt);
-    }
-    if (lost) this.workerLost(lost.id, lost.silentForMs);
-  }
-
-  /** Follows the broker connection: while it is down nobody is judged, and the gap is forgiven. */
-  private async watchConnection(): Promise<void> {
-    for await (const s of this.system.nc.status()) {
-      if (s.type === 'disconnect') this.registry.pauseDetection();
-      else if (s.type === 'reconnect') this.registry.resumeDetection();
-    }
-  }
-
-  private workerLost(workerId: string, silentForMs: number): void {
-    this.logger.warn({ workerId, silentForMs }, 'worker lost: heartbeats stopped');
-    this.metrics.workerLost();
-    for (const q of this.queries.values()) {
-      const running = q.scheduler?.runningOn(workerId) ?? [];
-      if (q.state !== 'RUNNING' || running.length === 0) continue;
-      const tasks = running.map((t) => ({
-        taskId: taskId(t.stageId, t.partition, t.current!.attempt, q.queryAttempt),
-        queryAttempt: q.queryAttempt,
-        stageId: t.stageId,
-        partition: t.partition,
-        attempt: t.current!.attempt,
-        workerId,
-      }));
-      q.emit({ type: 'WORKER_LOST', workerId, silentForMs, tasks });
-    }
-    this.failTasksOn(workerId, {
-      code: 'REMOTE_HOST_GONE',
-      type: 'EXTERNAL',
-      message: `Worker ${workerId} stopped heartbeating (silent for ${silentForMs} ms)`,
-    });
-  }
-
-  private failTasksOn(workerId: string, error: ErrorData): void {
-    this.failRefs(this.runningRefs(workerId), error);
-  }
-
-  /** The task attempts the coordinator believes run on a worker now. */
-  private runningRefs(workerId: string): { q: QueryExecution; ref: TaskRef }[] {
-    const out: { q: QueryExecution; ref: TaskRef }[] = [];
-    for (const q of this.queries.values()) {
-      if (q.state !== 'RUNNING' || !q.scheduler) continue;
-      for (const t of q.scheduler.runningOn(workerId)) {
-        const attempt = t.current!.attempt;
-        out.push({
-          q,
-          ref: {
-            taskId: taskId(t.stageId, t.partition, attempt, q.queryAttempt),
-            queryAttempt: q.queryAttempt,
-            stageId: t.stageId,
-            partition: t.partition,
-            attempt,
-            workerId,
-          },
-        });
-      }
-    }
-    return out;
-  }
-
-  /** Fails these attempts (an attempt that has ended meanwhile is left as it ended). */
-  private failRefs(refs: readonly { q: QueryExecution; ref: TaskRef }[], error: ErrorData): void {
-    for (const { q, ref } of refs) q.mailbox.post(() => this.control.taskFailed(q, ref, error));
   }
 
   private taskUpdate(u: TaskUpdate): void {
@@ -561,50 +387,6 @@ export class Coordinator {
     void this.exchange
       .deleteQuery(q.id)
       .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
-  }
-
-  // --- results and info --------------------------------------------------------------------------
-
-  private async results(subject: string, req: ResultsRequest): Promise<ResultsPage> {
-    const queryId = subject.split('.').at(-2) ?? '';
-    const q = this.queries.get(queryId);
-    if (!q)
-      throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found (unknown, or its result expired)`);
-    this.capabilities.check(queryId, q.capabilityHash, req, 'the results');
-    const token = req.token ?? 0;
-    if (q.state === 'FAILED') throw QuarryError.fromData(q.error!);
-    if (q.state !== 'FINISHED' || !q.cursor)
-      return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
-    const cursor = q.cursor;
-    const page = await q.mailbox.run(() => cursor.page(token));
-    // after the last page: keep the query a little longer (a retry of that page), then drop it
-    if (page.next === null) setTimeout(() => this.forget(q), 10_000).unref();
-    return { queryId, state: q.state, columns: q.columns, rows: page.rows, nextToken: page.next };
-  }
-
-  /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
-  private async cancel(subject: string, req: CancelRequest): Promise<CancelReply> {
-    const queryId = subject.split('.').at(-2) ?? '';
-    const q = this.queries.get(queryId);
-    if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
-    this.capabilities.check(queryId, q.capabilityHash, req, 'canceling');
-    if (q.done) return { canceled: false, state: q.state };
-    await q.mailbox.run(() => this.control.fail(q, new QuarryError('USER_CANCELED', 'Query was canceled')));
-    return { canceled: true, state: q.state };
-  }
-
-  /**
-   * `coordinator.queries`: the most recent queries and their states, from Redis: all of them for an
-   * admin token, else those whose capabilities the asker presents (its own).
-   */
-  private async recentQueries(req: QueriesRequest): Promise<QueryListing> {
-    const limit = req.limit ?? 20;
-    const own = this.capabilities.isAdmin(req.adminToken)
-      ? undefined
-      : new Set((req.capabilities ?? []).map((c) => Capabilities.hash(c)));
-    const queries = await this.store.recentQueries(limit, own);
-    // a recorded error may be longer than the listing's schema lets a client read: cut it
-    return { queries: queries.map((q) => (q.error ? { ...q, error: boundedError(q.error) } : q)) };
   }
 
   async stop(): Promise<void> {

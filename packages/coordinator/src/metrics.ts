@@ -55,70 +55,12 @@ export class CoordinatorMetrics {
       help: 'Silent workers the failure detector suspected that answered its direct probe (false alarms avoided)',
       registers: r,
     });
-    new Gauge({
-      name: 'quarry_coordinator_stalls_total',
-      help: "Stalls of the coordinator's own process that the failure detector discounted",
-      registers: r,
-      collect() {
-        this.set(workers.stalls);
-      },
-    });
     this.spooledBytes = new Counter({
       name: 'quarry_spooled_bytes_total',
       help: 'Bytes written to the exchange by winning task attempts',
       registers: r,
     });
-    new Gauge({
-      name: 'quarry_queries',
-      help: 'Queries in the coordinator, by state',
-      labelNames: ['state'],
-      registers: r,
-      collect() {
-        const counts: Record<string, number> = { QUEUED: 0, PLANNING: 0, RUNNING: 0 };
-        for (const q of queries()) if (q.state in counts) counts[q.state]!++;
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
-      },
-    });
-    new Gauge({
-      name: 'quarry_tasks',
-      help: 'Tasks of running queries, by state (queued: waiting for inputs, a slot or a retry delay)',
-      labelNames: ['state'],
-      registers: r,
-      collect() {
-        let queued = 0;
-        let running = 0;
-        for (const q of queries()) {
-          if (q.state !== 'RUNNING' || !q.scheduler) continue;
-          for (const s of q.scheduler.stages.values()) {
-            queued += s.tasks.filter((t) => t.status === 'PENDING').length;
-            running += s.tasks.filter((t) => t.status === 'RUNNING').length;
-          }
-        }
-        this.set({ state: 'queued' }, queued);
-        this.set({ state: 'running' }, running);
-      },
-    });
-    new Gauge({
-      name: 'quarry_workers',
-      help: 'Workers in the registry, by state',
-      labelNames: ['state'],
-      registers: r,
-      collect() {
-        const list = workers.list();
-        this.set({ state: 'active' }, list.filter((w) => !w.heartbeat.draining).length);
-        this.set({ state: 'draining' }, list.filter((w) => w.heartbeat.draining).length);
-      },
-    });
-    new Gauge({
-      name: 'quarry_worker_heartbeat_age_seconds',
-      help: 'Time since each worker last heartbeated',
-      labelNames: ['worker'],
-      registers: r,
-      collect() {
-        this.reset();
-        for (const w of workers.list()) this.set({ worker: w.id }, w.heartbeatAgeMs / 1000);
-      },
-    });
+    registerStateGauges(registry, queries, workers);
   }
 
   /** Counts what a query's status events say happened. */
@@ -153,4 +95,72 @@ export class CoordinatorMetrics {
   probeAnswered(): void {
     this.probesAnswered.inc();
   }
+}
+
+/** Gauges read from the coordinator's state when scraped: queries, tasks, workers, heartbeats, stalls. */
+function registerStateGauges(
+  registry: Registry,
+  queries: () => Iterable<QueryExecution>,
+  workers: WorkerRegistry,
+): void {
+  const r = [registry];
+  new Gauge({
+    name: 'quarry_coordinator_stalls_total',
+    help: "Stalls of the coordinator's own process that the failure detector discounted",
+    registers: r,
+    collect() {
+      this.set(workers.stalls);
+    },
+  });
+  new Gauge({
+    name: 'quarry_queries',
+    help: 'Queries in the coordinator, by state',
+    labelNames: ['state'],
+    registers: r,
+    collect() {
+      const counts: Record<string, number> = { QUEUED: 0, PLANNING: 0, RUNNING: 0 };
+      for (const q of queries()) if (q.state in counts) counts[q.state]!++;
+      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'quarry_tasks',
+    help: 'Tasks of running queries, by state (queued: waiting for inputs, a slot or a retry delay)',
+    labelNames: ['state'],
+    registers: r,
+    collect() {
+      let queued = 0;
+      let running = 0;
+      for (const q of queries()) {
+        if (q.state !== 'RUNNING' || !q.scheduler) continue;
+        for (const s of q.scheduler.stages.values()) {
+          queued += s.tasks.filter((t) => t.status === 'PENDING').length;
+          running += s.tasks.filter((t) => t.status === 'RUNNING').length;
+        }
+      }
+      this.set({ state: 'queued' }, queued);
+      this.set({ state: 'running' }, running);
+    },
+  });
+  new Gauge({
+    name: 'quarry_workers',
+    help: 'Workers in the registry, by state',
+    labelNames: ['state'],
+    registers: r,
+    collect() {
+      const list = workers.list();
+      this.set({ state: 'active' }, list.filter((w) => !w.heartbeat.draining).length);
+      this.set({ state: 'draining' }, list.filter((w) => w.heartbeat.draining).length);
+    },
+  });
+  new Gauge({
+    name: 'quarry_worker_heartbeat_age_seconds',
+    help: 'Time since each worker last heartbeated',
+    labelNames: ['worker'],
+    registers: r,
+    collect() {
+      this.reset();
+      for (const w of workers.list()) this.set({ worker: w.id }, w.heartbeatAgeMs / 1000);
+    },
+  });
 }

@@ -160,14 +160,7 @@ export class QueryControl {
     const scheduler = q.scheduler;
     const current = scheduler !== undefined && u.queryAttempt === q.queryAttempt && !q.done;
     if (u.state === 'RUNNING') {
-      if (current && u.stats)
-        scheduler.reportProgress(
-          u.stageId,
-          u.partition,
-          u.attempt,
-          u.stats.rowsIn + u.stats.rowsOut,
-          Date.now(),
-        );
+      if (current && u.stats) scheduler.reportProgress(u, u.stats.rowsIn + u.stats.rowsOut, Date.now());
       return;
     }
     const ref: TaskRef = {
@@ -182,7 +175,7 @@ export class QueryControl {
       if (current) await this.taskFailed(q, ref, u.error);
       return;
     }
-    if (!current || scheduler.finished(u.stageId, u.partition, u.attempt, u.outputs, u.stats) === 'stale') {
+    if (!current || scheduler.finished(u, { outputs: u.outputs, stats: u.stats }) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
         { taskId: u.taskId, workerId: u.workerId },
@@ -313,13 +306,13 @@ export class QueryControl {
     const scheduler = q.scheduler!;
     const root = scheduler.rootTask();
     const types = scheduler.plan.columns.map((c) => c.type);
-    const output = new ResultCursor(
-      this.d.exchange,
-      root.winner?.outputs ?? [],
+    const output = new ResultCursor({
+      exchange: this.d.exchange,
+      files: root.winner?.outputs ?? [],
       types,
-      this.d.config.resultPageRows,
-      { queryId: q.id, secretKey: q.exchange.secretKey },
-    );
+      pageRows: this.d.config.resultPageRows,
+      readOptions: { queryId: q.id, secretKey: q.exchange.secretKey },
+    });
     if (scheduler.plan.write) {
       // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count
       let rows: number;

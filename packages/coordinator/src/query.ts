@@ -21,6 +21,19 @@ type EventPayload = QueryEvent extends infer E
     : never
   : never;
 
+export interface QueryExecutionOptions {
+  readonly id: string;
+  readonly sql: string;
+  readonly session: Session;
+  readonly retry: RetrySettings;
+  readonly timeLimits: TimeLimits;
+  /** Where its status events go out. */
+  readonly system: ActorSystem;
+  readonly logger: Logger;
+  /** Told of every event it emits (metrics). */
+  readonly observer?: (e: QueryEvent) => void;
+}
+
 /**
  * One query on the coordinator: its state, scheduler, result cursor and event stream. Everything
  * that changes a query runs in its mailbox, one thing at a time. Events go out as JSON on
@@ -54,17 +67,25 @@ export class QueryExecution {
   readonly mailbox: Mailbox;
   private seq = 0;
 
-  constructor(
-    readonly id: string,
-    readonly sql: string,
-    readonly session: Session,
-    readonly retry: RetrySettings,
-    readonly timeLimits: TimeLimits,
-    private readonly system: ActorSystem,
-    readonly logger: Logger,
-    private readonly observer: (e: QueryEvent) => void = () => {},
-  ) {
-    this.mailbox = new Mailbox((e) => logger.error({ err: e }, 'query mailbox job failed'));
+  readonly id: string;
+  readonly sql: string;
+  readonly session: Session;
+  readonly retry: RetrySettings;
+  readonly timeLimits: TimeLimits;
+  readonly logger: Logger;
+  private readonly system: ActorSystem;
+  private readonly observer: (e: QueryEvent) => void;
+
+  constructor(o: QueryExecutionOptions) {
+    this.id = o.id;
+    this.sql = o.sql;
+    this.session = o.session;
+    this.retry = o.retry;
+    this.timeLimits = o.timeLimits;
+    this.system = o.system;
+    this.logger = o.logger;
+    this.observer = o.observer ?? (() => {});
+    this.mailbox = new Mailbox((e) => o.logger.error({ err: e }, 'query mailbox job failed'));
   }
 
   get done(): boolean {

@@ -24,6 +24,17 @@ export class StaticResult implements ResultSource {
  * is never held whole. Page `k` starts where page `k-1` ended; asking an earlier page again
  * re-reads from the start (pages are cut at the same rows every time).
  */
+export interface ResultCursorOptions {
+  readonly exchange: ExchangeManager;
+  /** The root stage's winning files, in order. */
+  readonly files: readonly ExchangeFile[];
+  readonly types: readonly DataType[];
+  /** Most rows a page holds (`query.result-page-rows`). */
+  readonly pageRows: number;
+  /** The query (only its files are read) and its exchange key. */
+  readonly readOptions: ReadOptions;
+}
+
 export class ResultCursor implements ResultSource {
   private iterator: AsyncIterator<Uint8Array> | undefined;
   private buffered: ExternalValue[][] = [];
@@ -33,14 +44,19 @@ export class ResultCursor implements ResultSource {
   private last: { token: number; rows: ExternalValue[][]; next: number | null } | undefined;
   private exhausted = false;
 
-  constructor(
-    private readonly exchange: ExchangeManager,
-    private readonly files: readonly ExchangeFile[],
-    private readonly types: readonly DataType[],
-    private readonly pageRows: number,
-    /** The query (only its files are read) and its exchange key. */
-    private readonly readOptions: ReadOptions,
-  ) {}
+  private readonly exchange: ExchangeManager;
+  private readonly files: readonly ExchangeFile[];
+  private readonly types: readonly DataType[];
+  private readonly pageRows: number;
+  private readonly readOptions: ReadOptions;
+
+  constructor(o: ResultCursorOptions) {
+    this.exchange = o.exchange;
+    this.files = o.files;
+    this.types = o.types;
+    this.pageRows = o.pageRows;
+    this.readOptions = o.readOptions;
+  }
 
   async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
     if (this.last?.token === token) return this.last;

@@ -46,6 +46,13 @@ export interface StageRecord {
 
 export type UpdateVerdict = 'accepted' | 'stale';
 
+/** Which attempt of which task a report is about. */
+export interface AttemptKey {
+  readonly stageId: number;
+  readonly partition: number;
+  readonly attempt: number;
+}
+
 export class QueryScheduler {
   readonly stages = new Map<number, StageRecord>();
 
@@ -123,7 +130,7 @@ export class QueryScheduler {
   }
 
   /** Records a running attempt's progress report; the clock restarts only when its row counts moved. */
-  reportProgress(stageId: number, partition: number, attempt: number, rows: number, now: number): void {
+  reportProgress({ stageId, partition, attempt }: AttemptKey, rows: number, now: number): void {
     const c = this.task(stageId, partition)?.current;
     if (!c || c.attempt !== attempt || rows === c.progressRows) return;
     c.progressRows = rows;
@@ -145,11 +152,8 @@ export class QueryScheduler {
 
   /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
   finished(
-    stageId: number,
-    partition: number,
-    attempt: number,
-    outputs: readonly ExchangeFile[],
-    stats: TaskStats | undefined,
+    { stageId, partition, attempt }: AttemptKey,
+    { outputs, stats }: { outputs: readonly ExchangeFile[]; stats?: TaskStats | undefined },
   ): UpdateVerdict {
     const task = this.task(stageId, partition);
     if (!task || task.winner || task.current?.attempt !== attempt || task.status !== 'RUNNING')

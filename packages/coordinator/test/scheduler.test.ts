@@ -45,14 +45,11 @@ describe('QueryScheduler', () => {
     expect(s.runnable()).to.deep.equal([]);
     for (const t of tasks.slice(0, 2))
       s.finished(
-        2,
-        t.partition,
-        0,
-        [0, 1, 2, 3].map((p) => file(2, t.partition, p)),
-        undefined,
+        { stageId: 2, partition: t.partition, attempt: 0 },
+        { outputs: [0, 1, 2, 3].map((p) => file(2, t.partition, p)) },
       );
     expect(s.runnable()).to.deep.equal([]);
-    s.finished(2, 2, 0, [file(2, 2, 3)], undefined);
+    s.finished({ stageId: 2, partition: 2, attempt: 0 }, { outputs: [file(2, 2, 3)] });
     expect(s.runnable().map((t) => `${t.stageId}.${t.partition}`)).to.deep.equal([
       '1.0',
       '1.1',
@@ -66,11 +63,8 @@ describe('QueryScheduler', () => {
     for (const t of s.runnable()) {
       s.start(t, 'w', 0);
       s.finished(
-        2,
-        t.partition,
-        0,
-        [0, 1, 2, 3].map((p) => file(2, t.partition, p)),
-        undefined,
+        { stageId: 2, partition: t.partition, attempt: 0 },
+        { outputs: [0, 1, 2, 3].map((p) => file(2, t.partition, p)) },
       );
     }
     const consumer = s.task(1, 3)!;
@@ -88,12 +82,17 @@ describe('QueryScheduler', () => {
     t.status = 'PENDING';
     const a1 = s.start(t, 'w2', 1);
     expect(a1).to.equal(1);
-    expect(s.finished(2, 0, a0, [file(2, 0, 0)], undefined)).to.equal(
+    expect(s.finished({ stageId: 2, partition: 0, attempt: a0 }, { outputs: [file(2, 0, 0)] })).to.equal(
       'stale',
       'a late success of the failed attempt',
     );
-    expect(s.finished(2, 0, a1, [file(2, 0, 1)], undefined)).to.equal('accepted');
-    expect(s.finished(2, 0, a1, [file(2, 0, 2)], undefined)).to.equal('stale', 'a duplicate report');
+    expect(s.finished({ stageId: 2, partition: 0, attempt: a1 }, { outputs: [file(2, 0, 1)] })).to.equal(
+      'accepted',
+    );
+    expect(s.finished({ stageId: 2, partition: 0, attempt: a1 }, { outputs: [file(2, 0, 2)] })).to.equal(
+      'stale',
+      'a duplicate report',
+    );
     expect(s.failed(2, 0, a1)).to.equal('stale', 'a failure after the win');
     expect(t.winner?.attempt).to.equal(1);
     expect(t.winner?.outputs).to.deep.equal([file(2, 0, 1)]);
@@ -137,16 +136,16 @@ describe('QueryScheduler retries', () => {
     const s = threeStages();
     const t = s.task(2, 0)!;
     const a = s.start(t, 'w1', 0);
-    s.reportProgress(2, 0, a, 100, 1000);
-    s.reportProgress(2, 0, a, 100, 4000);
+    s.reportProgress({ stageId: 2, partition: 0, attempt: a }, 100, 1000);
+    s.reportProgress({ stageId: 2, partition: 0, attempt: a }, 100, 4000);
     expect(s.stalled(4000, 3000)).to.deep.equal(
       [],
       'unchanged counts do not restart the clock: 3000 ms since 1000',
     );
     expect(s.stalled(4001, 3000)).to.deep.equal([t]);
-    s.reportProgress(2, 0, a, 200, 4500);
+    s.reportProgress({ stageId: 2, partition: 0, attempt: a }, 200, 4500);
     expect(s.stalled(5000, 3000)).to.deep.equal([]);
-    s.reportProgress(2, 0, a + 1, 300, 9000);
+    s.reportProgress({ stageId: 2, partition: 0, attempt: a + 1 }, 300, 9000);
     expect(s.stalled(9000, 3000)).to.deep.equal([t], 'a report of another attempt does not count');
   });
 });

@@ -1,0 +1,84 @@
+import { QuarryError, type Logger } from '@quarry/common';
+import { isMemberSubject } from '@quarry/cluster-protocol';
+import { checkExchange } from '@quarry/exchange';
+import { ActorSystem, ensureStream, membershipFor, redactUrl, streamName } from '@quarry/runtime';
+import { AttemptStore } from './attempt-store.js';
+import type { CoordinatorConfig } from './config.js';
+
+/**
+ * What a coordinator needs before it can listen: its exchange checked (a misconfigured bucket stops
+ * the start, naming it), a NATS connection that signs as a cluster member, and a Redis that answers.
+ * Whatever was opened is closed again when a later step fails.
+ */
+export async function connectCoordinator(
+  config: CoordinatorConfig,
+  logger: Logger,
+): Promise<{ system: ActorSystem; store: AttemptStore }> {
+  await checkExchange(config.exchange);
+  const membership = membershipFor(config.internalCommunication, {
+    role: 'coordinator',
+    sender: 'coordinator',
+    isInternal: (subject) => isMemberSubject(config.prefix, subject),
+    logger,
+  });
+  const system = await ActorSystem.connect({
+    servers: config.servers,
+    prefix: config.prefix,
+    name: 'coordinator',
+    logger,
+    ...config.nats,
+    ...(membership ? { membership } : {}),
+  });
+  const store = AttemptStore.connect(
+    config.redisUrl,
+    config.prefix,
+    Math.ceil(config.recordRetentionMs / 1000),
+    {
+      ...(config.redisTlsCaFile ? { tlsCaFile: config.redisTlsCaFile } : {}),
+    },
+  );
+  try {
+    await store.redis.ping();
+  } catch (e) {
+    await store.close();
+    await system.close();
+    throw new QuarryError(
+      'ATTEMPT_STORE_ERROR',
+      `Cannot reach Redis at ${redactUrl(config.redisUrl)}: ${(e as Error).message}`,
+    );
+  }
+  return { system, store };
+}
+
+/**
+ * The cluster's JetStream streams: status events kept for a while (a late subscriber replays a
+ * query's history), and submissions kept until a coordinator runs them. False without JetStream.
+ */
+export async function ensureStreams(
+  system: ActorSystem,
+  config: CoordinatorConfig,
+  logger: Logger,
+): Promise<boolean> {
+  const prefix = config.prefix;
+  await ensureStream(
+    system.nc,
+    {
+      name: streamName(prefix, 'EVENTS'),
+      subjects: [`${prefix}.query.*.status`],
+      retention: 'limits',
+      maxAgeMs: config.eventsRetentionMs,
+    },
+    logger,
+  );
+  return ensureStream(
+    system.nc,
+    {
+      name: streamName(prefix, 'SUBMISSIONS'),
+      subjects: [`${prefix}.query.submit`],
+      retention: 'workqueue',
+      maxAgeMs: 24 * 3_600_000,
+      duplicateWindowMs: 120_000,
+    },
+    logger,
+  );
+}
