@@ -8,9 +8,17 @@ import { EventCollector, startProcessCluster } from '@quarry/testkit';
 
 const SQL =
   'select l_returnflag, l_linestatus, count(*) c, sum(l_quantity) q, sum(l_extendedprice) p from tpch.tiny.lineitem group by 1, 2 order by 1, 2';
-/** First attempts of leaf tasks take 2 s more, so that a worker can be killed or stopped while they run. */
-const INJECTION = ['join_', 'kill_', 'drain_']
-  .map((q) => `query=${q},stage=2,attempt=0,when=midway,action=DELAY,ms=2000`)
+/**
+ * First attempts of leaf tasks take 2 s more, so that a worker can be killed or stopped while they
+ * run; 8 s for the query a new worker joins, since a process starts slowly on a busy machine and
+ * must be there before the next stage's tasks are handed out.
+ */
+const INJECTION = [
+  ['join_', 8000],
+  ['kill_', 2000],
+  ['drain_', 2000],
+]
+  .map(([q, ms]) => `query=${q},stage=2,attempt=0,when=midway,action=DELAY,ms=${ms}`)
   .join(';');
 
 type Running = Extract<QueryEvent, { type: 'RUNNING' }>;
