@@ -88,7 +88,7 @@ function semi(host: SelectHost, s: CorrelatedSelect, aggregated: boolean): Plann
   let t = s.translator;
   const itemExprs = select.items.flatMap((i) => (i.kind === 'SingleColumn' ? [i.expression] : []));
   if (itemExprs.some(hasSubqueries)) {
-    const applied = applySubqueries(host, node, itemExprs, t, fromScope);
+    const applied = applySubqueries(host, node, itemExprs, { translator: t, outer: fromScope });
     node = applied.node;
     t = t.withHook(applied.hook);
   }
