@@ -12,7 +12,7 @@ import {
 } from '../types/index.js';
 import { compareVarchar, toBig, type Long } from '../types/values.js';
 import { decimalDivide } from './helpers.js';
-import { define } from './aggregate-registry.js';
+import { define, type Accumulator, type AggregateSignature } from './aggregate-registry.js';
 // registers the further aggregates too: importing this module makes every aggregate available
 import './aggregates-extra.js';
 
@@ -133,96 +133,100 @@ define({
       resultType: result,
     };
   },
-  create: (sig) => {
-    const t = sig.argTypes[0]!;
-    const counter = new Counter();
-    if (t.kind === 'decimal') {
-      const s = new LongSum();
-      const sumType = sig.intermediateTypes[0]!;
-      return {
-        addInput(groups, n, args, count) {
-          s.ensure(n);
-          counter.ensure(n);
-          s.addBlock(groups, args[0]!, count);
-          counter.addRows(groups, count, args[0]!.nulls);
-        },
-        addIntermediate(groups, n, states, count) {
-          s.ensure(n);
-          counter.ensure(n);
-          s.addBlock(groups, states[0]!, count);
-          counter.addCounts(groups, states[1]!, count);
-        },
-        intermediate: (n) => (
-          s.ensure(n),
-          counter.ensure(n),
-          [s.block(sumType, n, checkDecimalSum), counter.block(n)]
-        ),
-        result: (n) => {
-          s.ensure(n);
-          counter.ensure(n);
-          const out = new Array<Long>(n);
-          const nulls = new Uint8Array(n);
-          let anyNull = false;
-          let wide = false;
-          for (let g = 0; g < n; g++) {
-            const c = counter.counts.values[g]!;
-            const sum = s.get(g);
-            if (c === 0 || sum === null) {
-              nulls[g] = 1;
-              anyNull = true;
-              out[g] = 0;
-            } else {
-              out[g] = decimalDivide(sum, c, 0);
-              if (typeof out[g] === 'bigint') wide = true;
-            }
-          }
-          const values = wide ? out.map(toBig) : Float64Array.from(out as number[]);
-          return { type: sig.resultType, length: n, values, nulls: anyNull ? nulls : undefined };
-        },
-        bytes: () => s.bytes() + counter.counts.values.byteLength,
-      };
-    }
-    // integral and floating inputs average as doubles
-    const s = new DoubleSum();
-    const toDouble = (b: Block, count: number): Block => {
-      if (b.values instanceof Float64Array) return b;
-      const out = new Float64Array(count);
-      for (let i = 0; i < count; i++) out[i] = Number(b.values[i]);
-      return { type: DOUBLE, length: count, values: out, nulls: b.nulls };
-    };
-    return {
-      addInput(groups, n, args, count) {
-        s.ensure(n);
-        counter.ensure(n);
-        s.addBlock(groups, toDouble(args[0]!, count), count);
-        counter.addRows(groups, count, args[0]!.nulls);
-      },
-      addIntermediate(groups, n, states, count) {
-        s.ensure(n);
-        counter.ensure(n);
-        s.addBlock(groups, states[0]!, count);
-        counter.addCounts(groups, states[1]!, count);
-      },
-      intermediate: (n) => (s.ensure(n), counter.ensure(n), [s.block(DOUBLE, n), counter.block(n)]),
-      result: (n) => {
-        s.ensure(n);
-        counter.ensure(n);
-        const out = new Float64Array(n);
-        const nulls = new Uint8Array(n);
-        let anyNull = false;
-        for (let g = 0; g < n; g++) {
-          const c = counter.counts.values[g]!;
-          if (c === 0) {
-            nulls[g] = 1;
-            anyNull = true;
-          } else out[g] = s.sums.values[g]! / c;
-        }
-        return { type: sig.resultType, length: n, values: out, nulls: anyNull ? nulls : undefined };
-      },
-      bytes: () => s.sums.values.byteLength * 2 + counter.counts.values.byteLength,
-    };
-  },
+  create: (sig) => (sig.argTypes[0]!.kind === 'decimal' ? decimalAvg(sig) : doubleAvg(sig)),
 });
+
+/** avg over decimals: an exact sum (as wide as needed) and a count, divided rounding half away from zero. */
+function decimalAvg(sig: AggregateSignature): Accumulator {
+  const counter = new Counter();
+  const s = new LongSum();
+  const sumType = sig.intermediateTypes[0]!;
+  return {
+    addInput(groups, n, args, count) {
+      s.ensure(n);
+      counter.ensure(n);
+      s.addBlock(groups, args[0]!, count);
+      counter.addRows(groups, count, args[0]!.nulls);
+    },
+    addIntermediate(groups, n, states, count) {
+      s.ensure(n);
+      counter.ensure(n);
+      s.addBlock(groups, states[0]!, count);
+      counter.addCounts(groups, states[1]!, count);
+    },
+    intermediate: (n) => (
+      s.ensure(n),
+      counter.ensure(n),
+      [s.block(sumType, n, checkDecimalSum), counter.block(n)]
+    ),
+    result: (n) => {
+      s.ensure(n);
+      counter.ensure(n);
+      const out = new Array<Long>(n);
+      const nulls = new Uint8Array(n);
+      let anyNull = false;
+      let wide = false;
+      for (let g = 0; g < n; g++) {
+        const c = counter.counts.values[g]!;
+        const sum = s.get(g);
+        if (c === 0 || sum === null) {
+          nulls[g] = 1;
+          anyNull = true;
+          out[g] = 0;
+        } else {
+          out[g] = decimalDivide(sum, c, 0);
+          if (typeof out[g] === 'bigint') wide = true;
+        }
+      }
+      const values = wide ? out.map(toBig) : Float64Array.from(out as number[]);
+      return { type: sig.resultType, length: n, values, nulls: anyNull ? nulls : undefined };
+    },
+    bytes: () => s.bytes() + counter.counts.values.byteLength,
+  };
+}
+
+/** avg over integral and floating inputs: they average as doubles. */
+function doubleAvg(sig: AggregateSignature): Accumulator {
+  const counter = new Counter();
+  const s = new DoubleSum();
+  const toDouble = (b: Block, count: number): Block => {
+    if (b.values instanceof Float64Array) return b;
+    const out = new Float64Array(count);
+    for (let i = 0; i < count; i++) out[i] = Number(b.values[i]);
+    return { type: DOUBLE, length: count, values: out, nulls: b.nulls };
+  };
+  return {
+    addInput(groups, n, args, count) {
+      s.ensure(n);
+      counter.ensure(n);
+      s.addBlock(groups, toDouble(args[0]!, count), count);
+      counter.addRows(groups, count, args[0]!.nulls);
+    },
+    addIntermediate(groups, n, states, count) {
+      s.ensure(n);
+      counter.ensure(n);
+      s.addBlock(groups, states[0]!, count);
+      counter.addCounts(groups, states[1]!, count);
+    },
+    intermediate: (n) => (s.ensure(n), counter.ensure(n), [s.block(DOUBLE, n), counter.block(n)]),
+    result: (n) => {
+      s.ensure(n);
+      counter.ensure(n);
+      const out = new Float64Array(n);
+      const nulls = new Uint8Array(n);
+      let anyNull = false;
+      for (let g = 0; g < n; g++) {
+        const c = counter.counts.values[g]!;
+        if (c === 0) {
+          nulls[g] = 1;
+          anyNull = true;
+        } else out[g] = s.sums.values[g]! / c;
+      }
+      return { type: sig.resultType, length: n, values: out, nulls: anyNull ? nulls : undefined };
+    },
+    bytes: () => s.sums.values.byteLength * 2 + counter.counts.values.byteLength,
+  };
+}
 
 // --- min / max ---------------------------------------------------------------------------------
 

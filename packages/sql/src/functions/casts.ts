@@ -131,88 +131,126 @@ function truncateString(s: string, to: DataType): string {
 /** The conversion function for a cast, or undefined when Trino has no such cast. */
 export function caster(from: DataType, to: DataType): Caster | undefined {
   const f = from.kind;
-  const t = to.kind;
   if (f === 'unknown') return () => null;
   if (typeToString(from) === typeToString(to)) return (v) => v;
-  const str = t === 'varchar' || t === 'char';
-  if (str && (f === 'varchar' || f === 'char')) return (v: string) => truncateString(v, to);
-  if (isIntegral(from)) {
-    if (isIntegral(to)) return (v: Long) => toIntegral(v, to);
-    if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, 0, to.scale), to, String(v), from);
-    if (t === 'double') return (v: Long) => Number(v);
-    if (t === 'real') return (v: Long) => Math.fround(Number(v));
-    if (t === 'boolean') return (v: Long) => v != 0;
-    if (str) return (v: Long) => truncateString(String(v), to);
+  if (isIntegral(from)) return fromIntegral(from, to);
+  switch (f) {
+    case 'decimal':
+      return fromDecimal(from, to);
+    case 'double':
+    case 'real':
+      return fromFloating(from, to);
+    case 'boolean':
+      return fromBoolean(to);
+    case 'varchar':
+    case 'char':
+      return fromString(from, to);
+    case 'date':
+      return fromDate(to);
+    case 'interval_day_time':
+    case 'interval_year_month':
+      if (!isString(to)) return undefined;
+      return f === 'interval_day_time'
+        ? (v: number) => truncateString(formatIntervalDayTime(v), to)
+        : (v: number) => truncateString(formatIntervalYearMonth(v), to);
+    case 'timestamp':
+      if (isString(to)) return (v: number) => formatTimestamp(v, from.precision);
+      if (to.kind === 'date') return (v: number) => Math.floor(v / 86_400_000_000);
+      if (to.kind === 'timestamp') return (v) => v;
+      return undefined;
+    default:
+      return undefined;
   }
-  if (f === 'decimal') {
-    if (isIntegral(to)) return (v: Long) => toIntegral(rescaleLong(v, from.scale, 0), to);
-    if (t === 'decimal')
-      return (v: Long) =>
-        checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale), from);
-    if (t === 'double') return (v: Long) => decimalToDouble(v, from.scale);
-    if (t === 'real') return (v: Long) => Math.fround(decimalToDouble(v, from.scale));
-    if (str) return (v: Long) => truncateString(formatDecimal(v, from.scale), to);
-    if (t === 'boolean') return (v: Long) => v != 0;
-  }
-  if (f === 'double' || f === 'real') {
-    if (isIntegral(to)) return (v: number) => doubleToLong(v, to);
-    if (t === 'double') return (v) => v;
-    if (t === 'real') return (v: number) => Math.fround(v);
-    if (t === 'decimal')
-      return (v: number) => {
-        if (!Number.isFinite(v)) throw castError(v, to);
-        return checkDecimal(parseDecimalFor(String(v), from, to)!, to, formatDouble(v), from);
-      };
-    if (str)
-      return f === 'real'
-        ? (v: number) => truncateString(formatReal(v), to)
-        : (v: number) => truncateString(formatDouble(v), to);
-    if (t === 'boolean') return (v: number) => v !== 0;
-  }
-  if (f === 'boolean') {
-    if (str) return (v: boolean) => truncateString(v ? 'true' : 'false', to);
-    if (isIntegral(to)) return (v: boolean) => (v ? 1 : 0);
-    if (t === 'double' || t === 'real') return (v: boolean) => (v ? 1 : 0);
-    if (t === 'decimal') return (v: boolean) => rescaleLong(v ? 1 : 0, 0, to.scale);
-  }
-  if (f === 'varchar' || f === 'char') {
-    if (t === 'boolean') return (v: string) => stringToBoolean(v, to);
-    if (isIntegral(to)) return (v: string) => stringToIntegral(v, to);
-    if (t === 'double') return (v: string) => stringToDouble(v, to);
-    if (t === 'real') return (v: string) => Math.fround(stringToDouble(v, to));
-    if (t === 'decimal')
-      return (v: string) => {
-        const r = parseDecimalFor(v, from, to);
-        if (r === undefined) throw castError(v, to);
-        return checkDecimal(r, to, v, from);
-      };
-    if (t === 'date')
-      return (v: string) => {
-        const d = parseDate(v);
-        if (d === undefined) throw castError(v, to);
-        return d;
-      };
-    if (t === 'timestamp')
-      return (v: string) => {
-        const ts = parseTimestamp(v);
-        if (ts === undefined) throw castError(v, to);
-        return ts;
-      };
-  }
-  if (f === 'date') {
-    if (str) return (v: number) => formatDate(v);
-    if (t === 'timestamp') return (v: number) => v * 86_400_000_000;
-  }
-  if ((f === 'interval_day_time' || f === 'interval_year_month') && str) {
-    return f === 'interval_day_time'
-      ? (v: number) => truncateString(formatIntervalDayTime(v), to)
-      : (v: number) => truncateString(formatIntervalYearMonth(v), to);
-  }
-  if (f === 'timestamp') {
-    if (str) return (v: number) => formatTimestamp(v, from.precision);
-    if (t === 'date') return (v: number) => Math.floor(v / 86_400_000_000);
-    if (t === 'timestamp') return (v) => v;
-  }
+}
+
+type TypeOf<K extends DataType['kind']> = Extract<DataType, { kind: K }>;
+
+function isString(t: DataType): boolean {
+  return t.kind === 'varchar' || t.kind === 'char';
+}
+
+function fromIntegral(from: DataType, to: DataType): Caster | undefined {
+  const t = to.kind;
+  if (isIntegral(to)) return (v: Long) => toIntegral(v, to);
+  if (t === 'decimal') return (v: Long) => checkDecimal(rescaleLong(v, 0, to.scale), to, String(v), from);
+  if (t === 'double') return (v: Long) => Number(v);
+  if (t === 'real') return (v: Long) => Math.fround(Number(v));
+  if (t === 'boolean') return (v: Long) => v != 0;
+  if (isString(to)) return (v: Long) => truncateString(String(v), to);
+  return undefined;
+}
+
+function fromDecimal(from: TypeOf<'decimal'>, to: DataType): Caster | undefined {
+  const t = to.kind;
+  if (isIntegral(to)) return (v: Long) => toIntegral(rescaleLong(v, from.scale, 0), to);
+  if (t === 'decimal')
+    return (v: Long) =>
+      checkDecimal(rescaleLong(v, from.scale, to.scale), to, formatDecimal(v, from.scale), from);
+  if (t === 'double') return (v: Long) => decimalToDouble(v, from.scale);
+  if (t === 'real') return (v: Long) => Math.fround(decimalToDouble(v, from.scale));
+  if (isString(to)) return (v: Long) => truncateString(formatDecimal(v, from.scale), to);
+  if (t === 'boolean') return (v: Long) => v != 0;
+  return undefined;
+}
+
+function fromFloating(from: TypeOf<'double' | 'real'>, to: DataType): Caster | undefined {
+  const t = to.kind;
+  if (isIntegral(to)) return (v: number) => doubleToLong(v, to);
+  if (t === 'double') return (v) => v;
+  if (t === 'real') return (v: number) => Math.fround(v);
+  if (t === 'decimal')
+    return (v: number) => {
+      if (!Number.isFinite(v)) throw castError(v, to);
+      return checkDecimal(parseDecimalFor(String(v), from, to)!, to, formatDouble(v), from);
+    };
+  if (isString(to))
+    return from.kind === 'real'
+      ? (v: number) => truncateString(formatReal(v), to)
+      : (v: number) => truncateString(formatDouble(v), to);
+  if (t === 'boolean') return (v: number) => v !== 0;
+  return undefined;
+}
+
+function fromBoolean(to: DataType): Caster | undefined {
+  const t = to.kind;
+  if (isString(to)) return (v: boolean) => truncateString(v ? 'true' : 'false', to);
+  if (isIntegral(to)) return (v: boolean) => (v ? 1 : 0);
+  if (t === 'double' || t === 'real') return (v: boolean) => (v ? 1 : 0);
+  if (t === 'decimal') return (v: boolean) => rescaleLong(v ? 1 : 0, 0, to.scale);
+  return undefined;
+}
+
+function fromString(from: DataType, to: DataType): Caster | undefined {
+  const t = to.kind;
+  if (isString(to)) return (v: string) => truncateString(v, to);
+  if (t === 'boolean') return (v: string) => stringToBoolean(v, to);
+  if (isIntegral(to)) return (v: string) => stringToIntegral(v, to);
+  if (t === 'double') return (v: string) => stringToDouble(v, to);
+  if (t === 'real') return (v: string) => Math.fround(stringToDouble(v, to));
+  if (t === 'decimal')
+    return (v: string) => {
+      const r = parseDecimalFor(v, from, to);
+      if (r === undefined) throw castError(v, to);
+      return checkDecimal(r, to, v, from);
+    };
+  if (t === 'date')
+    return (v: string) => {
+      const d = parseDate(v);
+      if (d === undefined) throw castError(v, to);
+      return d;
+    };
+  if (t === 'timestamp')
+    return (v: string) => {
+      const ts = parseTimestamp(v);
+      if (ts === undefined) throw castError(v, to);
+      return ts;
+    };
+  return undefined;
+}
+
+function fromDate(to: DataType): Caster | undefined {
+  if (isString(to)) return (v: number) => formatDate(v);
+  if (to.kind === 'timestamp') return (v: number) => v * 86_400_000_000;
   return undefined;
 }
 

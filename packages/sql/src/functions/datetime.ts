@@ -211,17 +211,80 @@ function ordinal(d: number): string {
   return `${d}${['th', 'st', 'nd', 'rd'][d % 10] ?? 'th'}`;
 }
 
-/** Formats a timestamp (µs) with `%Y-%m-%d`-style specifiers; `%x` for an unknown x prints x. */
-function dateFormat(micros: number, format: string): string {
+/** A timestamp's fields, as date_format's specifiers print them. */
+interface TimeParts {
+  readonly days: number;
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly hour12: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly micro: number;
+  /** 0 = Sunday. */
+  readonly weekday: number;
+}
+
+function timeParts(micros: number): TimeParts {
   const days = Math.floor(micros / US_PER_DAY);
   const rest = micros - days * US_PER_DAY;
   const { year, month, day } = civilFromDays(days);
   const hour = Math.floor(rest / 3_600_000_000);
-  const minute = Math.floor(rest / 60_000_000) % 60;
-  const second = Math.floor(rest / 1_000_000) % 60;
-  const micro = rest % 1_000_000;
-  const weekday = (((days + 4) % 7) + 7) % 7; // 0 = Sunday; 1970-01-01 was a Thursday
-  const hour12 = hour % 12 === 0 ? 12 : hour % 12;
+  return {
+    days,
+    year,
+    month,
+    day,
+    hour,
+    hour12: hour % 12 === 0 ? 12 : hour % 12,
+    minute: Math.floor(rest / 60_000_000) % 60,
+    second: Math.floor(rest / 1_000_000) % 60,
+    micro: rest % 1_000_000,
+    weekday: (((days + 4) % 7) + 7) % 7, // 1970-01-01 was a Thursday
+  };
+}
+
+const amPm = (p: TimeParts) => (p.hour < 12 ? 'AM' : 'PM');
+
+/** What each supported `%x` specifier of date_format prints (MySQL's, as Trino takes them). */
+const DATE_FORMAT_SPECIFIERS: ReadonlyMap<string, (p: TimeParts) => string> = new Map<
+  string,
+  (p: TimeParts) => string
+>([
+  ['a', (p) => WEEKDAYS[p.weekday]!.slice(0, 3)],
+  ['b', (p) => MONTHS[p.month - 1]!.slice(0, 3)],
+  ['c', (p) => String(p.month)],
+  ['D', (p) => ordinal(p.day)],
+  ['d', (p) => pad(p.day, 2)],
+  ['e', (p) => String(p.day)],
+  ['f', (p) => pad(p.micro, 6)],
+  ['H', (p) => pad(p.hour, 2)],
+  ['h', (p) => pad(p.hour12, 2)],
+  ['I', (p) => pad(p.hour12, 2)],
+  ['i', (p) => pad(p.minute, 2)],
+  ['j', (p) => pad(p.days - daysFromCivil(p.year, 1, 1) + 1, 3)],
+  ['k', (p) => String(p.hour)],
+  ['l', (p) => String(p.hour12)],
+  ['M', (p) => MONTHS[p.month - 1]!],
+  ['m', (p) => pad(p.month, 2)],
+  ['p', amPm],
+  ['r', (p) => `${pad(p.hour12, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)} ${amPm(p)}`],
+  ['S', (p) => pad(p.second, 2)],
+  ['s', (p) => pad(p.second, 2)],
+  ['T', (p) => `${pad(p.hour, 2)}:${pad(p.minute, 2)}:${pad(p.second, 2)}`],
+  ['W', (p) => WEEKDAYS[p.weekday]!],
+  ['w', (p) => String(p.weekday)],
+  ['Y', (p) => pad(p.year, 4)],
+  ['y', (p) => pad(p.year % 100, 2)],
+]);
+
+/** Week-based specifiers Trino rejects too. */
+const UNSUPPORTED_SPECIFIERS = new Set(['U', 'u', 'V', 'v', 'X', 'x']);
+
+/** Formats a timestamp (µs) with `%Y-%m-%d`-style specifiers; `%x` for an unknown x prints x. */
+function dateFormat(micros: number, format: string): string {
+  const parts = timeParts(micros);
   let out = '';
   for (let i = 0; i < format.length; i++) {
     const c = format[i]!;
@@ -230,88 +293,10 @@ function dateFormat(micros: number, format: string): string {
       continue;
     }
     const spec = format[++i]!;
-    switch (spec) {
-      case 'a':
-        out += WEEKDAYS[weekday]!.slice(0, 3);
-        break;
-      case 'b':
-        out += MONTHS[month - 1]!.slice(0, 3);
-        break;
-      case 'c':
-        out += month;
-        break;
-      case 'D':
-        out += ordinal(day);
-        break;
-      case 'd':
-        out += pad(day, 2);
-        break;
-      case 'e':
-        out += day;
-        break;
-      case 'f':
-        out += pad(micro, 6);
-        break;
-      case 'H':
-        out += pad(hour, 2);
-        break;
-      case 'h':
-      case 'I':
-        out += pad(hour12, 2);
-        break;
-      case 'i':
-        out += pad(minute, 2);
-        break;
-      case 'j':
-        out += pad(days - daysFromCivil(year, 1, 1) + 1, 3);
-        break;
-      case 'k':
-        out += hour;
-        break;
-      case 'l':
-        out += hour12;
-        break;
-      case 'M':
-        out += MONTHS[month - 1]!;
-        break;
-      case 'm':
-        out += pad(month, 2);
-        break;
-      case 'p':
-        out += hour < 12 ? 'AM' : 'PM';
-        break;
-      case 'r':
-        out += `${pad(hour12, 2)}:${pad(minute, 2)}:${pad(second, 2)} ${hour < 12 ? 'AM' : 'PM'}`;
-        break;
-      case 'S':
-      case 's':
-        out += pad(second, 2);
-        break;
-      case 'T':
-        out += `${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}`;
-        break;
-      case 'W':
-        out += WEEKDAYS[weekday]!;
-        break;
-      case 'w':
-        out += weekday;
-        break;
-      case 'Y':
-        out += pad(year, 4);
-        break;
-      case 'y':
-        out += pad(year % 100, 2);
-        break;
-      case 'U':
-      case 'u':
-      case 'V':
-      case 'v':
-      case 'X':
-      case 'x':
-        throw new QuarryError('INVALID_FUNCTION_ARGUMENT', `%${spec} not supported in date format string`);
-      default:
-        out += spec;
-    }
+    if (UNSUPPORTED_SPECIFIERS.has(spec))
+      throw new QuarryError('INVALID_FUNCTION_ARGUMENT', `%${spec} not supported in date format string`);
+    const print = DATE_FORMAT_SPECIFIERS.get(spec);
+    out += print ? print(parts) : spec;
   }
   // at most a few characters per character of the format: built, then held to the limit
   checkResultLength('date_format', out.length);

@@ -13,12 +13,11 @@ import {
 } from '../types/index.js';
 import { compareVarchar, normalizeLong, pow10Big, toBig, type Long } from '../types/values.js';
 import { defineFamily, defineGenerator, resolveFunction, type FunctionFamily } from './registry.js';
-import { isInt, simple } from './scalars.js';
+import { isInt, overDoubles, simple } from './scalars.js';
 
-/** More math: mod, sign, truncate, greatest/least, trigonometry, log(b, x), constants, random. */
+/** More math: mod, sign, truncate, greatest/least, sqrt, logarithms, power, trigonometry, constants, random. */
 
 const isNum = (t: DataType) => isNumeric(t) || t.kind === 'unknown';
-const toDouble = (ts: readonly DataType[]) => ts.map(() => DOUBLE);
 
 defineFamily('mod', {
   signatures: ['mod(<numeric>, <numeric>)'],
@@ -115,6 +114,26 @@ for (const [name, op] of [
   );
 }
 
+for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {
+  defineFamily(
+    name,
+    overDoubles(`${name}(double) → double`, [isNum], name, () => DOUBLE),
+  );
+}
+defineGenerator('sqrt', ([a]) => `Math.sqrt(${a})`);
+defineGenerator('ln', ([a]) => `Math.log(${a})`);
+defineGenerator('exp', ([a]) => `Math.exp(${a})`);
+defineGenerator('log10', ([a]) => `Math.log10(${a})`);
+defineGenerator('log2', ([a]) => `Math.log2(${a})`);
+defineFamily(
+  'power',
+  overDoubles('power(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE),
+);
+defineFamily(
+  'pow',
+  overDoubles('pow(double, double) → double', [isNumeric, isNumeric], 'power', () => DOUBLE),
+);
+defineGenerator('power', ([a, b]) => `Math.pow(${a}, ${b})`);
 for (const [name, fn] of [
   ['sin', 'Math.sin'],
   ['cos', 'Math.cos'],
@@ -129,28 +148,28 @@ for (const [name, fn] of [
 ] as const) {
   defineFamily(
     name,
-    simple(`${name}(double) → double`, [isNum], name, () => DOUBLE, toDouble),
+    overDoubles(`${name}(double) → double`, [isNum], name, () => DOUBLE),
   );
   defineGenerator(name, ([a]) => `${fn}(${a})`);
 }
 defineFamily(
   'atan2',
-  simple('atan2(double, double) → double', [isNum, isNum], 'atan2', () => DOUBLE, toDouble),
+  overDoubles('atan2(double, double) → double', [isNum, isNum], 'atan2', () => DOUBLE),
 );
 defineGenerator('atan2', ([a, b]) => `Math.atan2(${a}, ${b})`);
 defineFamily(
   'degrees',
-  simple('degrees(double) → double', [isNum], 'degrees', () => DOUBLE, toDouble),
+  overDoubles('degrees(double) → double', [isNum], 'degrees', () => DOUBLE),
 );
 defineGenerator('degrees', ([a]) => `(${a} * 180 / Math.PI)`);
 defineFamily(
   'radians',
-  simple('radians(double) → double', [isNum], 'radians', () => DOUBLE, toDouble),
+  overDoubles('radians(double) → double', [isNum], 'radians', () => DOUBLE),
 );
 defineGenerator('radians', ([a]) => `(${a} * Math.PI / 180)`);
 defineFamily(
   'log',
-  simple('log(double, double) → double', [isNum, isNum], 'log', () => DOUBLE, toDouble),
+  overDoubles('log(double, double) → double', [isNum, isNum], 'log', () => DOUBLE),
 );
 defineGenerator('log', ([b, x]) => `(Math.log(${x}) / Math.log(${b}))`);
 for (const [name, code] of [
@@ -172,7 +191,7 @@ for (const [name, code] of [
 ] as const) {
   defineFamily(
     name,
-    simple(`${name}(double) → boolean`, [isNum], name, () => BOOLEAN, toDouble),
+    overDoubles(`${name}(double) → boolean`, [isNum], name, () => BOOLEAN),
   );
   defineGenerator(name, ([a]) => code(a!));
 }

@@ -31,15 +31,36 @@ import { defineFamily, defineGenerator, type FunctionFamily } from './registry.j
 export const isStr = (t: DataType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown';
 export const isInt = (t: DataType) => isIntegral(t) || t.kind === 'unknown';
 
+/** A family with one signature: arguments passing `params`, taken as they are, and a computed return type. */
 export function simple(
   signature: string,
   params: ((t: DataType) => boolean)[],
   id: string,
   returnType: (ts: readonly DataType[]) => DataType,
-  argTypes?: (ts: readonly DataType[]) => DataType[],
 ): FunctionFamily {
+  return simpleFamily({ signature, params, id, returnType });
+}
+
+/** Like `simple`, with every argument cast to double. */
+export function overDoubles(
+  signature: string,
+  params: ((t: DataType) => boolean)[],
+  id: string,
+  returnType: (ts: readonly DataType[]) => DataType,
+): FunctionFamily {
+  return simpleFamily({ signature, params, id, returnType, argTypes: (ts) => ts.map(() => DOUBLE) });
+}
+
+function simpleFamily(f: {
+  readonly signature: string;
+  readonly params: readonly ((t: DataType) => boolean)[];
+  readonly id: string;
+  readonly returnType: (ts: readonly DataType[]) => DataType;
+  readonly argTypes?: (ts: readonly DataType[]) => DataType[];
+}): FunctionFamily {
+  const { params, id, returnType, argTypes } = f;
   return {
-    signatures: [signature],
+    signatures: [f.signature],
     resolve: (ts) => {
       if (ts.length !== params.length || !params.every((p, i) => p(ts[i]!))) return undefined;
       return { id, argTypes: argTypes ? argTypes(ts) : ts, returnType: returnType(ts) };
@@ -316,45 +337,6 @@ defineGenerator(
   ([a], types, _r, ctx) =>
     `${ctx.ref(floorDecimal)}(${a}, ${ctx.ref((types[0] as { scale: number }).scale)}, true)`,
 );
-
-for (const name of ['sqrt', 'ln', 'exp', 'log10', 'log2'] as const) {
-  defineFamily(
-    name,
-    simple(
-      `${name}(double) → double`,
-      [(t) => isNumeric(t) || t.kind === 'unknown'],
-      name,
-      () => DOUBLE,
-      () => [DOUBLE],
-    ),
-  );
-}
-defineGenerator('sqrt', ([a]) => `Math.sqrt(${a})`);
-defineGenerator('ln', ([a]) => `Math.log(${a})`);
-defineGenerator('exp', ([a]) => `Math.exp(${a})`);
-defineGenerator('log10', ([a]) => `Math.log10(${a})`);
-defineGenerator('log2', ([a]) => `Math.log2(${a})`);
-defineFamily(
-  'power',
-  simple(
-    'power(double, double) → double',
-    [isNumeric, isNumeric],
-    'power',
-    () => DOUBLE,
-    () => [DOUBLE, DOUBLE],
-  ),
-);
-defineFamily(
-  'pow',
-  simple(
-    'pow(double, double) → double',
-    [isNumeric, isNumeric],
-    'power',
-    () => DOUBLE,
-    () => [DOUBLE, DOUBLE],
-  ),
-);
-defineGenerator('power', ([a, b]) => `Math.pow(${a}, ${b})`);
 
 // --- dates ---------------------------------------------------------------------------------------
 

@@ -68,20 +68,20 @@ export class HashJoinOperator implements Operator {
                 r: -2,
               };
               while (!probeInto(probe, pairs))
-                yield* this.flush(page, build, pairs, probeMatched, buildMatched);
+                yield* this.flush(page, build, pairs, { probeMatched, buildMatched });
             } else {
               for (let i = 0; i < n; i++) {
                 for (let r = 0; r < build.rowCount; r++) {
                   pairs.push(i, r);
-                  if (pairs.full) yield* this.flush(page, build, pairs, probeMatched, buildMatched);
+                  if (pairs.full) yield* this.flush(page, build, pairs, { probeMatched, buildMatched });
                 }
               }
             }
-            yield* this.flush(page, build, pairs, probeMatched, buildMatched);
+            yield* this.flush(page, build, pairs, { probeMatched, buildMatched });
           }
           if (probeMatched) {
             for (let i = 0; i < n; i++) if (probeMatched[i] === 0) pairs.push(i, -1);
-            yield* this.flush(page, build, pairs, undefined, undefined, true);
+            yield* this.flush(page, build, pairs, UNMATCHED);
           }
         }
       }
@@ -91,10 +91,10 @@ export class HashJoinOperator implements Operator {
         for (let r = 0; r < build.rowCount; r++) {
           if (buildMatched[r] === 0) {
             pairs.push(-1, r);
-            if (pairs.full) yield* this.flush(none, build, pairs, undefined, undefined, true);
+            if (pairs.full) yield* this.flush(none, build, pairs, UNMATCHED);
           }
         }
-        yield* this.flush(none, build, pairs, undefined, undefined, true);
+        yield* this.flush(none, build, pairs, UNMATCHED);
       }
     } finally {
       ctx.memory.update(reserved, 0);
@@ -102,14 +102,8 @@ export class HashJoinOperator implements Operator {
   }
 
   /** Emits the buffered pairs (after the residual filter unless `unfiltered`), marking what matched. */
-  private *flush(
-    probe: Page,
-    build: Page,
-    pairs: PairBuffer,
-    probeMatched: Uint8Array | undefined,
-    buildMatched: Uint8Array | undefined,
-    unfiltered = false,
-  ): Iterable<Page> {
+  private *flush(probe: Page, build: Page, pairs: PairBuffer, marking: Marking): Iterable<Page> {
+    const { probeMatched, buildMatched, unfiltered = false } = marking;
     const count = pairs.count;
     if (count === 0) return;
     pairs.count = 0;
@@ -141,6 +135,16 @@ export class HashJoinOperator implements Operator {
     yield out;
   }
 }
+
+/** Where a flush records the probe and build rows that found a match. */
+interface Marking {
+  readonly probeMatched?: Uint8Array | undefined;
+  readonly buildMatched?: Uint8Array | undefined;
+  /** Unmatched rows padded with NULLs: no residual filter, nothing to mark. */
+  readonly unfiltered?: boolean;
+}
+
+const UNMATCHED: Marking = { unfiltered: true };
 
 /** Pairs of (probe position, build position), -1 for a missing side. */
 class PairBuffer {

@@ -34,7 +34,7 @@ export class SemiJoinOperator implements Operator {
   async *execute(): AsyncIterable<Page> {
     const { node, ctx } = this;
     if (node.indexProbe) {
-      yield* markByStreamingBuild(node, this.probe, this.buildSide, this.filter, ctx);
+      yield* markByStreamingBuild(node, { probe: this.probe, build: this.buildSide }, this.filter, ctx);
       return;
     }
     const types = node.build.outputs.map((c) => c.type);
@@ -246,11 +246,11 @@ class CandidateMatcher implements Matcher {
  */
 export async function* markByStreamingBuild(
   node: SemiJoinNode,
-  probe: Operator,
-  buildSide: Operator,
+  inputs: { readonly probe: Operator; readonly build: Operator },
   filter: CompiledFilter | undefined,
   ctx: TaskContext,
 ): AsyncIterable<Page> {
+  const { probe, build: buildSide } = inputs;
   const types = node.input.outputs.map((c) => c.type);
   const { page, reserved } = await collectInput(probe, ctx, types);
   let held = reserved;

@@ -92,10 +92,18 @@ function computeFunction(
   const frames = new FrameFinder(call, page, layout, orderBy);
   const nonNulls = call.ignoreNulls ? new NonNullIndex(args[0]!, n) : undefined;
   for (let p = 0; p + 1 < layout.starts.length; p++) {
-    const ps = layout.starts[p]!;
-    const pe = layout.starts[p + 1]!;
-    if (call.aggregate) aggregateOverFrames(call, args, ps, pe, frames, out);
-    else rankingOrValue(call, args, ps, pe, layout, frames, out, nonNulls);
+    const run: PartitionRun = {
+      call,
+      args,
+      ps: layout.starts[p]!,
+      pe: layout.starts[p + 1]!,
+      layout,
+      frames,
+      out,
+      nonNulls,
+    };
+    if (call.aggregate) aggregateOverFrames(run);
+    else rankingOrValue(run);
   }
   return out.build();
 }
@@ -146,16 +154,22 @@ class NonNullIndex {
   }
 }
 
-function rankingOrValue(
-  call: WindowCall,
-  args: readonly Block[],
-  ps: number,
-  pe: number,
-  layout: PartitionLayout,
-  frames: FrameFinder,
-  out: BlockBuilder,
-  nonNulls: NonNullIndex | undefined,
-): void {
+/** One window function evaluated over one partition: rows [ps, pe) of the page. */
+interface PartitionRun {
+  readonly call: WindowCall;
+  /** The function's argument columns over the whole page. */
+  readonly args: readonly Block[];
+  readonly ps: number;
+  readonly pe: number;
+  readonly layout: PartitionLayout;
+  readonly frames: FrameFinder;
+  readonly out: BlockBuilder;
+  /** Only for IGNORE NULLS. */
+  readonly nonNulls: NonNullIndex | undefined;
+}
+
+function rankingOrValue(run: PartitionRun): void {
+  const { call, args, ps, pe, layout, frames, out, nonNulls } = run;
   const size = pe - ps;
   let dense = 0;
   for (let i = ps; i < pe; i++) {
@@ -208,8 +222,7 @@ function rankingOrValue(
       case 'first_value':
       case 'last_value':
       case 'nth_value': {
-        const [s, e] = frames.frame(i, ps, pe);
-        out.append(pickInFrame(call, args, i, s, e, nonNulls));
+        out.append(pickInFrame(run, i, frames.frame(i, ps, pe)));
         break;
       }
       default:
@@ -226,14 +239,9 @@ function ntile(row: number, size: number, buckets: number): number {
   return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
 }
 
-function pickInFrame(
-  call: WindowCall,
-  args: readonly Block[],
-  i: number,
-  s: number,
-  e: number,
-  nonNulls: NonNullIndex | undefined,
-): unknown {
+/** first_value, last_value or nth_value of row i, over its frame [s, e]. */
+function pickInFrame(run: PartitionRun, i: number, [s, e]: readonly [number, number]): unknown {
+  const { call, args, nonNulls } = run;
   const x = args[0]!;
   let k = 1;
   if (call.fn === 'nth_value') {
@@ -250,14 +258,8 @@ function pickInFrame(
 }
 
 /** An aggregate over each row's frame: incrementally when frames only grow, else frame by frame. */
-function aggregateOverFrames(
-  call: WindowCall,
-  args: readonly Block[],
-  ps: number,
-  pe: number,
-  frames: FrameFinder,
-  out: BlockBuilder,
-): void {
+function aggregateOverFrames(run: PartitionRun): void {
+  const { call, args, ps, pe, frames, out } = run;
   const growing = call.frame.start.type === 'UNBOUNDED_PRECEDING';
   let acc = createAccumulator(call.fn, call.argTypes);
   let added = ps;
@@ -297,6 +299,13 @@ function aggregateOverFrames(
   }
 }
 
+/** Row i of the partition [ps, pe). */
+interface RowAt {
+  readonly i: number;
+  readonly ps: number;
+  readonly pe: number;
+}
+
 /** Frame bounds [start, end] (inclusive, start > end when empty) of a row within its partition. */
 class FrameFinder {
   private readonly key: Block | undefined;
@@ -314,12 +323,14 @@ class FrameFinder {
 
   frame(i: number, ps: number, pe: number): [number, number] {
     const { frame } = this.call;
-    const s = Math.max(ps, this.bound(frame.start, i, ps, pe, true));
-    const e = Math.min(pe - 1, this.bound(frame.end, i, ps, pe, false));
+    const at: RowAt = { i, ps, pe };
+    const s = Math.max(ps, this.bound(frame.start, at, true));
+    const e = Math.min(pe - 1, this.bound(frame.end, at, false));
     return [s, e];
   }
 
-  private bound(b: FrameBound, i: number, ps: number, pe: number, isStart: boolean): number {
+  private bound(b: FrameBound, at: RowAt, isStart: boolean): number {
+    const { i, ps, pe } = at;
     const rows = this.call.frame.unit === 'ROWS';
     switch (b.type) {
       case 'UNBOUNDED_PRECEDING':
@@ -334,14 +345,15 @@ class FrameFinder {
         const k = b.offset ?? 0;
         const delta = b.type === 'PRECEDING' ? -k : k;
         if (rows) return i + delta;
-        if (this.call.frame.unit === 'GROUPS') return this.groupBound(i, ps, pe, delta, isStart);
-        return this.rangeBound(i, ps, pe, delta, isStart);
+        if (this.call.frame.unit === 'GROUPS') return this.groupBound(at, delta, isStart);
+        return this.rangeBound(at, delta, isStart);
       }
     }
   }
 
   /** GROUPS with an offset: whole peer groups `delta` groups away from the current row's. */
-  private groupBound(i: number, ps: number, pe: number, delta: number, isStart: boolean): number {
+  private groupBound(at: RowAt, delta: number, isStart: boolean): number {
+    const { i, ps, pe } = at;
     const { group, groupStarts } = this.layout;
     const first = group[ps]!;
     const last = group[pe - 1]!;
@@ -351,7 +363,8 @@ class FrameFinder {
   }
 
   /** RANGE with an offset: rows whose key is within `delta` of the current key (in sort direction). */
-  private rangeBound(i: number, ps: number, pe: number, delta: number, isStart: boolean): number {
+  private rangeBound(at: RowAt, delta: number, isStart: boolean): number {
+    const { i, ps, pe } = at;
     const key = this.key!;
     const isNull = (j: number) => key.nulls !== undefined && key.nulls[j] === 1;
     if (isNull(i)) return isStart ? this.layout.peerStart[i]! : this.layout.peerEnd[i]! - 1;

@@ -54,12 +54,59 @@ export function emptyAggregateValue(fn: string): number | null {
 }
 
 export function planAggregation(options: AggregationOptions): AggregationPlan {
-  const { source, sourceTranslator: src } = options;
-  const key = (e: Expr) => JSON.stringify(e);
+  const grouping = groupingKeys(options);
+  const { keys } = grouping;
+  const aggregates = aggregateCalls(options, keys);
+  const { projected, calls } = aggregates;
+  const inputs: Column[] = projected.map((e, i) => ({ name: `expr${i}`, type: e.type }));
+  let node: PlanNode = { kind: 'Project', input: options.source, exprs: projected, outputs: inputs };
+  let groupChannels = keys.map((_, i) => i);
+  const src = options.sourceTranslator;
+  const keyColumns: Column[] = keys.map((e, i) => ({ name: groupName(e, src.scope, i), type: e.type }));
+  if (grouping.groupingSets) {
+    const gid = projected.length;
+    node = {
+      kind: 'GroupId',
+      input: node,
+      keys: groupChannels,
+      sets: grouping.groupingSets,
+      passThrough: projected.slice(keys.length).map((_, i) => keys.length + i),
+      outputs: [...inputs, { name: 'groupid', type: BIGINT }],
+    };
+    groupChannels = [...groupChannels, gid];
+    keyColumns.push({ name: 'groupid', type: BIGINT });
+  }
+  const marked = markDistinct(node, calls, groupChannels);
+  const finalCalls = marked.calls;
+  const outputs: Column[] = [...keyColumns, ...finalCalls.map((c) => ({ name: c.fn, type: c.resultType }))];
+  node = {
+    kind: 'Aggregate',
+    input: marked.node,
+    step: 'single',
+    groupBy: groupChannels,
+    aggregates: finalCalls,
+    outputs,
+  };
+  const keyCount = groupChannels.length;
+  const translator = aboveAggregation({ options, grouping, aggregates, outputs, keyCount });
+  return { node, translator, calls: finalCalls, keyCount };
+}
 
-  // grouping keys, and the grouping sets as positions among them
+const exprKey = (e: Expr) => JSON.stringify(e);
+
+/** The grouping keys (extra keys first), how to find one, and the grouping sets as positions among them. */
+interface GroupingKeys {
+  readonly keys: readonly Expr[];
+  /** A key's position by its IR's JSON. */
+  readonly keyIndex: ReadonlyMap<string, number>;
+  /** Only when there is more than one set. */
+  readonly groupingSets: number[][] | undefined;
+}
+
+function groupingKeys(options: AggregationOptions): GroupingKeys {
+  const src = options.sourceTranslator;
   const keys: Expr[] = [...(options.extraKeys ?? [])];
-  const keyIndex = new Map<string, number>(keys.map((e, i) => [key(e), i]));
+  const keyIndex = new Map<string, number>(keys.map((e, i) => [exprKey(e), i]));
   const extra = keys.map((_, i) => i);
   const keyOf = (ast: Expression): number => {
     const target = groupingTarget(ast, options.selectItems);
@@ -71,11 +118,11 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
       );
     }
     const ir = src.translate(target);
-    let k = keyIndex.get(key(ir));
+    let k = keyIndex.get(exprKey(ir));
     if (k === undefined) {
       k = keys.length;
       keys.push(ir);
-      keyIndex.set(key(ir), k);
+      keyIndex.set(exprKey(ir), k);
     }
     return k;
   };
@@ -94,17 +141,26 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
     const seen = new Set<string>();
     sets = sets.filter((s) => !seen.has(s.join(',')) && (seen.add(s.join(',')), true));
   }
-  const groupingSets = sets.length > 1 ? sets : undefined;
+  return { keys, keyIndex, groupingSets: sets.length > 1 ? sets : undefined };
+}
 
-  // aggregate calls, deduplicated, with their arguments as extra projected channels
+/** The aggregate calls, deduplicated, with their arguments as extra projected channels after the keys. */
+interface AggregateCalls {
+  readonly projected: readonly Expr[];
+  readonly calls: readonly AggregateCall[];
+  /** Each aggregate call of the AST → its index in `calls`. */
+  readonly callKeys: ReadonlyMap<FunctionCall, number>;
+}
+
+function aggregateCalls(options: AggregationOptions, keys: readonly Expr[]): AggregateCalls {
   const projected: Expr[] = [...keys];
-  const projectedIndex = new Map<string, number>(keys.map((e, i) => [key(e), i]));
+  const projectedIndex = new Map<string, number>(keys.map((e, i) => [exprKey(e), i]));
   const channelOf = (e: Expr) => {
-    let c = projectedIndex.get(key(e));
+    let c = projectedIndex.get(exprKey(e));
     if (c === undefined) {
       c = projected.length;
       projected.push(e);
-      projectedIndex.set(key(e), c);
+      projectedIndex.set(exprKey(e), c);
     }
     return c;
   };
@@ -114,7 +170,7 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
   for (const holder of options.aggregateHolders) {
     for (const call of findAggregates(holder)) {
       try {
-        const planned = planCall(call, src, channelOf, options.rowMarker);
+        const planned = planCall(call, options.sourceTranslator, channelOf, options.rowMarker);
         const k = JSON.stringify([planned.call, planned.argExprs]);
         let idx = callIndex.get(k);
         if (idx === undefined) {
@@ -128,26 +184,16 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
       }
     }
   }
+  return { projected, calls, callKeys };
+}
 
-  const inputs: Column[] = projected.map((e, i) => ({ name: `expr${i}`, type: e.type }));
-  let node: PlanNode = { kind: 'Project', input: source, exprs: projected, outputs: inputs };
-  let groupChannels = keys.map((_, i) => i);
-  const keyColumns: Column[] = keys.map((e, i) => ({ name: groupName(e, src.scope, i), type: e.type }));
-  if (groupingSets) {
-    const gid = projected.length;
-    node = {
-      kind: 'GroupId',
-      input: node,
-      keys: groupChannels,
-      sets: groupingSets,
-      passThrough: projected.slice(keys.length).map((_, i) => keys.length + i),
-      outputs: [...inputs, { name: 'groupid', type: BIGINT }],
-    };
-    groupChannels = [...groupChannels, gid];
-    keyColumns.push({ name: 'groupid', type: BIGINT });
-  }
-
-  // DISTINCT aggregates: one MarkDistinct per distinct (arguments, mask), the aggregate masked by it
+/** DISTINCT aggregates: one MarkDistinct per distinct (arguments, mask), the aggregate masked by it. */
+function markDistinct(
+  input: PlanNode,
+  calls: readonly AggregateCall[],
+  groupChannels: readonly number[],
+): { node: PlanNode; calls: AggregateCall[] } {
+  let node = input;
   const marks = new Map<string, number>();
   const finalCalls = calls.map((c) => {
     if (!c.distinct) return c;
@@ -166,17 +212,24 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
     }
     return { ...c, distinct: false, mask: marker };
   });
+  return { node, calls: finalCalls };
+}
 
-  const outputs: Column[] = [...keyColumns, ...finalCalls.map((c) => ({ name: c.fn, type: c.resultType }))];
-  node = {
-    kind: 'Aggregate',
-    input: node,
-    step: 'single',
-    groupBy: groupChannels,
-    aggregates: finalCalls,
-    outputs,
-  };
-  const keyCount = groupChannels.length;
+/**
+ * The translator above the aggregation: grouping expressions and aggregate calls read its outputs,
+ * grouping() is computed from the group id, other column references are errors.
+ */
+function aboveAggregation(a: {
+  readonly options: AggregationOptions;
+  readonly grouping: GroupingKeys;
+  readonly aggregates: AggregateCalls;
+  readonly outputs: readonly Column[];
+  readonly keyCount: number;
+}): ExprTranslator {
+  const { options, grouping, outputs, keyCount } = a;
+  const { keys, keyIndex } = grouping;
+  const { calls, callKeys } = a.aggregates;
+  const src = options.sourceTranslator;
   // grouping columns stay reachable by name (correlated subqueries above the aggregation use them)
   const scope = new Scope(
     outputs.map((c, i) => {
@@ -188,11 +241,11 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
       };
     }),
   );
-  const translator = new ExprTranslator(scope, {
+  return new ExprTranslator(scope, {
     now: options.now,
     hook: (ast) => {
       if (ast.kind === 'FunctionCall' && functionName(ast) === 'grouping' && !ast.window) {
-        return groupingFunction(ast, src, keyIndex, groupingSets, keys.length);
+        return groupingFunction(ast, src, grouping);
       }
       if (isAggregateCall(ast)) {
         const idx = callKeys.get(ast);
@@ -202,7 +255,7 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
       }
       if (containsAggregate(ast) || isConstantAst(ast)) return undefined;
       const ir = src.translate(ast);
-      const g = keyIndex.get(key(ir));
+      const g = keyIndex.get(exprKey(ir));
       if (g !== undefined) return { kind: 'input', channel: g, type: keys[g]!.type };
       if (ast.kind === 'ColumnRef') {
         const name = ast.parts.map((p) => p.value).join('.');
@@ -217,7 +270,6 @@ export function planAggregation(options: AggregationOptions): AggregationPlan {
       return undefined;
     },
   });
-  return { node, translator, calls: finalCalls, keyCount };
 }
 
 function sortedUnique(xs: readonly number[]): number[] {
@@ -244,14 +296,13 @@ function expandGroupingSets(type: 'ROLLUP' | 'CUBE' | 'EXPLICIT', sets: number[]
   }
 }
 
-/** `grouping(a, b)`: a bit per argument, set when the row's grouping set does not group by it. */
-function groupingFunction(
-  ast: FunctionCall,
-  src: ExprTranslator,
-  keyIndex: ReadonlyMap<string, number>,
-  sets: readonly (readonly number[])[] | undefined,
-  gidChannel: number,
-): Expr {
+/**
+ * `grouping(a, b)`: a bit per argument, set when the row's grouping set does not group by it; the
+ * group id follows the keys in the aggregation's output.
+ */
+function groupingFunction(ast: FunctionCall, src: ExprTranslator, grouping: GroupingKeys): Expr {
+  const { keyIndex, groupingSets: sets } = grouping;
+  const gidChannel = grouping.keys.length;
   const positions = ast.args.map((a) => {
     const k = keyIndex.get(JSON.stringify(src.translate(a)));
     if (k === undefined)

@@ -88,7 +88,7 @@ function semi(host: SelectHost, s: CorrelatedSelect, aggregated: boolean): Plann
   let t = s.translator;
   const itemExprs = select.items.flatMap((i) => (i.kind === 'SingleColumn' ? [i.expression] : []));
   if (itemExprs.some(hasSubqueries)) {
-    const applied = applySubqueries(host, node, itemExprs, t, fromScope);
+    const applied = applySubqueries(host, node, itemExprs, { translator: t, outer: fromScope });
     node = applied.node;
     t = t.withHook(applied.hook);
   }
@@ -127,6 +127,21 @@ function semi(host: SelectHost, s: CorrelatedSelect, aggregated: boolean): Plann
   };
 }
 
+/** The grouping side of a correlated scalar subquery: its inner correlation keys and its one item. */
+interface ScalarShape {
+  readonly item: SingleColumn;
+  readonly innerKeys: readonly Expr[];
+  readonly keyRefs: readonly Expr[];
+  readonly keyColumns: readonly Column[];
+  readonly name: string;
+}
+
+/** The planned scalar: value, keys, then a marker or count; `value` reads it from the joined row. */
+interface ScalarPlan {
+  readonly node: PlanNode;
+  readonly value: (base: number) => Expr;
+}
+
 function scalar(
   host: SelectHost,
   s: CorrelatedSelect,
@@ -135,7 +150,27 @@ function scalar(
 ): PlannedQuery {
   const { select, width, correlated } = s;
   const { pairs, residual } = splitCorrelated(correlated, width);
-  if (residual.length && !aggregated)
+  const item = scalarItem(select, residual.length > 0, aggregated);
+  if (residual.length) return perOuterRow(host, s, item);
+  const innerKeys = pairs.map((p) => p.inner);
+  const shape: ScalarShape = {
+    item,
+    innerKeys,
+    keyRefs: innerKeys.map((e, i) => ({ kind: 'input', channel: i, type: e.type })),
+    keyColumns: innerKeys.map((e, i) => ({ name: `key${i}`, type: e.type })),
+    name: itemName(item, 0),
+  };
+  const { node, value } = aggregated ? aggregatedScalar(host, s, shape) : rowScalar(s, shape, limit);
+  return {
+    node,
+    scope: new Scope([{ name: shape.name, relation: undefined, type: node.outputs[0]!.type }]),
+    correlation: { kind: 'scalar', outerKeys: pairs.map((p) => p.outer), value },
+  };
+}
+
+/** The one select item of a correlated scalar subquery, after rejecting the shapes not supported. */
+function scalarItem(select: Select, hasResidual: boolean, aggregated: boolean): SingleColumn {
+  if (hasResidual && !aggregated)
     throw new QuarryError(
       'NOT_SUPPORTED',
       'Correlated scalar subqueries without aggregation are only supported with equality conditions between the subquery and the outer query',
@@ -162,100 +197,100 @@ function scalar(
         location: item.loc,
       },
     );
-  if (residual.length) return perOuterRow(host, s, item);
-  const innerKeys = pairs.map((p) => p.inner);
+  return item;
+}
+
+/** A correlated global aggregation, grouped by the inner keys. */
+function aggregatedScalar(host: SelectHost, s: CorrelatedSelect, shape: ScalarShape): ScalarPlan {
+  const { item, innerKeys, keyRefs, keyColumns, name } = shape;
+  const { select } = s;
   const k = innerKeys.length;
-  const keyRefs: Expr[] = innerKeys.map((e, i) => ({ kind: 'input', channel: i, type: e.type }));
-  const keyColumns: Column[] = innerKeys.map((e, i) => ({ name: `key${i}`, type: e.type }));
-  const name = itemName(item, 0);
-  let node: PlanNode;
-  let value: (base: number) => Expr;
-  if (aggregated) {
-    const agg = planAggregation({
-      source: s.node,
-      sourceTranslator: s.translator,
-      groupBy: undefined,
-      selectItems: select.items,
-      aggregateHolders: [item.expression],
-      now: host.now,
-      extraKeys: innerKeys,
-    });
-    const v = agg.translator.translate(item.expression);
-    const empty = emptyValue(v, agg.calls, k);
-    const exprs = [v, ...keyRefs, ...(empty ? [literalOf(true, BOOLEAN)] : [])];
-    node = {
-      kind: 'Project',
-      input: agg.node,
-      exprs,
-      outputs: [{ name, type: v.type }, ...keyColumns, ...(empty ? [{ name: 'marker', type: BOOLEAN }] : [])],
-    };
-    // no group matched (the marker is NULL): the value over no rows, as count gives 0
-    value = (base) => {
-      const at: Expr = { kind: 'input', channel: base, type: v.type };
-      if (!empty) return at;
-      const marker: Expr = { kind: 'input', channel: base + 1 + k, type: BOOLEAN };
-      return {
-        kind: 'case',
-        whens: [{ when: { kind: 'isNull', arg: marker, type: BOOLEAN }, then: empty }],
-        else: at,
-        type: v.type,
-      };
-    };
-  } else {
-    // ORDER BY … LIMIT n: the first n rows of each key, numbered by a window
-    const source = limit !== undefined ? firstRows(s, innerKeys, limit) : s.node;
-    // one value per key, checked after the join: more than one row for an outer row is an error
-    const v = s.translator.translate(item.expression);
-    const pre: PlanNode = {
-      kind: 'Project',
-      input: source,
-      exprs: [...innerKeys, v],
-      outputs: [...keyColumns, { name: 'value', type: v.type }],
-    };
-    const calls: AggregateCall[] = [
-      { fn: 'arbitrary', args: [k], argTypes: [v.type], distinct: false, resultType: v.type },
-      { fn: 'count', args: [], argTypes: [], distinct: false, resultType: BIGINT },
-    ];
-    const aggregate: PlanNode = {
-      kind: 'Aggregate',
-      input: pre,
-      step: 'single',
-      groupBy: keyRefs.map((_, i) => i),
-      aggregates: calls,
-      outputs: [...keyColumns, { name: 'arbitrary', type: v.type }, { name: 'count', type: BIGINT }],
-    };
-    node = {
-      kind: 'Project',
-      input: aggregate,
-      exprs: [
-        { kind: 'input', channel: k, type: v.type },
-        ...keyRefs,
-        { kind: 'input', channel: k + 1, type: BIGINT },
-      ],
-      outputs: [{ name, type: v.type }, ...keyColumns, { name: 'count', type: BIGINT }],
-    };
-    value = (base) => ({
-      kind: 'case',
-      whens: [
-        {
-          when: {
-            kind: 'call',
-            fn: 'gt:long',
-            args: [{ kind: 'input', channel: base + 1 + k, type: BIGINT }, literalOf(1, BIGINT)],
-            type: BOOLEAN,
-          },
-          then: { kind: 'call', fn: 'fail_subquery_rows', args: [], type: v.type },
-        },
-      ],
-      else: { kind: 'input', channel: base, type: v.type },
-      type: v.type,
-    });
-  }
-  return {
-    node,
-    scope: new Scope([{ name, relation: undefined, type: node.outputs[0]!.type }]),
-    correlation: { kind: 'scalar', outerKeys: pairs.map((p) => p.outer), value },
+  const agg = planAggregation({
+    source: s.node,
+    sourceTranslator: s.translator,
+    groupBy: undefined,
+    selectItems: select.items,
+    aggregateHolders: [item.expression],
+    now: host.now,
+    extraKeys: innerKeys,
+  });
+  const v = agg.translator.translate(item.expression);
+  const empty = emptyValue(v, agg.calls, k);
+  const exprs = [v, ...keyRefs, ...(empty ? [literalOf(true, BOOLEAN)] : [])];
+  const node: PlanNode = {
+    kind: 'Project',
+    input: agg.node,
+    exprs,
+    outputs: [{ name, type: v.type }, ...keyColumns, ...(empty ? [{ name: 'marker', type: BOOLEAN }] : [])],
   };
+  // no group matched (the marker is NULL): the value over no rows, as count gives 0
+  const value = (base: number): Expr => {
+    const at: Expr = { kind: 'input', channel: base, type: v.type };
+    if (!empty) return at;
+    const marker: Expr = { kind: 'input', channel: base + 1 + k, type: BOOLEAN };
+    return {
+      kind: 'case',
+      whens: [{ when: { kind: 'isNull', arg: marker, type: BOOLEAN }, then: empty }],
+      else: at,
+      type: v.type,
+    };
+  };
+  return { node, value };
+}
+
+/** A correlated non-aggregating scalar subquery: one row per key, more is an error after the join. */
+function rowScalar(s: CorrelatedSelect, shape: ScalarShape, limit: number | undefined): ScalarPlan {
+  const { item, innerKeys, keyRefs, keyColumns, name } = shape;
+  const k = innerKeys.length;
+  // ORDER BY … LIMIT n: the first n rows of each key, numbered by a window
+  const source = limit !== undefined ? firstRows(s, innerKeys, limit) : s.node;
+  // one value per key, checked after the join: more than one row for an outer row is an error
+  const v = s.translator.translate(item.expression);
+  const pre: PlanNode = {
+    kind: 'Project',
+    input: source,
+    exprs: [...innerKeys, v],
+    outputs: [...keyColumns, { name: 'value', type: v.type }],
+  };
+  const calls: AggregateCall[] = [
+    { fn: 'arbitrary', args: [k], argTypes: [v.type], distinct: false, resultType: v.type },
+    { fn: 'count', args: [], argTypes: [], distinct: false, resultType: BIGINT },
+  ];
+  const aggregate: PlanNode = {
+    kind: 'Aggregate',
+    input: pre,
+    step: 'single',
+    groupBy: keyRefs.map((_, i) => i),
+    aggregates: calls,
+    outputs: [...keyColumns, { name: 'arbitrary', type: v.type }, { name: 'count', type: BIGINT }],
+  };
+  const node: PlanNode = {
+    kind: 'Project',
+    input: aggregate,
+    exprs: [
+      { kind: 'input', channel: k, type: v.type },
+      ...keyRefs,
+      { kind: 'input', channel: k + 1, type: BIGINT },
+    ],
+    outputs: [{ name, type: v.type }, ...keyColumns, { name: 'count', type: BIGINT }],
+  };
+  const value = (base: number): Expr => ({
+    kind: 'case',
+    whens: [
+      {
+        when: {
+          kind: 'call',
+          fn: 'gt:long',
+          args: [{ kind: 'input', channel: base + 1 + k, type: BIGINT }, literalOf(1, BIGINT)],
+          type: BOOLEAN,
+        },
+        then: { kind: 'call', fn: 'fail_subquery_rows', args: [], type: v.type },
+      },
+    ],
+    else: { kind: 'input', channel: base, type: v.type },
+    type: v.type,
+  });
+  return { node, value };
 }
 
 /** The subquery's value over no rows (count is 0, most aggregates NULL), when it is not NULL. */

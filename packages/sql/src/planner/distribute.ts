@@ -73,102 +73,96 @@ function isLocal(node: PlanNode): boolean {
   return children(node).every(isLocal);
 }
 
+/** Places exchanges in one node kind's subtree. */
+type Distributor<N extends PlanNode> = (node: N) => Distributed;
+type NodeOf<K extends PlanNode['kind']> = Extract<PlanNode, { kind: K }>;
+
 function distribute(node: PlanNode): Distributed {
-  switch (node.kind) {
-    case 'TableScan':
-      return { node, distribution: 'source' };
-    case 'Values':
-    case 'RemoteSource':
-      return { node, distribution: 'single' };
-    case 'Exchange': {
-      const input = distribute(node.input);
-      const hash = node.partitioning.kind === 'hash';
-      return {
-        node: { ...node, input: input.node },
-        distribution: hash ? 'hash' : 'single',
-        ...(node.partitioning.kind === 'hash' ? { partitionedOn: [node.partitioning.channels] } : {}),
-      };
-    }
-    case 'Filter': {
-      const input = distribute(node.input);
-      return { ...input, node: { ...node, input: input.node } };
-    }
-    case 'Project': {
-      const input = distribute(node.input);
-      const partitionedOn = (input.partitionedOn ?? [])
-        .map((on) => on.map((c) => node.exprs.findIndex((e) => e.kind === 'input' && e.channel === c)))
-        .filter((on) => on.every((c) => c >= 0));
-      return {
-        node: { ...node, input: input.node },
-        distribution: input.distribution,
-        ...(partitionedOn.length ? { partitionedOn } : {}),
-      };
-    }
-    case 'Aggregate':
-      return distributeAggregate(node);
-    case 'MarkDistinct': {
-      const input = distribute(node.input);
-      if (input.distribution === 'single') return { ...input, node: { ...node, input: input.node } };
-      const h = coveredBy(input, node.distinct) ? input : hashOn(input, node.distinct);
-      return { ...h, node: { ...node, input: h.node } };
-    }
-    case 'Window': {
-      const input = distribute(node.input);
-      if (input.distribution === 'single' || node.partitionBy.length === 0)
-        return { node: { ...node, input: single(input) }, distribution: 'single' };
-      const h = coveredBy(input, node.partitionBy) ? input : hashOn(input, node.partitionBy);
-      return { ...h, node: { ...node, input: h.node } };
-    }
-    case 'GroupId': {
-      const input = distribute(node.input);
-      return { node: { ...node, input: input.node }, distribution: input.distribution };
-    }
-    case 'AssignUniqueId': {
-      const input = distribute(node.input);
-      return { ...input, node: { ...node, input: input.node } };
-    }
-    case 'TableWriter': {
-      // writers run where the rows are; their one-row outputs are gathered at the root
-      const input = distribute(node.input);
-      return { node: { ...node, input: input.node }, distribution: input.distribution };
-    }
-    case 'EnforceSingleRow':
-      return { node: { ...node, input: single(distribute(node.input)) }, distribution: 'single' };
-    case 'Union': {
-      const inputs = node.inputs.map(distribute);
-      if (inputs.every((d) => d.distribution === 'single'))
-        return { node: { ...node, inputs: inputs.map((d) => d.node) }, distribution: 'single' };
-      // every task reads its own partition of each input: single and source inputs are spread by hash
-      const spread = inputs.map((d) =>
-        d.distribution === 'hash'
-          ? d.node
-          : exchange(d.node, { kind: 'hash', channels: allChannels(d.node.outputs) }),
-      );
-      return { node: { ...node, inputs: spread }, distribution: 'hash' };
-    }
-    case 'Join':
-    case 'SemiJoin':
-      return distributeJoin(node);
-    case 'Sort': {
-      const input = distribute(node.input);
-      return { node: { ...node, input: single(input) }, distribution: 'single' };
-    }
-    case 'TopN': {
-      const input = distribute(node.input);
-      if (input.distribution === 'single')
-        return { node: { ...node, input: input.node }, distribution: 'single' };
-      const partial: PlanNode = { ...node, input: input.node };
-      return { node: { ...node, input: gather(partial) }, distribution: 'single' };
-    }
-    case 'Limit': {
-      const input = distribute(node.input);
-      if (input.distribution === 'single')
-        return { node: { ...node, input: input.node }, distribution: 'single' };
-      const partial: PlanNode = { ...node, input: input.node, count: node.count + node.offset, offset: 0 };
-      return { node: { ...node, input: gather(partial) }, distribution: 'single' };
-    }
-  }
+  // The table is keyed by kind, so the distributor picked here always receives its own node kind.
+  const distributor = DISTRIBUTORS[node.kind] as Distributor<PlanNode>;
+  return distributor(node);
 }
+
+/** Nodes that keep their input's rows where they are. */
+const inPlace: Distributor<NodeOf<'Filter' | 'AssignUniqueId'>> = (node) => {
+  const input = distribute(node.input);
+  return { ...input, node: { ...node, input: input.node } };
+};
+
+/** Nodes that keep their input's distribution but not the partitioning channels. */
+const sameDistribution: Distributor<NodeOf<'GroupId' | 'TableWriter'>> = (node) => {
+  // writers run where the rows are; their one-row outputs are gathered at the root
+  const input = distribute(node.input);
+  return { node: { ...node, input: input.node }, distribution: input.distribution };
+};
+
+/** Nodes that need all their input's rows in one task. */
+const gathered: Distributor<NodeOf<'EnforceSingleRow' | 'Sort'>> = (node) => ({
+  node: { ...node, input: single(distribute(node.input)) },
+  distribution: 'single',
+});
+
+/** TopN and Limit: a partial step in each task, the final one after gathering. */
+const gatheredAfterPartial: Distributor<NodeOf<'TopN' | 'Limit'>> = (node) => {
+  const input = distribute(node.input);
+  if (input.distribution === 'single')
+    return { node: { ...node, input: input.node }, distribution: 'single' };
+  const partial: PlanNode =
+    node.kind === 'Limit'
+      ? { ...node, input: input.node, count: node.count + node.offset, offset: 0 }
+      : { ...node, input: input.node };
+  return { node: { ...node, input: gather(partial) }, distribution: 'single' };
+};
+
+const distributeExchange: Distributor<ExchangeNode> = (node) => {
+  const input = distribute(node.input);
+  const hash = node.partitioning.kind === 'hash';
+  return {
+    node: { ...node, input: input.node },
+    distribution: hash ? 'hash' : 'single',
+    ...(node.partitioning.kind === 'hash' ? { partitionedOn: [node.partitioning.channels] } : {}),
+  };
+};
+
+const distributeProject: Distributor<NodeOf<'Project'>> = (node) => {
+  const input = distribute(node.input);
+  const partitionedOn = (input.partitionedOn ?? [])
+    .map((on) => on.map((c) => node.exprs.findIndex((e) => e.kind === 'input' && e.channel === c)))
+    .filter((on) => on.every((c) => c >= 0));
+  return {
+    node: { ...node, input: input.node },
+    distribution: input.distribution,
+    ...(partitionedOn.length ? { partitionedOn } : {}),
+  };
+};
+
+const distributeMarkDistinct: Distributor<NodeOf<'MarkDistinct'>> = (node) => {
+  const input = distribute(node.input);
+  if (input.distribution === 'single') return { ...input, node: { ...node, input: input.node } };
+  const h = coveredBy(input, node.distinct) ? input : hashOn(input, node.distinct);
+  return { ...h, node: { ...node, input: h.node } };
+};
+
+const distributeWindow: Distributor<NodeOf<'Window'>> = (node) => {
+  const input = distribute(node.input);
+  if (input.distribution === 'single' || node.partitionBy.length === 0)
+    return { node: { ...node, input: single(input) }, distribution: 'single' };
+  const h = coveredBy(input, node.partitionBy) ? input : hashOn(input, node.partitionBy);
+  return { ...h, node: { ...node, input: h.node } };
+};
+
+const distributeUnion: Distributor<NodeOf<'Union'>> = (node) => {
+  const inputs = node.inputs.map(distribute);
+  if (inputs.every((d) => d.distribution === 'single'))
+    return { node: { ...node, inputs: inputs.map((d) => d.node) }, distribution: 'single' };
+  // every task reads its own partition of each input: single and source inputs are spread by hash
+  const spread = inputs.map((d) =>
+    d.distribution === 'hash'
+      ? d.node
+      : exchange(d.node, { kind: 'hash', channels: allChannels(d.node.outputs) }),
+  );
+  return { node: { ...node, inputs: spread }, distribution: 'hash' };
+};
 
 function allChannels(outputs: readonly Column[]): number[] {
   return outputs.map((_, i) => i);
@@ -251,3 +245,26 @@ function splitAggregation(node: AggregateNode, input: PlanNode): Distributed {
     ? { node: final, distribution: 'hash', partitionedOn: [channels] }
     : { node: final, distribution: 'single' };
 }
+
+/** One distributor per plan node kind; a kind missing here fails to compile. */
+const DISTRIBUTORS: { readonly [K in PlanNode['kind']]: Distributor<NodeOf<K>> } = {
+  TableScan: (node) => ({ node, distribution: 'source' }),
+  Values: (node) => ({ node, distribution: 'single' }),
+  RemoteSource: (node) => ({ node, distribution: 'single' }),
+  Exchange: distributeExchange,
+  Filter: inPlace,
+  Project: distributeProject,
+  Aggregate: distributeAggregate,
+  MarkDistinct: distributeMarkDistinct,
+  Window: distributeWindow,
+  GroupId: sameDistribution,
+  AssignUniqueId: inPlace,
+  TableWriter: sameDistribution,
+  EnforceSingleRow: gathered,
+  Union: distributeUnion,
+  Join: distributeJoin,
+  SemiJoin: distributeJoin,
+  Sort: gathered,
+  TopN: gatheredAfterPartial,
+  Limit: gatheredAfterPartial,
+};

@@ -20,6 +20,9 @@ import {
 import { intervalLiteral, literalOf, numericLiteral, typeFromAst, typedLiteral } from './literals.js';
 import type { Scope } from './scope.js';
 
+/** The AST expression node of one kind. */
+type Ast<K extends Expression['kind']> = Extract<Expression, { kind: K }>;
+
 /**
  * Translates AST expressions into typed IR over a scope. Implicit coercions are made explicit as
  * casts. An optional hook sees every node first: aggregation contexts use it to replace grouping
@@ -99,52 +102,16 @@ export class ExprTranslator {
         return intervalLiteral(ast);
       case 'CurrentDateTime':
         return this.currentDateTime(ast.function, ast.loc);
-      case 'UnaryOp': {
-        const operand = this.translate(ast.operand);
-        if (ast.op === 'NOT')
-          return { kind: 'not', arg: this.boolean(operand, 'NOT', ast.loc), type: BOOLEAN };
-        if (ast.op === '+') return operand;
-        return this.call('$negate', [operand], '-');
-      }
-      case 'BinaryOp': {
-        if (ast.op === 'AND' || ast.op === 'OR') {
-          const kind = ast.op === 'AND' ? 'and' : 'or';
-          const args = [this.translate(ast.left), this.translate(ast.right)].map((a) =>
-            this.boolean(a, ast.op, ast.loc),
-          );
-          const flat = args.flatMap((a) => (a.kind === kind ? a.args : [a]));
-          return { kind, args: flat, type: BOOLEAN };
-        }
-        const left = this.translate(ast.left);
-        const right = this.translate(ast.right);
-        if (ast.op === '||') return this.call('$concat', [left, right], '||');
-        if (ast.op in ARITHMETIC)
-          return this.call(ARITHMETIC[ast.op as keyof typeof ARITHMETIC], [left, right], ast.op);
-        return this.call(COMPARISON[ast.op as keyof typeof COMPARISON], [left, right], ast.op);
-      }
+      case 'UnaryOp':
+        return this.unaryOp(ast);
+      case 'BinaryOp':
+        return this.binaryOp(ast);
       case 'IsNull': {
         const e: Expr = { kind: 'isNull', arg: this.translate(ast.operand), type: BOOLEAN };
         return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
       }
-      case 'IsDistinctFrom': {
-        const [a, b] = this.coerceAll(
-          [this.translate(ast.left), this.translate(ast.right)],
-          'IS DISTINCT FROM',
-        );
-        const distinct: Expr = {
-          kind: 'case',
-          whens: [
-            {
-              when: { kind: 'isNull', arg: a!, type: BOOLEAN },
-              then: { kind: 'not', arg: { kind: 'isNull', arg: b!, type: BOOLEAN }, type: BOOLEAN },
-            },
-            { when: { kind: 'isNull', arg: b!, type: BOOLEAN }, then: literalOf(true, BOOLEAN) },
-          ],
-          else: this.call('$ne', [a!, b!], '<>'),
-          type: BOOLEAN,
-        };
-        return ast.negated ? { kind: 'not', arg: distinct, type: BOOLEAN } : distinct;
-      }
+      case 'IsDistinctFrom':
+        return this.isDistinctFrom(ast);
       case 'Between': {
         const [v, lo, hi] = this.coerceAll(
           [this.translate(ast.operand), this.translate(ast.low), this.translate(ast.high)],
@@ -176,24 +143,10 @@ export class ExprTranslator {
       }
       case 'Case':
         return this.caseExpression(ast);
-      case 'Cast': {
-        const arg = this.translate(ast.operand);
-        const type = typeFromAst(ast.type);
-        if (!canCast(arg.type, type)) {
-          throw new QuarryError(
-            'TYPE_MISMATCH',
-            `Cannot cast ${typeToString(arg.type)} to ${typeToString(type)}`,
-            { location: ast.loc },
-          );
-        }
-        return { kind: 'cast', arg, type, safe: ast.safe };
-      }
-      case 'Extract': {
-        const field = ast.field.toLowerCase();
-        if (!EXTRACT_FIELDS.has(field))
-          throw new QuarryError('NOT_SUPPORTED', `EXTRACT(${ast.field} FROM …) is not supported`);
-        return this.call(field, [this.translate(ast.operand)], `EXTRACT(${ast.field})`);
-      }
+      case 'Cast':
+        return this.cast(ast);
+      case 'Extract':
+        return this.extract(ast);
       case 'FunctionCall':
         return this.functionCall(ast);
       case 'InSubquery':
@@ -206,6 +159,67 @@ export class ExprTranslator {
       case 'AtTimeZone':
         throw new QuarryError('NOT_SUPPORTED', `${ast.kind} expressions are not supported`);
     }
+  }
+
+  private unaryOp(ast: Ast<'UnaryOp'>): Expr {
+    const operand = this.translate(ast.operand);
+    if (ast.op === 'NOT') return { kind: 'not', arg: this.boolean(operand, 'NOT', ast.loc), type: BOOLEAN };
+    if (ast.op === '+') return operand;
+    return this.call('$negate', [operand], '-');
+  }
+
+  private binaryOp(ast: Ast<'BinaryOp'>): Expr {
+    if (ast.op === 'AND' || ast.op === 'OR') {
+      const kind = ast.op === 'AND' ? 'and' : 'or';
+      const args = [this.translate(ast.left), this.translate(ast.right)].map((a) =>
+        this.boolean(a, ast.op, ast.loc),
+      );
+      const flat = args.flatMap((a) => (a.kind === kind ? a.args : [a]));
+      return { kind, args: flat, type: BOOLEAN };
+    }
+    const left = this.translate(ast.left);
+    const right = this.translate(ast.right);
+    if (ast.op === '||') return this.call('$concat', [left, right], '||');
+    if (ast.op in ARITHMETIC)
+      return this.call(ARITHMETIC[ast.op as keyof typeof ARITHMETIC], [left, right], ast.op);
+    return this.call(COMPARISON[ast.op as keyof typeof COMPARISON], [left, right], ast.op);
+  }
+
+  private isDistinctFrom(ast: Ast<'IsDistinctFrom'>): Expr {
+    const [a, b] = this.coerceAll([this.translate(ast.left), this.translate(ast.right)], 'IS DISTINCT FROM');
+    const distinct: Expr = {
+      kind: 'case',
+      whens: [
+        {
+          when: { kind: 'isNull', arg: a!, type: BOOLEAN },
+          then: { kind: 'not', arg: { kind: 'isNull', arg: b!, type: BOOLEAN }, type: BOOLEAN },
+        },
+        { when: { kind: 'isNull', arg: b!, type: BOOLEAN }, then: literalOf(true, BOOLEAN) },
+      ],
+      else: this.call('$ne', [a!, b!], '<>'),
+      type: BOOLEAN,
+    };
+    return ast.negated ? { kind: 'not', arg: distinct, type: BOOLEAN } : distinct;
+  }
+
+  private cast(ast: Ast<'Cast'>): Expr {
+    const arg = this.translate(ast.operand);
+    const type = typeFromAst(ast.type);
+    if (!canCast(arg.type, type)) {
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `Cannot cast ${typeToString(arg.type)} to ${typeToString(type)}`,
+        { location: ast.loc },
+      );
+    }
+    return { kind: 'cast', arg, type, safe: ast.safe };
+  }
+
+  private extract(ast: Ast<'Extract'>): Expr {
+    const field = ast.field.toLowerCase();
+    if (!EXTRACT_FIELDS.has(field))
+      throw new QuarryError('NOT_SUPPORTED', `EXTRACT(${ast.field} FROM …) is not supported`);
+    return this.call(field, [this.translate(ast.operand)], `EXTRACT(${ast.field})`);
   }
 
   /** A call to a function or operator, with arguments cast to the types its implementation takes. */

@@ -99,8 +99,7 @@ function planJoin(host: RelationHost, rel: Join): RelationPlan {
     return { node: join(left.node, right.node, { filter }), scope };
   }
   return planUsing(
-    left,
-    right,
+    { left, right },
     joinType,
     criteria.columns.map((c) => ({ name: c.value, loc: c.loc })),
     join,
@@ -113,12 +112,12 @@ function planJoin(host: RelationHost, rel: Join): RelationPlan {
  * a side's own copy stays reachable when qualified (`a.k`).
  */
 function planUsing(
-  left: RelationPlan,
-  right: RelationPlan,
+  inputs: { readonly left: RelationPlan; readonly right: RelationPlan },
   joinType: JoinType,
   columns: readonly { name: string; loc: Select['loc'] }[],
   join: (l: PlanNode, r: PlanNode, extra: { leftKeys: number[]; rightKeys: number[] }) => PlanNode,
 ): RelationPlan {
+  const { left, right } = inputs;
   const ident = (name: string, loc: Select['loc']) => [
     { kind: 'Identifier' as const, value: name, quoted: true, loc },
   ];

@@ -1,7 +1,7 @@
 import { QuarryError } from '@quarry/common';
 import type { Expression, Query, Select } from '../parser/ast.js';
 import { inputChannels, type Expr } from '../expr/ir.js';
-import type { Column, SortKey } from '../plan/nodes.js';
+import type { Column, PlanNode, SortKey } from '../plan/nodes.js';
 import { BOOLEAN } from '../types/types.js';
 import { planAggregation } from './aggregation.js';
 import { containsAggregate } from './ast-walk.js';
@@ -45,7 +45,6 @@ export function planSelect(
   query: Query | undefined,
   ctx: SubqueryContext | undefined,
 ): PlannedQuery {
-  const now = host.now;
   const star = select.items.find((i) => i.kind === 'AllColumns');
   if (!select.from && star)
     throw new QuarryError('COLUMN_NOT_FOUND', 'SELECT * not allowed in queries without FROM clause', {
@@ -56,41 +55,104 @@ export function planSelect(
   let node = source.node;
   // outside WHERE, a reference to the enclosing query is an error (correlation only in WHERE)
   const sourceScope = fromScope.withOuter(ctx?.outer, Number.MAX_SAFE_INTEGER, false);
-  let sourceTranslator = new ExprTranslator(sourceScope, { now });
+  const sourceTranslator = new ExprTranslator(sourceScope, { now: host.now });
   if (select.where) {
-    noAggregates(select.where, 'WHERE');
-    // the subqueries see this query's columns; the scopes around it only to name them in an error
-    const applied = applySubqueries(host, node, [select.where], sourceTranslator, sourceScope);
-    node = applied.node;
-    const width = node.outputs.length;
-    const t = new ExprTranslator(fromScope.withOuter(ctx?.outer, width), { now, hook: applied.hook });
-    const local: Expr[] = [];
-    const correlated: Expr[] = [];
-    for (const c of conjunctsOf(select.where)) {
-      const e = t.boolean(t.translate(c), 'WHERE', c.loc);
-      if ([...inputChannels(e)].some((ch) => ch >= width)) correlated.push(e);
-      else local.push(e);
-    }
-    if (local.length) {
-      const predicate: Expr = local.length === 1 ? local[0]! : { kind: 'and', args: local, type: BOOLEAN };
-      node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
-    }
-    if (correlated.length && ctx) {
+    const where = planWhere(host, { select, node, fromScope, sourceTranslator, outer: ctx?.outer });
+    node = where.node;
+    if (where.correlated.length && ctx) {
       return planCorrelated(host, {
         select,
         query,
         ctx,
         node,
-        width,
+        width: where.width,
         translator: sourceTranslator,
         fromScope,
-        correlated,
+        correlated: where.correlated,
       });
     }
   }
+  const body = planBody(host, { select, query, node, fromScope, sourceTranslator });
+  const list = selectList(select, fromScope, body);
+  const visible = list.exprs.length;
+  const keys = orderKeys(select, query, body.translator, list);
+  const outputs: Column[] = list.fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: f.type }));
+  node = { kind: 'Project', input: body.node, exprs: list.exprs, outputs };
+  if (select.distinct) {
+    node = {
+      kind: 'Aggregate',
+      input: node,
+      step: 'single',
+      groupBy: outputs.map((_, i) => i),
+      aggregates: [],
+      outputs,
+    };
+  }
+  return host.orderAndLimit(
+    { node, scope: new Scope(list.fields) },
+    Array.from({ length: visible }, (_, i) => i),
+    query,
+    keys,
+  );
+}
 
-  const orderBy = query?.orderBy ?? [];
+/** A SELECT's FROM planned, with what its clauses are translated against. */
+interface FromPlan {
+  readonly select: Select;
+  readonly node: PlanNode;
+  readonly fromScope: Scope;
+  /** Translates over the FROM columns; a reference to an enclosing query is an error. */
+  readonly sourceTranslator: ExprTranslator;
+}
+
+/**
+ * WHERE with its subqueries joined first: the local conjuncts as a Filter, the conjuncts that
+ * reference the enclosing query (channels from `width` on) set aside for decorrelation.
+ */
+function planWhere(
+  host: SelectHost,
+  from: FromPlan & { readonly outer: Scope | undefined },
+): { node: PlanNode; width: number; correlated: Expr[] } {
+  const where = from.select.where!;
+  noAggregates(where, 'WHERE');
+  // the subqueries see this query's columns; the scopes around it only to name them in an error
+  const applied = applySubqueries(host, from.node, [where], {
+    translator: from.sourceTranslator,
+    outer: from.sourceTranslator.scope,
+  });
+  let node = applied.node;
+  const width = node.outputs.length;
+  const t = new ExprTranslator(from.fromScope.withOuter(from.outer, width), {
+    now: host.now,
+    hook: applied.hook,
+  });
+  const local: Expr[] = [];
+  const correlated: Expr[] = [];
+  for (const c of conjunctsOf(where)) {
+    const e = t.boolean(t.translate(c), 'WHERE', c.loc);
+    if ([...inputChannels(e)].some((ch) => ch >= width)) correlated.push(e);
+    else local.push(e);
+  }
+  if (local.length) {
+    const predicate: Expr = local.length === 1 ? local[0]! : { kind: 'and', args: local, type: BOOLEAN };
+    node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
+  }
+  return { node, width, correlated };
+}
+
+/** The plan after WHERE up to the select list, and the translator for the select list and ORDER BY. */
+interface Body {
+  readonly node: PlanNode;
+  readonly translator: ExprTranslator;
+  readonly aggregated: boolean;
+}
+
+/** GROUP BY and aggregates, HAVING, window functions, and the subqueries of the select list and ORDER BY. */
+function planBody(host: SelectHost, from: FromPlan & { readonly query: Query | undefined }): Body {
+  const { select, fromScope } = from;
+  const orderBy = from.query?.orderBy ?? [];
   const itemExprs = select.items.flatMap((i) => (i.kind === 'SingleColumn' ? [i.expression] : []));
+  const later = [...itemExprs, ...orderBy.map((o) => o.expression)];
   const holders = [
     ...itemExprs,
     ...(select.having ? [select.having] : []),
@@ -98,55 +160,80 @@ export function planSelect(
   ];
   const aggregated =
     select.groupBy !== undefined || select.having !== undefined || holders.some(containsAggregate);
-  // subqueries in GROUP BY keys (by ordinal or alias too) join before the aggregation
-  const grouped = new Set<Expression>();
-  if (aggregated) {
-    const keys = groupingExpressions(select);
-    if (keys.some(hasSubqueries)) {
-      const applied = applySubqueries(host, node, keys, sourceTranslator, fromScope);
-      node = applied.node;
-      sourceTranslator = sourceTranslator.withHook(applied.hook);
-      for (const k of keys) for (const sub of findSubqueries(k)) grouped.add(sub);
-    }
-  }
-  let translator = sourceTranslator;
+  let node = from.node;
+  let translator = from.sourceTranslator;
   // the columns correlated subqueries above this point may reference
   let visibleScope = fromScope;
+  let grouped: ReadonlySet<Expression> = new Set();
   if (aggregated) {
-    const agg = planAggregation({
-      source: node,
-      sourceTranslator,
-      groupBy: select.groupBy,
-      selectItems: select.items,
-      aggregateHolders: holders,
-      now,
-    });
-    node = agg.node;
-    translator = agg.translator;
+    const agg = planGrouped(host, from, holders);
+    ({ node, translator, grouped } = agg);
     visibleScope = agg.translator.scope;
-    if (select.having) {
-      const applied = applySubqueries(host, node, [select.having], translator, visibleScope);
-      node = applied.node;
-      const t = translator.withHook(applied.hook);
-      const predicate = t.boolean(t.translate(select.having), 'HAVING', select.having.loc);
-      node = { kind: 'Filter', input: node, predicate, outputs: node.outputs };
-    }
   }
-
-  const windowCalls = [...itemExprs, ...orderBy.map((o) => o.expression)].flatMap(findWindowCalls);
+  const windowCalls = later.flatMap(findWindowCalls);
   if (windowCalls.length) {
     const w = planWindows(node, translator, windowCalls, select.windows);
     node = w.node;
     translator = translator.withHook(w.hook);
   }
-  const later = [...itemExprs, ...orderBy.map((o) => o.expression)];
   if (later.some(hasSubqueries)) {
-    const applied = applySubqueries(host, node, later, translator, visibleScope, grouped);
+    const applied = applySubqueries(host, node, later, { translator, outer: visibleScope, skip: grouped });
     node = applied.node;
     translator = translator.withHook(applied.hook);
   }
+  return { node, translator, aggregated };
+}
 
-  // select list
+/**
+ * The aggregation and HAVING; subqueries in GROUP BY keys (by ordinal or alias too) join before
+ * the aggregation, and `grouped` lists them so that they are not joined again above it.
+ */
+function planGrouped(
+  host: SelectHost,
+  from: FromPlan,
+  holders: readonly Expression[],
+): { node: PlanNode; translator: ExprTranslator; grouped: Set<Expression> } {
+  const { select } = from;
+  let node = from.node;
+  let sourceTranslator = from.sourceTranslator;
+  const grouped = new Set<Expression>();
+  const keys = groupingExpressions(select);
+  if (keys.some(hasSubqueries)) {
+    const applied = applySubqueries(host, node, keys, {
+      translator: sourceTranslator,
+      outer: from.fromScope,
+    });
+    node = applied.node;
+    sourceTranslator = sourceTranslator.withHook(applied.hook);
+    for (const k of keys) for (const sub of findSubqueries(k)) grouped.add(sub);
+  }
+  const agg = planAggregation({
+    source: node,
+    sourceTranslator,
+    groupBy: select.groupBy,
+    selectItems: select.items,
+    aggregateHolders: holders,
+    now: host.now,
+  });
+  node = agg.node;
+  const translator = agg.translator;
+  if (select.having) {
+    const applied = applySubqueries(host, node, [select.having], { translator, outer: translator.scope });
+    const t = translator.withHook(applied.hook);
+    const predicate = t.boolean(t.translate(select.having), 'HAVING', select.having.loc);
+    node = { kind: 'Filter', input: applied.node, predicate, outputs: applied.node.outputs };
+  }
+  return { node, translator, grouped };
+}
+
+/** The select list's expressions and fields; ORDER BY may append hidden ones. */
+interface SelectList {
+  readonly exprs: Expr[];
+  readonly fields: Field[];
+}
+
+function selectList(select: Select, fromScope: Scope, body: Body): SelectList {
+  const { translator, aggregated } = body;
   const exprs: Expr[] = [];
   const fields: Field[] = [];
   select.items.forEach((item) => {
@@ -154,22 +241,11 @@ export function planSelect(
       const qualifier = item.qualifier?.map((q) => q.value);
       for (const channel of fromScope.expandStar(qualifier, item.loc)) {
         const f = fromScope.fields[channel]!;
-        if (aggregated) {
-          const ref: Expression = {
-            kind: 'ColumnRef',
-            parts: [
-              ...(f.relation ?? []).map((value) => ({
-                kind: 'Identifier' as const,
-                value,
-                quoted: true,
-                loc: item.loc,
-              })),
-              { kind: 'Identifier', value: f.name ?? '', quoted: true, loc: item.loc },
-            ],
-            loc: item.loc,
-          };
-          exprs.push(translator.translate(ref));
-        } else exprs.push({ kind: 'input', channel, type: f.type });
+        exprs.push(
+          aggregated
+            ? translator.translate(starColumn(f, item.loc))
+            : { kind: 'input', channel, type: f.type },
+        );
         fields.push({ name: f.name, relation: f.relation, type: f.type });
       }
       return;
@@ -185,11 +261,32 @@ export function planSelect(
       type: e.type,
     });
   });
-  const visible = exprs.length;
+  return { exprs, fields };
+}
 
-  // ORDER BY keys: output columns by ordinal or name, else expressions (hidden columns)
+/** A column a `*` expands to, as a reference translated over an aggregation's output. */
+function starColumn(f: Field, loc: Expression['loc']): Expression {
+  return {
+    kind: 'ColumnRef',
+    parts: [
+      ...(f.relation ?? []).map((value) => ({ kind: 'Identifier' as const, value, quoted: true, loc })),
+      { kind: 'Identifier', value: f.name ?? '', quoted: true, loc },
+    ],
+    loc,
+  };
+}
+
+/** ORDER BY keys: output columns by ordinal or name, else expressions (appended as hidden columns). */
+function orderKeys(
+  select: Select,
+  query: Query | undefined,
+  translator: ExprTranslator,
+  list: SelectList,
+): SortKey[] {
+  const { exprs, fields } = list;
+  const visible = exprs.length;
   const keys: SortKey[] = [];
-  for (const item of orderBy) {
+  for (const item of query?.orderBy ?? []) {
     let channel = orderChannel(item, fields.slice(0, visible));
     if (channel === undefined) {
       const e = translator.translate(item.expression);
@@ -210,25 +307,7 @@ export function planSelect(
     }
     keys.push(sortKey(item, channel));
   }
-
-  const outputs: Column[] = fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: f.type }));
-  node = { kind: 'Project', input: node, exprs, outputs };
-  if (select.distinct) {
-    node = {
-      kind: 'Aggregate',
-      input: node,
-      step: 'single',
-      groupBy: outputs.map((_, i) => i),
-      aggregates: [],
-      outputs,
-    };
-  }
-  return host.orderAndLimit(
-    { node, scope: new Scope(fields) },
-    Array.from({ length: visible }, (_, i) => i),
-    query,
-    keys,
-  );
+  return keys;
 }
 
 /** The GROUP BY expressions, ordinals resolved to the select items they name. */

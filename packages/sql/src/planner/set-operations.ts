@@ -2,7 +2,7 @@ import { QuarryError } from '@quarry/common';
 import type { QueryBody, SetOperation } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import type { AggregateNode, Column, PlanNode, UnionNode, WindowFrame } from '../plan/nodes.js';
-import { BIGINT, BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
+import { BIGINT, BOOLEAN, commonSuperType, typeToString, type DataType } from '../types/index.js';
 import { coerce, ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import type { RelationPlan } from './relation-plan.js';
@@ -23,6 +23,30 @@ export interface SetOperationHost {
 export function planSetOperation(host: SetOperationHost, body: SetOperation): RelationPlan {
   const left = host.planBody(body.left);
   const right = host.planBody(body.right);
+  const shape = setShape(body, left, right);
+  const inputs = { body, left: left.node, right: right.node };
+  if (body.op === 'UNION') return { node: planUnion(inputs, shape), scope: shape.scope };
+  return { node: planIntersectOrExcept(host, inputs, shape), scope: shape.scope };
+}
+
+/** The operation with its two inputs planned. */
+interface SetInputs {
+  readonly body: SetOperation;
+  readonly left: PlanNode;
+  readonly right: PlanNode;
+}
+
+/** The result's columns: the common types of the inputs', named from the first input. */
+interface SetShape {
+  readonly types: readonly DataType[];
+  readonly columns: readonly Column[];
+  readonly channels: readonly number[];
+  readonly scope: Scope;
+  /** An input cast to the common types, with marker columns appended. */
+  readonly cast: (node: PlanNode, markers?: Expr[]) => PlanNode;
+}
+
+function setShape(body: SetOperation, left: RelationPlan, right: RelationPlan): SetShape {
   const lw = left.node.outputs.length;
   const rw = right.node.outputs.length;
   if (lw !== rw) {
@@ -59,47 +83,71 @@ export function planSetOperation(host: SetOperationHost, body: SetOperation): Re
       outputs: [...columns, ...markers.map((m, i) => ({ name: `marker${i}`, type: m.type }))],
     };
   };
-  const channels = columns.map((_, i) => i);
-  if (body.op === 'UNION') {
-    // UNION ALL takes in the inputs of a Union below it; UNION DISTINCT those of a distinct Union
-    // below it — distinct(f(distinct(U))) = distinct(f(U)) for any cast f — so a chain of 1 000
-    // UNIONs is one Union of 1 000 inputs, not a plan 2 000 nodes deep.
-    const absorbed = (n: PlanNode): PlanNode[] =>
-      body.distinct && isDistinctUnion(n) ? n.input.inputs.map((x) => cast(x)) : [cast(n)];
-    const inputs = [...absorbed(left.node), ...absorbed(right.node)].flatMap((n) =>
-      n.kind === 'Union' && !body.distinct ? n.inputs : [n],
-    );
-    const union: PlanNode = { kind: 'Union', inputs, outputs: columns };
-    if (!body.distinct) return { node: union, scope };
-    return {
-      node: {
-        kind: 'Aggregate',
-        input: union,
-        step: 'single',
-        groupBy: channels,
-        aggregates: [],
-        outputs: columns,
-      },
-      scope,
-    };
-  }
+  return { types, columns, channels: columns.map((_, i) => i), scope, cast };
+}
 
+function planUnion(inputs: SetInputs, shape: SetShape): PlanNode {
+  const { body } = inputs;
+  const { cast, columns } = shape;
+  // UNION ALL takes in the inputs of a Union below it; UNION DISTINCT those of a distinct Union
+  // below it — distinct(f(distinct(U))) = distinct(f(U)) for any cast f — so a chain of 1 000
+  // UNIONs is one Union of 1 000 inputs, not a plan 2 000 nodes deep.
+  const absorbed = (n: PlanNode): PlanNode[] =>
+    body.distinct && isDistinctUnion(n) ? n.input.inputs.map((x) => cast(x)) : [cast(n)];
+  const all = [...absorbed(inputs.left), ...absorbed(inputs.right)].flatMap((n) =>
+    n.kind === 'Union' && !body.distinct ? n.inputs : [n],
+  );
+  const union: PlanNode = { kind: 'Union', inputs: all, outputs: [...columns] };
+  if (!body.distinct) return union;
+  return {
+    kind: 'Aggregate',
+    input: union,
+    step: 'single',
+    groupBy: [...shape.channels],
+    aggregates: [],
+    outputs: [...columns],
+  };
+}
+
+/** The union of both inputs with a marker per input, counted per row, and which rows to keep. */
+interface Counted {
+  readonly node: PlanNode;
+  readonly predicate: Expr;
+}
+
+function planIntersectOrExcept(host: SetOperationHost, inputs: SetInputs, shape: SetShape): PlanNode {
+  const { columns, channels, types, cast } = shape;
   const on = literalOf(true, BOOLEAN);
   const off = literalOf(null, BOOLEAN);
-  const marked: Column[] = [
-    ...columns,
-    { name: 'marker0', type: BOOLEAN },
-    { name: 'marker1', type: BOOLEAN },
-  ];
   const union: PlanNode = {
     kind: 'Union',
-    inputs: [cast(left.node, [on, off]), cast(right.node, [off, on])],
-    outputs: marked,
+    inputs: [cast(inputs.left, [on, off]), cast(inputs.right, [off, on])],
+    outputs: [...columns, { name: 'marker0', type: BOOLEAN }, { name: 'marker1', type: BOOLEAN }],
   };
-  const n = columns.length;
   const t = new ExprTranslator(new Scope([]), { now: host.now });
-  const count = (fn: string, args: number[]) => ({
-    fn,
+  const counted = inputs.body.distinct
+    ? countDistinct(union, inputs.body, shape, t)
+    : countAll(union, inputs.body, shape, t);
+  const filtered: PlanNode = {
+    kind: 'Filter',
+    input: counted.node,
+    predicate: counted.predicate,
+    outputs: counted.node.outputs,
+  };
+  return {
+    kind: 'Project',
+    input: filtered,
+    exprs: channels.map((c) => ({ kind: 'input', channel: c, type: types[c]! })),
+    outputs: [...columns],
+  };
+}
+
+/** INTERSECT and EXCEPT DISTINCT: the markers counted per distinct row by an aggregation. */
+function countDistinct(union: PlanNode, body: SetOperation, shape: SetShape, t: ExprTranslator): Counted {
+  const { columns, channels } = shape;
+  const n = columns.length;
+  const count = (args: number[]) => ({
+    fn: 'count',
     args,
     argTypes: args.map(() => BOOLEAN),
     distinct: false,
@@ -108,88 +156,84 @@ export function planSetOperation(host: SetOperationHost, body: SetOperation): Re
   const cl: Expr = { kind: 'input', channel: n, type: BIGINT };
   const cr: Expr = { kind: 'input', channel: n + 1, type: BIGINT };
   const zero = literalOf(0, BIGINT);
-  let counted: PlanNode;
-  let predicate: Expr;
-  if (body.distinct) {
-    counted = {
-      kind: 'Aggregate',
-      input: union,
-      step: 'single',
-      groupBy: channels,
-      aggregates: [count('count', [n]), count('count', [n + 1])],
-      outputs: [...columns, { name: 'count0', type: BIGINT }, { name: 'count1', type: BIGINT }],
-    };
-    predicate =
-      body.op === 'INTERSECT'
-        ? {
-            kind: 'and',
-            args: [t.call('$gt', [cl, zero], '>'), t.call('$gt', [cr, zero], '>')],
-            type: BOOLEAN,
-          }
-        : {
-            kind: 'and',
-            args: [t.call('$gt', [cl, zero], '>'), t.call('$eq', [cr, zero], '=')],
-            type: BOOLEAN,
-          };
-  } else {
-    const whole: WindowFrame = {
-      unit: 'ROWS',
-      start: { type: 'UNBOUNDED_PRECEDING' },
-      end: { type: 'UNBOUNDED_FOLLOWING' },
-    };
-    counted = {
-      kind: 'Project',
-      input: {
-        kind: 'Window',
-        input: union,
-        partitionBy: channels,
-        orderBy: [],
-        functions: [
-          { fn: 'count', aggregate: true, args: [n], argTypes: [BOOLEAN], resultType: BIGINT, frame: whole },
-          {
-            fn: 'count',
-            aggregate: true,
-            args: [n + 1],
-            argTypes: [BOOLEAN],
-            resultType: BIGINT,
-            frame: whole,
-          },
-          { fn: 'row_number', aggregate: false, args: [], argTypes: [], resultType: BIGINT, frame: whole },
-        ],
-        outputs: [
-          ...marked,
-          { name: 'count0', type: BIGINT },
-          { name: 'count1', type: BIGINT },
-          { name: 'row_number', type: BIGINT },
-        ],
-      },
-      exprs: [...channels, n + 2, n + 3, n + 4].map((c, i) => ({
-        kind: 'input',
-        channel: c,
-        type: i < n ? types[i]! : BIGINT,
-      })),
-      outputs: [
-        ...columns,
-        { name: 'count0', type: BIGINT },
-        { name: 'count1', type: BIGINT },
-        { name: 'row_number', type: BIGINT },
-      ],
-    };
-    const rn: Expr = { kind: 'input', channel: n + 2, type: BIGINT };
-    // keep min(count0, count1) copies (INTERSECT ALL) or count0 - count1 copies (EXCEPT ALL)
-    predicate =
-      body.op === 'INTERSECT'
-        ? { kind: 'and', args: [t.call('$le', [rn, cl], '<='), t.call('$le', [rn, cr], '<=')], type: BOOLEAN }
-        : t.call('$le', [rn, t.call('$subtract', [cl, cr], '-')], '<=');
-  }
-  const filtered: PlanNode = { kind: 'Filter', input: counted, predicate, outputs: counted.outputs };
+  const node: PlanNode = {
+    kind: 'Aggregate',
+    input: union,
+    step: 'single',
+    groupBy: [...channels],
+    aggregates: [count([n]), count([n + 1])],
+    outputs: [...columns, { name: 'count0', type: BIGINT }, { name: 'count1', type: BIGINT }],
+  };
+  const predicate: Expr =
+    body.op === 'INTERSECT'
+      ? {
+          kind: 'and',
+          args: [t.call('$gt', [cl, zero], '>'), t.call('$gt', [cr, zero], '>')],
+          type: BOOLEAN,
+        }
+      : {
+          kind: 'and',
+          args: [t.call('$gt', [cl, zero], '>'), t.call('$eq', [cr, zero], '=')],
+          type: BOOLEAN,
+        };
+  return { node, predicate };
+}
+
+/** INTERSECT and EXCEPT ALL: the markers counted per partition of equal rows, each row numbered. */
+function countAll(union: PlanNode, body: SetOperation, shape: SetShape, t: ExprTranslator): Counted {
+  const { columns, channels, types } = shape;
+  const n = columns.length;
+  const whole: WindowFrame = {
+    unit: 'ROWS',
+    start: { type: 'UNBOUNDED_PRECEDING' },
+    end: { type: 'UNBOUNDED_FOLLOWING' },
+  };
+  const counters: Column[] = [
+    { name: 'count0', type: BIGINT },
+    { name: 'count1', type: BIGINT },
+    { name: 'row_number', type: BIGINT },
+  ];
   const node: PlanNode = {
     kind: 'Project',
-    input: filtered,
-    exprs: channels.map((c) => ({ kind: 'input', channel: c, type: types[c]! })),
-    outputs: columns,
+    input: {
+      kind: 'Window',
+      input: union,
+      partitionBy: [...channels],
+      orderBy: [],
+      functions: [
+        { fn: 'count', aggregate: true, args: [n], argTypes: [BOOLEAN], resultType: BIGINT, frame: whole },
+        {
+          fn: 'count',
+          aggregate: true,
+          args: [n + 1],
+          argTypes: [BOOLEAN],
+          resultType: BIGINT,
+          frame: whole,
+        },
+        { fn: 'row_number', aggregate: false, args: [], argTypes: [], resultType: BIGINT, frame: whole },
+      ],
+      outputs: [...union.outputs, ...counters],
+    },
+    exprs: [...channels, n + 2, n + 3, n + 4].map((c, i) => ({
+      kind: 'input',
+      channel: c,
+      type: i < n ? types[i]! : BIGINT,
+    })),
+    outputs: [...columns, ...counters],
   };
-  return { node, scope };
+  const cl: Expr = { kind: 'input', channel: n, type: BIGINT };
+  const cr: Expr = { kind: 'input', channel: n + 1, type: BIGINT };
+  const rn: Expr = { kind: 'input', channel: n + 2, type: BIGINT };
+  // keep min(count0, count1) copies (INTERSECT ALL) or count0 - count1 copies (EXCEPT ALL)
+  const predicate =
+    body.op === 'INTERSECT'
+      ? {
+          kind: 'and' as const,
+          args: [t.call('$le', [rn, cl], '<='), t.call('$le', [rn, cr], '<=')],
+          type: BOOLEAN,
+        }
+      : t.call('$le', [rn, t.call('$subtract', [cl, cr], '-')], '<=');
+  return { node, predicate };
 }
 
 /** A grouping on every column of a Union, with no aggregates: UNION DISTINCT as planned above. */

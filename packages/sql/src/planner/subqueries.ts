@@ -118,34 +118,48 @@ function append(node: PlanNode, exprs: readonly Expr[], names = 'expr'): PlanNod
 
 const MARK: Column = { name: 'mark', type: BOOLEAN };
 
+/** Where subqueries are planned: the translator for their operands and the scope they may correlate with. */
+export interface SubqueryPlacement {
+  readonly translator: ExprTranslator;
+  /** The enclosing query's columns a correlated subquery may reference. */
+  readonly outer: Scope | undefined;
+  /** Subqueries already joined below (their values come through the translator's hook). */
+  readonly skip?: ReadonlySet<Expression>;
+}
+
 /** Plans the subqueries of `asts` and joins them to `node` (see the module comment). */
 export function applySubqueries(
   host: SubqueryHost,
   node: PlanNode,
   asts: readonly Expression[],
-  translator: ExprTranslator,
-  outer: Scope | undefined,
-  skip: ReadonlySet<Expression> = new Set(),
+  placement: SubqueryPlacement,
 ): AppliedSubqueries {
+  const { outer, skip = new Set() } = placement;
   const results = new Map<Expression, Expr>();
   const hook = (ast: Expression) => results.get(ast);
-  const t = translator.withHook(hook);
+  const t = placement.translator.withHook(hook);
   for (const sub of asts.flatMap(findSubqueries)) {
     if (results.has(sub) || skip.has(sub)) continue;
-    const applied = applyOne(host, node, sub, t, outer);
+    const applied = applyOne({ host, t, outer }, node, sub);
     node = applied.node;
     results.set(sub, applied.value);
   }
   return { node, hook };
 }
 
+/** What planning one subquery needs besides the node it joins to. */
+interface ApplyContext {
+  readonly host: SubqueryHost;
+  readonly t: ExprTranslator;
+  readonly outer: Scope | undefined;
+}
+
 function applyOne(
-  host: SubqueryHost,
+  ctx: ApplyContext,
   node: PlanNode,
   sub: SubqueryExpression,
-  t: ExprTranslator,
-  outer: Scope | undefined,
 ): { node: PlanNode; value: Expr } {
+  const { host, t, outer } = ctx;
   switch (sub.kind) {
     case 'Exists': {
       const planned = host.planSubquery(sub.query, { outer, mode: 'exists' });
@@ -160,7 +174,7 @@ function applyOne(
       // IN over a correlated global aggregation: equality with its one value
       const r =
         c?.kind === 'scalar' || c?.kind === 'perRow'
-          ? compareWith(node, planned, x, t, sub.loc)
+          ? compareWith(node, planned, { x, t, loc: sub.loc })
           : semiJoin(node, planned, x, sub.loc);
       return sub.negated ? { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } } : r;
     }
@@ -268,10 +282,9 @@ function scalarValue(
 function compareWith(
   node: PlanNode,
   planned: PlannedQuery,
-  x: Expr,
-  t: ExprTranslator,
-  loc: Expression['loc'],
+  operand: { readonly x: Expr; readonly t: ExprTranslator; readonly loc: Expression['loc'] },
 ): { node: PlanNode; value: Expr } {
+  const { x, t, loc } = operand;
   const r = scalarValue(node, planned, loc);
   const [a, b] = t.coerceAll([x, r.value], 'IN');
   return { node: r.node, value: t.call('$eq', [a!, b!], '=') };

@@ -89,26 +89,45 @@ interface Conjunct {
   readonly equi?: { readonly a: Expr; readonly am: number; readonly b: Expr; readonly bm: number };
 }
 
+/** The relations of a flattened join tree, their channel layout, conjuncts and cost model. */
+interface JoinGraph {
+  readonly leaves: readonly PlanNode[];
+  /** Each leaf's first channel in the original layout (leaves' outputs laid end to end). */
+  readonly offsets: readonly number[];
+  readonly conj: readonly Conjunct[];
+  readonly leafRows: readonly number[];
+  /** Whether some conjunct spans exactly across the two leaf sets. */
+  connected(a: number, b: number): boolean;
+  /** The join of two subplans, the bigger one probing. */
+  combine(a: SubPlan, b: SubPlan): SubPlan;
+  single(i: number): SubPlan;
+}
+
 function rebuild(flat: Flat, original: JoinNode, est: Estimator): PlanNode {
-  const { leaves } = flat;
-  const n = leaves.length;
+  const graph = joinGraph(flat, est);
+  const best = graph.leaves.length <= MAX_DP_RELATIONS ? dynamicOrder(graph) : greedyOrder(graph);
+  return buildTree(graph, best, original);
+}
+
+function leafOffsets(leaves: readonly PlanNode[]): number[] {
   const offsets: number[] = [];
   let total = 0;
   for (const l of leaves) {
     offsets.push(total);
     total += l.outputs.length;
   }
-  const leafOf = (channel: number) => {
-    let i = n - 1;
-    while (offsets[i]! > channel) i--;
-    return i;
-  };
-  const maskOf = (e: Expr) => {
-    let m = 0;
-    for (const c of inputChannels(e)) m |= 1 << leafOf(c);
-    return m;
-  };
-  const conj: Conjunct[] = flat.conjuncts.map((expr) => {
+  return offsets;
+}
+
+/** The leaf a channel of the original layout belongs to. */
+function leafOf(offsets: readonly number[], channel: number): number {
+  let i = offsets.length - 1;
+  while (offsets[i]! > channel) i--;
+  return i;
+}
+
+function classify(exprs: readonly Expr[], maskOf: (e: Expr) => number): Conjunct[] {
+  return exprs.map((expr) => {
     const leavesMask = maskOf(expr);
     if (expr.kind === 'call' && isEquality(expr.fn)) {
       const [a, b] = expr.args as [Expr, Expr];
@@ -118,22 +137,64 @@ function rebuild(flat: Flat, original: JoinNode, est: Estimator): PlanNode {
     }
     return { expr, leaves: leavesMask };
   });
+}
+
+function joinGraph(flat: Flat, est: Estimator): JoinGraph {
+  const { leaves } = flat;
+  const offsets = leafOffsets(leaves);
+  const maskOf = (e: Expr) => {
+    let m = 0;
+    for (const c of inputChannels(e)) m |= 1 << leafOf(offsets, c);
+    return m;
+  };
+  const conj = classify(flat.conjuncts, maskOf);
   const leafRows = leaves.map((l) => est.rows(l));
+  const joinRows = joinRowEstimator({ leaves, offsets, conj, est });
+  return {
+    leaves,
+    offsets,
+    conj,
+    leafRows,
+    connected: (a, b) => conj.some((c) => c.leaves & a && c.leaves & b && (c.leaves & ~(a | b)) === 0),
+    combine: (a, b) => {
+      const rows = joinRows(a, b);
+      const [probe, build] = a.rows >= b.rows ? [a, b] : [b, a];
+      return {
+        mask: a.mask | b.mask,
+        order: [...probe.order, ...build.order],
+        rows,
+        cost: a.cost + b.cost + probe.rows + 2 * build.rows + rows,
+        left: probe,
+        right: build,
+      };
+    },
+    single: (i) => ({ mask: 1 << i, order: [i], rows: leafRows[i]!, cost: 0 }),
+  };
+}
+
+/** Estimated output rows of joining two subplans, from the conjuncts that connect them. */
+function joinRowEstimator(g: {
+  readonly leaves: readonly PlanNode[];
+  readonly offsets: readonly number[];
+  readonly conj: readonly Conjunct[];
+  readonly est: Estimator;
+}): (a: SubPlan, b: SubPlan) => number {
+  const { leaves, offsets, conj, est } = g;
   // a leaf's rows before its filters: a key's distinct values are bounded by them
   const baseRows = leaves.map((l) => est.rows(unfiltered(l)));
   // distinct values of an expression within a subplan: a column's when known, capped by the rows
   const distinct = (e: Expr, rows: number): number | undefined => {
     if (e.kind !== 'input') return undefined;
-    const i = leafOf(e.channel);
+    const i = leafOf(offsets, e.channel);
     const d = est.distinct(leaves[i]!, e.channel - offsets[i]!);
     return d === undefined ? undefined : Math.min(rows, d);
   };
   const baseOf = (mask: number) => {
     let b = 1;
-    for (let i = 0; i < n; i++) if (mask & (1 << i)) b = Math.max(b, baseRows[i]!);
+    for (let i = 0; i < leaves.length; i++) if (mask & (1 << i)) b = Math.max(b, baseRows[i]!);
     return b;
   };
-  const joinRows = (a: SubPlan, b: SubPlan): number => {
+  return (a, b) => {
     let rows = a.rows * b.rows;
     let best = 1;
     let other = 1;
@@ -152,67 +213,66 @@ function rebuild(flat: Flat, original: JoinNode, est: Estimator): PlanNode {
     rows *= best * other;
     return Math.max(1, rows);
   };
-  const connected = (a: number, b: number) =>
-    conj.some((c) => c.leaves & a && c.leaves & b && (c.leaves & ~(a | b)) === 0);
-  const combine = (a: SubPlan, b: SubPlan): SubPlan => {
-    const rows = joinRows(a, b);
-    const [probe, build] = a.rows >= b.rows ? [a, b] : [b, a];
-    return {
-      mask: a.mask | b.mask,
-      order: [...probe.order, ...build.order],
-      rows,
-      cost: a.cost + b.cost + probe.rows + 2 * build.rows + rows,
-      left: probe,
-      right: build,
-    };
-  };
-  const single = (i: number): SubPlan => ({ mask: 1 << i, order: [i], rows: leafRows[i]!, cost: 0 });
-  let best: SubPlan;
-  if (n <= MAX_DP_RELATIONS) {
-    // connected subsets only (no cross product inside one); the connected components of the
-    // whole graph are cross-joined at the end, biggest first
-    const table = new Map<number, SubPlan>();
-    for (let i = 0; i < n; i++) table.set(1 << i, single(i));
-    const full = (1 << n) - 1;
-    const bySize = Array.from({ length: full }, (_, i) => i + 1).sort((x, y) => popcount(x) - popcount(y));
-    for (const s of bySize) {
-      if (popcount(s) < 2) continue;
-      let chosen: SubPlan | undefined;
-      for (let a = (s - 1) & s; a > 0; a = (a - 1) & s) {
-        const b = s & ~a;
-        if (a < b) continue;
-        const pa = table.get(a);
-        const pb = table.get(b);
-        if (!pa || !pb || !connected(a, b)) continue;
-        const p = combine(pa, pb);
-        if (!chosen || p.cost < chosen.cost) chosen = p;
-      }
-      if (chosen) table.set(s, chosen);
-    }
-    best =
-      table.get(full) ??
-      components(full, table)
-        .sort((x, y) => y.rows - x.rows)
-        .reduce((acc, c) => combine(acc, c));
-  } else {
-    // greedy: start from the largest relation, add the connected relation giving the fewest rows
-    let current = single(leafRows.indexOf(Math.max(...leafRows)));
-    while (popcount(current.mask) < n) {
-      let chosen: SubPlan | undefined;
-      for (const crossAllowed of [false, true]) {
-        for (let i = 0; i < n; i++) {
-          if (current.mask & (1 << i)) continue;
-          if (!crossAllowed && !connected(current.mask, 1 << i)) continue;
-          const p = combine(current, single(i));
-          if (!chosen || p.rows < chosen.rows) chosen = p;
-        }
-        if (chosen) break;
-      }
-      current = chosen!;
-    }
-    best = current;
-  }
+}
 
+/**
+ * Dynamic programming over connected subsets only (no cross product inside one); the connected
+ * components of the whole graph are cross-joined at the end, biggest first.
+ */
+function dynamicOrder(g: JoinGraph): SubPlan {
+  const n = g.leaves.length;
+  const table = new Map<number, SubPlan>();
+  for (let i = 0; i < n; i++) table.set(1 << i, g.single(i));
+  const full = (1 << n) - 1;
+  const bySize = Array.from({ length: full }, (_, i) => i + 1).sort((x, y) => popcount(x) - popcount(y));
+  for (const s of bySize) {
+    if (popcount(s) < 2) continue;
+    let chosen: SubPlan | undefined;
+    for (let a = (s - 1) & s; a > 0; a = (a - 1) & s) {
+      const b = s & ~a;
+      if (a < b) continue;
+      const pa = table.get(a);
+      const pb = table.get(b);
+      if (!pa || !pb || !g.connected(a, b)) continue;
+      const p = g.combine(pa, pb);
+      if (!chosen || p.cost < chosen.cost) chosen = p;
+    }
+    if (chosen) table.set(s, chosen);
+  }
+  return (
+    table.get(full) ??
+    components(full, table)
+      .sort((x, y) => y.rows - x.rows)
+      .reduce((acc, c) => g.combine(acc, c))
+  );
+}
+
+/** Greedy: start from the largest relation, add the connected relation giving the fewest rows. */
+function greedyOrder(g: JoinGraph): SubPlan {
+  const n = g.leaves.length;
+  let current = g.single(g.leafRows.indexOf(Math.max(...g.leafRows)));
+  while (popcount(current.mask) < n) {
+    let chosen: SubPlan | undefined;
+    for (const crossAllowed of [false, true]) {
+      for (let i = 0; i < n; i++) {
+        if (current.mask & (1 << i)) continue;
+        if (!crossAllowed && !g.connected(current.mask, 1 << i)) continue;
+        const p = g.combine(current, g.single(i));
+        if (!chosen || p.rows < chosen.rows) chosen = p;
+      }
+      if (chosen) break;
+    }
+    current = chosen!;
+  }
+  return current;
+}
+
+/**
+ * The join tree of a chosen plan, each conjunct placed at the lowest join covering its leaves,
+ * with a projection on top restoring the original column order.
+ */
+function buildTree(g: JoinGraph, best: SubPlan, original: JoinNode): PlanNode {
+  const { leaves, offsets, conj } = g;
   const used = new Set<Conjunct>();
   const build = (p: SubPlan): PlanNode => {
     if (!p.left || !p.right) return leaves[p.order[0]!]!;

@@ -30,11 +30,19 @@ function reduce(join: JoinNode, est: Estimator): PlanNode {
   const buildOk = join.joinType === 'INNER' || join.joinType === 'LEFT';
   const probeOk = join.joinType === 'INNER' || join.joinType === 'RIGHT';
   if (buildOk) {
-    const build = reduceSide(join.build, join.rightKeys, join.input, join.leftKeys, est);
+    const build = reduceSide(
+      { node: join.build, keys: join.rightKeys },
+      { node: join.input, keys: join.leftKeys },
+      est,
+    );
     if (build) return { ...join, build };
   }
   if (probeOk) {
-    const input = reduceSide(join.input, join.leftKeys, join.build, join.rightKeys, est);
+    const input = reduceSide(
+      { node: join.input, keys: join.leftKeys },
+      { node: join.build, keys: join.rightKeys },
+      est,
+    );
     if (input) return { ...join, input };
   }
   return join;
@@ -62,20 +70,21 @@ function keySource(node: PlanNode, channel: number): { node: PlanNode; channel: 
   }
 }
 
+/** One input of a join with its join key channels. */
+interface JoinSide {
+  readonly node: PlanNode;
+  readonly keys: readonly number[];
+}
+
 /** `side` with its aggregation's input semi-joined to `other`'s keys, or undefined when not worth it. */
-function reduceSide(
-  side: PlanNode,
-  keys: readonly number[],
-  other: PlanNode,
-  otherKeys: readonly number[],
-  est: Estimator,
-): PlanNode | undefined {
-  if (est.rows(other) > REDUCTION_MAX_ROWS) return undefined;
-  return rewrite(side, keys, (agg, groupKeys) => {
+function reduceSide(side: JoinSide, other: JoinSide, est: Estimator): PlanNode | undefined {
+  const { node: otherNode, keys: otherKeys } = other;
+  if (est.rows(otherNode) > REDUCTION_MAX_ROWS) return undefined;
+  return rewrite(side.node, side.keys, (agg, groupKeys) => {
     const input = agg.input;
     // the other side's key columns, once per key the aggregation groups by, from one relation
     const traced = groupKeys.flatMap((g, i) =>
-      g === undefined ? [] : [{ g, source: keySource(other, otherKeys[i]!) }],
+      g === undefined ? [] : [{ g, source: keySource(otherNode, otherKeys[i]!) }],
     );
     const from = traced[0]?.source.node;
     const usable = traced.filter((t) => t.source.node === from);
