@@ -41,7 +41,10 @@ function repo(planted: Record<string, string> = {}): string {
       "import { connect } from '@nats-io/transport-node';\nexport { connect };\n",
     'packages/exchange/package.json': manifest('@quarry/exchange', ['@quarry/common', 'lz4']),
     'packages/exchange/src/index.ts': "import lz4 from 'lz4';\nexport { lz4 };\n",
-    'packages/cluster-protocol/package.json': manifest('@quarry/cluster-protocol', ['@quarry/common', '@quarry/sql']),
+    'packages/cluster-protocol/package.json': manifest('@quarry/cluster-protocol', [
+      '@quarry/common',
+      '@quarry/sql',
+    ]),
     'packages/cluster-protocol/src/index.ts': "export type { P } from '@quarry/sql';\n",
     'bench/plan.ts': "import { plan } from '@quarry/sql';\nconsole.log(plan);\n",
     ...planted,
@@ -106,7 +109,8 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
         '@quarry/cluster-protocol',
         '@nats-io/transport-node',
       ]),
-      'packages/runtime/src/messages.ts': "import type { P } from '@quarry/cluster-protocol';\nexport type M = P;\n",
+      'packages/runtime/src/messages.ts':
+        "import type { P } from '@quarry/cluster-protocol';\nexport type M = P;\n",
     });
     expect(err).to.include(
       'packages/runtime/src/messages.ts:1: @quarry/runtime (rank 1) must not import @quarry/cluster-protocol (rank 2)',
@@ -177,7 +181,8 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
   it('fails on an undeclared package, and on a subpath its exports map does not offer', () => {
     const err = failsWith({
       'packages/exchange/src/pages.ts': "import type { P } from '@quarry/sql';\nexport type Page = P;\n",
-      'packages/cluster-protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+      'packages/cluster-protocol/src/plan.ts':
+        "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
     });
     expect(err).to.include(
       "packages/exchange/src/pages.ts:1: imports @quarry/sql, which @quarry/exchange's package.json does not declare",
@@ -192,7 +197,8 @@ describe('package boundary check (tools/check-deps.mjs)', function () {
     sql.exports = { '.': './dist/index.js', './internal': './dist/internal.js' };
     const root = repo({
       'packages/sql/package.json': JSON.stringify(sql),
-      'packages/cluster-protocol/src/plan.ts': "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
+      'packages/cluster-protocol/src/plan.ts':
+        "import type { P } from '@quarry/sql/internal';\nexport type Q = P;\n",
     });
     try {
       const r = run(root);
