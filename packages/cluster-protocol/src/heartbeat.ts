@@ -35,6 +35,11 @@ export const HeartbeatSchema = Strict({
   tasks: Type.Array(Type.String({ pattern: RUNNING_TASK_PATTERN, maxLength: 200 }), { maxItems: MAX_SLOTS }),
   /** The last heartbeat of a worker that drained and leaves: not a failure. */
   leaving: Type.Optional(Type.Boolean()),
+  /**
+   * Where the worker's exchange keeps files (`exchangeFingerprint`): a coordinator whose exchange is
+   * elsewhere refuses the worker, since their tasks could not read each other's output.
+   */
+  exchange: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
 });
 export type Heartbeat = MessageOf<typeof HeartbeatSchema>;
 

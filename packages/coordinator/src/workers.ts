@@ -1,6 +1,7 @@
 import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
 import { ClusterAddresses, decodePingReply, taskId, type Heartbeat } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
+import { exchangeFingerprint } from '@quarry/exchange';
 import { isNoResponders, type ActorSystem } from '@quarry/runtime';
 import type { CoordinatorConfig } from './config.js';
 import type { CoordinatorMetrics } from './metrics.js';
@@ -35,8 +36,14 @@ export interface WorkerLivenessDeps {
 export class WorkerLiveness {
   /** Since when no worker (with a slot, not draining) has been in the registry. */
   private noWorkersSince: number | undefined;
+  /** Where the coordinator's exchange keeps files: workers must announce the same. */
+  private readonly exchange: string;
+  /** Workers refused for another exchange, told once. */
+  private readonly refused = new Set<string>();
 
-  constructor(private readonly d: WorkerLivenessDeps) {}
+  constructor(private readonly d: WorkerLivenessDeps) {
+    this.exchange = exchangeFingerprint(d.config.exchange);
+  }
 
   /** Once per scheduling tick: suspects are probed, the dead are lost. */
   sweep(now: number): void {
@@ -64,6 +71,7 @@ export class WorkerLiveness {
 
   heartbeat(hb: Heartbeat): void {
     if (hb.leaving) return this.left(hb.workerId);
+    if (hb.exchange !== this.exchange) return this.refuse(hb);
     if (this.d.registry.heartbeat(hb)) {
       this.d.logger.info(
         { workerId: hb.workerId, slots: hb.slots, host: hb.host, pid: hb.pid },
@@ -71,6 +79,25 @@ export class WorkerLiveness {
       );
       this.d.schedule();
     }
+  }
+
+  /**
+   * A worker whose exchange keeps its files elsewhere (another base directory, bucket or endpoint)
+   * would write outputs its consumers cannot read: it is not registered, and said so once.
+   */
+  private refuse(hb: Heartbeat): void {
+    if (this.refused.has(hb.workerId)) return;
+    this.refused.add(hb.workerId);
+    this.d.logger.error(
+      {
+        workerId: hb.workerId,
+        host: hb.host,
+        pid: hb.pid,
+        workerExchange: hb.exchange ?? null,
+        exchange: this.exchange,
+      },
+      "worker refused: its exchange configuration differs from the coordinator's (exchange-manager.properties)",
+    );
   }
 
   /** Follows the broker connection: while it is down nobody is judged, and the gap is forgiven. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
 import {
   hideSecrets,
@@ -155,4 +156,19 @@ export function protectExchangeConfig(config: ExchangeConfig): ExchangeConfig {
   const s3 = config.s3 ? protectS3Settings(config.s3) : undefined;
   const copy: ExchangeConfig = { ...config, ...(s3 ? { s3 } : {}) };
   return hideSecrets(copy, () => redactExchangeConfig(copy));
+}
+
+/**
+ * Where an exchange's files live, as a short hash: the base directories (in order: they are chosen
+ * round-robin) and the S3 endpoint and region. Coordinator and workers must agree on it, or a task's
+ * output would be written where its consumers cannot read it; a worker announces it in its
+ * heartbeats and a coordinator with another one refuses it. Credentials are not part of it.
+ */
+export function exchangeFingerprint(config: ExchangeConfig): string {
+  const where = {
+    baseDirectories: config.baseDirectories,
+    endpoint: config.s3?.endpoint ?? null,
+    region: config.s3 ? config.s3.region : null,
+  };
+  return createHash('sha256').update(JSON.stringify(where)).digest('base64url').slice(0, 22);
 }

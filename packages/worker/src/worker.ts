@@ -13,7 +13,7 @@ import {
 } from '@quarry/cluster-protocol';
 import { boundedError } from '@quarry/protocol';
 import { abandonTextPoolBuild, createSharedTextPool } from '@quarry/connectors';
-import { checkExchange } from '@quarry/exchange';
+import { checkExchange, exchangeFingerprint } from '@quarry/exchange';
 import { ActorSystem, membershipFor, serveMetrics, type ActorRef, type MetricsServer } from '@quarry/runtime';
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
@@ -45,6 +45,11 @@ export class Worker {
   /** Failure injection: the worker has gone silent. */
   private silent = false;
   private pingActor: ActorRef | undefined;
+  /** Where this worker's exchange keeps files, announced in every heartbeat. */
+  private fingerprint: string | undefined;
+  private get exchangeFingerprint(): string {
+    return (this.fingerprint ??= exchangeFingerprint(this.config.exchange));
+  }
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastReport = new Map<string, number>();
   private readonly injectionTimers: NodeJS.Timeout[] = [];
@@ -146,6 +151,7 @@ export class Worker {
       pid: process.pid,
       rssBytes: process.memoryUsage.rss(),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
+      exchange: this.exchangeFingerprint,
       ...(leaving ? { leaving: true } : {}),
     };
     this.system.tell(ClusterAddresses.heartbeat, hb);
