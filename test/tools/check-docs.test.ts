@@ -59,7 +59,7 @@ describe('docs check (tools/check-docs.mjs)', function () {
     const root = repo({
       ...SOURCES,
       'README.md': GOOD_README + 'Moved: `packages/sql/src/planner/old.ts`, [gone](docs/GONE.md).\n',
-      'docs/PROTOCOL.md': 'Once here: `planner/subquery.ts`; outside: `../shared/BRIEF.md`.\n',
+      'docs/PROTOCOL.md': 'Once here: `planner/subquery.ts`; outside: `../elsewhere/BRIEF.md`.\n',
       'packages/sql/README.md': 'Not in this package: `config.properties`; `*.ts` in `optimizer/*.ts`.\n',
     });
     try {
@@ -71,7 +71,7 @@ describe('docs check (tools/check-docs.mjs)', function () {
       );
       expect(r.stderr).to.include('README.md:9: names `docs/GONE.md`');
       expect(r.stderr).to.include('docs/PROTOCOL.md:1: names `planner/subquery.ts`');
-      expect(r.stderr).to.include('docs/PROTOCOL.md:1: names `../shared/BRIEF.md`');
+      expect(r.stderr).to.include('docs/PROTOCOL.md:1: names `../elsewhere/BRIEF.md`');
       expect(r.stderr).to.include('packages/sql/README.md:1: names `config.properties`');
       expect(r.stderr).to.include('packages/sql/README.md:1: names `optimizer/*.ts`');
     } finally {
