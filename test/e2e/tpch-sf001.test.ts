@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
+import { TPCH_DATA } from '../support/reference.js';
 
 /**
  * The 22 TPC-H queries of testdata/tpch/queries over the tpch connector at SF 0.01 (catalog `tpch`,
@@ -18,7 +19,7 @@ import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
  * Column names too, except that DuckDB names an unaliased expression by its text where Trino says
  * `_col<position>`.
  */
-const TPCH = join(import.meta.dirname, '..', '..', '..', 'shared', 'tpch');
+const TPCH = TPCH_DATA;
 const QUERIES = Array.from({ length: 22 }, (_, i) => `q${String(i + 1).padStart(2, '0')}`);
 
 interface Answer {
