@@ -12,15 +12,21 @@ export const ClusterAddresses = {
   ping: (workerId: string) => `worker.${workerId}.ping`,
   /** worker → coordinator: {@link TaskUpdate}s. */
   taskStatus: 'coordinator.task-status',
+  /** leading coordinator → workers and standbys: {@link LeaderAnnouncement}s. */
+  leader: 'coordinator.leader',
 } as const;
 
 /**
  * Whether only cluster members speak on `subject`: heartbeats, worker commands and probes (and their
- * replies) and task reports. Members sign their messages there and refuse unsigned ones
+ * replies), task reports and leader announcements. Members sign their messages there and refuse unsigned ones
  * (docs/SECURITY.md); every other subject is a client's.
  */
 export function isMemberSubject(prefix: string, subject: string): boolean {
-  return subject.startsWith(`${prefix}.worker.`) || subject === `${prefix}.${ClusterAddresses.taskStatus}`;
+  return (
+    subject.startsWith(`${prefix}.worker.`) ||
+    subject === `${prefix}.${ClusterAddresses.taskStatus}` ||
+    subject === `${prefix}.${ClusterAddresses.leader}`
+  );
 }
 
 /**

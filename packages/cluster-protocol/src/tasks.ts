@@ -78,15 +78,31 @@ export const TaskSpecSchema = Strict({
 export type TaskSpec = MessageOf<typeof TaskSpecSchema>;
 
 /** On `worker.<id>.tasks` (ask), one schema per `type`. */
+/**
+ * The lease epoch of the coordinator giving a command (see {@link LeaderAnnouncementSchema}): a worker
+ * refuses commands of an epoch older than the newest it has seen, so a deposed leader cannot act.
+ */
+const epoch = { epoch: Type.Optional(Count) };
+
 export const WorkerCommandSchemas = {
-  run: Strict({ type: Type.Literal('run'), task: TaskSpecSchema }),
+  run: Strict({ type: Type.Literal('run'), task: TaskSpecSchema, ...epoch }),
   /** Cancels the named task attempts of a query, or all of its tasks when `taskIds` is absent. */
   cancel: Strict({
     type: Type.Literal('cancel'),
     queryId: SafeId,
     taskIds: Type.Optional(Type.Array(TaskIdSchema, { maxItems: MAX_SPLITS })),
+    ...epoch,
   }),
 };
+
+/**
+ * On `coordinator.leader`, from the leading coordinator when it takes the lease and then every
+ * second: who leads, under which epoch (a number that only grows). A worker that sees a newer epoch
+ * refuses older ones from then on, heartbeats at once and sends again its final task reports of
+ * the last minute, which a leader that died may never have read.
+ */
+export const LeaderAnnouncementSchema = Strict({ coordinatorId: SafeId, epoch: Count, time: Millis });
+export type LeaderAnnouncement = MessageOf<typeof LeaderAnnouncementSchema>;
 export type WorkerCommand = MessageOf<(typeof WorkerCommandSchemas)[keyof typeof WorkerCommandSchemas]>;
 
 export const RunTaskReplySchema = Strict({ accepted: Type.Boolean(), reason: Type.Optional(Text(1000)) });
@@ -131,4 +147,5 @@ export const decodeTaskSpec = decoderFor(TaskSpecSchema, { name: 'task spec' });
 export const decodeWorkerCommand = unionDecoderFor('type', WorkerCommandSchemas, { name: 'worker command' });
 export const decodeRunTaskReply = decoderFor(RunTaskReplySchema, { name: 'run reply' });
 export const decodeCancelTasksReply = decoderFor(CancelTasksReplySchema, { name: 'cancel reply' });
+export const decodeLeaderAnnouncement = decoderFor(LeaderAnnouncementSchema, { name: 'leader announcement' });
 export const decodeTaskUpdate = unionDecoderFor('state', TaskUpdateSchemas, { name: 'task update' });

@@ -63,6 +63,10 @@ export const ERROR_CODES = {
   /** Object storage that will not heal by retrying: unknown host, access denied, no such bucket. */
   STORAGE_UNAVAILABLE: 'EXTERNAL',
   TASK_TIMEOUT: 'EXTERNAL',
+  /** No coordinator answered a client for its `query.client.timeout` (none leads, or none is reachable). */
+  COORDINATOR_UNAVAILABLE: 'EXTERNAL',
+  /** A command or a Redis transition of a coordinator that no longer leads (its epoch is older than the lease's). */
+  STALE_EPOCH: 'EXTERNAL',
   // bugs
   GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
   // failure injection (tests and chaos drills), one code per error type

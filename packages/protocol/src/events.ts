@@ -94,6 +94,19 @@ export const QueryEventSchemas = {
     delayMs: Millis,
     error: ErrorDataSchema,
   }),
+  /**
+   * The coordinator that ran this query died or stepped down, and `coordinatorId` took over under
+   * lease `epoch`: the query goes on from its records (finished stages are not run again).
+   */
+  COORDINATOR_FAILOVER: Type.Object({
+    ...base,
+    type: Type.Literal('COORDINATOR_FAILOVER'),
+    coordinatorId: SafeId,
+    epoch: Count,
+    /** Tasks still running on workers that the new leader adopted, and tasks it must run again. */
+    adoptedTasks: Count,
+    lostTasks: Count,
+  }),
   FINISHED: Type.Object({
     ...base,
     type: Type.Literal('FINISHED'),

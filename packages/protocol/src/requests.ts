@@ -46,7 +46,15 @@ export type SubmitRequest = MessageOf<typeof SubmitRequestSchema>;
  * `capability`: what results, cancel and the listing ask for, proving the asker submitted the query
  * (docs/SECURITY.md). Unguessable; the coordinator keeps only its hash.
  */
-export const SubmitReplySchema = Type.Object({ queryId: SafeId, capability: SecretText });
+export const SubmitReplySchema = Type.Object({
+  queryId: SafeId,
+  capability: SecretText,
+  /**
+   * True when this id had been submitted before (a retry of a submission whose reply was lost, or a
+   * stored submission run later): the reply is about that one query, which ran or runs once.
+   */
+  alreadySubmitted: Type.Optional(Type.Boolean()),
+});
 export type SubmitReply = MessageOf<typeof SubmitReplySchema>;
 
 /**

@@ -39,6 +39,26 @@ export const ClusterInfoSchema = Type.Object({
     { maxItems: MAX_WORKERS },
   ),
   queries: QueryCounts,
+  /**
+   * The cluster's coordinator processes (leader and standbys) as their Redis registrations say,
+   * leader first; absent from coordinators that predate failover.
+   */
+  coordinators: Type.Optional(
+    Type.Array(
+      Type.Object({
+        coordinatorId: SafeId,
+        role: Type.Union([Type.Literal('leader'), Type.Literal('standby')]),
+        /** The lease epoch it leads under (leader), or the last epoch it saw (standby). */
+        epoch: Count,
+        host: Text(255),
+        pid: Count,
+        /** When it started, and when it last renewed its registration (ms since the epoch). */
+        since: Millis,
+        seenAgeMs: Millis,
+      }),
+      { maxItems: 64 },
+    ),
+  ),
 });
 export type ClusterInfo = MessageOf<typeof ClusterInfoSchema>;
 

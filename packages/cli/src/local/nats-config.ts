@@ -35,7 +35,7 @@ export function natsAuthorization(o: NatsAuthorizationOptions): string {
   };
   const worker = {
     publish: [`${p}.worker.heartbeat`, `${p}.coordinator.task-status`],
-    subscribe: [`${p}.worker.*.tasks`, `${p}.worker.*.ping`],
+    subscribe: [`${p}.worker.*.tasks`, `${p}.worker.*.ping`, `${p}.coordinator.leader`],
   };
   const client = {
     publish: [
