@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { QuarryError, type ErrorData } from '@quarry/common';
 import type { TaskStats } from '@quarry/cluster-protocol';
+import type { ExchangeFile } from '@quarry/exchange';
+import { FencedRedis, isStaleEpoch, type FencedOp } from './fencing.js';
 
 /**
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
@@ -60,23 +62,27 @@ export interface TaskRecordView {
   readonly current?: number;
   readonly attempts: number;
   readonly winner?: number;
+  /** The winner's files (JSON of `ExchangeFile[]`), which consumers and a new leader read. */
+  readonly outputs?: string;
+  /** Failed attempts that count against the retry limit (a task lost in a failover does not). */
+  readonly failures?: number;
 }
 
 const START = `
-local t = redis.call('HGET', KEYS[1], ARGV[1])
+local t = redis.call('HGET', KEYS[2], ARGV[1])
 local task = t and cjson.decode(t) or { state = 'PENDING', attempts = 0 }
 if task.winner ~= nil then return 0 end
 local attempt = tonumber(ARGV[3])
 task.current = attempt
 task.state = 'RUNNING'
 if (task.attempts or 0) < attempt + 1 then task.attempts = attempt + 1 end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
-redis.call('HSET', KEYS[1], ARGV[2], cjson.encode({ attempt = attempt, worker = ARGV[4], state = 'RUNNING', start = tonumber(ARGV[5]) }))
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({ attempt = attempt, worker = ARGV[4], state = 'RUNNING', start = tonumber(ARGV[5]) }))
 return 1`;
 
 const FINISH = `
-local t = redis.call('HGET', KEYS[1], ARGV[1])
-local a = redis.call('HGET', KEYS[1], ARGV[2])
+local t = redis.call('HGET', KEYS[2], ARGV[1])
+local a = redis.call('HGET', KEYS[2], ARGV[2])
 if not t or not a then return -1 end
 local task = cjson.decode(t)
 local rec = cjson.decode(a)
@@ -88,13 +94,14 @@ task.current = nil
 rec.state = 'FINISHED'
 rec['end'] = tonumber(ARGV[4])
 if ARGV[5] ~= '' then rec.stats = cjson.decode(ARGV[5]) end
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
-redis.call('HSET', KEYS[1], ARGV[2], cjson.encode(rec))
+task.outputs = ARGV[6]
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(rec))
 return 1`;
 
 const FAIL = `
-local t = redis.call('HGET', KEYS[1], ARGV[1])
-local a = redis.call('HGET', KEYS[1], ARGV[2])
+local t = redis.call('HGET', KEYS[2], ARGV[1])
+local a = redis.call('HGET', KEYS[2], ARGV[2])
 if not t or not a then return -1 end
 local task = cjson.decode(t)
 local rec = cjson.decode(a)
@@ -103,22 +110,39 @@ if rec.state ~= 'RUNNING' then return 0 end
 rec.state = 'FAILED'
 rec['end'] = tonumber(ARGV[4])
 rec.error = cjson.decode(ARGV[5])
-redis.call('HSET', KEYS[1], ARGV[2], cjson.encode(rec))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(rec))
 if task.current == attempt and task.winner == nil then
   task.state = 'FAILED'
   task.current = nil
-  redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(task))
+  if ARGV[6] ~= 'lost' then task.failures = (task.failures or 0) + 1 end
+  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
 end
 return 1`;
 
+const UNSTART = `
+local t = redis.call('HGET', KEYS[2], ARGV[1])
+if not t then return 0 end
+local task = cjson.decode(t)
+local attempt = tonumber(ARGV[3])
+if task.winner ~= nil or task.current ~= attempt then return 0 end
+task.current = nil
+task.state = 'PENDING'
+task.attempts = attempt
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
+redis.call('HDEL', KEYS[2], ARGV[2])
+return 1`;
+
 export class AttemptStore {
-  private readonly scripts: Record<'start' | 'finish' | 'fail', string> = { start: '', finish: '', fail: '' };
+  /** Every write checks the leader's epoch (fencing.ts). */
+  readonly fenced: FencedRedis;
 
   constructor(
     readonly redis: Redis,
     readonly prefix: string,
     readonly retentionSeconds: number,
-  ) {}
+  ) {
+    this.fenced = new FencedRedis(redis, `${prefix}:leader:epoch`);
+  }
 
   /** `url` may carry an ACL user and password (`redis://user:pass@host`) and ask for TLS (`rediss://`). */
   static connect(
@@ -147,23 +171,37 @@ export class AttemptStore {
     return `${this.prefix}:query:${queryId}:tasks`;
   }
 
-  async createQuery(
+  /** The set of queries a leader holds (running, or finished with a result to serve). */
+  get activeKey(): string {
+    return `${this.prefix}:active`;
+  }
+
+  async createQuery(queryId: string, fields: Readonly<Record<string, string | number>>): Promise<void> {
+    const created = Number(fields['created'] ?? Date.now());
+    await this.write([
+      ['HSET', this.queryKey(queryId), ...Object.entries({ state: 'QUEUED', ...fields }).flat()],
+      ['ZADD', `${this.prefix}:queries`, created, queryId],
+      ['ZREMRANGEBYRANK', `${this.prefix}:queries`, 0, -1001],
+      ['SADD', this.activeKey, queryId],
+    ]);
+  }
+
+  /** Writes fields of a query's record (and more commands, atomically with them), fenced. */
+  async updateQuery(
     queryId: string,
-    fields: { sql: string; retryPolicy: string; created: number },
+    fields: Readonly<Record<string, string | number>>,
+    more: readonly FencedOp[] = [],
   ): Promise<void> {
-    await this.guard(async () => {
-      await this.redis
-        .multi()
-        .hset(this.queryKey(queryId), {
-          state: 'QUEUED',
-          sql: fields.sql,
-          retryPolicy: fields.retryPolicy,
-          created: fields.created,
-        })
-        .zadd(`${this.prefix}:queries`, fields.created, queryId)
-        .zremrangebyrank(`${this.prefix}:queries`, 0, -1001)
-        .exec();
-    });
+    const entries = Object.entries(fields).flat();
+    await this.write([
+      ...(entries.length ? [['HSET', this.queryKey(queryId), ...entries] as const] : []),
+      ...more,
+    ]);
+  }
+
+  /** Runs fenced commands; STALE_EPOCH passes through, other failures are ATTEMPT_STORE_ERROR. */
+  async write(ops: readonly FencedOp[]): Promise<void> {
+    await this.guard(() => this.fenced.exec(ops));
   }
 
   /**
@@ -226,10 +264,6 @@ export class AttemptStore {
     return ids.filter((_, i) => claims[i] !== null && hashes.has(claims[i]!)).slice(0, limit);
   }
 
-  async setQueryState(queryId: string, state: string): Promise<void> {
-    await this.guard(() => this.redis.hset(this.queryKey(queryId), { state }));
-  }
-
   /** Records the end of a query and starts the retention clock on its keys. */
   async endQuery(
     queryId: string,
@@ -237,21 +271,22 @@ export class AttemptStore {
     elapsedMs: number,
     error?: ErrorData,
   ): Promise<void> {
-    await this.guard(async () => {
-      const fields: Record<string, string | number> = { state, ended: Date.now(), elapsedMs };
-      if (error)
-        fields['error'] = JSON.stringify({ code: error.code, type: error.type, message: error.message });
-      await this.redis
-        .multi()
-        .hset(this.queryKey(queryId), fields)
-        .expire(this.queryKey(queryId), this.retentionSeconds)
-        .expire(this.tasksKey(queryId), this.retentionSeconds)
-        .exec();
-    });
+    const fields: Record<string, string | number> = { state, ended: Date.now(), elapsedMs };
+    if (error)
+      fields['error'] = JSON.stringify({ code: error.code, type: error.type, message: error.message });
+    await this.updateQuery(queryId, fields, [
+      ['EXPIRE', this.queryKey(queryId), this.retentionSeconds],
+      ['EXPIRE', this.tasksKey(queryId), this.retentionSeconds],
+    ]);
+  }
+
+  /** The leader no longer holds the query (its result was read or expired): a new leader leaves it be. */
+  async forgetQuery(queryId: string): Promise<void> {
+    await this.write([['SREM', this.activeKey, queryId]]);
   }
 
   async startAttempt(queryId: string, t: TaskAttemptId, worker: string): Promise<boolean> {
-    const r = await this.run('start', START, queryId, [
+    const r = await this.run(START, queryId, [
       taskField(t),
       attemptField(t),
       String(t.attempt),
@@ -262,27 +297,43 @@ export class AttemptStore {
   }
 
   /** True when this attempt became the task's winner. */
-  async finishAttempt(queryId: string, t: TaskAttemptId, stats?: TaskStats): Promise<boolean> {
-    const r = await this.run('finish', FINISH, queryId, [
+  async finishAttempt(
+    queryId: string,
+    t: TaskAttemptId,
+    result: { stats?: TaskStats | undefined; outputs: readonly ExchangeFile[] },
+  ): Promise<boolean> {
+    const r = await this.run(FINISH, queryId, [
       taskField(t),
       attemptField(t),
       String(t.attempt),
       String(Date.now()),
-      stats ? JSON.stringify(stats) : '',
+      result.stats ? JSON.stringify(result.stats) : '',
+      JSON.stringify(result.outputs),
     ]);
     return r === 1;
   }
 
   /** True when the attempt was running (its failure is recorded); false for a stale report. */
-  async failAttempt(queryId: string, t: TaskAttemptId, error: ErrorData): Promise<boolean> {
-    const r = await this.run('fail', FAIL, queryId, [
+  async failAttempt(
+    queryId: string,
+    t: TaskAttemptId,
+    error: ErrorData,
+    options: { lost?: boolean } = {},
+  ): Promise<boolean> {
+    const r = await this.run(FAIL, queryId, [
       taskField(t),
       attemptField(t),
       String(t.attempt),
       String(Date.now()),
       JSON.stringify({ code: error.code, type: error.type, message: error.message }),
+      options.lost ? 'lost' : '',
     ]);
     return r === 1;
+  }
+
+  /** A hand-over the worker refused, or that found nobody: as if the attempt had never started. */
+  async unstartAttempt(queryId: string, t: TaskAttemptId): Promise<boolean> {
+    return (await this.run(UNSTART, queryId, [taskField(t), attemptField(t), String(t.attempt)])) === 1;
   }
 
   async query(queryId: string): Promise<Record<string, string>> {
@@ -307,27 +358,15 @@ export class AttemptStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private async run(
-    name: 'start' | 'finish' | 'fail',
-    script: string,
-    queryId: string,
-    args: string[],
-  ): Promise<number> {
-    return this.guard(async () => {
-      if (!this.scripts[name]) this.scripts[name] = (await this.redis.script('LOAD', script)) as string;
-      try {
-        return (await this.redis.evalsha(this.scripts[name], 1, this.tasksKey(queryId), ...args)) as number;
-      } catch (e) {
-        if (!/NOSCRIPT/.test((e as Error).message)) throw e;
-        return (await this.redis.eval(script, 1, this.tasksKey(queryId), ...args)) as number;
-      }
-    });
+  private async run(script: string, queryId: string, args: string[]): Promise<number> {
+    return this.guard(async () => Number(await this.fenced.script(script, [this.tasksKey(queryId)], args)));
   }
 
   private async guard<T>(f: () => Promise<T>): Promise<T> {
     try {
       return await f();
     } catch (e) {
+      if (isStaleEpoch(e)) throw e;
       throw new QuarryError('ATTEMPT_STORE_ERROR', `Redis: ${(e as Error).message}`, { cause: e });
     }
   }

@@ -30,6 +30,12 @@ export interface CoordinatorConfig {
   readonly heartbeatTimeoutMs: number;
   /** `failure-detector.probe-timeout`: how long a suspected worker has to answer its probe. Default 2s. */
   readonly probeTimeoutMs?: number;
+  /**
+   * `coordinator.lease-timeout`: the leader's lease in Redis lasts this long unless renewed (every
+   * third of it); a standby takes over once it lapses. Default 1.5s, so that a `kill -9` of the
+   * leader is taken over within 2 s.
+   */
+  readonly leaseTimeoutMs?: number;
   /** `query.max-run-time`, `query.max-planning-time`, `query.max-execution-time` (Trino's defaults when absent). */
   readonly timeLimits?: TimeLimits;
   /**
@@ -95,6 +101,7 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'redis.url',
   'failure-detector.heartbeat-timeout',
   'failure-detector.probe-timeout',
+  'coordinator.lease-timeout',
   'query.max-length',
   ...TIME_LIMIT_PROPERTY_NAMES,
   'query-manager.required-workers-max-wait',
@@ -155,6 +162,7 @@ export function coordinatorConfigFromProperties(
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1s'),
     probeTimeoutMs: r.duration('failure-detector.probe-timeout', '2s'),
+    leaseTimeoutMs: r.duration('coordinator.lease-timeout', '1.5s'),
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
     maxStageCount: r.int('query.max-stage-count', DEFAULT_MAX_STAGE_COUNT, 1),

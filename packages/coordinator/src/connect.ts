@@ -6,29 +6,11 @@ import { AttemptStore } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
 
 /**
- * What a coordinator needs before it can listen: its exchange checked (a misconfigured bucket stops
- * the start, naming it), a NATS connection that signs as a cluster member, and a Redis that answers.
- * Whatever was opened is closed again when a later step fails.
+ * The Redis a coordinator keeps its lease and records in, checked to answer; and its exchange,
+ * checked (a misconfigured bucket stops the start, naming it). Both come before any term as leader.
  */
-export async function connectCoordinator(
-  config: CoordinatorConfig,
-  logger: Logger,
-): Promise<{ system: ActorSystem; store: AttemptStore }> {
+export async function connectStore(config: CoordinatorConfig): Promise<AttemptStore> {
   await checkExchange(config.exchange);
-  const membership = membershipFor(config.internalCommunication, {
-    role: 'coordinator',
-    sender: 'coordinator',
-    isInternal: (subject) => isMemberSubject(config.prefix, subject),
-    logger,
-  });
-  const system = await ActorSystem.connect({
-    servers: config.servers,
-    prefix: config.prefix,
-    name: 'coordinator',
-    logger,
-    ...config.nats,
-    ...(membership ? { membership } : {}),
-  });
   const store = AttemptStore.connect(
     config.redisUrl,
     config.prefix,
@@ -41,13 +23,30 @@ export async function connectCoordinator(
     await store.redis.ping();
   } catch (e) {
     await store.close();
-    await system.close();
     throw new QuarryError(
       'ATTEMPT_STORE_ERROR',
       `Cannot reach Redis at ${redactUrl(config.redisUrl)}: ${(e as Error).message}`,
     );
   }
-  return { system, store };
+  return store;
+}
+
+/** A NATS connection that signs as a cluster member: one per term as leader. */
+export async function connectSystem(config: CoordinatorConfig, logger: Logger): Promise<ActorSystem> {
+  const membership = membershipFor(config.internalCommunication, {
+    role: 'coordinator',
+    sender: 'coordinator',
+    isInternal: (subject) => isMemberSubject(config.prefix, subject),
+    logger,
+  });
+  return ActorSystem.connect({
+    servers: config.servers,
+    prefix: config.prefix,
+    name: 'coordinator',
+    logger,
+    ...config.nats,
+    ...(membership ? { membership } : {}),
+  });
 }
 
 /**

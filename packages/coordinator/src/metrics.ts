@@ -17,8 +17,18 @@ export class CoordinatorMetrics {
   private readonly workersLost: Counter;
   private readonly probesAnswered: Counter;
   readonly spooledBytes: Counter;
+  private readonly leaderChanges: Counter;
+  private readonly takeoverSeconds: Gauge;
+  private readonly adoptedTasks: Counter;
+  private readonly lostTasks: Counter;
+  /** 1 while this coordinator leads, 0 while it stands by. */
+  readonly leading: Gauge;
 
-  constructor(queries: () => Iterable<QueryExecution>, workers: WorkerRegistry, coordinatorId: string) {
+  constructor(
+    queries: () => Iterable<QueryExecution>,
+    workers: () => WorkerRegistry | undefined,
+    coordinatorId: string,
+  ) {
     const registry = (this.registry = newRegistry({ role: 'coordinator', instance: coordinatorId }));
     const r = [registry];
     this.queriesEnded = new Counter({
@@ -43,6 +53,31 @@ export class CoordinatorMetrics {
       name: 'quarry_query_retries_total',
       help: 'Query retries (retry policy QUERY), by error type',
       labelNames: ['error_type'],
+      registers: r,
+    });
+    this.leaderChanges = new Counter({
+      name: 'quarry_coordinator_terms_total',
+      help: 'Times this coordinator took the lease and became the leader',
+      registers: r,
+    });
+    this.leading = new Gauge({
+      name: 'quarry_coordinator_leader',
+      help: 'Whether this coordinator leads (1) or stands by (0)',
+      registers: r,
+    });
+    this.takeoverSeconds = new Gauge({
+      name: 'quarry_coordinator_takeover_seconds',
+      help: 'How long the last takeover took: from the lease to the adopted tasks checked',
+      registers: r,
+    });
+    this.adoptedTasks = new Counter({
+      name: 'quarry_coordinator_adopted_tasks_total',
+      help: 'Running tasks of an earlier leader that this coordinator adopted when it took over',
+      registers: r,
+    });
+    this.lostTasks = new Counter({
+      name: 'quarry_coordinator_lost_tasks_total',
+      help: 'Tasks an earlier leader had started that no worker ran any more at the takeover (run again)',
       registers: r,
     });
     this.workersLost = new Counter({
@@ -92,6 +127,14 @@ export class CoordinatorMetrics {
     this.workersLost.inc();
   }
 
+  /** A term as leader began and took over what the last leader left. */
+  tookOver(t: { adopted: number; lost: number; tookMs: number }): void {
+    this.leaderChanges.inc();
+    this.takeoverSeconds.set(t.tookMs / 1000);
+    this.adoptedTasks.inc(t.adopted);
+    this.lostTasks.inc(t.lost);
+  }
+
   probeAnswered(): void {
     this.probesAnswered.inc();
   }
@@ -101,7 +144,7 @@ export class CoordinatorMetrics {
 function registerStateGauges(
   registry: Registry,
   queries: () => Iterable<QueryExecution>,
-  workers: WorkerRegistry,
+  workers: () => WorkerRegistry | undefined,
 ): void {
   const r = [registry];
   new Gauge({
@@ -109,7 +152,7 @@ function registerStateGauges(
     help: "Stalls of the coordinator's own process that the failure detector discounted",
     registers: r,
     collect() {
-      this.set(workers.stalls);
+      this.set(workers()?.stalls ?? 0);
     },
   });
   new Gauge({
@@ -148,7 +191,7 @@ function registerStateGauges(
     labelNames: ['state'],
     registers: r,
     collect() {
-      const list = workers.list();
+      const list = workers()?.list() ?? [];
       this.set({ state: 'active' }, list.filter((w) => !w.heartbeat.draining).length);
       this.set({ state: 'draining' }, list.filter((w) => w.heartbeat.draining).length);
     },
@@ -160,7 +203,7 @@ function registerStateGauges(
     registers: r,
     collect() {
       this.reset();
-      for (const w of workers.list()) this.set({ worker: w.id }, w.heartbeatAgeMs / 1000);
+      for (const w of workers()?.list() ?? []) this.set({ worker: w.id }, w.heartbeatAgeMs / 1000);
     },
   });
 }

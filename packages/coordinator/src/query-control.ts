@@ -22,6 +22,8 @@ import {
   type CoordinatorConfig,
 } from './config.js';
 import type { QueryExecution } from './query.js';
+import type { QueryJournal } from './query-journal.js';
+import { isStaleEpoch } from './fencing.js';
 import { ResultCursor, StaticResult, allRows } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
@@ -44,6 +46,12 @@ export interface ControlDeps {
   readonly forget: (q: QueryExecution) => void;
   /** Bytes a winning attempt wrote to the exchange. */
   readonly spooled: (bytes: number) => void;
+  /** The query-level records a new leader rebuilds queries from. */
+  readonly journal: QueryJournal;
+  /** The lease epoch this coordinator leads under: worker commands carry it. */
+  readonly epoch: () => number | undefined;
+  /** Whether this coordinator still leads: a deposed one's timers delete and abort nothing. */
+  readonly mayAct: () => boolean;
 }
 
 /**
@@ -107,11 +115,20 @@ export class QueryControl {
         this.d.registry.release(workerId, slotKey);
         return;
       }
+      // recorded before the hand-over: a leader that dies during it leaves an attempt its successor
+      // knows of (and adopts, or finds lost), never one that runs unrecorded under a reused number
+      try {
+        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId);
+      } catch (e) {
+        if (isStaleEpoch(e)) return;
+        q.logger.warn({ err: e }, 'cannot record attempt');
+      }
+      const epoch = this.d.epoch();
       let reply: RunTaskReply;
       try {
         reply = await this.d.system.ask(
           ClusterAddresses.worker(workerId),
-          { type: 'run', task: spec } satisfies WorkerCommand,
+          { type: 'run', task: spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
           DISPATCH_TIMEOUT_MS,
           decodeRunTaskReply,
         );
@@ -123,6 +140,7 @@ export class QueryControl {
           q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
           this.d.registry.release(workerId, slotKey);
           this.d.registry.pause(workerId);
+          await this.d.store.unstartAttempt(q.id, this.attemptId(q, ref)).catch(() => {});
           scheduler.unstart(task, attempt);
           this.d.schedule();
           return;
@@ -131,7 +149,6 @@ export class QueryControl {
         // it gets no more tasks until it heartbeats again.
         const err = QuarryError.wrap(e);
         this.d.registry.pause(workerId);
-        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId).catch(() => {});
         await this.taskFailed(q, ref, {
           code: 'REMOTE_HOST_GONE',
           type: 'EXTERNAL',
@@ -144,13 +161,11 @@ export class QueryControl {
         q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
         this.d.registry.release(workerId, slotKey);
         this.d.registry.pause(workerId);
+        await this.d.store.unstartAttempt(q.id, this.attemptId(q, ref)).catch(() => {});
         scheduler.unstart(task, attempt);
         this.d.schedule();
         return;
       }
-      await this.d.store
-        .startAttempt(q.id, this.attemptId(q, ref), workerId)
-        .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
       q.emitProgress({ ...ref, state: 'RUNNING' });
     });
   }
@@ -175,6 +190,8 @@ export class QueryControl {
       if (current) await this.taskFailed(q, ref, u.error);
       return;
     }
+    // the winner's report again (a worker sends its last reports again to a new leader): nothing to do
+    if (current && scheduler.isWinner(u)) return;
     if (!current || scheduler.finished(u, { outputs: u.outputs, stats: u.stats }) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
@@ -186,7 +203,7 @@ export class QueryControl {
     }
     this.d.spooled(u.stats?.bytesOut ?? 0);
     await this.d.store
-      .finishAttempt(q.id, this.attemptId(q, ref), u.stats)
+      .finishAttempt(q.id, this.attemptId(q, ref), { stats: u.stats, outputs: u.outputs })
       .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
@@ -265,6 +282,9 @@ export class QueryControl {
     const oldAttempt = q.queryAttempt;
     q.queryAttempt++;
     q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
+    await this.d.journal
+      .queryAttempt(q)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query attempt'));
     q.logger.warn(
       { nextAttempt: q.queryAttempt, delayMs, error },
       'query attempt failed; running the query again',
@@ -282,6 +302,23 @@ export class QueryControl {
         this.d.schedule();
       });
     }, delayMs).unref();
+  }
+
+  /**
+   * An adopted attempt no worker runs (the dead leader's hand-over never arrived, or the worker is
+   * gone): recorded as failed but not counted, and the task runs again at once.
+   */
+  async lost(q: QueryExecution, ref: TaskRef): Promise<void> {
+    const scheduler = q.scheduler;
+    if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    if (scheduler.lost(ref) === 'stale') return;
+    const error: ErrorData = {
+      code: 'REMOTE_HOST_GONE',
+      type: 'EXTERNAL',
+      message: `Task ${ref.taskId} was lost in a coordinator failover (not running on ${ref.workerId})`,
+    };
+    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error, { lost: true }).catch(() => {});
+    void this.deleteOutput(q, ref);
   }
 
   /** Tasks whose progress stopped for longer than `task.progress-timeout` are failed (and cancelled). */
@@ -302,17 +339,28 @@ export class QueryControl {
     }
   }
 
-  private async finish(q: QueryExecution): Promise<void> {
+  /** The root stage's output as a result source, its pages recorded as they are cut. */
+  resultCursor(q: QueryExecution, pageStarts?: ReadonlyMap<number, number>): ResultCursor {
     const scheduler = q.scheduler!;
-    const root = scheduler.rootTask();
-    const types = scheduler.plan.columns.map((c) => c.type);
-    const output = new ResultCursor({
+    return new ResultCursor({
       exchange: this.d.exchange,
-      files: root.winner?.outputs ?? [],
-      types,
+      files: scheduler.rootTask().winner?.outputs ?? [],
+      types: scheduler.plan.columns.map((c) => c.type),
       pageRows: this.d.config.resultPageRows,
       readOptions: { queryId: q.id, secretKey: q.exchange.secretKey },
+      ...(pageStarts ? { pageStarts } : {}),
+      onPageStart: (token, row) =>
+        void this.d.journal
+          .pageStart(q, token, row)
+          .catch((e) => q.logger.warn({ err: e }, 'cannot record result page')),
     });
+  }
+
+  /** Every task finished: commit a write, or offer the result; then clean up. A new leader may call it again. */
+  async finish(q: QueryExecution): Promise<void> {
+    const scheduler = q.scheduler!;
+    const root = scheduler.rootTask();
+    const output = this.resultCursor(q);
     if (scheduler.plan.write) {
       // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count
       let rows: number;
@@ -326,6 +374,7 @@ export class QueryControl {
       else {
         q.columns = [{ name: 'rows', type: 'bigint' }];
         q.cursor = new StaticResult([[rows]]);
+        await this.d.journal.result(q, [[rows]], q.columns).catch(() => {});
         q.finish(1);
       }
     } else if (scheduler.plan.analyze) {
@@ -337,6 +386,7 @@ export class QueryControl {
     await this.d.store
       .endQuery(q.id, 'FINISHED', q.elapsedMs)
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    await this.d.journal.ended(q).catch(() => {});
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {
       const served = !scheduler.plan.write && !scheduler.plan.analyze;
@@ -345,6 +395,11 @@ export class QueryControl {
         .deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt))
         .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
     }
+    this.forgetLater(q);
+  }
+
+  /** The query (and its result) is dropped `query.client.timeout` from now. */
+  forgetLater(q: QueryExecution): void {
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
   }
 
@@ -358,6 +413,7 @@ export class QueryControl {
       ...(rowsWritten !== undefined ? { rowsWritten } : {}),
     });
     q.cursor = new StaticResult([[text]]);
+    void this.d.journal.result(q, [[text]], q.columns).catch(() => {});
     q.finish(1);
   }
 
@@ -381,6 +437,7 @@ export class QueryControl {
     if (write) {
       // after the cancelled writers have had a moment to stop, remove whatever they staged
       setTimeout(() => {
+        if (!this.d.mayAct()) return;
         const connector = this.d.catalogs.get(write.handle.catalog);
         if (connector && isWritable(connector))
           void connector
@@ -391,6 +448,7 @@ export class QueryControl {
     // give cancelled tasks a moment to abort their sinks, then remove whatever is left
     setTimeout(
       () =>
+        this.d.mayAct() &&
         void this.d.exchange
           .deleteQuery(q.id)
           .catch((err) => q.logger.warn({ err }, 'cannot delete spooled data')),
@@ -401,7 +459,13 @@ export class QueryControl {
 
   /** Asks workers to cancel tasks of a query (all of them when `taskIds` is absent). Best effort. */
   private cancel(q: QueryExecution, taskIds?: string[], onlyWorker?: string): void {
-    const cmd: WorkerCommand = { type: 'cancel', queryId: q.id, ...(taskIds ? { taskIds } : {}) };
+    const epoch = this.d.epoch();
+    const cmd: WorkerCommand = {
+      type: 'cancel',
+      queryId: q.id,
+      ...(taskIds ? { taskIds } : {}),
+      ...(epoch !== undefined ? { epoch } : {}),
+    };
     for (const w of this.d.registry.list()) {
       if (onlyWorker && w.id !== onlyWorker) continue;
       this.d.system.ask(ClusterAddresses.worker(w.id), cmd, 2000, decodeCancelTasksReply).catch(() => {});

@@ -32,6 +32,10 @@ export interface QueryExecutionOptions {
   readonly logger: Logger;
   /** Told of every event it emits (metrics). */
   readonly observer?: (e: QueryEvent) => void;
+  /** When it was submitted (a new leader restores it from the records); now by default. */
+  readonly created?: number;
+  /** Whether this coordinator may still speak for the query (it leads); events are dropped otherwise. */
+  readonly mayAct?: () => boolean;
 }
 
 /**
@@ -57,7 +61,7 @@ export class QueryExecution {
   cursor: ResultSource | undefined;
   error: ErrorData | undefined;
   rows = 0;
-  readonly created = Date.now();
+  readonly created: number;
   /** SHA-256 of the query's capability (see capabilities.ts): results and cancel ask for it. */
   capabilityHash: string | undefined;
   /** When planning began, and when the query first ran on workers: for the time limits. */
@@ -75,6 +79,7 @@ export class QueryExecution {
   readonly logger: Logger;
   private readonly system: ActorSystem;
   private readonly observer: (e: QueryEvent) => void;
+  private readonly mayAct: () => boolean;
 
   constructor(o: QueryExecutionOptions) {
     this.id = o.id;
@@ -85,6 +90,8 @@ export class QueryExecution {
     this.system = o.system;
     this.logger = o.logger;
     this.observer = o.observer ?? (() => {});
+    this.created = o.created ?? Date.now();
+    this.mayAct = o.mayAct ?? (() => true);
     this.mailbox = new Mailbox((e) => o.logger.error({ err: e }, 'query mailbox job failed'));
   }
 
@@ -96,7 +103,19 @@ export class QueryExecution {
     return (this.ended ?? Date.now()) - this.created;
   }
 
+  /** The number of the last event sent. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** A new leader goes on numbering the query's events after the last one an earlier leader sent. */
+  resumeEvents(lastSeq: number): void {
+    this.seq = Math.max(this.seq, lastSeq);
+  }
+
   emit(event: EventPayload): void {
+    // a coordinator that no longer leads says nothing: the new leader speaks for the query
+    if (!this.mayAct()) return;
     // an event its readers would refuse is lost to them: errors are cut to what the schema accepts
     const bounded = 'error' in event ? { ...event, error: boundedError(event.error) } : event;
     const full = { ...bounded, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;

@@ -33,6 +33,10 @@ export interface ResultCursorOptions {
   readonly pageRows: number;
   /** The query (only its files are read) and its exchange key. */
   readonly readOptions: ReadOptions;
+  /** Where pages start (token → row), as an earlier leader cut them; page 0 starts at row 0. */
+  readonly pageStarts?: ReadonlyMap<number, number>;
+  /** Told where each new page starts, to record it (query-journal.ts). */
+  readonly onPageStart?: (token: number, row: number) => void;
 }
 
 export class ResultCursor implements ResultSource {
@@ -56,7 +60,11 @@ export class ResultCursor implements ResultSource {
     this.types = o.types;
     this.pageRows = o.pageRows;
     this.readOptions = o.readOptions;
+    for (const [token, row] of o.pageStarts ?? []) this.starts[token] = row;
+    this.onPageStart = o.onPageStart;
   }
+
+  private readonly onPageStart: ((token: number, row: number) => void) | undefined;
 
   async page(token: number): Promise<{ rows: ExternalValue[][]; next: number | null }> {
     if (this.last?.token === token) return this.last;
@@ -73,6 +81,7 @@ export class ResultCursor implements ResultSource {
     if (this.buffered.length === 0 && !this.exhausted) await this.fill();
     const next = this.buffered.length === 0 && this.exhausted ? null : token + 1;
     this.nextToken = token + 1;
+    if (this.starts[token + 1] === undefined && next !== null) this.onPageStart?.(token + 1, this.consumed);
     this.starts[token + 1] = this.consumed;
     this.last = { token, rows, next };
     return this.last;

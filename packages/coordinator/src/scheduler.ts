@@ -30,7 +30,15 @@ export interface TaskRecord {
    */
   memoryBytes: number | undefined;
   current:
-    | { attempt: number; workerId: string; startedAt: number; progressAt: number; progressRows: number }
+    | {
+        attempt: number;
+        workerId: string;
+        startedAt: number;
+        progressAt: number;
+        progressRows: number;
+        /** Started by an earlier leader and taken over from the records, not dispatched by this one. */
+        adopted?: boolean;
+      }
     | undefined;
   winner:
     | { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined }
@@ -45,6 +53,19 @@ export interface StageRecord {
 }
 
 export type UpdateVerdict = 'accepted' | 'stale';
+
+/** What the records say of a task (see `QueryScheduler.restore`). */
+export interface RestoredTask {
+  readonly attempts: number;
+  readonly failures: number;
+  readonly winner?: {
+    attempt: number;
+    workerId: string;
+    outputs: readonly ExchangeFile[];
+    stats: TaskStats | undefined;
+  };
+  readonly running?: { attempt: number; workerId: string };
+}
 
 /** Which attempt of which task a report is about. */
 export interface AttemptKey {
@@ -150,6 +171,37 @@ export class QueryScheduler {
     if (task.attempts === attempt + 1) task.attempts = attempt;
   }
 
+  /**
+   * A task as an earlier leader's records left it (after a coordinator failover): finished with its
+   * winner's files, running on a worker (adopted: its reports are this leader's now), or pending.
+   */
+  restore(stageId: number, partition: number, rec: RestoredTask, now: number): void {
+    const task = this.task(stageId, partition);
+    if (!task) return;
+    task.attempts = rec.attempts;
+    task.failures = rec.failures;
+    if (rec.winner) {
+      task.status = 'FINISHED';
+      task.winner = rec.winner;
+    } else if (rec.running) {
+      task.status = 'RUNNING';
+      const { attempt, workerId } = rec.running;
+      task.current = { attempt, workerId, startedAt: now, progressAt: now, progressRows: -1, adopted: true };
+    } else task.status = 'PENDING';
+  }
+
+  /**
+   * An adopted attempt that no worker runs any more (it never got it, or its worker is gone): the
+   * task goes back to pending under a new attempt number, and it counts as no failure.
+   */
+  lost({ stageId, partition, attempt }: AttemptKey): UpdateVerdict {
+    const task = this.task(stageId, partition);
+    if (!task || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
+    task.status = 'PENDING';
+    task.current = undefined;
+    return 'accepted';
+  }
+
   /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
   finished(
     { stageId, partition, attempt }: AttemptKey,
@@ -172,6 +224,11 @@ export class QueryScheduler {
     task.failures++;
     task.current = undefined;
     return 'accepted';
+  }
+
+  /** Whether this attempt is its task's winner (a report of it that comes again changes nothing). */
+  isWinner({ stageId, partition, attempt }: AttemptKey): boolean {
+    return this.task(stageId, partition)?.winner?.attempt === attempt;
   }
 
   /** Tasks currently running on a worker. */

@@ -37,11 +37,13 @@ export class WorkerRegistry {
     const known = this.detector.get(hb.workerId);
     const restarted = known !== undefined && known.info.incarnation !== hb.incarnation;
     const joined = this.detector.heartbeat(hb.workerId, hb);
-    if (joined || restarted) this.assigned.set(hb.workerId, new Map());
-    this.paused.delete(hb.workerId);
-    const mine = this.assigned.get(hb.workerId)!;
     const listed = new Set(hb.tasks ?? []);
     const now = this.now();
+    // a worker met for the first time may already run tasks (of an earlier leader, now adopted): their slots are taken
+    if (joined || restarted)
+      this.assigned.set(hb.workerId, new Map(joined ? [...listed].map((k) => [k, now]) : []));
+    this.paused.delete(hb.workerId);
+    const mine = this.assigned.get(hb.workerId)!;
     for (const [key, at] of mine) if (!listed.has(key) && now - at > RECONCILE_GRACE_MS) mine.delete(key);
     return joined || restarted;
   }
@@ -116,6 +118,12 @@ export class WorkerRegistry {
   }
 
   /** `key` is `<queryId>/<taskId>`, as heartbeats list them. */
+  /** The tasks (`<queryId>/<taskId>`) the worker's last heartbeat listed as running; undefined for an unknown worker. */
+  listedTasks(id: string): ReadonlySet<string> | undefined {
+    const known = this.detector.get(id);
+    return known ? new Set(known.info.tasks ?? []) : undefined;
+  }
+
   assign(id: string, key: string): void {
     this.assigned.get(id)?.set(key, this.now());
   }

@@ -13,6 +13,8 @@ describe('AttemptStore on a real redis-server', function () {
     attempt,
   });
   const err = { code: 'REMOTE_HOST_GONE', type: 'EXTERNAL' as const, message: 'worker w1 lost' };
+  const NO_FILES = { outputs: [] };
+  const FILE = { uri: 'file:///tmp/x/q1/s1/0.0.data', partition: 0, bytes: 10, pages: 1 };
 
   before(async () => {
     redis = await startRedis();
@@ -29,20 +31,27 @@ describe('AttemptStore on a real redis-server', function () {
     expect(await store.startAttempt('q1', a(1, 0, 0), 'w1')).to.equal(true);
     expect(await store.failAttempt('q1', a(1, 0, 0), err)).to.equal(true);
     expect(await store.startAttempt('q1', a(1, 0, 1), 'w2')).to.equal(true);
-    expect(await store.finishAttempt('q1', a(1, 0, 0))).to.equal(false, 'the failed attempt cannot win late');
+    expect(await store.finishAttempt('q1', a(1, 0, 0), NO_FILES)).to.equal(
+      false,
+      'the failed attempt cannot win late',
+    );
     expect(
       await store.finishAttempt('q1', a(1, 0, 1), {
-        rowsIn: 5,
-        rowsOut: 2,
-        bytesOut: 10,
-        wallMs: 3,
-        peakMemoryBytes: 0,
+        outputs: [FILE],
+        stats: {
+          rowsIn: 5,
+          rowsOut: 2,
+          bytesOut: 10,
+          wallMs: 3,
+          peakMemoryBytes: 0,
+        },
       }),
     ).to.equal(true);
-    expect(await store.finishAttempt('q1', a(1, 0, 1))).to.equal(false, 'no double commit');
+    expect(await store.finishAttempt('q1', a(1, 0, 1), NO_FILES)).to.equal(false, 'no double commit');
     expect(await store.startAttempt('q1', a(1, 0, 2), 'w3')).to.equal(false, 'no new attempt after a win');
     const { tasks, attempts } = await store.attempts('q1');
-    expect(tasks.get('0/1.0')).to.deep.include({ state: 'FINISHED', winner: 1, attempts: 2 });
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'FINISHED', winner: 1, attempts: 2, failures: 1 });
+    expect(JSON.parse(tasks.get('0/1.0')!.outputs!)).to.deep.equal([FILE], "the winner's files are kept");
     expect(attempts.get('0/1.0.0')).to.deep.include({ state: 'FAILED', worker: 'w1', error: err });
     expect(attempts.get('0/1.0.1')).to.deep.include({ state: 'FINISHED', worker: 'w2' });
     expect(attempts.get('0/1.0.1')!.stats).to.deep.equal({
@@ -57,9 +66,9 @@ describe('AttemptStore on a real redis-server', function () {
   it('ignores a superseded attempt and a report about an attempt never started', async () => {
     await store.startAttempt('q2', a(2, 3, 0), 'w1');
     await store.startAttempt('q2', a(2, 3, 1), 'w2');
-    expect(await store.finishAttempt('q2', a(2, 3, 0))).to.equal(false);
-    expect(await store.finishAttempt('q2', a(9, 9, 0))).to.equal(false);
-    expect(await store.finishAttempt('q2', a(2, 3, 1))).to.equal(true);
+    expect(await store.finishAttempt('q2', a(2, 3, 0), NO_FILES)).to.equal(false);
+    expect(await store.finishAttempt('q2', a(9, 9, 0), NO_FILES)).to.equal(false);
+    expect(await store.finishAttempt('q2', a(2, 3, 1), NO_FILES)).to.equal(true);
   });
 
   it('keeps the query state and expires every key after the retention', async () => {
@@ -81,5 +90,53 @@ describe('AttemptStore on a real redis-server', function () {
     const ttlTasks = await store.redis.ttl(store.tasksKey('q3'));
     expect(ttl).to.be.within(1, 60);
     expect(ttlTasks).to.be.within(1, 60);
+  });
+
+  it('puts back an attempt whose hand-over was refused, and does not count a lost attempt as a failure', async () => {
+    await store.startAttempt('q4', a(1, 0, 0), 'w1');
+    expect(await store.unstartAttempt('q4', a(1, 0, 0))).to.equal(true);
+    let { tasks, attempts } = await store.attempts('q4');
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'PENDING', attempts: 0 });
+    expect(attempts.has('0/1.0.0')).to.equal(false);
+    await store.startAttempt('q4', a(1, 0, 0), 'w2');
+    expect(await store.failAttempt('q4', a(1, 0, 0), err, { lost: true })).to.equal(true);
+    ({ tasks, attempts } = await store.attempts('q4'));
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'FAILED', attempts: 1 });
+    expect(tasks.get('0/1.0')!.failures ?? 0).to.equal(0);
+  });
+
+  it('refuses every write of a stale epoch with STALE_EPOCH, and tells its owner', async () => {
+    const prefix = uniquePrefix();
+    const fenced = AttemptStore.connect(redis.url, prefix, 60);
+    let told = 0;
+    fenced.fenced.onStale = () => told++;
+    try {
+      await fenced.redis.set(`${prefix}:leader:epoch`, '7');
+      fenced.fenced.fence(7);
+      await fenced.createQuery('q5', { sql: 'select 5', retryPolicy: 'TASK', created: 5 });
+      expect(await fenced.startAttempt('q5', a(0, 0, 0), 'w1')).to.equal(true);
+      // a newer leader took over
+      await fenced.redis.set(`${prefix}:leader:epoch`, '8');
+      for (const write of [
+        () => fenced.finishAttempt('q5', a(0, 0, 0), NO_FILES),
+        () => fenced.failAttempt('q5', a(0, 0, 0), err),
+        () => fenced.startAttempt('q5', a(0, 1, 0), 'w1'),
+        () => fenced.endQuery('q5', 'FINISHED', 3),
+        () => fenced.updateQuery('q5', { state: 'RUNNING' }),
+      ]) {
+        const e = await write().then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        expect(e, String(write)).to.have.property('code', 'STALE_EPOCH');
+      }
+      expect(told).to.equal(5);
+      const { tasks } = await fenced.attempts('q5');
+      expect(tasks.get('0/0.0')).to.deep.include({ state: 'RUNNING', current: 0 }, 'nothing changed');
+      expect(tasks.has('0/0.1')).to.equal(false);
+      expect((await fenced.query('q5'))['state']).to.equal('QUEUED');
+    } finally {
+      await fenced.close();
+    }
   });
 });

@@ -1,0 +1,460 @@
+import { QuarryError, newQueryId, type Logger } from '@quarry/common';
+import { exchangeCodecFor, generateExchangeKey, type ExchangeManager } from '@quarry/exchange';
+import {
+  ClusterAddresses,
+  decodeHeartbeat,
+  decodeTaskUpdate,
+  type Heartbeat,
+  type LeaderAnnouncement,
+  type TaskUpdate,
+} from '@quarry/cluster-protocol';
+import {
+  Addresses,
+  decodeCancelRequest,
+  decodeClusterInfoRequest,
+  decodeQueriesRequest,
+  decodeResultsRequest,
+  type SubmitReply,
+} from '@quarry/protocol';
+import { speaksFor, streamName, type ActorSystem } from '@quarry/runtime';
+import type { CatalogRegistry, Session } from '@quarry/sql';
+import type { AttemptStore } from './attempt-store.js';
+import { Capabilities } from './capabilities.js';
+import { ensureStreams } from './connect.js';
+import { ClientRequests } from './client-requests.js';
+import { clusterInfo, clusterLoad } from './cluster-views.js';
+import type { CoordinatorConfig } from './config.js';
+import { Intake } from './intake.js';
+import type { Leadership } from './leadership.js';
+import type { CoordinatorMetrics } from './metrics.js';
+import { QueryJournal } from './query-journal.js';
+import { finishTakeover, rebuildQueries, type RecoveryDeps } from './recovery.js';
+import { planQuery } from './planning.js';
+import { QueryExecution } from './query.js';
+import { QueryControl } from './query-control.js';
+import { withSessionRetrySettings } from './retry-policy.js';
+import { DEFAULT_TIME_LIMITS, exceededTimeLimit, sessionTimeLimits, type TimeLimits } from './time-limits.js';
+import { parseSubmission } from './submission.js';
+import { WorkerRegistry } from './worker-registry.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, WorkerLiveness } from './workers.js';
+
+/** What a leader's term is made of: the coordinator's parts, and a NATS connection of its own. */
+export interface TermParts {
+  readonly id: string;
+  readonly epoch: number;
+  readonly config: CoordinatorConfig;
+  readonly system: ActorSystem;
+  readonly store: AttemptStore;
+  readonly exchange: ExchangeManager;
+  readonly catalogs: CatalogRegistry;
+  readonly logger: Logger;
+  readonly leadership: Leadership;
+  readonly metrics: CoordinatorMetrics;
+}
+
+const TICK_MS = 100;
+const ANNOUNCE_MS = 1000;
+
+/**
+ * One coordinator's term as the cluster's leader (coordinator.ts holds the lease and opens and
+ * closes terms): takes submissions, plans them, schedules their tasks on workers, watches workers'
+ * heartbeats, records every transition in Redis under its epoch, publishes status events and serves
+ * results. It begins by rebuilding the queries an earlier leader left (recovery.ts). What happens
+ * to a running query is `QueryControl`'s business.
+ */
+export class LeaderTerm {
+  readonly id: string;
+  readonly epoch: number;
+  readonly queries = new Map<string, QueryExecution>();
+  readonly registry: WorkerRegistry;
+  private readonly control: QueryControl;
+  private readonly journal: QueryJournal;
+  private timer: NodeJS.Timeout | undefined;
+  private loadTimer: NodeJS.Timeout | undefined;
+  private announceTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Whether the cluster keeps status events in a JetStream stream (a new leader reads the last one's number). */
+  eventsStream = false;
+  private intake: Intake | undefined;
+  private readonly workers: WorkerLiveness;
+  private readonly clients: ClientRequests;
+  private readonly metrics: CoordinatorMetrics;
+  private readonly leadership: Leadership;
+  /** Issues and checks the capabilities that tie a query to the client that submitted it. */
+  private readonly capabilities: Capabilities;
+
+  readonly config: CoordinatorConfig;
+  private readonly system: ActorSystem;
+  private readonly store: AttemptStore;
+  private readonly exchange: ExchangeManager;
+  private readonly catalogs: CatalogRegistry;
+  private readonly logger: Logger;
+
+  constructor(parts: TermParts) {
+    const { config, system, store, exchange, catalogs, logger } = parts;
+    this.id = parts.id;
+    this.epoch = parts.epoch;
+    this.leadership = parts.leadership;
+    this.metrics = parts.metrics;
+    this.config = config;
+    this.system = system;
+    this.store = store;
+    this.exchange = exchange;
+    this.catalogs = catalogs;
+    this.logger = logger;
+    this.journal = new QueryJournal(store);
+    this.capabilities = Capabilities.create({
+      sharedSecret: config.internalCommunication?.sharedSecret,
+      adminToken: config.adminToken,
+    });
+    this.registry = new WorkerRegistry({
+      suspectAfterMs: config.heartbeatTimeoutMs,
+      sweepIntervalMs: TICK_MS,
+      // a probe's own outcome normally comes first; this only catches a probe that never reported
+      probeDeadlineMs: (config.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS) * 2 + 1000,
+    });
+    this.control = new QueryControl({
+      config,
+      system,
+      store,
+      exchange,
+      registry: this.registry,
+      catalogs,
+      logger,
+      schedule: () => this.schedule(),
+      forget: (q) => this.forget(q),
+      spooled: (bytes) => this.metrics.spooledBytes.inc(bytes),
+      journal: this.journal,
+      epoch: () => this.leadership.currentEpoch,
+      mayAct: () => this.mayAct(),
+    });
+    this.clients = new ClientRequests({
+      queries: this.queries,
+      capabilities: this.capabilities,
+      store,
+      control: this.control,
+      forget: (q) => this.forget(q),
+    });
+    this.workers = new WorkerLiveness({
+      config,
+      system,
+      registry: this.registry,
+      control: this.control,
+      metrics: this.metrics,
+      logger,
+      queries: () => this.queries.values(),
+      schedule: () => this.schedule(),
+    });
+  }
+
+  /** Listens on the coordinator's subjects, tells the workers who leads, and takes over what an earlier leader left. */
+  async open(): Promise<void> {
+    this.eventsStream = await ensureStreams(this.system, this.config, this.logger);
+    const recovery: RecoveryDeps = {
+      term: this,
+      journal: this.journal,
+      store: this.store,
+      control: this.control,
+      registry: this.registry,
+      exchange: this.exchange,
+      graceMs: Math.max(1500, 2 * this.config.heartbeatTimeoutMs),
+      logger: this.logger,
+    };
+    // the queries are back before any report is read: none finds its query missing
+    const rebuilt = await rebuildQueries(recovery);
+    await this.listen();
+    this.announce();
+    this.announceTimer = setInterval(() => this.guarded('announcement', () => this.announce()), ANNOUNCE_MS);
+    this.schedule();
+    this.metrics.tookOver(await finishTakeover(recovery, rebuilt));
+  }
+
+  /** Whether this term still speaks for the cluster: open, and its lease valid by its own clock. */
+  mayAct(): boolean {
+    return !this.closed && this.leadership.isLeader();
+  }
+
+  get systemForEvents(): ActorSystem {
+    return this.system;
+  }
+
+  /** Tells workers (and standbys) who leads, under which epoch. */
+  private announce(): void {
+    if (!this.leadership.isLeader()) return;
+    const message: LeaderAnnouncement = { coordinatorId: this.id, epoch: this.epoch, time: Date.now() };
+    this.system.tell(ClusterAddresses.leader, message);
+  }
+
+  private async listen(): Promise<void> {
+    const prefix = this.config.prefix;
+    const durable = this.eventsStream;
+    this.intake = new Intake({
+      system: this.system,
+      logger: this.logger,
+      maxBytes: this.config.queryMaxLength * 4 + 64 * 1024,
+      submit: (raw, size) => this.submit(raw, size),
+      // an unreadable submission still gets an id and a FAILED event, for clients that only publish
+      refused: (err) => {
+        this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', err);
+        return this.control.fail(this.newQuery(newQueryId(), '', {}), err);
+      },
+      stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
+    });
+    await this.intake.start();
+    // every message is decoded through its schema before a handler sees it (see ActorSystem), and a
+    // member speaks only for itself: a heartbeat or task report names the worker that signed it
+    const { system } = this;
+    system.spawn(
+      ClusterAddresses.heartbeat,
+      decodeHeartbeat,
+      speaksFor(
+        (hb: Heartbeat) => hb.workerId,
+        (hb) => this.workers.heartbeat(hb),
+      ),
+    );
+    system.spawn(
+      ClusterAddresses.taskStatus,
+      decodeTaskUpdate,
+      speaksFor(
+        (u: TaskUpdate) => u.workerId,
+        (u) => this.taskUpdate(u),
+      ),
+    );
+    system.spawn(
+      'query.*.results',
+      decodeResultsRequest,
+      (req, ctx) => this.clients.results(ctx.subject, req),
+      {
+        acceptJson: true,
+        sequential: false,
+      },
+    );
+    system.spawn('query.*.cancel', decodeCancelRequest, (req, ctx) => this.clients.cancel(ctx.subject, req), {
+      acceptJson: true,
+    });
+    system.spawn(
+      Addresses.clusterInfo,
+      decodeClusterInfoRequest,
+      async () => ({
+        ...clusterInfo(this.id, this.registry, this.queries.values()),
+        coordinators: await this.leadership.coordinators().catch(() => []),
+      }),
+      { acceptJson: true },
+    );
+    system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.clients.recentQueries(req), {
+      acceptJson: true,
+    });
+    this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
+    void this.workers.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
+    this.loadTimer = setInterval(
+      () =>
+        this.guarded('cluster load', () =>
+          system.tell(Addresses.clusterLoad, clusterLoad(this.registry, this.queries.values())),
+        ),
+      1000,
+    );
+  }
+
+  /** Runs a timer's work; what it throws is logged, never left to kill the process. */
+  private guarded(what: string, work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      this.logger.error({ err: e }, `${what} failed`);
+    }
+  }
+
+  // --- intake ------------------------------------------------------------------------------------
+
+  private async submit(raw: unknown, size: number): Promise<SubmitReply> {
+    let sub;
+    try {
+      sub = parseSubmission(raw, this.config.queryMaxLength);
+    } catch (e) {
+      this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', e);
+      const sql = typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '';
+      await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
+      throw e;
+    }
+    const capability = this.capabilities.issue(
+      sub.queryId,
+      sub.clientSecret ?? Capabilities.randomClientSecret(),
+    );
+    const capabilityHash = Capabilities.hash(capability);
+    // a query id this cluster has seen (maybe before a coordinator restart) runs once: a retry of the
+    // same submission (same client secret) gets the same answer, anyone else is refused
+    const existing = this.queries.get(sub.queryId);
+    const claim = existing
+      ? { claimed: false, capabilityHash: existing.capabilityHash }
+      : await this.store.claimQuery(sub.queryId, capabilityHash);
+    if (!claim.claimed) {
+      this.capabilities.check(sub.queryId, claim.capabilityHash, { capability }, 'resubmitting');
+      return { queryId: sub.queryId, capability, alreadySubmitted: true };
+    }
+    let q: QueryExecution;
+    try {
+      q = this.newQuery(sub.queryId, sub.sql, sub.session);
+    } catch (e) {
+      await this.control.fail(this.newQuery(sub.queryId, sub.sql, {}), e);
+      throw e;
+    }
+    q.capabilityHash = capabilityHash;
+    q.logger.debug({ bytes: size }, 'query submitted');
+    await this.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    q.emit({ type: 'QUEUED', ...(this.config.eventsIncludeSql ? { sql: q.sql } : {}) });
+    await this.plan(q);
+    return { queryId: q.id, capability };
+  }
+
+  /** PLANNING → RUNNING (recorded, so that a new leader goes on from here); a failure fails the query and throws. */
+  async plan(q: QueryExecution): Promise<void> {
+    try {
+      await planQuery(q, {
+        catalogs: this.catalogs,
+        slots: this.registry.totalSlots(),
+        hashPartitionCount: this.config.hashPartitionCount,
+        ...(this.config.maxStageCount !== undefined ? { maxStageCount: this.config.maxStageCount } : {}),
+      });
+    } catch (e) {
+      await this.control.fail(q, e);
+      throw e;
+    }
+    // planning yields to the event loop: the query may have been cancelled or timed out meanwhile
+    if (q.done) return;
+    const late = exceededTimeLimit(q, q.timeLimits, Date.now());
+    if (late) return this.control.fail(q, late);
+    q.state = 'RUNNING';
+    q.executionStarted = Date.now();
+    await this.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
+    q.emitProgress();
+    this.schedule();
+  }
+
+  /**
+   * Registers a query; a session with bad retry settings throws (the caller fails the query).
+   * `restored`: when it was submitted and its exchange key, for a query an earlier leader ran.
+   */
+  newQuery(
+    id: string,
+    sql: string,
+    props: Readonly<Record<string, string>>,
+    restored?: { created: number; taskKey: Uint8Array | undefined },
+  ): QueryExecution {
+    const retry = withSessionRetrySettings(this.config.retry, props);
+    const timeLimits = sessionLimits(this.config.timeLimits ?? DEFAULT_TIME_LIMITS, props);
+    const session: Session = {
+      ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
+      ...(props['schema'] ? { schema: props['schema'] } : {}),
+      properties: props,
+      now: new Date(),
+      queryId: id,
+      retryPolicy: retry.policy,
+    };
+    const q = new QueryExecution({
+      id,
+      sql,
+      session,
+      retry,
+      timeLimits,
+      system: this.system,
+      logger: this.logger.child({ queryId: id }),
+      observer: (e) => this.metrics.observe(e),
+      mayAct: () => this.leadership.isLeader(),
+      ...(restored ? { created: restored.created } : {}),
+    });
+    const codec = exchangeCodecFor(this.config.exchange, retry.policy);
+    const membership = this.system.membership;
+    if (restored) {
+      const sealed = restored.taskKey;
+      const key = sealed && membership ? membership.open(sealed, id) : sealed;
+      q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
+      q.taskExchange = { codec, ...(sealed ? { secretKey: sealed } : {}) };
+    } else {
+      const key = this.config.exchange.encryptionEnabled ? generateExchangeKey() : undefined;
+      q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
+      // the key crosses NATS (and Redis) only sealed: whoever lacks the shared secret learns nothing
+      const sealed = key && membership ? membership.seal(key, id) : key;
+      q.taskExchange = { codec, ...(sealed ? { secretKey: sealed } : {}) };
+    }
+    this.queries.set(id, q);
+    if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
+      throw new QuarryError(
+        'EXCHANGE_MANAGER_NOT_CONFIGURED',
+        'retry_policy=TASK needs an exchange manager, and this cluster has none configured (exchange-manager.properties)',
+      );
+    }
+    return q;
+  }
+
+  // --- scheduling --------------------------------------------------------------------------------
+
+  private tick(): void {
+    // a leader whose lease ran out (a long pause, Redis gone) stops acting at once
+    if (!this.leadership.isLeader()) return this.leadership.depose('the lease ran out');
+    const now = Date.now();
+    this.workers.sweep(now);
+    for (const q of this.queries.values()) {
+      const starved = this.workers.starved(q, now);
+      if (starved) {
+        void this.control.fail(q, starved);
+        continue;
+      }
+      const late = exceededTimeLimit(q, q.timeLimits, now);
+      if (late) void this.control.fail(q, late);
+      else if (q.state === 'RUNNING') this.control.checkProgress(q, now);
+    }
+    this.schedule();
+  }
+
+  /** Hands runnable tasks to workers with free slots, oldest query first. */
+  schedule(): void {
+    const now = Date.now();
+    for (const q of this.queries.values()) {
+      if (q.state !== 'RUNNING' || !q.scheduler) continue;
+      for (const task of q.scheduler.runnable(now)) {
+        const worker = this.registry.pick(task.avoid);
+        if (!worker) return;
+        this.control.dispatch(q, task, worker.id);
+      }
+    }
+  }
+
+  private taskUpdate(u: TaskUpdate): void {
+    // the worker's final report frees its slot, whatever became of the query or the attempt
+    if (u.state !== 'RUNNING') this.registry.release(u.workerId, `${u.queryId}/${u.taskId}`);
+    const q = this.queries.get(u.queryId);
+    if (q) q.mailbox.post(() => this.control.update(q, u));
+  }
+
+  /** Drops a finished or failed query and whatever of its data is left. */
+  private forget(q: QueryExecution): void {
+    if (this.queries.get(q.id) !== q || !this.mayAct()) return;
+    this.queries.delete(q.id);
+    void this.store.forgetQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot forget query'));
+    void this.exchange
+      .deleteQuery(q.id)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
+  }
+
+  /**
+   * Ends the term: no more listening, timers or events. The queries stay in Redis for whoever leads
+   * next; tasks keep running on the workers. The NATS connection is closed; the rest is the coordinator's.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.loadTimer) clearInterval(this.loadTimer);
+    if (this.announceTimer) clearInterval(this.announceTimer);
+    await this.intake?.stop().catch(() => {});
+    await this.system.close();
+  }
+}
+
+/** A session's time limits; a malformed duration is the session property's error. */
+function sessionLimits(cluster: TimeLimits, props: Readonly<Record<string, string>>): TimeLimits {
+  try {
+    return sessionTimeLimits(cluster, props);
+  } catch (e) {
+    throw new QuarryError('INVALID_SESSION_PROPERTY', (e as Error).message, { cause: e });
+  }
+}

@@ -1,0 +1,263 @@
+import type { Logger } from '@quarry/common';
+import { taskId, type ExchangeFile } from '@quarry/cluster-protocol';
+import type { ExchangeManager } from '@quarry/exchange';
+import type { ResultColumn, TaskRef } from '@quarry/protocol';
+import { lastStored, streamName, type ActorSystem } from '@quarry/runtime';
+import type { AttemptStore, AttemptRecord, TaskRecordView } from './attempt-store.js';
+import type { QueryControl } from './query-control.js';
+import type { QueryExecution } from './query.js';
+import type { QueryJournal, StoredQuery } from './query-journal.js';
+import { StaticResult } from './results.js';
+import { QueryScheduler, type RestoredTask } from './scheduler.js';
+import type { WorkerRegistry } from './worker-registry.js';
+
+/** The parts of a leader's term that recovery drives. */
+export interface RecoveringTerm {
+  readonly id: string;
+  readonly epoch: number;
+  readonly queries: Map<string, QueryExecution>;
+  newQuery(
+    id: string,
+    sql: string,
+    props: Readonly<Record<string, string>>,
+    restored: { created: number; taskKey: Uint8Array | undefined },
+  ): QueryExecution;
+  plan(q: QueryExecution): Promise<void>;
+  schedule(): void;
+  readonly systemForEvents: ActorSystem;
+  readonly eventsStream: boolean;
+}
+
+export interface RecoveryDeps {
+  readonly term: RecoveringTerm;
+  readonly journal: QueryJournal;
+  readonly store: AttemptStore;
+  readonly control: QueryControl;
+  readonly registry: WorkerRegistry;
+  readonly exchange: ExchangeManager;
+  /** How long workers have to show (by heartbeat, or a final report) that adopted tasks still run. */
+  readonly graceMs: number;
+  readonly logger: Logger;
+}
+
+/** What a takeover found: queries rebuilt, tasks adopted while running, and tasks that were lost. */
+export interface Takeover {
+  readonly queries: number;
+  readonly adopted: number;
+  readonly lost: number;
+  readonly tookMs: number;
+}
+
+/**
+ * A new leader takes over what the last one left (query-journal.ts): every query in the active set
+ * is rebuilt from its records. A query that had not been planned is planned again; a running one
+ * gets its scheduler back with finished tasks finished (their winners' files are read as before) and
+ * running ones adopted; a finished one serves its result again; a failed one is cleaned up. After a
+ * grace period, adopted attempts that no worker lists as running are lost: they run again, at no
+ * cost to the task's retry budget. Each query is then told of the failover by a
+ * COORDINATOR_FAILOVER event.
+ */
+export async function rebuildQueries(d: RecoveryDeps): Promise<Rebuilt> {
+  const started = Date.now();
+  const running: QueryExecution[] = [];
+  for (const id of await d.journal.active().catch(() => [] as string[])) {
+    if (d.term.queries.has(id)) continue;
+    try {
+      const q = await recoverQuery(d, await d.journal.load(id));
+      if (q?.state === 'RUNNING') running.push(q);
+    } catch (e) {
+      d.logger.error({ err: e, queryId: id }, 'cannot recover query');
+    }
+  }
+  const adopted = running.reduce((n, q) => n + (q.scheduler?.running().length ?? 0), 0);
+  if (running.length > 0) d.logger.info({ queries: running.length, adopted }, 'took over running queries');
+  return { running, adopted, started };
+}
+
+/** The queries a takeover rebuilt that still run, and how many of their tasks it adopted. */
+export interface Rebuilt {
+  readonly running: readonly QueryExecution[];
+  readonly adopted: number;
+  readonly started: number;
+}
+
+/**
+ * Once workers have had time to heartbeat (and to send again the reports the dead leader may have
+ * missed), adopted attempts nobody runs are lost and run again; each query hears of the failover.
+ */
+export async function finishTakeover(d: RecoveryDeps, rebuilt: Rebuilt): Promise<Takeover> {
+  const { running, adopted, started } = rebuilt;
+  if (running.length === 0) return { queries: 0, adopted: 0, lost: 0, tookMs: Date.now() - started };
+  await new Promise((r) => setTimeout(r, d.graceMs));
+  let lost = 0;
+  for (const q of running) lost += await q.mailbox.run(() => checkAdopted(d, q));
+  d.term.schedule();
+  return { queries: running.length, adopted: adopted - lost, lost, tookMs: Date.now() - started };
+}
+
+async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<QueryExecution | undefined> {
+  const f = stored.fields;
+  const state = f['state'];
+  if (!state || state === 'FAILED') {
+    await d.store.forgetQuery(stored.id);
+    if (state === 'FAILED') void d.exchange.deleteQuery(stored.id).catch(() => {});
+    return undefined;
+  }
+  const q = d.term.newQuery(stored.id, f['sql'] ?? '', parseJson(f['session'], {}), {
+    created: Number(f['created'] ?? Date.now()),
+    taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
+  });
+  if (f['capability']) q.capabilityHash = f['capability'];
+  q.resumeEvents(await lastSeq(d, stored));
+  if (!stored.plan) {
+    // it had not been planned (or its plan not recorded): plan it again, as if just submitted
+    await d.term.plan(q).catch(() => {});
+    return q.done ? undefined : q;
+  }
+  restoreRun(q, stored);
+  await restoreTasks(d, q);
+  if (state === 'FINISHED') {
+    restoreResult(d, q, stored);
+    return undefined;
+  }
+  q.state = 'RUNNING';
+  if (q.scheduler!.done) {
+    // every task had finished: the last leader died committing or ending the query; do it again
+    await q.mailbox.run(() => d.control.finish(q));
+    return undefined;
+  }
+  return q;
+}
+
+/** Plan, splits, attempt counters and timestamps as the records have them. */
+function restoreRun(q: QueryExecution, stored: StoredQuery): void {
+  const f = stored.fields;
+  const { plan, splits } = stored.plan!;
+  q.plan = plan;
+  q.splits = splits;
+  q.hashPartitions = Number(f['hashPartitions'] ?? 1);
+  q.queryAttempt = Number(f['queryAttempt'] ?? 0);
+  q.queryFailures = Number(f['queryFailures'] ?? 0);
+  q.columns = parseJson<ResultColumn[]>(f['columns'], []);
+  q.planningStarted = Number(f['planningStarted'] ?? q.created);
+  q.executionStarted = Number(f['executionStarted'] ?? q.created);
+  q.scheduler = new QueryScheduler(plan, splits, q.hashPartitions, q.queryAttempt);
+}
+
+/** Each task of the current query attempt as its records say: finished, running (adopted) or pending. */
+async function restoreTasks(d: RecoveryDeps, q: QueryExecution): Promise<void> {
+  const { tasks, attempts } = await d.store.attempts(q.id);
+  const now = Date.now();
+  for (const [field, task] of tasks) {
+    const [qa, rest] = field.split('/');
+    if (Number(qa) !== q.queryAttempt) continue;
+    const [stageId, partition] = rest!.split('.').map(Number) as [number, number];
+    q.scheduler!.restore(stageId, partition, restoredTask(field, task, attempts), now);
+  }
+}
+
+function restoredTask(
+  field: string,
+  task: TaskRecordView,
+  attempts: ReadonlyMap<string, AttemptRecord>,
+): RestoredTask {
+  const failures = task.failures ?? 0;
+  if (task.winner !== undefined) {
+    const rec = attempts.get(`${field}.${task.winner}`);
+    return {
+      attempts: task.attempts,
+      failures,
+      winner: {
+        attempt: task.winner,
+        workerId: rec?.worker ?? 'unknown',
+        outputs: parseJson<ExchangeFile[]>(task.outputs, []),
+        stats: rec?.stats,
+      },
+    };
+  }
+  if (task.current !== undefined && task.state === 'RUNNING') {
+    const rec = attempts.get(`${field}.${task.current}`);
+    if (rec)
+      return { attempts: task.attempts, failures, running: { attempt: task.current, workerId: rec.worker } };
+  }
+  return { attempts: task.attempts, failures };
+}
+
+/** A finished query serves its result again: the root's files, or the rows computed on the coordinator. */
+function restoreResult(d: RecoveryDeps, q: QueryExecution, stored: StoredQuery): void {
+  const f = stored.fields;
+  if (f['result']) {
+    q.columns = parseJson<ResultColumn[]>(f['resultColumns'], q.columns);
+    q.cursor = new StaticResult(parseJson(f['result'], []));
+  } else {
+    q.cursor = d.control.resultCursor(q, stored.pageStarts);
+  }
+  q.state = 'FINISHED';
+  q.ended = Number(f['ended'] ?? Date.now());
+  q.rows = q.scheduler?.rootTask().winner?.stats?.rowsOut ?? 0;
+  d.control.forgetLater(q);
+}
+
+/**
+ * Adopted attempts that their worker does not list as running (nor reported finished meanwhile) are
+ * lost; then the query is told of the takeover. Returns how many were lost.
+ */
+async function checkAdopted(d: RecoveryDeps, q: QueryExecution): Promise<number> {
+  const scheduler = q.scheduler;
+  if (!scheduler || q.done) return 0;
+  let adopted = 0;
+  let lost = 0;
+  for (const t of scheduler.running()) {
+    const c = t.current!;
+    if (!c.adopted) continue;
+    const ref: TaskRef = {
+      taskId: taskId(t.stageId, t.partition, c.attempt, q.queryAttempt),
+      queryAttempt: q.queryAttempt,
+      stageId: t.stageId,
+      partition: t.partition,
+      attempt: c.attempt,
+      workerId: c.workerId,
+    };
+    if (d.registry.listedTasks(c.workerId)?.has(`${q.id}/${ref.taskId}`)) {
+      c.adopted = false;
+      adopted++;
+      continue;
+    }
+    await d.control.lost(q, ref);
+    lost++;
+  }
+  q.emit({
+    type: 'COORDINATOR_FAILOVER',
+    coordinatorId: d.term.id,
+    epoch: d.term.epoch,
+    adoptedTasks: adopted,
+    lostTasks: lost,
+  });
+  q.emitProgress();
+  return lost;
+}
+
+/** The last event's number: from the events stream when there is one, else from the records. */
+async function lastSeq(d: RecoveryDeps, stored: StoredQuery): Promise<number> {
+  const recorded = Number(stored.fields['seq'] ?? 0);
+  if (!d.term.eventsStream) return recorded;
+  const system = d.term.systemForEvents;
+  const data = await lastStored(
+    system.nc,
+    streamName(system.prefix, 'EVENTS'),
+    `${system.prefix}.query.${stored.id}.status`,
+  );
+  const seq = data
+    ? Number(parseJson<{ seq?: unknown }>(Buffer.from(data).toString('utf8'), {}).seq ?? 0)
+    : 0;
+  return Math.max(recorded, Number.isSafeInteger(seq) ? seq : 0);
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
