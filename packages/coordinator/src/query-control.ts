@@ -190,8 +190,9 @@ export class QueryControl {
       if (current) await this.taskFailed(q, ref, u.error);
       return;
     }
-    // the winner's report again (a worker sends its last reports again to a new leader): nothing to do
-    if (current && scheduler.isWinner(u)) return;
+    // the winner's report again (a worker sends its last reports again to a new leader): nothing to
+    // do, and above all nothing to delete — even when the query has finished since
+    if (scheduler && u.queryAttempt === q.queryAttempt && scheduler.isWinner(u)) return;
     if (!current || scheduler.finished(u, { outputs: u.outputs, stats: u.stats }) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
