@@ -5,9 +5,10 @@ import { validatePlanFragment, type PlanFragment } from '@quarry/sql';
 /** A task spec whose plan fragment passed {@link checkFragment}: what task threads run. */
 export type CheckedTask = Omit<TaskSpec, 'fragment'> & { readonly fragment: PlanFragment };
 
-/** A worker command, its task (if any) checked. */
+/** A worker command, its task (if any) checked; `epoch` is the lease epoch of the coordinator giving it. */
 export type CheckedCommand =
-  { readonly type: 'run'; readonly task: CheckedTask } | Extract<WorkerCommand, { type: 'cancel' }>;
+  | { readonly type: 'run'; readonly task: CheckedTask; readonly epoch?: number }
+  | Extract<WorkerCommand, { type: 'cancel' }>;
 
 /**
  * The one place a task's plan fragment is checked after its message decoded: the cluster protocol
@@ -28,5 +29,5 @@ export function checkFragment(fragment: unknown): PlanFragment {
 export function decodeCommand(value: unknown): CheckedCommand {
   const command = decodeWorkerCommand(value);
   if (command.type !== 'run') return command;
-  return { type: 'run', task: { ...command.task, fragment: checkFragment(command.task.fragment) } };
+  return { ...command, task: { ...command.task, fragment: checkFragment(command.task.fragment) } };
 }

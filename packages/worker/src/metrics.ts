@@ -6,6 +6,7 @@ export class WorkerMetrics {
   readonly registry: Registry;
   readonly tasks: Counter;
   readonly spooledBytes: Counter;
+  readonly staleCommands: Counter;
 
   constructor(workerId: string, slots: number, running: () => number) {
     const registry = (this.registry = newRegistry({ role: 'worker', instance: workerId }));
@@ -19,6 +20,12 @@ export class WorkerMetrics {
     this.spooledBytes = new Counter({
       name: 'quarry_worker_spooled_bytes_total',
       help: 'Bytes this worker wrote to the exchange',
+      registers: r,
+    });
+    this.staleCommands = new Counter({
+      name: 'quarry_worker_stale_commands_total',
+      help: 'Commands refused because they came from a deposed coordinator (an epoch older than the newest seen, or none)',
+      labelNames: ['command'],
       registers: r,
     });
     new Gauge({ name: 'quarry_worker_task_slots', help: 'Task slots (threads)', registers: r }).set(slots);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createLogger, type Logger } from '@quarry/common';
 import {
   ClusterAddresses,
+  decodeLeaderAnnouncement,
   decodePingRequest,
   isMemberSubject,
   type CancelTasksReply,
@@ -18,6 +19,8 @@ import { ActorSystem, membershipFor, serveMetrics, type ActorRef, type MetricsSe
 import { WorkerMetrics } from './metrics.js';
 import type { WorkerConfig } from './config.js';
 import { decodeCommand, type CheckedCommand, type CheckedTask } from './check-task.js';
+import { EpochFence } from './epoch-fence.js';
+import { FinalReports } from './final-reports.js';
 import { TaskPool } from './task-pool.js';
 import type { TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
 
@@ -35,6 +38,8 @@ const PROGRESS_REPORT_MS = 1000;
  * The worker actor. Its main thread only talks: it heartbeats, accepts tasks on
  * `worker.<id>.tasks`, and reports their start, progress and outcome on `coordinator.task-status`.
  * Tasks run in the {@link TaskPool}'s threads, so CPU-bound work never delays a heartbeat.
+ * Commands of a deposed coordinator are refused ({@link EpochFence}); when a new one takes the lead
+ * (`coordinator.leader`), the worker heartbeats at once and sends again its recent final reports.
  * `stop({ drain: true })` (SIGTERM) takes no new tasks, lets running ones finish, then says goodbye.
  */
 export class Worker {
@@ -54,6 +59,8 @@ export class Worker {
   private readonly lastReport = new Map<string, number>();
   private readonly injectionTimers: NodeJS.Timeout[] = [];
   private readonly pool: TaskPool;
+  private readonly fence: EpochFence;
+  private readonly finals = new FinalReports();
   readonly metrics: WorkerMetrics;
   private metricsServer: MetricsServer | undefined;
 
@@ -64,6 +71,7 @@ export class Worker {
   ) {
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
     system.invalid.register(this.metrics.registry);
+    this.fence = new EpochFence({ logger, onNewer: (epoch) => this.newLeader(epoch) });
     // one TPC-H text pool for all task threads, outside their heaps; built when first needed
     const textPool = createSharedTextPool();
     this.pool = new TaskPool({
@@ -130,6 +138,8 @@ export class Worker {
       workerId: this.id,
       incarnation: this.incarnation,
     }));
+    // a new leader's announcements, signed like every member subject's messages
+    this.system.spawn(ClusterAddresses.leader, decodeLeaderAnnouncement, (a) => this.fence.observe(a.epoch));
     this.heartbeat();
     this.timer = setInterval(() => this.heartbeat(), this.config.heartbeatIntervalMs);
     for (const rule of this.config.failureInjection.worker) {
@@ -158,6 +168,11 @@ export class Worker {
   }
 
   private command(cmd: CheckedCommand): RunTaskReply | CancelTasksReply {
+    const stale = this.fence.admit(cmd);
+    if (stale !== undefined) {
+      this.metrics.staleCommands.inc({ command: cmd.type });
+      return cmd.type === 'run' ? { accepted: false, reason: stale } : { cancelled: 0 };
+    }
     switch (cmd.type) {
       case 'run':
         return this.accept(cmd.task);
@@ -245,6 +260,23 @@ export class Worker {
       ...update,
     };
     this.system.tell(ClusterAddresses.taskStatus, msg);
+    this.finals.add(msg);
+  }
+
+  /**
+   * A coordinator has taken the lead under a newer epoch: it learns of this worker at once, and
+   * reads again the outcomes its predecessor may have missed (it ignores those it knows). Running
+   * tasks go on; their progress reports reach whoever leads.
+   */
+  private newLeader(epoch: number): void {
+    if (this.silent) return;
+    const finals = this.finals.recent();
+    this.logger.info(
+      { epoch, resent: finals.length },
+      'new coordinator epoch: heartbeat and final reports sent again',
+    );
+    this.heartbeat();
+    for (const update of finals) this.system.tell(ClusterAddresses.taskStatus, update);
   }
 
   /** Stops taking tasks; with `drain`, lets running ones finish first; then leaves the cluster. */
