@@ -127,6 +127,7 @@ export class LeaderTerm {
       journal: this.journal,
       epoch: () => this.leadership.currentEpoch,
       mayAct: () => this.mayAct(),
+      stale: (reason) => this.leadership.depose(reason),
     });
     this.clients = new ClientRequests({
       queries: this.queries,
@@ -389,9 +390,10 @@ export class LeaderTerm {
   // --- scheduling --------------------------------------------------------------------------------
 
   private tick(): void {
-    // a leader whose lease ran out (a long pause, Redis gone) stops acting at once
-    if (!this.leadership.isLeader()) return this.leadership.depose('the lease ran out');
+    // a leader whose lease ran out (a long pause, Redis slow) acts no more until it has renewed it
+    if (!this.leadership.isLeader()) return this.leadership.renewSoon();
     const now = Date.now();
+    for (const q of this.queries.values()) q.releaseHeldEvents();
     this.workers.sweep(now);
     for (const q of this.queries.values()) {
       const starved = this.workers.starved(q, now);

@@ -20,6 +20,8 @@ import type { Logger } from '@quarry/common';
  * The leader also stops acting on its own clock: the lease counts from the moment a renewal was
  * *sent*, and `isLeader()` is false from `leaseTimeout × 0.9` after the last successful one, before
  * any standby can have taken over (the monotonic clock keeps running while a process is stopped).
+ * A leader whose lease lapsed (a long pause) takes it again at its next renewal when nobody else
+ * took it — the epoch counter is still its own, so nobody else can have acted — and goes on.
  */
 export interface LeadershipOptions {
   readonly redis: Redis;
@@ -49,10 +51,19 @@ local epoch = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '|' .. epoch, 'PX', ARGV[2])
 return epoch`;
 
+// Renews the lease; a lease that lapsed while nobody took it (the epoch is still ours) is taken again:
+// no other coordinator can have acted in between, so the term goes on.
 const RENEW = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1`;
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if holder == false and redis.call('GET', KEYS[2]) == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
 
 const RELEASE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -72,6 +83,7 @@ export class Leadership {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private busy = false;
   private readonly since = Date.now();
 
   constructor(private readonly o: LeadershipOptions) {}
@@ -119,6 +131,7 @@ export class Leadership {
 
   /** One step: renew (leader) or try to take the lease (standby); and keep the registration fresh. */
   private async round(): Promise<void> {
+    this.busy = true;
     try {
       if (this.epoch !== undefined) await this.renew();
       else await this.acquire();
@@ -126,6 +139,8 @@ export class Leadership {
       this.o.logger.warn({ err: e }, 'lease: Redis did not answer');
       if (this.epoch !== undefined && performance.now() >= this.validUntil)
         this.depose('lease not renewed in time');
+    } finally {
+      this.busy = false;
     }
     await this.register().catch(() => {});
   }
@@ -152,11 +167,26 @@ export class Leadership {
 
   private async renew(): Promise<void> {
     const sent = performance.now();
-    // a leader that was paused past its lease acts no more, whatever Redis says now
-    if (sent >= this.validUntil) return this.depose('lease expired before it was renewed');
-    const ok = Number(await this.o.redis.eval(RENEW, 1, this.leaderKey, this.token(), this.o.leaseTimeoutMs));
+    const ok = Number(
+      await this.o.redis.eval(
+        RENEW,
+        2,
+        this.leaderKey,
+        this.epochKey,
+        this.token(),
+        this.o.leaseTimeoutMs,
+        String(this.epoch),
+      ),
+    );
     if (ok !== 1) return this.depose('the lease is held under a newer epoch');
     this.validUntil = sent + this.o.leaseTimeoutMs * SAFETY;
+  }
+
+  /** Renews (or tries for the lease) now rather than at the next interval, unless a round is under way. */
+  renewSoon(): void {
+    if (this.stopped || this.busy) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.running = this.round().finally(() => this.schedule());
   }
 
   /** Called by the leader itself when Redis or a worker refused it as stale. */

@@ -52,6 +52,8 @@ export interface ControlDeps {
   readonly epoch: () => number | undefined;
   /** Whether this coordinator still leads: a deposed one's timers delete and abort nothing. */
   readonly mayAct: () => boolean;
+  /** A worker refused a command as coming from an older epoch: a newer leader exists. */
+  readonly stale: (reason: string) => void;
 }
 
 /**
@@ -154,6 +156,10 @@ export class QueryControl {
           type: 'EXTERNAL',
           message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}`,
         });
+        return;
+      }
+      if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
+        this.d.stale(`worker ${workerId} refused a task: ${reply.reason}`);
         return;
       }
       if (!reply.accepted) {

@@ -113,12 +113,32 @@ export class QueryExecution {
     this.seq = Math.max(this.seq, lastSeq);
   }
 
+  /**
+   * Events made while this coordinator could not be sure it still led (its lease lapsed, in a long
+   * pause): sent once it has renewed the lease, dropped if it has lost it (the new leader speaks).
+   */
+  private held: QueryEvent[] = [];
+
+  /** Sends the held events, in order, when this coordinator may speak again. */
+  releaseHeldEvents(): void {
+    if (this.held.length === 0 || !this.mayAct()) return;
+    const held = this.held;
+    this.held = [];
+    for (const e of held) this.publish(e);
+  }
+
   emit(event: EventPayload): void {
-    // a coordinator that no longer leads says nothing: the new leader speaks for the query
-    if (!this.mayAct()) return;
     // an event its readers would refuse is lost to them: errors are cut to what the schema accepts
     const bounded = 'error' in event ? { ...event, error: boundedError(event.error) } : event;
     const full = { ...bounded, queryId: this.id, seq: ++this.seq, time: Date.now() } as QueryEvent;
+    if (!this.mayAct() || this.held.length > 0) {
+      if (this.held.length < 10_000) this.held.push(full);
+      return;
+    }
+    this.publish(full);
+  }
+
+  private publish(full: QueryEvent): void {
     const subject = statusSubject(this.system.prefix, this.id);
     const bytes = encode(full, 'json');
     // signed, so that a client holding the shared secret can tell the coordinator's events from forgeries

@@ -23,6 +23,8 @@ export interface ProcessHandle {
 
 export interface LocalClusterOptions {
   readonly workers: number;
+  /** Coordinator processes: one leads, the others stand by to take over (default 1). */
+  readonly coordinators?: number;
   /** Working directory (data, logs, exchange); a fresh temporary one by default, removed at stop. */
   readonly dir?: string;
   readonly prefix?: string;
@@ -72,7 +74,8 @@ interface ClusterPlace {
  */
 export class LocalCluster {
   readonly workers: ProcessHandle[] = [];
-  coordinator: ProcessHandle | undefined;
+  /** Every coordinator process started, in order (dead ones included). */
+  readonly coordinators: ProcessHandle[] = [];
   private workerSeq = 0;
   private system: ActorSystem | undefined;
   /** The shared secret its processes sign internal messages with (tests forge with it, or without). */
@@ -102,6 +105,30 @@ export class LocalCluster {
     this.sharedSecret = options.sharedSecret ?? randomBytes(32).toString('base64url');
   }
 
+  /** The first coordinator started. */
+  get coordinator(): ProcessHandle | undefined {
+    return this.coordinators[0];
+  }
+
+  /** The coordinator process that leads now, as the cluster says (undefined while none answers). */
+  async leader(): Promise<ProcessHandle | undefined> {
+    const pid = (await this.info())?.coordinators?.find((c) => c.role === 'leader')?.pid;
+    return this.coordinators.find((c) => c.process.pid === pid && c.process.exitCode === null);
+  }
+
+  /** Restarts the private redis-server on the same port and directory (its AOF brings the data back). */
+  async restartRedis(): Promise<void> {
+    const i = this.servers.findIndex((s) => s.name === 'redis-server');
+    if (i < 0)
+      throw new QuarryError('INVALID_CONFIGURATION', 'this cluster does not run its own redis-server');
+    const old = this.servers[i]!;
+    await old.stop();
+    this.servers[i] = await startRedisServer(join(this.dir, 'redis'), {
+      port: old.port,
+      args: REDIS_PERSISTENCE,
+    });
+  }
+
   get exchangeDir(): string {
     return join(this.dir, 'exchange');
   }
@@ -120,7 +147,9 @@ export class LocalCluster {
             natsServerSecurity(dir, options.prefix ?? 'quarry', natsUsers),
           );
       if (nats) servers.push(nats);
-      const redis = options.redisUrl ? undefined : await startRedisServer(join(dir, 'redis'));
+      const redis = options.redisUrl
+        ? undefined
+        : await startRedisServer(join(dir, 'redis'), { args: REDIS_PERSISTENCE });
       if (redis) servers.push(redis);
       writeProperties(join(dir, 'etc', 'exchange-manager.properties'), options.exchangeProperties);
       writeProperties(join(dir, 'etc', 'config.properties'), options.configProperties);
@@ -136,7 +165,7 @@ export class LocalCluster {
         options,
       );
       cluster.natsUsers = natsUsers;
-      await cluster.startCoordinator();
+      for (let i = 0; i < (options.coordinators ?? 1); i++) await cluster.startCoordinator();
       for (let i = 0; i < options.workers; i++) await cluster.addWorker();
       await cluster.waitForWorkers(options.workers);
       return cluster;
@@ -163,7 +192,7 @@ export class LocalCluster {
         ...process.env,
         QUARRY_LOG_FORMAT: 'json',
         QUARRY_SHARED_SECRET: this.sharedSecret,
-        ...this.memberCredentials(name === 'coordinator' ? 'coordinator' : 'worker'),
+        ...this.memberCredentials(name.startsWith('coordinator') ? 'coordinator' : 'worker'),
         ...this.options.env,
         ...env,
       },
@@ -176,14 +205,24 @@ export class LocalCluster {
     return u ? { NATS_USER: u.user, NATS_PASSWORD: u.password } : {};
   }
 
+  /**
+   * Starts one more coordinator process (`coordinator`, then `coordinator-2`, …) and waits until it
+   * has registered — as the leader, when none leads, or as a standby.
+   */
   async startCoordinator(): Promise<ProcessHandle> {
-    this.coordinator = this.launch(
-      'coordinator',
+    const n = this.coordinators.length + 1;
+    const handle = this.launch(
+      n === 1 ? 'coordinator' : `coordinator-${n}`,
       ['coordinator', ...this.baseArgs(), '--redis', this.redisUrl],
       this.options.coordinatorEnv,
     );
-    await this.waitFor(async () => (await this.info()) !== undefined, 15_000, 'the coordinator to answer');
-    return this.coordinator;
+    this.coordinators.push(handle);
+    await this.waitFor(
+      async () => (await this.info())?.coordinators?.some((c) => c.pid === handle.process.pid) ?? false,
+      15_000,
+      `coordinator ${handle.name} to register`,
+    );
+    return handle;
   }
 
   async addWorker(
@@ -252,11 +291,14 @@ export class LocalCluster {
   async stop(): Promise<void> {
     await this.system?.close().catch(() => {});
     await Promise.allSettled(this.workers.map((w) => w.stop()));
-    await this.coordinator?.stop();
+    await Promise.allSettled(this.coordinators.map((c) => c.stop()));
     await Promise.allSettled(this.servers.map((s) => s.stop()));
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** `quarry local`'s Redis keeps its data across restarts (append-only file), so claimed query ids stay claimed. */
+const REDIS_PERSISTENCE = ['--appendonly', 'yes', '--appendfsync', 'everysec'];
 
 function newNatsUsers(): Record<NatsRole, { user: string; password: string }> {
   // nats-server parses the value of an environment variable: a letter first keeps it a string

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import type { LocalCluster, ProcessHandle } from '@quarry/cli';
+import { QuarryClient } from '@quarry/client';
+import { randomSuffix } from '@quarry/common';
+import { AttemptStore } from '@quarry/coordinator';
+import type { QueryEvent } from '@quarry/protocol';
+import { EventCollector, startProcessCluster } from '@quarry/testkit';
+
+/** Three stages (scan, partial/final aggregation over a join, the ordered root). */
+const SQL =
+  'select o_orderpriority, count(*) c, sum(l_quantity) q from tpch.tiny.orders join tpch.tiny.lineitem on o_orderkey = l_orderkey group by 1 order by 1';
+/**
+ * First attempts of every task of the `slow_` queries take 1.2 s more after their first page, so
+ * the query runs for several seconds and a coordinator can be killed while stages run, between
+ * stages and near the end. Attempts run again after a failover are not slowed.
+ */
+const INJECTION = 'query=slow_,attempt=0,when=midway,action=DELAY,ms=1200';
+
+type Failover = Extract<QueryEvent, { type: 'COORDINATOR_FAILOVER' }>;
+
+/**
+ * Two coordinator processes, one leading; the leader is killed with SIGKILL in the middle of a
+ * multi-stage query under retry policy TASK. The standby takes the lease, rebuilds the query from
+ * Redis, adopts the tasks still running on workers, runs again only what was lost, and the client —
+ * which did nothing special — gets the rows of a run without failure.
+ */
+describe('coordinator failover (real processes)', function () {
+  this.timeout(240_000);
+  let cluster: LocalCluster;
+  let client: QuarryClient;
+  let events: EventCollector;
+  let store: AttemptStore;
+  let baseline: unknown[][];
+  let baselineMs: number;
+
+  before(async () => {
+    cluster = await startProcessCluster({
+      workers: 2,
+      slots: 2,
+      coordinators: 2,
+      prefix: 'failover',
+      env: {
+        QUARRY_RETRY_POLICY: 'TASK',
+        QUARRY_RETRY_INITIAL_DELAY: '100ms',
+        QUARRY_FAILURE_INJECTION: INJECTION,
+      },
+    });
+    client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'failover', timeoutMs: 5000 });
+    events = await EventCollector.start(cluster.natsUrl, 'failover');
+    store = AttemptStore.connect(cluster.redisUrl, 'failover', 60);
+    const started = Date.now();
+    baseline = (await client.query(SQL, { queryId: `slow_base_${randomSuffix(4)}` })).rows as unknown[][];
+    baselineMs = Date.now() - started;
+    expect(baseline).to.have.length(5);
+  });
+
+  after(async () => {
+    await store?.close();
+    await events?.close();
+    await client?.close();
+    await cluster?.stop();
+  });
+
+  /** Kills the leader with SIGKILL `afterMs` into a query; returns the query's rows and the failover event. */
+  async function killLeaderDuring(
+    afterMs: number,
+  ): Promise<{ rows: unknown[][]; failover: Failover; killed: ProcessHandle; queryId: string }> {
+    const killed = (await cluster.leader())!;
+    expect(killed, 'a leader').to.not.equal(undefined);
+    const queryId = `slow_${randomSuffix(6)}`;
+    const handle = await client.submit(SQL, { queryId });
+    await new Promise((r) => setTimeout(r, afterMs));
+    await killed.kill();
+    const result = await handle.result();
+    handle.close();
+    const failover = (await events.waitFor(
+      (e) => e.queryId === queryId && e.type === 'COORDINATOR_FAILOVER',
+      5000,
+    )) as Failover;
+    return { rows: result.rows as unknown[][], failover, killed, queryId };
+  }
+
+  for (const fraction of [0.25, 0.5, 0.75]) {
+    it(`gives the rows of a run without failure when the leader is killed at ${fraction * 100} % of the query`, async () => {
+      const { rows, failover, killed, queryId } = await killLeaderDuring(Math.round(baselineMs * fraction));
+      expect(rows).to.deep.equal(baseline);
+      const leader = await cluster.leader();
+      expect(leader, 'the standby leads').to.not.equal(undefined);
+      expect(leader!.process.pid).to.not.equal(killed.process.pid);
+      expect(failover.epoch).to.be.greaterThan(1);
+      // the attempt records show what the new leader did: finished tasks kept, the rest adopted or re-run
+      const { tasks } = await store.attempts(queryId);
+      expect([...tasks.values()].every((t) => t.state === 'FINISHED')).to.equal(true);
+      // events go on numbering after the dead leader's
+      const seqs = events.of(queryId).map((e) => e.seq);
+      expect(new Set(seqs).size, 'no event number used twice').to.equal(seqs.length);
+      await cluster.startCoordinator(); // two again, for the next test
+    });
+  }
+
+  it('finishes a query whose leader was killed before it was planned, and runs it once', async () => {
+    const killed = (await cluster.leader())!;
+    killed.process.kill('SIGSTOP'); // it takes the submission but will never answer
+    const queryId = `slow_plan_${randomSuffix(6)}`;
+    const submitted = client.submit(SQL, { queryId }).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 300));
+    await killed.kill();
+    const handle = await submitted;
+    if (handle instanceof Error) throw handle;
+    const result = await (handle as Awaited<ReturnType<QuarryClient['submit']>>).result();
+    expect(result.rows).to.deep.equal(baseline);
+    const listing = await client.queries(50);
+    expect(listing.queries.filter((q) => q.queryId === queryId)).to.have.length(1);
+    await cluster.startCoordinator();
+  });
+
+  it('a leader stopped (SIGSTOP) past its lease finds itself deposed when it wakes, and corrupts nothing', async () => {
+    const frozen = (await cluster.leader())!;
+    const queryId = `slow_split_${randomSuffix(6)}`;
+    const handle = await client.submit(SQL, { queryId });
+    await new Promise((r) => setTimeout(r, 800));
+    frozen.process.kill('SIGSTOP');
+    // the standby takes over while it sleeps
+    const deadline = Date.now() + 10_000;
+    let leader: ProcessHandle | undefined;
+    while (Date.now() < deadline) {
+      leader = await cluster.leader();
+      if (leader && leader.process.pid !== frozen.process.pid) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(leader?.process.pid).to.not.equal(frozen.process.pid);
+    frozen.process.kill('SIGCONT');
+    const result = await handle.result();
+    handle.close();
+    expect(result.rows).to.deep.equal(baseline);
+    // the woken one stands by; the other still leads; one FINISHED only
+    await new Promise((r) => setTimeout(r, 1500));
+    const info = await cluster.info();
+    const roles = Object.fromEntries((info?.coordinators ?? []).map((c) => [c.pid, c.role]));
+    expect(roles[frozen.process.pid!]).to.equal('standby');
+    expect(roles[leader!.process.pid!]).to.equal('leader');
+    expect(events.of(queryId).filter((e) => e.type === 'FINISHED')).to.have.length(1);
+    expect(events.of(queryId).filter((e) => e.type === 'FAILED')).to.have.length(0);
+  });
+});
