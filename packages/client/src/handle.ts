@@ -8,7 +8,6 @@ import {
   type ResultsPage,
   type ResultsRequest,
 } from '@quarry/protocol';
-import type { QuarryClient } from './client.js';
 import type { CoordinatorLink } from './coordinator-link.js';
 import type { EventStream } from './events.js';
 import { watched } from './watch.js';
@@ -23,16 +22,23 @@ export interface QueryResult {
 /** How long a handle waits without a status event before it checks that a coordinator answers. */
 const WATCH_IDLE_MS = 3000;
 
+/** What a handle asks of the client that made it (a `QuarryClient`). */
+export interface HandleOwner {
+  /** What proves the client may act on a query: its capability, and the admin token if configured. */
+  credentials(queryId: string): { capability?: string; adminToken?: string };
+  cancel(queryId: string): Promise<CancelReply>;
+}
+
 export interface QueryHandleOptions {
   readonly queryId: string;
   /** The query's status events, started (subscribed) before the submission. */
   readonly events: EventStream;
   readonly link: CoordinatorLink;
-  /** The submit reply said this id had been submitted before (see {@link QueryHandle.alreadySubmitted}). */
+  /** The submit reply said this id had been submitted before (see `QueryHandle.alreadySubmitted`). */
   readonly alreadySubmitted?: boolean;
 }
 
-/** A query submitted or attached to: its status events, its end, its rows. Made by {@link QuarryClient}. */
+/** A query submitted or attached to: its status events, its end, its rows. Made by `QuarryClient`. */
 export class QueryHandle {
   readonly queryId: string;
   /**
@@ -46,7 +52,7 @@ export class QueryHandle {
   private final: QueryEvent | undefined;
 
   constructor(
-    private readonly client: QuarryClient,
+    private readonly client: HandleOwner,
     o: QueryHandleOptions,
   ) {
     this.queryId = o.queryId;
