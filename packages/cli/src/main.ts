@@ -51,6 +51,16 @@ function connectionOptions(cmd: Command): Command {
     .addOption(new Option('--tls-key <file>', 'client key for NATS TLS (default: $NATS_KEY)'));
 }
 
+/** Options of the commands that talk to the coordinator as a client. */
+function clientOptions(cmd: Command): Command {
+  return connectionOptions(cmd).addOption(
+    new Option(
+      '--client-timeout <duration>',
+      'how long to keep trying while no coordinator answers, e.g. 30s or 5m (default: 1m)',
+    ),
+  );
+}
+
 function serverOptions(cmd: Command): Command {
   return connectionOptions(cmd)
     .addOption(
@@ -99,7 +109,7 @@ serverOptions(
   .option('--slots <n>', 'task slots (worker.task-slots)')
   .action(async (flags) => runWorker(flags));
 
-connectionOptions(
+clientOptions(
   program.command('query').description('run a SQL query and print its result').argument('<sql>', 'the query'),
 )
   .addOption(formatOption())
@@ -114,7 +124,7 @@ connectionOptions(
   .option('--events', 'print status events to stderr (instead of the progress line)', false)
   .action(async (sql: string, flags) => exit(await runQuery(sql, flags)));
 
-connectionOptions(
+clientOptions(
   program
     .command('events')
     .description("print status events: one query's, or every query's")
@@ -124,15 +134,15 @@ connectionOptions(
   .option('--json', 'one JSON object per line', false)
   .action(async (queryId: string | undefined, flags) => exit(await runEvents(queryId, flags)));
 
-connectionOptions(program.command('workers').description('list the workers the coordinator knows')).action(
+clientOptions(program.command('workers').description('list the workers the coordinator knows')).action(
   async (flags) => exit(await runWorkers(flags)),
 );
 
-connectionOptions(
-  program.command('cancel').description('cancel a running query').argument('<queryId>'),
-).action(async (queryId: string, flags) => exit(await runCancel(queryId, flags)));
+clientOptions(program.command('cancel').description('cancel a running query').argument('<queryId>')).action(
+  async (queryId: string, flags) => exit(await runCancel(queryId, flags)),
+);
 
-connectionOptions(program.command('queries').description('recent queries and their states'))
+clientOptions(program.command('queries').description('recent queries and their states'))
   .option('--limit <n>', 'how many', '20')
   .action(async (flags) => exit(await runQueries(flags)));
 

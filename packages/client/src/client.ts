@@ -7,7 +7,6 @@ import {
   decodeClusterInfo,
   decodeClusterLoad,
   decodeQueryListing,
-  decodeResultsPage,
   decodeSubmitReply,
   statusSubject,
   type CancelReply,
@@ -15,26 +14,14 @@ import {
   type ClusterLoad,
   type QueryEvent,
   type QueryListing,
-  type ResultColumn,
-  type ResultsPage,
-  type ResultsRequest,
-  type SubmitReply,
   type SubmitRequest,
 } from '@quarry/protocol';
-import {
-  ActorSystem,
-  connectionFromEnv,
-  decode,
-  encode,
-  streamName,
-  unwrapReply,
-  type Decoder,
-  type NatsAuth,
-  type NatsTls,
-} from '@quarry/runtime';
+import { ActorSystem, connectionFromEnv, streamName, type NatsAuth, type NatsTls } from '@quarry/runtime';
 import { randomBytes } from 'node:crypto';
 import { headers } from '@nats-io/transport-node';
+import { CoordinatorLink } from './coordinator-link.js';
 import { EventStream } from './events.js';
+import { QueryHandle, type QueryResult } from './handle.js';
 
 export interface ClientOptions {
   /** NATS server URL(s); default `NATS_URL` or nats://127.0.0.1:4222. */
@@ -45,8 +32,17 @@ export interface ClientOptions {
   readonly auth?: NatsAuth;
   /** TLS files (default: from NATS_CA, NATS_CERT, NATS_KEY). */
   readonly tls?: NatsTls;
-  /** How long to wait for one reply, in ms; default 10 s. */
+  /** How long one try of a request waits for its reply, in ms; default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * How long, in ms, the client keeps trying while no coordinator answers — named after Trino's
+   * `query.client.timeout`; default 60 s. Requests to the coordinator (submit, result pages,
+   * cancel, cluster info, the listing) that get NATS "no responders" or no reply are sent again,
+   * with backoff, until this long after the first try; a handle waiting for events checks that a
+   * coordinator answers. Then they fail with COORDINATOR_UNAVAILABLE. Covers a coordinator
+   * failover (a standby takes over within seconds) with room to spare.
+   */
+  readonly clientTimeoutMs?: number;
   /**
    * The coordinator's `access-control.admin-token`, for operators' tools: reads, cancels and lists
    * any query. Without it a client reaches only the queries it holds capabilities for.
@@ -66,13 +62,6 @@ export interface SubmitOptions {
   readonly clientSecret?: string;
 }
 
-export interface QueryResult {
-  readonly queryId: string;
-  readonly columns: readonly ResultColumn[];
-  readonly rows: readonly (readonly unknown[])[];
-  readonly elapsedMs: number;
-}
-
 /**
  * A connection to a quarry cluster over NATS.
  *
@@ -90,11 +79,13 @@ export class QuarryClient {
 
   private constructor(
     readonly system: ActorSystem,
-    private readonly timeoutMs: number,
+    private readonly link: CoordinatorLink,
     private readonly adminToken: string | undefined,
   ) {}
 
   static async connect(options: ClientOptions = {}): Promise<QuarryClient> {
+    const timeoutMs = positive(options.timeoutMs ?? 10_000, 'timeoutMs');
+    const clientTimeoutMs = positive(options.clientTimeoutMs ?? 60_000, 'clientTimeoutMs');
     const env = connectionFromEnv();
     const auth = options.auth ?? env.auth;
     const tls = options.tls ?? env.tls;
@@ -105,21 +96,29 @@ export class QuarryClient {
       ...(auth ? { auth } : {}),
       ...(tls ? { tls } : {}),
     });
-    return new QuarryClient(system, options.timeoutMs ?? 10_000, options.adminToken);
+    const link = new CoordinatorLink({ system, timeoutMs, clientTimeoutMs });
+    return new QuarryClient(system, link, options.adminToken);
   }
 
   get prefix(): string {
     return this.system.prefix;
   }
 
+  /** How long this client keeps trying while no coordinator answers (see {@link ClientOptions}). */
+  get clientTimeoutMs(): number {
+    return this.link.clientTimeoutMs;
+  }
+
   /**
-   * Submits a query and returns its handle. The query id travels as `Nats-Msg-Id`, so a retried
-   * publish is stored once by the submissions stream, and the coordinator runs an id once.
+   * Submits a query and returns its handle. Exactly once: the query id and the client secret are
+   * chosen once, and every try of the submission (see `clientTimeoutMs`) sends the same message
+   * with the id as `Nats-Msg-Id`, so the submissions stream stores it once and the coordinator
+   * runs the id once; `handle.alreadySubmitted` tells when the reply was about an earlier try.
    */
   async submit(sql: string, options: SubmitOptions = {}): Promise<QueryHandle> {
     const queryId = options.queryId ?? newQueryId();
-    const handle = new QueryHandle(this, queryId, this.timeoutMs);
-    await handle.listen();
+    const events = this.eventsOf(queryId);
+    await events.start();
     // chosen once per submission: a retry of it (same id, same secret) gets the same capability
     const clientSecret = options.clientSecret ?? randomBytes(24).toString('base64url');
     const request: SubmitRequest = {
@@ -131,34 +130,40 @@ export class QuarryClient {
     const h = headers();
     h.set('Nats-Msg-Id', queryId);
     try {
-      const msg = await this.system.nc.request(this.system.subject(Addresses.submit), encode(request), {
-        timeout: this.timeoutMs,
+      const reply = await this.link.ask({
+        address: Addresses.submit,
+        message: request,
+        decode: decodeSubmitReply,
+        what: `submitting query ${queryId}`,
         headers: h,
       });
-      const reply: SubmitReply = decodeSubmitReply(unwrapReply(decode(msg.data), Addresses.submit));
       if (reply.queryId !== queryId)
         throw new QuarryError(
           'MESSAGING_ERROR',
           `Coordinator answered for query ${reply.queryId}, not ${queryId}`,
         );
       this.remember(queryId, reply.capability);
+      const alreadySubmitted = reply.alreadySubmitted === true;
+      return new QueryHandle(this, { queryId, events, link: this.link, alreadySubmitted });
     } catch (e) {
-      handle.close();
-      if (e instanceof QuarryError) throw e;
-      throw new QuarryError(
-        'MESSAGING_ERROR',
-        `Submitting query ${queryId} failed: ${(e as Error).message}`,
-        { cause: e },
-      );
+      events.close();
+      throw e;
     }
-    return handle;
   }
 
   /** A handle on a query submitted earlier (by this client or another): replay its events, read its rows. */
   async attach(queryId: string): Promise<QueryHandle> {
-    const handle = new QueryHandle(this, queryId, this.timeoutMs);
-    await handle.listen();
-    return handle;
+    const events = this.eventsOf(queryId);
+    await events.start();
+    return new QueryHandle(this, { queryId, events, link: this.link });
+  }
+
+  private eventsOf(queryId: string): EventStream {
+    return new EventStream(
+      this.system,
+      streamName(this.prefix, 'EVENTS'),
+      statusSubject(this.prefix, queryId),
+    );
   }
 
   /** Submits, waits for the end, and reads every row. */
@@ -197,16 +202,21 @@ export class QuarryClient {
   }
 
   async cancel(queryId: string): Promise<CancelReply> {
-    return this.system.ask(
-      Addresses.cancel(queryId),
-      this.credentials(queryId),
-      this.timeoutMs,
-      decodeCancelReply,
-    );
+    return this.link.ask({
+      address: Addresses.cancel(queryId),
+      message: this.credentials(queryId),
+      decode: decodeCancelReply,
+      what: `canceling query ${queryId}`,
+    });
   }
 
   async workers(): Promise<ClusterInfo> {
-    return this.system.ask(Addresses.clusterInfo, {}, this.timeoutMs, decodeClusterInfo);
+    return this.link.ask({
+      address: Addresses.clusterInfo,
+      message: {},
+      decode: decodeClusterInfo,
+      what: 'asking for the cluster info',
+    });
   }
 
   /**
@@ -219,11 +229,16 @@ export class QuarryClient {
       capabilities: [...this.capabilities.values()],
       ...(this.adminToken ? { adminToken: this.adminToken } : {}),
     };
-    return this.system.ask(Addresses.queries, request, this.timeoutMs, decodeQueryListing);
+    return this.link.ask({
+      address: Addresses.queries,
+      message: request,
+      decode: decodeQueryListing,
+      what: 'listing queries',
+    });
   }
 
   /** The next `cluster.load` report (the coordinator sends one every second). */
-  async load(timeoutMs = this.timeoutMs): Promise<ClusterLoad> {
+  async load(timeoutMs = this.link.timeoutMs): Promise<ClusterLoad> {
     return new Promise<ClusterLoad>((resolve, reject) => {
       const timer = setTimeout(() => {
         ref.stop();
@@ -250,111 +265,16 @@ export class QuarryClient {
     return stream.events({ follow: options.follow ?? false });
   }
 
-  /** The request/reply plumbing, for handles: the reply is checked by `decode`. */
-  async ask<R>(
-    address: string,
-    message: unknown,
-    decode: Decoder<R>,
-    timeoutMs = this.timeoutMs,
-  ): Promise<R> {
-    return this.system.ask(address, message, timeoutMs, decode);
-  }
-
   async close(): Promise<void> {
     await this.system.close();
   }
 }
 
-/** Transient messaging failures (a NATS reconnect, a coordinator restart) are retried this long. */
-const RETRY_WINDOW_MS = 30_000;
-
-export class QueryHandle {
-  private readonly stream: EventStream;
-  private final: QueryEvent | undefined;
-
-  constructor(
-    private readonly client: QuarryClient,
-    readonly queryId: string,
-    private readonly timeoutMs: number,
-  ) {
-    this.stream = new EventStream(
-      client.system,
-      streamName(client.prefix, 'EVENTS'),
-      statusSubject(client.prefix, queryId),
+function positive(ms: number, name: string): number {
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${name} must be a positive number of milliseconds, got ${ms}`,
     );
-  }
-
-  /** Starts receiving events (before a submission, so that nothing is missed without JetStream). */
-  async listen(): Promise<void> {
-    await this.stream.start();
-  }
-
-  /**
-   * The query's status events in order, from the first (replayed when the cluster keeps events),
-   * ending with FINISHED or FAILED. Can be iterated again; each iteration starts from the beginning.
-   */
-  async *events(): AsyncIterable<QueryEvent> {
-    for await (const e of this.stream.events({ follow: true })) {
-      yield e;
-      if (e.type === 'FINISHED' || e.type === 'FAILED') {
-        this.final = e;
-        return;
-      }
-    }
-  }
-
-  /** Waits for the query to end; throws its error when it failed. */
-  async done(): Promise<Extract<QueryEvent, { type: 'FINISHED' }>> {
-    if (!this.final) for await (const _ of this.events());
-    const final = this.final!;
-    if (final.type === 'FAILED') throw QuarryError.fromData(final.error);
-    return final as Extract<QueryEvent, { type: 'FINISHED' }>;
-  }
-
-  /**
-   * Result pages, from `fromToken` (0: the first page). Resumable: a page that could not be fetched
-   * (a reconnect, a timeout) is asked for again with the same token, for up to 30 s; a client that
-   * reconnects later can `attach` and continue from the token after the last page it saw.
-   */
-  async *rows(options: { fromToken?: number } = {}): AsyncIterable<ResultsPage> {
-    await this.done();
-    let token: number | null = options.fromToken ?? 0;
-    while (token !== null) {
-      const page: ResultsPage = await this.fetch(token);
-      yield page;
-      token = page.nextToken;
-    }
-  }
-
-  private async fetch(token: number): Promise<ResultsPage> {
-    const deadline = Date.now() + RETRY_WINDOW_MS;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
-      try {
-        return await this.client.ask(
-          Addresses.results(this.queryId),
-          { token, ...this.client.credentials(this.queryId) } satisfies ResultsRequest,
-          decodeResultsPage,
-          this.timeoutMs,
-        );
-      } catch (e) {
-        if (!(e instanceof QuarryError) || e.code !== 'MESSAGING_ERROR' || Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
-  }
-
-  async result(): Promise<QueryResult> {
-    const finished = await this.done();
-    const rows: unknown[][] = [];
-    for await (const page of this.rows()) for (const r of page.rows) rows.push([...r]);
-    return { queryId: this.queryId, columns: finished.columns, rows, elapsedMs: finished.elapsedMs };
-  }
-
-  async cancel(): Promise<CancelReply> {
-    return this.client.cancel(this.queryId);
-  }
-
-  close(): void {
-    this.stream.close();
-  }
+  return ms;
 }

@@ -1,10 +1,5 @@
-export {
-  QuarryClient,
-  QueryHandle,
-  type ClientOptions,
-  type SubmitOptions,
-  type QueryResult,
-} from './client.js';
+export { QuarryClient, type ClientOptions, type SubmitOptions } from './client.js';
+export { QueryHandle, type QueryResult } from './handle.js';
 export type {
   QueryEvent,
   ResultColumn,

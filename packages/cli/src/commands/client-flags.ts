@@ -1,19 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { QuarryClient } from '@quarry/client';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, parseDuration } from '@quarry/common';
 import { CapabilityStore } from '../capability-store.js';
 import { natsSecurity, natsServers, prefixOf, type CommonFlags } from '../config.js';
+
+/** The flags of the commands that talk to a running cluster as a client. */
+export interface ClientFlags extends CommonFlags {
+  /** `--client-timeout`: how long to keep trying while no coordinator answers (default 1m). */
+  readonly clientTimeout?: string;
+}
 
 /**
  * A client for the commands that talk to a running cluster, holding the capabilities of the queries
  * this user submitted with the CLI (see CapabilityStore) and the admin token when one is given.
  */
-export async function connectClient(flags: CommonFlags, timeoutMs = 10_000): Promise<QuarryClient> {
+export async function connectClient(flags: ClientFlags, timeoutMs = 10_000): Promise<QuarryClient> {
   const adminToken = adminTokenOf(flags);
+  const clientTimeout = flags.clientTimeout;
   const client = await QuarryClient.connect({
     servers: natsServers(flags),
     prefix: prefixOf(flags),
     timeoutMs,
+    ...(clientTimeout !== undefined ? { clientTimeoutMs: clientTimeoutOf(clientTimeout) } : {}),
     ...natsSecurity(flags),
     ...(adminToken ? { adminToken } : {}),
   });
@@ -39,4 +47,12 @@ function adminTokenOf(flags: CommonFlags): string | undefined {
     }
   }
   return process.env['QUARRY_ADMIN_TOKEN'] || undefined;
+}
+
+/** `--client-timeout`, a duration as Trino writes them (`30s`, `2m`), more than zero. */
+function clientTimeoutOf(text: string): number {
+  const ms = parseDuration(text, '--client-timeout');
+  if (ms <= 0)
+    throw new QuarryError('INVALID_CONFIGURATION', `--client-timeout: '${text}' is not a positive duration`);
+  return ms;
 }

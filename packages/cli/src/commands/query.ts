@@ -1,11 +1,10 @@
 import type { QueryEvent } from '@quarry/protocol';
 import { formatDuration } from '@quarry/common';
 import { formatRows, type OutputFormat } from '../format.js';
-import type { CommonFlags } from '../config.js';
 import { ProgressDisplay } from '../progress.js';
-import { capabilityStore, connectClient } from './client-flags.js';
+import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
 
-export interface QueryFlags extends CommonFlags {
+export interface QueryFlags extends ClientFlags {
   readonly format: OutputFormat;
   readonly catalog?: string;
   readonly schema?: string;
@@ -66,6 +65,8 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
   const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {
     const handle = await client.submit(sql, { session: parseSession(flags.session, flags) });
+    if (handle.alreadySubmitted)
+      process.stderr.write(`query ${handle.queryId} had already been submitted; this is that query\n`);
     // kept for later commands of this user: `quarry cancel`, `quarry queries`
     const capability = client.capabilityOf(handle.queryId);
     if (capability) capabilityStore(flags).save(handle.queryId, capability);
