@@ -182,7 +182,6 @@ describe('client through coordinator outages', function () {
         coordinatorId: 'c2',
         epoch: 7,
         adoptedTasks: 0,
-        lostTasks: 0,
       };
       cluster.client.system.nc.publish(
         `${cluster.prefix}.query.${handle.queryId}.status`,

@@ -30,7 +30,6 @@ const failover: QueryEvent = {
   coordinatorId: 'c2',
   epoch: 7,
   adoptedTasks: 2,
-  lostTasks: 1,
 };
 
 describe('progress line', function () {

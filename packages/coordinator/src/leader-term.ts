@@ -28,7 +28,7 @@ import { Intake } from './intake.js';
 import type { Leadership } from './leadership.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import { QueryJournal } from './query-journal.js';
-import { finishTakeover, rebuildQueries, type RecoveryDeps } from './recovery.js';
+import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './recovery.js';
 import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
@@ -73,6 +73,8 @@ export class LeaderTerm {
   private loadTimer: NodeJS.Timeout | undefined;
   private announceTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** During a takeover: the adopted attempts still to be confirmed by their workers' heartbeats. */
+  private adoptions: Adoptions | undefined;
   /** Whether the cluster keeps status events in a JetStream stream (a new leader reads the last one's number). */
   eventsStream = false;
   private intake: Intake | undefined;
@@ -163,11 +165,13 @@ export class LeaderTerm {
     };
     // the queries are back before any report is read: none finds its query missing
     const rebuilt = await rebuildQueries(recovery);
+    this.adoptions = new Adoptions(recovery, rebuilt.running);
     await this.listen();
     this.announce();
     this.announceTimer = setInterval(() => this.guarded('announcement', () => this.announce()), ANNOUNCE_MS);
     this.schedule();
-    this.metrics.tookOver(await finishTakeover(recovery, rebuilt));
+    this.metrics.tookOver(await finishTakeover(recovery, rebuilt, this.adoptions));
+    this.adoptions = undefined;
   }
 
   /** Whether this term still speaks for the cluster: open, and its lease valid by its own clock. */
@@ -210,7 +214,10 @@ export class LeaderTerm {
       decodeHeartbeat,
       speaksFor(
         (hb: Heartbeat) => hb.workerId,
-        (hb) => this.workers.heartbeat(hb),
+        (hb) => {
+          this.workers.heartbeat(hb);
+          this.adoptions?.heard(hb.workerId);
+        },
       ),
     );
     system.spawn(

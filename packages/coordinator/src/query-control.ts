@@ -325,7 +325,20 @@ export class QueryControl {
       message: `Task ${ref.taskId} was lost in a coordinator failover (not running on ${ref.workerId})`,
     };
     await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error, { lost: true }).catch(() => {});
+    q.emit({ type: 'TASK_FAILED', task: ref, error });
+    q.emit({
+      type: 'TASK_RETRYING',
+      task: ref,
+      nextAttempt: scheduler.task(ref.stageId, ref.partition)!.attempts,
+      delayMs: 0,
+      error,
+    });
+    q.logger.warn(
+      { taskId: ref.taskId, workerId: ref.workerId },
+      'task lost in the failover: running it again',
+    );
     void this.deleteOutput(q, ref);
+    this.d.schedule();
   }
 
   /** Tasks whose progress stopped for longer than `task.progress-timeout` are failed (and cancelled). */

@@ -69,7 +69,13 @@ export async function rebuildQueries(d: RecoveryDeps): Promise<Rebuilt> {
       d.logger.error({ err: e, queryId: id }, 'cannot recover query');
     }
   }
-  const adopted = running.reduce((n, q) => n + (q.scheduler?.running().length ?? 0), 0);
+  let adopted = 0;
+  for (const q of running) {
+    const adoptedTasks = q.scheduler?.running().length ?? 0;
+    adopted += adoptedTasks;
+    q.emit({ type: 'COORDINATOR_FAILOVER', coordinatorId: d.term.id, epoch: d.term.epoch, adoptedTasks });
+    q.emitProgress();
+  }
   if (running.length > 0) d.logger.info({ queries: running.length, adopted }, 'took over running queries');
   return { running, adopted, started };
 }
@@ -82,16 +88,84 @@ export interface Rebuilt {
 }
 
 /**
- * Once workers have had time to heartbeat (and to send again the reports the dead leader may have
- * missed), adopted attempts nobody runs are lost and run again; each query hears of the failover.
+ * The adopted attempts still to be confirmed, by worker. A worker's first heartbeat to the new
+ * leader lists what it runs (it sends its recent final reports just before, so a task that
+ * finished meanwhile has been reported by then): an adopted attempt it lists is confirmed, one it
+ * does not is lost. Attempts on workers not heard from within the grace period are lost too.
  */
-export async function finishTakeover(d: RecoveryDeps, rebuilt: Rebuilt): Promise<Takeover> {
+export class Adoptions {
+  private readonly pending = new Map<string, { q: QueryExecution; ref: TaskRef }[]>();
+  private lostCount = 0;
+
+  constructor(
+    private readonly d: RecoveryDeps,
+    running: readonly QueryExecution[],
+  ) {
+    for (const q of running) {
+      for (const t of q.scheduler?.running() ?? []) {
+        const c = t.current!;
+        const ref: TaskRef = {
+          taskId: taskId(t.stageId, t.partition, c.attempt, q.queryAttempt),
+          queryAttempt: q.queryAttempt,
+          stageId: t.stageId,
+          partition: t.partition,
+          attempt: c.attempt,
+          workerId: c.workerId,
+        };
+        const list = this.pending.get(c.workerId) ?? [];
+        list.push({ q, ref });
+        this.pending.set(c.workerId, list);
+      }
+    }
+  }
+
+  get lost(): number {
+    return this.lostCount;
+  }
+
+  /** A worker heartbeated (the registry has its list of running tasks). */
+  heard(workerId: string): void {
+    const list = this.pending.get(workerId);
+    if (!list) return;
+    this.pending.delete(workerId);
+    const listed = this.d.registry.listedTasks(workerId) ?? new Set<string>();
+    for (const { q, ref } of list) q.mailbox.post(() => this.settle(q, ref, listed));
+  }
+
+  /** The grace period is over: whatever is unconfirmed is lost. */
+  async expire(): Promise<void> {
+    const rest = [...this.pending.values()].flat();
+    this.pending.clear();
+    await Promise.all(rest.map(({ q, ref }) => q.mailbox.run(() => this.settle(q, ref, new Set()))));
+  }
+
+  private async settle(q: QueryExecution, ref: TaskRef, listed: ReadonlySet<string>): Promise<void> {
+    const task = q.scheduler?.task(ref.stageId, ref.partition);
+    const c = task?.current;
+    if (!c?.adopted || c.attempt !== ref.attempt || q.done) return;
+    if (listed.has(`${q.id}/${ref.taskId}`)) {
+      c.adopted = false;
+      return;
+    }
+    this.lostCount++;
+    await this.d.control.lost(q, ref);
+  }
+}
+
+/**
+ * Tells each rebuilt query of the takeover, then waits out the grace period for workers to show
+ * what they run (see Adoptions).
+ */
+export async function finishTakeover(
+  d: RecoveryDeps,
+  rebuilt: Rebuilt,
+  adoptions: Adoptions,
+): Promise<Takeover> {
   const { running, adopted, started } = rebuilt;
-  if (running.length === 0) return { queries: 0, adopted: 0, lost: 0, tookMs: Date.now() - started };
-  await new Promise((r) => setTimeout(r, d.graceMs));
-  let lost = 0;
-  for (const q of running) lost += await q.mailbox.run(() => checkAdopted(d, q));
+  if (running.length > 0) await new Promise((r) => setTimeout(r, d.graceMs));
+  await adoptions.expire();
   d.term.schedule();
+  const lost = adoptions.lost;
   return { queries: running.length, adopted: adopted - lost, lost, tookMs: Date.now() - started };
 }
 
@@ -196,45 +270,6 @@ function restoreResult(d: RecoveryDeps, q: QueryExecution, stored: StoredQuery):
   q.ended = Number(f['ended'] ?? Date.now());
   q.rows = q.scheduler?.rootTask().winner?.stats?.rowsOut ?? 0;
   d.control.forgetLater(q);
-}
-
-/**
- * Adopted attempts that their worker does not list as running (nor reported finished meanwhile) are
- * lost; then the query is told of the takeover. Returns how many were lost.
- */
-async function checkAdopted(d: RecoveryDeps, q: QueryExecution): Promise<number> {
-  const scheduler = q.scheduler;
-  if (!scheduler || q.done) return 0;
-  let adopted = 0;
-  let lost = 0;
-  for (const t of scheduler.running()) {
-    const c = t.current!;
-    if (!c.adopted) continue;
-    const ref: TaskRef = {
-      taskId: taskId(t.stageId, t.partition, c.attempt, q.queryAttempt),
-      queryAttempt: q.queryAttempt,
-      stageId: t.stageId,
-      partition: t.partition,
-      attempt: c.attempt,
-      workerId: c.workerId,
-    };
-    if (d.registry.listedTasks(c.workerId)?.has(`${q.id}/${ref.taskId}`)) {
-      c.adopted = false;
-      adopted++;
-      continue;
-    }
-    await d.control.lost(q, ref);
-    lost++;
-  }
-  q.emit({
-    type: 'COORDINATOR_FAILOVER',
-    coordinatorId: d.term.id,
-    epoch: d.term.epoch,
-    adoptedTasks: adopted,
-    lostTasks: lost,
-  });
-  q.emitProgress();
-  return lost;
 }
 
 /** The last event's number: from the events stream when there is one, else from the records. */

@@ -103,9 +103,12 @@ export const QueryEventSchemas = {
     type: Type.Literal('COORDINATOR_FAILOVER'),
     coordinatorId: SafeId,
     epoch: Count,
-    /** Tasks still running on workers that the new leader adopted, and tasks it must run again. */
+    /**
+     * Task attempts the records showed running, which the new leader took over. Each is checked
+     * against its worker's first heartbeat: one no worker runs any more is reported as a
+     * TASK_FAILED (REMOTE_HOST_GONE) and runs again, at no cost to its retry budget.
+     */
     adoptedTasks: Count,
-    lostTasks: Count,
   }),
   FINISHED: Type.Object({
     ...base,

@@ -275,8 +275,10 @@ export class Worker {
       { epoch, resent: finals.length },
       'new coordinator epoch: heartbeat and final reports sent again',
     );
-    this.heartbeat();
+    // the reports first: the new leader takes a task its worker's first heartbeat does not list as
+    // running for lost, unless a final report of it came before (one connection keeps the order)
     for (const update of finals) this.system.tell(ClusterAddresses.taskStatus, update);
+    this.heartbeat();
   }
 
   /** Stops taking tasks; with `drain`, lets running ones finish first; then leaves the cluster. */

@@ -35,7 +35,7 @@ export function describeEvent(e: QueryEvent): string {
     case 'WORKER_LOST':
       return `WORKER_LOST ${e.workerId} (silent ${formatDuration(e.silentForMs)}), tasks ${e.tasks.map((t) => t.taskId).join(', ') || 'none'}`;
     case 'COORDINATOR_FAILOVER':
-      return `COORDINATOR_FAILOVER to ${e.coordinatorId} (epoch ${e.epoch}): ${e.adoptedTasks} running tasks adopted, ${e.lostTasks} to run again`;
+      return `COORDINATOR_FAILOVER to ${e.coordinatorId} (epoch ${e.epoch}): ${e.adoptedTasks} running tasks taken over`;
     case 'QUERY_RETRYING':
       return `QUERY_RETRYING as attempt ${e.nextAttempt} in ${formatDuration(e.delayMs)}: ${e.error.code}: ${e.error.message}`;
   }
