@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LocalCluster, ProcessHandle } from '@quarry/cli';
 import { QuarryClient } from '@quarry/client';
 import { randomSuffix } from '@quarry/common';
@@ -32,6 +35,12 @@ describe('coordinator failover (real processes)', function () {
   let store: AttemptStore;
   let baseline: unknown[][];
   let baselineMs: number;
+  const catalogs = mkdtempSync(join(tmpdir(), 'quarry-failover-'));
+  mkdirSync(join(catalogs, 'warehouse'));
+  writeFileSync(
+    join(catalogs, 'lake.properties'),
+    `connector.name=lake\nlake.root=${join(catalogs, 'warehouse')}\n`,
+  );
 
   before(async () => {
     cluster = await startProcessCluster({
@@ -39,8 +48,12 @@ describe('coordinator failover (real processes)', function () {
       slots: 2,
       coordinators: 2,
       prefix: 'failover',
+      configProperties: {
+        'retry-policy': 'TASK',
+        'catalog.config-dir': catalogs,
+        'query.result-page-rows': '200',
+      },
       env: {
-        QUARRY_RETRY_POLICY: 'TASK',
         QUARRY_RETRY_INITIAL_DELAY: '100ms',
         QUARRY_FAILURE_INJECTION: INJECTION,
       },
@@ -59,6 +72,7 @@ describe('coordinator failover (real processes)', function () {
     await events?.close();
     await client?.close();
     await cluster?.stop();
+    rmSync(catalogs, { recursive: true, force: true });
   });
 
   /** Kills the leader with SIGKILL `afterMs` into a query; returns the query's rows and the failover event. */
@@ -142,4 +156,96 @@ describe('coordinator failover (real processes)', function () {
     expect(events.of(queryId).filter((e) => e.type === 'FINISHED')).to.have.length(1);
     expect(events.of(queryId).filter((e) => e.type === 'FAILED')).to.have.length(0);
   });
+
+  it('serves the rest of the result pages from the new leader when the leader dies while a client reads them', async () => {
+    const sql =
+      'select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem order by 1, 2 limit 3000';
+    const expected = (await client.query(sql)).rows;
+    const handle = await client.submit(sql);
+    await handle.done();
+    const rows: unknown[][] = [];
+    let pages = 0;
+    for await (const page of handle.rows()) {
+      rows.push(...(page.rows as unknown[][]));
+      if (++pages === 3) await (await cluster.leader())!.kill();
+    }
+    handle.close();
+    expect(pages).to.equal(15);
+    expect(rows).to.deep.equal(expected);
+    await cluster.startCoordinator();
+  });
+
+  it('resumes a query whose coordinators all died once one is started again', async () => {
+    const queryId = `slow_all_${randomSuffix(6)}`;
+    const handle = await client.submit(SQL, { queryId });
+    await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.4)));
+    const alive = cluster.coordinators.filter(
+      (c) => c.process.exitCode === null && c.process.signalCode === null,
+    );
+    await Promise.all(alive.map((c) => c.kill()));
+    await new Promise((r) => setTimeout(r, 2000));
+    await cluster.startCoordinator();
+    const result = await handle.result();
+    handle.close();
+    expect(result.rows).to.deep.equal(baseline);
+    await cluster.startCoordinator();
+  });
+
+  it('goes on through a restart of Redis (append-only file) in the middle of a query', async () => {
+    const queryId = `slow_redis_${randomSuffix(6)}`;
+    const clientSecret = `secret-${randomSuffix(12)}`;
+    const handle = await client.submit(SQL, { queryId, clientSecret });
+    await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.4)));
+    await cluster.restartRedis();
+    const result = await handle.result();
+    handle.close();
+    expect(result.rows).to.deep.equal(baseline);
+    // the claim of the id survived: submitting it again is that same query
+    const again = await client.submit(SQL, { queryId, clientSecret });
+    expect(again.alreadySubmitted).to.equal(true);
+    again.close();
+  });
+
+  it('writes every row exactly once when the leader dies as the writers finish (CTAS under TASK)', async () => {
+    await client.query('create schema if not exists lake.fo');
+    const queryId = `slow_ctas_${randomSuffix(6)}`;
+    const handle = await client.submit(
+      'create table lake.fo.li as select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem',
+      { queryId },
+    );
+    // the moment the last writer reports, the leader commits: kill it then
+    const leader = (await cluster.leader())!;
+    await events.waitFor(
+      (e) =>
+        e.queryId === queryId &&
+        e.type === 'RUNNING' &&
+        e.progress.tasksDone === e.progress.tasksTotal - 1 &&
+        e.task?.state === 'FINISHED',
+      30_000,
+    );
+    await leader.kill();
+    const r = await handle.result();
+    handle.close();
+    expect(r.rows).to.deep.equal([[60175]]);
+    const count = await client.query(
+      'select count(*), count(distinct l_orderkey * 10 + l_linenumber) from lake.fo.li',
+    );
+    expect(count.rows).to.deep.equal([[60175, 60175]]);
+    await cluster.startCoordinator();
+  });
+
+  for (const policy of ['NONE', 'QUERY'] as const) {
+    it(`under retry policy ${policy} too, a failover costs the query nothing (it is not a failure of the query)`, async () => {
+      const queryId = `slow_${policy.toLowerCase()}_${randomSuffix(6)}`;
+      const killed = (await cluster.leader())!;
+      const handle = await client.submit(SQL, { queryId, session: { retry_policy: policy } });
+      await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.5)));
+      await killed.kill();
+      const result = await handle.result();
+      handle.close();
+      expect(result.rows).to.deep.equal(baseline);
+      expect(events.of(queryId).some((e) => e.type === 'QUERY_RETRYING')).to.equal(false);
+      await cluster.startCoordinator();
+    });
+  }
 });

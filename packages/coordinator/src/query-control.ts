@@ -209,9 +209,13 @@ export class QueryControl {
       return;
     }
     this.d.spooled(u.stats?.bytesOut ?? 0);
-    await this.d.store
-      .finishAttempt(q.id, this.attemptId(q, ref), { stats: u.stats, outputs: u.outputs })
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    try {
+      await this.d.store.finishAttempt(q.id, this.attemptId(q, ref), { stats: u.stats, outputs: u.outputs });
+    } catch (e) {
+      // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
+      if (isStaleEpoch(e)) return;
+      q.logger.warn({ err: e }, 'cannot record attempt');
+    }
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
     else this.d.schedule();
@@ -241,9 +245,12 @@ export class QueryControl {
     const scheduler = q.scheduler;
     if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
     if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
-    await this.d.store
-      .failAttempt(q.id, this.attemptId(q, ref), error)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record attempt'));
+    try {
+      await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error);
+    } catch (e) {
+      if (isStaleEpoch(e)) return;
+      q.logger.warn({ err: e }, 'cannot record attempt');
+    }
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task attempt failed');
     void this.deleteOutput(q, ref);
