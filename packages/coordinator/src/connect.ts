@@ -81,3 +81,21 @@ export async function ensureStreams(
     logger,
   );
 }
+
+/**
+ * Whether Redis keeps its data across a restart (an append-only file, or RDB snapshots): without
+ * it, the claims of query ids and the records of running queries are lost with a Redis restart,
+ * and an old query id could run again. Undefined when Redis does not say (CONFIG refused).
+ */
+export async function redisPersistence(
+  redis: AttemptStore['redis'],
+): Promise<{ persistent: boolean; detail: string } | undefined> {
+  try {
+    const [, aof] = (await redis.config('GET', 'appendonly')) as [string, string];
+    const [, save] = (await redis.config('GET', 'save')) as [string, string];
+    const persistent = aof === 'yes' || save.trim() !== '';
+    return { persistent, detail: `appendonly=${aof}, save='${save}'` };
+  } catch {
+    return undefined;
+  }
+}

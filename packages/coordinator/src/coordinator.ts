@@ -6,7 +6,7 @@ import { serveMetrics, type MetricsServer } from '@quarry/runtime';
 import type { CatalogRegistry } from '@quarry/sql';
 import type { AttemptStore } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
-import { connectStore, connectSystem } from './connect.js';
+import { connectStore, connectSystem, redisPersistence } from './connect.js';
 import { LeaderTerm } from './leader-term.js';
 import { Leadership } from './leadership.js';
 import { CoordinatorMetrics } from './metrics.js';
@@ -75,6 +75,14 @@ export class Coordinator {
       catalogs: options.catalogs ?? loadCatalogs(config.catalogDir),
       logger,
     });
+    const persistence = await redisPersistence(store.redis);
+    if (!persistence?.persistent)
+      logger.warn(
+        { redis: persistence?.detail ?? 'CONFIG GET refused' },
+        persistence
+          ? 'Redis keeps no data across a restart: after one, running queries cannot be taken over and an old query id could run again; run it with --appendonly yes'
+          : 'cannot tell whether Redis keeps its data across a restart (CONFIG GET refused); it must, with --appendonly yes, or a Redis restart loses running queries',
+      );
     if (config.metricsPort !== undefined)
       c.metricsServer = await serveMetrics(c.metrics.registry, config.metricsPort, logger);
     await c.leadership.start();

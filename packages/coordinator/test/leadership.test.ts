@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '@quarry/common';
 import { startRedis, uniquePrefix } from '@quarry/testkit';
 import { Leadership } from '../src/leadership.js';
+import { redisPersistence } from '../src/connect.js';
 
 const logger = createLogger({ name: 'leadership-test', level: 'silent' });
 
@@ -107,6 +108,30 @@ describe('Leadership: one leader through a Redis lease with a growing epoch', fu
     } finally {
       await a.leadership.stop();
       a.redis.disconnect();
+    }
+  });
+});
+
+describe('redisPersistence: whether Redis keeps claims and records across a restart', function () {
+  this.timeout(20_000);
+
+  it('says no for a Redis without AOF or snapshots, yes with an append-only file', async () => {
+    const plain = await startRedis();
+    const aof = await startRedis();
+    const a = new Redis(plain.url);
+    const b = new Redis(aof.url);
+    try {
+      await b.config('SET', 'appendonly', 'yes');
+      expect(await redisPersistence(a)).to.deep.equal({
+        persistent: false,
+        detail: "appendonly=no, save=''",
+      });
+      expect((await redisPersistence(b))?.persistent).to.equal(true);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      await plain.stop();
+      await aof.stop();
     }
   });
 });
