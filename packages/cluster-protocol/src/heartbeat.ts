@@ -40,6 +40,11 @@ export const HeartbeatSchema = Strict({
    * elsewhere refuses the worker, since their tasks could not read each other's output.
    */
   exchange: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+  /**
+   * The newest coordinator epoch the worker has seen: a new leader trusts the `tasks` list of a
+   * heartbeat sent after the worker learnt of it (and so after it sent its recent final reports again).
+   */
+  epoch: Type.Optional(Count),
 });
 export type Heartbeat = MessageOf<typeof HeartbeatSchema>;
 

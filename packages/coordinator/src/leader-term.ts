@@ -216,7 +216,7 @@ export class LeaderTerm {
         (hb: Heartbeat) => hb.workerId,
         (hb) => {
           this.workers.heartbeat(hb);
-          this.adoptions?.heard(hb.workerId);
+          this.adoptions?.heard(hb.workerId, hb.epoch);
         },
       ),
     );

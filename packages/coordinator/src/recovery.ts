@@ -123,8 +123,12 @@ export class Adoptions {
     return this.lostCount;
   }
 
-  /** A worker heartbeated (the registry has its list of running tasks). */
-  heard(workerId: string): void {
+  /**
+   * A worker heartbeated (the registry has its list of running tasks). Only a heartbeat sent after
+   * the worker saw this leader's epoch counts: it comes after the worker's final reports sent again.
+   */
+  heard(workerId: string, epoch: number | undefined): void {
+    if (epoch === undefined || epoch < this.d.term.epoch) return;
     const list = this.pending.get(workerId);
     if (!list) return;
     this.pending.delete(workerId);

@@ -162,6 +162,7 @@ export class Worker {
       rssBytes: process.memoryUsage.rss(),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       exchange: this.exchangeFingerprint,
+      ...(this.fence.newestSeen !== undefined ? { epoch: this.fence.newestSeen } : {}),
       ...(leaving ? { leaving: true } : {}),
     };
     this.system.tell(ClusterAddresses.heartbeat, hb);
