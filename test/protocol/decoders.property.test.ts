@@ -135,6 +135,15 @@ describe('message decoders, property-based (fast-check)', function () {
       ).to.equal(false);
   });
 
+  it('refuses a session property named __proto__ (msgpack would rename it; it never round-trips)', () => {
+    const submit = SUBJECTS.find((x) => x.name === 'submit')!;
+    const session = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    expect(tryDecode(submit, { sql: 'select 1', session }).ok).to.equal(false);
+    expect(
+      tryDecode(submit, { sql: 'select 1', session: { _: 'x', _a: 'y', 'query.max-run-time': '1m' } }).ok,
+    ).to.equal(true);
+  });
+
   it('cuts errors to what the schemas accept, so a sender never makes a message its reader refuses', () => {
     fc.assert(
       fc.property(

@@ -11,8 +11,12 @@ export const MAX_SQL_LENGTH = 16_000_000;
 export const MAX_COLUMNS = 10_000;
 export const MAX_PAGE_ROWS = 1_000_000;
 
-/** Session property names: Trino's, like `retry_policy` or `query.max-execution-time`. */
-export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,128}$';
+/**
+ * Session property names: Trino's, like `retry_policy` or `query.max-execution-time`. None starts
+ * with `__`, so `__proto__` — which msgpack decoders rename, as a guard against prototype
+ * pollution — cannot be one.
+ */
+export const SESSION_NAME_PATTERN = '^(_|_?[A-Za-z0-9.-][A-Za-z0-9_.-]{0,126})$';
 
 export const SessionValueSchema = Type.Union([
   Type.String({ maxLength: 4096 }),
