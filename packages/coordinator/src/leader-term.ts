@@ -1,5 +1,5 @@
 import { QuarryError, newQueryId, type Logger } from '@quarry/common';
-import { exchangeCodecFor, generateExchangeKey, type ExchangeManager } from '@quarry/exchange';
+import type { ExchangeManager } from '@quarry/exchange';
 import {
   ClusterAddresses,
   decodeHeartbeat,
@@ -33,7 +33,8 @@ import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
 import { withSessionRetrySettings } from './retry-policy.js';
-import { DEFAULT_TIME_LIMITS, exceededTimeLimit, sessionTimeLimits, type TimeLimits } from './time-limits.js';
+import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
+import { queryExchange, sessionLimits } from './query-setup.js';
 import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, WorkerLiveness } from './workers.js';
@@ -367,23 +368,13 @@ export class LeaderTerm {
       system: this.system,
       logger: this.logger.child({ queryId: id }),
       observer: (e) => this.metrics.observe(e),
-      mayAct: () => this.leadership.isLeader(),
+      mayAct: () => this.mayAct(),
       ...(restored ? { created: restored.created } : {}),
     });
-    const codec = exchangeCodecFor(this.config.exchange, retry.policy);
-    const membership = this.system.membership;
-    if (restored) {
-      const sealed = restored.taskKey;
-      const key = sealed && membership ? membership.open(sealed, id) : sealed;
-      q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
-      q.taskExchange = { codec, ...(sealed ? { secretKey: sealed } : {}) };
-    } else {
-      const key = this.config.exchange.encryptionEnabled ? generateExchangeKey() : undefined;
-      q.exchange = { codec, ...(key ? { secretKey: key } : {}) };
-      // the key crosses NATS (and Redis) only sealed: whoever lacks the shared secret learns nothing
-      const sealed = key && membership ? membership.seal(key, id) : key;
-      q.taskExchange = { codec, ...(sealed ? { secretKey: sealed } : {}) };
-    }
+    Object.assign(
+      q,
+      queryExchange(this.config.exchange, this.system.membership, { id, policy: retry.policy }, restored),
+    );
     this.queries.set(id, q);
     if (retry.policy === 'TASK' && !this.config.exchangeConfigured) {
       throw new QuarryError(
@@ -456,14 +447,5 @@ export class LeaderTerm {
     if (this.announceTimer) clearInterval(this.announceTimer);
     await this.intake?.stop().catch(() => {});
     await this.system.close();
-  }
-}
-
-/** A session's time limits; a malformed duration is the session property's error. */
-function sessionLimits(cluster: TimeLimits, props: Readonly<Record<string, string>>): TimeLimits {
-  try {
-    return sessionTimeLimits(cluster, props);
-  } catch (e) {
-    throw new QuarryError('INVALID_SESSION_PROPERTY', (e as Error).message, { cause: e });
   }
 }

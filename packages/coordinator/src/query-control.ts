@@ -1,5 +1,4 @@
-import { QuarryError, parseDataSize, type ErrorData, type Logger } from '@quarry/common';
-import type { ExchangeManager } from '@quarry/exchange';
+import { QuarryError, parseDataSize, type ErrorData } from '@quarry/common';
 import {
   ClusterAddresses,
   decodeCancelTasksReply,
@@ -12,49 +11,21 @@ import {
   type WorkerCommand,
 } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
-import { isNoResponders, type ActorSystem } from '@quarry/runtime';
-import { isWritable, type CatalogRegistry, type WriteFragment, type WriteHandle } from '@quarry/sql';
-import { explainAnalyzed } from './analyze.js';
-import type { AttemptStore, TaskAttemptId } from './attempt-store.js';
-import {
-  DEFAULT_MAX_TASK_MEMORY,
-  DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
-  type CoordinatorConfig,
-} from './config.js';
-import type { QueryExecution } from './query.js';
-import type { QueryJournal } from './query-journal.js';
+import { isNoResponders } from '@quarry/runtime';
+import { isWritable } from '@quarry/sql';
+import type { TaskAttemptId } from './attempt-store.js';
+import { DEFAULT_MAX_TASK_MEMORY, DEFAULT_TASK_MEMORY_GROWTH_FACTOR } from './config.js';
+import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
-import { ResultCursor, StaticResult, allRows } from './results.js';
+import type { QueryExecution } from './query.js';
+import { QueryEnd } from './query-end.js';
+import type { ResultCursor } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
-import type { WorkerRegistry } from './worker-registry.js';
+
+export type { ControlDeps } from './control-deps.js';
 
 const DISPATCH_TIMEOUT_MS = 5000;
-
-export interface ControlDeps {
-  readonly config: CoordinatorConfig;
-  readonly system: ActorSystem;
-  readonly store: AttemptStore;
-  readonly exchange: ExchangeManager;
-  readonly registry: WorkerRegistry;
-  /** The catalogs, for committing and aborting writes. */
-  readonly catalogs: CatalogRegistry;
-  readonly logger: Logger;
-  /** Runs the scheduling loop again (a slot freed, a task became runnable). */
-  readonly schedule: () => void;
-  /** Forgets a query once its result is gone. */
-  readonly forget: (q: QueryExecution) => void;
-  /** Bytes a winning attempt wrote to the exchange. */
-  readonly spooled: (bytes: number) => void;
-  /** The query-level records a new leader rebuilds queries from. */
-  readonly journal: QueryJournal;
-  /** The lease epoch this coordinator leads under: worker commands carry it. */
-  readonly epoch: () => number | undefined;
-  /** Whether this coordinator still leads: a deposed one's timers delete and abort nothing. */
-  readonly mayAct: () => boolean;
-  /** A worker refused a command as coming from an older epoch: a newer leader exists. */
-  readonly stale: (reason: string) => void;
-}
 
 /**
  * What happens to a running query: tasks dispatched, their reports applied with fencing, failures
@@ -62,7 +33,11 @@ export interface ControlDeps {
  * recorded, spooled data cleaned up. Every method here runs inside the query's mailbox.
  */
 export class QueryControl {
-  constructor(private readonly d: ControlDeps) {}
+  private readonly end: QueryEnd;
+
+  constructor(private readonly d: ControlDeps) {
+    this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
+  }
 
   private ref(
     q: QueryExecution,
@@ -368,91 +343,17 @@ export class QueryControl {
 
   /** The root stage's output as a result source, its pages recorded as they are cut. */
   resultCursor(q: QueryExecution, pageStarts?: ReadonlyMap<number, number>): ResultCursor {
-    const scheduler = q.scheduler!;
-    return new ResultCursor({
-      exchange: this.d.exchange,
-      files: scheduler.rootTask().winner?.outputs ?? [],
-      types: scheduler.plan.columns.map((c) => c.type),
-      pageRows: this.d.config.resultPageRows,
-      readOptions: { queryId: q.id, secretKey: q.exchange.secretKey },
-      ...(pageStarts ? { pageStarts } : {}),
-      onPageStart: (token, row) =>
-        void this.d.journal
-          .pageStart(q, token, row)
-          .catch((e) => q.logger.warn({ err: e }, 'cannot record result page')),
-    });
+    return this.end.resultCursor(q, pageStarts);
   }
 
-  /** Every task finished: commit a write, or offer the result; then clean up. A new leader may call it again. */
-  async finish(q: QueryExecution): Promise<void> {
-    const scheduler = q.scheduler!;
-    const root = scheduler.rootTask();
-    const output = this.resultCursor(q);
-    if (scheduler.plan.write) {
-      // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count
-      let rows: number;
-      try {
-        rows = await this.commit(q, scheduler.plan.write.handle, await allRows(output));
-      } catch (e) {
-        await this.fail(q, e);
-        return;
-      }
-      if (scheduler.plan.analyze) this.answerAnalyzed(q, scheduler, rows);
-      else {
-        q.columns = [{ name: 'rows', type: 'bigint' }];
-        q.cursor = new StaticResult([[rows]]);
-        await this.d.journal.result(q, [[rows]], q.columns).catch(() => {});
-        q.finish(1);
-      }
-    } else if (scheduler.plan.analyze) {
-      this.answerAnalyzed(q, scheduler);
-    } else {
-      q.cursor = output;
-      q.finish(root.winner?.stats?.rowsOut ?? 0);
-    }
-    await this.d.store
-      .endQuery(q.id, 'FINISHED', q.elapsedMs)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
-    await this.d.journal.ended(q).catch(() => {});
-    // intermediate stages are no longer needed; the result stays until read or expired
-    for (const s of scheduler.stages.values()) {
-      const served = !scheduler.plan.write && !scheduler.plan.analyze;
-      if (s.fragment.id === scheduler.plan.rootId && served) continue;
-      void this.d.exchange
-        .deleteExchange(q.id, exchangeIdFor(s.fragment.id, q.queryAttempt))
-        .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
-    }
-    this.forgetLater(q);
+  /** Every task finished: commit a write, or offer the result; then clean up (query-end.ts). */
+  finish(q: QueryExecution): Promise<void> {
+    return this.end.finish(q);
   }
 
   /** The query (and its result) is dropped `query.client.timeout` from now. */
   forgetLater(q: QueryExecution): void {
-    setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
-  }
-
-  /** EXPLAIN ANALYZE: the query ran (a write committed); its answer is the plan with what each stage did. */
-  private answerAnalyzed(q: QueryExecution, scheduler: QueryScheduler, rowsWritten?: number): void {
-    q.columns = [{ name: 'Query Plan', type: 'varchar' }];
-    const text = explainAnalyzed(scheduler, {
-      elapsedMs: q.elapsedMs,
-      retryPolicy: q.retry.policy,
-      queryAttempt: q.queryAttempt,
-      ...(rowsWritten !== undefined ? { rowsWritten } : {}),
-    });
-    q.cursor = new StaticResult([[text]]);
-    void this.d.journal.result(q, [[text]], q.columns).catch(() => {});
-    q.finish(1);
-  }
-
-  /** Commits the winning writers' fragments (each row: rows written, fragment JSON). */
-  private async commit(q: QueryExecution, handle: WriteHandle, rows: unknown[][]): Promise<number> {
-    const connector = this.d.catalogs.get(handle.catalog);
-    if (!connector || !isWritable(connector))
-      throw new QuarryError('NOT_SUPPORTED', `Catalog '${handle.catalog}' does not support writes`);
-    const fragments = rows.map((r) => JSON.parse(String(r[1])) as WriteFragment);
-    const { rows: committed } = await connector.commitWrite(handle, fragments);
-    q.logger.info({ table: handle.table, rows: committed, fragments: fragments.length }, 'write committed');
-    return committed;
+    this.end.forgetLater(q);
   }
 
   /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
