@@ -102,6 +102,7 @@ describe('coordinator failover (real processes)', function () {
       expect(leader, 'the standby leads').to.not.equal(undefined);
       expect(leader!.process.pid).to.not.equal(killed.process.pid);
       expect(failover.epoch).to.be.greaterThan(1);
+      expect(failover.adoptedTasks, 'attempts running by the records were taken over').to.be.greaterThan(0);
       // the attempt records show what the new leader did: finished tasks kept, the rest adopted or re-run
       const { tasks } = await store.attempts(queryId);
       expect([...tasks.values()].every((t) => t.state === 'FINISHED')).to.equal(true);

@@ -116,9 +116,12 @@ export class Coordinator {
   }
 
   private queue(work: () => Promise<void>): void {
-    this.terms = this.terms
-      .then(work)
-      .catch((e) => this.parts.logger.error({ err: e }, 'term change failed'));
+    this.terms = this.terms.then(work).catch(async (e) => {
+      // a leader that cannot open its term (NATS unreachable, say) must not sit on the lease
+      this.parts.logger.error({ err: e }, 'term change failed');
+      this.leadership.depose('the term could not be opened');
+      await this.closeTerm();
+    });
   }
 
   private async openTerm(epoch: number): Promise<void> {

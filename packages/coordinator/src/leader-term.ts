@@ -358,6 +358,7 @@ export class LeaderTerm {
       now: new Date(),
       queryId: id,
       retryPolicy: retry.policy,
+      ...(restored ? { resumed: true } : {}),
     };
     const q = new QueryExecution({
       id,

@@ -10,4 +10,9 @@ export interface Session {
   readonly queryId?: string;
   /** The query's retry policy: connectors without fault-tolerant writes refuse writes under TASK. */
   readonly retryPolicy?: 'NONE' | 'QUERY' | 'TASK';
+  /**
+   * The query is planned again by a new coordinator after the one planning it died: DDL it names
+   * may have run already, so it runs as `IF NOT EXISTS` / `IF EXISTS` would (the same effect, once).
+   */
+  readonly resumed?: boolean;
 }

@@ -42,14 +42,17 @@ async function planWrite(
     case 'CreateSchema': {
       const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
       await connector.createSchema(schema, {
-        ifNotExists: statement.ifNotExists,
+        ifNotExists: statement.ifNotExists || session.resumed === true,
         properties: properties(statement.properties),
       });
       return done();
     }
     case 'DropSchema': {
       const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
-      await connector.dropSchema(schema, { ifExists: statement.ifExists, cascade: statement.cascade });
+      await connector.dropSchema(schema, {
+        ifExists: statement.ifExists || session.resumed === true,
+        cascade: statement.cascade,
+      });
       return done();
     }
     case 'CreateTable': {
@@ -65,14 +68,14 @@ async function planWrite(
         return { name, type: typeFromAst(c.type) };
       });
       await connector.createTable(ref, columns, {
-        ifNotExists: statement.ifNotExists,
+        ifNotExists: statement.ifNotExists || session.resumed === true,
         properties: properties(statement.properties),
       });
       return done();
     }
     case 'DropTable': {
       const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
-      await connector.dropTable(ref, { ifExists: statement.ifExists });
+      await connector.dropTable(ref, { ifExists: statement.ifExists || session.resumed === true });
       return done();
     }
     case 'CreateTableAsSelect':
@@ -231,7 +234,7 @@ async function createTableAs(
   }
   if (!statement.withData) {
     await connector.createTable(ref, columns, {
-      ifNotExists: statement.ifNotExists,
+      ifNotExists: statement.ifNotExists || session.resumed === true,
       properties: properties(statement.properties),
     });
     return rowsWritten(0);
