@@ -177,7 +177,7 @@ program
 program
   .command('demo')
   .description(
-    'a local cluster on two S3 buckets under retry policy TASK; TPC-H Q1 with a worker killed midway',
+    'a local cluster of two coordinators on two S3 buckets under retry policy TASK; TPC-H Q1 with a worker and then the leading coordinator killed midway',
   )
   .option('--sf <n>', 'TPC-H scale factor', '2')
   .option('-w, --workers <n>', 'number of workers (at least 2)', '3')

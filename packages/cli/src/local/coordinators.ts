@@ -34,6 +34,21 @@ export async function leaderNow(cluster: LocalCluster): Promise<LeaderNow | unde
   return handle && registration ? { handle, registration } : undefined;
 }
 
+/** The process of coordinator `coordinatorId` once the cluster answers with it as leader (up to `timeoutMs`). */
+export async function waitForLeader(
+  cluster: LocalCluster,
+  coordinatorId: string,
+  timeoutMs = 5000,
+): Promise<LeaderNow | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    const now = await leaderNow(cluster);
+    if (now?.registration.coordinatorId === coordinatorId) return now;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (Date.now() < deadline);
+  return undefined;
+}
+
 /** "coordinator-2 (pid 123)". */
 export const nameOf = (h: ProcessHandle) => `${h.name} (pid ${h.process.pid})`;
 
