@@ -196,7 +196,19 @@ function startLocal(args: string[]) {
     while (!stdout.endsWith('\n')) await new Promise((r) => setTimeout(r, 50));
     return stdout.trim();
   };
-  return { p, waitFor, stdout: () => stdout, natsUrl };
+  /**
+   * Ends it if it still runs: SIGTERM (it stops its cluster), SIGKILL only if that takes too long —
+   * a SIGKILL alone would leave the cluster's processes running.
+   */
+  const close = async () => {
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((resolve) => p.once('exit', resolve));
+    p.kill('SIGTERM');
+    const t = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    await gone;
+    clearTimeout(t);
+  };
+  return { p, waitFor, stdout: () => stdout, natsUrl, close };
 }
 
 /** The rows of a table `quarry` printed, as trimmed cells (header, rule and row count left out). */
@@ -211,7 +223,7 @@ describe('quarry local', function () {
   this.timeout(90_000);
 
   it('adds and removes workers while running, from commands on stdin', async () => {
-    const { p, waitFor, stdout: out } = startLocal(['--workers', '1', '--slots', '1']);
+    const { p, waitFor, stdout: out, close } = startLocal(['--workers', '1', '--slots', '1']);
     try {
       await waitFor(/cluster ready/);
       p.stdin.write('add 2\n');
@@ -227,7 +239,7 @@ describe('quarry local', function () {
       p.stdin.write('stop\n');
       expect(await exited).to.equal(0);
     } finally {
-      p.kill('SIGKILL');
+      await close();
     }
   });
 
@@ -238,7 +250,7 @@ describe('quarry local', function () {
     expect(refused.status).to.equal(1);
     expect(refused.stderr).to.match(/--coordinators must be an integer in \[1, 16\], got '0'/);
 
-    const { p, waitFor, natsUrl } = startLocal(['--workers', '1', '--coordinators', '2']);
+    const { p, waitFor, natsUrl, close } = startLocal(['--workers', '1', '--coordinators', '2']);
     try {
       await waitFor(/2 coordinators and 1 worker/);
       const [, leaderPid, epoch, standbyPid] = await waitFor(
@@ -289,7 +301,7 @@ describe('quarry local', function () {
       p.stdin.write('stop\n');
       expect(await exited).to.equal(0);
     } finally {
-      p.kill('SIGKILL');
+      await close();
     }
   });
 
