@@ -45,6 +45,7 @@ describe('docker-compose.yml', () => {
   it('has the services quarry runs on, with JetStream, AOF and two exchange buckets', () => {
     expect(Object.keys(services).sort()).to.deep.equal([
       'coordinator',
+      'coordinator-2',
       'nats',
       'redis',
       's3',
@@ -55,6 +56,18 @@ describe('docker-compose.yml', () => {
     expect(services['redis']!['command']).to.deep.equal(['redis-server', '--appendonly', 'yes']);
     const mb = (services['s3-buckets']!['entrypoint'] as string[]).join(' ');
     expect(mb).to.match(/mc mb --ignore-existing s3\/quarry-exchange-1 s3\/quarry-exchange-2/);
+  });
+
+  it('runs two coordinators alike (one leads, one stands by), which restart after a crash', () => {
+    const [first, second] = [services['coordinator']!, services['coordinator-2']!];
+    expect(second).to.deep.equal(first);
+    expect(first['command']).to.deep.equal(['coordinator']);
+    expect(first['restart']).to.equal('unless-stopped');
+    // no fixed name or host port: two of them must be able to run side by side
+    expect(first['container_name']).to.equal(undefined);
+    expect(first['ports']).to.equal(undefined);
+    // the lease and the queries' records live in Redis: with AOF they survive its restart
+    expect(services['redis']!['command']).to.include('--appendonly');
   });
 
   it('lets workers scale: no fixed name, no host port, drained on SIGTERM', () => {
@@ -72,6 +85,7 @@ describe('docker-compose.yml', () => {
     const dependsOn = (s: string) => services[s]!['depends_on'] as Record<string, { condition: string }>;
     expect(dependsOn('coordinator')['s3-buckets']!.condition).to.equal('service_completed_successfully');
     expect(dependsOn('coordinator')['nats']!.condition).to.equal('service_healthy');
+    expect(dependsOn('coordinator-2')['redis']!.condition).to.equal('service_healthy');
     expect(dependsOn('worker')['coordinator']!.condition).to.equal('service_healthy');
   });
 
@@ -84,6 +98,7 @@ describe('docker-compose.yml', () => {
       expect(natsEnv[`QUARRY_NATS_${v}_PASSWORD`]).to.match(/^\$\{QUARRY_NATS_\w+_PASSWORD:\?/);
     for (const [s, user] of [
       ['coordinator', 'coordinator'],
+      ['coordinator-2', 'coordinator'],
       ['worker', 'worker'],
     ] as const) {
       const env = services[s]!['environment'] as Record<string, string>;
@@ -97,7 +112,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('mounts property files that quarry reads without complaint', () => {
-    for (const s of ['coordinator', 'worker'])
+    for (const s of ['coordinator', 'coordinator-2', 'worker'])
       expect(services[s]!['volumes']).to.deep.equal(['./deploy/etc:/app/etc:ro']);
     const props = parseProperties(readFileSync('deploy/etc/config.properties', 'utf8'));
     const base = {

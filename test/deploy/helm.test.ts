@@ -82,7 +82,7 @@ describe('Helm chart deploy/helm/quarry', function () {
     expect(printed.trim()).to.equal('');
   });
 
-  it('renders the default values into valid objects: one coordinator, two workers, no autoscaler', async () => {
+  it('renders the default values into valid objects: two coordinators, two workers, no autoscaler', async () => {
     const { objects, texts } = await render();
     for (const [file, text] of Object.entries(texts)) expect(text, file).to.not.include('<no value>');
     for (const { object } of objects) validateObject(object);
@@ -92,13 +92,24 @@ describe('Helm chart deploy/helm/quarry', function () {
       'Deployment',
       'Deployment',
       'PodDisruptionBudget',
+      'PodDisruptionBudget',
       'Service',
       'Service',
     ]);
     const coordinator = find(objects, 'Deployment', 'prod-quarry-coordinator');
     const worker = find(objects, 'Deployment', 'prod-quarry-worker');
-    expect(coordinator['spec'].replicas).to.equal(1);
-    expect(coordinator['spec'].strategy.type).to.equal('Recreate');
+    // one leads and one stands by; a rollout starts a standby before it stops an old pod
+    expect(coordinator['spec'].replicas).to.equal(2);
+    expect(coordinator['spec'].strategy).to.deep.equal({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+    });
+    const spread = coordinator['spec'].template.spec.affinity.podAntiAffinity
+      .preferredDuringSchedulingIgnoredDuringExecution as Obj[];
+    expect(spread.map((t) => t['podAffinityTerm'].topologyKey)).to.deep.equal(['kubernetes.io/hostname']);
+    expect(find(objects, 'PodDisruptionBudget', 'prod-quarry-coordinator')['spec'].maxUnavailable).to.equal(
+      1,
+    );
     expect(worker['spec'].replicas).to.equal(2);
     expect(coordinator['spec'].template.spec.containers[0].args).to.deep.equal([
       'coordinator',
@@ -126,7 +137,10 @@ describe('Helm chart deploy/helm/quarry', function () {
       expect(loaded.exchange.baseDirectories).to.deep.equal(['s3://quarry-exchange']);
       expect(loaded.worker.metricsPort).to.equal(9464);
       if (role === 'worker') expect(loaded.worker.slots).to.equal(4);
-      if (role === 'coordinator') expect(loaded.coordinator.redisUrl).to.equal('redis://redis-master:6379');
+      if (role === 'coordinator') {
+        expect(loaded.coordinator.redisUrl).to.equal('redis://redis-master:6379');
+        expect(loaded.coordinator.leaseTimeoutMs, 'quarry’s default lease').to.equal(1500);
+      }
       expect(loaded.catalogs).to.deep.equal(['tpch']);
     }
   });
@@ -166,6 +180,8 @@ describe('Helm chart deploy/helm/quarry', function () {
     materializeConfigDir(objects, coordinator, dir);
     const loaded = await loadAsQuarry(dir, { REDIS_PASSWORD: 's3cret' });
     expect(loaded.coordinator.redisUrl).to.equal('redis://:s3cret@redis-master.storage.svc:6379');
+    expect(loaded.coordinator.leaseTimeoutMs, 'coordinator.leaseTimeout').to.equal(3000);
+    expect(coordinator['spec'].replicas).to.equal(3);
     expect(loaded.exchange.baseDirectories).to.deep.equal([
       's3://quarry-exchange-1',
       's3://quarry-exchange-2',
@@ -196,6 +212,25 @@ describe('Helm chart deploy/helm/quarry', function () {
     expect(config, 'no task-slots line when the value is empty').to.not.match(/worker\.task-slots/);
   });
 
+  it('runs a single coordinator when asked: no anti-affinity, no budget, the same handover on rollout', async () => {
+    const one = join(scratch, 'one.yaml');
+    writeFileSync(
+      one,
+      'coordinator:\n  replicas: 1\n  spreadAcrossNodes: false\n  podDisruptionBudget:\n    enabled: false\n',
+    );
+    const { objects } = await render([one]);
+    for (const { object } of objects) validateObject(object);
+    const coordinator = find(objects, 'Deployment', 'prod-quarry-coordinator');
+    expect(coordinator['spec'].replicas).to.equal(1);
+    expect(coordinator['spec'].template.spec.affinity).to.equal(undefined);
+    expect(coordinator['spec'].strategy.type).to.equal('RollingUpdate');
+    expect(
+      objects
+        .filter((o) => o.object.kind === 'PodDisruptionBudget')
+        .map((o) => (o.object as Obj)['metadata'].name),
+    ).to.deep.equal(['prod-quarry-worker']);
+  });
+
   it('selects its own pods: every selector matches the pod labels of its role', async () => {
     const { objects } = await render([`${CHART}/ci/keda-values.yaml`]);
     for (const role of ['coordinator', 'worker']) {
@@ -204,9 +239,14 @@ describe('Helm chart deploy/helm/quarry', function () {
         find(objects, 'Deployment', `prod-quarry-${role}`)['spec'].selector.matchLabels as Obj,
         find(objects, 'Service', `prod-quarry-${role}`)['spec'].selector as Obj,
       ];
-      if (role === 'worker')
+      selectors.push(
+        find(objects, 'PodDisruptionBudget', `prod-quarry-${role}`)['spec'].selector.matchLabels,
+      );
+      if (role === 'coordinator')
         selectors.push(
-          find(objects, 'PodDisruptionBudget', 'prod-quarry-worker')['spec'].selector.matchLabels,
+          find(objects, 'Deployment', 'prod-quarry-coordinator')['spec'].template.spec.affinity
+            .podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector
+            .matchLabels,
         );
       for (const selector of selectors) expect(pods).to.include(selector);
       expect(pods['app.kubernetes.io/component']).to.equal(role);
@@ -222,10 +262,16 @@ describe('Helm chart deploy/helm/quarry', function () {
       expect(validate(values), `${files.join()}: ${JSON.stringify(validate.errors)}`).to.equal(true);
     }
     const typo = join(scratch, 'typo.yaml');
-    writeFileSync(typo, 'server:\n  worker: 5\nadditionalConfigProperties: [retry-policy TASK]\n');
+    writeFileSync(
+      typo,
+      'server:\n  worker: 5\nadditionalConfigProperties: [retry-policy TASK]\ncoordinator:\n  leaseTimeout: soon\n',
+    );
     expect(validate(templateData(CHART, 'prod', [typo])['Values'])).to.equal(false);
     const complaints = validate.errors!.map((e) => `${e.instancePath} ${e.message}`);
     expect(complaints).to.include('/server must NOT have additional properties');
+    expect(complaints.some((c) => c.startsWith('/coordinator/leaseTimeout must match pattern'))).to.equal(
+      true,
+    );
     expect(complaints.some((c) => c.startsWith('/additionalConfigProperties/0 must match pattern'))).to.equal(
       true,
     );

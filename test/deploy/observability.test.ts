@@ -48,7 +48,7 @@ describe('Prometheus alert rules (deploy/prometheus)', () => {
   it('pass `promtool check rules`', () => {
     const run = promtool('check', 'rules', ALERTS);
     expect(run.status, run.output).to.equal(0);
-    expect(run.output).to.match(/SUCCESS: 6 rules found/);
+    expect(run.output).to.match(/SUCCESS: 8 rules found/);
   });
 
   it('fire when they should and stay quiet on a healthy cluster (`promtool test rules`)', () => {
@@ -69,6 +69,8 @@ describe('Prometheus alert rules (deploy/prometheus)', () => {
   it('cover what an operator must hear about', () => {
     expect(alertRules.map((r) => r.alert)).to.include.members([
       'QuarryCoordinatorDown',
+      'QuarryNoCoordinatorLeader',
+      'QuarryCoordinatorLeaderChanges',
       'QuarryNoWorkers',
       'QuarryWorkersLost',
       'QuarryTaskRetryRateHigh',
@@ -109,7 +111,7 @@ describe('Grafana dashboard (deploy/grafana)', () => {
     }
   });
 
-  it('shows queries by state, task attempts, retries, lost workers, spooled bytes and worker memory', () => {
+  it('shows queries by state, task attempts, retries, lost workers, leaders and takeovers, spooled bytes and worker memory', () => {
     const used = new Set(dashboardExprs.flatMap(metricNamesIn));
     for (const name of [
       'quarry_queries',
@@ -120,6 +122,11 @@ describe('Grafana dashboard (deploy/grafana)', () => {
       'quarry_query_retries_total',
       'quarry_workers',
       'quarry_workers_lost_total',
+      'quarry_coordinator_leader',
+      'quarry_coordinator_terms_total',
+      'quarry_coordinator_takeover_seconds',
+      'quarry_coordinator_adopted_tasks_total',
+      'quarry_coordinator_lost_tasks_total',
       'quarry_spooled_bytes_total',
       'quarry_worker_spooled_bytes_total',
       'quarry_worker_task_slots',

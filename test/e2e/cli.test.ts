@@ -166,29 +166,69 @@ describe('quarry lake gc', function () {
   });
 });
 
+/**
+ * `quarry local` as a process taking commands on stdin. `waitFor` looks for a pattern in what it
+ * printed on stderr since the previous match, and gives the match.
+ */
+function startLocal(args: string[]) {
+  const p = spawn(process.execPath, [CLI_MAIN, 'local', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  let from = 0;
+  p.stderr.on('data', (d) => (stderr += d));
+  let stdout = '';
+  p.stdout.on('data', (d) => (stdout += d));
+  const waitFor = (re: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; got:\n${stderr}`)), 30_000);
+      const check = () => {
+        const m = re.exec(stderr.slice(from));
+        if (!m) return;
+        from += m.index + m[0].length;
+        clearTimeout(t);
+        p.stderr.off('data', check);
+        resolve(m);
+      };
+      p.stderr.on('data', check);
+      check();
+    });
+  /** The NATS URL it prints on stdout, once printed. */
+  const natsUrl = async () => {
+    while (!stdout.endsWith('\n')) await new Promise((r) => setTimeout(r, 50));
+    return stdout.trim();
+  };
+  /**
+   * Ends it if it still runs: SIGTERM (it stops its cluster), SIGKILL only if that takes too long —
+   * a SIGKILL alone would leave the cluster's processes running.
+   */
+  const close = async () => {
+    if (p.exitCode !== null || p.signalCode !== null) return;
+    const gone = new Promise((resolve) => p.once('exit', resolve));
+    p.kill('SIGTERM');
+    const t = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    await gone;
+    clearTimeout(t);
+  };
+  return { p, waitFor, stdout: () => stdout, natsUrl, close };
+}
+
+/** The rows of a table `quarry` printed, as trimmed cells (header, rule and row count left out). */
+const tableRows = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .slice(2, -1)
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+
 describe('quarry local', function () {
   this.timeout(90_000);
 
   it('adds and removes workers while running, from commands on stdin', async () => {
-    const p = spawn(process.execPath, [CLI_MAIN, 'local', '--workers', '1', '--slots', '1'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    const waitFor = (re: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}; got:\n${stderr}`)), 30_000);
-        const check = () => re.test(stderr) && (clearTimeout(t), p.stderr.off('data', check), resolve());
-        p.stderr.on('data', check);
-        check();
-      });
-    p.stderr.on('data', (d) => (stderr += d));
-    let stdout = '';
-    p.stdout.on('data', (d) => (stdout += d));
+    const { p, waitFor, stdout: out, close } = startLocal(['--workers', '1', '--slots', '1']);
     try {
       await waitFor(/cluster ready/);
       p.stdin.write('add 2\n');
       await waitFor(/started worker-2, worker-3/);
-      expect(stdout).to.match(/^nats:\/\/127\.0\.0\.1:\d+\n$/, 'the NATS URL on stdout');
+      expect(out()).to.match(/^nats:\/\/127\.0\.0\.1:\d+\n$/, 'the NATS URL on stdout');
       p.stdin.write('workers\n');
       await waitFor(/worker-1 \(.*\), worker-2 .*, worker-3/);
       p.stdin.write('remove 1\n');
@@ -199,7 +239,69 @@ describe('quarry local', function () {
       p.stdin.write('stop\n');
       expect(await exited).to.equal(0);
     } finally {
-      p.kill('SIGKILL');
+      await close();
+    }
+  });
+
+  it('runs several coordinators: kill-leader hands over to a standby, add-coordinator starts one more', async () => {
+    const refused = spawnSync(process.execPath, [CLI_MAIN, 'local', '--coordinators', '0'], {
+      encoding: 'utf8',
+    });
+    expect(refused.status).to.equal(1);
+    expect(refused.stderr).to.match(/--coordinators must be an integer in \[1, 16\], got '0'/);
+
+    const { p, waitFor, natsUrl, close } = startLocal(['--workers', '1', '--coordinators', '2']);
+    try {
+      await waitFor(/2 coordinators and 1 worker/);
+      const [, leaderPid, epoch, standbyPid] = await waitFor(
+        /^coordinator \(pid (\d+)\) leads under epoch (\d+); standing by: coordinator-2 \(pid (\d+)\)$/m,
+      );
+      const at = ['--server', await natsUrl()];
+      // `quarry coordinators`: the leader first, then the standby, as the processes are
+      const before = await quarry(['coordinators', ...at]);
+      expect(before.code, before.stderr).to.equal(0);
+      expect(before.stdout).to.match(
+        /^ coordinator +\| role +\| epoch \| host +\| pid +\| up for +\| last seen/,
+      );
+      expect(tableRows(before.stdout).map(([, role, e, , pid]) => [role, e, pid])).to.deep.equal([
+        ['leader', epoch, leaderPid],
+        ['standby', epoch, standbyPid],
+      ]);
+      expect(tableRows(before.stdout)[0]![6]).to.match(/ ago$/);
+
+      p.stdin.write('kill-leader\n');
+      await waitFor(
+        new RegExp(
+          `^killed coordinator \\(pid ${leaderPid}\\), the leader under epoch ${epoch} \\(SIGKILL\\)$`,
+          'm',
+        ),
+      );
+      const [, newEpoch] = await waitFor(
+        new RegExp(
+          `^coordinator-2 \\(pid ${standbyPid}\\) took over under epoch (\\d+), \\S+ after the kill$`,
+          'm',
+        ),
+      );
+      expect(Number(newEpoch)).to.be.greaterThan(Number(epoch));
+      const after = tableRows((await quarry(['coordinators', ...at])).stdout);
+      expect(after[0]!.slice(1, 3).concat(after[0]![4]!)).to.deep.equal(['leader', newEpoch, standbyPid]);
+      // the killed one stays listed as a standby not seen since, until its registration goes stale
+      for (const row of after.slice(1)) expect(row[1]).to.equal('standby');
+
+      p.stdin.write('add-coordinator\n');
+      await waitFor(
+        new RegExp(
+          `^started coordinator-3 \\(pid \\d+\\)\ncoordinator-2 \\(pid ${standbyPid}\\) leads under epoch ${newEpoch}; standing by: coordinator-3 \\(pid \\d+\\)$`,
+          'm',
+        ),
+      );
+      const q = await quarry(['query', ...at, '--format', 'csv', 'select count(*) from tpch.tiny.nation']);
+      expect(q.stdout, q.stderr).to.equal('_col0\n25\n');
+      const exited = new Promise<number | null>((resolve) => p.once('exit', resolve));
+      p.stdin.write('stop\n');
+      expect(await exited).to.equal(0);
+    } finally {
+      await close();
     }
   });
 

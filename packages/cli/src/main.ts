@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { QuarryError } from '@quarry/common';
-import { runCancel, runEvents, runQueries, runWorkers } from './commands/admin.js';
+import { runCancel, runCoordinators, runEvents, runQueries, runWorkers } from './commands/admin.js';
 import { runDemo } from './commands/demo.js';
 import { runExchangeGc } from './commands/exchange.js';
 import { runLakeGc } from './commands/lake.js';
@@ -138,6 +138,12 @@ clientOptions(program.command('workers').description('list the workers the coord
   async (flags) => exit(await runWorkers(flags)),
 );
 
+clientOptions(
+  program
+    .command('coordinators')
+    .description('list the coordinator processes: the leader and the standbys that take over from it'),
+).action(async (flags) => exit(await runCoordinators(flags)));
+
 clientOptions(program.command('cancel').description('cancel a running query').argument('<queryId>')).action(
   async (queryId: string, flags) => exit(await runCancel(queryId, flags)),
 );
@@ -152,6 +158,11 @@ program
     'start an embedded local cluster (nats-server, redis-server, coordinator, workers, local exchange)',
   )
   .option('-w, --workers <n>', 'number of workers', '2')
+  .option(
+    '-c, --coordinators <n>',
+    'number of coordinators: one leads, the others stand by to take over',
+    '1',
+  )
   .option('--slots <n>', 'task slots per worker')
   .option('-q, --query <sql>', 'run this query on the cluster, then stop it')
   .addOption(
@@ -166,7 +177,7 @@ program
 program
   .command('demo')
   .description(
-    'a local cluster on two S3 buckets under retry policy TASK; TPC-H Q1 with a worker killed midway',
+    'a local cluster of two coordinators on two S3 buckets under retry policy TASK; TPC-H Q1 with a worker and then the leading coordinator killed midway',
   )
   .option('--sf <n>', 'TPC-H scale factor', '2')
   .option('-w, --workers <n>', 'number of workers (at least 2)', '3')

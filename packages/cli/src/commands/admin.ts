@@ -62,6 +62,42 @@ export async function runWorkers(flags: CommonFlags): Promise<number> {
   }
 }
 
+/**
+ * `quarry coordinators`: the cluster's coordinator processes as the leader lists them (ClusterInfo),
+ * leader first. A coordinator that died stays listed as a standby, its "last seen" growing, until its
+ * registration goes stale.
+ */
+export async function runCoordinators(flags: CommonFlags): Promise<number> {
+  const client = await connectClient(flags);
+  try {
+    const { coordinators, coordinatorId } = await client.workers();
+    if (!coordinators) {
+      process.stdout.write(
+        `${coordinatorId} answered without a list of coordinators (it predates failover)\n`,
+      );
+      return 0;
+    }
+    const columns = ['coordinator', 'role', 'epoch', 'host', 'pid', 'up for', 'last seen'].map((name) => ({
+      name,
+      type: name === 'epoch' || name === 'pid' ? 'integer' : 'varchar',
+    }));
+    const now = Date.now();
+    const rows = coordinators.map((c) => [
+      c.coordinatorId,
+      c.role,
+      c.epoch,
+      c.host,
+      c.pid,
+      formatDuration(Math.max(0, now - c.since)),
+      `${formatDuration(c.seenAgeMs)} ago`,
+    ]);
+    process.stdout.write(`${formatTable(columns, rows)}\n`);
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
 /** `quarry cancel <queryId>`. */
 export async function runCancel(queryId: string, flags: CommonFlags): Promise<number> {
   const client = await connectClient(flags);

@@ -1,9 +1,10 @@
-import { QuarryClient, type QueryHandle } from '@quarry/client';
+import { QuarryClient } from '@quarry/client';
 import { formatDuration } from '@quarry/common';
 import { formatTable } from '../format.js';
-import { LocalCluster, type ProcessHandle } from '../local/cluster.js';
+import { LocalCluster } from '../local/cluster.js';
+import { describeLeadership } from '../local/coordinators.js';
 import { startS3, type TestS3 } from '../local/s3.js';
-import { describeEvent } from './query.js';
+import { followWithFaults, type DemoFaultReport } from './demo-faults.js';
 
 export interface DemoFlags {
   readonly sf: string;
@@ -29,10 +30,11 @@ order by l_returnflag, l_linestatus`;
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 /**
- * `quarry demo`: a local cluster whose exchange is two S3 buckets (an S3-compatible server started
- * for the demo), retry policy TASK; TPC-H Q1 runs, one worker is killed with SIGKILL while it works,
- * its tasks run again elsewhere (shown live), and the result is checked against a run without
- * failure. Then everything stops.
+ * `quarry demo`: a local cluster of two coordinators (one leads, one stands by) whose exchange is two
+ * S3 buckets (an S3-compatible server started for the demo), retry policy TASK; TPC-H Q1 runs, one
+ * worker is killed with SIGKILL while it works and its tasks run again elsewhere, then the leading
+ * coordinator is killed with SIGKILL and the standby takes over (all shown live), and the result is
+ * checked against a run without failure. Then everything stops.
  */
 export async function runDemo(flags: DemoFlags): Promise<number> {
   const workers = Math.max(2, Number(flags.workers) || 3);
@@ -41,7 +43,7 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
   let cluster: LocalCluster | undefined;
   let client: QuarryClient | undefined;
   try {
-    out('quarry demo: fault-tolerant execution with a worker killed mid-query\n');
+    out('quarry demo: fault-tolerant execution with a worker and the leading coordinator killed mid-query\n');
     s3 = await startS3();
     out(`• S3-compatible store at ${s3.endpoint}, exchange buckets ${s3.buckets.join(', ')}`);
     cluster = await startCluster(s3, workers);
@@ -50,8 +52,8 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     out(`TPC-H Q1 over tpch.sf${flags.sf}.lineitem\n`);
 
     const handle = await client.submit(sql);
-    const { killed, failed } = await followKillingAWorker(handle, cluster);
-    if (failed) return 1;
+    const faults = await followWithFaults(handle, cluster, out);
+    if (faults.failed) return 1;
     const result = await handle.result();
     handle.close();
     out(`\n${formatTable(result.columns, result.rows)}\n`);
@@ -64,12 +66,7 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
         ? '✓ identical to the result of a run without failures'
         : '✗ the results differ from a run without failures',
     );
-    out(
-      killed
-        ? `✓ ${killed.name} was killed; its tasks ran again on other workers, reading the spooled data of the tasks that had finished`
-        : '(no worker was busy when the kill was due)',
-    );
-    return same ? 0 : 1;
+    return summarize(faults) && same ? 0 : 1;
   } finally {
     await client?.close().catch(() => {});
     await cluster?.stop().catch(() => {});
@@ -78,10 +75,11 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
   }
 }
 
-/** The demo's cluster: `workers` workers of 2 slots, retry policy TASK, the exchange on `s3`'s buckets. */
+/** The demo's cluster: two coordinators, `workers` workers of 2 slots, retry policy TASK, the exchange on `s3`'s buckets. */
 async function startCluster(s3: TestS3, workers: number): Promise<LocalCluster> {
   const cluster = await LocalCluster.start({
     workers,
+    coordinators: 2,
     slots: 2,
     prefix: 'demo',
     exchangeProperties: {
@@ -91,7 +89,10 @@ async function startCluster(s3: TestS3, workers: number): Promise<LocalCluster> 
     configProperties: { 'retry-policy': 'TASK', 'retry-initial-delay': '1s' },
   });
   out(
-    `• cluster: NATS ${cluster.natsUrl}, Redis ${cluster.redisUrl}, a coordinator and ${workers} workers (2 task slots each)`,
+    `• cluster: NATS ${cluster.natsUrl}, Redis ${cluster.redisUrl}, 2 coordinators and ${workers} workers (2 task slots each)`,
+  );
+  out(
+    `• ${await describeLeadership(cluster)} — the leader holds a lease in Redis; the standby takes over when it lapses`,
   );
   out('• retry-policy=TASK, exchange encrypted (AES-256-GCM, per-query key) and LZ4-compressed');
   out(
@@ -100,43 +101,25 @@ async function startCluster(s3: TestS3, workers: number): Promise<LocalCluster> 
   return cluster;
 }
 
-/**
- * Shows the query's events as they come and, once a task has finished, kills (SIGKILL) a worker
- * that is running one. Returns the worker killed (none if none was busy) and whether the query failed
- * (then at its FAILED event, without waiting for the end of the stream).
- */
-async function followKillingAWorker(
-  handle: QueryHandle,
-  cluster: LocalCluster,
-): Promise<{ killed: ProcessHandle | undefined; failed: boolean }> {
-  const started = Date.now();
-  const running = new Map<string, string>();
-  let killed: ProcessHandle | undefined;
-  let finishedTasks = 0;
-  for await (const e of handle.events()) {
-    const t = `+${formatDuration(Date.now() - started).padStart(6)}`;
-    if (e.type === 'RUNNING' && e.task) {
-      if (e.task.state === 'RUNNING') running.set(e.task.taskId, e.task.workerId);
-      else running.delete(e.task.taskId);
-      if (e.task.state === 'FINISHED') finishedTasks++;
-    }
-    if (e.type !== 'RUNNING' || e.task?.state !== 'RUNNING' || killed) out(`  ${t}  ${describeEvent(e)}`);
-    // once some work is done, kill a worker that is busy with a task
-    if (!killed && finishedTasks >= 1 && e.type === 'RUNNING') {
-      const victimId = [...running.values()][0];
-      const victim = cluster.workers.find((w) => w.name === victimId);
-      if (victim) {
-        killed = victim;
-        await victim.kill();
-        out(
-          `  ${t}  ✖ kill -9 ${victim.name} (pid ${victim.process.pid}) while it runs ${[...running]
-            .filter(([, w]) => w === victimId)
-            .map(([id]) => id)
-            .join(', ')}`,
-        );
-      }
-    }
-    if (e.type === 'FAILED') return { killed, failed: true };
+/** What the demo did and saw, in a few lines; false when the leader was killed and nobody took over. */
+function summarize(f: DemoFaultReport): boolean {
+  out(
+    f.worker
+      ? `✓ ${f.worker.name} was killed; its tasks ran again on other workers, reading the spooled data of the tasks that had finished`
+      : '(no worker was busy when the kill was due)',
+  );
+  if (!f.leader) {
+    out('(no coordinator led when its kill was due)');
+    return true;
   }
-  return { killed, failed: false };
+  if (!f.takeover) {
+    out(`✗ ${f.leader.handle.name}, the leader, was killed, and no standby took the query over`);
+    return false;
+  }
+  const t = f.takeover;
+  const lost = t.lost ? `; ${t.lost} of them no worker ran any more, and they ran again` : '';
+  out(
+    `✓ ${f.leader.handle.name}, the leader (epoch ${f.leader.epoch}), was killed; the standby ${t.by} took over under epoch ${t.epoch} in ${formatDuration(t.tookMs)} and rebuilt the query from Redis: finished tasks were kept, ${t.adopted} running task(s) adopted${lost}`,
+  );
+  return true;
 }
