@@ -68,6 +68,9 @@ export class Coordinator {
    */
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
+    // what a term will need, checked now: a missing shared secret or an unreachable NATS stops the
+    // start with its error, even for a coordinator that only stands by
+    await (await connectSystem(config, logger)).close();
     const store = await connectStore(config);
     const c = new Coordinator(config, {
       store,
