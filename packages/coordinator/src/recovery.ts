@@ -40,6 +40,9 @@ export interface RecoveryDeps {
   readonly logger: Logger;
 }
 
+/** How long after a worker's first heartbeat its resent final reports have to arrive. */
+const REPORTS_GRACE_MS = 300;
+
 /** What a takeover found: queries rebuilt, tasks adopted while running, and tasks that were lost. */
 export interface Takeover {
   readonly queries: number;
@@ -95,6 +98,7 @@ export interface Rebuilt {
  */
 export class Adoptions {
   private readonly pending = new Map<string, { q: QueryExecution; ref: TaskRef }[]>();
+  private readonly settling: Promise<void>[] = [];
   private lostCount = 0;
 
   constructor(
@@ -133,13 +137,19 @@ export class Adoptions {
     if (!list) return;
     this.pending.delete(workerId);
     const listed = this.d.registry.listedTasks(workerId) ?? new Set<string>();
-    for (const { q, ref } of list) q.mailbox.post(() => this.settle(q, ref, listed));
+    // the worker's final reports went out just before this heartbeat, but on another subject, read
+    // by another actor: they are given a moment to reach the query before anything is called lost
+    const settled = new Promise<void>((resolve) => setTimeout(resolve, REPORTS_GRACE_MS)).then(() =>
+      Promise.all(list.map(({ q, ref }) => q.mailbox.run(() => this.settle(q, ref, listed)))),
+    );
+    this.settling.push(settled.then(() => {}));
   }
 
   /** The grace period is over: whatever is unconfirmed is lost. */
   async expire(): Promise<void> {
     const rest = [...this.pending.values()].flat();
     this.pending.clear();
+    await Promise.all(this.settling);
     await Promise.all(rest.map(({ q, ref }) => q.mailbox.run(() => this.settle(q, ref, new Set()))));
   }
 
