@@ -155,7 +155,11 @@ export async function replay(
 }
 
 /** The data of the last message a stream stored on `subject`; undefined when there is none (or no stream). */
-export async function lastStored(nc: NatsConnection, stream: string, subject: string): Promise<Uint8Array | undefined> {
+export async function lastStored(
+  nc: NatsConnection,
+  stream: string,
+  subject: string,
+): Promise<Uint8Array | undefined> {
   try {
     const msg = await (await jetstreamManager(nc)).streams.getMessage(stream, { last_by_subj: subject });
     return msg?.data;
