@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
-import { createExchangeManager, protectExchangeConfig } from '@quarry/exchange';
+import { createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { runTask } from './task-runner.js';
@@ -51,7 +51,13 @@ async function execute(task: TaskSpec): Promise<void> {
     });
     post({ type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats });
   } catch (e) {
-    post({ type: 'failed', taskId: task.taskId, error: QuarryError.wrap(e).toData() });
+    const lostInput = lostInputOf(e);
+    post({
+      type: 'failed',
+      taskId: task.taskId,
+      error: QuarryError.wrap(e).toData(),
+      ...(lostInput ? { lostInput } : {}),
+    });
   } finally {
     running.delete(task.taskId);
   }

@@ -25,7 +25,13 @@ export type ThreadResponse =
       readonly outputs: readonly ExchangeFile[];
       readonly stats: TaskStats;
     }
-  | { readonly type: 'failed'; readonly taskId: string; readonly error: ErrorData };
+  | {
+      readonly type: 'failed';
+      readonly taskId: string;
+      readonly error: ErrorData;
+      /** A producer's file the task could not read (missing or corrupt): the coordinator recomputes it. */
+      readonly lostInput?: string;
+    };
 
 /** Task thread → main thread, while a task runs. */
 export type ThreadNotice =
