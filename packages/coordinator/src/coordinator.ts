@@ -68,10 +68,15 @@ export class Coordinator {
    */
   static async start(config: CoordinatorConfig, options: CoordinatorOptions = {}): Promise<Coordinator> {
     const logger = options.logger ?? createLogger({ name: 'coordinator' });
+    const store = await connectStore(config);
     // what a term will need, checked now: a missing shared secret or an unreachable NATS stops the
     // start with its error, even for a coordinator that only stands by
-    await (await connectSystem(config, logger)).close();
-    const store = await connectStore(config);
+    try {
+      await (await connectSystem(config, logger)).close();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
     const c = new Coordinator(config, {
       store,
       exchange: createExchangeManager(config.exchange),
