@@ -1,7 +1,7 @@
 import { internalError } from '@quarry/common';
 import type { Block, Page } from '../page/block.js';
 import { slicePage } from '../page/block.js';
-import { createAccumulator, resolveAggregate, type Accumulator } from '../functions/aggregates.js';
+import { createAccumulator, type Accumulator } from '../functions/aggregates.js';
 import type { AggregateNode } from '../plan/nodes.js';
 import { GroupByHash } from './group-by-hash.js';
 import { PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
@@ -24,8 +24,6 @@ export class HashAggregationOperator implements Operator {
     const hash = new GroupByHash(keyTypes);
     const accumulators: Accumulator[] = node.aggregates.map((a) => createAccumulator(a.fn, a.argTypes));
     const fromStates = node.step === 'final';
-    // a final aggregation reads each aggregate's state columns, laid out after the grouping keys
-    const stateChannels = this.stateChannels();
     let reserved = 0;
     for await (const page of this.input.execute()) {
       const keys = node.groupBy.map((c) => page.blocks[c]!);
@@ -37,7 +35,7 @@ export class HashAggregationOperator implements Operator {
           acc.addIntermediate(
             ids,
             n,
-            stateChannels[k]!.map((c) => page.blocks[c]!),
+            a.args.map((c) => page.blocks[c] ?? missing(c)),
             page.rowCount,
           );
         else acc.addInput(ids, n, maskedArgs(page, a.args, a.mask), page.rowCount);
@@ -61,16 +59,6 @@ export class HashAggregationOperator implements Operator {
     const out: Page = { blocks, rowCount: n };
     for (let start = 0; start < n; start += PAGE_ROWS)
       yield slicePage(out, start, Math.min(n, start + PAGE_ROWS));
-  }
-
-  private stateChannels(): number[][] {
-    let next = this.node.groupBy.length;
-    return this.node.aggregates.map((a) => {
-      const width = resolveAggregate(a.fn, a.argTypes).intermediateTypes.length;
-      const channels = Array.from({ length: width }, (_, i) => next + i);
-      next += width;
-      return channels;
-    });
   }
 }
 

@@ -95,7 +95,10 @@ export type AggregateStep = 'single' | 'partial' | 'final';
 export interface AggregateCall {
   /** Registry name, e.g. `sum`, `count`, `avg`. */
   readonly fn: string;
-  /** Input channels of the arguments (none for count(*)). */
+  /**
+   * Input channels of the arguments (none for count(*)); in a `final` step, the channels of the
+   * call's intermediate state columns.
+   */
   readonly args: readonly number[];
   readonly argTypes: readonly DataType[];
   readonly distinct: boolean;

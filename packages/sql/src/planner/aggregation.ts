@@ -6,7 +6,13 @@ import { checkMaxStandardError } from '../functions/aggregates-extra.js';
 import { resolveAggregate } from '../functions/index.js';
 import type { AggregateCall, Column, PlanNode } from '../plan/nodes.js';
 import { BIGINT, BOOLEAN, DOUBLE, isNumeric } from '../types/types.js';
-import { containsAggregate, findAggregates, functionName, isAggregateCall } from './ast-walk.js';
+import {
+  containsAggregate,
+  findAggregates,
+  findSubqueries,
+  functionName,
+  isAggregateCall,
+} from './ast-walk.js';
 import { coerce, ExprTranslator, locate } from './expressions.js';
 import { literalOf } from './literals.js';
 import { Scope } from './scope.js';
@@ -44,6 +50,8 @@ export interface AggregationOptions {
    * an outer join, so padded rows count as none.
    */
   readonly rowMarker?: Expr;
+  /** Subqueries joined below the aggregation (in keys and arguments): `sourceTranslator` has their values. */
+  readonly subqueriesBelow?: ReadonlySet<Expression>;
 }
 
 /** Aggregates whose value over no rows is not NULL. */
@@ -230,6 +238,7 @@ function aboveAggregation(a: {
   const { keys, keyIndex } = grouping;
   const { calls, callKeys } = a.aggregates;
   const src = options.sourceTranslator;
+  const below = options.subqueriesBelow ?? new Set();
   // grouping columns stay reachable by name (correlated subqueries above the aggregation use them)
   const scope = new Scope(
     outputs.map((c, i) => {
@@ -254,6 +263,8 @@ function aboveAggregation(a: {
         return { kind: 'input', channel: keyCount + idx, type: calls[idx]!.resultType };
       }
       if (containsAggregate(ast) || isConstantAst(ast)) return undefined;
+      // subqueries joined above the aggregation: their operands are translated one by one
+      if (findSubqueries(ast).some((s) => !below.has(s))) return undefined;
       const ir = src.translate(ast);
       const g = keyIndex.get(exprKey(ir));
       if (g !== undefined) return { kind: 'input', channel: g, type: keys[g]!.type };
