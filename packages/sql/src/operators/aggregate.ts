@@ -22,7 +22,15 @@ export class HashAggregationOperator implements Operator {
     const { node } = this;
     const keyTypes = node.groupBy.map((c) => node.input.outputs[c]!.type);
     const hash = new GroupByHash(keyTypes);
-    const accumulators: Accumulator[] = node.aggregates.map((a) => createAccumulator(a.fn, a.argTypes));
+    const accumulators: Accumulator[] = node.aggregates.map((a) =>
+      createAccumulator(
+        a.fn,
+        a.argTypes,
+        (a.orderBy ?? []).map((k) => ({ ...k, type: node.input.outputs[k.channel]!.type })),
+      ),
+    );
+    // an ordered aggregate reads its sort keys after its arguments
+    const inputs = node.aggregates.map((a) => [...a.args, ...(a.orderBy ?? []).map((k) => k.channel)]);
     const fromStates = node.step === 'final';
     let reserved = 0;
     for await (const page of this.input.execute()) {
@@ -38,7 +46,7 @@ export class HashAggregationOperator implements Operator {
             a.args.map((c) => page.blocks[c] ?? missing(c)),
             page.rowCount,
           );
-        else acc.addInput(ids, n, maskedArgs(page, a.args, a.mask), page.rowCount);
+        else acc.addInput(ids, n, maskedArgs(page, inputs[k]!, a.mask), page.rowCount);
       });
       reserved = this.ctx.memory.update(
         reserved,

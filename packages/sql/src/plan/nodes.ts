@@ -104,6 +104,11 @@ export interface AggregateCall {
   readonly distinct: boolean;
   /** Channel of a boolean mask (FILTER (WHERE …)), if any. */
   readonly mask?: number;
+  /**
+   * The order an ordered aggregate (listagg) sees its rows in: input channels. An aggregation with
+   * such a call is never split into partial and final steps.
+   */
+  readonly orderBy?: readonly SortKey[];
   readonly resultType: DataType;
 }
 

@@ -162,6 +162,10 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
       callTypes(call, p, width);
       bool(call.distinct, `${p}.distinct`);
       if (call.mask !== undefined) channelAt(call.mask, `${p}.mask`, width);
+      if (call.orderBy !== undefined) {
+        if (n.step !== 'single') invalid(`${p}.orderBy`, 'orders a split aggregation');
+        sortKeys(call.orderBy, `${p}.orderBy`, width);
+      }
     });
     const types = outputs(n, path);
     if (types.length < keys.length) invalid(`${path}.outputs`, 'has fewer columns than grouping keys');

@@ -212,6 +212,14 @@ function distributeAggregate(node: AggregateNode): Distributed {
   if (input.distribution === 'single')
     return { node: { ...node, input: input.node }, distribution: 'single' };
   const covered = coveredBy(input, node.groupBy);
+  // an ordered aggregate (listagg) sees each group's rows in one task: no partial step
+  if (!covered && node.aggregates.some((a) => a.orderBy)) {
+    if (node.groupBy.length === 0)
+      return { node: { ...node, input: gather(input.node) }, distribution: 'single' };
+    const hashed = hashOn(input, node.groupBy);
+    const partitionedOn = [node.groupBy.map((_, i) => i)];
+    return { node: { ...node, input: hashed.node }, distribution: 'hash', partitionedOn };
+  }
   if (covered) {
     // every group is already within one task
     const partitionedOn = [covered.map((c) => node.groupBy.indexOf(c))];
