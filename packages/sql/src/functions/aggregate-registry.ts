@@ -23,11 +23,21 @@ export interface Accumulator {
   bytes(): number;
 }
 
+/**
+ * The order an ordered aggregate (listagg) sees its rows in, one entry per key; the keys' values
+ * follow the arguments in `addInput`. Such an aggregate runs in one step (no intermediate states).
+ */
+export interface AggregateOrder {
+  readonly type: DataType;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
 export interface AggregateFunction {
   readonly name: string;
   resolve(argTypes: readonly DataType[]): AggregateSignature | undefined;
   readonly signatures: readonly string[];
-  create(signature: AggregateSignature): Accumulator;
+  create(signature: AggregateSignature, order: readonly AggregateOrder[]): Accumulator;
 }
 
 const registry = new Map<string, AggregateFunction>();
@@ -49,10 +59,14 @@ export function resolveAggregate(name: string, argTypes: readonly DataType[]): A
   return sig;
 }
 
-export function createAccumulator(name: string, argTypes: readonly DataType[]): Accumulator {
+export function createAccumulator(
+  name: string,
+  argTypes: readonly DataType[],
+  order: readonly AggregateOrder[] = [],
+): Accumulator {
   const fn = registry.get(name);
   if (!fn) throw new QuarryError('FUNCTION_NOT_FOUND', `Function '${name}' not registered`);
-  return fn.create(resolveAggregate(name, argTypes));
+  return fn.create(resolveAggregate(name, argTypes), order);
 }
 
 /** Registers an aggregate function (the families register themselves when their module loads). */

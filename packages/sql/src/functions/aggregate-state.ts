@@ -2,7 +2,7 @@ import { QuarryError } from '@quarry/common';
 import { BlockBuilder, type Block } from '../page/block.js';
 import { BIGINT, physicalKind, type DataType } from '../types/index.js';
 import type { Accumulator } from './aggregate-registry.js';
-import { normalizeLong, toBig, type Long } from '../types/values.js';
+import { compareVarchar, normalizeLong, toBig, type Long } from '../types/values.js';
 
 /**
  * Growable per-group state for accumulators: typed arrays indexed by group id, exact long sums,
@@ -239,6 +239,27 @@ export class Counter {
 }
 
 /**
+ * Whether `a` replaces `b` as the minimum or maximum of a type's values. NaN sorts above every other
+ * double, as in ORDER BY, so the result does not depend on the order of the input.
+ */
+export function preferred(type: DataType, which: 'min' | 'max'): (a: unknown, b: unknown) => boolean {
+  if (physicalKind(type) === 'string')
+    return which === 'min'
+      ? (a, b) => compareVarchar(a as string, b as string) < 0
+      : (a, b) => compareVarchar(a as string, b as string) > 0;
+  return which === 'min'
+    ? (a, b) => (a as number) < (b as number) || (b !== b && a === a)
+    : (a, b) => (a as number) > (b as number) || (a !== a && b === b);
+}
+
+/** A value of a block as accumulators keep it: long values as numbers where they fit, booleans as such. */
+export function heldValue(block: Block, i: number, isBool: boolean): unknown {
+  const v = block.values[i];
+  if (typeof v === 'bigint') return normalizeLong(v);
+  return isBool ? v === 1 : v;
+}
+
+/**
  * An accumulator keeping one value per group: the first non-null one, replaced by any later value
  * `better` prefers (min, max; arbitrary never replaces). States are values of `type` themselves.
  */
@@ -252,13 +273,11 @@ export function oneValueAccumulator(
   const add = (groups: Int32Array, n: number, block: Block, count: number) => {
     has.ensure(n);
     if (values.length < n) values.length = n;
-    const { values: vals, nulls } = block;
+    const { nulls } = block;
     for (let i = 0; i < count; i++) {
       if (nulls !== undefined && nulls[i] === 1) continue;
       const g = groups[i]!;
-      let v: unknown = vals[i];
-      if (typeof v === 'bigint') v = normalizeLong(v);
-      if (isBool) v = v === 1;
+      const v = heldValue(block, i, isBool);
       if (has.values[g] === 0 || better(v, values[g])) {
         values[g] = v;
         has.values[g] = 1;

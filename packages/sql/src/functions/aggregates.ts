@@ -10,11 +10,13 @@ import {
   physicalKind,
   type DataType,
 } from '../types/index.js';
-import { compareVarchar, toBig, type Long } from '../types/values.js';
+import { toBig, type Long } from '../types/values.js';
 import { decimalDivide } from './helpers.js';
 import { define, type Accumulator, type AggregateSignature } from './aggregate-registry.js';
 // registers the further aggregates too: importing this module makes every aggregate available
 import './aggregates-extra.js';
+import './aggregates-by.js';
+import './listagg.js';
 
 export {
   createAccumulator,
@@ -33,6 +35,7 @@ import {
   checkBigintSum,
   checkDecimalSum,
   oneValueAccumulator,
+  preferred,
 } from './aggregate-state.js';
 
 // --- count -------------------------------------------------------------------------------------
@@ -238,18 +241,6 @@ for (const name of ['min', 'max'] as const) {
       if (!t || rest.length || !isOrderable(t)) return undefined;
       return { argTypes: [t], intermediateTypes: [t], resultType: t };
     },
-    create: (sig) => {
-      const type = sig.resultType;
-      // NaN sorts above every other double, as in ORDER BY, so the result does not depend on input order
-      const strings = physicalKind(type) === 'string';
-      const better = strings
-        ? name === 'min'
-          ? (a: unknown, b: unknown) => compareVarchar(a as string, b as string) < 0
-          : (a: unknown, b: unknown) => compareVarchar(a as string, b as string) > 0
-        : name === 'min'
-          ? (a: unknown, b: unknown) => (a as number) < (b as number) || (b !== b && a === a)
-          : (a: unknown, b: unknown) => (a as number) > (b as number) || (a !== a && b === b);
-      return oneValueAccumulator(type, better);
-    },
+    create: (sig) => oneValueAccumulator(sig.resultType, preferred(sig.resultType, name)),
   });
 }

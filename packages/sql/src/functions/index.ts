@@ -4,6 +4,9 @@ import './scalars.js';
 import './strings.js';
 import './math.js';
 import './datetime.js';
+import './format.js';
+import './json.js';
+import './unixtime.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';

@@ -2,6 +2,7 @@ import { QuarryError } from '@quarry/common';
 import {
   BOOLEAN,
   DOUBLE,
+  INTEGER_RANGES,
   MAX_DECIMAL_PRECISION,
   commonSuperType,
   decimalType,
@@ -12,12 +13,53 @@ import {
   type DataType,
 } from '../types/index.js';
 import { compareVarchar, normalizeLong, pow10Big, toBig, type Long } from '../types/values.js';
+import { bigintAbs } from './helpers.js';
 import { defineFamily, defineGenerator, resolveFunction, type FunctionFamily } from './registry.js';
 import { isInt, overDoubles, simple } from './scalars.js';
 
 /** More math: mod, sign, truncate, greatest/least, sqrt, logarithms, power, trigonometry, constants, random. */
 
 const isNum = (t: DataType) => isNumeric(t) || t.kind === 'unknown';
+
+// --- abs: integers overflow on their minimum value, as in Trino ---------------------------------
+
+defineFamily('abs', {
+  signatures: ['abs(<numeric>)'],
+  resolve: ([t, ...rest]) => {
+    if (!t || rest.length || !isNumeric(t)) return undefined;
+    // integers overflow on their minimum value, as in Trino
+    const id =
+      t.kind === 'bigint'
+        ? 'abs:bigint'
+        : physicalKind(t) === 'long'
+          ? 'abs:long'
+          : isIntegral(t)
+            ? 'abs:int32'
+            : 'abs:number';
+    return { id, argTypes: [t], returnType: t };
+  },
+});
+defineGenerator('abs:number', ([a]) => `Math.abs(${a})`);
+defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
+defineGenerator('abs:bigint', ([a], _t, _r, ctx) => `${ctx.ref(absBigint)}(${a})`);
+defineGenerator('abs:int32', ([a], _t, rt, ctx) => {
+  const [lo] = INTEGER_RANGES[rt.kind as 'tinyint' | 'smallint' | 'integer'];
+  return `${ctx.ref(absInt32)}(${a}, ${ctx.ref(lo)}, ${ctx.ref(rt.kind)})`;
+});
+/** abs of an integer type's smallest value does not fit it: Trino's error names the value and type. */
+function absOutOfRange(value: Long, typeName: string): never {
+  throw new QuarryError('NUMERIC_VALUE_OUT_OF_RANGE', `Value ${value} is out of range for abs(${typeName})`);
+}
+function absInt32(v: number, min: number, typeName: string): number {
+  return v === min ? absOutOfRange(v, typeName) : Math.abs(v);
+}
+function absBigint(v: Long): Long {
+  return v === INTEGER_RANGES.bigint[0] ? absOutOfRange(v, 'bigint') : bigintAbs(v);
+}
+function absLong(v: Long): Long {
+  if (typeof v === 'number') return Math.abs(v);
+  return normalizeLong(v < 0n ? -v : v);
+}
 
 defineFamily('mod', {
   signatures: ['mod(<numeric>, <numeric>)'],

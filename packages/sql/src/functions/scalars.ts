@@ -3,13 +3,11 @@ import {
   BIGINT,
   DOUBLE,
   INTEGER,
-  INTEGER_RANGES,
   MAX_DECIMAL_PRECISION,
   VARCHAR,
   decimalType,
   isIntegral,
   isNumeric,
-  physicalKind,
   type DataType,
 } from '../types/index.js';
 import {
@@ -22,7 +20,6 @@ import {
   toBig,
   type Long,
 } from '../types/values.js';
-import { bigintAbs, checkInt32 } from './helpers.js';
 import { concat2, concatChecked } from './limits.js';
 import { defineFamily, defineGenerator, type FunctionFamily } from './registry.js';
 
@@ -193,10 +190,16 @@ function strpos(s: string, sub: string): number {
   const i = s.indexOf(sub);
   return i < 0 ? 0 : codePointLength(s.slice(0, i)) + 1;
 }
-defineFamily(
-  'strpos',
-  simple('strpos(varchar, varchar) → bigint', [isStr, isStr], 'strpos', () => BIGINT),
-);
+defineFamily('strpos', {
+  signatures: ['strpos(varchar, varchar) → bigint', 'strpos(varchar, varchar, bigint) → bigint'],
+  resolve: ([s, sub, instance, ...rest]) => {
+    if (!s || !sub || rest.length || !isStr(s) || !isStr(sub)) return undefined;
+    if (!instance) return { id: 'strpos', argTypes: [s, sub], returnType: BIGINT };
+    return isInt(instance)
+      ? { id: 'strpos:instance', argTypes: [s, sub, BIGINT], returnType: BIGINT }
+      : undefined;
+  },
+});
 defineFamily(
   'position',
   simple('position(varchar IN varchar) → bigint', [isStr, isStr], 'position', () => BIGINT),
@@ -213,34 +216,6 @@ defineFamily(
 defineGenerator('starts_with', ([s, p]) => `${s}.startsWith(${p})`);
 
 // --- math ----------------------------------------------------------------------------------------
-
-defineFamily('abs', {
-  signatures: ['abs(<numeric>)'],
-  resolve: ([t, ...rest]) => {
-    if (!t || rest.length || !isNumeric(t)) return undefined;
-    // integers overflow on their minimum value, as in Trino
-    const id =
-      t.kind === 'bigint'
-        ? 'abs:bigint'
-        : physicalKind(t) === 'long'
-          ? 'abs:long'
-          : isIntegral(t)
-            ? 'abs:int32'
-            : 'abs:number';
-    return { id, argTypes: [t], returnType: t };
-  },
-});
-defineGenerator('abs:number', ([a]) => `Math.abs(${a})`);
-defineGenerator('abs:long', ([a], _t, _r, ctx) => `${ctx.ref(absLong)}(${a})`);
-defineGenerator('abs:bigint', ([a], _t, _r, ctx) => `${ctx.ref(bigintAbs)}(${a})`);
-defineGenerator('abs:int32', ([a], _t, rt, ctx) => {
-  const [lo, hi] = INTEGER_RANGES[rt.kind as 'tinyint' | 'smallint' | 'integer'];
-  return `${ctx.ref(checkInt32)}(Math.abs(${a}), ${ctx.ref(lo)}, ${ctx.ref(hi)}, ${ctx.ref(rt.kind)})`;
-});
-function absLong(v: Long): Long {
-  if (typeof v === 'number') return Math.abs(v);
-  return normalizeLong(v < 0n ? -v : v);
-}
 
 function roundDouble(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;

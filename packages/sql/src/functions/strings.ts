@@ -169,6 +169,27 @@ defineGenerator('translate', (args, _t, _r, ctx) => `${ctx.ref(translate)}(${arg
   arity: [3, 3],
 });
 
+/**
+ * The position of the `instance`-th occurrence of `sub` (overlapping ones count), searching from
+ * the end for a negative instance; 0 when there are fewer, 1 for an empty `sub`. Positions count
+ * code points (Trino counts UTF-16 units when searching from the end, which differs past U+FFFF).
+ */
+function strposInstance(s: string, sub: string, instance: Long): number {
+  const n = Number(instance);
+  if (n === 0) invalid("'instance' must be a positive or negative number.");
+  if (sub === '') return 1;
+  let at = n > 0 ? -1 : s.length;
+  for (let found = 0; found < Math.abs(n); found++) {
+    if (n < 0 && at === 0) return 0;
+    at = n > 0 ? s.indexOf(sub, at + 1) : s.lastIndexOf(sub, at - 1);
+    if (at < 0) return 0;
+  }
+  return points(s.slice(0, at)).length + 1;
+}
+defineGenerator('strpos:instance', (args, _t, _r, ctx) => `${ctx.ref(strposInstance)}(${args.join(', ')})`, {
+  arity: [3, 3],
+});
+
 defineFamily('ends_with', fixed('ends_with', [['s', 's']], BOOLEAN));
 defineGenerator('ends_with', ([s, p]) => `${s}.endsWith(${p})`);
 

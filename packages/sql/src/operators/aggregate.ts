@@ -1,7 +1,7 @@
 import { internalError } from '@quarry/common';
 import type { Block, Page } from '../page/block.js';
 import { slicePage } from '../page/block.js';
-import { createAccumulator, resolveAggregate, type Accumulator } from '../functions/aggregates.js';
+import { createAccumulator, type Accumulator } from '../functions/aggregates.js';
 import type { AggregateNode } from '../plan/nodes.js';
 import { GroupByHash } from './group-by-hash.js';
 import { PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
@@ -22,10 +22,16 @@ export class HashAggregationOperator implements Operator {
     const { node } = this;
     const keyTypes = node.groupBy.map((c) => node.input.outputs[c]!.type);
     const hash = new GroupByHash(keyTypes);
-    const accumulators: Accumulator[] = node.aggregates.map((a) => createAccumulator(a.fn, a.argTypes));
+    const accumulators: Accumulator[] = node.aggregates.map((a) =>
+      createAccumulator(
+        a.fn,
+        a.argTypes,
+        (a.orderBy ?? []).map((k) => ({ ...k, type: node.input.outputs[k.channel]!.type })),
+      ),
+    );
+    // an ordered aggregate reads its sort keys after its arguments
+    const inputs = node.aggregates.map((a) => [...a.args, ...(a.orderBy ?? []).map((k) => k.channel)]);
     const fromStates = node.step === 'final';
-    // a final aggregation reads each aggregate's state columns, laid out after the grouping keys
-    const stateChannels = this.stateChannels();
     let reserved = 0;
     for await (const page of this.input.execute()) {
       const keys = node.groupBy.map((c) => page.blocks[c]!);
@@ -37,10 +43,10 @@ export class HashAggregationOperator implements Operator {
           acc.addIntermediate(
             ids,
             n,
-            stateChannels[k]!.map((c) => page.blocks[c]!),
+            a.args.map((c) => page.blocks[c] ?? missing(c)),
             page.rowCount,
           );
-        else acc.addInput(ids, n, maskedArgs(page, a.args, a.mask), page.rowCount);
+        else acc.addInput(ids, n, maskedArgs(page, inputs[k]!, a.mask), page.rowCount);
       });
       reserved = this.ctx.memory.update(
         reserved,
@@ -61,16 +67,6 @@ export class HashAggregationOperator implements Operator {
     const out: Page = { blocks, rowCount: n };
     for (let start = 0; start < n; start += PAGE_ROWS)
       yield slicePage(out, start, Math.min(n, start + PAGE_ROWS));
-  }
-
-  private stateChannels(): number[][] {
-    let next = this.node.groupBy.length;
-    return this.node.aggregates.map((a) => {
-      const width = resolveAggregate(a.fn, a.argTypes).intermediateTypes.length;
-      const channels = Array.from({ length: width }, (_, i) => next + i);
-      next += width;
-      return channels;
-    });
   }
 }
 

@@ -269,6 +269,8 @@ export interface FunctionCall extends Located {
   readonly distinct: boolean;
   readonly star: boolean;
   readonly orderBy: readonly SortItem[];
+  /** The ORDER BY was written after the call, `WITHIN GROUP (ORDER BY …)` (listagg). */
+  readonly withinGroup?: boolean;
   readonly filter?: Expression;
   /** Written only before OVER: whether a value window function skips nulls. */
   readonly nullTreatment?: 'IGNORE' | 'RESPECT';

@@ -37,6 +37,7 @@ export abstract class CallParser extends TypeParser {
    */
   protected finishFunctionCall(start: Token, name: QualifiedName, first?: Expression): FunctionCall {
     const { args, distinct, star, orderBy } = this.callArguments(first);
+    const withinGroup = this.withinGroup(orderBy);
     let filter: Expression | undefined;
     if (this.isWord('FILTER') && this.isSymbol('(', 1)) {
       this.advance();
@@ -52,7 +53,8 @@ export abstract class CallParser extends TypeParser {
       args,
       distinct,
       star,
-      orderBy,
+      orderBy: withinGroup ?? orderBy,
+      ...(withinGroup ? { withinGroup: true } : {}),
     };
     const withFilter = filter ? { ...call, filter } : call;
     const nullTreatment =
@@ -77,6 +79,30 @@ export abstract class CallParser extends TypeParser {
     return withFilter;
   }
 
+  /** `WITHIN GROUP (ORDER BY …)` after an ordered aggregate's arguments (listagg), if written. */
+  private withinGroup(orderBy: readonly SortItem[]): SortItem[] | undefined {
+    if (!this.isWord('WITHIN') || !this.isWord('GROUP', 1) || !this.isSymbol('(', 2)) return undefined;
+    if (orderBy.length) this.notSupported(this.token, 'ORDER BY both inside the call and WITHIN GROUP');
+    this.advance();
+    this.advance();
+    this.advance();
+    this.expectWord('ORDER');
+    const items = this.orderByList();
+    this.expectSymbol(')');
+    return items;
+  }
+
+  /** `ON OVERFLOW ERROR` (the default) at the end of listagg's arguments; TRUNCATE is refused. */
+  private overflowBehavior(): void {
+    if (!this.isWord('ON') || !this.isWord('OVERFLOW', 1)) return;
+    const start = this.token;
+    this.advance();
+    this.advance();
+    if (this.acceptWord('ERROR')) return;
+    this.expectWord('TRUNCATE');
+    this.notSupported(start, 'ON OVERFLOW TRUNCATE');
+  }
+
   private callArguments(first: Expression | undefined): CallArguments {
     let distinct = false;
     const args: Expression[] = [];
@@ -92,6 +118,7 @@ export abstract class CallParser extends TypeParser {
       args.push(this.parseExpression());
     }
     while (this.acceptSymbol(',')) args.push(this.parseExpression());
+    this.overflowBehavior();
     const orderBy = this.acceptWord('ORDER') ? this.orderByList() : [];
     this.expectSymbol(')');
     return { args, distinct, star: false, orderBy };

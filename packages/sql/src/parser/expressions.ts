@@ -132,15 +132,20 @@ export abstract class ExpressionParser extends PrimaryParser {
     return left;
   }
 
-  /** Unary plus and minus; minus on a numeric literal makes a negative literal. */
+  /**
+   * Unary plus and minus. A minus written right before a number is part of the number, as in
+   * Trino's grammar (`number: MINUS? INTEGER_VALUE`): `-2147483648` is an integer literal, while
+   * `-(2147483648)` negates a bigint.
+   */
   private unary(): Expression {
     if (!this.isSymbol('-') && !this.isSymbol('+')) return this.atTimeZone();
     const token = this.advance();
+    const signedNumber = token.value === '-' && this.token.kind === 'number';
     this.enter();
     const operand = this.unary();
     this.leave();
     const loc = this.loc(token);
-    if (token.value === '-' && operand.kind === 'NumericLiteral' && !operand.text.startsWith('-')) {
+    if (signedNumber && operand.kind === 'NumericLiteral' && !operand.text.startsWith('-')) {
       return { ...operand, loc, text: `-${operand.text}` };
     }
     return { kind: 'UnaryOp', loc, op: token.value === '-' ? '-' : '+', operand };

@@ -32,7 +32,7 @@ const CURRENT_DATE_TIME: ReadonlySet<string> = new Set<CurrentDateTimeFunction>(
 /** Trino expression syntax that quarry rejects as NOT_SUPPORTED rather than as a syntax error. */
 // prettier-ignore
 const UNSUPPORTED_WORDS = new Set([
-  'CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH', 'CURRENT_ROLE', 'LISTAGG', 'NORMALIZE',
+  'CURRENT_USER', 'CURRENT_CATALOG', 'CURRENT_SCHEMA', 'CURRENT_PATH', 'CURRENT_ROLE', 'NORMALIZE',
   'JSON_ARRAY', 'JSON_EXISTS', 'JSON_OBJECT', 'JSON_QUERY', 'JSON_VALUE',
 ]);
 
@@ -118,6 +118,7 @@ export abstract class PrimaryParser extends CallParser {
         this.advance();
         return { kind: 'Row', loc, items: this.parenthesizedExpressions() };
       case 'GROUPING':
+      case 'LISTAGG':
         this.advance();
         this.advance();
         return this.finishFunctionCall(token, [this.identifierFrom(token)]);

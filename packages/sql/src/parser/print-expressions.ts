@@ -132,8 +132,8 @@ export abstract class ExpressionPrinter {
       case 'UnaryOp': {
         if (e.op === 'NOT') return `NOT ${this.expression(e.operand, Level.Not)}`;
         const operand = this.expression(e.operand, Level.Unary);
-        // `- -x` must not become the comment `--x`.
-        return /^[-+]/.test(operand) ? `${e.op}(${operand})` : `${e.op}${operand}`;
+        // `- -x` must not become the comment `--x`; `-(5)` must not become the literal `-5`
+        return /^[-+\d.]/.test(operand) ? `${e.op}(${operand})` : `${e.op}${operand}`;
       }
       case 'BinaryOp': {
         const own = level(e);
@@ -191,8 +191,10 @@ export abstract class ExpressionPrinter {
 
   private functionCall(call: FunctionCall): string {
     let args = call.star ? '*' : `${call.distinct ? 'DISTINCT ' : ''}${this.list(call.args)}`;
-    if (call.orderBy.length > 0) args += ` ORDER BY ${this.sortItems(call.orderBy)}`;
+    const order = call.orderBy.length > 0 ? `ORDER BY ${this.sortItems(call.orderBy)}` : '';
+    if (order && !call.withinGroup) args += ` ${order}`;
     let text = `${qualifiedName(call.name)}(${args})`;
+    if (order && call.withinGroup) text += ` WITHIN GROUP (${order})`;
     if (call.filter) text += ` FILTER (WHERE ${this.expression(call.filter)})`;
     if (call.nullTreatment) text += ` ${call.nullTreatment} NULLS`;
     if (call.window) text += ` OVER ${this.window(call.window)}`;

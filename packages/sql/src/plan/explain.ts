@@ -44,6 +44,11 @@ function keys(keys: readonly SortKey[]): string {
     .join(', ');
 }
 
+/** ` ORDER BY …` of an ordered aggregate call, or nothing. */
+function orderText(order: readonly SortKey[] | undefined): string {
+  return order ? ` ORDER BY ${keys(order)}` : '';
+}
+
 function describe(node: PlanNode): string {
   switch (node.kind) {
     case 'TableScan':
@@ -58,7 +63,7 @@ function describe(node: PlanNode): string {
       return `Aggregate(${node.step}) by [${node.groupBy.join(', ')}] ${node.aggregates
         .map(
           (a) =>
-            `${a.fn}(${a.args.map((c) => `#${c}`).join(', ')})${a.mask !== undefined ? ` mask #${a.mask}` : ''}`,
+            `${a.fn}(${a.args.map((c) => `#${c}`).join(', ')}${orderText(a.orderBy)})${a.mask !== undefined ? ` mask #${a.mask}` : ''}`,
         )
         .join(', ')}`;
     case 'Sort':

@@ -95,12 +95,20 @@ export type AggregateStep = 'single' | 'partial' | 'final';
 export interface AggregateCall {
   /** Registry name, e.g. `sum`, `count`, `avg`. */
   readonly fn: string;
-  /** Input channels of the arguments (none for count(*)). */
+  /**
+   * Input channels of the arguments (none for count(*)); in a `final` step, the channels of the
+   * call's intermediate state columns.
+   */
   readonly args: readonly number[];
   readonly argTypes: readonly DataType[];
   readonly distinct: boolean;
   /** Channel of a boolean mask (FILTER (WHERE …)), if any. */
   readonly mask?: number;
+  /**
+   * The order an ordered aggregate (listagg) sees its rows in: input channels. An aggregation with
+   * such a call is never split into partial and final steps.
+   */
+  readonly orderBy?: readonly SortKey[];
   readonly resultType: DataType;
 }
 

@@ -153,8 +153,7 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
     const input = ctx.child(n.input, `${path}.input`);
     oneOf(n.step, ['single', 'partial', 'final'], `${path}.step`);
     const keys = channels(n.groupBy, `${path}.groupBy`, input.length);
-    // a final step reads state columns after the keys: its calls' channels name the original input
-    const width = n.step === 'final' ? undefined : input.length;
+    const width = input.length;
     array(n.aggregates, `${path}.aggregates`).forEach((a, i) => {
       const p = `${path}.aggregates[${i}]`;
       const call = record(a, p);
@@ -163,6 +162,10 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
       callTypes(call, p, width);
       bool(call.distinct, `${p}.distinct`);
       if (call.mask !== undefined) channelAt(call.mask, `${p}.mask`, width);
+      if (call.orderBy !== undefined) {
+        if (n.step !== 'single') invalid(`${p}.orderBy`, 'orders a split aggregation');
+        sortKeys(call.orderBy, `${p}.orderBy`, width);
+      }
     });
     const types = outputs(n, path);
     if (types.length < keys.length) invalid(`${path}.outputs`, 'has fewer columns than grouping keys');

@@ -1,13 +1,17 @@
 import { QuarryError } from '@quarry/common';
 import type { Expression, FunctionCall, GroupBy, SelectItem } from '../parser/ast.js';
-import { evaluateConstant } from '../expr/compile.js';
-import { isConstant, type Expr } from '../expr/ir.js';
-import { checkMaxStandardError } from '../functions/aggregates-extra.js';
-import { resolveAggregate } from '../functions/index.js';
+import type { Expr } from '../expr/ir.js';
 import type { AggregateCall, Column, PlanNode } from '../plan/nodes.js';
-import { BIGINT, BOOLEAN, DOUBLE, isNumeric } from '../types/types.js';
-import { containsAggregate, findAggregates, functionName, isAggregateCall } from './ast-walk.js';
-import { coerce, ExprTranslator, locate } from './expressions.js';
+import { BIGINT, BOOLEAN } from '../types/types.js';
+import {
+  containsAggregate,
+  findAggregates,
+  findSubqueries,
+  functionName,
+  isAggregateCall,
+} from './ast-walk.js';
+import { planCall } from './aggregate-calls.js';
+import { ExprTranslator, locate } from './expressions.js';
 import { literalOf } from './literals.js';
 import { Scope } from './scope.js';
 
@@ -44,6 +48,8 @@ export interface AggregationOptions {
    * an outer join, so padded rows count as none.
    */
   readonly rowMarker?: Expr;
+  /** Subqueries joined below the aggregation (in keys and arguments): `sourceTranslator` has their values. */
+  readonly subqueriesBelow?: ReadonlySet<Expression>;
 }
 
 /** Aggregates whose value over no rows is not NULL. */
@@ -230,6 +236,7 @@ function aboveAggregation(a: {
   const { keys, keyIndex } = grouping;
   const { calls, callKeys } = a.aggregates;
   const src = options.sourceTranslator;
+  const below = options.subqueriesBelow ?? new Set();
   // grouping columns stay reachable by name (correlated subqueries above the aggregation use them)
   const scope = new Scope(
     outputs.map((c, i) => {
@@ -254,6 +261,8 @@ function aboveAggregation(a: {
         return { kind: 'input', channel: keyCount + idx, type: calls[idx]!.resultType };
       }
       if (containsAggregate(ast) || isConstantAst(ast)) return undefined;
+      // subqueries joined above the aggregation: their operands are translated one by one
+      if (findSubqueries(ast).some((s) => !below.has(s))) return undefined;
       const ir = src.translate(ast);
       const g = keyIndex.get(exprKey(ir));
       if (g !== undefined) return { kind: 'input', channel: g, type: keys[g]!.type };
@@ -332,76 +341,6 @@ function groupingFunction(ast: FunctionCall, src: ExprTranslator, grouping: Grou
     })),
     else: undefined,
     type: BIGINT,
-  };
-}
-
-/** approx_distinct's max standard error: a constant within Trino's range. */
-export function checkApproxDistinctError(src: ExprTranslator, arg: Expression): void {
-  const e = src.translate(arg);
-  // other types are refused by the function's signatures
-  if (!isNumeric(e.type)) return;
-  if (!isConstant(e)) {
-    throw new QuarryError(
-      'INVALID_FUNCTION_ARGUMENT',
-      'approx_distinct: the max standard error must be a constant',
-      {
-        location: arg.loc,
-      },
-    );
-  }
-  const value = evaluateConstant(coerce(e, DOUBLE));
-  try {
-    checkMaxStandardError(value);
-  } catch (err) {
-    if (err instanceof QuarryError) throw new QuarryError(err.code, err.message, { location: arg.loc });
-    throw err;
-  }
-}
-
-function planCall(
-  call: FunctionCall,
-  src: ExprTranslator,
-  channelOf: (e: Expr) => number,
-  rowMarker: Expr | undefined,
-): { call: AggregateCall; argExprs: Expr[] } {
-  const fn = functionName(call);
-  if (call.window) throw new QuarryError('NOT_SUPPORTED', 'Window functions are not supported here');
-  if (call.orderBy.length) throw new QuarryError('NOT_SUPPORTED', `ORDER BY inside ${fn}() is not supported`);
-  for (const a of call.args) {
-    if (containsAggregate(a))
-      throw new QuarryError('NESTED_AGGREGATION', 'Cannot nest aggregations inside aggregation', {
-        location: a.loc,
-      });
-  }
-  if (call.star && fn !== 'count')
-    throw new QuarryError('INVALID_ARGUMENTS', `${fn}(*) is not allowed; only count(*)`);
-  const astArgs = call.args;
-  const distinct = call.distinct;
-  if (fn === 'approx_distinct' && astArgs.length === 2) checkApproxDistinctError(src, astArgs[1]!);
-  const args = astArgs.map((a) => src.translate(a));
-  if (call.star && rowMarker) args.push(rowMarker);
-  const sig = resolveAggregate(
-    fn,
-    args.map((a) => a.type),
-  );
-  const argExprs = args.map((a, i) => coerce(a, sig.argTypes[i]!));
-  let mask: number | undefined;
-  if (call.filter) {
-    const f = src.boolean(src.translate(call.filter), 'FILTER', call.filter.loc);
-    mask = channelOf(f);
-  }
-  if (distinct && argExprs.length === 0)
-    throw new QuarryError('INVALID_ARGUMENTS', `${fn}(DISTINCT) needs an argument`);
-  return {
-    call: {
-      fn,
-      args: argExprs.map(channelOf),
-      argTypes: sig.argTypes,
-      distinct,
-      ...(mask !== undefined ? { mask } : {}),
-      resultType: sig.resultType,
-    },
-    argExprs,
   };
 }
 

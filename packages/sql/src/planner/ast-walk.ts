@@ -67,3 +67,27 @@ export function findAggregates(e: Expression): FunctionCall[] {
 export function containsAggregate(e: Expression): boolean {
   return findAggregates(e).length > 0;
 }
+
+export type SubqueryExpression = Extract<
+  Expression,
+  { kind: 'InSubquery' | 'Exists' | 'Subquery' | 'QuantifiedComparison' }
+>;
+
+/** Subquery expressions in `e`, innermost operands first. */
+export function findSubqueries(e: Expression): SubqueryExpression[] {
+  const out: SubqueryExpression[] = [];
+  walkExpression(e, (n) => {
+    if (
+      n.kind === 'InSubquery' ||
+      n.kind === 'Exists' ||
+      n.kind === 'Subquery' ||
+      n.kind === 'QuantifiedComparison'
+    )
+      out.push(n);
+  });
+  return out.reverse();
+}
+
+export function hasSubqueries(e: Expression): boolean {
+  return findSubqueries(e).length > 0;
+}

@@ -5,13 +5,13 @@ import { remapChannels, replaceInputs, type Expr } from '../expr/ir.js';
 import type { AggregateCall, Column, PlanNode } from '../plan/nodes.js';
 import { BIGINT, BOOLEAN } from '../types/types.js';
 import { emptyAggregateValue, planAggregation } from './aggregation.js';
-import { containsAggregate } from './ast-walk.js';
+import { containsAggregate, hasSubqueries } from './ast-walk.js';
 import type { ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import { Scope, type Field } from './scope.js';
 import { itemName, type SelectHost } from './select-host.js';
 import { limitCount, sortKey } from './ordering.js';
-import { applySubqueries, hasSubqueries, splitCorrelated } from './subqueries.js';
+import { applySubqueries, splitCorrelated } from './subqueries.js';
 import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 import { findWindowCalls } from './windows.js';
 

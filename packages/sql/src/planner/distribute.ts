@@ -2,6 +2,7 @@ import { resolveAggregate } from '../functions/index.js';
 import {
   children,
   withChildren,
+  type AggregateCall,
   type AggregateNode,
   type Column,
   type ExchangeNode,
@@ -211,6 +212,14 @@ function distributeAggregate(node: AggregateNode): Distributed {
   if (input.distribution === 'single')
     return { node: { ...node, input: input.node }, distribution: 'single' };
   const covered = coveredBy(input, node.groupBy);
+  // an ordered aggregate (listagg) sees each group's rows in one task: no partial step
+  if (!covered && node.aggregates.some((a) => a.orderBy)) {
+    if (node.groupBy.length === 0)
+      return { node: { ...node, input: gather(input.node) }, distribution: 'single' };
+    const hashed = hashOn(input, node.groupBy);
+    const partitionedOn = [node.groupBy.map((_, i) => i)];
+    return { node: { ...node, input: hashed.node }, distribution: 'hash', partitionedOn };
+  }
   if (covered) {
     // every group is already within one task
     const partitionedOn = [covered.map((c) => node.groupBy.indexOf(c))];
@@ -240,7 +249,16 @@ function splitAggregation(node: AggregateNode, input: PlanNode): Distributed {
     partitioning: keys > 0 ? { kind: 'hash', channels } : { kind: 'single' },
     outputs: partial.outputs,
   };
-  const final: AggregateNode = { ...node, input: exchangeNode, step: 'final', groupBy: channels };
+  // a final step reads each call's state columns, laid out after the keys: its `args` name them
+  let next = keys;
+  const aggregates = node.aggregates.map((a): AggregateCall => {
+    const width = resolveAggregate(a.fn, a.argTypes).intermediateTypes.length;
+    const { mask: _applied, ...call } = a;
+    const args = Array.from({ length: width }, (_, i) => next + i);
+    next += width;
+    return { ...call, args };
+  });
+  const final: AggregateNode = { ...node, input: exchangeNode, step: 'final', groupBy: channels, aggregates };
   return keys > 0
     ? { node: final, distribution: 'hash', partitionedOn: [channels] }
     : { node: final, distribution: 'single' };

@@ -153,7 +153,7 @@ export class ExprTranslator {
       case 'Exists':
       case 'Subquery':
       case 'QuantifiedComparison':
-        throw new QuarryError('NOT_SUPPORTED', 'Subqueries are not supported yet');
+        throw subqueryNotHere();
       case 'Row':
       case 'Subscript':
       case 'AtTimeZone':
@@ -374,6 +374,15 @@ export class ExprTranslator {
         throw new QuarryError('NOT_SUPPORTED', `${fn} is not supported`, { location: loc });
     }
   }
+}
+
+/** A subquery that no clause joined before translation (their values come through a hook). */
+function subqueryNotHere(): QuarryError {
+  return new QuarryError(
+    'NOT_SUPPORTED',
+    'Subqueries are not supported in this position (they are in the select list, WHERE, GROUP BY, ' +
+      'HAVING and ORDER BY of a SELECT, the ON condition of an inner join, and VALUES)',
+  );
 }
 
 /** Casts an expression to a type, or returns it unchanged when it already has it. */

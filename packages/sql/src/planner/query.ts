@@ -1,9 +1,7 @@
 import { QuarryError } from '@quarry/common';
-import type { Expression, Query, QueryBody, Select, WithQuery } from '../parser/ast.js';
-import { evaluateConstant } from '../expr/compile.js';
-import type { Column, PlanNode, SortKey } from '../plan/nodes.js';
-import { ExprTranslator, locate } from './expressions.js';
-import { literalOf } from './literals.js';
+import type { Query, QueryBody, WithQuery } from '../parser/ast.js';
+import type { SortKey } from '../plan/nodes.js';
+import { ExprTranslator } from './expressions.js';
 import type { PlannerMetadata } from './metadata.js';
 import { limitCount, orderChannel, rowCount, sortKey } from './ordering.js';
 import type { RelationPlan } from './relation-plan.js';
@@ -12,6 +10,7 @@ import { Scope } from './scope.js';
 import type { SelectHost } from './select-host.js';
 import { planSelect } from './select.js';
 import { planSetOperation } from './set-operations.js';
+import { planValues } from './values.js';
 import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 
 export type { RelationPlan } from './relation-plan.js';
@@ -98,44 +97,10 @@ export class QueryPlanner implements SelectHost {
       case 'Table':
         return planRelation(this, body);
       case 'Values':
-        return this.planValues(body.rows, body.loc);
+        return planValues(this, body.rows, body.loc);
       case 'SetOperation':
         return planSetOperation(this, body);
     }
-  }
-
-  private planValues(rows: readonly (readonly Expression[])[], loc: Select['loc']): RelationPlan {
-    const empty = new ExprTranslator(new Scope([]), { now: this.now });
-    const width = rows[0]?.length ?? 0;
-    const translated = rows.map((row) => {
-      if (row.length !== width)
-        throw new QuarryError('TYPE_MISMATCH', 'VALUES rows have different numbers of columns', {
-          location: loc,
-        });
-      return row.map((e) => empty.translate(e));
-    });
-    const columns = Array.from({ length: width }, (_, c) =>
-      empty.coerceAll(
-        translated.map((r) => r[c]!),
-        'VALUES',
-      ),
-    );
-    const literalRows = translated.map((_, r) =>
-      columns.map((col) => {
-        const e = col[r]!;
-        try {
-          return literalOf(evaluateConstant(e), e.type);
-        } catch (err) {
-          throw locate(err, loc);
-        }
-      }),
-    );
-    const outputs: Column[] = columns.map((col, c) => ({ name: `_col${c}`, type: col[0]!.type }));
-    const node: PlanNode = { kind: 'Values', rows: literalRows, outputs };
-    return {
-      node,
-      scope: new Scope(outputs.map((c) => ({ name: c.name, relation: undefined, type: c.type }))),
-    };
   }
 
   orderAndLimit(

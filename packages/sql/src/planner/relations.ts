@@ -5,12 +5,14 @@ import type { Column, JoinType, PlanNode } from '../plan/nodes.js';
 import { commonSuperType, typeToString } from '../types/index.js';
 import { coerce, ExprTranslator } from './expressions.js';
 import type { PlannerMetadata } from './metadata.js';
+import type { SubqueryHost } from './planned-query.js';
 import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
-import { hasSubqueries } from './subqueries.js';
+import { findSubqueries, hasSubqueries } from './ast-walk.js';
+import { applySubqueries } from './subqueries.js';
 
-/** What planning FROM needs from the query planner. */
-export interface RelationHost {
+/** What planning FROM needs from the query planner (subqueries: those of JOIN ON conditions). */
+export interface RelationHost extends SubqueryHost {
   readonly metadata: PlannerMetadata;
   readonly now: Date;
   planQuery(query: Query): RelationPlan;
@@ -90,11 +92,9 @@ function planJoin(host: RelationHost, rel: Join): RelationPlan {
   const criteria = rel.criteria;
   if (!criteria) return { node: join(left.node, right.node, {}), scope };
   if (criteria.kind === 'JoinOn') {
-    if (hasSubqueries(criteria.condition))
-      throw new QuarryError('NOT_SUPPORTED', 'Subqueries in a JOIN condition are not supported', {
-        location: criteria.condition.loc,
-      });
     const t = new ExprTranslator(scope, { now: host.now });
+    if (hasSubqueries(criteria.condition))
+      return { node: joinOnSubqueries(host, { rel, joinType, t }, join(left.node, right.node, {})), scope };
     const filter = t.boolean(t.translate(criteria.condition), 'JOIN ON', criteria.loc);
     return { node: join(left.node, right.node, { filter }), scope };
   }
@@ -104,6 +104,42 @@ function planJoin(host: RelationHost, rel: Join): RelationPlan {
     criteria.columns.map((c) => ({ name: c.value, loc: c.loc })),
     join,
   );
+}
+
+/**
+ * An inner join whose ON condition has subqueries: the subqueries are joined to the cross product
+ * of the two sides, as WHERE's are, and the condition filters it (predicate pushdown then moves the
+ * conjuncts without subqueries into the join); the added columns are projected away. In an outer
+ * join the condition cannot filter after the join, and such subqueries are refused.
+ */
+function joinOnSubqueries(
+  host: RelationHost,
+  on: { readonly rel: Join; readonly joinType: JoinType; readonly t: ExprTranslator },
+  crossed: PlanNode,
+): PlanNode {
+  const { rel, joinType, t } = on;
+  const condition = (rel.criteria as Extract<Join['criteria'], { kind: 'JoinOn' }>).condition;
+  if (joinType !== 'INNER')
+    throw new QuarryError(
+      'NOT_SUPPORTED',
+      `Subqueries in the ON condition of a ${rel.type} join are not supported (only in inner joins)`,
+      { location: findSubqueries(condition)[0]!.loc },
+    );
+  const applied = applySubqueries(host, crossed, [condition], { translator: t, outer: t.scope });
+  const withValues = t.withHook(applied.hook);
+  const predicate = withValues.boolean(withValues.translate(condition), 'JOIN ON', condition.loc);
+  const filtered: PlanNode = {
+    kind: 'Filter',
+    input: applied.node,
+    predicate,
+    outputs: applied.node.outputs,
+  };
+  return {
+    kind: 'Project',
+    input: filtered,
+    exprs: crossed.outputs.map((c, i): Expr => ({ kind: 'input', channel: i, type: c.type })),
+    outputs: crossed.outputs,
+  };
 }
 
 /**

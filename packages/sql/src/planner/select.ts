@@ -1,10 +1,10 @@
 import { QuarryError } from '@quarry/common';
-import type { Expression, Query, Select } from '../parser/ast.js';
+import type { Expression, FunctionCall, Query, Select } from '../parser/ast.js';
 import { inputChannels, type Expr } from '../expr/ir.js';
 import type { Column, PlanNode, SortKey } from '../plan/nodes.js';
 import { BOOLEAN } from '../types/types.js';
 import { planAggregation } from './aggregation.js';
-import { containsAggregate } from './ast-walk.js';
+import { containsAggregate, findAggregates, findSubqueries, hasSubqueries } from './ast-walk.js';
 import { planCorrelated } from './correlated.js';
 import { itemName, type SelectHost } from './select-host.js';
 import { ExprTranslator } from './expressions.js';
@@ -12,7 +12,7 @@ import { planRelation } from './relations.js';
 import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
 import { orderChannel, sortKey } from './ordering.js';
-import { applySubqueries, findSubqueries, hasSubqueries } from './subqueries.js';
+import { applySubqueries } from './subqueries.js';
 import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 import { findWindowCalls, planWindows } from './windows.js';
 
@@ -171,13 +171,25 @@ function planBody(host: SelectHost, from: FromPlan & { readonly query: Query | u
     visibleScope = agg.translator.scope;
   }
   const windowCalls = later.flatMap(findWindowCalls);
+  const joined = new Set(grouped);
   if (windowCalls.length) {
+    // subqueries in window arguments and keys are joined before the windows are computed
+    if (windowCalls.some(hasSubqueries)) {
+      const applied = applySubqueries(host, node, windowCalls, {
+        translator,
+        outer: visibleScope,
+        skip: joined,
+      });
+      ({ node } = applied);
+      translator = translator.withHook(applied.hook);
+      for (const sub of windowCalls.flatMap(findSubqueries)) joined.add(sub);
+    }
     const w = planWindows(node, translator, windowCalls, select.windows);
     node = w.node;
     translator = translator.withHook(w.hook);
   }
   if (later.some(hasSubqueries)) {
-    const applied = applySubqueries(host, node, later, { translator, outer: visibleScope, skip: grouped });
+    const applied = applySubqueries(host, node, later, { translator, outer: visibleScope, skip: joined });
     node = applied.node;
     translator = translator.withHook(applied.hook);
   }
@@ -197,15 +209,16 @@ function planGrouped(
   let node = from.node;
   let sourceTranslator = from.sourceTranslator;
   const grouped = new Set<Expression>();
-  const keys = groupingExpressions(select);
-  if (keys.some(hasSubqueries)) {
-    const applied = applySubqueries(host, node, keys, {
+  // subqueries in grouping keys, aggregate arguments and FILTERs are joined below the aggregation
+  const below = [...groupingExpressions(select), ...holders.flatMap(findAggregates).flatMap(aggregateInputs)];
+  if (below.some(hasSubqueries)) {
+    const applied = applySubqueries(host, node, below, {
       translator: sourceTranslator,
       outer: from.fromScope,
     });
     node = applied.node;
     sourceTranslator = sourceTranslator.withHook(applied.hook);
-    for (const k of keys) for (const sub of findSubqueries(k)) grouped.add(sub);
+    for (const sub of below.flatMap(findSubqueries)) grouped.add(sub);
   }
   const agg = planAggregation({
     source: node,
@@ -214,6 +227,7 @@ function planGrouped(
     selectItems: select.items,
     aggregateHolders: holders,
     now: host.now,
+    subqueriesBelow: grouped,
   });
   node = agg.node;
   const translator = agg.translator;
@@ -308,6 +322,11 @@ function orderKeys(
     keys.push(sortKey(item, channel));
   }
   return keys;
+}
+
+/** What an aggregate call reads below the aggregation: its arguments and its FILTER. */
+function aggregateInputs(call: FunctionCall): Expression[] {
+  return [...call.args, ...(call.filter ? [call.filter] : [])];
 }
 
 /** The GROUP BY expressions, ordinals resolved to the select items they name. */

@@ -3,7 +3,7 @@ import type { Expression } from '../parser/ast.js';
 import { inputChannels, isEquality, remapChannels, type Expr } from '../expr/ir.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import { BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
-import { walkExpression } from './ast-walk.js';
+import { findSubqueries, type SubqueryExpression } from './ast-walk.js';
 import { coerce, type ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import { singleColumn, type PlannedQuery, type SubqueryHost } from './planned-query.js';
@@ -28,30 +28,6 @@ import type { Scope } from './scope.js';
 export interface AppliedSubqueries {
   readonly node: PlanNode;
   readonly hook: (ast: Expression) => Expr | undefined;
-}
-
-type SubqueryExpression = Extract<
-  Expression,
-  { kind: 'InSubquery' | 'Exists' | 'Subquery' | 'QuantifiedComparison' }
->;
-
-/** Subquery expressions in `e`, innermost operands first. */
-export function findSubqueries(e: Expression): SubqueryExpression[] {
-  const out: SubqueryExpression[] = [];
-  walkExpression(e, (n) => {
-    if (
-      n.kind === 'InSubquery' ||
-      n.kind === 'Exists' ||
-      n.kind === 'Subquery' ||
-      n.kind === 'QuantifiedComparison'
-    )
-      out.push(n);
-  });
-  return out.reverse();
-}
-
-export function hasSubqueries(e: Expression): boolean {
-  return findSubqueries(e).length > 0;
 }
 
 /** Equality conjuncts between a subquery's columns [0, width) and the outer query's, and the rest. */

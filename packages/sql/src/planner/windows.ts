@@ -12,7 +12,7 @@ import { isAggregateFunction, resolveAggregate } from '../functions/index.js';
 import { isWindowFunction, resolveWindowFunction } from '../functions/window.js';
 import type { Column, FrameBound, PlanNode, SortKey, WindowCall, WindowFrame } from '../plan/nodes.js';
 import { isNumeric, physicalKind, type DataType } from '../types/types.js';
-import { checkApproxDistinctError } from './aggregation.js';
+import { checkApproxDistinctError } from './aggregate-calls.js';
 import { functionName, walkExpression } from './ast-walk.js';
 import { coerce, type ExprTranslator, locate } from './expressions.js';
 
@@ -121,6 +121,11 @@ function planCall(
   const spec = resolveSpec(call, definitions);
   if (call.filter) throw new QuarryError('NOT_SUPPORTED', 'FILTER is not supported for window functions');
   if (call.distinct) throw new QuarryError('NOT_SUPPORTED', 'DISTINCT is not supported for window functions');
+  if (call.orderBy.length)
+    throw new QuarryError(
+      'NOT_SUPPORTED',
+      `${name}() with an ORDER BY of its own is not supported as a window function`,
+    );
   const partitionBy = spec.partitionBy.map((e) => channelOf(translator.translate(e)));
   const orderExprs = spec.orderBy.map((item) => translator.translate(item.expression));
   const orderBy: SortKey[] = spec.orderBy.map((item, i) => ({

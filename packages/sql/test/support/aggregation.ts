@@ -97,9 +97,20 @@ async function split(query: AggregationQuery, tasks = 2) {
     'final',
     partial.outputs,
     groupBy.map((_, i) => i),
-    aggs,
+    finalCalls(aggs, groupBy.length),
   );
   return collectRows(new HashAggregationOperator(final, pagesOf(states), taskContext()));
+}
+
+/** A final step's calls, as the planner makes them: each reads its state columns, after the keys. */
+function finalCalls(aggs: readonly AggregateCall[], keys: number): AggregateCall[] {
+  let next = keys;
+  return aggs.map(({ mask: _applied, ...a }) => {
+    const width = resolveAggregate(a.fn, a.argTypes).intermediateTypes.length;
+    const args = Array.from({ length: width }, (_, i) => next + i);
+    next += width;
+    return { ...a, args };
+  });
 }
 
 /** Runs both ways, checks they agree (ignoring group order), and returns the rows sorted. */

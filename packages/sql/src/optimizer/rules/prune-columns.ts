@@ -114,7 +114,11 @@ const pruneAggregate: Pruner<NodeOf<'Aggregate'>> = (node, required) => {
   const aggregates = keepAggs.map((a) => node.aggregates[a]!);
   const need = [
     ...node.groupBy,
-    ...aggregates.flatMap((a) => [...a.args, ...(a.mask !== undefined ? [a.mask] : [])]),
+    ...aggregates.flatMap((a) => [
+      ...a.args,
+      ...(a.mask !== undefined ? [a.mask] : []),
+      ...(a.orderBy ?? []).map((k) => k.channel),
+    ]),
   ];
   const child = prune(node.input, sortedUnique(need));
   const f = via(child.map);
@@ -122,6 +126,7 @@ const pruneAggregate: Pruner<NodeOf<'Aggregate'>> = (node, required) => {
     ...a,
     args: a.args.map(f),
     ...(a.mask !== undefined ? { mask: f(a.mask) } : {}),
+    ...(a.orderBy ? { orderBy: a.orderBy.map((k) => ({ ...k, channel: f(k.channel) })) } : {}),
   }));
   const map = new Map<number, number>(node.groupBy.map((_, i) => [i, i]));
   keepAggs.forEach((a, i) => map.set(groups + a, groups + i));
