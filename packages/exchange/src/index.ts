@@ -4,6 +4,7 @@ export * from './format.js';
 export * from './layout.js';
 export * from './filesystem-exchange.js';
 export { generateExchangeKey } from './encryption.js';
+export * from './spill-files.js';
 
 import { QuarryError } from '@quarry/common';
 import { schemeOf } from './base-directories.js';

@@ -9,11 +9,11 @@ import { PAGE_ROWS } from './operator.js';
 export const MAX_FAN_IN = 64;
 
 /**
- * Bytes a spilled page aims at: a sixteenth of the task's memory (between 8 kB and 1 MB), so that a
+ * Bytes a spilled page aims at: a sixteenth of the task's memory (between 4 kB and 1 MB), so that a
  * merge can hold a page of many files at once and still stay within the limit.
  */
 export function spillPageBytes(limitBytes: number): number {
-  return Math.min(1 << 20, Math.max(8 << 10, Math.floor(limitBytes / 16)));
+  return Math.min(1 << 20, Math.max(4 << 10, Math.floor(limitBytes / 16)));
 }
 
 /** Rows per page for pages of about `targetBytes`, given the bytes of an average row. */
