@@ -96,7 +96,7 @@ describe('local spill files', () => {
     const file = await writer.finish();
     const path = join(root, 't', '1.qsp');
     const bytes = readFileSync(path);
-    bytes[bytes.length - 3] ^= 0xff;
+    bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     writeFileSync(path, bytes);
     const e = (await readAll(file.read()).catch((x: unknown) => x)) as QuarryError;
     expect(e.code).to.equal('EXCHANGE_CORRUPTED');

@@ -158,7 +158,10 @@ describe('spilling operators', function () {
     );
     const states: Page[] = [];
     for await (const p of partial.execute()) states.push(p);
-    expect(states.reduce((n, p) => n + p.rowCount, 0), 'groups emitted more than once').to.be.greaterThan(5000);
+    expect(
+      states.reduce((n, p) => n + p.rowCount, 0),
+      'groups emitted more than once',
+    ).to.be.greaterThan(5000);
     const final = node('final', node('partial', input, [0], aggregates).outputs, [0], aggregates);
     const out = await collectRows(new HashAggregationOperator(final, pagesOf(states), context(1 << 30)));
     const expected = Array.from({ length: 5000 }, (_, g) => [g, 4, 4 * g + 30_000]);

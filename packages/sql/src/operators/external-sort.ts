@@ -19,9 +19,10 @@ import {
  * The spilling half of ORDER BY, an external merge sort: each time the buffered rows pass the task's
  * memory they are sorted (stably) and written as a *run* to a spill file; at the end the runs are
  * merged k ways, holding one page of each. When there are more runs than a merge may read at once
- * (one page per run must fit in the memory left, and at most {@link MAX_FAN_IN}), the earliest runs
- * are merged into one run first, which takes their place, so that runs stay in input order and the
- * whole sort stays stable — the rows come out exactly as an in-memory sort gives them.
+ * (one page per run must fit in the memory left, and at most {@link MAX_FAN_IN}), passes merge each
+ * group of k consecutive runs into one run in their place until few enough are left, so that runs
+ * stay in input order and the whole sort stays stable — the rows come out exactly as an in-memory
+ * sort gives them.
  */
 export class ExternalSort {
   private readonly runs: SpillFile[] = [];
@@ -56,9 +57,15 @@ export class ExternalSort {
   async *merged(pageRows: number): AsyncGenerator<Page> {
     let runs = this.runs.splice(0);
     try {
+      // passes over the runs, each merging consecutive groups of them into one run in their place
       while (runs.length > this.fanIn()) {
-        const first = runs.slice(0, this.fanIn());
-        runs = [await this.mergeToRun(first), ...runs.slice(first.length)];
+        const k = this.fanIn();
+        const next: SpillFile[] = [];
+        for (let i = 0; i < runs.length; i += k) {
+          const group = runs.slice(i, i + k);
+          next.push(group.length === 1 ? group[0]! : await this.mergeToRun(group));
+        }
+        runs = next;
       }
       yield* this.merge(runs, Math.min(pageRows, rowsFor(this.ctx.memory.available / 4, this.rowBytes)));
     } finally {
