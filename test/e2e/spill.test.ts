@@ -45,6 +45,13 @@ async function spilledBytes(workers: readonly Worker[]): Promise<number> {
   return total;
 }
 
+/** Whether `condition` holds within 20 s (checked every 50 ms). */
+async function until(condition: () => boolean): Promise<boolean> {
+  for (const end = Date.now() + 20_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50)))
+    if (condition()) return true;
+  return condition();
+}
+
 function sortRows(rows: readonly unknown[][]): unknown[][] {
   return [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 }
@@ -66,7 +73,9 @@ describe('spilling in a cluster with tiny task memory', function () {
       coordinator: { taskMemoryBytes: MEMORY },
       worker: {
         spill: { ...DEFAULT_SPILL, paths: [spillDir] },
-        failureInjection: parseFailureInjection('query=spillfail_,stage=0,when=commit,action=INTERNAL_ERROR'),
+        failureInjection: parseFailureInjection(
+          'query=spillfail_,stage=0,when=midway,action=INTERNAL_ERROR;query=spillhang_,stage=0,when=midway,action=HANG',
+        ),
       },
     });
     const roomy = await startInProcessCluster({ workers: 1, slots: 2, servers });
@@ -110,7 +119,7 @@ describe('spilling in a cluster with tiny task memory', function () {
     expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
   });
 
-  it('deletes the spill files of a task that fails after spilling', async () => {
+  it('deletes the spill files of a task that fails in the middle of its merge', async () => {
     const before = await spilledBytes(cluster.workers);
     const e = (await cluster.client
       .query(SORT, { queryId: `spillfail_${Date.now()}` })
@@ -119,6 +128,16 @@ describe('spilling in a cluster with tiny task memory', function () {
     expect(e.code).to.equal('INJECTED_INTERNAL_ERROR');
     expect(await spilledBytes(cluster.workers), 'the failed root task had spilled').to.be.greaterThan(before);
     expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
+  });
+
+  it('deletes the spill files of a task cancelled after spilling', async () => {
+    const handle = await cluster.client.submit(SORT, { queryId: `spillhang_${Date.now()}` });
+    // the root task hangs after its first output page, in the middle of its merge: its runs on disk
+    const spilling = await until(() => leftovers(spillDir, cluster.workers).some((p) => p.endsWith('.qsp')));
+    expect(spilling, 'spill files while the task hangs').to.equal(true);
+    await handle.cancel();
+    handle.close();
+    expect(await until(() => leftovers(spillDir, cluster.workers).length === 0)).to.equal(true);
   });
 
   it('with spill_enabled=false fails as before with EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
