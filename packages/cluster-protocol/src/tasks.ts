@@ -15,7 +15,7 @@ import {
   decoderFor,
   unionDecoderFor,
 } from '@quarry/protocol';
-import { ExchangeFilesSchema } from './exchange-files.js';
+import { EXCHANGE_URI_PATTERN, ExchangeFilesSchema } from './exchange-files.js';
 import { EXCHANGE_ID_PATTERN } from './subjects.js';
 
 /** Most splits one task may read, and most remote inputs it may have. */
@@ -143,7 +143,16 @@ const attempt = {
 export const TaskUpdateSchemas = {
   RUNNING: Strict({ ...attempt, state: Type.Literal('RUNNING') }),
   FINISHED: Strict({ ...attempt, state: Type.Literal('FINISHED'), outputs: ExchangeFilesSchema }),
-  FAILED: Strict({ ...attempt, state: Type.Literal('FAILED'), error: ErrorDataSchema }),
+  FAILED: Strict({
+    ...attempt,
+    state: Type.Literal('FAILED'),
+    error: ErrorDataSchema,
+    /**
+     * A producer's file the attempt could not read, missing or corrupt: the coordinator runs that
+     * producer again (retry policy TASK) instead of retrying this task against the same bad file.
+     */
+    lostInput: Type.Optional(Type.String({ pattern: EXCHANGE_URI_PATTERN, maxLength: 4096 })),
+  }),
 };
 export type TaskUpdate = MessageOf<(typeof TaskUpdateSchemas)[keyof typeof TaskUpdateSchemas]>;
 

@@ -19,7 +19,8 @@ import { FencedRedis, isStaleEpoch, type FencedOp } from './fencing.js';
  * or from an attempt already failed (its worker declared dead), changes nothing — fencing by
  * attempt number. Both query keys expire `retention` after the query ends.
  */
-export type AttemptState = 'RUNNING' | 'FINISHED' | 'FAILED';
+/** LOST: a winner whose output could not be read any more (its task ran again). */
+export type AttemptState = 'RUNNING' | 'FINISHED' | 'FAILED' | 'LOST';
 
 export interface AttemptRecord {
   readonly attempt: number;
@@ -130,6 +131,23 @@ task.state = 'PENDING'
 task.attempts = attempt
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
 redis.call('HDEL', KEYS[2], ARGV[2])
+return 1`;
+
+const INVALIDATE = `
+local t = redis.call('HGET', KEYS[2], ARGV[1])
+local a = redis.call('HGET', KEYS[2], ARGV[2])
+if not t or not a then return 0 end
+local task = cjson.decode(t)
+local rec = cjson.decode(a)
+if task.winner ~= tonumber(ARGV[3]) then return 0 end
+task.winner = nil
+task.outputs = nil
+task.state = 'FAILED'
+task.failures = (task.failures or 0) + 1
+rec.state = 'LOST'
+rec.error = cjson.decode(ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(rec))
 return 1`;
 
 export class AttemptStore {
@@ -329,6 +347,14 @@ export class AttemptStore {
       options.lost ? 'lost' : '',
     ]);
     return r === 1;
+  }
+
+  /** A winner whose output was lost: no winner any more (it runs again); the attempt is marked LOST. */
+  async invalidateWinner(queryId: string, t: TaskAttemptId, error: ErrorData): Promise<boolean> {
+    const err = JSON.stringify({ code: error.code, type: error.type, message: error.message });
+    return (
+      (await this.run(INVALIDATE, queryId, [taskField(t), attemptField(t), String(t.attempt), err])) === 1
+    );
   }
 
   /** A hand-over the worker refused, or that found nobody: as if the attempt had never started. */

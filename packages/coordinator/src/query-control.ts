@@ -20,6 +20,7 @@ import { isStaleEpoch } from './fencing.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
+import { recomputeLostInput } from './recompute.js';
 import type { ResultCursor } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
@@ -170,7 +171,7 @@ export class QueryControl {
       workerId: u.workerId,
     };
     if (u.state === 'FAILED') {
-      if (current) await this.taskFailed(q, ref, u.error);
+      if (current) await this.taskFailed(q, ref, u.error, u.lostInput);
       return;
     }
     // the winner's report again (a worker sends its last reports again to a new leader): nothing to
@@ -218,9 +219,17 @@ export class QueryControl {
   }
 
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
-  async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData): Promise<void> {
+  async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData, lostInput?: string): Promise<void> {
     const scheduler = q.scheduler;
     if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    // under TASK a lost input is the producer's to compute again, not this task's failure
+    if (lostInput && q.retry.policy === 'TASK') {
+      const actions = {
+        fail: (x: QueryExecution, e: unknown) => this.fail(x, e),
+        deleteOutput: (x: QueryExecution, r: TaskRef) => this.deleteOutput(x, r),
+      };
+      if (await recomputeLostInput({ ...this.d, ...actions }, q, { ref, error, uri: lostInput })) return;
+    }
     if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
     try {
       await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error);

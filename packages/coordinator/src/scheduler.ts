@@ -226,6 +226,31 @@ export class QueryScheduler {
     return 'accepted';
   }
 
+  /** The task whose winning attempt wrote `uri`, if any. */
+  winnerOf(uri: string): TaskRecord | undefined {
+    for (const s of this.stages.values())
+      for (const t of s.tasks) if (t.winner?.outputs.some((o) => o.uri === uri)) return t;
+    return undefined;
+  }
+
+  /**
+   * A winner's output was lost (a consumer could not read one of its files): the task has no winner
+   * any more and counts a failure; it runs again, and its stage's consumers wait for it. The files
+   * it had written are remembered as lost, so that other consumers failing on them are no one's fault.
+   */
+  invalidate(task: TaskRecord): { attempt: number; workerId: string } | undefined {
+    const w = task.winner;
+    if (!w || task.status !== 'FINISHED') return undefined;
+    for (const o of w.outputs) this.lostFiles.add(o.uri);
+    task.winner = undefined;
+    task.status = 'FAILED';
+    task.failures++;
+    return { attempt: w.attempt, workerId: w.workerId };
+  }
+
+  /** Files of invalidated winners. */
+  readonly lostFiles = new Set<string>();
+
   /** Whether this attempt is its task's winner (a report of it that comes again changes nothing). */
   isWinner({ stageId, partition, attempt }: AttemptKey): boolean {
     return this.task(stageId, partition)?.winner?.attempt === attempt;

@@ -4,6 +4,7 @@ import { protectExchangeConfig, type ExchangeConfig } from './config.js';
 import { checkKey } from './encryption.js';
 import { FileSystemSink } from './filesystem-sink.js';
 import { readFrames } from './format.js';
+import { LostInputError, isLostFile } from './lost-input.js';
 import { ExchangeLayout, type AttemptId } from './layout.js';
 import type {
   ExchangeFile,
@@ -77,11 +78,16 @@ export class FileSystemExchange implements ExchangeManager {
       }
     }
     for (const f of files) {
-      yield* readFrames(f.uri, this.storage.read(f.uri), {
-        key: options.secretKey,
-        pages: f.pages,
-        bytes: f.bytes,
-      });
+      try {
+        yield* readFrames(f.uri, this.storage.read(f.uri), {
+          key: options.secretKey,
+          pages: f.pages,
+          bytes: f.bytes,
+        });
+      } catch (e) {
+        if (isLostFile(e)) throw new LostInputError(f.uri, QuarryError.wrap(e, 'EXCHANGE_IO_ERROR'));
+        throw e;
+      }
     }
   }
 

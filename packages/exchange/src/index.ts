@@ -3,6 +3,7 @@ export * from './config.js';
 export * from './format.js';
 export * from './layout.js';
 export * from './filesystem-exchange.js';
+export * from './lost-input.js';
 export { generateExchangeKey } from './encryption.js';
 export * from './spill-files.js';
 

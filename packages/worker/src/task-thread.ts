@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
-import { LocalSpillSpace, createExchangeManager, protectExchangeConfig } from '@quarry/exchange';
+import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { SharedSpillLimits } from './spill-budget.js';
@@ -54,8 +54,14 @@ async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<vo
     });
     post({ type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats });
   } catch (e) {
-    const error = QuarryError.wrap(e).toData();
-    post({ type: 'failed', taskId: task.taskId, error, spilledBytes: spill?.bytesWritten ?? 0 });
+    const lostInput = lostInputOf(e);
+    post({
+      type: 'failed',
+      taskId: task.taskId,
+      error: QuarryError.wrap(e).toData(),
+      spilledBytes: spill?.bytesWritten ?? 0,
+      ...(lostInput ? { lostInput } : {}),
+    });
   } finally {
     running.delete(task.taskId);
   }

@@ -43,6 +43,8 @@ export type ThreadResponse =
       readonly error: ErrorData;
       /** Bytes the attempt spilled before it failed. */
       readonly spilledBytes?: number;
+      /** A producer's file the task could not read (missing or corrupt): the coordinator recomputes it. */
+      readonly lostInput?: string;
     };
 
 /** Task thread → main thread, while a task runs. */

@@ -287,7 +287,11 @@ export class Worker {
       this.report(task, { state: 'FINISHED', outputs: r.outputs, stats: r.stats });
     } else {
       log.warn({ error: r.error }, 'task failed');
-      this.report(task, { state: 'FAILED', error: boundedError(r.error) });
+      this.report(task, {
+        state: 'FAILED',
+        error: boundedError(r.error),
+        ...(r.lostInput && r.lostInput.length <= 4096 ? { lostInput: r.lostInput } : {}),
+      });
     }
     this.heartbeat();
   }
