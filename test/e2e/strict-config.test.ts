@@ -65,4 +65,13 @@ describe('strict configuration at start', function () {
     // got past the names, and the environment's value reached the property's own check
     expect(r.stderr).to.match(/worker\.task-slots='many' is invalid/);
   });
+
+  it("reads Trino's spill properties: a bad value is refused by name, not as unknown", () => {
+    const r = start('worker', {
+      'config.properties':
+        'spill-enabled=true\nspiller-spill-path=/tmp/quarry-spill-test\nmax-spill-per-node=10GB\n' +
+        'query-max-spill-per-node=1GB\nspill-encryption-enabled=false\nspill-compression-codec=GZIP\n',
+    });
+    expect(r.stderr).to.match(/spill-compression-codec='GZIP' is invalid: expected one of NONE, LZ4, ZSTD/);
+  });
 });

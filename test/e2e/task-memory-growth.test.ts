@@ -3,11 +3,13 @@ import { QuarryError, randomSuffix } from '@quarry/common';
 import { AttemptStore } from '@quarry/coordinator';
 import type { QueryEvent } from '@quarry/protocol';
 import { EventCollector, startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
+import { DEFAULT_SPILL } from '@quarry/worker';
 
 /**
  * As in Trino's fault-tolerant execution, a task that runs out of memory under retry policy TASK
  * runs again with `fault-tolerant-execution-task-memory-growth-factor` times the memory, up to
  * `query.max-memory-per-node`, and in a task thread whose heap fits it; under NONE the query fails.
+ * The workers do not spill (`spill-enabled=false`): with spilling the aggregation would fit.
  */
 const SQL = 'select l_orderkey, count(*) c from tpch.tiny.lineitem group by 1 order by 2 desc, 1 limit 3';
 const START = 48 * 1024;
@@ -25,6 +27,7 @@ describe('task memory grows after running out, under TASK', function () {
     cluster = await startInProcessCluster({
       workers: 2,
       slots: 2,
+      worker: { spill: { ...DEFAULT_SPILL, enabled: false } },
       coordinator: {
         taskMemoryBytes: START,
         taskMemoryGrowthFactor: GROWTH,

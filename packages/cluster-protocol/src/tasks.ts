@@ -74,6 +74,8 @@ export const TaskSpecSchema = Strict({
     ),
   }),
   memoryLimitBytes: Int(1, Number.MAX_SAFE_INTEGER),
+  /** Session `spill_enabled`: whether state past the memory goes to local spill files; absent: the worker's `spill-enabled`. */
+  spillEnabled: Type.Optional(Type.Boolean()),
 });
 export type TaskSpec = MessageOf<typeof TaskSpecSchema>;
 
@@ -117,6 +119,8 @@ export const TaskStatsSchema = Strict({
   bytesOut: Count,
   wallMs: Millis,
   peakMemoryBytes: Count,
+  /** Bytes written to local spill files (compressed, as stored). */
+  spilledBytes: Type.Optional(Count),
 });
 export type TaskStats = MessageOf<typeof TaskStatsSchema>;
 

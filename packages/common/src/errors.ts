@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   // resources
   NO_NODES_AVAILABLE: 'INSUFFICIENT_RESOURCES',
   EXCEEDED_LOCAL_MEMORY_LIMIT: 'INSUFFICIENT_RESOURCES',
+  /** Spill files of a node or of a query on a node past `max-spill-per-node` / `query-max-spill-per-node`. */
+  EXCEEDED_SPILL_LIMIT: 'INSUFFICIENT_RESOURCES',
   // the world outside the process
   REMOTE_HOST_GONE: 'EXTERNAL',
   MESSAGING_ERROR: 'EXTERNAL',
@@ -63,6 +65,8 @@ export const ERROR_CODES = {
   /** Object storage that will not heal by retrying: unknown host, access denied, no such bucket. */
   STORAGE_UNAVAILABLE: 'EXTERNAL',
   TASK_TIMEOUT: 'EXTERNAL',
+  /** A worker's local spill files could not be written or read (a full or failing disk). */
+  SPILL_IO_ERROR: 'EXTERNAL',
   /** No coordinator answered a client for its `query.client.timeout` (none leads, or none is reachable). */
   COORDINATOR_UNAVAILABLE: 'EXTERNAL',
   /** A command or a Redis transition of a coordinator that no longer leads (its epoch is older than the lease's). */

@@ -4,8 +4,8 @@ import type { QueryScheduler, TaskRecord } from './scheduler.js';
 /**
  * EXPLAIN ANALYZE's answer: the distributed plan that ran, each stage headed by what its tasks did —
  * tasks and failed attempts, rows in and out, bytes spooled, wall time (summed over tasks, and the
- * slowest task), the largest memory a task held — from the winning attempts' reports; with VERBOSE,
- * a line per task as well.
+ * slowest task), the largest memory a task held, bytes spilled to local files (when any) — from the
+ * winning attempts' reports; with VERBOSE, a line per task as well.
  */
 export function explainAnalyzed(
   scheduler: QueryScheduler,
@@ -35,6 +35,7 @@ function stageLine(tasks: readonly TaskRecord[]): string {
     stats.reduce((n, s) => Math.max(n, s ? f(s) : 0), 0);
   const failures = tasks.reduce((n, t) => n + t.failures, 0);
   const retried = tasks.filter((t) => t.failures > 0).length;
+  const spilled = sum((s) => s.spilledBytes ?? 0);
   return [
     `tasks: ${tasks.length}` +
       (failures > 0 ? ` (${retried} retried, ${failures} failed attempt${failures === 1 ? '' : 's'})` : ''),
@@ -42,6 +43,7 @@ function stageLine(tasks: readonly TaskRecord[]): string {
     `spooled ${bytes(sum((s) => s.bytesOut))}`,
     `wall ${seconds(sum((s) => s.wallMs))} (slowest task ${seconds(max((s) => s.wallMs))})`,
     `peak task memory ${bytes(max((s) => s.peakMemoryBytes))}`,
+    ...(spilled > 0 ? [`spilled ${bytes(spilled)}`] : []),
   ].join(' · ');
 }
 
@@ -50,7 +52,8 @@ function taskLine(t: TaskRecord): string {
   const where = w ? `attempt ${w.attempt} on ${w.workerId}` : `no finished attempt (${t.status})`;
   const s = w?.stats;
   const detail = s
-    ? `: rows in ${count(s.rowsIn)}, out ${count(s.rowsOut)}, spooled ${bytes(s.bytesOut)}, wall ${seconds(s.wallMs)}, memory ${bytes(s.peakMemoryBytes)}`
+    ? `: rows in ${count(s.rowsIn)}, out ${count(s.rowsOut)}, spooled ${bytes(s.bytesOut)}, wall ${seconds(s.wallMs)}, memory ${bytes(s.peakMemoryBytes)}` +
+      (s.spilledBytes ? `, spilled ${bytes(s.spilledBytes)}` : '')
     : '';
   return `task ${t.stageId}.${t.partition} ${where}${t.failures > 0 ? ` after ${t.failures} failed` : ''}${detail}`;
 }

@@ -29,6 +29,7 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
   q.state = 'PLANNING';
   q.planningStarted = Date.now();
   q.emit({ type: 'PLANNING' });
+  sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
   const statement = parseStatement(q.sql);
   const plan = await planStatement(statement, ctx.catalogs, q.session, {
     ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
@@ -89,4 +90,19 @@ function sessionInt(session: Session, name: string): number | undefined {
     );
   }
   return n;
+}
+
+/**
+ * Session `spill_enabled` (true/false), which task specs carry to the workers; undefined when not
+ * set (each worker's `spill-enabled` then decides).
+ */
+export function sessionSpillEnabled(session: Session): boolean | undefined {
+  const raw = session.properties['spill_enabled'];
+  if (raw === undefined) return undefined;
+  const value = raw.trim().toLowerCase();
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new QuarryError(
+    'INVALID_SESSION_PROPERTY',
+    `Session property spill_enabled='${raw}' is invalid: expected true or false`,
+  );
 }

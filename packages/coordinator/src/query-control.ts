@@ -17,6 +17,7 @@ import type { TaskAttemptId } from './attempt-store.js';
 import { DEFAULT_MAX_TASK_MEMORY, DEFAULT_TASK_MEMORY_GROWTH_FACTOR } from './config.js';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
+import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
 import { recomputeLostInput } from './recompute.js';
@@ -87,6 +88,7 @@ export class QueryControl {
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
       memoryLimitBytes: Math.round(task.memoryBytes ?? this.d.config.taskMemoryBytes),
       exchange: q.taskExchange,
+      ...spillSetting(q),
     };
     q.mailbox.post(async () => {
       if (q.scheduler !== scheduler) {
@@ -420,4 +422,10 @@ export class QueryControl {
       })
       .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
+}
+
+/** The session's `spill_enabled`, as task specs carry it (checked when the query was planned). */
+function spillSetting(q: QueryExecution): { spillEnabled?: boolean } {
+  const enabled = sessionSpillEnabled(q.session);
+  return enabled === undefined ? {} : { spillEnabled: enabled };
 }

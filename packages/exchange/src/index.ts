@@ -5,6 +5,7 @@ export * from './layout.js';
 export * from './filesystem-exchange.js';
 export * from './lost-input.js';
 export { generateExchangeKey } from './encryption.js';
+export * from './spill-files.js';
 
 import { QuarryError } from '@quarry/common';
 import { schemeOf } from './base-directories.js';

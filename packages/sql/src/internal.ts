@@ -11,5 +11,6 @@ export { scanConstraint } from './planner/constraint.js';
 export { buildOperator } from './operators/build.js';
 export { partitionPage } from './operators/partition.js';
 export { MemoryContext, PAGE_ROWS, type Operator, type TaskContext } from './operators/operator.js';
+export type { SpillFile, SpillSpace, SpillWriter } from './spi/spill.js';
 export { compileFilter, compileProjection } from './expr/compile.js';
 export { MAX_FUNCTION_RESULT_LENGTH } from './functions/limits.js';

@@ -9,6 +9,7 @@ import {
   type NatsTls,
 } from '@quarry/runtime';
 import { parseFailureInjection, type FailureInjection } from './failure-injection.js';
+import { SPILL_PROPERTY_NAMES, spillConfigFromProperties, type SpillConfig } from './spill-config.js';
 
 /** A worker's configuration, from `config.properties` (Trino names where Trino has them). */
 export interface WorkerConfig {
@@ -22,6 +23,8 @@ export interface WorkerConfig {
   readonly heartbeatIntervalMs: number;
   /** `task.max-memory`: memory a task may hold in buffers; default 512MB. */
   readonly taskMemoryBytes: number;
+  /** Spilling (`spill-enabled`, `spiller-spill-path`, …); absent: {@link DEFAULT_SPILL}. */
+  readonly spill?: SpillConfig;
   readonly exchange: ExchangeConfig;
   /** `failure-injection`: rules for tests and chaos drills; none by default (see failure-injection.ts). */
   readonly failureInjection: FailureInjection;
@@ -46,6 +49,7 @@ export const WORKER_PROPERTY_NAMES = [
   'failure-injection',
   'metrics.port',
   'catalog.config-dir',
+  ...SPILL_PROPERTY_NAMES,
   ...INTERNAL_COMMUNICATION_PROPERTY_NAMES,
 ] as const;
 
@@ -77,6 +81,7 @@ export function workerConfigFromProperties(
     slots: r.int('worker.task-slots', availableParallelism(), 1),
     heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+    spill: spillConfigFromProperties(props, source),
     failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
     internalCommunication: internalCommunicationFromProperties(props, source),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),

@@ -1,6 +1,7 @@
 export { Worker } from './worker.js';
 export { workerConfigFromProperties, WORKER_PROPERTY_NAMES, type WorkerConfig } from './config.js';
 export { runTask, type TaskResult } from './task-runner.js';
+export { DEFAULT_SPILL, SPILL_PROPERTY_NAMES, type SpillConfig } from './spill-config.js';
 export {
   parseFailureInjection,
   NO_INJECTION,

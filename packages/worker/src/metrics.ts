@@ -6,6 +6,7 @@ export class WorkerMetrics {
   readonly registry: Registry;
   readonly tasks: Counter;
   readonly spooledBytes: Counter;
+  readonly spilledBytes: Counter;
   readonly staleCommands: Counter;
 
   constructor(workerId: string, slots: number, running: () => number) {
@@ -20,6 +21,11 @@ export class WorkerMetrics {
     this.spooledBytes = new Counter({
       name: 'quarry_worker_spooled_bytes_total',
       help: 'Bytes this worker wrote to the exchange',
+      registers: r,
+    });
+    this.spilledBytes = new Counter({
+      name: 'quarry_worker_spilled_bytes_total',
+      help: 'Bytes task attempts on this worker wrote to local spill files (as stored: compressed)',
       registers: r,
     });
     this.staleCommands = new Counter({

@@ -1,7 +1,13 @@
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { QuarryError, type Logger } from '@quarry/common';
 import type { CheckedTask as TaskSpec } from './check-task.js';
-import type { ThreadMessage, ThreadNotice, ThreadRequest, ThreadResponse } from './thread-messages.js';
+import type {
+  TaskSpill,
+  ThreadMessage,
+  ThreadNotice,
+  ThreadRequest,
+  ThreadResponse,
+} from './thread-messages.js';
 
 interface Slot {
   thread: Thread;
@@ -75,8 +81,11 @@ export class TaskPool {
     return this.slots.flatMap((s) => (s.task ? [s.task.spec] : []));
   }
 
-  /** Runs a task in a free thread; resolves with its outcome (never rejects). Undefined when no thread is free. */
-  run(spec: TaskSpec): Promise<ThreadResponse> | undefined {
+  /**
+   * Runs a task in a free thread, spilling where `spill` says; resolves with its outcome (never
+   * rejects) once the thread is done with it. Undefined when no thread is free.
+   */
+  run(spec: TaskSpec, spill?: TaskSpill): Promise<ThreadResponse> | undefined {
     let slot = this.slots.find((s) => s.task === undefined);
     if (!slot || this.closed) return undefined;
     // a task given more memory than the thread was made for (its memory grew after running out)
@@ -91,7 +100,11 @@ export class TaskPool {
     const chosen = slot;
     return new Promise((resolve) => {
       chosen.task = { spec, resolve };
-      chosen.thread.postMessage({ type: 'run', task: spec } satisfies ThreadRequest);
+      chosen.thread.postMessage({
+        type: 'run',
+        task: spec,
+        ...(spill ? { spill } : {}),
+      } satisfies ThreadRequest);
     });
   }
 

@@ -7,7 +7,9 @@ import {
   MemoryContext,
   buildOperator,
   partitionPage,
+  type Operator,
   type RemoteSourceNode,
+  type SpillSpace,
   type TableScanNode,
   type TaskContext,
 } from '@quarry/sql/internal';
@@ -25,25 +27,52 @@ export interface TaskDeps {
   readonly checkpoint?: (point: 'start' | 'midway' | 'commit') => Promise<void>;
   /** Row counts so far, called as pages pass (the caller throttles). */
   readonly onProgress?: (rowsIn: number, rowsOut: number) => void;
+  /** This attempt's spill files, when it may spill; closed (every file deleted) when the attempt ends. */
+  readonly spill?: SpillSpace & { readonly bytesWritten: number; close(): Promise<void> };
 }
 
 /**
  * Runs one task attempt: the fragment's operators over its splits or its remote inputs, output
  * partitioned and spooled through an exchange sink. On any failure the sink is aborted, so a failed
- * attempt leaves no files behind.
+ * attempt leaves no files behind; its spill files are deleted however it ends.
  */
 export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResult> {
   const started = Date.now();
-  await deps.checkpoint?.('start');
-  const memory = new MemoryContext(spec.memoryLimitBytes);
-  let rowsIn = 0;
-  let rowsOut = 0;
-  const progress = () => deps.onProgress?.(rowsIn, rowsOut);
-  const ctx: TaskContext = {
+  try {
+    await deps.checkpoint?.('start');
+    const memory = new MemoryContext(spec.memoryLimitBytes);
+    const counts = { rowsIn: 0, rowsOut: 0 };
+    const root = buildOperator(spec.fragment.root, taskContext(spec, deps, { memory, counts }));
+    const { outputs, bytesOut } = await spool(spec, deps, { root, counts });
+    const { rowsIn, rowsOut } = counts;
+    const wallMs = Date.now() - started;
+    const spilledBytes = deps.spill?.bytesWritten ?? 0;
+    return {
+      outputs,
+      stats: { rowsIn, rowsOut, bytesOut, wallMs, peakMemoryBytes: memory.peak, spilledBytes },
+    };
+  } finally {
+    // spill files go with the attempt, whatever its end
+    await deps.spill?.close();
+  }
+}
+
+/** What the operators of a task get: its memory, splits, inputs, write sink and spill space. */
+function taskContext(
+  spec: TaskSpec,
+  deps: TaskDeps,
+  { memory, counts }: { memory: MemoryContext; counts: { rowsIn: number; rowsOut: number } },
+): TaskContext {
+  const progress = () => deps.onProgress?.(counts.rowsIn, counts.rowsOut);
+  const input = (n: number) => {
+    counts.rowsIn += n;
+    progress();
+  };
+  return {
     memory,
     signal: deps.signal,
-    scan: (node) => counted(scan(node, spec, deps.catalogs), (n) => ((rowsIn += n), progress())),
-    remote: (node) => counted(readRemote(node, spec, deps.exchange), (n) => ((rowsIn += n), progress())),
+    scan: (node) => counted(scan(node, spec, deps.catalogs), input),
+    remote: (node) => counted(readRemote(node, spec, deps.exchange), input),
     writeSink: (handle) => {
       const connector = deps.catalogs.get(handle.catalog);
       if (!connector || !isWritable(connector))
@@ -54,8 +83,16 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
         queryAttempt: spec.queryAttempt,
       });
     },
+    ...(deps.spill ? { spill: deps.spill } : {}),
   };
-  const root = buildOperator(spec.fragment.root, ctx);
+}
+
+/** Pulls the operators' output through an exchange sink; aborts the sink on any failure. */
+async function spool(
+  spec: TaskSpec,
+  deps: TaskDeps,
+  { root, counts }: { root: Operator; counts: { rowsIn: number; rowsOut: number } },
+): Promise<{ outputs: ExchangeFile[]; bytesOut: number }> {
   const sink = deps.exchange.createSink(
     {
       queryId: spec.queryId,
@@ -71,8 +108,8 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
   let pages = 0;
   try {
     for await (const page of root.execute()) {
-      rowsOut += page.rowCount;
-      progress();
+      counts.rowsOut += page.rowCount;
+      deps.onProgress?.(counts.rowsIn, counts.rowsOut);
       if (partitioning.kind === 'hash' && spec.output.partitionCount > 1) {
         const parts = partitionPage(page, partitioning.channels, spec.output.partitionCount);
         for (let p = 0; p < parts.length; p++) {
@@ -88,17 +125,7 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
     if (pages === 0) await deps.checkpoint?.('midway');
     await deps.checkpoint?.('commit');
     if (deps.signal.aborted) throw new QuarryError('USER_CANCELED', 'Task was cancelled');
-    const outputs = await sink.finish();
-    return {
-      outputs,
-      stats: {
-        rowsIn,
-        rowsOut,
-        bytesOut: sink.bytesAdded,
-        wallMs: Date.now() - started,
-        peakMemoryBytes: memory.peak,
-      },
-    };
+    return { outputs: await sink.finish(), bytesOut: sink.bytesAdded };
   } catch (e) {
     await sink.abort().catch(() => {});
     throw e;

@@ -1,11 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
-import { createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
+import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
+import { SharedSpillLimits } from './spill-budget.js';
 import { runTask } from './task-runner.js';
-import type { TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';
+import type { TaskSpill, TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';
 
 /**
  * A task thread: runs one task at a time for the worker's main thread, which keeps the event loop
@@ -29,18 +30,20 @@ port.on('message', (msg: ThreadRequest) => {
     running.get(msg.taskId)?.abort();
     return;
   }
-  void execute(msg.task);
+  void execute(msg.task, msg.spill);
 });
 
-async function execute(task: TaskSpec): Promise<void> {
+async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<void> {
   const controller = new AbortController();
   running.set(task.taskId, controller);
   let lastProgress = 0;
+  const spill = spillSpace(task, setup);
   try {
     const result = await runTask(task, {
       catalogs,
       exchange,
       signal: controller.signal,
+      ...(spill ? { spill } : {}),
       checkpoint: (point) => inject(task, point, controller.signal),
       onProgress: (rowsIn, rowsOut) => {
         const now = Date.now();
@@ -56,11 +59,30 @@ async function execute(task: TaskSpec): Promise<void> {
       type: 'failed',
       taskId: task.taskId,
       error: QuarryError.wrap(e).toData(),
+      spilledBytes: spill?.bytesWritten ?? 0,
       ...(lostInput ? { lostInput } : {}),
     });
   } finally {
     running.delete(task.taskId);
   }
+}
+
+/**
+ * The task's spill files, when it may spill: session `spill_enabled` (in the spec), else the worker's
+ * `spill-enabled`; counted against the worker's shared spill limits.
+ */
+function spillSpace(task: TaskSpec, setup: TaskSpill | undefined): LocalSpillSpace | undefined {
+  const { spill } = config;
+  if (!setup || !(task.spillEnabled ?? spill.enabled)) return undefined;
+  return new LocalSpillSpace({
+    directory: setup.directory,
+    codec: spill.codec,
+    encrypted: spill.encrypted,
+    limits: new SharedSpillLimits(config.spillCounters, setup.lease, {
+      perNode: spill.maxPerNodeBytes,
+      perQuery: spill.maxPerQueryBytes,
+    }),
+  });
 }
 
 /** Acts on the failure-injection rules that match this task at this point. */

@@ -4,6 +4,8 @@ import type { ExchangeConfig, ExchangeFile } from '@quarry/exchange';
 import type { FailureInjection } from './failure-injection.js';
 import type { TaskStats } from '@quarry/cluster-protocol';
 import type { CheckedTask as TaskSpec } from './check-task.js';
+import type { SpillLease } from './spill-budget.js';
+import type { SpillConfig } from './spill-config.js';
 
 /** What each task thread is started with. */
 export interface TaskThreadData {
@@ -11,11 +13,21 @@ export interface TaskThreadData {
   readonly injection: FailureInjection;
   readonly catalogDir: string | undefined;
   readonly textPool: SharedTextPool;
+  readonly spill: SpillConfig;
+  /** The worker's spill counters ({@link SpillBudget}). */
+  readonly spillCounters: SharedArrayBuffer;
+}
+
+/** Where a task spills: its own directory, and its slots in the shared spill counters. */
+export interface TaskSpill {
+  readonly directory: string;
+  readonly lease: SpillLease;
 }
 
 /** Main thread → task thread. */
 export type ThreadRequest =
-  { readonly type: 'run'; readonly task: TaskSpec } | { readonly type: 'cancel'; readonly taskId: string };
+  | { readonly type: 'run'; readonly task: TaskSpec; readonly spill?: TaskSpill }
+  | { readonly type: 'cancel'; readonly taskId: string };
 
 /** Task thread → main thread. */
 export type ThreadResponse =
@@ -29,6 +41,8 @@ export type ThreadResponse =
       readonly type: 'failed';
       readonly taskId: string;
       readonly error: ErrorData;
+      /** Bytes the attempt spilled before it failed. */
+      readonly spilledBytes?: number;
       /** A producer's file the task could not read (missing or corrupt): the coordinator recomputes it. */
       readonly lostInput?: string;
     };

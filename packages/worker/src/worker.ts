@@ -1,5 +1,7 @@
 import { availableParallelism, hostname, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createLogger, type Logger } from '@quarry/common';
 import {
   ClusterAddresses,
@@ -21,8 +23,10 @@ import type { WorkerConfig } from './config.js';
 import { decodeCommand, type CheckedCommand, type CheckedTask } from './check-task.js';
 import { EpochFence } from './epoch-fence.js';
 import { FinalReports } from './final-reports.js';
+import { SpillBudget } from './spill-budget.js';
+import { DEFAULT_SPILL } from './spill-config.js';
 import { TaskPool } from './task-pool.js';
-import type { TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
+import type { TaskSpill, TaskThreadData, ThreadNotice, ThreadResponse } from './thread-messages.js';
 
 /** What a task update says beyond which attempt it is about. */
 type TaskOutcome = TaskUpdate extends infer U
@@ -61,6 +65,11 @@ export class Worker {
   private readonly pool: TaskPool;
   private readonly fence: EpochFence;
   private readonly finals = new FinalReports();
+  /** Spilled bytes on this worker now, shared with the task threads. */
+  private readonly spillBudget: SpillBudget;
+  /** This process's own directory under each `spiller-spill-path`: one directory per task attempt inside. */
+  private readonly spillRoots: string[];
+  private spilledTasks = 0;
   readonly metrics: WorkerMetrics;
   private metricsServer: MetricsServer | undefined;
 
@@ -69,6 +78,10 @@ export class Worker {
     private readonly system: ActorSystem,
     private readonly logger: Logger,
   ) {
+    const spill = config.spill ?? DEFAULT_SPILL;
+    // a task keeps its slot until its thread is done: never more tasks at once than threads (×2 to spare)
+    this.spillBudget = new SpillBudget(2 * config.slots + 2);
+    this.spillRoots = spill.paths.map((p) => join(p, `${config.workerId}-${this.incarnation.slice(0, 8)}`));
     this.metrics = new WorkerMetrics(config.workerId, config.slots, () => this.pool.busy);
     system.invalid.register(this.metrics.registry);
     this.fence = new EpochFence({ logger, onNewer: (epoch) => this.newLeader(epoch) });
@@ -81,6 +94,8 @@ export class Worker {
         injection: config.failureInjection,
         catalogDir: config.catalogDir,
         textPool,
+        spill,
+        spillCounters: this.spillBudget.buffer,
       } satisfies TaskThreadData,
       // a task's buffers are a part of what its thread's heap holds: three times them, at least 512 MB
       heapMbFor: (memoryBytes) => Math.max(512, Math.ceil((memoryBytes * 3) / (1 << 20))),
@@ -189,8 +204,12 @@ export class Worker {
   private accept(sealed: CheckedTask): RunTaskReply {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     const task = this.unsealed(sealed);
-    const outcome = this.pool.run(task);
-    if (!outcome) return { accepted: false, reason: 'no free task slot' };
+    const spill = this.taskSpill(task);
+    const outcome = this.pool.run(task, spill);
+    if (!outcome) {
+      this.spillBudget.end(task.queryId, spill.lease);
+      return { accepted: false, reason: 'no free task slot' };
+    }
     const log = this.logger.child({
       queryId: task.queryId,
       stageId: task.stageId,
@@ -199,13 +218,36 @@ export class Worker {
     });
     log.debug('task started');
     this.report(task, { state: 'RUNNING' });
-    const done = outcome.then((r) => this.finish(task, r, log));
+    const done = outcome.then(async (r) => {
+      await this.endSpill(task, spill);
+      this.finish(task, r, log);
+    });
     this.running.set(task.taskId, done);
     void done.finally(() => {
       this.running.delete(task.taskId);
       this.lastReport.delete(task.taskId);
     });
     return { accepted: true };
+  }
+
+  /** Where a task may spill: its own directory (the roots taken in turn) and its counter slots. */
+  private taskSpill(task: CheckedTask): TaskSpill {
+    const root = this.spillRoots[this.spilledTasks++ % this.spillRoots.length]!;
+    return {
+      directory: join(root, `${task.queryId}.${task.taskId}`),
+      lease: this.spillBudget.lease(task.queryId),
+    };
+  }
+
+  /**
+   * The task's thread is done with it: its spill directory goes (the thread deleted it, unless it
+   * was terminated mid-task) and whatever its counters still hold is given back.
+   */
+  private async endSpill(task: CheckedTask, spill: TaskSpill): Promise<void> {
+    await rm(spill.directory, { recursive: true, force: true }).catch((err: unknown) =>
+      this.logger.warn({ err, taskId: task.taskId }, 'cannot remove spill directory'),
+    );
+    this.spillBudget.end(task.queryId, spill.lease);
   }
 
   /** The spec with its exchange key opened: it crosses NATS sealed with the cluster's shared secret. */
@@ -238,6 +280,7 @@ export class Worker {
 
   private finish(task: CheckedTask, r: ThreadResponse, log: Logger): void {
     this.metrics.tasks.inc({ outcome: r.type });
+    this.metrics.spilledBytes.inc((r.type === 'finished' ? r.stats.spilledBytes : r.spilledBytes) ?? 0);
     if (r.type === 'finished') {
       this.metrics.spooledBytes.inc(r.stats.bytesOut);
       log.debug({ stats: r.stats }, 'task finished');
@@ -298,6 +341,7 @@ export class Worker {
     for (const t of this.injectionTimers) clearTimeout(t);
     this.heartbeat(true);
     await this.pool.close();
+    await Promise.all(this.spillRoots.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
     await this.metricsServer?.close();
     await this.system.close();
     this.logger.info('worker stopped');

@@ -1,15 +1,19 @@
-import { internalError } from '@quarry/common';
-import type { Block, Page } from '../page/block.js';
+import type { Page } from '../page/block.js';
 import { slicePage } from '../page/block.js';
-import { createAccumulator, type Accumulator } from '../functions/aggregates.js';
 import type { AggregateNode } from '../plan/nodes.js';
-import { GroupByHash } from './group-by-hash.js';
-import { PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
+import { SpillingAggregation } from './aggregate-spill.js';
+import { GroupTable, stateLayout } from './group-table.js';
+import { PAGE_ROWS, checkCancelled, type Operator, type TaskContext } from './operator.js';
 
 /**
  * Hash aggregation in one of three steps: `single` (input rows → results), `partial` (input rows →
  * intermediate states, in leaf tasks) and `final` (states → results, after the exchange).
  * A global aggregation (no GROUP BY) yields one row even for empty input, except in the partial step.
+ *
+ * When its groups pass the task's memory: a partial step emits them as they are (states of the same
+ * group in several pages are merged by the final step, as Trino's partial aggregation flushes) and
+ * starts again; the other steps spill them by hash partition when spilling is on
+ * ({@link SpillingAggregation}), and fail the task with EXCEEDED_LOCAL_MEMORY_LIMIT when it is off.
  */
 export class HashAggregationOperator implements Operator {
   constructor(
@@ -19,75 +23,42 @@ export class HashAggregationOperator implements Operator {
   ) {}
 
   async *execute(): AsyncIterable<Page> {
-    const { node } = this;
-    const keyTypes = node.groupBy.map((c) => node.input.outputs[c]!.type);
-    const hash = new GroupByHash(keyTypes);
-    const accumulators: Accumulator[] = node.aggregates.map((a) =>
-      createAccumulator(
-        a.fn,
-        a.argTypes,
-        (a.orderBy ?? []).map((k) => ({ ...k, type: node.input.outputs[k.channel]!.type })),
-      ),
-    );
-    // an ordered aggregate reads its sort keys after its arguments
-    const inputs = node.aggregates.map((a) => [...a.args, ...(a.orderBy ?? []).map((k) => k.channel)]);
-    const fromStates = node.step === 'final';
+    const { node, ctx } = this;
+    const grouped = node.groupBy.length > 0;
+    const spill =
+      grouped && ctx.spill ? new SpillingAggregation(node, { ...ctx, spill: ctx.spill }) : undefined;
+    // a final aggregation reads each aggregate's state columns, laid out after the grouping keys
+    const states = stateLayout(node, node.groupBy.length).states;
+    let table = new GroupTable(node);
     let reserved = 0;
     for await (const page of this.input.execute()) {
-      const keys = node.groupBy.map((c) => page.blocks[c]!);
-      const ids = hash.groupIds(keys, page.rowCount);
-      const n = hash.groupCount;
-      node.aggregates.forEach((a, k) => {
-        const acc = accumulators[k]!;
-        if (fromStates)
-          acc.addIntermediate(
-            ids,
-            n,
-            a.args.map((c) => page.blocks[c] ?? missing(c)),
-            page.rowCount,
-          );
-        else acc.addInput(ids, n, maskedArgs(page, inputs[k]!, a.mask), page.rowCount);
-      });
-      reserved = this.ctx.memory.update(
-        reserved,
-        hash.bytes() + accumulators.reduce((s, a) => s + a.bytes(), 0),
-      );
+      checkCancelled(ctx.signal);
+      if (node.step === 'final') table.addStates(page, node.groupBy, states);
+      else table.addRows(page);
+      let bytes = table.bytes();
+      if (grouped && !ctx.memory.fits(reserved, bytes) && (node.step === 'partial' || spill)) {
+        if (node.step === 'partial') yield* pages(table.statePage());
+        else await spill!.add(table);
+        table = new GroupTable(node);
+        bytes = table.bytes();
+      }
+      reserved = ctx.memory.update(reserved, bytes);
     }
-    if (node.groupBy.length === 0 && hash.groupCount === 0 && node.step !== 'partial') {
-      hash.groupIds([], 0);
+    if (spill?.spilled) {
+      await spill.add(table);
+      ctx.memory.update(reserved, 0);
+      yield* spill.merged();
+      return;
     }
-    const n = hash.groupCount;
-    if (n === 0) return;
-    const blocks: Block[] = [...hash.keyBlocks()];
-    for (const acc of accumulators) {
-      if (node.step === 'partial') blocks.push(...acc.intermediate(n));
-      else blocks.push(acc.result(n));
-    }
-    this.ctx.memory.update(reserved, 0);
-    const out: Page = { blocks, rowCount: n };
-    for (let start = 0; start < n; start += PAGE_ROWS)
-      yield slicePage(out, start, Math.min(n, start + PAGE_ROWS));
+    if (node.step !== 'partial') table.ensureGlobalGroup();
+    if (table.groupCount === 0) return;
+    const out = node.step === 'partial' ? table.statePage() : table.resultPage();
+    ctx.memory.update(reserved, 0);
+    yield* pages(out);
   }
 }
 
-function maskedArgs(page: Page, args: readonly number[], mask: number | undefined): Block[] {
-  const blocks = args.map((c) => page.blocks[c] ?? missing(c));
-  if (mask === undefined) return blocks;
-  // rows where the mask is not TRUE are treated as NULL input
-  const m = page.blocks[mask] ?? missing(mask);
-  const off = new Uint8Array(page.rowCount);
-  for (let i = 0; i < page.rowCount; i++)
-    off[i] = (m.nulls !== undefined && m.nulls[i] === 1) || m.values[i] !== 1 ? 1 : 0;
-  // count(*) has no argument: the mask, NULL where off, stands in for one
-  if (blocks.length === 0) return [{ ...m, nulls: off }];
-  return blocks.map((b) => {
-    const nulls = new Uint8Array(page.rowCount);
-    for (let i = 0; i < page.rowCount; i++)
-      nulls[i] = off[i] === 1 || (b.nulls !== undefined && b.nulls[i] === 1) ? 1 : 0;
-    return { ...b, nulls };
-  });
-}
-
-function missing(channel: number): never {
-  throw internalError(`aggregation input has no channel ${channel}`);
+function* pages(out: Page): Iterable<Page> {
+  for (let start = 0; start < out.rowCount; start += PAGE_ROWS)
+    yield slicePage(out, start, Math.min(out.rowCount, start + PAGE_ROWS));
 }

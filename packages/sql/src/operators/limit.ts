@@ -2,7 +2,7 @@ import type { Page } from '../page/block.js';
 import { slicePage } from '../page/block.js';
 import type { LimitNode } from '../plan/nodes.js';
 import type { Operator } from './operator.js';
-import { rowComparator } from './sort.js';
+import { rowComparator } from './row-order.js';
 import { concatPages } from '../page/block.js';
 
 /**

@@ -1,3 +1,4 @@
+import type { SpillSpace } from '../spi/spill.js';
 import type { WriteHandle, WriteSink } from '../spi/writes.js';
 import { QuarryError } from '@quarry/common';
 import type { Page } from '../page/block.js';
@@ -23,6 +24,11 @@ export interface TaskContext {
   readonly signal?: AbortSignal;
   /** Where this task attempt writes a table's rows (TableWriter); given by tasks that write. */
   writeSink?(handle: WriteHandle): WriteSink;
+  /**
+   * Local files for state past the memory limit (sort, aggregation); absent when spilling is off,
+   * and then exceeding the limit fails the task with EXCEEDED_LOCAL_MEMORY_LIMIT as before.
+   */
+  readonly spill?: SpillSpace;
 }
 
 /** Target rows per output page of operators that build their own pages. */
@@ -46,6 +52,16 @@ export class MemoryContext {
     return this.peakBytes;
   }
 
+  /** Bytes still free under the limit. */
+  get available(): number {
+    return Math.max(0, this.limitBytes - this.reserved);
+  }
+
+  /** Whether a holder of `previous` bytes could hold `bytes` instead without passing the limit. */
+  fits(previous: number, bytes: number): boolean {
+    return this.reserved + bytes - previous <= this.limitBytes;
+  }
+
   /** Sets one holder's reservation to `bytes`, given what it held before; returns the new amount. */
   update(previous: number, bytes: number): number {
     this.reserved += bytes - previous;
@@ -60,7 +76,7 @@ export class MemoryContext {
   }
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)}GB`;
   if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(2)}MB`;
   return `${Math.round(n / 1024)}kB`;

@@ -1,84 +1,17 @@
-import type { Block, Page } from '../page/block.js';
+import type { Page } from '../page/block.js';
 import { concatPages, pageBytes, slicePage, takePage } from '../page/block.js';
-import type { SortKey, SortNode, TopNNode } from '../plan/nodes.js';
-import { physicalKind } from '../types/types.js';
-import { compareVarchar, hasHighUnits } from '../types/values.js';
-import { PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
+import type { SortNode, TopNNode } from '../plan/nodes.js';
+import { ExternalSort } from './external-sort.js';
+import { PAGE_ROWS, checkCancelled, type Operator, type TaskContext } from './operator.js';
+import { sortedPositions } from './row-order.js';
 
-export type RowComparator = (a: number, b: number) => number;
+export { rowComparator, sortedPositions, type RowComparator } from './row-order.js';
 
 /**
- * Compares rows of one page by sort keys. NULLs go where the key says; NaN sorts above every
- * other double, as in Trino; long values may mix numbers and bigints (compared by value).
+ * ORDER BY: buffers its input and sorts it (stably). With spilling on, input past the task's memory
+ * goes to sorted runs on disk and the output is their merge ({@link ExternalSort}); without it, the
+ * task fails with EXCEEDED_LOCAL_MEMORY_LIMIT.
  */
-export function rowComparator(page: Page, keys: readonly SortKey[]): RowComparator {
-  const parts = keys.map((k) => {
-    const block: Block = page.blocks[k.channel]!;
-    const values = block.values as ArrayLike<unknown>;
-    const nulls = block.nulls;
-    const dir = k.ascending ? 1 : -1;
-    const nullOrder = k.nullsFirst ? -1 : 1;
-    const isFloat = physicalKind(block.type) === 'float64';
-    // strings compare by code point; natively (faster) when no value has a unit ≥ 0xD800
-    if (physicalKind(block.type) === 'string' && (values as string[]).some(hasHighUnits)) {
-      const strings = values as string[];
-      return (a: number, b: number): number => {
-        const an = nulls !== undefined && nulls[a] === 1;
-        const bn = nulls !== undefined && nulls[b] === 1;
-        if (an || bn) return an && bn ? 0 : an ? nullOrder : -nullOrder;
-        return dir * Math.sign(compareVarchar(strings[a]!, strings[b]!));
-      };
-    }
-    return (a: number, b: number): number => {
-      const an = nulls !== undefined && nulls[a] === 1;
-      const bn = nulls !== undefined && nulls[b] === 1;
-      if (an || bn) return an && bn ? 0 : an ? nullOrder : -nullOrder;
-      const x = values[a] as number;
-      const y = values[b] as number;
-      if (x < y) return -dir;
-      if (x > y) return dir;
-      if (isFloat && x !== y) {
-        const xNaN = x !== x;
-        const yNaN = y !== y;
-        if (xNaN !== yNaN) return xNaN ? dir : -dir;
-      }
-      return 0;
-    };
-  });
-  if (parts.length === 1) return parts[0]!;
-  return (a, b) => {
-    for (const p of parts) {
-      const c = p(a, b);
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
-}
-
-/** Positions of the page's rows in sorted order (stable). */
-export function sortedPositions(page: Page, keys: readonly SortKey[], limit = page.rowCount): Int32Array {
-  const cmp = rowComparator(page, keys);
-  const positions = Array.from({ length: page.rowCount }, (_, i) => i);
-  positions.sort((a, b) => cmp(a, b) || a - b);
-  return Int32Array.from(positions.slice(0, limit));
-}
-
-async function collect(
-  input: Operator,
-  ctx: TaskContext,
-  types: Page['blocks'][number]['type'][],
-): Promise<{ page: Page; reserved: number }> {
-  const pages: Page[] = [];
-  let reserved = 0;
-  let bytes = 0;
-  for await (const page of input.execute()) {
-    pages.push(page);
-    bytes += pageBytes(page);
-    reserved = ctx.memory.update(reserved, bytes);
-  }
-  return { page: pages.length ? concatPages(types, pages) : { blocks: [], rowCount: 0 }, reserved };
-}
-
 export class SortOperator implements Operator {
   constructor(
     private readonly node: SortNode,
@@ -87,14 +20,36 @@ export class SortOperator implements Operator {
   ) {}
 
   async *execute(): AsyncIterable<Page> {
-    const { page, reserved } = await collect(
-      this.input,
-      this.ctx,
-      this.node.outputs.map((c) => c.type),
-    );
-    if (page.rowCount === 0) return;
-    const sorted = takePage(page, sortedPositions(page, this.node.keys));
-    this.ctx.memory.update(reserved, 0);
+    const { node, ctx } = this;
+    const types = node.outputs.map((c) => c.type);
+    const spill = ctx.spill;
+    const external = spill ? new ExternalSort(node.keys, types, { ...ctx, spill }) : undefined;
+    let pending: Page[] = [];
+    let bytes = 0;
+    let reserved = 0;
+    for await (const page of this.input.execute()) {
+      checkCancelled(ctx.signal);
+      if (page.rowCount === 0) continue;
+      pending.push(page);
+      bytes += pageBytes(page);
+      if (external && !ctx.memory.fits(reserved, bytes)) {
+        await external.addRun(pending);
+        pending = [];
+        bytes = 0;
+      }
+      reserved = ctx.memory.update(reserved, bytes);
+    }
+    if (external?.spilled) {
+      await external.addRun(pending);
+      pending = [];
+      ctx.memory.update(reserved, 0);
+      yield* external.merged(PAGE_ROWS);
+      return;
+    }
+    if (pending.length === 0) return;
+    const page = concatPages(types, pending);
+    const sorted = takePage(page, sortedPositions(page, node.keys));
+    ctx.memory.update(reserved, 0);
     for (let s = 0; s < sorted.rowCount; s += PAGE_ROWS)
       yield slicePage(sorted, s, Math.min(sorted.rowCount, s + PAGE_ROWS));
   }

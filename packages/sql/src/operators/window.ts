@@ -5,7 +5,7 @@ import { createAccumulator } from '../functions/aggregates.js';
 import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.js';
 import { collectInput } from './buffer.js';
 import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
-import { rowComparator, sortedPositions } from './sort.js';
+import { rowComparator, sortedPositions } from './row-order.js';
 
 /**
  * Window functions: the input is collected (memory-accounted), sorted by partition keys and then the

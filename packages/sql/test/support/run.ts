@@ -16,6 +16,7 @@ import type { DistributedPlan, PlanFragment } from '../../src/plan/fragment.js';
 import type { Column, PlanNode, TableScanNode } from '../../src/plan/nodes.js';
 import { outputTypes } from '../../src/plan/nodes.js';
 import type { CatalogRegistry, Split } from '../../src/spi/connector.js';
+import type { SpillSpace } from '../../src/spi/spill.js';
 import { typeToString } from '../../src/types/types.js';
 import { toExternal, type ExternalValue } from '../../src/types/values.js';
 import { registryOf, type MemConnector } from './connector.js';
@@ -76,15 +77,17 @@ function neverRemote(): AsyncIterable<Page> {
   throw new Error('no remote sources in a local plan');
 }
 
-/** Runs the optimized logical plan (no exchanges) as one operator tree over every split. */
+/** Runs the optimized logical plan (no exchanges) as one operator tree over every split (spilling to `spill` when given). */
 export async function runLocal(
   sql: string,
   connector: MemConnector = shopConnector(),
   memoryBytes = 1 << 30,
+  spill?: SpillSpace,
 ): Promise<Result> {
   const root = await logical(sql, connector);
   const ctx: TaskContext = {
     memory: new MemoryContext(memoryBytes),
+    ...(spill ? { spill } : {}),
     async *scan(node: TableScanNode) {
       for (const split of await connector.splits(node.table))
         yield* connector.pageSource(node.table, split, node.columns);
