@@ -389,11 +389,13 @@ export class LeaderTerm {
   // --- scheduling --------------------------------------------------------------------------------
 
   private tick(): void {
+    const now = Date.now();
+    // the failure detector keeps its cadence whatever the lease says: it measures this process's own
+    // pauses by it, and forgives the workers' silence during one
+    this.workers.sweep(now);
     // a leader whose lease ran out (a long pause, Redis slow) acts no more until it has renewed it
     if (!this.leadership.isLeader()) return this.leadership.renewSoon();
-    const now = Date.now();
     for (const q of this.queries.values()) q.releaseHeldEvents();
-    this.workers.sweep(now);
     for (const q of this.queries.values()) {
       const starved = this.workers.starved(q, now);
       if (starved) {
