@@ -48,15 +48,15 @@ describe('paths check (tools/check-paths.mjs)', function () {
   it('fails on each form of a path that climbs out, naming file and line', () => {
     const { parent, root } = repo({
       'test/e2e/a.test.ts':
-        `const TPCH = join(${META}.dirname, '..', '..', '..', 'shared', 'tpch');\n` +
-        `const Q = new URL('../../../shared/tpch/queries/', ${META}.url);\n`,
+        `const TPCH = join(${META}.dirname, '..', '..', '..', 'elsewhere', 'data');\n` +
+        `const Q = new URL('../../../elsewhere/data/queries/', ${META}.url);\n`,
       'bench/b.mjs': 'const x = resolve(__dirname, "..", "..", "data");\n',
     });
     try {
       const r = run(root);
       expect(r.status).to.equal(1);
-      expect(r.stderr).to.include("test/e2e/a.test.ts:1: '../../../shared/tpch' leads outside");
-      expect(r.stderr).to.include("test/e2e/a.test.ts:2: '../../../shared/tpch/queries/' leads outside");
+      expect(r.stderr).to.include("test/e2e/a.test.ts:1: '../../../elsewhere/data' leads outside");
+      expect(r.stderr).to.include("test/e2e/a.test.ts:2: '../../../elsewhere/data/queries/' leads outside");
       expect(r.stderr).to.include("bench/b.mjs:1: '../../data' leads outside");
       expect(r.stderr).to.match(/^3 path\(s\)/);
     } finally {
