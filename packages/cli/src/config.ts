@@ -8,7 +8,6 @@ import {
   withEnvOverrides,
   type Properties,
 } from '@quarry/common';
-import { connectionFromEnv, type NatsAuth, type NatsTls } from '@quarry/runtime';
 import {
   COORDINATOR_PROPERTY_NAMES,
   coordinatorConfigFromProperties,
@@ -21,7 +20,14 @@ import {
   type ExchangeConfig,
 } from '@quarry/exchange';
 import { WORKER_PROPERTY_NAMES, workerConfigFromProperties, type WorkerConfig } from '@quarry/worker';
+import { natsSecurity, natsServers, prefixOf, type CommonFlags } from './connection.js';
 import { TRINO_CONFIG_IGNORED, TRINO_EXCHANGE_IGNORED } from './trino-properties.js';
+
+/*
+ * Configuration as Trino lays it out: a directory (`--config-dir`, `QUARRY_CONFIG_DIR`, or `./etc`
+ * when present) holding `config.properties` and `exchange-manager.properties`. Environment
+ * variables override files (`QUARRY_<PROPERTY>`, e.g. QUARRY_TASK_MAX_MEMORY), flags override both.
+ */
 
 /**
  * What each file may hold: coordinators and workers share `config.properties`, so either's names are
@@ -34,33 +40,6 @@ const KNOWN = {
   },
   'exchange-manager.properties': { read: EXCHANGE_PROPERTY_NAMES, ...TRINO_EXCHANGE_IGNORED },
 } as const;
-
-/**
- * Configuration as Trino lays it out: a directory (`--config-dir`, `QUARRY_CONFIG_DIR`, or `./etc`
- * when present) holding `config.properties` and `exchange-manager.properties`. Environment
- * variables override files (`QUARRY_<PROPERTY>`, e.g. QUARRY_TASK_MAX_MEMORY), flags override both.
- */
-export interface CommonFlags {
-  readonly server?: string;
-  readonly prefix?: string;
-  readonly configDir?: string;
-  readonly exchangeDir?: string;
-  readonly user?: string;
-  readonly password?: string;
-  readonly passwordFile?: string;
-  /** A file holding the coordinator's `access-control.admin-token` (client commands). */
-  readonly adminTokenFile?: string;
-  readonly tokenFile?: string;
-  readonly token?: string;
-  readonly nkey?: string;
-  readonly creds?: string;
-  readonly tlsCa?: string;
-  readonly tlsCert?: string;
-  readonly tlsKey?: string;
-  readonly metricsPort?: string;
-  /** A file holding the cluster's shared secret (never a flag with the secret itself: `ps` shows flags). */
-  readonly sharedSecretFile?: string;
-}
 
 const SHARED_SECRET = 'internal-communication.shared-secret';
 
@@ -84,44 +63,6 @@ function withSharedSecret(props: Record<string, string>, flags: CommonFlags): vo
   }
   const env = process.env['QUARRY_SHARED_SECRET'];
   if (env) props[SHARED_SECRET] = env;
-}
-
-/** NATS credentials and TLS: flags over NATS_* environment variables. */
-export function natsSecurity(flags: CommonFlags): { auth?: NatsAuth; tls?: NatsTls } {
-  const env = connectionFromEnv();
-  const auth: Record<string, string> = { ...env.auth };
-  if (flags.user) auth['user'] = flags.user;
-  if (flags.password) auth['password'] = flags.password;
-  if (flags.passwordFile) auth['password'] = secretFile(flags.passwordFile, '--password-file');
-  if (flags.token) auth['token'] = flags.token;
-  if (flags.tokenFile) auth['token'] = secretFile(flags.tokenFile, '--token-file');
-  if (flags.nkey) auth['nkeySeed'] = flags.nkey;
-  if (flags.creds) auth['credsFile'] = flags.creds;
-  const tls: Record<string, string> = { ...env.tls };
-  if (flags.tlsCa) tls['caFile'] = flags.tlsCa;
-  if (flags.tlsCert) tls['certFile'] = flags.tlsCert;
-  if (flags.tlsKey) tls['keyFile'] = flags.tlsKey;
-  return { ...(Object.keys(auth).length ? { auth } : {}), ...(Object.keys(tls).length ? { tls } : {}) };
-}
-
-/** A secret kept in a file (out of `ps` and shell history): its text without the final line break. */
-function secretFile(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch (e) {
-    throw new QuarryError(
-      'INVALID_CONFIGURATION',
-      `${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
-export function natsServers(flags: CommonFlags): string {
-  return flags.server ?? process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
-}
-
-export function prefixOf(flags: CommonFlags): string {
-  return flags.prefix ?? process.env['QUARRY_PREFIX'] ?? 'quarry';
 }
 
 function configDir(flags: CommonFlags): string | undefined {
@@ -209,3 +150,5 @@ export function workerConfig(flags: CommonFlags & { id?: string; slots?: string 
     nats: natsSecurity(flags),
   });
 }
+
+export { natsSecurity, natsServers, prefixOf, type CommonFlags } from './connection.js';

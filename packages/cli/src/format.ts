@@ -1,6 +1,26 @@
 import type { ResultColumn } from '@quarry/protocol';
 
-export type OutputFormat = 'table' | 'csv' | 'json' | 'ndjson';
+/** quarry's own names (`--format`). */
+export const QUARRY_FORMATS = ['table', 'csv', 'json', 'ndjson'] as const;
+/** Trino CLI's names (`--output-format`), with Trino's meanings: its JSON is one object per line. */
+export const TRINO_FORMATS = [
+  'ALIGNED',
+  'CSV',
+  'CSV_HEADER',
+  'CSV_UNQUOTED',
+  'CSV_HEADER_UNQUOTED',
+  'TSV',
+  'TSV_HEADER',
+  'JSON',
+  'NULL',
+] as const;
+
+export type OutputFormat = (typeof QUARRY_FORMATS)[number] | (typeof TRINO_FORMATS)[number];
+
+/** Formats that print one line per row and no header: written page by page as results arrive. */
+export function isStreamed(format: OutputFormat): boolean {
+  return format === 'ndjson' || format === 'JSON';
+}
 
 const NUMERIC = /^(tinyint|smallint|integer|bigint|real|double|decimal)/;
 
@@ -47,6 +67,30 @@ function csvField(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Trino's CSV: every value quoted, NULL as an empty field. */
+function quotedField(v: unknown): string {
+  return v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`;
+}
+
+/** Trino's TSV: tabs, line breaks and backslashes escaped with a backslash, NULL as nothing. */
+function tsvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}
+
+function delimited(
+  columns: readonly ResultColumn[],
+  rows: readonly (readonly unknown[])[],
+  o: { field: (v: unknown) => string; separator: string; header: boolean },
+): string {
+  const lines = rows.map((r) => r.map(o.field).join(o.separator));
+  return (o.header ? [columns.map((c) => o.field(c.name)).join(o.separator), ...lines] : lines).join('\n');
+}
+
+const objects = (columns: readonly ResultColumn[], rows: readonly (readonly unknown[])[]) =>
+  rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null])));
+
+/** Rows in a format, without a final line break; an empty string when there is nothing to print. */
 export function formatRows(
   format: OutputFormat,
   columns: readonly ResultColumn[],
@@ -54,21 +98,27 @@ export function formatRows(
 ): string {
   switch (format) {
     case 'table':
+    case 'ALIGNED':
       return formatTable(columns, rows);
     case 'csv':
-      return [
-        columns.map((c) => csvField(c.name)).join(','),
-        ...rows.map((r) => r.map(csvField).join(',')),
-      ].join('\n');
+    case 'CSV_HEADER_UNQUOTED':
+      return delimited(columns, rows, { field: csvField, separator: ',', header: true });
+    case 'CSV_UNQUOTED':
+      return delimited(columns, rows, { field: csvField, separator: ',', header: false });
+    case 'CSV':
+    case 'CSV_HEADER':
+      return delimited(columns, rows, { field: quotedField, separator: ',', header: format === 'CSV_HEADER' });
+    case 'TSV':
+    case 'TSV_HEADER':
+      return delimited(columns, rows, { field: tsvField, separator: '\t', header: format === 'TSV_HEADER' });
     case 'json':
-      return JSON.stringify(
-        rows.map((r) => Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null]))),
-        null,
-        2,
-      );
+      return JSON.stringify(objects(columns, rows), null, 2);
     case 'ndjson':
-      return rows
-        .map((r) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c.name, r[i] ?? null]))))
+    case 'JSON':
+      return objects(columns, rows)
+        .map((o) => JSON.stringify(o))
         .join('\n');
+    case 'NULL':
+      return '';
   }
 }

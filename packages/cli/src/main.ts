@@ -1,96 +1,43 @@
+import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { QuarryError } from '@quarry/common';
-import { runCancel, runCoordinators, runEvents, runQueries, runWorkers } from './commands/admin.js';
-import { runDemo } from './commands/demo.js';
-import { runExchangeGc } from './commands/exchange.js';
-import { runLakeGc } from './commands/lake.js';
-import { runLocal } from './commands/local.js';
-import { runQuery } from './commands/query.js';
-import { runCoordinator, runWorker } from './commands/servers.js';
+import {
+  chosenFormat,
+  clientOptions,
+  connectionOptions,
+  formatOptions,
+  serverOptions,
+  sessionOptions,
+} from './options.js';
 
-const program = new Command('quarry').description(
-  'A fault-tolerant distributed SQL engine for batch queries, over NATS',
-);
+/*
+ * The `quarry` command. Each command's module is imported when that command runs, so that client
+ * commands (and `--version`, `--help`) start without loading the engine: the coordinator, worker,
+ * SQL, exchange and AWS SDK packages load only for `coordinator`, `worker`, `local`, `demo` and the
+ * maintenance commands (test/startup.test.ts checks the module graph, bench/cli-startup.ts the time).
+ */
 
-/** Options every command that talks to a cluster takes: where, which cluster, and credentials. */
-function connectionOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('-s, --server <url>', 'NATS server URL (default: $NATS_URL or nats://127.0.0.1:4222)'),
-    )
-    .addOption(
-      new Option('--prefix <prefix>', "subject prefix of the cluster (default: $QUARRY_PREFIX or 'quarry')"),
-    )
-    .addOption(new Option('--user <user>', 'NATS user (default: $NATS_USER)'))
-    .addOption(
-      new Option(
-        '--password <password>',
-        'NATS password (default: $NATS_PASSWORD); visible to `ps`: prefer the variable or --password-file',
-      ),
-    )
-    .addOption(new Option('--password-file <file>', 'a file holding the NATS password'))
-    .addOption(
-      new Option(
-        '--token <token>',
-        'NATS token (default: $NATS_TOKEN); visible to `ps`: prefer --token-file',
-      ),
-    )
-    .addOption(new Option('--token-file <file>', 'a file holding the NATS token'))
-    .addOption(
-      new Option(
-        '--admin-token-file <file>',
-        "a file holding the coordinator's admin token: see, cancel and read any query (default: $QUARRY_ADMIN_TOKEN)",
-      ),
-    )
-    .addOption(
-      new Option('--nkey <seed-or-file>', 'NATS NKey seed, or a file holding it (default: $NATS_NKEY)'),
-    )
-    .addOption(new Option('--creds <file>', 'NATS credentials file (default: $NATS_CREDS)'))
-    .addOption(new Option('--tls-ca <file>', 'CA certificate for NATS TLS (default: $NATS_CA)'))
-    .addOption(new Option('--tls-cert <file>', 'client certificate for NATS TLS (default: $NATS_CERT)'))
-    .addOption(new Option('--tls-key <file>', 'client key for NATS TLS (default: $NATS_KEY)'));
-}
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** Options of the commands that talk to the coordinator as a client. */
-function clientOptions(cmd: Command): Command {
-  return connectionOptions(cmd).addOption(
-    new Option(
-      '--client-timeout <duration>',
-      'how long to keep trying while no coordinator answers, e.g. 30s or 5m (default: 1m)',
-    ),
-  );
-}
+const program = new Command('quarry')
+  .description(
+    'A fault-tolerant distributed SQL engine for batch queries, over NATS. Without a command: an interactive SQL shell on a terminal, or the statements of --execute, --file or stdin',
+  )
+  .version(`quarry ${version}`, '--version', 'print the version')
+  // a command's options come after its name: `quarry query --server …` (the shell's go before none)
+  .enablePositionalOptions();
 
-function serverOptions(cmd: Command): Command {
-  return connectionOptions(cmd)
-    .addOption(
-      new Option(
-        '--config-dir <dir>',
-        'directory with config.properties and exchange-manager.properties (default: ./etc)',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--exchange-dir <dir>',
-        'a local directory as the exchange (instead of exchange-manager.properties)',
-      ),
-    )
-    .addOption(new Option('--metrics-port <port>', 'serve Prometheus metrics on this port (metrics.port)'))
-    .addOption(
-      new Option(
-        '--shared-secret-file <file>',
-        "file holding the cluster's shared secret (internal-communication.shared-secret; default: $QUARRY_SHARED_SECRET)",
-      ),
-    );
-}
-
-const formatOption = () =>
-  new Option('-f, --format <format>', 'output format')
-    .choices(['table', 'csv', 'json', 'ndjson'])
-    .default('table');
 const exit = (code: number) => {
   process.exitCode = code;
 };
+
+formatOptions(sessionOptions(clientOptions(program)))
+  .option('--execute <sql>', 'run these statements (separated by ;) and exit')
+  .option('-f, --file <file>', 'run the statements of this file and exit')
+  .option('--no-pager', 'never page results (default: $QUARRY_PAGER, $PAGER or less -FXRS on a terminal)')
+  .action(async (flags) => {
+    const { runShell } = await import('./commands/shell.js');
+    exit(await runShell({ ...flags, format: chosenFormat(flags) }));
+  });
 
 serverOptions(program.command('coordinator').description('run the coordinator'))
   .option(
@@ -98,7 +45,7 @@ serverOptions(program.command('coordinator').description('run the coordinator'))
     'Redis URL for attempt records (default: redis.url, $REDIS_URL or redis://127.0.0.1:6379)',
   )
   .addOption(new Option('--retry-policy <policy>', 'retry-policy').choices(['NONE', 'QUERY', 'TASK']))
-  .action(async (flags) => runCoordinator(flags));
+  .action(async (flags) => (await import('./commands/servers.js')).runCoordinator(flags));
 
 serverOptions(
   program
@@ -107,22 +54,23 @@ serverOptions(
 )
   .option('--id <id>', 'worker id (node.id)')
   .option('--slots <n>', 'task slots (worker.task-slots)')
-  .action(async (flags) => runWorker(flags));
+  .action(async (flags) => (await import('./commands/servers.js')).runWorker(flags));
 
-clientOptions(
-  program.command('query').description('run a SQL query and print its result').argument('<sql>', 'the query'),
+formatOptions(
+  sessionOptions(
+    clientOptions(
+      program
+        .command('query')
+        .description('run a SQL query and print its result')
+        .argument('<sql>', 'the query'),
+    ),
+  ),
 )
-  .addOption(formatOption())
-  .option('--catalog <catalog>', 'default catalog for unqualified tables')
-  .option('--schema <schema>', 'default schema for unqualified tables')
-  .option(
-    '--session <name=value>',
-    'session property (repeatable)',
-    (v: string, acc: string[]) => [...acc, v],
-    [] as string[],
-  )
   .option('--events', 'print status events to stderr (instead of the progress line)', false)
-  .action(async (sql: string, flags) => exit(await runQuery(sql, flags)));
+  .action(async (sql: string, flags) => {
+    const { runQuery } = await import('./commands/query.js');
+    exit(await runQuery(sql, { ...flags, format: chosenFormat(flags) }));
+  });
 
 clientOptions(
   program
@@ -132,31 +80,35 @@ clientOptions(
 )
   .option('--follow', 'keep following new events (every query); one query is followed until it ends', false)
   .option('--json', 'one JSON object per line', false)
-  .action(async (queryId: string | undefined, flags) => exit(await runEvents(queryId, flags)));
+  .action(async (queryId: string | undefined, flags) =>
+    exit(await (await import('./commands/admin.js')).runEvents(queryId, flags)),
+  );
 
 clientOptions(program.command('workers').description('list the workers the coordinator knows')).action(
-  async (flags) => exit(await runWorkers(flags)),
+  async (flags) => exit(await (await import('./commands/admin.js')).runWorkers(flags)),
 );
 
 clientOptions(
   program
     .command('coordinators')
     .description('list the coordinator processes: the leader and the standbys that take over from it'),
-).action(async (flags) => exit(await runCoordinators(flags)));
+).action(async (flags) => exit(await (await import('./commands/admin.js')).runCoordinators(flags)));
 
 clientOptions(program.command('cancel').description('cancel a running query').argument('<queryId>')).action(
-  async (queryId: string, flags) => exit(await runCancel(queryId, flags)),
+  async (queryId: string, flags) => exit(await (await import('./commands/admin.js')).runCancel(queryId, flags)),
 );
 
 clientOptions(program.command('queries').description('recent queries and their states'))
   .option('--limit <n>', 'how many', '20')
-  .action(async (flags) => exit(await runQueries(flags)));
+  .action(async (flags) => exit(await (await import('./commands/admin.js')).runQueries(flags)));
 
-program
-  .command('local')
-  .description(
-    'start an embedded local cluster (nats-server, redis-server, coordinator, workers, local exchange)',
-  )
+formatOptions(
+  program
+    .command('local')
+    .description(
+      'start an embedded local cluster (nats-server, redis-server, coordinator, workers, local exchange)',
+    ),
+)
   .option('-w, --workers <n>', 'number of workers', '2')
   .option(
     '-c, --coordinators <n>',
@@ -168,11 +120,13 @@ program
   .addOption(
     new Option('--retry-policy <policy>', 'retry-policy of the cluster').choices(['NONE', 'QUERY', 'TASK']),
   )
-  .addOption(formatOption())
   .option('-v, --verbose', 'show the processes’ logs instead of writing them to files', false)
   .option('--config-dir <dir>', 'config.properties and catalog/*.properties for the cluster’s processes')
   // stdin, signal handlers and timers would keep the process up after the cluster stopped
-  .action(async (flags) => process.exit(await runLocal(flags)));
+  .action(async (flags) => {
+    const { runLocal } = await import('./commands/local.js');
+    process.exit(await runLocal({ ...flags, format: chosenFormat(flags) }));
+  });
 
 program
   .command('demo')
@@ -181,7 +135,7 @@ program
   )
   .option('--sf <n>', 'TPC-H scale factor', '2')
   .option('-w, --workers <n>', 'number of workers (at least 2)', '3')
-  .action(async (flags) => process.exit(await runDemo(flags)));
+  .action(async (flags) => process.exit(await (await import('./commands/demo.js')).runDemo(flags)));
 
 connectionOptions(program.command('exchange').description('exchange maintenance'))
   .command('gc')
@@ -189,7 +143,7 @@ connectionOptions(program.command('exchange').description('exchange maintenance'
   .requiredOption('--older-than <duration>', 'e.g. 24h')
   .addOption(new Option('--config-dir <dir>', 'directory with exchange-manager.properties (default: ./etc)'))
   .addOption(new Option('--exchange-dir <dir>', 'a local exchange directory'))
-  .action(async (flags) => exit(await runExchangeGc(flags)));
+  .action(async (flags) => exit(await (await import('./commands/exchange.js')).runExchangeGc(flags)));
 
 connectionOptions(program.command('lake').description('lake catalog maintenance'))
   .command('gc')
@@ -204,11 +158,13 @@ connectionOptions(program.command('lake').description('lake catalog maintenance'
   .addOption(
     new Option('--config-dir <dir>', 'directory with config.properties and catalog/ (default: ./etc)'),
   )
-  .action(async (flags) => exit(await runLakeGc(flags)));
+  .action(async (flags) => exit(await (await import('./commands/lake.js')).runLakeGc(flags)));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  const message =
-    e instanceof QuarryError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-  process.stderr.write(`quarry: ${message}\n`);
+  // a QuarryError says its code; checked by shape, so that this file loads no quarry package
+  const code = (e as { code?: unknown }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  const quarryError = e instanceof Error && e.name === 'QuarryError' && typeof code === 'string';
+  process.stderr.write(`quarry: ${quarryError ? `${code}: ${message}` : message}\n`);
   process.exit(1);
 });

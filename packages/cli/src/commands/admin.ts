@@ -1,5 +1,5 @@
 import { formatDuration } from '@quarry/common';
-import type { CommonFlags } from '../config.js';
+import type { CommonFlags } from '../connection.js';
 import { formatTable } from '../format.js';
 import { connectClient } from './client-flags.js';
 import { describeEvent } from './query.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError, parseDuration } from '@quarry/common';
 import { CapabilityStore } from '../capability-store.js';
-import { natsSecurity, natsServers, prefixOf, type CommonFlags } from '../config.js';
+import { natsSecurity, natsServers, prefixOf, type CommonFlags } from '../connection.js';
 
 /** The flags of the commands that talk to a running cluster as a client. */
 export interface ClientFlags extends CommonFlags {

@@ -1,6 +1,6 @@
 import type { QueryEvent } from '@quarry/protocol';
 import { formatDuration } from '@quarry/common';
-import { formatRows, type OutputFormat } from '../format.js';
+import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
 import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
 
@@ -81,14 +81,15 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
         }
       }
       progress.stop();
-      if (flags.format === 'ndjson') {
-        // streamed: one line per row as pages arrive
+      if (isStreamed(flags.format)) {
+        // one line per row as pages arrive
         for await (const page of handle.rows()) {
-          if (page.rows.length) process.stdout.write(`${formatRows('ndjson', page.columns, page.rows)}\n`);
+          if (page.rows.length) process.stdout.write(`${formatRows(flags.format, page.columns, page.rows)}\n`);
         }
       } else {
         const result = await handle.result();
-        process.stdout.write(`${formatRows(flags.format, result.columns, result.rows)}\n`);
+        const text = formatRows(flags.format, result.columns, result.rows);
+        if (text) process.stdout.write(`${text}\n`);
       }
       return 0;
     } finally {
