@@ -65,4 +65,3 @@ export function natsServers(flags: CommonFlags): string {
 export function prefixOf(flags: CommonFlags): string {
   return flags.prefix ?? process.env['QUARRY_PREFIX'] ?? 'quarry';
 }
-

@@ -75,7 +75,10 @@ function quotedField(v: unknown): string {
 /** Trino's TSV: tabs, line breaks and backslashes escaped with a backslash, NULL as nothing. */
 function tsvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return String(v).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+  return String(v).replace(
+    /[\\\t\n\r]/g,
+    (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
+  );
 }
 
 function delimited(
@@ -107,7 +110,11 @@ export function formatRows(
       return delimited(columns, rows, { field: csvField, separator: ',', header: false });
     case 'CSV':
     case 'CSV_HEADER':
-      return delimited(columns, rows, { field: quotedField, separator: ',', header: format === 'CSV_HEADER' });
+      return delimited(columns, rows, {
+        field: quotedField,
+        separator: ',',
+        header: format === 'CSV_HEADER',
+      });
     case 'TSV':
     case 'TSV_HEADER':
       return delimited(columns, rows, { field: tsvField, separator: '\t', header: format === 'TSV_HEADER' });

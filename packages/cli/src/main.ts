@@ -95,7 +95,8 @@ clientOptions(
 ).action(async (flags) => exit(await (await import('./commands/admin.js')).runCoordinators(flags)));
 
 clientOptions(program.command('cancel').description('cancel a running query').argument('<queryId>')).action(
-  async (queryId: string, flags) => exit(await (await import('./commands/admin.js')).runCancel(queryId, flags)),
+  async (queryId: string, flags) =>
+    exit(await (await import('./commands/admin.js')).runCancel(queryId, flags)),
 );
 
 clientOptions(program.command('queries').description('recent queries and their states'))

@@ -80,11 +80,15 @@ export function serverOptions(cmd: Command): Command {
 export function formatOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--output-format <format>', `output format, as Trino's CLI names them: ${TRINO_FORMATS.join(', ')}`)
-        .argParser(trinoFormat),
+      new Option(
+        '--output-format <format>',
+        `output format, as Trino's CLI names them: ${TRINO_FORMATS.join(', ')}`,
+      ).argParser(trinoFormat),
     )
     .addOption(
-      new Option('--format <format>', "output format, quarry's names (default: table)").choices(QUARRY_FORMATS),
+      new Option('--format <format>', "output format, quarry's names (default: table)").choices(
+        QUARRY_FORMATS,
+      ),
     );
 }
 

@@ -64,4 +64,26 @@ describe('result formats', () => {
         .map((l) => JSON.parse(l)),
     ).to.have.length(2);
   });
+
+  it("writes Trino CLI's formats by their names: quoted CSV, TSV with escapes, JSON a line per row, NULL nothing", () => {
+    expect(formatRows('CSV', columns, rows)).to.equal('"A","14876","x, ""quoted"""\n"N","348",');
+    expect(formatRows('CSV_HEADER', columns, rows).split('\n')[0]).to.equal('"flag","n","note"');
+    expect(formatRows('CSV_UNQUOTED', columns, rows)).to.equal('A,14876,"x, ""quoted"""\nN,348,');
+    expect(formatRows('CSV_HEADER_UNQUOTED', columns, rows)).to.equal(formatRows('csv', columns, rows));
+    const tabbed = [['a\tb', 1, 'line\nbreak \\ slash']];
+    expect(formatRows('TSV', columns, tabbed)).to.equal('a\\tb\t1\tline\\nbreak \\\\ slash');
+    expect(formatRows('TSV_HEADER', columns, rows)).to.equal(
+      'flag\tn\tnote\nA\t14876\tx, "quoted"\nN\t348\t',
+    );
+    expect(
+      formatRows('JSON', columns, rows)
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).to.deep.equal([
+      { flag: 'A', n: 14876, note: 'x, "quoted"' },
+      { flag: 'N', n: 348, note: null },
+    ]);
+    expect(formatRows('ALIGNED', columns, rows)).to.equal(formatRows('table', columns, rows));
+    expect(formatRows('NULL', columns, rows)).to.equal('');
+  });
 });

@@ -84,7 +84,8 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
       if (isStreamed(flags.format)) {
         // one line per row as pages arrive
         for await (const page of handle.rows()) {
-          if (page.rows.length) process.stdout.write(`${formatRows(flags.format, page.columns, page.rows)}\n`);
+          if (page.rows.length)
+            process.stdout.write(`${formatRows(flags.format, page.columns, page.rows)}\n`);
         }
       } else {
         const result = await handle.result();

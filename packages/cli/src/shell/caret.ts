@@ -7,8 +7,7 @@ import type { SourceLocation } from '@quarry/common';
  */
 export function renderErrorLocation(sql: string, location: SourceLocation | undefined): string {
   const lines = sql.split('\n');
-  if (!location || location.line < 1 || location.line > lines.length || location.column < 1)
-    return sql;
+  if (!location || location.line < 1 || location.line > lines.length || location.column < 1) return sql;
   const target = lines[location.line - 1]!;
   // tabs keep their width in the caret line, so that the caret lines up on a terminal
   const pad = [...target.slice(0, location.column - 1)].map((c) => (c === '\t' ? '\t' : ' ')).join('');

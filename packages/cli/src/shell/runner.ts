@@ -58,7 +58,8 @@ export class StatementRunner {
 
   private async applyLocal(statement: SessionStatement): Promise<boolean> {
     const session = this.o.session;
-    if (statement.kind === 'use') await this.checkSchema(statement.catalog ?? session.catalog, statement.schema);
+    if (statement.kind === 'use')
+      await this.checkSchema(statement.catalog ?? session.catalog, statement.schema);
     session.apply(statement);
     if (this.o.echo) process.stderr.write(`${ECHO[statement.kind]}\n`);
     return true;
@@ -139,4 +140,3 @@ const ECHO = { use: 'USE', set: 'SET SESSION', reset: 'RESET SESSION' } as const
 function printFailure(message: string, sql: string, location: ErrorData['location']): void {
   process.stderr.write(`${message}\n${renderErrorLocation(sql, location)}\n`);
 }
-

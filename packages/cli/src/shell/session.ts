@@ -110,10 +110,7 @@ function parseSet(tokens: Token[], sql: string): SessionStatement {
     value = t.text.toUpperCase() === 'TRUE';
   else throw unexpected(t, sql, 'a string, number, TRUE or FALSE');
   if (typeof value === 'string' && value.length > MAX_VALUE_LENGTH)
-    throw syntaxError(
-      `session property values are at most ${MAX_VALUE_LENGTH} characters`,
-      t.location,
-    );
+    throw syntaxError(`session property values are at most ${MAX_VALUE_LENGTH} characters`, t.location);
   end(tokens, i + 1, sql);
   return { kind: 'set', name, value };
 }
