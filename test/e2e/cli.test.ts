@@ -45,12 +45,12 @@ describe('the quarry CLI', function () {
     );
     const csv = await quarry(['query', ...at, '--format', 'csv', SQL]);
     expect(csv.stdout).to.equal('r_regionkey,r_name\n0,AFRICA\n1,AMERICA\n');
-    const json = await quarry(['query', ...at, '-f', 'json', SQL]);
+    const json = await quarry(['query', ...at, '--format', 'json', SQL]);
     expect(JSON.parse(json.stdout)).to.deep.equal([
       { r_regionkey: 0, r_name: 'AFRICA' },
       { r_regionkey: 1, r_name: 'AMERICA' },
     ]);
-    const nd = await quarry(['query', ...at, '-f', 'ndjson', SQL]);
+    const nd = await quarry(['query', ...at, '--output-format', 'json', SQL]);
     expect(
       nd.stdout
         .trim()
