@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 /** Control sequences (colours, cursor moves) out of terminal output. */
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b(?:\[[0-9;?]*[A-Za-z]|[78])/g;
 
 export interface Terminal {
