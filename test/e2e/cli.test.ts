@@ -63,10 +63,12 @@ describe('the quarry CLI', function () {
     expect(table.stderr).to.equal('', 'no progress output when stderr is not a terminal');
   });
 
-  it('reports a failed query on stderr with a non-zero exit', async () => {
+  it('reports a failed query on stderr with a caret under the error and a non-zero exit', async () => {
     const r = await quarry(['query', ...at, 'select r_nope from tpch.tiny.region']);
     expect(r.code).to.equal(1);
-    expect(r.stderr).to.equal("quarry: COLUMN_NOT_FOUND: line 1:8: Column 'r_nope' cannot be resolved\n");
+    expect(r.stderr).to.equal(
+      "quarry: COLUMN_NOT_FOUND: line 1:8: Column 'r_nope' cannot be resolved\nselect r_nope from tpch.tiny.region\n       ^\n",
+    );
   });
 
   it('shows status events with --events, and again with `quarry events <id>`', async () => {

@@ -1,7 +1,8 @@
 import type { QueryEvent } from '@quarry/protocol';
-import { formatDuration } from '@quarry/common';
+import { QuarryError, formatDuration, type SourceLocation } from '@quarry/common';
 import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
+import { renderErrorLocation } from '../shell/caret.js';
 import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
 
 export interface QueryFlags extends ClientFlags {
@@ -64,7 +65,9 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
   const client = await connectClient(flags);
   const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {
-    const handle = await client.submit(sql, { session: parseSession(flags.session, flags) });
+    const handle = await submitShowingWhere(sql, () =>
+      client.submit(sql, { session: parseSession(flags.session, flags) }),
+    );
     if (handle.alreadySubmitted)
       process.stderr.write(`query ${handle.queryId} had already been submitted; this is that query\n`);
     // kept for later commands of this user: `quarry cancel`, `quarry queries`
@@ -76,7 +79,10 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
         if (flags.events) process.stderr.write(`${describeEvent(e)}\n`);
         if (e.type === 'FAILED') {
           progress.stop();
-          if (!flags.events) process.stderr.write(`Query ${e.queryId} failed: ${e.error.message}\n`);
+          if (!flags.events)
+            process.stderr.write(
+              `Query ${e.queryId} failed: ${e.error.message}${caret(sql, e.error.location)}\n`,
+            );
           return 1;
         }
       }
@@ -99,5 +105,21 @@ export async function runQuery(sql: string, flags: QueryFlags): Promise<number> 
   } finally {
     progress.stop();
     await client.close();
+  }
+}
+
+/** The statement with a caret under an error's position, on the lines after the message. */
+function caret(sql: string, location: SourceLocation | undefined): string {
+  return location ? `\n${renderErrorLocation(sql, location)}` : '';
+}
+
+/** A submission whose refusal (a SQL error, planned before the reply) shows where in the SQL. */
+async function submitShowingWhere<T>(sql: string, submit: () => Promise<T>): Promise<T> {
+  try {
+    return await submit();
+  } catch (e) {
+    if (e instanceof QuarryError && e.location)
+      throw new QuarryError(e.code, `${e.message}${caret(sql, e.location)}`, { cause: e });
+    throw e;
   }
 }
