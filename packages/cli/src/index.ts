@@ -11,3 +11,4 @@ export { natsAuthorization, NATS_USERS, type NatsRole } from './local/nats-confi
 export { formatRows, formatTable, type OutputFormat } from './format.js';
 export { describeEvent } from './commands/query.js';
 export { startS3, type TestS3 } from './local/s3.js';
+export { bundleIsCurrent } from './client-bundle.js';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
+import { clientCommands } from './client-bundle.js';
 import {
   chosenFormat,
   clientOptions,
@@ -14,6 +15,7 @@ import {
  * commands (and `--version`, `--help`) start without loading the engine: the coordinator, worker,
  * SQL, exchange and AWS SDK packages load only for `coordinator`, `worker`, `local`, `demo` and the
  * maintenance commands (test/startup.test.ts checks the module graph, bench/cli-startup.ts the time).
+ * The client commands come from one bundled file when the build made one (client-bundle.ts).
  */
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -35,7 +37,7 @@ formatOptions(sessionOptions(clientOptions(program)))
   .option('-f, --file <file>', 'run the statements of this file and exit')
   .option('--no-pager', 'never page results (default: $QUARRY_PAGER, $PAGER or less -FXRS on a terminal)')
   .action(async (flags) => {
-    const { runShell } = await import('./commands/shell.js');
+    const { runShell } = await clientCommands();
     exit(await runShell({ ...flags, format: chosenFormat(flags) }));
   });
 
@@ -68,7 +70,7 @@ formatOptions(
 )
   .option('--events', 'print status events to stderr (instead of the progress line)', false)
   .action(async (sql: string, flags) => {
-    const { runQuery } = await import('./commands/query.js');
+    const { runQuery } = await clientCommands();
     exit(await runQuery(sql, { ...flags, format: chosenFormat(flags) }));
   });
 
@@ -81,27 +83,26 @@ clientOptions(
   .option('--follow', 'keep following new events (every query); one query is followed until it ends', false)
   .option('--json', 'one JSON object per line', false)
   .action(async (queryId: string | undefined, flags) =>
-    exit(await (await import('./commands/admin.js')).runEvents(queryId, flags)),
+    exit(await (await clientCommands()).runEvents(queryId, flags)),
   );
 
 clientOptions(program.command('workers').description('list the workers the coordinator knows')).action(
-  async (flags) => exit(await (await import('./commands/admin.js')).runWorkers(flags)),
+  async (flags) => exit(await (await clientCommands()).runWorkers(flags)),
 );
 
 clientOptions(
   program
     .command('coordinators')
     .description('list the coordinator processes: the leader and the standbys that take over from it'),
-).action(async (flags) => exit(await (await import('./commands/admin.js')).runCoordinators(flags)));
+).action(async (flags) => exit(await (await clientCommands()).runCoordinators(flags)));
 
 clientOptions(program.command('cancel').description('cancel a running query').argument('<queryId>')).action(
-  async (queryId: string, flags) =>
-    exit(await (await import('./commands/admin.js')).runCancel(queryId, flags)),
+  async (queryId: string, flags) => exit(await (await clientCommands()).runCancel(queryId, flags)),
 );
 
 clientOptions(program.command('queries').description('recent queries and their states'))
   .option('--limit <n>', 'how many', '20')
-  .action(async (flags) => exit(await (await import('./commands/admin.js')).runQueries(flags)));
+  .action(async (flags) => exit(await (await clientCommands()).runQueries(flags)));
 
 formatOptions(
   program

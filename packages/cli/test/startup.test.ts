@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI_MAIN } from '@quarry/cli';
+import { CLI_MAIN, bundleIsCurrent } from '@quarry/cli';
 import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
 
 const RECORDER = fileURLToPath(new URL('./support/record-modules.mjs', import.meta.url));
@@ -19,12 +19,13 @@ const ENGINE =
  */
 async function quarryModules(
   args: string[],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; modules: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-modules-'));
   const log = join(dir, 'modules.log');
   try {
     const p = spawn(process.execPath, ['--import', RECORDER, CLI_MAIN, ...args], {
-      env: { ...process.env, QUARRY_MODULE_LOG: log },
+      env: { ...process.env, ...env, QUARRY_MODULE_LOG: log },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -38,6 +39,11 @@ async function quarryModules(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The bundle's inputs, as esbuild lists them (paths relative to packages/cli). */
+const BUNDLE_INPUTS = fileURLToPath(new URL('../dist/client-commands.bundle.meta.json', import.meta.url));
+const ENGINE_INPUT =
+  /(^|\/)(sql|coordinator|worker|exchange|connectors|cluster-protocol|storage)\/dist\/|@aws-sdk\//;
 
 const quarryPackages = (modules: string[]) =>
   [...new Set(modules.map((m) => /\/packages\/([a-z-]+)\/dist\//.exec(m)?.[1]).filter(Boolean))].sort();
@@ -66,14 +72,32 @@ describe('what the quarry command loads', function () {
   });
 
   it('client commands load the client and none of the engine', async () => {
-    const shell = await quarryModules([...at, '--execute', 'select 7 as n', '--output-format', 'CSV']);
+    const modules = { QUARRY_CLI_BUNDLE: '0' };
+    const shell = await quarryModules(
+      [...at, '--execute', 'select 7 as n', '--output-format', 'CSV'],
+      modules,
+    );
     expect(shell.code, shell.stderr).to.equal(0);
     expect(shell.stdout).to.equal('"7"\n');
     expect(quarryPackages(shell.modules)).to.deep.equal(['cli', 'client', 'common', 'protocol', 'runtime']);
     expect(shell.modules.filter((m) => ENGINE.test(m))).to.deep.equal([]);
-    const workers = await quarryModules(['workers', ...at]);
+    const workers = await quarryModules(['workers', ...at], modules);
     expect(workers.code, workers.stderr).to.equal(0);
     expect(workers.modules.filter((m) => ENGINE.test(m))).to.deep.equal([]);
+  });
+
+  it('the bundle of the client commands holds none of the engine, and runs when current', async function () {
+    // made by the package's build (`npm run build`: tsc, then bundle.mjs), not by `tsc -b` alone
+    if (!existsSync(BUNDLE_INPUTS)) this.skip();
+    const inputs = JSON.parse(readFileSync(BUNDLE_INPUTS, 'utf8')) as string[];
+    expect(inputs.some((f) => f.endsWith('client/dist/client.js'))).to.equal(true);
+    expect(inputs.filter((f) => ENGINE_INPUT.test(f))).to.deep.equal([]);
+    const current = bundleIsCurrent();
+    const r = await quarryModules([...at, '--execute', 'select 8 as n', '--output-format', 'CSV']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('"8"\n');
+    expect(r.modules.some((m) => m.endsWith('/dist/client-commands.bundle.js'))).to.equal(current);
+    expect(r.modules.filter((m) => ENGINE.test(m))).to.deep.equal([]);
   });
 
   it('a maintenance command loads the engine package it needs (the recorder sees them)', async () => {
