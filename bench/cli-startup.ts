@@ -1,7 +1,8 @@
 /**
  * Start-up time of the `quarry` command: `quarry --version`, `quarry query --help`, and two client
  * commands against a running local cluster — `quarry workers` (connect, one request) and
- * `quarry --execute 'select 1'` (connect, a query, its result) — each as a fresh process, against
+ * `quarry --execute 'select 1'` (connect, a query, its result), and `quarry workers` again without
+ * the bundle of the client commands (QUARRY_CLI_BUNDLE=0) — each as a fresh process, against
  * `node -e 0` as the baseline, taking turns round by round. A last row loads the coordinator and
  * worker packages, what every command loaded before commands imported their modules on demand.
  * Bar: ≤ 300 ms for client commands (issue 17), judged on the wall time's median; the CPU time
@@ -21,12 +22,18 @@ const BAR_MS = 300;
 const cluster = await startProcessCluster({ workers: 1 });
 const at = ['--server', cluster.natsUrl, '--prefix', cluster.prefix];
 
-const commands: { name: string; args: string[]; client: boolean }[] = [
+const commands: { name: string; args: string[]; client: boolean; env?: NodeJS.ProcessEnv }[] = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'], client: false },
   { name: 'quarry --version', args: [CLI_MAIN, '--version'], client: true },
   { name: 'quarry query --help', args: [CLI_MAIN, 'query', '--help'], client: true },
   { name: 'quarry workers', args: [CLI_MAIN, 'workers', ...at], client: true },
   { name: "quarry --execute 'select 1'", args: [CLI_MAIN, ...at, '--execute', 'select 1'], client: true },
+  {
+    name: 'quarry workers, unbundled',
+    args: [CLI_MAIN, 'workers', ...at],
+    client: true,
+    env: { QUARRY_CLI_BUNDLE: '0' },
+  },
   {
     name: 'loading coordinator + worker',
     args: [
@@ -42,11 +49,12 @@ const commands: { name: string; args: string[]; client: boolean }[] = [
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /** Wall and CPU time of one run, in ms; a failed run stops the benchmark. */
-function timed(args: string[]): { wall: number; cpu: number } {
+function timed(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { wall: number; cpu: number } {
+  const options = { encoding: 'utf8', env: { ...process.env, ...extraEnv } } as const;
   const start = process.hrtime.bigint();
   const r = TIME
-    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8' })
-    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], options)
+    : spawnSync(process.execPath, args, options);
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
@@ -56,10 +64,10 @@ function timed(args: string[]): { wall: number; cpu: number } {
 const wall = commands.map(() => [] as number[]);
 const cpu = commands.map(() => [] as number[]);
 try {
-  for (const c of commands) timed(c.args); // warm the file cache
+  for (const c of commands) timed(c.args, c.env); // warm the file cache
   for (let r = 0; r < rounds; r++) {
     commands.forEach((c, k) => {
-      const t = timed(c.args);
+      const t = timed(c.args, c.env);
       wall[k]!.push(t.wall);
       cpu[k]!.push(t.cpu);
     });
