@@ -71,7 +71,7 @@ export async function runLocal(flags: LocalFlags): Promise<number> {
     }
   }
   process.stderr.write(
-    `logs in ${cluster.dir}/logs — try: NATS_URL=${cluster.natsUrl} npx quarry query "select count(*) from tpch.tiny.orders"\n${CONTROL_HELP}\nCtrl-C stops the cluster.\n`,
+    `logs in ${cluster.dir}/logs — try: NATS_URL=${cluster.natsUrl} npx quarry (an SQL shell), or npx quarry query "select count(*) from tpch.tiny.orders"\n${CONTROL_HELP}\nCtrl-C stops the cluster.\n`,
   );
   await control(cluster, stop);
   return 0;
