@@ -32,6 +32,7 @@ import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './
 import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
+import { slowTasks, type SpeculationSettings } from './speculation.js';
 import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
 import { queryExchange, sessionLimits } from './query-setup.js';
@@ -122,6 +123,7 @@ export class LeaderTerm {
       store,
       exchange,
       registry: this.registry,
+      metrics: this.metrics,
       catalogs,
       logger,
       schedule: () => this.schedule(),
@@ -409,7 +411,10 @@ export class LeaderTerm {
     this.schedule();
   }
 
-  /** Hands runnable tasks to workers with free slots, oldest query first. */
+  /**
+   * Hands runnable tasks to workers with free slots, oldest query first; slots still free then go
+   * to speculative attempts of slow tasks (retry policy TASK, when enabled).
+   */
   schedule(): void {
     const now = Date.now();
     for (const q of this.queries.values()) {
@@ -418,6 +423,22 @@ export class LeaderTerm {
         const worker = this.registry.pick(task.avoid);
         if (!worker) return;
         this.control.dispatch(q, task, worker.id);
+      }
+    }
+    const speculation = this.config.speculation;
+    if (speculation?.enabled) this.speculate(speculation, now);
+  }
+
+  private speculate(settings: SpeculationSettings, now: number): void {
+    for (const q of this.queries.values()) {
+      const scheduler = q.scheduler;
+      if (q.state !== 'RUNNING' || !scheduler || q.retry.policy !== 'TASK') continue;
+      for (const stage of scheduler.stages.values()) {
+        for (const slow of slowTasks(stage, (t) => scheduler.inputWeight(t), now, settings)) {
+          const worker = this.registry.pick(slow.task.current!.workerId, { strict: true });
+          if (!worker) return;
+          this.control.dispatch(q, slow.task, worker.id, slow);
+        }
       }
     }
   }

@@ -24,6 +24,7 @@ import { recomputeLostInput } from './recompute.js';
 import type { ResultCursor } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
+import type { SlowTask } from './speculation.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -63,10 +64,17 @@ export class QueryControl {
     return { queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt };
   }
 
-  /** Starts an attempt of a runnable task on a worker (the scheduler state changes at once). */
-  dispatch(q: QueryExecution, task: TaskRecord, workerId: string): void {
+  /**
+   * Starts an attempt of a runnable task on a worker (the scheduler state changes at once). With
+   * `slow`, a speculative attempt of a running task that looked slow, beside its current one.
+   */
+  dispatch(q: QueryExecution, task: TaskRecord, workerId: string, slow?: SlowTask): void {
     const scheduler = q.scheduler!;
-    const attempt = scheduler.start(task, workerId, Date.now());
+    const now = Date.now();
+    const attempt = slow
+      ? scheduler.startBackup(task, workerId, now)
+      : scheduler.start(task, workerId, now);
+    if (attempt === undefined) return;
     const stage = scheduler.stage(task.stageId);
     const ref = this.ref(q, { ...task, attempt }, workerId);
     const slotKey = `${q.id}/${ref.taskId}`;
@@ -98,7 +106,7 @@ export class QueryControl {
       // recorded before the hand-over: a leader that dies during it leaves an attempt its successor
       // knows of (and adopts, or finds lost), never one that runs unrecorded under a reused number
       try {
-        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId);
+        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId, { backup: !!slow });
       } catch (e) {
         if (isStaleEpoch(e)) return;
         q.logger.warn({ err: e }, 'cannot record attempt');
@@ -150,6 +158,10 @@ export class QueryControl {
         this.d.schedule();
         return;
       }
+      if (slow) {
+        const of = slow.task.current?.attempt ?? attempt;
+        q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt: of, ...speculationFigures(slow) });
+      }
       q.emitProgress({ ...ref, state: 'RUNNING' });
     });
   }
@@ -177,7 +189,10 @@ export class QueryControl {
     // the winner's report again (a worker sends its last reports again to a new leader): nothing to
     // do, and above all nothing to delete — even when the query has finished since
     if (scheduler && u.queryAttempt === q.queryAttempt && scheduler.isWinner(u)) return;
-    if (!current || scheduler.finished(u, { outputs: u.outputs, stats: u.stats }) === 'stale') {
+    const sibling = current ? scheduler.sibling(u) : undefined;
+    const wasBackup = current && scheduler.isBackup(u);
+    const done = { outputs: u.outputs, stats: u.stats, now: Date.now() };
+    if (!current || scheduler.finished(u, done) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
         { taskId: u.taskId, workerId: u.workerId },
@@ -194,6 +209,7 @@ export class QueryControl {
       if (isStaleEpoch(e)) return;
       q.logger.warn({ err: e }, 'cannot record attempt');
     }
+    if (sibling) await this.supersede(q, { ...ref, ...sibling }, wasBackup);
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
     else this.d.schedule();
@@ -218,10 +234,59 @@ export class QueryControl {
     return task.memoryBytes;
   }
 
+  /**
+   * The other attempt of a task that just finished: cancelled, recorded as superseded (no failure
+   * of the task) and its files deleted. When the speculative attempt won, the slow one's worker is
+   * blocked for `execution.batch.speculative.block-slow-node-duration`.
+   */
+  private async supersede(
+    q: QueryExecution,
+    loser: TaskRef & { attempt: number; workerId: string },
+    backupWon: boolean,
+  ): Promise<void> {
+    const ref = this.ref(q, loser, loser.workerId);
+    this.cancel(q, [ref.taskId], loser.workerId);
+    const error: ErrorData = {
+      code: 'ATTEMPT_SUPERSEDED',
+      type: 'EXTERNAL',
+      message: `Attempt ${ref.attempt} of task ${ref.stageId}.${ref.partition} lost the race: another attempt finished first`,
+    };
+    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error, { lost: true }).catch(() => {});
+    if (backupWon) {
+      this.d.metrics.speculationWon();
+      this.d.registry.blocklist.block(
+        loser.workerId,
+        this.d.config.speculation?.blockSlowNodeMs ?? 60_000,
+        `task ${ref.stageId}.${ref.partition} was overtaken by a speculative attempt`,
+      );
+    }
+    q.logger.info({ taskId: ref.taskId, workerId: ref.workerId, backupWon }, 'attempt superseded');
+    void this.deleteOutput(q, ref);
+  }
+
+  /** A speculative attempt failed: dropped, at no cost to the task (its current attempt goes on). */
+  private async backupFailed(q: QueryExecution, ref: TaskRef, error: ErrorData): Promise<void> {
+    if (q.scheduler!.dropBackup(ref) === 'stale') return;
+    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error, { lost: true }).catch(() => {});
+    q.emit({ type: 'TASK_FAILED', task: ref, error });
+    q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'speculative attempt failed');
+    this.blame(ref.workerId, error);
+    void this.deleteOutput(q, ref);
+    this.d.schedule();
+  }
+
+  /** A failure that may be the worker's own (not the query's, not its death) counts toward blocking it. */
+  private blame(workerId: string, error: ErrorData): void {
+    if (error.type !== 'INTERNAL_ERROR' && error.type !== 'EXTERNAL') return;
+    if (error.code === 'REMOTE_HOST_GONE' || error.code === 'ATTEMPT_SUPERSEDED') return;
+    if (this.d.registry.blocklist.failed(workerId)) this.d.logger.warn({ workerId }, 'worker blocked: it keeps failing tasks');
+  }
+
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
   async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData, lostInput?: string): Promise<void> {
     const scheduler = q.scheduler;
     if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    if (scheduler.isBackup(ref)) return this.backupFailed(q, ref, error);
     // under TASK a lost input is the producer's to compute again, not this task's failure
     if (lostInput && q.retry.policy === 'TASK') {
       const actions = {
@@ -240,12 +305,15 @@ export class QueryControl {
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task attempt failed');
     void this.deleteOutput(q, ref);
+    if (!lostInput) this.blame(ref.workerId, error);
     const task = scheduler.task(ref.stageId, ref.partition)!;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
       queryFailures: q.queryFailures + 1,
       taskName: `${ref.stageId}.${ref.partition}`,
     });
+    // its speculative attempt took over as the current one: nothing to start again
+    if (task.status === 'RUNNING' && decision.action !== 'fail') return this.d.schedule();
     switch (decision.action) {
       case 'fail':
         await this.fail(q, QuarryError.fromData(decision.error));
@@ -276,7 +344,7 @@ export class QueryControl {
     q.queryFailures++;
     this.cancel(
       q,
-      old.running().map((t) => taskId(t.stageId, t.partition, t.current!.attempt, old.queryAttempt)),
+      old.runningAttempts().map((r) => taskId(r.task.stageId, r.task.partition, r.attempt, old.queryAttempt)),
     );
     q.scheduler = undefined;
     const oldAttempt = q.queryAttempt;
@@ -422,6 +490,11 @@ export class QueryControl {
       })
       .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
   }
+}
+
+/** Why an attempt was speculated, as its event tells (whole milliseconds). */
+function speculationFigures(slow: SlowTask): { elapsedMs: number; baselineMs: number } {
+  return { elapsedMs: Math.round(slow.elapsedMs), baselineMs: Math.round(slow.baselineMs) };
 }
 
 /** The session's `spill_enabled`, as task specs carry it (checked when the query was planned). */

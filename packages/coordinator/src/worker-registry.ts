@@ -1,5 +1,6 @@
 import type { Heartbeat } from '@quarry/cluster-protocol';
 import { FailureDetector, type Dead, type FailureDetectorOptions } from '@quarry/runtime';
+import { Blocklist, DEFAULT_BLOCKLIST } from './blocklist.js';
 
 export interface WorkerView {
   readonly id: string;
@@ -25,11 +26,14 @@ export class WorkerRegistry {
   private readonly paused = new Set<string>();
 
   private readonly now: () => number;
+  /** Workers kept from new tasks for a while (slow, or failing): `pick` passes them over. */
+  readonly blocklist: Blocklist;
 
   /** `detector`: when a silent worker is suspected and probed, and when a probe's silence is final. */
   constructor(detector: FailureDetectorOptions) {
     this.now = detector.now ?? Date.now;
     this.detector = new FailureDetector<Heartbeat>(detector);
+    this.blocklist = new Blocklist({ ...DEFAULT_BLOCKLIST, now: this.now });
   }
 
   /** Records a heartbeat; true when the worker is new, or came back with a new incarnation. */
@@ -111,6 +115,7 @@ export class WorkerRegistry {
   private forget(id: string): void {
     this.assigned.delete(id);
     this.paused.delete(id);
+    this.blocklist.forget(id);
   }
 
   has(id: string): boolean {
@@ -149,11 +154,24 @@ export class WorkerRegistry {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** The worker to run the next task: most free slots, not draining; `avoid` only when nothing else fits. */
-  pick(avoid?: string): WorkerView | undefined {
-    const candidates = this.list().filter(
+  /**
+   * The worker to run the next task: most free slots, not draining, not blocked; `avoid` only when
+   * nothing else fits. Blocked workers are used only while every worker is blocked (the cluster is
+   * never shut out whole). `strict`: never `avoid` and never a blocked worker (a speculative attempt
+   * goes elsewhere or nowhere).
+   */
+  pick(avoid?: string, options: { strict?: boolean } = {}): WorkerView | undefined {
+    const all = this.list();
+    const free = all.filter(
       (w) => !w.heartbeat.draining && !this.paused.has(w.id) && w.assigned < w.heartbeat.slots,
     );
+    const open = free.filter((w) => !this.blocklist.isBlocked(w.id));
+    const allBlocked = all.every((w) => w.heartbeat.draining || this.blocklist.isBlocked(w.id));
+    const candidates = options.strict
+      ? open.filter((w) => w.id !== avoid)
+      : allBlocked
+        ? free
+        : open;
     candidates.sort(
       (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
     );

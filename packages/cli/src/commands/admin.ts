@@ -38,7 +38,8 @@ export async function runWorkers(flags: CommonFlags): Promise<number> {
   const client = await connectClient(flags);
   try {
     const info = await client.workers();
-    const columns = ['worker', 'slots', 'running tasks', 'heartbeat age', 'draining', 'host', 'pid'].map(
+    const names = ['worker', 'slots', 'running tasks', 'heartbeat age', 'draining', 'blocked', 'host', 'pid'];
+    const columns = names.map(
       (name) => ({
         name,
         type: name === 'slots' || name === 'running tasks' || name === 'pid' ? 'integer' : 'varchar',
@@ -50,6 +51,7 @@ export async function runWorkers(flags: CommonFlags): Promise<number> {
       w.runningTasks,
       formatDuration(w.heartbeatAgeMs),
       w.draining ? 'yes' : 'no',
+      w.blocked ? `${formatDuration(w.blocked.remainingMs)} more: ${w.blocked.reason}` : 'no',
       w.host,
       w.pid,
     ]);
