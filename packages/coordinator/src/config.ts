@@ -10,7 +10,11 @@ import type { ExchangeConfig } from '@quarry/exchange';
 import { DEFAULT_MAX_STAGE_COUNT } from '@quarry/sql';
 import { TIME_LIMIT_PROPERTY_NAMES, type TimeLimits } from './time-limits.js';
 import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
-import { SPECULATION_PROPERTY_NAMES, speculationFromProperties, type SpeculationSettings } from './speculation.js';
+import {
+  SPECULATION_PROPERTY_NAMES,
+  speculationFromProperties,
+  type SpeculationSettings,
+} from './speculation.js';
 
 /** The coordinator's configuration, from `config.properties` (Trino names where Trino has them). */
 export interface CoordinatorConfig {

@@ -32,7 +32,7 @@ import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './
 import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
-import { slowTasks, type SpeculationSettings } from './speculation.js';
+import { placeTasks } from './placement.js';
 import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
 import { queryExchange, sessionLimits } from './query-setup.js';
@@ -411,36 +411,12 @@ export class LeaderTerm {
     this.schedule();
   }
 
-  /**
-   * Hands runnable tasks to workers with free slots, oldest query first; slots still free then go
-   * to speculative attempts of slow tasks (retry policy TASK, when enabled).
-   */
+  /** Places runnable tasks, then speculative attempts, on workers with free slots (placement.ts). */
   schedule(): void {
-    const now = Date.now();
-    for (const q of this.queries.values()) {
-      if (q.state !== 'RUNNING' || !q.scheduler) continue;
-      for (const task of q.scheduler.runnable(now)) {
-        const worker = this.registry.pick(task.avoid);
-        if (!worker) return;
-        this.control.dispatch(q, task, worker.id);
-      }
-    }
-    const speculation = this.config.speculation;
-    if (speculation?.enabled) this.speculate(speculation, now);
-  }
-
-  private speculate(settings: SpeculationSettings, now: number): void {
-    for (const q of this.queries.values()) {
-      const scheduler = q.scheduler;
-      if (q.state !== 'RUNNING' || !scheduler || q.retry.policy !== 'TASK') continue;
-      for (const stage of scheduler.stages.values()) {
-        for (const slow of slowTasks(stage, (t) => scheduler.inputWeight(t), now, settings)) {
-          const worker = this.registry.pick(slow.task.current!.workerId, { strict: true });
-          if (!worker) return;
-          this.control.dispatch(q, slow.task, worker.id, slow);
-        }
-      }
-    }
+    placeTasks(
+      { queries: this.queries.values(), registry: this.registry, control: this.control },
+      { now: Date.now(), speculation: this.config.speculation },
+    );
   }
 
   private taskUpdate(u: TaskUpdate): void {

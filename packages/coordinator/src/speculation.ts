@@ -40,7 +40,11 @@ export const SPECULATION_OFF: SpeculationSettings = {
 };
 
 export function speculationFromProperties(r: PropertyReader): SpeculationSettings {
-  const ratio = r.number('slow-task-detector.execution-time.baseline-ratio', SPECULATION_OFF.baselineRatio, 0);
+  const ratio = r.number(
+    'slow-task-detector.execution-time.baseline-ratio',
+    SPECULATION_OFF.baselineRatio,
+    0,
+  );
   return {
     enabled: r.boolean('execution.batch.speculative.enabled', false),
     // a ratio above 1 could never be reached: it is read as "all of them"

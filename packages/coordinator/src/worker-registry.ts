@@ -167,11 +167,7 @@ export class WorkerRegistry {
     );
     const open = free.filter((w) => !this.blocklist.isBlocked(w.id));
     const allBlocked = all.every((w) => w.heartbeat.draining || this.blocklist.isBlocked(w.id));
-    const candidates = options.strict
-      ? open.filter((w) => w.id !== avoid)
-      : allBlocked
-        ? free
-        : open;
+    const candidates = options.strict ? open.filter((w) => w.id !== avoid) : allBlocked ? free : open;
     candidates.sort(
       (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
     );

@@ -168,7 +168,12 @@ describe('speculation: the scheduler with two attempts of a task', () => {
 describe('Blocklist', () => {
   it('blocks a worker for a while, keeping the longer block, and lets it expire', () => {
     let now = 0;
-    const b = new Blocklist({ failureBlockMs: 500, failureThreshold: 3, failureWindowMs: 1000, now: () => now });
+    const b = new Blocklist({
+      failureBlockMs: 500,
+      failureThreshold: 3,
+      failureWindowMs: 1000,
+      now: () => now,
+    });
     b.block('w1', 1000, 'slow');
     b.block('w1', 100, 'shorter');
     expect(b.entry('w1')).to.deep.equal({ workerId: 'w1', until: 1000, reason: 'slow' });
@@ -181,7 +186,12 @@ describe('Blocklist', () => {
 
   it('blocks a worker that fails tasks often, but not one that fails now and then', () => {
     let now = 0;
-    const b = new Blocklist({ failureBlockMs: 500, failureThreshold: 3, failureWindowMs: 1000, now: () => now });
+    const b = new Blocklist({
+      failureBlockMs: 500,
+      failureThreshold: 3,
+      failureWindowMs: 1000,
+      now: () => now,
+    });
     expect(b.failed('w1')).to.equal(false);
     now = 900;
     expect(b.failed('w1')).to.equal(false);

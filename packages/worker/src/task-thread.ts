@@ -118,7 +118,10 @@ async function inject(
       case 'DELAY':
         // a cancel ends the wait: a delayed attempt that lost its race must free its slot
         if (await delayed(rule.ms ?? 1000, signal))
-          throw new QuarryError('USER_CANCELED', `Task ${task.taskId} was cancelled while delayed (injected)`);
+          throw new QuarryError(
+            'USER_CANCELED',
+            `Task ${task.taskId} was cancelled while delayed (injected)`,
+          );
         break;
       case 'HANG':
         await new Promise<void>((resolve) =>

@@ -39,12 +39,10 @@ export async function runWorkers(flags: CommonFlags): Promise<number> {
   try {
     const info = await client.workers();
     const names = ['worker', 'slots', 'running tasks', 'heartbeat age', 'draining', 'blocked', 'host', 'pid'];
-    const columns = names.map(
-      (name) => ({
-        name,
-        type: name === 'slots' || name === 'running tasks' || name === 'pid' ? 'integer' : 'varchar',
-      }),
-    );
+    const columns = names.map((name) => ({
+      name,
+      type: name === 'slots' || name === 'running tasks' || name === 'pid' ? 'integer' : 'varchar',
+    }));
     const rows = info.workers.map((w) => [
       w.workerId,
       w.slots,
