@@ -33,6 +33,7 @@ import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
 import { placeTasks } from './placement.js';
+import { sessionTaskMemory } from './task-memory.js';
 import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
 import { queryExchange, sessionLimits } from './query-setup.js';
@@ -353,6 +354,7 @@ export class LeaderTerm {
   ): QueryExecution {
     const retry = withSessionRetrySettings(this.config.retry, props);
     const timeLimits = sessionLimits(this.config.timeLimits ?? DEFAULT_TIME_LIMITS, props);
+    sessionTaskMemory(props); // a bad value fails the query now, not at its first task
     const session: Session = {
       ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
       ...(props['schema'] ? { schema: props['schema'] } : {}),

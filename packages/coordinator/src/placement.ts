@@ -21,8 +21,12 @@ export function placeTasks(
   const queries = [...d.queries].filter((q) => q.state === 'RUNNING' && q.scheduler);
   for (const q of queries) {
     for (const task of q.scheduler!.runnable(options.now)) {
-      const worker = d.registry.pick(task.avoid);
-      if (!worker) return;
+      const worker = d.registry.pick(task.avoid, { memoryBytes: d.control.memoryFor(q, task) });
+      // no slot with room for it: a later, smaller task may still fit somewhere
+      if (!worker) {
+        if (d.registry.pick(task.avoid)) continue;
+        return;
+      }
       d.control.dispatch(q, task, worker.id);
     }
   }
@@ -41,7 +45,10 @@ function speculate(
     if (q.retry.policy !== 'TASK') continue;
     for (const stage of scheduler.stages.values()) {
       for (const slow of slowTasks(stage, (t) => scheduler.inputWeight(t), now, settings)) {
-        const worker = d.registry.pick(slow.task.current!.workerId, { strict: true });
+        const worker = d.registry.pick(slow.task.current!.workerId, {
+          strict: true,
+          memoryBytes: d.control.memoryFor(q, slow.task),
+        });
         if (!worker) return;
         d.control.dispatch(q, slow.task, worker.id, slow);
       }

@@ -1,4 +1,4 @@
-import { QuarryError, parseDataSize, type ErrorData } from '@quarry/common';
+import { QuarryError, type ErrorData } from '@quarry/common';
 import {
   ClusterAddresses,
   decodeRunTaskReply,
@@ -12,7 +12,6 @@ import {
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
 import { isWritable } from '@quarry/sql';
-import { DEFAULT_MAX_TASK_MEMORY, DEFAULT_TASK_MEMORY_GROWTH_FACTOR } from './config.js';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
 import { sessionSpillEnabled } from './planning.js';
@@ -25,6 +24,7 @@ import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
 import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
+import { TaskMemory } from './task-memory.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -38,10 +38,12 @@ const DISPATCH_TIMEOUT_MS = 5000;
 export class QueryControl {
   private readonly end: QueryEnd;
   private readonly races: AttemptRaces;
+  private readonly memory: TaskMemory;
 
   constructor(private readonly d: ControlDeps) {
     this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
     this.races = new AttemptRaces(d);
+    this.memory = new TaskMemory(d.config);
   }
 
   /**
@@ -55,8 +57,10 @@ export class QueryControl {
     if (attempt === undefined) return;
     const ref = attemptRef(q, { ...task, attempt }, workerId);
     const slotKey = `${q.id}/${ref.taskId}`;
-    this.d.registry.assign(workerId, slotKey);
     const spec = this.taskSpec(q, task, ref);
+    const run = slow ? task.backup : task.current;
+    if (run) run.memoryBytes = spec.memoryLimitBytes;
+    this.d.registry.assign(workerId, slotKey, spec.memoryLimitBytes);
     const slowAttempt = slow ? task.current?.attempt : undefined;
     q.mailbox.post(async () => {
       if (q.scheduler !== scheduler) {
@@ -114,6 +118,11 @@ export class QueryControl {
     });
   }
 
+  /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
+  memoryFor(q: QueryExecution, task: TaskRecord): number {
+    return this.memory.limitFor(q.session, q.scheduler!, task);
+  }
+
   /** What a worker is handed to run one attempt of a task. */
   private taskSpec(q: QueryExecution, task: TaskRecord, ref: TaskRef): TaskSpec {
     const scheduler = q.scheduler!;
@@ -133,7 +142,7 @@ export class QueryControl {
         partitionCount: stage.outputPartitions,
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
-      memoryLimitBytes: Math.round(task.memoryBytes ?? this.d.config.taskMemoryBytes),
+      memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),
       exchange: q.taskExchange,
       ...spillSetting(q),
     };
@@ -201,25 +210,6 @@ export class QueryControl {
     else this.d.schedule();
   }
 
-  /**
-   * A task that ran out of memory may hold `fault-tolerant-execution-task-memory-growth-factor` times
-   * more in its next attempt, up to `query.max-memory-per-node`, as in Trino's fault-tolerant
-   * execution; returns the new limit.
-   */
-  private growMemory(task: TaskRecord): number {
-    const {
-      taskMemoryBytes,
-      taskMemoryGrowthFactor = DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
-      maxTaskMemoryBytes = parseDataSize(DEFAULT_MAX_TASK_MEMORY, 'query.max-memory-per-node'),
-    } = this.d.config;
-    const ceiling = Math.max(taskMemoryBytes, maxTaskMemoryBytes);
-    task.memoryBytes = Math.min(
-      ceiling,
-      Math.round((task.memoryBytes ?? taskMemoryBytes) * taskMemoryGrowthFactor),
-    );
-    return task.memoryBytes;
-  }
-
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
   async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData, lostInput?: string): Promise<void> {
     const scheduler = q.scheduler;
@@ -233,6 +223,9 @@ export class QueryControl {
       };
       if (await recomputeLostInput({ ...this.d, ...actions }, q, { ref, error, uri: lostInput })) return;
     }
+    // the memory the failed attempt had (before its record goes): an attempt out of memory grows from it
+    const failing = scheduler.task(ref.stageId, ref.partition)?.current;
+    const ranWith = failing?.attempt === ref.attempt ? failing.memoryBytes : undefined;
     if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
     try {
       await this.d.store.failAttempt(q.id, attemptId(q, ref), error);
@@ -245,6 +238,10 @@ export class QueryControl {
     void deleteOutput(this.d, q, ref);
     if (!lostInput) this.races.blame(ref.workerId, error);
     const task = scheduler.task(ref.stageId, ref.partition)!;
+    const outOfMemory =
+      error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT'
+        ? { limit: ranWith ?? this.memory.limitFor(q.session, scheduler, task) }
+        : undefined;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
       queryFailures: q.queryFailures + 1,
@@ -257,8 +254,9 @@ export class QueryControl {
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
       case 'retry-task': {
+        const grown = outOfMemory ? this.memory.grow(scheduler, task, outOfMemory.limit) : undefined;
+        if (grown instanceof QuarryError) return this.fail(q, grown);
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
-        const grown = error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT' ? this.growMemory(task) : undefined;
         q.emit({
           type: 'TASK_RETRYING',
           task: ref,

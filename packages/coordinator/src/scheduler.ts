@@ -25,8 +25,8 @@ export interface TaskRecord {
   /** The worker its last attempt failed on: the next attempt prefers another one. */
   avoid: string | undefined;
   /**
-   * Memory its next attempt may hold; undefined for the cluster's `task.max-memory`. Grows after an
-   * attempt ran out of memory (`fault-tolerant-execution-task-memory-growth-factor`).
+   * Memory its next attempt may hold; undefined for the query's starting memory (task-memory.ts).
+   * Grows after an attempt ran out of memory (`fault-tolerant-execution-task-memory-growth-factor`).
    */
   memoryBytes: number | undefined;
   current: RunningAttempt | undefined;
@@ -55,6 +55,8 @@ export interface RunningAttempt {
   progressRows: number;
   /** Started by an earlier leader and taken over from the records, not dispatched by this one. */
   adopted?: boolean;
+  /** The memory it was given (task-memory.ts). */
+  memoryBytes?: number;
 }
 
 export interface StageRecord {
@@ -62,6 +64,8 @@ export interface StageRecord {
   readonly tasks: TaskRecord[];
   /** Output partitions of the stage: its consumer's task count (1 for a single consumer). */
   readonly outputPartitions: number;
+  /** Memory a task of this stage grew to after running out: its siblings start from it (task-memory.ts). */
+  memoryHint?: number;
 }
 
 export type UpdateVerdict = 'accepted' | 'stale';

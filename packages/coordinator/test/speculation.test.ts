@@ -249,3 +249,32 @@ describe('WorkerRegistry.pick with blocked workers', () => {
     expect(r.pick('w1', { strict: true })).to.equal(undefined);
   });
 });
+
+describe('WorkerRegistry.pick by memory', () => {
+  const MB = 2 ** 20;
+  const r = new WorkerRegistry({ suspectAfterMs: 60_000, sweepIntervalMs: 100, probeDeadlineMs: 60_000 });
+  r.heartbeat({
+    workerId: 'w1',
+    incarnation: 'w1-1',
+    seq: 1,
+    slots: 4,
+    runningTasks: 0,
+    draining: false,
+    host: 'h',
+    pid: 1,
+    rssBytes: 0,
+    load: 0,
+    tasks: [],
+    memoryBytes: 300 * MB,
+  });
+
+  it('places a task only where its memory fits beside the others, but an idle worker takes any', () => {
+    expect(r.pick(undefined, { memoryBytes: 500 * MB })?.id, 'idle: runs alone').to.equal('w1');
+    r.assign('w1', 'q/a', 200 * MB);
+    expect(r.list()[0]!.reservedBytes).to.equal(200 * MB);
+    expect(r.pick(undefined, { memoryBytes: 100 * MB })?.id).to.equal('w1');
+    expect(r.pick(undefined, { memoryBytes: 101 * MB })).to.equal(undefined);
+    r.release('w1', 'q/a');
+    expect(r.pick(undefined, { memoryBytes: 300 * MB })?.id).to.equal('w1');
+  });
+});
