@@ -1,13 +1,10 @@
 import { expect } from 'chai';
 import { randomSuffix } from '@quarry/common';
-import type { QueryEvent } from '@quarry/protocol';
 import { EventCollector, startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
 import { parseFailureInjection } from '@quarry/worker';
 
 const SQL = 'select l_returnflag, count(*) c from tpch.tiny.lineitem group by 1 order by 1';
 const MB = 2 ** 20;
-
-type Running = Extract<QueryEvent, { type: 'RUNNING' }>;
 
 /**
  * Placement by memory: a worker announces the memory it gives its tasks in all, and the coordinator
