@@ -88,4 +88,63 @@ describe('task memory grows after running out, under TASK', function () {
       Math.ceil((3 * START * GROWTH) / 2 ** 20),
     );
   });
+
+  it('fails at once a task that ran out of memory at the ceiling, instead of retrying the same limit', async () => {
+    // the ceiling is one growth step above the start: the second attempt out of memory is the last
+    const capped = await startInProcessCluster({
+      workers: 1,
+      slots: 2,
+      servers: cluster.servers,
+      worker: { spill: { ...DEFAULT_SPILL, enabled: false } },
+      coordinator: {
+        taskMemoryBytes: START,
+        taskMemoryGrowthFactor: 2,
+        maxTaskMemoryBytes: 2 * START,
+        retry: {
+          policy: 'TASK',
+          queryRetryAttempts: 2,
+          taskRetryAttemptsPerTask: 4,
+          initialDelayMs: 20,
+          maxDelayMs: 100,
+          scaleFactor: 2,
+        },
+      },
+    });
+    const cappedEvents = await EventCollector.start(cluster.servers.nats.url, capped.prefix);
+    try {
+      const queryId = `cap_${randomSuffix(6)}`;
+      const err = (await capped.client.query(SQL, { queryId }).catch((e: unknown) => e)) as QuarryError;
+      expect(err).to.be.instanceOf(QuarryError);
+      expect(err.code).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
+      expect(err.message).to.match(
+        /Cannot allocate enough memory for task \d+\.\d+: .*query\.max-memory-per-node/,
+      );
+      // no task ran more than twice: at the start, then at the ceiling (4 retries were allowed)
+      const failed = cappedEvents
+        .of(queryId)
+        .filter((e): e is Extract<QueryEvent, { type: 'TASK_FAILED' }> => e.type === 'TASK_FAILED');
+      expect(failed.length).to.be.greaterThan(0);
+      expect(Math.max(...failed.map((e) => e.task.attempt))).to.be.at.most(1);
+    } finally {
+      await cappedEvents.close();
+      await capped.stop();
+    }
+  });
+
+  it('starts tasks from session fault_tolerant_execution_task_memory, as Trino does', async () => {
+    const queryId = `sess_${randomSuffix(6)}`;
+    const result = await cluster.client.query(SQL, {
+      queryId,
+      session: { retry_policy: 'TASK', fault_tolerant_execution_task_memory: '300MB' },
+    });
+    expect(result.rows).to.deep.equal(baseline);
+    expect(
+      events.of(queryId).filter((e) => e.type === 'TASK_FAILED'),
+      'no task ran out of its 48 kB: they started with 300 MB',
+    ).to.deep.equal([]);
+    const bad = (await cluster.client
+      .query(SQL, { session: { fault_tolerant_execution_task_memory: 'lots' } })
+      .catch((e: unknown) => e)) as QuarryError;
+    expect(bad.code).to.equal('INVALID_SESSION_PROPERTY');
+  });
 });

@@ -31,6 +31,11 @@ export const HeartbeatSchema = Strict({
   rssBytes: Count,
   /** 1-minute load average divided by cores. */
   load: Type.Number({ minimum: 0, maximum: 1e6 }),
+  /**
+   * Memory the worker gives its tasks in all (its node memory less `memory.heap-headroom-per-node`):
+   * the coordinator places a task only where its memory limit still fits beside the others'.
+   */
+  memoryBytes: Type.Optional(Count),
   /** Running task attempts: the coordinator reconciles its slot accounting with it. */
   tasks: Type.Array(Type.String({ pattern: RUNNING_TASK_PATTERN, maxLength: 200 }), { maxItems: MAX_SLOTS }),
   /** The last heartbeat of a worker that drained and leaves: not a failure. */

@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   /** Object storage that will not heal by retrying: unknown host, access denied, no such bucket. */
   STORAGE_UNAVAILABLE: 'EXTERNAL',
   TASK_TIMEOUT: 'EXTERNAL',
+  /** Another attempt of the same task (speculative, or the one it backed up) finished first. */
+  ATTEMPT_SUPERSEDED: 'EXTERNAL',
   /** A worker's local spill files could not be written or read (a full or failing disk). */
   SPILL_IO_ERROR: 'EXTERNAL',
   /** No coordinator answered a client for its `query.client.timeout` (none leads, or none is reachable). */

@@ -9,13 +9,13 @@ import { FencedRedis, isStaleEpoch, type FencedOp } from './fencing.js';
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
  *
  *   <prefix>:query:<queryId>         HASH  state, sql, created, ended, elapsedMs, error (JSON), retryPolicy
- *   <prefix>:query:<queryId>:tasks   HASH  "<qa>/<stage>.<partition>"           → task JSON {state, current, attempts, winner}
+ *   <prefix>:query:<queryId>:tasks   HASH  "<qa>/<stage>.<partition>"           → task JSON {state, current, backup, attempts, winner}
  *                                          "<qa>/<stage>.<partition>.<attempt>" → attempt JSON {worker, state, start, end, error, stats}
  *   (qa: the query attempt, 0 unless retry policy QUERY ran the query again)
  *   <prefix>:queries                 ZSET  queryId scored by creation time (the most recent 1000)
  *
  * Transitions are Lua scripts on the tasks hash, so they are atomic: an attempt wins only if it is
- * the task's current attempt and the task has no winner yet; a report from a superseded attempt,
+ * the task's current attempt (or its speculative backup) and the task has no winner yet; a report from a superseded attempt,
  * or from an attempt already failed (its worker declared dead), changes nothing — fencing by
  * attempt number. Both query keys expire `retention` after the query ends.
  */
@@ -30,6 +30,8 @@ export interface AttemptRecord {
   readonly end?: number;
   readonly error?: Pick<ErrorData, 'code' | 'type' | 'message'>;
   readonly stats?: TaskStats;
+  /** A speculative attempt, started beside a running one that looked slow. */
+  readonly speculative?: boolean;
 }
 
 /** Which attempt of which task: `queryAttempt` is 0 unless retry policy QUERY re-ran the query. */
@@ -61,6 +63,8 @@ export interface QuerySummary {
 export interface TaskRecordView {
   readonly state: 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED';
   readonly current?: number;
+  /** A speculative attempt running beside `current`. */
+  readonly backup?: number;
   readonly attempts: number;
   readonly winner?: number;
   /** The winner's files (JSON of `ExchangeFile[]`), which consumers and a new leader read. */
@@ -74,11 +78,18 @@ local t = redis.call('HGET', KEYS[2], ARGV[1])
 local task = t and cjson.decode(t) or { state = 'PENDING', attempts = 0 }
 if task.winner ~= nil then return 0 end
 local attempt = tonumber(ARGV[3])
-task.current = attempt
-task.state = 'RUNNING'
+local rec = { attempt = attempt, worker = ARGV[4], state = 'RUNNING', start = tonumber(ARGV[5]) }
+if ARGV[6] == 'backup' then
+  if task.state ~= 'RUNNING' or task.current == nil or task.backup ~= nil then return 0 end
+  task.backup = attempt
+  rec.speculative = true
+else
+  task.current = attempt
+  task.state = 'RUNNING'
+end
 if (task.attempts or 0) < attempt + 1 then task.attempts = attempt + 1 end
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
-redis.call('HSET', KEYS[2], ARGV[2], cjson.encode({ attempt = attempt, worker = ARGV[4], state = 'RUNNING', start = tonumber(ARGV[5]) }))
+redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(rec))
 return 1`;
 
 const FINISH = `
@@ -88,10 +99,11 @@ if not t or not a then return -1 end
 local task = cjson.decode(t)
 local rec = cjson.decode(a)
 local attempt = tonumber(ARGV[3])
-if task.winner ~= nil or task.current ~= attempt or rec.state ~= 'RUNNING' then return 0 end
+if task.winner ~= nil or (task.current ~= attempt and task.backup ~= attempt) or rec.state ~= 'RUNNING' then return 0 end
 task.winner = attempt
 task.state = 'FINISHED'
 task.current = nil
+task.backup = nil
 rec.state = 'FINISHED'
 rec['end'] = tonumber(ARGV[4])
 if ARGV[5] ~= '' then rec.stats = cjson.decode(ARGV[5]) end
@@ -112,10 +124,18 @@ rec.state = 'FAILED'
 rec['end'] = tonumber(ARGV[4])
 rec.error = cjson.decode(ARGV[5])
 redis.call('HSET', KEYS[2], ARGV[2], cjson.encode(rec))
-if task.current == attempt and task.winner == nil then
-  task.state = 'FAILED'
-  task.current = nil
+if task.winner == nil and task.backup == attempt then
+  task.backup = nil
+  redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
+elseif task.current == attempt and task.winner == nil then
   if ARGV[6] ~= 'lost' then task.failures = (task.failures or 0) + 1 end
+  if task.backup ~= nil then
+    task.current = task.backup
+    task.backup = nil
+  else
+    task.state = 'FAILED'
+    task.current = nil
+  end
   redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
 end
 return 1`;
@@ -125,9 +145,15 @@ local t = redis.call('HGET', KEYS[2], ARGV[1])
 if not t then return 0 end
 local task = cjson.decode(t)
 local attempt = tonumber(ARGV[3])
-if task.winner ~= nil or task.current ~= attempt then return 0 end
-task.current = nil
-task.state = 'PENDING'
+if task.winner ~= nil then return 0 end
+if task.backup == attempt then
+  task.backup = nil
+elseif task.current == attempt then
+  task.current = nil
+  task.state = 'PENDING'
+else
+  return 0
+end
 task.attempts = attempt
 redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(task))
 redis.call('HDEL', KEYS[2], ARGV[2])
@@ -303,13 +329,23 @@ export class AttemptStore {
     await this.write([['SREM', this.activeKey, queryId]]);
   }
 
-  async startAttempt(queryId: string, t: TaskAttemptId, worker: string): Promise<boolean> {
+  /**
+   * Records an attempt before its hand-over; `backup`: a speculative attempt beside the task's
+   * current one (refused when the task has none running, or has a backup already).
+   */
+  async startAttempt(
+    queryId: string,
+    t: TaskAttemptId,
+    worker: string,
+    options: { backup?: boolean } = {},
+  ): Promise<boolean> {
     const r = await this.run(START, queryId, [
       taskField(t),
       attemptField(t),
       String(t.attempt),
       worker,
       String(Date.now()),
+      options.backup ? 'backup' : '',
     ]);
     return r === 1;
   }

@@ -11,15 +11,21 @@ export function clusterInfo(
   const all = [...queries];
   return {
     coordinatorId,
-    workers: registry.list().map((w) => ({
-      workerId: w.id,
-      slots: w.heartbeat.slots,
-      runningTasks: w.assigned,
-      draining: w.heartbeat.draining,
-      heartbeatAgeMs: w.heartbeatAgeMs,
-      host: w.heartbeat.host,
-      pid: w.heartbeat.pid,
-    })),
+    workers: registry.list().map((w) => {
+      const blocked = registry.blocklist.entry(w.id);
+      return {
+        workerId: w.id,
+        slots: w.heartbeat.slots,
+        runningTasks: w.assigned,
+        draining: w.heartbeat.draining,
+        heartbeatAgeMs: w.heartbeatAgeMs,
+        host: w.heartbeat.host,
+        pid: w.heartbeat.pid,
+        ...(blocked
+          ? { blocked: { remainingMs: Math.max(0, blocked.until - Date.now()), reason: blocked.reason } }
+          : {}),
+      };
+    }),
     queries: {
       running: all.filter((q) => q.state === 'RUNNING').length,
       queued: all.filter((q) => q.state === 'QUEUED' || q.state === 'PLANNING').length,

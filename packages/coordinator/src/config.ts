@@ -10,6 +10,11 @@ import type { ExchangeConfig } from '@quarry/exchange';
 import { DEFAULT_MAX_STAGE_COUNT } from '@quarry/sql';
 import { TIME_LIMIT_PROPERTY_NAMES, type TimeLimits } from './time-limits.js';
 import { RETRY_PROPERTY_NAMES, retrySettingsFromProperties, type RetrySettings } from './retry-policy.js';
+import {
+  SPECULATION_PROPERTY_NAMES,
+  speculationFromProperties,
+  type SpeculationSettings,
+} from './speculation.js';
 
 /** The coordinator's configuration, from `config.properties` (Trino names where Trino has them). */
 export interface CoordinatorConfig {
@@ -50,6 +55,11 @@ export interface CoordinatorConfig {
   readonly adminToken?: string;
   /** `query.events.include-sql` (default false): status events are public, so they carry no SQL unless set. */
   readonly eventsIncludeSql?: boolean;
+  /**
+   * Speculative attempts of slow tasks under retry policy TASK (Flink's settings, speculation.ts);
+   * off when absent.
+   */
+  readonly speculation?: SpeculationSettings;
   /** `query.max-stage-count` (Trino's, default 150): a plan with more stages is refused. */
   readonly maxStageCount?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
@@ -97,6 +107,7 @@ export const DEFAULT_MAX_TASK_MEMORY = '2GB';
 
 export const COORDINATOR_PROPERTY_NAMES = [
   ...RETRY_PROPERTY_NAMES,
+  ...SPECULATION_PROPERTY_NAMES,
   'task.progress-timeout',
   'redis.url',
   'failure-detector.heartbeat-timeout',
@@ -167,6 +178,7 @@ export function coordinatorConfigFromProperties(
     requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
     maxStageCount: r.int('query.max-stage-count', DEFAULT_MAX_STAGE_COUNT, 1),
     eventsIncludeSql: r.boolean('query.events.include-sql', false),
+    speculation: speculationFromProperties(r),
     ...(props['access-control.admin-token'] !== undefined ? { adminToken: adminToken(props, source) } : {}),
     timeLimits: {
       maxRunMs: r.duration('query.max-run-time', '100d'),

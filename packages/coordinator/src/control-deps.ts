@@ -4,6 +4,7 @@ import type { ActorSystem } from '@quarry/runtime';
 import type { CatalogRegistry } from '@quarry/sql';
 import type { AttemptStore } from './attempt-store.js';
 import type { CoordinatorConfig } from './config.js';
+import type { CoordinatorMetrics } from './metrics.js';
 import type { QueryExecution } from './query.js';
 import type { QueryJournal } from './query-journal.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -15,6 +16,7 @@ export interface ControlDeps {
   readonly store: AttemptStore;
   readonly exchange: ExchangeManager;
   readonly registry: WorkerRegistry;
+  readonly metrics: CoordinatorMetrics;
   /** The catalogs, for committing and aborting writes. */
   readonly catalogs: CatalogRegistry;
   readonly logger: Logger;

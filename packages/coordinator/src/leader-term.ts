@@ -32,6 +32,8 @@ import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './
 import { planQuery } from './planning.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
+import { placeTasks } from './placement.js';
+import { sessionTaskMemory } from './task-memory.js';
 import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
 import { queryExchange, sessionLimits } from './query-setup.js';
@@ -122,6 +124,7 @@ export class LeaderTerm {
       store,
       exchange,
       registry: this.registry,
+      metrics: this.metrics,
       catalogs,
       logger,
       schedule: () => this.schedule(),
@@ -351,6 +354,7 @@ export class LeaderTerm {
   ): QueryExecution {
     const retry = withSessionRetrySettings(this.config.retry, props);
     const timeLimits = sessionLimits(this.config.timeLimits ?? DEFAULT_TIME_LIMITS, props);
+    sessionTaskMemory(props); // a bad value fails the query now, not at its first task
     const session: Session = {
       ...(props['catalog'] ? { catalog: props['catalog'] } : {}),
       ...(props['schema'] ? { schema: props['schema'] } : {}),
@@ -409,17 +413,12 @@ export class LeaderTerm {
     this.schedule();
   }
 
-  /** Hands runnable tasks to workers with free slots, oldest query first. */
+  /** Places runnable tasks, then speculative attempts, on workers with free slots (placement.ts). */
   schedule(): void {
-    const now = Date.now();
-    for (const q of this.queries.values()) {
-      if (q.state !== 'RUNNING' || !q.scheduler) continue;
-      for (const task of q.scheduler.runnable(now)) {
-        const worker = this.registry.pick(task.avoid);
-        if (!worker) return;
-        this.control.dispatch(q, task, worker.id);
-      }
-    }
+    placeTasks(
+      { queries: this.queries.values(), registry: this.registry, control: this.control },
+      { now: Date.now(), speculation: this.config.speculation },
+    );
   }
 
   private taskUpdate(u: TaskUpdate): void {

@@ -21,6 +21,7 @@ export class CoordinatorMetrics {
   private readonly takeoverSeconds: Gauge;
   private readonly adoptedTasks: Counter;
   private readonly lostTasks: Counter;
+  private readonly speculative: Counter;
   /** 1 while this coordinator leads, 0 while it stands by. */
   readonly leading: Gauge;
 
@@ -95,7 +96,18 @@ export class CoordinatorMetrics {
       help: 'Bytes written to the exchange by winning task attempts',
       registers: r,
     });
+    this.speculative = new Counter({
+      name: 'quarry_speculative_attempts_total',
+      help: 'Speculative attempts of slow tasks: started, and won (finished before the slow attempt)',
+      labelNames: ['outcome'],
+      registers: r,
+    });
     registerStateGauges(registry, queries, workers);
+  }
+
+  /** A speculative attempt finished first: the slow attempt was cancelled. */
+  speculationWon(): void {
+    this.speculative.inc({ outcome: 'won' });
   }
 
   /** Counts what a query's status events say happened. */
@@ -107,6 +119,9 @@ export class CoordinatorMetrics {
         return;
       case 'TASK_FAILED':
         this.attempts.inc({ outcome: 'failed' });
+        return;
+      case 'TASK_SPECULATING':
+        this.speculative.inc({ outcome: 'started' });
         return;
       case 'TASK_RETRYING':
         this.taskRetries.inc({ error_type: e.error.type });
@@ -187,13 +202,14 @@ function registerStateGauges(
   });
   new Gauge({
     name: 'quarry_workers',
-    help: 'Workers in the registry, by state',
+    help: 'Workers in the registry, by state (blocked: kept from new tasks for a while, counted in its state too)',
     labelNames: ['state'],
     registers: r,
     collect() {
       const list = workers()?.list() ?? [];
       this.set({ state: 'active' }, list.filter((w) => !w.heartbeat.draining).length);
       this.set({ state: 'draining' }, list.filter((w) => w.heartbeat.draining).length);
+      this.set({ state: 'blocked' }, workers()?.blocklist.list().length ?? 0);
     },
   });
   new Gauge({

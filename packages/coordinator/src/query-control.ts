@@ -1,7 +1,6 @@
-import { QuarryError, parseDataSize, type ErrorData } from '@quarry/common';
+import { QuarryError, type ErrorData } from '@quarry/common';
 import {
   ClusterAddresses,
-  decodeCancelTasksReply,
   decodeRunTaskReply,
   exchangeIdFor,
   taskId,
@@ -13,17 +12,19 @@ import {
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
 import { isWritable } from '@quarry/sql';
-import type { TaskAttemptId } from './attempt-store.js';
-import { DEFAULT_MAX_TASK_MEMORY, DEFAULT_TASK_MEMORY_GROWTH_FACTOR } from './config.js';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
+import { AttemptRaces } from './races.js';
 import { recomputeLostInput } from './recompute.js';
 import type { ResultCursor } from './results.js';
 import { decideOnFailure } from './retry-policy.js';
 import { QueryScheduler, type TaskRecord } from './scheduler.js';
+import type { SlowTask } from './speculation.js';
+import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
+import { TaskMemory } from './task-memory.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -36,60 +37,31 @@ const DISPATCH_TIMEOUT_MS = 5000;
  */
 export class QueryControl {
   private readonly end: QueryEnd;
+  private readonly races: AttemptRaces;
+  private readonly memory: TaskMemory;
 
   constructor(private readonly d: ControlDeps) {
     this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
+    this.races = new AttemptRaces(d);
+    this.memory = new TaskMemory(d.config);
   }
 
-  private ref(
-    q: QueryExecution,
-    t: { stageId: number; partition: number; attempt: number },
-    workerId: string,
-  ): TaskRef {
-    return {
-      taskId: taskId(t.stageId, t.partition, t.attempt, q.queryAttempt),
-      queryAttempt: q.queryAttempt,
-      stageId: t.stageId,
-      partition: t.partition,
-      attempt: t.attempt,
-      workerId,
-    };
-  }
-
-  private attemptId(
-    q: QueryExecution,
-    t: { stageId: number; partition: number; attempt: number },
-  ): TaskAttemptId {
-    return { queryAttempt: q.queryAttempt, stageId: t.stageId, partition: t.partition, attempt: t.attempt };
-  }
-
-  /** Starts an attempt of a runnable task on a worker (the scheduler state changes at once). */
-  dispatch(q: QueryExecution, task: TaskRecord, workerId: string): void {
+  /**
+   * Starts an attempt of a runnable task on a worker (the scheduler state changes at once). With
+   * `slow`, a speculative attempt of a running task that looked slow, beside its current one.
+   */
+  dispatch(q: QueryExecution, task: TaskRecord, workerId: string, slow?: SlowTask): void {
     const scheduler = q.scheduler!;
-    const attempt = scheduler.start(task, workerId, Date.now());
-    const stage = scheduler.stage(task.stageId);
-    const ref = this.ref(q, { ...task, attempt }, workerId);
+    const now = Date.now();
+    const attempt = slow ? scheduler.startBackup(task, workerId, now) : scheduler.start(task, workerId, now);
+    if (attempt === undefined) return;
+    const ref = attemptRef(q, { ...task, attempt }, workerId);
     const slotKey = `${q.id}/${ref.taskId}`;
-    this.d.registry.assign(workerId, slotKey);
-    const spec: TaskSpec = {
-      queryId: q.id,
-      queryAttempt: q.queryAttempt,
-      taskId: ref.taskId,
-      stageId: task.stageId,
-      partition: task.partition,
-      attempt,
-      fragment: stage.fragment,
-      splits: task.splits,
-      inputs: scheduler.inputsFor(task),
-      output: {
-        exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
-        partitionCount: stage.outputPartitions,
-      },
-      // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
-      memoryLimitBytes: Math.round(task.memoryBytes ?? this.d.config.taskMemoryBytes),
-      exchange: q.taskExchange,
-      ...spillSetting(q),
-    };
+    const spec = this.taskSpec(q, task, ref);
+    const run = slow ? task.backup : task.current;
+    if (run) run.memoryBytes = spec.memoryLimitBytes;
+    this.d.registry.assign(workerId, slotKey, spec.memoryLimitBytes);
+    const slowAttempt = slow ? task.current?.attempt : undefined;
     q.mailbox.post(async () => {
       if (q.scheduler !== scheduler) {
         this.d.registry.release(workerId, slotKey);
@@ -98,7 +70,7 @@ export class QueryControl {
       // recorded before the hand-over: a leader that dies during it leaves an attempt its successor
       // knows of (and adopts, or finds lost), never one that runs unrecorded under a reused number
       try {
-        await this.d.store.startAttempt(q.id, this.attemptId(q, ref), workerId);
+        await this.d.store.startAttempt(q.id, attemptId(q, ref), workerId, { backup: !!slow });
       } catch (e) {
         if (isStaleEpoch(e)) return;
         q.logger.warn({ err: e }, 'cannot record attempt');
@@ -118,12 +90,7 @@ export class QueryControl {
           // this is no attempt and costs the task nothing. The task goes back as it was; the
           // worker gets no more tasks, and its probe will find it gone.
           q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
-          this.d.registry.release(workerId, slotKey);
-          this.d.registry.pause(workerId);
-          await this.d.store.unstartAttempt(q.id, this.attemptId(q, ref)).catch(() => {});
-          scheduler.unstart(task, attempt);
-          this.d.schedule();
-          return;
+          return this.putBack(q, task, ref);
         }
         // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
         // it gets no more tasks until it heartbeats again.
@@ -143,15 +110,55 @@ export class QueryControl {
       if (!reply.accepted) {
         // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
         q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
-        this.d.registry.release(workerId, slotKey);
-        this.d.registry.pause(workerId);
-        await this.d.store.unstartAttempt(q.id, this.attemptId(q, ref)).catch(() => {});
-        scheduler.unstart(task, attempt);
-        this.d.schedule();
-        return;
+        return this.putBack(q, task, ref);
       }
+      if (slow && slowAttempt !== undefined)
+        q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt, ...speculationFigures(slow) });
       q.emitProgress({ ...ref, state: 'RUNNING' });
     });
+  }
+
+  /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
+  memoryFor(q: QueryExecution, task: TaskRecord): number {
+    return this.memory.limitFor(q.session, q.scheduler!, task);
+  }
+
+  /** What a worker is handed to run one attempt of a task. */
+  private taskSpec(q: QueryExecution, task: TaskRecord, ref: TaskRef): TaskSpec {
+    const scheduler = q.scheduler!;
+    const stage = scheduler.stage(task.stageId);
+    return {
+      queryId: q.id,
+      queryAttempt: q.queryAttempt,
+      taskId: ref.taskId,
+      stageId: task.stageId,
+      partition: task.partition,
+      attempt: ref.attempt,
+      fragment: stage.fragment,
+      splits: task.splits,
+      inputs: scheduler.inputsFor(task),
+      output: {
+        exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
+        partitionCount: stage.outputPartitions,
+      },
+      // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
+      memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),
+      exchange: q.taskExchange,
+      ...spillSetting(q),
+    };
+  }
+
+  /**
+   * A hand-over that was no attempt (the worker refused it, or nobody listened): the task goes back
+   * as it was, and the worker is passed over until it heartbeats again.
+   */
+  private async putBack(q: QueryExecution, task: TaskRecord, ref: TaskRef): Promise<void> {
+    this.d.registry.release(ref.workerId, `${q.id}/${ref.taskId}`);
+    this.d.registry.pause(ref.workerId);
+    await this.d.store.unstartAttempt(q.id, attemptId(q, ref)).catch(() => {});
+    // unless the query has started over meanwhile (retry policy QUERY): then the task is gone
+    if (q.scheduler?.task(task.stageId, task.partition) === task) q.scheduler.unstart(task, ref.attempt);
+    this.d.schedule();
   }
 
   /** A report from a worker about a task attempt. */
@@ -177,82 +184,79 @@ export class QueryControl {
     // the winner's report again (a worker sends its last reports again to a new leader): nothing to
     // do, and above all nothing to delete — even when the query has finished since
     if (scheduler && u.queryAttempt === q.queryAttempt && scheduler.isWinner(u)) return;
-    if (!current || scheduler.finished(u, { outputs: u.outputs, stats: u.stats }) === 'stale') {
+    const sibling = current ? scheduler.sibling(u) : undefined;
+    const wasBackup = current && scheduler.isBackup(u);
+    const done = { outputs: u.outputs, stats: u.stats, now: Date.now() };
+    if (!current || scheduler.finished(u, done) === 'stale') {
       // a superseded attempt, an attempt already failed (its worker declared dead), or an old query attempt
       q.logger.info(
         { taskId: u.taskId, workerId: u.workerId },
         'ignoring a late report; deleting that attempt’s output',
       );
-      await this.deleteOutput(q, ref);
+      await deleteOutput(this.d, q, ref);
       return;
     }
     this.d.spooled(u.stats?.bytesOut ?? 0);
     try {
-      await this.d.store.finishAttempt(q.id, this.attemptId(q, ref), { stats: u.stats, outputs: u.outputs });
+      await this.d.store.finishAttempt(q.id, attemptId(q, ref), { stats: u.stats, outputs: u.outputs });
     } catch (e) {
       // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
       if (isStaleEpoch(e)) return;
       q.logger.warn({ err: e }, 'cannot record attempt');
     }
+    if (sibling) await this.races.supersede(q, { ...ref, ...sibling }, wasBackup);
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
     else this.d.schedule();
-  }
-
-  /**
-   * A task that ran out of memory may hold `fault-tolerant-execution-task-memory-growth-factor` times
-   * more in its next attempt, up to `query.max-memory-per-node`, as in Trino's fault-tolerant
-   * execution; returns the new limit.
-   */
-  private growMemory(task: TaskRecord): number {
-    const {
-      taskMemoryBytes,
-      taskMemoryGrowthFactor = DEFAULT_TASK_MEMORY_GROWTH_FACTOR,
-      maxTaskMemoryBytes = parseDataSize(DEFAULT_MAX_TASK_MEMORY, 'query.max-memory-per-node'),
-    } = this.d.config;
-    const ceiling = Math.max(taskMemoryBytes, maxTaskMemoryBytes);
-    task.memoryBytes = Math.min(
-      ceiling,
-      Math.round((task.memoryBytes ?? taskMemoryBytes) * taskMemoryGrowthFactor),
-    );
-    return task.memoryBytes;
   }
 
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
   async taskFailed(q: QueryExecution, ref: TaskRef, error: ErrorData, lostInput?: string): Promise<void> {
     const scheduler = q.scheduler;
     if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    if (scheduler.isBackup(ref)) return this.races.backupFailed(q, ref, error);
     // under TASK a lost input is the producer's to compute again, not this task's failure
     if (lostInput && q.retry.policy === 'TASK') {
       const actions = {
         fail: (x: QueryExecution, e: unknown) => this.fail(x, e),
-        deleteOutput: (x: QueryExecution, r: TaskRef) => this.deleteOutput(x, r),
+        deleteOutput: (x: QueryExecution, r: TaskRef) => deleteOutput(this.d, x, r),
       };
       if (await recomputeLostInput({ ...this.d, ...actions }, q, { ref, error, uri: lostInput })) return;
     }
+    // the memory the failed attempt had (before its record goes): an attempt out of memory grows from it
+    const failing = scheduler.task(ref.stageId, ref.partition)?.current;
+    const ranWith = failing?.attempt === ref.attempt ? failing.memoryBytes : undefined;
     if (scheduler.failed(ref.stageId, ref.partition, ref.attempt) === 'stale') return;
     try {
-      await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error);
+      await this.d.store.failAttempt(q.id, attemptId(q, ref), error);
     } catch (e) {
       if (isStaleEpoch(e)) return;
       q.logger.warn({ err: e }, 'cannot record attempt');
     }
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task attempt failed');
-    void this.deleteOutput(q, ref);
+    void deleteOutput(this.d, q, ref);
+    if (!lostInput) this.races.blame(ref.workerId, error);
     const task = scheduler.task(ref.stageId, ref.partition)!;
+    const outOfMemory =
+      error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT'
+        ? { limit: ranWith ?? this.memory.limitFor(q.session, scheduler, task) }
+        : undefined;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
       queryFailures: q.queryFailures + 1,
       taskName: `${ref.stageId}.${ref.partition}`,
     });
+    // its speculative attempt took over as the current one: nothing to start again
+    if (task.status === 'RUNNING' && decision.action !== 'fail') return this.d.schedule();
     switch (decision.action) {
       case 'fail':
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
       case 'retry-task': {
+        const grown = outOfMemory ? this.memory.grow(scheduler, task, outOfMemory.limit) : undefined;
+        if (grown instanceof QuarryError) return this.fail(q, grown);
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
-        const grown = error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT' ? this.growMemory(task) : undefined;
         q.emit({
           type: 'TASK_RETRYING',
           task: ref,
@@ -274,9 +278,10 @@ export class QueryControl {
   private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
     const old = q.scheduler!;
     q.queryFailures++;
-    this.cancel(
+    cancelTasks(
+      this.d,
       q,
-      old.running().map((t) => taskId(t.stageId, t.partition, t.current!.attempt, old.queryAttempt)),
+      old.runningAttempts().map((r) => taskId(r.task.stageId, r.task.partition, r.attempt, old.queryAttempt)),
     );
     q.scheduler = undefined;
     const oldAttempt = q.queryAttempt;
@@ -317,7 +322,7 @@ export class QueryControl {
       type: 'EXTERNAL',
       message: `Task ${ref.taskId} was lost in a coordinator failover (not running on ${ref.workerId})`,
     };
-    await this.d.store.failAttempt(q.id, this.attemptId(q, ref), error, { lost: true }).catch(() => {});
+    await this.d.store.failAttempt(q.id, attemptId(q, ref), error, { lost: true }).catch(() => {});
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.emit({
       type: 'TASK_RETRYING',
@@ -330,7 +335,7 @@ export class QueryControl {
       { taskId: ref.taskId, workerId: ref.workerId },
       'task lost in the failover: running it again',
     );
-    void this.deleteOutput(q, ref);
+    void deleteOutput(this.d, q, ref);
     this.d.schedule();
   }
 
@@ -340,8 +345,8 @@ export class QueryControl {
     if (!scheduler || q.done) return;
     for (const t of scheduler.stalled(now, this.d.config.taskProgressTimeoutMs)) {
       const c = t.current!;
-      const ref = this.ref(q, { ...t, attempt: c.attempt }, c.workerId);
-      this.cancel(q, [ref.taskId], c.workerId);
+      const ref = attemptRef(q, { ...t, attempt: c.attempt }, c.workerId);
+      cancelTasks(this.d, q, [ref.taskId], c.workerId);
       void q.mailbox.run(() =>
         this.taskFailed(q, ref, {
           code: 'TASK_TIMEOUT',
@@ -371,7 +376,7 @@ export class QueryControl {
   async fail(q: QueryExecution, e: unknown): Promise<void> {
     if (!q.fail(e)) return;
     await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
-    if (q.scheduler) this.cancel(q);
+    if (q.scheduler) cancelTasks(this.d, q);
     const write = q.plan?.write;
     if (write) {
       // after the cancelled writers have had a moment to stop, remove whatever they staged
@@ -395,33 +400,11 @@ export class QueryControl {
     ).unref();
     setTimeout(() => this.d.forget(q), this.d.config.resultRetentionMs).unref();
   }
+}
 
-  /** Asks workers to cancel tasks of a query (all of them when `taskIds` is absent). Best effort. */
-  private cancel(q: QueryExecution, taskIds?: string[], onlyWorker?: string): void {
-    const epoch = this.d.epoch();
-    const cmd: WorkerCommand = {
-      type: 'cancel',
-      queryId: q.id,
-      ...(taskIds ? { taskIds } : {}),
-      ...(epoch !== undefined ? { epoch } : {}),
-    };
-    for (const w of this.d.registry.list()) {
-      if (onlyWorker && w.id !== onlyWorker) continue;
-      this.d.system.ask(ClusterAddresses.worker(w.id), cmd, 2000, decodeCancelTasksReply).catch(() => {});
-    }
-  }
-
-  private async deleteOutput(q: QueryExecution, ref: TaskRef): Promise<void> {
-    await this.d.exchange
-      .deleteAttempt({
-        queryId: q.id,
-        exchangeId: exchangeIdFor(ref.stageId, ref.queryAttempt),
-        exchangeOrdinal: ref.stageId,
-        taskPartition: ref.partition,
-        attempt: ref.attempt,
-      })
-      .catch((e) => q.logger.warn({ err: e }, 'cannot delete spooled data'));
-  }
+/** Why an attempt was speculated, as its event tells (whole milliseconds). */
+function speculationFigures(slow: SlowTask): { elapsedMs: number; baselineMs: number } {
+  return { elapsedMs: Math.round(slow.elapsedMs), baselineMs: Math.round(slow.baselineMs) };
 }
 
 /** The session's `spill_enabled`, as task specs carry it (checked when the query was planned). */

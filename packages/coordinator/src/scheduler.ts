@@ -25,24 +25,38 @@ export interface TaskRecord {
   /** The worker its last attempt failed on: the next attempt prefers another one. */
   avoid: string | undefined;
   /**
-   * Memory its next attempt may hold; undefined for the cluster's `task.max-memory`. Grows after an
-   * attempt ran out of memory (`fault-tolerant-execution-task-memory-growth-factor`).
+   * Memory its next attempt may hold; undefined for the query's starting memory (task-memory.ts).
+   * Grows after an attempt ran out of memory (`fault-tolerant-execution-task-memory-growth-factor`).
    */
   memoryBytes: number | undefined;
-  current:
+  current: RunningAttempt | undefined;
+  /**
+   * A speculative attempt running beside `current` on another worker (the task looked slow, see
+   * speculation.ts): whichever finishes first wins, and the other is cancelled.
+   */
+  backup: RunningAttempt | undefined;
+  winner:
     | {
         attempt: number;
         workerId: string;
-        startedAt: number;
-        progressAt: number;
-        progressRows: number;
-        /** Started by an earlier leader and taken over from the records, not dispatched by this one. */
-        adopted?: boolean;
+        outputs: readonly ExchangeFile[];
+        stats: TaskStats | undefined;
+        /** How long the winning attempt ran, as this coordinator saw it (undefined when adopted). */
+        ranMs?: number;
       }
     | undefined;
-  winner:
-    | { attempt: number; workerId: string; outputs: readonly ExchangeFile[]; stats: TaskStats | undefined }
-    | undefined;
+}
+
+export interface RunningAttempt {
+  attempt: number;
+  workerId: string;
+  startedAt: number;
+  progressAt: number;
+  progressRows: number;
+  /** Started by an earlier leader and taken over from the records, not dispatched by this one. */
+  adopted?: boolean;
+  /** The memory it was given (task-memory.ts). */
+  memoryBytes?: number;
 }
 
 export interface StageRecord {
@@ -50,6 +64,8 @@ export interface StageRecord {
   readonly tasks: TaskRecord[];
   /** Output partitions of the stage: its consumer's task count (1 for a single consumer). */
   readonly outputPartitions: number;
+  /** Memory a task of this stage grew to after running out: its siblings start from it (task-memory.ts). */
+  memoryHint?: number;
 }
 
 export type UpdateVerdict = 'accepted' | 'stale';
@@ -103,6 +119,7 @@ export class QueryScheduler {
         notBefore: 0,
         avoid: undefined,
         current: undefined,
+        backup: undefined,
         winner: undefined,
       }));
       this.stages.set(f.id, { fragment: f, tasks, outputPartitions });
@@ -142,6 +159,41 @@ export class QueryScheduler {
     return attempt;
   }
 
+  /**
+   * Starts a speculative attempt of a running task beside its current one; returns the attempt
+   * number, or undefined when the task is not running, has a backup already, or runs on `workerId`.
+   */
+  startBackup(task: TaskRecord, workerId: string, now: number): number | undefined {
+    if (task.status !== 'RUNNING' || !task.current || task.backup || task.current.workerId === workerId)
+      return undefined;
+    const attempt = task.attempts++;
+    task.backup = { attempt, workerId, startedAt: now, progressAt: now, progressRows: -1 };
+    return attempt;
+  }
+
+  /** Whether `key` is the speculative attempt of its task. */
+  isBackup({ stageId, partition, attempt }: AttemptKey): boolean {
+    return this.task(stageId, partition)?.backup?.attempt === attempt;
+  }
+
+  /** The other attempt running for the same task as `key` (its backup, or the one it backs up). */
+  sibling({ stageId, partition, attempt }: AttemptKey): RunningAttempt | undefined {
+    const task = this.task(stageId, partition);
+    if (!task) return undefined;
+    if (task.current?.attempt === attempt) return task.backup;
+    if (task.backup?.attempt === attempt) return task.current;
+    return undefined;
+  }
+
+  /** A speculative attempt ended without winning (it failed, or its worker refused it): dropped. */
+  dropBackup({ stageId, partition, attempt }: AttemptKey): UpdateVerdict {
+    const task = this.task(stageId, partition);
+    if (!task || task.backup?.attempt !== attempt) return 'stale';
+    task.backup = undefined;
+    if (task.attempts === attempt + 1 && task.status === 'RUNNING') task.attempts = attempt;
+    return 'accepted';
+  }
+
   /** A failed task goes back to pending, to run again no earlier than `notBefore`, preferably elsewhere. */
   retryLater(task: TaskRecord, notBefore: number, avoid: string | undefined): void {
     if (task.status !== 'FAILED') return;
@@ -152,7 +204,8 @@ export class QueryScheduler {
 
   /** Records a running attempt's progress report; the clock restarts only when its row counts moved. */
   reportProgress({ stageId, partition, attempt }: AttemptKey, rows: number, now: number): void {
-    const c = this.task(stageId, partition)?.current;
+    const task = this.task(stageId, partition);
+    const c = task?.current?.attempt === attempt ? task.current : task?.backup;
     if (!c || c.attempt !== attempt || rows === c.progressRows) return;
     c.progressRows = rows;
     c.progressAt = now;
@@ -165,6 +218,10 @@ export class QueryScheduler {
 
   /** The worker refused the task: it goes back to pending, as if never started. */
   unstart(task: TaskRecord, attempt: number): void {
+    if (task.backup?.attempt === attempt) {
+      this.dropBackup({ stageId: task.stageId, partition: task.partition, attempt });
+      return;
+    }
     if (task.current?.attempt !== attempt) return;
     task.status = 'PENDING';
     task.current = undefined;
@@ -197,32 +254,50 @@ export class QueryScheduler {
   lost({ stageId, partition, attempt }: AttemptKey): UpdateVerdict {
     const task = this.task(stageId, partition);
     if (!task || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
-    task.status = 'PENDING';
-    task.current = undefined;
+    task.current = task.backup;
+    task.backup = undefined;
+    task.status = task.current ? 'RUNNING' : 'PENDING';
     return 'accepted';
   }
 
-  /** A finished attempt wins only if it is the current attempt of a task that has no winner yet. */
+  /**
+   * A finished attempt wins only if it is a running attempt (current or backup) of a task that has
+   * no winner yet; the other running attempt, if any, is the caller's to cancel (see `sibling`).
+   */
   finished(
     { stageId, partition, attempt }: AttemptKey,
-    { outputs, stats }: { outputs: readonly ExchangeFile[]; stats?: TaskStats | undefined },
+    done: { outputs: readonly ExchangeFile[]; stats?: TaskStats | undefined; now?: number },
   ): UpdateVerdict {
     const task = this.task(stageId, partition);
-    if (!task || task.winner || task.current?.attempt !== attempt || task.status !== 'RUNNING')
-      return 'stale';
-    task.winner = { attempt, workerId: task.current.workerId, outputs, stats };
+    if (!task || task.winner || task.status !== 'RUNNING') return 'stale';
+    const run = task.current?.attempt === attempt ? task.current : task.backup;
+    if (run?.attempt !== attempt) return 'stale';
+    const ranMs = done.now !== undefined && !run.adopted ? done.now - run.startedAt : undefined;
+    task.winner = {
+      attempt,
+      workerId: run.workerId,
+      outputs: done.outputs,
+      stats: done.stats,
+      ...(ranMs !== undefined ? { ranMs } : {}),
+    };
     task.status = 'FINISHED';
     task.current = undefined;
+    task.backup = undefined;
     return 'accepted';
   }
 
-  /** A failure counts only for the current attempt; older attempts' reports are stale. */
+  /**
+   * A failure counts only for the current attempt; older attempts' reports are stale. When a backup
+   * runs beside it, the backup becomes the current attempt and the task keeps running (the failure
+   * still counts against the task's budget).
+   */
   failed(stageId: number, partition: number, attempt: number): UpdateVerdict {
     const task = this.task(stageId, partition);
     if (!task || task.current?.attempt !== attempt || task.status !== 'RUNNING') return 'stale';
-    task.status = 'FAILED';
     task.failures++;
-    task.current = undefined;
+    task.current = task.backup;
+    task.backup = undefined;
+    if (!task.current) task.status = 'FAILED';
     return 'accepted';
   }
 
@@ -256,15 +331,22 @@ export class QueryScheduler {
     return this.task(stageId, partition)?.winner?.attempt === attempt;
   }
 
-  /** Tasks currently running on a worker. */
-  runningOn(workerId: string): TaskRecord[] {
-    return [...this.stages.values()].flatMap((s) =>
-      s.tasks.filter((t) => t.status === 'RUNNING' && t.current?.workerId === workerId),
-    );
+  /** Attempts currently running on a worker (a task's current attempt or its backup). */
+  runningOn(workerId: string): { task: TaskRecord; attempt: number }[] {
+    return this.runningAttempts().filter((r) => r.workerId === workerId);
   }
 
   running(): TaskRecord[] {
     return [...this.stages.values()].flatMap((s) => s.tasks.filter((t) => t.status === 'RUNNING'));
+  }
+
+  /** Every running attempt, backups included. */
+  runningAttempts(): { task: TaskRecord; attempt: number; workerId: string }[] {
+    return this.running().flatMap((task) =>
+      [task.current, task.backup]
+        .filter((r): r is RunningAttempt => r !== undefined)
+        .map((r) => ({ task, attempt: r.attempt, workerId: r.workerId })),
+    );
   }
 
   /** What a task of `stageId`, partition `partition`, reads: the winners' files for that partition. */
@@ -278,6 +360,15 @@ export class QueryScheduler {
       );
       return { fragmentId: producerId, files };
     });
+  }
+
+  /**
+   * How much a task has to read, for comparing tasks of one stage: the bytes of its input files,
+   * or, for a stage that scans, its splits.
+   */
+  inputWeight(task: TaskRecord): number {
+    if (this.stage(task.stageId).fragment.distribution === 'source') return task.splits.length;
+    return this.inputsFor(task).reduce((n, i) => n + i.files.reduce((m, f) => m + f.bytes, 0), 0);
   }
 
   get done(): boolean {

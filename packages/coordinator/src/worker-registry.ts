@@ -1,11 +1,14 @@
 import type { Heartbeat } from '@quarry/cluster-protocol';
 import { FailureDetector, type Dead, type FailureDetectorOptions } from '@quarry/runtime';
+import { Blocklist, DEFAULT_BLOCKLIST } from './blocklist.js';
 
 export interface WorkerView {
   readonly id: string;
   readonly heartbeat: Heartbeat;
   /** Task slots the coordinator counts as taken. */
   readonly assigned: number;
+  /** Memory the tasks assigned to it were given (task limits, summed). */
+  readonly reservedBytes: number;
   readonly heartbeatAgeMs: number;
 }
 
@@ -21,15 +24,19 @@ const RECONCILE_GRACE_MS = 2000;
  */
 export class WorkerRegistry {
   private readonly detector: FailureDetector<Heartbeat>;
-  private readonly assigned = new Map<string, Map<string, number>>();
+  /** Per worker: assignment key → when it was made and the memory it was given. */
+  private readonly assigned = new Map<string, Map<string, { at: number; bytes: number }>>();
   private readonly paused = new Set<string>();
 
   private readonly now: () => number;
+  /** Workers kept from new tasks for a while (slow, or failing): `pick` passes them over. */
+  readonly blocklist: Blocklist;
 
   /** `detector`: when a silent worker is suspected and probed, and when a probe's silence is final. */
   constructor(detector: FailureDetectorOptions) {
     this.now = detector.now ?? Date.now;
     this.detector = new FailureDetector<Heartbeat>(detector);
+    this.blocklist = new Blocklist({ ...DEFAULT_BLOCKLIST, now: this.now });
   }
 
   /** Records a heartbeat; true when the worker is new, or came back with a new incarnation. */
@@ -41,10 +48,13 @@ export class WorkerRegistry {
     const now = this.now();
     // a worker met for the first time may already run tasks (of an earlier leader, now adopted): their slots are taken
     if (joined || restarted)
-      this.assigned.set(hb.workerId, new Map(joined ? [...listed].map((k) => [k, now]) : []));
+      this.assigned.set(
+        hb.workerId,
+        new Map(joined ? [...listed].map((k) => [k, { at: now, bytes: 0 }]) : []),
+      );
     this.paused.delete(hb.workerId);
     const mine = this.assigned.get(hb.workerId)!;
-    for (const [key, at] of mine) if (!listed.has(key) && now - at > RECONCILE_GRACE_MS) mine.delete(key);
+    for (const [key, a] of mine) if (!listed.has(key) && now - a.at > RECONCILE_GRACE_MS) mine.delete(key);
     return joined || restarted;
   }
 
@@ -111,6 +121,7 @@ export class WorkerRegistry {
   private forget(id: string): void {
     this.assigned.delete(id);
     this.paused.delete(id);
+    this.blocklist.forget(id);
   }
 
   has(id: string): boolean {
@@ -124,8 +135,9 @@ export class WorkerRegistry {
     return known ? new Set(known.info.tasks ?? []) : undefined;
   }
 
-  assign(id: string, key: string): void {
-    this.assigned.get(id)?.set(key, this.now());
+  /** A task given `bytes` of memory (0: not counted) takes one of the worker's slots. */
+  assign(id: string, key: string, bytes = 0): void {
+    this.assigned.get(id)?.set(key, { at: this.now(), bytes });
   }
 
   release(id: string, key: string): void {
@@ -144,16 +156,34 @@ export class WorkerRegistry {
         id: m.id,
         heartbeat: m.info,
         assigned: this.assigned.get(m.id)?.size ?? 0,
+        reservedBytes: [...(this.assigned.get(m.id)?.values() ?? [])].reduce((n, a) => n + a.bytes, 0),
         heartbeatAgeMs: m.ageMs,
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** The worker to run the next task: most free slots, not draining; `avoid` only when nothing else fits. */
-  pick(avoid?: string): WorkerView | undefined {
-    const candidates = this.list().filter(
-      (w) => !w.heartbeat.draining && !this.paused.has(w.id) && w.assigned < w.heartbeat.slots,
+  /**
+   * The worker to run the next task: most free slots, not draining, not blocked; `avoid` only when
+   * nothing else fits. Blocked workers are used only while every worker is blocked (the cluster is
+   * never shut out whole). `strict`: never `avoid` and never a blocked worker (a speculative attempt
+   * goes elsewhere or nowhere). `memoryBytes`: the task's memory must fit beside what the worker's
+   * tasks were given (an idle worker takes any task).
+   */
+  pick(avoid?: string, options: { strict?: boolean; memoryBytes?: number } = {}): WorkerView | undefined {
+    const all = this.list();
+    const need = options.memoryBytes ?? 0;
+    const free = all.filter(
+      (w) =>
+        !w.heartbeat.draining &&
+        !this.paused.has(w.id) &&
+        w.assigned < w.heartbeat.slots &&
+        (w.assigned === 0 ||
+          w.heartbeat.memoryBytes === undefined ||
+          w.reservedBytes + need <= w.heartbeat.memoryBytes),
     );
+    const open = free.filter((w) => !this.blocklist.isBlocked(w.id));
+    const allBlocked = all.every((w) => w.heartbeat.draining || this.blocklist.isBlocked(w.id));
+    const candidates = options.strict ? open.filter((w) => w.id !== avoid) : allBlocked ? free : open;
     candidates.sort(
       (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
     );

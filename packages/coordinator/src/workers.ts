@@ -168,8 +168,7 @@ export class WorkerLiveness {
     const out: { q: QueryExecution; ref: TaskRef }[] = [];
     for (const q of this.d.queries()) {
       if (q.state !== 'RUNNING' || !q.scheduler) continue;
-      for (const t of q.scheduler.runningOn(workerId)) {
-        const attempt = t.current!.attempt;
+      for (const { task: t, attempt } of q.scheduler.runningOn(workerId)) {
         const ref = {
           stageId: t.stageId,
           partition: t.partition,

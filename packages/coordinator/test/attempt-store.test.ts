@@ -26,6 +26,48 @@ describe('AttemptStore on a real redis-server', function () {
     await redis?.stop();
   });
 
+  it('records a speculative attempt beside the current one: the first to finish wins', async () => {
+    await store.createQuery('qs', { sql: 'select 1', retryPolicy: 'TASK', created: 1 });
+    expect(await store.startAttempt('qs', a(1, 0, 1), 'w2', { backup: true })).to.equal(
+      false,
+      'no backup of a task that does not run',
+    );
+    expect(await store.startAttempt('qs', a(1, 0, 0), 'w1')).to.equal(true);
+    expect(await store.startAttempt('qs', a(1, 0, 1), 'w2', { backup: true })).to.equal(true);
+    expect(await store.startAttempt('qs', a(1, 0, 2), 'w3', { backup: true })).to.equal(
+      false,
+      'one backup at a time',
+    );
+    let { tasks, attempts } = await store.attempts('qs');
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'RUNNING', current: 0, backup: 1, attempts: 2 });
+    expect(attempts.get('0/1.0.1')).to.deep.include({ state: 'RUNNING', worker: 'w2', speculative: true });
+    expect(await store.finishAttempt('qs', a(1, 0, 1), { outputs: [FILE] })).to.equal(true);
+    expect(await store.finishAttempt('qs', a(1, 0, 0), NO_FILES)).to.equal(false, 'the slow one lost');
+    expect(await store.failAttempt('qs', a(1, 0, 0), err, { lost: true })).to.equal(true);
+    ({ tasks, attempts } = await store.attempts('qs'));
+    expect(tasks.get('0/1.0')).to.deep.include({ state: 'FINISHED', winner: 1 });
+    expect(tasks.get('0/1.0')!.failures ?? 0).to.equal(0);
+    expect(attempts.get('0/1.0.0')).to.deep.include({ state: 'FAILED' });
+
+    // a failed backup is dropped at no cost; a failed current attempt hands over to its backup
+    expect(await store.startAttempt('qs', a(1, 1, 0), 'w1')).to.equal(true);
+    expect(await store.startAttempt('qs', a(1, 1, 1), 'w2', { backup: true })).to.equal(true);
+    expect(await store.failAttempt('qs', a(1, 1, 1), err, { lost: true })).to.equal(true);
+    expect(await store.startAttempt('qs', a(1, 1, 2), 'w3', { backup: true })).to.equal(true);
+    expect(await store.failAttempt('qs', a(1, 1, 0), err)).to.equal(true);
+    ({ tasks } = await store.attempts('qs'));
+    expect(tasks.get('0/1.1')).to.deep.include({ state: 'RUNNING', current: 2, failures: 1, attempts: 3 });
+    expect(tasks.get('0/1.1')!.backup).to.equal(undefined);
+    expect(await store.finishAttempt('qs', a(1, 1, 2), NO_FILES)).to.equal(true);
+
+    // a refused backup is as if never started
+    expect(await store.startAttempt('qs', a(1, 2, 0), 'w1')).to.equal(true);
+    expect(await store.startAttempt('qs', a(1, 2, 1), 'w2', { backup: true })).to.equal(true);
+    expect(await store.unstartAttempt('qs', a(1, 2, 1))).to.equal(true);
+    ({ tasks } = await store.attempts('qs'));
+    expect(tasks.get('0/1.2')).to.deep.include({ state: 'RUNNING', current: 0, attempts: 1 });
+  });
+
   it('records attempts and lets exactly one attempt per task win', async () => {
     await store.createQuery('q1', { sql: 'select 1', retryPolicy: 'TASK', created: 1 });
     expect(await store.startAttempt('q1', a(1, 0, 0), 'w1')).to.equal(true);

@@ -102,7 +102,7 @@ describe('QueryScheduler', () => {
     const s = threeStages();
     const t = s.task(2, 1)!;
     const a = s.start(t, 'w1', 0);
-    expect(s.runningOn('w1').map((x) => x.partition)).to.deep.equal([1]);
+    expect(s.runningOn('w1').map((x) => x.task.partition)).to.deep.equal([1]);
     s.unstart(t, a);
     expect(t.status).to.equal('PENDING');
     expect(t.attempts).to.equal(0, 'a refused dispatch is not an attempt');

@@ -78,6 +78,19 @@ export const QueryEventSchemas = {
     /** After running out of memory: what the next attempt may hold (it grew). */
     memoryLimitBytes: Type.Optional(Count),
   }),
+  /**
+   * A running task looked slow (it ran `elapsedMs`, past its stage's baseline `baselineMs`): a
+   * speculative attempt, `task`, starts beside attempt `slowAttempt` on another worker. The first to
+   * finish wins; the other is cancelled.
+   */
+  TASK_SPECULATING: Type.Object({
+    ...base,
+    type: Type.Literal('TASK_SPECULATING'),
+    task: TaskRefSchema,
+    slowAttempt: Int(0, MAX_ATTEMPT),
+    elapsedMs: Millis,
+    baselineMs: Millis,
+  }),
   /** A worker stopped heartbeating; `tasks` were running on it. */
   WORKER_LOST: Type.Object({
     ...base,

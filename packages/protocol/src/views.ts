@@ -35,6 +35,11 @@ export const ClusterInfoSchema = Type.Object({
       heartbeatAgeMs: Millis,
       host: Text(255),
       pid: Count,
+      /**
+       * While the worker is kept from new tasks (a task of it was overtaken by a speculative
+       * attempt, or it failed several in a short time): for how much longer, and why.
+       */
+      blocked: Type.Optional(Type.Object({ remainingMs: Millis, reason: Text(1000) })),
     }),
     { maxItems: MAX_WORKERS },
   ),

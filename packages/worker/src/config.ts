@@ -1,4 +1,5 @@
-import { availableParallelism, hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
 import {
@@ -23,6 +24,11 @@ export interface WorkerConfig {
   readonly heartbeatIntervalMs: number;
   /** `task.max-memory`: memory a task may hold in buffers; default 512MB. */
   readonly taskMemoryBytes: number;
+  /**
+   * Memory for all of the worker's tasks together: the machine's memory (or its cgroup's limit) less
+   * `memory.heap-headroom-per-node` (Trino's name; default 30 % of it). Absent: not limited.
+   */
+  readonly memoryPoolBytes?: number;
   /** Spilling (`spill-enabled`, `spiller-spill-path`, …); absent: {@link DEFAULT_SPILL}. */
   readonly spill?: SpillConfig;
   readonly exchange: ExchangeConfig;
@@ -46,6 +52,7 @@ export const WORKER_PROPERTY_NAMES = [
   'worker.task-slots',
   'worker.heartbeat-interval',
   'task.max-memory',
+  'memory.heap-headroom-per-node',
   'failure-injection',
   'metrics.port',
   'catalog.config-dir',
@@ -81,10 +88,35 @@ export function workerConfigFromProperties(
     slots: r.int('worker.task-slots', availableParallelism(), 1),
     heartbeatIntervalMs: r.duration('worker.heartbeat-interval', '500ms'),
     taskMemoryBytes: r.dataSize('task.max-memory', '512MB'),
+    memoryPoolBytes: memoryPool(r, props['memory.heap-headroom-per-node'], source),
     spill: spillConfigFromProperties(props, source),
     failureInjection: parseFailureInjection(r.optionalString('failure-injection')),
     internalCommunication: internalCommunicationFromProperties(props, source),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
+}
+
+/** The machine's memory, or its cgroup's limit when lower (a container's). */
+function nodeMemoryBytes(): number {
+  try {
+    const limit = Number(readFileSync('/sys/fs/cgroup/memory.max', 'utf8').trim());
+    if (Number.isFinite(limit) && limit > 0) return Math.min(limit, totalmem());
+  } catch {
+    // no cgroup v2 limit here
+  }
+  return totalmem();
+}
+
+/** The worker's memory pool: node memory less the headroom (30 % of it unless configured). */
+function memoryPool(r: PropertyReader, headroom: string | undefined, source: string): number {
+  const node = nodeMemoryBytes();
+  const reserved =
+    headroom === undefined ? Math.round(node * 0.3) : r.dataSize('memory.heap-headroom-per-node', '0B');
+  if (reserved >= node)
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: memory.heap-headroom-per-node (${headroom}) leaves no memory for tasks: this node has ${Math.floor(node / 2 ** 20)}MB`,
+    );
+  return node - reserved;
 }

@@ -85,6 +85,22 @@ function spillSpace(task: TaskSpec, setup: TaskSpill | undefined): LocalSpillSpa
   });
 }
 
+/** Waits `ms`, or less when `signal` aborts; true when it aborted. */
+function delayed(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve(true);
+      },
+      { once: true },
+    );
+  });
+}
+
 /** Acts on the failure-injection rules that match this task at this point. */
 async function inject(
   task: TaskSpec,
@@ -100,7 +116,12 @@ async function inject(
         if (rule.action === 'CRASH') await new Promise(() => {});
         break;
       case 'DELAY':
-        await new Promise((r) => setTimeout(r, rule.ms ?? 1000));
+        // a cancel ends the wait: a delayed attempt that lost its race must free its slot
+        if (await delayed(rule.ms ?? 1000, signal))
+          throw new QuarryError(
+            'USER_CANCELED',
+            `Task ${task.taskId} was cancelled while delayed (injected)`,
+          );
         break;
       case 'HANG':
         await new Promise<void>((resolve) =>

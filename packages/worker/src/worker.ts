@@ -175,6 +175,7 @@ export class Worker {
       host: hostname(),
       pid: process.pid,
       rssBytes: process.memoryUsage.rss(),
+      ...(this.config.memoryPoolBytes !== undefined ? { memoryBytes: this.config.memoryPoolBytes } : {}),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       exchange: this.exchangeFingerprint,
       ...(this.fence.newestSeen !== undefined ? { epoch: this.fence.newestSeen } : {}),
@@ -203,6 +204,8 @@ export class Worker {
 
   private accept(sealed: CheckedTask): RunTaskReply {
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
+    if (!this.memoryFits(sealed.memoryLimitBytes))
+      return { accepted: false, reason: 'not enough memory free' };
     const task = this.unsealed(sealed);
     const spill = this.taskSpill(task);
     const outcome = this.pool.run(task, spill);
@@ -228,6 +231,17 @@ export class Worker {
       this.lastReport.delete(task.taskId);
     });
     return { accepted: true };
+  }
+
+  /**
+   * Whether a task given `bytes` fits beside the running ones in the worker's memory pool. An idle
+   * worker takes any task (one larger than the pool runs alone rather than nowhere).
+   */
+  private memoryFits(bytes: number): boolean {
+    const pool = this.config.memoryPoolBytes;
+    if (pool === undefined) return true;
+    const running = this.pool.running();
+    return running.length === 0 || running.reduce((n, t) => n + t.memoryLimitBytes, 0) + bytes <= pool;
   }
 
   /** Where a task may spill: its own directory (the roots taken in turn) and its counter slots. */

@@ -38,18 +38,18 @@ export async function runWorkers(flags: CommonFlags): Promise<number> {
   const client = await connectClient(flags);
   try {
     const info = await client.workers();
-    const columns = ['worker', 'slots', 'running tasks', 'heartbeat age', 'draining', 'host', 'pid'].map(
-      (name) => ({
-        name,
-        type: name === 'slots' || name === 'running tasks' || name === 'pid' ? 'integer' : 'varchar',
-      }),
-    );
+    const names = ['worker', 'slots', 'running tasks', 'heartbeat age', 'draining', 'blocked', 'host', 'pid'];
+    const columns = names.map((name) => ({
+      name,
+      type: name === 'slots' || name === 'running tasks' || name === 'pid' ? 'integer' : 'varchar',
+    }));
     const rows = info.workers.map((w) => [
       w.workerId,
       w.slots,
       w.runningTasks,
       formatDuration(w.heartbeatAgeMs),
       w.draining ? 'yes' : 'no',
+      w.blocked ? `${formatDuration(w.blocked.remainingMs)} more: ${w.blocked.reason}` : 'no',
       w.host,
       w.pid,
     ]);

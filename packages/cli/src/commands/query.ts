@@ -33,6 +33,8 @@ export function describeEvent(e: QueryEvent): string {
       return `TASK_FAILED ${e.task.taskId} on ${e.task.workerId}: ${e.error.code}: ${e.error.message}`;
     case 'TASK_RETRYING':
       return `TASK_RETRYING ${e.task.taskId} as attempt ${e.nextAttempt} in ${formatDuration(e.delayMs)}`;
+    case 'TASK_SPECULATING':
+      return `TASK_SPECULATING ${e.task.taskId} on ${e.task.workerId}: attempt ${e.slowAttempt} ran ${formatDuration(e.elapsedMs)}, past ${formatDuration(e.baselineMs)}`;
     case 'WORKER_LOST':
       return `WORKER_LOST ${e.workerId} (silent ${formatDuration(e.silentForMs)}), tasks ${e.tasks.map((t) => t.taskId).join(', ') || 'none'}`;
     case 'COORDINATOR_FAILOVER':

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import { QuarryError } from '@quarry/common';
+import type { DistributedPlan, PlanFragment, Session } from '@quarry/sql';
+import type { CoordinatorConfig } from '../src/config.js';
+import { QueryScheduler } from '../src/scheduler.js';
+import { TaskMemory, sessionTaskMemory } from '../src/task-memory.js';
+
+const MB = 2 ** 20;
+const config = {
+  taskMemoryBytes: 100 * MB,
+  maxTaskMemoryBytes: 1000 * MB,
+  taskMemoryGrowthFactor: 3,
+} as CoordinatorConfig;
+const session = (properties: Record<string, string> = {}): Session => ({ properties, now: new Date() });
+
+function scheduler(): QueryScheduler {
+  const frag: PlanFragment = {
+    id: 1,
+    root: { kind: 'Values', rows: [], outputs: [] },
+    distribution: 'source',
+    outputPartitioning: { kind: 'single' },
+    outputs: [],
+    inputs: [],
+  };
+  const plan: DistributedPlan = { fragments: [frag], rootId: 1, columns: [] };
+  return new QueryScheduler(plan, new Map([[1, [[], [], []]]]), 1);
+}
+
+describe('TaskMemory', () => {
+  it('starts from fault_tolerant_execution_task_memory, else task.max-memory', () => {
+    const s = scheduler();
+    const m = new TaskMemory(config);
+    expect(m.limitFor(session(), s, s.task(1, 0)!)).to.equal(100 * MB);
+    expect(m.limitFor(session({ fault_tolerant_execution_task_memory: '40MB' }), s, s.task(1, 0)!)).to.equal(
+      40 * MB,
+    );
+    expect(
+      m.limitFor(session({ fault_tolerant_execution_task_memory: '5GB' }), s, s.task(1, 0)!),
+      'never above query.max-memory-per-node',
+    ).to.equal(1000 * MB);
+  });
+
+  it('grows a task that ran out, and starts its siblings from what it grew to', () => {
+    const s = scheduler();
+    const m = new TaskMemory(config);
+    expect(m.grow(s, s.task(1, 0)!, 100 * MB)).to.equal(300 * MB);
+    expect(m.limitFor(session(), s, s.task(1, 0)!)).to.equal(300 * MB);
+    expect(m.limitFor(session(), s, s.task(1, 1)!), 'a sibling starts from the hint').to.equal(300 * MB);
+    expect(m.grow(s, s.task(1, 0)!, 300 * MB)).to.equal(900 * MB);
+    expect(m.grow(s, s.task(1, 0)!, 900 * MB)).to.equal(1000 * MB);
+  });
+
+  it('fails at once a task that ran out of memory at the ceiling', () => {
+    const s = scheduler();
+    const err = new TaskMemory(config).grow(s, s.task(1, 2)!, 1000 * MB);
+    expect(err).to.be.instanceOf(QuarryError);
+    expect((err as QuarryError).code).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
+    expect((err as QuarryError).message).to.match(/^Cannot allocate enough memory for task 1\.2/);
+  });
+
+  it('refuses a session value that is no data size', () => {
+    expect(sessionTaskMemory({})).to.equal(undefined);
+    expect(sessionTaskMemory({ fault_tolerant_execution_task_memory: '2GB' })).to.equal(2 * 1024 * MB);
+    for (const bad of ['lots', '-1MB', '0B'])
+      expect(() => sessionTaskMemory({ fault_tolerant_execution_task_memory: bad }))
+        .to.throw(QuarryError, /fault_tolerant_execution_task_memory='.*' is invalid/)
+        .with.property('code', 'INVALID_SESSION_PROPERTY');
+  });
+});
