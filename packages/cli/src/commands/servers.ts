@@ -1,7 +1,9 @@
-import { createLogger } from '@quarry/common';
-import { Coordinator } from '@quarry/coordinator';
+import { QuarryClient } from '@quarry/client';
+import { createLogger, type Logger } from '@quarry/common';
+import { Coordinator, type CoordinatorConfig } from '@quarry/coordinator';
+import { TrinoHttpServer, gatewayEnabled, type TrinoHttpConfig } from '@quarry/trino-http';
 import { Worker } from '@quarry/worker';
-import { coordinatorConfig, workerConfig, type CommonFlags } from '../config.js';
+import { coordinatorConfig, trinoHttpConfig, workerConfig, type CommonFlags } from '../config.js';
 
 /** Stops on SIGINT/SIGTERM, once; a second signal exits at once. */
 function onShutdown(stop: () => Promise<void>): void {
@@ -23,8 +25,37 @@ function onShutdown(stop: () => Promise<void>): void {
 
 export async function runCoordinator(flags: CommonFlags & { redis?: string }): Promise<void> {
   const config = coordinatorConfig(flags);
+  const http = trinoHttpConfig(flags);
   const coordinator = await Coordinator.start(config, { logger: createLogger({ name: 'coordinator' }) });
-  onShutdown(() => coordinator.stop());
+  const gateway = gatewayEnabled(http)
+    ? await startGateway(config, http, createLogger({ name: 'trino-http' }))
+    : undefined;
+  onShutdown(async () => {
+    await gateway?.stop();
+    await coordinator.stop();
+  });
+}
+
+/**
+ * Trino's client protocol on `http-server.http.port` / `http-server.https.port`: in every
+ * coordinator process, leader or standby, a client of the cluster over NATS with the process's
+ * own NATS credentials.
+ */
+async function startGateway(config: CoordinatorConfig, http: TrinoHttpConfig, logger: Logger) {
+  const client = await QuarryClient.connect({
+    servers: config.servers,
+    prefix: config.prefix,
+    ...(config.nats?.auth ? { auth: config.nats.auth } : {}),
+    ...(config.nats?.tls ? { tls: config.nats.tls } : {}),
+  });
+  const secret = config.internalCommunication?.sharedSecret;
+  return TrinoHttpServer.start({
+    config: http,
+    client,
+    logger,
+    maxQueryLength: config.queryMaxLength,
+    ...(secret !== undefined ? { sharedSecret: secret } : {}),
+  });
 }
 
 /** SIGTERM drains: no new tasks, running ones finish, then the worker leaves. */
