@@ -35,7 +35,11 @@ import { TRINO_CONFIG_IGNORED, TRINO_EXCHANGE_IGNORED } from './trino-properties
 const KNOWN = {
   'config.properties': {
     read: [
-      ...new Set<string>([...COORDINATOR_PROPERTY_NAMES, ...WORKER_PROPERTY_NAMES, ...TRINO_HTTP_PROPERTY_NAMES]),
+      ...new Set<string>([
+        ...COORDINATOR_PROPERTY_NAMES,
+        ...WORKER_PROPERTY_NAMES,
+        ...TRINO_HTTP_PROPERTY_NAMES,
+      ]),
     ],
     ...TRINO_CONFIG_IGNORED,
   },

@@ -57,7 +57,10 @@ export interface TrinoHttpSource {
 }
 
 /** Reads the gateway's settings; every wrong value is an INVALID_CONFIGURATION naming its property. */
-export function trinoHttpConfigFromProperties(props: Properties, from: TrinoHttpSource = {}): TrinoHttpConfig {
+export function trinoHttpConfigFromProperties(
+  props: Properties,
+  from: TrinoHttpSource = {},
+): TrinoHttpConfig {
   const source = from.source ?? 'config.properties';
   const r = new PropertyReader(props, source);
   const httpEnabled = r.boolean('http-server.http.enabled', true);

@@ -114,6 +114,12 @@ export function trinoError(error: ErrorData): TrinoQueryError {
     errorName: error.code,
     errorType: error.type,
     ...location,
-    failureInfo: { type: `quarry.${error.code}`, message: error.message, suppressed: [], stack: [], ...location },
+    failureInfo: {
+      type: `quarry.${error.code}`,
+      message: error.message,
+      suppressed: [],
+      stack: [],
+      ...location,
+    },
   };
 }

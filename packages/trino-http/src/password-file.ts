@@ -116,7 +116,10 @@ export function parsePasswordFile(text: string, path: string): Map<string, strin
       );
     }
     if (Number(cost[1]) < MIN_BCRYPT_COST) {
-      throw new QuarryError('INVALID_CONFIGURATION', `${where}: bcrypt cost ${cost[1]} is below ${MIN_BCRYPT_COST}`);
+      throw new QuarryError(
+        'INVALID_CONFIGURATION',
+        `${where}: bcrypt cost ${cost[1]} is below ${MIN_BCRYPT_COST}`,
+      );
     }
     users.set(user, hash);
   });

@@ -47,24 +47,34 @@ function single(headers: IncomingHttpHeaders, name: string): string | undefined 
 function all(headers: IncomingHttpHeaders, name: string): string[] {
   const v = headers[name];
   const values = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  return values.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  return values
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 function sessionProperties(pairs: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new BadRequestHeader(`Invalid X-Trino-Session header: '${cut(pair)}' is not name=value`);
+    if (eq <= 0)
+      throw new BadRequestHeader(`Invalid X-Trino-Session header: '${cut(pair)}' is not name=value`);
     const name = pair.slice(0, eq).trim();
     if (!PROPERTY_NAME.test(name))
-      throw new BadRequestHeader(`Invalid X-Trino-Session header: session property name '${cut(name)}' is invalid`);
+      throw new BadRequestHeader(
+        `Invalid X-Trino-Session header: session property name '${cut(name)}' is invalid`,
+      );
     const value = decode(pair.slice(eq + 1).trim(), name);
     if (value.length > MAX_VALUE_LENGTH)
-      throw new BadRequestHeader(`Invalid X-Trino-Session header: the value of ${name} exceeds ${MAX_VALUE_LENGTH} characters`);
+      throw new BadRequestHeader(
+        `Invalid X-Trino-Session header: the value of ${name} exceeds ${MAX_VALUE_LENGTH} characters`,
+      );
     out[name] = value;
   }
   if (Object.keys(out).length > MAX_PROPERTIES)
-    throw new BadRequestHeader(`Invalid X-Trino-Session header: more than ${MAX_PROPERTIES} session properties`);
+    throw new BadRequestHeader(
+      `Invalid X-Trino-Session header: more than ${MAX_PROPERTIES} session properties`,
+    );
   return out;
 }
 
@@ -72,14 +82,17 @@ function decode(value: string, name: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
-    throw new BadRequestHeader(`Invalid X-Trino-Session header: the value of ${name} is not URL-encoded text`);
+    throw new BadRequestHeader(
+      `Invalid X-Trino-Session header: the value of ${name} is not URL-encoded text`,
+    );
   }
 }
 
 function clientTags(tags: readonly string[]): string[] {
   if (tags.length > 64) throw new BadRequestHeader('Invalid X-Trino-Client-Tags header: more than 64 tags');
   for (const t of tags)
-    if (t.length > 256) throw new BadRequestHeader(`Invalid X-Trino-Client-Tags header: tag '${cut(t)}' is too long`);
+    if (t.length > 256)
+      throw new BadRequestHeader(`Invalid X-Trino-Client-Tags header: tag '${cut(t)}' is too long`);
   return [...new Set(tags)];
 }
 

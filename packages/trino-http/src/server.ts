@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { QuarryError, type Logger } from '@quarry/common';
@@ -21,7 +26,8 @@ export interface TrinoHttpServerOptions {
   readonly maxQueryLength?: number;
 }
 
-const STATEMENT_URI = /^\/v1\/statement\/(queued|executing)\/([A-Za-z0-9_-]{1,128})\/([A-Za-z0-9_-]{1,4096})\/(\d{1,10})$/;
+const STATEMENT_URI =
+  /^\/v1\/statement\/(queued|executing)\/([A-Za-z0-9_-]{1,128})\/([A-Za-z0-9_-]{1,4096})\/(\d{1,10})$/;
 const QUERY_URI = /^\/v1\/query\/([A-Za-z0-9_-]{1,128})$/;
 
 /**
@@ -67,12 +73,17 @@ export class TrinoHttpServer {
     server.on('request', (req, res) => void this.handle(req, res, scheme));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) =>
-        reject(new QuarryError('INVALID_CONFIGURATION', `Cannot listen on ${scheme} port ${port}: ${e.message}`)),
+        reject(
+          new QuarryError('INVALID_CONFIGURATION', `Cannot listen on ${scheme} port ${port}: ${e.message}`),
+        ),
       );
       server.listen(port, () => resolve());
     });
     this.servers.push({ server, scheme });
-    this.o.logger.info({ port: (server.address() as AddressInfo).port, scheme }, 'Trino client protocol listening');
+    this.o.logger.info(
+      { port: (server.address() as AddressInfo).port, scheme },
+      'Trino client protocol listening',
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https'): Promise<void> {
@@ -101,7 +112,8 @@ export class TrinoHttpServer {
     if (statement) {
       const [, phase, queryId, slug, token] = statement as unknown as [string, Phase, string, string, string];
       if (req.method === 'DELETE') return this.service.cancel(caller, queryId, slug);
-      if (req.method === 'GET') return this.service.poll(caller, { phase, queryId, slug, token: Number(token) });
+      if (req.method === 'GET')
+        return this.service.poll(caller, { phase, queryId, slug, token: Number(token) });
       return { status: 405, body: 'Use GET to poll and DELETE to cancel' };
     }
     const query = QUERY_URI.exec(path);
@@ -130,7 +142,10 @@ export class TrinoHttpServer {
       };
     }
     if (claimed && claimed !== credentials.user) {
-      return { status: 403, body: `Access Denied: User ${credentials.user} cannot impersonate user ${claimed}` };
+      return {
+        status: 403,
+        body: `Access Denied: User ${credentials.user} cannot impersonate user ${claimed}`,
+      };
     }
     return { user: credentials.user, base };
   }
@@ -183,7 +198,10 @@ function tlsOptions(tls: TlsFiles): Record<string, unknown> {
   const passphrase = tls.keystoreKey ? { passphrase: tls.keystoreKey } : {};
   const text = bytes.toString('latin1');
   if (!text.includes('-----BEGIN')) return { pfx: bytes, ...passphrase };
-  if (!/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text) || !text.includes('-----BEGIN CERTIFICATE-----')) {
+  if (
+    !/-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(text) ||
+    !text.includes('-----BEGIN CERTIFICATE-----')
+  ) {
     throw new QuarryError(
       'INVALID_CONFIGURATION',
       `http-server.https.keystore.path: ${tls.keystorePath} must hold a private key and a certificate (PEM)`,
@@ -206,6 +224,9 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<string 
 
 function write(res: ServerResponse, reply: Reply): void {
   const type = reply.json ? 'application/json' : 'text/plain; charset=utf-8';
-  res.writeHead(reply.status, { ...(reply.body !== undefined ? { 'Content-Type': type } : {}), ...reply.headers });
+  res.writeHead(reply.status, {
+    ...(reply.body !== undefined ? { 'Content-Type': type } : {}),
+    ...reply.headers,
+  });
   res.end(reply.body);
 }

@@ -43,7 +43,9 @@ export function sessionStatement(sql: string): SessionStatement | undefined {
     reader.skip(1);
     const parts = reader.qualifiedName(2).split('.');
     reader.end();
-    return parts.length === 2 ? { kind: 'use', catalog: parts[0]!, schema: parts[1]! } : { kind: 'use', schema: parts[0]! };
+    return parts.length === 2
+      ? { kind: 'use', catalog: parts[0]!, schema: parts[1]! }
+      : { kind: 'use', schema: parts[0]! };
   }
   return undefined;
 }

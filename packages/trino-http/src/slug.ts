@@ -30,7 +30,10 @@ export class Slugs {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(queryId));
-    const body = Buffer.concat([cipher.update(JSON.stringify([content.user, content.capability])), cipher.final()]);
+    const body = Buffer.concat([
+      cipher.update(JSON.stringify([content.user, content.capability])),
+      cipher.final(),
+    ]);
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
   }
 

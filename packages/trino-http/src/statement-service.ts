@@ -88,13 +88,23 @@ export class StatementService {
   }
 
   /** `GET /v1/statement/{queued|executing}/{queryId}/{slug}/{token}`. */
-  async poll(caller: Caller, at: { phase: Phase; queryId: string; slug: string; token: number }): Promise<Reply> {
+  async poll(
+    caller: Caller,
+    at: { phase: Phase; queryId: string; slug: string; token: number },
+  ): Promise<Reply> {
     const found = await this.find(caller, at.queryId, at.slug);
     if ('status' in found) return found;
     const q = found;
     if (at.phase === 'queued') {
       const nextUri = this.uri(caller.base, 'executing', q, 0);
-      return ok(queryResultsJson({ query: q, base: caller.base, nextUri, state: q.state === 'FAILED' ? 'FAILED' : 'QUEUED' }));
+      return ok(
+        queryResultsJson({
+          query: q,
+          base: caller.base,
+          nextUri,
+          state: q.state === 'FAILED' ? 'FAILED' : 'QUEUED',
+        }),
+      );
     }
     if (!q.done) await q.changed(this.maxWaitMs);
     if (q.state === 'FAILED') return ok(queryResultsJson({ query: q, base: caller.base, state: 'FAILED' }));
@@ -132,7 +142,13 @@ export class StatementService {
   }
 
   private sessionResult(q: TrackedQuery, caller: Caller): Reply {
-    const body = queryResultsJson({ query: q, base: caller.base, state: 'FINISHED', columns: q.columns!, rows: [[true]] });
+    const body = queryResultsJson({
+      query: q,
+      base: caller.base,
+      state: 'FINISHED',
+      columns: q.columns!,
+      rows: [[true]],
+    });
     return { ...ok(body), headers: sessionHeaders(q.session!) };
   }
 
@@ -162,7 +178,12 @@ export class StatementService {
         state: q.state,
         query: q.sql ?? '',
         session: { user: q.user, source: q.source ?? null, clientTags: q.clientTags },
-        ...(q.error ? { errorCode: { code: q.error.code, type: q.error.type }, failureInfo: { message: q.error.message } } : {}),
+        ...(q.error
+          ? {
+              errorCode: { code: q.error.code, type: q.error.type },
+              failureInfo: { message: q.error.message },
+            }
+          : {}),
       }),
     );
   }

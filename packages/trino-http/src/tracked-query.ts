@@ -65,7 +65,8 @@ export class TrackedQuery {
         this.fail(QuarryError.wrap(e).toData());
       }
       // the events ended without an end state: the stream was closed under us
-      if (!this.done) this.fail(new QuarryError('MESSAGING_ERROR', 'The query status events stopped').toData());
+      if (!this.done)
+        this.fail(new QuarryError('MESSAGING_ERROR', 'The query status events stopped').toData());
     })();
   }
 

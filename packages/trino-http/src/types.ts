@@ -20,7 +20,8 @@ export function typeSignature(type: string): TypeSignature {
     const values = m[2]!.split(',').map((v) => Number(v.trim()));
     return { rawType: m[1]!, arguments: values.map((value) => ({ kind: 'LONG', value })) };
   }
-  if (type === 'varchar') return { rawType: 'varchar', arguments: [{ kind: 'LONG', value: UNBOUNDED_VARCHAR }] };
+  if (type === 'varchar')
+    return { rawType: 'varchar', arguments: [{ kind: 'LONG', value: UNBOUNDED_VARCHAR }] };
   return { rawType: type, arguments: [] };
 }
 

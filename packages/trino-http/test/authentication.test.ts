@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:https';
 import bcrypt from 'bcryptjs';
-import { freePort, type LocalCluster } from '@quarry/cli';
+import { freePort, type ProcessCluster, type TrinoBody } from './ports.js';
 import { startProcessCluster } from '@quarry/testkit';
 import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 
@@ -13,10 +13,27 @@ import { BasicAuth, Trino, type QueryResult } from 'trino-client';
 function selfSignedPem(dir: string): { pem: string; cert: string } {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   const pem = join(dir, 'coordinator.pem');
   writeFileSync(pem, readFileSync(key, 'utf8') + readFileSync(cert, 'utf8'));
   return { pem, cert };
@@ -26,28 +43,33 @@ function selfSignedPem(dir: string): { pem: string; cert: string } {
 async function httpsCall(
   url: string,
   o: { ca: string; method?: string; headers?: Record<string, string>; body?: string },
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: TrinoBody }> {
   const { request } = await import('node:https');
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: o.method ?? 'GET', headers: o.headers, agent: new Agent({ ca: o.ca }) }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => {
-        const json = String(res.headers['content-type']).includes('json');
-        resolve({ status: res.statusCode!, body: json ? JSON.parse(text) : text });
-      });
-    });
+    const req = request(
+      url,
+      { method: o.method ?? 'GET', headers: o.headers, agent: new Agent({ ca: o.ca }) },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => {
+          const json = String(res.headers['content-type']).includes('json');
+          resolve({ status: res.statusCode!, body: (json ? JSON.parse(text) : {}) as TrinoBody });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(o.body);
   });
 }
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('Trino client protocol: password file authentication over HTTPS', function () {
   this.timeout(180_000);
   let dir: string;
-  let cluster: LocalCluster;
+  let cluster: ProcessCluster;
   let https: string;
   let http: string;
   let ca: string;
@@ -88,7 +110,13 @@ describe('Trino client protocol: password file authentication over HTTPS', funct
   });
 
   const client = (user: string, password: string) =>
-    Trino.create({ server: https, catalog: 'tpch', schema: 'tiny', auth: new BasicAuth(user, password), ssl: { ca } });
+    Trino.create({
+      server: https,
+      catalog: 'tpch',
+      schema: 'tiny',
+      auth: new BasicAuth(user, password),
+      ssl: { ca },
+    });
 
   async function results(trino: Trino, sql: string): Promise<QueryResult[]> {
     const out: QueryResult[] = [];
@@ -97,19 +125,38 @@ describe('Trino client protocol: password file authentication over HTTPS', funct
   }
 
   it('runs a query for the right password over HTTPS', async () => {
-    const all = await results(client('alice', 'alice-secret'), 'select r_name from region order by r_regionkey');
-    expect(all.flatMap((r) => r.data ?? [])).to.deep.equal([['AFRICA'], ['AMERICA'], ['ASIA'], ['EUROPE'], ['MIDDLE EAST']]);
+    const all = await results(
+      client('alice', 'alice-secret'),
+      'select r_name from region order by r_regionkey',
+    );
+    expect(all.flatMap((r) => r.data ?? [])).to.deep.equal([
+      ['AFRICA'],
+      ['AMERICA'],
+      ['ASIA'],
+      ['EUROPE'],
+      ['MIDDLE EAST'],
+    ]);
   });
 
   it('answers 401 to a wrong password, an unknown user and no credentials', async () => {
-    for (const [user, password] of [['alice', 'wrong'], ['mallory', 'alice-secret']] as const) {
-      const error = await client(user, password).query('select 1').then(
-        () => undefined,
-        (e: { response?: { status: number } }) => e,
-      );
+    for (const [user, password] of [
+      ['alice', 'wrong'],
+      ['mallory', 'alice-secret'],
+    ] as const) {
+      const error = await client(user, password)
+        .query('select 1')
+        .then(
+          () => undefined,
+          (e: { response?: { status: number } }) => e,
+        );
       expect(error?.response?.status, `${user}/${password}`).to.equal(401);
     }
-    const none = await httpsCall(`${https}/v1/statement`, { ca, method: 'POST', body: 'select 1', headers: { 'X-Trino-User': 'alice' } });
+    const none = await httpsCall(`${https}/v1/statement`, {
+      ca,
+      method: 'POST',
+      body: 'select 1',
+      headers: { 'X-Trino-User': 'alice' },
+    });
     expect(none.status).to.equal(401);
   });
 
@@ -123,15 +170,22 @@ describe('Trino client protocol: password file authentication over HTTPS', funct
     expect(await res.text()).to.contain('https');
   });
 
-  it("makes the authenticated user the owner: another user cannot read, cancel or impersonate", async () => {
+  it('makes the authenticated user the owner: another user cannot read, cancel or impersonate', async () => {
     const alice = { Authorization: basic('alice', 'alice-secret') };
     const bob = { Authorization: basic('bob', 'bob-secret') };
-    const submitted = await httpsCall(`${https}/v1/statement`, { ca, method: 'POST', body: 'select 42', headers: alice });
+    const submitted = await httpsCall(`${https}/v1/statement`, {
+      ca,
+      method: 'POST',
+      body: 'select 42',
+      headers: alice,
+    });
     expect(submitted.status).to.equal(200);
-    const next: string = submitted.body.nextUri;
+    const next: string = submitted.body.nextUri!;
     expect((await httpsCall(next, { ca, headers: bob })).status).to.equal(403);
     expect((await httpsCall(next, { ca, method: 'DELETE', headers: bob })).status).to.equal(403);
-    expect((await httpsCall(`${https}/v1/query/${submitted.body.id}`, { ca, headers: bob })).status).to.equal(403);
+    expect((await httpsCall(`${https}/v1/query/${submitted.body.id}`, { ca, headers: bob })).status).to.equal(
+      403,
+    );
     const impersonating = await httpsCall(`${https}/v1/statement`, {
       ca,
       method: 'POST',

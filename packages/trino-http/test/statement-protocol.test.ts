@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { freePort, type LocalCluster } from '@quarry/cli';
+import { call, freePort, type ProcessCluster, type TrinoBody } from './ports.js';
 import { QuarryClient } from '@quarry/client';
 import { silentLogger } from '@quarry/common';
 import { startProcessCluster } from '@quarry/testkit';
@@ -15,16 +15,13 @@ async function allResults(trino: Trino, query: Parameters<Trino['query']>[0]): P
   return out;
 }
 
-/** One HTTP request of the protocol, by hand: status, headers and the parsed body. */
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: any }> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
-}
-
 /** Polls `nextUri` (GET) until `done` says so or the query ends; returns the last response. */
-async function pollUntil(uri: string, done: (body: any) => boolean, headers: Record<string, string> = {}) {
-  let body: any;
+async function pollUntil(
+  uri: string,
+  done: (body: TrinoBody) => boolean,
+  headers: Record<string, string> = {},
+): Promise<TrinoBody> {
+  let body: TrinoBody;
   const deadline = Date.now() + 60_000;
   do {
     body = (await call(uri, { headers })).body;
@@ -38,7 +35,7 @@ const LONG_QUERY = 'select count(*) from tpch.tiny.lineitem a cross join tpch.ti
 
 describe('Trino client protocol (trino-client against a real cluster)', function () {
   this.timeout(180_000);
-  let cluster: LocalCluster;
+  let cluster: ProcessCluster;
   let server: string;
   let trino: Trino;
 
@@ -51,7 +48,12 @@ describe('Trino client protocol (trino-client against a real cluster)', function
       configProperties: { 'http-server.http.port': String(port) },
     });
     server = `http://127.0.0.1:${port}`;
-    trino = Trino.create({ server, catalog: 'tpch', schema: 'tiny', extraHeaders: { 'X-Trino-User': 'alice' } });
+    trino = Trino.create({
+      server,
+      catalog: 'tpch',
+      schema: 'tiny',
+      extraHeaders: { 'X-Trino-User': 'alice' },
+    });
   });
 
   after(async () => cluster?.stop());
@@ -60,12 +62,13 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     const results = await allResults(trino, 'select * from orders order by o_orderkey');
     const pages = results.filter((r) => (r.data ?? []).length > 0);
     expect(pages.length, 'result pages').to.be.greaterThan(5);
-    for (const r of results.slice(0, -1)) expect(r.nextUri).to.match(/\/v1\/statement\/executing\/[^/]+\/[^/]+\/\d+$/);
+    for (const r of results.slice(0, -1))
+      expect(r.nextUri).to.match(/\/v1\/statement\/executing\/[^/]+\/[^/]+\/\d+$/);
     const last = results.at(-1)!;
     expect(last.nextUri).to.equal(undefined);
     expect(last.stats!.state).to.equal('FINISHED');
     expect(last.error).to.equal(undefined);
-    expect((pages[0] as any).columns).to.deep.equal([
+    expect((pages[0] as unknown as TrinoBody).columns).to.deep.equal([
       { name: 'o_orderkey', type: 'bigint', typeSignature: { rawType: 'bigint', arguments: [] } },
       { name: 'o_custkey', type: 'bigint', typeSignature: { rawType: 'bigint', arguments: [] } },
       column('o_orderstatus', 'char', [1]),
@@ -93,12 +96,23 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     const [unknown] = await allResults(trino, 'select\n  nope from orders');
     expect(unknown!.stats!.state).to.equal('FAILED');
     expect(unknown!.nextUri).to.equal(undefined);
-    expect(unknown!.error).to.deep.include({ errorName: 'COLUMN_NOT_FOUND', errorCode: 47, errorType: 'USER_ERROR' });
-    expect((unknown!.error as any).errorLocation).to.deep.equal({ lineNumber: 2, columnNumber: 3 });
+    expect(unknown!.error).to.deep.include({
+      errorName: 'COLUMN_NOT_FOUND',
+      errorCode: 47,
+      errorType: 'USER_ERROR',
+    });
+    expect((unknown as unknown as TrinoBody).error!.errorLocation).to.deep.equal({
+      lineNumber: 2,
+      columnNumber: 3,
+    });
     expect(unknown!.error!.message).to.contain("Column 'nope' cannot be resolved");
     const [syntax] = await allResults(trino, 'select 1 from\nwhere');
-    expect(syntax!.error).to.deep.include({ errorName: 'SYNTAX_ERROR', errorCode: 1, errorType: 'USER_ERROR' });
-    expect((syntax!.error as any).errorLocation.lineNumber).to.equal(2);
+    expect(syntax!.error).to.deep.include({
+      errorName: 'SYNTAX_ERROR',
+      errorCode: 1,
+      errorType: 'USER_ERROR',
+    });
+    expect((syntax as unknown as TrinoBody).error!.errorLocation!.lineNumber).to.equal(2);
   });
 
   it('cancels a running query by DELETE on its nextUri', async () => {
@@ -109,13 +123,13 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     });
     expect(submitted.status).to.equal(200);
     expect(submitted.body.nextUri).to.match(/\/v1\/statement\/queued\//);
-    const running = await pollUntil(submitted.body.nextUri, (b) => b.stats.state === 'RUNNING');
+    const running = await pollUntil(submitted.body.nextUri!, (b) => b.stats.state === 'RUNNING');
     expect(running.stats.state).to.equal('RUNNING');
     expect(running.stats.scheduled).to.equal(true);
     expect(running.stats.totalSplits).to.be.greaterThan(0);
-    const deleted = await call(running.nextUri, { method: 'DELETE' });
+    const deleted = await call(running.nextUri!, { method: 'DELETE' });
     expect(deleted.status).to.equal(204);
-    const end = await pollUntil(running.nextUri, () => false);
+    const end = await pollUntil(running.nextUri!, () => false);
     expect(end.stats.state).to.equal('FAILED');
     expect(end.error).to.deep.include({ errorName: 'USER_CANCELED', errorCode: 3, errorType: 'USER_ERROR' });
   });
@@ -124,7 +138,8 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     const iterator = await trino.query(LONG_QUERY);
     // trino-client keeps the POST's answer to itself (its first next() returns only with data or
     // the end): the query id is read from that answer
-    const queryId: string = (iterator as any).iter.queryResult.id;
+    const queryId: string = (iterator as unknown as { iter: { queryResult: QueryResult } }).iter.queryResult
+      .id;
     await trino.cancel(queryId);
     const results: QueryResult[] = [];
     for await (const r of iterator) results.push(r);
@@ -132,7 +147,11 @@ describe('Trino client protocol (trino-client against a real cluster)', function
   });
 
   it('applies X-Trino-Session, SET SESSION, RESET SESSION and USE through headers', async () => {
-    const limited = Trino.create({ server, session: { query_max_run_time: '1s' }, extraHeaders: { 'X-Trino-User': 'alice' } });
+    const limited = Trino.create({
+      server,
+      session: { query_max_run_time: '1s' },
+      extraHeaders: { 'X-Trino-User': 'alice' },
+    });
     const [timedOut] = await allResults(limited, LONG_QUERY);
     expect(timedOut!.error?.errorName).to.equal('EXCEEDED_TIME_LIMIT');
 
@@ -142,8 +161,8 @@ describe('Trino client protocol (trino-client against a real cluster)', function
       body: "SET SESSION query_max_run_time = '1s'",
       headers: { 'X-Trino-User': 'alice' },
     });
-    const set = await call(setResponse.body.nextUri);
-    const done = await call(set.body.nextUri);
+    const set = await call(setResponse.body.nextUri!);
+    const done = await call(set.body.nextUri!);
     expect(done.headers.get('x-trino-set-session')).to.equal('query_max_run_time=1s');
     expect(done.body.data).to.deep.equal([[true]]);
     // trino-client keeps what the server sets and sends it with its next statements
@@ -156,7 +175,10 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     expect(count!.data).to.deep.equal([[5]]);
     const [bad] = await allResults(session, 'set session x = (1');
     expect(bad!.error).to.deep.include({ errorName: 'SYNTAX_ERROR' });
-    expect((bad!.error as any).errorLocation).to.deep.equal({ lineNumber: 1, columnNumber: 17 });
+    expect((bad as unknown as TrinoBody).error!.errorLocation).to.deep.equal({
+      lineNumber: 1,
+      columnNumber: 17,
+    });
   });
 
   it('keeps the owner and the client tags, and refuses another user', async () => {
@@ -168,9 +190,11 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     const id = submitted.body.id;
     const info = await call(`${server}/v1/query/${id}`, { headers: { 'X-Trino-User': 'alice' } });
     expect(info.body.session).to.deep.include({ user: 'alice', clientTags: ['etl', 'nightly'] });
-    const other = await call(submitted.body.nextUri, { headers: { 'X-Trino-User': 'bob' } });
+    const other = await call(submitted.body.nextUri!, { headers: { 'X-Trino-User': 'bob' } });
     expect(other.status).to.equal(403);
-    const forged = await call(submitted.body.nextUri.replace(id, `${id.slice(0, -1)}x`), { headers: { 'X-Trino-User': 'alice' } });
+    const forged = await call(submitted.body.nextUri!.replace(id, `${id.slice(0, -1)}x`), {
+      headers: { 'X-Trino-User': 'alice' },
+    });
     expect(forged.status).to.equal(404);
     const badSession = await call(`${server}/v1/statement`, {
       method: 'POST',
@@ -178,7 +202,7 @@ describe('Trino client protocol (trino-client against a real cluster)', function
       headers: { 'X-Trino-User': 'alice', 'X-Trino-Session': 'no-equals-sign' },
     });
     expect(badSession.status).to.equal(400);
-    expect(badSession.body).to.contain('X-Trino-Session');
+    expect(badSession.text).to.contain('X-Trino-Session');
   });
 
   it("serves a query's nextUri from another coordinator's gateway (no state shared but the secret)", async () => {
@@ -194,7 +218,7 @@ describe('Trino client protocol (trino-client against a real cluster)', function
         body: 'select r_name from tpch.tiny.region order by r_regionkey',
         headers: { 'X-Trino-User': 'alice' },
       });
-      const elsewhere = submitted.body.nextUri.replace(server, `http://127.0.0.1:${other.ports.http}`);
+      const elsewhere = submitted.body.nextUri!.replace(server, `http://127.0.0.1:${other.ports.http}`);
       const end = await pollUntil(elsewhere, (b) => b.data !== undefined);
       expect(end.data).to.deep.equal([['AFRICA'], ['AMERICA'], ['ASIA'], ['EUROPE'], ['MIDDLE EAST']]);
     } finally {
@@ -205,5 +229,9 @@ describe('Trino client protocol (trino-client against a real cluster)', function
 
 function column(name: string, rawType: string, args: number[]) {
   const type = `${rawType}(${args.join(',')})`;
-  return { name, type, typeSignature: { rawType, arguments: args.map((value) => ({ kind: 'LONG', value })) } };
+  return {
+    name,
+    type,
+    typeSignature: { rawType, arguments: args.map((value) => ({ kind: 'LONG', value })) },
+  };
 }
