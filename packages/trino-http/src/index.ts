@@ -6,7 +6,12 @@ export {
   type TrinoHttpConfig,
   type TrinoHttpSource,
 } from './config.js';
-export { TrinoHttpServer, type TrinoHttpServerOptions } from './server.js';
+export {
+  TrinoHttpServer,
+  loadGatewayFiles,
+  type GatewayFiles,
+  type TrinoHttpServerOptions,
+} from './server.js';
 export { trinoErrorCode } from './errors.js';
 export { typeSignature, type TypeSignature } from './types.js';
 export { sessionStatement, type SessionStatement } from './session-statements.js';

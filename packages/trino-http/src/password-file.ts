@@ -90,7 +90,13 @@ export class PasswordFile {
       this.verified.clear();
     } catch (e) {
       // at start every problem stops the process; later the last good file stays in force
-      if (atStart) throw QuarryError.wrap(e, 'INVALID_CONFIGURATION');
+      if (!atStart) return;
+      if (e instanceof QuarryError) throw e;
+      const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new QuarryError(
+        'INVALID_CONFIGURATION',
+        `file.password-file: cannot read ${this.path} (${reason})`,
+      );
     }
   }
 }

@@ -24,6 +24,26 @@ export interface TrinoHttpServerOptions {
   readonly logger: Logger;
   /** Longest SQL text accepted (`query.max-length`); the body is refused beyond about 4 bytes a character. */
   readonly maxQueryLength?: number;
+  /** The files the configuration names, read beforehand (`loadGatewayFiles`); read at start otherwise. */
+  readonly files?: GatewayFiles;
+}
+
+/** What the gateway reads from files: the password authenticator, the HTTPS key and certificate. */
+export interface GatewayFiles {
+  readonly passwords?: PasswordFile;
+  readonly tls?: Record<string, unknown>;
+}
+
+/**
+ * Reads and checks the files the configuration names, so that a process can refuse a wrong one
+ * before it starts anything else; every problem is an INVALID_CONFIGURATION naming the file.
+ */
+export function loadGatewayFiles(config: TrinoHttpConfig): GatewayFiles {
+  const files = config.passwordAuthenticatorFiles;
+  return {
+    ...(files ? { passwords: PasswordFile.fromConfigFiles(files) } : {}),
+    ...(config.tls && config.httpsPort !== undefined ? { tls: tlsOptions(config.tls) } : {}),
+  };
 }
 
 const STATEMENT_URI =
@@ -49,12 +69,12 @@ export class TrinoHttpServer {
   }
 
   static async start(o: TrinoHttpServerOptions): Promise<TrinoHttpServer> {
-    const files = o.config.passwordAuthenticatorFiles;
-    const server = new TrinoHttpServer(o, files ? PasswordFile.fromConfigFiles(files) : undefined);
+    const files = o.files ?? loadGatewayFiles(o.config);
+    const server = new TrinoHttpServer(o, files.passwords);
     try {
       if (o.config.httpPort !== undefined) await server.listen(createHttpServer(), o.config.httpPort, 'http');
-      if (o.config.httpsPort !== undefined && o.config.tls)
-        await server.listen(createHttpsServer(tlsOptions(o.config.tls)), o.config.httpsPort, 'https');
+      if (o.config.httpsPort !== undefined && files.tls)
+        await server.listen(createHttpsServer(files.tls), o.config.httpsPort, 'https');
     } catch (e) {
       await server.stop();
       throw e;

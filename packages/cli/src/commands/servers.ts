@@ -1,7 +1,13 @@
 import { QuarryClient } from '@quarry/client';
-import { createLogger, type Logger } from '@quarry/common';
+import { createLogger } from '@quarry/common';
 import { Coordinator, type CoordinatorConfig } from '@quarry/coordinator';
-import { TrinoHttpServer, gatewayEnabled, type TrinoHttpConfig } from '@quarry/trino-http';
+import {
+  TrinoHttpServer,
+  gatewayEnabled,
+  loadGatewayFiles,
+  type GatewayFiles,
+  type TrinoHttpConfig,
+} from '@quarry/trino-http';
 import { Worker } from '@quarry/worker';
 import { coordinatorConfig, trinoHttpConfig, workerConfig, type CommonFlags } from '../config.js';
 
@@ -26,10 +32,10 @@ function onShutdown(stop: () => Promise<void>): void {
 export async function runCoordinator(flags: CommonFlags & { redis?: string }): Promise<void> {
   const config = coordinatorConfig(flags);
   const http = trinoHttpConfig(flags);
+  // the gateway's files (password file, HTTPS key) are checked before anything starts
+  const files = gatewayEnabled(http) ? loadGatewayFiles(http) : undefined;
   const coordinator = await Coordinator.start(config, { logger: createLogger({ name: 'coordinator' }) });
-  const gateway = gatewayEnabled(http)
-    ? await startGateway(config, http, createLogger({ name: 'trino-http' }))
-    : undefined;
+  const gateway = files ? await startGateway(config, { http, files }) : undefined;
   onShutdown(async () => {
     await gateway?.stop();
     await coordinator.stop();
@@ -41,7 +47,10 @@ export async function runCoordinator(flags: CommonFlags & { redis?: string }): P
  * coordinator process, leader or standby, a client of the cluster over NATS with the process's
  * own NATS credentials.
  */
-async function startGateway(config: CoordinatorConfig, http: TrinoHttpConfig, logger: Logger) {
+async function startGateway(
+  config: CoordinatorConfig,
+  gateway: { http: TrinoHttpConfig; files: GatewayFiles },
+) {
   const client = await QuarryClient.connect({
     servers: config.servers,
     prefix: config.prefix,
@@ -50,9 +59,10 @@ async function startGateway(config: CoordinatorConfig, http: TrinoHttpConfig, lo
   });
   const secret = config.internalCommunication?.sharedSecret;
   return TrinoHttpServer.start({
-    config: http,
+    config: gateway.http,
+    files: gateway.files,
     client,
-    logger,
+    logger: createLogger({ name: 'trino-http' }),
     maxQueryLength: config.queryMaxLength,
     ...(secret !== undefined ? { sharedSecret: secret } : {}),
   });
