@@ -1,3 +1,4 @@
+import type { ErrorData } from '@quarry/common';
 import type { ExternalValue, ResultColumn } from '@quarry/protocol';
 import { trinoError } from './errors.js';
 import type { TrackedQuery } from './tracked-query.js';
@@ -63,6 +64,8 @@ export interface ResultsBody {
   readonly state: string;
   readonly columns?: readonly ResultColumn[];
   readonly rows?: readonly (readonly ExternalValue[])[];
+  /** An error of this answer alone (a result page that could not be read), instead of the query's. */
+  readonly error?: ErrorData;
 }
 
 /**
@@ -79,7 +82,7 @@ export function queryResultsJson(b: ResultsBody): string {
     ...(b.nextUri ? { nextUri: b.nextUri } : {}),
     ...(b.columns ? { columns: b.columns.map(trinoColumn) } : {}),
     stats: statementStats(q, b.state),
-    ...(q.error ? { error: trinoError(q.error) } : {}),
+    ...((b.error ?? q.error) ? { error: trinoError((b.error ?? q.error)!) } : {}),
     warnings: [],
   };
   const text = JSON.stringify(doc);

@@ -48,6 +48,8 @@ export function loadGatewayFiles(config: TrinoHttpConfig): GatewayFiles {
 
 const STATEMENT_URI =
   /^\/v1\/statement\/(queued|executing)\/([A-Za-z0-9_-]{1,128})\/([A-Za-z0-9_-]{1,4096})\/(\d{1,10})$/;
+/** Result page tokens are 31-bit, as the results request's schema bounds them. */
+const MAX_TOKEN = 2 ** 31 - 1;
 const QUERY_URI = /^\/v1\/query\/([A-Za-z0-9_-]{1,128})$/;
 
 /**
@@ -131,6 +133,7 @@ export class TrinoHttpServer {
     const statement = STATEMENT_URI.exec(path);
     if (statement) {
       const [, phase, queryId, slug, token] = statement as unknown as [string, Phase, string, string, string];
+      if (Number(token) > MAX_TOKEN) return { status: 404, body: `Not found: ${path}` };
       if (req.method === 'DELETE') return this.service.cancel(caller, queryId, slug);
       if (req.method === 'GET')
         return this.service.poll(caller, { phase, queryId, slug, token: Number(token) });

@@ -131,8 +131,10 @@ export class StatementService {
         }),
       );
     } catch (e) {
-      q.fail(QuarryError.wrap(e).toData());
-      return ok(queryResultsJson({ query: q, base: caller.base, state: 'FAILED' }));
+      // this page could not be read (a token never offered, the result expired, no coordinator):
+      // this answer says so; the query's own state stays, so a retry of a good URI still works
+      const error = QuarryError.wrap(e).toData();
+      return ok(queryResultsJson({ query: q, base: caller.base, state: 'FAILED', error }));
     }
   }
 

@@ -196,6 +196,13 @@ describe('Trino client protocol (trino-client against a real cluster)', function
       headers: { 'X-Trino-User': 'alice' },
     });
     expect(forged.status).to.equal(404);
+    // alice reads it to the end; a page never offered, or a token beyond 31 bits, spoils nothing
+    const first = await pollUntil(submitted.body.nextUri!, (b) => b.data !== undefined);
+    expect(first.data).to.deep.equal([[1]]);
+    const executing = submitted.body.nextUri!.replace('/queued/', '/executing/').replace(/\/1$/, '/0');
+    expect((await call(executing.replace(/\/0$/, '/99999999999'))).status).to.equal(404);
+    await call(executing.replace(/\/0$/, '/7'));
+    expect((await call(executing)).body.data).to.deep.equal([[1]]);
     const badSession = await call(`${server}/v1/statement`, {
       method: 'POST',
       body: 'select 1',
