@@ -70,19 +70,18 @@ export class StatementService {
       ...(session.source ? { source: session.source } : {}),
     });
     this.queries.set(q.queryId, q);
-    let capability = '';
     try {
       const statement = sessionStatement(sql);
       if (statement) q.finishLocally(statement);
       else {
         const handle = await this.client.submit(sql, { queryId: q.queryId, session: submitSession(session) });
-        capability = this.client.capabilityOf(q.queryId) ?? '';
+        q.capability = this.client.capabilityOf(q.queryId) ?? '';
         q.follow(handle);
       }
     } catch (e) {
       q.fail(QuarryError.wrap(e).toData());
     }
-    q.slug = this.slugs.seal(q.queryId, { user: caller.user, capability });
+    q.slug = this.slugs.seal(q.queryId, { user: caller.user, capability: q.capability });
     const nextUri = this.uri(caller.base, 'queued', q, 1);
     return ok(queryResultsJson({ query: q, base: caller.base, nextUri, state: 'QUEUED' }));
   }
@@ -139,6 +138,8 @@ export class StatementService {
   }
 
   private async fetchPage(q: TrackedQuery, token: number) {
+    // the client keeps its newest thousand capabilities: hand this one over again
+    this.client.remember(q.queryId, q.capability);
     for await (const page of q.handle!.rows({ fromToken: token })) return page;
     throw new QuarryError('GENERIC_INTERNAL_ERROR', `No result page ${token} (this is a bug in quarry)`);
   }
@@ -192,6 +193,7 @@ export class StatementService {
 
   private async cancelTracked(q: TrackedQuery): Promise<Reply> {
     if (!q.done && q.handle) {
+      this.client.remember(q.queryId, q.capability);
       try {
         await q.handle.cancel();
       } catch (e) {
@@ -215,6 +217,7 @@ export class StatementService {
     if (content.capability === '') return notFound(queryId);
     const q = new TrackedQuery({ queryId, user: content.user });
     q.slug = slug;
+    q.capability = content.capability;
     this.client.remember(queryId, content.capability);
     q.follow(await this.client.attach(queryId));
     this.queries.set(queryId, q);

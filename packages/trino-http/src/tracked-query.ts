@@ -40,6 +40,8 @@ export class TrackedQuery {
   handle: QueryHandle | undefined;
   /** The sealed owner and capability that this query's URIs carry. */
   slug = '';
+  /** The query's capability ('' when it never reached the cluster). */
+  capability = '';
   lastAccess = Date.now();
   private waiters: (() => void)[] = [];
 
