@@ -34,9 +34,11 @@ export const LAYERS = {
   '@quarry/coordinator': { rank: 5, externals: ['ioredis', 'prom-client'] },
   '@quarry/worker': { rank: 5, externals: ['prom-client'] },
   '@quarry/client': { rank: 5, externals: ['@nats-io/*'] },
-  '@quarry/cli': { rank: 6, externals: ['commander', 'cli-progress', 's3rver'] },
+  // Trino's HTTP client protocol (/v1/statement), a client of the cluster through @quarry/client.
+  '@quarry/trino-http': { rank: 6, externals: ['bcryptjs'] },
+  '@quarry/cli': { rank: 7, externals: ['commander', 'cli-progress', 's3rver'] },
   // Starts real servers for tests and benchmarks; any package's tests may use it.
-  '@quarry/testkit': { rank: 7, externals: [], testSupport: true },
+  '@quarry/testkit': { rank: 8, externals: [], testSupport: true },
 };
 
 /** Externals every package's tests may import, beyond what their package may. */

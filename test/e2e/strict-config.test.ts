@@ -66,6 +66,28 @@ describe('strict configuration at start', function () {
     expect(r.stderr).to.match(/worker\.task-slots='many' is invalid/);
   });
 
+  it('stops a coordinator whose Trino HTTP settings cannot be served, before it connects', () => {
+    const https = start('coordinator', {
+      'config.properties': 'http-server.https.enabled=true\nhttp-server.https.port=8443\n',
+    });
+    expect(https.status).to.not.equal(0);
+    expect(https.stderr).to.match(
+      /http-server\.https\.enabled=true needs .*http-server\.https\.keystore\.path/,
+    );
+    const typo = start('coordinator', { 'config.properties': 'http-server.http.prot=8080\n' });
+    expect(typo.stderr).to.match(
+      /unknown property 'http-server\.http\.prot' \(did you mean 'http-server\.http\.port'\?\)/,
+    );
+    const auth = start('coordinator', {
+      'config.properties': 'http-server.http.port=8080\nhttp-server.authentication.type=PASSWORD\n',
+      'password-authenticator.properties':
+        'password-authenticator.name=file\nfile.password-file=/nonexistent/password.db\n',
+    });
+    expect(auth.status).to.not.equal(0);
+    expect(auth.stderr).to.match(/file\.password-file: cannot read \/nonexistent\/password\.db \(ENOENT\)/);
+    expect(auth.stderr).to.not.match(/NATS|connect/i);
+  });
+
   it("reads Trino's spill properties: a bad value is refused by name, not as unknown", () => {
     const r = start('worker', {
       'config.properties':

@@ -20,6 +20,11 @@ import {
   type ExchangeConfig,
 } from '@quarry/exchange';
 import { WORKER_PROPERTY_NAMES, workerConfigFromProperties, type WorkerConfig } from '@quarry/worker';
+import {
+  TRINO_HTTP_PROPERTY_NAMES,
+  trinoHttpConfigFromProperties,
+  type TrinoHttpConfig,
+} from '@quarry/trino-http';
 import { natsSecurity, natsServers, prefixOf, type CommonFlags } from './connection.js';
 import { TRINO_CONFIG_IGNORED, TRINO_EXCHANGE_IGNORED } from './trino-properties.js';
 
@@ -35,7 +40,13 @@ import { TRINO_CONFIG_IGNORED, TRINO_EXCHANGE_IGNORED } from './trino-properties
  */
 const KNOWN = {
   'config.properties': {
-    read: [...new Set<string>([...COORDINATOR_PROPERTY_NAMES, ...WORKER_PROPERTY_NAMES])],
+    read: [
+      ...new Set<string>([
+        ...COORDINATOR_PROPERTY_NAMES,
+        ...WORKER_PROPERTY_NAMES,
+        ...TRINO_HTTP_PROPERTY_NAMES,
+      ]),
+    ],
     ...TRINO_CONFIG_IGNORED,
   },
   'exchange-manager.properties': { read: EXCHANGE_PROPERTY_NAMES, ...TRINO_EXCHANGE_IGNORED },
@@ -130,6 +141,15 @@ export function coordinatorConfig(
     prefix: prefixOf(flags),
     ...exchangeConfig(flags),
     nats: natsSecurity(flags),
+  });
+}
+
+/** The coordinator's Trino HTTP gateway (`http-server.*`, `password-authenticator.config-files`). */
+export function trinoHttpConfig(flags: CommonFlags): TrinoHttpConfig {
+  const props = withEnvOverrides(read(flags, 'config.properties'), TRINO_HTTP_PROPERTY_NAMES);
+  const dir = configDir(flags);
+  return trinoHttpConfigFromProperties(props, {
+    ...(dir ? { configDir: dir, source: join(dir, 'config.properties') } : {}),
   });
 }
 

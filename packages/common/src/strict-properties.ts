@@ -22,13 +22,22 @@ export function checkKnownProperties(props: Properties, file: string, known: Kno
   const names = new Set([...known.read, ...(known.ignored ?? [])]);
   const prefixes = known.ignoredPrefixes ?? [];
   for (const name of Object.keys(props).sort()) {
-    if (names.has(name) || prefixes.some((p) => name.startsWith(p))) continue;
+    if (names.has(name)) continue;
+    if (prefixes.some((p) => name.startsWith(p)) && !nearMiss(name, known.read)) continue;
     const guess = suggest(name, known.read);
     throw new QuarryError(
       'INVALID_CONFIGURATION',
       `${file}: unknown property '${name}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
     );
   }
+}
+
+/**
+ * A name under an ignored prefix one or two edits away from a name quarry reads there
+ * (`http-server.http.prot` for `http-server.http.port`): a typo, not one of Trino's own names.
+ */
+function nearMiss(name: string, read: readonly string[]): boolean {
+  return read.some((k) => editDistance(name, k) <= 2);
 }
 
 /**

@@ -46,6 +46,14 @@ describe('strict properties', () => {
     );
   });
 
+  it('refuses a near miss of a read name under an ignored prefix, and keeps ignoring the rest', () => {
+    const known = { ...KNOWN, read: [...KNOWN.read, 'http-server.http.port'] };
+    checkKnownProperties({ 'http-server.http.port': '8080', 'http-server.threads.max': '9' }, 'f', known);
+    expect(messageOf(() => checkKnownProperties({ 'http-server.http.prot': '8080' }, 'f', known))).to.equal(
+      "f: unknown property 'http-server.http.prot' (did you mean 'http-server.http.port'?)",
+    );
+  });
+
   it('suggests nothing far from every known name', () => {
     expect(suggest('zzzz', KNOWN.read)).to.equal(undefined);
   });
