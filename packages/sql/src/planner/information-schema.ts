@@ -1,4 +1,4 @@
-import type { Connector } from '../spi/connector.js';
+import type { Connector, TableMetadata } from '../spi/connector.js';
 import { hasViews, type ViewDefinition } from '../spi/views.js';
 import { BIGINT, typeToString, VARCHAR, type DataType } from '../types/types.js';
 import type { ListingHints } from './information-schema-filters.js';
@@ -75,6 +75,8 @@ interface Entry {
   readonly schema: string;
   readonly name: string;
   readonly view?: ViewDefinition;
+  /** The table's metadata, when already read. */
+  readonly table?: TableMetadata;
 }
 
 /** The rows of `<catalog>.information_schema.<table>` (native values, in the table's column order). */
@@ -109,7 +111,7 @@ async function columnRows(catalog: string, connector: Connector, hints: ListingH
     const columns =
       e.schema === INFORMATION_SCHEMA
         ? (informationSchemaColumns(e.name) ?? [])
-        : (e.view?.columns ?? (await connector.getTable(e.schema, e.name))?.columns ?? []);
+        : (e.view?.columns ?? (e.table ?? (await connector.getTable(e.schema, e.name)))?.columns ?? []);
     columns.forEach((c, i) => {
       const type = typeToString(c.type);
       rows.push([catalog, e.schema, e.name, c.name, i + 1, null, 'YES', type, null, null, null]);
@@ -156,7 +158,8 @@ async function named(connector: Connector, schema: string, names: readonly strin
     names.map(async (name): Promise<Entry | undefined> => {
       const view = hasViews(connector) ? await connector.getView(schema, name) : undefined;
       if (view) return { schema, name, view };
-      return (await connector.getTable(schema, name)) ? { schema, name } : undefined;
+      const table = await connector.getTable(schema, name);
+      return table ? { schema, name, table } : undefined;
     }),
   );
   return found.filter((e): e is Entry => e !== undefined);
