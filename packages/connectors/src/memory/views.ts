@@ -33,7 +33,8 @@ export class MemoryViews {
     const views = this.schemas.get(ref.schema) ?? new Map<string, StoredView>();
     const existing = views.get(ref.table);
     const repeat = existing && options.queryId !== undefined && existing.queryId === options.queryId;
-    if (existing && !options.replace && !repeat) throw tableAlreadyExists(ref);
+    if (repeat) return;
+    if (existing && !options.replace) throw tableAlreadyExists(ref);
     views.set(ref.table, { definition, ...(options.queryId !== undefined ? { queryId: options.queryId } : {}) });
     this.schemas.set(ref.schema, views);
   }
