@@ -52,5 +52,8 @@ export function checkColumnNames(names: readonly string[]): void {
 }
 
 export function viewNotFound(ref: { catalog: string; schema: string; table: string }): QuarryError {
-  return new QuarryError('TABLE_NOT_FOUND', `View '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`);
+  return new QuarryError(
+    'TABLE_NOT_FOUND',
+    `View '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+  );
 }

@@ -48,7 +48,8 @@ function scans(plan: DistributedPlan): string[] {
     if (Array.isArray(v)) return v.forEach(visit);
     if (typeof v !== 'object' || v === null) return;
     const node = v as { kind?: string; table?: { catalog: string; schema: string; table: string } };
-    if (node.kind === 'TableScan' && node.table) out.push(`${node.table.catalog}.${node.table.schema}.${node.table.table}`);
+    if (node.kind === 'TableScan' && node.table)
+      out.push(`${node.table.catalog}.${node.table.schema}.${node.table.table}`);
     Object.values(v).forEach(visit);
   };
   visit(plan.fragments);
@@ -62,7 +63,10 @@ const ORDERS_VIEW: ViewDefinition = {
   columns: [{ name: 'o_orderkey', type: { kind: 'bigint' } }],
 };
 
-function viewContract(name: string, setup: () => Promise<{ make: () => ViewCatalog; close: () => Promise<void> }>) {
+function viewContract(
+  name: string,
+  setup: () => Promise<{ make: () => ViewCatalog; close: () => Promise<void> }>,
+) {
   describe(`views: ${name}`, function () {
     this.timeout(30_000);
     let make: () => ViewCatalog;
@@ -87,7 +91,11 @@ function viewContract(name: string, setup: () => Promise<{ make: () => ViewCatal
     it('stores a view the planner expands, with its columns and creation session', async () => {
       await run('create view views.s.v (k) as select o_orderkey from orders where o_orderkey < 100');
       const view = await catalog.getView('s', 'v');
-      expect(view).to.deep.include({ catalog: 'tpch', schema: 'tiny', columns: [{ name: 'k', type: { kind: 'bigint' } }] });
+      expect(view).to.deep.include({
+        catalog: 'tpch',
+        schema: 'tiny',
+        columns: [{ name: 'k', type: { kind: 'bigint' } }],
+      });
       expect(await catalog.listViews('s')).to.deep.equal(['v']);
       expect(await catalog.listTables('s')).to.include('v');
       expect(await catalog.getTable('s', 'v')).to.equal(undefined);
@@ -106,11 +114,24 @@ function viewContract(name: string, setup: () => Promise<{ make: () => ViewCatal
 
     it('a repeat by the same query changes nothing; another query finds it exists; OR REPLACE replaces', async () => {
       await catalog.createView(ref('v'), ORDERS_VIEW, { replace: false, queryId: 'q1' });
-      await catalog.createView(ref('v'), { ...ORDERS_VIEW, sql: 'SELECT 1' }, { replace: false, queryId: 'q1' });
+      await catalog.createView(
+        ref('v'),
+        { ...ORDERS_VIEW, sql: 'SELECT 1' },
+        { replace: false, queryId: 'q1' },
+      );
       expect((await catalog.getView('s', 'v'))!.sql).to.equal(ORDERS_VIEW.sql);
-      const again = await failure(catalog.createView(ref('v'), ORDERS_VIEW, { replace: false, queryId: 'q2' }));
-      expect([again?.code, again?.message]).to.deep.equal(['ALREADY_EXISTS', "Table 'views.s.v' already exists"]);
-      await catalog.createView(ref('v'), { ...ORDERS_VIEW, comment: 'new' }, { replace: true, queryId: 'q3' });
+      const again = await failure(
+        catalog.createView(ref('v'), ORDERS_VIEW, { replace: false, queryId: 'q2' }),
+      );
+      expect([again?.code, again?.message]).to.deep.equal([
+        'ALREADY_EXISTS',
+        "Table 'views.s.v' already exists",
+      ]);
+      await catalog.createView(
+        ref('v'),
+        { ...ORDERS_VIEW, comment: 'new' },
+        { replace: true, queryId: 'q3' },
+      );
       expect((await catalog.getView('s', 'v'))!.comment).to.equal('new');
       // a resumed DROP VIEW runs as IF EXISTS would
       await run('drop view views.s.v', 'q4');
@@ -126,14 +147,19 @@ function viewContract(name: string, setup: () => Promise<{ make: () => ViewCatal
       await catalog.createView(ref('v'), ORDERS_VIEW, { replace: false });
       for (const create of [
         catalog.createView(ref('t'), ORDERS_VIEW, { replace: true }),
-        catalog.createTable(ref('v'), [{ name: 'x', type: { kind: 'bigint' } }], { ifNotExists: false, properties: {} }),
+        catalog.createTable(ref('v'), [{ name: 'x', type: { kind: 'bigint' } }], {
+          ifNotExists: false,
+          properties: {},
+        }),
       ])
         expect((await failure(create))?.code).to.equal('ALREADY_EXISTS');
       await catalog.dropTable(ref('v'), { ifExists: true });
       await catalog.dropView(ref('t'), { ifExists: true });
       expect(await catalog.getView('s', 'v')).to.not.equal(undefined);
       expect(await catalog.getTable('s', 't')).to.not.equal(undefined);
-      expect((await failure(catalog.dropView(ref('t'), { ifExists: false })))?.code).to.equal('TABLE_NOT_FOUND');
+      expect((await failure(catalog.dropView(ref('t'), { ifExists: false })))?.code).to.equal(
+        'TABLE_NOT_FOUND',
+      );
       const insert = await failure(
         catalog.beginWrite(ref('v'), { kind: 'insert', columns: ORDERS_VIEW.columns, queryId: 'w' }),
       );
@@ -152,7 +178,9 @@ function viewContract(name: string, setup: () => Promise<{ make: () => ViewCatal
     });
 
     it('refuses a view in a schema that does not exist', async () => {
-      const e = await failure(catalog.createView({ ...ref('v'), schema: 'nope' }, ORDERS_VIEW, { replace: false }));
+      const e = await failure(
+        catalog.createView({ ...ref('v'), schema: 'nope' }, ORDERS_VIEW, { replace: false }),
+      );
       expect(e?.code).to.equal('SCHEMA_NOT_FOUND');
     });
   });

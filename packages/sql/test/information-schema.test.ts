@@ -85,7 +85,9 @@ describe('information_schema', () => {
       "'shop' = table_schema",
       "table_schema in ('shop', 'nowhere') and table_type = 'BASE TABLE'",
     ]) {
-      const { result, calls } = await run(`select t.table_name from information_schema.tables t where ${where}`);
+      const { result, calls } = await run(
+        `select t.table_name from information_schema.tables t where ${where}`,
+      );
       expect(calls, where).to.deep.equal(['listTables shop']);
       expect(result.rows.length, where).to.equal(6);
     }
@@ -132,8 +134,12 @@ describe('information_schema', () => {
       'tables',
       'views',
     ]);
-    expect((await run('show schemas')).result.rows).to.deep.equal([['information_schema'], ['other'], ['shop']]);
-    expect((await run('show tables from information_schema like \'%s\'')).result.rows).to.deep.equal([
+    expect((await run('show schemas')).result.rows).to.deep.equal([
+      ['information_schema'],
+      ['other'],
+      ['shop'],
+    ]);
+    expect((await run("show tables from information_schema like '%s'")).result.rows).to.deep.equal([
       ['applicable_roles'],
       ['columns'],
       ['enabled_roles'],

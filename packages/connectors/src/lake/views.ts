@@ -63,8 +63,7 @@ export async function createLakeView(
         ...(options.queryId !== undefined ? { queryId: options.queryId } : {}),
       },
     };
-    if (!(await writeVersion(ctx.storage, ctx.layout, dir, next)))
-      throw changedMeanwhile(ref, 'created');
+    if (!(await writeVersion(ctx.storage, ctx.layout, dir, next))) throw changedMeanwhile(ref, 'created');
   });
 }
 
@@ -81,7 +80,8 @@ export async function dropLakeView(
       throw viewNotFound(ref);
     }
     const tombstone: TableVersion = { ...latest, version: latest.version + 1, dropped: true };
-    if (!(await writeVersion(ctx.storage, ctx.layout, dir, tombstone))) throw changedMeanwhile(ref, 'dropped');
+    if (!(await writeVersion(ctx.storage, ctx.layout, dir, tombstone)))
+      throw changedMeanwhile(ref, 'dropped');
     await finishDrop(ctx.storage, ctx.layout, dir, tombstone.version);
   });
 }

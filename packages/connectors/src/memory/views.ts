@@ -35,7 +35,10 @@ export class MemoryViews {
     const repeat = existing && options.queryId !== undefined && existing.queryId === options.queryId;
     if (repeat) return;
     if (existing && !options.replace) throw tableAlreadyExists(ref);
-    views.set(ref.table, { definition, ...(options.queryId !== undefined ? { queryId: options.queryId } : {}) });
+    views.set(ref.table, {
+      definition,
+      ...(options.queryId !== undefined ? { queryId: options.queryId } : {}),
+    });
     this.schemas.set(ref.schema, views);
   }
 

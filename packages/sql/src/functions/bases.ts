@@ -50,7 +50,9 @@ defineFamily('from_base', {
       ? { id: 'from_base', argTypes: [ts[0]!, BIGINT], returnType: BIGINT }
       : undefined,
 });
-defineGenerator('from_base', (args, _t, _r, ctx) => `${ctx.ref(fromBase)}(${args.join(', ')})`, { arity: [2, 2] });
+defineGenerator('from_base', (args, _t, _r, ctx) => `${ctx.ref(fromBase)}(${args.join(', ')})`, {
+  arity: [2, 2],
+});
 
 defineFamily('to_base', {
   signatures: ['to_base(bigint, bigint) → varchar'],
@@ -59,4 +61,6 @@ defineFamily('to_base', {
       ? { id: 'to_base', argTypes: [BIGINT, BIGINT], returnType: VARCHAR }
       : undefined,
 });
-defineGenerator('to_base', (args, _t, _r, ctx) => `${ctx.ref(toBase)}(${args.join(', ')})`, { arity: [2, 2] });
+defineGenerator('to_base', (args, _t, _r, ctx) => `${ctx.ref(toBase)}(${args.join(', ')})`, {
+  arity: [2, 2],
+});

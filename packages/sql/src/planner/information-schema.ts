@@ -21,7 +21,11 @@ export interface SystemColumn {
   readonly hidden?: boolean;
 }
 
-const v = (name: string, hidden = false): SystemColumn => ({ name, type: VARCHAR, ...(hidden ? { hidden } : {}) });
+const v = (name: string, hidden = false): SystemColumn => ({
+  name,
+  type: VARCHAR,
+  ...(hidden ? { hidden } : {}),
+});
 
 const TABLES: Readonly<Record<string, readonly SystemColumn[]>> = {
   columns: [

@@ -167,7 +167,10 @@ async function loadView(
 ): Promise<ResolvedRelation | QuarryError> {
   const name = `${ref.catalog}.${ref.schema}.${ref.table}`;
   if (context.viewPath.includes(name))
-    return new QuarryError('VIEW_IS_RECURSIVE', `View '${name}' is recursive: ${[...context.viewPath, name].join(' → ')}`);
+    return new QuarryError(
+      'VIEW_IS_RECURSIVE',
+      `View '${name}' is recursive: ${[...context.viewPath, name].join(' → ')}`,
+    );
   if (context.viewPath.length >= MAX_VIEW_DEPTH)
     return new QuarryError(
       'QUERY_TOO_COMPLEX',
@@ -181,7 +184,7 @@ async function loadView(
   } catch (e) {
     return new QuarryError('INVALID_VIEW', `Failed parsing stored view '${name}': ${(e as Error).message}`);
   }
-  const { catalog, schema, ...rest } = context.session;
+  const { catalog: _catalog, schema: _schema, ...rest } = context.session;
   const session: Session = {
     ...rest,
     ...(definition.catalog !== undefined ? { catalog: definition.catalog } : {}),

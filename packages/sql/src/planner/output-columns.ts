@@ -28,7 +28,9 @@ export function outputColumns(
         location: loc,
       });
     if (c.type.kind === 'unknown')
-      throw new QuarryError('TYPE_MISMATCH', `Column type is unknown at position ${i + 1}`, { location: loc });
+      throw new QuarryError('TYPE_MISMATCH', `Column type is unknown at position ${i + 1}`, {
+        location: loc,
+      });
     return { name, type: c.type };
   });
   const seen = new Set<string>();

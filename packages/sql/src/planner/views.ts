@@ -81,7 +81,10 @@ async function dropView(
   const at = statement.name[0]!.loc;
   const { ref, connector } = viewTarget(statement.name, catalogs, session, at);
   const ifExists = statement.ifExists || session.resumed === true;
-  if (!(await connector.getView(ref.schema, ref.table)) && (await connector.getTable(ref.schema, ref.table))) {
+  if (
+    !(await connector.getView(ref.schema, ref.table)) &&
+    (await connector.getTable(ref.schema, ref.table))
+  ) {
     throw new QuarryError(
       'TABLE_NOT_FOUND',
       `View '${fullName(ref)}' does not exist, but a table with that name exists. Did you mean DROP TABLE ${fullName(ref)}?`,

@@ -400,17 +400,6 @@ describe('parser: tree shapes', () => {
         withData: false,
       });
       shape('DROP TABLE IF EXISTS t', { kind: 'DropTable', ifExists: true });
-      shape("CREATE OR REPLACE VIEW s.v (a) COMMENT 'c' SECURITY INVOKER AS SELECT 1", {
-        kind: 'CreateView',
-        name: [id('s'), id('v')],
-        replace: true,
-        columns: [id('a')],
-        comment: 'c',
-        security: 'INVOKER',
-      });
-      shape('CREATE VIEW v AS SELECT 1', { kind: 'CreateView', replace: false, columns: [] });
-      shape('DROP VIEW IF EXISTS v', { kind: 'DropView', name: [id('v')], ifExists: true });
-      shape('SHOW CREATE VIEW c.s.v', { kind: 'ShowCreateView', view: [id('c'), id('s'), id('v')] });
     });
 
     it('reads DML', () => {

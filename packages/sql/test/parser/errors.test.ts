@@ -261,12 +261,16 @@ const BAD_STATEMENTS: readonly BadInput[] = [
     code: 'NOT_SUPPORTED',
   },
   {
-    sql: "CREATE VIEW v WITH (a = 1) AS SELECT 1",
+    sql: 'CREATE VIEW v WITH (a = 1) AS SELECT 1',
     at: '1:15',
     message: 'View properties is not supported',
     code: 'NOT_SUPPORTED',
   },
-  { sql: 'CREATE VIEW v SELECT 1', at: '1:15', message: "mismatched input 'SELECT'. Expecting: '.', 'AS', 'COMMENT', 'SECURITY'" },
+  {
+    sql: 'CREATE VIEW v SELECT 1',
+    at: '1:15',
+    message: "mismatched input 'SELECT'. Expecting: '.', 'AS', 'COMMENT', 'SECURITY'",
+  },
   {
     sql: 'CREATE VIEW v AS',
     at: '1:17',
