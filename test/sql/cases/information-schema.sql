@@ -204,3 +204,19 @@ describe tpch.information_schema.schemata
 ---- trino: its columns
 catalog_name|varchar|""|""
 schema_name|varchar|""|""
+
+query no_schema_information_schema
+create schema lake.information_schema
+---- error NOT_SUPPORTED : Schema 'lake.information_schema' is read-only
+
+query no_table_in_information_schema
+create table lake.information_schema.t (a bigint)
+---- error NOT_SUPPORTED : read-only
+
+query no_insert_into_information_schema
+insert into lake.information_schema.tables values ('a', 'b', 'c', 'd')
+---- error NOT_SUPPORTED : read-only
+
+query no_drop_of_information_schema
+drop schema tpch.information_schema
+---- error NOT_SUPPORTED : read-only

@@ -9,6 +9,7 @@ import { hasViews } from '../spi/views.js';
 import { isWritable, type WritableConnector, type WriteHandle } from '../spi/writes.js';
 import { BIGINT, VARCHAR, canCoerce, typeToString, type DataType } from '../types/index.js';
 import { ExprTranslator, locate } from './expressions.js';
+import { INFORMATION_SCHEMA } from './information-schema.js';
 import { literalOf, typeFromAst } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
@@ -127,7 +128,9 @@ function schemaTarget(
     throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
       location: loc,
     });
-  return { catalog, schema: parts.at(-1)!, connector: writable(catalog, catalogs, loc) };
+  const schema = parts.at(-1)!;
+  readOnly(catalog, schema, loc);
+  return { catalog, schema, connector: writable(catalog, catalogs, loc) };
 }
 
 function tableTarget(
@@ -152,8 +155,17 @@ function tableTarget(
     throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
       location: loc,
     });
+  readOnly(catalog, schema, loc);
   const ref: TableRef = { catalog, schema, table };
   return { ref, connector: writable(catalog, catalogs, loc) };
+}
+
+/** information_schema is the engine's, in every catalog: nothing in it can be created or dropped. */
+function readOnly(catalog: string, schema: string, loc: SourceLocation): void {
+  if (schema === INFORMATION_SCHEMA)
+    throw new QuarryError('NOT_SUPPORTED', `Schema '${catalog}.${INFORMATION_SCHEMA}' is read-only`, {
+      location: loc,
+    });
 }
 
 function writable(
