@@ -114,10 +114,18 @@ describe('information_schema', () => {
       parseStatement(
         "select 1 from information_schema.tables where table_schema = 'a' union all select 1 from information_schema.tables where table_schema = 'b'",
       ),
-      () => true,
+      () => ['table_schema'],
       (n) => n.map((p) => p.value).join('.'),
     );
     expect([...hints.get('information_schema.tables')!.schemas!].sort()).to.deep.equal(['a', 'b']);
+  });
+
+  it('takes no hint from a name the table lacks (it may be an outer query’s column)', async () => {
+    const { result, calls } = await run(
+      "select count(*) from information_schema.columns c where c.table_schema = 'shop' and c.table_name = 'regions' and exists (select 1 from information_schema.schemata where table_schema = 'shop')",
+    );
+    expect(calls).to.deep.equal(['getTable shop.regions', 'listSchemas']);
+    expect(result.rows).to.deep.equal([[2]]);
   });
 
   it('lists its own tables, and SHOW SCHEMAS and SHOW TABLES see it', async () => {

@@ -23,10 +23,13 @@ export interface ListingHints {
 const SCHEMA_COLUMNS = new Set(['table_schema', 'schema_name']);
 const TABLE_COLUMNS = new Set(['table_name']);
 
-/** Hints per table name key (as `nameKey` spells it), for every information_schema table named. */
+/**
+ * Hints per table name key (as `nameKey` spells it), for every information_schema table named;
+ * `columnsOf` gives the columns of such a table (undefined for any other name).
+ */
 export function listingHints(
   root: unknown,
-  isInformationSchema: (name: readonly Identifier[]) => boolean,
+  columnsOf: (name: readonly Identifier[]) => readonly string[] | undefined,
   nameKey: (name: readonly Identifier[]) => string,
 ): Map<string, ListingHints> {
   const out = new Map<string, ListingHints>();
@@ -37,9 +40,10 @@ export function listingHints(
     if (node.kind === 'Select') {
       const select = node as Select;
       for (const target of directTables(select.from)) {
-        if (!isInformationSchema(target.name)) continue;
+        const columns = columnsOf(target.name);
+        if (!columns) continue;
         const key = nameKey(target.name);
-        const hints = target.renamed ? {} : hintsFor(select.where, target.qualifier);
+        const hints = target.renamed ? {} : hintsFor(select.where, target.qualifier, new Set(columns));
         out.set(key, out.has(key) ? union(out.get(key)!, hints) : hints);
       }
     }
@@ -78,14 +82,18 @@ function directTables(rel: Relation | undefined): DirectTable[] {
   }
 }
 
-function hintsFor(where: Expression | undefined, qualifier: string): ListingHints {
+function hintsFor(
+  where: Expression | undefined,
+  qualifier: string,
+  columns: ReadonlySet<string>,
+): ListingHints {
   let schemas: Set<string> | undefined;
   let tables: Set<string> | undefined;
   const narrow = (current: Set<string> | undefined, values: readonly string[]) =>
     new Set(current ? values.filter((x) => current.has(x)) : values);
   for (const conjunct of conjuncts(where)) {
     const found = valuesOf(conjunct, qualifier);
-    if (!found) continue;
+    if (!found || !columns.has(found.column)) continue;
     if (SCHEMA_COLUMNS.has(found.column)) schemas = narrow(schemas, found.values);
     else if (TABLE_COLUMNS.has(found.column)) tables = narrow(tables, found.values);
   }

@@ -59,9 +59,11 @@ export class PlannerMetadata {
     options: LoadOptions = {},
   ): Promise<PlannerMetadata> {
     const meta = new PlannerMetadata(session);
-    const isInformationSchema = (name: readonly Identifier[]) =>
-      name.length >= 2 && name.at(-2)!.value.toLowerCase() === INFORMATION_SCHEMA;
-    const hints = listingHints(statement, isInformationSchema, nameKey);
+    const columnsOf = (name: readonly Identifier[]) =>
+      name.length >= 2 && name.at(-2)!.value.toLowerCase() === INFORMATION_SCHEMA
+        ? informationSchemaColumns(name.at(-1)!.value.toLowerCase())?.map((c) => c.name)
+        : undefined;
+    const hints = listingHints(statement, columnsOf, nameKey);
     for (const name of collectTableNames(statement)) {
       const key = nameKey(name);
       if (meta.relations.has(key)) continue;
