@@ -5,7 +5,9 @@ import { quoteString } from '../parser/print-expressions.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { CatalogRegistry, Connector, TableRef } from '../spi/connector.js';
 import { hasViews, type ViewConnector, type ViewDefinition } from '../spi/views.js';
+import { VARCHAR } from '../types/types.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
+import { literalOf } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { outputColumns } from './output-columns.js';
 import { planLogical } from './plan.js';
@@ -117,17 +119,11 @@ async function showCreateView(
   const name = [ref.catalog, ref.schema, ref.table].map(sqlName).join('.');
   const comment = view.comment !== undefined ? ` COMMENT ${quoteString(view.comment)}` : '';
   const text = `CREATE VIEW ${name}${comment} SECURITY ${view.security ?? 'DEFINER'} AS\n${view.sql}`;
-  const outputs = [{ name: 'Create View', type: { kind: 'varchar' } as const }];
+  const outputs = [{ name: 'Create View', type: VARCHAR }];
+  const root = { kind: 'Values' as const, rows: [[literalOf(text, VARCHAR)]], outputs };
   return {
     fragments: [
-      {
-        id: 0,
-        root: { kind: 'Values', rows: [[{ kind: 'literal', value: text, type: outputs[0]!.type }]], outputs },
-        distribution: 'single',
-        outputPartitioning: { kind: 'single' },
-        outputs,
-        inputs: [],
-      },
+      { id: 0, root, distribution: 'single', outputPartitioning: { kind: 'single' }, outputs, inputs: [] },
     ],
     rootId: 0,
     columns: outputs,
