@@ -10,7 +10,9 @@ export type Expectation =
   | { readonly kind: 'duckdb'; readonly stored: StoredRows | undefined }
   /** Rows written by hand where Trino's semantics differ from DuckDB's; never rewritten. */
   | { readonly kind: 'trino'; readonly reason: string; readonly rows: readonly string[] }
-  | { readonly kind: 'error'; readonly code: string; readonly at?: string; readonly fragment?: string };
+  | { readonly kind: 'error'; readonly code: string; readonly at?: string; readonly fragment?: string }
+  /** A `statement` that must succeed; what it returns is not compared. */
+  | { readonly kind: 'ok' };
 
 /** Stored rows: every row as text, or for a large result its count and a hash of the text. */
 export type StoredRows =
@@ -19,6 +21,8 @@ export type StoredRows =
 
 export interface SqlCase {
   readonly file: string;
+  /** `query` (a result to compare) or `statement` (DDL and the like: runs in order, must succeed or fail as told). */
+  readonly kind: 'query' | 'statement';
   readonly name: string;
   /** 1-based line of the `query` line. */
   readonly line: number;
@@ -39,11 +43,13 @@ export interface SqlFile {
   readonly path: string;
   /** `-- session key=value` lines at the top of the file: extra session properties. */
   readonly session: Readonly<Record<string, string>>;
+  /** The file has `statement` cases: its cases run one at a time, in file order. */
+  readonly sequential: boolean;
   readonly cases: readonly SqlCase[];
   readonly lines: readonly string[];
 }
 
-const QUERY = /^query\s+(\S+)(.*)$/;
+const QUERY = /^(query|statement)\s+(\S+)(.*)$/;
 const SECTION = /^----(?:\s+(.*))?$/;
 const HASHED = /^\((\d+) rows, sha256 ([0-9a-f]+)\)$/;
 const ERROR = /^error\s+([A-Z_]+)(?:\s+at\s+(\d+:\d+))?(?:\s*:\s*(.*))?$/;
@@ -69,24 +75,32 @@ export function parseSqlFile(path: string): SqlFile {
     const header = QUERY.exec(lines[i]!)!;
     let end = i + 1;
     while (end < lines.length && !QUERY.test(lines[end]!)) end++;
-    const parsed = parseCase(path, lines, { start, end, name: header[1]!, options: header[2]!.trim() });
+    const parsed = parseCase(path, lines, {
+      start,
+      end,
+      kind: header[1] as SqlCase['kind'],
+      name: header[2]!,
+      options: header[3]!.trim(),
+    });
     if (names.has(parsed.name)) throw new FormatError(path, start, `duplicate case name ${parsed.name}`);
     names.add(parsed.name);
     cases.push(parsed);
     i = end;
   }
-  return { path, session, cases, lines };
+  return { path, session, sequential: cases.some((c) => c.kind === 'statement'), cases, lines };
 }
 
 /** One case of a file: lines [start, end), its name and the options after it on its `-- query` line. */
 interface CaseSpan {
   readonly start: number;
   readonly end: number;
+  readonly kind: SqlCase['kind'];
   readonly name: string;
   readonly options: string;
 }
 
-function parseCase(path: string, lines: readonly string[], { start, end, name, options }: CaseSpan): SqlCase {
+function parseCase(path: string, lines: readonly string[], span: CaseSpan): SqlCase {
+  const { start, end, kind, name, options } = span;
   // the body runs to the last non-blank, non-comment line before the next case
   let last = end;
   while (last > start + 1 && /^\s*(#.*)?$/.test(lines[last - 1]!)) last--;
@@ -142,8 +156,11 @@ function parseCase(path: string, lines: readonly string[], { start, end, name, o
       resultLines = { start: s.line, end: sections[k + 1]?.line ?? last };
     } else throw new FormatError(path, s.line, `unknown section '---- ${s.title}'`);
   });
+  if (kind === 'statement' && expect && expect.kind !== 'error')
+    throw new FormatError(path, start, `statement ${name} takes no result, only '---- error'`);
   return {
     file: path,
+    kind,
     name,
     line: start + 1,
     sql,
@@ -151,7 +168,7 @@ function parseCase(path: string, lines: readonly string[], { start, end, name, o
     ordered: flags.includes('ordered') || (!flags.includes('unordered') && hasTopLevelOrderBy(sql)),
     skip: skipMatch ? skipMatch[1]!.trim() || 'no reason given' : undefined,
     types,
-    expect: expect ?? { kind: 'duckdb', stored: undefined },
+    expect: expect ?? (kind === 'statement' ? { kind: 'ok' } : { kind: 'duckdb', stored: undefined }),
     resultLines,
   };
 }

@@ -143,6 +143,38 @@ describe('SQL cases harness', () => {
     }
   });
 
+  it('reads statement cases: they must succeed or fail as told, and make the file run in order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sql-cases-'));
+    try {
+      const path = join(dir, 'x.sql');
+      const write = (lines: string[]) => writeFileSync(path, lines.join('\n'));
+      write([
+        'statement make',
+        'create view v as select 1 as a',
+        '',
+        'statement again',
+        'create view v as select 1 as a',
+        '---- error ALREADY_EXISTS',
+        '',
+        'query read',
+        'select * from v',
+      ]);
+      const file = parseSqlFile(path);
+      expect(file.sequential).to.equal(true);
+      expect(file.cases.map((c) => [c.kind, c.name, c.expect.kind])).to.deep.equal([
+        ['statement', 'make', 'ok'],
+        ['statement', 'again', 'error'],
+        ['query', 'read', 'duckdb'],
+      ]);
+      write(['query only', 'select 1']);
+      expect(parseSqlFile(path).sequential).to.equal(false);
+      write(['statement bad', 'create view v as select 1 as a', '---- result', '1']);
+      expect(() => parseSqlFile(path)).to.throw(/statement bad takes no result/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stores a large result as its count and hash', () => {
     const rows = Array.from({ length: 41 }, (_, i) => [String(i)]);
     expect(storedForm(rows, true)).to.have.length(1);

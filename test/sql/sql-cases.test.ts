@@ -9,11 +9,17 @@
  * Data. Quarry runs with session catalog `tpch`, schema `tiny` (TPC-H SF 0.01 from its generator);
  * DuckDB has the same eight tables under the same names, loaded from the reference dbgen rows
  * (testdata/tpch/reference-sf0.01) with the specification's types (duckdb.ts). Edge cases bring
- * their own rows inline: `WITH t(a, b) AS (VALUES …)` or `(VALUES …) AS t(a, b)`.
+ * their own rows inline: `WITH t(a, b) AS (VALUES …)` or `(VALUES …) AS t(a, b)`. Each file's
+ * cluster also has a `lake` catalog (Parquet under a directory of its own) and a `memory` catalog,
+ * for the statements that make views and tables.
  *
  * Data file format (one file per area; `#` lines are comments anywhere):
  *
  *   -- session retry_policy=TASK          optional, before the first case: extra session properties
+ *
+ *   statement <name> [skip: <reason>]     DDL and the like: must succeed (or fail as its
+ *   <SQL>                                 '---- error' says); its rows are not compared. A file
+ *                                         with statements runs its cases one at a time, in order.
  *
  *   query <name> [ordered|unordered] [skip: <reason>]
  *   <SQL, one or more lines>
@@ -45,7 +51,8 @@
  *
  * `SQL_CASES=<text>` runs only the files whose name contains it.
  */
-import { readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { QuarryError } from '@quarry/common';
 import {
@@ -82,6 +89,16 @@ async function runQuarry(cluster: InProcessCluster, file: SqlFile, sql: string):
   });
   const columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
   return { columns, rows: result.rows.map((r) => r.map((v, i) => quarryText(columns[i]!.type, v))) };
+}
+
+/** A catalog directory with `lake` (Parquet under a directory of its own) and `memory`. */
+function catalogDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'quarry-sql-cases-'));
+  const root = join(dir, 'warehouse');
+  mkdirSync(root);
+  writeFileSync(join(dir, 'lake.properties'), `connector.name=lake\nlake.root=${root}\n`);
+  writeFileSync(join(dir, 'memory.properties'), 'connector.name=memory\n');
+  return dir;
 }
 
 /** Runs at most `n` of the functions given to it at once, in the order given. */
@@ -224,13 +241,20 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
   for (const file of files) {
     describe(basename(file.path), () => {
       let cluster: InProcessCluster;
+      const catalogs = catalogDir();
       const rewritten = new Map<SqlCase, readonly string[]>();
       // quarry's answers, started in `before` a few at a time, awaited by each case in turn
       const runs = new Map<SqlCase, Promise<QuarryResult>>();
 
       before(async () => {
-        cluster = await startInProcessCluster({ workers: 2, slots: 2, servers });
-        const limit = limiter(CONCURRENCY);
+        cluster = await startInProcessCluster({
+          workers: 2,
+          slots: 2,
+          servers,
+          coordinator: { catalogDir: catalogs },
+          worker: { catalogDir: catalogs },
+        });
+        const limit = limiter(file.sequential ? 1 : CONCURRENCY);
         for (const c of file.cases) {
           if (c.skip) continue;
           const run = limit(() => runQuarry(cluster, file, c.sql));
@@ -247,6 +271,7 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
 
       after(async () => {
         await cluster?.stop();
+        rmSync(catalogs, { recursive: true, force: true });
         if (REWRITE && rewritten.size) writeFileSync(file.path, rewriteFile(file, rewritten));
       });
 
@@ -257,6 +282,8 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
         }
         it(c.name, async () => {
           switch (c.expect.kind) {
+            case 'ok':
+              return void (await runs.get(c)!);
             case 'error':
               return expectError(c, runs.get(c)!);
             case 'trino': {

@@ -27,6 +27,10 @@ export const ERROR_CODES = {
   CATALOG_NOT_FOUND: 'USER_ERROR',
   SCHEMA_NOT_FOUND: 'USER_ERROR',
   TABLE_NOT_FOUND: 'USER_ERROR',
+  // views: stored SQL that no longer parses or plans, a view naming itself, columns that changed
+  INVALID_VIEW: 'USER_ERROR',
+  VIEW_IS_RECURSIVE: 'USER_ERROR',
+  VIEW_IS_STALE: 'USER_ERROR',
   COLUMN_NOT_FOUND: 'USER_ERROR',
   AMBIGUOUS_NAME: 'USER_ERROR',
   FUNCTION_NOT_FOUND: 'USER_ERROR',

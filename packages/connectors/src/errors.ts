@@ -50,3 +50,10 @@ export function checkColumnNames(names: readonly string[]): void {
     seen.add(key);
   }
 }
+
+export function viewNotFound(ref: { catalog: string; schema: string; table: string }): QuarryError {
+  return new QuarryError(
+    'TABLE_NOT_FOUND',
+    `View '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+  );
+}

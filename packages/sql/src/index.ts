@@ -78,6 +78,7 @@ export {
   type WriteHandle,
   type WriteSink,
 } from './spi/writes.js';
+export { hasViews, type ViewColumn, type ViewConnector, type ViewDefinition } from './spi/views.js';
 export { DistinctSketch, exactLimit } from './functions/distinct-sketch.js';
 export { hashBlock, hashFloat64, hashInt32, hashLong, hashString } from './functions/value-hash.js';
 

@@ -99,3 +99,24 @@ describe('integer literals and their sign', () => {
     );
   });
 });
+
+describe('from_base and to_base', () => {
+  it('read and write integers in radixes 2 to 36, as Trino’s', () => {
+    expect(typeOf("from_base('ff', 16)")).to.equal('bigint');
+    expect(value("from_base('ff', 16)")).to.equal(255);
+    expect(value("from_base('-777', 8)")).to.equal(-511);
+    expect(value("from_base('Zz', 36)")).to.equal(1295);
+    expect(value("from_base('7fffffffffffffff', 16)")).to.equal(2n ** 63n - 1n);
+    expect(value("from_base('-8000000000000000', 16)")).to.equal(-(2n ** 63n));
+    expect(value('from_base(NULL, 10)')).to.equal(null);
+    expect(value('to_base(255, 2)')).to.equal('11111111');
+    expect(value('to_base(-1295, 36)')).to.equal('-zz');
+  });
+
+  it('refuses what is not a number of the radix, past bigint, or a radix out of range', () => {
+    for (const sql of ["from_base('g', 16)", "from_base('', 10)", "from_base('8000000000000000', 16)"])
+      expectError(() => value(sql), 'INVALID_FUNCTION_ARGUMENT', /Not a valid base-\d+ number/);
+    for (const sql of ["from_base('1', 1)", "from_base('1', 37)", 'to_base(1, 0)'])
+      expectError(() => value(sql), 'INVALID_FUNCTION_ARGUMENT', 'Radix must be between 2 and 36');
+  });
+});

@@ -201,11 +201,10 @@ describe('planner: errors', () => {
       SESSION,
     );
     const loc = { line: 3, column: 4 };
-    expect(metadata.table([{ kind: 'Identifier', value: 'orders', quoted: false, loc }], loc).table).to.equal(
-      'orders',
-    );
+    const orders = metadata.relation([{ kind: 'Identifier', value: 'orders', quoted: false, loc }], loc);
+    expect(orders.kind === 'table' && orders.table.table).to.equal('orders');
     const e = await asyncErrorOf(async () =>
-      metadata.table([{ kind: 'Identifier', value: 'nope', quoted: false, loc }], loc),
+      metadata.relation([{ kind: 'Identifier', value: 'nope', quoted: false, loc }], loc),
     );
     expect(e.message).to.equal("line 3:4: Table 'mem.shop.nope' does not exist");
   });

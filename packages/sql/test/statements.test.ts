@@ -124,9 +124,9 @@ describe('statements: SHOW and DESCRIBE', () => {
     expect(result.rows).to.deep.equal([['mem']]);
   });
 
-  it('SHOW SCHEMAS, from the session catalog or a named one', async () => {
-    expect((await run('SHOW SCHEMAS')).result.rows).to.deep.equal([['shop']]);
-    expect((await run('SHOW SCHEMAS FROM mem')).result.rows).to.deep.equal([['shop']]);
+  it('SHOW SCHEMAS, from the session catalog or a named one, information_schema among them', async () => {
+    expect((await run('SHOW SCHEMAS')).result.rows).to.deep.equal([['information_schema'], ['shop']]);
+    expect((await run("SHOW SCHEMAS FROM mem LIKE 's%'")).result.rows).to.deep.equal([['shop']]);
     const e = await asyncErrorOf(() => run('SHOW SCHEMAS FROM nope'));
     expect(e.code).to.equal('CATALOG_NOT_FOUND');
   });

@@ -8,6 +8,8 @@ import type {
   SplitOptions,
   TableMetadata,
   TableRef,
+  ViewConnector,
+  ViewDefinition,
   WritableConnector,
   WriteFragment,
   WriteHandle,
@@ -27,8 +29,8 @@ import { checkName, LakeLayout, SCHEMA_MARKER, fileName } from './layout.js';
 import { withLock } from './locks.js';
 import {
   currentVersion,
+  finishDrop,
   latestVersion,
-  listVersions,
   METADATA_FORMAT,
   writeVersion,
   type TableVersion,
@@ -38,6 +40,7 @@ import { checkLakeType } from './parquet-types.js';
 import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
 import { mayMatchAll } from './stats.js';
 import { ColumnSummaryCache } from './table-stats.js';
+import { createLakeView, dropLakeView, viewOf } from './views.js';
 import { LakeWriteSink } from './writer.js';
 import {
   abortLakeWrite,
@@ -55,7 +58,7 @@ import {
  * the coordinator; page sources and write sinks in worker tasks. Writes are fault tolerant: every
  * task attempt writes apart and only the winners' files are committed.
  */
-export class LakeConnector implements Connector, WritableConnector {
+export class LakeConnector implements Connector, WritableConnector, ViewConnector {
   readonly connectorName = 'lake';
   readonly supportsFaultTolerantWrites = true;
   /** What this instance's page sources read (row groups, bytes). */
@@ -99,12 +102,40 @@ export class LakeConnector implements Connector, WritableConnector {
     return files.some((f) => fileName(f.uri) === SCHEMA_MARKER);
   }
 
+  /** Tables and views. */
   async listTables(schema: string): Promise<readonly string[]> {
+    return (await this.listEntries(schema)).map((v) => v.table);
+  }
+
+  async listViews(schema: string): Promise<readonly string[]> {
+    return (await this.listEntries(schema)).filter((v) => v.view).map((v) => v.table);
+  }
+
+  async getView(schema: string, view: string): Promise<ViewDefinition | undefined> {
+    const v = await this.current(schema, view, { views: true });
+    return v ? viewOf(v) : undefined;
+  }
+
+  async createView(
+    ref: TableRef,
+    definition: ViewDefinition,
+    options: { replace: boolean; queryId?: string },
+  ): Promise<void> {
+    if (!(await this.schemaExists(ref.schema))) throw schemaNotFound(this.catalog, ref.schema);
+    await createLakeView(this.ctx, ref, definition, options);
+  }
+
+  dropView(ref: TableRef, options: { ifExists: boolean }): Promise<void> {
+    return dropLakeView(this.ctx, ref, { ...options, isName: isUserName });
+  }
+
+  /** The current versions of the schema's tables and views. */
+  private async listEntries(schema: string): Promise<TableVersion[]> {
     if (!isUserName(schema)) return [];
     const { directories } = await this.storage.listDirectory(this.layout.schemaDir(schema));
     const candidates = directories.filter(isUserName);
-    const versions = await Promise.all(candidates.map((t) => this.current(schema, t)));
-    return candidates.filter((_, i) => versions[i] !== undefined);
+    const versions = await Promise.all(candidates.map((t) => this.current(schema, t, { views: true })));
+    return versions.filter((v): v is TableVersion => v !== undefined);
   }
 
   /**
@@ -243,7 +274,7 @@ export class LakeConnector implements Connector, WritableConnector {
       const latest = isUserName(ref.table)
         ? await latestVersion(this.storage, this.layout, tableDir)
         : undefined;
-      if (!latest || latest.dropped) {
+      if (!latest || latest.dropped || latest.view) {
         if (latest?.dropped) await this.finishDrop(tableDir, latest.version);
         if (options.ifExists) return;
         throw tableNotFound(ref);
@@ -279,13 +310,8 @@ export class LakeConnector implements Connector, WritableConnector {
     );
   }
 
-  private async finishDrop(tableDir: string, tombstone: number): Promise<void> {
-    await this.storage.deleteRecursively([`${tableDir}/data`]);
-    const versions = await listVersions(this.storage, this.layout, tableDir);
-    const older = versions.filter((v) => v !== tombstone).map((v) => this.layout.versionFile(tableDir, v));
-    await this.storage.deleteFiles(older);
-    await this.storage.deleteFiles([this.layout.versionFile(tableDir, tombstone)]);
-    await this.storage.deleteRecursively([tableDir]);
+  private finishDrop(tableDir: string, tombstone: number): Promise<void> {
+    return finishDrop(this.storage, this.layout, tableDir, tombstone);
   }
 
   async beginWrite(
@@ -314,6 +340,7 @@ export class LakeConnector implements Connector, WritableConnector {
     this.checkNewTable(ref, options.columns, options.properties);
     if (existing && !existing.commits.some((c) => c.queryId === options.queryId))
       throw tableAlreadyExists(ref);
+    if (await this.getView(ref.schema, ref.table)) throw tableAlreadyExists(ref);
     return lakeWriteHandle(this.ctx, ref, options);
   }
 
@@ -352,9 +379,14 @@ export class LakeConnector implements Connector, WritableConnector {
     for (const c of columns) checkLakeType(c.name, c.type);
   }
 
-  private async current(schema: string, table: string): Promise<TableVersion | undefined> {
+  /** A table's current version (with `views`, a view's too). */
+  private async current(
+    schema: string,
+    table: string,
+    options: { views?: boolean } = {},
+  ): Promise<TableVersion | undefined> {
     if (!isUserName(schema) || !isUserName(table)) return undefined;
-    return currentVersion(this.storage, this.layout, this.layout.tableDir(schema, table));
+    return currentVersion(this.storage, this.layout, this.layout.tableDir(schema, table), options);
   }
 }
 

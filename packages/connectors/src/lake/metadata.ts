@@ -11,6 +11,10 @@ import type { EncodedStats } from './stats.js';
  * `commits` remembers every write committed so far (query id, rows): a commit of a query already
  * listed there is a repeat and changes nothing. A version with `dropped` is a tombstone: the table
  * does not exist (DROP TABLE writes it first, then deletes the rest, the tombstone last).
+ *
+ * A version with `view` is a view, not a table: tables and views share one namespace, and a view
+ * is created, replaced and dropped by versions like a table's (exclusive create of version N+1, so
+ * two writers never both win), with its columns in `columns` and no files (`views.ts`).
  */
 export const METADATA_FORMAT = 1;
 
@@ -54,6 +58,18 @@ export interface TableVersion {
   readonly files: readonly DataFileEntry[];
   readonly commits: readonly CommitEntry[];
   readonly dropped?: boolean;
+  readonly view?: LakeView;
+}
+
+/** What a view version keeps besides its columns (see `ViewDefinition` of `@quarry/sql`). */
+export interface LakeView {
+  readonly sql: string;
+  readonly catalog?: string;
+  readonly schema?: string;
+  readonly comment?: string;
+  readonly security?: 'DEFINER' | 'INVOKER';
+  /** The query that wrote this version: its repeat (a resumed CREATE VIEW) changes nothing. */
+  readonly queryId?: string;
 }
 
 /** The version numbers present for a table, ascending (none: the table was never created). */
@@ -94,14 +110,19 @@ export async function readVersion(
   return parsed;
 }
 
-/** The current version, or undefined when the table does not exist (never created, or dropped). */
+/**
+ * The current version, or undefined when there is no such table (never created, dropped, or a
+ * view); `views: true` returns a view's current version too.
+ */
 export async function currentVersion(
   storage: ObjectStorage,
   layout: LakeLayout,
   tableDir: string,
+  options: { views?: boolean } = {},
 ): Promise<TableVersion | undefined> {
   const latest = await latestVersion(storage, layout, tableDir);
-  return latest === undefined || latest.dropped ? undefined : latest;
+  if (latest === undefined || latest.dropped) return undefined;
+  return latest.view && !options.views ? undefined : latest;
 }
 
 /** The highest version, tombstones included. */
@@ -127,6 +148,25 @@ export async function writeVersion(
 ): Promise<boolean> {
   const bytes = Buffer.from(JSON.stringify(next), 'utf8');
   return storage.createExclusive(layout.versionFile(tableDir, next.version), bytes);
+}
+
+/**
+ * What DROP does after its tombstone (version `tombstone`) is written: deletes the data, the older
+ * versions, the tombstone last, then the directory — so a crash midway never brings an older
+ * version back.
+ */
+export async function finishDrop(
+  storage: ObjectStorage,
+  layout: LakeLayout,
+  tableDir: string,
+  tombstone: number,
+): Promise<void> {
+  await storage.deleteRecursively([`${tableDir}/data`]);
+  const versions = await listVersions(storage, layout, tableDir);
+  const older = versions.filter((v) => v !== tombstone).map((v) => layout.versionFile(tableDir, v));
+  await storage.deleteFiles(older);
+  await storage.deleteFiles([layout.versionFile(tableDir, tombstone)]);
+  await storage.deleteRecursively([tableDir]);
 }
 
 async function readSmallFile(storage: ObjectStorage, uri: string): Promise<string> {

@@ -72,6 +72,10 @@ export async function commitLakeWrite(
     let files: DataFileEntry[] | undefined;
     for (let attempt = 0; attempt < COMMIT_TRIES; attempt++) {
       const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
+      // a view took the name since the write began: no table to commit into, nor to create
+      if (latest?.view && !latest.dropped) {
+        throw info.kind === 'create' ? tableAlreadyExists(ref) : tableNotFound(ref);
+      }
       const live = latest && !latest.dropped ? latest : undefined;
       const done = live?.commits.find((c) => c.queryId === handle.queryId);
       if (done) {

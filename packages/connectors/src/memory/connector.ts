@@ -7,6 +7,8 @@ import type {
   SplitOptions,
   TableMetadata,
   TableRef,
+  ViewConnector,
+  ViewDefinition,
   WritableConnector,
   WriteFragment,
   WriteHandle,
@@ -22,6 +24,7 @@ import {
   tableNotFound,
 } from '../errors.js';
 import { fromChunk, packChunks, toChunks, type Chunk } from './chunks.js';
+import { MemoryViews } from './views.js';
 
 /**
  * The `memory` connector: tables kept in the memory of the coordinator, which runs every metadata
@@ -64,11 +67,12 @@ export interface MemoryConfig {
   readonly maxDataPerNode: number;
 }
 
-export class MemoryConnector implements Connector, WritableConnector {
+export class MemoryConnector implements Connector, WritableConnector, ViewConnector {
   readonly connectorName = 'memory';
   readonly supportsFaultTolerantWrites = false;
   /** Schema → table → data. Schema `default` exists from the start, as in Trino. */
   private readonly schemas = new Map<string, Map<string, MemoryTable>>([['default', new Map()]]);
+  private readonly views = new MemoryViews();
   private bytes = 0;
 
   constructor(
@@ -84,8 +88,30 @@ export class MemoryConnector implements Connector, WritableConnector {
     return this.schemas.has(schema);
   }
 
+  /** Tables and views. */
   async listTables(schema: string): Promise<readonly string[]> {
-    return [...(this.schemas.get(schema)?.keys() ?? [])].sort();
+    return [...(this.schemas.get(schema)?.keys() ?? []), ...this.views.list(schema)].sort();
+  }
+
+  async getView(schema: string, view: string): Promise<ViewDefinition | undefined> {
+    return this.views.get(schema, view);
+  }
+
+  async listViews(schema: string): Promise<readonly string[]> {
+    return this.views.list(schema);
+  }
+
+  async createView(
+    ref: TableRef,
+    definition: ViewDefinition,
+    options: { replace: boolean; queryId?: string },
+  ): Promise<void> {
+    const tables = this.schemaTables(ref.schema);
+    this.views.create(ref, definition, { ...options, tableExists: tables.has(ref.table) });
+  }
+
+  async dropView(ref: TableRef, options: { ifExists: boolean }): Promise<void> {
+    this.views.drop(ref, options);
   }
 
   async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
@@ -135,9 +161,11 @@ export class MemoryConnector implements Connector, WritableConnector {
       if (options.ifExists) return;
       throw schemaNotFound(this.catalog, schema);
     }
-    if (tables.size > 0 && !options.cascade) throw schemaNotEmpty(this.catalog, schema);
+    const empty = tables.size === 0 && this.views.list(schema).length === 0;
+    if (!empty && !options.cascade) throw schemaNotEmpty(this.catalog, schema);
     for (const t of tables.values()) this.bytes -= t.bytes;
     this.schemas.delete(schema);
+    this.views.dropSchema(schema);
   }
 
   async createTable(
@@ -148,7 +176,7 @@ export class MemoryConnector implements Connector, WritableConnector {
     checkNoProperties(this.catalog, 'table', options.properties);
     checkColumnNames(columns.map((c) => c.name));
     const tables = this.schemaTables(ref.schema);
-    if (tables.has(ref.table)) {
+    if (tables.has(ref.table) || this.views.get(ref.schema, ref.table)) {
       if (options.ifNotExists) return;
       throw tableAlreadyExists(ref);
     }
@@ -185,6 +213,7 @@ export class MemoryConnector implements Connector, WritableConnector {
       checkNoProperties(this.catalog, 'table', options.properties);
       checkColumnNames(columns.map((c) => c.name));
       if (existing && !existing.commits.has(options.queryId)) throw tableAlreadyExists(ref);
+      if (this.views.get(ref.schema, ref.table)) throw tableAlreadyExists(ref);
     }
     const info: MemoryWriteInfo = {
       kind: options.kind,
@@ -225,7 +254,8 @@ export class MemoryConnector implements Connector, WritableConnector {
     const existing = tables.get(ref.table);
     const done = existing?.commits.get(handle.queryId);
     if (done !== undefined) return { rows: done };
-    if (info.kind === 'create' && existing) throw tableAlreadyExists(ref);
+    if (info.kind === 'create' && (existing || this.views.get(ref.schema, ref.table)))
+      throw tableAlreadyExists(ref);
     if (info.kind === 'insert' && !existing) throw tableNotFound(ref);
     const table = existing ?? newTable(info.columns);
     const types = table.columns.map((c) => c.type);

@@ -7,6 +7,7 @@ import './datetime.js';
 import './format.js';
 import './json.js';
 import './unixtime.js';
+import './bases.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';

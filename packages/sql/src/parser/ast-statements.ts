@@ -48,7 +48,10 @@ export type Statement =
   | CreateTableAsSelect
   | Insert
   | DropTable
-  | Delete;
+  | Delete
+  | CreateView
+  | DropView
+  | ShowCreateView;
 
 /** `EXPLAIN [(TYPE …, FORMAT …)] stmt` or `EXPLAIN ANALYZE [VERBOSE] stmt`. */
 export interface Explain extends Located {
@@ -189,6 +192,32 @@ export interface Delete extends Located {
   readonly kind: 'Delete';
   readonly table: QualifiedName;
   readonly where?: Expression;
+}
+
+/**
+ * `CREATE [OR REPLACE] VIEW v [(columns)] [COMMENT '…'] [SECURITY DEFINER|INVOKER] AS query`. The
+ * column list (quarry's, as CREATE TABLE AS has one) renames the query's columns.
+ */
+export interface CreateView extends Located {
+  readonly kind: 'CreateView';
+  readonly name: QualifiedName;
+  readonly replace: boolean;
+  readonly columns: readonly Identifier[];
+  readonly comment?: string;
+  readonly security?: 'DEFINER' | 'INVOKER';
+  readonly query: Query;
+}
+
+export interface DropView extends Located {
+  readonly kind: 'DropView';
+  readonly name: QualifiedName;
+  readonly ifExists: boolean;
+}
+
+/** `SHOW CREATE VIEW v`: the statement that creates the view. */
+export interface ShowCreateView extends Located {
+  readonly kind: 'ShowCreateView';
+  readonly view: QualifiedName;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -252,6 +252,17 @@ class SqlPrinter extends ExpressionPrinter {
       }
       case 'DropTable':
         return `DROP TABLE ${statement.ifExists ? 'IF EXISTS ' : ''}${qualifiedName(statement.name)}`;
+      case 'CreateView': {
+        const head = `CREATE ${statement.replace ? 'OR REPLACE ' : ''}VIEW ${qualifiedName(statement.name)}`;
+        const columns =
+          statement.columns.length > 0 ? ` (${statement.columns.map(identifier).join(', ')})` : '';
+        const security = statement.security ? ` SECURITY ${statement.security}` : '';
+        return `${head}${columns}${comment(statement.comment)}${security} AS ${this.query(statement.query)}`;
+      }
+      case 'DropView':
+        return `DROP VIEW ${statement.ifExists ? 'IF EXISTS ' : ''}${qualifiedName(statement.name)}`;
+      case 'ShowCreateView':
+        return `SHOW CREATE VIEW ${qualifiedName(statement.view)}`;
       case 'Delete':
         return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
     }
@@ -262,7 +273,7 @@ class SqlPrinter extends ExpressionPrinter {
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete',
+  'Delete', 'CreateView', 'DropView', 'ShowCreateView',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {

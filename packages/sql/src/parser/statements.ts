@@ -5,6 +5,7 @@ import type {
   CreateSchema,
   CreateTable,
   CreateTableAsSelect,
+  CreateView,
   Explain,
   Expression,
   Property,
@@ -20,7 +21,7 @@ const UNSUPPORTED_STATEMENTS = new Set([
   'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE', 'UPDATE',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
-const UNSUPPORTED_OBJECTS = ['VIEW', 'MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
+const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
@@ -169,10 +170,11 @@ export class StatementParser extends QueryParser {
       this.advance();
       if (this.acceptWord('TABLE'))
         return { kind: 'ShowCreateTable', loc, table: this.expectQualifiedName() };
-      const what = ['SCHEMA', 'VIEW', 'MATERIALIZED', 'FUNCTION'].find((w) => this.isWord(w));
+      if (this.acceptWord('VIEW')) return { kind: 'ShowCreateView', loc, view: this.expectQualifiedName() };
+      const what = ['SCHEMA', 'MATERIALIZED', 'FUNCTION'].find((w) => this.isWord(w));
       if (what)
         this.notSupported(create, `SHOW CREATE ${what === 'MATERIALIZED' ? 'MATERIALIZED VIEW' : what}`);
-      this.expectWords(['TABLE']);
+      this.expectWords(['TABLE', 'VIEW']);
     }
     if (this.acceptWord('STATS')) {
       this.expectWords(['FOR']);
@@ -207,9 +209,18 @@ export class StatementParser extends QueryParser {
   private create(start: Token): Statement {
     this.advance();
     const token = this.token;
-    if (this.isWord('OR') && this.isWord('REPLACE', 1)) this.notSupported(token, 'CREATE OR REPLACE');
+    if (this.isWord('OR') && this.isWord('REPLACE', 1)) {
+      this.advance();
+      this.advance();
+      const what = this.token;
+      if (this.acceptWord('VIEW')) return this.createView(start, true);
+      if (this.isWord('TABLE') || this.isWord('MATERIALIZED') || this.isWord('FUNCTION'))
+        this.notSupported(what, `CREATE OR REPLACE ${what.value}`);
+      this.expectWords(['VIEW']);
+    }
     if (this.acceptWord('SCHEMA')) return this.createSchema(start);
     if (this.acceptWord('TABLE')) return this.createTable(start);
+    if (this.acceptWord('VIEW')) return this.createView(start, false);
     const unsupported = UNSUPPORTED_OBJECTS.find((word) => this.isWord(word));
     if (unsupported) this.notSupported(token, `CREATE ${unsupported}`);
     return this.fail();
@@ -274,6 +285,31 @@ export class StatementParser extends QueryParser {
     return comment === undefined ? ctas : { ...ctas, comment };
   }
 
+  /** After `CREATE [OR REPLACE] VIEW`. */
+  private createView(start: Token, replace: boolean): CreateView {
+    const name = this.expectQualifiedName();
+    const columns = this.isSymbol('(') ? this.expectIdentifierList() : [];
+    const comment = this.acceptWord('COMMENT') ? this.expectString() : undefined;
+    let security: CreateView['security'];
+    if (this.acceptWord('SECURITY')) security = this.expectWords(['DEFINER', 'INVOKER']);
+    const token = this.token;
+    if (this.isWord('WITH')) this.notSupported(token, 'View properties');
+    this.expectWord('AS');
+    const view: CreateView = {
+      kind: 'CreateView',
+      loc: this.loc(start),
+      name,
+      replace,
+      columns,
+      query: this.parseQuery(),
+    };
+    return {
+      ...view,
+      ...(comment === undefined ? {} : { comment }),
+      ...(security === undefined ? {} : { security }),
+    };
+  }
+
   private columnDefinition(): ColumnDefinition {
     const token = this.token;
     if (this.isWord('LIKE')) this.notSupported(token, 'CREATE TABLE … (LIKE …)');
@@ -321,6 +357,10 @@ export class StatementParser extends QueryParser {
     if (this.acceptWord('TABLE')) {
       const ifExists = this.acceptIfExists();
       return { kind: 'DropTable', loc, name: this.expectQualifiedName(), ifExists };
+    }
+    if (this.acceptWord('VIEW')) {
+      const ifExists = this.acceptIfExists();
+      return { kind: 'DropView', loc, name: this.expectQualifiedName(), ifExists };
     }
     const token = this.token;
     const unsupported = UNSUPPORTED_OBJECTS.find((word) => this.isWord(word));

@@ -5,6 +5,7 @@ import { PlannerMetadata, type Session } from './metadata.js';
 import { asTooComplex, checkStageCount, type PlannerOptions } from './limits.js';
 import { planDistributed } from './plan.js';
 import { planMetadataStatement } from './statements.js';
+import { planViewStatement } from './views.js';
 import { planWriteStatement } from './writes.js';
 
 export { PlannerMetadata, collectTableNames, type Session } from './metadata.js';
@@ -41,6 +42,7 @@ async function planAny(
   if (statement.kind !== 'Query') {
     const plan =
       (await planMetadataStatement(statement, catalogs, session)) ??
+      (await planViewStatement(statement, catalogs, session)) ??
       (await planWriteStatement(statement, catalogs, session));
     if (plan) return plan;
   }

@@ -2,7 +2,7 @@ import { QuarryError } from '@quarry/common';
 import type { Query, QueryBody, WithQuery } from '../parser/ast.js';
 import type { SortKey } from '../plan/nodes.js';
 import { ExprTranslator } from './expressions.js';
-import type { PlannerMetadata } from './metadata.js';
+import type { PlannerMetadata, ResolvedView } from './metadata.js';
 import { limitCount, orderChannel, rowCount, sortKey } from './ordering.js';
 import type { RelationPlan } from './relation-plan.js';
 import { planRelation, renameColumns } from './relations.js';
@@ -62,6 +62,10 @@ export class QueryPlanner implements SelectHost {
     } finally {
       this.ctes = outer;
     }
+  }
+
+  planView(view: ResolvedView): RelationPlan {
+    return new QueryPlanner(view.metadata).planQuery(view.query);
   }
 
   planSubquery(query: Query, ctx: SubqueryContext): PlannedQuery {

@@ -1,18 +1,19 @@
 import { QuarryError } from '@quarry/common';
 import type { Join, Query, Relation, Select } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
-import type { Column, JoinType, PlanNode } from '../plan/nodes.js';
+import type { JoinType, PlanNode } from '../plan/nodes.js';
 import { commonSuperType, typeToString } from '../types/index.js';
 import { coerce, ExprTranslator } from './expressions.js';
 import type { PlannerMetadata } from './metadata.js';
 import type { SubqueryHost } from './planned-query.js';
+import { planNamedRelation, type ViewPlanner } from './named-relations.js';
 import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
 import { findSubqueries, hasSubqueries } from './ast-walk.js';
 import { applySubqueries } from './subqueries.js';
 
 /** What planning FROM needs from the query planner (subqueries: those of JOIN ON conditions). */
-export interface RelationHost extends SubqueryHost {
+export interface RelationHost extends SubqueryHost, ViewPlanner {
   readonly metadata: PlannerMetadata;
   readonly now: Date;
   planQuery(query: Query): RelationPlan;
@@ -31,17 +32,7 @@ export function planRelation(host: RelationHost, rel: Relation): RelationPlan {
       const cteName = rel.name.length === 1 ? rel.name[0]!.value.toLowerCase() : undefined;
       const cte = cteName !== undefined ? host.cte(cteName) : undefined;
       if (cte) return withRelation(cte, [cteName!]);
-      const meta = host.metadata.table(rel.name, rel.loc);
-      const outputs: Column[] = meta.columns.map((c) => ({ name: c.name, type: c.type }));
-      const node: PlanNode = {
-        kind: 'TableScan',
-        table: { catalog: meta.catalog, schema: meta.schema, table: meta.table },
-        columns: meta.columns.map((c) => c.name),
-        outputs,
-        ...(meta.rowCount !== undefined ? { rowCount: meta.rowCount } : {}),
-      };
-      const relation = [meta.catalog, meta.schema, meta.table];
-      return { node, scope: new Scope(outputs.map((c) => ({ name: c.name, relation, type: c.type }))) };
+      return planNamedRelation(host, host.metadata.relation(rel.name, rel.loc), rel.loc);
     }
     case 'AliasedRelation': {
       const inner = planRelation(host, rel.relation);

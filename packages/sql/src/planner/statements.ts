@@ -16,7 +16,8 @@ import { BOOLEAN, DOUBLE, physicalKind, typeToString, VARCHAR, type DataType } f
 import { toExternal } from '../types/values.js';
 import { RESERVED_WORDS } from '../parser/keywords.js';
 import { literalOf } from './literals.js';
-import { PlannerMetadata, type Session } from './metadata.js';
+import { INFORMATION_SCHEMA, INFORMATION_SCHEMA_TABLES } from './information-schema.js';
+import { PlannerMetadata, type ResolvedRelation, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
 import { planWriteStatement } from './writes.js';
 
@@ -57,9 +58,10 @@ export async function planMetadataStatement(
         throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, {
           location: statement.loc,
         });
+      const schemas = new Set([...(await connector.listSchemas()), INFORMATION_SCHEMA]);
       return values(
         ['Schema'],
-        filter(await connector.listSchemas(), statement).map((s) => [s]),
+        filter([...schemas], statement).map((s) => [s]),
       );
     }
     case 'ShowTables': {
@@ -75,6 +77,11 @@ export async function planMetadataStatement(
         throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, {
           location: statement.loc,
         });
+      if (schema === INFORMATION_SCHEMA)
+        return values(
+          ['Table'],
+          filter(INFORMATION_SCHEMA_TABLES, statement).map((t) => [t]),
+        );
       if (!(await connector.schemaExists(schema)))
         throw new QuarryError('SCHEMA_NOT_FOUND', `Schema '${catalog}.${schema}' does not exist`, {
           location: statement.loc,
@@ -132,8 +139,14 @@ async function showColumns(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
-  const table = await tableOf(statement.table, statement.loc, catalogs, session);
-  const rows = table.columns
+  const relation = await relationOf(statement.table, statement.loc, catalogs, session);
+  const columns =
+    relation.kind === 'table'
+      ? relation.table.columns
+      : relation.kind === 'view'
+        ? relation.view.definition.columns
+        : relation.rows.columns.filter((c) => !c.hidden);
+  const rows = columns
     .filter((c) => statement.like === undefined || like(c.name, statement.like, statement.escape ?? null))
     .map((c) => [c.name, typeToString(c.type), '', '']);
   return values(['Column', 'Type', 'Extra', 'Comment'], rows);
@@ -152,7 +165,7 @@ async function showCreateTable(
 }
 
 /** A name as SQL reads it back: bare when it can be, else double-quoted. */
-function sqlName(name: string): string {
+export function sqlName(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED_WORDS.has(name.toUpperCase())
     ? name
     : `"${name.replaceAll('"', '""')}"`;
@@ -165,6 +178,23 @@ async function tableOf(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<TableMetadata> {
+  const relation = await relationOf(name, loc, catalogs, session);
+  if (relation.kind === 'table') return relation.table;
+  const ref = relation.kind === 'view' ? relation.view.ref : relation.rows.ref;
+  throw new QuarryError(
+    'NOT_SUPPORTED',
+    `Relation '${ref.catalog}.${ref.schema}.${ref.table}' is a ${relation.kind === 'view' ? 'view' : 'system table'}, not a table`,
+    { location: loc },
+  );
+}
+
+/** What a name in a statement stands for (a table, a view, a system table), as a query resolves it. */
+async function relationOf(
+  name: QualifiedName,
+  loc: SourceLocation,
+  catalogs: CatalogRegistry,
+  session: Session,
+): Promise<ResolvedRelation> {
   const query: Statement = {
     kind: 'Query',
     loc,
@@ -173,7 +203,7 @@ async function tableOf(
     body: { kind: 'Table', name: name as Identifier[], loc },
   };
   const metadata = await PlannerMetadata.load(query, catalogs, session);
-  return metadata.table(name, loc);
+  return metadata.relation(name, loc);
 }
 
 /**

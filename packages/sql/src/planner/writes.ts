@@ -5,12 +5,15 @@ import { evaluateConstant } from '../expr/compile.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import type { CatalogRegistry, ColumnMetadata, Connector, TableRef } from '../spi/connector.js';
+import { hasViews } from '../spi/views.js';
 import { isWritable, type WritableConnector, type WriteHandle } from '../spi/writes.js';
 import { BIGINT, VARCHAR, canCoerce, typeToString, type DataType } from '../types/index.js';
 import { ExprTranslator, locate } from './expressions.js';
+import { INFORMATION_SCHEMA } from './information-schema.js';
 import { literalOf, typeFromAst } from './literals.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
+import { outputColumns } from './output-columns.js';
 import { Scope } from './scope.js';
 
 /**
@@ -75,6 +78,13 @@ async function planWrite(
     }
     case 'DropTable': {
       const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
+      if (hasViews(connector) && (await connector.getView(ref.schema, ref.table))) {
+        const name = `${ref.catalog}.${ref.schema}.${ref.table}`;
+        throw new QuarryError(
+          'TABLE_NOT_FOUND',
+          `Table '${name}' does not exist, but a view with that name exists. Did you mean DROP VIEW ${name}?`,
+        );
+      }
       await connector.dropTable(ref, { ifExists: statement.ifExists || session.resumed === true });
       return done();
     }
@@ -118,7 +128,9 @@ function schemaTarget(
     throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
       location: loc,
     });
-  return { catalog, schema: parts.at(-1)!, connector: writable(catalog, catalogs, loc) };
+  const schema = parts.at(-1)!;
+  readOnly(catalog, schema, loc);
+  return { catalog, schema, connector: writable(catalog, catalogs, loc) };
 }
 
 function tableTarget(
@@ -143,8 +155,17 @@ function tableTarget(
     throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
       location: loc,
     });
+  readOnly(catalog, schema, loc);
   const ref: TableRef = { catalog, schema, table };
   return { ref, connector: writable(catalog, catalogs, loc) };
+}
+
+/** information_schema is the engine's, in every catalog: nothing in it can be created or dropped. */
+function readOnly(catalog: string, schema: string, loc: SourceLocation): void {
+  if (schema === INFORMATION_SCHEMA)
+    throw new QuarryError('NOT_SUPPORTED', `Schema '${catalog}.${INFORMATION_SCHEMA}' is read-only`, {
+      location: loc,
+    });
 }
 
 function writable(
@@ -192,7 +213,8 @@ async function createTableAs(
       location: at,
     });
   }
-  if (await connector.getTable(ref.schema, ref.table)) {
+  const view = hasViews(connector) ? await connector.getView(ref.schema, ref.table) : undefined;
+  if (view || (await connector.getTable(ref.schema, ref.table))) {
     if (statement.ifNotExists) return rowsWritten(0);
     throw new QuarryError(
       'ALREADY_EXISTS',
@@ -202,36 +224,7 @@ async function createTableAs(
   }
   const metadata = await PlannerMetadata.load(statement.query, catalogs, session);
   const query = planLogical(statement.query, metadata);
-  const aliases = statement.columns.map((c) => c.value.toLowerCase());
-  if (aliases.length && aliases.length !== query.outputs.length) {
-    throw new QuarryError(
-      'TYPE_MISMATCH',
-      `Column alias list has ${aliases.length} entries but the query has ${query.outputs.length} columns`,
-      {
-        location: statement.loc,
-      },
-    );
-  }
-  const columns: ColumnMetadata[] = query.outputs.map((c, i) => {
-    const name = aliases[i] ?? c.name.toLowerCase();
-    if (/^_col\d+$/.test(name))
-      throw new QuarryError('INVALID_COLUMN_REFERENCE', `Column name not specified at position ${i + 1}`, {
-        location: statement.loc,
-      });
-    if (c.type.kind === 'unknown')
-      throw new QuarryError('TYPE_MISMATCH', `Column type is unknown at position ${i + 1}`, {
-        location: statement.loc,
-      });
-    return { name, type: c.type };
-  });
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c.name))
-      throw new QuarryError('ALREADY_EXISTS', `Column name '${c.name}' specified more than once`, {
-        location: statement.loc,
-      });
-    seen.add(c.name);
-  }
+  const columns: ColumnMetadata[] = outputColumns(query.outputs, statement.columns, statement.loc);
   if (!statement.withData) {
     await connector.createTable(ref, columns, {
       ifNotExists: statement.ifNotExists || session.resumed === true,
@@ -346,7 +339,7 @@ function queryIdOf(session: Session): string {
 }
 
 /** DDL's result: nothing. */
-function done(): DistributedPlan {
+export function done(): DistributedPlan {
   const outputs: Column[] = [];
   return {
     fragments: [

@@ -199,9 +199,9 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   },
   { sql: 'SELECT * FROM UNNEST(a)', at: '1:15', message: 'UNNEST is not supported', code: 'NOT_SUPPORTED' },
   {
-    sql: 'SHOW CREATE VIEW v',
+    sql: 'SHOW CREATE MATERIALIZED VIEW v',
     at: '1:6',
-    message: 'SHOW CREATE VIEW is not supported',
+    message: 'SHOW CREATE MATERIALIZED VIEW is not supported',
     code: 'NOT_SUPPORTED',
   },
   {
@@ -249,17 +249,40 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   },
   { sql: 'UPDATE t SET a = 1', at: '1:1', message: 'UPDATE is not supported', code: 'NOT_SUPPORTED' },
   {
-    sql: 'CREATE VIEW v AS SELECT 1',
+    sql: 'CREATE MATERIALIZED VIEW v AS SELECT 1',
     at: '1:8',
-    message: 'CREATE VIEW is not supported',
+    message: 'CREATE MATERIALIZED is not supported',
     code: 'NOT_SUPPORTED',
   },
   {
     sql: 'CREATE OR REPLACE TABLE t (a int)',
-    at: '1:8',
-    message: 'CREATE OR REPLACE is not supported',
+    at: '1:19',
+    message: 'CREATE OR REPLACE TABLE is not supported',
     code: 'NOT_SUPPORTED',
   },
+  {
+    sql: 'CREATE VIEW v WITH (a = 1) AS SELECT 1',
+    at: '1:15',
+    message: 'View properties is not supported',
+    code: 'NOT_SUPPORTED',
+  },
+  {
+    sql: 'CREATE VIEW v SELECT 1',
+    at: '1:15',
+    message: "mismatched input 'SELECT'. Expecting: '.', 'AS', 'COMMENT', 'SECURITY'",
+  },
+  {
+    sql: 'CREATE VIEW v AS',
+    at: '1:17',
+    message: "Unexpected end of input; expected one of '(', 'SELECT', 'TABLE', 'VALUES', 'WITH'",
+  },
+  {
+    sql: 'CREATE VIEW v SECURITY OWNER AS SELECT 1',
+    at: '1:24',
+    message: "mismatched input 'OWNER'. Expecting: 'DEFINER', 'INVOKER'",
+  },
+  { sql: 'CREATE OR REPLACE v AS SELECT 1', at: '1:19', message: "mismatched input 'v'. Expecting: 'VIEW'" },
+  { sql: 'DROP VIEW', at: '1:10', message: "Unexpected end of input; expected one of 'IF', <identifier>" },
   {
     sql: 'SHOW CREATE SCHEMA s',
     at: '1:6',

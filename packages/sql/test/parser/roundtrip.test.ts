@@ -127,6 +127,13 @@ const STATEMENTS = [
   'DROP TABLE t',
   'DROP TABLE IF EXISTS c.s.t',
   'DELETE FROM t',
+  'CREATE VIEW v AS SELECT * FROM u',
+  "CREATE OR REPLACE VIEW c.s.v (a, b) COMMENT 'two' SECURITY INVOKER AS WITH w AS (SELECT 1 AS x) SELECT x, 2 FROM w",
+  'CREATE VIEW v SECURITY DEFINER AS (SELECT 1) UNION SELECT 2 ORDER BY 1',
+  'DROP VIEW v',
+  'DROP VIEW IF EXISTS c.s.v',
+  'SHOW CREATE VIEW c.s.v',
+  'CREATE VIEW if AS VALUES 1',
   'DELETE FROM s.t WHERE a > 1 AND b IS NULL',
   // non-reserved words as names
   'SELECT date, year, day, data, first, last, count, schema, tables, value, comment, position, filter, over FROM t',
