@@ -4,7 +4,7 @@
  * stable), and every spill file is gone once the output has been read — or abandoned.
  */
 import { expect } from 'chai';
-import { SPILL_PARTITIONS } from '../src/operators/aggregate-spill.js';
+import { SPILL_PARTITIONS } from '../src/operators/spill-partitions.js';
 import { SortOperator } from '../src/operators/sort.js';
 import { HashAggregationOperator } from '../src/operators/aggregate.js';
 import { MemoryContext, type TaskContext } from '../src/operators/operator.js';
