@@ -1,11 +1,10 @@
 import type { Page } from '../page/block.js';
-import { concatPages, pageBytes } from '../page/block.js';
 import { compileFilter, type CompiledFilter } from '../expr/compile.js';
 import type { JoinNode } from '../plan/nodes.js';
-import { emptyPage } from './buffer.js';
+import { gatherBuild } from './grace-join.js';
 import { JoinBuild, buildBytesNeeded, outerSides } from './join-build.js';
-import { SpillingJoin, probeAll } from './join-spill.js';
-import { checkCancelled, type Operator, type TaskContext } from './operator.js';
+import { probeAll, spillingJoin } from './join-spill.js';
+import type { Operator, TaskContext } from './operator.js';
 
 /**
  * Hash join: the build side is collected (memory-accounted) and indexed on its keys, then the probe
@@ -15,7 +14,7 @@ import { checkCancelled, type Operator, type TaskContext } from './operator.js';
  * nested-loop join.
  *
  * When the build side passes the task's memory and spilling is on, the join goes on as a grace hash
- * join over spill files ({@link SpillingJoin}); with spilling off the task fails with
+ * join over spill files (`GraceJoin`); with spilling off the task fails with
  * EXCEEDED_LOCAL_MEMORY_LIMIT.
  */
 export class HashJoinOperator implements Operator {
@@ -32,43 +31,20 @@ export class HashJoinOperator implements Operator {
 
   async *execute(): AsyncIterable<Page> {
     const { node, ctx, filter } = this;
-    const buildTypes = node.build.outputs.map((c) => c.type);
-    const spill = ctx.spill;
-    let spilling: SpillingJoin | undefined;
-    let pages: Page[] = [];
-    let bytes = 0;
-    let rows = 0;
-    let reserved = 0;
+    const gathered = await gatherBuild(this.buildSide, ctx, {
+      types: node.build.outputs.map((c) => c.type),
+      needed: buildBytesNeeded,
+      spilling: (spillCtx) => spillingJoin(node, filter, spillCtx),
+    });
+    if (gathered.spilled) {
+      yield* gathered.spilled.execute(this.probe);
+      return;
+    }
+    const { page: build } = gathered;
+    let reserved = gathered.reserved;
     try {
-      for await (const page of this.buildSide.execute()) {
-        checkCancelled(ctx.signal);
-        if (page.rowCount === 0) continue;
-        if (spilling) {
-          await spilling.addBuild(page);
-          continue;
-        }
-        pages.push(page);
-        bytes += pageBytes(page);
-        rows += page.rowCount;
-        if (spill && !ctx.memory.fits(reserved, buildBytesNeeded(bytes, rows))) {
-          spilling = new SpillingJoin(node, filter, { ...ctx, spill });
-          for (const p of pages) await spilling.addBuild(p);
-          pages = [];
-          reserved = ctx.memory.update(reserved, 0);
-          continue;
-        }
-        reserved = ctx.memory.update(reserved, bytes);
-      }
-      if (spilling) {
-        yield* spilling.join(this.probe);
-        return;
-      }
-      // concatenating copies: hold both until the parts are released
-      reserved = ctx.memory.update(reserved, bytes * 2);
-      const build = pages.length ? concatPages(buildTypes, pages) : emptyPage(buildTypes);
-      pages = [];
       const joined = new JoinBuild(node, build, filter);
-      reserved = ctx.memory.update(reserved, pageBytes(build) + joined.bytes());
+      reserved = ctx.memory.update(reserved, reserved + joined.bytes());
       const { keepProbe } = outerSides(node);
       if (build.rowCount === 0 && !keepProbe) return;
       yield* probeAll(joined, this.probe.execute(), { keepProbe, signal: ctx.signal });
