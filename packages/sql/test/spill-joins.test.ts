@@ -13,12 +13,15 @@ import { BIGINT, DOUBLE, INTEGER, VARCHAR } from '../src/types/types.js';
 import { asyncErrorOf } from './support/errors.js';
 import { MemConnector, type MemTable } from './support/connector.js';
 import { collectRows, pagesOf, random, sortRows } from './support/operators.js';
-import { runLocal, unordered } from './support/run.js';
+import { logical, runLocal, unordered } from './support/run.js';
 import { SPILL_PARTITIONS } from '../src/operators/spill-partitions.js';
 import { TempSpillSpace } from './support/spill.js';
 
-/** a(id, k, x, s, hot) and b(id, k, y, t, hot): keys with duplicates and NULLs; `hot` is 1 in most of b. */
-function tables(): { a: MemTable; b: MemTable } {
+/**
+ * a(id, k, x, s, hot) and b(id, k, y, t, hot): keys with duplicates and NULLs; `hot` is 1 in most
+ * of b. c: 2000 rows like a's, so that b is more than 4 times larger (an EXISTS over b holds c).
+ */
+function tables(): { a: MemTable; b: MemTable; c: MemTable } {
   const next = random(11);
   const columns = (x: string, s: string): MemTable['columns'] => [
     { name: 'id', type: BIGINT },
@@ -46,6 +49,11 @@ function tables(): { a: MemTable; b: MemTable } {
     b: {
       columns: columns('y', 't'),
       rows: Array.from({ length: 9000 }, (_, i) => row(i, 6000, i % 10 !== 0)),
+      splitRows: 500,
+    },
+    c: {
+      columns: columns('x', 's'),
+      rows: Array.from({ length: 2000 }, (_, i) => row(i, 6000, false)),
       splitRows: 500,
     },
   };
@@ -104,6 +112,15 @@ describe('spilling joins', function () {
     });
   }
 
+  it('an EXISTS that holds its probe side spills that side and streams the build side through its partitions', async () => {
+    const sql = 'SELECT id, s FROM c WHERE EXISTS (SELECT 1 FROM b WHERE b.k = c.k AND b.y > c.x)';
+    expect(JSON.stringify(await logical(sql, connector())), 'the probe side is held').to.include(
+      '"indexProbe":true',
+    );
+    await same(sql, 16 * 1024);
+    await same(sql.replace('EXISTS', 'NOT EXISTS'), 16 * 1024);
+  });
+
   it('splits a partition that still does not fit again, both sides, by other hash bits', async () => {
     await same('SELECT a.id, b.id FROM a RIGHT JOIN b ON a.k = b.k', 24 * 1024);
     expect(space.created, 'files of a second level').to.be.greaterThan(2 * SPILL_PARTITIONS);
@@ -126,6 +143,61 @@ describe('spilling joins', function () {
     );
     expect(space.mostReadsOfOneFile, 'probe rows read once per chunk').to.be.greaterThan(1);
   });
+
+  it('deletes every spill file when the reader stops early, and when the task is cancelled', async () => {
+    const keyed = join(16_000, [0], [0]);
+    for await (const page of keyed.execute()) {
+      expect(page.rowCount).to.be.greaterThan(0);
+      break;
+    }
+    expect(space.created, 'partitions were spilled').to.be.greaterThan(SPILL_PARTITIONS);
+    expect(space.files()).to.deep.equal([]);
+    const abort = new AbortController();
+    const cancelled = join(16_000, [0], [0], abort.signal);
+    const e = await asyncErrorOf(async () => {
+      for await (const page of cancelled.execute()) {
+        expect(page.rowCount).to.be.greaterThan(0);
+        abort.abort();
+      }
+    });
+    expect(e.code).to.equal('USER_CANCELED');
+    expect(space.files()).to.deep.equal([]);
+  });
+
+  /** A FULL join of n × n rows (k = i mod 1000, a string) on `keys`, with 32 kB of memory. */
+  function join(n: number, leftKeys: number[], rightKeys: number[], signal?: AbortSignal): HashJoinOperator {
+    const types = [BIGINT, VARCHAR];
+    const columns: Column[] = types.map((type, i) => ({ name: `c${i}`, type }));
+    const pages = (seed: number): Page[] =>
+      Array.from({ length: n / 1000 }, (_, p) =>
+        pageFromRows(
+          types,
+          Array.from({ length: 1000 }, (_, i) => [(p * 1000 + i) % 1000, `v${seed}-${p * 1000 + i}`]),
+        ),
+      );
+    const values = { kind: 'Values', rows: [], outputs: columns } as const;
+    const node: JoinNode = {
+      kind: 'Join',
+      joinType: 'FULL',
+      input: values,
+      build: values,
+      leftKeys,
+      rightKeys,
+      outputs: [...columns, ...columns],
+    };
+    const ctx: TaskContext = {
+      memory: new MemoryContext(32 * 1024),
+      scan: () => {
+        throw new Error('no scans');
+      },
+      remote: () => {
+        throw new Error('no remote sources');
+      },
+      spill: space,
+      ...(signal ? { signal } : {}),
+    };
+    return new HashJoinOperator(node, pagesOf(pages(1)), pagesOf(pages(2)), ctx);
+  }
 
   it('without a spill space still fails with EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
     const e = await asyncErrorOf(() => runLocal(joins[0]!, connector(), MEMORY));
