@@ -14,6 +14,8 @@
  * Data file format (one file per area; `#` lines are comments anywhere):
  *
  *   -- session retry_policy=TASK          optional, before the first case: extra session properties
+ *   -- task-memory 256kB                  optional, before the first case: the cluster's task memory
+ *                                         (`task.max-memory`), so small that operators spill
  *
  *   query <name> [ordered|unordered] [skip: <reason>]
  *   <SQL, one or more lines>
@@ -47,7 +49,7 @@
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, parseDataSize } from '@quarry/common';
 import {
   startInProcessCluster,
   startServers,
@@ -229,7 +231,14 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
       const runs = new Map<SqlCase, Promise<QuarryResult>>();
 
       before(async () => {
-        cluster = await startInProcessCluster({ workers: 2, slots: 2, servers });
+        cluster = await startInProcessCluster({
+          workers: 2,
+          slots: 2,
+          servers,
+          ...(file.taskMemory
+            ? { coordinator: { taskMemoryBytes: parseDataSize(file.taskMemory, `${file.path}: task-memory`) } }
+            : {}),
+        });
         const limit = limiter(CONCURRENCY);
         for (const c of file.cases) {
           if (c.skip) continue;

@@ -1,0 +1,54 @@
+-- task-memory 256kB
+-- session hash_partition_count=2
+# Operators whose state is many times the task memory (256kB here) spill to local files: joins of
+# every type (grace hash join), semi joins (IN, NOT IN with its NULLs, EXISTS, NOT EXISTS), and the
+# rows must be DuckDB's. tpch.tiny's orders (15 000 rows) and lineitem (60 175) are the big sides.
+
+query spill_inner_join
+select l_orderkey, l_linenumber, o_orderdate, o_totalprice from lineitem join orders on l_orderkey = o_orderkey where l_linenumber = 1
+---- result
+(15000 rows, sha256 71a1027ba6e6b4e8)
+
+query spill_left_join_residual
+select o_orderkey, o_orderstatus, l_linenumber, l_quantity from orders left join lineitem on o_orderkey = l_orderkey and l_quantity > 48
+---- result
+(15198 rows, sha256 207181fbb3644a69)
+
+query spill_right_join_residual
+select l_orderkey, l_linenumber, o_orderkey from (select * from orders where o_orderkey % 7 <> 0) o right join (select * from lineitem where l_linenumber <= 2) l on o_orderkey = l_orderkey and o_totalprice > 100000
+---- result
+(27900 rows, sha256 d22d70a9341aba37)
+
+query spill_full_join_residual
+select o_orderkey, l_orderkey, l_linenumber from (select * from orders where o_orderkey % 5 <> 0) o full join (select * from lineitem where l_linenumber <= 2) l on o_orderkey = l_orderkey and l_quantity < 30
+---- result
+(30471 rows, sha256 7af176fdfadadf73)
+
+query spill_semi_in
+select o_orderkey, o_custkey from orders where o_orderkey in (select l_orderkey from lineitem where l_quantity > 45)
+---- result
+(4988 rows, sha256 2abd32d663687292)
+
+query spill_not_in_with_nulls
+select o_orderkey from orders where o_orderkey % 100 not in (select nullif(l_linenumber, 7) from lineitem)
+---- result
+
+query spill_not_in
+select o_orderkey from orders where o_orderkey not in (select l_orderkey from lineitem where l_shipmode = 'AIR')
+---- result
+(8486 rows, sha256 b1852ef9be5a2c7c)
+
+query spill_in_correlated_mark
+select o_orderkey, o_custkey % 100 in (select l_suppkey from lineitem l where l.l_orderkey = o.o_orderkey) from orders o
+---- result
+(15000 rows, sha256 5756fe59eef1c665)
+
+query spill_exists_residual
+select o_orderkey from orders o where exists (select 1 from lineitem l where l.l_orderkey = o.o_orderkey and l.l_commitdate < l.l_receiptdate)
+---- result
+(13773 rows, sha256 36453bb479f1876d)
+
+query spill_not_exists_residual
+select o_orderkey from orders o where not exists (select 1 from lineitem l where l.l_orderkey = o.o_orderkey and l.l_quantity > 40)
+---- result
+(6718 rows, sha256 8b0870f2f574a3d2)
