@@ -31,7 +31,11 @@ export interface PartitionJoin {
    * Joins a partition that does not fit: `chunks` are its build rows in pages that fit (each
    * reserved while the loop body runs), `probe()` reads its `probeRows` probe rows again each call.
    */
-  chunked(chunks: AsyncIterable<Page>, probe: () => AsyncIterable<Page>, probeRows: number): AsyncIterable<Page>;
+  chunked(
+    chunks: AsyncIterable<Page>,
+    probe: () => AsyncIterable<Page>,
+    probeRows: number,
+  ): AsyncIterable<Page>;
 }
 
 /** A build side gathered in memory (its bytes reserved), or handed to a grace join that spills it. */
@@ -163,7 +167,11 @@ export class GraceJoin {
   }
 
   /** Splits both sides of a partition by the next level's hash bits and joins the parts. */
-  private async *split(build: SpilledPart, probe: SpilledPart | undefined, level: number): AsyncGenerator<Page> {
+  private async *split(
+    build: SpilledPart,
+    probe: SpilledPart | undefined,
+    level: number,
+  ): AsyncGenerator<Page> {
     const { sides } = this;
     const builds = await this.resplit(build, sides.buildKeys, sides.buildTypes, level);
     const probes = probe ? await this.resplit(probe, sides.probeKeys, sides.probeTypes, level) : [];

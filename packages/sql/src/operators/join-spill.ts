@@ -23,7 +23,11 @@ export async function* probeAll(
 }
 
 /** A spilling hash join ({@link GraceJoin}) of a `JoinNode`. */
-export function spillingJoin(node: JoinNode, filter: CompiledFilter | undefined, ctx: SpillContext): GraceJoin {
+export function spillingJoin(
+  node: JoinNode,
+  filter: CompiledFilter | undefined,
+  ctx: SpillContext,
+): GraceJoin {
   return new GraceJoin(
     {
       buildKeys: node.rightKeys,
@@ -100,7 +104,11 @@ class HashJoinPartition implements PartitionJoin {
         }
       }
       if (!seen) return;
-      const none = new JoinBuild(this.node, emptyPage(this.node.build.outputs.map((c) => c.type)), this.filter);
+      const none = new JoinBuild(
+        this.node,
+        emptyPage(this.node.build.outputs.map((c) => c.type)),
+        this.filter,
+      );
       let offset = 0;
       for await (const page of probe()) {
         yield* none.unmatchedProbe(page, seen, offset);
@@ -111,4 +119,3 @@ class HashJoinPartition implements PartitionJoin {
     }
   }
 }
-

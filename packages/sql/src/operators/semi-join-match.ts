@@ -222,4 +222,3 @@ class CandidateMatcher implements Matcher {
     return this.index?.bytes() ?? 0;
   }
 }
-

@@ -144,5 +144,6 @@ class HeldPartition implements PartitionJoin {
 }
 
 function* pagesOf(page: Page): Iterable<Page> {
-  for (let s = 0; s < page.rowCount; s += PAGE_ROWS) yield slicePage(page, s, Math.min(page.rowCount, s + PAGE_ROWS));
+  for (let s = 0; s < page.rowCount; s += PAGE_ROWS)
+    yield slicePage(page, s, Math.min(page.rowCount, s + PAGE_ROWS));
 }

@@ -78,7 +78,8 @@ export class SemiJoinOperator implements Operator {
       const build = this.buildSide.execute();
       const marks = await markHeld(node, page, { build, filter, memory: ctx.memory, signal: ctx.signal });
       const out = withMarks(page, marks);
-      for (let s = 0; s < out.rowCount; s += PAGE_ROWS) yield slicePage(out, s, Math.min(out.rowCount, s + PAGE_ROWS));
+      for (let s = 0; s < out.rowCount; s += PAGE_ROWS)
+        yield slicePage(out, s, Math.min(out.rowCount, s + PAGE_ROWS));
     } finally {
       ctx.memory.update(gathered.reserved, 0);
     }
