@@ -88,6 +88,26 @@ describe('spilling operators', function () {
     expect(space.files()).to.deep.equal([]);
   });
 
+  it('a TopN whose rows pass the memory becomes an external sort that stops after its count', async () => {
+    // ties in k and s: the same rows are chosen, in the same order
+    const sql = 'SELECT * FROM t ORDER BY k NULLS FIRST, s DESC LIMIT 9000';
+    const expected = await runLocal(sql, connector());
+    const spilled = await runLocal(sql, connector(), 96 * 1024, space);
+    expect(space.created, 'runs were spilled').to.be.greaterThan(2);
+    expect(spilled.rows.length).to.equal(9000);
+    expect(spilled.rows).to.deep.equal(expected.rows);
+    expect(space.files(), 'spill files left').to.deep.equal([]);
+    const runs = space.created;
+    const small = await runLocal(
+      'SELECT * FROM t ORDER BY d DESC, id LIMIT 10',
+      connector(),
+      96 * 1024,
+      space,
+    );
+    expect(small.rows.length).to.equal(10);
+    expect(space.created, 'a small TopN does not spill').to.equal(runs);
+  });
+
   const groupings = [
     `SELECT g, count(*), sum(m), avg(d), min(s), max(day), count(s) FILTER (WHERE k > 3),
             approx_distinct(id), sum(k), max(d) FROM t GROUP BY g`,
