@@ -236,7 +236,9 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
           slots: 2,
           servers,
           ...(file.taskMemory
-            ? { coordinator: { taskMemoryBytes: parseDataSize(file.taskMemory, `${file.path}: task-memory`) } }
+            ? {
+                coordinator: { taskMemoryBytes: parseDataSize(file.taskMemory, `${file.path}: task-memory`) },
+              }
             : {}),
         });
         const limit = limiter(CONCURRENCY);

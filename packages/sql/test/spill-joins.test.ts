@@ -12,7 +12,7 @@ import type { Column, JoinNode } from '../src/plan/nodes.js';
 import { BIGINT, DOUBLE, INTEGER, VARCHAR } from '../src/types/types.js';
 import { asyncErrorOf } from './support/errors.js';
 import { MemConnector, type MemTable } from './support/connector.js';
-import { collectRows, pagesOf, random, sortRows } from './support/operators.js';
+import { pagesOf, random } from './support/operators.js';
 import { logical, runLocal, unordered } from './support/run.js';
 import { SPILL_PARTITIONS } from '../src/operators/spill-partitions.js';
 import { TempSpillSpace } from './support/spill.js';

@@ -1,14 +1,13 @@
 import { QuarryError } from '@quarry/common';
 import type { Page } from '../page/block.js';
 import { concatPages, pageBytes, slicePage } from '../page/block.js';
-import type { SortKey, WindowNode } from '../plan/nodes.js';
+import type { SortKey } from '../plan/nodes.js';
 import type { SpillSpace } from '../spi/spill.js';
 import type { DataType } from '../types/types.js';
 import { emptyPage } from './buffer.js';
 import { ExternalSort } from './external-sort.js';
 import { PAGE_ROWS, checkCancelled, formatBytes, type Operator, type TaskContext } from './operator.js';
 import { rowComparator } from './row-order.js';
-import { evaluateWindow, partitionKeysOf } from './window.js';
 
 /** Bytes to sort and evaluate `bytes` of input in memory: the rows, their sorted copy and the results. */
 const inMemoryBytes = (bytes: number) => 3 * bytes;
@@ -64,13 +63,17 @@ export async function spillWindowInput(
  * functions see only their partition's rows, so each batch's results are the whole input's.
  */
 export async function* evaluateSorted(
-  node: WindowNode,
   external: ExternalSort,
   ctx: TaskContext,
+  window: {
+    readonly types: readonly DataType[];
+    readonly partitionKeys: readonly SortKey[];
+    /** The sorted rows of whole partitions with the functions' results. */
+    readonly evaluate: (sorted: Page) => Page;
+  },
 ): AsyncGenerator<Page> {
   const { memory } = ctx;
-  const types = node.input.outputs.map((c) => c.type);
-  const partitionKeys = partitionKeysOf(node);
+  const { types, partitionKeys, evaluate } = window;
   let pending: Page[] = [];
   let bytes = 0;
   let reserved = 0;
@@ -95,7 +98,7 @@ export async function* evaluateSorted(
             `Query exceeded per-task memory limit of ${formatBytes(memory.limitBytes)}: a window partition holds more rows than fit in it, even with spilling`,
           );
         }
-        yield* emit(evaluateWindow(node, slicePage(rows, 0, last)));
+        yield* emit(evaluate(slicePage(rows, 0, last)));
         pending = [slicePage(rows, last, rows.rowCount)];
         bytes = pageBytes(pending[0]!);
         reserved = memory.update(reserved, bytes);
@@ -104,7 +107,7 @@ export async function* evaluateSorted(
       bytes += pageBytes(page);
       reserved = memory.update(reserved, bytes);
     }
-    if (pending.length > 0) yield* emit(evaluateWindow(node, batch()));
+    if (pending.length > 0) yield* emit(evaluate(batch()));
   } finally {
     memory.update(reserved, 0);
   }

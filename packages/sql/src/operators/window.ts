@@ -35,7 +35,11 @@ export class WindowOperator implements Operator {
       ? await spillWindowInput(this.input, { ...ctx, spill }, { types, keys: sortKeys })
       : undefined;
     if (spilled?.external) {
-      yield* evaluateSorted(node, spilled.external, ctx);
+      yield* evaluateSorted(spilled.external, ctx, {
+        types,
+        partitionKeys: partitionKeysOf(node),
+        evaluate: (sorted) => evaluateWindow(node, sorted),
+      });
       return;
     }
     const { page, reserved } = spilled?.collected ?? (await collectInput(this.input, ctx, types));
