@@ -52,3 +52,24 @@ query spill_not_exists_residual
 select o_orderkey from orders o where not exists (select 1 from lineitem l where l.l_orderkey = o.o_orderkey and l.l_quantity > 40)
 ---- result
 (6718 rows, sha256 8b0870f2f574a3d2)
+
+# windows (external sort, then batches of whole partitions), TopN with a huge count, INTERSECT and EXCEPT ALL (windows)
+query spill_window_per_order
+select l_orderkey, l_linenumber, row_number() over (partition by l_orderkey order by l_shipdate, l_linenumber) rn, sum(l_quantity) over (partition by l_partkey order by l_orderkey, l_linenumber rows between 2 preceding and current row) s from lineitem
+---- result
+(60175 rows, sha256 310046f13bd2ad55)
+
+query spill_topn_large
+select l_orderkey, l_linenumber, l_comment from lineitem order by l_comment, l_orderkey, l_linenumber limit 20000
+---- result
+(20000 rows, sha256 b118ad739e70ac22)
+
+query spill_intersect_all
+select l_partkey % 50, l_linenumber from lineitem intersect all select ps_partkey % 50, ps_suppkey % 7 from partsupp
+---- result
+(6880 rows, sha256 2dfd7d47672bc9c5)
+
+query spill_except_all
+select l_partkey % 50, l_linenumber from lineitem except all select ps_partkey % 50, ps_suppkey % 7 from partsupp
+---- result
+(53295 rows, sha256 4f81a45f6ed590b2)
