@@ -226,7 +226,7 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
   for (const file of files) {
     describe(basename(file.path), function () {
       // a file whose tasks spill (tiny task memory) runs slower, the more so on a busy machine
-      if (file.taskMemory) this.timeout(300_000);
+      if (file.taskMemory) this.timeout(120_000);
       let cluster: InProcessCluster;
       const rewritten = new Map<SqlCase, readonly string[]>();
       // quarry's answers, started in `before` a few at a time, awaited by each case in turn
@@ -243,8 +243,7 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
               }
             : {}),
         });
-        // spilling tasks are slow: one query at a time, so that none waits on the others for long
-        const limit = limiter(file.taskMemory ? 1 : CONCURRENCY);
+        const limit = limiter(CONCURRENCY);
         for (const c of file.cases) {
           if (c.skip) continue;
           const run = limit(() => runQuarry(cluster, file, c.sql));
