@@ -1,5 +1,6 @@
 /**
- * Spill: a sort of lineitem and an aggregation of its orders on an in-process cluster (2 workers,
+ * Spill: a sort of lineitem, an aggregation of its orders, a join of orders and lineitem (a grace
+ * hash join, FULL with a residual filter) and a window per order on an in-process cluster (2 workers,
  * 2 slots each) whose tasks get `--cap` of memory (256kB by default), so that they spill, against
  * the same queries on a cluster whose tasks have room (256MB), alternating, after a warm-up of
  * each. Checks the rows are the same; prints the time ratio and the bytes spilled (as stored:
@@ -21,6 +22,10 @@ const QUERIES = {
          order by l_comment, l_shipdate desc, l_orderkey, l_linenumber`,
   aggregation: `select count(*), sum(s), max(c) from (select l_orderkey, sum(l_extendedprice) s, count(*) c,
          min(l_comment) m from tpch."${sf}".lineitem group by l_orderkey)`,
+  join: `select count(*), sum(o_totalprice), count(l_orderkey), max(l_comment) from tpch."${sf}".orders
+         full join tpch."${sf}".lineitem on o_orderkey = l_orderkey and l_quantity > 25`,
+  window: `select count(*), sum(rn), max(c) from (select row_number() over (partition by l_orderkey
+         order by l_comment) rn, count(*) over (partition by l_suppkey) c from tpch."${sf}".lineitem)`,
 };
 
 async function spilled(cluster: InProcessCluster): Promise<number> {

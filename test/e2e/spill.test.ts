@@ -13,7 +13,7 @@ import { DEFAULT_SPILL, parseFailureInjection, type Worker } from '@quarry/worke
 
 /**
  * Spilling through a whole cluster: tasks given a few hundred kB of memory sort all of
- * tpch.tiny.lineitem and aggregate its 15 000 orders through local spill files, with the rows of a
+ * tpch.tiny.lineitem, aggregate its 15 000 orders and join it with orders through local spill files, with the rows of a
  * cluster whose tasks have room; the files are gone when the tasks end, finished or failed; the
  * spill limits fail a query with EXCEEDED_SPILL_LIMIT; `spill_enabled=false` gives the old
  * EXCEEDED_LOCAL_MEMORY_LIMIT.
@@ -23,6 +23,9 @@ const SORT = `select * from tpch.tiny.lineitem
   order by nullif(l_shipmode, 'AIR') nulls first, l_shipdate desc, l_comment, l_orderkey, l_linenumber`;
 const GROUP = `select l_orderkey, count(*), sum(l_quantity), avg(l_extendedprice), min(l_comment), max(l_shipdate),
   approx_distinct(l_partkey) from tpch.tiny.lineitem group by l_orderkey`;
+// a grace hash join: lineitem's matching rows and unmatched rows of both sides
+const JOIN = `select o_orderkey, o_orderstatus, l_orderkey, l_linenumber, l_quantity
+  from tpch.tiny.orders full join tpch.tiny.lineitem on o_orderkey = l_orderkey and l_quantity > 25`;
 // one task aggregates all 15 000 orders
 const ONE_PARTITION = { hash_partition_count: '1' };
 
@@ -61,7 +64,7 @@ describe('spilling in a cluster with tiny task memory', function () {
   let servers: TestServers;
   let cluster: InProcessCluster;
   let spillDir: string;
-  let expected: { sort: unknown[][]; group: unknown[][] };
+  let expected: { sort: unknown[][]; group: unknown[][]; join: unknown[][] };
 
   before(async () => {
     servers = await startServers();
@@ -83,6 +86,7 @@ describe('spilling in a cluster with tiny task memory', function () {
       expected = {
         sort: (await roomy.client.query(SORT)).rows as unknown[][],
         group: (await roomy.client.query(GROUP, { session: ONE_PARTITION })).rows as unknown[][],
+        join: (await roomy.client.query(JOIN, { session: ONE_PARTITION })).rows as unknown[][],
       };
     } finally {
       await roomy.stop();
@@ -119,6 +123,17 @@ describe('spilling in a cluster with tiny task memory', function () {
     expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
   });
 
+  it('joins orders and lineitem (FULL, with a residual filter) in one task as with room, and leaves no spill file', async () => {
+    const before = await spilledBytes(cluster.workers);
+    const result = await cluster.client.query(JOIN, { session: ONE_PARTITION });
+    expect(result.rows.length).to.equal(expected.join.length);
+    expect(sortRows(result.rows as unknown[][])).to.deep.equal(sortRows(expected.join));
+    expect(await spilledBytes(cluster.workers), 'bytes spilled').to.be.greaterThan(before + 100_000);
+    expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
+    const explained = await cluster.client.query(`explain analyze ${JOIN}`, { session: ONE_PARTITION });
+    expect(String(explained.rows[0]![0])).to.match(/spilled [\d.]+ (KB|MB)/);
+  });
+
   it('deletes the spill files of a task that fails in the middle of its merge', async () => {
     const before = await spilledBytes(cluster.workers);
     const e = (await cluster.client
@@ -141,7 +156,7 @@ describe('spilling in a cluster with tiny task memory', function () {
   });
 
   it('with spill_enabled=false fails as before with EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
-    for (const sql of [SORT, GROUP]) {
+    for (const sql of [SORT, GROUP, JOIN]) {
       const e = (await cluster.client
         .query(sql, { session: { ...ONE_PARTITION, spill_enabled: 'false' } })
         .catch((x: unknown) => x)) as QuarryError;

@@ -45,6 +45,8 @@ export interface SqlFile {
   readonly session: Readonly<Record<string, string>>;
   /** The file has `statement` cases: its cases run one at a time, in file order. */
   readonly sequential: boolean;
+  /** `-- task-memory <size>` at the top of the file: the cluster's task memory (`task.max-memory`), to make operators spill. */
+  readonly taskMemory: string | undefined;
   readonly cases: readonly SqlCase[];
   readonly lines: readonly string[];
 }
@@ -63,12 +65,15 @@ class FormatError extends Error {
 export function parseSqlFile(path: string): SqlFile {
   const lines = readFileSync(path, 'utf8').split('\n');
   const session: Record<string, string> = {};
+  let taskMemory: string | undefined;
   const cases: SqlCase[] = [];
   const names = new Set<string>();
   let i = 0;
   for (; i < lines.length && !QUERY.test(lines[i]!); i++) {
     const m = /^--\s*session\s+([\w.]+)\s*=\s*(\S+)\s*$/.exec(lines[i]!);
     if (m) session[m[1]!] = m[2]!;
+    const memory = /^--\s*task-memory\s+(\S+)\s*$/.exec(lines[i]!);
+    if (memory) taskMemory = memory[1]!;
   }
   while (i < lines.length) {
     const start = i;
@@ -87,7 +92,7 @@ export function parseSqlFile(path: string): SqlFile {
     cases.push(parsed);
     i = end;
   }
-  return { path, session, sequential: cases.some((c) => c.kind === 'statement'), cases, lines };
+  return { path, session, sequential: cases.some((c) => c.kind === 'statement'), taskMemory, cases, lines };
 }
 
 /** One case of a file: lines [start, end), its name and the options after it on its `-- query` line. */

@@ -70,6 +70,7 @@ describe('SQL cases harness', () => {
         path,
         [
           '-- session retry_policy=TASK',
+          '-- task-memory 256kB',
           '# a comment',
           'query one',
           'select 1',
@@ -94,6 +95,7 @@ describe('SQL cases harness', () => {
       );
       const file = parseSqlFile(path);
       expect(file.session).to.deep.equal({ retry_policy: 'TASK' });
+      expect(file.taskMemory).to.equal('256kB');
       const [one, two, three, four] = file.cases;
       expect(one).to.deep.include({ name: 'one', sql: 'select 1', ordered: false, skip: undefined });
       expect(two).to.deep.include({ name: 'two', duckdbSql: 'select 2 as x', skip: 'not today' });
@@ -114,6 +116,7 @@ describe('SQL cases harness', () => {
       expect(rewritten).to.equal(
         [
           '-- session retry_policy=TASK',
+          '-- task-memory 256kB',
           '# a comment',
           'query one',
           'select 1',

@@ -16,6 +16,8 @@
  * Data file format (one file per area; `#` lines are comments anywhere):
  *
  *   -- session retry_policy=TASK          optional, before the first case: extra session properties
+ *   -- task-memory 256kB                  optional, before the first case: the cluster's task memory
+ *                                         (`task.max-memory`), so small that operators spill
  *
  *   statement <name> [skip: <reason>]     DDL and the like: must succeed (or fail as its
  *   <SQL>                                 '---- error' says); its rows are not compared. A file
@@ -54,7 +56,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, parseDataSize } from '@quarry/common';
 import {
   startInProcessCluster,
   startServers,
@@ -239,7 +241,9 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
   });
 
   for (const file of files) {
-    describe(basename(file.path), () => {
+    describe(basename(file.path), function () {
+      // a file whose tasks spill (tiny task memory) runs slower, the more so on a busy machine
+      if (file.taskMemory) this.timeout(120_000);
       let cluster: InProcessCluster;
       const catalogs = catalogDir();
       const rewritten = new Map<SqlCase, readonly string[]>();
@@ -251,7 +255,12 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
           workers: 2,
           slots: 2,
           servers,
-          coordinator: { catalogDir: catalogs },
+          coordinator: {
+            catalogDir: catalogs,
+            ...(file.taskMemory
+              ? { taskMemoryBytes: parseDataSize(file.taskMemory, `${file.path}: task-memory`) }
+              : {}),
+          },
           worker: { catalogDir: catalogs },
         });
         const limit = limiter(file.sequential ? 1 : CONCURRENCY);

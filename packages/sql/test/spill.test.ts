@@ -4,7 +4,7 @@
  * stable), and every spill file is gone once the output has been read — or abandoned.
  */
 import { expect } from 'chai';
-import { SPILL_PARTITIONS } from '../src/operators/aggregate-spill.js';
+import { SPILL_PARTITIONS } from '../src/operators/spill-partitions.js';
 import { SortOperator } from '../src/operators/sort.js';
 import { HashAggregationOperator } from '../src/operators/aggregate.js';
 import { MemoryContext, type TaskContext } from '../src/operators/operator.js';
@@ -86,6 +86,26 @@ describe('spilling operators', function () {
     expect(runs, 'runs').to.be.greaterThan(space.mostReadAtOnce);
     expect(space.created, 'runs, then merged runs').to.be.greaterThan(runs);
     expect(space.files()).to.deep.equal([]);
+  });
+
+  it('a TopN whose rows pass the memory becomes an external sort that stops after its count', async () => {
+    // ties in k and s: the same rows are chosen, in the same order
+    const sql = 'SELECT * FROM t ORDER BY k NULLS FIRST, s DESC LIMIT 9000';
+    const expected = await runLocal(sql, connector());
+    const spilled = await runLocal(sql, connector(), 96 * 1024, space);
+    expect(space.created, 'runs were spilled').to.be.greaterThan(2);
+    expect(spilled.rows.length).to.equal(9000);
+    expect(spilled.rows).to.deep.equal(expected.rows);
+    expect(space.files(), 'spill files left').to.deep.equal([]);
+    const runs = space.created;
+    const small = await runLocal(
+      'SELECT * FROM t ORDER BY d DESC, id LIMIT 10',
+      connector(),
+      96 * 1024,
+      space,
+    );
+    expect(small.rows.length).to.equal(10);
+    expect(space.created, 'a small TopN does not spill').to.equal(runs);
   });
 
   const groupings = [

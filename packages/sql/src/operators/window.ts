@@ -5,12 +5,18 @@ import { createAccumulator } from '../functions/aggregates.js';
 import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.js';
 import { collectInput } from './buffer.js';
 import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
+import { evaluateSorted, spillWindowInput } from './window-spill.js';
 import { rowComparator, sortedPositions } from './row-order.js';
 
 /**
  * Window functions: the input is collected (memory-accounted), sorted by partition keys and then the
  * window's ORDER BY, and each function is computed partition by partition over the sorted rows.
  * Output rows come in that sorted order, the input's columns followed by one column per function.
+ *
+ * With spilling on, input past the task's memory is sorted externally instead and the functions are
+ * computed over batches of whole partitions as the sorted rows come back (`window-spill.ts`): the
+ * same rows in the same order. A single partition must still fit in memory (a third of it: rows,
+ * sorted copy and results), and a window without PARTITION BY, one partition, is not spilled.
  */
 export class WindowOperator implements Operator {
   constructor(
@@ -22,26 +28,48 @@ export class WindowOperator implements Operator {
   async *execute(): AsyncIterable<Page> {
     const { node, ctx } = this;
     const types = node.input.outputs.map((c) => c.type);
-    const { page, reserved } = await collectInput(this.input, ctx, types);
+    const sortKeys = windowSortKeys(node);
+    // one partition (no PARTITION BY) must be in memory whole: spilling cannot help it
+    const spill = node.partitionBy.length > 0 ? ctx.spill : undefined;
+    const spilled = spill
+      ? await spillWindowInput(this.input, { ...ctx, spill }, { types, keys: sortKeys })
+      : undefined;
+    if (spilled?.external) {
+      yield* evaluateSorted(spilled.external, ctx, {
+        types,
+        partitionKeys: partitionKeysOf(node),
+        evaluate: (sorted) => evaluateWindow(node, sorted),
+      });
+      return;
+    }
+    const { page, reserved } = spilled?.collected ?? (await collectInput(this.input, ctx, types));
     try {
       const n = page.rowCount;
       if (n === 0) return;
-      const partitionKeys: SortKey[] = node.partitionBy.map((channel) => ({
-        channel,
-        ascending: true,
-        nullsFirst: true,
-      }));
-      const keys = [...partitionKeys, ...node.orderBy];
-      const sorted = keys.length ? takePage(page, sortedPositions(page, keys)) : page;
+      const sorted = sortKeys.length ? takePage(page, sortedPositions(page, sortKeys)) : page;
       checkCancelled(ctx.signal);
-      const layout = new PartitionLayout(sorted, partitionKeys, node.orderBy);
-      const results = node.functions.map((call) => computeFunction(call, sorted, layout, node.orderBy));
-      const out: Page = { blocks: [...sorted.blocks, ...results], rowCount: n };
+      const out = evaluateWindow(node, sorted);
       for (let s = 0; s < n; s += PAGE_ROWS) yield slicePage(out, s, Math.min(n, s + PAGE_ROWS));
     } finally {
       ctx.memory.update(reserved, 0);
     }
   }
+}
+
+/** The order the functions are computed in: the partition keys (ascending, NULLs first), then the window's ORDER BY. */
+export function windowSortKeys(node: WindowNode): SortKey[] {
+  return [...partitionKeysOf(node), ...node.orderBy];
+}
+
+export function partitionKeysOf(node: WindowNode): SortKey[] {
+  return node.partitionBy.map((channel) => ({ channel, ascending: true, nullsFirst: true }));
+}
+
+/** The sorted rows of whole partitions, followed by one column per window function. */
+export function evaluateWindow(node: WindowNode, sorted: Page): Page {
+  const layout = new PartitionLayout(sorted, partitionKeysOf(node), node.orderBy);
+  const results = node.functions.map((call) => computeFunction(call, sorted, layout, node.orderBy));
+  return { blocks: [...sorted.blocks, ...results], rowCount: sorted.rowCount };
 }
 
 /** Partition and peer-group boundaries of the sorted rows. */

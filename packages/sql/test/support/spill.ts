@@ -1,7 +1,8 @@
 /**
  * A spill space over a temporary directory for operator tests: real files, each page written as a
  * u32 length and its bytes (compression, encryption and limits are the worker's, tested there).
- * It counts the files it made, how many were read at once, and lists those still on disk.
+ * It counts the files it made, how many were read at once, how often one file was read, and lists
+ * those still on disk.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { appendFile, readFile, rm } from 'node:fs/promises';
@@ -17,6 +18,8 @@ export class TempSpillSpace implements SpillSpace {
   /** Files made before the first was read (a sort's runs), and the most read at once (a merge's fan-in). */
   createdBeforeRead: number | undefined;
   mostReadAtOnce = 0;
+  /** The most times one file was read (a chunked join reads its probe rows once per chunk). */
+  mostReadsOfOneFile = 0;
   private reading = 0;
 
   create(): SpillWriter {
@@ -54,12 +57,14 @@ export class TempSpillSpace implements SpillSpace {
   private spillFile(path: string, pages: number, bytes: number): SpillFile {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const space = this;
+    let reads = 0;
     return {
       pages,
       bytes,
       async *read() {
         space.createdBeforeRead ??= space.created;
         space.mostReadAtOnce = Math.max(space.mostReadAtOnce, ++space.reading);
+        space.mostReadsOfOneFile = Math.max(space.mostReadsOfOneFile, ++reads);
         try {
           const data = await readFile(path);
           let at = 0;

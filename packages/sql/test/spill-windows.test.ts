@@ -1,0 +1,103 @@
+/**
+ * Spilling windows and set operations: with a spill space and a task memory far below their input,
+ * window functions (sorted externally, evaluated a batch of whole partitions at a time), INTERSECT
+ * and EXCEPT (ALL: through windows, DISTINCT: through aggregation) and DISTINCT return exactly the
+ * rows of an in-memory run, in the same order, and leave no spill file.
+ */
+import { expect } from 'chai';
+import { BIGINT, DOUBLE, INTEGER, VARCHAR } from '../src/types/types.js';
+import { asyncErrorOf } from './support/errors.js';
+import { MemConnector, type MemTable } from './support/connector.js';
+import { random } from './support/operators.js';
+import { runLocal, unordered } from './support/run.js';
+import { TempSpillSpace } from './support/spill.js';
+
+const ROWS = 10_000;
+
+/** t(id, g, k, d, s) and u: t's rows with an offset, some repeated. g: 300 partitions, NULL among them (50 rows). */
+function tables(): { t: MemTable; u: MemTable } {
+  const next = random(5);
+  const columns: MemTable['columns'] = [
+    { name: 'id', type: BIGINT },
+    { name: 'g', type: INTEGER },
+    { name: 'k', type: INTEGER },
+    { name: 'd', type: DOUBLE },
+    { name: 's', type: VARCHAR },
+  ];
+  const rows = Array.from({ length: ROWS }, (_, i) => {
+    const r = next();
+    return [
+      i,
+      r < 0.005 ? null : Math.floor(next() * 300),
+      Math.floor(next() * 20),
+      r > 0.95 ? null : Math.round(next() * 1e4) / 100,
+      `${['a', 'bb', 'é', '😀'][i % 4]}${Math.floor(next() * 40)}`,
+    ];
+  });
+  return {
+    t: { columns, rows, splitRows: 500 },
+    u: {
+      columns,
+      rows: rows
+        .filter((_, i) => i % 3 !== 0)
+        .map((r, i) => (i % 5 === 0 ? [...r] : [r[0], r[1], (r[2] as number) + 1, r[3], r[4]])),
+      splitRows: 500,
+    },
+  };
+}
+
+const connector = () => new MemConnector({ shop: tables() });
+const MEMORY = 64 * 1024;
+
+describe('spilling windows and set operations', function () {
+  this.timeout(120_000);
+  let space: TempSpillSpace;
+
+  beforeEach(() => (space = new TempSpillSpace()));
+  afterEach(() => space.remove());
+
+  const windows = [
+    `SELECT id, g, row_number() OVER (PARTITION BY g ORDER BY d, id), rank() OVER (PARTITION BY g ORDER BY k),
+            dense_rank() OVER (PARTITION BY g ORDER BY k DESC) FROM t`,
+    `SELECT id, sum(d) OVER (PARTITION BY g ORDER BY id ROWS BETWEEN 3 PRECEDING AND 2 FOLLOWING),
+            avg(k) OVER (PARTITION BY g, k), lag(s, 2) OVER (PARTITION BY g ORDER BY id),
+            first_value(d) IGNORE NULLS OVER (PARTITION BY g ORDER BY id DESC) FROM t`,
+    `SELECT id, count(*) OVER (PARTITION BY s ORDER BY d RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+            ntile(3) OVER (PARTITION BY g ORDER BY id), cume_dist() OVER (PARTITION BY s ORDER BY k) FROM t`,
+  ];
+  for (const sql of windows) {
+    it(`computes windows as in memory through an external sort: ${sql.replace(/\s+/g, ' ')}`, async () => {
+      const expected = await runLocal(sql, connector());
+      const spilled = await runLocal(sql, connector(), MEMORY, space);
+      expect(space.created, 'runs were spilled').to.be.greaterThan(2);
+      expect(spilled.rows.length).to.equal(ROWS);
+      expect(spilled.rows, 'the same rows in the same order').to.deep.equal(expected.rows);
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
+
+  const sets = [
+    'SELECT g, k, s FROM t INTERSECT ALL SELECT g, k, s FROM u',
+    'SELECT g, k, s FROM t EXCEPT ALL SELECT g, k, s FROM u',
+    'SELECT g, k, s FROM t INTERSECT SELECT g, k, s FROM u',
+    'SELECT g, k, s FROM t EXCEPT SELECT g, k, s FROM u',
+    'SELECT g, k, s FROM t UNION SELECT g, k, s FROM u',
+    'SELECT DISTINCT g, k, s FROM t',
+  ];
+  for (const sql of sets) {
+    it(`${sql} as in memory through spill files`, async () => {
+      const expected = await runLocal(sql, connector());
+      const spilled = await runLocal(sql, connector(), MEMORY, space);
+      expect(space.created, 'spill files were written').to.be.greaterThan(0);
+      expect(unordered(spilled.rows)).to.deep.equal(unordered(expected.rows));
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
+
+  it('a partition larger than the memory fails with a clear EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
+    const sql = 'SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d) FROM t';
+    const e = await asyncErrorOf(() => runLocal(sql, connector(), MEMORY, space));
+    expect(e.code).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
+    expect(e.message).to.match(/a window partition holds more rows than fit/);
+  });
+});
