@@ -42,19 +42,25 @@ async function start(setup: Setup, i: number) {
       'execution.batch.speculative.enabled': String(setup.speculation),
     },
   });
-  await cluster.addWorker(
-    setup.slowWorker ? { env: { QUARRY_FAILURE_INJECTION: `when=start,action=DELAY,ms=${delayMs}` } } : {},
-  );
-  const client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix, timeoutMs: 10_000 });
-  const events = await EventCollector.start(cluster.natsUrl, prefix);
-  return { setup, cluster, client, events };
+  try {
+    await cluster.addWorker(
+      setup.slowWorker ? { env: { QUARRY_FAILURE_INJECTION: `when=start,action=DELAY,ms=${delayMs}` } } : {},
+    );
+    const client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix, timeoutMs: 10_000 });
+    const events = await EventCollector.start(cluster.natsUrl, prefix);
+    return { setup, cluster, client, events };
+  } catch (e) {
+    await cluster.stop().catch(() => {});
+    throw e;
+  }
 }
 
-// one after the other: three clusters starting at once can starve a busy machine
 const clusters: Awaited<ReturnType<typeof start>>[] = [];
-for (const [i, setup] of SETUPS.entries()) clusters.push(await start(setup, i));
 const runs = new Map<string, { ms: number; rows: string; speculated: number }[]>();
 try {
+  // one after the other: three clusters starting at once can starve a busy machine; whatever started
+  // is stopped below even when a later one fails to start
+  for (const [i, setup] of SETUPS.entries()) clusters.push(await start(setup, i));
   for (const c of clusters) await c.client.query(sql, { session }); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const c of clusters) {

@@ -138,6 +138,7 @@ export class LocalCluster {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'quarry-local-'));
     mkdirSync(join(dir, 'logs'), { recursive: true });
     const servers: ServerProcess[] = [];
+    let cluster: LocalCluster | undefined;
     try {
       const natsUsers = options.natsUrl || options.natsPermissions === false ? undefined : newNatsUsers();
       const nats = options.natsUrl
@@ -153,7 +154,7 @@ export class LocalCluster {
       if (redis) servers.push(redis);
       writeProperties(join(dir, 'etc', 'exchange-manager.properties'), options.exchangeProperties);
       writeProperties(join(dir, 'etc', 'config.properties'), options.configProperties);
-      const cluster = new LocalCluster(
+      cluster = new LocalCluster(
         {
           dir,
           ownsDir,
@@ -170,7 +171,9 @@ export class LocalCluster {
       await cluster.waitForWorkers(options.workers);
       return cluster;
     } catch (e) {
-      await Promise.allSettled(servers.map((s) => s.stop()));
+      // what did start (processes, then servers) is stopped: a failed start leaves nothing running
+      if (cluster) await cluster.stop().catch(() => {});
+      else await Promise.allSettled(servers.map((s) => s.stop()));
       if (ownsDir) rmSync(dir, { recursive: true, force: true });
       throw e;
     }
@@ -219,7 +222,8 @@ export class LocalCluster {
     this.coordinators.push(handle);
     await this.waitFor(
       async () => (await this.info())?.coordinators?.some((c) => c.pid === handle.process.pid) ?? false,
-      15_000,
+      // loading the engine takes a few seconds, many more on a machine whose cores are all busy
+      60_000,
       `coordinator ${handle.name} to register`,
     );
     return handle;
@@ -268,7 +272,7 @@ export class LocalCluster {
     }
   }
 
-  async waitForWorkers(count: number, timeoutMs = 20_000): Promise<void> {
+  async waitForWorkers(count: number, timeoutMs = 60_000): Promise<void> {
     await this.waitFor(
       async () => ((await this.info())?.workers.length ?? -1) >= count,
       timeoutMs,
