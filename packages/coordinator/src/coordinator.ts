@@ -61,6 +61,7 @@ export class Coordinator {
       elected: (epoch) => this.queue(() => this.openTerm(epoch)),
       deposed: () => this.queue(() => this.closeTerm()),
     });
+    parts.planner.onRestart = (reason) => this.metrics.plannerRestarts.inc({ reason });
     parts.store.fenced.onStale = () =>
       this.leadership.depose('Redis refused a write: a newer leader took over');
   }

@@ -23,6 +23,8 @@ export class CoordinatorMetrics {
   private readonly lostTasks: Counter;
   /** 1 while this coordinator leads, 0 while it stands by. */
   readonly leading: Gauge;
+  /** Planner threads replaced, by reason (planner-pool.ts). */
+  readonly plannerRestarts: Counter;
 
   constructor(
     queries: () => Iterable<QueryExecution>,
@@ -58,6 +60,12 @@ export class CoordinatorMetrics {
     this.leaderChanges = new Counter({
       name: 'quarry_coordinator_terms_total',
       help: 'Times this coordinator took the lease and became the leader',
+      registers: r,
+    });
+    this.plannerRestarts = new Counter({
+      name: 'quarry_coordinator_planner_restarts_total',
+      help: 'Planner threads replaced: aborted (a query cancelled or past query.max-planning-time while planned), out-of-memory, crashed',
+      labelNames: ['reason'],
       registers: r,
     });
     this.leading = new Gauge({

@@ -32,6 +32,9 @@ export interface PlanJob {
   readonly signal?: AbortSignal;
 }
 
+/** Why a planner thread was replaced: its job was aborted, it ran out of heap, or it died otherwise. */
+export type RestartReason = 'aborted' | 'out-of-memory' | 'crashed';
+
 interface Job {
   readonly id: number;
   readonly request: PlanJob;
@@ -61,6 +64,8 @@ export class PlannerPool {
   private closed = false;
   /** Threads replaced after dying or being terminated (for metrics and tests). */
   restarts = 0;
+  /** Told why each thread was replaced. */
+  onRestart: (reason: RestartReason) => void = () => {};
 
   constructor(private readonly o: PlannerPoolOptions) {
     for (let i = 0; i < o.size; i++) this.slots.push(this.spawn());
@@ -108,6 +113,7 @@ export class PlannerPool {
       const job = this.waiting.shift();
       if (!job) return;
       slot.job = job;
+      slot.thread.ref(); // a statement being planned keeps the process alive
       const { sql, session, maxStageCount } = job.request;
       slot.thread.postMessage({
         type: 'plan',
@@ -170,6 +176,7 @@ export class PlannerPool {
     if (!job || m.jobId !== job.id) return;
     if (m.type === 'call') return void this.serveCall(slot, job, m);
     slot.job = undefined;
+    slot.thread.unref();
     if (m.type === 'planned') job.resolve(m.plan);
     else job.reject(fromThread(m.error));
     this.dispatch();
@@ -200,10 +207,11 @@ export class PlannerPool {
   private onExit(slot: Slot, code: number): void {
     const job = slot.job;
     slot.job = undefined;
+    const oom = slot.lastError === 'ERR_WORKER_OUT_OF_MEMORY';
     if (job) {
       const error =
         slot.killReason ??
-        (slot.lastError === 'ERR_WORKER_OUT_OF_MEMORY'
+        (oom
           ? new QuarryError(
               'EXCEEDED_LOCAL_MEMORY_LIMIT',
               `Planning the query ran out of memory: its planner thread may hold ${this.o.heapMb} MB (coordinator.planner-heap-size)`,
@@ -216,6 +224,7 @@ export class PlannerPool {
     }
     if (this.closed) return;
     this.restarts++;
+    this.onRestart(slot.killReason ? 'aborted' : oom ? 'out-of-memory' : 'crashed');
     this.slots[this.slots.indexOf(slot)] = this.spawn();
     this.dispatch();
   }

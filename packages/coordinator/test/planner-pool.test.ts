@@ -171,9 +171,9 @@ describe('planner threads', function () {
   });
 
   it('fails only the statement whose thread ran out of memory, and replaces the thread', async () => {
-    const small = new PlannerPool({ size: 2, heapMb: 48, catalogs, logger: silentLogger() });
+    const small = new PlannerPool({ size: 2, heapMb: 32, catalogs, logger: silentLogger() });
     try {
-      const doomed = small.plan({ sql: hugeInList(200_000), session: SESSION });
+      const doomed = small.plan({ sql: hugeInList(100_000), session: SESSION });
       const fine = small.plan({ sql: 'select count(*) from nation', session: SESSION });
       const e = await rejection(doomed);
       expect(e.code, e.message).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
