@@ -6,8 +6,9 @@ interface Q extends Admittable {
   readonly id: string;
 }
 
-function q(id: string, user: string, state: QueryState, created: number, awaitingAdmission = false): Q {
-  return { id, user, state, created, awaitingAdmission: awaitingAdmission || state === 'QUEUED' };
+/** A query; a QUEUED one is recorded and waiting for admission. */
+function q(id: string, user: string, state: QueryState, created: number): Q {
+  return { id, user, state, created, awaitingAdmission: state === 'QUEUED' };
 }
 
 const ids = (qs: Q[]) => qs.map((x) => x.id);
