@@ -55,7 +55,7 @@ interface Slot {
  * huge statement — run here, never on the main thread that reads heartbeats and task reports. A
  * thread plans one statement at a time; jobs wait in order for a free thread. A thread that dies
  * (a crash, or its heap exhausted) fails only its job and is replaced; an aborted job's thread is
- * terminated and replaced.
+ * terminated and replaced. Threads start on demand and are kept.
  */
 export class PlannerPool {
   private readonly slots: Slot[] = [];
@@ -67,11 +67,11 @@ export class PlannerPool {
   /** Told why each thread was replaced. */
   onRestart: (reason: RestartReason) => void = () => {};
 
-  constructor(private readonly o: PlannerPoolOptions) {
-    for (let i = 0; i < o.size; i++) this.slots.push(this.spawn());
-  }
+  /** Threads start when statements need them (a standby coordinator starts none), up to `size`. */
+  constructor(private readonly o: PlannerPoolOptions) {}
 
-  get size(): number {
+  /** Threads running now. */
+  get threads(): number {
     return this.slots.length;
   }
 
@@ -108,10 +108,14 @@ export class PlannerPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const job = this.waiting.shift();
-      if (!job) return;
+    while (this.waiting.length > 0 && !this.closed) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot) {
+        if (this.slots.length >= this.o.size) return;
+        slot = this.spawn();
+        this.slots.push(slot);
+      }
+      const job = this.waiting.shift()!;
       slot.job = job;
       slot.thread.ref(); // a statement being planned keeps the process alive
       const { sql, session, maxStageCount } = job.request;
@@ -225,7 +229,8 @@ export class PlannerPool {
     if (this.closed) return;
     this.restarts++;
     this.onRestart(slot.killReason ? 'aborted' : oom ? 'out-of-memory' : 'crashed');
-    this.slots[this.slots.indexOf(slot)] = this.spawn();
+    // its replacement starts when a statement needs it
+    this.slots.splice(this.slots.indexOf(slot), 1);
     this.dispatch();
   }
 }

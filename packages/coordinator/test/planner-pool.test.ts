@@ -179,7 +179,7 @@ describe('planner threads', function () {
       expect(e.code, e.message).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
       expect(e.message).to.include('coordinator.planner-heap-size');
       expect((await fine).fragments.length).to.be.greaterThan(0);
-      await until(() => small.restarts === 1, 'the thread to be replaced');
+      await until(() => small.restarts === 1, 'the thread to be let go');
       expect((await small.plan({ sql: 'select 1', session: SESSION })).fragments).to.have.length(1);
     } finally {
       await small.close();
