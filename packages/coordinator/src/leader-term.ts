@@ -83,6 +83,7 @@ export class LeaderTerm {
   private readonly workers: WorkerLiveness;
   private readonly clients: ClientRequests;
   private readonly starts: QueryStarts;
+  private readonly planner: PlannerPool;
   private readonly metrics: CoordinatorMetrics;
   private readonly leadership: Leadership;
   /** Issues and checks the capabilities that tie a query to the client that submitted it. */
@@ -139,6 +140,7 @@ export class LeaderTerm {
       control: this.control,
       forget: (q) => this.forget(q),
     });
+    this.planner = parts.planner;
     this.starts = new QueryStarts({
       config,
       system,
@@ -187,6 +189,7 @@ export class LeaderTerm {
     await this.listen();
     // queries the last leader left waiting (or had not finished planning) start as admission allows
     this.starts.admit();
+    this.planner.warm();
     this.announce();
     this.announceTimer = setInterval(() => this.guarded('announcement', () => this.announce()), ANNOUNCE_MS);
     this.schedule();

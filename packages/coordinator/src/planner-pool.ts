@@ -67,12 +67,20 @@ export class PlannerPool {
   /** Told why each thread was replaced. */
   onRestart: (reason: RestartReason) => void = () => {};
 
-  /** Threads start when statements need them (a standby coordinator starts none), up to `size`. */
+  /**
+   * Threads start when statements need them or on `warm()` (a leader's term; a standby coordinator
+   * starts none), up to `size`.
+   */
   constructor(private readonly o: PlannerPoolOptions) {}
 
   /** Threads running now. */
   get threads(): number {
     return this.slots.length;
+  }
+
+  /** Starts every thread now (a leader does when its term opens), so that no statement waits for one to start. */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.o.size) this.slots.push(this.spawn());
   }
 
   /** Statements being planned now. */
