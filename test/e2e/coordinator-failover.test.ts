@@ -34,7 +34,6 @@ describe('coordinator failover (real processes)', function () {
   let events: EventCollector;
   let store: AttemptStore;
   let baseline: unknown[][];
-  let baselineMs: number;
   const catalogs = mkdtempSync(join(tmpdir(), 'quarry-failover-'));
   mkdirSync(join(catalogs, 'warehouse'));
   writeFileSync(
@@ -61,9 +60,7 @@ describe('coordinator failover (real processes)', function () {
     client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'failover', timeoutMs: 5000 });
     events = await EventCollector.start(cluster.natsUrl, 'failover');
     store = AttemptStore.connect(cluster.redisUrl, 'failover', 60);
-    const started = Date.now();
     baseline = (await client.query(SQL, { queryId: `slow_base_${randomSuffix(4)}` })).rows as unknown[][];
-    baselineMs = Date.now() - started;
     expect(baseline).to.have.length(5);
   });
 
@@ -75,15 +72,30 @@ describe('coordinator failover (real processes)', function () {
     rmSync(catalogs, { recursive: true, force: true });
   });
 
-  /** Kills the leader with SIGKILL `afterMs` into a query; returns the query's rows and the failover event. */
+  /**
+   * Waits until `fraction` of a query's tasks have finished (at least one), as its events tell: the
+   * moment to strike, whatever the machine's speed (a time taken from another run can come too late
+   * on a busy machine, after the query has ended).
+   */
+  async function untilDone(queryId: string, fraction: number): Promise<void> {
+    await events.waitFor(
+      (e) =>
+        e.queryId === queryId &&
+        e.type === 'RUNNING' &&
+        e.progress.tasksDone >= Math.max(1, Math.floor(fraction * e.progress.tasksTotal)),
+      120_000,
+    );
+  }
+
+  /** Kills the leader with SIGKILL once `fraction` of a query's tasks finished; returns the query's rows and the failover event. */
   async function killLeaderDuring(
-    afterMs: number,
+    fraction: number,
   ): Promise<{ rows: unknown[][]; failover: Failover; killed: ProcessHandle; queryId: string }> {
     const killed = (await cluster.leader())!;
     expect(killed, 'a leader').to.not.equal(undefined);
     const queryId = `slow_${randomSuffix(6)}`;
     const handle = await client.submit(SQL, { queryId });
-    await new Promise((r) => setTimeout(r, afterMs));
+    await untilDone(queryId, fraction);
     await killed.kill();
     const result = await handle.result();
     handle.close();
@@ -96,7 +108,7 @@ describe('coordinator failover (real processes)', function () {
 
   for (const fraction of [0.25, 0.5, 0.75]) {
     it(`gives the rows of a run without failure when the leader is killed at ${fraction * 100} % of the query`, async () => {
-      const { rows, failover, killed, queryId } = await killLeaderDuring(Math.round(baselineMs * fraction));
+      const { rows, failover, killed, queryId } = await killLeaderDuring(fraction);
       expect(rows).to.deep.equal(baseline);
       const leader = await cluster.leader();
       expect(leader, 'the standby leads').to.not.equal(undefined);
@@ -133,10 +145,10 @@ describe('coordinator failover (real processes)', function () {
     const frozen = (await cluster.leader())!;
     const queryId = `slow_split_${randomSuffix(6)}`;
     const handle = await client.submit(SQL, { queryId });
-    await new Promise((r) => setTimeout(r, 800));
+    await untilDone(queryId, 0.2);
     frozen.process.kill('SIGSTOP');
-    // the standby takes over while it sleeps
-    const deadline = Date.now() + 10_000;
+    // the standby takes over while it sleeps (in about 2 s; more on a busy machine)
+    const deadline = Date.now() + 30_000;
     let leader: ProcessHandle | undefined;
     while (Date.now() < deadline) {
       leader = await cluster.leader();
@@ -179,7 +191,7 @@ describe('coordinator failover (real processes)', function () {
   it('resumes a query whose coordinators all died once one is started again', async () => {
     const queryId = `slow_all_${randomSuffix(6)}`;
     const handle = await client.submit(SQL, { queryId });
-    await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.4)));
+    await untilDone(queryId, 0.4);
     const alive = cluster.coordinators.filter(
       (c) => c.process.exitCode === null && c.process.signalCode === null,
     );
@@ -196,7 +208,7 @@ describe('coordinator failover (real processes)', function () {
     const queryId = `slow_redis_${randomSuffix(6)}`;
     const clientSecret = `secret-${randomSuffix(12)}`;
     const handle = await client.submit(SQL, { queryId, clientSecret });
-    await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.4)));
+    await untilDone(queryId, 0.4);
     await cluster.restartRedis();
     const result = await handle.result();
     handle.close();
@@ -240,7 +252,7 @@ describe('coordinator failover (real processes)', function () {
       const queryId = `slow_${policy.toLowerCase()}_${randomSuffix(6)}`;
       const killed = (await cluster.leader())!;
       const handle = await client.submit(SQL, { queryId, session: { retry_policy: policy } });
-      await new Promise((r) => setTimeout(r, Math.round(baselineMs * 0.5)));
+      await untilDone(queryId, 0.5);
       await killed.kill();
       const result = await handle.result();
       handle.close();

@@ -48,6 +48,12 @@ export interface ClientOptions {
    * any query. Without it a client reaches only the queries it holds capabilities for.
    */
   readonly adminToken?: string;
+  /**
+   * The user this client's queries run for (Trino's session user): the coordinator's
+   * `query.max-concurrent-queries-per-user` counts by it. Default `QUARRY_USER`, else none (the
+   * coordinator says `anonymous`). Not authenticated: see docs/SECURITY.md.
+   */
+  readonly user?: string;
 }
 
 export interface SubmitOptions {
@@ -81,6 +87,7 @@ export class QuarryClient {
     readonly system: ActorSystem,
     private readonly link: CoordinatorLink,
     private readonly adminToken: string | undefined,
+    private readonly user: string | undefined,
   ) {}
 
   static async connect(options: ClientOptions = {}): Promise<QuarryClient> {
@@ -97,7 +104,8 @@ export class QuarryClient {
       ...(tls ? { tls } : {}),
     });
     const link = new CoordinatorLink({ system, timeoutMs, clientTimeoutMs });
-    return new QuarryClient(system, link, options.adminToken);
+    const user = options.user ?? (process.env['QUARRY_USER'] || undefined);
+    return new QuarryClient(system, link, options.adminToken, user);
   }
 
   get prefix(): string {
@@ -125,6 +133,7 @@ export class QuarryClient {
       sql,
       queryId,
       clientSecret,
+      ...(this.user !== undefined ? { user: this.user } : {}),
       ...(options.session ? { session: options.session } : {}),
     };
     const h = headers();

@@ -62,6 +62,18 @@ export interface CoordinatorConfig {
   readonly speculation?: SpeculationSettings;
   /** `query.max-stage-count` (Trino's, default 150): a plan with more stages is refused. */
   readonly maxStageCount?: number;
+  /**
+   * `query.max-concurrent-queries-per-user`: a user's queries beyond this many planning or running
+   * wait in QUEUED and start, oldest first, as theirs end. 0 (the default): no cap.
+   */
+  readonly maxConcurrentQueriesPerUser?: number;
+  /** `coordinator.planner-threads`: statements parsed and planned at once, each in its own thread. Default 2. */
+  readonly plannerThreads?: number;
+  /**
+   * `coordinator.planner-heap-size`: each planner thread's heap limit; planning that needs more fails
+   * its query with EXCEEDED_LOCAL_MEMORY_LIMIT and the thread is replaced. Default 1GB.
+   */
+  readonly plannerHeapBytes?: number;
   /** `query.max-length`: longest SQL text accepted, in characters. Default 1,000,000. */
   readonly queryMaxLength: number;
   /** `query.hash-partition-count`: tasks of hash-partitioned stages; 0 = the cluster's task slots (max 50). */
@@ -101,6 +113,10 @@ export interface CoordinatorConfig {
   readonly internalCommunication?: InternalCommunication;
 }
 
+/** Defaults of `coordinator.planner-threads` and `coordinator.planner-heap-size`. */
+export const DEFAULT_PLANNER_THREADS = 2;
+export const DEFAULT_PLANNER_HEAP = '1GB';
+
 /** Defaults of `fault-tolerant-execution-task-memory-growth-factor` and `query.max-memory-per-node`. */
 export const DEFAULT_TASK_MEMORY_GROWTH_FACTOR = 3;
 export const DEFAULT_MAX_TASK_MEMORY = '2GB';
@@ -117,6 +133,9 @@ export const COORDINATOR_PROPERTY_NAMES = [
   ...TIME_LIMIT_PROPERTY_NAMES,
   'query-manager.required-workers-max-wait',
   'query.max-stage-count',
+  'query.max-concurrent-queries-per-user',
+  'coordinator.planner-threads',
+  'coordinator.planner-heap-size',
   'access-control.admin-token',
   'query.events.include-sql',
   'query.hash-partition-count',
@@ -177,6 +196,9 @@ export function coordinatorConfigFromProperties(
     queryMaxLength: r.int('query.max-length', 1_000_000, 1),
     requiredWorkersMaxWaitMs: r.duration('query-manager.required-workers-max-wait', '5m'),
     maxStageCount: r.int('query.max-stage-count', DEFAULT_MAX_STAGE_COUNT, 1),
+    maxConcurrentQueriesPerUser: r.int('query.max-concurrent-queries-per-user', 0, 0),
+    plannerThreads: r.int('coordinator.planner-threads', DEFAULT_PLANNER_THREADS, 1),
+    plannerHeapBytes: plannerHeap(r, source),
     eventsIncludeSql: r.boolean('query.events.include-sql', false),
     speculation: speculationFromProperties(r),
     ...(props['access-control.admin-token'] !== undefined ? { adminToken: adminToken(props, source) } : {}),
@@ -196,6 +218,17 @@ export function coordinatorConfigFromProperties(
     ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
+}
+
+/** `coordinator.planner-heap-size`: at least 32MB, since a thread needs that much to load the planner. */
+function plannerHeap(r: PropertyReader, source: string): number {
+  const bytes = r.dataSize('coordinator.planner-heap-size', DEFAULT_PLANNER_HEAP);
+  if (bytes < 32 * 1024 * 1024)
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: coordinator.planner-heap-size must be at least 32MB (a planner thread needs that much to start)`,
+    );
+  return bytes;
 }
 
 /** The admin token, long enough to be a secret (never echoed in errors). */

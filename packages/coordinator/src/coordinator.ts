@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Logger } from '@quarry/common';
+import { createLogger, parseDataSize, type Logger } from '@quarry/common';
 import { loadCatalogs, type Catalogs } from '@quarry/connectors';
 import { createExchangeManager, type ExchangeManager } from '@quarry/exchange';
 import { serveMetrics, type MetricsServer } from '@quarry/runtime';
@@ -10,6 +10,8 @@ import { connectStore, connectSystem, redisPersistence } from './connect.js';
 import { LeaderTerm } from './leader-term.js';
 import { Leadership } from './leadership.js';
 import { CoordinatorMetrics } from './metrics.js';
+import { PlannerPool } from './planner-pool.js';
+import { DEFAULT_PLANNER_HEAP, DEFAULT_PLANNER_THREADS } from './config.js';
 
 export interface CoordinatorOptions {
   readonly logger?: Logger;
@@ -41,6 +43,7 @@ export class Coordinator {
       store: AttemptStore;
       exchange: ExchangeManager;
       catalogs: CatalogRegistry;
+      planner: PlannerPool;
       logger: Logger;
     },
   ) {
@@ -58,6 +61,7 @@ export class Coordinator {
       elected: (epoch) => this.queue(() => this.openTerm(epoch)),
       deposed: () => this.queue(() => this.closeTerm()),
     });
+    parts.planner.onRestart = (reason) => this.metrics.plannerRestarts.inc({ reason });
     parts.store.fenced.onStale = () =>
       this.leadership.depose('Redis refused a write: a newer leader took over');
   }
@@ -77,10 +81,20 @@ export class Coordinator {
       await store.close();
       throw e;
     }
+    const catalogs = options.catalogs ?? loadCatalogs(config.catalogDir);
     const c = new Coordinator(config, {
       store,
       exchange: createExchangeManager(config.exchange),
-      catalogs: options.catalogs ?? loadCatalogs(config.catalogDir),
+      catalogs,
+      planner: new PlannerPool({
+        size: config.plannerThreads ?? DEFAULT_PLANNER_THREADS,
+        heapMb: Math.ceil(
+          (config.plannerHeapBytes ?? parseDataSize(DEFAULT_PLANNER_HEAP, 'coordinator.planner-heap-size')) /
+            (1024 * 1024),
+        ),
+        catalogs,
+        logger,
+      }),
       logger,
     });
     const persistence = await redisPersistence(store.redis);
@@ -134,7 +148,7 @@ export class Coordinator {
 
   private async openTerm(epoch: number): Promise<void> {
     if (this.stopping || !this.leadership.isLeader()) return;
-    const { store, exchange, catalogs, logger } = this.parts;
+    const { store, exchange, catalogs, planner, logger } = this.parts;
     store.fenced.fence(epoch);
     const system = await connectSystem(this.config, logger);
     if (system.membership) this.metrics.registry.registerMetric(system.membership.refusals);
@@ -147,6 +161,7 @@ export class Coordinator {
       store,
       exchange,
       catalogs,
+      planner,
       logger,
       leadership: this.leadership,
       metrics: this.metrics,
@@ -173,6 +188,7 @@ export class Coordinator {
     this.queue(() => this.closeTerm());
     await this.terms;
     await this.metricsServer?.close();
+    await this.parts.planner.close();
     await this.parts.exchange.close();
     await (this.parts.catalogs as Partial<Catalogs>).close?.();
     await this.parts.store.close();

@@ -18,3 +18,4 @@ export {
   type RetryPolicyName,
 } from './retry-policy.js';
 export type { TaskAttemptId } from './attempt-store.js';
+export { PlannerPool, type PlannerPoolOptions, type PlanJob } from './planner-pool.js';

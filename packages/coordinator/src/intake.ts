@@ -15,8 +15,11 @@ export interface IntakeOptions {
   readonly logger: Logger;
   /** Largest message accepted, in bytes. */
   readonly maxBytes: number;
-  /** Runs a decoded submission; throws a QuarryError when it is refused. */
-  readonly submit: (raw: unknown, size: number) => Promise<SubmitReply>;
+  /**
+   * Runs a decoded submission; throws a QuarryError when it is refused. Calls `recorded` once the
+   * query is recorded (before its reply, which may wait for planning).
+   */
+  readonly submit: (raw: unknown, size: number, recorded: () => void) => Promise<SubmitReply>;
   /** Told of messages refused before they could be read (too large, not JSON or msgpack). */
   readonly refused: (error: QuarryError) => Promise<void>;
   /** The JetStream stream capturing the submit subject; undefined without JetStream. */
@@ -66,9 +69,14 @@ export class Intake {
     const consumer = await consumeDurable(system.nc, {
       stream: this.o.stream,
       durable: 'coordinator',
+      // the stored submission is acknowledged once its query is recorded (a new leader runs it from
+      // there), not when it is planned: the next submissions are not held up by this one's planning
       handler: async (m) => {
-        const outcome = await this.run(m.data);
-        this.pairOutcome(key(m.data), outcome, m.data);
+        let recorded!: () => void;
+        const isRecorded = new Promise<void>((resolve) => (recorded = resolve));
+        const outcome = this.run(m.data, recorded);
+        void outcome.then((o) => this.pairOutcome(key(m.data), o, m.data));
+        await Promise.race([isRecorded, outcome]);
       },
       logger: this.o.logger,
     });
@@ -82,7 +90,10 @@ export class Intake {
   }
 
   /** Runs one submission; returns its reply envelope, to encode in the requester's format. */
-  private async run(data: Uint8Array): Promise<(format: WireFormat) => Uint8Array> {
+  private async run(
+    data: Uint8Array,
+    recorded: () => void = () => {},
+  ): Promise<(format: WireFormat) => Uint8Array> {
     let reply: Reply<SubmitReply>;
     try {
       let raw: unknown;
@@ -99,7 +110,7 @@ export class Intake {
         await this.o.refused(err);
         throw err;
       }
-      reply = { ok: true, value: await this.o.submit(raw, data.length) };
+      reply = { ok: true, value: await this.o.submit(raw, data.length, recorded) };
     } catch (e) {
       const { stack: _stack, ...error } = QuarryError.wrap(e).toData();
       reply = { ok: false, error };

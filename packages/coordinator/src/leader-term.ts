@@ -14,7 +14,6 @@ import {
   decodeClusterInfoRequest,
   decodeQueriesRequest,
   decodeResultsRequest,
-  type SubmitReply,
 } from '@quarry/protocol';
 import { speaksFor, streamName, type ActorSystem } from '@quarry/runtime';
 import type { CatalogRegistry, Session } from '@quarry/sql';
@@ -29,7 +28,8 @@ import type { Leadership } from './leadership.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import { QueryJournal } from './query-journal.js';
 import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './recovery.js';
-import { planQuery } from './planning.js';
+import type { PlannerPool } from './planner-pool.js';
+import { QueryStarts } from './query-starts.js';
 import { QueryExecution } from './query.js';
 import { QueryControl } from './query-control.js';
 import { placeTasks } from './placement.js';
@@ -37,7 +37,6 @@ import { sessionTaskMemory } from './task-memory.js';
 import { withSessionRetrySettings } from './retry-policy.js';
 import { DEFAULT_TIME_LIMITS, exceededTimeLimit } from './time-limits.js';
 import { queryExchange, sessionLimits } from './query-setup.js';
-import { parseSubmission } from './submission.js';
 import { WorkerRegistry } from './worker-registry.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, WorkerLiveness } from './workers.js';
 
@@ -50,6 +49,8 @@ export interface TermParts {
   readonly store: AttemptStore;
   readonly exchange: ExchangeManager;
   readonly catalogs: CatalogRegistry;
+  /** The coordinator's planner threads (they outlive terms). */
+  readonly planner: PlannerPool;
   readonly logger: Logger;
   readonly leadership: Leadership;
   readonly metrics: CoordinatorMetrics;
@@ -83,6 +84,8 @@ export class LeaderTerm {
   private intake: Intake | undefined;
   private readonly workers: WorkerLiveness;
   private readonly clients: ClientRequests;
+  private readonly starts: QueryStarts;
+  private readonly planner: PlannerPool;
   private readonly metrics: CoordinatorMetrics;
   private readonly leadership: Leadership;
   /** Issues and checks the capabilities that tie a query to the client that submitted it. */
@@ -92,7 +95,6 @@ export class LeaderTerm {
   private readonly system: ActorSystem;
   private readonly store: AttemptStore;
   private readonly exchange: ExchangeManager;
-  private readonly catalogs: CatalogRegistry;
   private readonly logger: Logger;
 
   constructor(parts: TermParts) {
@@ -105,7 +107,6 @@ export class LeaderTerm {
     this.system = system;
     this.store = store;
     this.exchange = exchange;
-    this.catalogs = catalogs;
     this.logger = logger;
     this.journal = new QueryJournal(store);
     this.capabilities = Capabilities.create({
@@ -142,6 +143,24 @@ export class LeaderTerm {
       control: this.control,
       forget: (q) => this.forget(q),
     });
+    this.planner = parts.planner;
+    this.starts = new QueryStarts({
+      config,
+      system,
+      store,
+      journal: this.journal,
+      capabilities: this.capabilities,
+      control: this.control,
+      registry: this.registry,
+      catalogs,
+      planner: parts.planner,
+      logger,
+      queries: this.queries,
+      newQuery: (id, sql, props) => this.newQuery(id, sql, props),
+      mayAct: () => this.mayAct(),
+      open: () => !this.closed,
+      schedule: () => this.schedule(),
+    });
     this.workers = new WorkerLiveness({
       config,
       system,
@@ -171,6 +190,9 @@ export class LeaderTerm {
     const rebuilt = await rebuildQueries(recovery);
     this.adoptions = new Adoptions(recovery, rebuilt.running);
     await this.listen();
+    // queries the last leader left waiting (or had not finished planning) start as admission allows
+    this.starts.admit();
+    this.planner.warm();
     this.announce();
     this.announceTimer = setInterval(() => this.guarded('announcement', () => this.announce()), ANNOUNCE_MS);
     this.schedule();
@@ -201,7 +223,7 @@ export class LeaderTerm {
       system: this.system,
       logger: this.logger,
       maxBytes: this.config.queryMaxLength * 4 + 64 * 1024,
-      submit: (raw, size) => this.submit(raw, size),
+      submit: (raw, size, recorded) => this.starts.submit(raw, size, recorded),
       // an unreadable submission still gets an id and a FAILED event, for clients that only publish
       refused: (err) => {
         this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', err);
@@ -276,71 +298,7 @@ export class LeaderTerm {
     }
   }
 
-  // --- intake ------------------------------------------------------------------------------------
-
-  private async submit(raw: unknown, size: number): Promise<SubmitReply> {
-    let sub;
-    try {
-      sub = parseSubmission(raw, this.config.queryMaxLength);
-    } catch (e) {
-      this.system.invalid.refused(this.system.subject(Addresses.submit), 'submitter', e);
-      const sql = typeof (raw as { sql?: unknown })?.sql === 'string' ? (raw as { sql: string }).sql : '';
-      await this.control.fail(this.newQuery(newQueryId(), sql, {}), e);
-      throw e;
-    }
-    const capability = this.capabilities.issue(
-      sub.queryId,
-      sub.clientSecret ?? Capabilities.randomClientSecret(),
-    );
-    const capabilityHash = Capabilities.hash(capability);
-    // a query id this cluster has seen (maybe before a coordinator restart) runs once: a retry of the
-    // same submission (same client secret) gets the same answer, anyone else is refused
-    const existing = this.queries.get(sub.queryId);
-    const claim = existing
-      ? { claimed: false, capabilityHash: existing.capabilityHash }
-      : await this.store.claimQuery(sub.queryId, capabilityHash);
-    if (!claim.claimed) {
-      this.capabilities.check(sub.queryId, claim.capabilityHash, { capability }, 'resubmitting');
-      return { queryId: sub.queryId, capability, alreadySubmitted: true };
-    }
-    let q: QueryExecution;
-    try {
-      q = this.newQuery(sub.queryId, sub.sql, sub.session);
-    } catch (e) {
-      await this.control.fail(this.newQuery(sub.queryId, sub.sql, {}), e);
-      throw e;
-    }
-    q.capabilityHash = capabilityHash;
-    q.logger.debug({ bytes: size }, 'query submitted');
-    await this.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
-    q.emit({ type: 'QUEUED', ...(this.config.eventsIncludeSql ? { sql: q.sql } : {}) });
-    await this.plan(q);
-    return { queryId: q.id, capability };
-  }
-
-  /** PLANNING → RUNNING (recorded, so that a new leader goes on from here); a failure fails the query and throws. */
-  async plan(q: QueryExecution): Promise<void> {
-    try {
-      await planQuery(q, {
-        catalogs: this.catalogs,
-        slots: this.registry.totalSlots(),
-        hashPartitionCount: this.config.hashPartitionCount,
-        ...(this.config.maxStageCount !== undefined ? { maxStageCount: this.config.maxStageCount } : {}),
-      });
-    } catch (e) {
-      await this.control.fail(q, e);
-      throw e;
-    }
-    // planning yields to the event loop: the query may have been cancelled or timed out meanwhile
-    if (q.done) return;
-    const late = exceededTimeLimit(q, q.timeLimits, Date.now());
-    if (late) return this.control.fail(q, late);
-    q.state = 'RUNNING';
-    q.executionStarted = Date.now();
-    await this.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
-    q.emitProgress();
-    this.schedule();
-  }
+  // --- queries ---------------------------------------------------------------------------------
 
   /**
    * Registers a query; a session with bad retry settings throws (the caller fails the query).
@@ -410,6 +368,7 @@ export class LeaderTerm {
       if (late) void this.control.fail(q, late);
       else if (q.state === 'RUNNING') this.control.checkProgress(q, now);
     }
+    this.starts.admit();
     this.schedule();
   }
 

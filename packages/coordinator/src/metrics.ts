@@ -24,6 +24,8 @@ export class CoordinatorMetrics {
   private readonly speculative: Counter;
   /** 1 while this coordinator leads, 0 while it stands by. */
   readonly leading: Gauge;
+  /** Planner threads replaced, by reason (planner-pool.ts). */
+  readonly plannerRestarts: Counter;
 
   constructor(
     queries: () => Iterable<QueryExecution>,
@@ -61,6 +63,12 @@ export class CoordinatorMetrics {
       help: 'Times this coordinator took the lease and became the leader',
       registers: r,
     });
+    this.plannerRestarts = new Counter({
+      name: 'quarry_coordinator_planner_restarts_total',
+      help: 'Planner threads replaced: aborted (a query cancelled or past query.max-planning-time while planned), out-of-memory, crashed',
+      labelNames: ['reason'],
+      registers: r,
+    });
     this.leading = new Gauge({
       name: 'quarry_coordinator_leader',
       help: 'Whether this coordinator leads (1) or stands by (0)',
@@ -96,12 +104,7 @@ export class CoordinatorMetrics {
       help: 'Bytes written to the exchange by winning task attempts',
       registers: r,
     });
-    this.speculative = new Counter({
-      name: 'quarry_speculative_attempts_total',
-      help: 'Speculative attempts of slow tasks: started, and won (finished before the slow attempt)',
-      labelNames: ['outcome'],
-      registers: r,
-    });
+    this.speculative = speculativeAttempts(registry);
     registerStateGauges(registry, queries, workers);
   }
 
@@ -153,6 +156,15 @@ export class CoordinatorMetrics {
   probeAnswered(): void {
     this.probesAnswered.inc();
   }
+}
+
+function speculativeAttempts(registry: Registry): Counter {
+  return new Counter({
+    name: 'quarry_speculative_attempts_total',
+    help: 'Speculative attempts of slow tasks: started, and won (finished before the slow attempt)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
 }
 
 /** Gauges read from the coordinator's state when scraped: queries, tasks, workers, heartbeats, stalls. */

@@ -1,7 +1,5 @@
 import { QuarryError } from '@quarry/common';
 import {
-  parseStatement,
-  planStatement,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
@@ -9,12 +7,16 @@ import {
   type Split,
 } from '@quarry/sql';
 import { scanConstraint, type PlanNode } from '@quarry/sql/internal';
+import type { PlannerPool } from './planner-pool.js';
 import type { QueryExecution } from './query.js';
 import { QueryScheduler } from './scheduler.js';
 
 const MAX_HASH_PARTITIONS = 50;
 
 export interface PlanningContext {
+  /** Where statements are parsed and planned, off the main thread. */
+  readonly planner: PlannerPool;
+  /** The coordinator's catalogs (splits are enumerated here, on the main thread). */
   readonly catalogs: CatalogRegistry;
   /** Task slots of the cluster now: how many splits groups and hash partitions suit it. */
   readonly slots: number;
@@ -24,14 +26,20 @@ export interface PlanningContext {
   readonly maxStageCount?: number;
 }
 
-/** PLANNING: SQL text → distributed plan → splits per source task → the query's scheduler. */
+/**
+ * PLANNING: SQL text → distributed plan (in a planner thread) → splits per source task → the
+ * query's scheduler. Failing the query meanwhile (cancel, `query.max-planning-time`) stops its
+ * planner thread (`q.planning`).
+ */
 export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
   q.state = 'PLANNING';
   q.planningStarted = Date.now();
   q.emit({ type: 'PLANNING' });
   sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
-  const statement = parseStatement(q.sql);
-  const plan = await planStatement(statement, ctx.catalogs, q.session, {
+  const plan = await ctx.planner.plan({
+    sql: q.sql,
+    session: q.session,
+    signal: q.planning.signal,
     ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
   });
   const slots = Math.max(1, ctx.slots);

@@ -10,6 +10,7 @@ import type { QueryExecution } from './query.js';
  * (recovery.ts). Beside the fields attempt-store.ts describes, the query's hash holds:
  *
  *   session         JSON of the session properties
+ *   user            who submitted it (`query.max-concurrent-queries-per-user` counts by it)
  *   queryAttempt    the current query attempt (retry policy QUERY), and queryFailures
  *   hashPartitions, columns (JSON), planningStarted, executionStarted
  *   exchangeKey     the query's exchange key as task specs carry it (sealed with the shared secret)
@@ -46,6 +47,7 @@ export class QueryJournal {
       retryPolicy: q.retry.policy,
       created: q.created,
       session: JSON.stringify(q.session.properties),
+      user: q.user,
       seq: q.lastSeq,
     });
   }

@@ -10,6 +10,7 @@ import {
 } from '@quarry/protocol';
 import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
 import type { DistributedPlan, Session, Split } from '@quarry/sql';
+import { ANONYMOUS_USER } from './admission.js';
 import type { RetrySettings } from './retry-policy.js';
 import type { TimeLimits } from './time-limits.js';
 import type { ResultSource } from './results.js';
@@ -62,12 +63,18 @@ export class QueryExecution {
   error: ErrorData | undefined;
   rows = 0;
   readonly created: number;
+  /** Who submitted it, as the submission says (`query.max-concurrent-queries-per-user` counts by it). */
+  user = ANONYMOUS_USER;
+  /** Recorded and waiting in QUEUED for admission (admission.ts) to start it. */
+  awaitingAdmission = false;
   /** SHA-256 of the query's capability (see capabilities.ts): results and cancel ask for it. */
   capabilityHash: string | undefined;
   /** When planning began, and when the query first ran on workers: for the time limits. */
   planningStarted: number | undefined;
   executionStarted: number | undefined;
   ended: number | undefined;
+  /** Aborted when the query fails: stops its planning (planner-pool.ts) if it is being planned. */
+  readonly planning = new AbortController();
   readonly mailbox: Mailbox;
   private seq = 0;
 
@@ -161,6 +168,7 @@ export class QueryExecution {
     this.ended = Date.now();
     this.emit({ type: 'FAILED', error: data, elapsedMs: this.elapsedMs });
     this.logger.info({ error: data }, 'query failed');
+    this.planning.abort(err);
     return true;
   }
 

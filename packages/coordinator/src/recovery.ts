@@ -22,7 +22,6 @@ export interface RecoveringTerm {
     props: Readonly<Record<string, string>>,
     restored: { created: number; taskKey: Uint8Array | undefined },
   ): QueryExecution;
-  plan(q: QueryExecution): Promise<void>;
   schedule(): void;
   readonly systemForEvents: ActorSystem;
   readonly eventsStream: boolean;
@@ -53,7 +52,8 @@ export interface Takeover {
 
 /**
  * A new leader takes over what the last one left (query-journal.ts): every query in the active set
- * is rebuilt from its records. A query that had not been planned is planned again; a running one
+ * is rebuilt from its records. A query that had not been planned waits for admission again (the
+ * term starts it once every query is back, see admission.ts); a running one
  * gets its scheduler back with finished tasks finished (their winners' files are read as before) and
  * running ones adopted; a finished one serves its result again; a failed one is cleaned up. After a
  * grace period, adopted attempts that no worker lists as running are lost: they run again, at no
@@ -196,11 +196,14 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
     taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
   });
   if (f['capability']) q.capabilityHash = f['capability'];
+  if (f['user']) q.user = f['user'];
   q.resumeEvents(await lastSeq(d, stored));
   if (!stored.plan) {
-    // it had not been planned (or its plan not recorded): plan it again, as if just submitted
-    await d.term.plan(q).catch(() => {});
-    return q.done ? undefined : q;
+    // it was waiting for admission, or had not finished planning (its plan is not recorded): it
+    // waits again, and admission starts it — in order of submission, once the queries that were
+    // running count against its user's cap again — to be planned again, as if just submitted
+    q.awaitingAdmission = true;
+    return q;
   }
   restoreRun(q, stored);
   await restoreTasks(d, q);

@@ -1,5 +1,5 @@
 import { QuarryError, isSafeId, newQueryId } from '@quarry/common';
-import { decodeSubmitRequest } from '@quarry/protocol';
+import { USER_PATTERN, decodeSubmitRequest } from '@quarry/protocol';
 
 export interface Submission {
   readonly sql: string;
@@ -7,6 +7,8 @@ export interface Submission {
   readonly session: Readonly<Record<string, string>>;
   /** The client's secret for this submission, when it sent one (see `Capabilities`). */
   readonly clientSecret?: string;
+  /** Who it runs for, as the client says; absent: `anonymous`. */
+  readonly user?: string;
 }
 
 /**
@@ -24,6 +26,7 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
     queryId: request.queryId ?? newQueryId(),
     session,
     ...(request.clientSecret !== undefined ? { clientSecret: request.clientSecret } : {}),
+    ...(request.user !== undefined ? { user: request.user } : {}),
   };
 }
 
@@ -35,7 +38,7 @@ function explainCommonMistakes(raw: unknown, maxLength: number): void {
     );
   }
   const r = raw as Record<string, unknown>;
-  const known = new Set(['sql', 'queryId', 'session', 'clientSecret']);
+  const known = new Set(['sql', 'queryId', 'session', 'clientSecret', 'user']);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length)
     throw new QuarryError('INVALID_SUBMISSION', `Unknown submission field(s): ${unknown.join(', ')}`);
@@ -57,6 +60,15 @@ function explainCommonMistakes(raw: unknown, maxLength: number): void {
     throw new QuarryError(
       'INVALID_SUBMISSION',
       "Submission field 'queryId' must be 1–128 letters, digits, '_' or '-'",
+    );
+  }
+  if (
+    r['user'] !== undefined &&
+    (typeof r['user'] !== 'string' || !new RegExp(USER_PATTERN).test(r['user']))
+  ) {
+    throw new QuarryError(
+      'INVALID_SUBMISSION',
+      "Submission field 'user' must be 1–128 letters, digits, '_', '.', '@', '+' or '-'",
     );
   }
   if (r['session'] !== undefined) {

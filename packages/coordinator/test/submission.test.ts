@@ -17,6 +17,10 @@ describe('parseSubmission', () => {
       session: { catalog: 'tpch', hash_partition_count: '4', verbose: 'true' },
     });
     expect(parseSubmission({ sql: 'select 1' }, 100).queryId).to.match(/^\d{8}_/);
+    expect(parseSubmission({ sql: 'select 1', user: 'ann.lee@example.com' }, 100).user).to.equal(
+      'ann.lee@example.com',
+    );
+    expect(parseSubmission({ sql: 'select 1' }, 100).user).to.equal(undefined);
   });
 
   it('names what is wrong', () => {
@@ -32,6 +36,9 @@ describe('parseSubmission', () => {
       [{ sql: 'select 1', queryId: 'has space' }, /'queryId' must be/],
       [{ sql: 'select 1', queryId: 7 }, /'queryId' must be/],
       [{ sql: 'select 1', session: 'x' }, /'session' must be an object/],
+      [{ sql: 'select 1', user: 'a b' }, /'user' must be 1–128 letters/],
+      [{ sql: 'select 1', user: 7 }, /'user' must be/],
+      [{ sql: 'select 1', user: '' }, /'user' must be/],
       [
         { sql: 'select 1', session: { a: { b: 1 } } },
         /Session property 'a' must be a string, number or boolean/,

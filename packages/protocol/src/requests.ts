@@ -18,6 +18,12 @@ export const MAX_PAGE_ROWS = 1_000_000;
  */
 export const SESSION_NAME_PATTERN = '^(_|_?[A-Za-z0-9.-][A-Za-z0-9_.-]{0,126})$';
 
+/**
+ * Who submits a query, as the client says (Trino's session user, `X-Trino-User`): letters, digits
+ * and `_ . @ + -`, 1 to 128 of them. Not authenticated — see docs/SECURITY.md.
+ */
+export const USER_PATTERN = '^[A-Za-z0-9_.@+-]{1,128}$';
+
 export const SessionValueSchema = Type.Union([
   Type.String({ maxLength: 4096 }),
   Type.Number(),
@@ -36,6 +42,11 @@ export const SubmitRequestSchema = Strict({
    * cannot get the capability again).
    */
   clientSecret: Type.Optional(SecretText),
+  /**
+   * The user it runs for: `query.max-concurrent-queries-per-user` counts by it. `anonymous` when
+   * absent.
+   */
+  user: Type.Optional(Type.String({ pattern: USER_PATTERN })),
   /** Session properties: `catalog`, `schema`, `retry_policy`, `hash_partition_count`, … */
   session: Type.Optional(
     Type.Record(Type.String({ pattern: SESSION_NAME_PATTERN }), SessionValueSchema, {

@@ -1,0 +1,66 @@
+import type { ErrorData } from '@quarry/common';
+import type { DistributedPlan, Session } from '@quarry/sql';
+
+/**
+ * What the coordinator's main thread and its planner threads say to each other (planner-pool.ts,
+ * planner-thread.ts). Everything is structured-cloned by `postMessage`: plans and sessions are
+ * plain data, errors travel as {@link ErrorData} and are rebuilt as `QuarryError` on arrival.
+ */
+
+/** A catalog as a planner thread sees it: its name and what the planner asks of its connector. */
+export interface CatalogInfo {
+  readonly name: string;
+  readonly connectorName: string;
+  /** Whether the connector takes DDL and writes (`isWritable`). */
+  readonly writable: boolean;
+  readonly supportsFaultTolerantWrites: boolean;
+}
+
+/** The connector methods a planner thread may call on the main thread's connectors. */
+export const CONNECTOR_CALLS = [
+  'listSchemas',
+  'schemaExists',
+  'listTables',
+  'getTable',
+  'createSchema',
+  'dropSchema',
+  'createTable',
+  'dropTable',
+  'beginWrite',
+] as const;
+export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];
+
+/** The calls that need a writable connector. */
+export const WRITE_CALLS: ReadonlySet<ConnectorCall> = new Set([
+  'createSchema',
+  'dropSchema',
+  'createTable',
+  'dropTable',
+  'beginWrite',
+]);
+
+/** Main thread → planner thread. */
+export type PlannerRequest =
+  | {
+      readonly type: 'plan';
+      readonly jobId: number;
+      readonly sql: string;
+      readonly session: Session;
+      readonly maxStageCount?: number;
+      readonly catalogs: readonly CatalogInfo[];
+    }
+  | { readonly type: 'answer'; readonly callId: number; readonly value: unknown }
+  | { readonly type: 'answer'; readonly callId: number; readonly error: ErrorData };
+
+/** Planner thread → main thread. */
+export type PlannerMessage =
+  | {
+      readonly type: 'call';
+      readonly jobId: number;
+      readonly callId: number;
+      readonly catalog: string;
+      readonly method: ConnectorCall;
+      readonly args: readonly unknown[];
+    }
+  | { readonly type: 'planned'; readonly jobId: number; readonly plan: DistributedPlan }
+  | { readonly type: 'failed'; readonly jobId: number; readonly error: ErrorData };

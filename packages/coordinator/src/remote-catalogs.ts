@@ -1,0 +1,137 @@
+import { QuarryError, internalError } from '@quarry/common';
+import type {
+  CatalogRegistry,
+  ColumnMetadata,
+  Connector,
+  Split,
+  TableMetadata,
+  TableRef,
+  WritableConnector,
+  WriteFragment,
+  WriteHandle,
+  WriteSink,
+} from '@quarry/sql';
+import type { Page } from '@quarry/sql';
+import type { CatalogInfo, ConnectorCall } from './planner-messages.js';
+
+/** Runs a connector method on the main thread and resolves with what it returned. */
+export type CallMain = (catalog: string, method: ConnectorCall, args: readonly unknown[]) => Promise<unknown>;
+
+/**
+ * The catalogs as a planner thread sees them: every connector call the planner makes (metadata,
+ * DDL, `beginWrite`) runs on the main thread's connector, the one owner of the catalog's state —
+ * the memory catalog's tables, the lake's commit locks, storage clients. Only what planning needs
+ * is here; splits, page sources and commits are the main thread's or the workers'.
+ */
+export class RemoteCatalogs implements CatalogRegistry {
+  private readonly connectors: Map<string, Connector>;
+
+  constructor(infos: readonly CatalogInfo[], call: CallMain) {
+    this.connectors = new Map(
+      infos.map((info) => [
+        info.name,
+        info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+      ]),
+    );
+  }
+
+  get(catalog: string): Connector | undefined {
+    return this.connectors.get(catalog);
+  }
+
+  names(): readonly string[] {
+    return [...this.connectors.keys()].sort();
+  }
+}
+
+class RemoteConnector implements Connector {
+  readonly connectorName: string;
+
+  constructor(
+    protected readonly info: CatalogInfo,
+    protected readonly call: CallMain,
+  ) {
+    this.connectorName = info.connectorName;
+  }
+
+  listSchemas(): Promise<readonly string[]> {
+    return this.call(this.info.name, 'listSchemas', []) as Promise<readonly string[]>;
+  }
+
+  schemaExists(schema: string): Promise<boolean> {
+    return this.call(this.info.name, 'schemaExists', [schema]) as Promise<boolean>;
+  }
+
+  listTables(schema: string): Promise<readonly string[]> {
+    return this.call(this.info.name, 'listTables', [schema]) as Promise<readonly string[]>;
+  }
+
+  getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
+    return this.call(this.info.name, 'getTable', [schema, table]) as Promise<TableMetadata | undefined>;
+  }
+
+  splits(): Promise<readonly Split[]> {
+    return Promise.reject(notHere('splits'));
+  }
+
+  pageSource(_table: TableRef, _split: Split, _columns: readonly string[]): AsyncIterable<Page> {
+    throw notHere('pageSource');
+  }
+}
+
+class RemoteWritableConnector extends RemoteConnector implements WritableConnector {
+  get supportsFaultTolerantWrites(): boolean {
+    return this.info.supportsFaultTolerantWrites;
+  }
+
+  async createSchema(
+    schema: string,
+    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
+  ): Promise<void> {
+    await this.call(this.info.name, 'createSchema', [schema, options]);
+  }
+
+  async dropSchema(schema: string, options: { ifExists: boolean; cascade: boolean }): Promise<void> {
+    await this.call(this.info.name, 'dropSchema', [schema, options]);
+  }
+
+  async createTable(
+    table: TableRef,
+    columns: readonly ColumnMetadata[],
+    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
+  ): Promise<void> {
+    await this.call(this.info.name, 'createTable', [table, columns, options]);
+  }
+
+  async dropTable(table: TableRef, options: { ifExists: boolean }): Promise<void> {
+    await this.call(this.info.name, 'dropTable', [table, options]);
+  }
+
+  beginWrite(
+    table: TableRef,
+    options: {
+      kind: 'create' | 'insert';
+      columns: readonly ColumnMetadata[];
+      queryId: string;
+      properties?: Readonly<Record<string, unknown>>;
+    },
+  ): Promise<WriteHandle> {
+    return this.call(this.info.name, 'beginWrite', [table, options]) as Promise<WriteHandle>;
+  }
+
+  writeSink(): WriteSink {
+    throw notHere('writeSink');
+  }
+
+  commitWrite(_handle: WriteHandle, _fragments: readonly WriteFragment[]): Promise<{ rows: number }> {
+    return Promise.reject(notHere('commitWrite'));
+  }
+
+  abortWrite(): Promise<void> {
+    return Promise.reject(notHere('abortWrite'));
+  }
+}
+
+function notHere(method: string): QuarryError {
+  return internalError(`${method} is not available to a planner thread`);
+}
