@@ -14,6 +14,8 @@ export interface CatalogInfo {
   /** Whether the connector takes DDL and writes (`isWritable`). */
   readonly writable: boolean;
   readonly supportsFaultTolerantWrites: boolean;
+  /** Whether the connector stores views (`hasViews`). */
+  readonly views: boolean;
 }
 
 /** The connector methods a planner thread may call on the main thread's connectors. */
@@ -27,6 +29,10 @@ export const CONNECTOR_CALLS = [
   'createTable',
   'dropTable',
   'beginWrite',
+  'getView',
+  'listViews',
+  'createView',
+  'dropView',
 ] as const;
 export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];
 
@@ -37,6 +43,14 @@ export const WRITE_CALLS: ReadonlySet<ConnectorCall> = new Set([
   'createTable',
   'dropTable',
   'beginWrite',
+]);
+
+/** The calls that need a connector that stores views. */
+export const VIEW_CALLS: ReadonlySet<ConnectorCall> = new Set([
+  'getView',
+  'listViews',
+  'createView',
+  'dropView',
 ]);
 
 /** Main thread → planner thread. */

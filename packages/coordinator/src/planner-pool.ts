@@ -1,8 +1,9 @@
 import { Worker as Thread } from 'node:worker_threads';
 import { QuarryError, isErrorData, type Logger } from '@quarry/common';
-import { isWritable, type CatalogRegistry, type DistributedPlan, type Session } from '@quarry/sql';
+import { hasViews, isWritable, type CatalogRegistry, type DistributedPlan, type Session } from '@quarry/sql';
 import {
   CONNECTOR_CALLS,
+  VIEW_CALLS,
   WRITE_CALLS,
   type CatalogInfo,
   type ConnectorCall,
@@ -162,6 +163,7 @@ export class PlannerPool {
           connectorName: c.connectorName,
           writable,
           supportsFaultTolerantWrites: writable && c.supportsFaultTolerantWrites,
+          views: hasViews(c),
         },
       ];
     });
@@ -210,7 +212,11 @@ export class PlannerPool {
   private callConnector(catalog: string, method: ConnectorCall, args: readonly unknown[]): Promise<unknown> {
     const connector = this.o.catalogs.get(catalog);
     if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`);
-    if (!CONNECTOR_CALLS.includes(method) || (WRITE_CALLS.has(method) && !isWritable(connector)))
+    if (
+      !CONNECTOR_CALLS.includes(method) ||
+      (WRITE_CALLS.has(method) && !isWritable(connector)) ||
+      (VIEW_CALLS.has(method) && !hasViews(connector))
+    )
       throw new QuarryError('GENERIC_INTERNAL_ERROR', `A planner thread called ${catalog}.${method}`);
     const fn = (connector as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;
     return fn.apply(connector, [...args]);

@@ -6,6 +6,8 @@ import type {
   Split,
   TableMetadata,
   TableRef,
+  ViewConnector,
+  ViewDefinition,
   WritableConnector,
   WriteFragment,
   WriteHandle,
@@ -30,7 +32,11 @@ export class RemoteCatalogs implements CatalogRegistry {
     this.connectors = new Map(
       infos.map((info) => [
         info.name,
-        info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+        withViews(
+          info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+          info,
+          call,
+        ),
       ]),
     );
   }
@@ -130,6 +136,26 @@ class RemoteWritableConnector extends RemoteConnector implements WritableConnect
   abortWrite(): Promise<void> {
     return Promise.reject(notHere('abortWrite'));
   }
+}
+
+/**
+ * A connector that stores views gets the view methods too (`hasViews` looks for them), each run on
+ * the main thread like the rest; one that does not keeps none.
+ */
+function withViews(connector: RemoteConnector, info: CatalogInfo, call: CallMain): Connector {
+  if (!info.views) return connector;
+  const views: ViewConnector = {
+    getView: (schema, view) =>
+      call(info.name, 'getView', [schema, view]) as Promise<ViewDefinition | undefined>,
+    listViews: (schema) => call(info.name, 'listViews', [schema]) as Promise<readonly string[]>,
+    createView: async (view, definition, options) => {
+      await call(info.name, 'createView', [view, definition, options]);
+    },
+    dropView: async (view, options) => {
+      await call(info.name, 'dropView', [view, options]);
+    },
+  };
+  return Object.assign(connector, views);
 }
 
 function notHere(method: string): QuarryError {
