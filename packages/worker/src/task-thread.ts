@@ -3,10 +3,17 @@ import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
 import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
+import { TaskProfiler } from './cpu-profile.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { SharedSpillLimits } from './spill-budget.js';
 import { runTask } from './task-runner.js';
-import type { TaskSpill, TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';
+import type {
+  TaskSpill,
+  TaskThreadData,
+  ThreadMessage,
+  ThreadRequest,
+  ThreadResponse,
+} from './thread-messages.js';
 
 /**
  * A task thread: runs one task at a time for the worker's main thread, which keeps the event loop
@@ -21,6 +28,7 @@ const catalogs = loadCatalogs(config.catalogDir);
 // the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
 const exchange = createExchangeManager(protectExchangeConfig(config.exchange));
 const running = new Map<string, AbortController>();
+const profiler = config.cpuProfileDir ? new TaskProfiler(config.cpuProfileDir) : undefined;
 const PROGRESS_EVERY_MS = 500;
 
 const post = (m: ThreadMessage) => port.postMessage(m);
@@ -36,6 +44,24 @@ port.on('message', (msg: ThreadRequest) => {
 async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<void> {
   const controller = new AbortController();
   running.set(task.taskId, controller);
+  const profiling = await startProfile(task);
+  let outcome: ThreadResponse;
+  try {
+    outcome = await attempt(task, setup, controller);
+  } finally {
+    running.delete(task.taskId);
+  }
+  // the profile is on disk before the task reports: a finished query has all of its profiles
+  if (profiling) await profiler?.stop(task).catch((e: Error) => warnProfile(task, e));
+  post(outcome);
+}
+
+/** Runs the task; resolves with its outcome, never rejects. */
+async function attempt(
+  task: TaskSpec,
+  setup: TaskSpill | undefined,
+  controller: AbortController,
+): Promise<ThreadResponse> {
   let lastProgress = 0;
   const spill = spillSpace(task, setup);
   try {
@@ -52,19 +78,31 @@ async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<vo
         post({ type: 'progress', taskId: task.taskId, rowsIn, rowsOut });
       },
     });
-    post({ type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats });
+    return { type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats };
   } catch (e) {
     const lostInput = lostInputOf(e);
-    post({
+    return {
       type: 'failed',
       taskId: task.taskId,
       error: QuarryError.wrap(e).toData(),
       spilledBytes: spill?.bytesWritten ?? 0,
       ...(lostInput ? { lostInput } : {}),
-    });
-  } finally {
-    running.delete(task.taskId);
+    };
   }
+}
+
+/** Starts the task's CPU profile when `task.cpu-profile-dir` is set; true when one runs. */
+async function startProfile(task: TaskSpec): Promise<boolean> {
+  if (!profiler) return false;
+  return profiler.start().catch((e: Error) => {
+    warnProfile(task, e);
+    return false;
+  });
+}
+
+/** A profile that cannot be taken or written costs the task nothing: a warning on stderr says so. */
+function warnProfile(task: TaskSpec, e: Error): void {
+  process.emitWarning(`no CPU profile of task ${task.queryId}/${task.taskId}: ${e.message}`);
 }
 
 /**
