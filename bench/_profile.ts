@@ -19,7 +19,9 @@
  * - `join`: the join operators (build collection, probe, output gathering);
  * - `aggregation`: accumulators and the aggregation operator;
  * - `sort`: ORDER BY, top-N, external sort and merging;
- * - `exchange write` / `exchange read`: the exchange sink and source (files, partitioning of output);
+ * - `exchange write` / `exchange read`: the exchange sink and source (files, partitioning of output;
+ *   object storage's whole-file reads and writes, and Node's file read streams, count as the
+ *   exchange's: in a query the lake only reads ranges);
  * - `serde`: page encoding and decoding, exchange framing, compression, encryption;
  * - `gc`, `idle` (the thread waiting: I/O, its input, the scheduler), `other`.
  */
@@ -70,6 +72,12 @@ const RULES: readonly { url: RegExp; fn?: RegExp; category: Category }[] = [
   { url: quarry('connectors', '(?:lake|tpch|memory)/'), category: 'scan' },
   { url: npm('hyparquet'), category: 'scan' },
   { url: npm('hysnappy'), category: 'scan' },
+  // object storage serves both: the lake reads Parquet by ranges, the exchange whole files as
+  // streams, which Node reads from its event loop, where no caller shows
+  { url: quarry('storage', ''), fn: /^readRange$/, category: 'scan' },
+  { url: quarry('storage', ''), fn: /^read$/, category: 'exchange read' },
+  { url: /^node:internal\/fs\/streams$/, category: 'exchange read' },
+  { url: quarry('storage', ''), fn: /^(?:write|finish)$/, category: 'exchange write' },
   // generated code has no file: the expression compiler names its functions `compiled`
   { url: /^$/, fn: /^compiled$/, category: 'expression' },
   { url: quarry('sql', 'functions/value-hash\\.'), category: 'hashing' },

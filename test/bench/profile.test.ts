@@ -48,6 +48,11 @@ describe('bench/_profile: time by category from a CPU profile', () => {
       [dist('sql', 'operators/partition'), 'partitionPage', 'exchange write'],
       [dist('exchange', 'filesystem-exchange'), 'read', 'exchange read'],
       [dist('sql', 'page/serde'), 'serializePage', 'serde'],
+      [dist('storage', 'local/local-storage'), 'readRange', 'scan'],
+      [dist('storage', 's3/s3-storage'), 'read', 'exchange read'],
+      ['node:internal/fs/streams', 'ReadStream._read', 'exchange read'],
+      [dist('storage', 'local/local-storage'), 'write', 'exchange write'],
+      [dist('storage', 'local/local-storage'), 'list', undefined],
       [dist('exchange', 'encryption'), 'seal', 'serde'],
       [`${ROOT}/node_modules/lz4/lib/binding.js`, 'encodeBlock', 'serde'],
       // workspace packages as a symlink under node_modules names them

@@ -28,7 +28,13 @@ const catalogs = loadCatalogs(config.catalogDir);
 // the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
 const exchange = createExchangeManager(protectExchangeConfig(config.exchange));
 const running = new Map<string, AbortController>();
-const profiler = config.cpuProfileDir ? new TaskProfiler(config.cpuProfileDir) : undefined;
+// opened as the thread starts, when its profile's start is cheapest (cpu-profile.ts)
+const profiler = config.cpuProfileDir
+  ? TaskProfiler.open(config.cpuProfileDir).catch((e: Error) => {
+      process.emitWarning(`no CPU profiles in this task thread: ${e.message}`);
+      return undefined;
+    })
+  : undefined;
 const PROGRESS_EVERY_MS = 500;
 
 const post = (m: ThreadMessage) => port.postMessage(m);
@@ -44,7 +50,7 @@ port.on('message', (msg: ThreadRequest) => {
 async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<void> {
   const controller = new AbortController();
   running.set(task.taskId, controller);
-  const profiling = await startProfile(task);
+  const profiling = profiler ? await startProfile(task) : undefined;
   let outcome: ThreadResponse;
   try {
     outcome = await attempt(task, setup, controller);
@@ -52,8 +58,9 @@ async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<vo
     running.delete(task.taskId);
   }
   // the profile is on disk before the task reports: a finished query has all of its profiles
-  if (profiling) await profiler?.stop(task).catch((e: Error) => warnProfile(task, e));
+  if (profiling) await profiling.stop(task).catch((e: Error) => warnProfile(task, e));
   post(outcome);
+  profiling?.rotate();
 }
 
 /** Runs the task; resolves with its outcome, never rejects. */
@@ -91,16 +98,13 @@ async function attempt(
   }
 }
 
-/** Starts the task's CPU profile when `task.cpu-profile-dir` is set; true when one runs. */
-async function startProfile(task: TaskSpec): Promise<boolean> {
-  if (!profiler) return false;
-  return profiler.start().catch((e: Error) => {
-    warnProfile(task, e);
-    return false;
-  });
+/** Starts the task's CPU profile when `task.cpu-profile-dir` is set; the profiler when one runs. */
+async function startProfile(task: TaskSpec): Promise<TaskProfiler | undefined> {
+  const p = await profiler;
+  return p?.start(task) ? p : undefined;
 }
 
-/** A profile that cannot be taken or written costs the task nothing: a warning on stderr says so. */
+/** A profile that cannot be written costs the task nothing: a warning on stderr says so. */
 function warnProfile(task: TaskSpec, e: Error): void {
   process.emitWarning(`no CPU profile of task ${task.queryId}/${task.taskId}: ${e.message}`);
 }
