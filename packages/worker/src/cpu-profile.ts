@@ -25,7 +25,7 @@ export interface ProfiledTask {
  * Why two profiles: starting V8's profiler when none runs records every function compiled so far
  * (after a full GC), 30–300 ms in a warm thread, which would be most of a short task. So the thread
  * keeps a profile of its own running from its start (when it has little code), replaced by a new one
- * each minute, between tasks (`rotate`), the new one started before the old one ends; each task gets
+ * each minute, between tasks or while the thread waits (`rotate`), the new one started before the old one ends; each task gets
  * a profile of its own beside it, whose start then costs nothing. Profiles are started and ended
  * with `console.profile`, and V8 hands each ended one to this session.
  *
@@ -57,6 +57,10 @@ export class TaskProfiler {
     await session.post('Profiler.setSamplingInterval', { interval: SAMPLING_INTERVAL_US });
     const profiler = new TaskProfiler(dir, session);
     profiler.rotate(0);
+    // an idle thread's profile grows too (V8 samples the waiting): replaced while no task runs
+    setInterval(() => {
+      if (profiler.current === undefined) profiler.rotate();
+    }, THREAD_PROFILE_MS).unref();
     return profiler;
   }
 
