@@ -5,7 +5,7 @@
  *
  *   npm run bench -- tpch [--sf 1] [--workers 2] [--slots 2] [--queries 1,3,5] [--duckdb-runs 3]
  *                         [--explain 3] [--warmup-pass yes|no] [--timeout 900]
- *                         [--source lake|generated] [--lake-dir DIR]
+ *                         [--source lake|generated] [--lake-dir DIR] [--profile]
  *
  * - Data (`--source`). `lake` (the default): both engines read the same Parquet files — quarry's
  *   `lake` catalog, written once by quarry itself (CREATE TABLE AS from `tpch`, bench/_tpch-lake.ts)
@@ -23,12 +23,18 @@
  *   official answers (testdata/tpch/answers/sf1): bench/_tpch-check.ts.
  * - Peak RSS per worker process: VmHWM of /proc/<pid>/status, reset (clear_refs 5) before each
  *   timed query, so each retry policy has its own peak (the largest over its runs).
+ * - `--profile`: the workers write a CPU profile of every task (worker property
+ *   `task.cpu-profile-dir`, here a new directory under <tmpdir>, kept), and per timed run the report
+ *   says where the tasks' time went: scan, expression evaluation, hashing, join, aggregation, sort,
+ *   exchange write and read, serde, GC, idle and other (bench/_profile.ts says which code counts as
+ *   what), with the functions of most self time; the JSON line gets the totals under `profile`.
+ *   Profiling slows the tasks a little: compare times with those of runs without it.
  * Ratios are quarry / DuckDB per query; `ratioNone`, `ratioTask` their geometric means under each
  * policy, `geomeanRatio` the larger of the two (the bar must hold under both). Bars of issue 5: all
  * 22 finish under NONE and TASK, geometric mean ≤ 20× DuckDB, peak RSS per worker ≤ 2 GB. The last
  * line of output is one JSON object.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -36,6 +42,7 @@ import { QuarryClient } from '@quarry/client';
 import { QuarryError } from '@quarry/common';
 import { startProcessCluster } from '@quarry/testkit';
 import { duckText, type Text } from '../test/sql/values.js';
+import { reportProfiles } from './_profile-report.js';
 import { option, round, table, median } from './_support.js';
 import { checkAgainstAnswer, checkAgainstDuckDb, readAnswer, type DuckRows } from './_tpch-check.js';
 import { loadTpch } from './_tpch-duckdb.js';
@@ -49,6 +56,10 @@ const duckRuns = Number(option('duckdb-runs', '3'));
 const explainCount = Number(option('explain', '3'));
 const warmupPass = option('warmup-pass', 'yes') !== 'no';
 const queryTimeoutMs = Number(option('timeout', '900')) * 1000;
+/** `--profile`: where the workers write their tasks' CPU profiles. */
+const profileDir = process.argv.includes('--profile')
+  ? mkdtempSync(join(tmpdir(), 'quarry-bench-profiles-'))
+  : undefined;
 const numbers = option('queries', '1-22')
   .split(',')
   .flatMap((part) => {
@@ -75,6 +86,7 @@ const sqlOf = (n: number) =>
     .replace(/;$/, '');
 
 interface QuarryRun {
+  queryId?: string;
   ms?: number;
   error?: string;
   duckdb?: string; // why it differs from DuckDB; undefined: same
@@ -89,7 +101,10 @@ const cluster = await startProcessCluster({
   workers: workerCount,
   slots,
   prefix: 'tpchbench',
-  env: source === 'lake' ? { QUARRY_CATALOG_CONFIG_DIR: lakeCatalogDir(lakeDir) } : {},
+  env: {
+    ...(source === 'lake' ? { QUARRY_CATALOG_CONFIG_DIR: lakeCatalogDir(lakeDir) } : {}),
+    ...(profileDir ? { QUARRY_TASK_CPU_PROFILE_DIR: profileDir } : {}),
+  },
 });
 const client = await QuarryClient.connect({
   servers: cluster.natsUrl,
@@ -162,8 +177,9 @@ function resetPeak(pid: number): boolean {
   }
 }
 
-async function runQuarry(sql: string, policy: Policy) {
+async function runQuarry(sql: string, policy: Policy, run?: QuarryRun) {
   const handle = await client.submit(sql, { session: { catalog, schema, retry_policy: policy } });
+  if (run) run.queryId = handle.queryId;
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -203,7 +219,7 @@ async function timeQuarry(n: number, policy: Policy): Promise<void> {
   peaksReset = pids.map(resetPeak).every(Boolean) && peaksReset;
   const t0 = performance.now();
   try {
-    const result = await runQuarry(sql, policy);
+    const result = await runQuarry(sql, policy, run);
     run.ms = performance.now() - t0;
     run.duckdb = checkAgainstDuckDb(sql, result, duckResults.get(n)!);
     if (sf === 1) {
@@ -338,6 +354,19 @@ console.log(
 for (const [n, plan] of plans)
   console.log(`\nEXPLAIN ${name(n)} (${fmtRatio(ratio('NONE', n))} DuckDB under NONE):\n${plan}`);
 
+const profile =
+  profileDir &&
+  reportProfiles({
+    dir: profileDir,
+    slots: workerCount * slots,
+    runs: numbers.flatMap((n) =>
+      POLICIES.map((p) => {
+        const r = runs.get(p)?.get(n);
+        return { label: `${name(n)} ${p}`, queryId: r?.queryId, wallMs: r?.ms };
+      }),
+    ),
+  });
+
 const allFinish = finished('NONE') === numbers.length && finished('TASK') === numbers.length;
 console.log(
   JSON.stringify({
@@ -363,5 +392,6 @@ console.log(
     source,
     data: dataNote,
     withinBars: allFinish && geomeanRatio <= BARS.ratio && maxWorkerRssMb <= BARS.rssMb,
+    ...(profile ? { profile } : {}),
   }),
 );

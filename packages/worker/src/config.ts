@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { PropertyReader, QuarryError, isSafeId, randomSuffix, type Properties } from '@quarry/common';
 import type { ExchangeConfig } from '@quarry/exchange';
 import {
@@ -36,6 +37,11 @@ export interface WorkerConfig {
   readonly failureInjection: FailureInjection;
   /** `catalog.config-dir`: one `<catalog>.properties` per catalog (tpch is always there). */
   readonly catalogDir?: string;
+  /**
+   * `task.cpu-profile-dir` (quarry's own): an absolute directory where each task thread writes the CPU
+   * profile of each task it runs, `<dir>/<queryId>/<taskId>.cpuprofile`. Off when absent (the default).
+   */
+  readonly taskCpuProfileDir?: string;
   /** `metrics.port`: serve Prometheus metrics on this port (0: any free port); off when absent. */
   readonly metricsPort?: number;
   /** NATS credentials and TLS (from flags and NATS_* variables; never logged). */
@@ -52,6 +58,7 @@ export const WORKER_PROPERTY_NAMES = [
   'worker.task-slots',
   'worker.heartbeat-interval',
   'task.max-memory',
+  'task.cpu-profile-dir',
   'memory.heap-headroom-per-node',
   'failure-injection',
   'metrics.port',
@@ -94,7 +101,18 @@ export function workerConfigFromProperties(
     internalCommunication: internalCommunicationFromProperties(props, source),
     ...(props['metrics.port'] !== undefined ? { metricsPort: r.int('metrics.port', 0, 0) } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
+    ...cpuProfileDir(r.optionalString('task.cpu-profile-dir'), source),
   };
+}
+
+function cpuProfileDir(dir: string | undefined, source: string): { taskCpuProfileDir?: string } {
+  if (dir === undefined) return {};
+  if (!isAbsolute(dir))
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: task.cpu-profile-dir='${dir}' is invalid: expected an absolute local directory`,
+    );
+  return { taskCpuProfileDir: dir };
 }
 
 /** The machine's memory, or its cgroup's limit when lower (a container's). */

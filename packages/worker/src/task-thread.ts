@@ -3,10 +3,17 @@ import { QuarryError } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
 import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
+import { TaskProfiler } from './cpu-profile.js';
 import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { SharedSpillLimits } from './spill-budget.js';
 import { runTask } from './task-runner.js';
-import type { TaskSpill, TaskThreadData, ThreadMessage, ThreadRequest } from './thread-messages.js';
+import type {
+  TaskSpill,
+  TaskThreadData,
+  ThreadMessage,
+  ThreadRequest,
+  ThreadResponse,
+} from './thread-messages.js';
 
 /**
  * A task thread: runs one task at a time for the worker's main thread, which keeps the event loop
@@ -21,6 +28,13 @@ const catalogs = loadCatalogs(config.catalogDir);
 // the config lost its redaction crossing to this thread: protect the credentials again before anything logs it
 const exchange = createExchangeManager(protectExchangeConfig(config.exchange));
 const running = new Map<string, AbortController>();
+// opened as the thread starts, when its profile's start is cheapest (cpu-profile.ts)
+const profiler = config.cpuProfileDir
+  ? TaskProfiler.open(config.cpuProfileDir).catch((e: Error) => {
+      process.emitWarning(`no CPU profiles in this task thread: ${e.message}`);
+      return undefined;
+    })
+  : undefined;
 const PROGRESS_EVERY_MS = 500;
 
 const post = (m: ThreadMessage) => port.postMessage(m);
@@ -36,6 +50,25 @@ port.on('message', (msg: ThreadRequest) => {
 async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<void> {
   const controller = new AbortController();
   running.set(task.taskId, controller);
+  const profiling = profiler ? await startProfile(task) : undefined;
+  let outcome: ThreadResponse;
+  try {
+    outcome = await attempt(task, setup, controller);
+  } finally {
+    running.delete(task.taskId);
+  }
+  // the profile is on disk before the task reports: a finished query has all of its profiles
+  if (profiling) await profiling.stop(task).catch((e: Error) => warnProfile(task, e));
+  post(outcome);
+  profiling?.rotate();
+}
+
+/** Runs the task; resolves with its outcome, never rejects. */
+async function attempt(
+  task: TaskSpec,
+  setup: TaskSpill | undefined,
+  controller: AbortController,
+): Promise<ThreadResponse> {
   let lastProgress = 0;
   const spill = spillSpace(task, setup);
   try {
@@ -52,19 +85,28 @@ async function execute(task: TaskSpec, setup: TaskSpill | undefined): Promise<vo
         post({ type: 'progress', taskId: task.taskId, rowsIn, rowsOut });
       },
     });
-    post({ type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats });
+    return { type: 'finished', taskId: task.taskId, outputs: result.outputs, stats: result.stats };
   } catch (e) {
     const lostInput = lostInputOf(e);
-    post({
+    return {
       type: 'failed',
       taskId: task.taskId,
       error: QuarryError.wrap(e).toData(),
       spilledBytes: spill?.bytesWritten ?? 0,
       ...(lostInput ? { lostInput } : {}),
-    });
-  } finally {
-    running.delete(task.taskId);
+    };
   }
+}
+
+/** Starts the task's CPU profile when `task.cpu-profile-dir` is set; the profiler when one runs. */
+async function startProfile(task: TaskSpec): Promise<TaskProfiler | undefined> {
+  const p = await profiler;
+  return p?.start(task) ? p : undefined;
+}
+
+/** A profile that cannot be written costs the task nothing: a warning on stderr says so. */
+function warnProfile(task: TaskSpec, e: Error): void {
+  process.emitWarning(`no CPU profile of task ${task.queryId}/${task.taskId}: ${e.message}`);
 }
 
 /**

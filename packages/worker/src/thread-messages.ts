@@ -16,6 +16,8 @@ export interface TaskThreadData {
   readonly spill: SpillConfig;
   /** The worker's spill counters ({@link SpillBudget}). */
   readonly spillCounters: SharedArrayBuffer;
+  /** `task.cpu-profile-dir`: each task's CPU profile is written under it (cpu-profile.ts); none when absent. */
+  readonly cpuProfileDir?: string;
 }
 
 /** Where a task spills: its own directory, and its slots in the shared spill counters. */

@@ -96,6 +96,7 @@ export class Worker {
         textPool,
         spill,
         spillCounters: this.spillBudget.buffer,
+        ...(config.taskCpuProfileDir ? { cpuProfileDir: config.taskCpuProfileDir } : {}),
       } satisfies TaskThreadData,
       // a task's buffers are a part of what its thread's heap holds: three times them, at least 512 MB
       heapMbFor: (memoryBytes) => Math.max(512, Math.ceil((memoryBytes * 3) / (1 << 20))),
