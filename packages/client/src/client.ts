@@ -16,9 +16,15 @@ import {
   type QueryListing,
   type SubmitRequest,
 } from '@quarry/protocol';
-import { ActorSystem, connectionFromEnv, streamName, type NatsAuth, type NatsTls } from '@quarry/runtime';
+import {
+  ActorSystem,
+  connectionFromEnv,
+  storedOnce,
+  streamName,
+  type NatsAuth,
+  type NatsTls,
+} from '@quarry/runtime';
 import { randomBytes } from 'node:crypto';
-import { headers } from '@nats-io/transport-node';
 import { CoordinatorLink } from './coordinator-link.js';
 import { EventStream } from './events.js';
 import { QueryHandle, type QueryResult } from './handle.js';
@@ -136,15 +142,13 @@ export class QuarryClient {
       ...(this.user !== undefined ? { user: this.user } : {}),
       ...(options.session ? { session: options.session } : {}),
     };
-    const h = headers();
-    h.set('Nats-Msg-Id', queryId);
     try {
       const reply = await this.link.ask({
         address: Addresses.submit,
         message: request,
         decode: decodeSubmitReply,
         what: `submitting query ${queryId}`,
-        headers: h,
+        headers: storedOnce(queryId),
       });
       if (reply.queryId !== queryId)
         throw new QuarryError(

@@ -36,7 +36,10 @@ const UNPAIRED_RESUBMISSION_MS = 2_000;
  * one), and submissions are *run only from the stream* through a durable consumer — so one published
  * while no coordinator was running runs when one starts, once. A plain subscription on the subject
  * only remembers reply subjects; a reply and the outcome of a stored submission are paired by the
- * message's bytes (first come, first served), whichever arrives first waiting for the other.
+ * message's bytes, whichever arrives first waiting for the other. A submission that names its query
+ * id is one query however often it is sent: its outcome answers every try that waits and every try
+ * that comes later (a client whose tries time out before planning ends still gets it). Identical
+ * bytes without a query id are separate submissions: first come, first served.
  */
 export class Intake {
   private readonly waitingReplies = new Map<string, { replyTo: string; at: number }[]>();
@@ -119,7 +122,8 @@ export class Intake {
   }
 
   private pairReply(k: string, replyTo: string, data: Uint8Array): void {
-    const outcome = this.waitingOutcomes.get(k)?.shift();
+    const outcomes = this.waitingOutcomes.get(k);
+    const outcome = hasQueryId(data) ? outcomes?.[0] : outcomes?.shift();
     if (outcome) return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
     const waiting = { replyTo, at: Date.now() };
     push(this.waitingReplies, k, waiting);
@@ -138,8 +142,16 @@ export class Intake {
   }
 
   private pairOutcome(k: string, outcome: (format: WireFormat) => Uint8Array, data: Uint8Array): void {
+    const bytes = outcome(formatOf(data));
+    if (hasQueryId(data)) {
+      // every try of this query: those that wait now (the latest may still be listening), and later ones
+      for (const reply of this.waitingReplies.get(k) ?? []) this.o.system.nc.publish(reply.replyTo, bytes);
+      this.waitingReplies.delete(k);
+      this.waitingOutcomes.set(k, [{ outcome: () => bytes, at: Date.now() }]);
+      return;
+    }
     const reply = this.waitingReplies.get(k)?.shift();
-    if (reply) return void this.o.system.nc.publish(reply.replyTo, outcome(formatOf(data)));
+    if (reply) return void this.o.system.nc.publish(reply.replyTo, bytes);
     push(this.waitingOutcomes, k, { outcome, at: Date.now() });
   }
 

@@ -1,4 +1,4 @@
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -27,6 +27,13 @@ export interface StreamSpec {
 }
 
 const ms = (n: number) => Math.round(n * 1_000_000);
+
+/** Headers that make a stream store a message once per `id` within its `duplicateWindowMs`. */
+export function storedOnce(id: string): MsgHdrs {
+  const h = headers();
+  h.set('Nats-Msg-Id', id);
+  return h;
+}
 
 /** A JetStream stream name for a subject prefix: `quarry` → `QUARRY_<SUFFIX>`. */
 export function streamName(prefix: string, suffix: string): string {

@@ -22,7 +22,12 @@ export function onTerminal(command: string[], env: NodeJS.ProcessEnv): Terminal 
   if (spawnSync('script', ['--version']).error)
     throw new Error('`script` (util-linux) is needed to run a command on a pseudo-terminal');
   const quoted = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const p = spawn('script', ['-qfec', quoted, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // `exec`: the shell `script` starts gives its place to the command. A shell left waiting would share
+  // the terminal's process group, die of the Ctrl-C the command handles, and `script` would report 130.
+  const p = spawn('script', ['-qfec', `exec ${quoted}`, '/dev/null'], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let raw = '';
   let from = 0;
   p.stdout.on('data', (d) => (raw += d));
