@@ -176,6 +176,7 @@ export class QuarryClient {
       this.system,
       streamName(this.prefix, 'EVENTS'),
       statusSubject(this.prefix, queryId),
+      this.link.clientTimeoutMs,
     );
   }
 

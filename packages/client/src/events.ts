@@ -8,6 +8,8 @@ import { decodeLenient, replay, senderOf, streamExists, type ActorSystem } from 
  * iteration replays them from the first one, then follows; otherwise a plain subscription, started
  * by `start()`, buffers what arrives from then on.
  */
+const RETRY_PAUSE_MS = 250;
+
 export class EventStream {
   private sub: Subscription | undefined;
   private readonly buffered: QueryEvent[] = [];
@@ -19,6 +21,8 @@ export class EventStream {
     private readonly system: ActorSystem,
     private readonly stream: string,
     private readonly subject: string,
+    /** How long a broken replay is started again before its error is thrown. */
+    private readonly retryForMs = 60_000,
   ) {}
 
   private get nc() {
@@ -56,23 +60,56 @@ export class EventStream {
     else yield* this.subscribed(options.follow);
   }
 
+  /**
+   * Replays from the stream, then follows. A replay that breaks (the broker went away: its ordered
+   * consumer cannot be made again until NATS is back) starts again, skipping the messages already
+   * read — the stream keeps them in the same order —, for as long as `retryForMs` since it broke.
+   */
   private async *replayed(follow: boolean): AsyncIterable<QueryEvent> {
-    const r = await replay(this.nc, this.stream, this.subject);
-    if (!r) return;
-    const close = () => void r.messages.close();
-    this.closers.add(close);
-    try {
-      if (!follow && r.pendingAtStart === 0) return;
-      let seen = 0;
-      for await (const m of r.messages) {
-        const event = this.read(m);
-        if (event) yield event;
-        if (!follow && ++seen >= r.pendingAtStart) return;
+    let read = 0;
+    let total: number | undefined;
+    let brokenSince: number | undefined;
+    for (;;) {
+      let r: Awaited<ReturnType<typeof replay>>;
+      try {
+        r = await replay(this.nc, this.stream, this.subject);
+      } catch (e) {
+        brokenSince = await this.pauseOrThrow(e, brokenSince);
+        continue;
       }
-    } finally {
-      this.closers.delete(close);
-      await r.messages.close().catch(() => {});
+      if (!r) return;
+      total ??= r.pendingAtStart;
+      const close = () => void r.messages.close();
+      this.closers.add(close);
+      try {
+        if (!follow && read >= total) return;
+        let index = 0;
+        for await (const m of r.messages) {
+          if (index++ < read) continue;
+          read++;
+          brokenSince = undefined;
+          const event = this.read(m);
+          if (event) yield event;
+          if (!follow && read >= total) return;
+        }
+        if (!this.closers.has(close)) return; // closed by its reader
+        brokenSince = await this.pauseOrThrow(new Error('The replay of events ended'), brokenSince);
+      } catch (e) {
+        if (!this.closers.has(close)) return;
+        brokenSince = await this.pauseOrThrow(e, brokenSince);
+      } finally {
+        this.closers.delete(close);
+        await r.messages.close().catch(() => {});
+      }
     }
+  }
+
+  /** After a broken replay: waits a moment and says since when it is broken, or throws once that is too long. */
+  private async pauseOrThrow(e: unknown, since: number | undefined): Promise<number> {
+    const start = since ?? Date.now();
+    if (Date.now() - start > this.retryForMs) throw e;
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+    return start;
   }
 
   private async *subscribed(follow: boolean): AsyncIterable<QueryEvent> {

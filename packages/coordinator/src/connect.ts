@@ -66,6 +66,9 @@ export async function ensureStreams(
       subjects: [`${prefix}.query.*.status`],
       retention: 'limits',
       maxAgeMs: config.eventsRetentionMs,
+      // events are published with acknowledgement and sent again until stored (StreamPublisher)
+      acknowledge: true,
+      duplicateWindowMs: 120_000,
     },
     logger,
   );

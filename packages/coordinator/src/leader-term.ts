@@ -15,7 +15,14 @@ import {
   decodeQueriesRequest,
   decodeResultsRequest,
 } from '@quarry/protocol';
-import { speaksFor, streamName, type ActorSystem } from '@quarry/runtime';
+import {
+  PlainPublisher,
+  StreamPublisher,
+  speaksFor,
+  streamName,
+  type ActorSystem,
+  type StoredPublisher,
+} from '@quarry/runtime';
 import type { CatalogRegistry, Session } from '@quarry/sql';
 import type { AttemptStore } from './attempt-store.js';
 import { Capabilities } from './capabilities.js';
@@ -58,6 +65,8 @@ export interface TermParts {
 
 const TICK_MS = 100;
 const ANNOUNCE_MS = 1000;
+/** How long a closing term waits for its last status events to be stored. */
+const EVENTS_FLUSH_MS = 2000;
 
 /**
  * One coordinator's term as the cluster's leader (coordinator.ts holds the lease and opens and
@@ -81,6 +90,8 @@ export class LeaderTerm {
   private adoptions: Adoptions | undefined;
   /** Whether the cluster keeps status events in a JetStream stream (a new leader reads the last one's number). */
   eventsStream = false;
+  /** Where the queries' status events go: the events stream when there is one, plain NATS otherwise. */
+  private events: StoredPublisher;
   private intake: Intake | undefined;
   private readonly workers: WorkerLiveness;
   private readonly clients: ClientRequests;
@@ -105,6 +116,7 @@ export class LeaderTerm {
     this.metrics = parts.metrics;
     this.config = config;
     this.system = system;
+    this.events = new PlainPublisher(system.nc);
     this.store = store;
     this.exchange = exchange;
     this.logger = logger;
@@ -176,6 +188,9 @@ export class LeaderTerm {
   /** Listens on the coordinator's subjects, tells the workers who leads, and takes over what an earlier leader left. */
   async open(): Promise<void> {
     this.eventsStream = await ensureStreams(this.system, this.config, this.logger);
+    // stored with acknowledgement, and sent again through a broker outage: a replay has no hole
+    if (this.eventsStream)
+      this.events = new StreamPublisher(this.system.nc, this.logger, { idPrefix: `${this.epoch}:` });
     const recovery: RecoveryDeps = {
       term: this,
       journal: this.journal,
@@ -329,6 +344,7 @@ export class LeaderTerm {
       retry,
       timeLimits,
       system: this.system,
+      events: this.events,
       logger: this.logger.child({ queryId: id }),
       observer: (e) => this.metrics.observe(e),
       mayAct: () => this.mayAct(),
@@ -407,6 +423,9 @@ export class LeaderTerm {
     if (this.loadTimer) clearInterval(this.loadTimer);
     if (this.announceTimer) clearInterval(this.announceTimer);
     await this.intake?.stop().catch(() => {});
+    // the last events (a query's FINISHED, say) are stored before the connection goes
+    await this.events.flush(EVENTS_FLUSH_MS);
+    this.events.close();
     await this.system.close();
   }
 }

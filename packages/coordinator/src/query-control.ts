@@ -1,19 +1,16 @@
 import { QuarryError, type ErrorData } from '@quarry/common';
 import {
-  ClusterAddresses,
-  decodeRunTaskReply,
   exchangeIdFor,
   taskId,
   type RunTaskReply,
   type TaskSpec,
   type TaskUpdate,
-  type WorkerCommand,
 } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
-import { isNoResponders } from '@quarry/runtime';
 import { isWritable } from '@quarry/sql';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
+import { HandOver, type HandOverJob } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
@@ -28,8 +25,6 @@ import { TaskMemory } from './task-memory.js';
 
 export type { ControlDeps } from './control-deps.js';
 
-const DISPATCH_TIMEOUT_MS = 5000;
-
 /**
  * What happens to a running query: tasks dispatched, their reports applied with fencing, failures
  * handled by the query's retry policy (fail, retry the task, or run the whole query again), the end
@@ -39,11 +34,19 @@ export class QueryControl {
   private readonly end: QueryEnd;
   private readonly races: AttemptRaces;
   private readonly memory: TaskMemory;
+  private readonly handOver: HandOver;
 
   constructor(private readonly d: ControlDeps) {
     this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
     this.races = new AttemptRaces(d);
     this.memory = new TaskMemory(d.config);
+    this.handOver = new HandOver(d, {
+      answered: (job, reply) => this.handedOver(job, reply),
+      putBack: (job) => this.putBack(job.q, job.task, job.ref),
+      lost: (job, error) =>
+        job.backup ? this.taskFailed(job.q, job.ref, error) : this.lost(job.q, job.ref, error),
+      failed: (job, error) => this.taskFailed(job.q, job.ref, error),
+    });
   }
 
   /**
@@ -75,47 +78,38 @@ export class QueryControl {
         if (isStaleEpoch(e)) return;
         q.logger.warn({ err: e }, 'cannot record attempt');
       }
-      const epoch = this.d.epoch();
-      let reply: RunTaskReply;
-      try {
-        reply = await this.d.system.ask(
-          ClusterAddresses.worker(workerId),
-          { type: 'run', task: spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
-          DISPATCH_TIMEOUT_MS,
-          decodeRunTaskReply,
-        );
-      } catch (e) {
-        if (isNoResponders(e)) {
-          // Nobody listens on the worker's subject: it never got the task (it died, or left), so
-          // this is no attempt and costs the task nothing. The task goes back as it was; the
-          // worker gets no more tasks, and its probe will find it gone.
-          q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
-          return this.putBack(q, task, ref);
-        }
-        // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
-        // it gets no more tasks until it heartbeats again.
-        const err = QuarryError.wrap(e);
-        this.d.registry.pause(workerId);
-        await this.taskFailed(q, ref, {
-          code: 'REMOTE_HOST_GONE',
-          type: 'EXTERNAL',
-          message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}`,
-        });
-        return;
-      }
-      if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
-        this.d.stale(`worker ${workerId} refused a task: ${reply.reason}`);
-        return;
-      }
-      if (!reply.accepted) {
-        // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
-        q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
-        return this.putBack(q, task, ref);
-      }
-      if (slow && slowAttempt !== undefined)
-        q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt, ...speculationFigures(slow) });
-      q.emitProgress({ ...ref, state: 'RUNNING' });
+      await this.handOver.start({
+        q,
+        scheduler,
+        task,
+        ref,
+        spec,
+        backup: !!slow,
+        ...(slow && slowAttempt !== undefined ? { speculation: { slow, slowAttempt } } : {}),
+      });
     });
+  }
+
+  /** The worker answered a hand-over: it took the attempt, or refused it. */
+  private async handedOver(job: HandOverJob, reply: RunTaskReply): Promise<void> {
+    const { q, task, ref, speculation } = job;
+    if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
+      this.d.stale(`worker ${ref.workerId} refused a task: ${reply.reason}`);
+      return;
+    }
+    if (!reply.accepted) {
+      // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
+      q.logger.debug({ workerId: ref.workerId, reason: reply.reason }, 'worker refused task');
+      return this.putBack(q, task, ref);
+    }
+    if (speculation)
+      q.emit({
+        type: 'TASK_SPECULATING',
+        task: ref,
+        slowAttempt: speculation.slowAttempt,
+        ...speculationFigures(speculation.slow),
+      });
+    q.emitProgress({ ...ref, state: 'RUNNING' });
   }
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
@@ -310,18 +304,22 @@ export class QueryControl {
   }
 
   /**
-   * An adopted attempt no worker runs (the dead leader's hand-over never arrived, or the worker is
-   * gone): recorded as failed but not counted, and the task runs again at once.
+   * An attempt no worker runs, through no fault of the task: an adopted one (the dead leader's
+   * hand-over never arrived, or the worker is gone), or one whose hand-over went unanswered before
+   * its worker went away. Recorded as failed but not counted, and the task runs again at once.
    */
-  async lost(q: QueryExecution, ref: TaskRef): Promise<void> {
-    const scheduler = q.scheduler;
-    if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
-    if (scheduler.lost(ref) === 'stale') return;
-    const error: ErrorData = {
+  async lost(
+    q: QueryExecution,
+    ref: TaskRef,
+    error: ErrorData = {
       code: 'REMOTE_HOST_GONE',
       type: 'EXTERNAL',
       message: `Task ${ref.taskId} was lost in a coordinator failover (not running on ${ref.workerId})`,
-    };
+    },
+  ): Promise<void> {
+    const scheduler = q.scheduler;
+    if (!scheduler || ref.queryAttempt !== q.queryAttempt || q.done) return;
+    if (scheduler.lost(ref) === 'stale') return;
     await this.d.store.failAttempt(q.id, attemptId(q, ref), error, { lost: true }).catch(() => {});
     q.emit({ type: 'TASK_FAILED', task: ref, error });
     q.emit({
@@ -331,10 +329,7 @@ export class QueryControl {
       delayMs: 0,
       error,
     });
-    q.logger.warn(
-      { taskId: ref.taskId, workerId: ref.workerId },
-      'task lost in the failover: running it again',
-    );
+    q.logger.warn({ taskId: ref.taskId, workerId: ref.workerId, error }, 'task lost: running it again');
     void deleteOutput(this.d, q, ref);
     this.d.schedule();
   }

@@ -8,7 +8,7 @@ import {
   type TaskRef,
   type TaskState,
 } from '@quarry/protocol';
-import { encode, Mailbox, type ActorSystem } from '@quarry/runtime';
+import { encode, Mailbox, PlainPublisher, type ActorSystem, type StoredPublisher } from '@quarry/runtime';
 import type { DistributedPlan, Session, Split } from '@quarry/sql';
 import { ANONYMOUS_USER } from './admission.js';
 import type { RetrySettings } from './retry-policy.js';
@@ -28,8 +28,10 @@ export interface QueryExecutionOptions {
   readonly session: Session;
   readonly retry: RetrySettings;
   readonly timeLimits: TimeLimits;
-  /** Where its status events go out. */
+  /** Where its status events go out (signed by the system's membership). */
   readonly system: ActorSystem;
+  /** How they are published: stored with acknowledgement when the cluster keeps events; plain NATS by default. */
+  readonly events?: StoredPublisher;
   readonly logger: Logger;
   /** Told of every event it emits (metrics). */
   readonly observer?: (e: QueryEvent) => void;
@@ -85,6 +87,7 @@ export class QueryExecution {
   readonly timeLimits: TimeLimits;
   readonly logger: Logger;
   private readonly system: ActorSystem;
+  private readonly events: StoredPublisher;
   private readonly observer: (e: QueryEvent) => void;
   private readonly mayAct: () => boolean;
 
@@ -95,6 +98,7 @@ export class QueryExecution {
     this.retry = o.retry;
     this.timeLimits = o.timeLimits;
     this.system = o.system;
+    this.events = o.events ?? new PlainPublisher(o.system.nc);
     this.logger = o.logger;
     this.observer = o.observer ?? (() => {});
     this.created = o.created ?? Date.now();
@@ -149,7 +153,10 @@ export class QueryExecution {
     const subject = statusSubject(this.system.prefix, this.id);
     const bytes = encode(full, 'json');
     // signed, so that a client holding the shared secret can tell the coordinator's events from forgeries
-    this.system.nc.publish(subject, bytes, this.system.signed(subject, bytes));
+    this.events.publish(subject, bytes, {
+      id: `${this.id}:${full.seq}`,
+      headers: this.system.signed(subject, bytes)?.headers,
+    });
     this.observer(full);
   }
 

@@ -4,6 +4,7 @@ export * from './actors.js';
 export * from './failure-detector.js';
 export type { Subscription, NatsConnection } from '@nats-io/transport-node';
 export * from './streams.js';
+export * from './stream-publisher.js';
 export * from './connection.js';
 export * from './metrics.js';
 export * from './invalid-messages.js';

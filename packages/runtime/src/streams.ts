@@ -12,7 +12,7 @@ import type { Logger } from '@quarry/common';
 
 /**
  * JetStream where durability is needed: streams that capture subjects *without acknowledging
- * publishers* (`no_ack`), so that plain core request/reply on those subjects keeps working while
+ * publishers* (`no_ack`, unless `acknowledge`), so that plain core request/reply on those subjects keeps working while
  * every message is also stored. Used for submissions (a query published while no coordinator runs
  * is executed when one starts) and for status events (a late subscriber replays a query's history).
  */
@@ -24,6 +24,12 @@ export interface StreamSpec {
   readonly maxAgeMs: number;
   /** Messages with the same `Nats-Msg-Id` header within this window are stored once. */
   readonly duplicateWindowMs?: number;
+  /**
+   * Whether a publisher that asks (a reply subject) gets the stream's acknowledgement, as
+   * `StreamPublisher` needs. Off for subjects used for core request/reply, where the stream's
+   * acknowledgement would be taken for the reply.
+   */
+  readonly acknowledge?: boolean;
 }
 
 const ms = (n: number) => Math.round(n * 1_000_000);
@@ -57,7 +63,7 @@ export async function ensureStream(nc: NatsConnection, spec: StreamSpec, logger?
     subjects: [...spec.subjects],
     retention: spec.retention === 'workqueue' ? RetentionPolicy.Workqueue : RetentionPolicy.Limits,
     max_age: ms(spec.maxAgeMs),
-    no_ack: true,
+    no_ack: !spec.acknowledge,
     ...(spec.duplicateWindowMs !== undefined
       ? { duplicate_window: ms(Math.min(spec.duplicateWindowMs, spec.maxAgeMs)) }
       : {}),

@@ -37,6 +37,8 @@ type TaskOutcome = TaskUpdate extends infer U
 
 /** Progress reports of a running task go to the coordinator at most this often. */
 const PROGRESS_REPORT_MS = 1000;
+/** How many taken attempts a worker remembers, to answer a repeated hand-over (see `taken`). */
+const TAKEN_REMEMBERED = 10_000;
 
 /**
  * The worker actor. Its main thread only talks: it heartbeats, accepts tasks on
@@ -59,8 +61,14 @@ export class Worker {
   private get exchangeFingerprint(): string {
     return (this.fingerprint ??= exchangeFingerprint(this.config.exchange));
   }
+  /** Running attempts by `<queryId>/<taskId>` (task ids repeat across queries). */
   private readonly running = new Map<string, Promise<void>>();
   private readonly lastReport = new Map<string, number>();
+  /**
+   * Attempts taken lately (`<queryId>/<taskId>`), oldest first: a hand-over the coordinator sends
+   * again because its answer was lost (a broker outage) is answered as taken, never run twice.
+   */
+  private readonly taken = new Set<string>();
   private readonly injectionTimers: NodeJS.Timeout[] = [];
   private readonly pool: TaskPool;
   private readonly fence: EpochFence;
@@ -204,6 +212,8 @@ export class Worker {
   }
 
   private accept(sealed: CheckedTask): RunTaskReply {
+    const key = attemptKey(sealed);
+    if (this.taken.has(key)) return { accepted: true };
     if (this.draining) return { accepted: false, reason: 'worker is draining' };
     if (!this.memoryFits(sealed.memoryLimitBytes))
       return { accepted: false, reason: 'not enough memory free' };
@@ -221,15 +231,17 @@ export class Worker {
       attempt: task.attempt,
     });
     log.debug('task started');
+    this.taken.add(key);
+    if (this.taken.size > TAKEN_REMEMBERED) this.taken.delete(this.taken.values().next().value!);
     this.report(task, { state: 'RUNNING' });
     const done = outcome.then(async (r) => {
       await this.endSpill(task, spill);
       this.finish(task, r, log);
     });
-    this.running.set(task.taskId, done);
+    this.running.set(key, done);
     void done.finally(() => {
-      this.running.delete(task.taskId);
-      this.lastReport.delete(task.taskId);
+      this.running.delete(key);
+      this.lastReport.delete(key);
     });
     return { accepted: true };
   }
@@ -276,8 +288,8 @@ export class Worker {
   private notice(n: ThreadNotice, task: CheckedTask): void {
     if (n.type === 'inject') return this.injected(n.action, task.taskId);
     const now = Date.now();
-    if (now - (this.lastReport.get(task.taskId) ?? 0) < PROGRESS_REPORT_MS) return;
-    this.lastReport.set(task.taskId, now);
+    if (now - (this.lastReport.get(attemptKey(task)) ?? 0) < PROGRESS_REPORT_MS) return;
+    this.lastReport.set(attemptKey(task), now);
     this.report(task, {
       state: 'RUNNING',
       stats: { rowsIn: n.rowsIn, rowsOut: n.rowsOut, bytesOut: 0, wallMs: 0, peakMemoryBytes: 0 },
@@ -361,4 +373,9 @@ export class Worker {
     await this.system.close();
     this.logger.info('worker stopped');
   }
+}
+
+/** An attempt's key on this worker: task ids repeat across queries. */
+function attemptKey(task: { readonly queryId: string; readonly taskId: string }): string {
+  return `${task.queryId}/${task.taskId}`;
 }

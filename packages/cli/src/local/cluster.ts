@@ -129,6 +129,24 @@ export class LocalCluster {
     });
   }
 
+  /**
+   * Stops the private nats-server, waits `downMs`, and starts it again on the same port, directory
+   * (its JetStream data comes back) and users: a broker outage, as a network partition or a broker
+   * restart gives one.
+   */
+  async restartNats(downMs = 0): Promise<void> {
+    const i = this.servers.findIndex((s) => s.name === 'nats-server');
+    if (i < 0)
+      throw new QuarryError('INVALID_CONFIGURATION', 'this cluster does not run its own nats-server');
+    const old = this.servers[i]!;
+    await old.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.servers[i] = await startNatsServer(join(this.dir, 'nats'), {
+      port: old.port,
+      ...natsServerSecurity(this.dir, this.prefix, this.natsUsers),
+    });
+  }
+
   get exchangeDir(): string {
     return join(this.dir, 'exchange');
   }

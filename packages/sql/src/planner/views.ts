@@ -8,6 +8,7 @@ import { hasViews, type ViewConnector, type ViewDefinition } from '../spi/views.
 import { VARCHAR } from '../types/types.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import { literalOf } from './literals.js';
+import { qualifiedRef } from './names.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { outputColumns } from './output-columns.js';
 import { planLogical } from './plan.js';
@@ -104,7 +105,7 @@ async function showCreateView(
   session: Session,
 ): Promise<DistributedPlan> {
   const at = statement.view[0]!.loc;
-  const ref = refOf(statement.view, session, at);
+  const ref = qualifiedRef(statement.view, session, at, 'view');
   const connector = catalogs.get(ref.catalog);
   if (!connector)
     throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${ref.catalog}' not found`, { location: at });
@@ -136,7 +137,7 @@ function viewTarget(
   session: Session,
   loc: SourceLocation,
 ): { ref: TableRef; connector: Connector & ViewConnector } {
-  const ref = refOf(name, session, loc);
+  const ref = qualifiedRef(name, session, loc, 'view');
   const connector = catalogs.get(ref.catalog);
   if (!connector)
     throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${ref.catalog}' not found`, { location: loc });
@@ -149,26 +150,6 @@ function viewTarget(
       location: loc,
     });
   return { ref, connector };
-}
-
-function refOf(name: QualifiedName, session: Session, loc: SourceLocation): TableRef {
-  const parts = name.map((p) => p.value.toLowerCase());
-  if (parts.length > 3)
-    throw new QuarryError('SYNTAX_ERROR', `Too many dots in view name: ${parts.join('.')}`, {
-      location: loc,
-    });
-  const table = parts.at(-1)!;
-  const schema = parts.length >= 2 ? parts.at(-2)! : session.schema;
-  const catalog = parts.length === 3 ? parts[0]! : session.catalog;
-  if (catalog === undefined)
-    throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
-      location: loc,
-    });
-  if (schema === undefined)
-    throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
-      location: loc,
-    });
-  return { catalog, schema, table };
 }
 
 function fullName(ref: TableRef): string {

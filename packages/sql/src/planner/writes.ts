@@ -4,13 +4,14 @@ import type { Expr } from '../expr/ir.js';
 import { evaluateConstant } from '../expr/compile.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
-import type { CatalogRegistry, ColumnMetadata, Connector, TableRef } from '../spi/connector.js';
+import type { CatalogRegistry, ColumnMetadata, Connector } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
 import { isWritable, type WritableConnector, type WriteHandle } from '../spi/writes.js';
 import { BIGINT, VARCHAR, canCoerce, typeToString, type DataType } from '../types/index.js';
 import { ExprTranslator, locate } from './expressions.js';
 import { INFORMATION_SCHEMA } from './information-schema.js';
 import { literalOf, typeFromAst } from './literals.js';
+import { qualifiedRef } from './names.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
 import { outputColumns } from './output-columns.js';
@@ -139,25 +140,9 @@ function tableTarget(
   session: Session,
   loc: SourceLocation,
 ) {
-  const parts = name.map((p) => p.value.toLowerCase());
-  if (parts.length > 3)
-    throw new QuarryError('SYNTAX_ERROR', `Too many dots in table name: ${parts.join('.')}`, {
-      location: loc,
-    });
-  const table = parts.at(-1)!;
-  const schema = parts.length >= 2 ? parts.at(-2)! : session.schema;
-  const catalog = parts.length === 3 ? parts[0]! : session.catalog;
-  if (catalog === undefined)
-    throw new QuarryError('CATALOG_NOT_FOUND', 'Catalog must be specified when session catalog is not set', {
-      location: loc,
-    });
-  if (schema === undefined)
-    throw new QuarryError('SCHEMA_NOT_FOUND', 'Schema must be specified when session schema is not set', {
-      location: loc,
-    });
-  readOnly(catalog, schema, loc);
-  const ref: TableRef = { catalog, schema, table };
-  return { ref, connector: writable(catalog, catalogs, loc) };
+  const ref = qualifiedRef(name, session, loc, 'table');
+  readOnly(ref.catalog, ref.schema, loc);
+  return { ref, connector: writable(ref.catalog, catalogs, loc) };
 }
 
 /** information_schema is the engine's, in every catalog: nothing in it can be created or dropped. */
