@@ -37,9 +37,10 @@ const UNPAIRED_RESUBMISSION_MS = 2_000;
  * while no coordinator was running runs when one starts, once. A plain subscription on the subject
  * only remembers reply subjects; a reply and the outcome of a stored submission are paired by the
  * message's bytes, whichever arrives first waiting for the other. A submission that names its query
- * id is one query however often it is sent: its outcome answers every try that waits and every try
- * that comes later (a client whose tries time out before planning ends still gets it). Identical
- * bytes without a query id are separate submissions: first come, first served.
+ * id is one query however often it is sent: its outcome answers every try waiting for it (the
+ * latest may still be listening, when the earlier ones timed out during planning), and a try that
+ * comes after it was delivered runs at once, to be answered as already submitted. Identical bytes
+ * without a query id are separate submissions: first come, first served.
  */
 export class Intake {
   private readonly waitingReplies = new Map<string, { replyTo: string; at: number }[]>();
@@ -47,6 +48,8 @@ export class Intake {
     string,
     { outcome: (format: WireFormat) => Uint8Array; at: number }[]
   >();
+  /** Submissions naming their query id whose outcome some try was given, and when. */
+  private readonly delivered = new Map<string, number>();
   private stopConsumer: (() => Promise<void>) | undefined;
   private sweep: NodeJS.Timeout | undefined;
 
@@ -122,16 +125,21 @@ export class Intake {
   }
 
   private pairReply(k: string, replyTo: string, data: Uint8Array): void {
-    const outcomes = this.waitingOutcomes.get(k);
-    const outcome = hasQueryId(data) ? outcomes?.[0] : outcomes?.shift();
-    if (outcome) return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
+    const named = hasQueryId(data);
+    const outcome = this.waitingOutcomes.get(k)?.shift();
+    if (outcome) {
+      if (named) this.delivered.set(k, Date.now());
+      return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
+    }
+    if (named && this.delivered.has(k))
+      return void this.run(data).then((o) => this.o.system.nc.publish(replyTo, o(formatOf(data))));
     const waiting = { replyTo, at: Date.now() };
     push(this.waitingReplies, k, waiting);
     // A resubmission under a query id the stream has seen within its duplicate window (a client's
     // retry) is stored no more, so no outcome comes for it: after a while it is answered by running
     // it here. Running a submission that names its query id is idempotent (the coordinator claims
     // each id once), so this is safe even when the stored copy does run after all.
-    if (hasQueryId(data))
+    if (named)
       setTimeout(() => {
         const list = this.waitingReplies.get(k);
         const i = list?.indexOf(waiting) ?? -1;
@@ -142,21 +150,23 @@ export class Intake {
   }
 
   private pairOutcome(k: string, outcome: (format: WireFormat) => Uint8Array, data: Uint8Array): void {
-    const bytes = outcome(formatOf(data));
-    if (hasQueryId(data)) {
-      // every try of this query: those that wait now (the latest may still be listening), and later ones
-      for (const reply of this.waitingReplies.get(k) ?? []) this.o.system.nc.publish(reply.replyTo, bytes);
+    const waiting = this.waitingReplies.get(k);
+    if (waiting?.length && hasQueryId(data)) {
+      // every try of this query that waits: the latest may still be listening
+      const bytes = outcome(formatOf(data));
+      for (const reply of waiting) this.o.system.nc.publish(reply.replyTo, bytes);
       this.waitingReplies.delete(k);
-      this.waitingOutcomes.set(k, [{ outcome: () => bytes, at: Date.now() }]);
+      this.delivered.set(k, Date.now());
       return;
     }
-    const reply = this.waitingReplies.get(k)?.shift();
-    if (reply) return void this.o.system.nc.publish(reply.replyTo, bytes);
+    const reply = waiting?.shift();
+    if (reply) return void this.o.system.nc.publish(reply.replyTo, outcome(formatOf(data)));
     push(this.waitingOutcomes, k, { outcome, at: Date.now() });
   }
 
   private forgetOld(): void {
     const limit = Date.now() - PAIRING_TTL_MS;
+    for (const [k, at] of this.delivered) if (at < limit) this.delivered.delete(k);
     for (const m of [this.waitingReplies, this.waitingOutcomes] as Map<string, { at: number }[]>[]) {
       for (const [k, list] of m) {
         const kept = list.filter((x) => x.at >= limit);

@@ -28,7 +28,9 @@ describe('Intake: submissions stored by JetStream, answered to the tries that as
       maxAgeMs: 60_000,
       duplicateWindowMs: 60_000,
     });
-    const runs: string[] = [];
+    // as the coordinator does: a query id runs once; a later submission of it is answered at once
+    const planned: string[] = [];
+    const claimed = new Set<string>();
     let next = 0;
     const intake = new Intake({
       system,
@@ -37,16 +39,19 @@ describe('Intake: submissions stored by JetStream, answered to the tries that as
       stream,
       refused: async () => {},
       submit: async (raw, _size, recorded): Promise<SubmitReply> => {
-        const { queryId } = raw as { queryId?: string };
-        runs.push(queryId ?? '(none)');
+        const queryId = (raw as { queryId?: string }).queryId ?? `generated_${next++}`;
+        const capability = 'c'.repeat(32);
+        if (claimed.has(queryId)) return { queryId, capability, alreadySubmitted: true };
+        claimed.add(queryId);
+        planned.push((raw as { queryId?: string }).queryId ?? '(none)');
         recorded();
         await sleep(planningMs);
-        return { queryId: queryId ?? `generated_${next++}`, capability: 'c'.repeat(32) };
+        return { queryId, capability };
       },
     });
     return {
       system,
-      runs,
+      planned,
       start: () => intake.start(),
       stop: async () => {
         await intake.stop();
@@ -98,7 +103,33 @@ describe('Intake: submissions stored by JetStream, answered to the tries that as
       expect(reply.ok).to.equal(true);
       expect(reply.value?.queryId).to.equal('q_late_1');
       expect(tries).to.be.greaterThan(3);
-      expect(node.runs).to.deep.equal(['q_late_1']);
+      expect(node.planned).to.deep.equal(['q_late_1']);
+    } finally {
+      await client.nc.close();
+      await node.stop();
+    }
+  });
+
+  it('answers a later submission of an id whose outcome was delivered as already submitted, at once', async () => {
+    const prefix = uniquePrefix('intake');
+    const node = await intakeOn(prefix, 300);
+    await node.start();
+    const client = await ActorSystem.connect({ servers: nats.url, prefix });
+    try {
+      const submit = () =>
+        tryUntilAnswered(
+          client,
+          { sql: 'select 1', queryId: 'q_twice' },
+          { tryMs: 5000, gapMs: 100, forMs: 10_000 },
+        );
+      const first = await submit();
+      expect(first.reply.value).to.deep.include({ queryId: 'q_twice' });
+      expect(first.reply.value?.alreadySubmitted).to.equal(undefined);
+      const started = Date.now();
+      const second = await submit();
+      expect(second.reply.value?.alreadySubmitted).to.equal(true);
+      expect(Date.now() - started).to.be.below(1500);
+      expect(node.planned).to.deep.equal(['q_twice']);
     } finally {
       await client.nc.close();
       await node.stop();
@@ -117,7 +148,7 @@ describe('Intake: submissions stored by JetStream, answered to the tries that as
       expect(a.tries).to.equal(1);
       expect(b.tries).to.equal(1);
       expect(new Set([a.reply.value?.queryId, b.reply.value?.queryId]).size).to.equal(2);
-      expect(node.runs).to.deep.equal(['(none)', '(none)']);
+      expect(node.planned).to.deep.equal(['(none)', '(none)']);
     } finally {
       await client.nc.close();
       await node.stop();
