@@ -1,19 +1,11 @@
 import { QuarryError, type ErrorData } from '@quarry/common';
-import {
-  ClusterAddresses,
-  decodeRunTaskReply,
-  exchangeIdFor,
-  taskId,
-  type RunTaskReply,
-  type TaskSpec,
-  type TaskUpdate,
-  type WorkerCommand,
-} from '@quarry/cluster-protocol';
+import { exchangeIdFor, taskId, type TaskSpec, type TaskUpdate } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
 import { isWritable } from '@quarry/sql';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
+import { HandOvers, type HandOver, type HandOverOutcome } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
@@ -28,8 +20,6 @@ import { TaskMemory } from './task-memory.js';
 
 export type { ControlDeps } from './control-deps.js';
 
-const DISPATCH_TIMEOUT_MS = 5000;
-
 /**
  * What happens to a running query: tasks dispatched, their reports applied with fencing, failures
  * handled by the query's retry policy (fail, retry the task, or run the whole query again), the end
@@ -39,11 +29,13 @@ export class QueryControl {
   private readonly end: QueryEnd;
   private readonly races: AttemptRaces;
   private readonly memory: TaskMemory;
+  private readonly handOvers: HandOvers;
 
   constructor(private readonly d: ControlDeps) {
     this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
     this.races = new AttemptRaces(d);
     this.memory = new TaskMemory(d.config);
+    this.handOvers = new HandOvers(d, (q, h, outcome) => this.handedOver(q, h, outcome));
   }
 
   /**
@@ -62,60 +54,44 @@ export class QueryControl {
     if (run) run.memoryBytes = spec.memoryLimitBytes;
     this.d.registry.assign(workerId, slotKey, spec.memoryLimitBytes);
     const slowAttempt = slow ? task.current?.attempt : undefined;
-    q.mailbox.post(async () => {
-      if (q.scheduler !== scheduler) {
-        this.d.registry.release(workerId, slotKey);
-        return;
-      }
-      // recorded before the hand-over: a leader that dies during it leaves an attempt its successor
-      // knows of (and adopts, or finds lost), never one that runs unrecorded under a reused number
-      try {
-        await this.d.store.startAttempt(q.id, attemptId(q, ref), workerId, { backup: !!slow });
-      } catch (e) {
-        if (isStaleEpoch(e)) return;
-        q.logger.warn({ err: e }, 'cannot record attempt');
-      }
-      const epoch = this.d.epoch();
-      let reply: RunTaskReply;
-      try {
-        reply = await this.d.system.ask(
-          ClusterAddresses.worker(workerId),
-          { type: 'run', task: spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
-          DISPATCH_TIMEOUT_MS,
-          decodeRunTaskReply,
-        );
-      } catch (e) {
-        if (isNoResponders(e)) {
-          // Nobody listens on the worker's subject: it never got the task (it died, or left), so
-          // this is no attempt and costs the task nothing. The task goes back as it was; the
-          // worker gets no more tasks, and its probe will find it gone.
-          q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
-          return this.putBack(q, task, ref);
-        }
-        // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
-        // it gets no more tasks until it heartbeats again.
-        const err = QuarryError.wrap(e);
-        this.d.registry.pause(workerId);
-        await this.taskFailed(q, ref, {
-          code: 'REMOTE_HOST_GONE',
-          type: 'EXTERNAL',
-          message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}`,
-        });
-        return;
-      }
-      if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
-        this.d.stale(`worker ${workerId} refused a task: ${reply.reason}`);
-        return;
-      }
-      if (!reply.accepted) {
-        // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
-        q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
+    this.handOvers.add(q, { scheduler, task, ref, spec, workerId, slotKey, slow, slowAttempt });
+  }
+
+  /** The worker's answer to a hand-over (hand-over.ts), or the error of asking it. */
+  private async handedOver(q: QueryExecution, h: HandOver, outcome: HandOverOutcome): Promise<void> {
+    const { task, ref, workerId, slow, slowAttempt } = h;
+    if ('error' in outcome) {
+      if (isNoResponders(outcome.error)) {
+        // Nobody listens on the worker's subject: it never got the task (it died, or left), so
+        // this is no attempt and costs the task nothing. The task goes back as it was; the
+        // worker gets no more tasks, and its probe will find it gone.
+        q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
         return this.putBack(q, task, ref);
       }
-      if (slow && slowAttempt !== undefined)
-        q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt, ...speculationFigures(slow) });
-      q.emitProgress({ ...ref, state: 'RUNNING' });
-    });
+      // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
+      // it gets no more tasks until it heartbeats again.
+      const err = QuarryError.wrap(outcome.error);
+      this.d.registry.pause(workerId);
+      await this.taskFailed(q, ref, {
+        code: 'REMOTE_HOST_GONE',
+        type: 'EXTERNAL',
+        message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${err.message}`,
+      });
+      return;
+    }
+    const reply = outcome.reply;
+    if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
+      this.d.stale(`worker ${workerId} refused a task: ${reply.reason}`);
+      return;
+    }
+    if (!reply.accepted) {
+      // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
+      q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
+      return this.putBack(q, task, ref);
+    }
+    if (slow && slowAttempt !== undefined)
+      q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt, ...speculationFigures(slow) });
+    q.emitProgress({ ...ref, state: 'RUNNING' });
   }
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */

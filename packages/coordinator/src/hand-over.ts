@@ -1,0 +1,102 @@
+import {
+  ClusterAddresses,
+  decodeRunTaskReply,
+  type RunTaskReply,
+  type TaskSpec,
+  type WorkerCommand,
+} from '@quarry/cluster-protocol';
+import type { TaskRef } from '@quarry/protocol';
+import type { ControlDeps } from './control-deps.js';
+import { isStaleEpoch } from './fencing.js';
+import type { QueryExecution } from './query.js';
+import type { QueryScheduler, TaskRecord } from './scheduler.js';
+import type { SlowTask } from './speculation.js';
+import { attemptId } from './task-commands.js';
+
+const DISPATCH_TIMEOUT_MS = 5000;
+
+/** One task attempt to hand to a worker (already started in the scheduler). */
+export interface HandOver {
+  readonly scheduler: QueryScheduler;
+  readonly task: TaskRecord;
+  readonly ref: TaskRef;
+  readonly spec: TaskSpec;
+  readonly workerId: string;
+  readonly slotKey: string;
+  readonly slow?: SlowTask | undefined;
+  readonly slowAttempt?: number | undefined;
+}
+
+/** What became of a hand-over's `run` ask: the worker's reply, or the error of the ask. */
+export type HandOverOutcome = { reply: RunTaskReply } | { error: unknown };
+
+/**
+ * Hands task attempts to workers in batches. The attempts one scheduling round starts for a query
+ * (all placed synchronously) go out together in one job of the query's mailbox: their attempt
+ * records are written at once (Redis pipelines them), then every `run` is asked at once, and only
+ * then are the replies handled, one at a time in placement order — so a stage of N tasks costs
+ * about one Redis and one NATS round trip instead of N of each, while the handling of a reply still
+ * never interleaves with other work on the query. Each record is still written before its
+ * hand-over, so a leader that dies meanwhile leaves no attempt that runs unrecorded.
+ */
+export class HandOvers {
+  private readonly pending = new Map<QueryExecution, HandOver[]>();
+
+  constructor(
+    private readonly d: ControlDeps,
+    private readonly handle: (q: QueryExecution, h: HandOver, outcome: HandOverOutcome) => Promise<void>,
+  ) {}
+
+  add(q: QueryExecution, h: HandOver): void {
+    const batch = this.pending.get(q);
+    if (batch) {
+      batch.push(h);
+      return;
+    }
+    this.pending.set(q, [h]);
+    // after the synchronous placement round that is adding to the batch
+    queueMicrotask(() => {
+      const all = this.pending.get(q) ?? [];
+      this.pending.delete(q);
+      q.mailbox.post(() => this.send(q, all));
+    });
+  }
+
+  private async send(q: QueryExecution, batch: readonly HandOver[]): Promise<void> {
+    const live = batch.filter((h) => {
+      if (q.scheduler === h.scheduler) return true;
+      this.d.registry.release(h.workerId, h.slotKey);
+      return false;
+    });
+    const recorded = await Promise.all(live.map((h) => this.record(q, h)));
+    const sent = live.filter((_, i) => recorded[i]);
+    const outcomes = await Promise.all(sent.map((h) => this.ask(h)));
+    for (let i = 0; i < sent.length; i++) await this.handle(q, sent[i]!, outcomes[i]!);
+  }
+
+  /** False when a newer leader owns the query: the hand-over is then not this coordinator's to make. */
+  private async record(q: QueryExecution, h: HandOver): Promise<boolean> {
+    try {
+      await this.d.store.startAttempt(q.id, attemptId(q, h.ref), h.workerId, { backup: !!h.slow });
+    } catch (e) {
+      if (isStaleEpoch(e)) return false;
+      q.logger.warn({ err: e }, 'cannot record attempt');
+    }
+    return true;
+  }
+
+  private async ask(h: HandOver): Promise<HandOverOutcome> {
+    const epoch = this.d.epoch();
+    try {
+      const reply = await this.d.system.ask(
+        ClusterAddresses.worker(h.workerId),
+        { type: 'run', task: h.spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
+        DISPATCH_TIMEOUT_MS,
+        decodeRunTaskReply,
+      );
+      return { reply };
+    } catch (error) {
+      return { error };
+    }
+  }
+}
