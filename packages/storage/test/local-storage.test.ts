@@ -29,4 +29,34 @@ describe('local storage specifics', () => {
     const readOnly = await failure(storage.checkDirectory(pathToFileURL(dir).href));
     expect(readOnly.code).to.equal('STORAGE_UNAVAILABLE');
   });
+
+  it('writes again into a directory deleted after it made it (the made-directory cache heals)', async () => {
+    const storage = new LocalStorage();
+    const base = join(dir, 'q', 's1');
+    const write = async (name: string, text: string) => {
+      const w = storage.createFile(pathToFileURL(join(base, name)).href);
+      await w.write(Buffer.from(text));
+      await w.finish();
+    };
+    await write('a', 'first');
+    await storage.deleteRecursively([pathToFileURL(join(dir, 'q')).href]);
+    await write('b', 'second');
+    expect(
+      Buffer.from(await storage.readRange(pathToFileURL(join(base, 'b')).href, 0, 6)).toString(),
+    ).to.equal('second');
+  });
+
+  it('reads a small file as one chunk of its own size, a large one in chunks of at most 1 MB, an empty one as none', async () => {
+    const storage = new LocalStorage();
+    const read = async (bytes: number) => {
+      const path = join(dir, `f${bytes}`);
+      writeFileSync(path, Buffer.alloc(bytes, 7));
+      const chunks: Uint8Array[] = [];
+      for await (const c of storage.read(pathToFileURL(path).href)) chunks.push(c);
+      return chunks.map((c) => c.length);
+    };
+    expect(await read(0)).to.deep.equal([]);
+    expect(await read(100)).to.deep.equal([100]);
+    expect(await read((1 << 20) * 2 + 5)).to.deep.equal([1 << 20, 1 << 20, 5]);
+  });
 });

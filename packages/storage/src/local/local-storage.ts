@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -14,12 +13,27 @@ export class LocalStorage implements ObjectStorage {
     return new LocalWriter(toPath(uri));
   }
 
+  /**
+   * The file through one handle, in chunks of at most {@link READ_CHUNK} sized to what is left: a
+   * small file (most exchange files) is one read into a buffer of its own size, not a 1 MB stream
+   * buffer; the size read at open is final, since files are complete once visible.
+   */
   async *read(uri: string): AsyncIterable<Uint8Array> {
-    const path = toPath(uri);
+    let fh: FileHandle | undefined;
     try {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+      fh = await open(toPath(uri), 'r');
+      let left = (await fh.stat()).size;
+      while (left > 0) {
+        const chunk = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
+        const got = await readFully(fh, chunk);
+        if (got === 0) break;
+        left -= got;
+        yield got === chunk.length ? chunk : chunk.subarray(0, got);
+      }
     } catch (e) {
       throw ioError(`Cannot read ${uri}`, e);
+    } finally {
+      await fh?.close().catch(() => {});
     }
   }
 
@@ -150,7 +164,7 @@ class LocalWriter implements StorageWriter {
   }
 
   async write(chunk: Buffer): Promise<void> {
-    this.handle ??= mkdir(dirname(this.path), { recursive: true }).then(() => open(this.tmp, 'w'));
+    this.handle ??= openInDirectory(this.tmp);
     try {
       const fh = await this.handle;
       await fh.write(chunk);
@@ -175,6 +189,43 @@ class LocalWriter implements StorageWriter {
     await rm(this.tmp, { force: true });
     await rm(this.path, { force: true });
   }
+}
+
+/** Largest chunk `read` hands out: what one read of a file holds in memory at most. */
+const READ_CHUNK = 1 << 20;
+
+/** Fills `buf` from the handle's position; fewer bytes only at the end of the file. */
+async function readFully(fh: FileHandle, buf: Buffer): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, null);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
+}
+
+/**
+ * Directories this process made or found (a writer of many files in one directory makes it once).
+ * One deleted since is made again: the open fails with ENOENT and is retried after a mkdir.
+ */
+const knownDirectories = new Set<string>();
+const MAX_KNOWN_DIRECTORIES = 10_000;
+
+async function openInDirectory(path: string): Promise<FileHandle> {
+  const dir = dirname(path);
+  if (knownDirectories.has(dir)) {
+    try {
+      return await open(path, 'w');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      knownDirectories.delete(dir);
+    }
+  }
+  await mkdir(dir, { recursive: true });
+  if (knownDirectories.size >= MAX_KNOWN_DIRECTORIES) knownDirectories.clear();
+  knownDirectories.add(dir);
+  return open(path, 'w');
 }
 
 /** The local path of a `file://` URI (a plain path is returned as it is). */
