@@ -81,7 +81,8 @@ export class LocalStorage implements ObjectStorage {
     let fh: FileHandle | undefined;
     try {
       fh = await open(toPath(uri), 'r');
-      const out = Buffer.alloc(length);
+      // every byte is read over (a short read hands out only what was read): no zero fill
+      const out = Buffer.allocUnsafeSlow(length);
       let got = 0;
       while (got < length) {
         const { bytesRead } = await fh.read(out, got, length - got, offset + got);
