@@ -2,15 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import type { DirectoryListing, ObjectStorage, StorageWriter, StoredFile } from '../storage.js';
+import { READ_CHUNK, SyncFileWriter, readChunksSync, readRangeSync } from './sync-files.js';
 
 /** Files in local directories (the embedded default). URIs are `file://` URLs. */
 export class LocalStorage implements ObjectStorage {
   readonly prefixShards = 1;
 
+  /**
+   * @param syncIo reads and writes files synchronously (sync-files.ts): the default off the main
+   *   thread (task and planner threads), where nothing else waits for the thread meanwhile.
+   */
+  constructor(private readonly syncIo = !isMainThread) {}
+
   createFile(uri: string): StorageWriter {
-    return new LocalWriter(toPath(uri));
+    return this.syncIo ? new SyncWriter(toPath(uri)) : new LocalWriter(toPath(uri));
   }
 
   /**
@@ -19,6 +27,14 @@ export class LocalStorage implements ObjectStorage {
    * buffer; the size read at open is final, since files are complete once visible.
    */
   async *read(uri: string): AsyncIterable<Uint8Array> {
+    if (this.syncIo) {
+      try {
+        yield* readChunksSync(toPath(uri));
+      } catch (e) {
+        throw ioError(`Cannot read ${uri}`, e);
+      }
+      return;
+    }
     let fh: FileHandle | undefined;
     try {
       fh = await open(toPath(uri), 'r');
@@ -80,6 +96,7 @@ export class LocalStorage implements ObjectStorage {
   async readRange(uri: string, offset: number, length: number): Promise<Uint8Array> {
     let fh: FileHandle | undefined;
     try {
+      if (this.syncIo) return readRangeSync(toPath(uri), offset, length);
       fh = await open(toPath(uri), 'r');
       // every byte is read over (a short read hands out only what was read): no zero fill
       const out = Buffer.allocUnsafeSlow(length);
@@ -165,7 +182,7 @@ class LocalWriter implements StorageWriter {
   }
 
   async write(chunk: Buffer): Promise<void> {
-    this.handle ??= openInDirectory(this.tmp);
+    this.handle ??= mkdir(dirname(this.path), { recursive: true }).then(() => open(this.tmp, 'w'));
     try {
       const fh = await this.handle;
       await fh.write(chunk);
@@ -192,8 +209,34 @@ class LocalWriter implements StorageWriter {
   }
 }
 
-/** Largest chunk `read` hands out: what one read of a file holds in memory at most. */
-const READ_CHUNK = 1 << 20;
+/** {@link SyncFileWriter} behind the asynchronous interface, with the errors named as LocalWriter names them. */
+class SyncWriter implements StorageWriter {
+  private readonly file: SyncFileWriter;
+
+  constructor(private readonly path: string) {
+    this.file = new SyncFileWriter(path);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    try {
+      this.file.write(chunk);
+    } catch (e) {
+      throw ioError(`Cannot write ${this.path}`, e);
+    }
+  }
+
+  async finish(): Promise<void> {
+    try {
+      this.file.finish();
+    } catch (e) {
+      throw ioError(`Cannot finish ${this.path}`, e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.file.abort();
+  }
+}
 
 /** Fills `buf` from the handle's position; fewer bytes only at the end of the file. */
 async function readFully(fh: FileHandle, buf: Buffer): Promise<number> {
@@ -204,29 +247,6 @@ async function readFully(fh: FileHandle, buf: Buffer): Promise<number> {
     got += bytesRead;
   }
   return got;
-}
-
-/**
- * Directories this process made or found (a writer of many files in one directory makes it once).
- * One deleted since is made again: the open fails with ENOENT and is retried after a mkdir.
- */
-const knownDirectories = new Set<string>();
-const MAX_KNOWN_DIRECTORIES = 10_000;
-
-async function openInDirectory(path: string): Promise<FileHandle> {
-  const dir = dirname(path);
-  if (knownDirectories.has(dir)) {
-    try {
-      return await open(path, 'w');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      knownDirectories.delete(dir);
-    }
-  }
-  await mkdir(dir, { recursive: true });
-  if (knownDirectories.size >= MAX_KNOWN_DIRECTORIES) knownDirectories.clear();
-  knownDirectories.add(dir);
-  return open(path, 'w');
 }
 
 /** The local path of a `file://` URI (a plain path is returned as it is). */
