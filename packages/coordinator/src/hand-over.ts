@@ -1,4 +1,3 @@
-import { QuarryError, type ErrorData } from '@quarry/common';
 import {
   ClusterAddresses,
   decodeRunTaskReply,
@@ -7,111 +6,134 @@ import {
   type WorkerCommand,
 } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
-import { isNoResponders } from '@quarry/runtime';
 import type { ControlDeps } from './control-deps.js';
+import { isStaleEpoch } from './fencing.js';
 import type { QueryExecution } from './query.js';
 import type { QueryScheduler, TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
+import { attemptId } from './task-commands.js';
 
 /** How long one try of a hand-over waits for the worker's answer. */
-const TRY_TIMEOUT_MS = 5000;
-/** The pause between tries of a hand-over that got no answer. */
+const DISPATCH_TIMEOUT_MS = 5000;
+/** The pause before a hand-over that got no answer is sent again. */
 const RETRY_PAUSE_MS = 1000;
 /** Tries of a hand-over before an attempt that never got an answer counts as failed. */
-const MAX_TRIES = 6;
+export const MAX_HAND_OVER_TRIES = 6;
 
-/** One attempt to hand to its worker, as `QueryControl.dispatch` made it. */
-export interface HandOverJob {
-  readonly q: QueryExecution;
+/** One task attempt to hand to a worker (already started in the scheduler). */
+export interface HandOver {
   readonly scheduler: QueryScheduler;
   readonly task: TaskRecord;
   readonly ref: TaskRef;
   readonly spec: TaskSpec;
-  /** A speculative attempt beside the running one. */
-  readonly backup: boolean;
-  /** For a speculative attempt: what made the running one look slow (for its event). */
-  readonly speculation?: { readonly slow: SlowTask; readonly slowAttempt: number };
+  readonly workerId: string;
+  readonly slotKey: string;
+  readonly slow?: SlowTask | undefined;
+  readonly slowAttempt?: number | undefined;
 }
 
-/** What a hand-over ends in, carried out by `QueryControl` (inside the query's mailbox). */
-export interface HandOverOutcomes {
-  /** The worker took it (`accepted`), or refused it as it may (full, draining, an old epoch). */
-  readonly answered: (job: HandOverJob, reply: RunTaskReply) => Promise<void> | void;
-  /** It never reached the worker: no attempt, the task goes back as it was. */
-  readonly putBack: (job: HandOverJob) => Promise<void>;
-  /** It may have reached a worker that is gone now: failed, not counted against the task. */
-  readonly lost: (job: HandOverJob, error: ErrorData) => Promise<void>;
-  readonly failed: (job: HandOverJob, error: ErrorData) => Promise<void>;
-}
+/** What became of a hand-over's `run` ask: the worker's reply, or the error of the ask. */
+export type HandOverOutcome = { reply: RunTaskReply } | { error: unknown };
+
+/** Handles the outcome of a hand-over's `tries`-th try, inside the query's mailbox. */
+export type HandOverHandler = (
+  q: QueryExecution,
+  h: HandOver,
+  outcome: HandOverOutcome,
+  tries: number,
+) => Promise<void>;
 
 /**
- * Hands attempts to workers. A try that gets no answer leaves unknown whether the worker got it (a
- * broker outage, a worker too busy to answer): the same command is sent again — a worker takes an
- * attempt once and answers a repeat as taken — until the worker answers, nobody listens on its
- * subject any more, the attempt ends otherwise (its report came, its worker was declared lost), or
- * `MAX_TRIES` went unanswered. Tries after the first run on timers, not holding the query's mailbox.
+ * Hands task attempts to workers in batches. The attempts one scheduling round starts for a query
+ * (all placed synchronously) go out together in one job of the query's mailbox: their attempt
+ * records are written at once (Redis pipelines them), then every `run` is asked at once, and only
+ * then are the replies handled, one at a time in placement order — so a stage of N tasks costs
+ * about one Redis and one NATS round trip instead of N of each, while the handling of a reply still
+ * never interleaves with other work on the query. Each record is still written before its
+ * hand-over, so a leader that dies meanwhile leaves no attempt that runs unrecorded.
+ *
+ * A try that gets no answer leaves unknown whether the worker got it (a broker outage, a worker too
+ * busy to answer): `again` sends the same command after a pause — a worker takes an attempt once
+ * and answers a repeat as taken — as long as the attempt is still the one handed over.
  */
-export class HandOver {
+export class HandOvers {
+  private readonly pending = new Map<QueryExecution, HandOver[]>();
+
   constructor(
     private readonly d: ControlDeps,
-    private readonly outcomes: HandOverOutcomes,
+    private readonly handle: HandOverHandler,
   ) {}
 
-  /** The first try; runs inside the query's mailbox. */
-  async start(job: HandOverJob): Promise<void> {
-    await this.try(job, 1);
+  add(q: QueryExecution, h: HandOver): void {
+    const batch = this.pending.get(q);
+    if (batch) {
+      batch.push(h);
+      return;
+    }
+    this.pending.set(q, [h]);
+    // after the synchronous placement round that is adding to the batch
+    queueMicrotask(() => {
+      const all = this.pending.get(q) ?? [];
+      this.pending.delete(q);
+      q.mailbox.post(() => this.send(q, all));
+    });
   }
 
-  private async try(job: HandOverJob, tries: number): Promise<void> {
-    const { ref } = job;
-    const workerId = ref.workerId;
-    const epoch = this.d.epoch();
-    let reply: RunTaskReply;
-    try {
-      reply = await this.d.system.ask(
-        ClusterAddresses.worker(workerId),
-        { type: 'run', task: job.spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
-        TRY_TIMEOUT_MS,
-        decodeRunTaskReply,
-      );
-    } catch (e) {
-      return this.unanswered(job, tries, e);
-    }
-    if (tries > 1 && !this.pending(job)) return;
-    await this.outcomes.answered(job, reply);
-  }
-
-  private async unanswered(job: HandOverJob, tries: number, e: unknown): Promise<void> {
-    const { q, ref } = job;
-    const workerId = ref.workerId;
-    const gone = {
-      code: 'REMOTE_HOST_GONE',
-      type: 'EXTERNAL',
-      message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${QuarryError.wrap(e).message}`,
-    } satisfies ErrorData;
-    if (isNoResponders(e)) {
-      // Nobody listens on the worker's subject: it died or left. After a first try it never got the
-      // task, so this is no attempt and costs the task nothing; after an unanswered try it may have
-      // got it before it went, and the attempt is lost (failed, not counted).
-      q.logger.info({ workerId, taskId: ref.taskId, tries }, 'worker gone before the hand-over');
-      return tries === 1 ? this.outcomes.putBack(job) : this.outcomes.lost(job, gone);
-    }
-    // the worker gets no more tasks until it heartbeats again; its slot stays taken until then
-    this.d.registry.pause(workerId);
-    if (tries >= MAX_TRIES) return this.outcomes.failed(job, gone);
-    q.logger.info({ workerId, taskId: ref.taskId, tries }, 'no answer to a hand-over: sending it again');
+  /** Sends a hand-over that got no answer again, after a pause, unless its attempt ended meanwhile. */
+  again(q: QueryExecution, h: HandOver, tries: number): void {
     setTimeout(() => {
       q.mailbox.post(async () => {
-        if (this.pending(job) && this.d.mayAct()) await this.try(job, tries + 1);
+        if (!this.stillHandedOver(q, h) || !this.d.mayAct()) return;
+        const outcome = await this.ask(h);
+        if (this.stillHandedOver(q, h)) await this.handle(q, h, outcome, tries);
       });
     }, RETRY_PAUSE_MS).unref();
   }
 
-  /** Whether the attempt is still running as handed over (nothing else has ended it). */
-  private pending({ q, scheduler, task, ref, backup }: HandOverJob): boolean {
+  /** Whether the attempt is still running as handed over (no report, loss or failure ended it). */
+  private stillHandedOver(q: QueryExecution, h: HandOver): boolean {
+    const { scheduler, task, ref } = h;
     if (q.done || q.scheduler !== scheduler || scheduler.task(task.stageId, task.partition) !== task)
       return false;
-    const run = backup ? task.backup : task.current;
-    return run?.attempt === ref.attempt && run.workerId === ref.workerId;
+    const run = h.slow ? task.backup : task.current;
+    return run?.attempt === ref.attempt && run.workerId === h.workerId;
+  }
+
+  private async send(q: QueryExecution, batch: readonly HandOver[]): Promise<void> {
+    const live = batch.filter((h) => {
+      if (q.scheduler === h.scheduler) return true;
+      this.d.registry.release(h.workerId, h.slotKey);
+      return false;
+    });
+    const recorded = await Promise.all(live.map((h) => this.record(q, h)));
+    const sent = live.filter((_, i) => recorded[i]);
+    const outcomes = await Promise.all(sent.map((h) => this.ask(h)));
+    for (let i = 0; i < sent.length; i++) await this.handle(q, sent[i]!, outcomes[i]!, 1);
+  }
+
+  /** False when a newer leader owns the query: the hand-over is then not this coordinator's to make. */
+  private async record(q: QueryExecution, h: HandOver): Promise<boolean> {
+    try {
+      await this.d.store.startAttempt(q.id, attemptId(q, h.ref), h.workerId, { backup: !!h.slow });
+    } catch (e) {
+      if (isStaleEpoch(e)) return false;
+      q.logger.warn({ err: e }, 'cannot record attempt');
+    }
+    return true;
+  }
+
+  private async ask(h: HandOver): Promise<HandOverOutcome> {
+    const epoch = this.d.epoch();
+    try {
+      const reply = await this.d.system.ask(
+        ClusterAddresses.worker(h.workerId),
+        { type: 'run', task: h.spec, ...(epoch !== undefined ? { epoch } : {}) } satisfies WorkerCommand,
+        DISPATCH_TIMEOUT_MS,
+        decodeRunTaskReply,
+      );
+      return { reply };
+    } catch (error) {
+      return { error };
+    }
   }
 }

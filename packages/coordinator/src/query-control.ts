@@ -1,16 +1,11 @@
 import { QuarryError, type ErrorData } from '@quarry/common';
-import {
-  exchangeIdFor,
-  taskId,
-  type RunTaskReply,
-  type TaskSpec,
-  type TaskUpdate,
-} from '@quarry/cluster-protocol';
+import { exchangeIdFor, taskId, type TaskSpec, type TaskUpdate } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
+import { isNoResponders } from '@quarry/runtime';
 import { isWritable } from '@quarry/sql';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
-import { HandOver, type HandOverJob } from './hand-over.js';
+import { HandOvers, MAX_HAND_OVER_TRIES, type HandOver, type HandOverOutcome } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
 import { QueryEnd } from './query-end.js';
@@ -34,19 +29,13 @@ export class QueryControl {
   private readonly end: QueryEnd;
   private readonly races: AttemptRaces;
   private readonly memory: TaskMemory;
-  private readonly handOver: HandOver;
+  private readonly handOvers: HandOvers;
 
   constructor(private readonly d: ControlDeps) {
     this.end = new QueryEnd(d, (q, e) => this.fail(q, e));
     this.races = new AttemptRaces(d);
     this.memory = new TaskMemory(d.config);
-    this.handOver = new HandOver(d, {
-      answered: (job, reply) => this.handedOver(job, reply),
-      putBack: (job) => this.putBack(job.q, job.task, job.ref),
-      lost: (job, error) =>
-        job.backup ? this.taskFailed(job.q, job.ref, error) : this.lost(job.q, job.ref, error),
-      failed: (job, error) => this.taskFailed(job.q, job.ref, error),
-    });
+    this.handOvers = new HandOvers(d, (q, h, outcome, tries) => this.handedOver(q, h, outcome, tries));
   }
 
   /**
@@ -65,51 +54,56 @@ export class QueryControl {
     if (run) run.memoryBytes = spec.memoryLimitBytes;
     this.d.registry.assign(workerId, slotKey, spec.memoryLimitBytes);
     const slowAttempt = slow ? task.current?.attempt : undefined;
-    q.mailbox.post(async () => {
-      if (q.scheduler !== scheduler) {
-        this.d.registry.release(workerId, slotKey);
-        return;
-      }
-      // recorded before the hand-over: a leader that dies during it leaves an attempt its successor
-      // knows of (and adopts, or finds lost), never one that runs unrecorded under a reused number
-      try {
-        await this.d.store.startAttempt(q.id, attemptId(q, ref), workerId, { backup: !!slow });
-      } catch (e) {
-        if (isStaleEpoch(e)) return;
-        q.logger.warn({ err: e }, 'cannot record attempt');
-      }
-      await this.handOver.start({
-        q,
-        scheduler,
-        task,
-        ref,
-        spec,
-        backup: !!slow,
-        ...(slow && slowAttempt !== undefined ? { speculation: { slow, slowAttempt } } : {}),
-      });
-    });
+    this.handOvers.add(q, { scheduler, task, ref, spec, workerId, slotKey, slow, slowAttempt });
   }
 
-  /** The worker answered a hand-over: it took the attempt, or refused it. */
-  private async handedOver(job: HandOverJob, reply: RunTaskReply): Promise<void> {
-    const { q, task, ref, speculation } = job;
+  /** The worker's answer to a hand-over's `tries`-th try (hand-over.ts), or the error of asking it. */
+  private async handedOver(
+    q: QueryExecution,
+    h: HandOver,
+    outcome: HandOverOutcome,
+    tries: number,
+  ): Promise<void> {
+    const { task, ref, workerId, slow, slowAttempt } = h;
+    if ('error' in outcome) return this.unanswered(q, h, outcome.error, tries);
+    const reply = outcome.reply;
     if (!reply.accepted && reply.reason?.startsWith('stale epoch')) {
-      this.d.stale(`worker ${ref.workerId} refused a task: ${reply.reason}`);
+      this.d.stale(`worker ${workerId} refused a task: ${reply.reason}`);
       return;
     }
     if (!reply.accepted) {
       // not an attempt: the task goes back as it was, and the worker is passed over until it heartbeats
-      q.logger.debug({ workerId: ref.workerId, reason: reply.reason }, 'worker refused task');
+      q.logger.debug({ workerId, reason: reply.reason }, 'worker refused task');
       return this.putBack(q, task, ref);
     }
-    if (speculation)
-      q.emit({
-        type: 'TASK_SPECULATING',
-        task: ref,
-        slowAttempt: speculation.slowAttempt,
-        ...speculationFigures(speculation.slow),
-      });
+    if (slow && slowAttempt !== undefined)
+      q.emit({ type: 'TASK_SPECULATING', task: ref, slowAttempt, ...speculationFigures(slow) });
     q.emitProgress({ ...ref, state: 'RUNNING' });
+  }
+
+  /**
+   * A hand-over nobody answered. Nobody listening on the worker's subject: it died or left; after a
+   * first try it never got the task (no attempt, costs the task nothing), after an unanswered one it
+   * may have (lost: failed, not counted). No reply: whether the worker got it is unknown (a broker
+   * outage, a worker too busy) — it gets no more tasks until it heartbeats again, its slot stays
+   * taken until its heartbeats tell, and the same command is sent again (hand-over.ts).
+   */
+  private async unanswered(q: QueryExecution, h: HandOver, e: unknown, tries: number): Promise<void> {
+    const { task, ref, workerId } = h;
+    const gone: ErrorData = {
+      code: 'REMOTE_HOST_GONE',
+      type: 'EXTERNAL',
+      message: `Could not hand task ${ref.taskId} to worker ${workerId}: ${QuarryError.wrap(e).message}`,
+    };
+    if (isNoResponders(e)) {
+      q.logger.info({ workerId, taskId: ref.taskId, tries }, 'worker gone before the hand-over');
+      if (tries === 1) return this.putBack(q, task, ref);
+      return h.slow ? this.taskFailed(q, ref, gone) : this.lost(q, ref, gone);
+    }
+    this.d.registry.pause(workerId);
+    if (tries >= MAX_HAND_OVER_TRIES) return this.taskFailed(q, ref, gone);
+    q.logger.info({ workerId, taskId: ref.taskId, tries }, 'no answer to a hand-over: sending it again');
+    this.handOvers.again(q, h, tries + 1);
   }
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */

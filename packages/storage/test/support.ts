@@ -16,12 +16,13 @@ export interface StorageBackend {
   close(): Promise<void>;
 }
 
-export function localStorageBackend(): StorageBackend {
+/** `syncIo`: the synchronous file I/O task threads use (the default off the main thread). */
+export function localStorageBackend(syncIo = false): StorageBackend {
   const dir = mkdtempSync(join(tmpdir(), 'quarry-storage-'));
-  const storage = new LocalStorage();
+  const storage = new LocalStorage(syncIo);
   let n = 0;
   return {
-    name: 'local directory',
+    name: syncIo ? 'local directory, synchronous I/O' : 'local directory',
     storage,
     freshDir: () => pathToFileURL(join(dir, `t${n++}`)).href,
     honoursExclusiveCreate: true,

@@ -171,6 +171,10 @@ export class ColumnBuilder {
       values.set(data.subarray(from, to), offset + from);
       return;
     }
+    if (this.kind === 'string' && Array.isArray(data)) {
+      this.putStrings(offset, data as readonly unknown[], to);
+      return;
+    }
     for (let i = from; i < to; i++) this.putOne(offset + i, data[i]);
   }
 
@@ -202,6 +206,16 @@ export class ColumnBuilder {
       out[offset + i] = high * TWO_32 + (words[2 * i]! >>> 0);
     }
     if (this.values !== out) for (let i = 0; i < data.length; i++) this.putOne(offset + i, data[i]);
+  }
+
+  /** Strings (or NULLs) of `data[from, to)` at `offset + i`, without `putOne`'s dispatch per value. */
+  private putStrings(offset: number, data: readonly unknown[], to: number): void {
+    const out = this.values as string[];
+    for (let i = Math.max(0, -offset); i < to; i++) {
+      const v = data[i];
+      if (typeof v === 'string') out[offset + i] = v;
+      else this.putOne(offset + i, v);
+    }
   }
 
   private putOne(row: number, v: unknown): void {

@@ -89,6 +89,9 @@ export class LakeReader {
         const stop = end ?? split.bytes;
         const bytes = await storage.readRange(split.uri, start, stop - start);
         stats.bytesRead += bytes.byteLength;
+        // a range read into a buffer of its own is handed over as it is, not copied
+        const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        if (whole && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       },
     };

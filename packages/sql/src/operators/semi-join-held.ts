@@ -1,10 +1,11 @@
 import type { Page } from '../page/block.js';
-import { takeBlock } from '../page/block.js';
+import { inputChannels } from '../expr/ir.js';
 import type { CompiledFilter } from '../expr/compile.js';
 import type { SemiJoinNode } from '../plan/nodes.js';
 import { anyNull, hashRows, rowEquality } from './hash.js';
 import { JoinHash } from './join-hash.js';
 import { PAGE_ROWS, checkCancelled, type MemoryContext } from './operator.js';
+import { pairBlocks } from './semi-join-match.js';
 
 /** Bytes to hold `bytes` of probe rows in `rows` rows while they are concatenated and indexed, with their marks. */
 export function heldBytesNeeded(bytes: number, rows: number): number {
@@ -32,6 +33,7 @@ export async function markHeld(
   const marks = new Uint8Array(n);
   if (n === 0) return marks;
   const index = new JoinHash(held, node.leftKeys);
+  const used = node.filter ? inputChannels(node.filter) : new Set<number>();
   const reserved = memory.update(0, index.bytes() + n);
   try {
     const left = new Int32Array(PAGE_ROWS);
@@ -50,10 +52,7 @@ export async function markHeld(
         if (!filter) {
           for (let j = 0; j < count; j++) marks[left[j]!] = 1;
         } else {
-          const blocks = [
-            ...held.blocks.map((x) => takeBlock(x, left, count)),
-            ...b.blocks.map((x) => takeBlock(x, right, count)),
-          ];
+          const blocks = pairBlocks(held.blocks, b.blocks, { left, right, count }, used);
           const selected = new Int32Array(count);
           const k = filter({ blocks, rowCount: count }, selected);
           for (let j = 0; j < k; j++) marks[left[selected[j]!]!] = 1;

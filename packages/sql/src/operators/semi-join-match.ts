@@ -2,6 +2,7 @@ import type { Block, Page } from '../page/block.js';
 import { takeBlock } from '../page/block.js';
 import type { CompiledFilter } from '../expr/compile.js';
 import type { SemiJoinNode } from '../plan/nodes.js';
+import { inputChannels } from '../expr/ir.js';
 import { BOOLEAN } from '../types/types.js';
 import { anyNull, hashRows, rowEquality } from './hash.js';
 import { JoinHash } from './join-hash.js';
@@ -153,6 +154,8 @@ class IndexMatcher implements Matcher {
 /** A residual filter: every build row of the key group is a candidate, checked in batches. */
 class CandidateMatcher implements Matcher {
   private readonly index: JoinHash | undefined;
+  /** The channels (probe columns, then build columns) the filter reads. */
+  private readonly used: ReadonlySet<number>;
 
   constructor(
     private readonly node: SemiJoinNode,
@@ -160,6 +163,7 @@ class CandidateMatcher implements Matcher {
     private readonly filter: CompiledFilter,
   ) {
     this.index = node.rightKeys.length ? new JoinHash(build, node.rightKeys) : undefined;
+    this.used = node.filter ? inputChannels(node.filter) : new Set();
   }
 
   marks(page: Page): Uint8Array {
@@ -173,10 +177,7 @@ class CandidateMatcher implements Matcher {
     const cmp = node.compare;
     const flush = () => {
       if (count === 0) return;
-      const blocks = [
-        ...page.blocks.map((b) => takeBlock(b, left, count)),
-        ...build.blocks.map((b) => takeBlock(b, right, count)),
-      ];
+      const blocks = pairBlocks(page.blocks, build.blocks, { left, right, count }, this.used);
       const selected = new Int32Array(count);
       const k = this.filter({ blocks, rowCount: count }, selected);
       for (let j = 0; j < k; j++) {
@@ -221,4 +222,23 @@ class CandidateMatcher implements Matcher {
   bytes(): number {
     return this.index?.bytes() ?? 0;
   }
+}
+
+/**
+ * Candidate pairs' columns as a residual filter sees them (the probe side's, then the build side's),
+ * taken at the pairs' positions — only the channels the filter reads (`used`): the others are left
+ * as they are, since the compiled filter never loads them, and taking them would copy every held
+ * column (strings included) for each batch of candidates.
+ */
+export function pairBlocks(
+  probe: readonly Block[],
+  build: readonly Block[],
+  pairs: { readonly left: Int32Array; readonly right: Int32Array; readonly count: number },
+  used: ReadonlySet<number>,
+): Block[] {
+  const { left, right, count } = pairs;
+  const out: Block[] = [];
+  probe.forEach((b, c) => out.push(used.has(c) ? takeBlock(b, left, count) : b));
+  build.forEach((b, c) => out.push(used.has(probe.length + c) ? takeBlock(b, right, count) : b));
+  return out;
 }

@@ -1,25 +1,55 @@
-import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { QuarryError } from '@quarry/common';
 import type { DirectoryListing, ObjectStorage, StorageWriter, StoredFile } from '../storage.js';
+import { READ_CHUNK, SyncFileWriter, readChunksSync, readRangeSync } from './sync-files.js';
 
 /** Files in local directories (the embedded default). URIs are `file://` URLs. */
 export class LocalStorage implements ObjectStorage {
   readonly prefixShards = 1;
 
+  /**
+   * @param syncIo reads and writes files synchronously (sync-files.ts): the default off the main
+   *   thread (task and planner threads), where nothing else waits for the thread meanwhile.
+   */
+  constructor(private readonly syncIo = !isMainThread) {}
+
   createFile(uri: string): StorageWriter {
-    return new LocalWriter(toPath(uri));
+    return this.syncIo ? new SyncWriter(toPath(uri)) : new LocalWriter(toPath(uri));
   }
 
+  /**
+   * The file through one handle, in chunks of at most {@link READ_CHUNK} sized to what is left: a
+   * small file (most exchange files) is one read into a buffer of its own size, not a 1 MB stream
+   * buffer; the size read at open is final, since files are complete once visible.
+   */
   async *read(uri: string): AsyncIterable<Uint8Array> {
-    const path = toPath(uri);
+    if (this.syncIo) {
+      try {
+        yield* readChunksSync(toPath(uri));
+      } catch (e) {
+        throw ioError(`Cannot read ${uri}`, e);
+      }
+      return;
+    }
+    let fh: FileHandle | undefined;
     try {
-      for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+      fh = await open(toPath(uri), 'r');
+      let left = (await fh.stat()).size;
+      while (left > 0) {
+        const chunk = Buffer.allocUnsafe(Math.min(left, READ_CHUNK));
+        const got = await readFully(fh, chunk);
+        if (got === 0) break;
+        left -= got;
+        yield got === chunk.length ? chunk : chunk.subarray(0, got);
+      }
     } catch (e) {
       throw ioError(`Cannot read ${uri}`, e);
+    } finally {
+      await fh?.close().catch(() => {});
     }
   }
 
@@ -66,8 +96,10 @@ export class LocalStorage implements ObjectStorage {
   async readRange(uri: string, offset: number, length: number): Promise<Uint8Array> {
     let fh: FileHandle | undefined;
     try {
+      if (this.syncIo) return readRangeSync(toPath(uri), offset, length);
       fh = await open(toPath(uri), 'r');
-      const out = Buffer.alloc(length);
+      // every byte is read over (a short read hands out only what was read): no zero fill
+      const out = Buffer.allocUnsafeSlow(length);
       let got = 0;
       while (got < length) {
         const { bytesRead } = await fh.read(out, got, length - got, offset + got);
@@ -175,6 +207,46 @@ class LocalWriter implements StorageWriter {
     await rm(this.tmp, { force: true });
     await rm(this.path, { force: true });
   }
+}
+
+/** {@link SyncFileWriter} behind the asynchronous interface, with the errors named as LocalWriter names them. */
+class SyncWriter implements StorageWriter {
+  private readonly file: SyncFileWriter;
+
+  constructor(private readonly path: string) {
+    this.file = new SyncFileWriter(path);
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    try {
+      this.file.write(chunk);
+    } catch (e) {
+      throw ioError(`Cannot write ${this.path}`, e);
+    }
+  }
+
+  async finish(): Promise<void> {
+    try {
+      this.file.finish();
+    } catch (e) {
+      throw ioError(`Cannot finish ${this.path}`, e);
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.file.abort();
+  }
+}
+
+/** Fills `buf` from the handle's position; fewer bytes only at the end of the file. */
+async function readFully(fh: FileHandle, buf: Buffer): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await fh.read(buf, got, buf.length - got, null);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
 }
 
 /** The local path of a `file://` URI (a plain path is returned as it is). */
