@@ -60,7 +60,7 @@ describe('web UI in headless Chromium', function () {
     dir = mkdtempSync(join(tmpdir(), 'quarry-web-ui-'));
     writeFileSync(
       join(dir, 'password.db'),
-      `alice:${bcrypt.hashSync('alice-secret', 6)}\nbob:${bcrypt.hashSync('bob-secret', 6)}\n`,
+      `alice:${bcrypt.hashSync('alice-secret', 8)}\nbob:${bcrypt.hashSync('bob-secret', 8)}\n`,
     );
     writeFileSync(
       join(dir, 'password-authenticator.properties'),
