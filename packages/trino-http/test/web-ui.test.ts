@@ -30,6 +30,10 @@ interface Attempt {
   state: string;
   attempt: number;
 }
+interface QueryRow {
+  queryId: string;
+  sql: string | null;
+}
 interface QueryJson {
   state: string;
   sql: string | null;
@@ -167,6 +171,64 @@ describe('web UI in headless Chromium', function () {
     expect(pageErrors).to.deep.equal([]);
     await context.close();
   });
+
+  it('checks every input of the API and names what is wrong', async () => {
+    const get = async (path: string, headers: Record<string, string> = alice, method = 'GET') => {
+      const r = await call(`${base}${path}`, { headers, method });
+      return { status: r.status, body: JSON.parse(r.text) as { error?: string; queries?: QueryRow[] } };
+    };
+    const wrong: [string, number, RegExp][] = [
+      ['/ui/api/queries/a.b', 400, /query id/],
+      [`/ui/api/queries/${'x'.repeat(129)}`, 400, /query id/],
+      ['/ui/api/queries/no_such_query', 404, /Query not found: no_such_query/],
+      ['/ui/api/queries/no_such_query?x=1', 400, /no parameters/],
+      ['/ui/api/queries?state=DONE', 400, /state must be one of/],
+      ['/ui/api/queries?user=a%20b', 400, /user must be/],
+      ['/ui/api/queries?limit=0', 400, /limit must be/],
+      ['/ui/api/queries?limit=1e3', 400, /limit must be/],
+      ['/ui/api/queries?state=RUNNING&state=FAILED', 400, /'state' is given more than once/],
+      ['/ui/api/queries?sort=x', 400, /Unknown parameter 'sort'/],
+      [`/ui/api/queries?text=${'y'.repeat(201)}`, 400, /at most 200/],
+      ['/ui/api/nodes', 404, /No such API/],
+    ];
+    for (const [path, status, message] of wrong) {
+      const r = await get(path);
+      expect(r.status, path).to.equal(status);
+      expect(r.body.error, path).to.match(message);
+    }
+    expect((await get('/ui/api/cluster', alice, 'POST')).status).to.equal(405);
+    // filters: alice's finished query is found by user, state and text; bob sees it, not its SQL
+    const mine = await get(`/ui/api/queries?user=alice&state=FINISHED&text=L_RETURNFLAG`);
+    expect(mine.body.queries!.map((q) => q.sql)).to.include(SQL);
+    expect((await get('/ui/api/queries?user=bob')).body.queries).to.deep.equal([]);
+    const asBob = await get('/ui/api/queries', { Authorization: basic('bob', 'bob-secret') });
+    expect(asBob.body.queries!.length).to.be.greaterThan(0);
+    for (const q of asBob.body.queries!) expect(q.sql, q.queryId).to.equal(null);
+    const bobSearch = await get('/ui/api/queries?text=lineitem', {
+      Authorization: basic('bob', 'bob-secret'),
+    });
+    expect(bobSearch.body.queries, 'a search does not read SQL bob may not see').to.deep.equal([]);
+    // no path leaves the UI's folder, however it is spelled
+    for (const path of [
+      '/ui/../../etc/passwd',
+      '/ui/assets/%2e%2e/%2e%2e/package.json',
+      '/ui/..%2fpackage.json',
+    ])
+      expect(await rawStatus(path), path).to.equal(404);
+  });
+
+  /** The status of a GET sent exactly as written (fetch would resolve the dots first). */
+  async function rawStatus(path: string): Promise<number> {
+    const { request } = await import('node:http');
+    return new Promise((resolve, reject) => {
+      const req = request(`${base}/`, { path, headers: alice }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
 
   /** The overview: both workers were there, the query is in the list with its user and SQL. */
   async function overviewShows(page: Page, queryId: string): Promise<void> {
