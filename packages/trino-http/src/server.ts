@@ -18,6 +18,7 @@ import { QueryBoard } from './ui/board.js';
 import { Plans } from './ui/plans.js';
 import { StaticFiles } from './ui/static-files.js';
 import { UiApi } from './ui/ui-api.js';
+import { WorkerGauges } from './ui/worker-gauges.js';
 
 export interface TrinoHttpServerOptions {
   readonly config: TrinoHttpConfig;
@@ -70,6 +71,7 @@ export class TrinoHttpServer {
   private readonly board: QueryBoard;
   private readonly uiApi: UiApi;
   private readonly uiFiles = new StaticFiles();
+  private readonly gauges = new WorkerGauges();
 
   private constructor(
     private readonly o: TrinoHttpServerOptions,
@@ -82,6 +84,7 @@ export class TrinoHttpServer {
       client: o.client,
       board: this.board,
       plans,
+      gauges: this.gauges,
       tracked: (id) => this.service.tracked(id),
       ownerOnly: passwords !== undefined,
     });
@@ -99,6 +102,7 @@ export class TrinoHttpServer {
       throw e;
     }
     server.board.start();
+    server.gauges.start(o.client);
     return server;
   }
 
@@ -218,6 +222,7 @@ export class TrinoHttpServer {
 
   async stop(): Promise<void> {
     this.board.stop();
+    this.gauges.close();
     this.service.close();
     await Promise.all(
       this.servers.map(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { QueryEvent } from '@quarry/protocol';
 import { tasksFromEvents } from '../src/ui/attempts.js';
 import { StaticFiles } from '../src/ui/static-files.js';
+import { readGauge } from '../src/ui/worker-gauges.js';
 
 const Q = 'q_ui_units';
 const ref = (stage: number, partition: number, attempt: number, workerId: string) => ({
@@ -72,6 +73,16 @@ describe('trino-http: the web UI pieces', () => {
       ['1.1.0', 'CANCELED', undefined, 100],
       ['1.1.1', 'FINISHED', 0, 80],
     ]);
+  });
+
+  it('reads a worker’s memory and load from its heartbeat, each number checked', () => {
+    const g = readGauge({ workerId: 'w-1', memoryBytes: 2 ** 30, rssBytes: 5e8, load: 0.5, slots: 2 });
+    expect(g.workerId).to.equal('w-1');
+    expect(g.gauge).to.include({ memoryBytes: 2 ** 30, rssBytes: 5e8, load: 0.5 });
+    const odd = readGauge({ workerId: 'w-2', memoryBytes: -1, rssBytes: NaN, load: '1' });
+    expect(Object.keys(odd.gauge)).to.deep.equal(['at']);
+    for (const bad of [null, 'x', {}, { workerId: '../w' }, { workerId: 'x'.repeat(129) }])
+      expect(() => readGauge(bad), JSON.stringify(bad)).to.throw('not a heartbeat');
   });
 
   describe('static files', () => {

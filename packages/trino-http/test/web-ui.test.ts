@@ -233,6 +233,8 @@ describe('web UI in headless Chromium', function () {
   /** The overview: both workers were there, the query is in the list with its user and SQL. */
   async function overviewShows(page: Page, queryId: string): Promise<void> {
     await page.waitForSelector('[data-testid="worker"]');
+    // memory from the workers' heartbeats
+    await page.waitForSelector('[data-testid="worker-memory"]:text-matches("^[0-9.]+ [KMGT]iB$")');
     await page.waitForSelector(`[data-query-id="${queryId}"]`);
     const row = page.locator(`[data-query-id="${queryId}"]`);
     expect(await row.textContent())

@@ -97,7 +97,7 @@ function Workers(p: { list: WorkerView[] }) {
             <td>
               <SlotBar busy={w.runningTasks} all={w.slots} /> {w.runningTasks} / {w.slots}
             </td>
-            <td>{formatBytes(w.memoryBytes)}</td>
+            <td data-testid="worker-memory">{formatBytes(w.memoryBytes)}</td>
             <td>{formatBytes(w.rssBytes)}</td>
             <td>{w.load === undefined ? '—' : w.load.toFixed(2)}</td>
             <td>

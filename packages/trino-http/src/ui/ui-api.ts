@@ -7,11 +7,14 @@ import { tasksFromEvents } from './attempts.js';
 import type { BoardEntry, QueryBoard } from './board.js';
 import type { Plans } from './plans.js';
 import { UI_SECURITY_HEADERS } from './static-files.js';
+import type { WorkerGauges } from './worker-gauges.js';
 
 export interface UiApiOptions {
   readonly client: QuarryClient;
   readonly board: QueryBoard;
   readonly plans: Plans;
+  /** The workers' memory and load, from their heartbeats. */
+  readonly gauges: WorkerGauges;
   /** The gateway's own queries: their owner, SQL text and catalog. */
   readonly tracked: (queryId: string) => TrackedQuery | undefined;
   /**
@@ -69,7 +72,11 @@ export class UiApi {
     }
     try {
       const info = await this.clusterInfo();
-      return { ...info, queries: { ...info.queries, ...ended } };
+      const workers = info.workers.map((w) => {
+        const { at: _at, ...gauge } = this.o.gauges.of(w.workerId) ?? { at: 0 };
+        return { ...w, ...gauge };
+      });
+      return { ...info, workers, queries: { ...info.queries, ...ended } };
     } catch (e) {
       const unavailable = QuarryError.wrap(e).message;
       return {
