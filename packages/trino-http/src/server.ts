@@ -79,7 +79,7 @@ export class TrinoHttpServer {
   ) {
     this.service = new StatementService({ client: o.client, slugs: Slugs.fromSecret(o.sharedSecret) });
     this.board = new QueryBoard({ client: o.client, logger: o.logger });
-    const plans = new Plans({ client: o.client, onExplain: (id) => this.board.hide(id) });
+    const plans = new Plans({ client: o.client });
     this.uiApi = new UiApi({
       client: o.client,
       board: this.board,

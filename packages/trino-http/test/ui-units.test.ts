@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { QueryEvent } from '@quarry/protocol';
+import { silentLogger } from '@quarry/common';
 import { tasksFromEvents } from '../src/ui/attempts.js';
+import { QueryBoard } from '../src/ui/board.js';
 import { StaticFiles } from '../src/ui/static-files.js';
 import { readGauge } from '../src/ui/worker-gauges.js';
 
@@ -73,6 +75,27 @@ describe('trino-http: the web UI pieces', () => {
       ['1.1.0', 'CANCELED', undefined, 100],
       ['1.1.1', 'FINISHED', 0, 80],
     ]);
+  });
+
+  it('keeps each query once from its events, counts what it overcame, and forgets old ended ones first', () => {
+    // not started: fed by hand, it needs no client
+    const board = new QueryBoard({ client: undefined as never, logger: silentLogger(), maxQueries: 2 });
+    for (const e of [...story(), ...story()]) board.apply(e);
+    const q = board.get(Q)!;
+    expect(q.events.length, 'a replayed event counts once').to.equal(story().length);
+    expect(q).to.include({ state: 'FINISHED', endedAt: 100, rows: 1 });
+    expect(q.counts).to.deep.equal({
+      taskFailures: 2,
+      retries: 1,
+      lostWorkers: 1,
+      speculative: 1,
+      failovers: 0,
+    });
+    board.apply({ queryId: 'uiplan_1', seq: 1, time: 5, type: 'QUEUED' });
+    expect(board.get('uiplan_1'), 'the UI’s own EXPLAINs are not listed').to.equal(undefined);
+    board.apply({ queryId: 'running_old', seq: 1, time: 1, type: 'QUEUED' });
+    board.apply({ queryId: 'newest', seq: 1, time: 200, type: 'QUEUED' });
+    expect(board.list().map((x) => x.queryId)).to.deep.equal(['newest', 'running_old']);
   });
 
   it('reads a worker’s memory and load from its heartbeat, each number checked', () => {

@@ -201,6 +201,11 @@ describe('web UI in headless Chromium', function () {
     const mine = await get(`/ui/api/queries?user=alice&state=FINISHED&text=L_RETURNFLAG`);
     expect(mine.body.queries!.map((q) => q.sql)).to.include(SQL);
     expect((await get('/ui/api/queries?user=bob')).body.queries).to.deep.equal([]);
+    const all = (await get('/ui/api/queries')).body.queries!.map((q) => q.queryId);
+    expect(
+      all.filter((id) => id.startsWith('uiplan_')),
+      'the plans’ EXPLAINs are not listed',
+    ).to.deep.equal([]);
     const asBob = await get('/ui/api/queries', { Authorization: basic('bob', 'bob-secret') });
     expect(asBob.body.queries!.length).to.be.greaterThan(0);
     for (const q of asBob.body.queries!) expect(q.sql, q.queryId).to.equal(null);

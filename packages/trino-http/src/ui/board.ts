@@ -2,6 +2,12 @@ import type { ErrorData, Logger } from '@quarry/common';
 import type { QuarryClient } from '@quarry/client';
 import type { Progress, QueryEvent, QueryState } from '@quarry/protocol';
 
+/**
+ * The ids of the EXPLAINs the UI runs to show plans start with this: no board lists them, whichever
+ * coordinator's gateway ran them.
+ */
+export const UI_PLAN_PREFIX = 'uiplan_';
+
 /** What the board knows of one query, from its status events. */
 export interface BoardEntry {
   readonly queryId: string;
@@ -45,8 +51,6 @@ export interface QueryBoardOptions {
  */
 export class QueryBoard {
   private readonly entries = new Map<string, BoardEntry>();
-  /** Queries the UI ran itself (its EXPLAINs): not shown. */
-  private readonly hidden = new Set<string>();
   private readonly maxQueries: number;
   private readonly maxEvents: number;
   private stopped = false;
@@ -77,12 +81,6 @@ export class QueryBoard {
     }
   }
 
-  hide(queryId: string): void {
-    this.hidden.add(queryId);
-    this.entries.delete(queryId);
-    if (this.hidden.size > 10_000) this.hidden.delete(this.hidden.values().next().value!);
-  }
-
   get(queryId: string): BoardEntry | undefined {
     return this.entries.get(queryId);
   }
@@ -93,7 +91,7 @@ export class QueryBoard {
   }
 
   apply(e: QueryEvent): void {
-    if (this.hidden.has(e.queryId)) return;
+    if (e.queryId.startsWith(UI_PLAN_PREFIX)) return;
     let entry = this.entries.get(e.queryId);
     if (!entry) {
       entry = newEntry(e);

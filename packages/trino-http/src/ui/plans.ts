@@ -1,5 +1,6 @@
 import { QuarryError, randomSuffix } from '@quarry/common';
 import type { QuarryClient } from '@quarry/client';
+import { UI_PLAN_PREFIX } from './board.js';
 
 /** A query's plan for the UI: EXPLAIN's text, or why there is none. */
 export type PlanView =
@@ -10,8 +11,6 @@ const EXPLAINABLE = /^(?:select|with|values|table|insert|delete|update|merge|cre
 
 export interface PlansOptions {
   readonly client: QuarryClient;
-  /** Told the id of each EXPLAIN the UI runs, so that the query list leaves it out. */
-  readonly onExplain: (queryId: string) => void;
   /** Most plans kept. */
   readonly maxPlans?: number;
 }
@@ -44,8 +43,8 @@ export class Plans {
       return {
         unavailable: 'Only queries and writes have a plan to show (this statement ran on the coordinator)',
       };
-    const queryId = `uiplan_${Date.now()}_${randomSuffix(8)}`;
-    this.o.onExplain(queryId);
+    // the query list leaves these out (UI_PLAN_PREFIX)
+    const queryId = `${UI_PLAN_PREFIX}${Date.now()}_${randomSuffix(8)}`;
     try {
       const result = await this.o.client.query(`EXPLAIN ${statement}`, { queryId, session });
       return { text: result.rows.map((r) => String(r[0])).join('\n') };
