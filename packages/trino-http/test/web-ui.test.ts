@@ -141,8 +141,11 @@ describe('web UI in headless Chromium', function () {
     // a leaf task runs on worker-2 (its first attempt is held 3 s): kill -9 that worker now
     await until('a task attempt running on worker-2', async () => {
       const q = await queryJson(queryId);
-      const running = q.tasks.some((t) =>
-        t.attempts.some((a) => a.workerId === 'worker-2' && a.state === 'RUNNING'),
+      // a held one (stage 2, attempt 0): it is still running when the kill lands
+      const running = q.tasks.some(
+        (t) =>
+          t.stageId === 2 &&
+          t.attempts.some((a) => a.attempt === 0 && a.workerId === 'worker-2' && a.state === 'RUNNING'),
       );
       return running ? true : undefined;
     });
