@@ -34,6 +34,8 @@ export const LAYERS = {
   '@quarry/coordinator': { rank: 5, externals: ['ioredis', 'prom-client'] },
   '@quarry/worker': { rank: 5, externals: ['prom-client'] },
   '@quarry/client': { rank: 5, externals: ['@nats-io/*'] },
+  // The web UI's files (a Vite build of Preact components); its entry only says where they are.
+  '@quarry/web-ui': { rank: 0, externals: ['preact'] },
   // Trino's HTTP client protocol (/v1/statement), a client of the cluster through @quarry/client.
   '@quarry/trino-http': { rank: 6, externals: ['bcryptjs'] },
   '@quarry/cli': { rank: 7, externals: ['commander', 'cli-progress', 's3rver'] },

@@ -14,6 +14,11 @@ import { PasswordFile } from './password-file.js';
 import { BadRequestHeader, requestSession } from './request-session.js';
 import { Slugs } from './slug.js';
 import { StatementService, type Caller, type Phase, type Reply } from './statement-service.js';
+import { QueryBoard } from './ui/board.js';
+import { Plans } from './ui/plans.js';
+import { StaticFiles } from './ui/static-files.js';
+import { UiApi } from './ui/ui-api.js';
+import { WorkerGauges } from './ui/worker-gauges.js';
 
 export interface TrinoHttpServerOptions {
   readonly config: TrinoHttpConfig;
@@ -62,12 +67,27 @@ export class TrinoHttpServer {
   private readonly servers: { server: Server; scheme: 'http' | 'https' }[] = [];
   private readonly service: StatementService;
   private readonly startedAt = Date.now();
+  /** The web UI: every query's events, its JSON API and its files. */
+  private readonly board: QueryBoard;
+  private readonly uiApi: UiApi;
+  private readonly uiFiles = new StaticFiles();
+  private readonly gauges = new WorkerGauges();
 
   private constructor(
     private readonly o: TrinoHttpServerOptions,
     private readonly passwords: PasswordFile | undefined,
   ) {
     this.service = new StatementService({ client: o.client, slugs: Slugs.fromSecret(o.sharedSecret) });
+    this.board = new QueryBoard({ client: o.client, logger: o.logger });
+    const plans = new Plans({ client: o.client });
+    this.uiApi = new UiApi({
+      client: o.client,
+      board: this.board,
+      plans,
+      gauges: this.gauges,
+      tracked: (id) => this.service.tracked(id),
+      ownerOnly: passwords !== undefined,
+    });
   }
 
   static async start(o: TrinoHttpServerOptions): Promise<TrinoHttpServer> {
@@ -81,6 +101,8 @@ export class TrinoHttpServer {
       await server.stop();
       throw e;
     }
+    server.board.start();
+    server.gauges.start(o.client);
     return server;
   }
 
@@ -123,6 +145,7 @@ export class TrinoHttpServer {
     if (path === '/v1/info' && req.method === 'GET') return this.serverInfo();
     const caller = await this.caller(req, scheme);
     if ('status' in caller) return caller;
+    if (path === '/ui' || path.startsWith('/ui/')) return this.ui(req, path, caller);
     if (path === '/v1/statement') {
       if (req.method !== 'POST') return { status: 405, body: 'Use POST to submit a statement' };
       const sql = await readBody(req, (this.o.maxQueryLength ?? 16_000_000) * 4);
@@ -143,6 +166,19 @@ export class TrinoHttpServer {
     if (query && req.method === 'GET') return this.service.info(caller, query[1]!);
     if (query && req.method === 'DELETE') return this.service.kill(caller, query[1]!);
     return { status: 404, body: `Not found: ${path}` };
+  }
+
+  /** The web UI: its JSON API under `/ui/api/`, its files under `/ui/` (same authentication as the rest). */
+  private async ui(req: IncomingMessage, path: string, caller: Caller): Promise<Reply> {
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/ui/api/')) {
+      const url = req.url ?? '';
+      const params = new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+      return this.uiApi.handle({ method, path, params }, caller);
+    }
+    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: 'The web UI answers GET only' };
+    if (path === '/ui') return { status: 302, headers: { Location: '/ui/' } };
+    return this.uiFiles.serve(path);
   }
 
   /** Who sends the request: the authenticated user, or `X-Trino-User` without an authenticator. */
@@ -185,6 +221,8 @@ export class TrinoHttpServer {
   }
 
   async stop(): Promise<void> {
+    this.board.stop();
+    this.gauges.close();
     this.service.close();
     await Promise.all(
       this.servers.map(

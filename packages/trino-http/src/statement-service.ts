@@ -10,8 +10,8 @@ import { TrackedQuery } from './tracked-query.js';
 export interface Reply {
   readonly status: number;
   readonly headers?: Readonly<Record<string, string>>;
-  /** JSON text, or a plain-text message for 4xx answers. */
-  readonly body?: string;
+  /** JSON text, or a plain-text message for 4xx answers (bytes: a file of the web UI). */
+  readonly body?: string | Uint8Array;
   readonly json?: boolean;
 }
 
@@ -68,6 +68,10 @@ export class StatementService {
       sql,
       clientTags: session.clientTags,
       ...(session.source ? { source: session.source } : {}),
+      context: {
+        ...(session.catalog ? { catalog: session.catalog } : {}),
+        ...(session.schema ? { schema: session.schema } : {}),
+      },
     });
     this.queries.set(q.queryId, q);
     try {
@@ -168,6 +172,11 @@ export class StatementService {
     if (!q) return notFound(queryId);
     if (caller.user === undefined || q.user !== caller.user) return denied(caller.user ?? '(none)', queryId);
     return this.cancelTracked(q);
+  }
+
+  /** A query this gateway serves, if it knows it (the web UI shows its owner and SQL). */
+  tracked(queryId: string): TrackedQuery | undefined {
+    return this.queries.get(queryId);
   }
 
   /** `GET /v1/query/{queryId}`: what this gateway knows of one of the caller's queries. */

@@ -12,6 +12,8 @@ export interface TrackedQueryOptions {
   readonly sql?: string;
   readonly clientTags?: readonly string[];
   readonly source?: string;
+  /** The catalog and schema it was submitted with (the web UI plans it again with them). */
+  readonly context?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -24,6 +26,7 @@ export class TrackedQuery {
   readonly sql: string | undefined;
   readonly clientTags: readonly string[];
   readonly source: string | undefined;
+  readonly context: Readonly<Record<string, string>>;
   readonly createdAt = Date.now();
   state: TrackedState = 'QUEUED';
   progress: Progress | undefined;
@@ -51,6 +54,7 @@ export class TrackedQuery {
     this.sql = o.sql;
     this.clientTags = o.clientTags ?? [];
     this.source = o.source;
+    this.context = o.context ?? {};
   }
 
   get done(): boolean {

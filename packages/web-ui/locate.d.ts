@@ -1,0 +1,2 @@
+/** The folder of the built UI (absolute, ending in a separator); it may not exist yet. */
+export declare const UI_DIRECTORY: string;
