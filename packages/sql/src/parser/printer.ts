@@ -263,6 +263,12 @@ class SqlPrinter extends ExpressionPrinter {
         return `DROP VIEW ${statement.ifExists ? 'IF EXISTS ' : ''}${qualifiedName(statement.name)}`;
       case 'ShowCreateView':
         return `SHOW CREATE VIEW ${qualifiedName(statement.view)}`;
+      case 'Call': {
+        const args = statement.args.map(
+          (a) => `${a.name ? `${identifier(a.name)} => ` : ''}${this.expression(a.value)}`,
+        );
+        return `CALL ${qualifiedName(statement.name)}(${args.join(', ')})`;
+      }
       case 'Delete':
         return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
     }
@@ -273,7 +279,7 @@ class SqlPrinter extends ExpressionPrinter {
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete', 'CreateView', 'DropView', 'ShowCreateView',
+  'Delete', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {
