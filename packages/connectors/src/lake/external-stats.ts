@@ -33,7 +33,9 @@ export function footerStats(
     const nulls = Number(stats.null_count);
     const min = encode(column.type, bound(stats, column.type, 'min'), scaled);
     const max = encode(column.type, bound(stats, column.type, 'max'), scaled);
-    if (min === undefined || max === undefined) return { nulls };
+    // timestamps read at a lower precision are rounded: the file's bounds would not hold
+    const rounded = column.type.kind === 'timestamp' && column.type.precision < 6;
+    if (min === undefined || max === undefined || rounded) return { nulls };
     if (typeof min === 'string' && physicalKind(column.type) === 'string') {
       return max.toString().length <= STRING_STATS_LENGTH
         ? { nulls, min: min.slice(0, STRING_STATS_LENGTH), max }

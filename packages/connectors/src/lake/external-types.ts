@@ -23,8 +23,8 @@ import type { LakeColumn } from './metadata.js';
  * reads them: signed integers by width (INT_8/INT_16 or the INTEGER logical type), unsigned ones
  * one size wider (UINT_64 is not read), FLOAT as real, DOUBLE, DECIMAL in INT32/INT64/fixed-length
  * bytes, UTF-8 strings (STRING, UTF8, ENUM) as varchar, DATE, and TIMESTAMP in millis, micros or
- * nanos — or INT96, Spark's default — when not adjusted to UTC, as timestamp (micros; nanos are
- * truncated). Anything else — nested columns, binary, time, timestamps with a time zone, JSON,
+ * nanos — or INT96, Spark's default — when not adjusted to UTC, as timestamp(6) (nanos are
+ * truncated; millis read as timestamp(3); a column declared with another precision is rounded to it). Anything else — nested columns, binary, time, timestamps with a time zone, JSON,
  * UUID — is refused naming the column.
  *
  * Values are read as stored (the reader strips the annotations, see `parquet-types.ts`), so a
@@ -86,7 +86,7 @@ function mapElement(e: SchemaElement): ExternalColumn | string {
       return int64(e);
     case 'INT96':
       // decoded through RAW_PARSERS (external-files.ts): already microseconds
-      return { type: TIMESTAMP, convert: (d) => timestamps(d, (v) => v) };
+      return { type: MICROS, convert: (d) => timestamps(d, (v) => v) };
     case 'FLOAT':
       return { type: REAL };
     case 'DOUBLE':
@@ -132,15 +132,31 @@ function int64(e: SchemaElement): ExternalColumn | string {
   return `type ${describe(e)}`;
 }
 
+/** Timestamps in micros or nanos read as timestamp(6), in millis as timestamp(3). */
+const MICROS: DataType = { kind: 'timestamp', precision: 6 };
+
 function timestampColumn(unit: string): ExternalColumn {
   switch (unit) {
     case 'MILLIS':
       return { type: TIMESTAMP, convert: (d) => timestamps(d, (v) => v * 1000n) };
     case 'NANOS':
-      return { type: TIMESTAMP, convert: (d) => timestamps(d, (v) => floorDiv(v, 1000n)) };
+      return { type: MICROS, convert: (d) => timestamps(d, (v) => floorDiv(v, 1000n)) };
     default:
-      return { type: TIMESTAMP };
+      return { type: MICROS };
   }
+}
+
+/**
+ * A file's timestamps read as a column declared with another precision: rounded (half up) to it,
+ * as a cast would.
+ */
+function atPrecision(column: ExternalColumn, type: DataType): ExternalColumn {
+  if (type.kind !== 'timestamp' || column.type.kind !== 'timestamp') return column;
+  if (type.precision >= column.type.precision) return { ...column, type };
+  const unit = 10 ** (6 - type.precision);
+  const round = (d: ArrayLike<unknown>) =>
+    mapValues(column.convert ? column.convert(d) : d, (v) => Math.floor(Number(v) / unit + 0.5) * unit);
+  return { type, convert: round };
 }
 
 function intWidth(converted: SchemaElement['converted_type']): number | undefined {
@@ -190,7 +206,7 @@ export function matchColumns(
         'TYPE_MISMATCH',
         `lake: ${where} has no column '${c.name}' (it has ${[...byName.keys()].join(', ') || 'none'})`,
       );
-    const column = externalColumn(e, where);
+    const column = atPrecision(externalColumn(e, where), c.type);
     if (!typesEqual(column.type, c.type)) {
       throw new QuarryError(
         'TYPE_MISMATCH',
