@@ -64,7 +64,6 @@ function encode(type: DataType, v: MinMaxType | undefined, scaled: boolean): Enc
       return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
     }
     case 'string':
-      // eslint-disable-next-line no-control-regex
       return typeof v === 'string' && /^[\x00-\x7f]*$/.test(v) ? v : undefined;
     case 'long':
       return encodeLong(type, v, scaled);
