@@ -231,6 +231,21 @@ describe('lake tables over files of other writers', function () {
     expect(await failure(register('x', 's3://bucket/x'))).to.match(/^ACCESS_DENIED: .* not under/);
   });
 
+  it('refuses a split naming a file outside the allowed locations (a forged task spec)', async () => {
+    const forged = (uri: string) => ({
+      catalog: 'lake',
+      info: { uri, bytes: 10, rowGroup: 0, rowStart: 0, rowEnd: 1, columns: [], external: true },
+    });
+    expect(() => lake.pageSource(ref('x'), forged('file:///etc/passwd'), [])).to.throw(
+      QuarryError,
+      /may not read 'file:\/\/\/etc\/passwd'/,
+    );
+    expect(() => lake.pageSource(ref('x'), forged(`${pathToFileURL(data).href}/../root/s`), [])).to.throw(
+      QuarryError,
+      /'\.' and '\.\.' segments are not allowed/,
+    );
+  });
+
   it('checks declared Parquet columns against the files', async () => {
     const create = (columns: { name: string; type: { kind: 'bigint' } | { kind: 'integer' } }[]) =>
       lake.createTable(ref('declared'), columns, {
