@@ -231,6 +231,20 @@ describe('lake tables over files of other writers', function () {
     expect(await failure(register('x', 's3://bucket/x'))).to.match(/^ACCESS_DENIED: .* not under/);
   });
 
+  it('registers once per query: a resumed CALL (same query id) changes nothing, another one fails', async () => {
+    const call = (queryId: string) =>
+      lake.callProcedure({
+        schema: 'system',
+        name: 'register_table',
+        args: ['s', 'once', join(data, 'parquet')],
+        queryId,
+      });
+    await call('q_reg');
+    await call('q_reg');
+    expect(await failure(call('q_other'))).to.equal("ALREADY_EXISTS: Table 'lake.s.once' already exists");
+    await lake.dropTable(ref('once'), { ifExists: false });
+  });
+
   it('refuses a split naming a file outside the allowed locations (a forged task spec)', async () => {
     const forged = (uri: string) => ({
       catalog: 'lake',
