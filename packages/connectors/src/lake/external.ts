@@ -10,7 +10,7 @@ import {
   type TableMetadata,
   type TableRef,
 } from '@quarry/sql';
-import { tableAlreadyExists, tableNotFound } from '../errors.js';
+import { schemaNotFound, tableAlreadyExists, tableNotFound } from '../errors.js';
 import { csvPages, type LakeCsvSplitInfo } from './csv-reader.js';
 import { ExternalFiles } from './external-files.js';
 import { allowedLocation, type LocationPolicy } from './external-location.js';
@@ -125,8 +125,7 @@ export class ExternalTables {
     const { storage, layout } = this.ctx;
     const tableDir = layout.tableDir(ref.schema, ref.table);
     await withLock(tableDir, async () => {
-      if (!(await this.ctx.schemaExists(ref.schema)))
-        throw new QuarryError('SCHEMA_NOT_FOUND', `Schema '${ref.catalog}.${ref.schema}' does not exist`);
+      if (!(await this.ctx.schemaExists(ref.schema))) throw schemaNotFound(ref.catalog, ref.schema);
       const latest = await latestVersion(storage, layout, tableDir);
       if (latest && !latest.dropped) {
         const repeat = what.queryId !== undefined && latest.commits.some((c) => c.queryId === what.queryId);
@@ -162,12 +161,22 @@ export class ExternalTables {
     await this.ctx.dropTable(ref, { ifExists: false });
   }
 
-  /** Columns, row count and per-column statistics from the footers (CSV: columns only). */
+  /**
+   * Columns, row count and per-column statistics from the footers (CSV: columns only). Files that
+   * went missing or no longer fit leave the statistics out rather than fail here (listings such as
+   * information_schema.columns read every table's metadata); a scan of the table reports them.
+   */
   async tableMetadata(ref: TableRef, v: TableVersion): Promise<TableMetadata> {
     const columns = v.columns.map((c) => ({ name: c.name, type: c.type }));
     const base = { catalog: ref.catalog, schema: ref.schema, table: ref.table };
     if (v.external!.format === 'CSV') return { ...base, columns };
-    const files = await this.files.entries(await this.files.list(v.external!.location), v.columns);
+    let files;
+    try {
+      files = await this.files.entries(await this.files.list(v.external!.location), v.columns);
+    } catch (e) {
+      if (e instanceof QuarryError && e.type === 'USER_ERROR') return { ...base, columns };
+      throw e;
+    }
     const summaries = columnSummaries({ ...v, files });
     return {
       ...base,

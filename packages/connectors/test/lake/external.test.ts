@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -243,6 +243,19 @@ describe('lake tables over files of other writers', function () {
     await call('q_reg');
     expect(await failure(call('q_other'))).to.equal("ALREADY_EXISTS: Table 'lake.s.once' already exists");
     await lake.dropTable(ref('once'), { ifExists: false });
+  });
+
+  it('lists a table whose files went missing, and says so when it is read', async () => {
+    mkdirSync(join(data, 'gone'));
+    copyFileSync(join(data, 'parquet', 'b.parquet'), join(data, 'gone', 'b.parquet'));
+    await register('gone', join(data, 'gone'));
+    expect((await lake.getTable('s', 'gone'))!.rowCount).to.equal(1000);
+    rmSync(join(data, 'gone'), { recursive: true });
+    const table = (await lake.getTable('s', 'gone'))!;
+    expect([table.columns.length, table.rowCount]).to.deep.equal([16, undefined]);
+    expect(await failure(scan(lake, ref('gone')))).to.equal(
+      `TABLE_NOT_FOUND: lake: location '${pathToFileURL(data).href}/gone' does not exist`,
+    );
   });
 
   it('refuses a split naming a file outside the allowed locations (a forged task spec)', async () => {
