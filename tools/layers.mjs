@@ -25,7 +25,7 @@ export const LAYERS = {
   '@quarry/sql': { rank: 1, externals: [] },
   // Task output spooling over @quarry/storage: compression and encryption, no NATS, no SQL, no S3 SDK.
   '@quarry/exchange': { rank: 2, externals: ['lz4', 'zstd-napi'] },
-  '@quarry/connectors': { rank: 3, externals: ['hyparquet', 'hyparquet-writer', 'hysnappy'] },
+  '@quarry/connectors': { rank: 3, externals: ['csv-parse', 'hyparquet', 'hyparquet-writer', 'hysnappy'] },
   // Client-facing messages and their schemas: what @quarry/client needs, and nothing of the engine.
   '@quarry/protocol': { rank: 1, externals: ['@sinclair/typebox'] },
   // Cluster-internal messages (task specs carry plan fragments as opaque objects), for the servers

@@ -1,5 +1,5 @@
 import type { ErrorData } from '@quarry/common';
-import type { DistributedPlan, Session } from '@quarry/sql';
+import type { DistributedPlan, Procedure, Session } from '@quarry/sql';
 
 /**
  * What the coordinator's main thread and its planner threads say to each other (planner-pool.ts,
@@ -16,6 +16,8 @@ export interface CatalogInfo {
   readonly supportsFaultTolerantWrites: boolean;
   /** Whether the connector stores views (`hasViews`). */
   readonly views: boolean;
+  /** The procedures the connector offers to CALL (`hasProcedures`); none when empty. */
+  readonly procedures: readonly Procedure[];
 }
 
 /** The connector methods a planner thread may call on the main thread's connectors. */
@@ -33,6 +35,7 @@ export const CONNECTOR_CALLS = [
   'listViews',
   'createView',
   'dropView',
+  'callProcedure',
 ] as const;
 export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];
 

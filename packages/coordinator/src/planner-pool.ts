@@ -1,6 +1,13 @@
 import { Worker as Thread } from 'node:worker_threads';
 import { QuarryError, isErrorData, type Logger } from '@quarry/common';
-import { hasViews, isWritable, type CatalogRegistry, type DistributedPlan, type Session } from '@quarry/sql';
+import {
+  hasProcedures,
+  hasViews,
+  isWritable,
+  type CatalogRegistry,
+  type DistributedPlan,
+  type Session,
+} from '@quarry/sql';
 import {
   CONNECTOR_CALLS,
   VIEW_CALLS,
@@ -164,6 +171,7 @@ export class PlannerPool {
           writable,
           supportsFaultTolerantWrites: writable && c.supportsFaultTolerantWrites,
           views: hasViews(c),
+          procedures: hasProcedures(c) ? c.procedures : [],
         },
       ];
     });
@@ -215,7 +223,8 @@ export class PlannerPool {
     if (
       !CONNECTOR_CALLS.includes(method) ||
       (WRITE_CALLS.has(method) && !isWritable(connector)) ||
-      (VIEW_CALLS.has(method) && !hasViews(connector))
+      (VIEW_CALLS.has(method) && !hasViews(connector)) ||
+      (method === 'callProcedure' && !hasProcedures(connector))
     )
       throw new QuarryError('GENERIC_INTERNAL_ERROR', `A planner thread called ${catalog}.${method}`);
     const fn = (connector as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;

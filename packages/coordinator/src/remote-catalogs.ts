@@ -6,6 +6,8 @@ import type {
   Split,
   TableMetadata,
   TableRef,
+  ProcedureCall,
+  ProcedureConnector,
   ViewConnector,
   ViewDefinition,
   WritableConnector,
@@ -32,8 +34,12 @@ export class RemoteCatalogs implements CatalogRegistry {
     this.connectors = new Map(
       infos.map((info) => [
         info.name,
-        withViews(
-          info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+        withProcedures(
+          withViews(
+            info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+            info,
+            call,
+          ),
           info,
           call,
         ),
@@ -156,6 +162,18 @@ function withViews(connector: RemoteConnector, info: CatalogInfo, call: CallMain
     },
   };
   return Object.assign(connector, views);
+}
+
+/** A connector that offers procedures gets them, each call run on the main thread. */
+function withProcedures(connector: Connector, info: CatalogInfo, call: CallMain): Connector {
+  if (info.procedures.length === 0) return connector;
+  const procedures: ProcedureConnector = {
+    procedures: info.procedures,
+    callProcedure: async (c: ProcedureCall) => {
+      await call(info.name, 'callProcedure', [c]);
+    },
+  };
+  return Object.assign(connector, procedures);
 }
 
 function notHere(method: string): QuarryError {

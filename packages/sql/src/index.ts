@@ -36,6 +36,8 @@ export {
   type PhysicalKind,
   type TypeKind,
 } from './types/types.js';
+/** `CAST(v AS to)` of one value from `from` (connectors reading text, such as CSV). */
+export { caster } from './functions/casts.js';
 export {
   formatDecimal,
   fromExternal,
@@ -79,6 +81,13 @@ export {
   type WriteSink,
 } from './spi/writes.js';
 export { hasViews, type ViewColumn, type ViewConnector, type ViewDefinition } from './spi/views.js';
+export {
+  hasProcedures,
+  type Procedure,
+  type ProcedureCall,
+  type ProcedureConnector,
+  type ProcedureParameter,
+} from './spi/procedures.js';
 export { DistinctSketch, exactLimit } from './functions/distinct-sketch.js';
 export { hashBlock, hashFloat64, hashInt32, hashLong, hashString } from './functions/value-hash.js';
 

@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PropertyReader, QuarryError, type Properties } from '@quarry/common';
+import { normalizeLocation } from './external-location.js';
 import { hideSecrets, redactS3Settings, s3SettingsFromProperties, type S3Settings } from '@quarry/storage';
 
 /** Typed properties of a `connector.name=lake` catalog (see docs/CONFIGURATION.md). */
@@ -13,6 +14,12 @@ export interface LakeConfig {
   readonly rowGroupRows: number;
   /** `lake.target-max-file-size`: a writer starts a new file once its current one is this large. */
   readonly targetMaxFileSize: number;
+  /**
+   * `lake.external-location-prefixes`: where registered and external tables may read files
+   * (comma-separated, normalized URIs on the root's storage); none by default: see
+   * `external-location.ts`.
+   */
+  readonly externalLocationPrefixes: readonly string[];
 }
 
 /** Every property a lake catalog reads; any other property in its file is an error. */
@@ -26,6 +33,7 @@ export const LAKE_PROPERTY_NAMES = [
   'lake.s3.max-error-retries',
   'lake.parquet.row-group-rows',
   'lake.target-max-file-size',
+  'lake.external-location-prefixes',
 ] as const;
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -55,7 +63,32 @@ export function lakeConfigFromProperties(
         env,
       })
     : undefined;
-  return protect({ root, s3, rowGroupRows, targetMaxFileSize });
+  const externalLocationPrefixes = externalPrefixes(r.optionalString('lake.external-location-prefixes'), {
+    root,
+    source,
+  });
+  return protect({ root, s3, rowGroupRows, targetMaxFileSize, externalLocationPrefixes });
+}
+
+function externalPrefixes(raw: string | undefined, at: { root: string; source: string }): string[] {
+  const items = (raw ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  return items.map((item) => {
+    let uri: string;
+    try {
+      uri = normalizeLocation(item, 'prefix');
+    } catch (e) {
+      throw invalid(at.source, `lake.external-location-prefixes: ${(e as Error).message}`);
+    }
+    if (uri.startsWith('s3://') !== at.root.startsWith('s3://'))
+      throw invalid(
+        at.source,
+        `lake.external-location-prefixes: '${item}' is not on the storage of lake.root (${at.root})`,
+      );
+    return uri;
+  });
 }
 
 function normalizeRoot(raw: string, source: string): string {

@@ -4,6 +4,8 @@ import type {
   ColumnMetadata,
   Connector,
   Page,
+  ProcedureCall,
+  ProcedureConnector,
   Split,
   SplitOptions,
   TableMetadata,
@@ -36,9 +38,11 @@ import {
   type TableVersion,
 } from './metadata.js';
 import { collectLakeGarbage, type LakeGcReport } from './gc.js';
+import { ExternalTables, isExternalSplit, LAKE_PROCEDURES } from './external.js';
+import { externalProperties } from './external-properties.js';
 import { checkLakeType } from './parquet-types.js';
 import { LakeReader, type LakeScanStats, type LakeSplitInfo } from './reader.js';
-import { mayMatchAll } from './stats.js';
+import { rowGroupSplits } from './splits.js';
 import { ColumnSummaryCache } from './table-stats.js';
 import { createLakeView, dropLakeView, viewOf } from './views.js';
 import { LakeWriteSink } from './writer.js';
@@ -58,14 +62,17 @@ import {
  * the coordinator; page sources and write sinks in worker tasks. Writes are fault tolerant: every
  * task attempt writes apart and only the winners' files are committed.
  */
-export class LakeConnector implements Connector, WritableConnector, ViewConnector {
+export class LakeConnector implements Connector, WritableConnector, ViewConnector, ProcedureConnector {
   readonly connectorName = 'lake';
+  readonly procedures = LAKE_PROCEDURES;
   readonly supportsFaultTolerantWrites = true;
   /** What this instance's page sources read (row groups, bytes). */
   readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0 };
   private readonly ctx: LakeContext;
   private readonly reader: LakeReader;
   private readonly summaries = new ColumnSummaryCache();
+  /** Registered and external tables: files the catalog reads but does not own. */
+  private readonly external: ExternalTables;
 
   constructor(
     readonly catalog: string,
@@ -75,6 +82,18 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
     const store = storage ?? createStorage(config.s3);
     this.ctx = { catalog, storage: store, layout: new LakeLayout(config.root) };
     this.reader = new LakeReader(store, this.scanStats);
+    this.external = new ExternalTables({
+      ...this.ctx,
+      policy: { catalog, root: config.root, prefixes: config.externalLocationPrefixes },
+      reader: this.reader,
+      schemaExists: (schema) => this.schemaExists(schema),
+      dropTable: (ref, options) => this.dropTable(ref, options),
+    });
+  }
+
+  /** `CALL <catalog>.system.register_table(…)` and `unregister_table(…)` (`external.ts`). */
+  callProcedure(call: ProcedureCall): Promise<void> {
+    return this.external.call(call);
   }
 
   private get storage(): ObjectStorage {
@@ -145,6 +164,7 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   async getTable(schema: string, table: string): Promise<TableMetadata | undefined> {
     const v = await this.current(schema, table);
     if (!v) return undefined;
+    if (v.external) return this.external.tableMetadata({ catalog: this.catalog, schema, table }, v);
     const summaries = this.summaries.get(this.layout.tableDir(schema, table), v);
     return {
       catalog: this.catalog,
@@ -162,32 +182,15 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   async splits(ref: TableRef, options: SplitOptions): Promise<readonly Split[]> {
     const v = await this.current(ref.schema, ref.table);
     if (!v) throw tableNotFound(ref);
+    if (v.external) return this.external.splits(ref, v, options);
     const tableDir = this.layout.tableDir(ref.schema, ref.table);
-    const { constraint } = options;
-    const splits: Split[] = [];
-    for (const file of v.files) {
-      if (!mayMatchAll(v.columns, file.stats, file.rows, constraint)) continue;
-      let rowStart = 0;
-      file.rowGroups.forEach((group, rowGroup) => {
-        const start = rowStart;
-        rowStart += group.rows;
-        if (!mayMatchAll(v.columns, group.stats, group.rows, constraint)) return;
-        const info: LakeSplitInfo = {
-          uri: `${tableDir}/${file.path}`,
-          bytes: file.bytes,
-          rowGroup,
-          rowStart: start,
-          rowEnd: start + group.rows,
-          columns: v.columns,
-        };
-        splits.push({ catalog: ref.catalog, info });
-      });
-    }
-    return splits;
+    const target = { catalog: ref.catalog, columns: v.columns };
+    return rowGroupSplits(target, v.files, options.constraint, (path) => `${tableDir}/${path}`);
   }
 
   /** Reads only data files of the table named: a split arrives in a task spec, which is data. */
   pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
+    if (isExternalSplit(split.info)) return this.external.pageSource(split, columns);
     const info = split.info as LakeSplitInfo;
     if (!this.layout.ownsDataFile(ref.schema, ref.table, info?.uri)) {
       throw new QuarryError(
@@ -238,7 +241,10 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
     columns: readonly ColumnMetadata[],
     options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
   ): Promise<void> {
-    this.checkNewTable(ref, columns, options.properties);
+    const external = externalProperties(this.catalog, options.properties);
+    this.checkNewTable(ref, columns, undefined);
+    if (external)
+      return this.external.createTable(ref, columns, { ifNotExists: options.ifNotExists, external });
     const tableDir = this.layout.tableDir(ref.schema, ref.table);
     await withLock(tableDir, async () => {
       if (!(await this.schemaExists(ref.schema))) throw schemaNotFound(this.catalog, ref.schema);
@@ -329,6 +335,11 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
     const existing = await this.current(ref.schema, ref.table);
     if (options.kind === 'insert') {
       if (!existing) throw tableNotFound(ref);
+      if (existing.external)
+        throw new QuarryError(
+          'NOT_SUPPORTED',
+          `Table '${ref.catalog}.${ref.schema}.${ref.table}' is read-only: its files are not the catalog's (a registered or external table)`,
+        );
       if (existing.columns.length !== options.columns.length) {
         throw new QuarryError(
           'TYPE_MISMATCH',
@@ -374,7 +385,11 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   ): void {
     checkName('schema', ref.schema);
     checkName('table', ref.table);
-    checkNoProperties(this.catalog, 'table', properties);
+    if (externalProperties(this.catalog, properties))
+      throw new QuarryError(
+        'NOT_SUPPORTED',
+        `lake: only CREATE TABLE with columns takes external_location (the catalog writes only under its root)`,
+      );
     checkColumnNames(columns.map((c) => c.name));
     for (const c of columns) checkLakeType(c.name, c.type);
   }

@@ -59,6 +59,23 @@ export interface TableVersion {
   readonly commits: readonly CommitEntry[];
   readonly dropped?: boolean;
   readonly view?: LakeView;
+  /** A table over files the catalog does not own (`external.ts`): it has no `files` of its own. */
+  readonly external?: ExternalSource;
+}
+
+/**
+ * Where a registered or external table's files are and how to read them. Such a table's version
+ * lists no files: its location is listed on every read.
+ */
+export interface ExternalSource {
+  /** A normalized URI (`external-location.ts`): one file or a directory. */
+  readonly location: string;
+  readonly format: 'PARQUET' | 'CSV';
+  /** `register_table` derives the columns from the files; CREATE TABLE states them. */
+  readonly registered: boolean;
+  /** CSV: the field separator (one character) and how many lines of each file to skip. */
+  readonly csvSeparator?: string;
+  readonly skipHeaderLineCount?: number;
 }
 
 /** What a view version keeps besides its columns (see `ViewDefinition` of `@quarry/sql`). */

@@ -3,6 +3,8 @@ import type { Page } from '@quarry/sql';
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { snappyUncompressor } from 'hysnappy';
 import type { LakeColumn } from './metadata.js';
+import { RAW_PARSERS } from './external-files.js';
+import { matchColumns } from './external-types.js';
 import { ColumnBuilder, physicalSchema } from './parquet-types.js';
 
 /** A lake split: rows `[rowStart, rowEnd)` of one data file — one row group. */
@@ -14,6 +16,12 @@ export interface LakeSplitInfo {
   readonly rowEnd: number;
   /** The table's columns (names and types): a worker needs no metadata read to decode. */
   readonly columns: readonly LakeColumn[];
+  /**
+   * A file of a registered or external table, written by someone else: its columns are found by
+   * name (case-insensitively) and checked against the table's, and values converted
+   * (`external-types.ts`).
+   */
+  readonly external?: boolean;
 }
 
 /** Rows per page handed to the engine. */
@@ -62,17 +70,26 @@ export class LakeReader {
     }
     const file = this.file(split);
     const metadata = await this.footer(split, file);
-    const builders = new Map(columns.map((c) => [c.name, new ColumnBuilder(c.type, total)]));
+    const readings = split.external
+      ? matchColumns(metadata.schema, columns, split.uri).map((m) => ({ name: m.fileName, ...m.column }))
+      : columns.map((c) => ({ name: c.name, type: c.type, convert: undefined }));
+    const builders = new Map(
+      readings.map((r) => [r.name, { builder: new ColumnBuilder(r.type, total), convert: r.convert }]),
+    );
     await parquetRead({
       file,
       metadata: { ...metadata, schema: physicalSchema(metadata.schema) },
-      columns: columns.map((c) => c.name),
+      columns: readings.map((r) => r.name),
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
       compressors: { SNAPPY: snappy() },
-      onChunk: (c) => builders.get(c.columnName)?.put(c.rowStart - split.rowStart, c.columnData),
+      parsers: RAW_PARSERS,
+      onChunk: (c) => {
+        const to = builders.get(c.columnName);
+        to?.builder.put(c.rowStart - split.rowStart, to.convert ? to.convert(c.columnData) : c.columnData);
+      },
     });
-    const data = columns.map((c) => builders.get(c.name)!);
+    const data = readings.map((r) => builders.get(r.name)!.builder);
     for (let at = 0; at < total; at += PAGE_ROWS) {
       const end = Math.min(total, at + PAGE_ROWS);
       yield { blocks: data.map((b) => b.block(at, end)), rowCount: end - at };

@@ -213,9 +213,15 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       );
       expect(interval.message).to.equal("lake tables cannot store type interval day to second (column 'x')");
       const prop = await rejects(
-        lake.createTable(ref('t'), NUMBERS, { ifNotExists: false, properties: { format: 'ORC' } }),
+        lake.createTable(ref('t'), NUMBERS, { ifNotExists: false, properties: { partitioned_by: 'x' } }),
       );
-      expect(prop.message).to.equal("Catalog 'lake' table property 'format' does not exist");
+      expect(prop.message).to.equal("Catalog 'lake' table property 'partitioned_by' does not exist");
+      const format = await rejects(
+        lake.createTable(ref('t'), NUMBERS, { ifNotExists: false, properties: { format: 'CSV' } }),
+      );
+      expect(format.message).to.equal(
+        "Table property 'format' needs external_location (a table over existing files)",
+      );
       expect((await rejects(lake.createSchema('_x', { ifNotExists: false, properties: {} }))).code).to.equal(
         'NOT_SUPPORTED',
       );

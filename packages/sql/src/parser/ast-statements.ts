@@ -51,7 +51,8 @@ export type Statement =
   | Delete
   | CreateView
   | DropView
-  | ShowCreateView;
+  | ShowCreateView
+  | Call;
 
 /** `EXPLAIN [(TYPE …, FORMAT …)] stmt` or `EXPLAIN ANALYZE [VERBOSE] stmt`. */
 export interface Explain extends Located {
@@ -218,6 +219,19 @@ export interface DropView extends Located {
 export interface ShowCreateView extends Located {
   readonly kind: 'ShowCreateView';
   readonly view: QualifiedName;
+}
+
+/** `CALL name(arg, …)` or `CALL name(param => arg, …)`: a connector's procedure. */
+export interface Call extends Located {
+  readonly kind: 'Call';
+  readonly name: QualifiedName;
+  readonly args: readonly CallArgument[];
+}
+
+/** One argument of a CALL: positional, or named with `name => value`. */
+export interface CallArgument extends Located {
+  readonly name?: Identifier;
+  readonly value: Expression;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Prints any syntax tree node as SQL text on one line, with upper-case keywords. Parsing the
  * output gives the same tree again (locations aside), which the parser tests check.
  */
-import type { ColumnDefinition, Node, Property, Statement } from './ast.js';
+import type { Call, ColumnDefinition, Node, Property, Statement } from './ast.js';
 import type {
   Expression,
   GroupingElement,
@@ -183,6 +183,13 @@ class SqlPrinter extends ExpressionPrinter {
     return properties.length > 0 ? ` WITH (${properties.map((p) => this.property(p)).join(', ')})` : '';
   }
 
+  private call(call: Call): string {
+    const args = call.args.map(
+      (a) => `${a.name ? `${identifier(a.name)} => ` : ''}${this.expression(a.value)}`,
+    );
+    return `CALL ${qualifiedName(call.name)}(${args.join(', ')})`;
+  }
+
   private columnDefinition(column: ColumnDefinition): string {
     const notNull = column.nullable ? '' : ' NOT NULL';
     const comment = column.comment === undefined ? '' : ` COMMENT ${quoteString(column.comment)}`;
@@ -263,6 +270,8 @@ class SqlPrinter extends ExpressionPrinter {
         return `DROP VIEW ${statement.ifExists ? 'IF EXISTS ' : ''}${qualifiedName(statement.name)}`;
       case 'ShowCreateView':
         return `SHOW CREATE VIEW ${qualifiedName(statement.view)}`;
+      case 'Call':
+        return this.call(statement);
       case 'Delete':
         return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
     }
@@ -273,7 +282,7 @@ class SqlPrinter extends ExpressionPrinter {
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete', 'CreateView', 'DropView', 'ShowCreateView',
+  'Delete', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {

@@ -1,6 +1,8 @@
 /** Statements: queries, EXPLAIN, SHOW/DESCRIBE, session statements, and the DDL and DML quarry runs. */
 import type { SourceLocation } from '@quarry/common';
 import type {
+  Call,
+  CallArgument,
   ColumnDefinition,
   CreateSchema,
   CreateTable,
@@ -17,7 +19,7 @@ import { QueryParser } from './queries.js';
 /** Statement keywords that start Trino statements quarry does not implement. */
 // prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
-  'ALTER', 'ANALYZE', 'CALL', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
+  'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
   'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE', 'UPDATE',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
@@ -25,7 +27,7 @@ const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
-  'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
+  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
   'VALUES', 'WITH',
 ];
 
@@ -106,6 +108,8 @@ export class StatementParser extends QueryParser {
         const columns = this.isSymbol('(') && this.isIdentifier(1) ? this.expectIdentifierList() : [];
         return { kind: 'Insert', loc, table, columns, query: this.parseQuery() };
       }
+      case 'CALL':
+        return this.call(token);
       case 'DELETE': {
         this.advance();
         this.expectWord('FROM');
@@ -120,6 +124,26 @@ export class StatementParser extends QueryParser {
     for (const word of STATEMENT_WORDS) this.note(`'${word}'`);
     this.note("'('");
     return this.fail();
+  }
+
+  /** `CALL name([arg [, arg]…])`, each arg `expr` or `name => expr`. */
+  private call(start: Token): Call {
+    this.advance();
+    const name = this.expectQualifiedName();
+    this.expectSymbol('(');
+    const args: CallArgument[] = [];
+    if (!this.acceptSymbol(')')) {
+      do {
+        const at = this.loc(this.token);
+        const named = this.isIdentifier() && this.isSymbol('=>', 1);
+        const argName = named ? this.expectIdentifier() : undefined;
+        if (argName) this.expectSymbol('=>');
+        const value = this.parseExpression();
+        args.push(argName ? { loc: at, name: argName, value } : { loc: at, value });
+      } while (this.acceptSymbol(','));
+      this.expectSymbol(')');
+    }
+    return { kind: 'Call', loc: this.loc(start), name, args };
   }
 
   private explain(start: Token): Explain {

@@ -4,6 +4,7 @@ import type { CatalogRegistry } from '../spi/connector.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { asTooComplex, checkStageCount, type PlannerOptions } from './limits.js';
 import { planDistributed } from './plan.js';
+import { planCall } from './procedures.js';
 import { planMetadataStatement } from './statements.js';
 import { planViewStatement } from './views.js';
 import { planWriteStatement } from './writes.js';
@@ -39,6 +40,7 @@ async function planAny(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
+  if (statement.kind === 'Call') return planCall(statement, catalogs, session);
   if (statement.kind !== 'Query') {
     const plan =
       (await planMetadataStatement(statement, catalogs, session)) ??

@@ -23,7 +23,7 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   { sql: 'SELECT 1; SELECT 2', at: '1:11', message: "mismatched input 'SELECT'. Expecting: <EOF>" },
   { sql: 'SELECT 1;;', at: '1:10', message: "mismatched input ';'. Expecting: <EOF>" },
   // misspelled and misplaced keywords
-  { sql: 'SELCT 1', at: '1:1', message: "mismatched input 'SELCT'. Expecting: '(', 'CREATE', 'DELETE'" },
+  { sql: 'SELCT 1', at: '1:1', message: "mismatched input 'SELCT'. Expecting: '(', 'CALL', 'CREATE'" },
   {
     sql: 'SELECT a form t',
     at: '1:15',

@@ -1,0 +1,230 @@
+import { QuarryError } from '@quarry/common';
+import {
+  BIGINT,
+  BOOLEAN,
+  DATE,
+  DOUBLE,
+  INTEGER,
+  REAL,
+  SMALLINT,
+  TIMESTAMP,
+  TINYINT,
+  VARCHAR,
+  decimalType,
+  typeToString,
+  typesEqual,
+  type DataType,
+} from '@quarry/sql';
+import type { SchemaElement } from 'hyparquet';
+import type { LakeColumn } from './metadata.js';
+
+/**
+ * The SQL types of Parquet columns other writers made (DuckDB, Spark, pandas/pyarrow), as DuckDB
+ * reads them: signed integers by width (INT_8/INT_16 or the INTEGER logical type), unsigned ones
+ * one size wider (UINT_64 is not read), FLOAT as real, DOUBLE, DECIMAL in INT32/INT64/fixed-length
+ * bytes, UTF-8 strings (STRING, UTF8, ENUM) as varchar, DATE, and TIMESTAMP in millis, micros or
+ * nanos — or INT96, Spark's default — when not adjusted to UTC, as timestamp(6) (nanos are
+ * truncated; millis read as timestamp(3); a column declared with another precision is rounded to it). Anything else — nested columns, binary, time, timestamps with a time zone, JSON,
+ * UUID — is refused naming the column.
+ *
+ * Values are read as stored (the reader strips the annotations, see `parquet-types.ts`), so a
+ * column may need a conversion to the engine's layout: {@link ExternalColumn.convert}.
+ */
+export interface ExternalColumn {
+  readonly type: DataType;
+  /** Maps a decoded chunk (raw physical values, `null` for NULL) to the engine's layout. */
+  readonly convert?: (data: ArrayLike<unknown>) => ArrayLike<unknown>;
+}
+
+/** The top-level columns of a Parquet schema (the schema's root is element 0). */
+export function topLevelColumns(schema: readonly SchemaElement[]): SchemaElement[] {
+  const out: SchemaElement[] = [];
+  let i = 1;
+  while (i < schema.length) {
+    const e = schema[i]!;
+    out.push(e);
+    i = skip(schema, i);
+  }
+  return out;
+}
+
+/** The index after element `i` and all its descendants. */
+function skip(schema: readonly SchemaElement[], i: number): number {
+  let next = i + 1;
+  for (let c = 0; c < (schema[i]!.num_children ?? 0); c++) next = skip(schema, next);
+  return next;
+}
+
+/** The column's SQL type and conversion; throws NOT_SUPPORTED naming `where` and the column. */
+export function externalColumn(e: SchemaElement, where: string): ExternalColumn {
+  const found = mapElement(e);
+  if (typeof found === 'string') {
+    throw new QuarryError(
+      'NOT_SUPPORTED',
+      `lake: column '${e.name}' of ${where} has ${found}, which lake tables cannot read`,
+    );
+  }
+  return found;
+}
+
+function mapElement(e: SchemaElement): ExternalColumn | string {
+  if ((e.num_children ?? 0) > 0 || e.repetition_type === 'REPEATED') return 'a nested type';
+  const logical = e.logical_type;
+  const converted = e.converted_type;
+  if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') {
+    const precision = logical?.type === 'DECIMAL' ? logical.precision : (e.precision ?? 0);
+    const scale = logical?.type === 'DECIMAL' ? logical.scale : (e.scale ?? 0);
+    if (e.type === 'BYTE_ARRAY' || precision < 1 || precision > 38) return `decimal(${precision},${scale})`;
+    return { type: decimalType(precision, scale) };
+  }
+  switch (e.type) {
+    case 'BOOLEAN':
+      return { type: BOOLEAN };
+    case 'INT32':
+      return int32(e);
+    case 'INT64':
+      return int64(e);
+    case 'INT96':
+      // decoded through RAW_PARSERS (external-files.ts): already microseconds
+      return { type: MICROS, convert: (d) => timestamps(d, (v) => v) };
+    case 'FLOAT':
+      return { type: REAL };
+    case 'DOUBLE':
+      return { type: DOUBLE };
+    case 'BYTE_ARRAY': {
+      const text =
+        converted === 'UTF8' ||
+        converted === 'ENUM' ||
+        logical?.type === 'STRING' ||
+        logical?.type === 'ENUM';
+      return text ? { type: VARCHAR } : `type ${describe(e)}`;
+    }
+    default:
+      return `type ${describe(e)}`;
+  }
+}
+
+function int32(e: SchemaElement): ExternalColumn | string {
+  const logical = e.logical_type;
+  if (e.converted_type === 'DATE' || logical?.type === 'DATE') return { type: DATE };
+  const width = logical?.type === 'INTEGER' ? logical.bitWidth : intWidth(e.converted_type);
+  const signed = logical?.type === 'INTEGER' ? logical.isSigned : !e.converted_type?.startsWith('UINT');
+  if (width === undefined) return e.converted_type || logical ? `type ${describe(e)}` : { type: INTEGER };
+  if (signed) return { type: width === 8 ? TINYINT : width === 16 ? SMALLINT : INTEGER };
+  if (width === 8) return { type: SMALLINT };
+  if (width === 16) return { type: INTEGER };
+  // UINT_32 arrives as signed 32-bit values
+  return { type: BIGINT, convert: (d) => mapValues(d, (v) => (v as number) >>> 0) };
+}
+
+function int64(e: SchemaElement): ExternalColumn | string {
+  const logical = e.logical_type;
+  if (logical?.type === 'TIMESTAMP') {
+    if (logical.isAdjustedToUTC) return 'type timestamp with time zone';
+    return timestampColumn(logical.unit);
+  }
+  if (e.converted_type === 'TIMESTAMP_MICROS') return timestampColumn('MICROS');
+  if (e.converted_type === 'TIMESTAMP_MILLIS') return timestampColumn('MILLIS');
+  const width = logical?.type === 'INTEGER' ? logical.bitWidth : intWidth(e.converted_type);
+  const signed = logical?.type === 'INTEGER' ? logical.isSigned : !e.converted_type?.startsWith('UINT');
+  if ((width === undefined && !e.converted_type && !logical) || (width === 64 && signed))
+    return { type: BIGINT };
+  return `type ${describe(e)}`;
+}
+
+/** Timestamps in micros or nanos read as timestamp(6), in millis as timestamp(3). */
+const MICROS: DataType = { kind: 'timestamp', precision: 6 };
+
+function timestampColumn(unit: string): ExternalColumn {
+  switch (unit) {
+    case 'MILLIS':
+      return { type: TIMESTAMP, convert: (d) => timestamps(d, (v) => v * 1000n) };
+    case 'NANOS':
+      return { type: MICROS, convert: (d) => timestamps(d, (v) => floorDiv(v, 1000n)) };
+    default:
+      return { type: MICROS };
+  }
+}
+
+/**
+ * A file's timestamps read as a column declared with another precision: rounded (half up) to it,
+ * as a cast would.
+ */
+function atPrecision(column: ExternalColumn, type: DataType): ExternalColumn {
+  if (type.kind !== 'timestamp' || column.type.kind !== 'timestamp') return column;
+  if (type.precision >= column.type.precision) return { ...column, type };
+  const unit = 10 ** (6 - type.precision);
+  const round = (d: ArrayLike<unknown>) =>
+    mapValues(column.convert ? column.convert(d) : d, (v) => Math.floor(Number(v) / unit + 0.5) * unit);
+  return { type, convert: round };
+}
+
+function intWidth(converted: SchemaElement['converted_type']): number | undefined {
+  const m = /^U?INT_(8|16|32|64)$/.exec(converted ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
+function describe(e: SchemaElement): string {
+  const annotation = e.logical_type?.type ?? e.converted_type;
+  return annotation ? `${e.type} (${annotation})` : String(e.type);
+}
+
+function mapValues(data: ArrayLike<unknown>, f: (v: unknown) => unknown): unknown[] {
+  const out = new Array<unknown>(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    out[i] = v === null || v === undefined ? null : f(v);
+  }
+  return out;
+}
+
+/** 64-bit timestamps to the engine's microseconds (a double). */
+function timestamps(data: ArrayLike<unknown>, toMicros: (v: bigint) => bigint): unknown[] {
+  return mapValues(data, (v) => Number(toMicros(typeof v === 'bigint' ? v : BigInt(v as number))));
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+/**
+ * The table's columns read from one file's schema: each named column must be a top-level column
+ * of the file (names compare case-insensitively, as SQL identifiers) with the same type. Returns,
+ * per table column, the file's column name and its reading.
+ */
+export function matchColumns(
+  schema: readonly SchemaElement[],
+  columns: readonly LakeColumn[],
+  where: string,
+): { fileName: string; element: SchemaElement; column: ExternalColumn }[] {
+  const byName = new Map(topLevelColumns(schema).map((e) => [e.name.toLowerCase(), e]));
+  return columns.map((c) => {
+    const e = byName.get(c.name.toLowerCase());
+    if (!e)
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `lake: ${where} has no column '${c.name}' (it has ${[...byName.keys()].join(', ') || 'none'})`,
+      );
+    const column = atPrecision(externalColumn(e, where), c.type);
+    if (!typesEqual(column.type, c.type)) {
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `lake: column '${c.name}' is ${typeToString(c.type)} in the table but ${typeToString(column.type)} in ${where}`,
+      );
+    }
+    return { fileName: e.name, element: e, column };
+  });
+}
+
+/** The columns a file defines, in its order, names lower-cased; duplicates are refused. */
+export function columnsOfFile(schema: readonly SchemaElement[], where: string): LakeColumn[] {
+  const seen = new Set<string>();
+  return topLevelColumns(schema).map((e) => {
+    const name = e.name.toLowerCase();
+    if (seen.has(name))
+      throw new QuarryError('NOT_SUPPORTED', `lake: ${where} has two columns named '${name}'`);
+    seen.add(name);
+    return { name, type: externalColumn(e, where).type };
+  });
+}
