@@ -94,8 +94,29 @@ describe('spilling windows and set operations', function () {
     });
   }
 
-  it('a partition larger than the memory fails with a clear EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
-    const sql = 'SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d) FROM t';
+  // one partition many times the memory: functions computed in one pass over the sorted rows
+  const streamed = [
+    'SELECT id, s, row_number() OVER (ORDER BY s, id) rn FROM t ORDER BY rn DESC LIMIT 3',
+    `SELECT id, row_number() OVER (ORDER BY k, d), rank() OVER (ORDER BY k), dense_rank() OVER (ORDER BY k DESC, d),
+            sum(d) OVER (ORDER BY g), count(d) OVER (ORDER BY k, id ROWS UNBOUNDED PRECEDING),
+            max(s) OVER (ORDER BY g, k GROUPS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t`,
+    `SELECT id, lag(s) OVER (ORDER BY id), lead(d, 3, -1) OVER (ORDER BY id), lag(d, k, 0) IGNORE NULLS OVER (ORDER BY id),
+            lead(d, k) IGNORE NULLS OVER (ORDER BY id), lead(s, 0) OVER (ORDER BY id), lag(id, g) OVER (ORDER BY id) FROM t`,
+    `SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d, id), avg(d) OVER (PARTITION BY k < 15 ORDER BY s),
+            lead(id, 2) OVER (PARTITION BY k < 15 ORDER BY s, id), sum(k) OVER (PARTITION BY g) FROM t`,
+  ];
+  for (const sql of streamed) {
+    it(`streams a partition larger than the memory: ${sql.replace(/\s+/g, ' ')}`, async () => {
+      const expected = await runLocal(sql, connector());
+      const spilled = await runLocal(sql, connector(), MEMORY, space);
+      expect(space.created, 'runs were spilled').to.be.greaterThan(2);
+      expect(spilled.rows, 'the same rows in the same order').to.deep.equal(expected.rows);
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
+
+  it('a partition larger than the memory with a function over all of it fails with a clear EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
+    const sql = 'SELECT id, cume_dist() OVER (PARTITION BY k < 100 ORDER BY d) FROM t';
     const e = await asyncErrorOf(() => runLocal(sql, connector(), MEMORY, space));
     expect(e.code).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
     expect(e.message).to.match(/a window partition holds more rows than fit/);
