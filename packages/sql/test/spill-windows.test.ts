@@ -1,8 +1,8 @@
 /**
  * Spilling windows and set operations: with a spill space and a task memory far below their input,
  * window functions (sorted externally, evaluated a batch of whole partitions at a time), INTERSECT
- * and EXCEPT (ALL: through windows, DISTINCT: through aggregation) and DISTINCT return exactly the
- * rows of an in-memory run, in the same order, and leave no spill file.
+ * and EXCEPT (ALL: through windows, DISTINCT: through aggregation), DISTINCT and count(DISTINCT)
+ * (mark-distinct) return exactly the rows of an in-memory run, in the same order, and leave no spill file.
  */
 import { expect } from 'chai';
 import { BIGINT, DOUBLE, INTEGER, VARCHAR } from '../src/types/types.js';
@@ -84,6 +84,24 @@ describe('spilling windows and set operations', function () {
     'SELECT g, k, s FROM t UNION SELECT g, k, s FROM u',
     'SELECT DISTINCT g, k, s FROM t',
   ];
+  // mark-distinct: the seen tuples and the rows still to mark spilled by hash partition (each
+  // count(DISTINCT) is one mark-distinct holding a table: a little more memory)
+  const distinct = [
+    'SELECT count(DISTINCT id), count(DISTINCT s), sum(DISTINCT k), count(DISTINCT d), count(*) FROM t',
+    'SELECT k, count(DISTINCT id), count(DISTINCT s || CAST(g AS varchar)), max(d) FROM t GROUP BY k',
+    'SELECT g, count(DISTINCT id) FILTER (WHERE d > 20), count(DISTINCT k) FROM t GROUP BY g',
+  ];
+  for (const sql of distinct) {
+    it(`${sql} as in memory through spill files`, async () => {
+      const expected = await runLocal(sql, connector());
+      const e = await asyncErrorOf(() => runLocal(sql, connector(), 4 * MEMORY));
+      expect(e.code, 'without spilling').to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
+      const spilled = await runLocal(sql, connector(), 4 * MEMORY, space);
+      expect(space.created, 'spill files were written').to.be.greaterThan(15);
+      expect(unordered(spilled.rows)).to.deep.equal(unordered(expected.rows));
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
   for (const sql of sets) {
     it(`${sql} as in memory through spill files`, async () => {
       const expected = await runLocal(sql, connector());
