@@ -124,7 +124,7 @@ export class Intake {
   private pairReply(k: string, replyTo: string, data: Uint8Array): void {
     const outcomes = this.waitingOutcomes.get(k);
     const outcome = hasQueryId(data) ? outcomes?.[0] : outcomes?.shift();
-    if (outcome) return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
+    if (outcome) return this.answer(replyTo, outcome.outcome(formatOf(data)));
     const waiting = { replyTo, at: Date.now() };
     push(this.waitingReplies, k, waiting);
     // A resubmission under a query id the stream has seen within its duplicate window (a client's
@@ -137,7 +137,7 @@ export class Intake {
         const i = list?.indexOf(waiting) ?? -1;
         if (i < 0) return;
         list!.splice(i, 1);
-        void this.run(data).then((o) => this.o.system.nc.publish(replyTo, o(formatOf(data))));
+        void this.run(data).then((o) => this.answer(replyTo, o(formatOf(data))));
       }, UNPAIRED_RESUBMISSION_MS).unref();
   }
 
@@ -145,14 +145,27 @@ export class Intake {
     const bytes = outcome(formatOf(data));
     if (hasQueryId(data)) {
       // every try of this query: those that wait now (the latest may still be listening), and later ones
-      for (const reply of this.waitingReplies.get(k) ?? []) this.o.system.nc.publish(reply.replyTo, bytes);
+      for (const reply of this.waitingReplies.get(k) ?? []) this.answer(reply.replyTo, bytes);
       this.waitingReplies.delete(k);
       this.waitingOutcomes.set(k, [{ outcome: () => bytes, at: Date.now() }]);
       return;
     }
     const reply = this.waitingReplies.get(k)?.shift();
-    if (reply) return void this.o.system.nc.publish(reply.replyTo, bytes);
+    if (reply) return this.answer(reply.replyTo, bytes);
     push(this.waitingOutcomes, k, { outcome, at: Date.now() });
+  }
+
+  /**
+   * Replies to a submitter. The connection may have closed meanwhile (this coordinator stopped
+   * leading, its term's connection with it): the submitter's retry reaches the next leader, which
+   * answers it, so the reply is dropped rather than thrown out of a callback (which ended the process).
+   */
+  private answer(replyTo: string, bytes: Uint8Array): void {
+    try {
+      this.o.system.nc.publish(replyTo, bytes);
+    } catch (e) {
+      this.o.logger.debug({ err: e }, 'cannot answer a submission: connection closed');
+    }
   }
 
   private forgetOld(): void {

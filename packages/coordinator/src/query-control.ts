@@ -92,6 +92,11 @@ export class QueryControl {
           q.logger.info({ workerId, taskId: ref.taskId }, 'worker gone before the hand-over: task goes back');
           return this.putBack(q, task, ref);
         }
+        // This coordinator stopped leading meanwhile (its lease ran out while the machine was busy,
+        // say, and stepping down closed the ask): the attempt is recorded, so the next leader finds
+        // it running or lost. Failing it here would fail a query under NONE that no leader then
+        // reports to its client, which waited for ever.
+        if (!this.d.mayAct()) return;
         // Whether the worker got it is unknown: its slot stays taken until its heartbeats tell, and
         // it gets no more tasks until it heartbeats again.
         const err = QuarryError.wrap(e);
