@@ -13,7 +13,8 @@ import { DEFAULT_SPILL, parseFailureInjection, type Worker } from '@quarry/worke
 
 /**
  * Spilling through a whole cluster: tasks given a few hundred kB of memory sort all of
- * tpch.tiny.lineitem, aggregate its 15 000 orders and join it with orders through local spill files, with the rows of a
+ * tpch.tiny.lineitem, aggregate its 15 000 orders, join it with orders and number all its rows in
+ * one window partition through local spill files, with the rows of a
  * cluster whose tasks have room; the files are gone when the tasks end, finished or failed; the
  * spill limits fail a query with EXCEEDED_SPILL_LIMIT; `spill_enabled=false` gives the old
  * EXCEEDED_LOCAL_MEMORY_LIMIT.
@@ -26,6 +27,9 @@ const GROUP = `select l_orderkey, count(*), sum(l_quantity), avg(l_extendedprice
 // a grace hash join: lineitem's matching rows and unmatched rows of both sides
 const JOIN = `select o_orderkey, o_orderstatus, l_orderkey, l_linenumber, l_quantity
   from tpch.tiny.orders full join tpch.tiny.lineitem on o_orderkey = l_orderkey and l_quantity > 25`;
+// issue 14's query: one window partition, all of lineitem, many times the task memory
+const WINDOW = `select l_orderkey, l_linenumber, l_comment, row_number() over (order by l_comment, l_orderkey, l_linenumber) rn
+  from tpch.tiny.lineitem order by rn desc limit 3`;
 // one task aggregates all 15 000 orders
 const ONE_PARTITION = { hash_partition_count: '1' };
 
@@ -64,7 +68,7 @@ describe('spilling in a cluster with tiny task memory', function () {
   let servers: TestServers;
   let cluster: InProcessCluster;
   let spillDir: string;
-  let expected: { sort: unknown[][]; group: unknown[][]; join: unknown[][] };
+  let expected: { sort: unknown[][]; group: unknown[][]; join: unknown[][]; window: unknown[][] };
 
   before(async () => {
     servers = await startServers();
@@ -87,6 +91,7 @@ describe('spilling in a cluster with tiny task memory', function () {
         sort: (await roomy.client.query(SORT)).rows as unknown[][],
         group: (await roomy.client.query(GROUP, { session: ONE_PARTITION })).rows as unknown[][],
         join: (await roomy.client.query(JOIN, { session: ONE_PARTITION })).rows as unknown[][],
+        window: (await roomy.client.query(WINDOW)).rows as unknown[][],
       };
     } finally {
       await roomy.stop();
@@ -132,6 +137,15 @@ describe('spilling in a cluster with tiny task memory', function () {
     expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
     const explained = await cluster.client.query(`explain analyze ${JOIN}`, { session: ONE_PARTITION });
     expect(String(explained.rows[0]![0])).to.match(/spilled [\d.]+ (KB|MB)/);
+  });
+
+  it('numbers all of lineitem in one window partition as with room, and leaves no spill file', async () => {
+    const before = await spilledBytes(cluster.workers);
+    const result = await cluster.client.query(WINDOW);
+    expect(result.rows).to.deep.equal(expected.window);
+    expect(result.rows[0]![3]).to.equal(60_175);
+    expect(await spilledBytes(cluster.workers), 'bytes spilled').to.be.greaterThan(before + 1_000_000);
+    expect(leftovers(spillDir, cluster.workers)).to.deep.equal([]);
   });
 
   it('deletes the spill files of a task that fails in the middle of its merge', async () => {

@@ -129,10 +129,10 @@ export class Intake {
     const outcome = this.waitingOutcomes.get(k)?.shift();
     if (outcome) {
       if (named) this.delivered.set(k, Date.now());
-      return void this.o.system.nc.publish(replyTo, outcome.outcome(formatOf(data)));
+      return void this.answer(replyTo, outcome.outcome(formatOf(data)));
     }
     if (named && this.delivered.has(k))
-      return void this.run(data).then((o) => this.o.system.nc.publish(replyTo, o(formatOf(data))));
+      return void this.run(data).then((o) => this.answer(replyTo, o(formatOf(data))));
     const waiting = { replyTo, at: Date.now() };
     push(this.waitingReplies, k, waiting);
     // A resubmission under a query id the stream has seen within its duplicate window (a client's
@@ -145,7 +145,7 @@ export class Intake {
         const i = list?.indexOf(waiting) ?? -1;
         if (i < 0) return;
         list!.splice(i, 1);
-        void this.run(data).then((o) => this.o.system.nc.publish(replyTo, o(formatOf(data))));
+        void this.run(data).then((o) => this.answer(replyTo, o(formatOf(data))));
       }, UNPAIRED_RESUBMISSION_MS).unref();
   }
 
@@ -154,14 +154,27 @@ export class Intake {
     if (waiting?.length && hasQueryId(data)) {
       // every try of this query that waits: the latest may still be listening
       const bytes = outcome(formatOf(data));
-      for (const reply of waiting) this.o.system.nc.publish(reply.replyTo, bytes);
+      for (const reply of waiting) this.answer(reply.replyTo, bytes);
       this.waitingReplies.delete(k);
       this.delivered.set(k, Date.now());
       return;
     }
     const reply = waiting?.shift();
-    if (reply) return void this.o.system.nc.publish(reply.replyTo, outcome(formatOf(data)));
+    if (reply) return this.answer(reply.replyTo, outcome(formatOf(data)));
     push(this.waitingOutcomes, k, { outcome, at: Date.now() });
+  }
+
+  /**
+   * Replies to a submitter. The connection may have closed meanwhile (this coordinator stopped
+   * leading, its term's connection with it): the submitter's retry reaches the next leader, which
+   * answers it, so the reply is dropped rather than thrown out of a callback (which ended the process).
+   */
+  private answer(replyTo: string, bytes: Uint8Array): void {
+    try {
+      this.o.system.nc.publish(replyTo, bytes);
+    } catch (e) {
+      this.o.logger.debug({ err: e }, 'cannot answer a submission: connection closed');
+    }
   }
 
   private forgetOld(): void {

@@ -100,6 +100,10 @@ export class QueryControl {
       if (tries === 1) return this.putBack(q, task, ref);
       return h.slow ? this.taskFailed(q, ref, gone) : this.lost(q, ref, gone);
     }
+    // This coordinator stopped leading meanwhile (its lease ran out while the machine was busy, say,
+    // and stepping down closed the ask): the attempt is recorded, so the next leader finds it running
+    // or lost. Failing it here would fail a query under NONE that no leader then reports to its client.
+    if (!this.d.mayAct()) return;
     this.d.registry.pause(workerId);
     if (tries >= MAX_HAND_OVER_TRIES) return this.taskFailed(q, ref, gone);
     q.logger.info({ workerId, taskId: ref.taskId, tries }, 'no answer to a hand-over: sending it again');

@@ -1,8 +1,8 @@
 /**
  * Spilling windows and set operations: with a spill space and a task memory far below their input,
  * window functions (sorted externally, evaluated a batch of whole partitions at a time), INTERSECT
- * and EXCEPT (ALL: through windows, DISTINCT: through aggregation) and DISTINCT return exactly the
- * rows of an in-memory run, in the same order, and leave no spill file.
+ * and EXCEPT (ALL: through windows, DISTINCT: through aggregation), DISTINCT and count(DISTINCT)
+ * (mark-distinct) return exactly the rows of an in-memory run, in the same order, and leave no spill file.
  */
 import { expect } from 'chai';
 import { BIGINT, DOUBLE, INTEGER, VARCHAR } from '../src/types/types.js';
@@ -84,6 +84,24 @@ describe('spilling windows and set operations', function () {
     'SELECT g, k, s FROM t UNION SELECT g, k, s FROM u',
     'SELECT DISTINCT g, k, s FROM t',
   ];
+  // mark-distinct: the seen tuples and the rows still to mark spilled by hash partition (each
+  // count(DISTINCT) is one mark-distinct holding a table: a little more memory)
+  const distinct = [
+    'SELECT count(DISTINCT id), count(DISTINCT s), sum(DISTINCT k), count(DISTINCT d), count(*) FROM t',
+    'SELECT k, count(DISTINCT id), count(DISTINCT s || CAST(g AS varchar)), max(d) FROM t GROUP BY k',
+    'SELECT g, count(DISTINCT id) FILTER (WHERE d > 20), count(DISTINCT k) FROM t GROUP BY g',
+  ];
+  for (const sql of distinct) {
+    it(`${sql} as in memory through spill files`, async () => {
+      const expected = await runLocal(sql, connector());
+      const e = await asyncErrorOf(() => runLocal(sql, connector(), 4 * MEMORY));
+      expect(e.code, 'without spilling').to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
+      const spilled = await runLocal(sql, connector(), 4 * MEMORY, space);
+      expect(space.created, 'spill files were written').to.be.greaterThan(15);
+      expect(unordered(spilled.rows)).to.deep.equal(unordered(expected.rows));
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
   for (const sql of sets) {
     it(`${sql} as in memory through spill files`, async () => {
       const expected = await runLocal(sql, connector());
@@ -94,8 +112,29 @@ describe('spilling windows and set operations', function () {
     });
   }
 
-  it('a partition larger than the memory fails with a clear EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
-    const sql = 'SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d) FROM t';
+  // one partition many times the memory: functions computed in one pass over the sorted rows
+  const streamed = [
+    'SELECT id, s, row_number() OVER (ORDER BY s, id) rn FROM t ORDER BY rn DESC LIMIT 3',
+    `SELECT id, row_number() OVER (ORDER BY k, d), rank() OVER (ORDER BY k), dense_rank() OVER (ORDER BY k DESC, d),
+            sum(d) OVER (ORDER BY g), count(d) OVER (ORDER BY k, id ROWS UNBOUNDED PRECEDING),
+            max(s) OVER (ORDER BY g, k GROUPS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM t`,
+    `SELECT id, lag(s) OVER (ORDER BY id), lead(d, 3, -1) OVER (ORDER BY id), lag(d, k, 0) IGNORE NULLS OVER (ORDER BY id),
+            lead(d, k) IGNORE NULLS OVER (ORDER BY id), lead(s, 0) OVER (ORDER BY id), lag(id, g) OVER (ORDER BY id) FROM t`,
+    `SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d, id), avg(d) OVER (PARTITION BY k < 15 ORDER BY s),
+            lead(id, 2) OVER (PARTITION BY k < 15 ORDER BY s, id), sum(k) OVER (PARTITION BY g) FROM t`,
+  ];
+  for (const sql of streamed) {
+    it(`streams a partition larger than the memory: ${sql.replace(/\s+/g, ' ')}`, async () => {
+      const expected = await runLocal(sql, connector());
+      const spilled = await runLocal(sql, connector(), MEMORY, space);
+      expect(space.created, 'runs were spilled').to.be.greaterThan(2);
+      expect(spilled.rows, 'the same rows in the same order').to.deep.equal(expected.rows);
+      expect(space.files(), 'spill files left').to.deep.equal([]);
+    });
+  }
+
+  it('a partition larger than the memory with a function over all of it fails with a clear EXCEEDED_LOCAL_MEMORY_LIMIT', async () => {
+    const sql = 'SELECT id, cume_dist() OVER (PARTITION BY k < 100 ORDER BY d) FROM t';
     const e = await asyncErrorOf(() => runLocal(sql, connector(), MEMORY, space));
     expect(e.code).to.equal('EXCEEDED_LOCAL_MEMORY_LIMIT');
     expect(e.message).to.match(/a window partition holds more rows than fit/);

@@ -10,9 +10,9 @@ import {
   AssignUniqueIdOperator,
   EnforceSingleRowOperator,
   GroupIdOperator,
-  MarkDistinctOperator,
   UnionOperator,
 } from './set-operators.js';
+import { MarkDistinctOperator } from './mark-distinct.js';
 import { SortOperator, TopNOperator } from './sort.js';
 import { RemoteSourceOperator, TableScanOperator, ValuesOperator } from './sources.js';
 import { TableWriterOperator } from './table-writer.js';

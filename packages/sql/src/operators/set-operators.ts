@@ -1,11 +1,10 @@
 import { QuarryError } from '@quarry/common';
 import type { Block, Page } from '../page/block.js';
-import { nullBlock, takeBlock } from '../page/block.js';
-import type { EnforceSingleRowNode, GroupIdNode, MarkDistinctNode, UnionNode } from '../plan/nodes.js';
-import { BIGINT, BOOLEAN } from '../types/types.js';
+import { nullBlock } from '../page/block.js';
+import type { EnforceSingleRowNode, GroupIdNode, UnionNode } from '../plan/nodes.js';
+import { BIGINT } from '../types/types.js';
 import { SUBQUERY_MULTIPLE_ROWS } from '../functions/scalars.js';
-import { GroupByHash } from './group-by-hash.js';
-import { checkCancelled, type Operator, type TaskContext } from './operator.js';
+import type { Operator } from './operator.js';
 
 /** Exactly one row out: the input's only row, or a row of NULLs for an empty input. */
 export class EnforceSingleRowOperator implements Operator {
@@ -35,55 +34,6 @@ export class UnionOperator implements Operator {
 
   async *execute(): AsyncIterable<Page> {
     for (const input of this.inputs) yield* input.execute();
-  }
-}
-
-/** Marks the first row of each distinct tuple of `distinct` (rows whose mask is not TRUE are unmarked and not counted). */
-export class MarkDistinctOperator implements Operator {
-  constructor(
-    private readonly node: MarkDistinctNode,
-    private readonly input: Operator,
-    private readonly ctx: TaskContext,
-  ) {}
-
-  async *execute(): AsyncIterable<Page> {
-    const { node, ctx } = this;
-    const hash = new GroupByHash(node.distinct.map((c) => node.input.outputs[c]!.type));
-    let reserved = 0;
-    try {
-      for await (const page of this.input.execute()) {
-        checkCancelled(ctx.signal);
-        const n = page.rowCount;
-        const marks = new Uint8Array(n);
-        const mask = node.mask !== undefined ? page.blocks[node.mask]! : undefined;
-        const before = hash.groupCount;
-        let keys = node.distinct.map((c) => page.blocks[c]!);
-        let positions: Int32Array | undefined;
-        if (mask) {
-          positions = new Int32Array(n);
-          let k = 0;
-          for (let i = 0; i < n; i++)
-            if (mask.values[i] === 1 && (mask.nulls === undefined || mask.nulls[i] !== 1)) positions[k++] = i;
-          positions = positions.subarray(0, k);
-          keys = keys.map((b) => takeBlock(b, positions!));
-        }
-        const count = positions ? positions.length : n;
-        const ids = hash.groupIds(keys, count);
-        let seen = before;
-        for (let j = 0; j < count; j++) {
-          // ids are dense and assigned in row order: a new group has the next id
-          if (ids[j]! >= seen) {
-            marks[positions ? positions[j]! : j] = 1;
-            seen = ids[j]! + 1;
-          }
-        }
-        reserved = ctx.memory.update(reserved, hash.bytes());
-        const mark: Block = { type: BOOLEAN, length: n, values: marks, nulls: undefined };
-        yield { blocks: [...page.blocks, mark], rowCount: n };
-      }
-    } finally {
-      ctx.memory.update(reserved, 0);
-    }
   }
 }
 

@@ -6,6 +6,7 @@ import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.
 import { collectInput } from './buffer.js';
 import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
 import { evaluateSorted, spillWindowInput } from './window-spill.js';
+import { evaluateStreaming, streamable } from './window-stream.js';
 import { rowComparator, sortedPositions } from './row-order.js';
 
 /**
@@ -15,8 +16,11 @@ import { rowComparator, sortedPositions } from './row-order.js';
  *
  * With spilling on, input past the task's memory is sorted externally instead and the functions are
  * computed over batches of whole partitions as the sorted rows come back (`window-spill.ts`): the
- * same rows in the same order. A single partition must still fit in memory (a third of it: rows,
- * sorted copy and results), and a window without PARTITION BY, one partition, is not spilled.
+ * same rows in the same order. When every function can be computed in one pass (`window-stream.ts`:
+ * row_number, rank, dense_rank, lag, lead, running aggregates) they are, over the sorted rows, so a
+ * partition of any size — the whole input of a window without PARTITION BY too — needs little
+ * memory. Otherwise a single partition must fit in memory (a third of it: rows, sorted copy and
+ * results), and a window without PARTITION BY, one partition, is not spilled.
  */
 export class WindowOperator implements Operator {
   constructor(
@@ -29,11 +33,16 @@ export class WindowOperator implements Operator {
     const { node, ctx } = this;
     const types = node.input.outputs.map((c) => c.type);
     const sortKeys = windowSortKeys(node);
-    // one partition (no PARTITION BY) must be in memory whole: spilling cannot help it
-    const spill = node.partitionBy.length > 0 ? ctx.spill : undefined;
+    // one partition (no PARTITION BY) must be in memory whole unless its functions stream
+    const streams = streamable(node);
+    const spill = node.partitionBy.length > 0 || streams ? ctx.spill : undefined;
     const spilled = spill
       ? await spillWindowInput(this.input, { ...ctx, spill }, { types, keys: sortKeys })
       : undefined;
+    if (spilled?.external && streams) {
+      yield* evaluateStreaming(spilled.external.merged(PAGE_ROWS), node, ctx);
+      return;
+    }
     if (spilled?.external) {
       yield* evaluateSorted(spilled.external, ctx, {
         types,
