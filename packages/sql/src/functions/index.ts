@@ -8,6 +8,7 @@ import './format.js';
 import './json.js';
 import './unixtime.js';
 import './bases.js';
+import './arrays.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';

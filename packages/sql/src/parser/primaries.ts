@@ -86,7 +86,7 @@ export abstract class PrimaryParser extends CallParser {
     }
     if (CURRENT_DATE_TIME.has(word)) return this.currentDateTime(token);
     if (UNSUPPORTED_WORDS.has(word)) this.notSupported(token, word);
-    if (word === 'ARRAY' && this.isSymbol('[', 1)) this.notSupported(token, 'ARRAY constructor');
+    if (word === 'ARRAY' && this.isSymbol('[', 1)) return this.arrayConstructor();
     if (word === 'INTERVAL' && this.startsIntervalLiteral()) return this.interval(token);
     if (word === 'DOUBLE' && this.isWord('PRECISION', 1) && this.peek(2).kind === 'string') {
       this.advance();
@@ -124,6 +124,19 @@ export abstract class PrimaryParser extends CallParser {
         return this.finishFunctionCall(token, [this.identifierFrom(token)]);
     }
     return undefined;
+  }
+
+  /** `ARRAY[a, b, …]`. */
+  private arrayConstructor(): Expression {
+    const loc = this.loc(this.advance());
+    this.expectSymbol('[');
+    const items: Expression[] = [];
+    if (!this.isSymbol(']')) {
+      do items.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+    }
+    this.expectSymbol(']');
+    return { kind: 'ArrayConstructor', loc, items };
   }
 
   /** A name: column reference, function call, or the type of a typed literal (`DATE '…'`). */

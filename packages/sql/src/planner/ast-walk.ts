@@ -39,6 +39,7 @@ const EXPRESSION_KINDS = new Set([
   'Extract',
   'FunctionCall',
   'Row',
+  'ArrayConstructor',
   'Subscript',
   'AtTimeZone',
 ]);

@@ -18,6 +18,7 @@ import {
   type DataType,
 } from '../types/index.js';
 import { intervalLiteral, literalOf, numericLiteral, typeFromAst, typedLiteral } from './literals.js';
+import { arrayConstructor, dereference, rowConstructor, subscript } from './composite-exprs.js';
 import type { Scope } from './scope.js';
 
 /** The AST expression node of one kind. */
@@ -84,10 +85,8 @@ export class ExprTranslator {
   /** Translates without the hook at this node (the hook still applies below). */
   translateNode(ast: Expression): Expr {
     switch (ast.kind) {
-      case 'ColumnRef': {
-        const channel = this.scope.resolve(ast.parts, ast.loc);
-        return { kind: 'input', channel, type: this.scope.typeOf(channel) };
-      }
+      case 'ColumnRef':
+        return this.columnRef(ast);
       case 'NumericLiteral':
         return numericLiteral(ast);
       case 'StringLiteral':
@@ -154,11 +153,25 @@ export class ExprTranslator {
       case 'Subquery':
       case 'QuantifiedComparison':
         throw subqueryNotHere();
+      case 'ArrayConstructor':
+        return arrayConstructor(this, ast);
       case 'Row':
+        return rowConstructor(this, ast);
       case 'Subscript':
+        return subscript(this, ast);
       case 'AtTimeZone':
         throw new QuarryError('NOT_SUPPORTED', `${ast.kind} expressions are not supported`);
     }
+  }
+
+  /** A column, or fields of a row column (`r.field`) when no column has the whole name. */
+  private columnRef(ast: Ast<'ColumnRef'>): Expr {
+    if (ast.parts.length > 1 && this.scope.tryResolve(ast.parts, ast.loc) === undefined) {
+      const fields = dereference(this, ast.parts, ast.loc);
+      if (fields) return fields;
+    }
+    const channel = this.scope.resolve(ast.parts, ast.loc);
+    return { kind: 'input', channel, type: this.scope.typeOf(channel) };
   }
 
   private unaryOp(ast: Ast<'UnaryOp'>): Expr {

@@ -1,3 +1,4 @@
+import { isComposite } from '../../types/types.js';
 import type { Expr } from '../../expr/ir.js';
 import { isConstant } from '../../expr/ir.js';
 import { evaluateConstant } from '../../expr/compile.js';
@@ -43,7 +44,8 @@ function nondeterministic(e: Expr): boolean {
 
 function fold(e: Expr): Expr {
   if (e.kind === 'literal' || e.kind === 'input') return e;
-  if (isConstant(e) && !nondeterministic(e)) {
+  // composite values have no literal form: they stay expressions (evaluated once a page)
+  if (isConstant(e) && !nondeterministic(e) && !isComposite(e.type)) {
     try {
       return literalOf(evaluateConstant(e), e.type);
     } catch {
