@@ -47,6 +47,7 @@ export interface TypeField {
 
 export type Expression =
   | ArrayConstructor
+  | Lambda
   | ColumnRef
   | NumericLiteral
   | StringLiteral
@@ -284,6 +285,13 @@ export interface FunctionCall extends Located {
   /** Written only before OVER: whether a value window function skips nulls. */
   readonly nullTreatment?: 'IGNORE' | 'RESPECT';
   readonly window?: WindowSpec | WindowRef;
+}
+
+/** `x -> body` or `(x, y) -> body`: an argument of a higher-order function. */
+export interface Lambda extends Located {
+  readonly kind: 'Lambda';
+  readonly params: readonly Identifier[];
+  readonly body: Expression;
 }
 
 /** `ARRAY[a, b, …]` (possibly empty). */

@@ -188,6 +188,8 @@ export abstract class ExpressionPrinter {
         return this.functionCall(e);
       case 'Row':
         return `ROW(${this.list(e.items)})`;
+      case 'Lambda':
+        return `(${e.params.map(identifier).join(', ')}) -> ${this.expression(e.body)}`;
       case 'ArrayConstructor':
         return `ARRAY[${this.list(e.items)}]`;
       case 'Subscript':

@@ -40,6 +40,7 @@ const EXPRESSION_KINDS = new Set([
   'FunctionCall',
   'Row',
   'ArrayConstructor',
+  'Lambda',
   'Subscript',
   'AtTimeZone',
 ]);
