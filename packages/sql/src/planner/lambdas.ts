@@ -15,6 +15,7 @@ interface Translator {
   readonly scope: Scope;
   translate(ast: Expression): Expr;
   withHook(hook: (ast: Expression) => Expr | undefined): Translator;
+  translateNode(ast: Expression): Expr;
   call(name: string, args: readonly Expr[], display: string): Expr;
 }
 
@@ -35,13 +36,25 @@ function lambda(
   }
   const ids = types.map(() => (nextId = (nextId + 1) % 1_000_000));
   const names = ast.params.map((p) => p.value.toLowerCase());
-  const inner = t.withHook((e) => {
-    if (e.kind !== 'ColumnRef' || e.parts.length !== 1) return undefined;
-    const k = names.indexOf(e.parts[0]!.value.toLowerCase());
-    return k < 0 ? undefined : { kind: 'lambdaParam', id: ids[k]!, type: types[k]! };
+  const inner: Translator = t.withHook((e) => {
+    if (e.kind === 'ColumnRef' && e.parts.length === 1) {
+      const k = names.indexOf(e.parts[0]!.value.toLowerCase());
+      if (k >= 0) return { kind: 'lambdaParam', id: ids[k]!, type: types[k]! };
+    }
+    // outer hooks (an aggregation's) must not see what reads a parameter: they know no lambdas
+    return readsNames(e, names) ? inner.translateNode(e) : undefined;
   });
   const body = inner.translate(ast.body);
   return { kind: 'lambda', params: ids, paramTypes: types, body, type: body.type };
+}
+
+/** Whether an AST reads one of `names` as a one-part column reference. */
+function readsNames(node: unknown, names: readonly string[]): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if (Array.isArray(node)) return node.some((n) => readsNames(n, names));
+  const r = node as { kind?: unknown; parts?: { value: string }[] };
+  if (r.kind === 'ColumnRef' && r.parts?.length === 1) return names.includes(r.parts[0]!.value.toLowerCase());
+  return Object.entries(node).some(([k, v]) => k !== 'loc' && readsNames(v, names));
 }
 
 function coerceBody(e: Expr, type: DataType): Expr {
