@@ -108,7 +108,7 @@ describe('Trino client protocol (trino-client against a real cluster)', function
         arguments: [{ kind: 'TYPE', value: { rawType: 'integer', arguments: [] } }],
       },
     });
-    expect(page.columns![1]!.type).to.equal('map(varchar(1), varchar(25))');
+    expect((page.columns![1] as { type: string }).type).to.equal('map(varchar(1), varchar(25))');
     expect(page.columns![2]).to.deep.equal({
       name: 'r',
       type: 'row(id bigint, name varchar)',
