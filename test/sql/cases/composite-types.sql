@@ -119,3 +119,10 @@ select x, cardinality(x) from (values (array[1, 2]), (array[3])) as t(x) order b
 query map_type_parse_error
 select cast(null as map(integer))
 ---- error SYNTAX_ERROR at 1:21: MAP type takes two types
+
+query row_and_array_in_list
+select (1, 'a') in ((2, 'b'), (1, 'a')), (1, 'a') in ((2, 'b')), array[1, 2] in (array[1, 2]), (1, null) in ((1, 2)), (n_nationkey, n_regionkey) in ((0, 0), (1, 1)) from nation where n_nationkey < 3 order by n_nationkey
+---- trino: rows and arrays compare element-wise in IN lists; NULL where a NULL field leaves it undecided
+true|false|true|NULL|true
+true|false|true|NULL|true
+true|false|true|NULL|false

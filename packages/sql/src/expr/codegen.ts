@@ -3,6 +3,7 @@ import { castCode } from '../functions/casts.js';
 import { generatorFor, generatorOptionsFor, type CodegenContext } from '../functions/registry.js';
 import { physicalKind, type DataType } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
+import { sqlEquals } from '../types/composite.js';
 import type { Expr, LiteralValue } from './ir.js';
 import { literalNative } from './literal-values.js';
 
@@ -260,12 +261,15 @@ export class Codegen implements CodegenContext {
     }
     const sawNull = this.temp();
     const loose = physicalKind(arg.type) === 'long';
+    const composite = physicalKind(arg.type) === 'object';
     this.body.push(`${s.n} = ${a.n}; ${s.v} = false; ${sawNull} = false; if (!${s.n}) {`);
     for (const item of list) {
       this.body.push(`if (!${s.v}) {`);
       const x = this.emit(item);
       this.body.push(
-        `if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`,
+        composite
+          ? `if (${x.n}) ${sawNull} = true; else { const r = ${this.ref(sqlEquals)}(${this.ref(arg.type)}, ${a.v}, ${x.v}); if (r === null) ${sawNull} = true; else if (r) ${s.v} = true; } }`
+          : `if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`,
       );
     }
     this.body.push(`if (!${s.v} && ${sawNull}) ${s.n} = true; }`);
