@@ -126,3 +126,24 @@ select (1, 'a') in ((2, 'b'), (1, 'a')), (1, 'a') in ((2, 'b')), array[1, 2] in 
 true|false|true|NULL|true
 true|false|true|NULL|true
 true|false|true|NULL|false
+
+query row_in_subquery_not_yet
+# (a, b) IN (subquery) is not supported yet: a clean error, never a wrong answer
+select (n_nationkey, n_regionkey) in (select r_regionkey, r_regionkey from region) from nation
+---- error TYPE_MISMATCH at 1:8: Subquery in IN must return exactly one column
+
+query map_not_orderable
+select map(array[1], array[2]) < map(array[1], array[3])
+---- error TYPE_MISMATCH at 1:8
+
+query subscript_on_scalar
+select n_name[1] from nation
+---- error TYPE_MISMATCH at 1:8
+
+query unknown_row_field
+select r.z from (select cast(row(1) as row(x integer)) as r) t
+---- error COLUMN_NOT_FOUND at 1:10
+
+query array_with_incompatible_elements
+select array[1, 'a']
+---- error TYPE_MISMATCH at 1:8
