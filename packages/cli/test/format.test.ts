@@ -18,7 +18,7 @@ describe('result formats', () => {
       { name: 'm', type: 'map(varchar, bigint)' },
     ];
     expect(formatRows('CSV', cols, [[[1, null, [2]], { k: 1, l: null }]])).to.equal(
-      '"[1, null, [2]]","{k=1, l=null}"\n',
+      '"[1, null, [2]]","{k=1, l=null}"',
     );
   });
 
