@@ -57,6 +57,10 @@ const GENERATORS: Record<string, (s: Schema) => fc.Arbitrary<unknown>> = {
       fc.integer(),
     ),
   Boolean: () => fc.boolean(),
+  // a recursive schema's reference to itself (result values nest: arrays, maps, rows): one level of
+  // nesting, scalars below it
+  This: () =>
+    fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: MAX_GENERATED })),
   Null: () => fc.constant(null),
   Literal: (s) => fc.constant(s.const),
   Unknown: () => fc.jsonValue({ maxDepth: 2 }).map(withoutNegativeZero),

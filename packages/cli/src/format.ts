@@ -26,6 +26,20 @@ const NUMERIC = /^(tinyint|smallint|integer|bigint|real|double|decimal)/;
 
 function text(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
+  return plain(v);
+}
+
+/**
+ * A value as text, composite values as Trino's CLI prints them: arrays (and rows, which arrive as
+ * lists) `[1, 2]`, maps `{a=1, b=2}`, NULL inside them as `null`.
+ */
+function plain(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return `[${v.map(plain).join(', ')}]`;
+  if (typeof v === 'object')
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}=${plain(x)}`)
+      .join(', ')}}`;
   return String(v);
 }
 
@@ -63,19 +77,19 @@ export function formatTable(columns: readonly ResultColumn[], rows: readonly (re
 
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = String(v);
+  const s = plain(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** Trino's CSV: every value quoted, NULL as an empty field. */
 function quotedField(v: unknown): string {
-  return v === null || v === undefined ? '' : `"${String(v).replace(/"/g, '""')}"`;
+  return v === null || v === undefined ? '' : `"${plain(v).replace(/"/g, '""')}"`;
 }
 
 /** Trino's TSV: tabs, line breaks and backslashes escaped with a backslash, NULL as nothing. */
 function tsvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return String(v).replace(
+  return plain(v).replace(
     /[\\\t\n\r]/g,
     (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!,
   );

@@ -12,6 +12,16 @@ const rows = [
 ];
 
 describe('result formats', () => {
+  it("prints arrays, maps and rows as Trino's CLI does", () => {
+    const cols = [
+      { name: 'a', type: 'array(integer)' },
+      { name: 'm', type: 'map(varchar, bigint)' },
+    ];
+    expect(formatRows('CSV', cols, [[[1, null, [2]], { k: 1, l: null }]])).to.equal(
+      '"[1, null, [2]]","{k=1, l=null}"',
+    );
+  });
+
   it('aligns a table, numbers to the right, NULL shown', () => {
     expect(formatRows('table', columns, rows)).to.equal(
       [

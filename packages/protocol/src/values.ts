@@ -38,9 +38,21 @@ const AnyNumber = Type.Unsafe<number>({ [Kind]: 'QuarryAnyNumber' });
 
 /**
  * A value in a result row as clients get it: SQL NULL, a boolean, a number (integers beyond 2^53,
- * decimals, dates and timestamps come as strings, exact), or a string.
+ * decimals, dates and timestamps come as strings, exact), a string; an array or row as a list, a
+ * map as an object (keys as text), as Trino's client protocol encodes them.
  */
-export const ExternalValueSchema = Type.Union([Type.Null(), Type.Boolean(), AnyNumber, Type.String()]);
+export const ExternalValueSchema = Type.Recursive(
+  (This) =>
+    Type.Union([
+      Type.Null(),
+      Type.Boolean(),
+      AnyNumber,
+      Type.String(),
+      Type.Array(This),
+      Type.Record(Type.String(), This),
+    ]),
+  { $id: 'QuarryExternalValue' },
+);
 export type ExternalValue = MessageOf<typeof ExternalValueSchema>;
 
 export const ResultColumnSchema = Type.Object({ name: Text(64 * 1024), type: Text(64 * 1024) });

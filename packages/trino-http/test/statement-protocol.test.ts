@@ -92,6 +92,40 @@ describe('Trino client protocol (trino-client against a real cluster)', function
     expect(rows).to.deep.equal(reference);
   });
 
+  it('returns arrays, maps and rows as Trino encodes them, with nested type signatures', async () => {
+    const results = await allResults(
+      trino,
+      "select array[n_nationkey, n_regionkey] a, map(array['k'], array[n_name]) m, cast(row(n_nationkey, n_name) as row(id bigint, name varchar)) r from nation where n_nationkey < 2 order by n_nationkey",
+    );
+    const page = results.find((r) => (r.data ?? []).length > 0) as unknown as TrinoBody;
+    const int = { rawType: 'bigint', arguments: [] };
+    const varchar = { rawType: 'varchar', arguments: [{ kind: 'LONG', value: 2147483647 }] };
+    expect(page.columns![0]).to.deep.equal({
+      name: 'a',
+      type: 'array(integer)',
+      typeSignature: {
+        rawType: 'array',
+        arguments: [{ kind: 'TYPE', value: { rawType: 'integer', arguments: [] } }],
+      },
+    });
+    expect((page.columns![1] as { type: string }).type).to.equal('map(varchar(1), varchar(25))');
+    expect(page.columns![2]).to.deep.equal({
+      name: 'r',
+      type: 'row(id bigint, name varchar)',
+      typeSignature: {
+        rawType: 'row',
+        arguments: [
+          { kind: 'NAMED_TYPE', value: { fieldName: { name: 'id' }, typeSignature: int } },
+          { kind: 'NAMED_TYPE', value: { fieldName: { name: 'name' }, typeSignature: varchar } },
+        ],
+      },
+    });
+    expect(results.flatMap((r) => r.data ?? [])).to.deep.equal([
+      [[0, 0], { k: 'ALGERIA' }, [0, 'ALGERIA']],
+      [[1, 1], { k: 'ARGENTINA' }, [1, 'ARGENTINA']],
+    ]);
+  });
+
   it('answers a failing statement with errorName, errorCode, errorType and errorLocation', async () => {
     const [unknown] = await allResults(trino, 'select\n  nope from orders');
     expect(unknown!.stats!.state).to.equal('FAILED');

@@ -74,6 +74,41 @@ describe('trino-http: the pieces', () => {
     });
   });
 
+  it("gives Trino's type signatures of arrays, maps and rows", () => {
+    const int = { rawType: 'integer', arguments: [] };
+    const varchar = { rawType: 'varchar', arguments: [{ kind: 'LONG', value: 2147483647 }] };
+    expect(typeSignature('array(integer)')).to.deep.equal({
+      rawType: 'array',
+      arguments: [{ kind: 'TYPE', value: int }],
+    });
+    expect(typeSignature('map(varchar, array(integer))')).to.deep.equal({
+      rawType: 'map',
+      arguments: [
+        { kind: 'TYPE', value: varchar },
+        { kind: 'TYPE', value: { rawType: 'array', arguments: [{ kind: 'TYPE', value: int }] } },
+      ],
+    });
+    expect(typeSignature('row(a integer, "b, c" varchar, decimal(3,1))')).to.deep.equal({
+      rawType: 'row',
+      arguments: [
+        { kind: 'NAMED_TYPE', value: { fieldName: { name: 'a' }, typeSignature: int } },
+        { kind: 'NAMED_TYPE', value: { fieldName: { name: 'b, c' }, typeSignature: varchar } },
+        {
+          kind: 'NAMED_TYPE',
+          value: {
+            typeSignature: {
+              rawType: 'decimal',
+              arguments: [
+                { kind: 'LONG', value: 3 },
+                { kind: 'LONG', value: 1 },
+              ],
+            },
+          },
+        },
+      ],
+    });
+  });
+
   it("numbers errors as Trino does, quarry's own above Trino's ranges", () => {
     expect(trinoErrorCode('SYNTAX_ERROR', 'USER_ERROR')).to.equal(1);
     expect(trinoErrorCode('EXCEEDED_TIME_LIMIT', 'USER_ERROR')).to.equal(131075);

@@ -62,6 +62,9 @@ function element(type: DataType): Omit<SchemaElement, 'name'> {
     case 'interval_day_time':
     case 'interval_year_month':
     case 'unknown':
+    case 'array':
+    case 'map':
+    case 'row':
       throw unsupported(type);
   }
 }
@@ -151,6 +154,11 @@ export class ColumnBuilder {
       case 'string':
         this.values = new Array<string>(length).fill('');
         break;
+      case 'object':
+        throw new QuarryError(
+          'NOT_SUPPORTED',
+          `The lake cannot read columns of type ${typeToString(type)} yet`,
+        );
     }
   }
 
@@ -232,6 +240,7 @@ export class ColumnBuilder {
         (values as Int32Array)[row] = v as number;
         return;
       case 'string':
+      case 'object':
         (values as string[])[row] = v as string;
         return;
       case 'float64':

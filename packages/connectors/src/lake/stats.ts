@@ -50,6 +50,11 @@ export class StatsAccumulator {
   add(block: Block): void {
     const { values, nulls } = block;
     const bool = this.kind === 'bool';
+    if (this.kind === 'object') {
+      for (let i = 0; i < block.length; i++) if (nulls !== undefined && nulls[i] === 1) this.nulls++;
+      hashBlock(block, this.kind, this.sketch);
+      return;
+    }
     let min = this.min;
     let max = this.max;
     for (let i = 0; i < block.length; i++) {
@@ -58,7 +63,7 @@ export class StatsAccumulator {
         continue;
       }
       const raw = values[i]!;
-      const v: Native = bool ? raw === 1 : raw;
+      const v = (bool ? raw === 1 : raw) as Native;
       if (typeof v === 'number' && Number.isNaN(v)) {
         this.unordered = true;
         continue;
@@ -100,6 +105,8 @@ export class StatsAccumulator {
       }
       case 'bool':
         return { min: this.min as boolean, max: this.max as boolean };
+      case 'object':
+        return {};
     }
   }
 }
@@ -121,6 +128,8 @@ function fits(kind: PhysicalKind, v: unknown): v is Native {
       return typeof v === 'string';
     case 'bool':
       return typeof v === 'boolean';
+    case 'object':
+      return false;
   }
 }
 

@@ -3,6 +3,7 @@ import { castCode } from '../functions/casts.js';
 import { generatorFor, generatorOptionsFor, type CodegenContext } from '../functions/registry.js';
 import { physicalKind, type DataType } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
+import { sqlEquals } from '../types/composite.js';
 import type { Expr, LiteralValue } from './ir.js';
 import { literalNative } from './literal-values.js';
 
@@ -33,7 +34,9 @@ export class Codegen implements CodegenContext {
   private readonly inputs = new Map<number, number>();
   private vars = 0;
   private readonly declared: string[] = [];
-  readonly body: string[] = [];
+  body: string[] = [];
+  /** Lambda parameter ids bound where code is being emitted. */
+  private readonly lambdaParams = new Set<number>();
 
   ref(value: unknown): string {
     // -0 and 0 are the same Map key, not the same double
@@ -105,6 +108,15 @@ export class Codegen implements CodegenContext {
         return this.emitCase(e);
       case 'in':
         return this.emitIn(e.arg, e.list);
+      case 'lambda':
+        return this.emitLambda(e);
+      case 'lambdaParam':
+        if (!this.lambdaParams.has(e.id))
+          throw new QuarryError(
+            'INVALID_MESSAGE',
+            'invalid plan: a lambda parameter is read outside its lambda',
+          );
+        return { v: `P${e.id}`, n: `(P${e.id} === null)` };
       case 'try': {
         const s = this.slot();
         this.body.push(`try {`);
@@ -113,6 +125,31 @@ export class Codegen implements CodegenContext {
         return s;
       }
     }
+  }
+
+  /**
+   * A lambda becomes a JS arrow function built in the row loop, so that its body may read the row's
+   * columns; its parameters are named `P<id>` from the (checked, integer) ids, and it returns the
+   * body's value or null. Functions call it synchronously, so the slots it shares are not reentered.
+   */
+  private emitLambda(e: Extract<Expr, { kind: 'lambda' }>): Slot {
+    const s = this.slot();
+    for (const p of e.params) {
+      if (this.lambdaParams.has(p))
+        throw new QuarryError('INVALID_MESSAGE', 'invalid plan: a lambda parameter id is bound twice');
+      this.lambdaParams.add(p);
+    }
+    const outer = this.body;
+    this.body = [];
+    const r = this.emit(e.body);
+    const inner = this.body;
+    this.body = outer;
+    for (const p of e.params) this.lambdaParams.delete(p);
+    const params = e.params.map((p) => `P${p}`).join(', ');
+    this.body.push(
+      `${s.n} = false; ${s.v} = (${params}) => { ${inner.join('\n')}\nreturn ${r.n} ? null : ${r.v}; };`,
+    );
+    return s;
   }
 
   private catchUserError(s: Slot): string {
@@ -224,12 +261,15 @@ export class Codegen implements CodegenContext {
     }
     const sawNull = this.temp();
     const loose = physicalKind(arg.type) === 'long';
+    const composite = physicalKind(arg.type) === 'object';
     this.body.push(`${s.n} = ${a.n}; ${s.v} = false; ${sawNull} = false; if (!${s.n}) {`);
     for (const item of list) {
       this.body.push(`if (!${s.v}) {`);
       const x = this.emit(item);
       this.body.push(
-        `if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`,
+        composite
+          ? `if (${x.n}) ${sawNull} = true; else { const r = ${this.ref(sqlEquals)}(${this.ref(arg.type)}, ${a.v}, ${x.v}); if (r === null) ${sawNull} = true; else if (r) ${s.v} = true; } }`
+          : `if (${x.n}) ${sawNull} = true; else if (${a.v} ${loose ? '==' : '==='} ${x.v}) ${s.v} = true; }`,
       );
     }
     this.body.push(`if (!${s.v} && ${sawNull}) ${s.n} = true; }`);

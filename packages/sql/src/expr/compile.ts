@@ -41,6 +41,7 @@ const ALLOCATIONS = {
   string: "new Array(n).fill('')",
   long: 'new Float64Array(n)',
   float64: 'new Float64Array(n)',
+  object: 'new Array(n).fill(null)',
 } as const;
 
 /** A function computing `expr` for every row of a page, as a block of `expr.type`. */

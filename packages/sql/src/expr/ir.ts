@@ -24,7 +24,19 @@ export type Expr =
     }
   | { readonly kind: 'in'; readonly arg: Expr; readonly list: readonly Expr[]; readonly type: DataType }
   /** `try(x)`: NULL where evaluating x raises a user error (division by zero, a failed cast, …). */
-  | { readonly kind: 'try'; readonly arg: Expr; readonly type: DataType };
+  | { readonly kind: 'try'; readonly arg: Expr; readonly type: DataType }
+  /**
+   * `(x, y) -> body`, an argument of a higher-order function (`transform`, `filter`, …): `params` are
+   * ids, unique in the expression, that `lambdaParam`s of the body refer to; `type` is the body's.
+   */
+  | {
+      readonly kind: 'lambda';
+      readonly params: readonly number[];
+      readonly paramTypes: readonly DataType[];
+      readonly body: Expr;
+      readonly type: DataType;
+    }
+  | { readonly kind: 'lambdaParam'; readonly id: number; readonly type: DataType };
 
 export type LiteralValue = null | boolean | number | string;
 
@@ -37,6 +49,10 @@ export function inputChannels(e: Expr, into = new Set<number>()): Set<number> {
       into.add(e.channel);
       break;
     case 'literal':
+    case 'lambdaParam':
+      break;
+    case 'lambda':
+      inputChannels(e.body, into);
       break;
     case 'call':
     case 'and':
@@ -81,7 +97,10 @@ export function replaceInputs(e: Expr, f: (channel: number, type: DataType) => E
     case 'input':
       return f(e.channel, e.type);
     case 'literal':
+    case 'lambdaParam':
       return e;
+    case 'lambda':
+      return { ...e, body: r(e.body) };
     case 'call':
     case 'and':
     case 'or':
@@ -115,7 +134,7 @@ export function expressionDepth(root: unknown): number {
     if (typeof value !== 'object' || value === null) continue;
     deepest = Math.max(deepest, depth);
     const e = value as Record<string, unknown>;
-    for (const field of ['arg', 'else', 'when', 'then']) stack.push([e[field], depth + 1]);
+    for (const field of ['arg', 'else', 'when', 'then', 'body']) stack.push([e[field], depth + 1]);
     for (const field of ['args', 'list', 'whens']) {
       const items = e[field];
       if (!Array.isArray(items)) continue;

@@ -28,6 +28,9 @@ export function literalNative(value: LiteralValue, type: DataType): unknown {
     case 'float64':
       if (typeof value === 'number') return value;
       break;
+    case 'object':
+      // composite values have no literal form (they are built by constructors)
+      break;
   }
   throw new QuarryError(
     'INVALID_MESSAGE',

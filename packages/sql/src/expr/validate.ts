@@ -119,6 +119,20 @@ const EXPR_CHECKERS: { readonly [K in ExprKind]: Checker } = {
     const otherwise = e.else === undefined ? undefined : sub(e.else, `${path}.else`);
     return { kind: 'case', whens, else: otherwise, type: typeAt(e, path) };
   },
+  lambda: (e, path, sub) => {
+    const params = array(e.params, `${path}.params`, 0).map((p, i) => lambdaId(p, `${path}.params[${i}]`));
+    const paramTypes = array(e.paramTypes, `${path}.paramTypes`, 0).map((t, i) =>
+      checkDataType(t, `${path}.paramTypes[${i}]`),
+    );
+    if (params.length !== paramTypes.length || params.length > 3)
+      invalid(`${path}.params`, 'do not fit the parameter types');
+    return { kind: 'lambda', params, paramTypes, body: sub(e.body, `${path}.body`), type: typeAt(e, path) };
+  },
+  lambdaParam: (e, path) => ({
+    kind: 'lambdaParam',
+    id: lambdaId(e.id, `${path}.id`),
+    type: typeAt(e, path),
+  }),
   in: (e, path, sub) => ({
     kind: 'in',
     arg: sub(e.arg, `${path}.arg`),
@@ -126,6 +140,13 @@ const EXPR_CHECKERS: { readonly [K in ExprKind]: Checker } = {
     type: typeAt(e, path),
   }),
 };
+
+/** A lambda parameter id: a small non-negative integer (the code generator names it `P<id>`). */
+function lambdaId(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 1_000_000)
+    invalid(path, 'is not a lambda parameter id');
+  return value;
+}
 
 /** Placeholder code context: generating a call's code without binding anything. */
 const DRY_RUN: CodegenContext = { ref: () => 'R', temp: () => 't', constant: () => undefined };

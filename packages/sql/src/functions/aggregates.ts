@@ -17,6 +17,7 @@ import { define, type Accumulator, type AggregateSignature } from './aggregate-r
 import './aggregates-extra.js';
 import './aggregates-by.js';
 import './listagg.js';
+import './array-agg.js';
 
 export {
   createAccumulator,

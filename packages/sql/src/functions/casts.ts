@@ -14,6 +14,7 @@ import {
   rescaleLong,
   type Long,
 } from '../types/values.js';
+import type { MapValue } from '../types/composite.js';
 import { decimalToDouble } from './helpers.js';
 import type { CodegenContext } from './registry.js';
 
@@ -158,9 +159,36 @@ export function caster(from: DataType, to: DataType): Caster | undefined {
       if (to.kind === 'date') return (v: number) => Math.floor(v / 86_400_000_000);
       if (to.kind === 'timestamp') return (v) => v;
       return undefined;
+    case 'array':
+    case 'map':
+    case 'row':
+      return compositeCaster(from, to);
     default:
       return undefined;
   }
+}
+
+/** Casts of composite values: element by element, key and value, field by field. NULLs stay NULL. */
+function compositeCaster(from: DataType, to: DataType): Caster | undefined {
+  const each = (f: DataType, t: DataType) => {
+    const c = caster(f, t);
+    return c && ((v: unknown) => (v === null ? null : c(v as never)));
+  };
+  if (from.kind === 'array' && to.kind === 'array') {
+    const c = each(from.element, to.element);
+    return c && ((v: unknown[]) => v.map(c));
+  }
+  if (from.kind === 'map' && to.kind === 'map') {
+    const k = each(from.key, to.key);
+    const c = each(from.value, to.value);
+    return k && c && ((v: MapValue) => ({ keys: v.keys.map(k), values: v.values.map(c) }));
+  }
+  if (from.kind === 'row' && to.kind === 'row' && from.fields.length === to.fields.length) {
+    const cs = from.fields.map((f, i) => each(f.type, to.fields[i]!.type));
+    if (cs.some((c) => c === undefined)) return undefined;
+    return (v: unknown[]) => v.map((e, i) => cs[i]!(e));
+  }
+  return undefined;
 }
 
 type TypeOf<K extends DataType['kind']> = Extract<DataType, { kind: K }>;

@@ -1,6 +1,12 @@
 import { QuarryError } from '@quarry/common';
 import { VARCHAR, type DataType } from '../types/index.js';
-import { formatIntervalDayTime, formatIntervalYearMonth, toBig, type Long } from '../types/values.js';
+import {
+  formatIntervalDayTime,
+  formatIntervalYearMonth,
+  toBig,
+  toExternal,
+  type Long,
+} from '../types/values.js';
 import { javaFormat } from './java-format.js';
 import { JavaFormatError, type JavaValue } from './java-values.js';
 import { defineFamily, defineGenerator } from './registry.js';
@@ -44,6 +50,10 @@ function javaValue(type: DataType, v: unknown): JavaValue {
       return { cls: 'String', v: formatIntervalDayTime(v as number) };
     case 'interval_year_month':
       return { cls: 'String', v: formatIntervalYearMonth(v as number) };
+    case 'array':
+    case 'map':
+    case 'row':
+      return { cls: 'String', v: JSON.stringify(toExternal(type, v)) };
   }
 }
 

@@ -8,6 +8,8 @@ import './format.js';
 import './json.js';
 import './unixtime.js';
 import './bases.js';
+import './arrays.js';
+import './lambdas.js';
 
 export * from './registry.js';
 export { canCast, formatDouble } from './casts.js';
@@ -20,3 +22,4 @@ export {
 export { EXTRACT_FIELDS } from './scalars.js';
 export { DEFAULT_PRECISION, DistinctSketch, exactLimit, precisionFor } from './distinct-sketch.js';
 export { hashAt, hashBlock, hashFloat64, hashInt32, hashLong, hashString } from './value-hash.js';
+export { lambdaParameterTypes, takesLambdas } from './lambdas.js';

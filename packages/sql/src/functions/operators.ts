@@ -10,11 +10,13 @@ import {
   integralAsDecimal,
   isIntegral,
   isNumeric,
+  isComposite,
   isOrderable,
   physicalKind,
   type DataType,
 } from '../types/index.js';
 import { QuarryError } from '@quarry/common';
+import { resolveArrayConcat, resolveCompositeComparison } from './arrays.js';
 import * as H from './helpers.js';
 import { concat2 } from './limits.js';
 import { defineFamily, defineGenerator, type Generator, type Resolution } from './registry.js';
@@ -325,6 +327,7 @@ for (const [name, op] of Object.entries(COMPARISONS)) {
       let t = commonSuperType(types[0]!, types[1]!);
       // NULL = NULL compares two unknowns: NULL, whatever the type
       if (t?.kind === 'unknown') t = BOOLEAN;
+      if (t && isComposite(t)) return resolveCompositeComparison(name, t);
       if (!t || !isOrderable(t)) return undefined;
       const kind = physicalKind(t);
       // order comparisons of strings go by code point; equality is the same either way
@@ -352,10 +355,11 @@ for (const [name, op] of Object.entries(COMPARISONS)) {
 defineFamily('$concat', {
   resolve: (types) => {
     if (types.length !== 2) return undefined;
+    if (types.some((t) => t.kind === 'array')) return resolveArrayConcat(types);
     const ok = types.every((t) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'unknown');
     return ok ? { id: 'concat', argTypes: types, returnType: { kind: 'varchar' } } : undefined;
   },
-  signatures: ['varchar || varchar'],
+  signatures: ['varchar || varchar', 'array(T) || array(T)', 'array(T) || T', 'T || array(T)'],
 });
 defineGenerator('concat', ([a, b], _t, _r, ctx) => `${ctx.ref(concat2)}(${a}, ${b})`);
 

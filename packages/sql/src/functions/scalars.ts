@@ -1,3 +1,4 @@
+import { resolveArrayConcat } from './arrays.js';
 import { QuarryError } from '@quarry/common';
 import {
   BIGINT,
@@ -173,9 +174,13 @@ defineFamily('substring', substrFamily);
 defineGenerator('substr', (args, _t, _r, ctx) => `${ctx.ref(substr)}(${args.join(', ')})`, { arity: [2, 3] });
 
 defineFamily('concat', {
-  signatures: ['concat(varchar, ...)'],
+  signatures: ['concat(varchar, ...)', 'concat(array(T), ...)'],
   resolve: (ts) =>
-    ts.length >= 1 && ts.every(isStr) ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR } : undefined,
+    ts.length >= 1 && ts.every(isStr)
+      ? { id: 'concat_n', argTypes: ts, returnType: VARCHAR }
+      : ts.length >= 2
+        ? resolveArrayConcat(ts)
+        : undefined,
 });
 defineGenerator(
   'concat_n',

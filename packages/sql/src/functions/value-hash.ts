@@ -1,5 +1,5 @@
 import type { Block } from '../page/block.js';
-import type { PhysicalKind } from '../types/index.js';
+import { valueKey, type PhysicalKind } from '../types/index.js';
 
 /**
  * 32-bit hashes of column values for the distinct-count sketches (`distinct-sketch.ts`). Sketches
@@ -97,6 +97,12 @@ export function hashBlock(block: Block, kind: PhysicalKind, sink: { add(hash: nu
       for (let i = 0; i < length; i++) if (nulls?.[i] !== 1) sink.add(hashString(values[i]!));
       return;
     }
+    case 'object': {
+      const values = block.values as unknown[];
+      for (let i = 0; i < length; i++)
+        if (nulls?.[i] !== 1) sink.add(hashString(valueKey(block.type, values[i])));
+      return;
+    }
   }
 }
 
@@ -112,5 +118,7 @@ export function hashAt(block: Block, kind: PhysicalKind, i: number): number {
       return hashFloat64((block.values as Float64Array)[i]!);
     case 'string':
       return hashString((block.values as string[])[i]!);
+    case 'object':
+      return hashString(valueKey(block.type, (block.values as unknown[])[i]));
   }
 }

@@ -1,3 +1,4 @@
+import { valueKey } from '../types/composite.js';
 import type { Block, BlockValues } from '../page/block.js';
 import { physicalKind, type DataType, type PhysicalKind } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
@@ -120,7 +121,7 @@ class KeyColumn {
   constructor(private readonly type: DataType) {
     this.kind = physicalKind(type);
     this.values =
-      this.kind === 'string'
+      this.kind === 'string' || this.kind === 'object'
         ? []
         : this.kind === 'int32'
           ? new Int32Array(1024)
@@ -137,6 +138,7 @@ class KeyColumn {
     if (mine === v) return true;
     // long values may be numbers or bigints: compare by value; NaN groups with NaN
     if (this.kind === 'long') return mine == v;
+    if (this.kind === 'object') return valueKey(this.type, mine) === valueKey(this.type, v);
     return this.kind === 'float64' && mine !== mine && v !== v;
   }
 
@@ -146,6 +148,7 @@ class KeyColumn {
     if (block.nulls !== undefined && block.nulls[i] === 1) {
       this.nulls[id] = 1;
       if (this.kind === 'string') (this.values as unknown[])[id] = '';
+      else if (this.kind === 'object') (this.values as unknown[])[id] = null;
       return;
     }
     let v = block.values[i];
@@ -158,6 +161,7 @@ class KeyColumn {
     }
     (this.values as unknown[])[id] = v;
     if (this.kind === 'string') this.chars += (v as string).length;
+    else if (this.kind === 'object') this.chars += valueKey(this.type, v).length;
   }
 
   private grow(): void {

@@ -1,6 +1,7 @@
 import type { Block } from '../page/block.js';
 import { physicalKind } from '../types/types.js';
 import { normalizeLong } from '../types/values.js';
+import { valueKey } from '../types/composite.js';
 
 /**
  * Row hashes over key columns, the same for a value whatever its block layout (a `long` hashes the
@@ -22,6 +23,14 @@ function mixColumn(hashes: Int32Array, block: Block, n: number): void {
   const kind = physicalKind(block.type);
   const nulls = block.nulls;
   const values = block.values;
+  if (kind === 'object') {
+    for (let i = 0; i < n; i++) {
+      const h =
+        nulls !== undefined && nulls[i] === 1 ? NULL_HASH : hashString(valueKey(block.type, values[i]));
+      hashes[i] = fmix(Math.imul(hashes[i]! ^ h, 0x01000193));
+    }
+    return;
+  }
   if (kind === 'string') {
     const strings = values as string[];
     for (let i = 0; i < n; i++) {
@@ -93,6 +102,11 @@ export function rowEquality(left: readonly Block[], right: readonly Block[]): Ro
     const lv = l.values as ArrayLike<unknown>;
     const rv = right[k]!.values as ArrayLike<unknown>;
     const loose = physicalKind(l.type) === 'long';
+    if (physicalKind(l.type) === 'object') {
+      // composite keys join when not distinct: their canonical texts are equal
+      const type = l.type;
+      return (a: number, b: number) => valueKey(type, lv[a]) === valueKey(type, rv[b]);
+    }
     return loose ? (a: number, b: number) => lv[a] == rv[b] : (a: number, b: number) => lv[a] === rv[b];
   });
   if (parts.length === 1) return parts[0]!;

@@ -1,3 +1,4 @@
+import { sortCompare } from '../types/composite.js';
 import type { Page } from '../page/block.js';
 import { BlockBuilder, pageBytes } from '../page/block.js';
 import type { SortKey } from '../plan/nodes.js';
@@ -26,6 +27,7 @@ export function crossComparator(keys: readonly SortKey[], types: readonly DataTy
       if (xn || yn) return xn && yn ? 0 : xn ? nullOrder : -nullOrder;
       if (kind === 'string')
         return dir * Math.sign(compareVarchar(x.values[i] as string, y.values[j] as string));
+      if (kind === 'object') return dir * Math.sign(sortCompare(x.type, x.values[i], y.values[j]));
       // long values may mix numbers and bigints, which compare by value
       const u = x.values[i] as number;
       const v = y.values[j] as number;

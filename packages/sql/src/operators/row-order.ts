@@ -1,3 +1,4 @@
+import { sortCompare } from '../types/composite.js';
 import type { Block, Page } from '../page/block.js';
 import type { SortKey } from '../plan/nodes.js';
 import { physicalKind } from '../types/types.js';
@@ -17,6 +18,15 @@ export function rowComparator(page: Page, keys: readonly SortKey[]): RowComparat
     const dir = k.ascending ? 1 : -1;
     const nullOrder = k.nullsFirst ? -1 : 1;
     const isFloat = physicalKind(block.type) === 'float64';
+    if (physicalKind(block.type) === 'object') {
+      const type = block.type;
+      return (a: number, b: number): number => {
+        const an = nulls !== undefined && nulls[a] === 1;
+        const bn = nulls !== undefined && nulls[b] === 1;
+        if (an || bn) return an && bn ? 0 : an ? nullOrder : -nullOrder;
+        return dir * Math.sign(sortCompare(type, values[a], values[b]));
+      };
+    }
     // strings compare by code point; natively (faster) when no value has a unit ≥ 0xD800
     if (physicalKind(block.type) === 'string' && (values as string[]).some(hasHighUnits)) {
       const strings = values as string[];

@@ -57,6 +57,8 @@ function nullWhen(e: Expr, inSet: (c: number) => boolean): boolean {
       return e.args.every((a) => nullWhen(a, inSet));
     case 'isNull':
     case 'case':
+    case 'lambda':
+    case 'lambdaParam':
       return false;
   }
 }

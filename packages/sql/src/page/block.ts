@@ -6,6 +6,7 @@ import { isSafeLong, type Long } from '../types/values.js';
  * One column of a page. `values` is laid out by the type's physical kind (see `physicalKind`):
  * Int32Array, Float64Array, Uint8Array (booleans), string[], or for the `long` kind a Float64Array
  * of exact integers — or `bigint[]` when some value is beyond ±2^53 ("wide").
+ * The `object` kind (arrays, maps, rows) holds one native value a row (see `types/composite.ts`).
  * `nulls[i] === 1` marks row i null; its slot in `values` holds a zero/empty placeholder.
  * Blocks are immutable once built.
  */
@@ -16,7 +17,7 @@ export interface Block {
   readonly nulls: Uint8Array | undefined;
 }
 
-export type BlockValues = Int32Array | Float64Array | Uint8Array | string[] | bigint[];
+export type BlockValues = Int32Array | Float64Array | Uint8Array | string[] | bigint[] | unknown[];
 
 /** A batch of rows, column by column. */
 export interface Page {
@@ -55,6 +56,8 @@ export function allocValues(type: DataType, n: number): BlockValues {
       return new Float64Array(n);
     case 'string':
       return new Array<string>(n).fill('');
+    case 'object':
+      return new Array<unknown>(n).fill(null);
   }
 }
 
@@ -105,7 +108,8 @@ export class BlockBuilder {
         (this.values as Uint8Array)[i] = v === true || v === 1 ? 1 : 0;
         return;
       case 'string':
-        (this.values as string[])[i] = v as string;
+      case 'object':
+        (this.values as unknown[])[i] = v;
         return;
       case 'long':
         if (typeof v === 'bigint' || !isSafeLong(v as number)) this.widen();
@@ -132,13 +136,19 @@ export class BlockBuilder {
     const n = this.count;
     const values = sliceValues(this.values, 0, n);
     const nulls = this.nulls?.subarray(0, n);
-    return { type: this.type, length: n, values: finishLongValues(values), nulls };
+    return {
+      type: this.type,
+      length: n,
+      values: this.kind === 'long' ? finishLongValues(values) : values,
+      nulls,
+    };
   }
 
   private markNull(i: number): void {
     if (this.nulls === undefined) this.nulls = new Uint8Array(this.values.length);
     this.nulls[i] = 1;
     if (this.kind === 'string') (this.values as string[])[i] = '';
+    else if (this.kind === 'object') (this.values as unknown[])[i] = null;
   }
 
   private grow(): void {
@@ -147,6 +157,7 @@ export class BlockBuilder {
       const arr = this.values as unknown[];
       arr.length = cap;
       if (this.kind === 'string') (arr as string[]).fill('', this.count);
+      else if (this.kind === 'object') arr.fill(null, this.count);
       else (arr as bigint[]).fill(0n, this.count);
     } else {
       const next = allocValues(this.type, cap) as Int32Array;
@@ -246,7 +257,7 @@ export function concatBlocks(type: DataType, blocks: readonly Block[]): Block {
   }
   const kind = physicalKind(type);
   const wide = kind === 'long' && blocks.some((b) => Array.isArray(b.values));
-  if (kind === 'string') {
+  if (kind === 'string' || kind === 'object') {
     const out = new Array<string>(total);
     let at = 0;
     for (const b of blocks) {
@@ -286,7 +297,7 @@ export function takeBlockOrNull(block: Block, positions: ArrayLike<number>, coun
   let values: BlockValues;
   if (Array.isArray(block.values)) {
     const src = block.values as unknown[];
-    const fill = kind === 'string' ? '' : 0n;
+    const fill = kind === 'string' ? '' : kind === 'object' ? null : 0n;
     const out = new Array(count);
     for (let i = 0; i < count; i++) {
       const p = positions[i]!;
@@ -351,7 +362,9 @@ export function pageFromRows(types: readonly DataType[], rows: readonly (readonl
 export function blockBytes(block: Block): number {
   let n = block.nulls?.byteLength ?? 0;
   if (Array.isArray(block.values)) {
-    if (typeof block.values[0] === 'string') for (const s of block.values as string[]) n += 16 + s.length;
+    if (physicalKind(block.type) === 'object') for (const v of block.values as unknown[]) n += valueBytes(v);
+    else if (typeof block.values[0] === 'string')
+      for (const s of block.values as string[]) n += 16 + s.length;
     else n += block.values.length * 24;
   } else n += (block.values as Uint8Array).byteLength;
   return n;
@@ -361,4 +374,20 @@ export function pageBytes(page: Page): number {
   let n = 0;
   for (const b of page.blocks) n += blockBytes(b);
   return n;
+}
+
+/** Approximate retained size of a composite value. */
+function valueBytes(v: unknown): number {
+  if (v === null || v === undefined) return 8;
+  if (typeof v === 'string') return 16 + v.length;
+  if (Array.isArray(v)) {
+    let n = 16;
+    for (const e of v) n += valueBytes(e);
+    return n;
+  }
+  if (typeof v === 'object') {
+    const m = v as { keys: unknown[]; values: unknown[] };
+    return 16 + valueBytes(m.keys) + valueBytes(m.values);
+  }
+  return 16;
 }

@@ -1,7 +1,8 @@
 import { endianness } from 'node:os';
 import { QuarryError } from '@quarry/common';
 import { physicalKind, typeToString, type DataType } from '../types/types.js';
-import type { Block, BlockValues, Page } from './block.js';
+import type { MapValue } from '../types/composite.js';
+import { BlockBuilder, valueAt, type Block, type BlockValues, type Page } from './block.js';
 
 /**
  * The page wire format, version 1 (little-endian throughout):
@@ -15,14 +16,30 @@ import type { Block, BlockValues, Page } from './block.js';
  *   layout 3 long     values := rowCount × f64 (exact integers)
  *   layout 4 wide     values := text encoding below, each value in decimal digits
  *   layout 5 string   values := u32 byteLength | (rowCount+1) × u32 offsets | UTF-8 bytes
+ *   layout 6 array    values := (rowCount+1) × u32 offsets | column (the elements, offsets[rowCount] rows)
+ *   layout 7 map      values := (rowCount+1) × u32 offsets | column (keys) | column (values)
+ *   layout 8 row      values := u16 fieldCount | column* (one per field, rowCount rows each)
  *   flags: bit 0 has-nulls, bit 1 (string/wide) all bytes ASCII.
+ *
+ * Composite columns are columnar on the wire, as Trino's array/map/row blocks are: offsets into a
+ * child column of all elements; a NULL array has an empty range, a NULL row NULL fields.
  *
  * Types are not written: the reader knows the schema from the plan and checks each column's layout
  * against it. Checksums, compression and encryption are the exchange's business, one level up.
  */
 export const PAGE_FORMAT_VERSION = 1;
 
-const LAYOUT = { bool: 0, int32: 1, float64: 2, long: 3, wide: 4, string: 5 } as const;
+const LAYOUT = {
+  bool: 0,
+  int32: 1,
+  float64: 2,
+  long: 3,
+  wide: 4,
+  string: 5,
+  array: 6,
+  map: 7,
+  row: 8,
+} as const;
 const FLAG_NULLS = 1;
 const FLAG_ASCII = 2;
 
@@ -41,6 +58,10 @@ export function serializePage(page: Page): Buffer {
 
 function writeColumn(block: Block, n: number, parts: Uint8Array[]): void {
   const kind = physicalKind(block.type);
+  if (kind === 'object') {
+    writeComposite(block, n, parts);
+    return;
+  }
   const wide = kind === 'long' && Array.isArray(block.values);
   const layout = wide ? LAYOUT.wide : LAYOUT[kind];
   let flags = block.nulls !== undefined ? FLAG_NULLS : 0;
@@ -103,7 +124,8 @@ function readColumn(r: Reader, type: DataType, n: number): Block {
   const layout = r.u8();
   const flags = r.u8();
   const kind = physicalKind(type);
-  const expected = kind === 'long' ? [LAYOUT.long, LAYOUT.wide] : [LAYOUT[kind]];
+  const expected =
+    kind === 'long' ? [LAYOUT.long, LAYOUT.wide] : [kind === 'object' ? compositeLayout(type) : LAYOUT[kind]];
   if (!expected.includes(layout as never)) {
     throw corrupt(`column layout ${layout} does not match type ${typeToString(type)}`);
   }
@@ -124,10 +146,91 @@ function readColumn(r: Reader, type: DataType, n: number): Block {
     case LAYOUT.string:
       values = readStrings(r, n, (flags & FLAG_ASCII) !== 0);
       break;
+    case LAYOUT.array:
+    case LAYOUT.map:
+    case LAYOUT.row:
+      values = readComposite(r, type, n);
+      break;
     default:
       values = readStrings(r, n, true).map(parseWide);
   }
   return { type, length: n, values, nulls };
+}
+
+function compositeLayout(type: DataType): number {
+  if (type.kind === 'array' || type.kind === 'map' || type.kind === 'row') return LAYOUT[type.kind];
+  throw corrupt(`type ${typeToString(type)} has no composite layout`);
+}
+
+/** Child columns of a composite column: what goes below its offsets. */
+function writeComposite(block: Block, n: number, parts: Uint8Array[]): void {
+  const type = block.type;
+  const values = block.values as unknown[];
+  const present = (i: number) => block.nulls === undefined || block.nulls[i] !== 1;
+  parts.push(Uint8Array.of(compositeLayout(type), block.nulls !== undefined ? FLAG_NULLS : 0));
+  if (block.nulls !== undefined) parts.push(packBits(block.nulls, n));
+  if (type.kind === 'row') {
+    const head = Buffer.alloc(2);
+    head.writeUInt16LE(type.fields.length, 0);
+    parts.push(head);
+    type.fields.forEach((f, c) => {
+      const b = new BlockBuilder(f.type, n);
+      for (let i = 0; i < n; i++) b.append(present(i) ? (values[i] as unknown[])[c] : null);
+      writeColumn(b.build(), n, parts);
+    });
+    return;
+  }
+  const offsets = new Uint32Array(n + 1);
+  const lists = (i: number): readonly (readonly unknown[])[] => {
+    if (!present(i)) return [];
+    const v = values[i];
+    return type.kind === 'map' ? [(v as MapValue).keys, (v as MapValue).values] : [v as unknown[]];
+  };
+  const children = (
+    type.kind === 'map' ? [type.key, type.value] : [type.kind === 'array' ? type.element : type]
+  ).map((t) => new BlockBuilder(t, n));
+  for (let i = 0; i < n; i++) {
+    const ls = lists(i);
+    ls.forEach((l, c) => {
+      for (const e of l) children[c]!.append(e);
+    });
+    offsets[i + 1] = offsets[i]! + (ls[0]?.length ?? 0);
+  }
+  parts.push(new Uint8Array(offsets.buffer));
+  for (const c of children) writeColumn(c.build(), c.length, parts);
+}
+
+function readComposite(r: Reader, type: DataType, n: number): unknown[] {
+  const out = new Array<unknown>(n).fill(null);
+  if (type.kind === 'row') {
+    const count = r.u16();
+    if (count !== type.fields.length)
+      throw corrupt(`row column has ${count} fields, the plan expects ${type.fields.length}`);
+    const fields = type.fields.map((f) => readColumn(r, f.type, n));
+    for (let i = 0; i < n; i++) out[i] = fields.map((b) => valueAt(b, i));
+    return out;
+  }
+  const offsets = r.copy(n + 1, Uint32Array);
+  if (offsets[0] !== 0) throw corrupt('composite offsets do not start at 0');
+  for (let i = 0; i < n; i++) if (offsets[i + 1]! < offsets[i]!) throw corrupt('composite offsets decrease');
+  const total = offsets[n]!;
+  const childTypes =
+    type.kind === 'map' ? [type.key, type.value] : type.kind === 'array' ? [type.element] : [];
+  const children = childTypes.map((t) => readColumn(r, t, total));
+  const slice = (b: Block, s: number, e: number) => {
+    const l = new Array<unknown>(e - s);
+    for (let j = s; j < e; j++) l[j - s] = valueAt(b, j);
+    return l;
+  };
+  for (let i = 0; i < n; i++) {
+    const s = offsets[i]!;
+    const e = offsets[i + 1]!;
+    out[i] =
+      type.kind === 'map'
+        ? ({ keys: slice(children[0]!, s, e), values: slice(children[1]!, s, e) } satisfies MapValue)
+        : slice(children[0]!, s, e);
+  }
+  return out;
 }
 
 function readStrings(r: Reader, n: number, ascii: boolean): string[] {

@@ -32,12 +32,22 @@ export interface TypeName extends Located {
   readonly kind: 'TypeName';
   readonly name: string;
   readonly params: readonly number[];
+  /** The element type of `array(T)`, key and value of `map(K, V)`, the fields of `row(a T, …)`. */
+  readonly fields?: readonly TypeField[];
+}
+
+/** A type inside a composite type name; a row field may have a name. */
+export interface TypeField {
+  readonly name?: string;
+  readonly type: TypeName;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
 export type Expression =
+  | ArrayConstructor
+  | Lambda
   | ColumnRef
   | NumericLiteral
   | StringLiteral
@@ -275,6 +285,19 @@ export interface FunctionCall extends Located {
   /** Written only before OVER: whether a value window function skips nulls. */
   readonly nullTreatment?: 'IGNORE' | 'RESPECT';
   readonly window?: WindowSpec | WindowRef;
+}
+
+/** `x -> body` or `(x, y) -> body`: an argument of a higher-order function. */
+export interface Lambda extends Located {
+  readonly kind: 'Lambda';
+  readonly params: readonly Identifier[];
+  readonly body: Expression;
+}
+
+/** `ARRAY[a, b, …]` (possibly empty). */
+export interface ArrayConstructor extends Located {
+  readonly kind: 'ArrayConstructor';
+  readonly items: readonly Expression[];
 }
 
 /** `ROW(a, b)` or `(a, b)`. */

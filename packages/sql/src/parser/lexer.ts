@@ -24,7 +24,7 @@ export interface Token {
   readonly column: number;
 }
 
-const TWO_CHAR_SYMBOLS = new Set(['<=', '>=', '<>', '!=', '||', '=>']);
+const TWO_CHAR_SYMBOLS = new Set(['<=', '>=', '<>', '!=', '||', '=>', '->']);
 const ONE_CHAR_SYMBOLS = new Set([
   '(',
   ')',

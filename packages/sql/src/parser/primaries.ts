@@ -55,14 +55,17 @@ export abstract class PrimaryParser extends CallParser {
         this.advance();
         return { kind: 'StringLiteral', loc, value: token.value };
       case 'quotedIdentifier':
+        if (this.isSymbol('->', 1)) return this.lambda();
         return this.nameExpression();
       case 'symbol':
+        if (token.value === '(' && this.startsLambda()) return this.lambda();
         if (token.value === '(') return this.parenthesized();
         if (token.value === '?') this.notSupported(token, 'Query parameter (?)');
         break;
       case 'word': {
         const special = this.keywordExpression(token);
         if (special) return special;
+        if (!RESERVED_WORDS.has(token.value) && this.isSymbol('->', 1)) return this.lambda();
         if (!RESERVED_WORDS.has(token.value)) return this.nameExpression();
         break;
       }
@@ -86,7 +89,7 @@ export abstract class PrimaryParser extends CallParser {
     }
     if (CURRENT_DATE_TIME.has(word)) return this.currentDateTime(token);
     if (UNSUPPORTED_WORDS.has(word)) this.notSupported(token, word);
-    if (word === 'ARRAY' && this.isSymbol('[', 1)) this.notSupported(token, 'ARRAY constructor');
+    if (word === 'ARRAY' && this.isSymbol('[', 1)) return this.arrayConstructor();
     if (word === 'INTERVAL' && this.startsIntervalLiteral()) return this.interval(token);
     if (word === 'DOUBLE' && this.isWord('PRECISION', 1) && this.peek(2).kind === 'string') {
       this.advance();
@@ -124,6 +127,50 @@ export abstract class PrimaryParser extends CallParser {
         return this.finishFunctionCall(token, [this.identifierFrom(token)]);
     }
     return undefined;
+  }
+
+  /** Whether `(` opens the parameter list of a lambda: `(a, b) ->`, `() ->`. */
+  private startsLambda(): boolean {
+    let k = 1;
+    if (!this.isSymbol(')', k)) {
+      for (;;) {
+        const t = this.peek(k);
+        if (t.kind !== 'word' && t.kind !== 'quotedIdentifier') return false;
+        k++;
+        if (this.isSymbol(')', k)) break;
+        if (!this.isSymbol(',', k)) return false;
+        k++;
+      }
+    }
+    return this.isSymbol('->', k + 1);
+  }
+
+  /** `x -> body`, `(x, y) -> body`. */
+  private lambda(): Expression {
+    const loc = this.loc(this.token);
+    const params: Identifier[] = [];
+    if (this.acceptSymbol('(')) {
+      if (!this.isSymbol(')')) {
+        do params.push(this.expectIdentifier());
+        while (this.acceptSymbol(','));
+      }
+      this.expectSymbol(')');
+    } else params.push(this.expectIdentifier());
+    this.expectSymbol('->');
+    return { kind: 'Lambda', loc, params, body: this.parseExpression() };
+  }
+
+  /** `ARRAY[a, b, …]`. */
+  private arrayConstructor(): Expression {
+    const loc = this.loc(this.advance());
+    this.expectSymbol('[');
+    const items: Expression[] = [];
+    if (!this.isSymbol(']')) {
+      do items.push(this.parseExpression());
+      while (this.acceptSymbol(','));
+    }
+    this.expectSymbol(']');
+    return { kind: 'ArrayConstructor', loc, items };
   }
 
   /** A name: column reference, function call, or the type of a typed literal (`DATE '…'`). */

@@ -92,6 +92,16 @@ function typeWord(name: string): string {
 }
 
 export function typeName(type: TypeName): string {
+  if (type.fields) {
+    const fields = type.fields.map(
+      (f) =>
+        (f.name === undefined
+          ? ''
+          : `${identifier({ kind: 'Identifier', loc: type.loc, value: f.name, quoted: true })} `) +
+        typeName(f.type),
+    );
+    return `${type.name.toUpperCase()}(${fields.join(', ')})`;
+  }
   const params = type.params.length > 0 ? `(${type.params.join(', ')})` : '';
   const zoned = /^(time|timestamp) with time zone$/.exec(type.name);
   if (zoned?.[1]) return `${zoned[1].toUpperCase()}${params} WITH TIME ZONE`;
@@ -178,6 +188,10 @@ export abstract class ExpressionPrinter {
         return this.functionCall(e);
       case 'Row':
         return `ROW(${this.list(e.items)})`;
+      case 'Lambda':
+        return `(${e.params.map(identifier).join(', ')}) -> ${this.expression(e.body)}`;
+      case 'ArrayConstructor':
+        return `ARRAY[${this.list(e.items)}]`;
       case 'Subscript':
         return `${this.expression(e.base, Level.Primary)}[${this.expression(e.index, Level.Value)}]`;
       case 'AtTimeZone':

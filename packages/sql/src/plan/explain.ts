@@ -138,5 +138,9 @@ export function exprText(e: Expr): string {
       return `${exprText(e.arg)} IN (${e.list.map(exprText).join(', ')})`;
     case 'try':
       return `try(${exprText(e.arg)})`;
+    case 'lambda':
+      return `(${e.params.map((p) => `$${p}`).join(', ')}) -> ${exprText(e.body)}`;
+    case 'lambdaParam':
+      return `$${e.id}`;
   }
 }

@@ -39,6 +39,8 @@ const EXPRESSION_KINDS = new Set([
   'Extract',
   'FunctionCall',
   'Row',
+  'ArrayConstructor',
+  'Lambda',
   'Subscript',
   'AtTimeZone',
 ]);

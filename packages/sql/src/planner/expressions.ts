@@ -7,6 +7,7 @@ import {
   hasFunction,
   isAggregateFunction,
   resolveFunction,
+  takesLambdas,
 } from '../functions/index.js';
 import {
   BOOLEAN,
@@ -18,6 +19,8 @@ import {
   type DataType,
 } from '../types/index.js';
 import { intervalLiteral, literalOf, numericLiteral, typeFromAst, typedLiteral } from './literals.js';
+import { arrayConstructor, dereference, rowConstructor, subscript } from './composite-exprs.js';
+import { higherOrderCall } from './lambdas.js';
 import type { Scope } from './scope.js';
 
 /** The AST expression node of one kind. */
@@ -84,10 +87,8 @@ export class ExprTranslator {
   /** Translates without the hook at this node (the hook still applies below). */
   translateNode(ast: Expression): Expr {
     switch (ast.kind) {
-      case 'ColumnRef': {
-        const channel = this.scope.resolve(ast.parts, ast.loc);
-        return { kind: 'input', channel, type: this.scope.typeOf(channel) };
-      }
+      case 'ColumnRef':
+        return this.columnRef(ast);
       case 'NumericLiteral':
         return numericLiteral(ast);
       case 'StringLiteral':
@@ -112,18 +113,8 @@ export class ExprTranslator {
       }
       case 'IsDistinctFrom':
         return this.isDistinctFrom(ast);
-      case 'Between': {
-        const [v, lo, hi] = this.coerceAll(
-          [this.translate(ast.operand), this.translate(ast.low), this.translate(ast.high)],
-          'BETWEEN',
-        );
-        const e: Expr = {
-          kind: 'and',
-          args: [this.call('$ge', [v!, lo!], '>='), this.call('$le', [v!, hi!], '<=')],
-          type: BOOLEAN,
-        };
-        return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
-      }
+      case 'Between':
+        return this.between(ast);
       case 'InList': {
         const [arg, ...list] = this.coerceAll(
           [this.translate(ast.operand), ...ast.values.map((v) => this.translate(v))],
@@ -154,11 +145,43 @@ export class ExprTranslator {
       case 'Subquery':
       case 'QuantifiedComparison':
         throw subqueryNotHere();
+      case 'ArrayConstructor':
+        return arrayConstructor(this, ast);
+      case 'Lambda':
+        throw new QuarryError(
+          'TYPE_MISMATCH',
+          'A lambda expression is only allowed as an argument of a function that takes one',
+        );
       case 'Row':
+        return rowConstructor(this, ast);
       case 'Subscript':
+        return subscript(this, ast);
       case 'AtTimeZone':
         throw new QuarryError('NOT_SUPPORTED', `${ast.kind} expressions are not supported`);
     }
+  }
+
+  /** A column, or fields of a row column (`r.field`) when no column has the whole name. */
+  private columnRef(ast: Ast<'ColumnRef'>): Expr {
+    if (ast.parts.length > 1 && this.scope.tryResolve(ast.parts, ast.loc) === undefined) {
+      const fields = dereference(this, ast.parts, ast.loc);
+      if (fields) return fields;
+    }
+    const channel = this.scope.resolve(ast.parts, ast.loc);
+    return { kind: 'input', channel, type: this.scope.typeOf(channel) };
+  }
+
+  private between(ast: Ast<'Between'>): Expr {
+    const [v, lo, hi] = this.coerceAll(
+      [this.translate(ast.operand), this.translate(ast.low), this.translate(ast.high)],
+      'BETWEEN',
+    );
+    const e: Expr = {
+      kind: 'and',
+      args: [this.call('$ge', [v!, lo!], '>='), this.call('$le', [v!, hi!], '<=')],
+      type: BOOLEAN,
+    };
+    return ast.negated ? { kind: 'not', arg: e, type: BOOLEAN } : e;
   }
 
   private unaryOp(ast: Ast<'UnaryOp'>): Expr {
@@ -310,6 +333,7 @@ export class ExprTranslator {
       );
     }
     if (name === 'now' && ast.args.length === 0) return this.currentDateTime('CURRENT_TIMESTAMP', ast.loc);
+    if (takesLambdas(name)) return higherOrderCall(this, name, ast);
     const args = ast.args.map((a) => this.translate(a));
     switch (name) {
       case 'try': {

@@ -17,6 +17,11 @@ import {
   decimalType,
   integerLiteralType,
   varcharType,
+  arrayType,
+  isComparable,
+  mapType,
+  rowType,
+  typeToString,
   type DataType,
 } from '../types/index.js';
 import { literalOf } from '../expr/literal-values.js';
@@ -193,6 +198,20 @@ export function typeFromName(name: string, params: readonly number[], loc: Sourc
 }
 
 export function typeFromAst(t: TypeName): DataType {
+  if (t.fields) {
+    const types = t.fields.map((f) => typeFromAst(f.type));
+    if (t.name === 'array') return arrayType(types[0]!);
+    if (t.name === 'map') {
+      if (!isComparable(types[0]!))
+        throw invalidType(`Map key type must be comparable: ${typeToString(types[0]!)}`, t.loc);
+      return mapType(types[0]!, types[1]!);
+    }
+    return rowType(
+      t.fields.map((f, i) =>
+        f.name === undefined ? { type: types[i]! } : { name: f.name, type: types[i]! },
+      ),
+    );
+  }
   return typeFromName(t.name, t.params, t.loc);
 }
 

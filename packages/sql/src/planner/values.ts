@@ -1,3 +1,4 @@
+import { isComposite } from '../types/types.js';
 import { QuarryError } from '@quarry/common';
 import type { Expression, Select } from '../parser/ast.js';
 import { evaluateConstant } from '../expr/compile.js';
@@ -69,7 +70,9 @@ function planRow(
 function constants(row: readonly Expr[], loc: Select['loc']): Expr[] {
   return row.map((e) => {
     try {
-      return literalOf(evaluateConstant(e), e.type);
+      const value = evaluateConstant(e);
+      // composite values have no literal form: the row keeps the (checked) expression
+      return isComposite(e.type) ? e : literalOf(value, e.type);
     } catch (err) {
       throw locate(err, loc);
     }

@@ -10,7 +10,11 @@ import {
   isIntegral,
   typeToString,
   varcharType,
+  arrayType,
+  mapType,
+  rowType,
   type DataType,
+  type RowField,
 } from './types.js';
 
 const INTEGRAL_RANK = { tinyint: 1, smallint: 2, integer: 3, bigint: 4 } as const;
@@ -77,6 +81,28 @@ export function commonSuperType(a: DataType, b: DataType): DataType | undefined 
     return a.kind === 'timestamp' ? a : b;
   }
   if (a.kind === 'timestamp' && b.kind === 'timestamp') return a.precision >= b.precision ? a : b;
+  return compositeSuperType(a, b);
+}
+
+/** Composite types coerce element-wise: `array(integer)` and `array(double)` meet at `array(double)`. */
+function compositeSuperType(a: DataType, b: DataType): DataType | undefined {
+  if (a.kind === 'array' && b.kind === 'array') {
+    const e = commonSuperType(a.element, b.element);
+    return e && arrayType(e);
+  }
+  if (a.kind === 'map' && b.kind === 'map') {
+    const k = commonSuperType(a.key, b.key);
+    const v = commonSuperType(a.value, b.value);
+    return k && v && mapType(k, v);
+  }
+  if (a.kind === 'row' && b.kind === 'row' && a.fields.length === b.fields.length) {
+    const fields = a.fields.map((f, i) => {
+      const t = commonSuperType(f.type, b.fields[i]!.type);
+      const name = f.name === b.fields[i]!.name ? f.name : undefined;
+      return t && (name === undefined ? { type: t } : { name, type: t });
+    });
+    return fields.every((f) => f !== undefined) ? rowType(fields as RowField[]) : undefined;
+  }
   return undefined;
 }
 

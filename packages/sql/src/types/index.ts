@@ -1,3 +1,4 @@
 export * from './types.js';
 export * from './values.js';
 export * from './coercion.js';
+export * from './composite.js';

@@ -23,7 +23,23 @@ export type DataType =
   /** Months. */
   | { readonly kind: 'interval_year_month' }
   /** The type of a bare NULL: coerces to anything. */
-  | { readonly kind: 'unknown' };
+  | { readonly kind: 'unknown' }
+  /** Composite types (see `composite.ts`): values are JS arrays, {@link MapValue}s and field arrays. */
+  | { readonly kind: 'array'; readonly element: DataType }
+  | { readonly kind: 'map'; readonly key: DataType; readonly value: DataType }
+  | { readonly kind: 'row'; readonly fields: readonly RowField[] };
+
+/** A map's native value: distinct non-NULL keys and their values, in insertion order (`composite.ts`). */
+export interface MapValue {
+  readonly keys: readonly unknown[];
+  readonly values: readonly unknown[];
+}
+
+/** A field of a row type; anonymous fields (`row(integer, varchar)`) have no name. */
+export interface RowField {
+  readonly name?: string;
+  readonly type: DataType;
+}
 
 export type TypeKind = DataType['kind'];
 
@@ -78,9 +94,36 @@ export function typeToString(t: DataType): string {
       return 'interval day to second';
     case 'interval_year_month':
       return 'interval year to month';
+    case 'array':
+      return `array(${typeToString(t.element)})`;
+    case 'map':
+      return `map(${typeToString(t.key)}, ${typeToString(t.value)})`;
+    case 'row':
+      return `row(${t.fields.map((f) => (f.name === undefined ? '' : `${quoteFieldName(f.name)} `) + typeToString(f.type)).join(', ')})`;
     default:
       return t.kind;
   }
+}
+
+/** A row field name as Trino prints it: bare when it is a plain lower-case identifier, else quoted. */
+function quoteFieldName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function isComposite(t: DataType): boolean {
+  return t.kind === 'array' || t.kind === 'map' || t.kind === 'row';
+}
+
+export function arrayType(element: DataType): DataType {
+  return { kind: 'array', element };
+}
+
+export function mapType(key: DataType, value: DataType): DataType {
+  return { kind: 'map', key, value };
+}
+
+export function rowType(fields: readonly RowField[]): DataType {
+  return { kind: 'row', fields };
 }
 
 export function typesEqual(a: DataType, b: DataType): boolean {
@@ -99,8 +142,19 @@ export function isString(t: DataType): boolean {
   return t.kind === 'varchar' || t.kind === 'char';
 }
 
+/** Whether `<` applies: arrays and rows of orderable types are, maps are not (as Trino). */
 export function isOrderable(t: DataType): boolean {
-  return t.kind !== 'unknown';
+  if (t.kind === 'array') return isOrderable(t.element);
+  if (t.kind === 'row') return t.fields.every((f) => isOrderable(f.type));
+  return t.kind !== 'unknown' && t.kind !== 'map';
+}
+
+/** Whether `=` applies: maps compare by entries, but their keys and values must be comparable. */
+export function isComparable(t: DataType): boolean {
+  if (t.kind === 'array') return isComparable(t.element);
+  if (t.kind === 'map') return isComparable(t.key) && isComparable(t.value);
+  if (t.kind === 'row') return t.fields.every((f) => isComparable(f.type));
+  return true;
 }
 
 /**
@@ -109,9 +163,11 @@ export function isOrderable(t: DataType): boolean {
  * - `float64`: Float64Array (double, real, timestamp µs, interval day to second ms);
  * - `long`: Float64Array of exact integers (bigint; decimal as its unscaled value), or `bigint[]` when a value
  *   is beyond ±2^53 — see `page/block.ts`;
- * - `bool`: Uint8Array of 0/1; `string`: string[].
+ * - `bool`: Uint8Array of 0/1; `string`: string[];
+ * - `object`: one JS value a row (array, map and row types: see `composite.ts`); on the wire these
+ *   are columnar, offsets plus child columns (`page/serde.ts`).
  */
-export type PhysicalKind = 'int32' | 'float64' | 'long' | 'bool' | 'string';
+export type PhysicalKind = 'int32' | 'float64' | 'long' | 'bool' | 'string' | 'object';
 
 export function physicalKind(t: DataType): PhysicalKind {
   switch (t.kind) {
@@ -135,6 +191,10 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'varchar':
     case 'char':
       return 'string';
+    case 'array':
+    case 'map':
+    case 'row':
+      return 'object';
   }
 }
 

@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import { MAX_DECIMAL_PRECISION, type DataType } from './types.js';
+import { MAX_DECIMAL_PRECISION, type DataType, type MapValue } from './types.js';
 
 /**
  * Values of the `long` layout (bigint, decimal's unscaled value): a JS number while the value is a
@@ -232,7 +232,8 @@ export function formatIntervalYearMonth(months: number): string {
  * 2^53 are strings), decimals are exact strings, dates/timestamps/intervals are strings as Trino
  * prints them. Non-finite doubles are the strings 'NaN', 'Infinity', '-Infinity'.
  */
-export type ExternalValue = null | boolean | number | string;
+export type ExternalValue =
+  null | boolean | number | string | ExternalValue[] | { [key: string]: ExternalValue };
 
 export function toExternal(type: DataType, v: unknown): ExternalValue {
   if (v === null || v === undefined) return null;
@@ -268,6 +269,20 @@ export function toExternal(type: DataType, v: unknown): ExternalValue {
       return formatIntervalYearMonth(v as number);
     case 'unknown':
       return null;
+    case 'array':
+      return (v as unknown[]).map((e) => toExternal(type.element, e));
+    case 'row':
+      return (v as unknown[]).map((e, i) => toExternal(type.fields[i]!.type, e));
+    case 'map': {
+      // as Trino's client protocol: a JSON object, keys as their text
+      const m = v as MapValue;
+      const out: { [key: string]: ExternalValue } = {};
+      m.keys.forEach((k, i) => {
+        const key = toExternal(type.key, k);
+        out[typeof key === 'string' ? key : JSON.stringify(key)] = toExternal(type.value, m.values[i]);
+      });
+      return out;
+    }
   }
 }
 
@@ -293,6 +308,22 @@ export function fromExternal(type: DataType, v: ExternalValue): unknown {
     }
     case 'bigint':
       return typeof v === 'string' ? normalizeLong(BigInt(v)) : v;
+    case 'array':
+      if (!Array.isArray(v)) throw bad();
+      return v.map((e) => fromExternal(type.element, e));
+    case 'row':
+      if (!Array.isArray(v) || v.length !== type.fields.length) throw bad();
+      return v.map((e, i) => fromExternal(type.fields[i]!.type, e));
+    case 'map': {
+      if (typeof v !== 'object' || Array.isArray(v)) throw bad();
+      const keys = Object.keys(v);
+      return {
+        keys: keys.map((k) =>
+          fromExternal(type.key, type.key.kind === 'varchar' || type.key.kind === 'char' ? k : JSON.parse(k)),
+        ),
+        values: keys.map((k) => fromExternal(type.value, v[k] ?? null)),
+      } satisfies MapValue;
+    }
     default:
       return v;
   }

@@ -1,3 +1,4 @@
+import { isComposite } from '../../types/types.js';
 import type { Expr } from '../../expr/ir.js';
 import { isConstant } from '../../expr/ir.js';
 import { evaluateConstant } from '../../expr/compile.js';
@@ -20,7 +21,10 @@ function nondeterministic(e: Expr): boolean {
   switch (e.kind) {
     case 'input':
     case 'literal':
+    case 'lambdaParam':
       return false;
+    case 'lambda':
+      return nondeterministic(e.body);
     case 'call':
     case 'and':
     case 'or':
@@ -41,9 +45,42 @@ function nondeterministic(e: Expr): boolean {
   }
 }
 
+/** Whether an expression reads a lambda parameter it does not bind (it is constant only per call). */
+function readsLambdaParams(e: Expr, bound: ReadonlySet<number> = new Set()): boolean {
+  switch (e.kind) {
+    case 'lambdaParam':
+      return !bound.has(e.id);
+    case 'lambda':
+      return readsLambdaParams(e.body, new Set([...bound, ...e.params]));
+    case 'input':
+    case 'literal':
+      return false;
+    case 'call':
+    case 'and':
+    case 'or':
+    case 'coalesce':
+      return e.args.some((a) => readsLambdaParams(a, bound));
+    case 'cast':
+    case 'not':
+    case 'isNull':
+    case 'try':
+      return readsLambdaParams(e.arg, bound);
+    case 'case':
+      return (
+        e.whens.some((w) => readsLambdaParams(w.when, bound) || readsLambdaParams(w.then, bound)) ||
+        (!!e.else && readsLambdaParams(e.else, bound))
+      );
+    case 'in':
+      return readsLambdaParams(e.arg, bound) || e.list.some((a) => readsLambdaParams(a, bound));
+  }
+}
+
 function fold(e: Expr): Expr {
-  if (e.kind === 'literal' || e.kind === 'input') return e;
-  if (isConstant(e) && !nondeterministic(e)) {
+  if (e.kind === 'literal' || e.kind === 'input' || e.kind === 'lambdaParam') return e;
+  // a lambda's body reads its parameters: it folds inside, never as a whole
+  if (e.kind === 'lambda') return { ...e, body: fold(e.body) };
+  // composite values have no literal form: they stay expressions (evaluated once a page)
+  if (isConstant(e) && !nondeterministic(e) && !isComposite(e.type) && !readsLambdaParams(e)) {
     try {
       return literalOf(evaluateConstant(e), e.type);
     } catch {
