@@ -67,6 +67,8 @@ function encode(type: DataType, v: MinMaxType | undefined, scaled: boolean): Enc
       return typeof v === 'string' && /^[\x00-\x7f]*$/.test(v) ? v : undefined;
     case 'long':
       return encodeLong(type, v, scaled);
+    default:
+      return undefined; // composite values: no statistics
   }
 }
 
