@@ -72,19 +72,39 @@ describe('coordinator failover (real processes)', function () {
     rmSync(catalogs, { recursive: true, force: true });
   });
 
+  /** Coordinator processes still alive. */
+  const alive = (): ProcessHandle[] =>
+    cluster.coordinators.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
+
+  // every test starts with two coordinators, one leading, whatever the test before it did
+  beforeEach(async () => {
+    while (alive().length < 2) await cluster.startCoordinator();
+    const deadline = Date.now() + 30_000;
+    while (!(await cluster.leader()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  });
+
   /**
-   * Waits until `fraction` of a query's tasks have finished (at least one), as its events tell: the
-   * moment to strike, whatever the machine's speed (a time taken from another run can come too late
-   * on a busy machine, after the query has ended).
+   * Waits until `fraction` of a query's tasks have finished (at least one) while others run, as its
+   * events tell, and the attempt records show a running attempt: the moment to strike, whatever the
+   * machine's speed (a time taken from another run can come too late on a busy machine, after the
+   * query has ended; and between two stages no task runs, so a takeover would have nothing to adopt).
    */
   async function untilDone(queryId: string, fraction: number): Promise<void> {
-    await events.waitFor(
-      (e) =>
-        e.queryId === queryId &&
-        e.type === 'RUNNING' &&
-        e.progress.tasksDone >= Math.max(1, Math.floor(fraction * e.progress.tasksTotal)),
-      120_000,
-    );
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const seen = Math.max(0, ...events.of(queryId).map((e) => e.seq));
+      await events.waitFor(
+        (e) =>
+          e.queryId === queryId &&
+          e.type === 'RUNNING' &&
+          e.seq > seen &&
+          e.progress.tasksRunning > 0 &&
+          e.progress.tasksDone >= Math.max(1, Math.floor(fraction * e.progress.tasksTotal)),
+        deadline - Date.now(),
+      );
+      const { tasks } = await store.attempts(queryId);
+      if ([...tasks.values()].some((t) => t.state === 'RUNNING')) return;
+    }
   }
 
   /** Kills the leader with SIGKILL once `fraction` of a query's tasks finished; returns the query's rows and the failover event. */
@@ -121,7 +141,6 @@ describe('coordinator failover (real processes)', function () {
       // events go on numbering after the dead leader's
       const seqs = events.of(queryId).map((e) => e.seq);
       expect(new Set(seqs).size, 'no event number used twice').to.equal(seqs.length);
-      await cluster.startCoordinator(); // two again, for the next test
     });
   }
 
@@ -138,7 +157,6 @@ describe('coordinator failover (real processes)', function () {
     expect(result.rows).to.deep.equal(baseline);
     const listing = await client.queries(50);
     expect(listing.queries.filter((q) => q.queryId === queryId)).to.have.length(1);
-    await cluster.startCoordinator();
   });
 
   it('a leader stopped (SIGSTOP) past its lease finds itself deposed when it wakes, and corrupts nothing', async () => {
@@ -185,23 +203,18 @@ describe('coordinator failover (real processes)', function () {
     handle.close();
     expect(pages).to.equal(15);
     expect(rows).to.deep.equal(expected);
-    await cluster.startCoordinator();
   });
 
   it('resumes a query whose coordinators all died once one is started again', async () => {
     const queryId = `slow_all_${randomSuffix(6)}`;
     const handle = await client.submit(SQL, { queryId });
     await untilDone(queryId, 0.4);
-    const alive = cluster.coordinators.filter(
-      (c) => c.process.exitCode === null && c.process.signalCode === null,
-    );
-    await Promise.all(alive.map((c) => c.kill()));
+    await Promise.all(alive().map((c) => c.kill()));
     await new Promise((r) => setTimeout(r, 2000));
     await cluster.startCoordinator();
     const result = await handle.result();
     handle.close();
     expect(result.rows).to.deep.equal(baseline);
-    await cluster.startCoordinator();
   });
 
   it('goes on through a restart of Redis (append-only file) in the middle of a query', async () => {
@@ -244,7 +257,6 @@ describe('coordinator failover (real processes)', function () {
       'select count(*), count(distinct l_orderkey * 10 + l_linenumber) from lake.fo.li',
     );
     expect(count.rows).to.deep.equal([[60175, 60175]]);
-    await cluster.startCoordinator();
   });
 
   for (const policy of ['NONE', 'QUERY'] as const) {
@@ -258,7 +270,6 @@ describe('coordinator failover (real processes)', function () {
       handle.close();
       expect(result.rows).to.deep.equal(baseline);
       expect(events.of(queryId).some((e) => e.type === 'QUERY_RETRYING')).to.equal(false);
-      await cluster.startCoordinator();
     });
   }
 });
