@@ -67,14 +67,17 @@ define('$row', {
   options: { handlesNulls: true, arity: [1, MAX_ARGS] },
 });
 
+/** The element an array position or a map key picks: `a[i]`, `element_at(a, i)`. */
+function elementOf([a, i, ...rest]: readonly DataType[]) {
+  if (rest.length || !a) return undefined;
+  if (a.kind === 'array' && isIndex(i)) return { argTypes: [a, BIGINT], returnType: a.element };
+  if (a.kind === 'map' && i && commonSuperType(a.key, i))
+    return { argTypes: [a, a.key], returnType: a.value };
+  return undefined;
+}
+
 define('$subscript', {
-  resolve: ([a, i, ...rest]) => {
-    if (rest.length || !a) return undefined;
-    if (a.kind === 'array' && isIndex(i)) return { argTypes: [a, BIGINT], returnType: a.element };
-    if (a.kind === 'map' && i && commonSuperType(a.key, i))
-      return { argTypes: [a, a.key], returnType: a.value };
-    return undefined;
-  },
+  resolve: elementOf,
   signatures: ['array(T)[bigint]', 'map(K, V)[K]'],
   gen: ([a, i], [t], _r, ctx) =>
     t!.kind === 'map'
@@ -84,13 +87,7 @@ define('$subscript', {
 });
 
 define('element_at', {
-  resolve: ([a, i, ...rest]) => {
-    if (rest.length || !a) return undefined;
-    if (a.kind === 'array' && isIndex(i)) return { argTypes: [a, BIGINT], returnType: a.element };
-    if (a.kind === 'map' && i && commonSuperType(a.key, i))
-      return { argTypes: [a, a.key], returnType: a.value };
-    return undefined;
-  },
+  resolve: elementOf,
   signatures: ['element_at(array(T), bigint)', 'element_at(map(K, V), K)'],
   gen: ([a, i], [t], _r, ctx) =>
     t!.kind === 'map'
