@@ -111,16 +111,18 @@ describe('coordinator failover (real processes)', function () {
   async function killLeaderDuring(
     fraction: number,
   ): Promise<{ rows: unknown[][]; failover: Failover; killed: ProcessHandle; queryId: string }> {
-    const killed = (await cluster.leader())!;
-    expect(killed, 'a leader').to.not.equal(undefined);
     const queryId = `slow_${randomSuffix(6)}`;
     const handle = await client.submit(SQL, { queryId });
     await untilDone(queryId, fraction);
+    // the leader of this moment (on a busy machine the lease may have changed hands since the submission)
+    const killed = (await cluster.leader())!;
+    expect(killed, 'a leader').to.not.equal(undefined);
+    const killedAt = Date.now();
     await killed.kill();
     const result = await handle.result();
     handle.close();
     const failover = (await events.waitFor(
-      (e) => e.queryId === queryId && e.type === 'COORDINATOR_FAILOVER',
+      (e) => e.queryId === queryId && e.type === 'COORDINATOR_FAILOVER' && e.time >= killedAt,
       5000,
     )) as Failover;
     return { rows: result.rows as unknown[][], failover, killed, queryId };

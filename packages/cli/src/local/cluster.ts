@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +218,8 @@ export class LocalCluster {
         ...env,
       },
     });
+    // the child has its own copy of the log's descriptor: this process keeps none open
+    if (typeof out === 'number') closeSync(out);
     return { name, process: proc, logFile, ...stopper(proc, 10_000) };
   }
 

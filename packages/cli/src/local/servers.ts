@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { QuarryError } from '@quarry/common';
@@ -118,6 +118,7 @@ export async function startNatsServer(
     ],
     { stdio: ['ignore', log, log], env: { ...process.env, ...options.env } },
   );
+  closeSync(log); // the server has its own copy
   await waitForPort(port, 10_000, proc);
   const scheme = options.args?.includes('--tls') ? 'tls' : 'nats';
   return {
@@ -157,6 +158,7 @@ export async function startRedisServer(
       stdio: ['ignore', log, log],
     },
   );
+  closeSync(log); // the server has its own copy
   await waitForPort(port, 10_000, proc);
   return {
     name: 'redis-server',
