@@ -11,6 +11,7 @@ import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
 import { findSubqueries, hasSubqueries } from './ast-walk.js';
 import { applySubqueries } from './subqueries.js';
+import { lateralSide, planLateralJoin, planStandalone } from './lateral.js';
 
 /** What planning FROM needs from the query planner (subqueries: those of JOIN ON conditions). */
 export interface RelationHost extends SubqueryHost, ViewPlanner {
@@ -49,6 +50,9 @@ export function planRelation(host: RelationHost, rel: Relation): RelationPlan {
       return host.planQuery(rel.query);
     case 'Join':
       return planJoin(host, rel);
+    case 'Unnest':
+    case 'Lateral':
+      return planStandalone(host, rel);
   }
 }
 
@@ -63,6 +67,8 @@ const JOIN_TYPES: Record<Join['type'], JoinType> = {
 
 function planJoin(host: RelationHost, rel: Join): RelationPlan {
   const left = planRelation(host, rel.left);
+  const side = lateralSide(rel.right);
+  if (side) return planLateralJoin(host, { rel, left, side });
   const right = planRelation(host, rel.right);
   const joinType = JOIN_TYPES[rel.type];
   const join = (

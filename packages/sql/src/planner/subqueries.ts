@@ -8,6 +8,7 @@ import { coerce, type ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import { singleColumn, type PlannedQuery, type SubqueryHost } from './planned-query.js';
 import { correlatedQuantified, quantified } from './quantified.js';
+import { rowIn } from './row-in.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -145,8 +146,14 @@ function applyOne(
     }
     case 'InSubquery': {
       const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
-      const x = t.translate(sub.operand);
       const c = planned.correlation;
+      const columns = c?.kind === 'semi' ? c.visible : c ? 1 : planned.node.outputs.length;
+      if (sub.operand.kind === 'Row' && columns > 1) {
+        const fields = sub.operand.items.map((item) => t.translate(item));
+        const r = rowIn(node, planned, { fields, t, loc: sub.loc });
+        return sub.negated ? { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } } : r;
+      }
+      const x = t.translate(sub.operand);
       // IN over a correlated global aggregation: equality with its one value
       const r =
         c?.kind === 'scalar' || c?.kind === 'perRow'
