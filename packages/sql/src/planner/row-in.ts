@@ -2,17 +2,21 @@ import { QuarryError } from '@quarry/common';
 import type { Expression } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
-import { BOOLEAN } from '../types/types.js';
+import { BOOLEAN, INTEGER } from '../types/types.js';
 import type { ExprTranslator } from './expressions.js';
 import type { PlannedQuery } from './planned-query.js';
 
 /**
  * `(a, b) IN (SELECT x, y …)` with SQL's row comparison: a row is equal when every field is, not
  * equal when some field differs, and unknown otherwise (no field differs, some is NULL). The IN is
- * TRUE when some row is equal, else NULL when some row is unknown, else FALSE. Two semi joins give
- * that: one on all fields as keys (NULL keys never match: an equal row), one whose filter keeps a
- * row that is not unequal (equal or unknown); the value is `exact OR (possible AND NULL)`.
- * The second join has no keys, so it compares each row with every subquery row.
+ * TRUE when some row is equal, else NULL when some row is unknown, else FALSE.
+ *
+ * Semi joins give that. `exact` joins on all fields as keys (NULL keys never match): an equal row.
+ * An unknown comparison needs a NULL on one side, so two more joins look for a row that is not
+ * unequal — probe rows that have a NULL field against every subquery row, and every probe row
+ * against the subquery rows that have one. A synthetic key (0 where the side has a NULL field,
+ * else NULL, which never matches) keeps the other pairs from ever being compared. The value is
+ * `exact OR ((possible1 OR possible2) AND NULL)`.
  */
 export function rowIn(
   node: PlanNode,
@@ -29,52 +33,82 @@ export function rowIn(
       `Subquery in IN must return ${fields.length} columns (as the row), not ${build.outputs.length}`,
       { location: loc },
     );
-  // common types of each field and its column
   const pairs = fields.map((f, i) => {
     const column: Expr = { kind: 'input', channel: i, type: build.outputs[i]!.type };
     const [l, r] = t.coerceAll([f, column], 'IN');
     return { l: l!, r: r! };
   });
-  const left = append(node, pairs.map((p) => p.l));
-  const right = append(build, pairs.map((p) => p.r));
+  const n = pairs.length;
   const lw = node.outputs.length;
   const bw = build.outputs.length;
-  const exactMark = left.outputs.length;
-  const exact: PlanNode = {
-    kind: 'SemiJoin',
-    input: left,
-    build: right,
-    leftKeys: pairs.map((_, i) => lw + i),
-    rightKeys: pairs.map((_, i) => bw + i),
-    outputs: [...left.outputs, { name: 'exact', type: BOOLEAN }],
+  const ls = pairs.map((p) => p.l);
+  const rs = pairs.map((p) => p.r);
+  // fields, then the has-a-NULL key, then the constant key
+  const left = append(node, [...ls, nullKey(ls), ZERO]);
+  const right = append(build, [...rs, nullKey(rs), ZERO]);
+  const keys = (width: number) => pairs.map((_, i) => width + i);
+  const exact = semi({ input: left, build: right, leftKeys: keys(lw), rightKeys: keys(bw) }, 'exact');
+  const notUnequal = (probeWidth: number): Expr => {
+    const equalities = pairs.map((p, i) =>
+      t.call(
+        '$eq',
+        [
+          { kind: 'input', channel: lw + i, type: p.l.type },
+          { kind: 'input', channel: probeWidth + bw + i, type: p.r.type },
+        ],
+        '=',
+      ),
+    );
+    const rowEqual: Expr = equalities.length === 1 ? equalities[0]! : { kind: 'and', args: equalities, type: BOOLEAN };
+    return { kind: 'coalesce', args: [rowEqual, literal(true)], type: BOOLEAN };
   };
-  // over the probe's outputs (now with the exact mark) followed by the build's
-  const probeWidth = exact.outputs.length;
-  const equalities = pairs.map((p, i) => {
-    const a: Expr = { kind: 'input', channel: lw + i, type: p.l.type };
-    const b: Expr = { kind: 'input', channel: probeWidth + bw + i, type: p.r.type };
-    return t.call('$eq', [a, b], '=');
-  });
-  const rowEqual: Expr = { kind: 'and', args: equalities, type: BOOLEAN };
-  const notUnequal: Expr = { kind: 'coalesce', args: [rowEqual, literal(true)], type: BOOLEAN };
-  const possible: PlanNode = {
-    kind: 'SemiJoin',
-    input: exact,
-    build: right,
-    leftKeys: [],
-    rightKeys: [],
-    filter: notUnequal,
-    outputs: [...exact.outputs, { name: 'possible', type: BOOLEAN }],
-  };
+  const probeNulls = semi(
+    { input: exact, build: right, leftKeys: [lw + n], rightKeys: [bw + n + 1], filter: notUnequal(exact.outputs.length) },
+    'probe_nulls',
+  );
+  const buildNulls = semi(
+    {
+      input: probeNulls,
+      build: right,
+      leftKeys: [lw + n + 1],
+      rightKeys: [bw + n],
+      filter: notUnequal(probeNulls.outputs.length),
+    },
+    'build_nulls',
+  );
+  const mark = (k: number): Expr => ({ kind: 'input', channel: left.outputs.length + k, type: BOOLEAN });
+  const possible: Expr = { kind: 'or', args: [mark(1), mark(2)], type: BOOLEAN };
   const value: Expr = {
     kind: 'or',
-    args: [
-      { kind: 'input', channel: exactMark, type: BOOLEAN },
-      { kind: 'and', args: [{ kind: 'input', channel: exactMark + 1, type: BOOLEAN }, literal(null)], type: BOOLEAN },
-    ],
+    args: [mark(0), { kind: 'and', args: [possible, literal(null)], type: BOOLEAN }],
     type: BOOLEAN,
   };
-  return { node: possible, value };
+  return { node: buildNulls, value };
+}
+
+const ZERO: Expr = { kind: 'literal', value: 0, type: INTEGER };
+
+/** 0 where some of `exprs` is NULL, else NULL. */
+function nullKey(exprs: readonly Expr[]): Expr {
+  const anyNull: Expr = {
+    kind: 'or',
+    args: exprs.map((e): Expr => ({ kind: 'isNull', arg: e, type: BOOLEAN })),
+    type: BOOLEAN,
+  };
+  return { kind: 'case', whens: [{ when: anyNull, then: ZERO }], else: undefined, type: INTEGER };
+}
+
+function semi(
+  join: {
+    readonly input: PlanNode;
+    readonly build: PlanNode;
+    readonly leftKeys: readonly number[];
+    readonly rightKeys: readonly number[];
+    readonly filter?: Expr;
+  },
+  name: string,
+): PlanNode {
+  return { kind: 'SemiJoin', ...join, outputs: [...join.input.outputs, { name, type: BOOLEAN }] };
 }
 
 function literal(value: boolean | null): Expr {
