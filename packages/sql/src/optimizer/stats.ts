@@ -10,7 +10,6 @@ import type { OptimizerContext } from './rule.js';
  */
 const UNKNOWN_ROWS = 1000;
 
-
 /** Elements a row is assumed to unnest into. */
 const UNNEST_ELEMENTS = 4;
 export class Estimator {
@@ -137,7 +136,9 @@ export class Estimator {
         return e?.kind === 'input' ? this.distinct(node.input, e.channel) : undefined;
       }
       case 'Unnest':
-        return channel < node.replicate.length ? this.distinct(node.input, node.replicate[channel]!) : undefined;
+        return channel < node.replicate.length
+          ? this.distinct(node.input, node.replicate[channel]!)
+          : undefined;
       case 'Aggregate':
         return channel < node.groupBy.length ? this.distinct(node.input, node.groupBy[channel]!) : undefined;
       case 'Join': {

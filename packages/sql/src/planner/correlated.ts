@@ -69,7 +69,12 @@ export function planCorrelated(host: SelectHost, s: CorrelatedSelect): PlannedQu
   return semi(host, s, aggregated);
 }
 
-const SEMI_WHAT = { exists: 'EXISTS and IN', in: 'EXISTS and IN', scalar: 'scalar', lateral: 'LATERAL' } as const;
+const SEMI_WHAT = {
+  exists: 'EXISTS and IN',
+  in: 'EXISTS and IN',
+  scalar: 'scalar',
+  lateral: 'LATERAL',
+} as const;
 
 /** EXISTS known without running the subquery. */
 function constant(s: CorrelatedSelect, value: boolean): PlannedQuery {

@@ -5,7 +5,7 @@ import type { PlanNode } from '../plan/nodes.js';
 import { containsAggregate } from './ast-walk.js';
 import { ExprTranslator } from './expressions.js';
 import type { RelationPlan } from './relation-plan.js';
-import type { RelationHost } from './relations.js';
+import type { RelationHost } from './relation-host.js';
 import type { Field } from './scope.js';
 import { itemName } from './select-host.js';
 import { applySubqueries } from './subqueries.js';
@@ -49,7 +49,11 @@ export function aggregatedLateral(
     ...left.node.outputs.map((c, i): Expr => ({ kind: 'input', channel: i, type: c.type })),
     ...values,
   ];
-  const own = items.map((item, i): Field => ({ name: itemName(item, i), relation: undefined, type: values[i]!.type }));
+  const own = items.map((item, i): Field => ({
+    name: itemName(item, i),
+    relation: undefined,
+    type: values[i]!.type,
+  }));
   const node: PlanNode = {
     kind: 'Project',
     input: applied.node,

@@ -1,5 +1,5 @@
 import { QuarryError } from '@quarry/common';
-import type { AliasedRelation, Join, Lateral, Relation, Unnest } from '../parser/ast.js';
+import type { AliasedRelation, Expression, Join, Lateral, Relation, Unnest } from '../parser/ast.js';
 import { remapChannels, type Expr } from '../expr/ir.js';
 import type { JoinType, PlanNode } from '../plan/nodes.js';
 import { BIGINT, BOOLEAN, typeToString } from '../types/types.js';
@@ -8,8 +8,8 @@ import { hasSubqueries } from './ast-walk.js';
 import { ExprTranslator } from './expressions.js';
 import { aggregatedLateral, isGlobalAggregation } from './lateral-aggregate.js';
 import type { RelationPlan } from './relation-plan.js';
-import type { RelationHost } from './relations.js';
-import { renameColumns, withRelation } from './relations.js';
+import type { RelationHost } from './relation-host.js';
+import { renameColumns, withRelation } from './relation-host.js';
 import { Scope, type Field } from './scope.js';
 
 /**
@@ -39,7 +39,9 @@ const ONE_ROW: RelationPlan = { node: { kind: 'Values', rows: [[]], outputs: [] 
 /** UNNEST or LATERAL alone in FROM (or on the left of a join): over one empty row. */
 export function planStandalone(host: RelationHost, rel: Unnest | Lateral): RelationPlan {
   const planned =
-    rel.kind === 'Unnest' ? unnestOver(host, ONE_ROW, rel, false) : lateralOver(host, ONE_ROW, rel, 'INNER');
+    rel.kind === 'Unnest'
+      ? unnestOver(host, ONE_ROW, rel, false)
+      : lateralOver(host, ONE_ROW, rel, { joinType: 'INNER' });
   return { node: planned.node, scope: new Scope(planned.own) };
 }
 
@@ -56,7 +58,9 @@ export function planLateralJoin(
     });
   const criteria = rel.criteria;
   if (criteria?.kind === 'JoinUsing')
-    throw new QuarryError('NOT_SUPPORTED', `JOIN ${what} … USING is not supported`, { location: criteria.loc });
+    throw new QuarryError('NOT_SUPPORTED', `JOIN ${what} … USING is not supported`, {
+      location: criteria.loc,
+    });
   const condition = criteria?.condition;
   const outer = rel.type === 'LEFT';
   if (outer && condition && !isTrue(condition) && side.inner.kind === 'Unnest')
@@ -66,16 +70,20 @@ export function planLateralJoin(
   const planned =
     side.inner.kind === 'Unnest'
       ? unnestOver(host, left, side.inner, outer)
-      : lateralOver(host, left, side.inner, outer ? 'LEFT' : 'INNER', condition);
+      : lateralOver(host, left, side.inner, { joinType: outer ? 'LEFT' : 'INNER', condition });
   const own = side.alias ? aliased(planned.own, side.alias) : planned.own;
   const scope = new Scope([...left.scope.fields, ...own]);
   if (!condition || isTrue(condition) || planned.conditionApplied) return { node: planned.node, scope };
   // an inner join's ON condition filters the joined rows
   const t = new ExprTranslator(scope, { now: host.now });
   if (hasSubqueries(condition))
-    throw new QuarryError('NOT_SUPPORTED', `Subqueries in the ON condition of a JOIN ${what} are not supported`, {
-      location: condition.loc,
-    });
+    throw new QuarryError(
+      'NOT_SUPPORTED',
+      `Subqueries in the ON condition of a JOIN ${what} are not supported`,
+      {
+        location: condition.loc,
+      },
+    );
   const predicate = t.boolean(t.translate(condition), 'JOIN ON', condition.loc);
   return { node: { kind: 'Filter', input: planned.node, predicate, outputs: planned.node.outputs }, scope };
 }
@@ -88,7 +96,7 @@ interface PlannedSide {
   readonly conditionApplied?: boolean;
 }
 
-function isTrue(e: Join['criteria'] extends infer C ? (C extends { condition: infer E } ? E : never) : never) {
+function isTrue(e: Expression): boolean {
   return e.kind === 'BooleanLiteral' && e.value;
 }
 
@@ -120,7 +128,9 @@ function unnestOver(host: RelationHost, left: RelationPlan, rel: Unnest, outer: 
     const e = t.translate(arg);
     const types = unnestTypes(e.type);
     if (!types)
-      throw new QuarryError('TYPE_MISMATCH', `Cannot unnest type: ${typeToString(e.type)}`, { location: arg.loc });
+      throw new QuarryError('TYPE_MISMATCH', `Cannot unnest type: ${typeToString(e.type)}`, {
+        location: arg.loc,
+      });
     const element = e.type.kind === 'array' ? e.type.element : undefined;
     const names = element?.kind === 'row' ? element.fields.map((f) => f.name) : types.map(() => undefined);
     types.forEach((type, i) => own.push({ name: names[i], relation: undefined, type }));
@@ -142,7 +152,10 @@ function unnestOver(host: RelationHost, left: RelationPlan, rel: Unnest, outer: 
     outer,
     outputs: [
       ...left.node.outputs,
-      ...own.map((f, i) => ({ name: f.name ?? (rel.ordinality && i === own.length - 1 ? 'ordinality' : `field${i}`), type: f.type })),
+      ...own.map((f, i) => ({
+        name: f.name ?? (rel.ordinality && i === own.length - 1 ? 'ordinality' : `field${i}`),
+        type: f.type,
+      })),
     ],
   };
   return { node, own };
@@ -152,9 +165,9 @@ function lateralOver(
   host: RelationHost,
   left: RelationPlan,
   rel: Lateral,
-  joinType: JoinType,
-  condition?: Extract<Join['criteria'], { kind: 'JoinOn' }>['condition'],
+  how: { readonly joinType: JoinType; readonly condition?: Expression | undefined },
 ): PlannedSide {
+  const { joinType, condition } = how;
   const width = left.node.outputs.length;
   if (isGlobalAggregation(rel.query)) {
     if (joinType === 'LEFT' && condition && !isTrue(condition))
@@ -179,16 +192,24 @@ function lateralOver(
   if (joinType === 'LEFT' && condition && !isTrue(condition)) {
     // a LEFT join's ON condition decides which rows match: it joins with the correlation
     if (hasSubqueries(condition))
-      throw new QuarryError('NOT_SUPPORTED', 'Subqueries in the ON condition of a JOIN LATERAL are not supported', {
-        location: condition.loc,
-      });
+      throw new QuarryError(
+        'NOT_SUPPORTED',
+        'Subqueries in the ON condition of a JOIN LATERAL are not supported',
+        {
+          location: condition.loc,
+        },
+      );
     const scope = new Scope([...left.scope.fields, ...own]);
     const t = new ExprTranslator(scope, { now: host.now });
     conjuncts.push(t.boolean(t.translate(condition), 'JOIN ON', condition.loc));
     conditionApplied = true;
   }
   const filter: Expr | undefined =
-    conjuncts.length === 0 ? undefined : conjuncts.length === 1 ? conjuncts[0] : { kind: 'and', args: conjuncts, type: BOOLEAN };
+    conjuncts.length === 0
+      ? undefined
+      : conjuncts.length === 1
+        ? conjuncts[0]
+        : { kind: 'and', args: conjuncts, type: BOOLEAN };
   const joined: PlanNode = {
     kind: 'Join',
     joinType,
@@ -199,7 +220,12 @@ function lateralOver(
     ...(filter ? { filter } : {}),
     outputs: [...left.node.outputs, ...planned.node.outputs],
   };
-  const keep = [...identity(left.node), ...identity(planned.node).slice(0, visible).map((e) => remapChannels(e, (ch) => width + ch))];
+  const keep = [
+    ...identity(left.node),
+    ...identity(planned.node)
+      .slice(0, visible)
+      .map((e) => remapChannels(e, (ch) => width + ch)),
+  ];
   const node: PlanNode = {
     kind: 'Project',
     input: joined,

@@ -25,7 +25,9 @@ export function rowIn(
 ): { node: PlanNode; value: Expr } {
   const { fields, t, loc } = operand;
   if (planned.correlation)
-    throw new QuarryError('NOT_SUPPORTED', 'Correlated row IN subqueries are not supported', { location: loc });
+    throw new QuarryError('NOT_SUPPORTED', 'Correlated row IN subqueries are not supported', {
+      location: loc,
+    });
   const build = planned.node;
   if (build.outputs.length !== fields.length)
     throw new QuarryError(
@@ -59,11 +61,18 @@ export function rowIn(
         '=',
       ),
     );
-    const rowEqual: Expr = equalities.length === 1 ? equalities[0]! : { kind: 'and', args: equalities, type: BOOLEAN };
+    const rowEqual: Expr =
+      equalities.length === 1 ? equalities[0]! : { kind: 'and', args: equalities, type: BOOLEAN };
     return { kind: 'coalesce', args: [rowEqual, literal(true)], type: BOOLEAN };
   };
   const probeNulls = semi(
-    { input: exact, build: right, leftKeys: [lw + n], rightKeys: [bw + n + 1], filter: notUnequal(exact.outputs.length) },
+    {
+      input: exact,
+      build: right,
+      leftKeys: [lw + n],
+      rightKeys: [bw + n + 1],
+      filter: notUnequal(exact.outputs.length),
+    },
     'probe_nulls',
   );
   const buildNulls = semi(
