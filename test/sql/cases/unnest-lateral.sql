@@ -302,3 +302,17 @@ false|NULL|true|true
 query row_in_arity_mismatch
 select (1, 2) in (select 1, 2, 3)
 ---- error TYPE_MISMATCH
+
+query unnest_one_long_array_spans_pages
+select count(*), sum(x), max(n) from (select array_agg(l_linenumber) as a from lineitem) t cross join unnest(a) with ordinality as u(x, n)
+---- result
+60175|180782|60175
+
+query row_quantified_any_and_all
+select count(*) from nation where (n_regionkey, n_nationkey) = any (select r_regionkey, r_regionkey + 5 from region) or (n_regionkey, n_name) <> all (select n_regionkey, n_name from nation where n_nationkey > 3)
+---- result
+5
+
+query row_in_correlated_is_refused
+select n_name from nation n where (n_regionkey, n_nationkey) in (select r_regionkey, r_regionkey from region where r_name = n.n_name)
+---- error NOT_SUPPORTED at 1:35: Correlated row IN subqueries are not supported

@@ -75,6 +75,7 @@ export class UnnestOperator implements Operator {
         n = Math.max(n, lengths[k]!);
       }
       if (n === 0 && node.outer) out.addNulls(row);
+      if (out.count >= PAGE_ROWS) yield out.flush(page, node.replicate);
       for (let i = 0; i < n; i++) {
         const cells: unknown[] = [];
         for (let k = 0; k < expansions.length; k++) {
@@ -84,9 +85,9 @@ export class UnnestOperator implements Operator {
         }
         if (node.ordinality) cells.push(i + 1);
         out.add(row, cells);
+        // pages stay bounded however long one row's collections are
+        if (out.count >= PAGE_ROWS) yield out.flush(page, node.replicate);
       }
-      // a page ends between input rows, so one row's elements may make a larger page
-      if (out.count >= PAGE_ROWS) yield out.flush(page, node.replicate);
     }
     if (out.count > 0) yield out.flush(page, node.replicate);
   }
