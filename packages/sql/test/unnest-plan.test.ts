@@ -52,7 +52,7 @@ describe('UNNEST in plans', () => {
     const fragment = distributed.fragments.find((f) => find(f.root, 'Unnest'))!;
     expect(validatePlanFragment(fragment)).to.equal(fragment);
     const forged = JSON.parse(JSON.stringify(fragment)) as PlanFragment;
-    const unnest = find(forged.root, 'Unnest') as { unnest: number[]; replicate: number[] };
+    const unnest = find(forged.root, 'Unnest') as unknown as { unnest: number[]; replicate: number[] };
     unnest.unnest = [unnest.replicate[0]!];
     expectError(() => validatePlanFragment(forged), 'INVALID_MESSAGE', /unnest\[0\] is not an array or map/);
   });
