@@ -316,3 +316,34 @@ select count(*) from nation where (n_regionkey, n_nationkey) = any (select r_reg
 query row_in_correlated_is_refused
 select n_name from nation n where (n_regionkey, n_nationkey) in (select r_regionkey, r_regionkey from region where r_name = n.n_name)
 ---- error NOT_SUPPORTED at 1:35: Correlated row IN subqueries are not supported
+
+query left_join_lateral_on_condition
+select r_name, n from region left join lateral (select n_name as n from nation where n_regionkey = r_regionkey) t on n like 'I%'
+---- result
+AFRICA|NULL
+AMERICA|NULL
+ASIA|INDIA
+ASIA|INDONESIA
+EUROPE|NULL
+MIDDLE EAST|IRAN
+MIDDLE EAST|IRAQ
+
+query join_lateral_on_condition
+select r_name, n from region join lateral (select n_name as n, n_nationkey as k from nation where n_regionkey = r_regionkey) t on k > 20
+---- result
+AMERICA|UNITED STATES
+ASIA|VIETNAM
+EUROPE|RUSSIA
+EUROPE|UNITED KINGDOM
+
+query lateral_over_two_left_relations
+select r_name, n_name, c from region join nation on r_regionkey = n_regionkey cross join lateral (select count(*) as c from supplier where s_nationkey = n_nationkey and s_acctbal > r_regionkey * 1000) t where n_nationkey < 8
+---- result
+AFRICA|ALGERIA|2
+AFRICA|ETHIOPIA|3
+AMERICA|ARGENTINA|2
+AMERICA|BRAZIL|2
+AMERICA|CANADA|2
+EUROPE|FRANCE|2
+EUROPE|GERMANY|5
+MIDDLE EAST|EGYPT|2
