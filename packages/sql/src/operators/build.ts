@@ -16,6 +16,7 @@ import { MarkDistinctOperator } from './mark-distinct.js';
 import { SortOperator, TopNOperator } from './sort.js';
 import { RemoteSourceOperator, TableScanOperator, ValuesOperator } from './sources.js';
 import { TableWriterOperator } from './table-writer.js';
+import { UnnestOperator } from './unnest.js';
 import { WindowOperator } from './window.js';
 
 /** Builds the operator tree of a fragment's plan. Exchanges must have been cut out by the fragmenter. */
@@ -60,6 +61,8 @@ export function buildOperator(node: PlanNode, ctx: TaskContext): Operator {
       return new TableWriterOperator(node, buildOperator(node.input, ctx), ctx);
     case 'AssignUniqueId':
       return new AssignUniqueIdOperator(buildOperator(node.input, ctx));
+    case 'Unnest':
+      return new UnnestOperator(node, buildOperator(node.input, ctx));
     case 'Exchange':
       throw new QuarryError(
         'GENERIC_INTERNAL_ERROR',

@@ -10,6 +10,8 @@ import type { OptimizerContext } from './rule.js';
  */
 const UNKNOWN_ROWS = 1000;
 
+/** Elements a row is assumed to unnest into. */
+const UNNEST_ELEMENTS = 4;
 export class Estimator {
   private readonly rowsCache = new Map<PlanNode, number>();
 
@@ -64,6 +66,9 @@ export class Estimator {
         return node.inputs.reduce((n, i) => n + this.rows(i), 0);
       case 'GroupId':
         return this.rows(node.input) * node.sets.length;
+      case 'Unnest':
+        // no statistics of collection sizes: a guess of a few elements a row
+        return this.rows(node.input) * UNNEST_ELEMENTS;
       case 'Join': {
         const l = this.rows(node.input);
         const r = this.rows(node.build);
@@ -130,6 +135,10 @@ export class Estimator {
         while (e?.kind === 'cast') e = e.arg;
         return e?.kind === 'input' ? this.distinct(node.input, e.channel) : undefined;
       }
+      case 'Unnest':
+        return channel < node.replicate.length
+          ? this.distinct(node.input, node.replicate[channel]!)
+          : undefined;
       case 'Aggregate':
         return channel < node.groupBy.length ? this.distinct(node.input, node.groupBy[channel]!) : undefined;
       case 'Join': {

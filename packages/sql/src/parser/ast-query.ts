@@ -497,7 +497,7 @@ export interface FetchFirst extends Located {
 // ---------------------------------------------------------------------------------------------
 // Relations
 
-export type Relation = Table | AliasedRelation | SubqueryRelation | Join;
+export type Relation = Table | AliasedRelation | SubqueryRelation | Join | Unnest | Lateral;
 
 /** `relation [AS] alias [(c1, c2)]`. */
 export interface AliasedRelation extends Located {
@@ -510,6 +510,23 @@ export interface AliasedRelation extends Located {
 /** `(query)` in FROM, including `(VALUES …)`. */
 export interface SubqueryRelation extends Located {
   readonly kind: 'SubqueryRelation';
+  readonly query: Query;
+}
+
+/**
+ * `UNNEST(e1, e2, …) [WITH ORDINALITY]`: one row per element of the longest collection (shorter
+ * ones padded with NULL); an array gives one column (or its row's fields), a map two (key, value).
+ * On the right of a join its expressions may reference the left side (evaluated per left row).
+ */
+export interface Unnest extends Located {
+  readonly kind: 'Unnest';
+  readonly args: readonly Expression[];
+  readonly ordinality: boolean;
+}
+
+/** `LATERAL (query)`: a subquery that may reference the relations to its left in FROM. */
+export interface Lateral extends Located {
+  readonly kind: 'Lateral';
   readonly query: Query;
 }
 

@@ -65,6 +65,8 @@ class SqlPrinter extends ExpressionPrinter {
       case 'AliasedRelation':
       case 'SubqueryRelation':
       case 'Join':
+      case 'Unnest':
+      case 'Lateral':
         return this.relation(node);
       case 'JoinOn':
         return `ON ${this.expression(node.condition)}`;
@@ -145,6 +147,12 @@ class SqlPrinter extends ExpressionPrinter {
         return qualifiedName(relation.name);
       case 'SubqueryRelation':
         return `(${this.query(relation.query)})`;
+      case 'Unnest': {
+        const args = relation.args.map((a) => this.expression(a)).join(', ');
+        return `UNNEST(${args})${relation.ordinality ? ' WITH ORDINALITY' : ''}`;
+      }
+      case 'Lateral':
+        return `LATERAL (${this.query(relation.query)})`;
       case 'AliasedRelation': {
         const inner = relation.relation;
         const base =

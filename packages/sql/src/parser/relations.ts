@@ -100,12 +100,36 @@ export abstract class RelationParser extends ExpressionParser {
   private relationPrimary(): Relation {
     const token = this.token;
     if (this.isSymbol('(')) return this.parenthesizedRelation(token);
-    if (this.isWord('UNNEST')) this.notSupported(token, 'UNNEST');
-    if (this.isWord('LATERAL') && this.isSymbol('(', 1)) this.notSupported(token, 'LATERAL');
+    if (this.isWord('UNNEST') && this.isSymbol('(', 1)) return this.unnest(token);
+    if (this.isWord('LATERAL') && this.isSymbol('(', 1)) {
+      this.expectWord('LATERAL');
+      this.enter();
+      const query = this.parenthesizedQuery();
+      this.leave();
+      return { kind: 'Lateral', loc: this.loc(token), query };
+    }
     if (this.isWord('TABLE') && this.isSymbol('(', 1)) this.notSupported(token, 'Table functions');
     if (this.isWord('JSON_TABLE')) this.notSupported(token, 'JSON_TABLE');
     this.note("'('");
     return { kind: 'Table', loc: this.loc(token), name: this.expectQualifiedName() };
+  }
+
+  /** `UNNEST(expression, …) [WITH ORDINALITY]`. */
+  private unnest(start: Token): Relation {
+    this.expectWord('UNNEST');
+    this.expectSymbol('(');
+    this.enter();
+    const args = [this.parseExpression()];
+    while (this.acceptSymbol(',')) args.push(this.parseExpression());
+    this.leave();
+    this.expectSymbol(')');
+    let ordinality = false;
+    if (this.isWord('WITH') && this.isWord('ORDINALITY', 1)) {
+      this.expectWord('WITH');
+      this.expectWord('ORDINALITY');
+      ordinality = true;
+    }
+    return { kind: 'Unnest', loc: this.loc(start), args, ordinality };
   }
 
   /** `(query)` or `(relation)`. */

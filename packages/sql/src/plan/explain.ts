@@ -100,6 +100,10 @@ function describe(node: PlanNode): string {
       return `MarkDistinct [${node.distinct.join(', ')}]${node.mask !== undefined ? ` mask #${node.mask}` : ''}`;
     case 'AssignUniqueId':
       return 'AssignUniqueId';
+    case 'Unnest': {
+      const how = [node.ordinality ? 'with ordinality' : '', node.outer ? 'outer' : ''].filter(Boolean);
+      return `Unnest [${node.unnest.map((c) => `#${c}`).join(', ')}]${how.length ? ` ${how.join(', ')}` : ''}`;
+    }
     case 'TableWriter':
       return `TableWriter ${node.handle.table.catalog}.${node.handle.table.schema}.${node.handle.table.table}`;
     case 'GroupId':

@@ -35,6 +35,7 @@ export type PlanNode =
   | MarkDistinctNode
   | GroupIdNode
   | AssignUniqueIdNode
+  | UnnestNode
   | TableWriterNode;
 
 /**
@@ -309,6 +310,26 @@ export interface GroupIdNode {
 export interface AssignUniqueIdNode {
   readonly kind: 'AssignUniqueId';
   readonly input: PlanNode;
+  readonly outputs: readonly Column[];
+}
+
+/**
+ * UNNEST as a per-row operator (Trino's UnnestNode): each input row yields one row per element of
+ * its longest collection in `unnest` (shorter ones padded with NULL; a NULL collection is empty),
+ * with the `replicate` channels copied. An array column gives one column, or its row type's fields
+ * when the elements are rows; a map gives two (key, value). `ordinality` appends the element's
+ * 1-based position (bigint). `outer` (LEFT JOIN UNNEST … ON true) keeps an input row whose
+ * collections are all empty as one row of NULLs.
+ */
+export interface UnnestNode {
+  readonly kind: 'Unnest';
+  readonly input: PlanNode;
+  readonly replicate: readonly number[];
+  /** Input channels of array or map type. */
+  readonly unnest: readonly number[];
+  readonly ordinality: boolean;
+  readonly outer: boolean;
+  /** The replicated columns, each collection's columns, then the ordinality. */
   readonly outputs: readonly Column[];
 }
 

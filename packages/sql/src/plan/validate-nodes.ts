@@ -3,6 +3,7 @@ import { isWindowFunction } from '../functions/window.js';
 import { checkDataType, integerIn } from '../types/check.js';
 import type { DataType } from '../types/types.js';
 import { array, channelAt, invalid, record, validateExpr, type ValidationBudget } from '../expr/validate.js';
+import { unnestTypes } from '../types/composite.js';
 import type { PlanNode } from './nodes.js';
 
 /**
@@ -244,6 +245,20 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
   AssignUniqueId: (n, path, ctx) => {
     const input = ctx.child(n.input, `${path}.input`);
     return outputs(n, path, input.length + 1);
+  },
+  Unnest: (n, path, ctx) => {
+    const input = ctx.child(n.input, `${path}.input`);
+    const replicate = channels(n.replicate, `${path}.replicate`, input.length);
+    const unnest = channels(n.unnest, `${path}.unnest`, input.length, 1);
+    bool(n.ordinality, `${path}.ordinality`);
+    bool(n.outer, `${path}.outer`);
+    let width = replicate.length + (n.ordinality ? 1 : 0);
+    unnest.forEach((c, i) => {
+      const types = unnestTypes(input[c]!);
+      if (!types) invalid(`${path}.unnest[${i}]`, 'is not an array or map column');
+      width += types.length;
+    });
+    return outputs(n, path, width);
   },
   TableWriter: (n, path, ctx) => {
     ctx.child(n.input, `${path}.input`);

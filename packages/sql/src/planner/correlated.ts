@@ -56,10 +56,10 @@ export function planCorrelated(host: SelectHost, s: CorrelatedSelect): PlannedQu
     if (globalAggregate || (limit !== undefined && aggregated)) return constant(s, true);
     return semi(host, s, aggregated);
   }
-  if (limit !== undefined && (ctx.mode === 'in' || aggregated))
+  if (limit !== undefined && (ctx.mode !== 'scalar' || aggregated))
     throw new QuarryError(
       'NOT_SUPPORTED',
-      'LIMIT in correlated IN or aggregating subqueries is not supported',
+      `LIMIT in correlated ${ctx.mode === 'lateral' ? 'LATERAL' : 'IN'} or aggregating subqueries is not supported`,
       {
         location: query!.limit!.loc,
       },
@@ -68,6 +68,13 @@ export function planCorrelated(host: SelectHost, s: CorrelatedSelect): PlannedQu
   if (ctx.mode === 'scalar' || globalAggregate) return scalar(host, s, aggregated, limit);
   return semi(host, s, aggregated);
 }
+
+const SEMI_WHAT = {
+  exists: 'EXISTS and IN',
+  in: 'EXISTS and IN',
+  scalar: 'scalar',
+  lateral: 'LATERAL',
+} as const;
 
 /** EXISTS known without running the subquery. */
 function constant(s: CorrelatedSelect, value: boolean): PlannedQuery {
@@ -79,10 +86,8 @@ function semi(host: SelectHost, s: CorrelatedSelect, aggregated: boolean): Plann
   if (aggregated)
     throw new QuarryError(
       'NOT_SUPPORTED',
-      'Correlated EXISTS and IN subqueries with aggregation are not supported',
-      {
-        location: select.loc,
-      },
+      `Correlated ${SEMI_WHAT[s.ctx.mode]} subqueries with aggregation are not supported`,
+      { location: select.loc },
     );
   let node = s.node;
   let t = s.translator;

@@ -90,6 +90,20 @@ const inPlace: Distributor<NodeOf<'Filter' | 'AssignUniqueId'>> = (node) => {
   return { ...input, node: { ...node, input: input.node } };
 };
 
+/** UNNEST runs where its input's rows are; the partitioning holds on the replicated channels. */
+const distributeUnnest: Distributor<NodeOf<'Unnest'>> = (node) => {
+  const input = distribute(node.input);
+  const at = (c: number) => node.replicate.indexOf(c);
+  const partitionedOn = input.partitionedOn
+    ?.filter((on) => on.every((c) => at(c) >= 0))
+    .map((on) => on.map(at));
+  return {
+    node: { ...node, input: input.node },
+    distribution: input.distribution,
+    ...(partitionedOn ? { partitionedOn } : {}),
+  };
+};
+
 /** Nodes that keep their input's distribution but not the partitioning channels. */
 const sameDistribution: Distributor<NodeOf<'GroupId' | 'TableWriter'>> = (node) => {
   // writers run where the rows are; their one-row outputs are gathered at the root
@@ -277,6 +291,7 @@ const DISTRIBUTORS: { readonly [K in PlanNode['kind']]: Distributor<NodeOf<K>> }
   Window: distributeWindow,
   GroupId: sameDistribution,
   AssignUniqueId: inPlace,
+  Unnest: distributeUnnest,
   TableWriter: sameDistribution,
   EnforceSingleRow: gathered,
   Union: distributeUnion,

@@ -78,6 +78,8 @@ function directTables(rel: Relation | undefined): DirectTable[] {
     case 'Join':
       return [...directTables(rel.left), ...directTables(rel.right)];
     case 'SubqueryRelation':
+    case 'Unnest':
+    case 'Lateral':
       return [];
   }
 }

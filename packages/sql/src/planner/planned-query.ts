@@ -7,8 +7,11 @@ import type { Scope } from './scope.js';
 
 /** What planning a subquery yields, shared by the subquery, quantified and correlated planners. */
 
-/** How a subquery expression is used: its rows tested, compared with a value, or taken as one value. */
-export type SubqueryMode = 'exists' | 'in' | 'scalar';
+/**
+ * How a subquery is used: its rows tested, compared with a value, taken as one value, or joined
+ * row by row (LATERAL, planned as IN is).
+ */
+export type SubqueryMode = 'exists' | 'in' | 'scalar' | 'lateral';
 
 export interface SubqueryContext {
   /** The enclosing query's columns, which the subquery's WHERE may reference. */

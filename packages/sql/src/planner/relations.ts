@@ -1,25 +1,18 @@
 import { QuarryError } from '@quarry/common';
-import type { Join, Query, Relation, Select } from '../parser/ast.js';
+import type { Join, Relation, Select } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import type { JoinType, PlanNode } from '../plan/nodes.js';
 import { commonSuperType, typeToString } from '../types/index.js';
 import { coerce, ExprTranslator } from './expressions.js';
-import type { PlannerMetadata } from './metadata.js';
-import type { SubqueryHost } from './planned-query.js';
-import { planNamedRelation, type ViewPlanner } from './named-relations.js';
+import { planNamedRelation } from './named-relations.js';
 import type { RelationPlan } from './relation-plan.js';
 import { Scope, type Field } from './scope.js';
 import { findSubqueries, hasSubqueries } from './ast-walk.js';
 import { applySubqueries } from './subqueries.js';
+import { renameColumns, withRelation, type RelationHost } from './relation-host.js';
+import { lateralSide, planLateralJoin, planStandalone } from './lateral.js';
 
-/** What planning FROM needs from the query planner (subqueries: those of JOIN ON conditions). */
-export interface RelationHost extends SubqueryHost, ViewPlanner {
-  readonly metadata: PlannerMetadata;
-  readonly now: Date;
-  planQuery(query: Query): RelationPlan;
-  /** The plan of a WITH query visible here, planned afresh at each reference. */
-  cte(name: string): RelationPlan | undefined;
-}
+export { renameColumns, withRelation, type RelationHost };
 
 /**
  * FROM: tables (or WITH queries), aliases with column lists, subqueries and joins. A join keeps
@@ -49,6 +42,9 @@ export function planRelation(host: RelationHost, rel: Relation): RelationPlan {
       return host.planQuery(rel.query);
     case 'Join':
       return planJoin(host, rel);
+    case 'Unnest':
+    case 'Lateral':
+      return planStandalone(host, rel);
   }
 }
 
@@ -63,6 +59,8 @@ const JOIN_TYPES: Record<Join['type'], JoinType> = {
 
 function planJoin(host: RelationHost, rel: Join): RelationPlan {
   const left = planRelation(host, rel.left);
+  const side = lateralSide(rel.right);
+  if (side) return planLateralJoin(host, { rel, left, side });
   const right = planRelation(host, rel.right);
   const joinType = JOIN_TYPES[rel.type];
   const join = (
@@ -206,34 +204,4 @@ function planUsing(
     outputs: fields.map((f, i) => ({ name: f.name ?? `_col${i}`, type: f.type })),
   };
   return { node, scope: new Scope(fields) };
-}
-
-export function withRelation(plan: RelationPlan, relation: readonly string[]): RelationPlan {
-  return {
-    node: plan.node,
-    // hidden fields (a side's copy of a USING column) keep their own qualifier
-    scope: new Scope(plan.scope.fields.map((f) => (f.hidden ? f : { ...f, relation }))),
-  };
-}
-
-export function renameColumns(
-  plan: RelationPlan,
-  names: readonly string[],
-  loc: Select['loc'],
-): RelationPlan {
-  const visible = plan.scope.fields.filter((f) => !f.hidden);
-  if (names.length !== visible.length) {
-    throw new QuarryError(
-      'TYPE_MISMATCH',
-      `Column alias list has ${names.length} entries but relation has ${visible.length} columns`,
-      {
-        location: loc,
-      },
-    );
-  }
-  let k = 0;
-  return {
-    node: plan.node,
-    scope: new Scope(plan.scope.fields.map((f) => (f.hidden ? f : { ...f, name: names[k++] ?? f.name }))),
-  };
 }

@@ -1,7 +1,7 @@
 import type { Query, SingleColumn } from '../parser/ast.js';
 import type { SortKey } from '../plan/nodes.js';
 import type { RelationPlan } from './relation-plan.js';
-import type { RelationHost } from './relations.js';
+import type { RelationHost } from './relation-host.js';
 import type { SubqueryHost } from './planned-query.js';
 
 /** What the SELECT and correlated-subquery planners need from the query planner. */

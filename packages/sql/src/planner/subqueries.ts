@@ -8,6 +8,7 @@ import { coerce, type ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
 import { singleColumn, type PlannedQuery, type SubqueryHost } from './planned-query.js';
 import { correlatedQuantified, quantified } from './quantified.js';
+import { rowIn } from './row-in.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -145,20 +146,19 @@ function applyOne(
     }
     case 'InSubquery': {
       const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
-      const x = t.translate(sub.operand);
       const c = planned.correlation;
       // IN over a correlated global aggregation: equality with its one value
       const r =
         c?.kind === 'scalar' || c?.kind === 'perRow'
-          ? compareWith(node, planned, { x, t, loc: sub.loc })
-          : semiJoin(node, planned, x, sub.loc);
+          ? compareWith(node, planned, { x: t.translate(sub.operand), t, loc: sub.loc })
+          : membership(t, node, { operand: sub.operand, planned, loc: sub.loc });
       return sub.negated ? { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } } : r;
     }
     case 'QuantifiedComparison': {
       const any = sub.quantifier !== 'ALL';
       if ((sub.op === '=' && any) || (sub.op === '<>' && !any)) {
         const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
-        const r = semiJoin(node, planned, t.translate(sub.left), sub.loc);
+        const r = membership(t, node, { operand: sub.left, planned, loc: sub.loc });
         return any ? r : { ...r, value: { kind: 'not', arg: r.value, type: BOOLEAN } };
       }
       const planned = host.planSubquery(sub.query, { outer, mode: 'in' });
@@ -171,6 +171,20 @@ function applyOne(
     case 'Subquery':
       return scalarValue(node, host.planSubquery(sub.query, { outer, mode: 'scalar' }), sub.loc);
   }
+}
+
+/** `operand IN (subquery)`: a row IN when the operand is a row and the subquery has several columns. */
+function membership(
+  t: ExprTranslator,
+  node: PlanNode,
+  m: { readonly operand: Expression; readonly planned: PlannedQuery; readonly loc: Expression['loc'] },
+): { node: PlanNode; value: Expr } {
+  const { operand, planned, loc } = m;
+  const c = planned.correlation;
+  const columns = c?.kind === 'semi' ? c.visible : c ? 1 : planned.node.outputs.length;
+  if (operand.kind === 'Row' && columns > 1)
+    return rowIn(node, planned, { fields: operand.items.map((item) => t.translate(item)), t, loc });
+  return semiJoin(node, planned, t.translate(operand), loc);
 }
 
 /** EXISTS (value undefined) or `value IN (subquery)`, as a SemiJoin adding a mark. */

@@ -175,3 +175,11 @@ function compareScalars(type: DataType, a: unknown, b: unknown): number {
   if (x !== x || y !== y) return x !== x ? (y !== y ? 0 : 1) : -1; // NaN sorts above everything
   return 0;
 }
+
+/** The columns a collection of type `type` unnests into (see {@link UnnestNode}). */
+export function unnestTypes(type: DataType): readonly DataType[] | undefined {
+  if (type.kind === 'map') return [type.key, type.value];
+  if (type.kind !== 'array') return undefined;
+  const element = type.element;
+  return element.kind === 'row' ? element.fields.map((f) => f.type) : [element];
+}

@@ -197,7 +197,13 @@ const BAD_STATEMENTS: readonly BadInput[] = [
     message: 'WITH RECURSIVE is not supported',
     code: 'NOT_SUPPORTED',
   },
-  { sql: 'SELECT * FROM UNNEST(a)', at: '1:15', message: 'UNNEST is not supported', code: 'NOT_SUPPORTED' },
+  {
+    sql: 'SELECT * FROM JSON_TABLE(a)',
+    at: '1:15',
+    message: 'JSON_TABLE is not supported',
+    code: 'NOT_SUPPORTED',
+  },
+  { sql: 'SELECT * FROM UNNEST()', at: '1:22', message: "mismatched input ')'" },
   {
     sql: 'SHOW CREATE MATERIALIZED VIEW v',
     at: '1:6',

@@ -33,6 +33,15 @@ const STATEMENTS = [
   'SELECT * FROM ((SELECT 1 AS x)) s',
   'SELECT * FROM (t)',
   'SELECT * FROM t LIMIT 5',
+  // UNNEST, LATERAL
+  'SELECT * FROM UNNEST(ARRAY[1, 2]) AS t (x)',
+  'SELECT * FROM UNNEST(a, b) WITH ORDINALITY',
+  'SELECT * FROM t CROSS JOIN UNNEST(t.a, t.m) WITH ORDINALITY AS u (x, k, v, n)',
+  'SELECT * FROM t, UNNEST(a) u',
+  'SELECT * FROM t LEFT JOIN UNNEST(a) AS u (x) ON true',
+  'SELECT * FROM t CROSS JOIN LATERAL (SELECT * FROM s WHERE s.k = t.k) AS l',
+  'SELECT * FROM t, LATERAL (SELECT count(*) FROM s) l (c)',
+  'SELECT (a, b) IN (SELECT x, y FROM s), (a, b) NOT IN (SELECT x, y FROM s) FROM t',
   // WHERE, GROUP BY, HAVING, WINDOW
   'SELECT a, count(*) FROM t WHERE b > 1 GROUP BY a HAVING count(*) > 2',
   'SELECT a FROM t GROUP BY 1, 2',

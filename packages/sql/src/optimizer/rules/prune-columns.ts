@@ -263,6 +263,26 @@ const pruneMarkDistinct: Pruner<NodeOf<'MarkDistinct'>> = (node, required) => {
   };
 };
 
+/** Replicated columns nobody reads are dropped; the collections (which decide the rows) stay. */
+const pruneUnnest: Pruner<NodeOf<'Unnest'>> = (node, required) => {
+  const r = node.replicate.length;
+  const keep = sortedUnique(required.filter((c) => c < r));
+  const child = prune(node.input, sortedUnique([...keep.map((j) => node.replicate[j]!), ...node.unnest]));
+  const f = via(child.map);
+  const map = new Map<number, number>(keep.map((j, i) => [j, i]));
+  for (let c = r; c < node.outputs.length; c++) map.set(c, c - r + keep.length);
+  return {
+    node: {
+      ...node,
+      input: child.node,
+      replicate: keep.map((j) => f(node.replicate[j]!)),
+      unnest: node.unnest.map(f),
+      outputs: [...keep.map((j) => node.outputs[j]!), ...node.outputs.slice(r)],
+    },
+    map,
+  };
+};
+
 const pruneGroupId: Pruner<NodeOf<'GroupId'>> = (node, required) => {
   const k = node.keys.length;
   const keepPass = sortedUnique(
@@ -385,6 +405,7 @@ const PRUNERS: { readonly [K in PlanNode['kind']]: Pruner<NodeOf<K>> } = {
   TopN: pruneSorted,
   Limit: pruneLimit,
   AssignUniqueId: pruneAssignUniqueId,
+  Unnest: pruneUnnest,
   TableWriter: pruneTableWriter,
   EnforceSingleRow: pruneEnforceSingleRow,
   Join: pruneJoin,

@@ -16,7 +16,7 @@ import type { PlanRule } from '../rule.js';
  * projections (inlining their expressions), into the sides of joins (WHERE conjuncts over both sides
  * of an inner join become its join condition: that is how comma joins get their keys), below
  * aggregations when it reads only grouping keys, into every input of a union, below windows when it
- * reads only partition keys. A conjunct that rejects NULLs from the padded side of an outer join
+ * reads only partition keys, below an UNNEST when it reads only replicated columns. A conjunct that rejects NULLs from the padded side of an outer join
  * turns the join into an inner one first. ON conditions that read only one side move into that side
  * when the join does not preserve it.
  */
@@ -47,6 +47,14 @@ function push(node: PlanNode, incoming: Expr[]): PlanNode {
       const down = predicates.filter((p) => [...inputChannels(p)].every((c) => keys.has(c)));
       const stay = predicates.filter((p) => !down.includes(p));
       return filtered({ ...node, input: push(node.input, down) }, stay);
+    }
+    case 'Unnest': {
+      // a conjunct over replicated columns holds for all of an input row's output rows or none
+      const r = node.replicate.length;
+      const down = predicates.filter((p) => [...inputChannels(p)].every((c) => c < r));
+      const stay = predicates.filter((p) => !down.includes(p));
+      const below = down.map((p) => remapChannels(p, (c) => node.replicate[c]!));
+      return filtered({ ...node, input: push(node.input, below) }, stay);
     }
     default:
       return filtered(
