@@ -141,6 +141,7 @@ export class QuarryClient {
       clientSecret,
       ...(this.user !== undefined ? { user: this.user } : {}),
       ...(options.session ? { session: options.session } : {}),
+      ...this.runtimeCredentials(sql),
     };
     try {
       const reply = await this.link.ask({
@@ -162,6 +163,20 @@ export class QuarryClient {
       events.close();
       throw e;
     }
+  }
+
+  /**
+   * What lets a statement that reads `system.runtime` see the SQL text of this client's other
+   * queries (their capabilities, the most recent 1000) or of every query (the admin token); sent
+   * only with statements that name `runtime`, so other submissions stay small.
+   */
+  private runtimeCredentials(sql: string): { capabilities?: string[]; adminToken?: string } {
+    if (!/runtime/i.test(sql)) return {};
+    const capabilities = [...this.capabilities.values()].slice(-1000);
+    return {
+      ...(capabilities.length > 0 ? { capabilities } : {}),
+      ...(this.adminToken ? { adminToken: this.adminToken } : {}),
+    };
   }
 
   /** A handle on a query submitted earlier (by this client or another): replay its events, read its rows. */
