@@ -137,7 +137,18 @@ describe('system catalog: runtime, jdbc and metadata tables', function () {
       'region',
       'supplier',
     ]);
-    expect(tables[0]).to.deep.equal(['tpch', 'tiny', 'customer', 'TABLE', null, null, null, null, null, null]);
+    expect(tables[0]).to.deep.equal([
+      'tpch',
+      'tiny',
+      'customer',
+      'TABLE',
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
     const columns = await q(
       "SELECT TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, DATA_TYPE, TYPE_NAME, COLUMN_SIZE, BUFFER_LENGTH, DECIMAL_DIGITS, NUM_PREC_RADIX, NULLABLE, REMARKS, COLUMN_DEF, SQL_DATA_TYPE, SQL_DATETIME_SUB, CHAR_OCTET_LENGTH, ORDINAL_POSITION, IS_NULLABLE, SCOPE_CATALOG, SCOPE_SCHEMA, SCOPE_TABLE, SOURCE_DATA_TYPE, IS_AUTOINCREMENT, IS_GENERATEDCOLUMN FROM system.jdbc.columns WHERE TABLE_CAT = 'tpch' AND TABLE_SCHEM LIKE 'tiny' ESCAPE '\\' AND TABLE_NAME LIKE 'nation' ESCAPE '\\' AND COLUMN_NAME LIKE '%' ESCAPE '\\' ORDER BY TABLE_CAT, TABLE_SCHEM, TABLE_NAME, ORDINAL_POSITION",
     );
@@ -180,11 +191,13 @@ describe('system catalog: runtime, jdbc and metadata tables', function () {
       ['r_comment', 'varchar(152)'],
     ]);
     expect(
-      await q(`select count(*) from tpch.INFORMATION_SCHEMA.schemata where catalog_name = 'tpch' and schema_name = 'tiny'`),
+      await q(
+        `select count(*) from tpch.INFORMATION_SCHEMA.schemata where catalog_name = 'tpch' and schema_name = 'tiny'`,
+      ),
     ).to.deep.equal([[1]]);
-    expect(await q(`select connector_name from system.metadata.catalogs where catalog_name = 'system'`)).to.deep.equal(
-      [['system']],
-    );
+    expect(
+      await q(`select connector_name from system.metadata.catalogs where catalog_name = 'system'`),
+    ).to.deep.equal([['system']]);
     expect(await q('show tables from system.runtime')).to.deep.equal([['nodes'], ['queries'], ['tasks']]);
   });
 

@@ -82,11 +82,12 @@ export class Coordinator {
       await store.close();
       throw e;
     }
-    let self: Coordinator | undefined;
+    // the system catalog reads the coordinator's state, once there is a coordinator
+    const built: { c?: Coordinator } = {};
     const catalogs = new WithSystemCatalog(options.catalogs ?? loadCatalogs(config.catalogDir), {
       store,
-      term: () => self?.term,
-      coordinators: async () => (self ? self.leadership.coordinators() : []),
+      term: () => built.c?.term,
+      coordinators: async () => (built.c ? built.c.leadership.coordinators() : []),
     });
     const c = new Coordinator(config, {
       store,
@@ -103,7 +104,7 @@ export class Coordinator {
       }),
       logger,
     });
-    self = c;
+    built.c = c;
     const persistence = await redisPersistence(store.redis);
     if (!persistence?.persistent)
       logger.warn(

@@ -42,7 +42,11 @@ export async function jdbcRows(
 }
 
 /** An information_schema table's rows of every catalog the hints allow. */
-async function perCatalog(catalogs: CatalogRegistry, table: string, hints: ListingHints): Promise<unknown[][]> {
+async function perCatalog(
+  catalogs: CatalogRegistry,
+  table: string,
+  hints: ListingHints,
+): Promise<unknown[][]> {
   const rows: unknown[][] = [];
   for (const name of catalogs.names()) {
     if (hints.catalogs && !hints.catalogs.has(name)) continue;

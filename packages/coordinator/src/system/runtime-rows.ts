@@ -9,8 +9,7 @@ export interface RuntimeState {
   readonly store: AttemptStore;
   /** The leader's queries and workers; undefined while this coordinator does not lead. */
   readonly term: () =>
-    | { readonly queries: ReadonlyMap<string, QueryExecution>; readonly registry: WorkerRegistry }
-    | undefined;
+    { readonly queries: ReadonlyMap<string, QueryExecution>; readonly registry: WorkerRegistry } | undefined;
   readonly coordinators: () => Promise<readonly CoordinatorRegistration[]>;
 }
 
@@ -32,14 +31,19 @@ const span = (from: string | undefined, to: string | undefined): number | null =
   from && to ? Math.max(0, Number(to) - Number(from)) : null;
 
 /** `system.runtime.queries`: every query Redis remembers, newest first; SQL text only for the viewer's own. */
-export async function queryRows(state: RuntimeState, viewer: Viewer, hints: ListingHints): Promise<unknown[][]> {
+export async function queryRows(
+  state: RuntimeState,
+  viewer: Viewer,
+  hints: ListingHints,
+): Promise<unknown[][]> {
   const records = await recentRecords(state, hints, LISTED_QUERIES);
   const live = state.term()?.queries;
   const now = Date.now();
   return records.map(({ queryId, fields: f }) => {
     const q = live?.get(queryId);
     const status = q?.state ?? f['state'] ?? 'QUEUED';
-    const error = q?.error ?? (f['error'] ? (JSON.parse(f['error']) as { code: string; type: string }) : undefined);
+    const error =
+      q?.error ?? (f['error'] ? (JSON.parse(f['error']) as { code: string; type: string }) : undefined);
     const planning = q?.planningStarted?.toString() ?? f['planningStarted'];
     const running = q?.executionStarted?.toString() ?? f['executionStarted'];
     const ended = q?.ended?.toString() ?? f['ended'];

@@ -42,7 +42,9 @@ export class SystemConnector implements Connector, ListedRowsConnector {
   }
 
   listTables(schema: string): Promise<readonly string[]> {
-    return Promise.resolve(Object.hasOwn(SYSTEM_TABLES, schema) ? Object.keys(SYSTEM_TABLES[schema]!).sort() : []);
+    return Promise.resolve(
+      Object.hasOwn(SYSTEM_TABLES, schema) ? Object.keys(SYSTEM_TABLES[schema]!).sort() : [],
+    );
   }
 
   getTable(schema: string, table: string): Promise<TableMetadata | undefined> {

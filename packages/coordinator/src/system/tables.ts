@@ -88,7 +88,14 @@ const JDBC: Readonly<Record<string, readonly ColumnMetadata[]>> = {
     c('specific_name'),
   ],
   super_tables: varchars('table_cat', 'table_schem', 'table_name', 'supertable_name'),
-  super_types: varchars('type_cat', 'type_schem', 'type_name', 'supertype_cat', 'supertype_schem', 'supertype_name'),
+  super_types: varchars(
+    'type_cat',
+    'type_schem',
+    'type_name',
+    'supertype_cat',
+    'supertype_schem',
+    'supertype_name',
+  ),
   udts: [
     ...varchars('type_cat', 'type_schem', 'type_name', 'class_name'),
     c('data_type', BIGINT),

@@ -118,7 +118,8 @@ function valuesOf(e: Expression, qualifier: string): { column: string; values: s
   }
   if (e.kind === 'Like' && !e.negated && e.pattern.kind === 'StringLiteral') {
     const column = columnOf(e.operand, qualifier);
-    const escape = e.escape === undefined ? '' : e.escape.kind === 'StringLiteral' ? e.escape.value : undefined;
+    const escape =
+      e.escape === undefined ? '' : e.escape.kind === 'StringLiteral' ? e.escape.value : undefined;
     const exact = escape === undefined ? undefined : withoutWildcards(e.pattern.value, escape);
     return column && exact !== undefined ? { column, values: [exact] } : undefined;
   }

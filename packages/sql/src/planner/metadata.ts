@@ -176,7 +176,10 @@ async function listedTable(
 ): Promise<ResolvedRelation | QuarryError> {
   const meta = await connector.getTable(ref.schema, ref.table);
   if (!meta)
-    return new QuarryError('TABLE_NOT_FOUND', `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`);
+    return new QuarryError(
+      'TABLE_NOT_FOUND',
+      `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+    );
   const key = `${ref.catalog}.${ref.schema}.${ref.table}`;
   const names = meta.columns.map((c) => c.name);
   // the statement's names as written: those that stand for this table get its hints
