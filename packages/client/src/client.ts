@@ -72,6 +72,13 @@ export interface SubmitOptions {
    * Pass the same one with the same `queryId` to retry a submission whose reply was lost.
    */
   readonly clientSecret?: string;
+  /** Who this query runs for, in place of the client's `user` (a gateway submitting for its callers). */
+  readonly user?: string;
+  /**
+   * The capabilities a statement that reads `system.runtime` presents, in place of every one this
+   * client holds (a gateway presents only its caller's).
+   */
+  readonly capabilities?: readonly string[];
 }
 
 /**
@@ -139,9 +146,9 @@ export class QuarryClient {
       sql,
       queryId,
       clientSecret,
-      ...(this.user !== undefined ? { user: this.user } : {}),
+      ...((options.user ?? this.user) !== undefined ? { user: options.user ?? this.user } : {}),
       ...(options.session ? { session: options.session } : {}),
-      ...this.runtimeCredentials(sql),
+      ...this.runtimeCredentials(sql, options.capabilities),
     };
     try {
       const reply = await this.link.ask({
@@ -170,9 +177,12 @@ export class QuarryClient {
    * queries (their capabilities, the most recent 1000) or of every query (the admin token); sent
    * only with statements that name `runtime`, so other submissions stay small.
    */
-  private runtimeCredentials(sql: string): { capabilities?: string[]; adminToken?: string } {
+  private runtimeCredentials(
+    sql: string,
+    own: readonly string[] | undefined,
+  ): { capabilities?: string[]; adminToken?: string } {
     if (!/runtime/i.test(sql)) return {};
-    const capabilities = [...this.capabilities.values()].slice(-1000);
+    const capabilities = [...(own ?? this.capabilities.values())].slice(-1000);
     return {
       ...(capabilities.length > 0 ? { capabilities } : {}),
       ...(this.adminToken ? { adminToken: this.adminToken } : {}),
