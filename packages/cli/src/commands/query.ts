@@ -3,7 +3,7 @@ import { QuarryError, formatDuration, type SourceLocation } from '@quarry/common
 import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
 import { renderErrorLocation } from '../shell/caret.js';
-import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
+import { capabilityStore, connectClient, isHttpServer, type ClientFlags } from './client-flags.js';
 
 export interface QueryFlags extends ClientFlags {
   readonly format: OutputFormat;
@@ -64,6 +64,11 @@ export function parseSession(
  * progress line shows while it runs; `--events` prints every status event to stderr instead.
  */
 export async function runQuery(sql: string, flags: QueryFlags): Promise<number> {
+  // over Trino's HTTP protocol there are no status events: the shell's runner does the rest
+  if (isHttpServer(flags)) {
+    const { runShell } = await import('./shell.js');
+    return runShell({ ...flags, execute: sql, pager: false });
+  }
   const client = await connectClient(flags);
   const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {

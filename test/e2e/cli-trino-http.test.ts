@@ -1,0 +1,129 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
+import { CLI_MAIN, type LocalCluster } from '@quarry/cli';
+import { startProcessCluster } from '@quarry/testkit';
+
+/** Runs the `quarry` CLI as a process (stdin from `input`); resolves with its exit code and output. */
+function quarry(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [CLI_MAIN, ...args], { env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+    p.stdin.end(options.input ?? '');
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The CLI over Trino's HTTP protocol (`--server http://host:port`) against a coordinator's real
+ * gateway with a password file: the shell's statements (USE, SET SESSION kept client-side and sent
+ * as X-Trino-* headers), `quarry query`, errors with their caret, and a wrong password refused.
+ */
+describe('the quarry CLI over Trino HTTP protocol', function () {
+  this.timeout(120_000);
+  let cluster: LocalCluster;
+  let dir: string;
+  let at: string[];
+  let passwordFile: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'quarry-cli-http-'));
+    writeFileSync(join(dir, 'password.db'), `alice:${bcrypt.hashSync('alice-secret', 8)}\n`);
+    writeFileSync(
+      join(dir, 'password-authenticator.properties'),
+      `password-authenticator.name=file\nfile.password-file=${join(dir, 'password.db')}\n`,
+    );
+    passwordFile = join(dir, 'alice.password');
+    writeFileSync(passwordFile, 'alice-secret\n');
+    const port = await freePort();
+    cluster = await startProcessCluster({
+      workers: 1,
+      slots: 2,
+      prefix: 'clihttp',
+      configProperties: {
+        'http-server.http.port': String(port),
+        'http-server.authentication.type': 'PASSWORD',
+        'http-server.authentication.allow-insecure-over-http': 'true',
+        'password-authenticator.config-files': join(dir, 'password-authenticator.properties'),
+      },
+    });
+    at = ['--server', `http://127.0.0.1:${port}`, '--user', 'alice'];
+  });
+
+  after(async () => {
+    await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the statements of --execute with USE and SET SESSION', async () => {
+    const r = await quarry([
+      ...at,
+      '--password-file',
+      passwordFile,
+      '--output-format',
+      'CSV_HEADER',
+      '--execute',
+      [
+        'USE tpch.tiny',
+        'SET SESSION hash_partition_count = 3',
+        'select r_name from region where r_regionkey < 2 order by 1',
+        "select distinct \"user\" from system.runtime.queries where query like 'select r_name from region%'",
+      ].join(';\n'),
+    ]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('"r_name"\n"AFRICA"\n"AMERICA"\n"user"\n"alice"\n');
+  });
+
+  it('runs `quarry query` and statements from stdin, the password from $TRINO_PASSWORD', async () => {
+    const env = { TRINO_PASSWORD: 'alice-secret' };
+    const q = await quarry(['query', ...at, 'select 1 + 1 as two'], { env });
+    expect(q.code, q.stderr).to.equal(0);
+    expect(q.stdout).to.equal(' two\n-----\n   2\n(1 row)\n');
+    const stdin = await quarry([...at, '--format', 'csv', '--catalog', 'tpch', '--schema', 'tiny'], {
+      env,
+      input: 'select n_name from nation where n_nationkey = 7;\n',
+    });
+    expect(stdin.code, stdin.stderr).to.equal(0);
+    expect(stdin.stdout).to.equal('n_name\nGERMANY\n');
+  });
+
+  it('prints a failing statement with its error name and a caret under its position', async () => {
+    const r = await quarry([...at, '--password-file', passwordFile, '--execute', 'select nope from tpch.tiny.region']);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain('COLUMN_NOT_FOUND');
+    expect(r.stderr).to.contain("'nope'");
+    expect(r.stderr).to.match(/select nope from tpch\.tiny\.region\n {7}\^/);
+  });
+
+  it('says what is wrong for a wrong password and for a server that does not answer', async () => {
+    const wrong = await quarry([...at, '--execute', 'select 1'], { env: { TRINO_PASSWORD: 'nope' } });
+    expect(wrong.code).to.equal(1);
+    expect(wrong.stderr).to.contain('ACCESS_DENIED');
+    const port = await freePort();
+    const nobody = await quarry(['--server', `http://127.0.0.1:${port}`, '--execute', 'select 1']);
+    expect(nobody.code).to.equal(1);
+    expect(nobody.stderr).to.contain(`cannot reach http://127.0.0.1:${port}`);
+  });
+});
