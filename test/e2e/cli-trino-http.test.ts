@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import bcrypt from 'bcryptjs';
 import { CLI_MAIN, type LocalCluster } from '@quarry/cli';
 import { startProcessCluster } from '@quarry/testkit';
 
@@ -36,6 +35,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** bcrypt (cost 8) of `alice-secret`, as a password file holds it. */
+const ALICE_HASH = '$2b$08$gTFxlmG3zK09Ja5T54eNQOVSZqMQMKdET82nRlkyq87VjGKxNVaGC';
+
 /**
  * The CLI over Trino's HTTP protocol (`--server http://host:port`) against a coordinator's real
  * gateway with a password file: the shell's statements (USE, SET SESSION kept client-side and sent
@@ -50,7 +52,7 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'quarry-cli-http-'));
-    writeFileSync(join(dir, 'password.db'), `alice:${bcrypt.hashSync('alice-secret', 8)}\n`);
+    writeFileSync(join(dir, 'password.db'), `alice:${ALICE_HASH}\n`);
     writeFileSync(
       join(dir, 'password-authenticator.properties'),
       `password-authenticator.name=file\nfile.password-file=${join(dir, 'password.db')}\n`,
@@ -89,7 +91,7 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
         'USE tpch.tiny',
         'SET SESSION hash_partition_count = 3',
         'select r_name from region where r_regionkey < 2 order by 1',
-        "select distinct \"user\" from system.runtime.queries where query like 'select r_name from region%'",
+        'select distinct "user" from system.runtime.queries where query like \'select r_name from region%\'',
       ].join(';\n'),
     ]);
     expect(r.code, r.stderr).to.equal(0);
@@ -110,7 +112,13 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
   });
 
   it('prints a failing statement with its error name and a caret under its position', async () => {
-    const r = await quarry([...at, '--password-file', passwordFile, '--execute', 'select nope from tpch.tiny.region']);
+    const r = await quarry([
+      ...at,
+      '--password-file',
+      passwordFile,
+      '--execute',
+      'select nope from tpch.tiny.region',
+    ]);
     expect(r.code).to.equal(1);
     expect(r.stderr).to.contain('COLUMN_NOT_FOUND');
     expect(r.stderr).to.contain("'nope'");

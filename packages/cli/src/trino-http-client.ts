@@ -65,7 +65,10 @@ export class TrinoHttpClient implements ShellClient {
   async close(): Promise<void> {}
 
   /** One request of the protocol, with the user and credentials; a busy answer is asked again. */
-  async call(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<TrinoResponse> {
+  async call(
+    url: string,
+    init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+  ): Promise<TrinoResponse> {
     const headers: Record<string, string> = {
       'X-Trino-User': this.o.user,
       'X-Trino-Source': 'quarry-cli',
@@ -77,9 +80,16 @@ export class TrinoHttpClient implements ShellClient {
     for (;;) {
       let res: Response;
       try {
-        res = await fetch(url, { method: init.method ?? 'GET', headers, ...(init.body !== undefined ? { body: init.body } : {}) });
+        res = await fetch(url, {
+          method: init.method ?? 'GET',
+          headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+        });
       } catch (e) {
-        throw new QuarryError('MESSAGING_ERROR', `cannot reach ${new URL(url).origin}: ${(e as Error).cause ?? (e as Error).message}`);
+        throw new QuarryError(
+          'MESSAGING_ERROR',
+          `cannot reach ${new URL(url).origin}: ${(e as Error).cause ?? (e as Error).message}`,
+        );
       }
       if (res.status === 503 || res.status === 429) {
         await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
@@ -153,13 +163,19 @@ function sessionHeaders(session: Readonly<Record<string, unknown>>): Record<stri
   };
 }
 
-const ERROR_TYPES: readonly ErrorType[] = ['USER_ERROR', 'INTERNAL_ERROR', 'INSUFFICIENT_RESOURCES', 'EXTERNAL'];
+const ERROR_TYPES: readonly ErrorType[] = [
+  'USER_ERROR',
+  'INTERNAL_ERROR',
+  'INSUFFICIENT_RESOURCES',
+  'EXTERNAL',
+];
 
 /** A Trino error (errorName, errorType, errorLocation) as quarry's error data. */
 function errorOf(r: TrinoResponse): ErrorData {
   const e = r.error ?? {};
   const type = ERROR_TYPES.find((t) => t === e.errorType) ?? 'EXTERNAL';
-  const code = e.errorName && /^[A-Z][A-Z0-9_]{0,63}$/.test(e.errorName) ? e.errorName : 'GENERIC_INTERNAL_ERROR';
+  const code =
+    e.errorName && /^[A-Z][A-Z0-9_]{0,63}$/.test(e.errorName) ? e.errorName : 'GENERIC_INTERNAL_ERROR';
   const where = e.errorLocation;
   return {
     code,
@@ -170,12 +186,23 @@ function errorOf(r: TrinoResponse): ErrorData {
 }
 
 function failedEvent(queryId: string, r: TrinoResponse): QueryEvent {
-  return { type: 'FAILED', queryId: queryId || 'unknown', seq: 1, time: Date.now(), error: errorOf(r), elapsedMs: 0 };
+  return {
+    type: 'FAILED',
+    queryId: queryId || 'unknown',
+    seq: 1,
+    time: Date.now(),
+    error: errorOf(r),
+    elapsedMs: 0,
+  };
 }
 
 function httpError(status: number, text: string): QuarryError {
   const body = text.trim().slice(0, 500);
-  if (status === 401) return new QuarryError('ACCESS_DENIED', `the server wants credentials (401): give --password-file or $TRINO_PASSWORD${body ? `: ${body}` : ''}`);
+  if (status === 401)
+    return new QuarryError(
+      'ACCESS_DENIED',
+      `the server wants credentials (401): give --password-file or $TRINO_PASSWORD${body ? `: ${body}` : ''}`,
+    );
   if (status === 403) return new QuarryError('ACCESS_DENIED', `refused (403)${body ? `: ${body}` : ''}`);
   return new QuarryError('MESSAGING_ERROR', `the server answered ${status}${body ? `: ${body}` : ''}`);
 }

@@ -71,11 +71,17 @@ export function isHttpServer(flags: CommonFlags): boolean {
  */
 export function connectTrino(flags: CommonFlags): TrinoHttpClient {
   const user =
-    flags.user ?? (process.env['TRINO_USER'] || process.env['QUARRY_USER'] || undefined) ?? userInfo().username;
+    flags.user ??
+    (process.env['TRINO_USER'] || process.env['QUARRY_USER'] || undefined) ??
+    userInfo().username;
   const password = flags.passwordFile
     ? readSecretFile(flags.passwordFile, '--password-file')
     : (process.env['TRINO_PASSWORD'] ?? flags.password);
-  return new TrinoHttpClient({ server: flags.server!, user, ...(password !== undefined ? { password } : {}) });
+  return new TrinoHttpClient({
+    server: flags.server!,
+    user,
+    ...(password !== undefined ? { password } : {}),
+  });
 }
 
 function readSecretFile(path: string, flag: string): string {

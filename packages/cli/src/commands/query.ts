@@ -4,6 +4,9 @@ import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
 import { renderErrorLocation } from '../shell/caret.js';
 import { capabilityStore, connectClient, isHttpServer, type ClientFlags } from './client-flags.js';
+import { parseSession } from './session-flags.js';
+
+export { parseSession } from './session-flags.js';
 
 export interface QueryFlags extends ClientFlags {
   readonly format: OutputFormat;
@@ -42,21 +45,6 @@ export function describeEvent(e: QueryEvent): string {
     case 'QUERY_RETRYING':
       return `QUERY_RETRYING as attempt ${e.nextAttempt} in ${formatDuration(e.delayMs)}: ${e.error.code}: ${e.error.message}`;
   }
-}
-
-export function parseSession(
-  pairs: readonly string[],
-  flags: { catalog?: string; schema?: string },
-): Record<string, string> {
-  const session: Record<string, string> = {};
-  if (flags.catalog) session['catalog'] = flags.catalog;
-  if (flags.schema) session['schema'] = flags.schema;
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--session expects name=value, got '${pair}'`);
-    session[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return session;
 }
 
 /**

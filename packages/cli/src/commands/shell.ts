@@ -7,8 +7,14 @@ import { pagerCommand } from '../shell/pager.js';
 import { runRepl } from '../shell/repl.js';
 import { StatementRunner } from '../shell/runner.js';
 import { ShellSession } from '../shell/session.js';
-import { capabilityStore, connectClient, connectTrino, isHttpServer, type ClientFlags } from './client-flags.js';
-import { parseSession } from './query.js';
+import {
+  capabilityStore,
+  connectClient,
+  connectTrino,
+  isHttpServer,
+  type ClientFlags,
+} from './client-flags.js';
+import { parseSession } from './session-flags.js';
 
 export interface ShellFlags extends ClientFlags {
   readonly execute?: string;
