@@ -82,6 +82,33 @@ describe('system catalog: runtime, jdbc and metadata tables', function () {
     expect(root.rows.map((r) => r[3])).to.deep.equal([FAILED_SQL, RETRIED_SQL]);
   });
 
+  it('selects every column with Trino types (timestamps, the null array of resource groups)', async () => {
+    const all = await alice.query(`select * from system.runtime.queries where query_id = '${retried}'`);
+    expect(all.columns.map((c) => `${c.name} ${c.type}`)).to.deep.equal([
+      'query_id varchar',
+      'state varchar',
+      'user varchar',
+      'source varchar',
+      'query varchar',
+      'resource_group_id array(varchar)',
+      'queued_time_ms bigint',
+      'analysis_time_ms bigint',
+      'planning_time_ms bigint',
+      'created timestamp(3)',
+      'started timestamp(3)',
+      'last_heartbeat timestamp(3)',
+      'end timestamp(3)',
+      'error_type varchar',
+      'error_code varchar',
+    ]);
+    const row = all.rows[0]!;
+    expect(row[5]).to.equal(null);
+    expect(String(row[9])).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
+    const tasks = await alice.query(`select * from system.runtime.tasks where query_id = '${retried}'`);
+    expect(tasks.columns).to.have.length(24);
+    expect(tasks.rows.length).to.be.greaterThan(2);
+  });
+
   it('shows the asking query itself (being planned: its rows are listed then) with its own SQL', async () => {
     const sql = `select state, query from system.runtime.queries where "user" = 'mallory' and state <> 'FINISHED'`;
     const result = await mallory.query(sql);
