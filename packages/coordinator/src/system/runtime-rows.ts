@@ -37,6 +37,12 @@ export async function queryRows(
   hints: ListingHints,
 ): Promise<unknown[][]> {
   const records = await recentRecords(state, hints, LISTED_QUERIES);
+  const shown = (f: Record<string, string>) =>
+    viewer.admin || (f['capability'] !== undefined && viewer.owns.has(f['capability']));
+  const texts = await sqlOf(
+    state,
+    records.filter((r) => shown(r.fields)).map((r) => r.queryId),
+  );
   const live = state.term()?.queries;
   const now = Date.now();
   return records.map(({ queryId, fields: f }) => {
@@ -48,13 +54,12 @@ export async function queryRows(
     const running = q?.executionStarted?.toString() ?? f['executionStarted'];
     const ended = q?.ended?.toString() ?? f['ended'];
     const done = status === 'FINISHED' || status === 'FAILED';
-    const visible = viewer.admin || (f['capability'] !== undefined && viewer.owns.has(f['capability']));
     return [
       queryId,
       status,
       q?.user ?? f['user'] ?? 'anonymous',
       null,
-      visible ? (f['sql'] ?? q?.sql ?? null) : null,
+      texts.get(queryId) ?? null,
       null,
       span(f['created'], planning ?? ended ?? (done ? undefined : String(now))),
       span(planning, running),
@@ -130,6 +135,18 @@ export async function nodeRows(state: RuntimeState): Promise<unknown[][]> {
   return [...coordinators, ...workers];
 }
 
+/** The fields of a query record the runtime tables read (its SQL text apart: only when shown). */
+const FIELDS = [
+  'state',
+  'user',
+  'created',
+  'planningStarted',
+  'executionStarted',
+  'ended',
+  'error',
+  'capability',
+] as const;
+
 /** The most recent query records in Redis (or those `query_id` names), newest first. */
 async function recentRecords(
   state: RuntimeState,
@@ -140,8 +157,24 @@ async function recentRecords(
   const ids = hints.queries
     ? [...hints.queries]
     : await store.redis.zrevrange(`${store.prefix}:queries`, 0, limit - 1);
-  const records = await Promise.all(ids.map((id) => store.query(id)));
-  return ids
-    .map((queryId, i) => ({ queryId, fields: records[i]! }))
-    .filter((r) => r.fields['created'] !== undefined);
+  const pipeline = store.redis.pipeline();
+  for (const id of ids) pipeline.hmget(store.queryKey(id), ...FIELDS);
+  const replies = (await pipeline.exec()) ?? [];
+  return ids.flatMap((queryId, i) => {
+    const values = (replies[i]?.[1] ?? []) as (string | null)[];
+    const fields: Record<string, string> = {};
+    FIELDS.forEach((f, j) => {
+      if (values[j] !== null && values[j] !== undefined) fields[f] = values[j];
+    });
+    return fields['created'] === undefined ? [] : [{ queryId, fields }];
+  });
+}
+
+/** The SQL text of the queries whose ids are given, from their records. */
+async function sqlOf(state: RuntimeState, ids: readonly string[]): Promise<Map<string, string>> {
+  const { store } = state;
+  const pipeline = store.redis.pipeline();
+  for (const id of ids) pipeline.hget(store.queryKey(id), 'sql');
+  const replies = (await pipeline.exec()) ?? [];
+  return new Map(ids.map((id, i) => [id, (replies[i]?.[1] as string | null) ?? '']));
 }
