@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
   let dir: string;
   let at: string[];
   let passwordFile: string;
+  let https: string;
+  let caFile: string;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'quarry-cli-http-'));
@@ -59,7 +61,24 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
     );
     passwordFile = join(dir, 'alice.password');
     writeFileSync(passwordFile, 'alice-secret\n');
-    const port = await freePort();
+    // a self-signed certificate for 127.0.0.1, its key and certificate in one PEM (Trino's keystore.path)
+    const key = join(dir, 'key.pem');
+    caFile = join(dir, 'cert.pem');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        caFile,
+      ]),
+      { stdio: 'ignore' },
+    );
+    writeFileSync(join(dir, 'server.pem'), readFileSync(key, 'utf8') + readFileSync(caFile, 'utf8'));
+    const [port, httpsPort] = [await freePort(), await freePort()];
+    https = `https://127.0.0.1:${httpsPort}`;
     cluster = await startProcessCluster({
       workers: 1,
       slots: 2,
@@ -68,6 +87,9 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
         'http-server.http.port': String(port),
         'http-server.authentication.type': 'PASSWORD',
         'http-server.authentication.allow-insecure-over-http': 'true',
+        'http-server.https.enabled': 'true',
+        'http-server.https.port': String(httpsPort),
+        'http-server.https.keystore.path': join(dir, 'server.pem'),
         'password-authenticator.config-files': join(dir, 'password-authenticator.properties'),
       },
     });
@@ -109,6 +131,18 @@ describe('the quarry CLI over Trino HTTP protocol', function () {
     });
     expect(stdin.code, stdin.stderr).to.equal(0);
     expect(stdin.stdout).to.equal('n_name\nGERMANY\n');
+  });
+
+  it('talks HTTPS, trusting a private CA through NODE_EXTRA_CA_CERTS', async () => {
+    const args = ['--server', https, '--user', 'alice', '--password-file', passwordFile];
+    const r = await quarry([...args, '--format', 'csv', '--execute', 'select 3 as n'], {
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+    });
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('n\n3\n');
+    const untrusted = await quarry([...args, '--execute', 'select 3'], { env: { NODE_EXTRA_CA_CERTS: '' } });
+    expect(untrusted.code).to.equal(1);
+    expect(untrusted.stderr).to.contain(`cannot reach ${https}`);
   });
 
   it('prints a failing statement with its error name and a caret under its position', async () => {
