@@ -34,6 +34,8 @@ const BUSY_RETRY_MS = 100;
  * loads nothing more. HTTPS trusts the system's CAs and `NODE_EXTRA_CA_CERTS`.
  */
 export class TrinoHttpClient implements ShellClient {
+  readonly serverNamesQueries = true;
+
   constructor(private readonly o: TrinoHttpOptions) {
     if (!/^https?:\/\/[^/]+/.test(o.server))
       throw new QuarryError('INVALID_ARGUMENTS', `--server: '${o.server}' is not an http(s)://host:port URL`);
@@ -86,10 +88,7 @@ export class TrinoHttpClient implements ShellClient {
           ...(init.body !== undefined ? { body: init.body } : {}),
         });
       } catch (e) {
-        throw new QuarryError(
-          'MESSAGING_ERROR',
-          `cannot reach ${new URL(url).origin}: ${(e as Error).cause ?? (e as Error).message}`,
-        );
+        throw unreachable(url, e);
       }
       if (res.status === 503 || res.status === 429) {
         await new Promise((r) => setTimeout(r, BUSY_RETRY_MS));
@@ -205,4 +204,14 @@ function httpError(status: number, text: string): QuarryError {
     );
   if (status === 403) return new QuarryError('ACCESS_DENIED', `refused (403)${body ? `: ${body}` : ''}`);
   return new QuarryError('MESSAGING_ERROR', `the server answered ${status}${body ? `: ${body}` : ''}`);
+}
+
+/** A request that got no answer: why, and for an untrusted certificate where to add the CA. */
+function unreachable(url: string, e: unknown): QuarryError {
+  const cause = (e as Error).cause;
+  const why = cause instanceof Error ? cause.message : String(cause ?? (e as Error).message);
+  const tls = /certificate|self.signed|CERT_/i.test(why)
+    ? ' (a private CA: put its certificate in NODE_EXTRA_CA_CERTS)'
+    : '';
+  return new QuarryError('MESSAGING_ERROR', `cannot reach ${new URL(url).origin}: ${why}${tls}`);
 }

@@ -31,6 +31,8 @@ export interface ShellClient {
   query(sql: string): Promise<{ readonly rows: readonly (readonly unknown[])[] }>;
   capabilityOf(queryId: string): string | undefined;
   close(): Promise<void>;
+  /** True when the server, not the client, chooses query ids (Trino's HTTP protocol). */
+  readonly serverNamesQueries?: boolean;
 }
 
 export interface RunnerOptions {
@@ -132,7 +134,11 @@ export class StatementRunner {
       }
     } catch (e) {
       progress.stop();
-      this.printQueryFailure(queryId, QuarryError.wrap(e).toData(), sql);
+      const error = QuarryError.wrap(e).toData();
+      // over HTTP the server names the query: a request that failed made none
+      if (this.o.client.serverNamesQueries)
+        printFailure(`${error.code}: ${error.message}`, sql, error.location);
+      else this.printQueryFailure(queryId, error, sql);
       return false;
     }
   }
