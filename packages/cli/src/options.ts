@@ -5,19 +5,24 @@ import { QUARRY_FORMATS, TRINO_FORMATS, type OutputFormat } from './format.js';
 export function connectionOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('-s, --server <url>', 'NATS server URL (default: $NATS_URL or nats://127.0.0.1:4222)'),
+      new Option(
+        '-s, --server <url>',
+        "NATS server URL (default: $NATS_URL or nats://127.0.0.1:4222), or a coordinator's http(s)://host:port: Trino's HTTP protocol (shell and query)",
+      ),
     )
     .addOption(
       new Option('--prefix <prefix>', "subject prefix of the cluster (default: $QUARRY_PREFIX or 'quarry')"),
     )
-    .addOption(new Option('--user <user>', 'NATS user (default: $NATS_USER)'))
+    .addOption(
+      new Option('--user <user>', 'NATS user (default: $NATS_USER); with an http(s) server, the Trino user'),
+    )
     .addOption(
       new Option(
         '--password <password>',
-        'NATS password (default: $NATS_PASSWORD); visible to `ps`: prefer the variable or --password-file',
+        'NATS password (default: $NATS_PASSWORD), or with an http(s) server the Trino password (default: $TRINO_PASSWORD); visible to `ps`: prefer the variable or --password-file',
       ),
     )
-    .addOption(new Option('--password-file <file>', 'a file holding the NATS password'))
+    .addOption(new Option('--password-file <file>', 'a file holding the NATS (or Trino) password'))
     .addOption(
       new Option(
         '--token <token>',

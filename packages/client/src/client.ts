@@ -72,6 +72,13 @@ export interface SubmitOptions {
    * Pass the same one with the same `queryId` to retry a submission whose reply was lost.
    */
   readonly clientSecret?: string;
+  /** Who this query runs for, in place of the client's `user` (a gateway submitting for its callers). */
+  readonly user?: string;
+  /**
+   * The capabilities a statement that reads `system.runtime` presents, in place of every one this
+   * client holds (a gateway presents only its caller's).
+   */
+  readonly capabilities?: readonly string[];
 }
 
 /**
@@ -139,8 +146,9 @@ export class QuarryClient {
       sql,
       queryId,
       clientSecret,
-      ...(this.user !== undefined ? { user: this.user } : {}),
+      ...((options.user ?? this.user) !== undefined ? { user: options.user ?? this.user } : {}),
       ...(options.session ? { session: options.session } : {}),
+      ...this.runtimeCredentials(sql, options.capabilities),
     };
     try {
       const reply = await this.link.ask({
@@ -162,6 +170,23 @@ export class QuarryClient {
       events.close();
       throw e;
     }
+  }
+
+  /**
+   * What lets a statement that reads `system.runtime` see the SQL text of this client's other
+   * queries (their capabilities, the most recent 1000) or of every query (the admin token); sent
+   * only with statements that name `runtime`, so other submissions stay small.
+   */
+  private runtimeCredentials(
+    sql: string,
+    own: readonly string[] | undefined,
+  ): { capabilities?: string[]; adminToken?: string } {
+    if (!/runtime/i.test(sql)) return {};
+    const capabilities = [...(own ?? this.capabilities.values())].slice(-1000);
+    return {
+      ...(capabilities.length > 0 ? { capabilities } : {}),
+      ...(this.adminToken ? { adminToken: this.adminToken } : {}),
+    };
   }
 
   /** A handle on a query submitted earlier (by this client or another): replay its events, read its rows. */

@@ -11,6 +11,7 @@ import { LeaderTerm } from './leader-term.js';
 import { Leadership } from './leadership.js';
 import { CoordinatorMetrics } from './metrics.js';
 import { PlannerPool } from './planner-pool.js';
+import { WithSystemCatalog } from './system/system-connector.js';
 import { DEFAULT_PLANNER_HEAP, DEFAULT_PLANNER_THREADS } from './config.js';
 
 export interface CoordinatorOptions {
@@ -81,7 +82,13 @@ export class Coordinator {
       await store.close();
       throw e;
     }
-    const catalogs = options.catalogs ?? loadCatalogs(config.catalogDir);
+    // the system catalog reads the coordinator's state, once there is a coordinator
+    const built: { c?: Coordinator } = {};
+    const catalogs = new WithSystemCatalog(options.catalogs ?? loadCatalogs(config.catalogDir), {
+      store,
+      term: () => built.c?.term,
+      coordinators: async () => (built.c ? built.c.leadership.coordinators() : []),
+    });
     const c = new Coordinator(config, {
       store,
       exchange: createExchangeManager(config.exchange),
@@ -97,6 +104,7 @@ export class Coordinator {
       }),
       logger,
     });
+    built.c = c;
     const persistence = await redisPersistence(store.redis);
     if (!persistence?.persistent)
       logger.warn(

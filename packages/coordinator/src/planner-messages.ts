@@ -16,6 +16,8 @@ export interface CatalogInfo {
   readonly supportsFaultTolerantWrites: boolean;
   /** Whether the connector stores views (`hasViews`). */
   readonly views: boolean;
+  /** Whether the connector lists its tables' rows while planning (`listsRows`). */
+  readonly listsRows: boolean;
   /** The procedures the connector offers to CALL (`hasProcedures`); none when empty. */
   readonly procedures: readonly Procedure[];
 }
@@ -36,6 +38,7 @@ export const CONNECTOR_CALLS = [
   'createView',
   'dropView',
   'callProcedure',
+  'listRows',
 ] as const;
 export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];
 

@@ -2,6 +2,7 @@ import { Worker as Thread } from 'node:worker_threads';
 import { QuarryError, isErrorData, type Logger } from '@quarry/common';
 import {
   hasProcedures,
+  listsRows,
   hasViews,
   isWritable,
   type CatalogRegistry,
@@ -172,6 +173,7 @@ export class PlannerPool {
           supportsFaultTolerantWrites: writable && c.supportsFaultTolerantWrites,
           views: hasViews(c),
           procedures: hasProcedures(c) ? c.procedures : [],
+          listsRows: listsRows(c),
         },
       ];
     });
@@ -224,7 +226,8 @@ export class PlannerPool {
       !CONNECTOR_CALLS.includes(method) ||
       (WRITE_CALLS.has(method) && !isWritable(connector)) ||
       (VIEW_CALLS.has(method) && !hasViews(connector)) ||
-      (method === 'callProcedure' && !hasProcedures(connector))
+      (method === 'callProcedure' && !hasProcedures(connector)) ||
+      (method === 'listRows' && !listsRows(connector))
     )
       throw new QuarryError('GENERIC_INTERNAL_ERROR', `A planner thread called ${catalog}.${method}`);
     const fn = (connector as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]!;

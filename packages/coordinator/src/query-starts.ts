@@ -80,6 +80,10 @@ export class QueryStarts {
       throw e;
     }
     q.capabilityHash = capabilityHash;
+    q.sees = {
+      admin: capabilities.isAdmin(sub.adminToken),
+      owns: new Set((sub.capabilities ?? []).map((c) => Capabilities.hash(c))),
+    };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
     await this.d.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));

@@ -71,6 +71,11 @@ export class QueryExecution {
   awaitingAdmission = false;
   /** SHA-256 of the query's capability (see capabilities.ts): results and cancel ask for it. */
   capabilityHash: string | undefined;
+  /**
+   * Whose SQL text the query may read in `system.runtime.queries`: every query's with the admin
+   * token, else those whose capabilities (hashes) its submission presented. Memory only.
+   */
+  sees: { readonly admin: boolean; readonly owns: ReadonlySet<string> } | undefined;
   /** When planning began, and when the query first ran on workers: for the time limits. */
   planningStarted: number | undefined;
   executionStarted: number | undefined;

@@ -6,6 +6,8 @@ import type {
   Split,
   TableMetadata,
   TableRef,
+  ListedRowsConnector,
+  ListRowsRequest,
   ProcedureCall,
   ProcedureConnector,
   ViewConnector,
@@ -34,9 +36,13 @@ export class RemoteCatalogs implements CatalogRegistry {
     this.connectors = new Map(
       infos.map((info) => [
         info.name,
-        withProcedures(
-          withViews(
-            info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+        withListedRows(
+          withProcedures(
+            withViews(
+              info.writable ? new RemoteWritableConnector(info, call) : new RemoteConnector(info, call),
+              info,
+              call,
+            ),
             info,
             call,
           ),
@@ -174,6 +180,15 @@ function withProcedures(connector: Connector, info: CatalogInfo, call: CallMain)
     },
   };
   return Object.assign(connector, procedures);
+}
+
+/** A connector that lists its tables' rows while planning gets `listRows`, run on the main thread. */
+function withListedRows(connector: Connector, info: CatalogInfo, call: CallMain): Connector {
+  if (!info.listsRows) return connector;
+  const listed: ListedRowsConnector = {
+    listRows: (request: ListRowsRequest) => call(info.name, 'listRows', [request]) as Promise<unknown[][]>,
+  };
+  return Object.assign(connector, listed);
 }
 
 function notHere(method: string): QuarryError {

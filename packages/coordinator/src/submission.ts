@@ -9,6 +9,9 @@ export interface Submission {
   readonly clientSecret?: string;
   /** Who it runs for, as the client says; absent: `anonymous`. */
   readonly user?: string;
+  /** Capabilities of other queries of the submitter, and an admin token: what `system.runtime` shows it. */
+  readonly capabilities?: readonly string[];
+  readonly adminToken?: string;
 }
 
 /**
@@ -27,6 +30,8 @@ export function parseSubmission(raw: unknown, maxLength: number): Submission {
     session,
     ...(request.clientSecret !== undefined ? { clientSecret: request.clientSecret } : {}),
     ...(request.user !== undefined ? { user: request.user } : {}),
+    ...(request.capabilities !== undefined ? { capabilities: request.capabilities } : {}),
+    ...(request.adminToken !== undefined ? { adminToken: request.adminToken } : {}),
   };
 }
 
@@ -38,7 +43,7 @@ function explainCommonMistakes(raw: unknown, maxLength: number): void {
     );
   }
   const r = raw as Record<string, unknown>;
-  const known = new Set(['sql', 'queryId', 'session', 'clientSecret', 'user']);
+  const known = new Set(['sql', 'queryId', 'session', 'clientSecret', 'user', 'capabilities', 'adminToken']);
   const unknown = Object.keys(r).filter((k) => !known.has(k));
   if (unknown.length)
     throw new QuarryError('INVALID_SUBMISSION', `Unknown submission field(s): ${unknown.join(', ')}`);

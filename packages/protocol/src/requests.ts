@@ -10,6 +10,8 @@ export const MAX_SQL_LENGTH = 16_000_000;
 /** Most columns a result may have, and most rows one page may carry. */
 export const MAX_COLUMNS = 10_000;
 export const MAX_PAGE_ROWS = 1_000_000;
+/** Most capabilities of other queries a submission may present (as many as a listing may ask for). */
+export const MAX_OWN_QUERIES = 1000;
 
 /**
  * Session property names: Trino's, like `retry_policy` or `query.max-execution-time`. None starts
@@ -54,6 +56,13 @@ export const SubmitRequestSchema = Strict({
       maxProperties: 256,
     }),
   ),
+  /**
+   * Capabilities of the submitter's other queries: `system.runtime.queries` shows their SQL text
+   * to this query (as the listing does); the query's own is always shown to it.
+   */
+  capabilities: Type.Optional(Type.Array(SecretText, { maxItems: MAX_OWN_QUERIES })),
+  /** The coordinator's admin token: `system.runtime.queries` shows every query's SQL text. */
+  adminToken: Type.Optional(SecretText),
 });
 export type SubmitRequest = MessageOf<typeof SubmitRequestSchema>;
 

@@ -80,6 +80,12 @@ export {
   type WriteHandle,
   type WriteSink,
 } from './spi/writes.js';
+export {
+  listsRows,
+  type ListedRowsConnector,
+  type ListingHints,
+  type ListRowsRequest,
+} from './spi/listed-rows.js';
 export { hasViews, type ViewColumn, type ViewConnector, type ViewDefinition } from './spi/views.js';
 export {
   hasProcedures,

@@ -14,3 +14,4 @@ export { MemoryContext, PAGE_ROWS, type Operator, type TaskContext } from './ope
 export type { SpillFile, SpillSpace, SpillWriter } from './spi/spill.js';
 export { compileFilter, compileProjection } from './expr/compile.js';
 export { MAX_FUNCTION_RESULT_LENGTH } from './functions/limits.js';
+export { informationSchemaRows } from './planner/information-schema.js';

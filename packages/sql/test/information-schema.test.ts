@@ -128,6 +128,31 @@ describe('information_schema', () => {
     expect(result.rows).to.deep.equal([[2]]);
   });
 
+  it('takes LIKE without wildcards (escapes resolved) as equality, as the JDBC driver sends it', async () => {
+    const { result, calls } = await run(
+      "select column_name from information_schema.columns where table_schema like 'shop' escape '\\' and table_name like 'regions' escape '\\' order by 1",
+    );
+    expect(calls).to.deep.equal(['getTable shop.regions']);
+    expect(result.rows.length).to.equal(2);
+    const hintsOf = (where: string) =>
+      listingHints(
+        parseStatement(`select 1 from system.jdbc.columns where ${where}`),
+        () => ['table_cat', 'table_schem', 'table_name', 'query_id'],
+        (n) => n.map((p) => p.value).join('.'),
+      ).get('system.jdbc.columns')!;
+    const exact = hintsOf(
+      "table_cat = 'tpch' and table_schem like 'ti\\_ny' escape '\\' and query_id in ('q1', 'q2')",
+    );
+    expect([...exact.catalogs!]).to.deep.equal(['tpch']);
+    expect([...exact.schemas!]).to.deep.equal(['ti_ny']);
+    expect([...exact.queries!].sort()).to.deep.equal(['q1', 'q2']);
+    // a wildcard, an escape at the end, NOT LIKE: no hint
+    const none = hintsOf(
+      "table_name like 'na%' and table_schem like 'x\\' escape '\\' and table_cat not like 'a'",
+    );
+    expect(none).to.deep.equal({});
+  });
+
   it('lists its own tables, and SHOW SCHEMAS and SHOW TABLES see it', async () => {
     const { result } = await run(
       "select table_name from information_schema.tables where table_schema = 'information_schema'",

@@ -1,5 +1,6 @@
 import { QuarryError, newQueryId } from '@quarry/common';
 import type { QuarryClient } from '@quarry/client';
+import { USER_PATTERN } from '@quarry/protocol';
 import { queryResultsJson } from './query-results.js';
 import type { RequestSession } from './request-session.js';
 import { sessionStatement, type SessionStatement } from './session-statements.js';
@@ -78,7 +79,12 @@ export class StatementService {
       const statement = sessionStatement(sql);
       if (statement) q.finishLocally(statement);
       else {
-        const handle = await this.client.submit(sql, { queryId: q.queryId, session: submitSession(session) });
+        const handle = await this.client.submit(sql, {
+          queryId: q.queryId,
+          session: submitSession(session),
+          ...(USER.test(caller.user) ? { user: caller.user } : {}),
+          capabilities: this.capabilitiesOf(caller.user),
+        });
         q.capability = this.client.capabilityOf(q.queryId) ?? '';
         q.follow(handle);
       }
@@ -88,6 +94,16 @@ export class StatementService {
     q.slug = this.slugs.seal(q.queryId, { user: caller.user, capability: q.capability });
     const nextUri = this.uri(caller.base, 'queued', q, 1);
     return ok(queryResultsJson({ query: q, base: caller.base, nextUri, state: 'QUEUED' }));
+  }
+
+  /**
+   * The capabilities of the queries this gateway tracks for `user`: what `system.runtime.queries`
+   * shows the SQL text of to that user (with a password authenticator, the authenticated user).
+   */
+  private capabilitiesOf(user: string): string[] {
+    return [...this.queries.values()]
+      .filter((t) => t.user === user && t.capability !== '')
+      .map((t) => t.capability);
   }
 
   /** `GET /v1/statement/{queued|executing}/{queryId}/{slug}/{token}`. */
@@ -253,6 +269,9 @@ export class StatementService {
     this.queries.clear();
   }
 }
+
+/** A user name the cluster's submissions accept (others run as the gateway's client's user). */
+const USER = new RegExp(USER_PATTERN);
 
 /** The submission's session: the `X-Trino-Session` properties, with catalog and schema. */
 function submitSession(s: RequestSession): Record<string, string> {

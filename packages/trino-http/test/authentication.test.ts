@@ -160,6 +160,17 @@ describe('Trino client protocol: password file authentication over HTTPS', funct
     expect(none.status).to.equal(401);
   });
 
+  it("shows a query's SQL in system.runtime.queries to its authenticated owner only", async () => {
+    const sql = "select 'runtime-owner-check' as marker";
+    const mine = await results(client('alice', 'alice-secret'), sql);
+    const id = mine[0]!.id;
+    const listing = `select "user", query, state from system.runtime.queries where query_id = '${id}'`;
+    const own = await results(client('alice', 'alice-secret'), listing);
+    expect(own.flatMap((r) => r.data ?? [])).to.deep.equal([['alice', sql, 'FINISHED']]);
+    const other = await results(client('bob', 'bob-secret'), listing);
+    expect(other.flatMap((r) => r.data ?? [])).to.deep.equal([['alice', null, 'FINISHED']]);
+  });
+
   it('refuses password authentication over plain HTTP', async () => {
     const res = await fetch(`${http}/v1/statement`, {
       method: 'POST',

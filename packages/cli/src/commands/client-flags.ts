@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { QuarryClient } from '@quarry/client';
 import { QuarryError, parseDuration } from '@quarry/common';
 import { CapabilityStore } from '../capability-store.js';
 import { natsSecurity, natsServers, prefixOf, type CommonFlags } from '../connection.js';
+import { TrinoHttpClient } from '../trino-http-client.js';
 
 /** The flags of the commands that talk to a running cluster as a client. */
 export interface ClientFlags extends CommonFlags {
@@ -55,4 +57,40 @@ function clientTimeoutOf(text: string): number {
   if (ms <= 0)
     throw new QuarryError('INVALID_CONFIGURATION', `--client-timeout: '${text}' is not a positive duration`);
   return ms;
+}
+
+/** Whether `--server` names a coordinator's HTTP port (Trino's protocol) rather than NATS. */
+export function isHttpServer(flags: CommonFlags): boolean {
+  return /^https?:\/\//i.test(flags.server ?? '');
+}
+
+/**
+ * A client of Trino's HTTP protocol for `--server http(s)://…`: `--user` is the Trino user
+ * (default `$TRINO_USER`, `$QUARRY_USER`, else the login name); the password, for a coordinator
+ * with a password file, comes from `--password-file`, `$TRINO_PASSWORD` or `--password`.
+ */
+export function connectTrino(flags: CommonFlags): TrinoHttpClient {
+  const user =
+    flags.user ??
+    (process.env['TRINO_USER'] || process.env['QUARRY_USER'] || undefined) ??
+    userInfo().username;
+  const password = flags.passwordFile
+    ? readSecretFile(flags.passwordFile, '--password-file')
+    : (process.env['TRINO_PASSWORD'] ?? flags.password);
+  return new TrinoHttpClient({
+    server: flags.server!,
+    user,
+    ...(password !== undefined ? { password } : {}),
+  });
+}
+
+function readSecretFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${flag}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
 }

@@ -3,7 +3,10 @@ import { QuarryError, formatDuration, type SourceLocation } from '@quarry/common
 import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
 import { renderErrorLocation } from '../shell/caret.js';
-import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
+import { capabilityStore, connectClient, isHttpServer, type ClientFlags } from './client-flags.js';
+import { parseSession } from './session-flags.js';
+
+export { parseSession } from './session-flags.js';
 
 export interface QueryFlags extends ClientFlags {
   readonly format: OutputFormat;
@@ -44,26 +47,16 @@ export function describeEvent(e: QueryEvent): string {
   }
 }
 
-export function parseSession(
-  pairs: readonly string[],
-  flags: { catalog?: string; schema?: string },
-): Record<string, string> {
-  const session: Record<string, string> = {};
-  if (flags.catalog) session['catalog'] = flags.catalog;
-  if (flags.schema) session['schema'] = flags.schema;
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new Error(`--session expects name=value, got '${pair}'`);
-    session[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return session;
-}
-
 /**
  * Runs one query and prints its rows to stdout; returns the process exit code. On a terminal a
  * progress line shows while it runs; `--events` prints every status event to stderr instead.
  */
 export async function runQuery(sql: string, flags: QueryFlags): Promise<number> {
+  // over Trino's HTTP protocol there are no status events: the shell's runner does the rest
+  if (isHttpServer(flags)) {
+    const { runShell } = await import('./shell.js');
+    return runShell({ ...flags, execute: sql, pager: false });
+  }
   const client = await connectClient(flags);
   const progress = new ProgressDisplay(!flags.events && process.stderr.isTTY === true);
   try {

@@ -7,8 +7,14 @@ import { pagerCommand } from '../shell/pager.js';
 import { runRepl } from '../shell/repl.js';
 import { StatementRunner } from '../shell/runner.js';
 import { ShellSession } from '../shell/session.js';
-import { capabilityStore, connectClient, type ClientFlags } from './client-flags.js';
-import { parseSession } from './query.js';
+import {
+  capabilityStore,
+  connectClient,
+  connectTrino,
+  isHttpServer,
+  type ClientFlags,
+} from './client-flags.js';
+import { parseSession } from './session-flags.js';
 
 export interface ShellFlags extends ClientFlags {
   readonly execute?: string;
@@ -24,11 +30,12 @@ export interface ShellFlags extends ClientFlags {
 /**
  * `quarry` without a command: the statements of `--execute`, of `-f FILE`, or of stdin when it is
  * not a terminal, run in order until one fails; on a terminal with none of those, the interactive
- * shell (shell/repl.ts). Results go through the pager when stdout is a terminal.
+ * shell (shell/repl.ts). Results go through the pager when stdout is a terminal. With `--server
+ * http(s)://…` the statements go over Trino's HTTP protocol (trino-http-client.ts) instead of NATS.
  */
 export async function runShell(flags: ShellFlags): Promise<number> {
   const script = await scriptOf(flags);
-  const client = await connectClient(flags);
+  const client = isHttpServer(flags) ? connectTrino(flags) : await connectClient(flags);
   const store = capabilityStore(flags);
   const session = new ShellSession({
     ...(flags.catalog ? { catalog: flags.catalog } : {}),

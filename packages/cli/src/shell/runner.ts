@@ -1,13 +1,42 @@
-import type { QuarryClient, QueryHandle } from '@quarry/client';
 import { QuarryError, newQueryId, type ErrorData } from '@quarry/common';
+import type { QueryEvent, ResultColumn } from '@quarry/protocol';
 import { formatRows, isStreamed, type OutputFormat } from '../format.js';
 import { ProgressDisplay } from '../progress.js';
 import { renderErrorLocation } from './caret.js';
 import { pagerSink, streamSink, type ResultSink } from './pager.js';
 import { parseSessionStatement, type SessionStatement, type ShellSession } from './session.js';
 
+/** A running statement, as the shell reads it (a `QueryHandle` of NATS, or one over Trino's HTTP protocol). */
+export interface ShellHandle {
+  readonly queryId: string;
+  /** Status events until the result can be read; a failure is a FAILED event. */
+  events(): AsyncIterable<QueryEvent>;
+  rows(): AsyncIterable<ShellPage>;
+  result(): Promise<ShellPage>;
+  cancel(): Promise<unknown>;
+  close(): void;
+}
+
+export interface ShellPage {
+  readonly columns: readonly ResultColumn[];
+  readonly rows: readonly (readonly unknown[])[];
+}
+
+/** What the shell submits through: `QuarryClient` (NATS), or `TrinoHttpClient`. */
+export interface ShellClient {
+  submit(
+    sql: string,
+    options: { session: Readonly<Record<string, string | number | boolean>>; queryId: string },
+  ): Promise<ShellHandle>;
+  query(sql: string): Promise<{ readonly rows: readonly (readonly unknown[])[] }>;
+  capabilityOf(queryId: string): string | undefined;
+  close(): Promise<void>;
+  /** True when the server, not the client, chooses query ids (Trino's HTTP protocol). */
+  readonly serverNamesQueries?: boolean;
+}
+
 export interface RunnerOptions {
-  readonly client: QuarryClient;
+  readonly client: ShellClient;
   readonly session: ShellSession;
   readonly format: OutputFormat;
   /** The pager command results go through; undefined: straight to stdout. */
@@ -27,7 +56,7 @@ export interface RunnerOptions {
  * the query running, if any (Ctrl-C).
  */
 export class StatementRunner {
-  private handle: QueryHandle | undefined;
+  private handle: ShellHandle | undefined;
   private cancelRequested = false;
 
   constructor(private readonly o: RunnerOptions) {}
@@ -86,14 +115,14 @@ export class StatementRunner {
     try {
       const handle = await this.o.client.submit(sql, { session: this.o.session.toSubmit(), queryId });
       this.handle = handle;
-      this.o.onSubmitted?.(queryId);
+      this.o.onSubmitted?.(handle.queryId);
       if (this.cancelRequested) this.cancel();
       try {
         for await (const e of handle.events()) {
           progress.update(e);
           if (e.type !== 'FAILED') continue;
           progress.stop();
-          this.printQueryFailure(queryId, e.error, sql);
+          this.printQueryFailure(handle.queryId, e.error, sql);
           return false;
         }
         progress.stop();
@@ -105,7 +134,11 @@ export class StatementRunner {
       }
     } catch (e) {
       progress.stop();
-      this.printQueryFailure(queryId, QuarryError.wrap(e).toData(), sql);
+      const error = QuarryError.wrap(e).toData();
+      // over HTTP the server names the query: a request that failed made none
+      if (this.o.client.serverNamesQueries)
+        printFailure(`${error.code}: ${error.message}`, sql, error.location);
+      else this.printQueryFailure(queryId, error, sql);
       return false;
     }
   }
@@ -116,7 +149,7 @@ export class StatementRunner {
     else printFailure(`Query ${queryId} failed: ${error.code}: ${error.message}`, sql, error.location);
   }
 
-  private async print(handle: QueryHandle): Promise<void> {
+  private async print(handle: ShellHandle): Promise<void> {
     const sink: ResultSink = this.o.pager ? pagerSink(this.o.pager) : streamSink();
     try {
       if (isStreamed(this.o.format)) {

@@ -1,31 +1,36 @@
 import type { Expression, Identifier, Relation, Select } from '../parser/ast.js';
+import type { ListingHints } from '../spi/listed-rows.js';
 
-/**
+export type { ListingHints } from '../spi/listed-rows.js';
+
+/*
  * Which schemas and tables a query of `information_schema` needs, read from its WHERE clauses, so
  * that listing them asks the connector for only those (a lake with thousands of tables is not
  * listed whole for `WHERE table_schema = 's' AND table_name = 't'`).
  *
  * A hint comes from a top-level conjunct of the WHERE of the SELECT whose FROM names the table
- * directly (not inside a subquery): `col = 'text'`, `'text' = col` or `col IN ('a', …)`, where `col`
- * is `table_schema`/`table_name` (`schema_name` of `schemata`), bare or qualified by the table's
- * name or alias. Such a conjunct rejects every row whose value is another one, and NULLs, so rows
+ * directly (not inside a subquery): `col = 'text'`, `'text' = col`, `col IN ('a', …)` or `col LIKE
+ * 'text'` without wildcards (the JDBC driver's form), where `col` is one of the columns below, bare
+ * or qualified by the table's name or alias. Such a conjunct rejects every row whose value is another one, and NULLs, so rows
  * left out could never pass the filter — also on the inner side of an outer join, where a WHERE
  * conjunct rejects the NULL-extended rows too. The filter itself still runs over the rows listed.
  * Several references to one table get the union of what each needs; one without hints needs all.
  */
-export interface ListingHints {
-  /** Only these schemas (lower case); absent: every schema. */
-  readonly schemas?: ReadonlySet<string>;
-  /** Only these tables (lower case); absent: every table. */
-  readonly tables?: ReadonlySet<string>;
-}
 
-const SCHEMA_COLUMNS = new Set(['table_schema', 'schema_name']);
-const TABLE_COLUMNS = new Set(['table_name']);
+/** Which hint each column gives. */
+const HINT_OF: Readonly<Record<string, keyof ListingHints>> = {
+  table_cat: 'catalogs',
+  table_catalog: 'catalogs',
+  table_schema: 'schemas',
+  schema_name: 'schemas',
+  table_schem: 'schemas',
+  table_name: 'tables',
+  query_id: 'queries',
+};
 
 /**
- * Hints per table name key (as `nameKey` spells it), for every information_schema table named;
- * `columnsOf` gives the columns of such a table (undefined for any other name).
+ * Hints per table name key (as `nameKey` spells it), for every listed table named; `columnsOf`
+ * gives the columns of such a table (undefined for any other name).
  */
 export function listingHints(
   root: unknown,
@@ -89,17 +94,15 @@ function hintsFor(
   qualifier: string,
   columns: ReadonlySet<string>,
 ): ListingHints {
-  let schemas: Set<string> | undefined;
-  let tables: Set<string> | undefined;
-  const narrow = (current: Set<string> | undefined, values: readonly string[]) =>
-    new Set(current ? values.filter((x) => current.has(x)) : values);
+  const hints: Partial<Record<keyof ListingHints, Set<string>>> = {};
   for (const conjunct of conjuncts(where)) {
     const found = valuesOf(conjunct, qualifier);
-    if (!found || !columns.has(found.column)) continue;
-    if (SCHEMA_COLUMNS.has(found.column)) schemas = narrow(schemas, found.values);
-    else if (TABLE_COLUMNS.has(found.column)) tables = narrow(tables, found.values);
+    if (!found || !columns.has(found.column) || !Object.hasOwn(HINT_OF, found.column)) continue;
+    const hint = HINT_OF[found.column]!;
+    const current = hints[hint];
+    hints[hint] = new Set(current ? found.values.filter((x) => current.has(x)) : found.values);
   }
-  return { ...(schemas ? { schemas } : {}), ...(tables ? { tables } : {}) };
+  return hints;
 }
 
 function conjuncts(e: Expression | undefined): Expression[] {
@@ -108,12 +111,19 @@ function conjuncts(e: Expression | undefined): Expression[] {
   return [e];
 }
 
-/** `col = 'x'`, `'x' = col` or `col IN ('x', …)`: the column (lower case) and the values. */
+/** `col = 'x'`, `'x' = col`, `col IN ('x', …)` or `col LIKE 'x'`: the column (lower case) and the values. */
 function valuesOf(e: Expression, qualifier: string): { column: string; values: string[] } | undefined {
   if (e.kind === 'BinaryOp' && e.op === '=') {
     const [col, lit] = e.left.kind === 'StringLiteral' ? [e.right, e.left] : [e.left, e.right];
     const column = columnOf(col, qualifier);
     return column && lit.kind === 'StringLiteral' ? { column, values: [lit.value] } : undefined;
+  }
+  if (e.kind === 'Like' && !e.negated && e.pattern.kind === 'StringLiteral') {
+    const column = columnOf(e.operand, qualifier);
+    const escape =
+      e.escape === undefined ? '' : e.escape.kind === 'StringLiteral' ? e.escape.value : undefined;
+    const exact = escape === undefined ? undefined : withoutWildcards(e.pattern.value, escape);
+    return column && exact !== undefined ? { column, values: [exact] } : undefined;
   }
   if (e.kind === 'InList' && !e.negated) {
     const column = columnOf(e.operand, qualifier);
@@ -130,10 +140,30 @@ function columnOf(e: Expression, qualifier: string): string | undefined {
   return parts.length === 2 && parts[0] === qualifier ? parts[1] : undefined;
 }
 
+/** A LIKE pattern's one match when it has no wildcard (escapes resolved), else undefined. */
+function withoutWildcards(pattern: string, escape: string): string | undefined {
+  if (escape.length > 1) return undefined;
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escape !== '' && c === escape) {
+      const next = pattern[i + 1];
+      if (next === undefined) return undefined;
+      out += next;
+      i++;
+    } else if (c === '%' || c === '_') return undefined;
+    else out += c;
+  }
+  return out;
+}
+
+/** What two references to one table need together: a restriction only where both have one. */
 function union(a: ListingHints, b: ListingHints): ListingHints {
-  const join = (x?: ReadonlySet<string>, y?: ReadonlySet<string>) =>
-    x && y ? { value: new Set([...x, ...y]) } : undefined;
-  const schemas = join(a.schemas, b.schemas);
-  const tables = join(a.tables, b.tables);
-  return { ...(schemas ? { schemas: schemas.value } : {}), ...(tables ? { tables: tables.value } : {}) };
+  const out: Partial<Record<keyof ListingHints, Set<string>>> = {};
+  for (const k of ['catalogs', 'schemas', 'tables', 'queries'] as const) {
+    const x = a[k];
+    const y = b[k];
+    if (x && y) out[k] = new Set([...x, ...y]);
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import type { Identifier, Query, Statement } from '../parser/ast.js';
 import { parseStatement } from '../parser/index.js';
 import type { Session } from '../plan/session.js';
 import type { CatalogRegistry, Connector, TableMetadata, TableRef } from '../spi/connector.js';
+import { listsRows, type ListedRowsConnector } from '../spi/listed-rows.js';
 import { hasViews, type ViewDefinition } from '../spi/views.js';
 import { listingHints, type ListingHints } from './information-schema-filters.js';
 import {
@@ -28,7 +29,7 @@ export interface ResolvedView {
   readonly metadata: PlannerMetadata;
 }
 
-/** A table whose rows are listed while planning (information_schema), planned as VALUES. */
+/** A table whose rows are listed while planning (information_schema, the system catalog's), planned as VALUES. */
 export interface SystemRows {
   readonly ref: TableRef;
   readonly columns: readonly SystemColumn[];
@@ -67,7 +68,13 @@ export class PlannerMetadata {
     for (const name of collectTableNames(statement)) {
       const key = nameKey(name);
       if (meta.relations.has(key)) continue;
-      const context = { catalogs, session, viewPath: options.viewPath ?? [], hints: hints.get(key) ?? {} };
+      const context = {
+        catalogs,
+        session,
+        statement,
+        viewPath: options.viewPath ?? [],
+        hints: hints.get(key) ?? {},
+      };
       meta.relations.set(key, await lookup(name, context));
     }
     return meta;
@@ -110,6 +117,8 @@ export const MAX_VIEW_DEPTH = 32;
 interface LookupContext {
   readonly catalogs: CatalogRegistry;
   readonly session: Session;
+  /** The statement being loaded: its WHERE clauses narrow what listed tables list. */
+  readonly statement: Statement;
   readonly viewPath: readonly string[];
   readonly hints: ListingHints;
 }
@@ -135,6 +144,7 @@ async function lookup(
   if (schema === INFORMATION_SCHEMA) return systemTable(ref, connector, context.hints);
   if (!(await connector.schemaExists(schema)))
     return new QuarryError('SCHEMA_NOT_FOUND', `Schema '${catalog}.${schema}' does not exist`);
+  if (listsRows(connector)) return listedTable(ref, connector, context);
   const view = hasViews(connector) ? await connector.getView(schema, table) : undefined;
   if (view) return loadView(ref, view, context);
   const meta = await connector.getTable(schema, table);
@@ -155,6 +165,38 @@ async function systemTable(
       `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
     );
   const rows = await informationSchemaRows(ref.catalog, connector, ref.table, hints);
+  return { kind: 'rows', rows: { ref, columns, rows } };
+}
+
+/** A table of a connector that lists its rows while planning (the system catalog's). */
+async function listedTable(
+  ref: TableRef,
+  connector: Connector & ListedRowsConnector,
+  context: LookupContext,
+): Promise<ResolvedRelation | QuarryError> {
+  const meta = await connector.getTable(ref.schema, ref.table);
+  if (!meta)
+    return new QuarryError(
+      'TABLE_NOT_FOUND',
+      `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
+    );
+  const key = `${ref.catalog}.${ref.schema}.${ref.table}`;
+  const names = meta.columns.map((c) => c.name);
+  // the statement's names as written: those that stand for this table get its hints
+  const qualified = (name: readonly Identifier[]): string =>
+    [
+      ...(name.length < 3 ? [context.session.catalog ?? ''] : []),
+      ...(name.length < 2 ? [context.session.schema ?? ''] : []),
+      ...name.map((n) => n.value.toLowerCase()),
+    ].join('.');
+  const hints = listingHints(context.statement, (n) => (qualified(n) === key ? names : undefined), qualified);
+  const rows = await connector.listRows({
+    schema: ref.schema,
+    table: ref.table,
+    hints: hints.get(key) ?? {},
+    ...(context.session.queryId !== undefined ? { queryId: context.session.queryId } : {}),
+  });
+  const columns = meta.columns.map((c) => ({ name: c.name, type: c.type }));
   return { kind: 'rows', rows: { ref, columns, rows } };
 }
 
