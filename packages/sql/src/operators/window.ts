@@ -6,7 +6,7 @@ import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.
 import { collectInput } from './buffer.js';
 import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
 import { evaluateSorted, spillWindowInput } from './window-spill.js';
-import { evaluateStreaming, streamable } from './window-stream.js';
+import { evaluateStreaming, ntile, streamable } from './window-stream.js';
 import { rowComparator, sortedPositions } from './row-order.js';
 
 /**
@@ -33,9 +33,8 @@ export class WindowOperator implements Operator {
     const { node, ctx } = this;
     const types = node.input.outputs.map((c) => c.type);
     const sortKeys = windowSortKeys(node);
-    // one partition (no PARTITION BY) must be in memory whole unless its functions stream
     const streams = streamable(node);
-    const spill = node.partitionBy.length > 0 || streams ? ctx.spill : undefined;
+    const spill = ctx.spill;
     const spilled = spill
       ? await spillWindowInput(this.input, { ...ctx, spill }, { types, keys: sortKeys })
       : undefined;
@@ -44,7 +43,8 @@ export class WindowOperator implements Operator {
       return;
     }
     if (spilled?.external) {
-      yield* evaluateSorted(spilled.external, ctx, {
+      yield* evaluateSorted(spilled.external, { ...ctx, spill: spill! }, {
+        node,
         types,
         partitionKeys: partitionKeysOf(node),
         evaluate: (sorted) => evaluateWindow(node, sorted),
@@ -266,14 +266,6 @@ function rankingOrValue(run: PartitionRun): void {
         throw new Error(`unknown window function ${call.fn}`);
     }
   }
-}
-
-function ntile(row: number, size: number, buckets: number): number {
-  const q = Math.floor(size / buckets);
-  const r = size % buckets;
-  if (q === 0) return row + 1;
-  const big = r * (q + 1);
-  return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
 }
 
 /** first_value, last_value or nth_value of row i, over its frame [s, e]. */
