@@ -91,6 +91,30 @@ export async function* evaluateSorted(
     reserved = memory.update(reserved, bytes);
     return page;
   };
+  // Evaluates the whole partitions gathered and keeps the last one's rows, perhaps not complete
+  // (all of them at the end); a partition that alone does not fit goes to spill files.
+  async function* settle(final: boolean): AsyncGenerator<Page> {
+    if (onePartition(pending, { types, partitionKeys })) {
+      if (final && memory.fits(reserved, inMemoryBytes(bytes))) {
+        yield* emit(evaluate(batch()));
+        return;
+      }
+      // (the writer accounts for the rows it holds)
+      reserved = memory.update(reserved, 0);
+      await large.start(pending);
+      pending = [];
+      bytes = 0;
+      if (final) yield* large.evaluate();
+      return;
+    }
+    const rows = batch();
+    const last = lastPartitionStart(rows, partitionKeys);
+    yield* emit(evaluate(slicePage(rows, 0, last)));
+    pending = [slicePage(rows, last, rows.rowCount)];
+    bytes = pageBytes(pending[0]!);
+    reserved = memory.update(reserved, bytes);
+    if (final) yield* settle(final);
+  }
   try {
     for await (const input of external.merged(PAGE_ROWS)) {
       checkCancelled(ctx.signal);
@@ -100,32 +124,23 @@ export async function* evaluateSorted(
         if (page) yield* large.evaluate();
       }
       if (!page) continue;
-      if (pending.length > 0 && !memory.fits(reserved, inMemoryBytes(bytes + pageBytes(page)))) {
-        if (onePartition(pending, { types, partitionKeys })) {
-          // one partition, not complete, does not fit: to spill files with the rest of its rows
-          // (the writer accounts for the rows it holds)
-          reserved = memory.update(reserved, 0);
-          await large.start(pending);
-          pending = [];
-          bytes = 0;
-          page = await large.add(page, partitionKeys);
-          if (!page) continue;
-          yield* large.evaluate();
-        } else {
-          const rows = batch();
-          const last = lastPartitionStart(rows, partitionKeys);
-          yield* emit(evaluate(slicePage(rows, 0, last)));
-          pending = [slicePage(rows, last, rows.rowCount)];
-          bytes = pageBytes(pending[0]!);
-          reserved = memory.update(reserved, bytes);
-        }
+      // (a margin of one more copy: operators above may take memory while the rows are gathered;
+      // a last partition kept that still leaves no room for the page goes to spill files)
+      const fits = (p: Page) => memory.fits(reserved, inMemoryBytes(bytes + pageBytes(p)) + bytes + pageBytes(p));
+      while (pending.length > 0 && !fits(page)) {
+        yield* settle(false);
+        if (!large.open) continue;
+        page = await large.add(page, partitionKeys);
+        if (!page) break;
+        yield* large.evaluate();
       }
+      if (!page) continue;
       pending.push(page);
       bytes += pageBytes(page);
       reserved = memory.update(reserved, bytes);
     }
     if (large.open) yield* large.evaluate();
-    if (pending.length > 0) yield* emit(evaluate(batch()));
+    if (pending.length > 0) yield* settle(true);
   } finally {
     memory.update(reserved, 0);
     await large.abandon();
