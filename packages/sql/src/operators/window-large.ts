@@ -4,7 +4,12 @@ import { BlockBuilder, isNull, sliceBlock, valueAt } from '../page/block.js';
 import { createAccumulator, type Accumulator } from '../functions/aggregates.js';
 import type { FrameBound, WindowCall, WindowNode } from '../plan/nodes.js';
 import { checkCancelled, type TaskContext } from './operator.js';
-import { partitionColumns, type PartitionColumns, type RowRef, type SpilledPartition } from './window-partition-file.js';
+import {
+  partitionColumns,
+  type PartitionColumns,
+  type RowRef,
+  type SpilledPartition,
+} from './window-partition-file.js';
 import { ntile } from './window-stream.js';
 
 /** The row being evaluated: its number in the partition, its values, its peer group. */
@@ -269,7 +274,7 @@ class LargeCall {
 
   /** Adds the arguments of rows [s, e] to `acc`, chunk by chunk. */
   private async addRows(acc: Accumulator, s: number, e: number): Promise<void> {
-    for (let r = s; r <= e; ) {
+    for (let r = s; r <= e;) {
       const { page, at } = await this.part.row(r);
       const end = Math.min(page.rowCount, at + e - r + 1);
       const args = this.call.args.map((c) => sliceBlock(page.blocks[c]!, at, end));

@@ -84,8 +84,12 @@ export class PartitionWriter {
         c.out.append(this.counts[j]);
       });
     }
-    const full = { blocks: [...page.blocks, group.build(), ...counters.map((c) => c.out.build())], rowCount: page.rowCount };
-    if (this.chunkRows === 0) this.chunkRows = rowsFor(spillPageBytes(this.ctx.memory.limitBytes), averageRowBytes(full));
+    const full = {
+      blocks: [...page.blocks, group.build(), ...counters.map((c) => c.out.build())],
+      rowCount: page.rowCount,
+    };
+    if (this.chunkRows === 0)
+      this.chunkRows = rowsFor(spillPageBytes(this.ctx.memory.limitBytes), averageRowBytes(full));
     this.pending.push(full);
     this.pendingRows += full.rowCount;
     this.hold(this.reserved + pageBytes(full));
@@ -113,8 +117,17 @@ export class PartitionWriter {
   }
 
   private async flush(count: number): Promise<void> {
-    const all = concatPages(this.types, this.pending);
-    const chunk = slicePage(all, 0, count);
+    // the first `count` pending rows, copying no more than them
+    const parts: Page[] = [];
+    let taken = 0;
+    while (taken < count) {
+      const page = this.pending.shift()!;
+      const m = Math.min(page.rowCount, count - taken);
+      parts.push(m === page.rowCount ? page : slicePage(page, 0, m));
+      if (m < page.rowCount) this.pending.unshift(slicePage(page, m, page.rowCount));
+      taken += m;
+    }
+    const chunk = parts.length === 1 ? parts[0]! : concatPages(this.types, parts);
     const writer = this.ctx.spill.create();
     await writer.write(serializePage(chunk));
     const file = await writer.finish();
@@ -122,15 +135,22 @@ export class PartitionWriter {
     const states = this.node.functions.map((call) => {
       if (!call.aggregate) return undefined;
       const acc = createAccumulator(call.fn, call.argTypes);
-      acc.addInput(new Int32Array(count), 1, call.args.map((c) => chunk.blocks[c]!), count);
+      acc.addInput(
+        new Int32Array(count),
+        1,
+        call.args.map((c) => chunk.blocks[c]!),
+        count,
+      );
       return acc.intermediate(1);
     });
-    const bytes = pageBytes(first) + states.reduce((s, b) => s + (b?.reduce((t, x) => t + blockBytes(x), 0) ?? 0), 0);
+    const bytes =
+      pageBytes(first) + states.reduce((s, b) => s + (b?.reduce((t, x) => t + blockBytes(x), 0) ?? 0), 0);
     this.chunks.push({ file, first, states, bytes });
     this.rows += count;
-    this.pending = count < all.rowCount ? [slicePage(all, count, all.rowCount)] : [];
     this.pendingRows -= count;
-    this.hold(this.pending.reduce((s, p) => s + pageBytes(p), 0) + this.chunks.reduce((s, c) => s + c.bytes, 0));
+    this.hold(
+      this.pending.reduce((s, p) => s + pageBytes(p), 0) + this.chunks.reduce((s, c) => s + c.bytes, 0),
+    );
   }
 
   private hold(bytes: number): void {

@@ -126,7 +126,8 @@ export async function* evaluateSorted(
       if (!page) continue;
       // (a margin of one more copy: operators above may take memory while the rows are gathered;
       // a last partition kept that still leaves no room for the page goes to spill files)
-      const fits = (p: Page) => memory.fits(reserved, inMemoryBytes(bytes + pageBytes(p)) + bytes + pageBytes(p));
+      const fits = (p: Page) =>
+        memory.fits(reserved, inMemoryBytes(bytes + pageBytes(p)) + bytes + pageBytes(p));
       while (pending.length > 0 && !fits(page)) {
         yield* settle(false);
         if (!large.open) continue;
@@ -208,7 +209,10 @@ function onePartition(
 ): boolean {
   const first = pages[0]!;
   const last = pages[pages.length - 1]!;
-  const ends = concatPages(sort.types, [slicePage(first, 0, 1), slicePage(last, last.rowCount - 1, last.rowCount)]);
+  const ends = concatPages(sort.types, [
+    slicePage(first, 0, 1),
+    slicePage(last, last.rowCount - 1, last.rowCount),
+  ]);
   return rowComparator(ends, sort.partitionKeys)(0, 1) === 0;
 }
 

@@ -17,10 +17,9 @@ import { rowComparator, sortedPositions } from './row-order.js';
  * With spilling on, input past the task's memory is sorted externally instead and the functions are
  * computed over batches of whole partitions as the sorted rows come back (`window-spill.ts`): the
  * same rows in the same order. When every function can be computed in one pass (`window-stream.ts`:
- * row_number, rank, dense_rank, lag, lead, running aggregates) they are, over the sorted rows, so a
- * partition of any size — the whole input of a window without PARTITION BY too — needs little
- * memory. Otherwise a single partition must fit in memory (a third of it: rows, sorted copy and
- * results), and a window without PARTITION BY, one partition, is not spilled.
+ * row_number, rank, dense_rank, lag and lead by one row, running aggregates) they are, over the
+ * sorted rows. Otherwise a partition that alone does not fit — the whole input of a window without
+ * PARTITION BY too — goes to spill files of its own and is evaluated from there (`window-large.ts`).
  */
 export class WindowOperator implements Operator {
   constructor(
@@ -43,12 +42,16 @@ export class WindowOperator implements Operator {
       return;
     }
     if (spilled?.external) {
-      yield* evaluateSorted(spilled.external, { ...ctx, spill: spill! }, {
-        node,
-        types,
-        partitionKeys: partitionKeysOf(node),
-        evaluate: (sorted) => evaluateWindow(node, sorted),
-      });
+      yield* evaluateSorted(
+        spilled.external,
+        { ...ctx, spill: spill! },
+        {
+          node,
+          types,
+          partitionKeys: partitionKeysOf(node),
+          evaluate: (sorted) => evaluateWindow(node, sorted),
+        },
+      );
       return;
     }
     const { page, reserved } = spilled?.collected ?? (await collectInput(this.input, ctx, types));
