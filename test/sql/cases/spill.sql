@@ -98,7 +98,7 @@ select l_orderkey, l_linenumber, ntile(7) over (partition by l_returnflag order 
 query spill_window_large_frames
 select l_orderkey, l_linenumber, sum(l_quantity) over (partition by l_returnflag) s, sum(l_quantity) over (partition by l_returnflag order by l_orderkey range between 10 preceding and 10 following) r, max(l_extendedprice) over (order by l_orderkey, l_linenumber rows between 5 preceding and 200 following) m, first_value(l_partkey) over (partition by l_returnflag order by l_orderkey, l_linenumber rows between 3 following and unbounded following) f, last_value(l_suppkey) over (partition by l_linestatus order by l_shipdate, l_orderkey, l_linenumber) lv, nth_value(l_partkey, 3) over (partition by l_linestatus order by l_orderkey, l_linenumber rows between 2 preceding and 4 following) nv, min(l_partkey) over (partition by l_linestatus order by l_orderkey groups between 1 preceding and 1 following) mg from lineitem
 ---- result
-(60175 rows, sha256 7ba62442f49295a5)
+(60175 rows, sha256 e6e8969a02a8eaa7)
 
 query spill_window_large_offsets
 select l_orderkey, l_linenumber, lead(l_partkey, 5000) over (partition by l_returnflag order by l_orderkey, l_linenumber) ld, lag(l_comment, 7000, 'x') over (order by l_orderkey, l_linenumber) lg from lineitem
