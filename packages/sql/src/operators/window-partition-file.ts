@@ -133,7 +133,8 @@ export class PartitionWriter {
     const file = await writer.finish();
     const first = slicePage(chunk, 0, 1);
     const states = this.node.functions.map((call) => {
-      if (!call.aggregate) return undefined;
+      // (a frame from the partition's start only grows: its rows are added as they come)
+      if (!call.aggregate || call.frame.start.type === 'UNBOUNDED_PRECEDING') return undefined;
       const acc = createAccumulator(call.fn, call.argTypes);
       acc.addInput(
         new Int32Array(count),
@@ -162,7 +163,7 @@ interface Chunk {
   readonly file: SpillFile;
   /** The chunk's first row. */
   readonly first: Page;
-  /** By function: an aggregate's intermediate state over the chunk's rows. */
+  /** By function: an aggregate's intermediate state over the chunk's rows (unless its frames only grow). */
   readonly states: readonly (Block[] | undefined)[];
   /** Bytes of `first` and `states` (held in memory). */
   readonly bytes: number;
