@@ -1,6 +1,7 @@
 /**
  * Spill: a sort of lineitem, an aggregation of its orders, a join of orders and lineitem (a grace
- * hash join, FULL with a residual filter) and a window per order on an in-process cluster (2 workers,
+ * hash join, FULL with a residual filter), a window per order and windows over partitions many times
+ * the memory (evaluated from spill files) on an in-process cluster (2 workers,
  * 2 slots each) whose tasks get `--cap` of memory (256kB by default), so that they spill, against
  * the same queries on a cluster whose tasks have room (256MB), alternating, after a warm-up of
  * each. Checks the rows are the same; prints the time ratio and the bytes spilled (as stored:
@@ -26,6 +27,11 @@ const QUERIES = {
          full join tpch."${sf}".lineitem on o_orderkey = l_orderkey and l_quantity > 25`,
   window: `select count(*), sum(rn), max(c) from (select row_number() over (partition by l_orderkey
          order by l_comment) rn, count(*) over (partition by l_suppkey) c from tpch."${sf}".lineitem)`,
+  // partitions of a third of lineitem and all of it, with functions that need the whole partition
+  'large window': `select count(*), sum(nt), max(cd), sum(f) from (select ntile(10) over (partition by
+         l_returnflag order by l_orderkey, l_linenumber) nt, cume_dist() over (order by l_shipdate) cd,
+         first_value(l_quantity) over (partition by l_linestatus order by l_orderkey, l_linenumber
+         rows between 100 following and unbounded following) f from tpch."${sf}".lineitem)`,
 };
 
 async function spilled(cluster: InProcessCluster): Promise<number> {

@@ -87,6 +87,24 @@ select l_orderkey, l_linenumber, rank() over (order by l_shipdate) r, sum(l_quan
 ---- result
 (60175 rows, sha256 7184024a3ee261c3)
 
+# windows whose partitions (a few, of 15 000 to 60 175 rows) need more than one pass: each goes to
+# spill files of its own and is evaluated from there (ntile, percent_rank, cume_dist, frames reaching
+# FOLLOWING, first/last/nth_value, lead and lag by thousands of rows)
+query spill_window_large_ranking
+select l_orderkey, l_linenumber, ntile(7) over (partition by l_returnflag order by l_shipdate, l_orderkey, l_linenumber) nt, percent_rank() over (partition by l_linestatus order by l_shipdate) pr, cume_dist() over (order by l_quantity) cd from lineitem
+---- result
+(60175 rows, sha256 769cadeba860f9b8)
+
+query spill_window_large_frames
+select l_orderkey, l_linenumber, sum(l_quantity) over (partition by l_returnflag) s, sum(l_quantity) over (partition by l_returnflag order by l_orderkey range between 10 preceding and 10 following) r, max(l_extendedprice) over (order by l_orderkey, l_linenumber rows between 5 preceding and 200 following) m, first_value(l_partkey) over (partition by l_returnflag order by l_orderkey, l_linenumber rows between 3 following and unbounded following) f, last_value(l_suppkey) over (partition by l_linestatus order by l_shipdate, l_orderkey, l_linenumber) lv, nth_value(l_partkey, 3) over (partition by l_linestatus order by l_orderkey, l_linenumber rows between 2 preceding and 4 following) nv, min(l_partkey) over (partition by l_linestatus order by l_orderkey groups between 1 preceding and 1 following) mg from lineitem
+---- result
+(60175 rows, sha256 e6e8969a02a8eaa7)
+
+query spill_window_large_offsets
+select l_orderkey, l_linenumber, lead(l_partkey, 5000) over (partition by l_returnflag order by l_orderkey, l_linenumber) ld, lag(l_comment, 7000, 'x') over (order by l_orderkey, l_linenumber) lg from lineitem
+---- result
+(60175 rows, sha256 ef5ab75bf8543a89)
+
 # count(DISTINCT …): mark-distinct spills its seen tuples and the rows still to mark by hash partition
 query spill_count_distinct
 select l_returnflag, count(distinct l_orderkey), count(distinct l_partkey), count(distinct l_comment), count(*) from lineitem group by l_returnflag

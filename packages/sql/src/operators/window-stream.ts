@@ -12,14 +12,20 @@ export const MAX_STREAMED_OFFSET = 100_000;
 
 /**
  * Whether every function of the window can be computed in one pass over its sorted rows, holding
- * only a bounded number of them: row_number, rank, dense_rank, lag and lead, and aggregates over
- * the frame from the partition's start to the current row (or its peers: the default frame).
+ * only a bounded number of them: row_number, rank, dense_rank, lag and lead by one row, and
+ * aggregates over the frame from the partition's start to the current row (or its peers: the
+ * default frame, given an ORDER BY). lag and lead with an offset argument, whose rows may be any distance away, are
+ * left to the evaluation of a large partition from spill files (`window-large.ts`).
  */
 export function streamable(node: WindowNode): boolean {
   return node.functions.every((call) =>
     call.aggregate
-      ? call.frame.start.type === 'UNBOUNDED_PRECEDING' && call.frame.end.type === 'CURRENT_ROW'
-      : ['row_number', 'rank', 'dense_rank', 'lag', 'lead'].includes(call.fn),
+      ? call.frame.start.type === 'UNBOUNDED_PRECEDING' &&
+        call.frame.end.type === 'CURRENT_ROW' &&
+        // without ORDER BY a RANGE or GROUPS frame's peers are the whole partition
+        (call.frame.unit === 'ROWS' || node.orderBy.length > 0)
+      : ['row_number', 'rank', 'dense_rank'].includes(call.fn) ||
+        (['lag', 'lead'].includes(call.fn) && call.args.length === 1),
   );
 }
 
@@ -61,11 +67,20 @@ export async function* evaluateStreaming(
   }
 }
 
+/** ntile's bucket (1-based) of row `row` (0-based) of a partition of `size` rows. */
+export function ntile(row: number, size: number, buckets: number): number {
+  const q = Math.floor(size / buckets);
+  const r = size % buckets;
+  if (q === 0) return row + 1;
+  const big = r * (q + 1);
+  return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
+}
+
 /** Per row: PARTITION when it starts a partition, PEERS when it starts a peer group, else 0. */
 const PARTITION = 2;
-const PEERS = 1;
+export const PEERS = 1;
 
-function boundaries(
+export function boundaries(
   at: { readonly types: readonly DataType[]; readonly previous: Page | undefined; readonly page: Page },
   partitionKeys: readonly SortKey[],
   orderBy: readonly SortKey[],

@@ -6,7 +6,7 @@ import type { FrameBound, SortKey, WindowCall, WindowNode } from '../plan/nodes.
 import { collectInput } from './buffer.js';
 import { checkCancelled, PAGE_ROWS, type Operator, type TaskContext } from './operator.js';
 import { evaluateSorted, spillWindowInput } from './window-spill.js';
-import { evaluateStreaming, streamable } from './window-stream.js';
+import { evaluateStreaming, ntile, streamable } from './window-stream.js';
 import { rowComparator, sortedPositions } from './row-order.js';
 
 /**
@@ -17,10 +17,9 @@ import { rowComparator, sortedPositions } from './row-order.js';
  * With spilling on, input past the task's memory is sorted externally instead and the functions are
  * computed over batches of whole partitions as the sorted rows come back (`window-spill.ts`): the
  * same rows in the same order. When every function can be computed in one pass (`window-stream.ts`:
- * row_number, rank, dense_rank, lag, lead, running aggregates) they are, over the sorted rows, so a
- * partition of any size — the whole input of a window without PARTITION BY too — needs little
- * memory. Otherwise a single partition must fit in memory (a third of it: rows, sorted copy and
- * results), and a window without PARTITION BY, one partition, is not spilled.
+ * row_number, rank, dense_rank, lag and lead by one row, running aggregates) they are, over the
+ * sorted rows. Otherwise a partition that alone does not fit — the whole input of a window without
+ * PARTITION BY too — goes to spill files of its own and is evaluated from there (`window-large.ts`).
  */
 export class WindowOperator implements Operator {
   constructor(
@@ -33,9 +32,8 @@ export class WindowOperator implements Operator {
     const { node, ctx } = this;
     const types = node.input.outputs.map((c) => c.type);
     const sortKeys = windowSortKeys(node);
-    // one partition (no PARTITION BY) must be in memory whole unless its functions stream
     const streams = streamable(node);
-    const spill = node.partitionBy.length > 0 || streams ? ctx.spill : undefined;
+    const spill = ctx.spill;
     const spilled = spill
       ? await spillWindowInput(this.input, { ...ctx, spill }, { types, keys: sortKeys })
       : undefined;
@@ -44,11 +42,16 @@ export class WindowOperator implements Operator {
       return;
     }
     if (spilled?.external) {
-      yield* evaluateSorted(spilled.external, ctx, {
-        types,
-        partitionKeys: partitionKeysOf(node),
-        evaluate: (sorted) => evaluateWindow(node, sorted),
-      });
+      yield* evaluateSorted(
+        spilled.external,
+        { ...ctx, spill: spill! },
+        {
+          node,
+          types,
+          partitionKeys: partitionKeysOf(node),
+          evaluate: (sorted) => evaluateWindow(node, sorted),
+        },
+      );
       return;
     }
     const { page, reserved } = spilled?.collected ?? (await collectInput(this.input, ctx, types));
@@ -266,14 +269,6 @@ function rankingOrValue(run: PartitionRun): void {
         throw new Error(`unknown window function ${call.fn}`);
     }
   }
-}
-
-function ntile(row: number, size: number, buckets: number): number {
-  const q = Math.floor(size / buckets);
-  const r = size % buckets;
-  if (q === 0) return row + 1;
-  const big = r * (q + 1);
-  return row < big ? Math.floor(row / (q + 1)) + 1 : r + Math.floor((row - big) / q) + 1;
 }
 
 /** first_value, last_value or nth_value of row i, over its frame [s, e]. */
