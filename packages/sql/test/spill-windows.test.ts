@@ -123,6 +123,9 @@ describe('spilling windows and set operations', function () {
             lead(d, k) IGNORE NULLS OVER (ORDER BY id), lead(s, 0) OVER (ORDER BY id), lag(id, g) OVER (ORDER BY id) FROM t`,
     `SELECT id, row_number() OVER (PARTITION BY k < 100 ORDER BY d, id), avg(d) OVER (PARTITION BY k < 15 ORDER BY s),
             lead(id, 2) OVER (PARTITION BY k < 15 ORDER BY s, id), sum(k) OVER (PARTITION BY g) FROM t`,
+    // lag and lead by one row stream, with and without IGNORE NULLS
+    `SELECT id, lag(d) OVER (ORDER BY id), lead(d) OVER (ORDER BY id), lag(d) IGNORE NULLS OVER (ORDER BY id),
+            lead(d) IGNORE NULLS OVER (PARTITION BY k < 15 ORDER BY id), lead(s) OVER (PARTITION BY g ORDER BY id) FROM t`,
   ];
   for (const sql of streamed) {
     it(`streams a partition larger than the memory: ${sql.replace(/\s+/g, ' ')}`, async () => {

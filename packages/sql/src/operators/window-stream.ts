@@ -1,4 +1,3 @@
-import { QuarryError } from '@quarry/common';
 import type { Block, Page } from '../page/block.js';
 import { BlockBuilder, concatPages, pageBytes, slicePage, sliceBlock, valueAt } from '../page/block.js';
 import { createAccumulator, type Accumulator } from '../functions/aggregates.js';
@@ -6,9 +5,6 @@ import type { SortKey, WindowCall, WindowNode } from '../plan/nodes.js';
 import type { DataType } from '../types/types.js';
 import { checkCancelled, type TaskContext } from './operator.js';
 import { rowComparator } from './row-order.js';
-
-/** Most rows `lag` may look back (and `lead` ahead) when a partition is streamed. */
-export const MAX_STREAMED_OFFSET = 100_000;
 
 /**
  * Whether every function of the window can be computed in one pass over its sorted rows, holding
@@ -218,80 +214,40 @@ class RunningAggregate extends StreamFunction {
   }
 }
 
-/** The offset argument of lag or lead at row i (1 without one): null, or checked. */
-function offsetAt(call: WindowCall, page: Page, i: number): number | null {
-  const c = call.args[1];
-  const raw = c === undefined ? 1 : (valueAt(page.blocks[c]!, i) as number | bigint | null);
-  if (raw === null) return null;
-  const offset = Number(raw);
-  if (offset < 0) throw new QuarryError('INVALID_FUNCTION_ARGUMENT', 'Offset must be at least 0');
-  if (offset > MAX_STREAMED_OFFSET)
-    throw new QuarryError(
-      'EXCEEDED_LOCAL_MEMORY_LIMIT',
-      `${call.fn} offset ${offset} is larger than the ${MAX_STREAMED_OFFSET} rows kept for a window partition larger than the task's memory`,
-    );
-  return offset;
-}
-
-function defaultAt(call: WindowCall, page: Page, i: number): unknown {
-  const c = call.args[2];
-  return c === undefined ? null : valueAt(page.blocks[c]!, i);
-}
-
-/** lag: the last values of the partition (only the non-null ones with IGNORE NULLS). */
+/** lag by one row: the partition's last value (its last non-null one with IGNORE NULLS). */
 class Lag extends StreamFunction {
-  private history: unknown[] = [];
+  private last: unknown = null;
 
   row(page: Page, i: number, start: number): void {
-    if (start & PARTITION) this.history = [];
+    if (start & PARTITION) this.last = null;
     const x = valueAt(page.blocks[this.call.args[0]!]!, i);
-    const offset = offsetAt(this.call, page, i);
-    if (offset === null) this.push(null);
-    else if (offset === 0) this.push(x);
-    else {
-      const j = this.history.length - offset;
-      this.push(j >= 0 ? this.history[j] : defaultAt(this.call, page, i));
-    }
-    if (x !== null || !this.call.ignoreNulls) this.history.push(x);
-    if (this.history.length > 2 * MAX_STREAMED_OFFSET) this.history.splice(0, MAX_STREAMED_OFFSET);
+    this.push(this.last);
+    if (x !== null || !this.call.ignoreNulls) this.last = x;
   }
 
   end(): void {}
 }
 
 /**
- * lead: a row whose value is k rows (k non-null values) ahead waits, under the ordinal of that
- * row, until it comes; at the partition's end the rows still waiting get their default.
+ * lead by one row: the rows since the last value (the last non-null one with IGNORE NULLS) wait for
+ * the next; at the partition's end they get null.
  */
 class Lead extends StreamFunction {
-  /** Rows (or non-null values) of the partition so far. */
-  private seen = 0;
-  private waiting = new Map<number, { row: number; fallback: unknown }[]>();
+  private waiting: number[] = [];
 
   row(page: Page, i: number, start: number): void {
     if (start & PARTITION) this.end();
     const x = valueAt(page.blocks[this.call.args[0]!]!, i);
     if (x !== null || !this.call.ignoreNulls) {
-      const ordinal = ++this.seen;
-      for (const w of this.waiting.get(ordinal) ?? []) this.set(w.row, x);
-      this.waiting.delete(ordinal);
+      for (const row of this.waiting) this.set(row, x);
+      this.waiting = [];
     }
-    const offset = offsetAt(this.call, page, i);
-    if (offset === null) this.push(null);
-    else if (offset === 0) this.push(x);
-    else {
-      // this row's ordinal is `seen` (with IGNORE NULLS: the non-null values up to it)
-      const target = this.seen + offset;
-      const list = this.waiting.get(target) ?? [];
-      list.push({ row: this.push(UNSET), fallback: defaultAt(this.call, page, i) });
-      this.waiting.set(target, list);
-    }
+    this.waiting.push(this.push(UNSET));
   }
 
   end(): void {
-    for (const list of this.waiting.values()) for (const w of list) this.set(w.row, w.fallback);
-    this.waiting.clear();
-    this.seen = 0;
+    for (const row of this.waiting) this.set(row, null);
+    this.waiting = [];
   }
 }
 
