@@ -39,6 +39,7 @@ export {
 /** `CAST(v AS to)` of one value from `from` (connectors reading text, such as CSV). */
 export { caster } from './functions/casts.js';
 export {
+  formatDate,
   formatDecimal,
   fromExternal,
   normalizeLong,

@@ -1,0 +1,158 @@
+import type { ColumnarColumn, ColumnarPage, ExternalValue } from '@quarry/protocol';
+import {
+  formatDate,
+  formatDecimal,
+  toExternal,
+  valueAt,
+  type Block,
+  type DataType,
+  type Long,
+  type Page,
+} from '@quarry/sql';
+
+/**
+ * A page of the result as a columnar result page (`@quarry/protocol`'s columnar.ts): numbers as
+ * float64 bytes, text as strings, the rest as external values, each column exactly the values the
+ * row format gives.
+ */
+export function columnarPage(page: Page, types: readonly DataType[]): ColumnarPage {
+  return { rowCount: page.rowCount, columns: page.blocks.map((b, i) => columnOf(b, types[i]!)) };
+}
+
+function columnOf(block: Block, type: DataType): ColumnarColumn {
+  const n = block.length;
+  switch (type.kind) {
+    case 'tinyint':
+    case 'smallint':
+    case 'integer':
+    case 'real':
+    case 'double':
+      return numberColumn(block);
+    case 'bigint':
+      // a wide block holds bigints, some beyond 2^53: those travel as text
+      return Array.isArray(block.values) ? externalColumn(block, type) : numberColumn(block);
+    case 'boolean':
+      return { kind: 'boolean', values: copy(block.values as Uint8Array), ...nullsOf(block) };
+    case 'varchar':
+    case 'char':
+      return textColumn(textValues(block));
+    case 'date':
+      return textColumn(dateValues(block));
+    case 'decimal':
+      return textColumn(decimalValues(block, type.scale));
+    case 'timestamp':
+    case 'interval_day_time':
+    case 'interval_year_month': {
+      const values = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) values[i] = toExternal(type, valueAt(block, i)) as string | null;
+      return textColumn(values);
+    }
+    case 'unknown':
+    case 'array':
+    case 'map':
+    case 'row':
+      return externalColumn(block, type);
+  }
+}
+
+/**
+ * Strings as one ASCII run and its offsets when they are all ASCII (checked by comparing the UTF-8
+ * length with the number of chars), else one string apiece.
+ */
+function textColumn(values: (string | null)[]): ColumnarColumn {
+  const n = values.length;
+  const offsets = new Uint32Array(n + 1);
+  let nulls: Uint8Array | undefined;
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
+    else at += v.length;
+    offsets[i + 1] = at;
+  }
+  const joined = nulls ? values.map((v) => v ?? '').join('') : values.join('');
+  const text = Buffer.from(joined, 'latin1');
+  if (Buffer.byteLength(joined, 'utf8') !== joined.length) return { kind: 'text', values };
+  return {
+    kind: 'ascii',
+    text,
+    offsets: new Uint8Array(offsets.buffer),
+    ...(nulls ? { nulls } : {}),
+  };
+}
+
+function numberColumn(block: Block): ColumnarColumn {
+  const f =
+    block.values instanceof Float64Array ? block.values : Float64Array.from(block.values as Int32Array);
+  return { kind: 'number', values: new Uint8Array(f.buffer, f.byteOffset, f.byteLength), ...nullsOf(block) };
+}
+
+function externalColumn(block: Block, type: DataType): ColumnarColumn {
+  const values = new Array<ExternalValue>(block.length);
+  for (let i = 0; i < block.length; i++) values[i] = toExternal(type, valueAt(block, i));
+  return { kind: 'values', values };
+}
+
+function textValues(block: Block): (string | null)[] {
+  const strings = block.values as string[];
+  const nulls = block.nulls;
+  if (!nulls) return strings;
+  const out = new Array<string | null>(block.length);
+  for (let i = 0; i < block.length; i++) out[i] = nulls[i] === 1 ? null : strings[i]!;
+  return out;
+}
+
+/** Dates repeat (a result's dates span few days): each day is formatted once, kept for the next pages. */
+const DATES = new Map<number, string>();
+const MAX_DATES = 100_000;
+
+function dateValues(block: Block): (string | null)[] {
+  const days = block.values as Int32Array;
+  const nulls = block.nulls;
+  const seen = DATES.size > MAX_DATES ? (DATES.clear(), DATES) : DATES;
+  const out = new Array<string | null>(block.length);
+  for (let i = 0; i < block.length; i++) {
+    if (nulls?.[i] === 1) out[i] = null;
+    else {
+      const d = days[i]!;
+      let text = seen.get(d);
+      if (text === undefined) seen.set(d, (text = formatDate(d)));
+      out[i] = text;
+    }
+  }
+  return out;
+}
+
+/** Decimals as exact text: integer arithmetic on doubles while the unscaled value is within 2^53. */
+function decimalValues(block: Block, scale: number): (string | null)[] {
+  const n = block.length;
+  const out = new Array<string | null>(n);
+  const nulls = block.nulls;
+  const values = block.values;
+  if (!(values instanceof Float64Array) || scale > 15) {
+    for (let i = 0; i < n; i++) out[i] = nulls?.[i] === 1 ? null : formatDecimal(values[i] as Long, scale);
+    return out;
+  }
+  const unit = 10 ** scale;
+  for (let i = 0; i < n; i++) {
+    if (nulls?.[i] === 1) {
+      out[i] = null;
+      continue;
+    }
+    const v = values[i]!;
+    const a = Math.abs(v);
+    const frac = a % unit; // exact: both are integers within 2^53
+    const whole = (a - frac) / unit;
+    const sign = v < 0 ? '-' : '';
+    out[i] = scale === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(frac).padStart(scale, '0')}`;
+  }
+  return out;
+}
+
+function nullsOf(block: Block): { nulls?: Uint8Array } {
+  return block.nulls ? { nulls: copy(block.nulls) } : {};
+}
+
+function copy(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import { QuarryError } from '@quarry/common';
+import { decoderFor, Int, Strict, type MessageOf } from './schema.js';
+import { ExternalValueSchema, type ExternalValue } from './values.js';
+
+/**
+ * Columnar result pages (issue 16): what `query.<id>.results` carries in `data` when asked in
+ * format `columnar`, msgpack-encoded. One entry a column, each holding every row of the page:
+ *
+ * - `number`: `values` are the rows' float64s, little-endian (8 bytes a row); NaN and ±Infinity
+ *   stand for the strings `NaN`, `Infinity`, `-Infinity` the row format gives for them;
+ * - `boolean`: one byte a row, 1 for true;
+ * - `text`: strings, null for NULL (varchar and char, and decimals, dates, timestamps and intervals
+ *   already in their external text);
+ * - `ascii`: the same when every string is ASCII, as one run of bytes `text` and `offsets`, u32
+ *   little-endian, rowCount + 1 of them (string i is `text[offsets[i]..offsets[i+1])`), cheaper to
+ *   make and read than a string apiece; NULL rows flagged in `nulls` (their string empty);
+ * - `values`: external values (arrays, maps, rows, bigints beyond 2^53 as strings).
+ *
+ * `nulls`, when present, is one byte a row, 1 for NULL (the value slot then holds a placeholder).
+ * The values are exactly those of the row format, column by column.
+ */
+
+/** Most rows a columnar page carries (pages are cut at about 640 kB well before, most of the time). */
+export const MAX_COLUMNAR_PAGE_ROWS = 65_536;
+/** Most bytes of a columnar page's `data`: under NATS' default `max_payload` of 1 MiB. */
+export const MAX_COLUMNAR_PAGE_BYTES = 1_000_000;
+
+const Nulls = Type.Optional(Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS }));
+
+export const ColumnarColumnSchema = Type.Union([
+  Strict({
+    kind: Type.Literal('number'),
+    values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 8 }),
+    nulls: Nulls,
+  }),
+  Strict({
+    kind: Type.Literal('boolean'),
+    values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS }),
+    nulls: Nulls,
+  }),
+  Strict({
+    kind: Type.Literal('text'),
+    values: Type.Array(Type.Union([Type.String(), Type.Null()]), { maxItems: MAX_COLUMNAR_PAGE_ROWS }),
+  }),
+  Strict({
+    kind: Type.Literal('ascii'),
+    text: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_BYTES }),
+    offsets: Type.Uint8Array({ maxByteLength: (MAX_COLUMNAR_PAGE_ROWS + 1) * 4 }),
+    nulls: Nulls,
+  }),
+  Strict({
+    kind: Type.Literal('values'),
+    values: Type.Array(ExternalValueSchema, { maxItems: MAX_COLUMNAR_PAGE_ROWS }),
+  }),
+]);
+export type ColumnarColumn = MessageOf<typeof ColumnarColumnSchema>;
+
+export const ColumnarPageSchema = Strict({
+  rowCount: Int(0, MAX_COLUMNAR_PAGE_ROWS),
+  columns: Type.Array(ColumnarColumnSchema, { maxItems: 10_000 }),
+});
+export type ColumnarPage = MessageOf<typeof ColumnarPageSchema>;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+const decodeShape = decoderFor(ColumnarPageSchema, { name: 'columnar result page' });
+
+/**
+ * Checks a decoded columnar page: its shape, and that every column holds `rowCount` rows (a
+ * `number` column 8 bytes a row), else INVALID_MESSAGE naming the column.
+ */
+export function decodeColumnarPage(value: unknown): ColumnarPage {
+  const page = decodeShape(value);
+  page.columns.forEach((c, i) => {
+    const rows = rowsOf(c);
+    const nulls = 'nulls' in c && c.nulls !== undefined ? c.nulls.byteLength : page.rowCount;
+    if (rows !== page.rowCount || nulls !== page.rowCount || (c.kind === 'ascii' && !offsetsFit(c)))
+      throw new QuarryError(
+        'INVALID_MESSAGE',
+        `Invalid columnar result page: column ${i + 1} holds ${rows} values and ${nulls} null flags for ${page.rowCount} rows`,
+      );
+  });
+  return page;
+}
+
+function rowsOf(c: ColumnarColumn): number {
+  switch (c.kind) {
+    case 'number':
+      return c.values.byteLength / 8;
+    case 'boolean':
+      return c.values.byteLength;
+    case 'ascii':
+      return c.offsets.byteLength / 4 - 1;
+    case 'text':
+    case 'values':
+      return c.values.length;
+  }
+}
+
+/** Offsets start at 0, never decrease and end at the text's end (that the text is ASCII is checked as it is read). */
+function offsetsFit(c: Extract<ColumnarColumn, { kind: 'ascii' }>): boolean {
+  const offsets = u32s(c.offsets);
+  let last = 0;
+  for (const o of offsets) {
+    if (o < last) return false;
+    last = o;
+  }
+  return offsets[0] === 0 && last === c.text.byteLength;
+}
+
+function u32s(bytes: Uint8Array): Uint32Array {
+  const out = new Uint32Array(bytes.byteLength / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+/** One column's values as the row format gives them (a number column copied to aligned memory). */
+export function columnValues(column: ColumnarColumn, rowCount: number): readonly ExternalValue[] {
+  switch (column.kind) {
+    case 'text':
+    case 'values':
+      return column.values;
+    case 'ascii': {
+      // valid UTF-8 with one char a byte is ASCII: then offsets in bytes are offsets in chars
+      const text = UTF8.decode(column.text);
+      if (text.length !== column.text.byteLength)
+        throw new QuarryError('INVALID_MESSAGE', 'Invalid columnar result page: an ascii column holds other bytes');
+      const offsets = u32s(column.offsets);
+      const nulls = column.nulls;
+      const out = new Array<ExternalValue>(rowCount);
+      for (let i = 0; i < rowCount; i++)
+        out[i] = nulls !== undefined && nulls[i] === 1 ? null : text.slice(offsets[i], offsets[i + 1]);
+      return out;
+    }
+    case 'boolean': {
+      const out = new Array<ExternalValue>(rowCount);
+      const { values, nulls } = column;
+      for (let i = 0; i < rowCount; i++) out[i] = nulls?.[i] === 1 ? null : values[i] === 1;
+      return out;
+    }
+    case 'number': {
+      const f = new Float64Array(rowCount);
+      new Uint8Array(f.buffer).set(column.values);
+      const out = new Array<ExternalValue>(rowCount);
+      const nulls = column.nulls;
+      for (let i = 0; i < rowCount; i++) {
+        const v = f[i]!;
+        out[i] = nulls !== undefined && nulls[i] === 1 ? null : Number.isFinite(v) ? v : String(v);
+      }
+      return out;
+    }
+  }
+}
+
+/** A columnar page as row arrays, the row format's `rows`. */
+export function columnarRows(page: ColumnarPage): ExternalValue[][] {
+  const n = page.rowCount;
+  const cols = page.columns.map((c) => columnValues(c, n));
+  const width = cols.length;
+  const rows = new Array<ExternalValue[]>(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Array<ExternalValue>(width);
+    for (let c = 0; c < width; c++) row[c] = cols[c]![i]!;
+    rows[i] = row;
+  }
+  return rows;
+}
