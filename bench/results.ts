@@ -134,7 +134,16 @@ console.log(`\n${sql}: ${rounds} rounds, ways taking turns; same rows every way:
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(
   table(
-    ['way', 'rows', 'fetch p50 (ms)', 'rows/s', 'coord CPU (ms)', 'client CPU (ms)', 'rows/s by CPU', 'query p50 (ms)'],
+    [
+      'way',
+      'rows',
+      'fetch p50 (ms)',
+      'rows/s',
+      'coord CPU (ms)',
+      'client CPU (ms)',
+      'rows/s by CPU',
+      'query p50 (ms)',
+    ],
     rowsOut,
   ),
 );

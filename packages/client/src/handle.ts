@@ -121,7 +121,7 @@ export class QueryHandle {
     const window = Math.max(1, Math.floor(options.prefetch ?? DEFAULT_PREFETCH));
     const ahead = new PageWindow((token) => this.fetch(token, format), window);
     try {
-      for (let token: number | null = options.fromToken ?? 0; token !== null; ) {
+      for (let token: number | null = options.fromToken ?? 0; token !== null;) {
         const page = await ahead.take(token);
         yield page;
         token = page.nextToken;

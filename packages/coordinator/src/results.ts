@@ -93,9 +93,10 @@ export class ResultCursor implements ResultSource {
     if (kept) return kept;
     if (token !== this.nextToken) await this.rewind(token);
     const page = format === 'columnar' ? await this.columnar(token) : await this.rowPage(token);
-    const out: ResultPage = { ...page, next: await this.more() ? token + 1 : null };
+    const out: ResultPage = { ...page, next: (await this.more()) ? token + 1 : null };
     this.nextToken = token + 1;
-    if (this.starts[token + 1] === undefined && out.next !== null) this.o.onPageStart?.(token + 1, this.consumed);
+    if (this.starts[token + 1] === undefined && out.next !== null)
+      this.o.onPageStart?.(token + 1, this.consumed);
     this.starts[token + 1] = this.consumed;
     this.recent.set(key, out);
     if (this.recent.size > RECENT_PAGES) this.recent.delete(this.recent.keys().next().value!);
@@ -113,7 +114,9 @@ export class ResultCursor implements ResultSource {
     const rows: ExternalValue[][] = [];
     let bytes = 0;
     const types = this.o.types;
-    while (fixed !== undefined ? rows.length < fixed : rows.length < this.o.pageRows && bytes < MAX_PAGE_BYTES) {
+    while (
+      fixed !== undefined ? rows.length < fixed : rows.length < this.o.pageRows && bytes < MAX_PAGE_BYTES
+    ) {
       if (!(await this.more())) break;
       const page = this.buffered[0]!;
       const row = page.blocks.map((b, c) => toExternal(types[c]!, valueAt(b, this.offset)));
@@ -150,7 +153,11 @@ export class ResultCursor implements ResultSource {
       if (!page) break;
       const from = i === 0 ? this.offset : 0;
       const perRow = this.learned ?? rowBytes(page);
-      const take = Math.min(page.rowCount - from, maxRows - rows, Math.max(1, Math.ceil((maxBytes - bytes) / perRow)));
+      const take = Math.min(
+        page.rowCount - from,
+        maxRows - rows,
+        Math.max(1, Math.ceil((maxBytes - bytes) / perRow)),
+      );
       parts.push(from === 0 && take === page.rowCount ? page : slicePage(page, from, from + take));
       rows += take;
       bytes += take * perRow;
@@ -228,7 +235,7 @@ function estimateBytes(row: readonly ExternalValue[]): number {
 /** Every row of a result source (for small results the coordinator itself consumes). */
 export async function allRows(source: ResultSource): Promise<ExternalValue[][]> {
   const rows: ExternalValue[][] = [];
-  for (let token: number | null = 0; token !== null; ) {
+  for (let token: number | null = 0; token !== null;) {
     const page = await source.page(token);
     rows.push(...page.rows);
     token = page.next;

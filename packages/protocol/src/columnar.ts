@@ -125,7 +125,10 @@ export function columnValues(column: ColumnarColumn, rowCount: number): readonly
       // valid UTF-8 with one char a byte is ASCII: then offsets in bytes are offsets in chars
       const text = UTF8.decode(column.text);
       if (text.length !== column.text.byteLength)
-        throw new QuarryError('INVALID_MESSAGE', 'Invalid columnar result page: an ascii column holds other bytes');
+        throw new QuarryError(
+          'INVALID_MESSAGE',
+          'Invalid columnar result page: an ascii column holds other bytes',
+        );
       const offsets = u32s(column.offsets);
       const nulls = column.nulls;
       const out = new Array<ExternalValue>(rowCount);

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { QuarryError } from '@quarry/common';
+import { columnarRows, decodeColumnarPage } from '@quarry/protocol';
+import { decode, encode } from '@quarry/runtime';
+
+const f64 = (...xs: number[]) => new Uint8Array(Float64Array.from(xs).buffer);
+const u32 = (...xs: number[]) => new Uint8Array(Uint32Array.from(xs).buffer);
+
+/** A columnar page as it crosses NATS: msgpack, read back into (unaligned) Buffers. */
+const wire = (page: unknown) => decode(encode(page));
+
+describe('columnar result pages', () => {
+  it('reads every kind back to the values of the row format', () => {
+    const page = decodeColumnarPage(
+      wire({
+        rowCount: 3,
+        columns: [
+          { kind: 'number', values: f64(1.5, NaN, -Infinity), nulls: new Uint8Array([0, 0, 0]) },
+          { kind: 'number', values: f64(7, 0, 9), nulls: new Uint8Array([0, 1, 0]) },
+          { kind: 'boolean', values: new Uint8Array([1, 0, 0]), nulls: new Uint8Array([0, 0, 1]) },
+          {
+            kind: 'ascii',
+            text: new TextEncoder().encode('abcde'),
+            offsets: u32(0, 2, 2, 5),
+            nulls: new Uint8Array([0, 1, 0]),
+          },
+          { kind: 'text', values: ['ü', null, ''] },
+          { kind: 'values', values: [[1, 2], { k: 'v' }, '9007199254740993'] },
+        ],
+      }),
+    );
+    expect(columnarRows(page)).to.deep.equal([
+      [1.5, 7, true, 'ab', 'ü', [1, 2]],
+      ['NaN', null, false, null, null, { k: 'v' }],
+      ['-Infinity', 9, null, 'cde', '', '9007199254740993'],
+    ]);
+  });
+
+  const refused = (page: unknown, words: string) => {
+    const err = (() => {
+      try {
+        columnarRows(decodeColumnarPage(wire(page)));
+      } catch (e) {
+        return e;
+      }
+      throw new Error('accepted');
+    })() as QuarryError;
+    expect(err).to.be.instanceOf(QuarryError);
+    expect(err.code).to.equal('INVALID_MESSAGE');
+    expect(err.message).to.include(words);
+  };
+
+  it('refuses columns that do not hold rowCount rows', () => {
+    refused({ rowCount: 2, columns: [{ kind: 'number', values: f64(1) }] }, 'column 1 holds 1 values');
+    refused(
+      { rowCount: 1, columns: [{ kind: 'boolean', values: new Uint8Array([1]), nulls: new Uint8Array(2) }] },
+      '2 null flags',
+    );
+    refused({ rowCount: 1, columns: [{ kind: 'text', values: ['a', 'b'] }] }, 'holds 2 values');
+  });
+
+  it('refuses ascii columns whose offsets or bytes are wrong', () => {
+    const text = new TextEncoder().encode('abc');
+    refused({ rowCount: 1, columns: [{ kind: 'ascii', text, offsets: u32(0, 2) }] }, 'column 1');
+    refused({ rowCount: 2, columns: [{ kind: 'ascii', text, offsets: u32(0, 2, 1) }] }, 'column 1');
+    const utf8 = new TextEncoder().encode('ü');
+    refused({ rowCount: 1, columns: [{ kind: 'ascii', text: utf8, offsets: u32(0, 2) }] }, 'other bytes');
+  });
+
+  it('refuses unknown kinds and stray fields', () => {
+    refused({ rowCount: 0, columns: [{ kind: 'bits', values: [] }] }, 'columnar result page');
+    refused({ rowCount: 0, columns: [], extra: 1 }, 'columnar result page');
+  });
+});
