@@ -4,7 +4,8 @@ import { columnarRows, decodeColumnarPage } from '@quarry/protocol';
 import { decode, encode } from '@quarry/runtime';
 
 const f64 = (...xs: number[]) => new Uint8Array(Float64Array.from(xs).buffer);
-const u32 = (...xs: number[]) => new Uint8Array(Uint32Array.from(xs).buffer);
+const u16 = (...xs: number[]) => new Uint8Array(Uint16Array.from(xs).buffer);
+const i32 = (...xs: number[]) => new Uint8Array(Int32Array.from(xs).buffer);
 
 /** A columnar page as it crosses NATS: msgpack, read back into (unaligned) Buffers. */
 const wire = (page: unknown) => decode(encode(page));
@@ -21,18 +22,21 @@ describe('columnar result pages', () => {
           {
             kind: 'ascii',
             text: new TextEncoder().encode('abcde'),
-            offsets: u32(0, 2, 2, 5),
+            lengths: new Uint8Array([2, 0, 3]),
+            width: 1,
             nulls: new Uint8Array([0, 1, 0]),
           },
+          { kind: 'ascii', text: new TextEncoder().encode('xyz'), lengths: u16(0, 1, 2), width: 2 },
+          { kind: 'int', values: i32(-1, 2 ** 31 - 1, 0), nulls: new Uint8Array([0, 0, 1]) },
           { kind: 'text', values: ['ü', null, ''] },
           { kind: 'values', values: [[1, 2], { k: 'v' }, '9007199254740993'] },
         ],
       }),
     );
     expect(columnarRows(page)).to.deep.equal([
-      [1.5, 7, true, 'ab', 'ü', [1, 2]],
-      ['NaN', null, false, null, null, { k: 'v' }],
-      ['-Infinity', 9, null, 'cde', '', '9007199254740993'],
+      [1.5, 7, true, 'ab', '', -1, 'ü', [1, 2]],
+      ['NaN', null, false, null, 'x', 2 ** 31 - 1, null, { k: 'v' }],
+      ['-Infinity', 9, null, 'cde', 'yz', null, '', '9007199254740993'],
     ]);
   });
 
@@ -61,10 +65,15 @@ describe('columnar result pages', () => {
 
   it('refuses ascii columns whose offsets or bytes are wrong', () => {
     const text = new TextEncoder().encode('abc');
-    refused({ rowCount: 1, columns: [{ kind: 'ascii', text, offsets: u32(0, 2) }] }, 'column 1');
-    refused({ rowCount: 2, columns: [{ kind: 'ascii', text, offsets: u32(0, 2, 1) }] }, 'column 1');
-    const utf8 = new TextEncoder().encode('ü');
-    refused({ rowCount: 1, columns: [{ kind: 'ascii', text: utf8, offsets: u32(0, 2) }] }, 'other bytes');
+    const ascii = (rowCount: number, t: Uint8Array, lengths: Uint8Array, width = 1) => ({
+      rowCount,
+      columns: [{ kind: 'ascii', text: t, lengths, width }],
+    });
+    refused(ascii(1, text, new Uint8Array([2])), 'column 1');
+    refused(ascii(2, text, new Uint8Array([2, 2])), 'column 1');
+    refused(ascii(2, text, u16(1, 2), 1), 'column 1 holds 4 values');
+    refused(ascii(1, text, new Uint8Array([3]), 3), 'columnar result page');
+    refused(ascii(1, new TextEncoder().encode('ü'), new Uint8Array([2])), 'other bytes');
   });
 
   it('refuses unknown kinds and stray fields', () => {

@@ -56,35 +56,50 @@ function columnOf(block: Block, type: DataType): ColumnarColumn {
 }
 
 /**
- * Strings as one ASCII run and its offsets when they are all ASCII (checked by comparing the UTF-8
- * length with the number of chars), else one string apiece.
+ * Strings as one ASCII run and their lengths when they are all ASCII (the UTF-8 length of the run
+ * equals its number of chars), else one string apiece.
  */
 function textColumn(values: (string | null)[]): ColumnarColumn {
   const n = values.length;
-  const offsets = new Uint32Array(n + 1);
   let nulls: Uint8Array | undefined;
-  let at = 0;
+  let longest = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === null || v === undefined) (nulls ??= new Uint8Array(n))[i] = 1;
-    else at += v.length;
-    offsets[i + 1] = at;
+    else if (v.length > longest) longest = v.length;
   }
   const joined = nulls ? values.map((v) => v ?? '').join('') : values.join('');
-  const text = Buffer.from(joined, 'latin1');
   if (Buffer.byteLength(joined, 'utf8') !== joined.length) return { kind: 'text', values };
+  const width = longest < 0x100 ? 1 : longest < 0x10000 ? 2 : 4;
+  const lengths = width === 1 ? new Uint8Array(n) : width === 2 ? new Uint16Array(n) : new Uint32Array(n);
+  for (let i = 0; i < n; i++) lengths[i] = values[i]?.length ?? 0;
   return {
     kind: 'ascii',
-    text,
-    offsets: new Uint8Array(offsets.buffer),
+    text: Buffer.from(joined, 'latin1'),
+    lengths: new Uint8Array(lengths.buffer),
+    width,
     ...(nulls ? { nulls } : {}),
   };
 }
 
+/** Numbers as int32s when the block is of int32s, else as float64s. */
 function numberColumn(block: Block): ColumnarColumn {
-  const f =
-    block.values instanceof Float64Array ? block.values : Float64Array.from(block.values as Int32Array);
+  const v = block.values;
+  if (v instanceof Int32Array)
+    return { kind: 'int', values: new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ...nullsOf(block) };
+  const f = v as Float64Array;
+  const ints = asInt32s(f);
+  if (ints) return { kind: 'int', values: new Uint8Array(ints.buffer), ...nullsOf(block) };
   return { kind: 'number', values: new Uint8Array(f.buffer, f.byteOffset, f.byteLength), ...nullsOf(block) };
+}
+
+/** The values as int32s when every one is an int32 (and none is -0), else undefined. */
+function asInt32s(f: Float64Array): Int32Array | undefined {
+  for (let i = 0; i < f.length; i++) {
+    const x = f[i]!;
+    if ((x | 0) !== x || (x === 0 && 1 / x < 0)) return undefined;
+  }
+  return Int32Array.from(f);
 }
 
 function externalColumn(block: Block, type: DataType): ColumnarColumn {

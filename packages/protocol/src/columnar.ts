@@ -12,9 +12,10 @@ import { ExternalValueSchema, type ExternalValue } from './values.js';
  * - `boolean`: one byte a row, 1 for true;
  * - `text`: strings, null for NULL (varchar and char, and decimals, dates, timestamps and intervals
  *   already in their external text);
- * - `ascii`: the same when every string is ASCII, as one run of bytes `text` and `offsets`, u32
- *   little-endian, rowCount + 1 of them (string i is `text[offsets[i]..offsets[i+1])`), cheaper to
- *   make and read than a string apiece; NULL rows flagged in `nulls` (their string empty);
+ * - `int`: numbers that are all integers within 32 bits, as int32s, little-endian (4 bytes a row);
+ * - `ascii`: the same as `text` when every string is ASCII, as one run of bytes `text` and each
+ *   string's length in bytes in `lengths`, `width` (1, 2 or 4) bytes a length, little-endian —
+ *   cheaper to make and read than a string apiece; NULL rows flagged in `nulls` (their string empty);
  * - `values`: external values (arrays, maps, rows, bigints beyond 2^53 as strings).
  *
  * `nulls`, when present, is one byte a row, 1 for NULL (the value slot then holds a placeholder).
@@ -35,6 +36,11 @@ export const ColumnarColumnSchema = Type.Union([
     nulls: Nulls,
   }),
   Strict({
+    kind: Type.Literal('int'),
+    values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 4 }),
+    nulls: Nulls,
+  }),
+  Strict({
     kind: Type.Literal('boolean'),
     values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS }),
     nulls: Nulls,
@@ -46,7 +52,8 @@ export const ColumnarColumnSchema = Type.Union([
   Strict({
     kind: Type.Literal('ascii'),
     text: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_BYTES }),
-    offsets: Type.Uint8Array({ maxByteLength: (MAX_COLUMNAR_PAGE_ROWS + 1) * 4 }),
+    lengths: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 4 }),
+    width: Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(4)]),
     nulls: Nulls,
   }),
   Strict({
@@ -75,7 +82,7 @@ export function decodeColumnarPage(value: unknown): ColumnarPage {
   page.columns.forEach((c, i) => {
     const rows = rowsOf(c);
     const nulls = 'nulls' in c && c.nulls !== undefined ? c.nulls.byteLength : page.rowCount;
-    if (rows !== page.rowCount || nulls !== page.rowCount || (c.kind === 'ascii' && !offsetsFit(c)))
+    if (rows !== page.rowCount || nulls !== page.rowCount || (c.kind === 'ascii' && !lengthsFit(c)))
       throw new QuarryError(
         'INVALID_MESSAGE',
         `Invalid columnar result page: column ${i + 1} holds ${rows} values and ${nulls} null flags for ${page.rowCount} rows`,
@@ -88,30 +95,32 @@ function rowsOf(c: ColumnarColumn): number {
   switch (c.kind) {
     case 'number':
       return c.values.byteLength / 8;
+    case 'int':
+      return c.values.byteLength / 4;
     case 'boolean':
       return c.values.byteLength;
     case 'ascii':
-      return c.offsets.byteLength / 4 - 1;
+      return c.lengths.byteLength / c.width;
     case 'text':
     case 'values':
       return c.values.length;
   }
 }
 
-/** Offsets start at 0, never decrease and end at the text's end (that the text is ASCII is checked as it is read). */
-function offsetsFit(c: Extract<ColumnarColumn, { kind: 'ascii' }>): boolean {
-  const offsets = u32s(c.offsets);
-  let last = 0;
-  for (const o of offsets) {
-    if (o < last) return false;
-    last = o;
-  }
-  return offsets[0] === 0 && last === c.text.byteLength;
+/** The lengths add up to the text's length (that the text is ASCII is checked as it is read). */
+function lengthsFit(c: AsciiColumn): boolean {
+  let total = 0;
+  for (const n of lengthsOf(c)) total += n;
+  return total === c.text.byteLength;
 }
 
-function u32s(bytes: Uint8Array): Uint32Array {
-  const out = new Uint32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
+type AsciiColumn = Extract<ColumnarColumn, { kind: 'ascii' }>;
+
+function lengthsOf(c: AsciiColumn): Uint8Array | Uint16Array | Uint32Array {
+  if (c.width === 1) return c.lengths;
+  const out =
+    c.width === 2 ? new Uint16Array(c.lengths.byteLength / 2) : new Uint32Array(c.lengths.byteLength / 4);
+  new Uint8Array(out.buffer).set(c.lengths);
   return out;
 }
 
@@ -122,24 +131,35 @@ export function columnValues(column: ColumnarColumn, rowCount: number): readonly
     case 'values':
       return column.values;
     case 'ascii': {
-      // valid UTF-8 with one char a byte is ASCII: then offsets in bytes are offsets in chars
+      // valid UTF-8 with one char a byte is ASCII: then lengths in bytes are lengths in chars
       const text = UTF8.decode(column.text);
       if (text.length !== column.text.byteLength)
         throw new QuarryError(
           'INVALID_MESSAGE',
           'Invalid columnar result page: an ascii column holds other bytes',
         );
-      const offsets = u32s(column.offsets);
+      const lengths = lengthsOf(column);
       const nulls = column.nulls;
       const out = new Array<ExternalValue>(rowCount);
-      for (let i = 0; i < rowCount; i++)
-        out[i] = nulls !== undefined && nulls[i] === 1 ? null : text.slice(offsets[i], offsets[i + 1]);
+      for (let i = 0, at = 0; i < rowCount; i++) {
+        const end = at + lengths[i]!;
+        out[i] = nulls !== undefined && nulls[i] === 1 ? null : text.slice(at, end);
+        at = end;
+      }
       return out;
     }
     case 'boolean': {
       const out = new Array<ExternalValue>(rowCount);
       const { values, nulls } = column;
       for (let i = 0; i < rowCount; i++) out[i] = nulls?.[i] === 1 ? null : values[i] === 1;
+      return out;
+    }
+    case 'int': {
+      const ints = new Int32Array(rowCount);
+      new Uint8Array(ints.buffer).set(column.values);
+      const out = new Array<ExternalValue>(rowCount);
+      const nulls = column.nulls;
+      for (let i = 0; i < rowCount; i++) out[i] = nulls !== undefined && nulls[i] === 1 ? null : ints[i]!;
       return out;
     }
     case 'number': {
