@@ -28,15 +28,18 @@ describe('columnar result pages', () => {
           },
           { kind: 'ascii', text: new TextEncoder().encode('xyz'), lengths: u16(0, 1, 2), width: 2 },
           { kind: 'int', values: i32(-1, 2 ** 31 - 1, 0), nulls: new Uint8Array([0, 0, 1]) },
+          { kind: 'date', values: i32(0, -135140, 19782) },
+          { kind: 'decimal', values: f64(-5, 1234567, 0), scale: 2, nulls: new Uint8Array([0, 0, 1]) },
+          { kind: 'decimal', values: f64(2 ** 53 - 1, -7, 0), scale: 0 },
           { kind: 'text', values: ['ü', null, ''] },
           { kind: 'values', values: [[1, 2], { k: 'v' }, '9007199254740993'] },
         ],
       }),
     );
     expect(columnarRows(page)).to.deep.equal([
-      [1.5, 7, true, 'ab', '', -1, 'ü', [1, 2]],
-      ['NaN', null, false, null, 'x', 2 ** 31 - 1, null, { k: 'v' }],
-      ['-Infinity', 9, null, 'cde', 'yz', null, '', '9007199254740993'],
+      [1.5, 7, true, 'ab', '', -1, '1970-01-01', '-0.05', '9007199254740991', 'ü', [1, 2]],
+      ['NaN', null, false, null, 'x', 2 ** 31 - 1, '1600-01-01', '12345.67', '-7', null, { k: 'v' }],
+      ['-Infinity', 9, null, 'cde', 'yz', null, '2024-02-29', null, '0', '', '9007199254740993'],
     ]);
   });
 
@@ -74,6 +77,18 @@ describe('columnar result pages', () => {
     refused(ascii(2, text, u16(1, 2), 1), 'column 1 holds 4 values');
     refused(ascii(1, text, new Uint8Array([3]), 3), 'columnar result page');
     refused(ascii(1, new TextEncoder().encode('ü'), new Uint8Array([2])), 'other bytes');
+  });
+
+  it('refuses decimals that are not integers within 2^53, and scales past 15', () => {
+    refused({ rowCount: 1, columns: [{ kind: 'decimal', values: f64(1.5), scale: 2 }] }, 'not an integer');
+    refused(
+      { rowCount: 1, columns: [{ kind: 'decimal', values: f64(2 ** 53), scale: 2 }] },
+      'not an integer',
+    );
+    refused(
+      { rowCount: 1, columns: [{ kind: 'decimal', values: f64(1), scale: 16 }] },
+      'columnar result page',
+    );
   });
 
   it('refuses unknown kinds and stray fields', () => {

@@ -1,6 +1,10 @@
-import type { ColumnarColumn, ColumnarPage, ExternalValue } from '@quarry/protocol';
 import {
-  formatDate,
+  MAX_DECIMAL_SCALE,
+  type ColumnarColumn,
+  type ColumnarPage,
+  type ExternalValue,
+} from '@quarry/protocol';
+import {
   formatDecimal,
   toExternal,
   valueAt,
@@ -11,8 +15,9 @@ import {
 } from '@quarry/sql';
 
 /**
- * A page of the result as a columnar result page (`@quarry/protocol`'s columnar.ts): numbers as
- * float64 bytes, text as strings, the rest as external values, each column exactly the values the
+ * A page of the result as a columnar result page (`@quarry/protocol`'s columnar.ts): numbers,
+ * dates and decimals as bytes (the client formats dates and decimals), ASCII text as one run of
+ * bytes, the rest as strings or external values; each column reads back exactly as the values the
  * row format gives.
  */
 export function columnarPage(page: Page, types: readonly DataType[]): ColumnarPage {
@@ -36,10 +41,15 @@ function columnOf(block: Block, type: DataType): ColumnarColumn {
     case 'varchar':
     case 'char':
       return textColumn(textValues(block));
-    case 'date':
-      return textColumn(dateValues(block));
+    case 'date': {
+      const days = block.values as Int32Array;
+      return { kind: 'date', values: bytesOf(days), ...nullsOf(block) };
+    }
     case 'decimal':
-      return textColumn(decimalValues(block, type.scale));
+      // unscaled values beyond 2^53 (a wide block), or scales past what doubles divide exactly: text
+      if (!(block.values instanceof Float64Array) || type.scale > MAX_DECIMAL_SCALE)
+        return textColumn(decimalTexts(block, type.scale));
+      return { kind: 'decimal', values: bytesOf(block.values), scale: type.scale, ...nullsOf(block) };
     case 'timestamp':
     case 'interval_day_time':
     case 'interval_year_month': {
@@ -117,51 +127,15 @@ function textValues(block: Block): (string | null)[] {
   return out;
 }
 
-/** Dates repeat (a result's dates span few days): each day is formatted once, kept for the next pages. */
-const DATES = new Map<number, string>();
-const MAX_DATES = 100_000;
-
-function dateValues(block: Block): (string | null)[] {
-  const days = block.values as Int32Array;
-  const nulls = block.nulls;
-  const seen = DATES.size > MAX_DATES ? (DATES.clear(), DATES) : DATES;
+function decimalTexts(block: Block, scale: number): (string | null)[] {
   const out = new Array<string | null>(block.length);
-  for (let i = 0; i < block.length; i++) {
-    if (nulls?.[i] === 1) out[i] = null;
-    else {
-      const d = days[i]!;
-      let text = seen.get(d);
-      if (text === undefined) seen.set(d, (text = formatDate(d)));
-      out[i] = text;
-    }
-  }
+  for (let i = 0; i < block.length; i++)
+    out[i] = block.nulls?.[i] === 1 ? null : formatDecimal(block.values[i] as Long, scale);
   return out;
 }
 
-/** Decimals as exact text: integer arithmetic on doubles while the unscaled value is within 2^53. */
-function decimalValues(block: Block, scale: number): (string | null)[] {
-  const n = block.length;
-  const out = new Array<string | null>(n);
-  const nulls = block.nulls;
-  const values = block.values;
-  if (!(values instanceof Float64Array) || scale > 15) {
-    for (let i = 0; i < n; i++) out[i] = nulls?.[i] === 1 ? null : formatDecimal(values[i] as Long, scale);
-    return out;
-  }
-  const unit = 10 ** scale;
-  for (let i = 0; i < n; i++) {
-    if (nulls?.[i] === 1) {
-      out[i] = null;
-      continue;
-    }
-    const v = values[i]!;
-    const a = Math.abs(v);
-    const frac = a % unit; // exact: both are integers within 2^53
-    const whole = (a - frac) / unit;
-    const sign = v < 0 ? '-' : '';
-    out[i] = scale === 0 ? `${sign}${whole}` : `${sign}${whole}.${String(frac).padStart(scale, '0')}`;
-  }
-  return out;
+function bytesOf(v: Int32Array | Float64Array): Uint8Array {
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function nullsOf(block: Block): { nulls?: Uint8Array } {

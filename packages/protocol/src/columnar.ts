@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { QuarryError } from '@quarry/common';
 import { decoderFor, Int, Strict, type MessageOf } from './schema.js';
+import { dateText, decimalText } from './external-text.js';
 import { ExternalValueSchema, type ExternalValue } from './values.js';
 
 /**
@@ -13,6 +14,9 @@ import { ExternalValueSchema, type ExternalValue } from './values.js';
  * - `text`: strings, null for NULL (varchar and char, and decimals, dates, timestamps and intervals
  *   already in their external text);
  * - `int`: numbers that are all integers within 32 bits, as int32s, little-endian (4 bytes a row);
+ * - `date`: dates as int32 days since 1970-01-01, given as `YYYY-MM-DD`;
+ * - `decimal`: decimals of `scale` ≤ 15 as their unscaled integers (float64, all within ±2^53),
+ *   given as exact text;
  * - `ascii`: the same as `text` when every string is ASCII, as one run of bytes `text` and each
  *   string's length in bytes in `lengths`, `width` (1, 2 or 4) bytes a length, little-endian —
  *   cheaper to make and read than a string apiece; NULL rows flagged in `nulls` (their string empty);
@@ -27,6 +31,9 @@ export const MAX_COLUMNAR_PAGE_ROWS = 65_536;
 /** Most bytes of a columnar page's `data`: under NATS' default `max_payload` of 1 MiB. */
 export const MAX_COLUMNAR_PAGE_BYTES = 1_000_000;
 
+/** Largest scale of a `decimal` column (10^15 and its multiples below 2^53 are exact). */
+export const MAX_DECIMAL_SCALE = 15;
+
 const Nulls = Type.Optional(Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS }));
 
 export const ColumnarColumnSchema = Type.Union([
@@ -38,6 +45,17 @@ export const ColumnarColumnSchema = Type.Union([
   Strict({
     kind: Type.Literal('int'),
     values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 4 }),
+    nulls: Nulls,
+  }),
+  Strict({
+    kind: Type.Literal('date'),
+    values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 4 }),
+    nulls: Nulls,
+  }),
+  Strict({
+    kind: Type.Literal('decimal'),
+    values: Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_ROWS * 8 }),
+    scale: Int(0, MAX_DECIMAL_SCALE),
     nulls: Nulls,
   }),
   Strict({
@@ -96,7 +114,10 @@ function rowsOf(c: ColumnarColumn): number {
     case 'number':
       return c.values.byteLength / 8;
     case 'int':
+    case 'date':
       return c.values.byteLength / 4;
+    case 'decimal':
+      return c.values.byteLength / 8;
     case 'boolean':
       return c.values.byteLength;
     case 'ascii':
@@ -154,6 +175,10 @@ export function columnValues(column: ColumnarColumn, rowCount: number): readonly
       for (let i = 0; i < rowCount; i++) out[i] = nulls?.[i] === 1 ? null : values[i] === 1;
       return out;
     }
+    case 'date':
+      return dates(column.values, rowCount, column.nulls);
+    case 'decimal':
+      return decimals(column, rowCount);
     case 'int': {
       const ints = new Int32Array(rowCount);
       new Uint8Array(ints.buffer).set(column.values);
@@ -174,6 +199,42 @@ export function columnValues(column: ColumnarColumn, rowCount: number): readonly
       return out;
     }
   }
+}
+
+function dates(bytes: Uint8Array, rowCount: number, nulls: Uint8Array | undefined): ExternalValue[] {
+  const days = new Int32Array(rowCount);
+  new Uint8Array(days.buffer).set(bytes);
+  const seen = new Map<number, string>(); // a page's dates span few days
+  const out = new Array<ExternalValue>(rowCount);
+  for (let i = 0; i < rowCount; i++) {
+    if (nulls !== undefined && nulls[i] === 1) out[i] = null;
+    else {
+      const d = days[i]!;
+      let text = seen.get(d);
+      if (text === undefined) seen.set(d, (text = dateText(d)));
+      out[i] = text;
+    }
+  }
+  return out;
+}
+
+function decimals(column: Extract<ColumnarColumn, { kind: 'decimal' }>, rowCount: number): ExternalValue[] {
+  const f = new Float64Array(rowCount);
+  new Uint8Array(f.buffer).set(column.values);
+  const { nulls, scale } = column;
+  const unit = 10 ** scale;
+  const out = new Array<ExternalValue>(rowCount);
+  for (let i = 0; i < rowCount; i++) {
+    const v = f[i]!;
+    if (nulls !== undefined && nulls[i] === 1) out[i] = null;
+    else if (!Number.isSafeInteger(v))
+      throw new QuarryError(
+        'INVALID_MESSAGE',
+        `Invalid columnar result page: decimal ${v} is not an integer within 2^53`,
+      );
+    else out[i] = decimalText(v, scale, unit);
+  }
+  return out;
 }
 
 /** A columnar page as row arrays, the row format's `rows`. */

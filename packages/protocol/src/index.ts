@@ -5,3 +5,4 @@ export * from './requests.js';
 export * from './events.js';
 export * from './views.js';
 export * from './columnar.js';
+export * from './external-text.js';

@@ -39,7 +39,6 @@ export {
 /** `CAST(v AS to)` of one value from `from` (connectors reading text, such as CSV). */
 export { caster } from './functions/casts.js';
 export {
-  formatDate,
   formatDecimal,
   fromExternal,
   normalizeLong,
