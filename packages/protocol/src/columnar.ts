@@ -201,10 +201,14 @@ export function columnValues(column: ColumnarColumn, rowCount: number): readonly
   }
 }
 
+/** Dates repeat (a result's span few thousand days): each day's text is made once, kept for the next pages. */
+const DATES = new Map<number, string>();
+const MAX_DATES = 100_000;
+
 function dates(bytes: Uint8Array, rowCount: number, nulls: Uint8Array | undefined): ExternalValue[] {
   const days = new Int32Array(rowCount);
   new Uint8Array(days.buffer).set(bytes);
-  const seen = new Map<number, string>(); // a page's dates span few days
+  const seen = DATES.size > MAX_DATES ? (DATES.clear(), DATES) : DATES;
   const out = new Array<ExternalValue>(rowCount);
   for (let i = 0; i < rowCount; i++) {
     if (nulls !== undefined && nulls[i] === 1) out[i] = null;
