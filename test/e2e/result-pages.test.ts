@@ -80,6 +80,10 @@ describe('result pages: columnar, asked ahead', function () {
     expect(raw.value?.rows).to.deep.equal([]);
     a.close();
     b.close();
+    const empty = await cluster.client.submit('select * from tpch.tiny.nation where n_nationkey < 0');
+    await empty.done();
+    expect(await pagesOf(empty, {})).to.deep.equal({ rows: [], pages: 1 });
+    empty.close();
   });
 
   it('drops the result when the reader cancels mid-read: its pages and files are gone', async () => {
