@@ -62,7 +62,9 @@ describe('client library', function () {
     const handle = await cluster.client.submit(ROWS_SQL);
     const first: (readonly unknown[])[] = [];
     let next: number | null = null;
-    for await (const page of handle.rows()) {
+    // row pages of query.result-page-rows (1000) rows; the rest is read in columnar pages, which
+    // start at the same token
+    for await (const page of handle.rows({ format: 'rows' })) {
       first.push(...page.rows);
       next = page.nextToken;
       if (first.length >= 2000) break;
@@ -116,7 +118,8 @@ describe('client library across a NATS server restart', function () {
     await handle.done();
     const rows: (readonly unknown[])[] = [];
     let restarted = false;
-    for await (const page of handle.rows()) {
+    // row pages, so that there are several, asked ahead while the server restarts
+    for await (const page of handle.rows({ format: 'rows', prefetch: 4 })) {
       rows.push(...page.rows);
       if (!restarted) {
         restarted = true;

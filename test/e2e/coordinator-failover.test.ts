@@ -198,7 +198,8 @@ describe('coordinator failover (real processes)', function () {
     await handle.done();
     const rows: unknown[][] = [];
     let pages = 0;
-    for await (const page of handle.rows()) {
+    // row pages of 200 rows, asked one at a time, so that the leader dies between two of them
+    for await (const page of handle.rows({ format: 'rows', prefetch: 1 })) {
       rows.push(...(page.rows as unknown[][]));
       if (++pages === 3) await (await cluster.leader())!.kill();
     }

@@ -1,5 +1,6 @@
 export { QuarryClient, type ClientOptions, type SubmitOptions } from './client.js';
 export { QueryHandle, type QueryResult } from './handle.js';
+export type { ResultFormat, RowsOptions } from './page-window.js';
 export type {
   QueryEvent,
   ResultColumn,

@@ -41,18 +41,33 @@ export class ClientRequests {
     if (q.state !== 'FINISHED' || !q.cursor)
       return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
     const cursor = q.cursor;
-    const page = await q.mailbox.run(() => cursor.page(token));
+    const page = await q.mailbox.run(() => cursor.page(token, req.format));
     // after the last page: keep the query a little longer (a retry of that page), then drop it
     if (page.next === null) setTimeout(() => this.d.forget(q), 10_000).unref();
-    return { queryId, state: q.state, columns: q.columns, rows: page.rows, nextToken: page.next };
+    return {
+      queryId,
+      state: q.state,
+      columns: q.columns,
+      rows: page.rows,
+      ...(page.data ? { data: page.data } : {}),
+      nextToken: page.next,
+    };
   }
 
-  /** `query.<id>.cancel`: fails a running query with USER_CANCELED. */
+  /**
+   * `query.<id>.cancel`: fails a running query with USER_CANCELED. A finished query's result is
+   * dropped (as Trino's DELETE of a result URI does): a client that stops reading mid-result frees
+   * its spooled files at once instead of after `query.client.timeout`; its pages are gone after.
+   */
   async cancel(subject: string, req: CancelRequest): Promise<CancelReply> {
     const queryId = idOf(subject);
     const q = this.d.queries.get(queryId);
     if (!q) throw new QuarryError('QUERY_NOT_FOUND', `Query ${queryId} not found`);
     this.d.capabilities.check(queryId, q.capabilityHash, req, 'canceling');
+    if (q.state === 'FINISHED' && q.cursor) {
+      await q.mailbox.run(async () => this.d.forget(q));
+      return { canceled: true, state: q.state };
+    }
     if (q.done) return { canceled: false, state: q.state };
     await q.mailbox.run(() => this.d.control.fail(q, new QuarryError('USER_CANCELED', 'Query was canceled')));
     return { canceled: true, state: q.state };

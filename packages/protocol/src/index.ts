@@ -4,3 +4,5 @@ export * from './values.js';
 export * from './requests.js';
 export * from './events.js';
 export * from './views.js';
+export * from './columnar.js';
+export * from './external-text.js';

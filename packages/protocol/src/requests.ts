@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { decoderFor, Int, SafeId, SecretText, Strict, Text, type MessageOf } from './schema.js';
+import { MAX_COLUMNAR_PAGE_BYTES, type ColumnarPage as _ColumnarPage } from './columnar.js';
 import { ExternalValueSchema, QueryStateSchema, ResultColumnSchema } from './values.js';
 
 /**
@@ -87,6 +88,13 @@ export type SubmitReply = MessageOf<typeof SubmitReplySchema>;
  */
 export const ResultsRequestSchema = Strict({
   token: Type.Optional(Int(0, 2 ** 31 - 1)),
+  /**
+   * `rows` (the default): `rows` holds the page as JSON-able row arrays of at most
+   * `query.result-page-rows` rows. `columnar`: `data` holds it as a msgpack {@link _ColumnarPage} of up
+   * to {@link MAX_COLUMNAR_PAGE_ROWS} rows and about 640 kB, `rows` is empty. Pages are cut once, by
+   * the format of the first request for each: a token names the same rows in either format.
+   */
+  format: Type.Optional(Type.Union([Type.Literal('rows'), Type.Literal('columnar')])),
   /** The query's capability (from the submit reply), or an admin token in `adminToken`. */
   capability: Type.Optional(SecretText),
   adminToken: Type.Optional(SecretText),
@@ -102,6 +110,8 @@ export const ResultsPageSchema = Type.Object({
   state: QueryStateSchema,
   columns: Type.Array(ResultColumnSchema, { maxItems: MAX_COLUMNS }),
   rows: Type.Array(Type.Array(ExternalValueSchema, { maxItems: MAX_COLUMNS }), { maxItems: MAX_PAGE_ROWS }),
+  /** The page as a msgpack {@link _ColumnarPage}, when asked in format `columnar` (columnar.ts). */
+  data: Type.Optional(Type.Uint8Array({ maxByteLength: MAX_COLUMNAR_PAGE_BYTES })),
   /** Token of the next page; null when this was the last. */
   nextToken: Type.Union([Int(0, 2 ** 31 - 1), Type.Null()]),
 });

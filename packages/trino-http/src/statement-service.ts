@@ -160,7 +160,9 @@ export class StatementService {
   private async fetchPage(q: TrackedQuery, token: number) {
     // the client keeps its newest thousand capabilities: hand this one over again
     this.client.remember(q.queryId, q.capability);
-    for await (const page of q.handle!.rows({ fromToken: token })) return page;
+    // one row page a poll, as before columnar pages: `query.result-page-rows` rows an HTTP answer;
+    // asking ahead would cut pages the HTTP client may never ask for
+    for await (const page of q.handle!.rows({ fromToken: token, format: 'rows', prefetch: 1 })) return page;
     throw new QuarryError('GENERIC_INTERNAL_ERROR', `No result page ${token} (this is a bug in quarry)`);
   }
 
