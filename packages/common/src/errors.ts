@@ -78,6 +78,11 @@ export const ERROR_CODES = {
   COORDINATOR_UNAVAILABLE: 'EXTERNAL',
   /** A command or a Redis transition of a coordinator that no longer leads (its epoch is older than the lease's). */
   STALE_EPOCH: 'EXTERNAL',
+  /**
+   * A row-level write (DELETE, UPDATE) whose table was changed meanwhile by another write that
+   * replaced files it read: nothing was committed; running the statement again reads the new version.
+   */
+  TRANSACTION_CONFLICT: 'EXTERNAL',
   // bugs
   GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
   // failure injection (tests and chaos drills), one code per error type

@@ -49,6 +49,7 @@ export type Statement =
   | Insert
   | DropTable
   | Delete
+  | Update
   | CreateView
   | DropView
   | ShowCreateView
@@ -193,6 +194,19 @@ export interface Delete extends Located {
   readonly kind: 'Delete';
   readonly table: QualifiedName;
   readonly where?: Expression;
+}
+
+/** `UPDATE t SET column = value [, …] [WHERE condition]`. */
+export interface Update extends Located {
+  readonly kind: 'Update';
+  readonly table: QualifiedName;
+  readonly assignments: readonly UpdateAssignment[];
+  readonly where?: Expression;
+}
+
+export interface UpdateAssignment extends Located {
+  readonly column: Identifier;
+  readonly value: Expression;
 }
 
 /**

@@ -274,6 +274,11 @@ class SqlPrinter extends ExpressionPrinter {
         return this.call(statement);
       case 'Delete':
         return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
+      case 'Update': {
+        const set = statement.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
+        const where = statement.where ? ` WHERE ${this.expression(statement.where)}` : '';
+        return `UPDATE ${qualifiedName(statement.table)} SET ${set.join(', ')}${where}`;
+      }
     }
   }
 }
@@ -282,7 +287,7 @@ class SqlPrinter extends ExpressionPrinter {
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
+  'Delete', 'Update', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {

@@ -12,6 +12,8 @@ import type {
   Expression,
   Property,
   Statement,
+  Update,
+  UpdateAssignment,
 } from './ast.js';
 import type { Token } from './lexer.js';
 import { QueryParser } from './queries.js';
@@ -20,15 +22,15 @@ import { QueryParser } from './queries.js';
 // prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
   'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
-  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE', 'UPDATE',
+  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
-  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
-  'VALUES', 'WITH',
+  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'UPDATE',
+  'USE', 'VALUES', 'WITH',
 ];
 
 interface Filter {
@@ -117,6 +119,8 @@ export class StatementParser extends QueryParser {
         if (!this.acceptWord('WHERE')) return { kind: 'Delete', loc, table };
         return { kind: 'Delete', loc, table, where: this.parseExpression() };
       }
+      case 'UPDATE':
+        return this.update(token);
     }
     if (token.kind === 'word' && UNSUPPORTED_STATEMENTS.has(token.value))
       this.notSupported(token, token.value);
@@ -124,6 +128,22 @@ export class StatementParser extends QueryParser {
     for (const word of STATEMENT_WORDS) this.note(`'${word}'`);
     this.note("'('");
     return this.fail();
+  }
+
+  /** `UPDATE name SET column = expr [, …] [WHERE expr]`. */
+  private update(start: Token): Update {
+    this.advance();
+    const table = this.expectQualifiedName();
+    this.expectWord('SET');
+    const assignments: UpdateAssignment[] = [];
+    do {
+      const at = this.loc(this.token);
+      const column = this.expectIdentifier();
+      this.expectSymbol('=');
+      assignments.push({ loc: at, column, value: this.parseExpression() });
+    } while (this.acceptSymbol(','));
+    const where = this.acceptWord('WHERE') ? this.parseExpression() : undefined;
+    return { kind: 'Update', loc: this.loc(start), table, assignments, ...(where ? { where } : {}) };
   }
 
   /** `CALL name([arg [, arg]…])`, each arg `expr` or `name => expr`. */

@@ -118,6 +118,7 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
     columns.forEach((c, i) => string(c, `${path}.columns[${i}]`));
     if (n.rowCount !== undefined && (typeof n.rowCount !== 'number' || !(n.rowCount >= 0)))
       invalid(`${path}.rowCount`, 'is not a non-negative number');
+    if (n.wholeFiles !== undefined) bool(n.wholeFiles, `${path}.wholeFiles`);
     return outputs(n, path, columns.length);
   },
   Values: (n, path, ctx) => {
@@ -250,6 +251,7 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
     const handle = record(n.handle, `${path}.handle`);
     string(handle.catalog, `${path}.handle.catalog`);
     tableRef(handle.table, `${path}.handle.table`);
+    if (n.rowLevel !== undefined) bool(record(n.rowLevel, `${path}.rowLevel`).contiguous, `${path}.rowLevel.contiguous`);
     return outputs(n, path, 2);
   },
 };

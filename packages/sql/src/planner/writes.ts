@@ -15,6 +15,7 @@ import { qualifiedRef } from './names.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
 import { outputColumns } from './output-columns.js';
+import { planRowLevelWrite } from './row-level-writes.js';
 import { Scope } from './scope.js';
 
 /**
@@ -93,6 +94,9 @@ async function planWrite(
       return createTableAs(statement, catalogs, session);
     case 'Insert':
       return insert(statement, catalogs, session);
+    case 'Delete':
+    case 'Update':
+      return planRowLevelWrite(statement, catalogs, session);
     default:
       return undefined;
   }
@@ -107,6 +111,8 @@ function nameOf(statement: Statement): readonly Identifier[] | undefined {
     case 'DropTable':
       return statement.name;
     case 'Insert':
+    case 'Delete':
+    case 'Update':
       return statement.table;
     default:
       return undefined;
@@ -134,7 +140,7 @@ function schemaTarget(
   return { catalog, schema, connector: writable(catalog, catalogs, loc) };
 }
 
-function tableTarget(
+export function tableTarget(
   name: readonly Identifier[],
   catalogs: CatalogRegistry,
   session: Session,
@@ -167,7 +173,7 @@ function writable(
 }
 
 /** Under retry policy TASK, only connectors whose writes survive task retries may be written. */
-function checkRetries(connector: WritableConnector, session: Session, loc: SourceLocation): void {
+export function checkRetries(connector: WritableConnector, session: Session, loc: SourceLocation): void {
   if (session.retryPolicy === 'TASK' && !connector.supportsFaultTolerantWrites) {
     throw new QuarryError('NOT_SUPPORTED_WITH_RETRIES', 'This connector does not support query retries', {
       location: loc,
@@ -268,7 +274,7 @@ async function insert(
     const i = names.indexOf(target.name);
     if (i < 0) return literalOf(null, target.type);
     const source: Expr = { kind: 'input', channel: i, type: query.outputs[i]!.type };
-    return cast(source, target.type, () =>
+    return assignmentCast(source, target.type, () =>
       mismatch(
         table.columns.map((c) => c.type),
         query.outputs.map((c) => c.type),
@@ -290,7 +296,8 @@ async function insert(
   return { ...distributedPlan(writer(projected, handle)), write: { handle } };
 }
 
-function cast(e: Expr, to: DataType, fail: () => never): Expr {
+/** A value cast to a column's type, as INSERT and UPDATE allow (numbers to numbers, text to text, coercions). */
+export function assignmentCast(e: Expr, to: DataType, fail: () => never): Expr {
   if (typeToString(e.type) === typeToString(to)) return e;
   if (!canCoerce(e.type, to) && !(isNumeric(e.type) && isNumeric(to)) && !(isText(e.type) && isText(to)))
     fail();
@@ -309,7 +316,7 @@ function mismatch(table: readonly DataType[], query: readonly DataType[], loc: S
   );
 }
 
-function writer(input: PlanNode, handle: WriteHandle): PlanNode {
+export function writer(input: PlanNode, handle: WriteHandle): PlanNode {
   const outputs: Column[] = [
     { name: 'rows', type: BIGINT },
     { name: 'fragment', type: VARCHAR },
@@ -317,7 +324,7 @@ function writer(input: PlanNode, handle: WriteHandle): PlanNode {
   return { kind: 'TableWriter', input, handle, outputs };
 }
 
-function queryIdOf(session: Session): string {
+export function queryIdOf(session: Session): string {
   if (!session.queryId)
     throw new QuarryError('GENERIC_INTERNAL_ERROR', 'a write needs the query id (this is a bug in quarry)');
   return session.queryId;

@@ -1,5 +1,6 @@
 import type { DataType } from '../types/types.js';
 import type { Page } from '../page/block.js';
+import type { WriteHandle } from './writes.js';
 
 /**
  * The connector SPI. Metadata and split enumeration run on the coordinator; page sources run in
@@ -48,6 +49,12 @@ export interface SplitOptions {
    * the constraint is a hint for pruning and never changes results. Absent: every row is needed.
    */
   readonly constraint?: Readonly<Record<string, ColumnConstraint>>;
+  /**
+   * The scan of a row-level write (its handle, from `beginWrite`): splits cover whole data files of
+   * the table as the write read it when it began, and page sources give the synthetic column
+   * `$file` (the file's name in the table, varchar), so each file is rewritten by one task.
+   */
+  readonly rowLevelWrite?: WriteHandle;
 }
 
 /**

@@ -32,12 +32,14 @@ export interface WritableConnector {
   dropTable(table: TableRef, options: { ifExists: boolean }): Promise<void>;
   /**
    * Starts writing rows into a table: `create` for CREATE TABLE AS (the table appears at commit,
-   * with `columns`), `insert` for INSERT (rows in the table's column order). The handle is plain data.
+   * with `columns`), `insert` for INSERT (rows in the table's column order), `delete` and `update`
+   * for row-level writes (see {@link RowLevelWrite}; a connector without them refuses these kinds
+   * with NOT_SUPPORTED). The handle is plain data.
    */
   beginWrite(
     table: TableRef,
     options: {
-      kind: 'create' | 'insert';
+      kind: WriteKind;
       columns: readonly ColumnMetadata[];
       queryId: string;
       properties?: Readonly<Record<string, unknown>>;
@@ -47,11 +49,40 @@ export interface WritableConnector {
   writeSink(
     handle: WriteHandle,
     attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+    options?: WriteSinkOptions,
   ): WriteSink;
   /** On the coordinator: makes the winners' writes visible, atomically; returns the rows committed. */
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }>;
   /** On the coordinator: removes what any attempt of this write staged. Safe to call twice. */
   abortWrite(handle: WriteHandle): Promise<void>;
+}
+
+export type WriteKind = 'create' | 'insert' | RowLevelWrite;
+
+/**
+ * Row-level writes (DELETE, UPDATE) are copy-on-write: the table is scanned with `wholeFiles`
+ * splits (each split one whole data file, so every row of a file is read by one task) and the
+ * synthetic column {@link FILE_COLUMN}; the writer's pages are `[$file, $op, …the table's columns]`
+ * where `$op` (integer, {@link ROW_OP}) says what happens to the row. The sink rewrites each file
+ * in which some row is deleted or updated — without the deleted rows, with the updated rows' new
+ * values — and its fragment names the files it replaces; untouched files stay as they are. The
+ * commit swaps the replaced files for the new ones atomically, only if none of the files the
+ * write read was replaced meanwhile (else `TRANSACTION_CONFLICT`), and idempotently per query.
+ */
+export type RowLevelWrite = 'delete' | 'update';
+
+export const FILE_COLUMN = '$file';
+
+/** The `$op` of a row in a row-level write's pages. */
+export const ROW_OP = { keep: 0, update: 1, delete: 2 } as const;
+
+export function isRowLevelWrite(kind: WriteKind): kind is RowLevelWrite {
+  return kind === 'delete' || kind === 'update';
+}
+
+export interface WriteSinkOptions {
+  /** A row-level write whose rows of each file arrive one after the other (`TableWriterNode.rowLevel`). */
+  readonly contiguous?: boolean;
 }
 
 /** Plain data naming a write in progress (catalog-specific content). */

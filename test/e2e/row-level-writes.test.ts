@@ -1,0 +1,200 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { QuarryError, randomSuffix } from '@quarry/common';
+import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
+import { parseFailureInjection } from '@quarry/worker';
+
+const TASK = { retry_policy: 'TASK' };
+
+/** A catalog directory: `lake` (a local root, small files so a table has many), `memory`. */
+function catalogDir(): { dir: string; lakeRoot: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'quarry-rowwrites-'));
+  const lakeRoot = join(dir, 'warehouse');
+  mkdirSync(lakeRoot);
+  writeFileSync(
+    join(dir, 'lake.properties'),
+    `connector.name=lake\nlake.root=${lakeRoot}\nlake.parquet.row-group-rows=500\nlake.target-max-file-size=8kB\n` +
+      `lake.external-location-prefixes=${join(dir, 'own')}\n`,
+  );
+  writeFileSync(join(dir, 'memory.properties'), 'connector.name=memory\n');
+  return { dir, lakeRoot };
+}
+
+/** The data files the table's current version lists (paths relative to the table's directory). */
+function currentFiles(lakeRoot: string, schema: string, table: string): string[] {
+  const dir = join(lakeRoot, schema, table);
+  const versions = readdirSync(dir)
+    .map((f) => /^v(\d+)\.metadata\.json$/.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number);
+  const latest = JSON.parse(
+    readFileSync(join(dir, `v${Math.max(...versions)}.metadata.json`), 'utf8'),
+  ) as { files: { path: string }[] };
+  return latest.files.map((f) => f.path).sort();
+}
+
+/**
+ * Row-level writes (issue 15, point 3): DELETE and UPDATE on lake tables, copy-on-write, run under
+ * retry policy TASK with writer attempts failing after they wrote their files (injected at commit of
+ * the task): the table afterwards holds exactly the rows DuckDB computes from the same data with the
+ * same statements, the result is the count of rows deleted or updated, and only files with a changed
+ * row are rewritten. Bad statements fail with clear errors at their line and column.
+ */
+describe('row-level writes (DELETE, UPDATE) on the lake', function () {
+  this.timeout(120_000);
+  const { dir, lakeRoot } = catalogDir();
+  let cluster: InProcessCluster;
+  let duck: DuckDBConnection;
+
+  before(async () => {
+    cluster = await startInProcessCluster({
+      workers: 2,
+      coordinator: { catalogDir: dir },
+      worker: {
+        catalogDir: dir,
+        // the first attempt of every writer task fails once its files are written
+        failureInjection: parseFailureInjection('query=rfail_,stage=1,attempt=0,when=commit,action=EXTERNAL'),
+      },
+    });
+    duck = await (await DuckDBInstance.create(':memory:')).connect();
+    await cluster.client.query('create schema lake.rw');
+  });
+
+  after(async () => {
+    duck?.closeSync();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const q = (sql: string, session: Record<string, string> = {}, queryId?: string) =>
+    cluster.client.query(sql, { session, ...(queryId ? { queryId } : {}) });
+  const failing = (sql: string) => q(sql, TASK, `rfail_${randomSuffix(6)}`);
+  const err = async (sql: string) => {
+    const e = (await q(sql).catch((x: unknown) => x)) as QuarryError;
+    expect(e, sql).to.be.instanceOf(QuarryError);
+    return `${e.code}: ${e.message}`;
+  };
+
+  /** Copies the lake table's current rows into a DuckDB table of the same name. */
+  async function mirror(table: string): Promise<void> {
+    const files = currentFiles(lakeRoot, 'rw', table).map((f) => `'${join(lakeRoot, 'rw', table, f)}'`);
+    await duck.run(`create or replace table ${table} as select * from read_parquet([${files.join(', ')}])`);
+  }
+
+  /** Row count and order-free checksums of both sides' tables. */
+  async function expectSameAsDuckDB(table: string, checksum: string): Promise<void> {
+    const ours = await q(`select ${checksum} from lake.rw.${table}`);
+    const theirs = (await duck.runAndReadAll(`select ${checksum} from ${table}`)).getRows()[0]!;
+    expect(ours.rows[0]!.map(String)).to.deep.equal(theirs.map(String));
+  }
+
+  async function both(table: string, statement: string): Promise<void> {
+    const r = await failing(statement.replace('$t', `lake.rw.${table}`));
+    const d = (await duck.runAndReadAll(statement.replace('$t', table))).getRows()[0]!;
+    expect(r.columns.map((c) => c.name)).to.deep.equal(['rows']);
+    expect(r.rows).to.deep.equal([[Number(d[0])]], statement);
+  }
+
+  const ORDERS_SUM =
+    'count(*), sum(o_orderkey), sum(o_custkey), sum(o_totalprice), count(distinct o_comment), ' +
+    "sum(length(o_comment)), sum(case when o_orderstatus = 'F' then 1 else 0 end)";
+
+  it('DELETE under TASK with failing writer attempts removes exactly the matching rows, as DuckDB does', async () => {
+    await q(
+      'create table lake.rw.orders as select o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_orderdate, o_comment from tpch.tiny.orders',
+    );
+    const before = currentFiles(lakeRoot, 'rw', 'orders');
+    expect(before.length).to.be.greaterThan(4);
+    await mirror('orders');
+    await both('orders', 'delete from $t where o_orderkey % 7 = 0 or o_custkey = 370');
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+    expect((await q('select count(*) from lake.rw.orders where o_orderkey % 7 = 0')).rows).to.deep.equal([[0]]);
+  });
+
+  it('rewrites only the files with a deleted row; others stay as they were', async () => {
+    const before = currentFiles(lakeRoot, 'rw', 'orders');
+    const r = await failing('delete from lake.rw.orders where o_orderkey = 2');
+    expect(r.rows).to.deep.equal([[1]]);
+    const after = currentFiles(lakeRoot, 'rw', 'orders');
+    const kept = after.filter((f) => before.includes(f));
+    expect(kept.length).to.equal(before.length - 1);
+    expect(after.length - kept.length).to.be.at.most(1);
+    await duck.run('delete from orders where o_orderkey = 2');
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+  });
+
+  it('UPDATE under TASK with failing writer attempts changes exactly the matching rows, as DuckDB does', async () => {
+    await both(
+      'orders',
+      "update $t set o_totalprice = o_totalprice * 2 + 0.01, o_comment = upper(o_comment), o_orderstatus = 'X' where o_orderdate < date '1993-06-01' and o_orderstatus <> 'O'",
+    );
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+    await both('orders', 'update $t set o_custkey = o_custkey + 100000');
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+  });
+
+  it('a statement that matches nothing changes no file and returns 0', async () => {
+    const before = currentFiles(lakeRoot, 'rw', 'orders');
+    expect((await failing('delete from lake.rw.orders where o_orderkey < 0')).rows).to.deep.equal([[0]]);
+    expect((await failing("update lake.rw.orders set o_comment = 'x' where o_comment is null")).rows).to.deep.equal([[0]]);
+    expect(currentFiles(lakeRoot, 'rw', 'orders')).to.deep.equal(before);
+  });
+
+  it('DELETE without WHERE empties the table; INSERT works after it', async () => {
+    await q('create table lake.rw.small as select n_nationkey k, n_name v from tpch.tiny.nation');
+    expect((await failing('delete from lake.rw.small')).rows).to.deep.equal([[25]]);
+    expect((await q('select count(*) from lake.rw.small')).rows).to.deep.equal([[0]]);
+    expect((await q('delete from lake.rw.small where k = 1', TASK)).rows).to.deep.equal([[0]]);
+    await q("insert into lake.rw.small values (1, 'one'), (2, null)");
+    expect((await q("update lake.rw.small set v = coalesce(v, 'none') || '!'")).rows).to.deep.equal([[2]]);
+    expect((await q('select * from lake.rw.small order by k')).rows).to.deep.equal([
+      [1, 'one!'],
+      [2, 'none!'],
+    ]);
+  });
+
+  it('refuses bad statements with clear errors at their line and column', async () => {
+    await q('create table lake.rw.e (a bigint, b varchar)');
+    await q('create table memory.default.m (a bigint)');
+    expect(await err('update lake.rw.e set nope = 1')).to.equal(
+      "COLUMN_NOT_FOUND: line 1:22: Column 'nope' cannot be resolved",
+    );
+    expect(await err('update lake.rw.e set a = 1, a = 2')).to.equal(
+      'INVALID_COLUMN_REFERENCE: line 1:29: Multiple updates to the same column: a',
+    );
+    expect(await err("update lake.rw.e set a = 'x'")).to.equal(
+      "TYPE_MISMATCH: line 1:26: Cannot update column 'a' of type bigint with a value of type varchar(1)",
+    );
+    expect(await err('delete from lake.rw.e where zz > 1')).to.match(/^COLUMN_NOT_FOUND: line 1:29: /);
+    expect(await err('delete from lake.rw.e where a')).to.equal(
+      'TYPE_MISMATCH: line 1:29: WHERE clause must evaluate to a boolean: actual type bigint',
+    );
+    expect(await err('delete from lake.rw.e where a in (select 1)')).to.equal(
+      'NOT_SUPPORTED: line 1:29: Subqueries are not supported in DELETE yet',
+    );
+    expect(await err('delete from tpch.tiny.nation')).to.equal(
+      "NOT_SUPPORTED: line 1:13: Catalog 'tpch' does not support writes",
+    );
+    expect(await err('delete from memory.default.m')).to.equal(
+      'NOT_SUPPORTED: line 1:13: This connector does not support deletes',
+    );
+    expect(await err('update lake.rw.nope set a = 1')).to.equal(
+      "TABLE_NOT_FOUND: line 1:8: Table 'lake.rw.nope' does not exist",
+    );
+    expect(await err('update lake.rw.e set a = 1 where')).to.match(/^SYNTAX_ERROR: line 1:33: /);
+  });
+
+  it('refuses to change a registered (external) table: its files are not the catalog’s', async () => {
+    const own = join(dir, 'own');
+    mkdirSync(own, { recursive: true });
+    await duck.run(`copy (select 1::bigint as a) to '${join(own, 'x.parquet')}' (format parquet)`);
+    await q(`call lake.system.register_table('rw', 'ext', '${own}')`);
+    const message = "NOT_SUPPORTED: line 1:13: Table 'lake.rw.ext' is read-only: its files are not the catalog's (a registered or external table)";
+    expect(await err('delete from lake.rw.ext')).to.equal(message);
+    expect(await err('update lake.rw.ext set a = 2')).to.equal(message.replace('1:13', '1:8'));
+    expect((await q('select * from lake.rw.ext')).rows).to.deep.equal([[1]]);
+  });
+});
