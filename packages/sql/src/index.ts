@@ -77,6 +77,7 @@ export {
 } from './spi/connector.js';
 export {
   FILE_COLUMN,
+  ROW_COLUMN,
   ROW_OP,
   isRowLevelWrite,
   isWritable,

@@ -17,7 +17,7 @@ import type {
   WriteHandle,
   WriteSink,
 } from '@quarry/sql';
-import { FILE_COLUMN, isRowLevelWrite, type WriteKind, type WriteSinkOptions } from '@quarry/sql';
+import { isRowLevelWrite, type WriteKind, type WriteSinkOptions } from '@quarry/sql';
 import {
   checkColumnNames,
   checkNoProperties,
@@ -28,7 +28,7 @@ import {
   readOnlyTable,
   tableNotFound,
 } from '../errors.js';
-import { withFileColumn } from './file-column.js';
+import { isSyntheticColumn, withFileColumns } from './file-column.js';
 import { commitRowLevelWrite } from './rewrite-commit.js';
 import { LakeRewriteSink } from './rewrite-sink.js';
 import type { LakeConfig } from './config.js';
@@ -215,9 +215,9 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
         `lake: split file ${JSON.stringify(String(info?.uri)).slice(0, 300)} is not a data file of ${ref.catalog}.${ref.schema}.${ref.table}: refused`,
       );
     }
-    if (!columns.includes(FILE_COLUMN)) return this.reader.pages(info, columns);
+    if (!columns.some(isSyntheticColumn)) return this.reader.pages(info, columns);
     const tableDir = this.layout.tableDir(ref.schema, ref.table);
-    return withFileColumn(this.reader, { split: info, columns, file: info.uri.slice(tableDir.length + 1) });
+    return withFileColumns(this.reader, { split: info, columns, file: info.uri.slice(tableDir.length + 1) });
   }
 
   async createSchema(
@@ -391,7 +391,7 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
       targetMaxFileSize: this.config.targetMaxFileSize,
     });
     if (!isRowLevelWrite(info.kind)) return sink;
-    return new LakeRewriteSink(sink, options.contiguous === true);
+    return new LakeRewriteSink(sink, { contiguous: options.contiguous === true, merge: info.kind === 'merge' });
   }
 
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }> {

@@ -204,7 +204,7 @@ export class MemoryConnector implements Connector, WritableConnector, ViewConnec
       properties?: Readonly<Record<string, unknown>>;
     },
   ): Promise<WriteHandle> {
-    if (options.kind === 'delete' || options.kind === 'update')
+    if (options.kind === 'delete' || options.kind === 'update' || options.kind === 'merge')
       throw new QuarryError('NOT_SUPPORTED', `This connector does not support ${options.kind}s`);
     const tables = this.schemaTables(ref.schema);
     const existing = tables.get(ref.table);

@@ -5,7 +5,7 @@ import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import type { CatalogRegistry, TableMetadata } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
-import { FILE_COLUMN, ROW_OP } from '../spi/writes.js';
+import { FILE_COLUMN, ROW_COLUMN, ROW_OP } from '../spi/writes.js';
 import { BOOLEAN, INTEGER, VARCHAR, typeToString } from '../types/index.js';
 import { findSubqueries } from './ast-walk.js';
 import { ExprTranslator } from './expressions.js';
@@ -64,20 +64,30 @@ export async function planRowLevelWrite(
   const scan: PlanNode = {
     kind: 'TableScan',
     table: ref,
-    columns: [...table.columns.map((c) => c.name), FILE_COLUMN],
-    outputs: [...table.columns.map((c) => ({ name: c.name, type: c.type })), { name: FILE_COLUMN, type: VARCHAR }],
+    columns: [...table.columns.map((c) => c.name), FILE_COLUMN, ROW_COLUMN],
+    outputs: [
+      ...table.columns.map((c) => ({ name: c.name, type: c.type })),
+      { name: FILE_COLUMN, type: VARCHAR },
+      { name: ROW_COLUMN, type: INTEGER },
+    ],
     ...(table.rowCount !== undefined ? { rowCount: table.rowCount } : {}),
     wholeFiles: true,
   };
   const outputs: Column[] = [
     { name: FILE_COLUMN, type: VARCHAR },
+    { name: ROW_COLUMN, type: INTEGER },
     { name: '$op', type: INTEGER },
     ...table.columns.map((c) => ({ name: c.name, type: c.type })),
   ];
   const project: PlanNode = {
     kind: 'Project',
     input: scan,
-    exprs: [{ kind: 'input', channel: width, type: VARCHAR }, op, ...values],
+    exprs: [
+      { kind: 'input', channel: width, type: VARCHAR },
+      { kind: 'input', channel: width + 1, type: INTEGER },
+      op,
+      ...values,
+    ],
     outputs,
   };
   const handle = await connector.beginWrite(ref, { kind: verb, columns: table.columns, queryId: queryIdOf(session) });

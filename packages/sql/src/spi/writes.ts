@@ -60,24 +60,34 @@ export interface WritableConnector {
 export type WriteKind = 'create' | 'insert' | RowLevelWrite;
 
 /**
- * Row-level writes (DELETE, UPDATE) are copy-on-write: the table is scanned with `wholeFiles`
- * splits (each split one whole data file, so every row of a file is read by one task) and the
- * synthetic column {@link FILE_COLUMN}; the writer's pages are `[$file, $op, …the table's columns]`
- * where `$op` (integer, {@link ROW_OP}) says what happens to the row. The sink rewrites each file
- * in which some row is deleted or updated — without the deleted rows, with the updated rows' new
- * values — and its fragment names the files it replaces; untouched files stay as they are. The
- * commit swaps the replaced files for the new ones atomically, only if none of the files the
- * write read was replaced meanwhile (else `TRANSACTION_CONFLICT`), and idempotently per query.
+ * Row-level writes (DELETE, UPDATE, MERGE) are copy-on-write: the table is scanned with whole-file
+ * splits (`SplitOptions.rowLevelWrite`: each split one whole data file, so every row of a file is
+ * read by one task) and the synthetic columns {@link FILE_COLUMN} and {@link ROW_COLUMN}; the
+ * writer's pages are `[$file, $row, $op, …the table's columns]` where `$op` (integer,
+ * {@link ROW_OP}) says what happens to the row. The sink rewrites each file in which some row is
+ * deleted or updated — without the deleted rows, with the updated rows' new values — and its
+ * fragment names the files it replaces; untouched files stay as they are; inserted rows (MERGE's
+ * WHEN NOT MATCHED, `$file` NULL) go to new files. A target row given twice (MERGE: matched by two
+ * source rows) and changed is an error. The commit swaps the replaced files for the new ones
+ * atomically, only if none of the files the write read was replaced meanwhile (else
+ * `TRANSACTION_CONFLICT`), and idempotently per query.
  */
-export type RowLevelWrite = 'delete' | 'update';
+export type RowLevelWrite = 'delete' | 'update' | 'merge';
 
+/** The row's data file, as the table's metadata names it (varchar). */
 export const FILE_COLUMN = '$file';
+/** The row's position in its data file (integer). */
+export const ROW_COLUMN = '$row';
 
-/** The `$op` of a row in a row-level write's pages. */
-export const ROW_OP = { keep: 0, update: 1, delete: 2 } as const;
+/**
+ * The `$op` of a row in a row-level write's pages: `keep` it as it is, `update` it (the row carries
+ * its new values), `delete` it, `insert` it (a new row, no file), or `skip` it (a MERGE source row
+ * no clause applies to: nothing is written).
+ */
+export const ROW_OP = { keep: 0, update: 1, delete: 2, insert: 3, skip: 4 } as const;
 
 export function isRowLevelWrite(kind: WriteKind): kind is RowLevelWrite {
-  return kind === 'delete' || kind === 'update';
+  return kind === 'delete' || kind === 'update' || kind === 'merge';
 }
 
 export interface WriteSinkOptions {
