@@ -50,6 +50,7 @@ export type Statement =
   | DropTable
   | Delete
   | Update
+  | Merge
   | CreateView
   | DropView
   | ShowCreateView
@@ -207,6 +208,40 @@ export interface Update extends Located {
 export interface UpdateAssignment extends Located {
   readonly column: Identifier;
   readonly value: Expression;
+}
+
+/**
+ * `MERGE INTO target [[AS] alias] USING source ON condition` followed by WHEN clauses, tried in
+ * order for each row: `WHEN MATCHED [AND c] THEN UPDATE SET … | DELETE`, `WHEN NOT MATCHED [AND c]
+ * THEN INSERT [(columns)] VALUES (…)`.
+ */
+export interface Merge extends Located {
+  readonly kind: 'Merge';
+  readonly target: QualifiedName;
+  readonly targetAlias?: Identifier;
+  readonly source: Relation;
+  readonly on: Expression;
+  readonly cases: readonly MergeCase[];
+}
+
+export type MergeCase = MergeUpdate | MergeDelete | MergeInsert;
+
+export interface MergeUpdate extends Located {
+  readonly kind: 'MergeUpdate';
+  readonly condition?: Expression;
+  readonly assignments: readonly UpdateAssignment[];
+}
+
+export interface MergeDelete extends Located {
+  readonly kind: 'MergeDelete';
+  readonly condition?: Expression;
+}
+
+export interface MergeInsert extends Located {
+  readonly kind: 'MergeInsert';
+  readonly condition?: Expression;
+  readonly columns: readonly Identifier[];
+  readonly values: readonly Expression[];
 }
 
 /**

@@ -2,7 +2,7 @@
  * Prints any syntax tree node as SQL text on one line, with upper-case keywords. Parsing the
  * output gives the same tree again (locations aside), which the parser tests check.
  */
-import type { Call, ColumnDefinition, Node, Property, Statement } from './ast.js';
+import type { Call, ColumnDefinition, Merge, Node, Property, Statement } from './ast.js';
 import type {
   Expression,
   GroupingElement,
@@ -183,6 +183,28 @@ class SqlPrinter extends ExpressionPrinter {
     return properties.length > 0 ? ` WITH (${properties.map((p) => this.property(p)).join(', ')})` : '';
   }
 
+  private merge(merge: Merge): string {
+    const alias = merge.targetAlias ? ` ${identifier(merge.targetAlias)}` : '';
+    const head = `MERGE INTO ${qualifiedName(merge.target)}${alias} USING ${this.relation(merge.source)} ON ${this.expression(merge.on)}`;
+    const cases = merge.cases.map((c) => {
+      const condition = c.condition ? ` AND ${this.expression(c.condition)}` : '';
+      switch (c.kind) {
+        case 'MergeUpdate': {
+          const set = c.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
+          return `WHEN MATCHED${condition} THEN UPDATE SET ${set.join(', ')}`;
+        }
+        case 'MergeDelete':
+          return `WHEN MATCHED${condition} THEN DELETE`;
+        case 'MergeInsert': {
+          const columns = c.columns.length ? ` (${c.columns.map(identifier).join(', ')})` : '';
+          const values = c.values.map((v) => this.expression(v)).join(', ');
+          return `WHEN NOT MATCHED${condition} THEN INSERT${columns} VALUES (${values})`;
+        }
+      }
+    });
+    return [head, ...cases].join(' ');
+  }
+
   private call(call: Call): string {
     const args = call.args.map(
       (a) => `${a.name ? `${identifier(a.name)} => ` : ''}${this.expression(a.value)}`,
@@ -279,6 +301,8 @@ class SqlPrinter extends ExpressionPrinter {
         const where = statement.where ? ` WHERE ${this.expression(statement.where)}` : '';
         return `UPDATE ${qualifiedName(statement.table)} SET ${set.join(', ')}${where}`;
       }
+      case 'Merge':
+        return this.merge(statement);
     }
   }
 }
@@ -287,7 +311,7 @@ class SqlPrinter extends ExpressionPrinter {
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete', 'Update', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
+  'Delete', 'Update', 'Merge', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {

@@ -12,6 +12,9 @@ import type {
   Expression,
   Property,
   Statement,
+  Identifier,
+  Merge,
+  MergeCase,
   Update,
   UpdateAssignment,
 } from './ast.js';
@@ -21,7 +24,7 @@ import { QueryParser } from './queries.js';
 /** Statement keywords that start Trino statements quarry does not implement. */
 // prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
-  'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
+  'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT',
   'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
@@ -29,7 +32,7 @@ const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
-  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'UPDATE',
+  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'MERGE', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'UPDATE',
   'USE', 'VALUES', 'WITH',
 ];
 
@@ -121,6 +124,8 @@ export class StatementParser extends QueryParser {
       }
       case 'UPDATE':
         return this.update(token);
+      case 'MERGE':
+        return this.merge(token);
     }
     if (token.kind === 'word' && UNSUPPORTED_STATEMENTS.has(token.value))
       this.notSupported(token, token.value);
@@ -135,6 +140,13 @@ export class StatementParser extends QueryParser {
     this.advance();
     const table = this.expectQualifiedName();
     this.expectWord('SET');
+    const assignments = this.assignments();
+    const where = this.acceptWord('WHERE') ? this.parseExpression() : undefined;
+    return { kind: 'Update', loc: this.loc(start), table, assignments, ...(where ? { where } : {}) };
+  }
+
+  /** `column = expr [, …]` of UPDATE SET and MERGE's UPDATE SET. */
+  private assignments(): UpdateAssignment[] {
     const assignments: UpdateAssignment[] = [];
     do {
       const at = this.loc(this.token);
@@ -142,8 +154,48 @@ export class StatementParser extends QueryParser {
       this.expectSymbol('=');
       assignments.push({ loc: at, column, value: this.parseExpression() });
     } while (this.acceptSymbol(','));
-    const where = this.acceptWord('WHERE') ? this.parseExpression() : undefined;
-    return { kind: 'Update', loc: this.loc(start), table, assignments, ...(where ? { where } : {}) };
+    return assignments;
+  }
+
+  /** `MERGE INTO t [[AS] a] USING source ON condition WHEN … [WHEN …]…`. */
+  private merge(start: Token): Merge {
+    this.advance();
+    this.expectWord('INTO');
+    const target = this.expectQualifiedName();
+    let targetAlias: Identifier | undefined;
+    if (this.acceptWord('AS') || this.startsBareAlias()) targetAlias = this.expectIdentifier();
+    this.expectWord('USING');
+    const source = this.aliasedRelation();
+    this.expectWord('ON');
+    const on = this.parseExpression();
+    const cases: MergeCase[] = [];
+    do cases.push(this.mergeCase());
+    while (this.isWord('WHEN'));
+    const alias = targetAlias ? { targetAlias } : {};
+    return { kind: 'Merge', loc: this.loc(start), target, ...alias, source, on, cases };
+  }
+
+  private mergeCase(): MergeCase {
+    const loc = this.loc(this.token);
+    this.expectWord('WHEN');
+    const matched = !this.acceptWord('NOT');
+    this.expectWord('MATCHED');
+    const condition = this.acceptWord('AND') ? { condition: this.parseExpression() } : {};
+    this.expectWord('THEN');
+    if (!matched) {
+      this.expectWord('INSERT');
+      const columns = this.isSymbol('(') ? this.expectIdentifierList() : [];
+      this.expectWord('VALUES');
+      this.expectSymbol('(');
+      const values = [this.parseExpression()];
+      while (this.acceptSymbol(',')) values.push(this.parseExpression());
+      this.expectSymbol(')');
+      return { kind: 'MergeInsert', loc, ...condition, columns, values };
+    }
+    if (this.acceptWord('DELETE')) return { kind: 'MergeDelete', loc, ...condition };
+    this.expectWord('UPDATE');
+    this.expectWord('SET');
+    return { kind: 'MergeUpdate', loc, ...condition, assignments: this.assignments() };
   }
 
   /** `CALL name([arg [, arg]…])`, each arg `expr` or `name => expr`. */

@@ -1,11 +1,11 @@
-import { QuarryError, type SourceLocation } from '@quarry/common';
-import type { Delete, Expression, Update } from '../parser/ast.js';
+import { QuarryError } from '@quarry/common';
+import type { Delete, Expression, Identifier, Update, UpdateAssignment } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
-import type { CatalogRegistry, TableMetadata } from '../spi/connector.js';
+import type { CatalogRegistry, Connector, TableMetadata, TableRef } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
-import { FILE_COLUMN, ROW_COLUMN, ROW_OP } from '../spi/writes.js';
+import { FILE_COLUMN, ROW_COLUMN, ROW_OP, type RowLevelWrite, type WritableConnector } from '../spi/writes.js';
 import { BOOLEAN, INTEGER, VARCHAR, typeToString } from '../types/index.js';
 import { findSubqueries } from './ast-walk.js';
 import { ExprTranslator } from './expressions.js';
@@ -17,7 +17,7 @@ import { assignmentCast, checkRetries, queryIdOf, tableTarget, writer } from './
 
 /**
  * DELETE and UPDATE, copy-on-write (`RowLevelWrite` in the SPI): the table is scanned in whole
- * files with its `$file` column, a projection gives every row its file, what happens to it (`$op`:
+ * files with its `$file` and `$row` columns, a projection gives every row what happens to it (`$op`:
  * kept, updated, deleted) and its new values, and a row-level TableWriter rewrites each file some
  * row of which changed. The commit swaps those files atomically, checks that no file the statement
  * read was replaced meanwhile, and is idempotent per query. The result is one row, the rows deleted
@@ -28,40 +28,80 @@ export async function planRowLevelWrite(
   catalogs: CatalogRegistry,
   session: Session,
 ): Promise<DistributedPlan> {
-  const at = statement.table[0]!.loc;
-  const verb = statement.kind === 'Delete' ? 'delete' : 'update';
-  const { ref, connector } = tableTarget(statement.table, catalogs, session, at);
+  const kind = statement.kind === 'Delete' ? 'delete' : 'update';
+  const updates = statement.kind === 'Update' ? statement.assignments : [];
+  refuseSubqueries(kind, [statement.where, ...updates.map((a) => a.value)]);
+  const target = await rowLevelTarget(statement.table, { catalogs, session, kind });
+  const { table } = target;
+  const relation = [table.catalog, table.schema, table.table];
+  const scope = new Scope(table.columns.map((c) => ({ name: c.name, relation, type: c.type })));
+  const t = new ExprTranslator(scope, { now: session.now });
+  const matched = statement.where
+    ? orFalse(t.boolean(t.translate(statement.where), 'WHERE', statement.where.loc))
+    : literalOf(true, BOOLEAN);
+  const op: Expr = {
+    kind: 'case',
+    whens: [{ when: matched, then: opLiteral(kind === 'delete' ? ROW_OP.delete : ROW_OP.update) }],
+    else: opLiteral(ROW_OP.keep),
+    type: INTEGER,
+  };
+  const assigned = assignments(updates, { table, translator: t });
+  const values = table.columns.map((c, channel): Expr => {
+    const old: Expr = { kind: 'input', channel, type: c.type };
+    const value = assigned.get(c.name);
+    return value ? { kind: 'case', whens: [{ when: matched, then: value }], else: old, type: c.type } : old;
+  });
+  const width = table.columns.length;
+  const project = rowLevelProject(targetScan(target.ref, table), {
+    file: { kind: 'input', channel: width, type: VARCHAR },
+    row: { kind: 'input', channel: width + 1, type: INTEGER },
+    op,
+    values,
+    table,
+  });
+  return rowLevelPlan(project, target);
+}
+
+/** What a row-level write changes: the table, its connector, and the statement's session. */
+export interface RowLevelTarget {
+  readonly ref: TableRef;
+  readonly connector: Connector & WritableConnector;
+  readonly table: TableMetadata;
+  readonly kind: RowLevelWrite;
+  readonly session: Session;
+}
+
+/** The table a DELETE, UPDATE or MERGE changes, checked: writable, existing, not a view. */
+export async function rowLevelTarget(
+  name: readonly Identifier[],
+  options: { catalogs: CatalogRegistry; session: Session; kind: RowLevelWrite },
+): Promise<RowLevelTarget> {
+  const { session, kind } = options;
+  const at = name[0]!.loc;
+  const { ref, connector } = tableTarget(name, options.catalogs, session, at);
   checkRetries(connector, session, at);
   const table = await connector.getTable(ref.schema, ref.table);
-  if (!table) {
-    const view = hasViews(connector) ? await connector.getView(ref.schema, ref.table) : undefined;
-    const what = view ? `'${ref.catalog}.${ref.schema}.${ref.table}' is a view; ${verb}s need a table` : undefined;
-    throw new QuarryError(
-      view ? 'NOT_SUPPORTED' : 'TABLE_NOT_FOUND',
-      what ?? `Table '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
-      { location: at },
-    );
-  }
-  for (const e of [statement.where, ...(statement.kind === 'Update' ? statement.assignments.map((a) => a.value) : [])]) {
+  if (table) return { ref, connector, table, kind, session };
+  const qualified = `'${ref.catalog}.${ref.schema}.${ref.table}'`;
+  if (hasViews(connector) && (await connector.getView(ref.schema, ref.table)))
+    throw new QuarryError('NOT_SUPPORTED', `${qualified} is a view; ${kind}s need a table`, { location: at });
+  throw new QuarryError('TABLE_NOT_FOUND', `Table ${qualified} does not exist`, { location: at });
+}
+
+/** Subqueries are refused (at the first one) until row-level writes plan them. */
+export function refuseSubqueries(kind: RowLevelWrite, expressions: readonly (Expression | undefined)[]): void {
+  for (const e of expressions) {
     const sub = e ? findSubqueries(e)[0] : undefined;
     if (sub)
-      throw new QuarryError('NOT_SUPPORTED', `Subqueries are not supported in ${verb.toUpperCase()} yet`, {
+      throw new QuarryError('NOT_SUPPORTED', `Subqueries are not supported in ${kind.toUpperCase()} yet`, {
         location: sub.loc,
       });
   }
-  const relation = [ref.catalog, ref.schema, ref.table];
-  const scope = new Scope(table.columns.map((c) => ({ name: c.name, relation, type: c.type })));
-  const t = new ExprTranslator(scope, { now: new Date() });
-  const matched = condition(t, statement.where);
-  const op: Expr = {
-    kind: 'case',
-    whens: [{ when: matched, then: literalOf(statement.kind === 'Delete' ? ROW_OP.delete : ROW_OP.update, INTEGER) }],
-    else: literalOf(ROW_OP.keep, INTEGER),
-    type: INTEGER,
-  };
-  const values = statement.kind === 'Update' ? newValues(statement, { table, translator: t, matched }) : columnsOf(table);
-  const width = table.columns.length;
-  const scan: PlanNode = {
+}
+
+/** The table's columns, then `$file` and `$row`, read in whole files. */
+export function targetScan(ref: TableRef, table: TableMetadata): PlanNode {
+  return {
     kind: 'TableScan',
     table: ref,
     columns: [...table.columns.map((c) => c.name), FILE_COLUMN, ROW_COLUMN],
@@ -73,77 +113,64 @@ export async function planRowLevelWrite(
     ...(table.rowCount !== undefined ? { rowCount: table.rowCount } : {}),
     wholeFiles: true,
   };
+}
+
+/** The writer's input: `[$file, $row, $op, …the table's columns]`. */
+export function rowLevelProject(
+  input: PlanNode,
+  row: { file: Expr; row: Expr; op: Expr; values: readonly Expr[]; table: TableMetadata },
+): PlanNode {
   const outputs: Column[] = [
     { name: FILE_COLUMN, type: VARCHAR },
     { name: ROW_COLUMN, type: INTEGER },
     { name: '$op', type: INTEGER },
-    ...table.columns.map((c) => ({ name: c.name, type: c.type })),
+    ...row.table.columns.map((c) => ({ name: c.name, type: c.type })),
   ];
-  const project: PlanNode = {
-    kind: 'Project',
-    input: scan,
-    exprs: [
-      { kind: 'input', channel: width, type: VARCHAR },
-      { kind: 'input', channel: width + 1, type: INTEGER },
-      op,
-      ...values,
-    ],
-    outputs,
-  };
-  const handle = await connector.beginWrite(ref, { kind: verb, columns: table.columns, queryId: queryIdOf(session) });
-  const root: PlanNode = { ...writer(project, handle), rowLevel: { contiguous: false } } as PlanNode;
+  return { kind: 'Project', input, exprs: [row.file, row.row, row.op, ...row.values], outputs };
+}
+
+/** The row-level writer on top of `input`, its write begun. */
+export async function rowLevelPlan(input: PlanNode, target: RowLevelTarget): Promise<DistributedPlan> {
+  const { connector, ref, table, kind, session } = target;
+  const handle = await connector.beginWrite(ref, { kind, columns: table.columns, queryId: queryIdOf(session) });
+  const root: PlanNode = { ...writer(input, handle), rowLevel: { contiguous: false } } as PlanNode;
   return { ...distributedPlan(root), write: { handle } };
 }
 
-/** `coalesce(where, false)`: the rows the statement changes (every row without a WHERE). */
-function condition(t: ExprTranslator, where: Expression | undefined): Expr {
-  if (!where) return literalOf(true, BOOLEAN);
-  const e = t.translate(where);
-  if (e.type.kind !== 'boolean' && e.type.kind !== 'unknown')
-    throw new QuarryError(
-      'TYPE_MISMATCH',
-      `WHERE clause must evaluate to a boolean: actual type ${typeToString(e.type)}`,
-      { location: where.loc },
-    );
-  return { kind: 'coalesce', args: [{ ...e, type: BOOLEAN }, literalOf(false, BOOLEAN)], type: BOOLEAN };
+export function opLiteral(op: number): Expr {
+  return literalOf(op, INTEGER);
 }
 
-function columnsOf(table: TableMetadata): Expr[] {
-  return table.columns.map((c, channel) => ({ kind: 'input', channel, type: c.type }));
+/** `coalesce(e, false)`: NULL conditions select nothing. */
+export function orFalse(e: Expr): Expr {
+  return { kind: 'coalesce', args: [e, literalOf(false, BOOLEAN)], type: BOOLEAN };
 }
 
-/** Per column: its new value where the row matched and is assigned one, else its value. */
-function newValues(
-  statement: Update,
-  options: { table: TableMetadata; translator: ExprTranslator; matched: Expr },
-): Expr[] {
-  const { table, translator, matched } = options;
+/** SET's assignments: each a column of the table, once, with a value cast to its type. */
+export function assignments(
+  list: readonly UpdateAssignment[],
+  options: { table: TableMetadata; translator: ExprTranslator },
+): Map<string, Expr> {
+  const { table, translator } = options;
   const assigned = new Map<string, Expr>();
-  for (const a of statement.assignments) {
+  for (const a of list) {
     const name = a.column.value.toLowerCase();
     const column = table.columns.find((c) => c.name === name);
-    if (!column) throw columnError('COLUMN_NOT_FOUND', `Column '${name}' cannot be resolved`, a.column.loc);
+    if (!column)
+      throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' cannot be resolved`, { location: a.column.loc });
     if (assigned.has(name))
-      throw columnError('INVALID_COLUMN_REFERENCE', `Multiple updates to the same column: ${name}`, a.column.loc);
+      throw new QuarryError('INVALID_COLUMN_REFERENCE', `Multiple updates to the same column: ${name}`, {
+        location: a.column.loc,
+      });
     const value = translator.translate(a.value);
-    assigned.set(
-      name,
-      assignmentCast(value, column.type, () => {
-        throw columnError(
-          'TYPE_MISMATCH',
-          `Cannot update column '${name}' of type ${typeToString(column.type)} with a value of type ${typeToString(value.type)}`,
-          a.value.loc,
-        );
-      }),
-    );
+    const fail = (): never => {
+      throw new QuarryError(
+        'TYPE_MISMATCH',
+        `Cannot update column '${name}' of type ${typeToString(column.type)} with a value of type ${typeToString(value.type)}`,
+        { location: a.value.loc },
+      );
+    };
+    assigned.set(name, assignmentCast(value, column.type, fail));
   }
-  return table.columns.map((c, channel) => {
-    const old: Expr = { kind: 'input', channel, type: c.type };
-    const value = assigned.get(c.name);
-    return value ? { kind: 'case', whens: [{ when: matched, then: value }], else: old, type: c.type } : old;
-  });
-}
-
-function columnError(code: 'COLUMN_NOT_FOUND' | 'INVALID_COLUMN_REFERENCE' | 'TYPE_MISMATCH', message: string, location: SourceLocation): QuarryError {
-  return new QuarryError(code, message, { location });
+  return assigned;
 }

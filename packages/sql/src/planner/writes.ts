@@ -15,6 +15,7 @@ import { qualifiedRef } from './names.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
 import { outputColumns } from './output-columns.js';
+import { planMerge } from './merge.js';
 import { planRowLevelWrite } from './row-level-writes.js';
 import { Scope } from './scope.js';
 
@@ -97,6 +98,8 @@ async function planWrite(
     case 'Delete':
     case 'Update':
       return planRowLevelWrite(statement, catalogs, session);
+    case 'Merge':
+      return planMerge(statement, catalogs, session);
     default:
       return undefined;
   }
@@ -114,6 +117,8 @@ function nameOf(statement: Statement): readonly Identifier[] | undefined {
     case 'Delete':
     case 'Update':
       return statement.table;
+    case 'Merge':
+      return statement.target;
     default:
       return undefined;
   }
