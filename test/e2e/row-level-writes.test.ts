@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { QuarryError, randomSuffix } from '@quarry/common';
-import { startInProcessCluster, type InProcessCluster } from '@quarry/testkit';
+import type { LocalCluster } from '@quarry/cli';
+import { QuarryClient } from '@quarry/client';
+import type { QueryEvent } from '@quarry/protocol';
+import {
+  EventCollector,
+  startInProcessCluster,
+  startProcessCluster,
+  type InProcessCluster,
+} from '@quarry/testkit';
 import { parseFailureInjection } from '@quarry/worker';
 
 const TASK = { retry_policy: 'TASK' };
@@ -16,7 +24,7 @@ function catalogDir(): { dir: string; lakeRoot: string } {
   mkdirSync(lakeRoot);
   writeFileSync(
     join(dir, 'lake.properties'),
-    `connector.name=lake\nlake.root=${lakeRoot}\nlake.parquet.row-group-rows=500\nlake.target-max-file-size=8kB\n` +
+    `connector.name=lake\nlake.root=${lakeRoot}\nlake.parquet.row-group-rows=1000\nlake.target-max-file-size=32kB\n` +
       `lake.external-location-prefixes=${join(dir, 'own')}\n`,
   );
   writeFileSync(join(dir, 'memory.properties'), 'connector.name=memory\n');
@@ -238,5 +246,87 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     expect(await err('delete from lake.rw.ext')).to.equal(message);
     expect(await err('update lake.rw.ext set a = 2')).to.equal(message.replace('1:13', '1:8'));
     expect((await q('select * from lake.rw.ext')).rows).to.deep.equal([[1]]);
+  });
+});
+
+/**
+ * The same statements with a worker killed (kill -9) while the statement's tasks run, under retry
+ * policy TASK: every first attempt waits 3 s before it reports, the worker running the first busy
+ * task is killed, its tasks run again elsewhere, and the table ends exactly as DuckDB's copy.
+ */
+describe('row-level writes with a worker killed (kill -9) under TASK', function () {
+  this.timeout(180_000);
+  const { dir, lakeRoot } = catalogDir();
+  let cluster: LocalCluster;
+  let client: QuarryClient;
+  let events: EventCollector;
+  let duck: DuckDBConnection;
+
+  before(async () => {
+    cluster = await startProcessCluster({
+      workers: 3,
+      slots: 1,
+      prefix: 'rwkill',
+      configProperties: { 'retry-policy': 'TASK', 'catalog.config-dir': dir },
+      env: { QUARRY_FAILURE_INJECTION: 'query=kill_,attempt=0,when=commit,action=DELAY,ms=3000' },
+    });
+    client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'rwkill', timeoutMs: 60_000 });
+    events = await EventCollector.start(cluster.natsUrl, 'rwkill');
+    duck = await (await DuckDBInstance.create(':memory:')).connect();
+  });
+
+  after(async () => {
+    duck?.closeSync();
+    await events?.close();
+    await client?.close();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function mirror(table: string): Promise<void> {
+    const files = currentFiles(lakeRoot, 'k', table).map((f) => `'${join(lakeRoot, 'k', table, f)}'`);
+    await duck.run(`create or replace table ${table} as select * from read_parquet([${files.join(', ')}])`);
+  }
+
+  /** Runs the statement with a worker killed midway, and the same statement on DuckDB's copy. */
+  async function killedWhile(statement: string): Promise<void> {
+    const queryId = `kill_${randomSuffix(6)}`;
+    const handle = await client.submit(statement.replace('$t', 'lake.k.li').replace('$s', 'lake.k.src'), { queryId });
+    const busy = (await events.waitFor(
+      (e) =>
+        e.queryId === queryId &&
+        e.type === 'RUNNING' &&
+        (e as Extract<QueryEvent, { type: 'RUNNING' }>).task?.state === 'RUNNING',
+    )) as Extract<QueryEvent, { type: 'RUNNING' }>;
+    await cluster.workers.find((w) => w.name === busy.task!.workerId)!.kill();
+    const r = await handle.result();
+    handle.close();
+    expect(events.of(queryId).some((e) => e.type === 'WORKER_LOST'), statement).to.equal(true);
+    const d = (await duck.runAndReadAll(statement.replace('$t', 'li').replace('$s', 'src'))).getRows()[0]!;
+    expect(r.rows, statement).to.deep.equal([[Number(d[0])]]);
+    const sums = 'count(*), sum(l_orderkey), sum(l_linenumber), sum(l_quantity), count(distinct l_orderkey * 10 + l_linenumber)';
+    const ours = await client.query(`select ${sums} from lake.k.li`);
+    const theirs = (await duck.runAndReadAll(`select ${sums} from li`)).getRows()[0]!;
+    expect(ours.rows[0]!.map(String), statement).to.deep.equal(theirs.map(String));
+    await cluster.addWorker();
+  }
+
+  it('DELETE, UPDATE and MERGE each leave every row exactly once', async () => {
+    await client.query('create schema lake.k');
+    await client.query(
+      'create table lake.k.li as select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem where l_orderkey < 20000',
+    );
+    await client.query(
+      'create table lake.k.src as select l_orderkey + 1 as k, l_linenumber as n, l_quantity * 2 as q from tpch.tiny.lineitem where l_orderkey between 15000 and 25000',
+    );
+    await mirror('li');
+    await mirror('src');
+    await killedWhile('delete from $t where l_orderkey % 3 = 0');
+    await killedWhile('update $t set l_quantity = l_quantity + 100 where l_linenumber = 1');
+    await killedWhile(
+      'merge into $t t using $s s on t.l_orderkey = s.k and t.l_linenumber = s.n ' +
+        'when matched and s.q > 60 then delete when matched then update set l_quantity = s.q ' +
+        'when not matched then insert values (s.k, s.n, s.q)',
+    );
   });
 });
