@@ -64,7 +64,9 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
       worker: {
         catalogDir: dir,
         // the first attempt of every writer task fails once its files are written
-        failureInjection: parseFailureInjection('query=rfail_,stage=1,attempt=0,when=commit,action=EXTERNAL'),
+        failureInjection: parseFailureInjection(
+          'query=rfail_,stage=1,attempt=0,when=commit,action=EXTERNAL;query=slow_,stage=1,when=commit,action=DELAY,ms=1500',
+        ),
       },
     });
     duck = await (await DuckDBInstance.create(':memory:')).connect();
@@ -112,12 +114,12 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   }
 
   const ORDERS_SUM =
-    'count(*), sum(o_orderkey), sum(o_custkey), sum(o_totalprice), count(distinct o_comment), ' +
-    "sum(length(o_comment)), sum(case when o_orderstatus = 'F' then 1 else 0 end)";
+    'count(*), sum(o_orderkey), sum(o_custkey), sum(o_totalprice), count(distinct o_clerk), ' +
+    "sum(length(o_clerk)), sum(case when o_orderstatus = 'F' then 1 else 0 end)";
 
   it('DELETE under TASK with failing writer attempts removes exactly the matching rows, as DuckDB does', async () => {
     await q(
-      'create table lake.rw.orders as select o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_orderdate, o_comment from tpch.tiny.orders',
+      'create table lake.rw.orders as select o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_orderdate, o_clerk from tpch.tiny.orders',
     );
     const before = currentFiles(lakeRoot, 'rw', 'orders');
     expect(before.length).to.be.greaterThan(4);
@@ -142,7 +144,7 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   it('UPDATE under TASK with failing writer attempts changes exactly the matching rows, as DuckDB does', async () => {
     await both(
       'orders',
-      "update $t set o_totalprice = o_totalprice * 2 + 0.01, o_comment = upper(o_comment), o_orderstatus = 'X' where o_orderdate < date '1993-06-01' and o_orderstatus <> 'O'",
+      "update $t set o_totalprice = o_totalprice * 2 + 0.01, o_clerk = lower(o_clerk), o_orderstatus = 'X' where o_orderdate < date '1993-06-01' and o_orderstatus <> 'O'",
     );
     await expectSameAsDuckDB('orders', ORDERS_SUM);
     await both('orders', 'update $t set o_custkey = o_custkey + 100000');
@@ -151,7 +153,7 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
 
   it('MERGE under TASK with failing writer attempts updates, deletes and inserts as DuckDB does', async () => {
     await q(
-      'create table lake.rw.changes as select o_orderkey + 3 as k, o_totalprice / 2 as p, o_comment as c from tpch.tiny.orders where o_orderkey % 5 = 0',
+      'create table lake.rw.changes as select o_orderkey + 3 as k, o_totalprice / 2 as p, o_clerk as c from tpch.tiny.orders where o_orderkey % 5 = 0',
     );
     await mirror('orders');
     await mirror('changes');
@@ -159,8 +161,8 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
       'orders',
       'merge into $t o using ' + '$s s on o.o_orderkey = s.k ' +
         'when matched and s.p > 100000 then delete ' +
-        'when matched then update set o_totalprice = s.p, o_comment = s.c ' +
-        "when not matched and s.k % 2 = 0 then insert (o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_comment) values (s.k, 0, 'N', s.p, s.c)",
+        'when matched then update set o_totalprice = s.p, o_clerk = s.c ' +
+        "when not matched and s.k % 2 = 0 then insert (o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_clerk) values (s.k, 0, 'N', s.p, s.c)",
     );
     await expectSameAsDuckDB('orders', ORDERS_SUM);
     // a subquery source, no condition on the clauses, an INSERT of every column
@@ -176,7 +178,7 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   it('MERGE: a target row matched by two source rows fails the statement and changes nothing', async () => {
     const before = currentFiles(lakeRoot, 'rw', 'orders');
     const e = (await failing(
-      "merge into lake.rw.orders o using (select * from (values (4, 'a'), (4, 'b'))) s(k, c) on o.o_orderkey = s.k when matched then update set o_comment = s.c",
+      "merge into lake.rw.orders o using (select * from (values (4, 'a'), (4, 'b'))) s(k, c) on o.o_orderkey = s.k when matched then update set o_clerk = s.c",
     ).catch((x: unknown) => x)) as QuarryError;
     expect([e.code, e.message]).to.deep.equal([
       'MERGE_TARGET_ROW_MULTIPLE_MATCHES',
@@ -186,10 +188,31 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await expectSameAsDuckDB('orders', ORDERS_SUM);
   });
 
+  it('concurrent updates of the same rows: each lands or fails with TRANSACTION_CONFLICT, no update is lost', async () => {
+    await q('create table lake.rw.counter as select n_nationkey k, 0 v from tpch.tiny.nation');
+    const run = (i: number) =>
+      q('update lake.rw.counter set v = v + 1 where k < 10', TASK, `slow_${i}_${randomSuffix(6)}`).then(
+        (r) => r.rows[0]![0] as number,
+        (e: unknown) => e as QuarryError,
+      );
+    const outcomes = await Promise.all([0, 1, 2].map(run));
+    const landed = outcomes.filter((o) => o === 10).length;
+    const conflicts = outcomes.filter((o) => o instanceof QuarryError);
+    expect(landed + conflicts.length).to.equal(3);
+    expect(conflicts.length, 'the updates overlapped').to.be.greaterThan(0);
+    for (const e of conflicts) {
+      expect([e.code, e.type]).to.deep.equal(['TRANSACTION_CONFLICT', 'EXTERNAL']);
+      expect(e.message).to.match(/^Table 'lake\.rw\.counter' was changed by another write since this statement read it/);
+    }
+    expect((await q('select sum(v), count(*), count(distinct k) from lake.rw.counter')).rows).to.deep.equal([
+      [landed * 10, 25, 25],
+    ]);
+  });
+
   it('a statement that matches nothing changes no file and returns 0', async () => {
     const before = currentFiles(lakeRoot, 'rw', 'orders');
     expect((await failing('delete from lake.rw.orders where o_orderkey < 0')).rows).to.deep.equal([[0]]);
-    expect((await failing("update lake.rw.orders set o_comment = 'x' where o_comment is null")).rows).to.deep.equal([[0]]);
+    expect((await failing("update lake.rw.orders set o_clerk = 'x' where o_clerk is null")).rows).to.deep.equal([[0]]);
     expect(currentFiles(lakeRoot, 'rw', 'orders')).to.deep.equal(before);
   });
 
