@@ -103,8 +103,8 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   }
 
   async function both(table: string, statement: string): Promise<void> {
-    const r = await failing(statement.replace('$t', `lake.rw.${table}`).replace('$s', 'lake.rw.changes'));
-    const d = (await duck.runAndReadAll(statement.replace('$t', table).replace('$s', 'changes'))).getRows()[0]!;
+    const r = await failing(statement.replaceAll('$t', `lake.rw.${table}`).replaceAll('$s', 'lake.rw.changes'));
+    const d = (await duck.runAndReadAll(statement.replaceAll('$t', table).replaceAll('$s', 'changes'))).getRows()[0]!;
     expect(r.columns.map((c) => c.name)).to.deep.equal(['rows']);
     expect(r.rows).to.deep.equal([[Number(d[0])]], statement);
     // the files it wrote are its writers' second attempts: every first attempt failed after writing
@@ -175,6 +175,17 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await expectSameAsDuckDB('orders', ORDERS_SUM);
   });
 
+  it('DELETE and UPDATE with subqueries, correlated ones too, as DuckDB does', async () => {
+    await both('orders', 'delete from $t where exists (select 1 from $s s where s.k = o_orderkey and s.p < 50000)');
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+    await both(
+      'orders',
+      'update $t set o_totalprice = (select max(p) from $s), o_custkey = (select count(*) from $s s where s.k = o_orderkey + 3) ' +
+        'where o_orderkey in (select k + 1 from $s where p > 150000) or o_custkey > (select avg(p) + 100000 from $s)',
+    );
+    await expectSameAsDuckDB('orders', ORDERS_SUM);
+  });
+
   it('MERGE: a target row matched by two source rows fails the statement and changes nothing', async () => {
     const before = currentFiles(lakeRoot, 'rw', 'orders');
     const e = (await failing(
@@ -227,6 +238,11 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
       [1, 'one!'],
       [2, 'none!'],
     ]);
+    const analyzed = await q('explain analyze delete from lake.rw.small where k = 2', TASK);
+    expect(String(analyzed.rows[0]![0])).to.match(/TableWriter lake\.rw\.small/);
+    expect((await q('select * from lake.rw.small')).rows).to.deep.equal([[1, 'one!']]);
+    expect((await q('truncate table lake.rw.small', TASK)).rows).to.deep.equal([[1]]);
+    expect((await q('select count(*) from lake.rw.small')).rows).to.deep.equal([[0]]);
   });
 
   it('refuses bad statements with clear errors at their line and column', async () => {
@@ -245,8 +261,17 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     expect(await err('delete from lake.rw.e where a')).to.equal(
       'TYPE_MISMATCH: line 1:29: WHERE operand must be boolean, not bigint',
     );
-    expect(await err('delete from lake.rw.e where a in (select 1)')).to.equal(
-      'NOT_SUPPORTED: line 1:29: Subqueries are not supported in DELETE yet',
+    expect(await err('merge into lake.rw.e using lake.rw.e s on s.a = (select 1) when matched then delete')).to.equal(
+      'NOT_SUPPORTED: line 1:49: Subqueries are not supported in MERGE yet',
+    );
+    expect(await err('merge into lake.rw.e t using lake.rw.e s on t.a = s.a when matched then update set c = 1')).to.equal(
+      "COLUMN_NOT_FOUND: line 1:84: Column 'c' cannot be resolved",
+    );
+    expect(await err('merge into lake.rw.e t using lake.rw.e s on t.a = s.a when not matched then insert (a) values (1, 2)')).to.equal(
+      'TYPE_MISMATCH: line 1:55: MERGE INSERT has 2 values, but 1 columns',
+    );
+    expect(await err('merge into lake.rw.e t using lake.rw.e s on a = s.a when matched then delete')).to.match(
+      /^AMBIGUOUS_NAME: line 1:45: /,
     );
     expect(await err('delete from tpch.tiny.nation')).to.equal(
       "NOT_SUPPORTED: line 1:13: Catalog 'tpch' does not support writes",

@@ -191,10 +191,12 @@ export interface DropTable extends Located {
   readonly ifExists: boolean;
 }
 
+/** `DELETE FROM t [WHERE condition]`, or `TRUNCATE TABLE t` (`truncate`: every row, no WHERE). */
 export interface Delete extends Located {
   readonly kind: 'Delete';
   readonly table: QualifiedName;
   readonly where?: Expression;
+  readonly truncate?: boolean;
 }
 
 /** `UPDATE t SET column = value [, …] [WHERE condition]`. */

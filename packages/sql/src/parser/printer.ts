@@ -295,6 +295,7 @@ class SqlPrinter extends ExpressionPrinter {
       case 'Call':
         return this.call(statement);
       case 'Delete':
+        if (statement.truncate) return `TRUNCATE TABLE ${qualifiedName(statement.table)}`;
         return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
       case 'Update': {
         const set = statement.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);

@@ -25,14 +25,14 @@ import { QueryParser } from './queries.js';
 // prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
   'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT',
-  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE',
+  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
-  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'MERGE', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'UPDATE',
+  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'MERGE', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'TRUNCATE', 'UPDATE',
   'USE', 'VALUES', 'WITH',
 ];
 
@@ -122,6 +122,10 @@ export class StatementParser extends QueryParser {
         if (!this.acceptWord('WHERE')) return { kind: 'Delete', loc, table };
         return { kind: 'Delete', loc, table, where: this.parseExpression() };
       }
+      case 'TRUNCATE':
+        this.advance();
+        this.expectWord('TABLE');
+        return { kind: 'Delete', loc, table: this.expectQualifiedName(), truncate: true };
       case 'UPDATE':
         return this.update(token);
       case 'MERGE':

@@ -3,7 +3,6 @@ import type { Merge, MergeCase, MergeInsert } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { PlanNode } from '../plan/nodes.js';
-import { optimize } from '../optimizer/index.js';
 import type { CatalogRegistry, TableMetadata } from '../spi/connector.js';
 import { ROW_OP } from '../spi/writes.js';
 import { BOOLEAN, INTEGER, VARCHAR, typeToString } from '../types/index.js';
@@ -14,7 +13,9 @@ import { QueryPlanner } from './query.js';
 import { planRelation } from './relations.js';
 import {
   assignments,
+  hiddenField,
   opLiteral,
+  optimized,
   orFalse,
   refuseSubqueries,
   rowLevelPlan,
@@ -22,7 +23,7 @@ import {
   rowLevelTarget,
   targetScan,
 } from './row-level-writes.js';
-import { Scope, type Field } from './scope.js';
+import { Scope } from './scope.js';
 import { assignmentCast } from './writes.js';
 
 /**
@@ -56,13 +57,12 @@ export async function planMerge(
   const scan = targetScan(target.ref, table);
   const width = table.columns.length;
   const relation = statement.targetAlias ? [statement.targetAlias.value] : [table.catalog, table.schema, table.table];
-  const hidden = (type: Field['type']): Field => ({ name: undefined, relation: undefined, type, hidden: true });
   const scope = new Scope([
     ...table.columns.map((c) => ({ name: c.name, relation, type: c.type })),
-    hidden(VARCHAR),
-    hidden(INTEGER),
+    hiddenField(VARCHAR),
+    hiddenField(INTEGER),
     ...source.scope.fields,
-    hidden(BOOLEAN),
+    hiddenField(BOOLEAN),
   ]);
   const t = new ExprTranslator(scope, { now: session.now });
   const join: PlanNode = {
@@ -101,11 +101,7 @@ export async function planMerge(
     values,
     table,
   });
-  const optimized = optimize(project, undefined, {
-    session,
-    distinctCount: (ref, column) => metadata.distinctCount(ref, column),
-  });
-  return rowLevelPlan(optimized, target);
+  return rowLevelPlan(optimized(project, metadata), target);
 }
 
 function caseExpressions(c: MergeCase) {

@@ -6,13 +6,16 @@ import type { Column, PlanNode } from '../plan/nodes.js';
 import type { CatalogRegistry, Connector, TableMetadata, TableRef } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
 import { FILE_COLUMN, ROW_COLUMN, ROW_OP, type RowLevelWrite, type WritableConnector } from '../spi/writes.js';
-import { BOOLEAN, INTEGER, VARCHAR, typeToString } from '../types/index.js';
+import { BOOLEAN, INTEGER, VARCHAR, typeToString, type DataType } from '../types/index.js';
+import { optimize } from '../optimizer/index.js';
 import { findSubqueries } from './ast-walk.js';
 import { ExprTranslator } from './expressions.js';
 import { literalOf } from './literals.js';
-import type { Session } from './metadata.js';
+import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan } from './plan.js';
-import { Scope } from './scope.js';
+import { QueryPlanner } from './query.js';
+import { Scope, type Field } from './scope.js';
+import { applySubqueries } from './subqueries.js';
 import { assignmentCast, checkRetries, queryIdOf, tableTarget, writer } from './writes.js';
 
 /**
@@ -21,7 +24,9 @@ import { assignmentCast, checkRetries, queryIdOf, tableTarget, writer } from './
  * kept, updated, deleted) and its new values, and a row-level TableWriter rewrites each file some
  * row of which changed. The commit swaps those files atomically, checks that no file the statement
  * read was replaced meanwhile, and is idempotent per query. The result is one row, the rows deleted
- * or updated. Subqueries in the WHERE or SET are not supported yet.
+ * or updated. Subqueries in the WHERE and SET (correlated ones too) are joined to the scan as a
+ * SELECT's WHERE joins them; the writer then gets the rows hash-partitioned on `$file` if a join
+ * moved them.
  */
 export async function planRowLevelWrite(
   statement: Delete | Update,
@@ -30,12 +35,24 @@ export async function planRowLevelWrite(
 ): Promise<DistributedPlan> {
   const kind = statement.kind === 'Delete' ? 'delete' : 'update';
   const updates = statement.kind === 'Update' ? statement.assignments : [];
-  refuseSubqueries(kind, [statement.where, ...updates.map((a) => a.value)]);
   const target = await rowLevelTarget(statement.table, { catalogs, session, kind });
+  if (!statement.where && kind === 'delete') return rowLevelPlan(deleteAll(target), target);
   const { table } = target;
+  const width = table.columns.length;
   const relation = [table.catalog, table.schema, table.table];
-  const scope = new Scope(table.columns.map((c) => ({ name: c.name, relation, type: c.type })));
-  const t = new ExprTranslator(scope, { now: session.now });
+  const scope = new Scope([
+    ...table.columns.map((c) => ({ name: c.name, relation, type: c.type })),
+    hiddenField(VARCHAR),
+    hiddenField(INTEGER),
+  ]);
+  // subqueries (correlated ones too) are joined to the scan, their values come through the hook
+  const metadata = await PlannerMetadata.load(statement, catalogs, session);
+  const expressions = [...(statement.where ? [statement.where] : []), ...updates.map((a) => a.value)];
+  const applied = applySubqueries(new QueryPlanner(metadata), targetScan(target.ref, table), expressions, {
+    translator: new ExprTranslator(scope, { now: session.now }),
+    outer: scope,
+  });
+  const t = new ExprTranslator(scope, { now: session.now, hook: applied.hook });
   const matched = statement.where
     ? orFalse(t.boolean(t.translate(statement.where), 'WHERE', statement.where.loc))
     : literalOf(true, BOOLEAN);
@@ -51,15 +68,53 @@ export async function planRowLevelWrite(
     const value = assigned.get(c.name);
     return value ? { kind: 'case', whens: [{ when: matched, then: value }], else: old, type: c.type } : old;
   });
-  const width = table.columns.length;
-  const project = rowLevelProject(targetScan(target.ref, table), {
+  const project = rowLevelProject(applied.node, {
     file: { kind: 'input', channel: width, type: VARCHAR },
     row: { kind: 'input', channel: width + 1, type: INTEGER },
     op,
     values,
     table,
   });
-  return rowLevelPlan(project, target);
+  return rowLevelPlan(optimized(project, metadata), target);
+}
+
+/** A column expressions cannot name (`$file`, `$row`, MERGE's source marker). */
+export function hiddenField(type: DataType): Field {
+  return { name: undefined, relation: undefined, type, hidden: true };
+}
+
+/** The optimizer's rules over a row-level write's input (join keys, pushdown, decorrelation). */
+export function optimized(node: PlanNode, metadata: PlannerMetadata): PlanNode {
+  return optimize(node, undefined, {
+    session: metadata.session,
+    distinctCount: (ref, column) => metadata.distinctCount(ref, column),
+  });
+}
+
+/**
+ * DELETE without WHERE (and TRUNCATE): every row goes, so no value is read — the scan gives only
+ * `$file` and `$row` (row counts, no data) and the columns are NULL.
+ */
+function deleteAll(target: RowLevelTarget): PlanNode {
+  const { ref, table } = target;
+  const scan: PlanNode = {
+    kind: 'TableScan',
+    table: ref,
+    columns: [FILE_COLUMN, ROW_COLUMN],
+    outputs: [
+      { name: FILE_COLUMN, type: VARCHAR },
+      { name: ROW_COLUMN, type: INTEGER },
+    ],
+    ...(table.rowCount !== undefined ? { rowCount: table.rowCount } : {}),
+    wholeFiles: true,
+  };
+  return rowLevelProject(scan, {
+    file: { kind: 'input', channel: 0, type: VARCHAR },
+    row: { kind: 'input', channel: 1, type: INTEGER },
+    op: opLiteral(ROW_OP.delete),
+    values: table.columns.map((c) => literalOf(null, c.type)),
+    table,
+  });
 }
 
 /** What a row-level write changes: the table, its connector, and the statement's session. */
