@@ -38,9 +38,9 @@ function currentFiles(lakeRoot: string, schema: string, table: string): string[]
     .map((f) => /^v(\d+)\.metadata\.json$/.exec(f)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number);
-  const latest = JSON.parse(
-    readFileSync(join(dir, `v${Math.max(...versions)}.metadata.json`), 'utf8'),
-  ) as { files: { path: string }[] };
+  const latest = JSON.parse(readFileSync(join(dir, `v${Math.max(...versions)}.metadata.json`), 'utf8')) as {
+    files: { path: string }[];
+  };
   return latest.files.map((f) => f.path).sort();
 }
 
@@ -103,14 +103,21 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   }
 
   async function both(table: string, statement: string): Promise<void> {
-    const r = await failing(statement.replaceAll('$t', `lake.rw.${table}`).replaceAll('$s', 'lake.rw.changes'));
-    const d = (await duck.runAndReadAll(statement.replaceAll('$t', table).replaceAll('$s', 'changes'))).getRows()[0]!;
+    const r = await failing(
+      statement.replaceAll('$t', `lake.rw.${table}`).replaceAll('$s', 'lake.rw.changes'),
+    );
+    const d = (
+      await duck.runAndReadAll(statement.replaceAll('$t', table).replaceAll('$s', 'changes'))
+    ).getRows()[0]!;
     expect(r.columns.map((c) => c.name)).to.deep.equal(['rows']);
     expect(r.rows).to.deep.equal([[Number(d[0])]], statement);
     // the files it wrote are its writers' second attempts: every first attempt failed after writing
     const written = currentFiles(lakeRoot, 'rw', table).filter((f) => f.startsWith(`data/${lastFailing}/`));
     expect(written.length, statement).to.be.greaterThan(0);
-    expect(written.every((f) => /^data\/[^/]+\/0\.\d+\.1\//.test(f)), written.join()).to.equal(true);
+    expect(
+      written.every((f) => /^data\/[^/]+\/0\.\d+\.1\//.test(f)),
+      written.join(),
+    ).to.equal(true);
   }
 
   const ORDERS_SUM =
@@ -126,7 +133,9 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await mirror('orders');
     await both('orders', 'delete from $t where o_orderkey % 7 = 0 or o_custkey = 370');
     await expectSameAsDuckDB('orders', ORDERS_SUM);
-    expect((await q('select count(*) from lake.rw.orders where o_orderkey % 7 = 0')).rows).to.deep.equal([[0]]);
+    expect((await q('select count(*) from lake.rw.orders where o_orderkey % 7 = 0')).rows).to.deep.equal([
+      [0],
+    ]);
   });
 
   it('rewrites only the files with a deleted row; others stay as they were', async () => {
@@ -159,7 +168,8 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await mirror('changes');
     await both(
       'orders',
-      'merge into $t o using ' + '$s s on o.o_orderkey = s.k ' +
+      'merge into $t o using ' +
+        '$s s on o.o_orderkey = s.k ' +
         'when matched and s.p > 100000 then delete ' +
         'when matched then update set o_totalprice = s.p, o_clerk = s.c ' +
         "when not matched and s.k % 2 = 0 then insert (o_orderkey, o_custkey, o_orderstatus, o_totalprice, o_clerk) values (s.k, 0, 'N', s.p, s.c)",
@@ -169,14 +179,17 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await both(
       'orders',
       'merge into $t using (select k, p from $s where k < 3000) as s on o_orderkey = s.k ' +
-        'when matched then update set o_orderstatus = \'M\' ' +
+        "when matched then update set o_orderstatus = 'M' " +
         "when not matched then insert values (s.k, 1, 'I', s.p, date '2000-01-01', 'inserted')",
     );
     await expectSameAsDuckDB('orders', ORDERS_SUM);
   });
 
   it('DELETE and UPDATE with subqueries, correlated ones too, as DuckDB does', async () => {
-    await both('orders', 'delete from $t where exists (select 1 from $s s where s.k = o_orderkey and s.p < 50000)');
+    await both(
+      'orders',
+      'delete from $t where exists (select 1 from $s s where s.k = o_orderkey and s.p < 50000)',
+    );
     await expectSameAsDuckDB('orders', ORDERS_SUM);
     await both(
       'orders',
@@ -213,7 +226,9 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     expect(conflicts.length, 'the updates overlapped').to.be.greaterThan(0);
     for (const e of conflicts) {
       expect([e.code, e.type]).to.deep.equal(['TRANSACTION_CONFLICT', 'EXTERNAL']);
-      expect(e.message).to.match(/^Table 'lake\.rw\.counter' was changed by another write since this statement read it/);
+      expect(e.message).to.match(
+        /^Table 'lake\.rw\.counter' was changed by another write since this statement read it/,
+      );
     }
     expect((await q('select sum(v), count(*), count(distinct k) from lake.rw.counter')).rows).to.deep.equal([
       [landed * 10, 25, 25],
@@ -223,7 +238,9 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
   it('a statement that matches nothing changes no file and returns 0', async () => {
     const before = currentFiles(lakeRoot, 'rw', 'orders');
     expect((await failing('delete from lake.rw.orders where o_orderkey < 0')).rows).to.deep.equal([[0]]);
-    expect((await failing("update lake.rw.orders set o_clerk = 'x' where o_clerk is null")).rows).to.deep.equal([[0]]);
+    expect(
+      (await failing("update lake.rw.orders set o_clerk = 'x' where o_clerk is null")).rows,
+    ).to.deep.equal([[0]]);
     expect(currentFiles(lakeRoot, 'rw', 'orders')).to.deep.equal(before);
   });
 
@@ -261,18 +278,20 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     expect(await err('delete from lake.rw.e where a')).to.equal(
       'TYPE_MISMATCH: line 1:29: WHERE operand must be boolean, not bigint',
     );
-    expect(await err('merge into lake.rw.e using lake.rw.e s on s.a = (select 1) when matched then delete')).to.equal(
-      'NOT_SUPPORTED: line 1:49: Subqueries are not supported in MERGE yet',
-    );
-    expect(await err('merge into lake.rw.e t using lake.rw.e s on t.a = s.a when matched then update set c = 1')).to.equal(
-      "COLUMN_NOT_FOUND: line 1:84: Column 'c' cannot be resolved",
-    );
-    expect(await err('merge into lake.rw.e t using lake.rw.e s on t.a = s.a when not matched then insert (a) values (1, 2)')).to.equal(
-      'TYPE_MISMATCH: line 1:55: MERGE INSERT has 2 values, but 1 columns',
-    );
-    expect(await err('merge into lake.rw.e t using lake.rw.e s on a = s.a when matched then delete')).to.match(
-      /^AMBIGUOUS_NAME: line 1:45: /,
-    );
+    expect(
+      await err('merge into lake.rw.e using lake.rw.e s on s.a = (select 1) when matched then delete'),
+    ).to.equal('NOT_SUPPORTED: line 1:49: Subqueries are not supported in MERGE yet');
+    expect(
+      await err('merge into lake.rw.e t using lake.rw.e s on t.a = s.a when matched then update set c = 1'),
+    ).to.equal("COLUMN_NOT_FOUND: line 1:84: Column 'c' cannot be resolved");
+    expect(
+      await err(
+        'merge into lake.rw.e t using lake.rw.e s on t.a = s.a when not matched then insert (a) values (1, 2)',
+      ),
+    ).to.equal('TYPE_MISMATCH: line 1:55: MERGE INSERT has 2 values, but 1 columns');
+    expect(
+      await err('merge into lake.rw.e t using lake.rw.e s on a = s.a when matched then delete'),
+    ).to.match(/^AMBIGUOUS_NAME: line 1:45: /);
     expect(await err('delete from tpch.tiny.nation')).to.equal(
       "NOT_SUPPORTED: line 1:13: Catalog 'tpch' does not support writes",
     );
@@ -290,7 +309,8 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     mkdirSync(own, { recursive: true });
     await duck.run(`copy (select 1::bigint as a) to '${join(own, 'x.parquet')}' (format parquet)`);
     await q(`call lake.system.register_table('rw', 'ext', '${own}')`);
-    const message = "NOT_SUPPORTED: line 1:13: Table 'lake.rw.ext' is read-only: its files are not the catalog's (a registered or external table)";
+    const message =
+      "NOT_SUPPORTED: line 1:13: Table 'lake.rw.ext' is read-only: its files are not the catalog's (a registered or external table)";
     expect(await err('delete from lake.rw.ext')).to.equal(message);
     expect(await err('update lake.rw.ext set a = 2')).to.equal(message.replace('1:13', '1:8'));
     expect((await q('select * from lake.rw.ext')).rows).to.deep.equal([[1]]);
@@ -339,7 +359,9 @@ describe('row-level writes with a worker killed (kill -9) under TASK', function 
   /** Runs the statement with a worker killed midway, and the same statement on DuckDB's copy. */
   async function killedWhile(statement: string): Promise<void> {
     const queryId = `kill_${randomSuffix(6)}`;
-    const handle = await client.submit(statement.replace('$t', 'lake.k.li').replace('$s', 'lake.k.src'), { queryId });
+    const handle = await client.submit(statement.replace('$t', 'lake.k.li').replace('$s', 'lake.k.src'), {
+      queryId,
+    });
     const busy = (await events.waitFor(
       (e) =>
         e.queryId === queryId &&
@@ -349,10 +371,14 @@ describe('row-level writes with a worker killed (kill -9) under TASK', function 
     await cluster.workers.find((w) => w.name === busy.task!.workerId)!.kill();
     const r = await handle.result();
     handle.close();
-    expect(events.of(queryId).some((e) => e.type === 'WORKER_LOST'), statement).to.equal(true);
+    expect(
+      events.of(queryId).some((e) => e.type === 'WORKER_LOST'),
+      statement,
+    ).to.equal(true);
     const d = (await duck.runAndReadAll(statement.replace('$t', 'li').replace('$s', 'src'))).getRows()[0]!;
     expect(r.rows, statement).to.deep.equal([[Number(d[0])]]);
-    const sums = 'count(*), sum(l_orderkey), sum(l_linenumber), sum(l_quantity), count(distinct l_orderkey * 10 + l_linenumber)';
+    const sums =
+      'count(*), sum(l_orderkey), sum(l_linenumber), sum(l_quantity), count(distinct l_orderkey * 10 + l_linenumber)';
     const ours = await client.query(`select ${sums} from lake.k.li`);
     const theirs = (await duck.runAndReadAll(`select ${sums} from li`)).getRows()[0]!;
     expect(ours.rows[0]!.map(String), statement).to.deep.equal(theirs.map(String));

@@ -77,11 +77,15 @@ function taskContext(
       const connector = deps.catalogs.get(handle.catalog);
       if (!connector || !isWritable(connector))
         throw new QuarryError('NOT_SUPPORTED', `Catalog '${handle.catalog}' does not support writes`);
-      return connector.writeSink(handle, {
-        taskPartition: spec.partition,
-        attempt: spec.attempt,
-        queryAttempt: spec.queryAttempt,
-      }, options);
+      return connector.writeSink(
+        handle,
+        {
+          taskPartition: spec.partition,
+          attempt: spec.attempt,
+          queryAttempt: spec.queryAttempt,
+        },
+        options,
+      );
     },
     ...(deps.spill ? { spill: deps.spill } : {}),
   };

@@ -201,7 +201,8 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   /** The version a row-level write read when it began (its files are what the write rewrites). */
   private async readVersionOf(handle: WriteHandle): Promise<TableVersion> {
     const info = lakeWriteInfo(handle, this.layout);
-    if (info.baseVersion === undefined) throw internalError('lake: a row-level scan without its write’s version');
+    if (info.baseVersion === undefined)
+      throw internalError('lake: a row-level scan without its write’s version');
     return readVersion(this.storage, this.layout, info.tableDir, info.baseVersion);
   }
 
@@ -356,7 +357,12 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
       if (!existing) throw tableNotFound(ref);
       if (existing.external) throw readOnlyTable(ref);
       const { kind, queryId } = options;
-      return lakeWriteHandle(this.ctx, ref, { kind, queryId, columns: existing.columns, baseVersion: existing.version });
+      return lakeWriteHandle(this.ctx, ref, {
+        kind,
+        queryId,
+        columns: existing.columns,
+        baseVersion: existing.version,
+      });
     }
     if (options.kind === 'insert') {
       if (!existing) throw tableNotFound(ref);
@@ -391,7 +397,10 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
       targetMaxFileSize: this.config.targetMaxFileSize,
     });
     if (!isRowLevelWrite(info.kind)) return sink;
-    return new LakeRewriteSink(sink, { contiguous: options.contiguous === true, merge: info.kind === 'merge' });
+    return new LakeRewriteSink(sink, {
+      contiguous: options.contiguous === true,
+      merge: info.kind === 'merge',
+    });
   }
 
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }> {

@@ -18,7 +18,9 @@ export async function* withFileColumns(
     const rows = positions(position, page.rowCount);
     position += page.rowCount;
     let next = 0;
-    const blocks = columns.map((c) => (c === FILE_COLUMN ? path : c === ROW_COLUMN ? rows : page.blocks[next++]!));
+    const blocks = columns.map((c) =>
+      c === FILE_COLUMN ? path : c === ROW_COLUMN ? rows : page.blocks[next++]!,
+    );
     yield { blocks, rowCount: page.rowCount };
   }
 }

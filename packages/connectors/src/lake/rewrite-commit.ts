@@ -2,7 +2,13 @@ import { internalError, QuarryError } from '@quarry/common';
 import type { WriteFragment, WriteHandle } from '@quarry/sql';
 import { tableNotFound } from '../errors.js';
 import { withLock } from './locks.js';
-import { latestVersion, readVersion, writeVersion, type DataFileEntry, type TableVersion } from './metadata.js';
+import {
+  latestVersion,
+  readVersion,
+  writeVersion,
+  type DataFileEntry,
+  type TableVersion,
+} from './metadata.js';
 import type { LakeRewriteInfo } from './rewrite-sink.js';
 import { lakeFragmentInfo } from './writer.js';
 import {

@@ -1,5 +1,13 @@
 import { internalError, QuarryError } from '@quarry/common';
-import { ROW_OP, takePage, valueAt, type Block, type Page, type WriteFragment, type WriteSink } from '@quarry/sql';
+import {
+  ROW_OP,
+  takePage,
+  valueAt,
+  type Block,
+  type Page,
+  type WriteFragment,
+  type WriteSink,
+} from '@quarry/sql';
 import { lakeFragmentInfo, type LakeFragmentInfo, type LakeWriteSink } from './writer.js';
 
 /** What a row-level write's sink reports: the new files, and the files they replace. */
@@ -71,7 +79,8 @@ export class LakeRewriteSink implements WriteSink {
     for (let i = at.start; i < at.end; i++) {
       const op = valueAt(at.opBlock, i);
       if (op === ROW_OP.insert) take.push(i);
-      else if (op !== ROW_OP.skip) throw internalError(`lake rewrite sink: a row without a file has $op ${String(op)}`);
+      else if (op !== ROW_OP.skip)
+        throw internalError(`lake rewrite sink: a row without a file has $op ${String(op)}`);
     }
     if (take.length === 0) return;
     this.changed += take.length;

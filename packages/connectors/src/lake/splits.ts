@@ -18,7 +18,14 @@ export function rowGroupSplits(
   for (const file of files) {
     if (!mayMatchAll(columns, file.stats, file.rows, constraint)) continue;
     if (target.wholeFiles) {
-      const info: LakeSplitInfo = { uri: uriOf(file.path), bytes: file.bytes, rowGroup: 0, rowStart: 0, rowEnd: file.rows, columns };
+      const info: LakeSplitInfo = {
+        uri: uriOf(file.path),
+        bytes: file.bytes,
+        rowGroup: 0,
+        rowStart: 0,
+        rowEnd: file.rows,
+        columns,
+      };
       splits.push({ catalog, info });
       continue;
     }

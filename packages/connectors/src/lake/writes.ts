@@ -179,7 +179,11 @@ function withoutRowGroupSketches(file: DataFileEntry): DataFileEntry {
 }
 
 /** Deletes the query's attempt directories that the version does not reference. */
-export async function removeLosers(ctx: LakeContext, info: LakeWriteInfo, version: TableVersion): Promise<void> {
+export async function removeLosers(
+  ctx: LakeContext,
+  info: LakeWriteInfo,
+  version: TableVersion,
+): Promise<void> {
   const queryRel = relativeTo(info.tableDir, info.queryDir);
   const kept = new Set<string>();
   for (const f of version.files) {

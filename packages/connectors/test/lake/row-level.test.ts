@@ -56,7 +56,8 @@ describe('lake row-level writes (copy-on-write)', function () {
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const versions = async () => {
     const out: string[] = [];
-    for await (const f of storageOf(lake).list(lake.config.root)) if (f.uri.endsWith('.metadata.json')) out.push(f.uri);
+    for await (const f of storageOf(lake).list(lake.config.root))
+      if (f.uri.endsWith('.metadata.json')) out.push(f.uri);
     return out.sort();
   };
 
@@ -89,9 +90,11 @@ describe('lake row-level writes (copy-on-write)', function () {
     );
   }
 
-  const deleteWhere = (pred: (id: number) => boolean): Decide => (r) => ({
-    op: pred(r[0] as number) ? ROW_OP.delete : ROW_OP.keep,
-  });
+  const deleteWhere =
+    (pred: (id: number) => boolean): Decide =>
+    (r) => ({
+      op: pred(r[0] as number) ? ROW_OP.delete : ROW_OP.keep,
+    });
 
   before(() => {
     backend = localLakeBackend();
@@ -113,7 +116,10 @@ describe('lake row-level writes (copy-on-write)', function () {
   it('DELETE rewrites only the touched files, without the deleted rows', async () => {
     const before = (await lake.splits(ref, { targetSplits: 4 })).length;
     const handle = await begin('delete', `d${n}`);
-    const fragments = await rewrite(handle, deleteWhere((id) => id >= 100 && id < 200 && id % 3 === 0));
+    const fragments = await rewrite(
+      handle,
+      deleteWhere((id) => id >= 100 && id < 200 && id % 3 === 0),
+    );
     expect(fragments.map((f) => f.rows)).to.deep.equal([0, 33, 0]);
     expect(await lake.commitWrite(handle, fragments)).to.deep.equal({ rows: 33 });
     expect(await ids()).to.deep.equal(range(0, 300).filter((id) => !(id >= 100 && id < 200 && id % 3 === 0)));
@@ -131,13 +137,24 @@ describe('lake row-level writes (copy-on-write)', function () {
     expect(rows.filter((r) => r[1] === 'new').map((r) => r[0])).to.have.members(range(0, 50));
     expect(rows.length).to.equal(300);
     const del = await begin('delete', `d${n}`);
-    expect(await lake.commitWrite(del, await rewrite(del, deleteWhere((id) => id >= 200)))).to.deep.equal({ rows: 100 });
+    expect(
+      await lake.commitWrite(
+        del,
+        await rewrite(
+          del,
+          deleteWhere((id) => id >= 200),
+        ),
+      ),
+    ).to.deep.equal({ rows: 100 });
     expect(await ids()).to.deep.equal(range(0, 200));
   });
 
   it('a repeated commit changes nothing; a losing attempt’s files are removed', async () => {
     const handle = await begin('delete', `d${n}`);
-    const pages = await rewritePages(handle, deleteWhere((id) => id % 2 === 0));
+    const pages = await rewritePages(
+      handle,
+      deleteWhere((id) => id % 2 === 0),
+    );
     const loser = await writeAttempt(lake, handle, { taskPartition: 0, attempt: 0 }, [pages[0]!]);
     const winners = await Promise.all(
       pages.map((p, i) => writeAttempt(lake, handle, { taskPartition: i, attempt: 1 }, [p])),
@@ -150,14 +167,18 @@ describe('lake row-level writes (copy-on-write)', function () {
     expect(await ids()).to.deep.equal(range(0, 300).filter((id) => id % 2 === 1));
     const loserDir = (loser.info as { attemptDir: string }).attemptDir;
     const left: string[] = [];
-    for await (const f of storageOf(lake).list(lake.config.root)) if (f.uri.includes(loserDir)) left.push(f.uri);
+    for await (const f of storageOf(lake).list(lake.config.root))
+      if (f.uri.includes(loserDir)) left.push(f.uri);
     expect(left).to.deep.equal([]);
   });
 
   it('a conflicting write fails with TRANSACTION_CONFLICT and changes nothing; an INSERT meanwhile does not conflict', async () => {
     const first = await begin('delete', `a${n}`);
     const second = await begin('update', `b${n}`);
-    const firstFragments = await rewrite(first, deleteWhere((id) => id < 10));
+    const firstFragments = await rewrite(
+      first,
+      deleteWhere((id) => id < 10),
+    );
     const secondFragments = await rewrite(second, (r) =>
       (r[0] as number) < 20 ? { op: ROW_OP.update, row: [r[0], 'lost?', r[2]] } : { op: ROW_OP.keep },
     );
@@ -165,15 +186,22 @@ describe('lake row-level writes (copy-on-write)', function () {
     const e = await rejects(lake.commitWrite(second, secondFragments));
     expect(e.code).to.equal('TRANSACTION_CONFLICT');
     expect(e.type).to.equal('EXTERNAL');
-    expect(e.message).to.match(/^Table 'lake\.s\.t' was changed by another write since this statement read it/);
+    expect(e.message).to.match(
+      /^Table 'lake\.s\.t' was changed by another write since this statement read it/,
+    );
     expect((await scan(lake, ref, ['name'])).filter((r) => r[0] === 'lost?')).to.deep.equal([]);
     expect(await ids()).to.deep.equal(range(10, 300));
 
     // a DELETE begun before an INSERT commits after it: both land
     const del = await begin('delete', `c${n}`);
-    const delFragments = await rewrite(del, deleteWhere((id) => id >= 290));
+    const delFragments = await rewrite(
+      del,
+      deleteWhere((id) => id >= 290),
+    );
     const insert = await lake.beginWrite(ref, { kind: 'insert', columns: NUMBERS, queryId: `i${n}` });
-    const inserted = await writeAttempt(lake, insert, { taskPartition: 0, attempt: 0 }, [numbersPage(1000, 5)]);
+    const inserted = await writeAttempt(lake, insert, { taskPartition: 0, attempt: 0 }, [
+      numbersPage(1000, 5),
+    ]);
     expect(await lake.commitWrite(insert, [inserted])).to.deep.equal({ rows: 5 });
     expect(await lake.commitWrite(del, delFragments)).to.deep.equal({ rows: 10 });
     expect(await ids()).to.deep.equal([...range(10, 290), ...range(1000, 1005)]);
@@ -181,14 +209,26 @@ describe('lake row-level writes (copy-on-write)', function () {
 
   it('interleaved files (a partitioned input) are rewritten whole', async () => {
     const handle = await begin('delete', `d${n}`);
-    const pages = await rewritePages(handle, deleteWhere((id) => id % 100 === 7));
+    const pages = await rewritePages(
+      handle,
+      deleteWhere((id) => id % 100 === 7),
+    );
     // one task gets every file's rows, in slices that alternate between files
     const slices = pages.flatMap((p) => [0, 50].map((at) => ({ page: p, at })));
     slices.sort((a, b) => a.at - b.at);
-    const sink = lake.writeSink(handle, { taskPartition: 0, attempt: 0, queryAttempt: 0 }, { contiguous: false });
+    const sink = lake.writeSink(
+      handle,
+      { taskPartition: 0, attempt: 0, queryAttempt: 0 },
+      { contiguous: false },
+    );
     for (const { page, at } of slices) {
       const rows = pageRows(page).slice(at, at + 50);
-      await sink.appendPage(pageFromRows(page.blocks.map((b) => b.type), rows));
+      await sink.appendPage(
+        pageFromRows(
+          page.blocks.map((b) => b.type),
+          rows,
+        ),
+      );
     }
     const fragment = await sink.finish();
     expect(await lake.commitWrite(handle, [fragment])).to.deep.equal({ rows: 3 });
@@ -200,7 +240,11 @@ describe('lake row-level writes (copy-on-write)', function () {
     const types = [VARCHAR, INTEGER, INTEGER, ...NUMBERS.map((c) => c.type)];
     const [page] = await rewritePages(handle, () => ({ op: ROW_OP.keep }));
     const row = pageRows(page!)[5]!;
-    const twice = lake.writeSink(handle, { taskPartition: 0, attempt: 0, queryAttempt: 0 }, { contiguous: false });
+    const twice = lake.writeSink(
+      handle,
+      { taskPartition: 0, attempt: 0, queryAttempt: 0 },
+      { contiguous: false },
+    );
     const updated = [row[0], row[1], ROW_OP.update, row[3], 'x', row[5]];
     const e = await rejects(twice.appendPage(pageFromRows(types, [row, updated])));
     expect([e.code, e.message]).to.deep.equal([
@@ -209,10 +253,19 @@ describe('lake row-level writes (copy-on-write)', function () {
     ]);
     await twice.abort();
 
-    const sink = lake.writeSink(handle, { taskPartition: 0, attempt: 1, queryAttempt: 0 }, { contiguous: false });
+    const sink = lake.writeSink(
+      handle,
+      { taskPartition: 0, attempt: 1, queryAttempt: 0 },
+      { contiguous: false },
+    );
     // the row again, unchanged (matched twice, no clause applied): written once, the file left alone
     await sink.appendPage(pageFromRows(types, [...pageRows(page!), row]));
-    await sink.appendPage(pageFromRows(types, [[null, null, ROW_OP.insert, 5000, 'new', 1], [null, null, ROW_OP.skip, 6000, 'no', 1]]));
+    await sink.appendPage(
+      pageFromRows(types, [
+        [null, null, ROW_OP.insert, 5000, 'new', 1],
+        [null, null, ROW_OP.skip, 6000, 'no', 1],
+      ]),
+    );
     const fragment = await sink.finish();
     expect(fragment.rows).to.equal(1);
     expect(await lake.commitWrite(handle, [fragment])).to.deep.equal({ rows: 1 });

@@ -2,7 +2,7 @@
  * Prints any syntax tree node as SQL text on one line, with upper-case keywords. Parsing the
  * output gives the same tree again (locations aside), which the parser tests check.
  */
-import type { Call, ColumnDefinition, Merge, Node, Property, Statement } from './ast.js';
+import type { Call, ColumnDefinition, Delete, Merge, Node, Property, Statement, Update } from './ast.js';
 import type {
   Expression,
   GroupingElement,
@@ -183,6 +183,21 @@ class SqlPrinter extends ExpressionPrinter {
     return properties.length > 0 ? ` WITH (${properties.map((p) => this.property(p)).join(', ')})` : '';
   }
 
+  private dml(statement: Delete | Update | Merge): string {
+    switch (statement.kind) {
+      case 'Delete':
+        if (statement.truncate) return `TRUNCATE TABLE ${qualifiedName(statement.table)}`;
+        return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
+      case 'Update': {
+        const set = statement.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
+        const where = statement.where ? ` WHERE ${this.expression(statement.where)}` : '';
+        return `UPDATE ${qualifiedName(statement.table)} SET ${set.join(', ')}${where}`;
+      }
+      case 'Merge':
+        return this.merge(statement);
+    }
+  }
+
   private merge(merge: Merge): string {
     const alias = merge.targetAlias ? ` ${identifier(merge.targetAlias)}` : '';
     const head = `MERGE INTO ${qualifiedName(merge.target)}${alias} USING ${this.relation(merge.source)} ON ${this.expression(merge.on)}`;
@@ -225,6 +240,7 @@ class SqlPrinter extends ExpressionPrinter {
         : ` LIKE ${quoteString(s.like)}${s.escape === undefined ? '' : ` ESCAPE ${quoteString(s.escape)}`}`;
     const comment = (text: string | undefined): string =>
       text === undefined ? '' : ` COMMENT ${quoteString(text)}`;
+    if (isDml(statement)) return this.dml(statement);
     switch (statement.kind) {
       case 'Query':
         return this.query(statement);
@@ -294,18 +310,12 @@ class SqlPrinter extends ExpressionPrinter {
         return `SHOW CREATE VIEW ${qualifiedName(statement.view)}`;
       case 'Call':
         return this.call(statement);
-      case 'Delete':
-        if (statement.truncate) return `TRUNCATE TABLE ${qualifiedName(statement.table)}`;
-        return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
-      case 'Update': {
-        const set = statement.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
-        const where = statement.where ? ` WHERE ${this.expression(statement.where)}` : '';
-        return `UPDATE ${qualifiedName(statement.table)} SET ${set.join(', ')}${where}`;
-      }
-      case 'Merge':
-        return this.merge(statement);
     }
   }
+}
+
+function isDml(statement: Statement): statement is Delete | Update | Merge {
+  return statement.kind === 'Delete' || statement.kind === 'Update' || statement.kind === 'Merge';
 }
 
 // prettier-ignore

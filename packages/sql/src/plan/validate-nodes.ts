@@ -251,7 +251,8 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
     const handle = record(n.handle, `${path}.handle`);
     string(handle.catalog, `${path}.handle.catalog`);
     tableRef(handle.table, `${path}.handle.table`);
-    if (n.rowLevel !== undefined) bool(record(n.rowLevel, `${path}.rowLevel`).contiguous, `${path}.rowLevel.contiguous`);
+    if (n.rowLevel !== undefined)
+      bool(record(n.rowLevel, `${path}.rowLevel`).contiguous, `${path}.rowLevel.contiguous`);
     return outputs(n, path, 2);
   },
 };

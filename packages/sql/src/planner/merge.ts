@@ -22,9 +22,10 @@ import {
   rowLevelProject,
   rowLevelTarget,
   targetScan,
+  type RowLevelTarget,
 } from './row-level-writes.js';
 import { Scope } from './scope.js';
-import { assignmentCast } from './writes.js';
+import { assignmentCast } from './write-targets.js';
 
 /**
  * MERGE, copy-on-write like DELETE and UPDATE: the target (whole files, with `$file` and `$row`)
@@ -46,17 +47,61 @@ export async function planMerge(
   const target = await rowLevelTarget(statement.target, { catalogs, session, kind: 'merge' });
   const { table } = target;
   const metadata = await PlannerMetadata.load(statement, catalogs, session);
-  const source = planRelation(new QueryPlanner(metadata), statement.source);
-  const sourceWidth = source.node.outputs.length;
+  const { join, scope, sourceWidth } = joined(statement, { target, metadata });
+  const t = new ExprTranslator(scope, { now: session.now });
+  const width = table.columns.length;
+  const file: Expr = { kind: 'input', channel: width, type: VARCHAR };
+  const sourceMark: Expr = { kind: 'input', channel: width + 2 + sourceWidth, type: BOOLEAN };
+  const targetPresent = not(isNull(file));
+  const rows = { matched: and(targetPresent, not(isNull(sourceMark))), unmatched: isNull(file) };
+  const clauses = statement.cases.map((c) => clause(c, { table, translator: t, rows }));
+  const op: Expr = {
+    kind: 'case',
+    whens: [
+      ...clauses.map((c) => ({ when: c.guard, then: opLiteral(c.op) })),
+      { when: targetPresent, then: opLiteral(ROW_OP.keep) },
+    ],
+    else: opLiteral(ROW_OP.skip),
+    type: INTEGER,
+  };
+  const values = table.columns.map((c, channel): Expr => {
+    const old: Expr = { kind: 'input', channel, type: c.type };
+    const whens = clauses.map((k) => ({
+      when: k.guard,
+      then: k.values.get(c.name) ?? (k.op === ROW_OP.insert ? literalOf(null, c.type) : old),
+    }));
+    return { kind: 'case', whens, else: old, type: c.type };
+  });
+  const filter = t.boolean(t.translate(statement.on), 'MERGE ON', statement.on.loc);
+  const row: Expr = { kind: 'input', channel: width + 1, type: INTEGER };
+  const project = rowLevelProject({ ...join, filter }, { file, row, op, values, table });
+  return rowLevelPlan(optimized(project, metadata), target);
+}
+
+/**
+ * The target's whole files (columns, `$file`, `$row`) FULL JOINed with the source and its marker
+ * (the ON condition is the caller's), and the scope the clauses' expressions see: the target's
+ * columns under its alias or name, the source's as it names them; the added columns hidden.
+ */
+function joined(
+  statement: Merge,
+  options: { target: RowLevelTarget; metadata: PlannerMetadata },
+): { join: Extract<PlanNode, { kind: 'Join' }>; scope: Scope; sourceWidth: number } {
+  const { table, ref } = options.target;
+  const source = planRelation(new QueryPlanner(options.metadata), statement.source);
   const marked: PlanNode = {
     kind: 'Project',
     input: source.node,
-    exprs: [...source.node.outputs.map((c, channel): Expr => ({ kind: 'input', channel, type: c.type })), literalOf(true, BOOLEAN)],
+    exprs: [
+      ...source.node.outputs.map((c, channel): Expr => ({ kind: 'input', channel, type: c.type })),
+      literalOf(true, BOOLEAN),
+    ],
     outputs: [...source.node.outputs, { name: '$source', type: BOOLEAN }],
   };
-  const scan = targetScan(target.ref, table);
-  const width = table.columns.length;
-  const relation = statement.targetAlias ? [statement.targetAlias.value] : [table.catalog, table.schema, table.table];
+  const scan = targetScan(ref, table);
+  const relation = statement.targetAlias
+    ? [statement.targetAlias.value]
+    : [table.catalog, table.schema, table.table];
   const scope = new Scope([
     ...table.columns.map((c) => ({ name: c.name, relation, type: c.type })),
     hiddenField(VARCHAR),
@@ -64,48 +109,29 @@ export async function planMerge(
     ...source.scope.fields,
     hiddenField(BOOLEAN),
   ]);
-  const t = new ExprTranslator(scope, { now: session.now });
-  const join: PlanNode = {
+  const join = {
     kind: 'Join',
     joinType: 'FULL',
     input: scan,
     build: marked,
     leftKeys: [],
     rightKeys: [],
-    filter: t.boolean(t.translate(statement.on), 'MERGE ON', statement.on.loc),
     outputs: [...scan.outputs, ...marked.outputs],
-  };
-  const file: Expr = { kind: 'input', channel: width, type: VARCHAR };
-  const sourceMark: Expr = { kind: 'input', channel: width + 2 + sourceWidth, type: BOOLEAN };
-  const targetPresent: Expr = { kind: 'not', arg: { kind: 'isNull', arg: file, type: BOOLEAN }, type: BOOLEAN };
-  const rows = {
-    matched: and(targetPresent, { kind: 'not', arg: { kind: 'isNull', arg: sourceMark, type: BOOLEAN }, type: BOOLEAN }),
-    unmatched: { kind: 'isNull', arg: file, type: BOOLEAN } as Expr,
-  };
-  const clauses = statement.cases.map((c) => clause(c, { table, translator: t, rows }));
-  const op: Expr = {
-    kind: 'case',
-    whens: [...clauses.map((c) => ({ when: c.guard, then: opLiteral(c.op) })), { when: targetPresent, then: opLiteral(ROW_OP.keep) }],
-    else: opLiteral(ROW_OP.skip),
-    type: INTEGER,
-  };
-  const values = table.columns.map((c, channel): Expr => {
-    const old: Expr = { kind: 'input', channel, type: c.type };
-    const whens = clauses.map((k) => ({ when: k.guard, then: k.values.get(c.name) ?? (k.op === ROW_OP.insert ? literalOf(null, c.type) : old) }));
-    return { kind: 'case', whens, else: old, type: c.type };
-  });
-  const project = rowLevelProject(join, {
-    file,
-    row: { kind: 'input', channel: width + 1, type: INTEGER },
-    op,
-    values,
-    table,
-  });
-  return rowLevelPlan(optimized(project, metadata), target);
+  } as const;
+  return { join, scope, sourceWidth: source.node.outputs.length };
+}
+
+function isNull(arg: Expr): Expr {
+  return { kind: 'isNull', arg, type: BOOLEAN };
+}
+
+function not(arg: Expr): Expr {
+  return { kind: 'not', arg, type: BOOLEAN };
 }
 
 function caseExpressions(c: MergeCase) {
-  const own = c.kind === 'MergeUpdate' ? c.assignments.map((a) => a.value) : c.kind === 'MergeInsert' ? c.values : [];
+  const own =
+    c.kind === 'MergeUpdate' ? c.assignments.map((a) => a.value) : c.kind === 'MergeInsert' ? c.values : [];
   return [c.condition, ...own];
 }
 
@@ -134,14 +160,25 @@ function clause(
 }
 
 /** `INSERT [(columns)] VALUES (…)`: a value per named column (all, in order, when none is named). */
-function insertValues(c: MergeInsert, options: { table: TableMetadata; translator: ExprTranslator }): Map<string, Expr> {
+function insertValues(
+  c: MergeInsert,
+  options: { table: TableMetadata; translator: ExprTranslator },
+): Map<string, Expr> {
   const { table, translator } = options;
-  const names = c.columns.length ? c.columns.map((n) => n.value.toLowerCase()) : table.columns.map((col) => col.name);
+  const names = c.columns.length
+    ? c.columns.map((n) => n.value.toLowerCase())
+    : table.columns.map((col) => col.name);
   c.columns.forEach((n, i) => {
     if (!table.columns.some((col) => col.name === names[i]))
-      throw new QuarryError('COLUMN_NOT_FOUND', `Merge column name does not exist in target table: ${names[i]}`, { location: n.loc });
+      throw new QuarryError(
+        'COLUMN_NOT_FOUND',
+        `Merge column name does not exist in target table: ${names[i]}`,
+        { location: n.loc },
+      );
     if (names.indexOf(names[i]!) !== i)
-      throw new QuarryError('ALREADY_EXISTS', `Merge column name is specified more than once: ${names[i]}`, { location: n.loc });
+      throw new QuarryError('ALREADY_EXISTS', `Merge column name is specified more than once: ${names[i]}`, {
+        location: n.loc,
+      });
   });
   if (names.length !== c.values.length)
     throw new QuarryError(

@@ -5,7 +5,13 @@ import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import type { CatalogRegistry, Connector, TableMetadata, TableRef } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
-import { FILE_COLUMN, ROW_COLUMN, ROW_OP, type RowLevelWrite, type WritableConnector } from '../spi/writes.js';
+import {
+  FILE_COLUMN,
+  ROW_COLUMN,
+  ROW_OP,
+  type RowLevelWrite,
+  type WritableConnector,
+} from '../spi/writes.js';
 import { BOOLEAN, INTEGER, VARCHAR, typeToString, type DataType } from '../types/index.js';
 import { optimize } from '../optimizer/index.js';
 import { findSubqueries } from './ast-walk.js';
@@ -16,7 +22,7 @@ import { distributedPlan } from './plan.js';
 import { QueryPlanner } from './query.js';
 import { Scope, type Field } from './scope.js';
 import { applySubqueries } from './subqueries.js';
-import { assignmentCast, checkRetries, queryIdOf, tableTarget, writer } from './writes.js';
+import { assignmentCast, checkRetries, queryIdOf, tableTarget, writer } from './write-targets.js';
 
 /**
  * DELETE and UPDATE, copy-on-write (`RowLevelWrite` in the SPI): the table is scanned in whole
@@ -144,7 +150,10 @@ export async function rowLevelTarget(
 }
 
 /** Subqueries are refused (at the first one) until row-level writes plan them. */
-export function refuseSubqueries(kind: RowLevelWrite, expressions: readonly (Expression | undefined)[]): void {
+export function refuseSubqueries(
+  kind: RowLevelWrite,
+  expressions: readonly (Expression | undefined)[],
+): void {
   for (const e of expressions) {
     const sub = e ? findSubqueries(e)[0] : undefined;
     if (sub)
@@ -187,7 +196,11 @@ export function rowLevelProject(
 /** The row-level writer on top of `input`, its write begun. */
 export async function rowLevelPlan(input: PlanNode, target: RowLevelTarget): Promise<DistributedPlan> {
   const { connector, ref, table, kind, session } = target;
-  const handle = await connector.beginWrite(ref, { kind, columns: table.columns, queryId: queryIdOf(session) });
+  const handle = await connector.beginWrite(ref, {
+    kind,
+    columns: table.columns,
+    queryId: queryIdOf(session),
+  });
   const root: PlanNode = { ...writer(input, handle), rowLevel: { contiguous: false } } as PlanNode;
   return { ...distributedPlan(root), write: { handle } };
 }
@@ -212,7 +225,9 @@ export function assignments(
     const name = a.column.value.toLowerCase();
     const column = table.columns.find((c) => c.name === name);
     if (!column)
-      throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' cannot be resolved`, { location: a.column.loc });
+      throw new QuarryError('COLUMN_NOT_FOUND', `Column '${name}' cannot be resolved`, {
+        location: a.column.loc,
+      });
     if (assigned.has(name))
       throw new QuarryError('INVALID_COLUMN_REFERENCE', `Multiple updates to the same column: ${name}`, {
         location: a.column.loc,

@@ -247,7 +247,13 @@ async function showStats(
 }
 
 /** Statements EXPLAIN ANALYZE runs as writes. */
-const WRITES: ReadonlySet<Statement['kind']> = new Set(['CreateTableAsSelect', 'Insert', 'Delete', 'Update', 'Merge']);
+const WRITES: ReadonlySet<Statement['kind']> = new Set([
+  'CreateTableAsSelect',
+  'Insert',
+  'Delete',
+  'Update',
+  'Merge',
+]);
 
 async function explain(
   statement: Explain,

@@ -1,6 +1,5 @@
 import type { DataType } from '../types/types.js';
 import type { Page } from '../page/block.js';
-import type { WriteHandle } from './writes.js';
 
 /**
  * The connector SPI. Metadata and split enumeration run on the coordinator; page sources run in
@@ -109,4 +108,12 @@ export class MapCatalogRegistry implements CatalogRegistry {
   names(): readonly string[] {
     return [...this.map.keys()].sort();
   }
+}
+
+/** Plain data naming a write in progress (catalog-specific content). */
+export interface WriteHandle {
+  readonly catalog: string;
+  readonly table: TableRef;
+  readonly queryId: string;
+  readonly info: unknown;
 }

@@ -1,8 +1,10 @@
 import type { Page } from '../page/block.js';
-import type { ColumnMetadata, TableRef } from './connector.js';
+import type { ColumnMetadata, TableRef, WriteHandle } from './connector.js';
+
+export type { WriteHandle } from './connector.js';
 
 /**
- * Writes (CREATE SCHEMA/TABLE, CTAS, INSERT, DROP) for connectors that support them.
+ * Writes (CREATE SCHEMA/TABLE, CTAS, INSERT, DELETE, UPDATE, MERGE, DROP) for connectors that support them.
  *
  * A write runs in three places: `beginWrite` on the coordinator (plain-data handle sent to tasks),
  * a `WriteSink` per task attempt on the workers (each attempt writes apart and returns a plain-data
@@ -93,14 +95,6 @@ export function isRowLevelWrite(kind: WriteKind): kind is RowLevelWrite {
 export interface WriteSinkOptions {
   /** A row-level write whose rows of each file arrive one after the other (`TableWriterNode.rowLevel`). */
   readonly contiguous?: boolean;
-}
-
-/** Plain data naming a write in progress (catalog-specific content). */
-export interface WriteHandle {
-  readonly catalog: string;
-  readonly table: TableRef;
-  readonly queryId: string;
-  readonly info: unknown;
 }
 
 /** Plain data describing what one task attempt wrote (e.g. its data files and their row counts). */

@@ -405,20 +405,6 @@ describe('parser: tree shapes', () => {
     it('reads DML', () => {
       shape('INSERT INTO t (a) VALUES (1)', { kind: 'Insert', table: [id('t')], columns: [id('a')] });
       shape('DELETE FROM t WHERE a', { kind: 'Delete', table: [id('t')], where: col('a') });
-      shape('TRUNCATE TABLE t', { kind: 'Delete', table: [id('t')], truncate: true });
-      shape('UPDATE t SET a = b WHERE a', {
-        kind: 'Update',
-        table: [id('t')],
-        assignments: [{ column: id('a'), value: col('b') }],
-        where: col('a'),
-      });
-      shape('MERGE INTO t x USING u ON a WHEN NOT MATCHED THEN INSERT (a) VALUES (b)', {
-        kind: 'Merge',
-        target: [id('t')],
-        targetAlias: id('x'),
-        on: col('a'),
-        cases: [{ kind: 'MergeInsert', columns: [id('a')], values: [col('b')] }],
-      });
     });
   });
 
