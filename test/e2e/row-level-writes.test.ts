@@ -150,6 +150,23 @@ describe('row-level writes (DELETE, UPDATE) on the lake', function () {
     await expectSameAsDuckDB('orders', ORDERS_SUM);
   });
 
+  it('reads only the files whose statistics allow a changed row', async () => {
+    await q(
+      'create table lake.rw.sorted as select o_orderkey, o_custkey from tpch.tiny.orders order by o_orderkey',
+    );
+    expect(currentFiles(lakeRoot, 'rw', 'sorted').length).to.be.greaterThan(2);
+    const plan = String(
+      (await q('explain analyze delete from lake.rw.sorted where o_orderkey = 32', TASK)).rows[0]![0],
+    );
+    const read = /Stage 1 \[source\][^\n]*\n[^\n]*rows in ([\d,]+)/.exec(plan)?.[1];
+    expect(Number(read?.replaceAll(',', '')), plan)
+      .to.be.greaterThan(0)
+      .and.lessThan(15000 / 2);
+    expect(
+      (await q('select count(*), min(o_orderkey) from lake.rw.sorted where o_orderkey <= 32')).rows,
+    ).to.deep.equal([[7, 1]]);
+  });
+
   it('UPDATE under TASK with failing writer attempts changes exactly the matching rows, as DuckDB does', async () => {
     await both(
       'orders',

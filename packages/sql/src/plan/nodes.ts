@@ -63,8 +63,14 @@ export interface TableScanNode {
   readonly columns: readonly string[];
   readonly outputs: readonly Column[];
   readonly rowCount?: number;
-  /** Splits of whole files, with the synthetic `$file` column (`SplitOptions.wholeFiles`). */
+  /** Splits of whole files, with the synthetic `$file` and `$row` columns (`SplitOptions.rowLevelWrite`). */
   readonly wholeFiles?: boolean;
+  /**
+   * A row-level write's condition over the scan's outputs: data whose statistics show that no row
+   * satisfies it holds no row the write changes and need not be read (`scanConstraint`); unlike a
+   * Filter, it removes no row of what is read.
+   */
+  readonly pruneBy?: Expr;
 }
 
 export interface ValuesNode {

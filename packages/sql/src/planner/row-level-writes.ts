@@ -74,7 +74,12 @@ export async function planRowLevelWrite(
     const value = assigned.get(c.name);
     return value ? { kind: 'case', whens: [{ when: matched, then: value }], else: old, type: c.type } : old;
   });
-  const project = rowLevelProject(applied.node, {
+  // without subqueries, files whose statistics rule the WHERE out are not read (nor rewritten)
+  const scanned =
+    applied.node.kind === 'TableScan' && statement.where
+      ? { ...applied.node, pruneBy: t.translate(statement.where) }
+      : applied.node;
+  const project = rowLevelProject(scanned, {
     file: { kind: 'input', channel: width, type: VARCHAR },
     row: { kind: 'input', channel: width + 1, type: INTEGER },
     op,
