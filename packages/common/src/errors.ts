@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   SCHEMA_NOT_EMPTY: 'USER_ERROR',
   NOT_SUPPORTED_WITH_RETRIES: 'USER_ERROR',
   CONSTRAINT_VIOLATION: 'USER_ERROR',
+  MERGE_TARGET_ROW_MULTIPLE_MATCHES: 'USER_ERROR',
   // evaluation
   DIVISION_BY_ZERO: 'USER_ERROR',
   NUMERIC_VALUE_OUT_OF_RANGE: 'USER_ERROR',
@@ -78,6 +79,11 @@ export const ERROR_CODES = {
   COORDINATOR_UNAVAILABLE: 'EXTERNAL',
   /** A command or a Redis transition of a coordinator that no longer leads (its epoch is older than the lease's). */
   STALE_EPOCH: 'EXTERNAL',
+  /**
+   * A row-level write (DELETE, UPDATE) whose table was changed meanwhile by another write that
+   * replaced files it read: nothing was committed; running the statement again reads the new version.
+   */
+  TRANSACTION_CONFLICT: 'EXTERNAL',
   // bugs
   GENERIC_INTERNAL_ERROR: 'INTERNAL_ERROR',
   // failure injection (tests and chaos drills), one code per error type

@@ -57,3 +57,11 @@ export function viewNotFound(ref: { catalog: string; schema: string; table: stri
     `View '${ref.catalog}.${ref.schema}.${ref.table}' does not exist`,
   );
 }
+
+/** A registered or external table: the catalog reads its files but never writes them. */
+export function readOnlyTable(ref: { catalog: string; schema: string; table: string }): QuarryError {
+  return new QuarryError(
+    'NOT_SUPPORTED',
+    `Table '${ref.catalog}.${ref.schema}.${ref.table}' is read-only: its files are not the catalog's (a registered or external table)`,
+  );
+}

@@ -72,6 +72,7 @@ async function splitsOf(
     if (!connector) throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${scan.table.catalog}' not found`);
     const splits = await connector.splits(scan.table, {
       targetSplits: slots,
+      ...(scan.wholeFiles && plan.write ? { rowLevelWrite: plan.write.handle } : {}),
       ...(pruning?.scan === scan ? { constraint: pruning.constraint } : {}),
     });
     const tasks = Math.max(1, Math.min(splits.length, slots));

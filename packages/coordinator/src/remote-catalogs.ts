@@ -16,6 +16,7 @@ import type {
   WriteFragment,
   WriteHandle,
   WriteSink,
+  WriteKind,
 } from '@quarry/sql';
 import type { Page } from '@quarry/sql';
 import type { CatalogInfo, ConnectorCall } from './planner-messages.js';
@@ -128,7 +129,7 @@ class RemoteWritableConnector extends RemoteConnector implements WritableConnect
   beginWrite(
     table: TableRef,
     options: {
-      kind: 'create' | 'insert';
+      kind: WriteKind;
       columns: readonly ColumnMetadata[];
       queryId: string;
       properties?: Readonly<Record<string, unknown>>;

@@ -50,6 +50,8 @@ export {
 // columnar pages and their wire format
 export {
   concatPages,
+  constantBlock,
+  takePage,
   pageFromRows,
   pageRows,
   slicePage,
@@ -74,11 +76,18 @@ export {
   type TableRef,
 } from './spi/connector.js';
 export {
+  FILE_COLUMN,
+  ROW_COLUMN,
+  ROW_OP,
+  isRowLevelWrite,
   isWritable,
+  type RowLevelWrite,
+  type WriteKind,
   type WritableConnector,
   type WriteFragment,
   type WriteHandle,
   type WriteSink,
+  type WriteSinkOptions,
 } from './spi/writes.js';
 export {
   listsRows,

@@ -73,15 +73,19 @@ function taskContext(
     signal: deps.signal,
     scan: (node) => counted(scan(node, spec, deps.catalogs), input),
     remote: (node) => counted(readRemote(node, spec, deps.exchange), input),
-    writeSink: (handle) => {
+    writeSink: (handle, options) => {
       const connector = deps.catalogs.get(handle.catalog);
       if (!connector || !isWritable(connector))
         throw new QuarryError('NOT_SUPPORTED', `Catalog '${handle.catalog}' does not support writes`);
-      return connector.writeSink(handle, {
-        taskPartition: spec.partition,
-        attempt: spec.attempt,
-        queryAttempt: spec.queryAttempt,
-      });
+      return connector.writeSink(
+        handle,
+        {
+          taskPartition: spec.partition,
+          attempt: spec.attempt,
+          queryAttempt: spec.queryAttempt,
+        },
+        options,
+      );
     },
     ...(deps.spill ? { spill: deps.spill } : {}),
   };

@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { internalError, QuarryError } from '@quarry/common';
 import { createStorage, type ObjectStorage } from '@quarry/storage';
 import type {
   ColumnMetadata,
@@ -17,6 +17,7 @@ import type {
   WriteHandle,
   WriteSink,
 } from '@quarry/sql';
+import { isRowLevelWrite, type WriteKind, type WriteSinkOptions } from '@quarry/sql';
 import {
   checkColumnNames,
   checkNoProperties,
@@ -24,8 +25,12 @@ import {
   schemaNotEmpty,
   schemaNotFound,
   tableAlreadyExists,
+  readOnlyTable,
   tableNotFound,
 } from '../errors.js';
+import { isSyntheticColumn, withFileColumns } from './file-column.js';
+import { commitRowLevelWrite } from './rewrite-commit.js';
+import { LakeRewriteSink } from './rewrite-sink.js';
 import type { LakeConfig } from './config.js';
 import { checkName, LakeLayout, SCHEMA_MARKER, fileName } from './layout.js';
 import { withLock } from './locks.js';
@@ -34,6 +39,7 @@ import {
   finishDrop,
   latestVersion,
   METADATA_FORMAT,
+  readVersion,
   writeVersion,
   type TableVersion,
 } from './metadata.js';
@@ -182,10 +188,22 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   async splits(ref: TableRef, options: SplitOptions): Promise<readonly Split[]> {
     const v = await this.current(ref.schema, ref.table);
     if (!v) throw tableNotFound(ref);
-    if (v.external) return this.external.splits(ref, v, options);
+    if (v.external) {
+      if (options.rowLevelWrite) throw readOnlyTable(ref);
+      return this.external.splits(ref, v, options);
+    }
     const tableDir = this.layout.tableDir(ref.schema, ref.table);
-    const target = { catalog: ref.catalog, columns: v.columns };
-    return rowGroupSplits(target, v.files, options.constraint, (path) => `${tableDir}/${path}`);
+    const read = options.rowLevelWrite ? await this.readVersionOf(options.rowLevelWrite) : v;
+    const target = { catalog: ref.catalog, columns: read.columns, wholeFiles: !!options.rowLevelWrite };
+    return rowGroupSplits(target, read.files, options.constraint, (path) => `${tableDir}/${path}`);
+  }
+
+  /** The version a row-level write read when it began (its files are what the write rewrites). */
+  private async readVersionOf(handle: WriteHandle): Promise<TableVersion> {
+    const info = lakeWriteInfo(handle, this.layout);
+    if (info.baseVersion === undefined)
+      throw internalError('lake: a row-level scan without its write’s version');
+    return readVersion(this.storage, this.layout, info.tableDir, info.baseVersion);
   }
 
   /** Reads only data files of the table named: a split arrives in a task spec, which is data. */
@@ -198,7 +216,9 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
         `lake: split file ${JSON.stringify(String(info?.uri)).slice(0, 300)} is not a data file of ${ref.catalog}.${ref.schema}.${ref.table}: refused`,
       );
     }
-    return this.reader.pages(info, columns);
+    if (!columns.some(isSyntheticColumn)) return this.reader.pages(info, columns);
+    const tableDir = this.layout.tableDir(ref.schema, ref.table);
+    return withFileColumns(this.reader, { split: info, columns, file: info.uri.slice(tableDir.length + 1) });
   }
 
   async createSchema(
@@ -323,7 +343,7 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   async beginWrite(
     ref: TableRef,
     options: {
-      kind: 'create' | 'insert';
+      kind: WriteKind;
       columns: readonly ColumnMetadata[];
       queryId: string;
       properties?: Readonly<Record<string, unknown>>;
@@ -333,13 +353,20 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
     checkName('table', ref.table);
     if (!(await this.schemaExists(ref.schema))) throw schemaNotFound(this.catalog, ref.schema);
     const existing = await this.current(ref.schema, ref.table);
+    if (isRowLevelWrite(options.kind)) {
+      if (!existing) throw tableNotFound(ref);
+      if (existing.external) throw readOnlyTable(ref);
+      const { kind, queryId } = options;
+      return lakeWriteHandle(this.ctx, ref, {
+        kind,
+        queryId,
+        columns: existing.columns,
+        baseVersion: existing.version,
+      });
+    }
     if (options.kind === 'insert') {
       if (!existing) throw tableNotFound(ref);
-      if (existing.external)
-        throw new QuarryError(
-          'NOT_SUPPORTED',
-          `Table '${ref.catalog}.${ref.schema}.${ref.table}' is read-only: its files are not the catalog's (a registered or external table)`,
-        );
+      if (existing.external) throw readOnlyTable(ref);
       if (existing.columns.length !== options.columns.length) {
         throw new QuarryError(
           'TYPE_MISMATCH',
@@ -358,9 +385,10 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   writeSink(
     handle: WriteHandle,
     attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+    options: WriteSinkOptions = {},
   ): WriteSink {
     const info = lakeWriteInfo(handle, this.layout);
-    return new LakeWriteSink({
+    const sink = new LakeWriteSink({
       storage: this.storage,
       tableDir: info.tableDir,
       attemptDir: attemptDir(info, attempt),
@@ -368,9 +396,16 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
       rowGroupRows: this.config.rowGroupRows,
       targetMaxFileSize: this.config.targetMaxFileSize,
     });
+    if (!isRowLevelWrite(info.kind)) return sink;
+    return new LakeRewriteSink(sink, {
+      contiguous: options.contiguous === true,
+      merge: info.kind === 'merge',
+    });
   }
 
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }> {
+    const info = lakeWriteInfo(handle, this.layout);
+    if (isRowLevelWrite(info.kind)) return commitRowLevelWrite(this.ctx, handle, fragments);
     return commitLakeWrite(this.ctx, handle, fragments);
   }
 

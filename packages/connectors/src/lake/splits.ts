@@ -4,11 +4,11 @@ import type { LakeSplitInfo } from './reader.js';
 import { mayMatchAll } from './stats.js';
 
 /**
- * One split per row group of `files`, skipping files and then row groups whose statistics show
+ * One split per row group of `files` (with `wholeFiles`, one per file: a row-level write's scan), skipping files and then row groups whose statistics show
  * that no row can satisfy `constraint`. `uriOf` turns a file entry's path into the URI workers read.
  */
 export function rowGroupSplits(
-  target: { catalog: string; columns: readonly LakeColumn[]; external?: boolean },
+  target: { catalog: string; columns: readonly LakeColumn[]; external?: boolean; wholeFiles?: boolean },
   files: readonly DataFileEntry[],
   constraint: Readonly<Record<string, ColumnConstraint>> | undefined,
   uriOf: (path: string) => string,
@@ -17,6 +17,18 @@ export function rowGroupSplits(
   const splits: Split[] = [];
   for (const file of files) {
     if (!mayMatchAll(columns, file.stats, file.rows, constraint)) continue;
+    if (target.wholeFiles) {
+      const info: LakeSplitInfo = {
+        uri: uriOf(file.path),
+        bytes: file.bytes,
+        rowGroup: 0,
+        rowStart: 0,
+        rowEnd: file.rows,
+        columns,
+      };
+      splits.push({ catalog, info });
+      continue;
+    }
     let rowStart = 0;
     file.rowGroups.forEach((group, rowGroup) => {
       const start = rowStart;

@@ -1,6 +1,6 @@
 import { internalError, QuarryError } from '@quarry/common';
 import { isPathSegment, type ObjectStorage } from '@quarry/storage';
-import type { ColumnMetadata, TableRef, WriteFragment, WriteHandle } from '@quarry/sql';
+import type { ColumnMetadata, TableRef, WriteFragment, WriteHandle, WriteKind } from '@quarry/sql';
 import { tableAlreadyExists, tableNotFound } from '../errors.js';
 import { LakeLayout } from './layout.js';
 import { withLock } from './locks.js';
@@ -24,7 +24,9 @@ export interface LakeContext {
 
 /** The plain-data content of a lake {@link WriteHandle}. */
 export interface LakeWriteInfo {
-  readonly kind: 'create' | 'insert';
+  readonly kind: WriteKind;
+  /** A row-level write: the version it reads, whose files must all still be current at commit. */
+  readonly baseVersion?: number;
   readonly tableDir: string;
   /** Every attempt of this query writes under here: `<tableDir>/data/<query>`. */
   readonly queryDir: string;
@@ -32,7 +34,7 @@ export interface LakeWriteInfo {
 }
 
 /** Commits racing another process's commit re-read and try again this many times. */
-const COMMIT_TRIES = 10;
+export const COMMIT_TRIES = 10;
 
 /**
  * The handle's info, its directories checked against the ones the layout gives for the handle's
@@ -128,7 +130,7 @@ export async function abortLakeWrite(ctx: LakeContext, handle: WriteHandle): Pro
  * count, and present in storage with the size the attempt reported (so a commit never lists a file
  * that is not there). A fragment given twice counts once.
  */
-async function winnersFiles(
+export async function winnersFiles(
   ctx: LakeContext,
   info: LakeWriteInfo,
   fragments: readonly WriteFragment[],
@@ -177,7 +179,11 @@ function withoutRowGroupSketches(file: DataFileEntry): DataFileEntry {
 }
 
 /** Deletes the query's attempt directories that the version does not reference. */
-async function removeLosers(ctx: LakeContext, info: LakeWriteInfo, version: TableVersion): Promise<void> {
+export async function removeLosers(
+  ctx: LakeContext,
+  info: LakeWriteInfo,
+  version: TableVersion,
+): Promise<void> {
   const queryRel = relativeTo(info.tableDir, info.queryDir);
   const kept = new Set<string>();
   for (const f of version.files) {
@@ -198,11 +204,12 @@ function relativeTo(dir: string, uri: string): string {
 export function lakeWriteHandle(
   ctx: LakeContext,
   table: TableRef,
-  options: { kind: 'create' | 'insert'; queryId: string; columns: readonly ColumnMetadata[] },
+  options: { kind: WriteKind; queryId: string; columns: readonly ColumnMetadata[]; baseVersion?: number },
 ): WriteHandle {
   const tableDir = ctx.layout.tableDir(table.schema, table.table);
   const info: LakeWriteInfo = {
     kind: options.kind,
+    ...(options.baseVersion !== undefined ? { baseVersion: options.baseVersion } : {}),
     tableDir,
     queryDir: ctx.layout.queryDataDir(tableDir, options.queryId),
     columns: options.columns.map((c) => ({ name: c.name, type: c.type })),

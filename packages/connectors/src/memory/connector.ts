@@ -13,6 +13,7 @@ import type {
   WriteFragment,
   WriteHandle,
   WriteSink,
+  WriteKind,
 } from '@quarry/sql';
 import {
   checkColumnNames,
@@ -197,12 +198,14 @@ export class MemoryConnector implements Connector, WritableConnector, ViewConnec
   async beginWrite(
     ref: TableRef,
     options: {
-      kind: 'create' | 'insert';
+      kind: WriteKind;
       columns: readonly ColumnMetadata[];
       queryId: string;
       properties?: Readonly<Record<string, unknown>>;
     },
   ): Promise<WriteHandle> {
+    if (options.kind === 'delete' || options.kind === 'update' || options.kind === 'merge')
+      throw new QuarryError('NOT_SUPPORTED', `This connector does not support ${options.kind}s`);
     const tables = this.schemaTables(ref.schema);
     const existing = tables.get(ref.table);
     let columns = options.columns;

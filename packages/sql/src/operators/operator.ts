@@ -1,5 +1,5 @@
 import type { SpillSpace } from '../spi/spill.js';
-import type { WriteHandle, WriteSink } from '../spi/writes.js';
+import type { WriteHandle, WriteSink, WriteSinkOptions } from '../spi/writes.js';
 import { QuarryError } from '@quarry/common';
 import type { Page } from '../page/block.js';
 import type { RemoteSourceNode, TableScanNode } from '../plan/nodes.js';
@@ -23,7 +23,7 @@ export interface TaskContext {
   /** Aborted when the task is cancelled; operators check it between pages. */
   readonly signal?: AbortSignal;
   /** Where this task attempt writes a table's rows (TableWriter); given by tasks that write. */
-  writeSink?(handle: WriteHandle): WriteSink;
+  writeSink?(handle: WriteHandle, options?: WriteSinkOptions): WriteSink;
   /**
    * Local files for state past the memory limit (sort, aggregation); absent when spilling is off,
    * and then exceeding the limit fails the task with EXCEEDED_LOCAL_MEMORY_LIMIT as before.

@@ -21,7 +21,8 @@ export class TableWriterOperator implements Operator {
         'GENERIC_INTERNAL_ERROR',
         'a TableWriter ran in a task that cannot write (this is a bug in quarry)',
       );
-    const sink = this.ctx.writeSink(this.node.handle);
+    const rowLevel = this.node.rowLevel;
+    const sink = this.ctx.writeSink(this.node.handle, rowLevel ? { contiguous: rowLevel.contiguous } : {});
     let fragment;
     try {
       for await (const page of this.input.execute()) {

@@ -41,6 +41,8 @@ export function mapExpressions(root: PlanNode, f: (e: Expr) => Expr): PlanNode {
       case 'Join':
       case 'SemiJoin':
         return node.filter ? { ...node, filter: f(node.filter) } : node;
+      case 'TableScan':
+        return node.pruneBy ? { ...node, pruneBy: f(node.pruneBy) } : node;
       default:
         return node;
     }

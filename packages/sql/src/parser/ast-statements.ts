@@ -49,6 +49,8 @@ export type Statement =
   | Insert
   | DropTable
   | Delete
+  | Update
+  | Merge
   | CreateView
   | DropView
   | ShowCreateView
@@ -189,10 +191,59 @@ export interface DropTable extends Located {
   readonly ifExists: boolean;
 }
 
+/** `DELETE FROM t [WHERE condition]`, or `TRUNCATE TABLE t` (`truncate`: every row, no WHERE). */
 export interface Delete extends Located {
   readonly kind: 'Delete';
   readonly table: QualifiedName;
   readonly where?: Expression;
+  readonly truncate?: boolean;
+}
+
+/** `UPDATE t SET column = value [, …] [WHERE condition]`. */
+export interface Update extends Located {
+  readonly kind: 'Update';
+  readonly table: QualifiedName;
+  readonly assignments: readonly UpdateAssignment[];
+  readonly where?: Expression;
+}
+
+export interface UpdateAssignment extends Located {
+  readonly column: Identifier;
+  readonly value: Expression;
+}
+
+/**
+ * `MERGE INTO target [[AS] alias] USING source ON condition` followed by WHEN clauses, tried in
+ * order for each row: `WHEN MATCHED [AND c] THEN UPDATE SET … | DELETE`, `WHEN NOT MATCHED [AND c]
+ * THEN INSERT [(columns)] VALUES (…)`.
+ */
+export interface Merge extends Located {
+  readonly kind: 'Merge';
+  readonly target: QualifiedName;
+  readonly targetAlias?: Identifier;
+  readonly source: Relation;
+  readonly on: Expression;
+  readonly cases: readonly MergeCase[];
+}
+
+export type MergeCase = MergeUpdate | MergeDelete | MergeInsert;
+
+export interface MergeUpdate extends Located {
+  readonly kind: 'MergeUpdate';
+  readonly condition?: Expression;
+  readonly assignments: readonly UpdateAssignment[];
+}
+
+export interface MergeDelete extends Located {
+  readonly kind: 'MergeDelete';
+  readonly condition?: Expression;
+}
+
+export interface MergeInsert extends Located {
+  readonly kind: 'MergeInsert';
+  readonly condition?: Expression;
+  readonly columns: readonly Identifier[];
+  readonly values: readonly Expression[];
 }
 
 /**

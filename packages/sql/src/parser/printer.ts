@@ -2,7 +2,7 @@
  * Prints any syntax tree node as SQL text on one line, with upper-case keywords. Parsing the
  * output gives the same tree again (locations aside), which the parser tests check.
  */
-import type { Call, ColumnDefinition, Node, Property, Statement } from './ast.js';
+import type { Call, ColumnDefinition, Delete, Merge, Node, Property, Statement, Update } from './ast.js';
 import type {
   Expression,
   GroupingElement,
@@ -191,6 +191,43 @@ class SqlPrinter extends ExpressionPrinter {
     return properties.length > 0 ? ` WITH (${properties.map((p) => this.property(p)).join(', ')})` : '';
   }
 
+  private dml(statement: Delete | Update | Merge): string {
+    switch (statement.kind) {
+      case 'Delete':
+        if (statement.truncate) return `TRUNCATE TABLE ${qualifiedName(statement.table)}`;
+        return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
+      case 'Update': {
+        const set = statement.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
+        const where = statement.where ? ` WHERE ${this.expression(statement.where)}` : '';
+        return `UPDATE ${qualifiedName(statement.table)} SET ${set.join(', ')}${where}`;
+      }
+      case 'Merge':
+        return this.merge(statement);
+    }
+  }
+
+  private merge(merge: Merge): string {
+    const alias = merge.targetAlias ? ` ${identifier(merge.targetAlias)}` : '';
+    const head = `MERGE INTO ${qualifiedName(merge.target)}${alias} USING ${this.relation(merge.source)} ON ${this.expression(merge.on)}`;
+    const cases = merge.cases.map((c) => {
+      const condition = c.condition ? ` AND ${this.expression(c.condition)}` : '';
+      switch (c.kind) {
+        case 'MergeUpdate': {
+          const set = c.assignments.map((a) => `${identifier(a.column)} = ${this.expression(a.value)}`);
+          return `WHEN MATCHED${condition} THEN UPDATE SET ${set.join(', ')}`;
+        }
+        case 'MergeDelete':
+          return `WHEN MATCHED${condition} THEN DELETE`;
+        case 'MergeInsert': {
+          const columns = c.columns.length ? ` (${c.columns.map(identifier).join(', ')})` : '';
+          const values = c.values.map((v) => this.expression(v)).join(', ');
+          return `WHEN NOT MATCHED${condition} THEN INSERT${columns} VALUES (${values})`;
+        }
+      }
+    });
+    return [head, ...cases].join(' ');
+  }
+
   private call(call: Call): string {
     const args = call.args.map(
       (a) => `${a.name ? `${identifier(a.name)} => ` : ''}${this.expression(a.value)}`,
@@ -211,6 +248,7 @@ class SqlPrinter extends ExpressionPrinter {
         : ` LIKE ${quoteString(s.like)}${s.escape === undefined ? '' : ` ESCAPE ${quoteString(s.escape)}`}`;
     const comment = (text: string | undefined): string =>
       text === undefined ? '' : ` COMMENT ${quoteString(text)}`;
+    if (isDml(statement)) return this.dml(statement);
     switch (statement.kind) {
       case 'Query':
         return this.query(statement);
@@ -280,17 +318,19 @@ class SqlPrinter extends ExpressionPrinter {
         return `SHOW CREATE VIEW ${qualifiedName(statement.view)}`;
       case 'Call':
         return this.call(statement);
-      case 'Delete':
-        return `DELETE FROM ${qualifiedName(statement.table)}${statement.where ? ` WHERE ${this.expression(statement.where)}` : ''}`;
     }
   }
+}
+
+function isDml(statement: Statement): statement is Delete | Update | Merge {
+  return statement.kind === 'Delete' || statement.kind === 'Update' || statement.kind === 'Merge';
 }
 
 // prettier-ignore
 const STATEMENT_KINDS: ReadonlySet<string> = new Set<Statement['kind']>([
   'Query', 'Explain', 'ShowCatalogs', 'ShowSchemas', 'ShowTables', 'ShowColumns', 'ShowStats', 'ShowCreateTable', 'ShowSession', 'SetSession',
   'ResetSession', 'Use', 'CreateSchema', 'DropSchema', 'CreateTable', 'CreateTableAsSelect', 'Insert', 'DropTable',
-  'Delete', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
+  'Delete', 'Update', 'Merge', 'CreateView', 'DropView', 'ShowCreateView', 'Call',
 ]);
 
 function isStatementKind(node: Statement | Expression): node is Statement {

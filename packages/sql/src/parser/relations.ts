@@ -73,7 +73,7 @@ export abstract class RelationParser extends ExpressionParser {
   }
 
   /** A primary relation with an optional `[AS] alias [(columns)]`. */
-  private aliasedRelation(): Relation {
+  protected aliasedRelation(): Relation {
     const start = this.token;
     const relation = this.relationPrimary();
     let alias: Identifier | undefined;

@@ -14,21 +14,21 @@ import type {
   Statement,
 } from './ast.js';
 import type { Token } from './lexer.js';
-import { QueryParser } from './queries.js';
+import { DmlParser } from './dml.js';
 
 /** Statement keywords that start Trino statements quarry does not implement. */
 // prettier-ignore
 const UNSUPPORTED_STATEMENTS = new Set([
-  'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT', 'MERGE',
-  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START', 'TRUNCATE', 'UPDATE',
+  'ALTER', 'ANALYZE', 'COMMENT', 'COMMIT', 'DEALLOCATE', 'DENY', 'EXECUTE', 'GRANT',
+  'PREPARE', 'REFRESH', 'REVOKE', 'ROLLBACK', 'START',
 ]);
 /** Objects quarry cannot CREATE or DROP. */
 const UNSUPPORTED_OBJECTS = ['MATERIALIZED', 'ROLE', 'FUNCTION', 'CATALOG'];
 const UNSUPPORTED_SHOWS = ['FUNCTIONS', 'GRANTS', 'ROLES', 'ROLE', 'CURRENT'];
 // prettier-ignore
 const STATEMENT_WORDS = [
-  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'USE',
-  'VALUES', 'WITH',
+  'CALL', 'CREATE', 'DELETE', 'DESCRIBE', 'DROP', 'EXPLAIN', 'INSERT', 'MERGE', 'RESET', 'SELECT', 'SET', 'SHOW', 'TABLE', 'TRUNCATE', 'UPDATE',
+  'USE', 'VALUES', 'WITH',
 ];
 
 interface Filter {
@@ -36,7 +36,7 @@ interface Filter {
   escape?: string;
 }
 
-export class StatementParser extends QueryParser {
+export class StatementParser extends DmlParser {
   /** One statement, an optional `;`, and the end of the input. */
   parseSingleStatement(): Statement {
     const token = this.token;
@@ -110,13 +110,13 @@ export class StatementParser extends QueryParser {
       }
       case 'CALL':
         return this.call(token);
-      case 'DELETE': {
-        this.advance();
-        this.expectWord('FROM');
-        const table = this.expectQualifiedName();
-        if (!this.acceptWord('WHERE')) return { kind: 'Delete', loc, table };
-        return { kind: 'Delete', loc, table, where: this.parseExpression() };
-      }
+      case 'DELETE':
+      case 'TRUNCATE':
+        return this.delete(token);
+      case 'UPDATE':
+        return this.update(token);
+      case 'MERGE':
+        return this.merge(token);
     }
     if (token.kind === 'word' && UNSUPPORTED_STATEMENTS.has(token.value))
       this.notSupported(token, token.value);

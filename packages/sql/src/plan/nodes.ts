@@ -49,6 +49,12 @@ export interface TableWriterNode {
   readonly handle: WriteHandle;
   /** `rows` bigint, `fragment` varchar. */
   readonly outputs: readonly Column[];
+  /**
+   * A row-level write (DELETE, UPDATE): the input's channel 0 is the row's file (`$file`), and all
+   * rows of a file must reach one writer task. `contiguous` (set when exchanges are placed): each
+   * file's rows arrive one after the other, so the sink can rewrite a file as soon as the next begins.
+   */
+  readonly rowLevel?: { readonly contiguous: boolean };
 }
 
 export interface TableScanNode {
@@ -58,6 +64,14 @@ export interface TableScanNode {
   readonly columns: readonly string[];
   readonly outputs: readonly Column[];
   readonly rowCount?: number;
+  /** Splits of whole files, with the synthetic `$file` and `$row` columns (`SplitOptions.rowLevelWrite`). */
+  readonly wholeFiles?: boolean;
+  /**
+   * A row-level write's condition over the scan's outputs: data whose statistics show that no row
+   * satisfies it holds no row the write changes and need not be read (`scanConstraint`); unlike a
+   * Filter, it removes no row of what is read.
+   */
+  readonly pruneBy?: Expr;
 }
 
 export interface ValuesNode {

@@ -113,13 +113,16 @@ function frameBound(value: unknown, path: string): void {
 }
 
 export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = {
-  TableScan: (n, path) => {
+  TableScan: (n, path, ctx) => {
     tableRef(n.table, `${path}.table`);
     const columns = array(n.columns, `${path}.columns`);
     columns.forEach((c, i) => string(c, `${path}.columns[${i}]`));
     if (n.rowCount !== undefined && (typeof n.rowCount !== 'number' || !(n.rowCount >= 0)))
       invalid(`${path}.rowCount`, 'is not a non-negative number');
-    return outputs(n, path, columns.length);
+    if (n.wholeFiles !== undefined) bool(n.wholeFiles, `${path}.wholeFiles`);
+    const types = outputs(n, path, columns.length);
+    if (n.pruneBy !== undefined) expr(n.pruneBy, `${path}.pruneBy`, types, ctx);
+    return types;
   },
   Values: (n, path, ctx) => {
     const types = outputs(n, path);
@@ -265,6 +268,8 @@ export const NODE_CHECKERS: { readonly [K in PlanNode['kind']]: NodeChecker } = 
     const handle = record(n.handle, `${path}.handle`);
     string(handle.catalog, `${path}.handle.catalog`);
     tableRef(handle.table, `${path}.handle.table`);
+    if (n.rowLevel !== undefined)
+      bool(record(n.rowLevel, `${path}.rowLevel`).contiguous, `${path}.rowLevel.contiguous`);
     return outputs(n, path, 2);
   },
 };

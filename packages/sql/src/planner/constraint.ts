@@ -25,6 +25,7 @@ export function scanConstraint(
     node = node.input;
   }
   const scan = node;
+  predicate ??= scan.pruneBy;
   const constraint: Record<string, ColumnConstraint> = {};
   for (const c of predicate ? conjuncts(predicate) : []) {
     const found = columnTerm(c, scan);

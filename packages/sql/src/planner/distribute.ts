@@ -104,6 +104,18 @@ const distributeUnnest: Distributor<NodeOf<'Unnest'>> = (node) => {
   };
 };
 
+/**
+ * Writers run where the rows are; a row-level writer needs every row of a file (channel 0) in one
+ * task: a source stage of whole-file splits, a single task, or rows hash-partitioned on the file.
+ */
+const distributeWriter: Distributor<NodeOf<'TableWriter'>> = (node) => {
+  if (!node.rowLevel) return sameDistribution(node);
+  const scanned = distribute(node.input);
+  const input = scanned.distribution === 'hash' ? hashOn(scanned, [0]) : scanned;
+  const rowLevel = { contiguous: input.distribution === 'source' };
+  return { node: { ...node, input: input.node, rowLevel }, distribution: input.distribution };
+};
+
 /** Nodes that keep their input's distribution but not the partitioning channels. */
 const sameDistribution: Distributor<NodeOf<'GroupId' | 'TableWriter'>> = (node) => {
   // writers run where the rows are; their one-row outputs are gathered at the root
@@ -292,7 +304,7 @@ const DISTRIBUTORS: { readonly [K in PlanNode['kind']]: Distributor<NodeOf<K>> }
   GroupId: sameDistribution,
   AssignUniqueId: inPlace,
   Unnest: distributeUnnest,
-  TableWriter: sameDistribution,
+  TableWriter: distributeWriter,
   EnforceSingleRow: gathered,
   Union: distributeUnion,
   Join: distributeJoin,

@@ -246,6 +246,15 @@ async function showStats(
   );
 }
 
+/** Statements EXPLAIN ANALYZE runs as writes. */
+const WRITES: ReadonlySet<Statement['kind']> = new Set([
+  'CreateTableAsSelect',
+  'Insert',
+  'Delete',
+  'Update',
+  'Merge',
+]);
+
 async function explain(
   statement: Explain,
   catalogs: CatalogRegistry,
@@ -255,7 +264,7 @@ async function explain(
     const inner = statement.statement;
     const analyze = { verbose: statement.verbose };
     // a write runs (and commits) as it would without EXPLAIN ANALYZE
-    if (inner.kind === 'CreateTableAsSelect' || inner.kind === 'Insert') {
+    if (WRITES.has(inner.kind)) {
       const plan = await planWriteStatement(inner, catalogs, session);
       if (plan) return { ...plan, analyze };
     }

@@ -4,17 +4,25 @@ import type { Expr } from '../expr/ir.js';
 import { evaluateConstant } from '../expr/compile.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
-import type { CatalogRegistry, ColumnMetadata, Connector } from '../spi/connector.js';
+import type { CatalogRegistry, ColumnMetadata } from '../spi/connector.js';
 import { hasViews } from '../spi/views.js';
-import { isWritable, type WritableConnector, type WriteHandle } from '../spi/writes.js';
-import { BIGINT, VARCHAR, canCoerce, typeToString, type DataType } from '../types/index.js';
+import { BIGINT, typeToString, type DataType } from '../types/index.js';
 import { ExprTranslator, locate } from './expressions.js';
-import { INFORMATION_SCHEMA } from './information-schema.js';
 import { literalOf, typeFromAst } from './literals.js';
-import { qualifiedRef } from './names.js';
 import { PlannerMetadata, type Session } from './metadata.js';
 import { distributedPlan, planLogical } from './plan.js';
 import { outputColumns } from './output-columns.js';
+import { planMerge } from './merge.js';
+import {
+  assignmentCast,
+  checkRetries,
+  queryIdOf,
+  readOnly,
+  tableTarget,
+  writable,
+  writer,
+} from './write-targets.js';
+import { planRowLevelWrite } from './row-level-writes.js';
 import { Scope } from './scope.js';
 
 /**
@@ -93,6 +101,11 @@ async function planWrite(
       return createTableAs(statement, catalogs, session);
     case 'Insert':
       return insert(statement, catalogs, session);
+    case 'Delete':
+    case 'Update':
+      return planRowLevelWrite(statement, catalogs, session);
+    case 'Merge':
+      return planMerge(statement, catalogs, session);
     default:
       return undefined;
   }
@@ -107,7 +120,11 @@ function nameOf(statement: Statement): readonly Identifier[] | undefined {
     case 'DropTable':
       return statement.name;
     case 'Insert':
+    case 'Delete':
+    case 'Update':
       return statement.table;
+    case 'Merge':
+      return statement.target;
     default:
       return undefined;
   }
@@ -132,47 +149,6 @@ function schemaTarget(
   const schema = parts.at(-1)!;
   readOnly(catalog, schema, loc);
   return { catalog, schema, connector: writable(catalog, catalogs, loc) };
-}
-
-function tableTarget(
-  name: readonly Identifier[],
-  catalogs: CatalogRegistry,
-  session: Session,
-  loc: SourceLocation,
-) {
-  const ref = qualifiedRef(name, session, loc, 'table');
-  readOnly(ref.catalog, ref.schema, loc);
-  return { ref, connector: writable(ref.catalog, catalogs, loc) };
-}
-
-/** information_schema is the engine's, in every catalog: nothing in it can be created or dropped. */
-function readOnly(catalog: string, schema: string, loc: SourceLocation): void {
-  if (schema === INFORMATION_SCHEMA)
-    throw new QuarryError('NOT_SUPPORTED', `Schema '${catalog}.${INFORMATION_SCHEMA}' is read-only`, {
-      location: loc,
-    });
-}
-
-function writable(
-  catalog: string,
-  catalogs: CatalogRegistry,
-  loc: SourceLocation,
-): Connector & WritableConnector {
-  const connector = catalogs.get(catalog);
-  if (!connector)
-    throw new QuarryError('CATALOG_NOT_FOUND', `Catalog '${catalog}' not found`, { location: loc });
-  if (!isWritable(connector))
-    throw new QuarryError('NOT_SUPPORTED', `Catalog '${catalog}' does not support writes`, { location: loc });
-  return connector;
-}
-
-/** Under retry policy TASK, only connectors whose writes survive task retries may be written. */
-function checkRetries(connector: WritableConnector, session: Session, loc: SourceLocation): void {
-  if (session.retryPolicy === 'TASK' && !connector.supportsFaultTolerantWrites) {
-    throw new QuarryError('NOT_SUPPORTED_WITH_RETRIES', 'This connector does not support query retries', {
-      location: loc,
-    });
-  }
 }
 
 function properties(list: readonly Property[]): Record<string, unknown> {
@@ -268,7 +244,7 @@ async function insert(
     const i = names.indexOf(target.name);
     if (i < 0) return literalOf(null, target.type);
     const source: Expr = { kind: 'input', channel: i, type: query.outputs[i]!.type };
-    return cast(source, target.type, () =>
+    return assignmentCast(source, target.type, () =>
       mismatch(
         table.columns.map((c) => c.type),
         query.outputs.map((c) => c.type),
@@ -290,37 +266,12 @@ async function insert(
   return { ...distributedPlan(writer(projected, handle)), write: { handle } };
 }
 
-function cast(e: Expr, to: DataType, fail: () => never): Expr {
-  if (typeToString(e.type) === typeToString(to)) return e;
-  if (!canCoerce(e.type, to) && !(isNumeric(e.type) && isNumeric(to)) && !(isText(e.type) && isText(to)))
-    fail();
-  return { kind: 'cast', arg: e, type: to, safe: false };
-}
-
-const isNumeric = (t: DataType) =>
-  ['tinyint', 'smallint', 'integer', 'bigint', 'real', 'double', 'decimal'].includes(t.kind);
-const isText = (t: DataType) => t.kind === 'varchar' || t.kind === 'char';
-
 function mismatch(table: readonly DataType[], query: readonly DataType[], loc: SourceLocation): never {
   throw new QuarryError(
     'TYPE_MISMATCH',
     `Insert query has mismatched column types: Table: [${table.map(typeToString).join(', ')}], Query: [${query.map(typeToString).join(', ')}]`,
     { location: loc },
   );
-}
-
-function writer(input: PlanNode, handle: WriteHandle): PlanNode {
-  const outputs: Column[] = [
-    { name: 'rows', type: BIGINT },
-    { name: 'fragment', type: VARCHAR },
-  ];
-  return { kind: 'TableWriter', input, handle, outputs };
-}
-
-function queryIdOf(session: Session): string {
-  if (!session.queryId)
-    throw new QuarryError('GENERIC_INTERNAL_ERROR', 'a write needs the query id (this is a bug in quarry)');
-  return session.queryId;
 }
 
 /** DDL's result: nothing. */

@@ -48,6 +48,12 @@ export interface SplitOptions {
    * the constraint is a hint for pruning and never changes results. Absent: every row is needed.
    */
   readonly constraint?: Readonly<Record<string, ColumnConstraint>>;
+  /**
+   * The scan of a row-level write (its handle, from `beginWrite`): splits cover whole data files of
+   * the table as the write read it when it began, and page sources give the synthetic column
+   * `$file` (the file's name in the table, varchar), so each file is rewritten by one task.
+   */
+  readonly rowLevelWrite?: WriteHandle;
 }
 
 /**
@@ -102,4 +108,12 @@ export class MapCatalogRegistry implements CatalogRegistry {
   names(): readonly string[] {
     return [...this.map.keys()].sort();
   }
+}
+
+/** Plain data naming a write in progress (catalog-specific content). */
+export interface WriteHandle {
+  readonly catalog: string;
+  readonly table: TableRef;
+  readonly queryId: string;
+  readonly info: unknown;
 }

@@ -1,8 +1,10 @@
 import type { Page } from '../page/block.js';
-import type { ColumnMetadata, TableRef } from './connector.js';
+import type { ColumnMetadata, TableRef, WriteHandle } from './connector.js';
+
+export type { WriteHandle } from './connector.js';
 
 /**
- * Writes (CREATE SCHEMA/TABLE, CTAS, INSERT, DROP) for connectors that support them.
+ * Writes (CREATE SCHEMA/TABLE, CTAS, INSERT, DELETE, UPDATE, MERGE, DROP) for connectors that support them.
  *
  * A write runs in three places: `beginWrite` on the coordinator (plain-data handle sent to tasks),
  * a `WriteSink` per task attempt on the workers (each attempt writes apart and returns a plain-data
@@ -32,12 +34,14 @@ export interface WritableConnector {
   dropTable(table: TableRef, options: { ifExists: boolean }): Promise<void>;
   /**
    * Starts writing rows into a table: `create` for CREATE TABLE AS (the table appears at commit,
-   * with `columns`), `insert` for INSERT (rows in the table's column order). The handle is plain data.
+   * with `columns`), `insert` for INSERT (rows in the table's column order), `delete` and `update`
+   * for row-level writes (see {@link RowLevelWrite}; a connector without them refuses these kinds
+   * with NOT_SUPPORTED). The handle is plain data.
    */
   beginWrite(
     table: TableRef,
     options: {
-      kind: 'create' | 'insert';
+      kind: WriteKind;
       columns: readonly ColumnMetadata[];
       queryId: string;
       properties?: Readonly<Record<string, unknown>>;
@@ -47,6 +51,7 @@ export interface WritableConnector {
   writeSink(
     handle: WriteHandle,
     attempt: { taskPartition: number; attempt: number; queryAttempt: number },
+    options?: WriteSinkOptions,
   ): WriteSink;
   /** On the coordinator: makes the winners' writes visible, atomically; returns the rows committed. */
   commitWrite(handle: WriteHandle, fragments: readonly WriteFragment[]): Promise<{ rows: number }>;
@@ -54,12 +59,42 @@ export interface WritableConnector {
   abortWrite(handle: WriteHandle): Promise<void>;
 }
 
-/** Plain data naming a write in progress (catalog-specific content). */
-export interface WriteHandle {
-  readonly catalog: string;
-  readonly table: TableRef;
-  readonly queryId: string;
-  readonly info: unknown;
+export type WriteKind = 'create' | 'insert' | RowLevelWrite;
+
+/**
+ * Row-level writes (DELETE, UPDATE, MERGE) are copy-on-write: the table is scanned with whole-file
+ * splits (`SplitOptions.rowLevelWrite`: each split one whole data file, so every row of a file is
+ * read by one task) and the synthetic columns {@link FILE_COLUMN} and {@link ROW_COLUMN}; the
+ * writer's pages are `[$file, $row, $op, …the table's columns]` where `$op` (integer,
+ * {@link ROW_OP}) says what happens to the row. The sink rewrites each file in which some row is
+ * deleted or updated — without the deleted rows, with the updated rows' new values — and its
+ * fragment names the files it replaces; untouched files stay as they are; inserted rows (MERGE's
+ * WHEN NOT MATCHED, `$file` NULL) go to new files. A target row given twice (MERGE: matched by two
+ * source rows) and changed is an error. The commit swaps the replaced files for the new ones
+ * atomically, only if none of the files the write read was replaced meanwhile (else
+ * `TRANSACTION_CONFLICT`), and idempotently per query.
+ */
+export type RowLevelWrite = 'delete' | 'update' | 'merge';
+
+/** The row's data file, as the table's metadata names it (varchar). */
+export const FILE_COLUMN = '$file';
+/** The row's position in its data file (integer). */
+export const ROW_COLUMN = '$row';
+
+/**
+ * The `$op` of a row in a row-level write's pages: `keep` it as it is, `update` it (the row carries
+ * its new values), `delete` it, `insert` it (a new row, no file), or `skip` it (a MERGE source row
+ * no clause applies to: nothing is written).
+ */
+export const ROW_OP = { keep: 0, update: 1, delete: 2, insert: 3, skip: 4 } as const;
+
+export function isRowLevelWrite(kind: WriteKind): kind is RowLevelWrite {
+  return kind === 'delete' || kind === 'update' || kind === 'merge';
+}
+
+export interface WriteSinkOptions {
+  /** A row-level write whose rows of each file arrive one after the other (`TableWriterNode.rowLevel`). */
+  readonly contiguous?: boolean;
 }
 
 /** Plain data describing what one task attempt wrote (e.g. its data files and their row counts). */

@@ -253,7 +253,15 @@ const BAD_STATEMENTS: readonly BadInput[] = [
     message: 'Query parameter (?) is not supported',
     code: 'NOT_SUPPORTED',
   },
-  { sql: 'UPDATE t SET a = 1', at: '1:1', message: 'UPDATE is not supported', code: 'NOT_SUPPORTED' },
+  { sql: 'ANALYZE t', at: '1:1', message: 'ANALYZE is not supported', code: 'NOT_SUPPORTED' },
+  { sql: 'UPDATE t SET a', at: '1:15', message: "Unexpected end of input; expected '='" },
+  { sql: 'TRUNCATE t', at: '1:10', message: "mismatched input 't'. Expecting: 'TABLE'" },
+  { sql: 'MERGE INTO t USING u ON true', at: '1:29', message: "Unexpected end of input; expected 'WHEN'" },
+  {
+    sql: 'MERGE INTO t USING u ON a = b WHEN MATCHED THEN INSERT VALUES (1)',
+    at: '1:49',
+    message: "mismatched input 'INSERT'. Expecting: 'DELETE', 'UPDATE'",
+  },
   {
     sql: 'CREATE MATERIALIZED VIEW v AS SELECT 1',
     at: '1:8',

@@ -144,6 +144,11 @@ const STATEMENTS = [
   'SHOW CREATE VIEW c.s.v',
   'CREATE VIEW if AS VALUES 1',
   'DELETE FROM s.t WHERE a > 1 AND b IS NULL',
+  'TRUNCATE TABLE c.s.t',
+  "UPDATE t SET a = 1, b = upper(b) || 'x' WHERE a > 1",
+  'UPDATE c.s.t SET a = NULL',
+  'MERGE INTO t USING u ON t.a = u.a WHEN MATCHED THEN DELETE',
+  "MERGE INTO c.s.t AS x USING (SELECT a, b FROM u) AS y ON x.a = y.a AND x.b > 1 WHEN MATCHED AND y.b IS NULL THEN DELETE WHEN MATCHED THEN UPDATE SET b = y.b, c = 'u' WHEN NOT MATCHED AND y.a > 0 THEN INSERT (a, b) VALUES (y.a, y.b) WHEN NOT MATCHED THEN INSERT VALUES (1, 2, 3)",
   // non-reserved words as names
   'SELECT date, year, day, data, first, last, count, schema, tables, value, comment, position, filter, over FROM t',
   'SELECT if(a, 1, 2), coalesce(a, b), nullif(a, b), try(a / b), count FROM t',

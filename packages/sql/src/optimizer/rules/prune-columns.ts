@@ -60,7 +60,8 @@ function keepOnly(required: number[]): { keep: number[]; map: Map<number, number
 }
 
 const pruneTableScan: Pruner<NodeOf<'TableScan'>> = (node, required) => {
-  const { keep, map } = keepOnly(required);
+  // a row-level write's pruning condition reads the scan's channels as they are
+  const { keep, map } = keepOnly(node.pruneBy ? node.outputs.map((_, i) => i) : required);
   return {
     node: { ...node, columns: keep.map((c) => node.columns[c]!), outputs: keep.map((c) => node.outputs[c]!) },
     map,
