@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLI_MAIN, type LocalCluster } from '@quarry/cli';
@@ -245,6 +245,20 @@ describe('quarry local', function () {
     }
   });
 
+  it('stops what it started when SIGTERM comes while the cluster is still starting', async () => {
+    const { p } = startLocal(['--workers', '2']);
+    const exited = new Promise<number | null>((resolve) => p.once('exit', resolve));
+    // strike once its first servers run and before the cluster is ready
+    let children: number[] = [];
+    while (children.length < 2 && p.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 20));
+      children = childrenOf(p.pid!);
+    }
+    p.kill('SIGTERM');
+    expect(await exited).to.equal(143);
+    expect(children.filter(alive), 'processes of the local cluster left running').to.deep.equal([]);
+  });
+
   it('runs several coordinators: kill-leader hands over to a standby, add-coordinator starts one more', async () => {
     const refused = spawnSync(process.execPath, [CLI_MAIN, 'local', '--coordinators', '0'], {
       encoding: 'utf8',
@@ -336,3 +350,26 @@ describe('quarry local', function () {
     }
   });
 });
+
+/** The pids of a process's children (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ')[1] === String(pid);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

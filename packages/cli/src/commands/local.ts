@@ -37,21 +37,35 @@ export async function runLocal(flags: LocalFlags): Promise<number> {
   process.stderr.write(
     `starting a local cluster: nats-server, redis-server, ${coordinators === 1 ? 'a coordinator' : `${coordinators} coordinators`} and ${workers} worker(s)…\n`,
   );
-  const cluster = await LocalCluster.start({
-    workers,
-    coordinators,
-    ...(slots ? { slots } : {}),
-    inheritOutput: flags.verbose,
-    env: {
-      ...(flags.retryPolicy ? { QUARRY_RETRY_POLICY: flags.retryPolicy } : {}),
-      // config.properties and catalog/ for every process (a lake catalog, say)
-      ...(flags.configDir ? { QUARRY_CONFIG_DIR: resolve(flags.configDir) } : {}),
-    },
-  });
+  // a signal while the cluster starts stops what was started (nothing is left running), and after
+  // that stops the cluster
+  const starting = new AbortController();
+  let cluster: LocalCluster | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= cluster.stop());
-  process.on('SIGINT', () => void stop().then(() => process.exit(130)));
-  process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
+  const stop = () => (stopping ??= cluster ? cluster.stop() : Promise.resolve());
+  const onSignal = (code: number) => () => {
+    if (!cluster) return starting.abort(new LocalStartAborted(code));
+    void stop().then(() => process.exit(code));
+  };
+  process.on('SIGINT', onSignal(130));
+  process.on('SIGTERM', onSignal(143));
+  try {
+    cluster = await LocalCluster.start({
+      workers,
+      coordinators,
+      ...(slots ? { slots } : {}),
+      inheritOutput: flags.verbose,
+      env: {
+        ...(flags.retryPolicy ? { QUARRY_RETRY_POLICY: flags.retryPolicy } : {}),
+        // config.properties and catalog/ for every process (a lake catalog, say)
+        ...(flags.configDir ? { QUARRY_CONFIG_DIR: resolve(flags.configDir) } : {}),
+      },
+      signal: starting.signal,
+    });
+  } catch (e) {
+    if (e instanceof LocalStartAborted) return e.exitCode;
+    throw e;
+  }
   process.stderr.write(
     `quarry local cluster ready: NATS ${cluster.natsUrl} (subject prefix '${cluster.prefix}'), Redis ${cluster.redisUrl}, exchange ${cluster.exchangeDir}\n`,
   );
@@ -75,4 +89,11 @@ export async function runLocal(flags: LocalFlags): Promise<number> {
   );
   await control(cluster, stop);
   return 0;
+}
+
+/** A signal came while the local cluster was starting; the exit code it asks for. */
+class LocalStartAborted extends Error {
+  constructor(readonly exitCode: number) {
+    super(`stopped by a signal while starting (exit code ${exitCode})`);
+  }
 }

@@ -55,6 +55,8 @@ export interface LocalClusterOptions {
   /** Use these servers instead of starting private ones. */
   readonly natsUrl?: string;
   readonly redisUrl?: string;
+  /** Aborts a start under way: what was started is stopped, and `start` rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** Where a started cluster lives: its directory, its servers' URLs and the servers it runs itself. */
@@ -166,6 +168,7 @@ export class LocalCluster {
             natsServerSecurity(dir, options.prefix ?? 'quarry', natsUsers),
           );
       if (nats) servers.push(nats);
+      options.signal?.throwIfAborted();
       const redis = options.redisUrl
         ? undefined
         : await startRedisServer(join(dir, 'redis'), { args: REDIS_PERSISTENCE });
@@ -184,9 +187,11 @@ export class LocalCluster {
         options,
       );
       cluster.natsUsers = natsUsers;
-      for (let i = 0; i < (options.coordinators ?? 1); i++) await cluster.startCoordinator();
-      for (let i = 0; i < options.workers; i++) await cluster.addWorker();
-      await cluster.waitForWorkers(options.workers);
+      const started = cluster;
+      const step = async (what: () => Promise<unknown>) => (options.signal?.throwIfAborted(), await what());
+      for (let i = 0; i < (options.coordinators ?? 1); i++) await step(() => started.startCoordinator());
+      for (let i = 0; i < options.workers; i++) await step(() => started.addWorker());
+      await step(() => started.waitForWorkers(options.workers));
       return cluster;
     } catch (e) {
       // what did start (processes, then servers) is stopped: a failed start leaves nothing running
@@ -303,6 +308,7 @@ export class LocalCluster {
   private async waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
+      this.options.signal?.throwIfAborted();
       if (Date.now() > deadline)
         throw new QuarryError(
           'INVALID_CONFIGURATION',
