@@ -235,15 +235,12 @@ describe('coordinator failover (real processes)', function () {
     again.close();
   });
 
-  it('writes every row exactly once when the leader dies as the writers finish (CTAS under TASK)', async () => {
-    await client.query('create schema if not exists lake.fo');
-    const queryId = `slow_ctas_${randomSuffix(6)}`;
-    const handle = await client.submit(
-      'create table lake.fo.li as select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem',
-      { queryId },
-    );
-    // the moment the last writer reports, the leader commits: kill it then
-    const leader = (await cluster.leader())!;
+  /**
+   * Runs a write and kills the leader the moment its last writer but one has reported (then the
+   * leader commits): returns the statement's result rows.
+   */
+  async function killLeaderAsWritersFinish(sql: string, queryId: string): Promise<unknown[][]> {
+    const handle = await client.submit(sql, { queryId });
     await events.waitFor(
       (e) =>
         e.queryId === queryId &&
@@ -252,14 +249,54 @@ describe('coordinator failover (real processes)', function () {
         e.task?.state === 'FINISHED',
       30_000,
     );
-    await leader.kill();
+    await (await cluster.leader())!.kill();
     const r = await handle.result();
     handle.close();
-    expect(r.rows).to.deep.equal([[60175]]);
+    return r.rows as unknown[][];
+  }
+
+  it('writes every row exactly once when the leader dies as the writers finish (CTAS under TASK)', async () => {
+    await client.query('create schema if not exists lake.fo');
+    const rows = await killLeaderAsWritersFinish(
+      'create table lake.fo.li as select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem',
+      `slow_ctas_${randomSuffix(6)}`,
+    );
+    expect(rows).to.deep.equal([[60175]]);
     const count = await client.query(
       'select count(*), count(distinct l_orderkey * 10 + l_linenumber) from lake.fo.li',
     );
     expect(count.rows).to.deep.equal([[60175, 60175]]);
+  });
+
+  it('deletes and updates every row exactly once when the leader dies as the writers finish (row-level writes under TASK)', async () => {
+    await client.query('create schema if not exists lake.fo');
+    await client.query(
+      'create table lake.fo.rl as select l_orderkey, l_linenumber, l_quantity from tpch.tiny.lineitem',
+    );
+    const expect1 = await client.query(
+      'select count_if(l_quantity < 10), count_if(l_quantity >= 10), count_if(l_quantity >= 40) from tpch.tiny.lineitem',
+    );
+    const [deleted, kept, updated] = expect1.rows[0] as number[];
+    const deletion = await killLeaderAsWritersFinish(
+      'delete from lake.fo.rl where l_quantity < 10',
+      `slow_del_${randomSuffix(6)}`,
+    );
+    expect(deletion).to.deep.equal([[deleted]]);
+    const update = await killLeaderAsWritersFinish(
+      'update lake.fo.rl set l_quantity = l_quantity + 100 where l_quantity >= 40',
+      `slow_upd_${randomSuffix(6)}`,
+    );
+    expect(update).to.deep.equal([[updated]]);
+    const want = await client.query(
+      `select count(*), count(distinct l_orderkey * 10 + l_linenumber),
+              sum(case when l_quantity >= 40 then l_quantity + 100 else l_quantity end)
+       from tpch.tiny.lineitem where l_quantity >= 10`,
+    );
+    const got = await client.query(
+      'select count(*), count(distinct l_orderkey * 10 + l_linenumber), sum(l_quantity) from lake.fo.rl',
+    );
+    expect(got.rows).to.deep.equal(want.rows);
+    expect((want.rows[0] as number[])[0]).to.equal(kept);
   });
 
   for (const policy of ['NONE', 'QUERY'] as const) {
