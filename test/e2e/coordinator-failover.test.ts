@@ -76,12 +76,15 @@ describe('coordinator failover (real processes)', function () {
   const alive = (): ProcessHandle[] =>
     cluster.coordinators.filter((c) => c.process.exitCode === null && c.process.signalCode === null);
 
-  // every test starts with two coordinators, one leading, whatever the test before it did
-  beforeEach(async () => {
+  /** Two coordinators, one leading. */
+  async function twoCoordinators(): Promise<void> {
     while (alive().length < 2) await cluster.startCoordinator();
     const deadline = Date.now() + 30_000;
     while (!(await cluster.leader()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  });
+  }
+
+  // every test starts with two coordinators, one leading, whatever the test before it did
+  beforeEach(twoCoordinators);
 
   /**
    * Waits until `fraction` of a query's tasks have finished (at least one) while others run, as its
@@ -282,6 +285,7 @@ describe('coordinator failover (real processes)', function () {
       `slow_del_${randomSuffix(6)}`,
     );
     expect(deletion).to.deep.equal([[deleted]]);
+    await twoCoordinators();
     const update = await killLeaderAsWritersFinish(
       'update lake.fo.rl set l_quantity = l_quantity + 100 where l_quantity >= 40',
       `slow_upd_${randomSuffix(6)}`,

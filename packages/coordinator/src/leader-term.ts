@@ -65,6 +65,8 @@ export interface TermParts {
 
 const TICK_MS = 100;
 const ANNOUNCE_MS = 1000;
+/** Longest a new term waits for its planner threads to load before it takes submissions. */
+const PLANNER_WARM_MAX_MS = 10_000;
 /** How long a closing term waits for its last status events to be stored. */
 const EVENTS_FLUSH_MS = 2000;
 
@@ -201,13 +203,15 @@ export class LeaderTerm {
       graceMs: Math.max(1500, 2 * this.config.heartbeatTimeoutMs),
       logger: this.logger,
     };
+    // planner threads load while the queries are rebuilt; submissions are taken once they have
+    // (or after PLANNER_WARM_MAX_MS), so that no first statement's reply waits for a thread to load
+    const warming = this.planner.warm();
     // the queries are back before any report is read: none finds its query missing
     const rebuilt = await rebuildQueries(recovery);
     this.adoptions = new Adoptions(recovery, rebuilt.running);
-    await this.listen();
+    await this.listen(warming);
     // queries the last leader left waiting (or had not finished planning) start as admission allows
     this.starts.admit();
-    this.planner.warm();
     this.announce();
     this.announceTimer = setInterval(() => this.guarded('announcement', () => this.announce()), ANNOUNCE_MS);
     this.schedule();
@@ -231,7 +235,7 @@ export class LeaderTerm {
     this.system.tell(ClusterAddresses.leader, message);
   }
 
-  private async listen(): Promise<void> {
+  private async listen(warming: Promise<void>): Promise<void> {
     const prefix = this.config.prefix;
     const durable = this.eventsStream;
     this.intake = new Intake({
@@ -246,7 +250,6 @@ export class LeaderTerm {
       },
       stream: durable ? streamName(prefix, 'SUBMISSIONS') : undefined,
     });
-    await this.intake.start();
     // every message is decoded through its schema before a handler sees it (see ActorSystem), and a
     // member speaks only for itself: a heartbeat or task report names the worker that signed it
     const { system } = this;
@@ -293,6 +296,9 @@ export class LeaderTerm {
     system.spawn(Addresses.queries, decodeQueriesRequest, (req) => this.clients.recentQueries(req), {
       acceptJson: true,
     });
+    await Promise.race([warming, new Promise((r) => setTimeout(r, PLANNER_WARM_MAX_MS).unref())]);
+    if (this.closed) return; // stepped down meanwhile: the next leader takes the submissions
+    await this.intake.start();
     this.timer = setInterval(() => this.guarded('tick', () => this.tick()), TICK_MS);
     void this.workers.watchConnection().catch((e) => this.logger.warn({ err: e }, 'connection watch ended'));
     this.loadTimer = setInterval(

@@ -74,6 +74,8 @@ export type PlannerRequest =
 
 /** Planner thread → main thread. */
 export type PlannerMessage =
+  /** The thread has loaded the parser and planner and takes statements. */
+  | { readonly type: 'ready' }
   | {
       readonly type: 'call';
       readonly jobId: number;

@@ -57,6 +57,9 @@ interface Slot {
   /** Why the thread is being terminated, for its job's error. */
   killReason: QuarryError | undefined;
   lastError: string | undefined;
+  /** Settles once the thread has loaded the planner, or has exited. */
+  readonly ready: Promise<void>;
+  readonly loaded: () => void;
 }
 
 /**
@@ -87,9 +90,13 @@ export class PlannerPool {
     return this.slots.length;
   }
 
-  /** Starts every thread now (a leader does when its term opens), so that no statement waits for one to start. */
-  warm(): void {
+  /**
+   * Starts every thread now (a leader does when its term opens), so that no statement waits for one
+   * to start; resolves once each has loaded the planner (or is gone).
+   */
+  warm(): Promise<void> {
     while (!this.closed && this.slots.length < this.o.size) this.slots.push(this.spawn());
+    return Promise.all(this.slots.map((s) => s.ready)).then(() => {});
   }
 
   /** Statements being planned now. */
@@ -183,7 +190,9 @@ export class PlannerPool {
     const thread = new Thread(new URL('./planner-thread.js', import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: this.o.heapMb },
     });
-    const slot: Slot = { thread, job: undefined, killReason: undefined, lastError: undefined };
+    let loaded = () => {};
+    const ready = new Promise<void>((resolve) => (loaded = resolve));
+    const slot: Slot = { thread, job: undefined, killReason: undefined, lastError: undefined, ready, loaded };
     thread.on('message', (m: PlannerMessage) => this.onMessage(slot, m));
     thread.on('error', (err) => {
       slot.lastError = (err as NodeJS.ErrnoException).code ?? err.message;
@@ -196,6 +205,7 @@ export class PlannerPool {
   }
 
   private onMessage(slot: Slot, m: PlannerMessage): void {
+    if (m.type === 'ready') return slot.loaded();
     const job = slot.job;
     if (!job || m.jobId !== job.id) return;
     if (m.type === 'call') return void this.serveCall(slot, job, m);
@@ -235,6 +245,7 @@ export class PlannerPool {
   }
 
   private onExit(slot: Slot, code: number): void {
+    slot.loaded(); // nobody waits for a thread that is gone
     const job = slot.job;
     slot.job = undefined;
     const oom = slot.lastError === 'ERR_WORKER_OUT_OF_MEMORY';

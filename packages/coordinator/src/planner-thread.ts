@@ -49,3 +49,6 @@ async function plan(job: Extract<PlannerRequest, { type: 'plan' }>): Promise<voi
     post({ type: 'failed', jobId: job.jobId, error: QuarryError.wrap(e).toData() });
   }
 }
+
+// the imports are loaded: statements are planned without waiting for them
+post({ type: 'ready' });
