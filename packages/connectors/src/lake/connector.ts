@@ -73,7 +73,7 @@ export class LakeConnector implements Connector, WritableConnector, ViewConnecto
   readonly procedures = LAKE_PROCEDURES;
   readonly supportsFaultTolerantWrites = true;
   /** What this instance's page sources read (row groups, bytes). */
-  readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0 };
+  readonly scanStats: LakeScanStats = { rowGroupsRead: 0, bytesRead: 0, flatChunks: 0, hyparquetChunks: 0 };
   private readonly ctx: LakeContext;
   private readonly reader: LakeReader;
   private readonly summaries = new ColumnSummaryCache();

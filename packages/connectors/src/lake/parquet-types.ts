@@ -186,6 +186,14 @@ export class ColumnBuilder {
     for (let i = from; i < to; i++) this.putOne(offset + i, data[i]);
   }
 
+  /** Marks NULL the rows `offset + i` where `present[i]` is 0 (rows outside the column are ignored). */
+  putAbsent(offset: number, present: Uint8Array): void {
+    const to = Math.min(present.length, this.length - offset);
+    for (let i = Math.max(0, -offset); i < to; i++) {
+      if (present[i] === 0) (this.nulls ??= new Uint8Array(this.length))[offset + i] = 1;
+    }
+  }
+
   /** Rows `[from, to)` as a block: views of this builder's arrays, not copies. */
   block(from: number, to: number): Block {
     const values = this.values;

@@ -6,6 +6,7 @@ import type { LakeColumn } from './metadata.js';
 import { RAW_PARSERS } from './external-files.js';
 import { matchColumns } from './external-types.js';
 import { ColumnBuilder, physicalSchema } from './parquet-types.js';
+import { readFlatColumns } from './flat-read.js';
 
 /** A lake split: rows `[rowStart, rowEnd)` of one data file — one row group. */
 export interface LakeSplitInfo {
@@ -24,6 +25,11 @@ export interface LakeSplitInfo {
   readonly external?: boolean;
 }
 
+type Builders = Map<
+  string,
+  { builder: ColumnBuilder; convert: ((data: ArrayLike<unknown>) => ArrayLike<unknown>) | undefined }
+>;
+
 /** Rows per page handed to the engine. */
 export const PAGE_ROWS = 8192;
 const FOOTER_FETCH = 64 * 1024;
@@ -40,6 +46,9 @@ const snappy = () => (uncompress ??= snappyUncompressor());
 export interface LakeScanStats {
   rowGroupsRead: number;
   bytesRead: number;
+  /** Column chunks decoded by `flat-chunk.ts`, and read by hyparquet instead (other files, types). */
+  flatChunks: number;
+  hyparquetChunks: number;
 }
 
 /**
@@ -73,13 +82,45 @@ export class LakeReader {
     const readings = split.external
       ? matchColumns(metadata.schema, columns, split.uri).map((m) => ({ name: m.fileName, ...m.column }))
       : columns.map((c) => ({ name: c.name, type: c.type, convert: undefined }));
-    const builders = new Map(
+    const builders: Builders = new Map(
       readings.map((r) => [r.name, { builder: new ColumnBuilder(r.type, total), convert: r.convert }]),
     );
+    // the lake's own files: flat columns decoded here, the rest by hyparquet
+    const rest = split.external
+      ? readings.map((r) => r.name)
+      : await readFlatColumns(
+          {
+            file,
+            metadata,
+            rowGroup: split.rowGroup,
+            rowStart: split.rowStart,
+            rows: total,
+            builders,
+            uncompress: snappy(),
+          },
+          readings.map((r) => r.name),
+        );
+    this.stats.flatChunks += readings.length - rest.length;
+    this.stats.hyparquetChunks += rest.length;
+    if (rest.length > 0) await this.readWithHyparquet({ split, file, metadata, builders }, rest);
+    const data = readings.map((r) => builders.get(r.name)!.builder);
+    for (let at = 0; at < total; at += PAGE_ROWS) {
+      const end = Math.min(total, at + PAGE_ROWS);
+      yield { blocks: data.map((b) => b.block(at, end)), rowCount: end - at };
+      // let the event loop breathe between pages (cancellation, progress reports)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private async readWithHyparquet(
+    read: { split: LakeSplitInfo; file: AsyncBuffer; metadata: FileMetaData; builders: Builders },
+    columns: string[],
+  ): Promise<void> {
+    const { split, file, metadata, builders } = read;
     await parquetRead({
       file,
       metadata: { ...metadata, schema: physicalSchema(metadata.schema) },
-      columns: readings.map((r) => r.name),
+      columns,
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
       compressors: { SNAPPY: snappy() },
@@ -89,13 +130,6 @@ export class LakeReader {
         to?.builder.put(c.rowStart - split.rowStart, to.convert ? to.convert(c.columnData) : c.columnData);
       },
     });
-    const data = readings.map((r) => builders.get(r.name)!.builder);
-    for (let at = 0; at < total; at += PAGE_ROWS) {
-      const end = Math.min(total, at + PAGE_ROWS);
-      yield { blocks: data.map((b) => b.block(at, end)), rowCount: end - at };
-      // let the event loop breathe between pages (cancellation, progress reports)
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
   }
 
   private file(split: LakeSplitInfo): AsyncBuffer {
