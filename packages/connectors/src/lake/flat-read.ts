@@ -33,20 +33,55 @@ export async function readFlatColumns(read: FlatRead, names: readonly string[]):
     if (chunk) chunks.set(name, chunk);
   }
   const rest = names.filter((n) => !chunks.has(n));
-  const done = await Promise.all(
-    [...chunks].map(async ([name, chunk]) => {
-      const bytes = await read.file.slice(chunk.start, chunk.start + chunk.length);
-      const target = read.builders.get(name)!;
-      try {
-        new FlatChunkDecoder(chunk, read.uncompress).decode(new Uint8Array(bytes), target.builder);
-        return undefined;
-      } catch {
-        target.builder = new ColumnBuilder(target.builder.type, target.builder.length);
-        return name;
+  const failed: string[] = [];
+  await Promise.all(
+    rangesOf([...chunks]).map(async (range) => {
+      const bytes = new Uint8Array(await read.file.slice(range.start, range.end));
+      for (const [name, chunk] of range.chunks) {
+        const target = read.builders.get(name)!;
+        const at = chunk.start - range.start;
+        try {
+          new FlatChunkDecoder(chunk, read.uncompress).decode(
+            bytes.subarray(at, at + chunk.length),
+            target.builder,
+          );
+        } catch {
+          target.builder = new ColumnBuilder(target.builder.type, target.builder.length);
+          failed.push(name);
+        }
       }
     }),
   );
-  return [...rest, ...done.filter((n): n is string => n !== undefined)];
+  return [...rest, ...failed];
+}
+
+/** Chunks nearer than this are read in one range (as hyparquet does), up to RANGE_LIMIT bytes. */
+const GAP_LIMIT = 8 * 1024;
+const RANGE_LIMIT = 8 * 1024 * 1024;
+
+interface ByteRange {
+  readonly start: number;
+  end: number;
+  readonly chunks: [string, FlatChunk][];
+}
+
+/** The chunks' bytes as few ranges of the file: neighbours in one read, not a read per column. */
+function rangesOf(chunks: [string, FlatChunk][]): ByteRange[] {
+  const ranges: ByteRange[] = [];
+  for (const entry of [...chunks].sort(([, a], [, b]) => a.start - b.start)) {
+    const { start, length } = entry[1];
+    const last = ranges.at(-1);
+    if (
+      last &&
+      start >= last.end &&
+      start - last.end <= GAP_LIMIT &&
+      start + length - last.start <= RANGE_LIMIT
+    ) {
+      last.end = start + length;
+      last.chunks.push(entry);
+    } else ranges.push({ start, end: start + length, chunks: [entry] });
+  }
+  return ranges;
 }
 
 function firstRow(read: FlatRead): number {
