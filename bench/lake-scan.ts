@@ -17,6 +17,9 @@
  *   string lengths), and the sums of the three engines must agree.
  * - ns/row is the scan's wall time over lineitem's rows. `ratio` in the last line (one JSON object)
  *   is the geometric mean over the sets of lake ÷ DuckDB, `ratioGenerated` of lake ÷ tpch.
+ * - cpu ns/row is the child's CPU time (user + system, every thread: DuckDB's too) over the rows,
+ *   and `cpuRatio` its lake ÷ DuckDB geomean: less swayed than wall time by other work on the
+ *   machine, which the scans wait for but do not count.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -57,6 +60,8 @@ const tpchRef: TableRef = { catalog: 'tpch', schema: tpchSchema, table: 'lineite
 /** What a child reports for one engine and set. */
 interface Measure {
   readonly ms: number;
+  /** The process's CPU time over the scan (user + system, all threads), median of the runs. */
+  readonly cpuMs: number;
   readonly rows: number;
   readonly sums: readonly number[];
   readonly rssMb: number;
@@ -159,13 +164,23 @@ async function child(engine: Engine, set: string): Promise<void> {
   }
   await once();
   const times: number[] = [];
+  const cpu: number[] = [];
   let last: { rows: number; sums: number[] } | undefined;
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     last = await once();
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     times.push(performance.now() - t0);
   }
-  const measure: Measure = { ms: median(times), rows: last!.rows, sums: last!.sums, rssMb: peakRssMb() };
+  const measure: Measure = {
+    ms: median(times),
+    cpuMs: median(cpu),
+    rows: last!.rows,
+    sums: last!.sums,
+    rssMb: peakRssMb(),
+  };
   console.log(JSON.stringify(measure));
 }
 
@@ -208,6 +223,42 @@ function spawnChild(args: string[]): string {
   return r.stdout;
 }
 
+const ns = (m: Measure) => (m.ms * 1e6) / m.rows;
+const cpuNs = (m: Measure) => (m.cpuMs * 1e6) / m.rows;
+
+function printTable(results: Record<string, Record<Engine, Measure>>): void {
+  const rows = setNames.map((set) => {
+    const r = results[set]!;
+    return [
+      set,
+      (SETS[set]!.length || 'every').toString(),
+      round(ns(r.lake), 1),
+      round(ns(r.tpch), 1),
+      round(ns(r.duckdb), 1),
+      round(ns(r.lake) / ns(r.duckdb), 2),
+      round(ns(r.lake) / ns(r.tpch), 2),
+      round(cpuNs(r.lake), 1),
+      round(cpuNs(r.duckdb), 1),
+      round(cpuNs(r.lake) / cpuNs(r.duckdb), 2),
+      Math.round(r.lake.rssMb),
+      Math.round(r.tpch.rssMb),
+      Math.round(r.duckdb.rssMb),
+    ];
+  });
+  const header = [
+    'set',
+    'columns',
+    'lake ns/row',
+    'tpch ns/row',
+    'duckdb ns/row',
+    'lake/duckdb',
+    'lake/tpch',
+  ];
+  const cpu = ['lake cpu ns/row', 'duckdb cpu ns/row', 'cpu lake/duckdb'];
+  console.log();
+  console.log(table([...header, ...cpu, 'lake MB', 'tpch MB', 'duckdb MB'], rows));
+}
+
 async function main(): Promise<void> {
   console.log(`lake scan, TPC-H SF ${sf} lineitem, files under ${lakeDir}`);
   process.stdout.write(spawnChild(['--write-lake']));
@@ -235,46 +286,16 @@ async function main(): Promise<void> {
     results[set] = per;
   }
 
-  const ns = (m: Measure) => (m.ms * 1e6) / m.rows;
-  const rows = setNames.map((set) => {
-    const r = results[set]!;
-    return [
-      set,
-      (SETS[set]!.length || 'every').toString(),
-      round(ns(r.lake), 1),
-      round(ns(r.tpch), 1),
-      round(ns(r.duckdb), 1),
-      round(ns(r.lake) / ns(r.duckdb), 2),
-      round(ns(r.lake) / ns(r.tpch), 2),
-      Math.round(r.lake.rssMb),
-      Math.round(r.tpch.rssMb),
-      Math.round(r.duckdb.rssMb),
-    ];
-  });
-  console.log();
-  console.log(
-    table(
-      [
-        'set',
-        'columns',
-        'lake ns/row',
-        'tpch ns/row',
-        'duckdb ns/row',
-        'lake/duckdb',
-        'lake/tpch',
-        'lake MB',
-        'tpch MB',
-        'duckdb MB',
-      ],
-      rows,
-    ),
-  );
+  printTable(results);
   const geomean = (xs: number[]) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
   const summary = {
     bench: 'lake-scan',
     sf,
     ratio: round(geomean(setNames.map((s) => ns(results[s]!.lake) / ns(results[s]!.duckdb))), 2),
     ratioGenerated: round(geomean(setNames.map((s) => ns(results[s]!.lake) / ns(results[s]!.tpch))), 2),
+    cpuRatio: round(geomean(setNames.map((s) => cpuNs(results[s]!.lake) / cpuNs(results[s]!.duckdb))), 2),
+    lakeCpuNsPerRow: Object.fromEntries(setNames.map((s) => [s, round(cpuNs(results[s]!.lake), 1)])),
+    duckdbCpuNsPerRow: Object.fromEntries(setNames.map((s) => [s, round(cpuNs(results[s]!.duckdb), 1)])),
     lakeNsPerRow: Object.fromEntries(setNames.map((s) => [s, round(ns(results[s]!.lake), 1)])),
     tpchNsPerRow: Object.fromEntries(setNames.map((s) => [s, round(ns(results[s]!.tpch), 1)])),
     duckdbNsPerRow: Object.fromEntries(setNames.map((s) => [s, round(ns(results[s]!.duckdb), 1)])),
