@@ -145,16 +145,26 @@ function stalled<T>(
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const { cluster, queryId, after } = options;
-        const sql = `select task_id, state, node_id, output_rows, "start", "end" from system.runtime.tasks where query_id = '${queryId}' order by task_id`;
-        const listed = cluster.client.query(sql).then(
-          (r) => r.rows.map((row) => row.map(String).join(' | ')).join('\n') || '(no task)',
-          (e: unknown) => `(tasks not listed: ${String(e)})`,
-        );
+        const list = (sql: string, none: string) =>
+          cluster.client.query(sql).then(
+            (r) => r.rows.map((row) => row.map(String).join(' | ')).join('\n') || none,
+            (e: unknown) => `(not listed: ${String(e)})`,
+          );
+        const listed = Promise.all([
+          list(
+            `select state, queued_time_ms, planning_time_ms, created, started from system.runtime.queries where query_id = '${queryId}'`,
+            '(no such query)',
+          ),
+          list(
+            `select task_id, state, node_id, output_rows, "start", "end" from system.runtime.tasks where query_id = '${queryId}' order by task_id`,
+            '(no task)',
+          ),
+        ]).then(([query, tasks]) => `${query}\nits tasks:\n${tasks}`);
         const notListed = new Promise<string>((resolve) =>
           setTimeout(() => resolve('(the listing did not answer within 8 s)'), 8_000),
         );
         void Promise.race([listed, notListed]).then((tasks) =>
-          reject(new Error(`query ${queryId} still running after ${after} ms; its tasks:\n${tasks}`)),
+          reject(new Error(`query ${queryId} still running after ${after} ms: ${tasks}`)),
         );
       }, options.after);
     });

@@ -146,7 +146,9 @@ export class LeaderTerm {
       forget: (q) => this.forget(q),
       spooled: (bytes) => this.metrics.spooledBytes.inc(bytes),
       journal: this.journal,
-      epoch: () => this.leadership.currentEpoch,
+      // the term's own epoch, also while its lease is unsure: workers and the Redis scripts fence it,
+      // and a command without one is refused as stale (the term then stood down for no reason)
+      epoch: () => this.epoch,
       mayAct: () => this.mayAct(),
       stale: (reason) => this.leadership.depose(reason),
     });
