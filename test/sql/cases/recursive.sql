@@ -157,6 +157,31 @@ with recursive t(n) as (select 1 union all select n + 1 from t where n < 6) sele
 0|3|12
 1|3|9
 
+query anchor_of_two_rows
+with recursive t(n) as (select 1 union all select 10 union all select n + 1 from t where n % 10 < 3) select n from t order by n
+---- result
+1
+2
+3
+10
+11
+12
+13
+
+query recursive_query_in_a_subquery
+select s.n, (with recursive u(m) as (select 1 union all select m * 2 from u where m < 8) select max(m) from u) from (with recursive t(n) as (select 1 union all select n + 1 from t where n < 3) select n from t) s order by 1
+---- result
+1|8
+2|8
+3|8
+
+query recursive_query_in_a_correlated_subquery
+with recursive t(n) as (select 0 union all select n + 1 from t where n < 4) select r_name from region where exists (select 1 from t where t.n = r_regionkey * 2) order by 1
+---- result
+AFRICA
+AMERICA
+ASIA
+
 query not_recursing_is_an_ordinary_with_query
 with recursive t(n) as (select 1 union all select 2), u(m) as (select n * 10 from t) select m from u order by m
 ---- result
