@@ -281,3 +281,11 @@ with recursive t(n) as (select 1 union all select n + 1, n from t where n < 3) s
 query column_list_of_another_length
 with recursive t(n, m) as (select 1 union all select n + 1 from t where n < 3) select * from t
 ---- error TYPE_MISMATCH at 1:16 : Column alias list has 2 entries but relation has 1 columns
+
+query column_list_naming_a_column_twice
+with recursive t(n, N) as (select 1, 2 union all select n + 1, n from t where n < 3) select * from t
+---- error ALREADY_EXISTS at 1:21 : Column name 'N' specified more than once
+
+query plain_with_column_list_naming_a_column_twice
+with t(a, b, a) as (select 1, 2, 3) select * from t
+---- error ALREADY_EXISTS at 1:14 : Column name 'a' specified more than once

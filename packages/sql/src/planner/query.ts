@@ -55,6 +55,7 @@ export class QueryPlanner implements SelectHost, RecursionHost {
           });
         }
         names.add(name);
+        checkColumnList(w);
         const recursive = query.recursive ? recursiveShape(w) : undefined;
         this.ctes.set(name, {
           definition: w,
@@ -182,5 +183,18 @@ export class QueryPlanner implements SelectHost, RecursionHost {
       };
     }
     return { node, scope: new Scope(visible.map((c) => plan.scope.fields[c]!)) };
+  }
+}
+
+/** A WITH query's column list names each column once (Trino: DUPLICATE_COLUMN_NAME). */
+function checkColumnList(w: WithQuery): void {
+  const seen = new Set<string>();
+  for (const c of w.columns) {
+    const name = c.value.toLowerCase();
+    if (seen.has(name))
+      throw new QuarryError('ALREADY_EXISTS', `Column name '${c.value}' specified more than once`, {
+        location: c.loc,
+      });
+    seen.add(name);
   }
 }
