@@ -11,6 +11,7 @@ import { planQuery } from './planning.js';
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
 import type { QueryJournal } from './query-journal.js';
+import { isStaleEpoch } from './fencing.js';
 import { exceededTimeLimit } from './time-limits.js';
 import { parseSubmission } from './submission.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -64,13 +65,16 @@ export class QueryStarts {
     const capabilityHash = Capabilities.hash(capability);
     // a query id this cluster has seen (maybe before a coordinator restart) runs once: a retry of the
     // same submission (same client secret) gets the same answer, anyone else is refused
-    const existing = this.d.queries.get(sub.queryId);
-    const claim = existing
-      ? { claimed: false, capabilityHash: existing.capabilityHash }
+    const known = this.d.queries.get(sub.queryId);
+    const claim = known
+      ? { claimed: false, capabilityHash: known.capabilityHash, recorded: true }
       : await store.claimQuery(sub.queryId, capabilityHash);
     if (!claim.claimed) {
       capabilities.check(sub.queryId, claim.capabilityHash, { capability }, 'resubmitting');
-      return { queryId: sub.queryId, capability, alreadySubmitted: true };
+      // claimed, but never recorded: the leader that claimed it stood down before it could (its
+      // record was refused), so nobody runs it — this retry of the same submitter's does
+      const orphan = !claim.recorded && !this.d.queries.has(sub.queryId);
+      if (!orphan) return { queryId: sub.queryId, capability, alreadySubmitted: true };
     }
     let q: QueryExecution;
     try {
@@ -86,7 +90,14 @@ export class QueryStarts {
     };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
-    await this.d.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    try {
+      await this.d.journal.submitted(q);
+    } catch (e) {
+      // a newer leader took over meanwhile (this term is ending): the submission is that one's to
+      // run — the stored copy is delivered again, the client's retry reaches it
+      if (isStaleEpoch(e)) throw e;
+      q.logger.warn({ err: e }, 'cannot record query');
+    }
     recorded();
     q.emit({ type: 'QUEUED', ...(this.d.config.eventsIncludeSql ? { sql: q.sql } : {}) });
     q.awaitingAdmission = true;
