@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, internalError } from '@quarry/common';
 import {
   typeToString,
   type CatalogRegistry,
@@ -27,14 +27,12 @@ export interface PlanningContext {
 }
 
 /**
- * PLANNING: SQL text → distributed plan (in a planner thread) → splits per source task → the
- * query's scheduler. Failing the query meanwhile (cancel, `query.max-planning-time`) stops its
+ * QUEUED → PLANNING: SQL text → distributed plan (in a planner thread) → splits per source task →
+ * the query's scheduler. Failing the query meanwhile (cancel, `query.max-planning-time`) stops its
  * planner thread (`q.planning`).
  */
 export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
-  q.state = 'PLANNING';
-  q.planningStarted = Date.now();
-  q.emit({ type: 'PLANNING' });
+  if (!q.startPlanning()) throw internalError(`query ${q.id} cannot start planning in phase ${q.phase}`);
   sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
   const plan = await ctx.planner.plan({
     sql: q.sql,

@@ -7,6 +7,7 @@ import type { AttemptStore, AttemptRecord, TaskRecordView } from './attempt-stor
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
 import type { QueryJournal, StoredQuery } from './query-journal.js';
+import type { RestoredPhase } from './query-lifecycle.js';
 import { StaticResult } from './results.js';
 import { QueryScheduler, type RestoredTask } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -20,7 +21,7 @@ export interface RecoveringTerm {
     id: string,
     sql: string,
     props: Readonly<Record<string, string>>,
-    restored: { created: number; taskKey: Uint8Array | undefined },
+    restored: { created: number; taskKey: Uint8Array | undefined; phase: RestoredPhase },
   ): QueryExecution;
   schedule(): void;
   readonly systemForEvents: ActorSystem;
@@ -194,6 +195,8 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
   const q = d.term.newQuery(stored.id, f['sql'] ?? '', parseJson(f['session'], {}), {
     created: Number(f['created'] ?? Date.now()),
     taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
+    // no recorded plan: waiting for admission or not yet planned; else running, or finished
+    phase: !stored.plan ? 'QUEUED' : state === 'FINISHED' ? 'FINISHED' : 'RUNNING',
   });
   if (f['capability']) q.capabilityHash = f['capability'];
   if (f['user']) q.user = f['user'];
@@ -211,7 +214,6 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
     restoreResult(d, q, stored);
     return undefined;
   }
-  q.state = 'RUNNING';
   if (q.scheduler!.done) {
     // every task had finished: the last leader died committing or ending the query; do it again
     await q.mailbox.run(() => d.control.finish(q));
@@ -283,7 +285,6 @@ function restoreResult(d: RecoveryDeps, q: QueryExecution, stored: StoredQuery):
   } else {
     q.cursor = d.control.resultCursor(q, stored.pageStarts);
   }
-  q.state = 'FINISHED';
   q.ended = Number(f['ended'] ?? Date.now());
   q.rows = q.scheduler?.rootTask().winner?.stats?.rowsOut ?? 0;
   d.control.forgetLater(q);
