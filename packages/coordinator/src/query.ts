@@ -14,7 +14,6 @@ import {
 import { encode, Mailbox, PlainPublisher, type ActorSystem, type StoredPublisher } from '@quarry/runtime';
 import type { DistributedPlan, Session, Split } from '@quarry/sql';
 import { ANONYMOUS_USER } from './admission.js';
-import type { QueryJournal } from './query-journal.js';
 import { QueryLifecycle, type QueryPhase, type RestoredPhase } from './query-lifecycle.js';
 import type { RetrySettings } from './retry-policy.js';
 import type { TimeLimits } from './time-limits.js';
@@ -40,6 +39,20 @@ export interface QueryDriver {
   forget(q: QueryActor): void;
 }
 
+/** Where a query actor records its transitions, for a new leader to rebuild it from (query-journal.ts). */
+export interface QueryRecords {
+  /** QUEUED: what the query is and who submitted it. */
+  submitted(q: QueryActor): Promise<void>;
+  /** RUNNING: the plan and everything the scheduler is built from. */
+  planned(q: QueryActor): Promise<void>;
+  /** A new query attempt, within RUNNING. */
+  queryAttempt(q: QueryActor): Promise<void>;
+  /** FINISHED; never throws. */
+  finished(q: QueryActor): Promise<void>;
+  /** FAILED, with its error. */
+  failed(q: QueryActor): Promise<void>;
+}
+
 export interface QueryActorOptions {
   readonly id: string;
   readonly sql: string;
@@ -52,7 +65,7 @@ export interface QueryActorOptions {
   readonly events?: StoredPublisher;
   readonly logger: Logger;
   /** Where each transition is recorded, for a new leader to rebuild the query from. */
-  readonly journal: QueryJournal;
+  readonly journal: QueryRecords;
   readonly driver: QueryDriver;
   /** Told of every event it emits (metrics). */
   readonly observer?: (e: QueryEvent) => void;
@@ -119,7 +132,7 @@ export class QueryActor {
   readonly logger: Logger;
   private readonly system: ActorSystem;
   private readonly events: StoredPublisher;
-  private readonly journal: QueryJournal;
+  private readonly journal: QueryRecords;
   private readonly driver: QueryDriver;
   private readonly observer: (e: QueryEvent) => void;
   private readonly mayAct: () => boolean;

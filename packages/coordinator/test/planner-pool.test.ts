@@ -4,6 +4,7 @@ import { loadCatalogs } from '@quarry/connectors';
 import { PlannerPool } from '@quarry/coordinator';
 import {
   MapCatalogRegistry,
+  executeDdl,
   parseStatement,
   planStatement,
   type CatalogRegistry,
@@ -124,12 +125,23 @@ describe('planner threads', function () {
     }
   });
 
-  it("runs DDL on the main thread's catalog, whose state lives there", async () => {
-    await pool.plan({ sql: 'create schema mem.s1', session: SESSION });
-    await pool.plan({ sql: 'create table mem.s1.t (a bigint, b varchar)', session: SESSION });
+  it("plans DDL to a command that changes nothing until run on the main thread's catalog", async () => {
     const memory = catalogs.get('mem')!;
+    const run = async (sql: string) => {
+      const plan = await pool.plan({ sql, session: SESSION });
+      expect(plan.ddl, sql).to.not.equal(undefined);
+      return plan.ddl!;
+    };
+    const schema = await run('create schema mem.s1');
+    expect(await memory.schemaExists('s1'), 'planned, not run').to.equal(false);
+    await executeDdl(schema, catalogs, SESSION);
+    const table = await run('create table mem.s1.t (a bigint, b varchar)');
+    expect(await memory.listTables('s1'), 'planned, not run').to.deep.equal([]);
+    await executeDdl(table, catalogs, SESSION);
     expect(await memory.listTables('s1')).to.deep.equal(['t']);
-    const again = await rejection(pool.plan({ sql: 'create table mem.s1.t (a bigint)', session: SESSION }));
+    const again = await rejection(
+      executeDdl(await run('create table mem.s1.t (a bigint)'), catalogs, SESSION),
+    );
     expect(again.code).to.equal('ALREADY_EXISTS');
     expect(again.message).to.match(/^line 1:14: /);
   });
