@@ -208,7 +208,10 @@ export class QueryActor {
    */
   async nextAttempt(delayMs: number, error: ErrorData): Promise<QueryScheduler | undefined> {
     const old = this.scheduler;
-    if (this.phase !== 'RUNNING' || !old) return undefined;
+    if (this.phase !== 'RUNNING' || !old) {
+      this.logger.error({ phase: this.phase }, 'new query attempt refused outside RUNNING (this is a bug)');
+      return undefined;
+    }
     this.queryFailures++;
     this.scheduler = undefined;
     this.queryAttempt++;
