@@ -24,8 +24,8 @@ export interface CatalogInfo {
 
 /**
  * The connector methods a planner thread may call on the main thread's connectors: metadata, and
- * `beginWrite`. DDL is no planner's: the plan carries it (`DistributedPlan.ddl`), and the query's
- * actor runs it on the main thread.
+ * `beginWrite`. DDL and CALL are no planner's: the plan carries them (`DistributedPlan.ddl`), and
+ * the query's actor runs them on the main thread.
  */
 export const CONNECTOR_CALLS = [
   'listSchemas',
@@ -35,7 +35,6 @@ export const CONNECTOR_CALLS = [
   'beginWrite',
   'getView',
   'listViews',
-  'callProcedure',
   'listRows',
 ] as const;
 export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];

@@ -8,7 +8,6 @@ import type {
   TableRef,
   ListedRowsConnector,
   ListRowsRequest,
-  ProcedureCall,
   ProcedureConnector,
   ViewConnector,
   ViewDefinition,
@@ -45,7 +44,6 @@ export class RemoteCatalogs implements CatalogRegistry {
               call,
             ),
             info,
-            call,
           ),
           info,
           call,
@@ -160,14 +158,15 @@ function withViews(connector: RemoteConnector, info: CatalogInfo, call: CallMain
   return Object.assign(connector, views);
 }
 
-/** A connector that offers procedures gets them, each call run on the main thread. */
-function withProcedures(connector: Connector, info: CatalogInfo, call: CallMain): Connector {
+/**
+ * A connector that offers procedures gets their list, which the planner binds a CALL's arguments
+ * to; the call itself is the query actor's, on the main thread.
+ */
+function withProcedures(connector: Connector, info: CatalogInfo): Connector {
   if (info.procedures.length === 0) return connector;
   const procedures: ProcedureConnector = {
     procedures: info.procedures,
-    callProcedure: async (c: ProcedureCall) => {
-      await call(info.name, 'callProcedure', [c]);
-    },
+    callProcedure: () => Promise.reject(notHere('callProcedure')),
   };
   return Object.assign(connector, procedures);
 }

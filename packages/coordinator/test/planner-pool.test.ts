@@ -7,8 +7,11 @@ import {
   executeDdl,
   parseStatement,
   planStatement,
+  VARCHAR,
   type CatalogRegistry,
   type Connector,
+  type ProcedureCall,
+  type ProcedureConnector,
   type Session,
 } from '@quarry/sql';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -144,6 +147,35 @@ describe('planner threads', function () {
     );
     expect(again.code).to.equal('ALREADY_EXISTS');
     expect(again.message).to.match(/^line 1:14: /);
+  });
+
+  it('plans CALL to a command: the procedure runs when the command does, with the query id', async () => {
+    const calls: ProcedureCall[] = [];
+    const withProcedure: Connector & ProcedureConnector = {
+      connectorName: 'noting',
+      listSchemas: async () => ['system'],
+      schemaExists: async () => true,
+      listTables: async () => [],
+      getTable: async () => undefined,
+      splits: async () => [],
+      pageSource: () => {
+        throw new Error('not used');
+      },
+      procedures: [
+        { schema: 'system', name: 'note', parameters: [{ name: 'text', type: VARCHAR, required: true }] },
+      ],
+      callProcedure: async (c) => void calls.push(c),
+    };
+    const registry: CatalogRegistry = new MapCatalogRegistry([['noting', withProcedure]]);
+    const own = new PlannerPool({ size: 1, heapMb: 128, catalogs: registry, logger: silentLogger() });
+    try {
+      const plan = await own.plan({ sql: "call noting.system.note(text => 'hi')", session: SESSION });
+      expect(calls, 'planned, not run').to.deep.equal([]);
+      await executeDdl(plan.ddl!, registry, SESSION);
+      expect(calls).to.deep.equal([{ schema: 'system', name: 'note', args: ['hi'], queryId: 'q_pool' }]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('plans a 1 000-branch UNION within the stage limit, or refuses it with QUERY_TOO_COMPLEX', async () => {

@@ -1,15 +1,17 @@
 import { QuarryError, type SourceLocation } from '@quarry/common';
 import type { DdlCommand } from '../plan/ddl.js';
 import type { CatalogRegistry, Connector, TableRef } from '../spi/connector.js';
+import { hasProcedures } from '../spi/procedures.js';
 import { hasViews, type ViewConnector } from '../spi/views.js';
 import { isWritable, type WritableConnector } from '../spi/writes.js';
 
-/** Who runs a DDL command: the query, and whether it runs again after a coordinator failover. */
+/** Who runs a command: the query, and whether it runs again after a coordinator failover. */
 export interface DdlContext {
   readonly queryId?: string | undefined;
   /**
    * The query was planned (and maybe its DDL run) under a leader that died before recording the
-   * plan: the command must have its effect once, so CREATE and DROP run as IF [NOT] EXISTS would.
+   * plan: the command must have its effect once, so CREATE and DROP run as IF [NOT] EXISTS would
+   * (and a procedure is told, with the same query id).
    */
   readonly resumed?: boolean | undefined;
 }
@@ -86,6 +88,23 @@ const RUN: { readonly [K in DdlCommand['kind']]: Runner<K> } = {
         { location: c.loc },
       );
     await connector.dropView(ref, { ifExists: c.ifExists || resumed === true });
+  },
+  call: async (c, catalogs, { queryId, resumed }) => {
+    const connector = connectorOf(catalogs, c.catalog, c.loc);
+    const { schema, name } = c.call;
+    if (!hasProcedures(connector))
+      throw new QuarryError(
+        'PROCEDURE_NOT_FOUND',
+        `Procedure not registered: ${c.catalog}.${schema}.${name}`,
+        {
+          location: c.loc,
+        },
+      );
+    await connector.callProcedure({
+      ...c.call,
+      ...(queryId !== undefined ? { queryId } : {}),
+      ...(resumed !== undefined ? { resumed } : {}),
+    });
   },
 };
 
