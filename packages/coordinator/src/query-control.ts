@@ -268,20 +268,14 @@ export class QueryControl {
 
   /** Retry policy QUERY: abandon this query attempt (its tasks and data) and run the query again. */
   private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
-    const old = q.scheduler!;
-    q.queryFailures++;
+    const oldAttempt = q.queryAttempt;
+    const old = await q.nextAttempt(delayMs, error);
+    if (!old) return;
     cancelTasks(
       this.d,
       q,
       old.runningAttempts().map((r) => taskId(r.task.stageId, r.task.partition, r.attempt, old.queryAttempt)),
     );
-    q.scheduler = undefined;
-    const oldAttempt = q.queryAttempt;
-    q.queryAttempt++;
-    q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
-    await this.d.journal
-      .queryAttempt(q)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query attempt'));
     q.logger.warn(
       { nextAttempt: q.queryAttempt, delayMs, error },
       'query attempt failed; running the query again',
@@ -367,8 +361,7 @@ export class QueryControl {
 
   /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
   async fail(q: QueryExecution, e: unknown): Promise<void> {
-    if (!q.fail(e)) return;
-    await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
+    if (!(await q.fail(e))) return;
     if (q.scheduler) cancelTasks(this.d, q);
     const write = q.plan?.write;
     if (write) {

@@ -5,7 +5,7 @@ import type { AttemptStore } from './attempt-store.js';
 import type { QueryExecution } from './query.js';
 
 /**
- * A query's transitions as Redis records, written by the leader at each transition (fenced by its
+ * A query's transitions (query-lifecycle.ts) as Redis records, written by its actor at each transition (fenced by its
  * epoch, atomically with the transition's other writes) so that a new leader can rebuild the query
  * (recovery.ts). Beside the fields attempt-store.ts describes, the query's hash holds:
  *
@@ -102,8 +102,21 @@ export class QueryJournal {
     ]);
   }
 
+  /** FINISHED: the query's end; its plan and pages go when its records go. Never throws. */
+  async finished(q: QueryExecution): Promise<void> {
+    await this.store
+      .endQuery(q.id, 'FINISHED', q.elapsedMs)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    await this.ended(q).catch(() => {});
+  }
+
+  /** FAILED: the query's end and its error (recovery forgets a failed query and deletes its data). */
+  async failed(q: QueryExecution): Promise<void> {
+    await this.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error);
+  }
+
   /** The ended query's plan and pages go when its records go. */
-  async ended(q: QueryExecution): Promise<void> {
+  private async ended(q: QueryExecution): Promise<void> {
     await this.store.write([
       ['EXPIRE', this.planKey(q.id), this.store.retentionSeconds],
       ['EXPIRE', this.pagesKey(q.id), this.store.retentionSeconds],

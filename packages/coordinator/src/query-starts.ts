@@ -10,8 +10,6 @@ import type { PlannerPool } from './planner-pool.js';
 import { planQuery } from './planning.js';
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
-import type { QueryJournal } from './query-journal.js';
-import { isStaleEpoch } from './fencing.js';
 import { exceededTimeLimit } from './time-limits.js';
 import { parseSubmission } from './submission.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -20,7 +18,6 @@ export interface QueryStartsDeps {
   readonly config: CoordinatorConfig;
   readonly system: ActorSystem;
   readonly store: AttemptStore;
-  readonly journal: QueryJournal;
   readonly capabilities: Capabilities;
   readonly control: QueryControl;
   readonly registry: WorkerRegistry;
@@ -90,17 +87,8 @@ export class QueryStarts {
     };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
-    try {
-      await this.d.journal.submitted(q);
-    } catch (e) {
-      // a newer leader took over meanwhile (this term is ending): the submission is that one's to
-      // run — the stored copy is delivered again, the client's retry reaches it
-      if (isStaleEpoch(e)) throw e;
-      q.logger.warn({ err: e }, 'cannot record query');
-    }
+    await q.submitted(this.d.config.eventsIncludeSql === true);
     recorded();
-    q.emit({ type: 'QUEUED', ...(this.d.config.eventsIncludeSql ? { sql: q.sql } : {}) });
-    q.awaitingAdmission = true;
     const planning = this.admit().get(q);
     if (planning) await planning;
     else q.logger.debug({ user: q.user }, 'queued: its user has as many queries running as allowed');
@@ -116,7 +104,6 @@ export class QueryStarts {
     if (!this.d.mayAct()) return started;
     const cap = this.d.config.maxConcurrentQueriesPerUser ?? 0;
     for (const q of admissible(this.d.queries.values(), cap)) {
-      q.awaitingAdmission = false;
       const planning = this.plan(q);
       planning.catch(() => {}); // the query has failed; whoever awaits it sees the error
       started.set(q, planning);
@@ -144,10 +131,6 @@ export class QueryStarts {
     if (q.done || !this.d.open()) return;
     const late = exceededTimeLimit(q, q.timeLimits, Date.now());
     if (late) return control.fail(q, late);
-    q.state = 'RUNNING';
-    q.executionStarted = Date.now();
-    await this.d.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
-    q.emitProgress();
-    this.d.schedule();
+    if (await q.startRunning()) this.d.schedule();
   }
 }

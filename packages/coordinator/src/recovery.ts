@@ -7,6 +7,7 @@ import type { AttemptStore, AttemptRecord, TaskRecordView } from './attempt-stor
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
 import type { QueryJournal, StoredQuery } from './query-journal.js';
+import type { RestoredPhase } from './query-lifecycle.js';
 import { StaticResult } from './results.js';
 import { QueryScheduler, type RestoredTask } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -20,7 +21,7 @@ export interface RecoveringTerm {
     id: string,
     sql: string,
     props: Readonly<Record<string, string>>,
-    restored: { created: number; taskKey: Uint8Array | undefined },
+    restored: { created: number; taskKey: Uint8Array | undefined; phase: RestoredPhase },
   ): QueryExecution;
   schedule(): void;
   readonly systemForEvents: ActorSystem;
@@ -192,7 +193,8 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
     if (state === 'FAILED') void d.exchange.deleteQuery(stored.id).catch(() => {});
     return undefined;
   }
-  const q = restoredQuery(d, stored);
+  // no recorded plan: waiting for admission or not yet planned; else running, or finished
+  const q = restoredQuery(d, stored, !stored.plan ? 'QUEUED' : state === 'FINISHED' ? 'FINISHED' : 'RUNNING');
   const last = await lastEvent(d, stored);
   q.resumeEvents(last.seq);
   if (!stored.plan) {
@@ -212,7 +214,6 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
       q.emit({ type: 'FINISHED', rows: q.rows, elapsedMs: q.elapsedMs, columns: q.columns });
     return undefined;
   }
-  q.state = 'RUNNING';
   if (q.scheduler!.done) {
     // every task had finished: the last leader died committing or ending the query; do it again
     await q.mailbox.run(() => d.control.finish(q));
@@ -284,18 +285,18 @@ function restoreResult(d: RecoveryDeps, q: QueryExecution, stored: StoredQuery):
   } else {
     q.cursor = d.control.resultCursor(q, stored.pageStarts);
   }
-  q.state = 'FINISHED';
   q.ended = Number(f['ended'] ?? Date.now());
   q.rows = q.scheduler?.rootTask().winner?.stats?.rowsOut ?? 0;
   d.control.forgetLater(q);
 }
 
 /** The query as its records have it, in this term (not yet planned, running or ended). */
-function restoredQuery(d: RecoveryDeps, stored: StoredQuery): QueryExecution {
+function restoredQuery(d: RecoveryDeps, stored: StoredQuery, phase: RestoredPhase): QueryExecution {
   const f = stored.fields;
   const q = d.term.newQuery(stored.id, f['sql'] ?? '', parseJson(f['session'], {}), {
     created: Number(f['created'] ?? Date.now()),
     taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
+    phase,
   });
   if (f['capability']) q.capabilityHash = f['capability'];
   if (f['user']) q.user = f['user'];
@@ -311,10 +312,10 @@ async function announceLostFailure(d: RecoveryDeps, stored: StoredQuery): Promis
   if (!d.term.eventsStream) return;
   const last = await lastEvent(d, stored);
   if (last.type === 'FAILED') return;
-  const q = restoredQuery(d, stored);
+  const q = restoredQuery(d, stored, 'QUEUED');
   q.resumeEvents(last.seq);
   const error = parseJson<unknown>(stored.fields['error'], undefined);
-  q.fail(
+  await q.fail(
     isErrorData(error)
       ? QuarryError.fromData(error)
       : new QuarryError('GENERIC_INTERNAL_ERROR', 'The query failed (its error was not recorded)'),

@@ -113,5 +113,7 @@ export { planStatement } from './planner/index.js';
 export type { Session } from './plan/session.js';
 export { DEFAULT_MAX_STAGE_COUNT, type PlannerOptions } from './planner/limits.js';
 export type { DistributedPlan, PlanFragment } from './plan/fragment.js';
+export type { DdlCommand } from './plan/ddl.js';
+export { executeDdl, type DdlContext } from './ddl/execute.js';
 export { validatePlanFragment } from './plan/validate.js';
 export { explainPlan } from './plan/explain.js';
