@@ -1,10 +1,19 @@
 import type { ObjectStorage } from '@quarry/storage';
-import type { Page } from '@quarry/sql';
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { QuarryError } from '@quarry/common';
+import type { DataType, Page } from '@quarry/sql';
+import {
+  parquetMetadataAsync,
+  parquetRead,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+  type SubColumnData,
+} from 'hyparquet';
 import { snappyUncompressor } from 'hysnappy';
 import type { LakeColumn } from './metadata.js';
 import { RAW_PARSERS } from './external-files.js';
-import { matchColumns } from './external-types.js';
+import { externalLeaf, matchColumns } from './external-types.js';
+import { assembleRows, compositePlan, leafPaths, nativeLeaf } from './parquet-nested.js';
 import { ColumnBuilder, physicalSchema } from './parquet-types.js';
 
 /** A lake split: rows `[rowStart, rowEnd)` of one data file — one row group. */
@@ -76,19 +85,47 @@ export class LakeReader {
     const builders = new Map(
       readings.map((r) => [r.name, { builder: new ColumnBuilder(r.type, total), convert: r.convert }]),
     );
-    await parquetRead({
+    const tree = parquetSchema(metadata);
+    const nodes = new Map(tree.children.map((c) => [c.element.name, c]));
+    const nested = readings.filter((r) => (nodes.get(r.name)?.children.length ?? 0) > 0);
+    const flat = readings.filter((r) => !nested.includes(r));
+    const options = {
       file,
       metadata: { ...metadata, schema: physicalSchema(metadata.schema) },
-      columns: readings.map((r) => r.name),
       rowStart: split.rowStart,
       rowEnd: split.rowEnd,
       compressors: { SNAPPY: snappy() },
       parsers: RAW_PARSERS,
-      onChunk: (c) => {
-        const to = builders.get(c.columnName);
-        to?.builder.put(c.rowStart - split.rowStart, to.convert ? to.convert(c.columnData) : c.columnData);
-      },
-    });
+    };
+    const reads: Promise<void>[] = [];
+    if (flat.length > 0) {
+      reads.push(
+        parquetRead({
+          ...options,
+          columns: flat.map((r) => r.name),
+          onChunk: (c) => {
+            const to = builders.get(c.columnName);
+            to?.builder.put(c.rowStart - split.rowStart, to.convert ? to.convert(c.columnData) : c.columnData);
+          },
+        }),
+      );
+    }
+    if (nested.length > 0) {
+      const leaves = new LeafColumns(split.rowStart, total);
+      const read = parquetRead({ ...options, columns: nested.map((r) => r.name), onPage: (c) => leaves.put(c) });
+      reads.push(
+        read.then(() => {
+          for (const r of nested) {
+            const node = nodes.get(r.name)!;
+            const leaf = split.external ? externalLeaf : ownLeaf;
+            const plan = compositePlan(node, r.type, leaf, split.uri);
+            const values = assembleRows(plan, leafPaths(node).map((p) => leaves.get(p)), total);
+            builders.get(r.name)!.builder.put(0, values);
+          }
+        }),
+      );
+    }
+    await Promise.all(reads);
     const data = readings.map((r) => builders.get(r.name)!.builder);
     for (let at = 0; at < total; at += PAGE_ROWS) {
       const end = Math.min(total, at + PAGE_ROWS);
@@ -123,5 +160,36 @@ export class LakeReader {
       this.footers.set(split.uri, cached);
     }
     return cached;
+  }
+}
+
+/** The lake's own files hold each leaf as its type is written (`parquet-types.ts`). */
+const ownLeaf = (_element: unknown, type: DataType) => nativeLeaf(type);
+
+/**
+ * The decoded rows of a split's leaf columns of composite columns, each as the decoder nests it
+ * (`parquet-nested.ts`); a leaf's pages may start before the split's rows, which are dropped.
+ */
+class LeafColumns {
+  private readonly leaves = new Map<string, unknown[]>();
+
+  constructor(
+    private readonly rowStart: number,
+    private readonly rows: number,
+  ) {}
+
+  put(chunk: SubColumnData): void {
+    const key = chunk.pathInSchema.join('\u0000');
+    let out = this.leaves.get(key);
+    if (!out) this.leaves.set(key, (out = new Array<unknown>(this.rows).fill(null)));
+    const offset = chunk.rowStart - this.rowStart;
+    const data = chunk.columnData;
+    for (let i = Math.max(0, -offset); i < data.length && offset + i < this.rows; i++) out[offset + i] = data[i];
+  }
+
+  get(path: readonly string[]): ArrayLike<unknown> {
+    const out = this.leaves.get(path.join('\u0000'));
+    if (!out) throw new QuarryError('GENERIC_INTERNAL_ERROR', `lake: no data read for leaf ${path.join('.')}`);
+    return out;
   }
 }
