@@ -14,7 +14,18 @@ import {
   type DuckDBConnection,
 } from '@duckdb/node-api';
 import { QuarryError } from '@quarry/common';
-import { normalizeLong, pageFromRows, typeToString, type TableRef } from '@quarry/sql';
+import {
+  BIGINT,
+  INTEGER,
+  VARCHAR,
+  arrayType,
+  mapType,
+  normalizeLong,
+  pageFromRows,
+  typeToString,
+  type ColumnMetadata,
+  type TableRef,
+} from '@quarry/sql';
 import type { LakeConnector, LakeSplitInfo } from '../../src/index.js';
 import { NESTED, NESTED_ROWS, NESTED_ROWS_NOT_NULL } from './nested-fixtures.js';
 import {
@@ -104,11 +115,17 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       });
       const all = await lake.splits(ref('t'), { targetSplits: 1 });
       expect(byId.length).to.be.lessThan(all.length);
-      const isNull = await lake.splits(ref('t'), {
-        targetSplits: 1,
-        constraint: { a: { nullAllowed: true } },
-      });
-      expect(isNull.length).to.be.greaterThan(0);
+      // no row group holds only NULLs in `a`: a constraint on it keeps every split
+      for (const constraint of [{ nullAllowed: true }, { values: [[1]], nullAllowed: false }]) {
+        const kept = await lake.splits(ref('t'), { targetSplits: 1, constraint: { a: constraint } });
+        expect(kept.length).to.equal(all.length);
+      }
+      // statistics of a composite column: its NULLs, no range
+      const a = (await lake.getTable('s', 't'))!.columns.find((c) => c.name === 'a')!;
+      expect(a.nullsFraction).to.be.closeTo(2 / 14, 1e-9);
+      expect([a.low, a.high]).to.deep.equal([undefined, undefined]);
+      const id = (await lake.getTable('s', 't'))!.columns.find((c) => c.name === 'id')!;
+      expect([id.low, id.high]).to.deep.equal([1, 5]);
     });
 
     if (local) {
@@ -174,6 +191,25 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       const mine = await scan(lake, ref('duck'));
       expect(mine).to.have.length(3000);
       expect(sorted(mine)).to.deep.equal(sorted(theirs));
+    });
+
+    it('declares a table over that file with composite columns, checked against it', async () => {
+      const location = local ? join(dir, 'nested.parquet') : 's3://warehouse/mine/nested/part-0.parquet';
+      const create = (table: string, columns: ColumnMetadata[]) =>
+        lake.createTable(ref(table), columns, { ifNotExists: false, properties: { external_location: location } });
+      const error = await create('wrong', [{ name: 'xs', type: arrayType(BIGINT) }]).then(
+        () => undefined,
+        (x: unknown) => x as QuarryError,
+      );
+      expect(`${error?.code}: ${error?.message}`).to.match(
+        /^TYPE_MISMATCH: lake: column 'xs' is array\(bigint\) in the table but array\(integer\) in .*nested/,
+      );
+      await create('declared', [
+        { name: 'M', type: mapType(VARCHAR, BIGINT) },
+        { name: 'xs', type: arrayType(INTEGER) },
+      ]);
+      const theirs = await duckRows(con, `SELECT m, xs FROM read_parquet('${join(dir, 'nested.parquet')}')`);
+      expect(sorted(await scan(lake, ref('declared')))).to.deep.equal(sorted(theirs));
     });
 
     if (local) {
