@@ -19,7 +19,12 @@ import { fromTwosComplement } from './parquet-types.js';
  */
 export type CompositePlan =
   | { readonly kind: 'leaf'; readonly optional: boolean; readonly width: 1; readonly read: LeafRead }
-  | { readonly kind: 'list'; readonly optional: boolean; readonly width: number; readonly element: CompositePlan }
+  | {
+      readonly kind: 'list';
+      readonly optional: boolean;
+      readonly width: number;
+      readonly element: CompositePlan;
+    }
   | {
       readonly kind: 'map';
       readonly optional: boolean;
@@ -27,7 +32,12 @@ export type CompositePlan =
       readonly key: CompositePlan;
       readonly value: CompositePlan;
     }
-  | { readonly kind: 'row'; readonly optional: boolean; readonly width: number; readonly fields: CompositePlan[] };
+  | {
+      readonly kind: 'row';
+      readonly optional: boolean;
+      readonly width: number;
+      readonly fields: CompositePlan[];
+    };
 
 /** A leaf's non-NULL value as decoded (physical) to the engine's native value. */
 export type LeafRead = (raw: unknown) => unknown;
@@ -57,7 +67,11 @@ export function compositeShape(node: SchemaTree): CompositeShape | string {
   }
   if (annotation === 'MAP' || annotation === 'MAP_KEY_VALUE') {
     const entries = children[0];
-    if (children.length !== 1 || entries?.element.repetition_type !== 'REPEATED' || entries.children.length !== 2)
+    if (
+      children.length !== 1 ||
+      entries?.element.repetition_type !== 'REPEATED' ||
+      entries.children.length !== 2
+    )
       return 'a MAP without a repeated group of key and value';
     const [key, value] = entries.children as [SchemaTree, SchemaTree];
     if (key.element.repetition_type === 'REPEATED' || value.element.repetition_type === 'REPEATED')

@@ -43,13 +43,25 @@ function columnElements(name: string, type: DataType, repetition: Repetition): S
   switch (type.kind) {
     case 'array':
       return [
-        { name, repetition_type: repetition, num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } },
+        {
+          name,
+          repetition_type: repetition,
+          num_children: 1,
+          converted_type: 'LIST',
+          logical_type: { type: 'LIST' },
+        },
         { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
         ...columnElements('element', type.element, 'OPTIONAL'),
       ];
     case 'map':
       return [
-        { name, repetition_type: repetition, num_children: 1, converted_type: 'MAP', logical_type: { type: 'MAP' } },
+        {
+          name,
+          repetition_type: repetition,
+          num_children: 1,
+          converted_type: 'MAP',
+          logical_type: { type: 'MAP' },
+        },
         { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
         ...columnElements('key', type.key, 'REQUIRED'),
         ...columnElements('value', type.value, 'OPTIONAL'),
@@ -169,7 +181,10 @@ export function writerValue(type: DataType, v: unknown): unknown {
       return (v as readonly unknown[]).map((e) => writerValue(type.element, e));
     case 'map': {
       const m = v as MapValue;
-      return m.keys.map((k, i) => ({ key: writerValue(type.key, k), value: writerValue(type.value, m.values[i]) }));
+      return m.keys.map((k, i) => ({
+        key: writerValue(type.key, k),
+        value: writerValue(type.value, m.values[i]),
+      }));
     }
     case 'row': {
       const names = fieldNames(type);

@@ -196,7 +196,10 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
     it('declares a table over that file with composite columns, checked against it', async () => {
       const location = local ? join(dir, 'nested.parquet') : 's3://warehouse/mine/nested/part-0.parquet';
       const create = (table: string, columns: ColumnMetadata[]) =>
-        lake.createTable(ref(table), columns, { ifNotExists: false, properties: { external_location: location } });
+        lake.createTable(ref(table), columns, {
+          ifNotExists: false,
+          properties: { external_location: location },
+        });
       const error = await create('wrong', [{ name: 'xs', type: arrayType(BIGINT) }]).then(
         () => undefined,
         (x: unknown) => x as QuarryError,
