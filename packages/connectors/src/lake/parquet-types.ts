@@ -163,8 +163,18 @@ function unsupported(type: DataType): QuarryError {
 export function writerColumn(block: Block, type: DataType): DecodedArray {
   const { values, nulls, length } = block;
   const out = new Array<unknown>(length);
+  const kind = physicalKind(type);
+  const big = kind === 'long' || type.kind === 'timestamp';
   for (let i = 0; i < length; i++) {
-    out[i] = nulls !== undefined && nulls[i] === 1 ? null : writerValue(type, values[i]);
+    if (nulls !== undefined && nulls[i] === 1) {
+      out[i] = null;
+      continue;
+    }
+    const v = values[i]!;
+    if (kind === 'bool') out[i] = v === 1;
+    else if (big) out[i] = toBigInt(v as number | bigint);
+    else if (kind === 'object') out[i] = writerValue(type, v);
+    else out[i] = v;
   }
   return out;
 }
