@@ -181,6 +181,50 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
       }
     });
 
+    if (local) {
+      it('reads a row group whose composite leaves span several data pages', async () => {
+        const big = lakeConnector(backend, { 'lake.parquet.row-group-rows': '100000' });
+        try {
+          await big.createSchema('s', { ifNotExists: false, properties: {} });
+          const columns: ColumnMetadata[] = [
+            { name: 'id', type: INTEGER },
+            { name: 'xs', type: arrayType(INTEGER) },
+          ];
+          const xs = (i: number) =>
+            i % 11 === 0 ? null : Array.from({ length: i % 17 }, (_, x) => (x % 5 === 0 ? null : x * i));
+          const rows = Array.from({ length: 60_000 }, (_, i) => [i, xs(i)]);
+          const tableRef = ref('pages');
+          await createTableAs(big, {
+            ref: tableRef,
+            columns,
+            partitions: [
+              [
+                pageFromRows(
+                  columns.map((c) => c.type),
+                  rows,
+                ),
+              ],
+            ],
+          });
+          const splits = await big.splits(tableRef, { targetSplits: 1 });
+          expect(splits).to.have.length(1);
+          const file = fileURLToPath((splits[0]!.info as LakeSplitInfo).uri);
+          const pages = await con.runAndReadAll(
+            `SELECT count(*) FROM parquet_metadata('${file}') WHERE path_in_schema = 'xs, list, element'`,
+          );
+          expect(Number(pages.getRowsJS()[0]![0])).to.equal(1); // one column chunk…
+          const bytes = readFileSync(file).byteLength;
+          expect(bytes).to.be.greaterThan(1 << 20); // …of more than one 1 MiB page
+          const mine = await scan(big, tableRef);
+          expect(mine).to.have.length(rows.length);
+          const byId = new Map(mine.map((r) => [r[0] as number, r[1]]));
+          for (const [i, v] of rows) expect(byId.get(i as number), `row ${String(i)}`).to.deep.equal(v);
+        } finally {
+          await big.close();
+        }
+      });
+    }
+
     it('prunes on a scalar column of a table with composite columns, never on a composite one', async () => {
       const byId = await lake.splits(ref('t'), {
         targetSplits: 1,
