@@ -16,10 +16,12 @@ import type { DecodedArray, SchemaElement } from 'hyparquet';
  * INT32 DATE, timestamps as INT64 TIMESTAMP(MICROS, not adjusted to UTC), varchar and char as UTF-8
  * strings. A column is REQUIRED in a file whose rows hold no NULL in it (the writer decides per file;
  * readers decode such columns straight to typed arrays), OPTIONAL otherwise. Integer widths use the converted type only: the writer's
- * INTEGER logical type is not read by DuckDB.
+ * INTEGER logical type is not read by DuckDB. Composite types are groups (`columnElements`), their
+ * leaves typed as above.
  *
  * Reading, the annotations are stripped from the file's schema before decoding so the reader hands
- * back physical values (exact unscaled decimals, days, microseconds), which are converted here.
+ * back physical values (exact unscaled decimals, days, microseconds), which are converted here
+ * (composite columns: in `parquet-nested.ts`). Groups keep their LIST and MAP annotations.
  */
 export function parquetSchema(
   columns: readonly { name: string; type: DataType }[],
