@@ -73,15 +73,8 @@ function compositeType(node: SchemaTree): ExternalColumn | string {
   const first = (types: (DataType | string)[], make: (ts: DataType[]) => DataType) =>
     types.find((t) => typeof t === 'string') ?? { type: make(types as DataType[]) };
   switch (shape.kind) {
-    case 'list': {
-      // a legacy list's repeated field is the element itself
-      const e = shape.element;
-      const element =
-        e.element.repetition_type === 'REPEATED'
-          ? { ...e, element: { ...e.element, repetition_type: 'REQUIRED' as const } }
-          : e;
-      return first([typeOf(element)], ([e]) => arrayType(e!));
-    }
+    case 'list':
+      return first([typeOf(shape.element)], ([e]) => arrayType(e!));
     case 'map':
       return first([typeOf(shape.key), typeOf(shape.value)], ([k, v]) => mapType(k!, v!));
     case 'row':

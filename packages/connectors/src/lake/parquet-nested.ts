@@ -49,17 +49,19 @@ export type CompositeShape =
   | { readonly kind: 'row'; readonly fields: readonly SchemaTree[] };
 
 /**
- * A group's shape: LIST in three levels (or the legacy two, a repeated field as the element), MAP
- * (or MAP_KEY_VALUE) of a repeated group of key and value, any other group a row of its children.
+ * A group's shape: LIST in three levels (the legacy two-level forms, a repeated field as the
+ * element, are refused), MAP (or MAP_KEY_VALUE) of a repeated group of key and value, any other
+ * group a row of its children.
  */
 export function compositeShape(node: SchemaTree): CompositeShape | string {
   const { element, children } = node;
+  if (element.repetition_type === 'REPEATED') return 'a repeated group without a LIST annotation';
   const annotation = element.logical_type?.type ?? element.converted_type;
   if (annotation === 'LIST') {
     const repeated = children[0];
     if (children.length !== 1 || repeated?.element.repetition_type !== 'REPEATED')
       return 'a LIST without one repeated field';
-    if (repeated.children.length !== 1) return { kind: 'list', element: repeated };
+    if (repeated.children.length !== 1) return 'a two-level (legacy) LIST';
     const item = repeated.children[0]!;
     return item.element.repetition_type === 'REPEATED'
       ? 'a LIST of repeated fields'
@@ -100,13 +102,8 @@ export function compositePlan(
   }
   const shape = compositeShape(node);
   if (typeof shape === 'string') throw mismatch(node, type, where);
-  // a legacy list's repeated field is the element itself: present whenever its list has an item
-  const present = (element: SchemaTree) =>
-    element.element.repetition_type === 'REPEATED'
-      ? { ...element, element: { ...element.element, repetition_type: 'REQUIRED' as const } }
-      : element;
   if (shape.kind === 'list' && type.kind === 'array') {
-    const element = compositePlan(present(shape.element), type.element, leaf, where);
+    const element = compositePlan(shape.element, type.element, leaf, where);
     return { kind: 'list', optional, width: element.width, element };
   }
   if (shape.kind === 'map' && type.kind === 'map') {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import {
   type DuckDBConnection,
 } from '@duckdb/node-api';
 import { QuarryError } from '@quarry/common';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import {
   BIGINT,
   INTEGER,
@@ -333,6 +334,33 @@ for (const setup of [async () => localLakeBackend(), s3LakeBackend]) {
     });
 
     if (local) {
+      it('refuses a repeated group outside a LIST', async () => {
+        // what some older writers made: a repeated group as a column of its own
+        const repeated = join(dir, 'repeated.parquet');
+        writeFileSync(
+          repeated,
+          new Uint8Array(
+            parquetWriteBuffer({
+              schema: [
+                { name: 'root', num_children: 1 },
+                { name: 'r', repetition_type: 'REPEATED', num_children: 1 },
+                { name: 'a', repetition_type: 'REQUIRED', type: 'INT32' },
+              ],
+              columnData: [{ name: 'r', data: [[1, 2]] }],
+            }),
+          ),
+        );
+        const e = await lake
+          .callProcedure({ schema: 'system', name: 'register_table', args: ['s', 'repeated', repeated] })
+          .then(
+            () => undefined,
+            (x: unknown) => x as QuarryError,
+          );
+        expect(`${e?.code}: ${e?.message}`).to.match(
+          /^NOT_SUPPORTED: lake: column 'r' of .*repeated\.parquet has a repeated group without a LIST annotation/,
+        );
+      });
+
       it('refuses a nested column it cannot read, naming it', async () => {
         const file = join(dir, 'blob.parquet');
         await con.run(`COPY (SELECT 1 AS id, {'b': 'x'::BLOB} AS s) TO '${file}' (FORMAT PARQUET)`);
