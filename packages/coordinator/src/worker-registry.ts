@@ -7,7 +7,10 @@ export interface WorkerView {
   readonly heartbeat: Heartbeat;
   /** Task slots the coordinator counts as taken. */
   readonly assigned: number;
-  /** Memory the tasks assigned to it were given (task limits, summed). */
+  /**
+   * Memory taken by its tasks: the limits of the tasks assigned to it, summed, or what the worker
+   * reported its running tasks hold, when that is more (tasks this coordinator did not hand it).
+   */
   readonly reservedBytes: number;
   readonly heartbeatAgeMs: number;
 }
@@ -156,7 +159,10 @@ export class WorkerRegistry {
         id: m.id,
         heartbeat: m.info,
         assigned: this.assigned.get(m.id)?.size ?? 0,
-        reservedBytes: [...(this.assigned.get(m.id)?.values() ?? [])].reduce((n, a) => n + a.bytes, 0),
+        reservedBytes: Math.max(
+          m.info.reservedBytes ?? 0,
+          [...(this.assigned.get(m.id)?.values() ?? [])].reduce((n, a) => n + a.bytes, 0),
+        ),
         heartbeatAgeMs: m.ageMs,
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -167,7 +173,7 @@ export class WorkerRegistry {
    * nothing else fits. Blocked workers are used only while every worker is blocked (the cluster is
    * never shut out whole). `strict`: never `avoid` and never a blocked worker (a speculative attempt
    * goes elsewhere or nowhere). `memoryBytes`: the task's memory must fit beside what the worker's
-   * tasks were given (an idle worker takes any task).
+   * tasks hold (a worker that announces no memory takes any task).
    */
   pick(avoid?: string, options: { strict?: boolean; memoryBytes?: number } = {}): WorkerView | undefined {
     const all = this.list();
@@ -177,9 +183,7 @@ export class WorkerRegistry {
         !w.heartbeat.draining &&
         !this.paused.has(w.id) &&
         w.assigned < w.heartbeat.slots &&
-        (w.assigned === 0 ||
-          w.heartbeat.memoryBytes === undefined ||
-          w.reservedBytes + need <= w.heartbeat.memoryBytes),
+        (w.heartbeat.memoryBytes === undefined || w.reservedBytes + need <= w.heartbeat.memoryBytes),
     );
     const open = free.filter((w) => !this.blocklist.isBlocked(w.id));
     const allBlocked = all.every((w) => w.heartbeat.draining || this.blocklist.isBlocked(w.id));
@@ -188,6 +192,18 @@ export class WorkerRegistry {
       (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
     );
     return candidates.find((w) => w.id !== avoid) ?? candidates[0];
+  }
+
+  /**
+   * The most memory one task could be given on some worker, were it idle: the largest memory a worker
+   * taking tasks announces (infinite when one announces none; 0 with no worker).
+   */
+  memoryCapacity(): number {
+    return this.list().reduce(
+      (most, w) =>
+        w.heartbeat.draining ? most : Math.max(most, w.heartbeat.memoryBytes ?? Number.POSITIVE_INFINITY),
+      0,
+    );
   }
 
   totalSlots(): number {
