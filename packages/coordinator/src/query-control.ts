@@ -17,6 +17,7 @@ import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
 import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
 import { TaskMemory } from './task-memory.js';
+import { splitAtCap } from './task-split.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -249,7 +250,12 @@ export class QueryControl {
         const grown = outOfMemory
           ? this.memory.grow(scheduler, task, outOfMemory.limit, this.d.registry.memoryCapacity())
           : undefined;
-        if (grown instanceof QuarryError) return this.fail(q, grown);
+        if (grown instanceof QuarryError) {
+          // at the ceiling: divided into smaller tasks where that gives the same rows (task-split.ts)
+          const oom = { task, ref, error, limit: outOfMemory!.limit, cannotGrow: grown };
+          const refused = await splitAtCap(this.d, q, oom);
+          return refused ? this.fail(q, refused) : undefined;
+        }
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
         q.emit({
           type: 'TASK_RETRYING',

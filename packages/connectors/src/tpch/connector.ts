@@ -220,6 +220,18 @@ export class TpchConnector implements Connector {
     return splits;
   }
 
+  /** A split's range of driver rows, cut into `parts` ranges (rows are generated from their number). */
+  divideSplit(split: Split, parts: number): readonly Split[] | undefined {
+    const info = split.info as TpchSplitInfo;
+    const n = Math.min(parts, info.count);
+    if (n < 2) return undefined;
+    return Array.from({ length: n }, (_, i) => {
+      const start = info.start + Math.floor((info.count * i) / n);
+      const end = info.start + Math.floor((info.count * (i + 1)) / n);
+      return { catalog: split.catalog, info: { ...info, start, count: end - start } };
+    });
+  }
+
   async *pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {
     const info = split.info as TpchSplitInfo;
     const meta = TPCH_TABLES[info.table];
