@@ -41,7 +41,7 @@ export function placeTasks(d: PlacementDeps, options: PlacementOptions): void {
   for (const q of queries) {
     for (const task of q.scheduler!.runnable(options.now)) {
       const memoryBytes = d.control.memoryFor(q, task);
-      if (!matchesSomeWorker(d, q, task, memoryBytes, options)) continue;
+      if (!matchesSomeWorker(d, { q, task, memoryBytes }, options)) continue;
       const worker = d.registry.pick(task.avoid, { memoryBytes });
       // no slot with room for it: a later, smaller task may still fit somewhere
       if (!worker) {
@@ -61,9 +61,7 @@ export function placeTasks(d: PlacementDeps, options: PlacementOptions): void {
  */
 function matchesSomeWorker(
   d: PlacementDeps,
-  q: QueryExecution,
-  task: TaskRecord,
-  memoryBytes: number,
+  { q, task, memoryBytes }: { q: QueryExecution; task: TaskRecord; memoryBytes: number },
   options: PlacementOptions,
 ): boolean {
   const capacity = d.registry.memoryCapacity();
