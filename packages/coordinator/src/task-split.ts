@@ -43,7 +43,10 @@ export async function splitAtCap(
   oom: OutOfMemoryAtCap,
 ): Promise<QuarryError | undefined> {
   const scheduler = q.scheduler!;
-  const groups = division(q, scheduler, oom.task, d.catalogs);
+  const groups = divisionOf(scheduler, oom.task, {
+    catalogs: d.catalogs,
+    writes: q.plan?.write !== undefined,
+  });
   const refused = (why: string) =>
     new QuarryError(oom.cannotGrow.code, `${oom.cannotGrow.message}; it cannot be split: ${why}`);
   if (typeof groups === 'string') return refused(groups);
@@ -77,22 +80,25 @@ export async function splitAtCap(
   return undefined;
 }
 
-/** The task's splits in SPLIT_PARTS groups, or why they cannot be divided. */
-function division(
-  q: QueryExecution,
+/**
+ * The task's splits in SPLIT_PARTS groups, or why they cannot be divided. `writes`: the query writes
+ * a table (its writers are not divided).
+ */
+export function divisionOf(
   scheduler: QueryScheduler,
   task: TaskRecord,
-  catalogs: CatalogRegistry,
+  { catalogs, writes }: { catalogs: CatalogRegistry; writes: boolean },
 ): Split[][] | string {
   const stage = scheduler.stage(task.stageId);
   const f = stage.fragment;
   const partitionedInput = f.inputs.some(
     (i) => scheduler.stage(i).fragment.outputPartitioning.kind === 'hash',
   );
+  if (f.id === scheduler.plan.rootId) return 'its stage makes the result, in one task';
+  if (f.distribution === 'single') return 'its stage needs all its input in one task';
   if (f.distribution !== 'source' || partitionedInput)
     return 'its stage reads a hash partition, whose rows must stay in one task (a final aggregation, join or window keyed on it)';
-  if (f.id === scheduler.plan.rootId) return 'its stage makes the result, in one task';
-  if (q.plan?.write) return 'it writes to a table, whose writers are not divided';
+  if (writes) return 'it writes to a table, whose writers are not divided';
   if (stage.tasks.length + SPLIT_PARTS - 1 > MAX_PARTITION)
     return `its stage has ${stage.tasks.length} tasks already`;
   if (task.splits.length >= 2) {
