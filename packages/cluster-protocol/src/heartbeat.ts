@@ -37,10 +37,10 @@ export const HeartbeatSchema = Strict({
    */
   memoryBytes: Type.Optional(Count),
   /**
-   * Memory the worker's running tasks were given (their limits, summed), as the worker counts it: the
-   * coordinator takes the larger of this and its own count, so tasks it does not know of (adopted in a
-   * failover, cancelled but still stopping) are counted too. At most `memoryBytes` beside one task
-   * larger than it; a value beyond it only keeps tasks away from the worker that sent it.
+   * Memory the worker's running tasks (those in `tasks`) were given, their limits summed: the
+   * coordinator adds the tasks it handed the worker since, so tasks it does not know of (adopted in a
+   * failover, cancelled but still stopping) are counted too. A value past `memoryBytes` only keeps
+   * tasks away from the worker that sent it.
    */
   reservedBytes: Type.Optional(Count),
   /** Running task attempts: the coordinator reconciles its slot accounting with it. */

@@ -8,8 +8,9 @@ export interface WorkerView {
   /** Task slots the coordinator counts as taken. */
   readonly assigned: number;
   /**
-   * Memory taken by its tasks: the limits of the tasks assigned to it, summed, or what the worker
-   * reported its running tasks hold, when that is more (tasks this coordinator did not hand it).
+   * Memory taken by its tasks: what the worker reported its running tasks hold (tasks this
+   * coordinator did not hand it included: an earlier leader's), plus the limits of the tasks handed
+   * to it that its last heartbeat did not list yet.
    */
   readonly reservedBytes: number;
   readonly heartbeatAgeMs: number;
@@ -159,13 +160,22 @@ export class WorkerRegistry {
         id: m.id,
         heartbeat: m.info,
         assigned: this.assigned.get(m.id)?.size ?? 0,
-        reservedBytes: Math.max(
-          m.info.reservedBytes ?? 0,
-          [...(this.assigned.get(m.id)?.values() ?? [])].reduce((n, a) => n + a.bytes, 0),
-        ),
+        reservedBytes: this.reserved(m.id, m.info),
         heartbeatAgeMs: m.ageMs,
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Memory the worker's tasks hold: what its last heartbeat reported for the tasks it listed, plus the
+   * limits of the tasks handed to it since (not listed yet). Without a report, the limits this
+   * coordinator handed it, summed.
+   */
+  private reserved(id: string, hb: Heartbeat): number {
+    const mine = [...(this.assigned.get(id)?.entries() ?? [])];
+    if (hb.reservedBytes === undefined) return mine.reduce((n, [, a]) => n + a.bytes, 0);
+    const listed = new Set(hb.tasks);
+    return mine.reduce((n, [key, a]) => (listed.has(key) ? n : n + a.bytes), hb.reservedBytes);
   }
 
   /**

@@ -283,16 +283,26 @@ describe('WorkerRegistry.pick by memory', () => {
     expect(r.pick(undefined, { memoryBytes: 300 * MB })?.id).to.equal('w1');
   });
 
-  it("counts what the worker reports its tasks hold when that is more than the coordinator's count", () => {
+  it('counts what the worker reports its listed tasks hold, plus the tasks handed to it since', () => {
     const r = registry();
-    // tasks this coordinator did not hand out (an earlier leader's, adopted): it knows not their memory
+    // a task this coordinator did not hand out (an earlier leader's, adopted): it knows not its memory
     r.heartbeat(beat('w1', 300 * MB, { tasks: ['q/1.0.0'], reservedBytes: 250 * MB }));
     r.heartbeat(beat('w2', 300 * MB, { reservedBytes: 0 }));
     expect(r.list().map((w) => w.reservedBytes)).to.deep.equal([250 * MB, 0]);
     expect(r.pick(undefined, { memoryBytes: 100 * MB })?.id).to.equal('w2');
-    r.assign('w2', 'q/b', 280 * MB);
+    r.assign('w2', 'q/2.0.0', 280 * MB);
     expect(r.pick(undefined, { memoryBytes: 40 * MB })?.id, 'w1: 250 + 40 fits in 300').to.equal('w1');
-    expect(r.pick(undefined, { memoryBytes: 60 * MB })).to.equal(undefined);
+    r.assign('w1', 'q/2.1.0', 40 * MB);
+    expect(
+      r.list().map((w) => w.reservedBytes),
+      'handed out, not listed yet',
+    ).to.deep.equal([290 * MB, 280 * MB]);
+    // the next heartbeats list them, in the reported figure: not counted twice
+    r.heartbeat(beat('w1', 300 * MB, { seq: 2, tasks: ['q/1.0.0', 'q/2.1.0'], reservedBytes: 290 * MB }));
+    r.heartbeat(beat('w2', 300 * MB, { seq: 2, tasks: ['q/2.0.0'], reservedBytes: 280 * MB }));
+    expect(r.list().map((w) => w.reservedBytes)).to.deep.equal([290 * MB, 280 * MB]);
+    expect(r.pick(undefined, { memoryBytes: 21 * MB })).to.equal(undefined);
+    expect(r.pick(undefined, { memoryBytes: 20 * MB })?.id).to.equal('w2');
   });
 
   it('takes as capacity the largest memory of a worker taking tasks (none announced: unbounded)', () => {
