@@ -12,11 +12,11 @@ const SQL =
 /**
  * For the `splitfo_` queries: each input row charges 1000 bytes to its task's memory (a scan task of
  * tiny.lineitem, about 30,000 rows, cannot fit the ceiling of 20 MB; a quarter of one can), and
- * every first attempt waits 1.5 s before its output is committed, so that the tasks a division made
+ * every first attempt waits 3 s before its output is committed, so that the tasks a division made
  * are still running when the leader dies.
  */
 const INJECTION =
-  'query=splitfo_,when=start,action=HOLD_MEMORY,bytes-per-row=1000;query=splitfo_,attempt=0,when=commit,action=DELAY,ms=1500';
+  'query=splitfo_,when=start,action=HOLD_MEMORY,bytes-per-row=1000;query=splitfo_,attempt=0,when=commit,action=DELAY,ms=3000';
 
 type Retrying = Extract<QueryEvent, { type: 'TASK_RETRYING' }>;
 
