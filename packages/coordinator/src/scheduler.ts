@@ -373,10 +373,13 @@ export class QueryScheduler {
 
   /**
    * How much a task has to read, for comparing tasks of one stage: the bytes of its input files,
-   * or, for a stage that scans, its splits.
+   * or, for a stage that scans, its splits' rows (their count when a connector does not tell).
    */
   inputWeight(task: TaskRecord): number {
-    if (this.stage(task.stageId).fragment.distribution === 'source') return task.splits.length;
+    if (this.stage(task.stageId).fragment.distribution === 'source')
+      return task.splits.every((s) => s.rows !== undefined)
+        ? task.splits.reduce((n, s) => n + s.rows!, 0)
+        : task.splits.length;
     return this.inputsFor(task).reduce((n, i) => n + i.files.reduce((m, f) => m + f.bytes, 0), 0);
   }
 

@@ -71,4 +71,21 @@ describe('dividing a task that ran out of memory at the ceiling', () => {
     expect(divisionOf(s, s.task(0, 0)!, deps)).to.equal('its stage makes the result, in one task');
     expect(divisionOf(s, s.task(2, 0)!, { catalogs, writes: true })).to.match(/writes to a table/);
   });
+
+  it("weighs a scan task by its splits' rows from statistics, and a cut split's parts by their share", async () => {
+    const connector = new TpchConnector();
+    const ref = { catalog: 'tpch', schema: 'tiny', table: 'lineitem' };
+    const splits = await connector.splits(ref, { targetSplits: 2 });
+    // estimates: the table's rows shared by driver rows (orders), rounded
+    expect(splits.reduce((n, x) => n + x.rows!, 0)).to.be.closeTo(60175, splits.length);
+    const s = scheduler([[splits[0]!], [splits[1]!]]);
+    expect(s.inputWeight(s.task(2, 0)!)).to.equal(splits[0]!.rows);
+    const parts = divisionOf(s, s.task(2, 0)!, deps) as Split[][];
+    expect(parts.flat().reduce((n, x) => n + x.rows!, 0)).to.be.closeTo(splits[0]!.rows!, 1);
+    s.divide(s.task(2, 0)!, parts, 1);
+    expect(s.inputWeight(s.task(2, 2)!)).to.equal(parts[1]![0]!.rows);
+    expect(s.inputWeight(scheduler([[split(1), split(2)]]).task(2, 0)!), 'rows unknown: the count').to.equal(
+      2,
+    );
+  });
 });

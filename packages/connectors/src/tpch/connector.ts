@@ -208,13 +208,14 @@ export class TpchConnector implements Connector {
     }
     const total = driverRowCount(ref.table, sf);
     const count = Math.max(1, Math.min(options.targetSplits, Math.ceil(total / 1000)));
+    const rowsPerDriver = estimatedRowCount(ref.table, sf) / total;
     const splits: Split[] = [];
     for (let i = 0; i < count; i++) {
       const start = Math.floor((total * i) / count);
       const end = Math.floor((total * (i + 1)) / count);
       if (end > start) {
         const info: TpchSplitInfo = { table: ref.table, scaleFactor: sf, start, count: end - start };
-        splits.push({ catalog: ref.catalog, info });
+        splits.push({ catalog: ref.catalog, info, rows: Math.round((end - start) * rowsPerDriver) });
       }
     }
     return splits;
@@ -228,7 +229,9 @@ export class TpchConnector implements Connector {
     return Array.from({ length: n }, (_, i) => {
       const start = info.start + Math.floor((info.count * i) / n);
       const end = info.start + Math.floor((info.count * (i + 1)) / n);
-      return { catalog: split.catalog, info: { ...info, start, count: end - start } };
+      const rows =
+        split.rows === undefined ? {} : { rows: Math.round((split.rows * (end - start)) / info.count) };
+      return { catalog: split.catalog, info: { ...info, start, count: end - start }, ...rows };
     });
   }
 

@@ -36,6 +36,11 @@ export interface Split {
   readonly catalog: string;
   /** Connector-specific, plain data. */
   readonly info: unknown;
+  /**
+   * About how many rows it yields, from the connector's statistics; absent when unknown. The
+   * coordinator weighs tasks of a scanning stage by it (memory estimates, slow-task detection).
+   */
+  readonly rows?: number;
 }
 
 export interface SplitOptions {
