@@ -408,7 +408,11 @@ export class LeaderTerm {
   schedule(): void {
     placeTasks(
       { queries: this.queries.values(), registry: this.registry, control: this.control },
-      { now: Date.now(), speculation: this.config.speculation },
+      {
+        now: Date.now(),
+        speculation: this.config.speculation,
+        noMatchingNodeMs: this.config.allowedNoMatchingNodeMs,
+      },
     );
   }
 

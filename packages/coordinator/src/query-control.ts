@@ -17,6 +17,7 @@ import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
 import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
 import { TaskMemory } from './task-memory.js';
+import { splitAtCap } from './task-split.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -112,7 +113,7 @@ export class QueryControl {
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
   memoryFor(q: QueryExecution, task: TaskRecord): number {
-    return this.memory.limitFor(q.session, q.scheduler!, task);
+    return this.memory.limitFor(q.session, q.scheduler!, task, this.d.registry.memoryCapacity());
   }
 
   /** What a worker is handed to run one attempt of a task. */
@@ -134,7 +135,7 @@ export class QueryControl {
         partitionCount: stage.outputPartitions,
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
-      memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),
+      memoryLimitBytes: this.memoryFor(q, task),
       exchange: q.taskExchange,
       ...spillSetting(q),
     };
@@ -232,7 +233,7 @@ export class QueryControl {
     const task = scheduler.task(ref.stageId, ref.partition)!;
     const outOfMemory =
       error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT'
-        ? { limit: ranWith ?? this.memory.limitFor(q.session, scheduler, task) }
+        ? { limit: ranWith ?? this.memoryFor(q, task) }
         : undefined;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
@@ -246,8 +247,15 @@ export class QueryControl {
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
       case 'retry-task': {
-        const grown = outOfMemory ? this.memory.grow(scheduler, task, outOfMemory.limit) : undefined;
-        if (grown instanceof QuarryError) return this.fail(q, grown);
+        const grown = outOfMemory
+          ? this.memory.grow(scheduler, task, outOfMemory.limit, this.d.registry.memoryCapacity())
+          : undefined;
+        if (grown instanceof QuarryError) {
+          // at the ceiling: divided into smaller tasks where that gives the same rows (task-split.ts)
+          const oom = { task, ref, error, limit: outOfMemory!.limit, cannotGrow: grown };
+          const refused = await splitAtCap(this.d, q, oom);
+          return refused ? this.fail(q, refused) : undefined;
+        }
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
         q.emit({
           type: 'TASK_RETRYING',

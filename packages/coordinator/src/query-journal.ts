@@ -73,6 +73,17 @@ export class QueryJournal {
     );
   }
 
+  /**
+   * A source stage's split groups changed (a task that ran out of memory at its ceiling was divided,
+   * task-split.ts): the plan's record gets `splits`, so that a new leader rebuilds the stage with
+   * as many tasks. Written before the scheduler changes: a leader dying in between leaves records
+   * that a new leader can follow either way.
+   */
+  async resplit(q: QueryExecution, splits: ReadonlyMap<number, Split[][]>): Promise<void> {
+    const blob = Buffer.from(encode({ plan: q.plan, splits: [...splits] }));
+    await this.store.write([['SET', this.planKey(q.id), blob]]);
+  }
+
   /** A new query attempt (retry policy QUERY). */
   async queryAttempt(q: QueryExecution): Promise<void> {
     await this.store.updateQuery(q.id, {
