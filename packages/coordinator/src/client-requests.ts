@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, traceMark } from '@quarry/common';
 import {
   boundedError,
   type CancelReply,
@@ -41,7 +41,9 @@ export class ClientRequests {
     if (q.state !== 'FINISHED' || !q.cursor)
       return { queryId, state: q.state, columns: q.columns, rows: [], nextToken: token };
     const cursor = q.cursor;
+    traceMark(q.logger, 'page asked', { token });
     const page = await q.mailbox.run(() => cursor.page(token, req.format));
+    traceMark(q.logger, 'page cut', { token });
     // after the last page: keep the query a little longer (a retry of that page), then drop it
     if (page.next === null) setTimeout(() => this.d.forget(q), 10_000).unref();
     return {

@@ -5,6 +5,7 @@ import {
   type TaskSpec,
   type WorkerCommand,
 } from '@quarry/cluster-protocol';
+import { traceMark } from '@quarry/common';
 import type { TaskRef } from '@quarry/protocol';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
@@ -105,9 +106,13 @@ export class HandOvers {
       this.d.registry.release(h.workerId, h.slotKey);
       return false;
     });
+    const tasks = live.map((h) => h.ref.taskId);
+    traceMark(q.logger, 'hand-over', { tasks });
     const recorded = await Promise.all(live.map((h) => this.record(q, h)));
+    traceMark(q.logger, 'attempts recorded', { tasks });
     const sent = live.filter((_, i) => recorded[i]);
     const outcomes = await Promise.all(sent.map((h) => this.ask(h)));
+    traceMark(q.logger, 'hand-over answered', { tasks });
     for (let i = 0; i < sent.length; i++) await this.handle(q, sent[i]!, outcomes[i]!, 1);
   }
 

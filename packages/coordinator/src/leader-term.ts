@@ -1,4 +1,4 @@
-import { QuarryError, newQueryId, type Logger } from '@quarry/common';
+import { QuarryError, newQueryId, traceMark, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
   ClusterAddresses,
@@ -406,6 +406,7 @@ export class LeaderTerm {
     // the worker's final report frees its slot, whatever became of the query or the attempt
     if (u.state !== 'RUNNING') this.registry.release(u.workerId, `${u.queryId}/${u.taskId}`);
     const q = this.queries.get(u.queryId);
+    if (q) traceMark(q.logger, 'report in', { taskId: u.taskId, state: u.state });
     if (q) q.mailbox.post(() => this.control.update(q, u));
   }
 

@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, traceMark } from '@quarry/common';
 import {
   typeToString,
   type CatalogRegistry,
@@ -36,12 +36,14 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
   q.planningStarted = Date.now();
   q.emit({ type: 'PLANNING' });
   sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
+  traceMark(q.logger, 'planning');
   const plan = await ctx.planner.plan({
     sql: q.sql,
     session: q.session,
     signal: q.planning.signal,
     ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
   });
+  traceMark(q.logger, 'planned (thread)');
   const slots = Math.max(1, ctx.slots);
   q.plan = plan;
   q.splits = await splitsOf(plan, ctx.catalogs, slots);
@@ -50,6 +52,7 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
     (ctx.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
   q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
   q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
+  traceMark(q.logger, 'splits listed');
   q.logger.debug(
     { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
     'query planned',

@@ -1,4 +1,4 @@
-import { QuarryError, type ErrorData } from '@quarry/common';
+import { QuarryError, traceMark, type ErrorData } from '@quarry/common';
 import { exchangeIdFor, taskId, type TaskSpec, type TaskUpdate } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
@@ -196,6 +196,7 @@ export class QueryControl {
       if (isStaleEpoch(e)) return;
       q.logger.warn({ err: e }, 'cannot record attempt');
     }
+    traceMark(q.logger, 'winner recorded', { taskId: u.taskId });
     if (sibling) await this.races.supersede(q, { ...ref, ...sibling }, wasBackup);
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);

@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, traceMark } from '@quarry/common';
 import { exchangeIdFor } from '@quarry/cluster-protocol';
 import { isWritable, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
@@ -62,6 +62,7 @@ export class QueryEnd {
       q.cursor = output;
       q.finish(root.winner?.stats?.rowsOut ?? 0);
     }
+    traceMark(q.logger, 'finished');
     await this.d.store
       .endQuery(q.id, 'FINISHED', q.elapsedMs)
       .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));

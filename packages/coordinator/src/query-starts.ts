@@ -1,4 +1,4 @@
-import { newQueryId, type Logger } from '@quarry/common';
+import { newQueryId, traceMark, type Logger } from '@quarry/common';
 import { Addresses, type SubmitReply } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
 import type { CatalogRegistry } from '@quarry/sql';
@@ -86,6 +86,7 @@ export class QueryStarts {
     };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
+    traceMark(q.logger, 'submitted');
     await this.d.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
     recorded();
     q.emit({ type: 'QUEUED', ...(this.d.config.eventsIncludeSql ? { sql: q.sql } : {}) });
@@ -137,6 +138,7 @@ export class QueryStarts {
     q.executionStarted = Date.now();
     await this.d.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
     q.emitProgress();
+    traceMark(q.logger, 'running');
     this.d.schedule();
   }
 }
