@@ -8,6 +8,7 @@ import { isStaleEpoch } from './fencing.js';
 import { HandOvers, MAX_HAND_OVER_TRIES, type HandOver, type HandOverOutcome } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
+import { inlineShare } from './inline-outputs.js';
 import { QueryEnd } from './query-end.js';
 import { AttemptRaces } from './races.js';
 import { recomputeLostInput } from './recompute.js';
@@ -132,6 +133,10 @@ export class QueryControl {
       output: {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
+        inlineMaxBytes: inlineShare(this.d.config.exchange, scheduler.plan, {
+          stageId: task.stageId,
+          tasks: stage.tasks.length,
+        }),
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
       memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),

@@ -1,5 +1,5 @@
 import type { Logger } from '@quarry/common';
-import { taskId, type ExchangeFile } from '@quarry/cluster-protocol';
+import { taskId } from '@quarry/cluster-protocol';
 import type { ExchangeManager } from '@quarry/exchange';
 import type { ResultColumn, TaskRef } from '@quarry/protocol';
 import { lastStored, streamName, type ActorSystem } from '@quarry/runtime';
@@ -10,6 +10,7 @@ import type { QueryJournal, StoredQuery } from './query-journal.js';
 import { StaticResult } from './results.js';
 import { QueryScheduler, type RestoredTask } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
+import { outputsFromJson } from './inline-outputs.js';
 
 /** The parts of a leader's term that recovery drives. */
 export interface RecoveringTerm {
@@ -261,7 +262,7 @@ function restoredTask(
       winner: {
         attempt: task.winner,
         workerId: rec?.worker ?? 'unknown',
-        outputs: parseJson<ExchangeFile[]>(task.outputs, []),
+        outputs: outputsFromJson(task.outputs),
         stats: rec?.stats,
       },
     };

@@ -109,7 +109,11 @@ async function spool(
       attempt: spec.attempt,
       partitionCount: spec.output.partitionCount,
     },
-    { codec: spec.exchange.codec, secretKey: spec.exchange.secretKey },
+    {
+      codec: spec.exchange.codec,
+      secretKey: spec.exchange.secretKey,
+      inlineMaxBytes: spec.output.inlineMaxBytes,
+    },
   );
   const partitioning = spec.fragment.outputPartitioning;
   let pages = 0;

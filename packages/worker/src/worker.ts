@@ -237,8 +237,9 @@ export class Worker {
     this.report(task, { state: 'RUNNING' });
     const done = outcome.then(async (r) => {
       traceMark(log, 'thread answered');
-      await this.endSpill(task, spill);
+      // reported first: the outcome does not wait for the spill directory's removal
       this.finish(task, r, log);
+      await this.endSpill(task, spill);
     });
     this.running.set(key, done);
     void done.finally(() => {
