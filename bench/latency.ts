@@ -4,14 +4,18 @@
  * cluster of real processes (a coordinator and `--workers` workers with 2 slots each). The queries
  * take turns, so the machine's noise falls on all alike; each answer is checked.
  *
- *   npm run bench -- latency [--queries 40] [--workers 2] [--timeline]
+ *   npm run bench -- latency [--queries 40] [--workers 2] [--timeline] [--inline-max-size 64kB]
  *
+ * `--inline-max-size`: the cluster's `exchange.sink-inline-max-size` (0B: every output spooled
+ * to a file, as before inlining), to compare runs.
  * `--timeline`: instead of measuring, the cluster logs its trace marks (QUARRY_LOG_LEVEL=trace)
  * and, after the warm-up, one query of each kind under each policy is printed as a timeline:
  * submission, planning, hand-overs, task threads, exchange writes, reports, result pages.
  *
  * Bar (issue 16): 3-stage tiny join p50 ≤ 30 ms. The last line of output is one JSON object.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { QuarryClient } from '@quarry/client';
 import { newQueryId } from '@quarry/common';
@@ -22,6 +26,7 @@ import { loggedMarks, printTimeline, tracedQuery } from './_timeline.js';
 const queries = Number(option('queries', '40'));
 const workerCount = Number(option('workers', '2'));
 const timeline = process.argv.includes('--timeline');
+const inlineMaxSize = option('inline-max-size', '');
 const WARMUP = 5;
 const BAR_MS = 30;
 
@@ -50,6 +55,15 @@ const cluster = await startProcessCluster({
   slots: 2,
   prefix: 'latency',
   ...(timeline ? { env: { QUARRY_LOG_LEVEL: 'trace', QUARRY_LOG_FORMAT: 'json' } } : {}),
+  ...(inlineMaxSize
+    ? {
+        configProperties: {},
+        exchangeProperties: {
+          'exchange.base-directories': mkdtempSync(joinPath(tmpdir(), 'latency-exchange-')),
+          'exchange.sink-inline-max-size': inlineMaxSize,
+        },
+      }
+    : {}),
 });
 const client = await QuarryClient.connect({ servers: cluster.natsUrl, prefix: 'latency' });
 const times = new Map<string, number[]>();
