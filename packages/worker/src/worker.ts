@@ -235,6 +235,8 @@ export class Worker {
     this.taken.add(key);
     if (this.taken.size > TAKEN_REMEMBERED) this.taken.delete(this.taken.values().next().value!);
     this.report(task, { state: 'RUNNING' });
+    // the first progress report a second from now: a task that ends sooner reports only its end
+    this.lastReport.set(key, Date.now());
     const done = outcome.then(async (r) => {
       traceMark(log, 'thread answered');
       // reported first: the outcome does not wait for the spill directory's removal
