@@ -136,9 +136,14 @@ export class QueryStarts {
     if (late) return control.fail(q, late);
     q.state = 'RUNNING';
     q.executionStarted = Date.now();
-    await this.d.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
+    const planned = this.d.journal
+      .planned(q)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
     q.emitProgress();
     traceMark(q.logger, 'running');
+    // the first tasks are placed now: their attempt records queue behind the plan's on the one Redis
+    // connection (one round trip), and each is handed over only once its record, so the plan, is in
     this.d.schedule();
+    await planned;
   }
 }
