@@ -37,6 +37,8 @@ export type TaskInput = MessageOf<typeof TaskInputSchema>;
 export const SplitSchema = Strict({
   catalog: Type.String({ pattern: '^[A-Za-z0-9_]{1,128}$' }),
   info: Type.Unknown(),
+  /** About how many rows it yields (the connector's statistics). */
+  rows: Type.Optional(Count),
 });
 
 /**

@@ -257,17 +257,18 @@ export class AttemptStore {
   async claimQuery(
     queryId: string,
     capabilityHash: string,
-  ): Promise<{ claimed: boolean; capabilityHash?: string }> {
+  ): Promise<{ claimed: boolean; capabilityHash?: string; recorded?: boolean }> {
     return this.guard(async () => {
       const key = this.queryKey(queryId);
-      const [[, set], [, stored]] = (await this.redis
+      const [[, set], [, stored], [, state]] = (await this.redis
         .multi()
         .hsetnx(key, 'capability', capabilityHash)
         .hget(key, 'capability')
-        .exec()) as [[unknown, number], [unknown, string | null]];
+        .hget(key, 'state')
+        .exec()) as [[unknown, number], [unknown, string | null], [unknown, string | null]];
       return set === 1
         ? { claimed: true }
-        : { claimed: false, ...(stored ? { capabilityHash: stored } : {}) };
+        : { claimed: false, ...(stored ? { capabilityHash: stored } : {}), recorded: state !== null };
     });
   }
 

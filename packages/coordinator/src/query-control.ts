@@ -18,6 +18,7 @@ import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
 import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
 import { TaskMemory } from './task-memory.js';
+import { splitAtCap } from './task-split.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -113,7 +114,7 @@ export class QueryControl {
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
   memoryFor(q: QueryExecution, task: TaskRecord): number {
-    return this.memory.limitFor(q.session, q.scheduler!, task);
+    return this.memory.limitFor(q.session, q.scheduler!, task, this.d.registry.memoryCapacity());
   }
 
   /** What a worker is handed to run one attempt of a task. */
@@ -139,7 +140,7 @@ export class QueryControl {
         }),
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
-      memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),
+      memoryLimitBytes: this.memoryFor(q, task),
       exchange: q.taskExchange,
       ...spillSetting(q),
     };
@@ -248,7 +249,7 @@ export class QueryControl {
     const task = scheduler.task(ref.stageId, ref.partition)!;
     const outOfMemory =
       error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT'
-        ? { limit: ranWith ?? this.memory.limitFor(q.session, scheduler, task) }
+        ? { limit: ranWith ?? this.memoryFor(q, task) }
         : undefined;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
@@ -262,8 +263,15 @@ export class QueryControl {
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
       case 'retry-task': {
-        const grown = outOfMemory ? this.memory.grow(scheduler, task, outOfMemory.limit) : undefined;
-        if (grown instanceof QuarryError) return this.fail(q, grown);
+        const grown = outOfMemory
+          ? this.memory.grow(scheduler, task, outOfMemory.limit, this.d.registry.memoryCapacity())
+          : undefined;
+        if (grown instanceof QuarryError) {
+          // at the ceiling: divided into smaller tasks where that gives the same rows (task-split.ts)
+          const oom = { task, ref, error, limit: outOfMemory!.limit, cannotGrow: grown };
+          const refused = await splitAtCap(this.d, q, oom);
+          return refused ? this.fail(q, refused) : undefined;
+        }
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
         q.emit({
           type: 'TASK_RETRYING',
@@ -284,20 +292,14 @@ export class QueryControl {
 
   /** Retry policy QUERY: abandon this query attempt (its tasks and data) and run the query again. */
   private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
-    const old = q.scheduler!;
-    q.queryFailures++;
+    const oldAttempt = q.queryAttempt;
+    const old = await q.nextAttempt(delayMs, error);
+    if (!old) return;
     cancelTasks(
       this.d,
       q,
       old.runningAttempts().map((r) => taskId(r.task.stageId, r.task.partition, r.attempt, old.queryAttempt)),
     );
-    q.scheduler = undefined;
-    const oldAttempt = q.queryAttempt;
-    q.queryAttempt++;
-    q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
-    await this.d.journal
-      .queryAttempt(q)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query attempt'));
     q.logger.warn(
       { nextAttempt: q.queryAttempt, delayMs, error },
       'query attempt failed; running the query again',
@@ -383,8 +385,7 @@ export class QueryControl {
 
   /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
   async fail(q: QueryExecution, e: unknown): Promise<void> {
-    if (!q.fail(e)) return;
-    await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
+    if (!(await q.fail(e))) return;
     if (q.scheduler) cancelTasks(this.d, q);
     const write = q.plan?.write;
     if (write) {

@@ -27,6 +27,11 @@ export interface TaskDeps {
   readonly checkpoint?: (point: 'start' | 'midway' | 'commit') => Promise<void>;
   /** Told each point of the attempt's timeline it passes (traceMark, for the latency bench). */
   readonly mark?: (name: string) => void;
+  /**
+   * Failure injection (HOLD_MEMORY): bytes the task's memory accounting is charged per input row,
+   * never given back; 0 or absent: none.
+   */
+  readonly heldPerInputRow?: number;
   /** Row counts so far, called as pages pass (the caller throttles). */
   readonly onProgress?: (rowsIn: number, rowsOut: number) => void;
   /** This attempt's spill files, when it may spill; closed (every file deleted) when the attempt ends. */
@@ -67,8 +72,11 @@ function taskContext(
   { memory, counts }: { memory: MemoryContext; counts: { rowsIn: number; rowsOut: number } },
 ): TaskContext {
   const progress = () => deps.onProgress?.(counts.rowsIn, counts.rowsOut);
+  const perRow = deps.heldPerInputRow ?? 0;
+  let held = 0;
   const input = (n: number) => {
     counts.rowsIn += n;
+    if (perRow > 0) held = memory.update(held, held + n * perRow);
     progress();
   };
   return {

@@ -4,7 +4,7 @@ import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
 import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
 import { TaskProfiler } from './cpu-profile.js';
-import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
+import { heldPerRow, injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { SharedSpillLimits } from './spill-budget.js';
 import { runTask } from './task-runner.js';
 import type {
@@ -86,6 +86,7 @@ async function attempt(
       ...(spill ? { spill } : {}),
       ...(mark ? { mark } : {}),
       checkpoint: (point) => inject(task, point, controller.signal),
+      heldPerInputRow: heldPerRow(config.injection, task),
       onProgress: (rowsIn, rowsOut) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_EVERY_MS) return;
@@ -172,6 +173,9 @@ async function inject(
             'USER_CANCELED',
             `Task ${task.taskId} was cancelled while delayed (injected)`,
           );
+        break;
+      case 'HOLD_MEMORY':
+        // charged as input rows arrive (task-runner.ts)
         break;
       case 'HANG':
         await new Promise<void>((resolve) =>

@@ -185,6 +185,7 @@ export class Worker {
       pid: process.pid,
       rssBytes: process.memoryUsage.rss(),
       ...(this.config.memoryPoolBytes !== undefined ? { memoryBytes: this.config.memoryPoolBytes } : {}),
+      reservedBytes: this.reservedBytes(),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       exchange: this.exchangeFingerprint,
       ...(this.fence.newestSeen !== undefined ? { epoch: this.fence.newestSeen } : {}),
@@ -251,15 +252,19 @@ export class Worker {
     return { accepted: true };
   }
 
+  /** The memory limits of the running tasks, summed (heartbeats report it). */
+  private reservedBytes(): number {
+    return this.pool.running().reduce((n, t) => n + t.memoryLimitBytes, 0);
+  }
+
   /**
-   * Whether a task given `bytes` fits beside the running ones in the worker's memory pool. An idle
-   * worker takes any task (one larger than the pool runs alone rather than nowhere).
+   * Whether a task given `bytes` fits beside the running ones in the worker's memory pool. A task
+   * larger than the whole pool fits nowhere here: the coordinator waits for a worker that has room
+   * rather than overcommit this one.
    */
   private memoryFits(bytes: number): boolean {
     const pool = this.config.memoryPoolBytes;
-    if (pool === undefined) return true;
-    const running = this.pool.running();
-    return running.length === 0 || running.reduce((n, t) => n + t.memoryLimitBytes, 0) + bytes <= pool;
+    return pool === undefined || this.reservedBytes() + bytes <= pool;
   }
 
   /** Where a task may spill: its own directory (the roots taken in turn) and its counter slots. */
