@@ -4,6 +4,7 @@ import { QuarryError, type ErrorData } from '@quarry/common';
 import type { TaskStats } from '@quarry/cluster-protocol';
 import type { ExchangeFile } from '@quarry/exchange';
 import { FencedRedis, isStaleEpoch, type FencedOp } from './fencing.js';
+import { outputsToJson } from './inline-outputs.js';
 
 /**
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
@@ -363,7 +364,7 @@ export class AttemptStore {
       String(t.attempt),
       String(Date.now()),
       result.stats ? JSON.stringify(result.stats) : '',
-      JSON.stringify(result.outputs),
+      outputsToJson(result.outputs),
     ]);
     return r === 1;
   }

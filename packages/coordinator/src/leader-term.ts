@@ -1,4 +1,4 @@
-import { QuarryError, newQueryId, type Logger } from '@quarry/common';
+import { QuarryError, newQueryId, traceMark, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
   ClusterAddresses,
@@ -419,7 +419,9 @@ export class LeaderTerm {
   private taskUpdate(u: TaskUpdate): void {
     // the worker's final report frees its slot, whatever became of the query or the attempt
     if (u.state !== 'RUNNING') this.registry.release(u.workerId, `${u.queryId}/${u.taskId}`);
-    this.queries.get(u.queryId)?.report(u);
+    const q = this.queries.get(u.queryId);
+    if (q) traceMark(q.logger, 'report in', { taskId: u.taskId, state: u.state });
+    q?.report(u);
   }
 
   /** Drops a finished or failed query and whatever of its data is left. */

@@ -1,4 +1,4 @@
-import { QuarryError, internalError } from '@quarry/common';
+import { QuarryError, internalError, traceMark } from '@quarry/common';
 import {
   executeDdl,
   typeToString,
@@ -35,12 +35,14 @@ export interface PlanningContext {
 export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
   if (!q.startPlanning()) throw internalError(`query ${q.id} cannot start planning in phase ${q.phase}`);
   sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
+  traceMark(q.logger, 'planning');
   const plan = await ctx.planner.plan({
     sql: q.sql,
     session: q.session,
     signal: q.planning.signal,
     ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
   });
+  traceMark(q.logger, 'planned (thread)');
   if (plan.ddl) {
     // DDL runs here, in the query's actor, on the coordinator's catalogs — not in the planner; a
     // query cancelled while it was planned changes nothing
@@ -55,6 +57,7 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
     (ctx.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
   q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
   q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
+  traceMark(q.logger, 'splits listed');
   q.logger.debug(
     { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
     'query planned',

@@ -1,4 +1,4 @@
-import { QuarryError, type ErrorData } from '@quarry/common';
+import { QuarryError, traceMark, type ErrorData } from '@quarry/common';
 import { exchangeIdFor, taskId, type TaskSpec, type TaskUpdate } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
@@ -8,6 +8,7 @@ import { isStaleEpoch } from './fencing.js';
 import { HandOvers, MAX_HAND_OVER_TRIES, type HandOver, type HandOverOutcome } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
+import { inlineShare } from './inline-outputs.js';
 import { QueryEnd } from './query-end.js';
 import { AttemptRaces } from './races.js';
 import { recomputeLostInput } from './recompute.js';
@@ -133,6 +134,10 @@ export class QueryControl {
       output: {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
+        inlineMaxBytes: inlineShare(this.d.config.exchange, scheduler.plan, {
+          stageId: task.stageId,
+          tasks: stage.tasks.length,
+        }),
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
       memoryLimitBytes: this.memoryFor(q, task),
@@ -190,17 +195,28 @@ export class QueryControl {
       return;
     }
     this.d.spooled(u.stats?.bytesOut ?? 0);
-    try {
-      await this.d.store.finishAttempt(q.id, attemptId(q, ref), { stats: u.stats, outputs: u.outputs });
-    } catch (e) {
-      // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
-      if (isStaleEpoch(e)) return;
-      q.logger.warn({ err: e }, 'cannot record attempt');
-    }
+    const recorded = this.d.store
+      .finishAttempt(q.id, attemptId(q, ref), { stats: u.stats, outputs: u.outputs })
+      .then(
+        () => true,
+        (e: unknown) => {
+          // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
+          if (isStaleEpoch(e)) return false;
+          q.logger.warn({ err: e }, 'cannot record attempt');
+          return true;
+        },
+      );
+    // the tasks this winner makes runnable are placed now: their attempt records queue behind the
+    // winner's on the one Redis connection (one round trip for both); they are handed over only
+    // after this job, so never before the winner is recorded (hand-over.ts). With a race to settle
+    // first (a slow worker may be blocked), they are placed after it.
+    if (!scheduler.done && !sibling) this.d.schedule();
+    if (!(await recorded)) return;
+    traceMark(q.logger, 'winner recorded', { taskId: u.taskId });
     if (sibling) await this.races.supersede(q, { ...ref, ...sibling }, wasBackup);
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
-    else this.d.schedule();
+    else if (sibling) this.d.schedule();
   }
 
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */

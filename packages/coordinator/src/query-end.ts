@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, traceMark } from '@quarry/common';
 import { exchangeIdFor } from '@quarry/cluster-protocol';
 import { isWritable, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
@@ -67,6 +67,7 @@ export class QueryEnd {
       q.cursor = output;
       rows = root.winner?.stats?.rowsOut ?? 0;
     }
+    traceMark(q.logger, 'finished');
     await q.finish(rows);
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {

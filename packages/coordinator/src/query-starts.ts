@@ -1,4 +1,4 @@
-import { newQueryId, type Logger } from '@quarry/common';
+import { newQueryId, traceMark, type Logger } from '@quarry/common';
 import { Addresses, type SubmitReply } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
 import type { CatalogRegistry } from '@quarry/sql';
@@ -87,6 +87,7 @@ export class QueryStarts {
     };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
+    traceMark(q.logger, 'submitted');
     await q.submitted(this.d.config.eventsIncludeSql === true);
     recorded();
     const planning = this.admit().get(q);
@@ -131,6 +132,12 @@ export class QueryStarts {
     if (q.done || !this.d.open()) return;
     const late = exceededTimeLimit(q, q.timeLimits, Date.now());
     if (late) return control.fail(q, late);
-    if (await q.startRunning()) this.d.schedule();
+    // the first tasks are placed as the plan's record goes out: their attempt records queue behind
+    // it on the one Redis connection (one round trip), and each is handed over only once its
+    // record, so the plan, is in
+    await q.startRunning(() => {
+      traceMark(q.logger, 'running');
+      this.d.schedule();
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { QuarryError, type ErrorData, type Logger } from '@quarry/common';
+import { QuarryError, traceMark, type ErrorData, type Logger } from '@quarry/common';
 import type { TaskUpdate } from '@quarry/cluster-protocol';
 import {
   boundedError,
@@ -202,11 +202,16 @@ export class QueryActor {
   }
 
   /** PLANNING → RUNNING: planned; the plan recorded, so that a new leader goes on from here. */
-  async startRunning(): Promise<boolean> {
+  async startRunning(running: () => void = () => {}): Promise<boolean> {
     if (!this.lifecycle.move('RUNNING')) return false;
     this.executionStarted = Date.now();
-    await this.journal.planned(this).catch((e) => this.logger.warn({ err: e }, 'cannot record the plan'));
+    const planned = this.journal
+      .planned(this)
+      .catch((e) => this.logger.warn({ err: e }, 'cannot record the plan'));
     this.emitProgress();
+    // told at once (its first tasks placed): their records queue behind the plan's
+    running();
+    await planned;
     return true;
   }
 
@@ -293,7 +298,9 @@ export class QueryActor {
     const cursor = this.cursor;
     if (this.phase !== 'FINISHED' || !cursor)
       return { queryId, state: this.state, columns: this.columns, rows: [], nextToken: token };
+    traceMark(this.logger, 'page asked', { token });
     const page = await this.mailbox.run(() => cursor.page(token, format));
+    traceMark(this.logger, 'page cut', { token });
     // after the last page: keep the query a little longer (a retry of that page), then drop it
     if (page.next === null) setTimeout(() => this.driver.forget(this), 10_000).unref();
     return {

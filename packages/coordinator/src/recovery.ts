@@ -1,5 +1,5 @@
 import { isErrorData, QuarryError, type Logger } from '@quarry/common';
-import { taskId, type ExchangeFile } from '@quarry/cluster-protocol';
+import { taskId } from '@quarry/cluster-protocol';
 import type { ExchangeManager } from '@quarry/exchange';
 import type { ResultColumn, TaskRef } from '@quarry/protocol';
 import { lastStored, streamName, type ActorSystem } from '@quarry/runtime';
@@ -11,6 +11,7 @@ import type { RestoredPhase } from './query-lifecycle.js';
 import { StaticResult } from './results.js';
 import { QueryScheduler, type RestoredTask } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
+import { outputsFromJson } from './inline-outputs.js';
 
 /** The parts of a leader's term that recovery drives. */
 export interface RecoveringTerm {
@@ -263,7 +264,7 @@ function restoredTask(
       winner: {
         attempt: task.winner,
         workerId: rec?.worker ?? 'unknown',
-        outputs: parseJson<ExchangeFile[]>(task.outputs, []),
+        outputs: outputsFromJson(task.outputs),
         stats: rec?.stats,
       },
     };
