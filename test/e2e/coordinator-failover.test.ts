@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalCluster, ProcessHandle } from '@quarry/cli';
@@ -160,6 +160,33 @@ describe('coordinator failover (real processes)', function () {
       expect(new Set(seqs).size, 'no event number used twice').to.equal(seqs.length);
     });
   }
+
+  it('hands the inlined outputs recorded with the winners to the consumers a new leader starts', async () => {
+    // every output of this query is tiny, so inline (exchange.sink-inline-max-size): no file is written
+    const sql =
+      'select r.r_name, count(*) from tpch.tiny.nation n join tpch.tiny.region r ' +
+      'on n.n_regionkey = r.r_regionkey group by r.r_name order by r.r_name';
+    const expected = (await client.query(sql)).rows;
+    const queryId = `slow_inline_${randomSuffix(6)}`;
+    const handle = await client.submit(sql, { queryId });
+    await untilDone(queryId, 0.25);
+    const { tasks } = await store.attempts(queryId);
+    const finished = [...tasks.values()].filter((t) => t.state === 'FINISHED');
+    expect(finished.length).to.be.greaterThan(0);
+    const inline = (outputs: string | undefined) =>
+      (JSON.parse(outputs ?? '[]') as { data?: unknown }[]).every((f) => typeof f.data === 'string');
+    expect(finished.every((t) => inline(t.outputs))).to.equal(true);
+    expect(existsSync(join(cluster.exchangeDir, queryId)), 'no file written').to.equal(false);
+    await (await cluster.leader())!.kill();
+    const result = await handle.result();
+    handle.close();
+    expect(result.rows).to.deep.equal(expected);
+    const after = await store.attempts(queryId);
+    expect([...after.tasks.values()].every((t) => t.state === 'FINISHED' && inline(t.outputs))).to.equal(
+      true,
+    );
+    expect(events.of(queryId).some((e) => e.type === 'COORDINATOR_FAILOVER')).to.equal(true);
+  });
 
   it('finishes a query whose leader was killed before it was planned, and runs it once', async () => {
     const killed = (await cluster.leader())!;

@@ -58,6 +58,13 @@ describe('lake tables over your own files', function () {
       `COPY (SELECT i AS custkey, 'Customer#' || i AS name, ['DE', 'FR', 'JP', 'BR'][i % 4 + 1] AS nation FROM range(0, 97) t(i))
         TO '${join(data, 'customers.csv')}' (HEADER, DELIMITER ';')`,
     );
+    await con.run(
+      `COPY (SELECT i AS id,
+          CASE WHEN i % 10 = 0 THEN NULL WHEN i % 10 = 1 THEN [] ELSE ['t' || (i % 3), CASE WHEN i % 4 = 0 THEN NULL ELSE 'x' END] END AS tags,
+          CASE WHEN i % 7 = 0 THEN NULL ELSE MAP {'k' || (i % 5): i, 'z': NULL::BIGINT} END AS attrs,
+          CASE WHEN i % 9 = 0 THEN NULL ELSE {'score': i % 13, 'who': CASE WHEN i % 2 = 0 THEN NULL ELSE 'w' || i END} END AS info
+        FROM range(0, 20000) t(i)) TO '${join(data, 'events.parquet')}' (FORMAT PARQUET, ROW_GROUP_SIZE 4096)`,
+    );
     cluster = await startInProcessCluster({
       workers: 2,
       coordinator: { catalogDir: catalogs },
@@ -141,8 +148,41 @@ describe('lake tables over your own files', function () {
     );
   });
 
+  it('reads nested columns DuckDB wrote (LIST, MAP, STRUCT) through UNNEST, subscripts and field access', async () => {
+    const file = join(data, 'events.parquet');
+    await q(`CALL lake.system.register_table('mine', 'events', '${file}')`);
+    expect(
+      (await q('DESCRIBE lake.mine.events')).rows.map((r) => `${String(r[0])} ${String(r[1])}`),
+    ).to.deep.equal([
+      'id bigint',
+      'tags array(varchar)',
+      'attrs map(varchar, bigint)',
+      'info row(score bigint, who varchar)',
+    ]);
+    const tags = await q(
+      'SELECT t, count(*) FROM lake.mine.events CROSS JOIN UNNEST(tags) AS u(t) GROUP BY t ORDER BY t',
+    );
+    expect(tags.rows).to.deep.equal(
+      await duckRows(
+        `SELECT t, count(*) FROM (SELECT unnest(tags) AS t FROM read_parquet('${file}')) GROUP BY t ORDER BY t NULLS LAST`,
+      ),
+    );
+    const counts = await q(
+      `SELECT count(*), count(tags), sum(cardinality(tags)), count(attrs), sum(cardinality(attrs)),
+        sum(element_at(attrs, 'k1')), count(info), sum(info.score), count(info.who) FROM lake.mine.events`,
+    );
+    expect(counts.rows).to.deep.equal(
+      await duckRows(
+        `SELECT count(*), count(tags), sum(len(tags)), count(attrs), sum(cardinality(attrs)),
+          sum(attrs['k1']), count(info), sum(info.score), count(info.who) FROM read_parquet('${file}')`,
+      ),
+    );
+    expect(counts.rows[0]![0]).to.equal(20000);
+  });
+
   it('drops registered and external tables without touching their files', async () => {
     await q('DROP TABLE lake.mine.again');
+    await q('DROP TABLE lake.mine.events');
     await q("CALL lake.system.unregister_table(schema_name => 'mine', table_name => 'customers')");
     expect((await q('SHOW TABLES FROM lake.mine')).rows).to.deep.equal([['orders']]);
     expect(readdirSync(join(data, 'orders')).sort()).to.deep.equal([
@@ -150,6 +190,6 @@ describe('lake tables over your own files', function () {
       'part-1.parquet',
       'part-2.parquet',
     ]);
-    expect(readdirSync(data).sort()).to.deep.equal(['customers.csv', 'orders']);
+    expect(readdirSync(data).sort()).to.deep.equal(['customers.csv', 'events.parquet', 'orders']);
   });
 });

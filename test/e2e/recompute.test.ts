@@ -30,6 +30,8 @@ describe('recompute of lost spooled data (retry policy TASK)', function () {
     cluster = await startInProcessCluster({
       workers: 2,
       slots: 2,
+      // every output spooled to a file: the files are what this test loses
+      exchange: { sinkInlineMaxSize: 0 },
       worker: { failureInjection: parseFailureInjection(INJECTION) },
       coordinator: {
         retry: {

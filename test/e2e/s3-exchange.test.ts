@@ -35,7 +35,11 @@ describe('the exchange on two S3 buckets, end to end', function () {
       'query=s3q_,stage=2,partition=0,attempt=0,when=midway,action=EXTERNAL;query=s3q_,stage=0,when=start,action=DELAY,ms=8000',
     );
     local = await startInProcessCluster({ workers: 2, servers });
-    const exchange = exchangeConfigFromProperties(s3.exchangeProperties());
+    // every output spooled to the buckets (none kept inline): the files are what this test follows
+    const exchange = exchangeConfigFromProperties({
+      ...s3.exchangeProperties(),
+      'exchange.sink-inline-max-size': '0B',
+    });
     remote = await startInProcessCluster({
       workers: 2,
       servers,

@@ -135,6 +135,19 @@ describe('message decoders, property-based (fast-check)', function () {
       ).to.equal(false);
   });
 
+  it("refuses a heartbeat's memory figures out of bounds", () => {
+    const heartbeat = fc.sample(arbitraryFor(cluster.HeartbeatSchema), 1)[0] as Record<string, unknown>;
+    const decode = (fields: Record<string, unknown>) =>
+      tryDecode(
+        SUBJECTS.find((s) => s.name === 'heartbeat')!,
+        { ...heartbeat, ...fields },
+      ).ok;
+    expect(decode({ memoryBytes: 2 ** 33, reservedBytes: 2 ** 32 })).to.equal(true);
+    for (const bad of [-1, 1.5, '5', 2 ** 60, Number.NaN, null])
+      for (const field of ['memoryBytes', 'reservedBytes'])
+        expect(decode({ [field]: bad }), `${field}: ${String(bad)}`).to.equal(false);
+  });
+
   it('refuses a session property named __proto__ (msgpack would rename it; it never round-trips)', () => {
     const submit = SUBJECTS.find((x) => x.name === 'submit')!;
     const session = JSON.parse('{"__proto__": "x"}') as Record<string, string>;

@@ -85,8 +85,13 @@ interface QuarryResult {
 /** Queries of one file in flight at once: the cluster has 2 workers × 2 slots. */
 const CONCURRENCY = 4;
 
-async function runQuarry(cluster: InProcessCluster, file: SqlFile, sql: string): Promise<QuarryResult> {
-  const result = await cluster.client.query(sql, {
+async function runQuarry(
+  cluster: InProcessCluster,
+  file: SqlFile,
+  c: { readonly sql: string; readonly queryId: string },
+): Promise<QuarryResult> {
+  const result = await cluster.client.query(c.sql, {
+    queryId: c.queryId,
     session: { catalog: 'tpch', schema: 'tiny', ...file.session },
   });
   const columns = result.columns.map((c) => ({ name: c.name, type: c.type }));
@@ -116,6 +121,54 @@ function limiter(n: number): <T>(run: () => Promise<T>) => Promise<T> {
       active--;
       waiting.shift()?.();
     }
+  };
+}
+
+let querySeq = 0;
+
+/** A query id naming the case: what a stalled case's report and the logs show. */
+function caseQueryId(c: SqlCase): string {
+  return `case_${c.name.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 60)}_${Date.now().toString(36)}_${++querySeq}`;
+}
+
+/**
+ * The run, or — when it has not ended `after` ms from when the case awaits it, shortly before
+ * mocha's timeout — a failure that says where the query stands: its tasks as
+ * `system.runtime.tasks` shows them (a hang then names its stage, task and worker).
+ */
+function stalled<T>(
+  run: Promise<T>,
+  options: { cluster: InProcessCluster; queryId: string; after: number },
+): () => Promise<T> {
+  return () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const { cluster, queryId, after } = options;
+        const list = (sql: string, none: string) =>
+          cluster.client.query(sql).then(
+            (r) => r.rows.map((row) => row.map(String).join(' | ')).join('\n') || none,
+            (e: unknown) => `(not listed: ${String(e)})`,
+          );
+        const listed = Promise.all([
+          list(
+            `select state, queued_time_ms, planning_time_ms, created, started from system.runtime.queries where query_id = '${queryId}'`,
+            '(no such query)',
+          ),
+          list(
+            `select task_id, state, node_id, output_rows, "start", "end" from system.runtime.tasks where query_id = '${queryId}' order by task_id`,
+            '(no task)',
+          ),
+        ]).then(([query, tasks]) => `${query}\nits tasks:\n${tasks}`);
+        const notListed = new Promise<string>((resolve) =>
+          setTimeout(() => resolve('(the listing did not answer within 8 s)'), 8_000),
+        );
+        void Promise.race([listed, notListed]).then((tasks) =>
+          reject(new Error(`query ${queryId} still running after ${after} ms: ${tasks}`)),
+        );
+      }, options.after);
+    });
+    return Promise.race([run, late]).finally(() => clearTimeout(timer));
   };
 }
 
@@ -248,7 +301,7 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
       const catalogs = catalogDir();
       const rewritten = new Map<SqlCase, readonly string[]>();
       // quarry's answers, started in `before` a few at a time, awaited by each case in turn
-      const runs = new Map<SqlCase, Promise<QuarryResult>>();
+      const runs = new Map<SqlCase, () => Promise<QuarryResult>>();
 
       before(async () => {
         cluster = await startInProcessCluster({
@@ -266,9 +319,12 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
         const limit = limiter(file.sequential ? 1 : CONCURRENCY);
         for (const c of file.cases) {
           if (c.skip) continue;
-          const run = limit(() => runQuarry(cluster, file, c.sql));
+          const queryId = caseQueryId(c);
+          const run = limit(() => runQuarry(cluster, file, { sql: c.sql, queryId }));
           run.catch(() => {}); // awaited (and reported) by the case
-          runs.set(c, run);
+          // reported before mocha's timeout (120 s for a spilling file, else 60 s) would end the case
+          const after = file.taskMemory ? 100_000 : 45_000;
+          runs.set(c, stalled(run, { cluster, queryId, after }));
         }
         if (!REWRITE) return;
         for (const c of file.cases) {
@@ -292,11 +348,11 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
         it(c.name, async () => {
           switch (c.expect.kind) {
             case 'ok':
-              return void (await runs.get(c)!);
+              return void (await runs.get(c)!());
             case 'error':
-              return expectError(c, runs.get(c)!);
+              return expectError(c, runs.get(c)!());
             case 'trino': {
-              const got = await runs.get(c)!;
+              const got = await runs.get(c)!();
               return compare(c, got, {
                 rows: c.expect.rows.map(parseRow),
                 label: `stored, Trino semantics: ${c.expect.reason}`,
@@ -305,7 +361,7 @@ describe('SQL cases: quarry against DuckDB (test/sql/cases)', function () {
             case 'duckdb': {
               const expected = await runDuck(c, duck);
               if (!REWRITE) checkStored(c, expected);
-              const got = await runs.get(c)!;
+              const got = await runs.get(c)!();
               return compare(c, got, {
                 rows: expected.rows,
                 label: 'DuckDB',

@@ -20,6 +20,7 @@ import {
   ActorSystem,
   connectionFromEnv,
   storedOnce,
+  streamExists,
   streamName,
   type NatsAuth,
   type NatsTls,
@@ -95,6 +96,8 @@ export interface SubmitOptions {
 export class QuarryClient {
   /** The capability of every query this client submitted or was given one for (see `remember`). */
   private readonly capabilities = new Map<string, string>();
+  /** The cluster's events stream was seen: it keeps status events (see `eventsKept`). */
+  private eventsStreamSeen = false;
 
   private constructor(
     readonly system: ActorSystem,
@@ -197,12 +200,21 @@ export class QuarryClient {
   }
 
   private eventsOf(queryId: string): EventStream {
-    return new EventStream(
-      this.system,
-      streamName(this.prefix, 'EVENTS'),
-      statusSubject(this.prefix, queryId),
-      this.link.clientTimeoutMs,
-    );
+    return new EventStream(this.system, statusSubject(this.prefix, queryId), {
+      stream: streamName(this.prefix, 'EVENTS'),
+      retryForMs: this.link.clientTimeoutMs,
+      durable: () => this.eventsKept(),
+    });
+  }
+
+  /**
+   * Whether the cluster keeps status events (its events stream exists). Asked of the broker (two
+   * JetStream API round trips) until the answer is yes, then known: a submission does not wait for it.
+   */
+  private async eventsKept(): Promise<boolean> {
+    if (this.eventsStreamSeen) return true;
+    this.eventsStreamSeen = await streamExists(this.system.nc, streamName(this.prefix, 'EVENTS'));
+    return this.eventsStreamSeen;
   }
 
   /** Submits, waits for the end, and reads every row. */
@@ -296,11 +308,10 @@ export class QuarryClient {
    * ones when `follow`; without `follow` it ends once caught up.
    */
   allEvents(options: { follow?: boolean } = {}): AsyncIterable<QueryEvent> {
-    const stream = new EventStream(
-      this.system,
-      streamName(this.prefix, 'EVENTS'),
-      allStatusSubject(this.prefix),
-    );
+    const stream = new EventStream(this.system, allStatusSubject(this.prefix), {
+      stream: streamName(this.prefix, 'EVENTS'),
+      durable: () => this.eventsKept(),
+    });
     return stream.events({ follow: options.follow ?? false });
   }
 

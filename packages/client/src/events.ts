@@ -10,6 +10,15 @@ import { decodeLenient, replay, senderOf, streamExists, type ActorSystem } from 
  */
 const RETRY_PAUSE_MS = 250;
 
+export interface EventStreamOptions {
+  /** The cluster's events stream. */
+  readonly stream: string;
+  /** How long a broken replay is started again before its error is thrown (60 s). */
+  readonly retryForMs?: number;
+  /** Whether the stream exists; asked of the broker when absent (the client asks once for all its queries). */
+  readonly durable?: () => Promise<boolean>;
+}
+
 export class EventStream {
   private sub: Subscription | undefined;
   private readonly buffered: QueryEvent[] = [];
@@ -17,13 +26,19 @@ export class EventStream {
   private durable: boolean | undefined;
   private readonly closers = new Set<() => void>();
 
+  private readonly stream: string;
+  private readonly retryForMs: number;
+  private readonly isDurable: () => Promise<boolean>;
+
   constructor(
     private readonly system: ActorSystem,
-    private readonly stream: string,
     private readonly subject: string,
-    /** How long a broken replay is started again before its error is thrown. */
-    private readonly retryForMs = 60_000,
-  ) {}
+    options: EventStreamOptions,
+  ) {
+    this.stream = options.stream;
+    this.retryForMs = options.retryForMs ?? 60_000;
+    this.isDurable = options.durable ?? (() => streamExists(this.nc, this.stream));
+  }
 
   private get nc() {
     return this.system.nc;
@@ -41,7 +56,7 @@ export class EventStream {
 
   async start(): Promise<void> {
     if (this.durable !== undefined) return;
-    this.durable = await streamExists(this.nc, this.stream);
+    this.durable = await this.isDurable();
     if (this.durable) return;
     this.sub = this.nc.subscribe(this.subject, {
       callback: (_e, msg) => {

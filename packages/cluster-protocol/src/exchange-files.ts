@@ -3,6 +3,8 @@ import { Count, Int, type MessageOf } from '@quarry/protocol';
 
 /** Most files one task's input or output may list. */
 export const MAX_FILES = 100_000;
+/** Most bytes an inline file may carry (`exchange.sink-inline-max-size` is at most this). */
+export const MAX_INLINE_BYTES = 256 * 1024;
 
 /**
  * An exchange file's address: `file://` or `s3://`, no control characters, no `..` segment, at most 4 kB. Where
@@ -19,6 +21,8 @@ export const ExchangeFileSchema = Type.Object(
     bytes: Count,
     /** Pages in the file; the reader checks it. */
     pages: Count,
+    /** The file's bytes, kept inline instead of stored (a tiny output): readers read these. */
+    data: Type.Optional(Type.Uint8Array({ maxByteLength: MAX_INLINE_BYTES })),
   },
   { additionalProperties: false },
 );

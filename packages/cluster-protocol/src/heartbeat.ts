@@ -36,6 +36,13 @@ export const HeartbeatSchema = Strict({
    * the coordinator places a task only where its memory limit still fits beside the others'.
    */
   memoryBytes: Type.Optional(Count),
+  /**
+   * Memory the worker's running tasks (those in `tasks`) were given, their limits summed: the
+   * coordinator adds the tasks it handed the worker since, so tasks it does not know of (adopted in a
+   * failover, cancelled but still stopping) are counted too. A value past `memoryBytes` only keeps
+   * tasks away from the worker that sent it.
+   */
+  reservedBytes: Type.Optional(Count),
   /** Running task attempts: the coordinator reconciles its slot accounting with it. */
   tasks: Type.Array(Type.String({ pattern: RUNNING_TASK_PATTERN, maxLength: 200 }), { maxItems: MAX_SLOTS }),
   /** The last heartbeat of a worker that drained and leaves: not a failure. */

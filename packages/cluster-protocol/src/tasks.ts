@@ -15,7 +15,7 @@ import {
   decoderFor,
   unionDecoderFor,
 } from '@quarry/protocol';
-import { EXCHANGE_URI_PATTERN, ExchangeFilesSchema } from './exchange-files.js';
+import { EXCHANGE_URI_PATTERN, ExchangeFilesSchema, MAX_INLINE_BYTES } from './exchange-files.js';
 import { EXCHANGE_ID_PATTERN } from './subjects.js';
 
 /** Most splits one task may read, and most remote inputs it may have. */
@@ -37,6 +37,8 @@ export type TaskInput = MessageOf<typeof TaskInputSchema>;
 export const SplitSchema = Strict({
   catalog: Type.String({ pattern: '^[A-Za-z0-9_]{1,128}$' }),
   info: Type.Unknown(),
+  /** About how many rows it yields (the connector's statistics). */
+  rows: Type.Optional(Count),
 });
 
 /**
@@ -58,6 +60,8 @@ export const TaskSpecSchema = Strict({
   output: Strict({
     exchangeId: Type.String({ pattern: EXCHANGE_ID_PATTERN }),
     partitionCount: Int(1, MAX_PARTITION),
+    /** An output of at most this many bytes in all is returned inline, not written (`ExchangeFile.data`). */
+    inlineMaxBytes: Type.Optional(Int(0, MAX_INLINE_BYTES)),
   }),
   /** How the query's exchange files are written and read: codec, and the per-query key (never stored). */
   exchange: Strict({

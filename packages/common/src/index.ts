@@ -4,3 +4,4 @@ export * from './units.js';
 export * from './properties.js';
 export * from './ids.js';
 export * from './strict-properties.js';
+export * from './trace.js';

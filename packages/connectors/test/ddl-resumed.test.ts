@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseStatement, planStatement, type Session } from '@quarry/sql';
+import { executeDdl, parseStatement, planStatement, type Session } from '@quarry/sql';
 import { loadCatalogs } from '../src/index.js';
 
 /**
- * DDL runs while a statement is planned. A coordinator that took over a query whose planning had
+ * DDL runs once a statement is planned. A coordinator that took over a query whose planning had
  * begun under a dead leader plans it again, `resumed`: the DDL may have run already, so it must
  * have its effect once — as IF NOT EXISTS / IF EXISTS would — instead of failing the second time.
  */
@@ -24,8 +24,11 @@ describe('DDL planned again after a coordinator failover', () => {
     queryId: 'q1',
     ...(resumed ? { resumed: true } : {}),
   });
-  const run = (sql: string, resumed: boolean) =>
-    planStatement(parseStatement(sql), catalogs, session(resumed), {});
+  // planned, then its DDL run, as the coordinator's query actor does
+  const run = async (sql: string, resumed: boolean) => {
+    const plan = await planStatement(parseStatement(sql), catalogs, session(resumed), {});
+    if (plan.ddl) await executeDdl(plan.ddl, catalogs, session(resumed));
+  };
   const failure = (p: Promise<unknown>) =>
     p.then(
       () => undefined,

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { QuarryError } from '@quarry/common';
 import {
   MapCatalogRegistry,
+  executeDdl,
   parseStatement,
   planStatement,
   type CatalogRegistry,
@@ -74,8 +75,12 @@ function viewContract(
     let catalog: ViewCatalog;
     let catalogs: CatalogRegistry;
     const ref = (table: string) => ({ catalog: 'views', schema: 's', table });
-    const run = (sql: string, queryId = `q${Math.random()}`, extra: Partial<Session> = {}) =>
-      planStatement(parseStatement(sql), catalogs, session(queryId, extra));
+    // planned, then its DDL run, as the coordinator's query actor does
+    const run = async (sql: string, queryId = `q${Math.random()}`, extra: Partial<Session> = {}) => {
+      const plan = await planStatement(parseStatement(sql), catalogs, session(queryId, extra));
+      if (plan.ddl) await executeDdl(plan.ddl, catalogs, session(queryId, extra));
+      return plan;
+    };
 
     before(async () => ({ make, close } = await setup()));
     after(() => close());

@@ -4,6 +4,7 @@ import { QuarryError, type ErrorData } from '@quarry/common';
 import type { TaskStats } from '@quarry/cluster-protocol';
 import type { ExchangeFile } from '@quarry/exchange';
 import { FencedRedis, isStaleEpoch, type FencedOp } from './fencing.js';
+import { outputsToJson } from './inline-outputs.js';
 
 /**
  * Every task attempt of every query, in Redis. Key schema (prefix = the cluster's subject prefix):
@@ -256,17 +257,18 @@ export class AttemptStore {
   async claimQuery(
     queryId: string,
     capabilityHash: string,
-  ): Promise<{ claimed: boolean; capabilityHash?: string }> {
+  ): Promise<{ claimed: boolean; capabilityHash?: string; recorded?: boolean }> {
     return this.guard(async () => {
       const key = this.queryKey(queryId);
-      const [[, set], [, stored]] = (await this.redis
+      const [[, set], [, stored], [, state]] = (await this.redis
         .multi()
         .hsetnx(key, 'capability', capabilityHash)
         .hget(key, 'capability')
-        .exec()) as [[unknown, number], [unknown, string | null]];
+        .hget(key, 'state')
+        .exec()) as [[unknown, number], [unknown, string | null], [unknown, string | null]];
       return set === 1
         ? { claimed: true }
-        : { claimed: false, ...(stored ? { capabilityHash: stored } : {}) };
+        : { claimed: false, ...(stored ? { capabilityHash: stored } : {}), recorded: state !== null };
     });
   }
 
@@ -362,7 +364,7 @@ export class AttemptStore {
       String(t.attempt),
       String(Date.now()),
       result.stats ? JSON.stringify(result.stats) : '',
-      JSON.stringify(result.outputs),
+      outputsToJson(result.outputs),
     ]);
     return r === 1;
   }

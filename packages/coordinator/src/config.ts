@@ -90,6 +90,16 @@ export interface CoordinatorConfig {
    * memory grows to.
    */
   readonly maxTaskMemoryBytes?: number;
+  /**
+   * `fault-tolerant-execution-task-memory-estimation-quantile` (Trino's, default 0.9): a task starts
+   * from this quantile of what its stage's finished tasks needed, scaled by input (memory-estimate.ts).
+   */
+  readonly taskMemoryEstimationQuantile?: number;
+  /**
+   * `node-scheduler.allowed-no-matching-node-period` (Trino's, default 2m): how long a task whose
+   * memory no worker has, even idle, waits for one before its query fails with NO_NODES_AVAILABLE.
+   */
+  readonly allowedNoMatchingNodeMs?: number;
   /** `query.client.timeout`: how long an unread result is kept. Default 5m. */
   readonly resultRetentionMs: number;
   /** `query.min-expire-age`: how long Redis keeps a finished query's records. Default 15m. */
@@ -142,6 +152,8 @@ export const COORDINATOR_PROPERTY_NAMES = [
   'task.max-memory',
   'fault-tolerant-execution-task-memory-growth-factor',
   'query.max-memory-per-node',
+  'fault-tolerant-execution-task-memory-estimation-quantile',
+  'node-scheduler.allowed-no-matching-node-period',
   'query.client.timeout',
   'query.min-expire-age',
   'query.result-page-rows',
@@ -188,6 +200,8 @@ export function coordinatorConfigFromProperties(
       1,
     ),
     maxTaskMemoryBytes,
+    taskMemoryEstimationQuantile: quantile(r, source),
+    allowedNoMatchingNodeMs: r.duration('node-scheduler.allowed-no-matching-node-period', '2m'),
     taskProgressTimeoutMs: r.duration('task.progress-timeout', '5m'),
     redisUrl: r.string('redis.url', 'redis://127.0.0.1:6379'),
     heartbeatTimeoutMs: r.duration('failure-detector.heartbeat-timeout', '1s'),
@@ -218,6 +232,17 @@ export function coordinatorConfigFromProperties(
     ...(props['redis.tls-ca-file'] !== undefined ? { redisTlsCaFile: props['redis.tls-ca-file'] } : {}),
     ...(props['catalog.config-dir'] !== undefined ? { catalogDir: props['catalog.config-dir'] } : {}),
   };
+}
+
+/** `fault-tolerant-execution-task-memory-estimation-quantile`: a fraction in [0, 1]. */
+function quantile(r: PropertyReader, source: string): number {
+  const q = r.number('fault-tolerant-execution-task-memory-estimation-quantile', 0.9, 0);
+  if (q > 1)
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: fault-tolerant-execution-task-memory-estimation-quantile must be between 0 and 1, not ${q}`,
+    );
+  return q;
 }
 
 /** `coordinator.planner-heap-size`: at least 32MB, since a thread needs that much to load the planner. */

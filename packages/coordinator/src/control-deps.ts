@@ -28,7 +28,10 @@ export interface ControlDeps {
   readonly spooled: (bytes: number) => void;
   /** The query-level records a new leader rebuilds queries from. */
   readonly journal: QueryJournal;
-  /** The lease epoch this coordinator leads under: worker commands carry it. */
+  /**
+   * The epoch of this leader's term: worker commands carry it, also while the lease is unsure (a
+   * worker that has seen a newer one refuses them, and the term stands down).
+   */
   readonly epoch: () => number | undefined;
   /** Whether this coordinator still leads: a deposed one's timers delete and abort nothing. */
   readonly mayAct: () => boolean;

@@ -5,6 +5,7 @@ import {
   type TaskSpec,
   type WorkerCommand,
 } from '@quarry/cluster-protocol';
+import { traceMark } from '@quarry/common';
 import type { TaskRef } from '@quarry/protocol';
 import type { ControlDeps } from './control-deps.js';
 import { isStaleEpoch } from './fencing.js';
@@ -45,12 +46,15 @@ export type HandOverHandler = (
 
 /**
  * Hands task attempts to workers in batches. The attempts one scheduling round starts for a query
- * (all placed synchronously) go out together in one job of the query's mailbox: their attempt
- * records are written at once (Redis pipelines them), then every `run` is asked at once, and only
- * then are the replies handled, one at a time in placement order — so a stage of N tasks costs
- * about one Redis and one NATS round trip instead of N of each, while the handling of a reply still
- * never interleaves with other work on the query. Each record is still written before its
- * hand-over, so a leader that dies meanwhile leaves no attempt that runs unrecorded.
+ * (all placed synchronously) go out together: their attempt records are written at once, as soon
+ * as the round is over (Redis pipelines them, and behind whatever the query's current job is
+ * writing — the winner whose report made them runnable —, so that write and these cost one round
+ * trip); then, in one job of the query's mailbox, every `run` is asked at once, and only then are
+ * the replies handled, one at a time in placement order — so a stage of N tasks costs about one
+ * Redis and one NATS round trip instead of N of each, while the handling of a reply still never
+ * interleaves with other work on the query. Each record is still written before its hand-over, so
+ * a leader that dies meanwhile leaves no attempt that runs unrecorded; and the mailbox job comes
+ * after the current one, so a hand-over never goes out before the winner it reads is recorded.
  *
  * A try that gets no answer leaves unknown whether the worker got it (a broker outage, a worker too
  * busy to answer): `again` sends the same command after a pause — a worker takes an attempt once
@@ -75,7 +79,9 @@ export class HandOvers {
     queueMicrotask(() => {
       const all = this.pending.get(q) ?? [];
       this.pending.delete(q);
-      q.mailbox.post(() => this.send(q, all));
+      traceMark(q.logger, 'hand-over', { tasks: all.map((h) => h.ref.taskId) });
+      const recorded = all.map((h) => this.record(q, h));
+      q.mailbox.post(() => this.send(q, all, recorded));
     });
   }
 
@@ -99,15 +105,23 @@ export class HandOvers {
     return run?.attempt === ref.attempt && run.workerId === h.workerId;
   }
 
-  private async send(q: QueryExecution, batch: readonly HandOver[]): Promise<void> {
-    const live = batch.filter((h) => {
-      if (q.scheduler === h.scheduler) return true;
+  private async send(
+    q: QueryExecution,
+    batch: readonly HandOver[],
+    records: readonly Promise<boolean>[],
+  ): Promise<void> {
+    const recorded = await Promise.all(records);
+    const tasks = batch.map((h) => h.ref.taskId);
+    traceMark(q.logger, 'attempts recorded', { tasks });
+    const sent = batch.filter((h, i) => {
+      if (q.scheduler === h.scheduler) return recorded[i];
+      // the query started over meanwhile (retry policy QUERY): that attempt is not run
       this.d.registry.release(h.workerId, h.slotKey);
+      if (recorded[i]) void this.d.store.unstartAttempt(q.id, attemptId(q, h.ref)).catch(() => {});
       return false;
     });
-    const recorded = await Promise.all(live.map((h) => this.record(q, h)));
-    const sent = live.filter((_, i) => recorded[i]);
     const outcomes = await Promise.all(sent.map((h) => this.ask(h)));
+    traceMark(q.logger, 'hand-over answered', { tasks });
     for (let i = 0; i < sent.length; i++) await this.handle(q, sent[i]!, outcomes[i]!, 1);
   }
 

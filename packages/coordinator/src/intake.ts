@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QuarryError, type Logger } from '@quarry/common';
+import { isStaleEpoch } from './fencing.js';
 import type { SubmitReply } from '@quarry/protocol';
 import {
   consumeDurable,
@@ -62,7 +63,9 @@ export class Intake {
       system.nc.subscribe(subject, {
         queue: 'coordinator',
         callback: (_e, msg) =>
-          void this.run(msg.data).then((outcome) => msg.reply && msg.respond(outcome(formatOf(msg.data)))),
+          void this.run(msg.data).then(
+            (outcome) => outcome && msg.reply && msg.respond(outcome(formatOf(msg.data))),
+          ),
       });
       return;
     }
@@ -81,8 +84,10 @@ export class Intake {
         let recorded!: () => void;
         const isRecorded = new Promise<void>((resolve) => (recorded = resolve));
         const outcome = this.run(m.data, recorded);
-        void outcome.then((o) => this.pairOutcome(key(m.data), o, m.data));
-        await Promise.race([isRecorded, outcome]);
+        void outcome.then((o) => o && this.pairOutcome(key(m.data), o, m.data));
+        const ran = await Promise.race([isRecorded.then(() => true), outcome]);
+        // not this coordinator's to run (a newer leader took over): delivered again, to that one
+        if (!ran) throw new QuarryError('STALE_EPOCH', 'the submission is left to the newer leader');
       },
       logger: this.o.logger,
     });
@@ -95,11 +100,15 @@ export class Intake {
     await this.stopConsumer?.();
   }
 
-  /** Runs one submission; returns its reply envelope, to encode in the requester's format. */
+  /**
+   * Runs one submission; returns its reply envelope, to encode in the requester's format — or
+   * undefined when a newer leader took over before the query was recorded: no reply then, so that
+   * the submitter's retry reaches that leader.
+   */
   private async run(
     data: Uint8Array,
     recorded: () => void = () => {},
-  ): Promise<(format: WireFormat) => Uint8Array> {
+  ): Promise<((format: WireFormat) => Uint8Array) | undefined> {
     let reply: Reply<SubmitReply>;
     try {
       let raw: unknown;
@@ -118,6 +127,7 @@ export class Intake {
       }
       reply = { ok: true, value: await this.o.submit(raw, data.length, recorded) };
     } catch (e) {
+      if (isStaleEpoch(e)) return undefined;
       const { stack: _stack, ...error } = QuarryError.wrap(e).toData();
       reply = { ok: false, error };
     }
@@ -132,7 +142,7 @@ export class Intake {
       return void this.answer(replyTo, outcome.outcome(formatOf(data)));
     }
     if (named && this.delivered.has(k))
-      return void this.run(data).then((o) => this.answer(replyTo, o(formatOf(data))));
+      return void this.run(data).then((o) => o && this.answer(replyTo, o(formatOf(data))));
     const waiting = { replyTo, at: Date.now() };
     push(this.waitingReplies, k, waiting);
     // A resubmission under a query id the stream has seen within its duplicate window (a client's
@@ -145,7 +155,7 @@ export class Intake {
         const i = list?.indexOf(waiting) ?? -1;
         if (i < 0) return;
         list!.splice(i, 1);
-        void this.run(data).then((o) => this.answer(replyTo, o(formatOf(data))));
+        void this.run(data).then((o) => o && this.answer(replyTo, o(formatOf(data))));
       }, UNPAIRED_RESUBMISSION_MS).unref();
   }
 

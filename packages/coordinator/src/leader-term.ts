@@ -1,4 +1,4 @@
-import { QuarryError, newQueryId, type Logger } from '@quarry/common';
+import { QuarryError, newQueryId, traceMark, type Logger } from '@quarry/common';
 import type { ExchangeManager } from '@quarry/exchange';
 import {
   ClusterAddresses,
@@ -37,7 +37,8 @@ import { QueryJournal } from './query-journal.js';
 import { Adoptions, finishTakeover, rebuildQueries, type RecoveryDeps } from './recovery.js';
 import type { PlannerPool } from './planner-pool.js';
 import { QueryStarts } from './query-starts.js';
-import { QueryExecution } from './query.js';
+import { QueryActor, type QueryDriver } from './query.js';
+import type { RestoredPhase } from './query-lifecycle.js';
 import { QueryControl } from './query-control.js';
 import { placeTasks } from './placement.js';
 import { sessionTaskMemory } from './task-memory.js';
@@ -80,9 +81,11 @@ const EVENTS_FLUSH_MS = 2000;
 export class LeaderTerm {
   readonly id: string;
   readonly epoch: number;
-  readonly queries = new Map<string, QueryExecution>();
+  readonly queries = new Map<string, QueryActor>();
   readonly registry: WorkerRegistry;
   private readonly control: QueryControl;
+  /** What each query actor hands its tasks' work to. */
+  private readonly driver: QueryDriver;
   private readonly journal: QueryJournal;
   private timer: NodeJS.Timeout | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
@@ -146,23 +149,27 @@ export class LeaderTerm {
       forget: (q) => this.forget(q),
       spooled: (bytes) => this.metrics.spooledBytes.inc(bytes),
       journal: this.journal,
-      epoch: () => this.leadership.currentEpoch,
+      // the term's own epoch, also while its lease is unsure: workers and the Redis scripts fence it,
+      // and a command without one is refused as stale (the term then stood down for no reason)
+      epoch: () => this.epoch,
       mayAct: () => this.mayAct(),
       stale: (reason) => this.leadership.depose(reason),
     });
+    this.driver = {
+      update: (q, u) => this.control.update(q, u),
+      fail: (q, e) => this.control.fail(q, e),
+      forget: (q) => this.forget(q),
+    };
     this.clients = new ClientRequests({
       queries: this.queries,
       capabilities: this.capabilities,
       store,
-      control: this.control,
-      forget: (q) => this.forget(q),
     });
     this.planner = parts.planner;
     this.starts = new QueryStarts({
       config,
       system,
       store,
-      journal: this.journal,
       capabilities: this.capabilities,
       control: this.control,
       registry: this.registry,
@@ -323,14 +330,15 @@ export class LeaderTerm {
 
   /**
    * Registers a query; a session with bad retry settings throws (the caller fails the query).
-   * `restored`: when it was submitted and its exchange key, for a query an earlier leader ran.
+   * `restored`: when it was submitted, its exchange key and the phase it was in, for a query an
+   * earlier leader ran.
    */
   newQuery(
     id: string,
     sql: string,
     props: Readonly<Record<string, string>>,
-    restored?: { created: number; taskKey: Uint8Array | undefined },
-  ): QueryExecution {
+    restored?: { created: number; taskKey: Uint8Array | undefined; phase: RestoredPhase },
+  ): QueryActor {
     const retry = withSessionRetrySettings(this.config.retry, props);
     const timeLimits = sessionLimits(this.config.timeLimits ?? DEFAULT_TIME_LIMITS, props);
     sessionTaskMemory(props); // a bad value fails the query now, not at its first task
@@ -343,7 +351,7 @@ export class LeaderTerm {
       retryPolicy: retry.policy,
       ...(restored ? { resumed: true } : {}),
     };
-    const q = new QueryExecution({
+    const q = new QueryActor({
       id,
       sql,
       session,
@@ -352,9 +360,11 @@ export class LeaderTerm {
       system: this.system,
       events: this.events,
       logger: this.logger.child({ queryId: id }),
+      journal: this.journal,
+      driver: this.driver,
       observer: (e) => this.metrics.observe(e),
       mayAct: () => this.mayAct(),
-      ...(restored ? { created: restored.created } : {}),
+      ...(restored ? { created: restored.created, phase: restored.phase } : {}),
     });
     Object.assign(
       q,
@@ -398,7 +408,11 @@ export class LeaderTerm {
   schedule(): void {
     placeTasks(
       { queries: this.queries.values(), registry: this.registry, control: this.control },
-      { now: Date.now(), speculation: this.config.speculation },
+      {
+        now: Date.now(),
+        speculation: this.config.speculation,
+        noMatchingNodeMs: this.config.allowedNoMatchingNodeMs,
+      },
     );
   }
 
@@ -406,11 +420,12 @@ export class LeaderTerm {
     // the worker's final report frees its slot, whatever became of the query or the attempt
     if (u.state !== 'RUNNING') this.registry.release(u.workerId, `${u.queryId}/${u.taskId}`);
     const q = this.queries.get(u.queryId);
-    if (q) q.mailbox.post(() => this.control.update(q, u));
+    if (q) traceMark(q.logger, 'report in', { taskId: u.taskId, state: u.state });
+    q?.report(u);
   }
 
   /** Drops a finished or failed query and whatever of its data is left. */
-  private forget(q: QueryExecution): void {
+  private forget(q: QueryActor): void {
     if (this.queries.get(q.id) !== q || !this.mayAct()) return;
     this.queries.delete(q.id);
     void this.store.forgetQuery(q.id).catch((e) => q.logger.warn({ err: e }, 'cannot forget query'));

@@ -11,7 +11,7 @@ import type { DistributedPlan, Procedure, Session } from '@quarry/sql';
 export interface CatalogInfo {
   readonly name: string;
   readonly connectorName: string;
-  /** Whether the connector takes DDL and writes (`isWritable`). */
+  /** Whether the connector takes DDL and writes (`isWritable`): the planner checks statements against it. */
   readonly writable: boolean;
   readonly supportsFaultTolerantWrites: boolean;
   /** Whether the connector stores views (`hasViews`). */
@@ -22,42 +22,28 @@ export interface CatalogInfo {
   readonly procedures: readonly Procedure[];
 }
 
-/** The connector methods a planner thread may call on the main thread's connectors. */
+/**
+ * The connector methods a planner thread may call on the main thread's connectors: metadata, and
+ * `beginWrite`. DDL and CALL are no planner's: the plan carries them (`DistributedPlan.ddl`), and
+ * the query's actor runs them on the main thread.
+ */
 export const CONNECTOR_CALLS = [
   'listSchemas',
   'schemaExists',
   'listTables',
   'getTable',
-  'createSchema',
-  'dropSchema',
-  'createTable',
-  'dropTable',
   'beginWrite',
   'getView',
   'listViews',
-  'createView',
-  'dropView',
-  'callProcedure',
   'listRows',
 ] as const;
 export type ConnectorCall = (typeof CONNECTOR_CALLS)[number];
 
 /** The calls that need a writable connector. */
-export const WRITE_CALLS: ReadonlySet<ConnectorCall> = new Set([
-  'createSchema',
-  'dropSchema',
-  'createTable',
-  'dropTable',
-  'beginWrite',
-]);
+export const WRITE_CALLS: ReadonlySet<ConnectorCall> = new Set(['beginWrite']);
 
 /** The calls that need a connector that stores views. */
-export const VIEW_CALLS: ReadonlySet<ConnectorCall> = new Set([
-  'getView',
-  'listViews',
-  'createView',
-  'dropView',
-]);
+export const VIEW_CALLS: ReadonlySet<ConnectorCall> = new Set(['getView', 'listViews']);
 
 /** Main thread → planner thread. */
 export type PlannerRequest =

@@ -236,7 +236,6 @@ export class PlannerPool {
       !CONNECTOR_CALLS.includes(method) ||
       (WRITE_CALLS.has(method) && !isWritable(connector)) ||
       (VIEW_CALLS.has(method) && !hasViews(connector)) ||
-      (method === 'callProcedure' && !hasProcedures(connector)) ||
       (method === 'listRows' && !listsRows(connector))
     )
       throw new QuarryError('GENERIC_INTERNAL_ERROR', `A planner thread called ${catalog}.${method}`);

@@ -1,5 +1,6 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, internalError, traceMark } from '@quarry/common';
 import {
+  executeDdl,
   typeToString,
   type CatalogRegistry,
   type DistributedPlan,
@@ -27,21 +28,27 @@ export interface PlanningContext {
 }
 
 /**
- * PLANNING: SQL text → distributed plan (in a planner thread) → splits per source task → the
- * query's scheduler. Failing the query meanwhile (cancel, `query.max-planning-time`) stops its
- * planner thread (`q.planning`).
+ * QUEUED → PLANNING: SQL text → distributed plan (in a planner thread) → its DDL run, if it has
+ * any → splits per source task → the query's scheduler. Failing the query meanwhile (cancel,
+ * `query.max-planning-time`) stops its planner thread (`q.planning`).
  */
 export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promise<void> {
-  q.state = 'PLANNING';
-  q.planningStarted = Date.now();
-  q.emit({ type: 'PLANNING' });
+  if (!q.startPlanning()) throw internalError(`query ${q.id} cannot start planning in phase ${q.phase}`);
   sessionSpillEnabled(q.session); // a bad value fails the query now, not each task
+  traceMark(q.logger, 'planning');
   const plan = await ctx.planner.plan({
     sql: q.sql,
     session: q.session,
     signal: q.planning.signal,
     ...(ctx.maxStageCount !== undefined ? { maxStageCount: ctx.maxStageCount } : {}),
   });
+  traceMark(q.logger, 'planned (thread)');
+  if (plan.ddl) {
+    // DDL runs here, in the query's actor, on the coordinator's catalogs — not in the planner; a
+    // query cancelled while it was planned changes nothing
+    q.planning.signal.throwIfAborted();
+    await executeDdl(plan.ddl, ctx.catalogs, q.session);
+  }
   const slots = Math.max(1, ctx.slots);
   q.plan = plan;
   q.splits = await splitsOf(plan, ctx.catalogs, slots);
@@ -50,6 +57,7 @@ export async function planQuery(q: QueryExecution, ctx: PlanningContext): Promis
     (ctx.hashPartitionCount || Math.min(MAX_HASH_PARTITIONS, slots));
   q.scheduler = new QueryScheduler(plan, q.splits, q.hashPartitions, 0);
   q.columns = plan.columns.map((c) => ({ name: c.name, type: typeToString(c.type) }));
+  traceMark(q.logger, 'splits listed');
   q.logger.debug(
     { stages: plan.fragments.length, partitions: q.hashPartitions, retryPolicy: q.retry.policy },
     'query planned',

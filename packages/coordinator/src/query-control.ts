@@ -1,4 +1,4 @@
-import { QuarryError, type ErrorData } from '@quarry/common';
+import { QuarryError, traceMark, type ErrorData } from '@quarry/common';
 import { exchangeIdFor, taskId, type TaskSpec, type TaskUpdate } from '@quarry/cluster-protocol';
 import type { TaskRef } from '@quarry/protocol';
 import { isNoResponders } from '@quarry/runtime';
@@ -8,6 +8,7 @@ import { isStaleEpoch } from './fencing.js';
 import { HandOvers, MAX_HAND_OVER_TRIES, type HandOver, type HandOverOutcome } from './hand-over.js';
 import { sessionSpillEnabled } from './planning.js';
 import type { QueryExecution } from './query.js';
+import { inlineShare } from './inline-outputs.js';
 import { QueryEnd } from './query-end.js';
 import { AttemptRaces } from './races.js';
 import { recomputeLostInput } from './recompute.js';
@@ -17,6 +18,7 @@ import { QueryScheduler, type TaskRecord } from './scheduler.js';
 import type { SlowTask } from './speculation.js';
 import { attemptId, attemptRef, cancelTasks, deleteOutput } from './task-commands.js';
 import { TaskMemory } from './task-memory.js';
+import { splitAtCap } from './task-split.js';
 
 export type { ControlDeps } from './control-deps.js';
 
@@ -112,7 +114,7 @@ export class QueryControl {
 
   /** The memory the next attempt of a task gets (placement finds a worker where it fits). */
   memoryFor(q: QueryExecution, task: TaskRecord): number {
-    return this.memory.limitFor(q.session, q.scheduler!, task);
+    return this.memory.limitFor(q.session, q.scheduler!, task, this.d.registry.memoryCapacity());
   }
 
   /** What a worker is handed to run one attempt of a task. */
@@ -132,9 +134,13 @@ export class QueryControl {
       output: {
         exchangeId: exchangeIdFor(task.stageId, q.queryAttempt),
         partitionCount: stage.outputPartitions,
+        inlineMaxBytes: inlineShare(this.d.config.exchange, scheduler.plan, {
+          stageId: task.stageId,
+          tasks: stage.tasks.length,
+        }),
       },
       // whole bytes, as the task spec's schema wants (a size like 0.3MB parses to a fraction)
-      memoryLimitBytes: this.memory.limitFor(q.session, scheduler, task),
+      memoryLimitBytes: this.memoryFor(q, task),
       exchange: q.taskExchange,
       ...spillSetting(q),
     };
@@ -189,17 +195,28 @@ export class QueryControl {
       return;
     }
     this.d.spooled(u.stats?.bytesOut ?? 0);
-    try {
-      await this.d.store.finishAttempt(q.id, attemptId(q, ref), { stats: u.stats, outputs: u.outputs });
-    } catch (e) {
-      // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
-      if (isStaleEpoch(e)) return;
-      q.logger.warn({ err: e }, 'cannot record attempt');
-    }
+    const recorded = this.d.store
+      .finishAttempt(q.id, attemptId(q, ref), { stats: u.stats, outputs: u.outputs })
+      .then(
+        () => true,
+        (e: unknown) => {
+          // a newer leader owns the query: it decides what becomes of this report (the worker sends it again)
+          if (isStaleEpoch(e)) return false;
+          q.logger.warn({ err: e }, 'cannot record attempt');
+          return true;
+        },
+      );
+    // the tasks this winner makes runnable are placed now: their attempt records queue behind the
+    // winner's on the one Redis connection (one round trip for both); they are handed over only
+    // after this job, so never before the winner is recorded (hand-over.ts). With a race to settle
+    // first (a slow worker may be blocked), they are placed after it.
+    if (!scheduler.done && !sibling) this.d.schedule();
+    if (!(await recorded)) return;
+    traceMark(q.logger, 'winner recorded', { taskId: u.taskId });
     if (sibling) await this.races.supersede(q, { ...ref, ...sibling }, wasBackup);
     q.emitProgress({ ...ref, state: 'FINISHED' });
     if (scheduler.done) await this.finish(q);
-    else this.d.schedule();
+    else if (sibling) this.d.schedule();
   }
 
   /** A task attempt failed (its own error, its worker lost, no progress, no answer): apply the retry policy. */
@@ -232,7 +249,7 @@ export class QueryControl {
     const task = scheduler.task(ref.stageId, ref.partition)!;
     const outOfMemory =
       error.code === 'EXCEEDED_LOCAL_MEMORY_LIMIT'
-        ? { limit: ranWith ?? this.memory.limitFor(q.session, scheduler, task) }
+        ? { limit: ranWith ?? this.memoryFor(q, task) }
         : undefined;
     const decision = decideOnFailure(q.retry, error, {
       taskFailures: task.failures,
@@ -246,8 +263,15 @@ export class QueryControl {
         await this.fail(q, QuarryError.fromData(decision.error));
         return;
       case 'retry-task': {
-        const grown = outOfMemory ? this.memory.grow(scheduler, task, outOfMemory.limit) : undefined;
-        if (grown instanceof QuarryError) return this.fail(q, grown);
+        const grown = outOfMemory
+          ? this.memory.grow(scheduler, task, outOfMemory.limit, this.d.registry.memoryCapacity())
+          : undefined;
+        if (grown instanceof QuarryError) {
+          // at the ceiling: divided into smaller tasks where that gives the same rows (task-split.ts)
+          const oom = { task, ref, error, limit: outOfMemory!.limit, cannotGrow: grown };
+          const refused = await splitAtCap(this.d, q, oom);
+          return refused ? this.fail(q, refused) : undefined;
+        }
         scheduler.retryLater(task, Date.now() + decision.delayMs, ref.workerId);
         q.emit({
           type: 'TASK_RETRYING',
@@ -268,20 +292,14 @@ export class QueryControl {
 
   /** Retry policy QUERY: abandon this query attempt (its tasks and data) and run the query again. */
   private async restart(q: QueryExecution, delayMs: number, error: ErrorData): Promise<void> {
-    const old = q.scheduler!;
-    q.queryFailures++;
+    const oldAttempt = q.queryAttempt;
+    const old = await q.nextAttempt(delayMs, error);
+    if (!old) return;
     cancelTasks(
       this.d,
       q,
       old.runningAttempts().map((r) => taskId(r.task.stageId, r.task.partition, r.attempt, old.queryAttempt)),
     );
-    q.scheduler = undefined;
-    const oldAttempt = q.queryAttempt;
-    q.queryAttempt++;
-    q.emit({ type: 'QUERY_RETRYING', nextAttempt: q.queryAttempt, delayMs, error });
-    await this.d.journal
-      .queryAttempt(q)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query attempt'));
     q.logger.warn(
       { nextAttempt: q.queryAttempt, delayMs, error },
       'query attempt failed; running the query again',
@@ -367,8 +385,7 @@ export class QueryControl {
 
   /** Fails the query (once): records it, cancels its tasks, deletes its spooled data. */
   async fail(q: QueryExecution, e: unknown): Promise<void> {
-    if (!q.fail(e)) return;
-    await this.d.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error).catch(() => {});
+    if (!(await q.fail(e))) return;
     if (q.scheduler) cancelTasks(this.d, q);
     const write = q.plan?.write;
     if (write) {

@@ -1,4 +1,4 @@
-import { QuarryError } from '@quarry/common';
+import { QuarryError, traceMark } from '@quarry/common';
 import { exchangeIdFor } from '@quarry/cluster-protocol';
 import { isWritable, type WriteFragment, type WriteHandle } from '@quarry/sql';
 import { explainAnalyzed } from './analyze.js';
@@ -35,37 +35,40 @@ export class QueryEnd {
     });
   }
 
-  /** Every task finished: commit a write, or offer the result; then clean up. A new leader may call it again. */
+  /**
+   * Every task finished (RUNNING → FINISHING): commit a write, or offer the result; the query then
+   * FINISHED; then clean up. A new leader may call it again.
+   */
   async finish(q: QueryExecution): Promise<void> {
+    if (!q.startFinishing()) return;
     const scheduler = q.scheduler!;
     const root = scheduler.rootTask();
     const output = this.resultCursor(q);
+    let rows: number;
     if (scheduler.plan.write) {
       // a write: the root's rows are the winning writers' fragments; commit them, answer with the row count
-      let rows: number;
+      let written: number;
       try {
-        rows = await this.commit(q, scheduler.plan.write.handle, await allRows(output));
+        written = await this.commit(q, scheduler.plan.write.handle, await allRows(output));
       } catch (e) {
         await this.fail(q, e);
         return;
       }
-      if (scheduler.plan.analyze) this.answerAnalyzed(q, scheduler, rows);
+      if (scheduler.plan.analyze) rows = this.answerAnalyzed(q, scheduler, written);
       else {
         q.columns = [{ name: 'rows', type: 'bigint' }];
-        q.cursor = new StaticResult([[rows]]);
-        await this.d.journal.result(q, [[rows]], q.columns).catch(() => {});
-        q.finish(1);
+        q.cursor = new StaticResult([[written]]);
+        await this.d.journal.result(q, [[written]], q.columns).catch(() => {});
+        rows = 1;
       }
     } else if (scheduler.plan.analyze) {
-      this.answerAnalyzed(q, scheduler);
+      rows = this.answerAnalyzed(q, scheduler);
     } else {
       q.cursor = output;
-      q.finish(root.winner?.stats?.rowsOut ?? 0);
+      rows = root.winner?.stats?.rowsOut ?? 0;
     }
-    await this.d.store
-      .endQuery(q.id, 'FINISHED', q.elapsedMs)
-      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
-    await this.d.journal.ended(q).catch(() => {});
+    traceMark(q.logger, 'finished');
+    await q.finish(rows);
     // intermediate stages are no longer needed; the result stays until read or expired
     for (const s of scheduler.stages.values()) {
       const served = !scheduler.plan.write && !scheduler.plan.analyze;
@@ -83,7 +86,7 @@ export class QueryEnd {
   }
 
   /** EXPLAIN ANALYZE: the query ran (a write committed); its answer is the plan with what each stage did. */
-  private answerAnalyzed(q: QueryExecution, scheduler: QueryScheduler, rowsWritten?: number): void {
+  private answerAnalyzed(q: QueryExecution, scheduler: QueryScheduler, rowsWritten?: number): number {
     q.columns = [{ name: 'Query Plan', type: 'varchar' }];
     const text = explainAnalyzed(scheduler, {
       elapsedMs: q.elapsedMs,
@@ -93,7 +96,7 @@ export class QueryEnd {
     });
     q.cursor = new StaticResult([[text]]);
     void this.d.journal.result(q, [[text]], q.columns).catch(() => {});
-    q.finish(1);
+    return 1;
   }
 
   /** Commits the winning writers' fragments (each row: rows written, fragment JSON). */

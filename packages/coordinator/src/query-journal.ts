@@ -5,7 +5,7 @@ import type { AttemptStore } from './attempt-store.js';
 import type { QueryExecution } from './query.js';
 
 /**
- * A query's transitions as Redis records, written by the leader at each transition (fenced by its
+ * A query's transitions (query-lifecycle.ts) as Redis records, written by its actor at each transition (fenced by its
  * epoch, atomically with the transition's other writes) so that a new leader can rebuild the query
  * (recovery.ts). Beside the fields attempt-store.ts describes, the query's hash holds:
  *
@@ -73,6 +73,17 @@ export class QueryJournal {
     );
   }
 
+  /**
+   * A source stage's split groups changed (a task that ran out of memory at its ceiling was divided,
+   * task-split.ts): the plan's record gets `splits`, so that a new leader rebuilds the stage with
+   * as many tasks. Written before the scheduler changes: a leader dying in between leaves records
+   * that a new leader can follow either way.
+   */
+  async resplit(q: QueryExecution, splits: ReadonlyMap<number, Split[][]>): Promise<void> {
+    const blob = Buffer.from(encode({ plan: q.plan, splits: [...splits] }));
+    await this.store.write([['SET', this.planKey(q.id), blob]]);
+  }
+
   /** A new query attempt (retry policy QUERY). */
   async queryAttempt(q: QueryExecution): Promise<void> {
     await this.store.updateQuery(q.id, {
@@ -102,8 +113,21 @@ export class QueryJournal {
     ]);
   }
 
+  /** FINISHED: the query's end; its plan and pages go when its records go. Never throws. */
+  async finished(q: QueryExecution): Promise<void> {
+    await this.store
+      .endQuery(q.id, 'FINISHED', q.elapsedMs)
+      .catch((e) => q.logger.warn({ err: e }, 'cannot record query end'));
+    await this.ended(q).catch(() => {});
+  }
+
+  /** FAILED: the query's end and its error (recovery forgets a failed query and deletes its data). */
+  async failed(q: QueryExecution): Promise<void> {
+    await this.store.endQuery(q.id, 'FAILED', q.elapsedMs, q.error);
+  }
+
   /** The ended query's plan and pages go when its records go. */
-  async ended(q: QueryExecution): Promise<void> {
+  private async ended(q: QueryExecution): Promise<void> {
     await this.store.write([
       ['EXPIRE', this.planKey(q.id), this.store.retentionSeconds],
       ['EXPIRE', this.pagesKey(q.id), this.store.retentionSeconds],

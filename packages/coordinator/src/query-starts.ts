@@ -1,4 +1,4 @@
-import { newQueryId, type Logger } from '@quarry/common';
+import { newQueryId, traceMark, type Logger } from '@quarry/common';
 import { Addresses, type SubmitReply } from '@quarry/protocol';
 import type { ActorSystem } from '@quarry/runtime';
 import type { CatalogRegistry } from '@quarry/sql';
@@ -10,7 +10,6 @@ import type { PlannerPool } from './planner-pool.js';
 import { planQuery } from './planning.js';
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
-import type { QueryJournal } from './query-journal.js';
 import { exceededTimeLimit } from './time-limits.js';
 import { parseSubmission } from './submission.js';
 import type { WorkerRegistry } from './worker-registry.js';
@@ -19,7 +18,6 @@ export interface QueryStartsDeps {
   readonly config: CoordinatorConfig;
   readonly system: ActorSystem;
   readonly store: AttemptStore;
-  readonly journal: QueryJournal;
   readonly capabilities: Capabilities;
   readonly control: QueryControl;
   readonly registry: WorkerRegistry;
@@ -64,13 +62,16 @@ export class QueryStarts {
     const capabilityHash = Capabilities.hash(capability);
     // a query id this cluster has seen (maybe before a coordinator restart) runs once: a retry of the
     // same submission (same client secret) gets the same answer, anyone else is refused
-    const existing = this.d.queries.get(sub.queryId);
-    const claim = existing
-      ? { claimed: false, capabilityHash: existing.capabilityHash }
+    const known = this.d.queries.get(sub.queryId);
+    const claim = known
+      ? { claimed: false, capabilityHash: known.capabilityHash, recorded: true }
       : await store.claimQuery(sub.queryId, capabilityHash);
     if (!claim.claimed) {
       capabilities.check(sub.queryId, claim.capabilityHash, { capability }, 'resubmitting');
-      return { queryId: sub.queryId, capability, alreadySubmitted: true };
+      // claimed, but never recorded: the leader that claimed it stood down before it could (its
+      // record was refused), so nobody runs it — this retry of the same submitter's does
+      const orphan = !claim.recorded && !this.d.queries.has(sub.queryId);
+      if (!orphan) return { queryId: sub.queryId, capability, alreadySubmitted: true };
     }
     let q: QueryExecution;
     try {
@@ -86,10 +87,9 @@ export class QueryStarts {
     };
     q.user = sub.user ?? ANONYMOUS_USER;
     q.logger.debug({ bytes: size, user: q.user }, 'query submitted');
-    await this.d.journal.submitted(q).catch((e) => q.logger.warn({ err: e }, 'cannot record query'));
+    traceMark(q.logger, 'submitted');
+    await q.submitted(this.d.config.eventsIncludeSql === true);
     recorded();
-    q.emit({ type: 'QUEUED', ...(this.d.config.eventsIncludeSql ? { sql: q.sql } : {}) });
-    q.awaitingAdmission = true;
     const planning = this.admit().get(q);
     if (planning) await planning;
     else q.logger.debug({ user: q.user }, 'queued: its user has as many queries running as allowed');
@@ -105,7 +105,6 @@ export class QueryStarts {
     if (!this.d.mayAct()) return started;
     const cap = this.d.config.maxConcurrentQueriesPerUser ?? 0;
     for (const q of admissible(this.d.queries.values(), cap)) {
-      q.awaitingAdmission = false;
       const planning = this.plan(q);
       planning.catch(() => {}); // the query has failed; whoever awaits it sees the error
       started.set(q, planning);
@@ -133,10 +132,12 @@ export class QueryStarts {
     if (q.done || !this.d.open()) return;
     const late = exceededTimeLimit(q, q.timeLimits, Date.now());
     if (late) return control.fail(q, late);
-    q.state = 'RUNNING';
-    q.executionStarted = Date.now();
-    await this.d.journal.planned(q).catch((e) => q.logger.warn({ err: e }, 'cannot record the plan'));
-    q.emitProgress();
-    this.d.schedule();
+    // the first tasks are placed as the plan's record goes out: their attempt records queue behind
+    // it on the one Redis connection (one round trip), and each is handed over only once its
+    // record, so the plan, is in
+    await q.startRunning(() => {
+      traceMark(q.logger, 'running');
+      this.d.schedule();
+    });
   }
 }

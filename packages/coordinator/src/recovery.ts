@@ -1,5 +1,5 @@
-import type { Logger } from '@quarry/common';
-import { taskId, type ExchangeFile } from '@quarry/cluster-protocol';
+import { isErrorData, QuarryError, type Logger } from '@quarry/common';
+import { taskId } from '@quarry/cluster-protocol';
 import type { ExchangeManager } from '@quarry/exchange';
 import type { ResultColumn, TaskRef } from '@quarry/protocol';
 import { lastStored, streamName, type ActorSystem } from '@quarry/runtime';
@@ -7,9 +7,11 @@ import type { AttemptStore, AttemptRecord, TaskRecordView } from './attempt-stor
 import type { QueryControl } from './query-control.js';
 import type { QueryExecution } from './query.js';
 import type { QueryJournal, StoredQuery } from './query-journal.js';
+import type { RestoredPhase } from './query-lifecycle.js';
 import { StaticResult } from './results.js';
 import { QueryScheduler, type RestoredTask } from './scheduler.js';
 import type { WorkerRegistry } from './worker-registry.js';
+import { outputsFromJson } from './inline-outputs.js';
 
 /** The parts of a leader's term that recovery drives. */
 export interface RecoveringTerm {
@@ -20,7 +22,7 @@ export interface RecoveringTerm {
     id: string,
     sql: string,
     props: Readonly<Record<string, string>>,
-    restored: { created: number; taskKey: Uint8Array | undefined },
+    restored: { created: number; taskKey: Uint8Array | undefined; phase: RestoredPhase },
   ): QueryExecution;
   schedule(): void;
   readonly systemForEvents: ActorSystem;
@@ -187,17 +189,15 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
   const f = stored.fields;
   const state = f['state'];
   if (!state || state === 'FAILED') {
+    if (state === 'FAILED') await announceLostFailure(d, stored);
     await d.store.forgetQuery(stored.id);
     if (state === 'FAILED') void d.exchange.deleteQuery(stored.id).catch(() => {});
     return undefined;
   }
-  const q = d.term.newQuery(stored.id, f['sql'] ?? '', parseJson(f['session'], {}), {
-    created: Number(f['created'] ?? Date.now()),
-    taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
-  });
-  if (f['capability']) q.capabilityHash = f['capability'];
-  if (f['user']) q.user = f['user'];
-  q.resumeEvents(await lastSeq(d, stored));
+  // no recorded plan: waiting for admission or not yet planned; else running, or finished
+  const q = restoredQuery(d, stored, !stored.plan ? 'QUEUED' : state === 'FINISHED' ? 'FINISHED' : 'RUNNING');
+  const last = await lastEvent(d, stored);
+  q.resumeEvents(last.seq);
   if (!stored.plan) {
     // it was waiting for admission, or had not finished planning (its plan is not recorded): it
     // waits again, and admission starts it — in order of submission, once the queries that were
@@ -209,9 +209,12 @@ async function recoverQuery(d: RecoveryDeps, stored: StoredQuery): Promise<Query
   await restoreTasks(d, q);
   if (state === 'FINISHED') {
     restoreResult(d, q, stored);
+    // the last leader recorded the end but died (or stood down) before its FINISHED event was
+    // stored: a client waiting for it would wait for ever
+    if (d.term.eventsStream && last.type !== 'FINISHED')
+      q.emit({ type: 'FINISHED', rows: q.rows, elapsedMs: q.elapsedMs, columns: q.columns });
     return undefined;
   }
-  q.state = 'RUNNING';
   if (q.scheduler!.done) {
     // every task had finished: the last leader died committing or ending the query; do it again
     await q.mailbox.run(() => d.control.finish(q));
@@ -261,7 +264,7 @@ function restoredTask(
       winner: {
         attempt: task.winner,
         workerId: rec?.worker ?? 'unknown',
-        outputs: parseJson<ExchangeFile[]>(task.outputs, []),
+        outputs: outputsFromJson(task.outputs),
         stats: rec?.stats,
       },
     };
@@ -283,26 +286,65 @@ function restoreResult(d: RecoveryDeps, q: QueryExecution, stored: StoredQuery):
   } else {
     q.cursor = d.control.resultCursor(q, stored.pageStarts);
   }
-  q.state = 'FINISHED';
   q.ended = Number(f['ended'] ?? Date.now());
   q.rows = q.scheduler?.rootTask().winner?.stats?.rowsOut ?? 0;
   d.control.forgetLater(q);
 }
 
-/** The last event's number: from the events stream when there is one, else from the records. */
-async function lastSeq(d: RecoveryDeps, stored: StoredQuery): Promise<number> {
+/** The query as its records have it, in this term (not yet planned, running or ended). */
+function restoredQuery(d: RecoveryDeps, stored: StoredQuery, phase: RestoredPhase): QueryExecution {
+  const f = stored.fields;
+  const q = d.term.newQuery(stored.id, f['sql'] ?? '', parseJson(f['session'], {}), {
+    created: Number(f['created'] ?? Date.now()),
+    taskKey: f['exchangeKey'] ? new Uint8Array(Buffer.from(f['exchangeKey'], 'base64')) : undefined,
+    phase,
+  });
+  if (f['capability']) q.capabilityHash = f['capability'];
+  if (f['user']) q.user = f['user'];
+  return q;
+}
+
+/**
+ * A query the last leader recorded as failed whose FAILED event the events stream lacks (the leader
+ * died between the two): the event is sent now, with the recorded error, so that no client waits
+ * for it for ever. The query is not kept.
+ */
+async function announceLostFailure(d: RecoveryDeps, stored: StoredQuery): Promise<void> {
+  if (!d.term.eventsStream) return;
+  const last = await lastEvent(d, stored);
+  if (last.type === 'FAILED') return;
+  const q = restoredQuery(d, stored, 'QUEUED');
+  q.resumeEvents(last.seq);
+  const error = parseJson<unknown>(stored.fields['error'], undefined);
+  await q.fail(
+    isErrorData(error)
+      ? QuarryError.fromData(error)
+      : new QuarryError('GENERIC_INTERNAL_ERROR', 'The query failed (its error was not recorded)'),
+  );
+  d.term.queries.delete(q.id);
+}
+
+/**
+ * The query's last event — its number and type — from the events stream when there is one (its
+ * number no less than the records'); else the records' number alone.
+ */
+async function lastEvent(d: RecoveryDeps, stored: StoredQuery): Promise<{ seq: number; type?: string }> {
   const recorded = Number(stored.fields['seq'] ?? 0);
-  if (!d.term.eventsStream) return recorded;
+  if (!d.term.eventsStream) return { seq: recorded };
   const system = d.term.systemForEvents;
   const data = await lastStored(
     system.nc,
     streamName(system.prefix, 'EVENTS'),
     `${system.prefix}.query.${stored.id}.status`,
   );
-  const seq = data
-    ? Number(parseJson<{ seq?: unknown }>(Buffer.from(data).toString('utf8'), {}).seq ?? 0)
-    : 0;
-  return Math.max(recorded, Number.isSafeInteger(seq) ? seq : 0);
+  const event = data
+    ? parseJson<{ seq?: unknown; type?: unknown }>(Buffer.from(data).toString('utf8'), {})
+    : {};
+  const seq = Number(event.seq ?? 0);
+  return {
+    seq: Math.max(recorded, Number.isSafeInteger(seq) ? seq : 0),
+    ...(typeof event.type === 'string' ? { type: event.type } : {}),
+  };
 }
 
 function parseJson<T>(text: string | undefined, fallback: T): T {

@@ -8,7 +8,6 @@ import type {
   TableRef,
   ListedRowsConnector,
   ListRowsRequest,
-  ProcedureCall,
   ProcedureConnector,
   ViewConnector,
   ViewDefinition,
@@ -26,9 +25,9 @@ export type CallMain = (catalog: string, method: ConnectorCall, args: readonly u
 
 /**
  * The catalogs as a planner thread sees them: every connector call the planner makes (metadata,
- * DDL, `beginWrite`) runs on the main thread's connector, the one owner of the catalog's state —
+ * `beginWrite`) runs on the main thread's connector, the one owner of the catalog's state —
  * the memory catalog's tables, the lake's commit locks, storage clients. Only what planning needs
- * is here; splits, page sources and commits are the main thread's or the workers'.
+ * is here; DDL, splits, page sources and commits are the main thread's or the workers'.
  */
 export class RemoteCatalogs implements CatalogRegistry {
   private readonly connectors: Map<string, Connector>;
@@ -45,7 +44,6 @@ export class RemoteCatalogs implements CatalogRegistry {
               call,
             ),
             info,
-            call,
           ),
           info,
           call,
@@ -103,27 +101,20 @@ class RemoteWritableConnector extends RemoteConnector implements WritableConnect
     return this.info.supportsFaultTolerantWrites;
   }
 
-  async createSchema(
-    schema: string,
-    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
-  ): Promise<void> {
-    await this.call(this.info.name, 'createSchema', [schema, options]);
+  createSchema(): Promise<void> {
+    return Promise.reject(notHere('createSchema'));
   }
 
-  async dropSchema(schema: string, options: { ifExists: boolean; cascade: boolean }): Promise<void> {
-    await this.call(this.info.name, 'dropSchema', [schema, options]);
+  dropSchema(): Promise<void> {
+    return Promise.reject(notHere('dropSchema'));
   }
 
-  async createTable(
-    table: TableRef,
-    columns: readonly ColumnMetadata[],
-    options: { ifNotExists: boolean; properties: Readonly<Record<string, unknown>> },
-  ): Promise<void> {
-    await this.call(this.info.name, 'createTable', [table, columns, options]);
+  createTable(): Promise<void> {
+    return Promise.reject(notHere('createTable'));
   }
 
-  async dropTable(table: TableRef, options: { ifExists: boolean }): Promise<void> {
-    await this.call(this.info.name, 'dropTable', [table, options]);
+  dropTable(): Promise<void> {
+    return Promise.reject(notHere('dropTable'));
   }
 
   beginWrite(
@@ -161,24 +152,21 @@ function withViews(connector: RemoteConnector, info: CatalogInfo, call: CallMain
     getView: (schema, view) =>
       call(info.name, 'getView', [schema, view]) as Promise<ViewDefinition | undefined>,
     listViews: (schema) => call(info.name, 'listViews', [schema]) as Promise<readonly string[]>,
-    createView: async (view, definition, options) => {
-      await call(info.name, 'createView', [view, definition, options]);
-    },
-    dropView: async (view, options) => {
-      await call(info.name, 'dropView', [view, options]);
-    },
+    createView: () => Promise.reject(notHere('createView')),
+    dropView: () => Promise.reject(notHere('dropView')),
   };
   return Object.assign(connector, views);
 }
 
-/** A connector that offers procedures gets them, each call run on the main thread. */
-function withProcedures(connector: Connector, info: CatalogInfo, call: CallMain): Connector {
+/**
+ * A connector that offers procedures gets their list, which the planner binds a CALL's arguments
+ * to; the call itself is the query actor's, on the main thread.
+ */
+function withProcedures(connector: Connector, info: CatalogInfo): Connector {
   if (info.procedures.length === 0) return connector;
   const procedures: ProcedureConnector = {
     procedures: info.procedures,
-    callProcedure: async (c: ProcedureCall) => {
-      await call(info.name, 'callProcedure', [c]);
-    },
+    callProcedure: () => Promise.reject(notHere('callProcedure')),
   };
   return Object.assign(connector, procedures);
 }

@@ -14,7 +14,8 @@ export type TaskStatus = 'PENDING' | 'RUNNING' | 'FINISHED' | 'FAILED';
 export interface TaskRecord {
   readonly stageId: number;
   readonly partition: number;
-  readonly splits: readonly Split[];
+  /** What it scans (a source stage); fewer once the task was divided (`QueryScheduler.divide`). */
+  splits: readonly Split[];
   status: TaskStatus;
   /** Attempts started so far; the next attempt's number. */
   attempts: number;
@@ -108,20 +109,9 @@ export class QueryScheduler {
       const consumer = consumerOf.get(f.id);
       // a broadcast is written once (partition 0) and read whole by every consumer task
       const outputPartitions = !consumer || f.outputPartitioning.kind !== 'hash' ? 1 : hashPartitions;
-      const tasks: TaskRecord[] = Array.from({ length: Math.max(1, taskCount) }, (_, partition) => ({
-        stageId: f.id,
-        partition,
-        splits: taskSplits?.[partition] ?? [],
-        status: 'PENDING',
-        attempts: 0,
-        failures: 0,
-        memoryBytes: undefined,
-        notBefore: 0,
-        avoid: undefined,
-        current: undefined,
-        backup: undefined,
-        winner: undefined,
-      }));
+      const tasks: TaskRecord[] = Array.from({ length: Math.max(1, taskCount) }, (_, partition) =>
+        pendingTask(f.id, partition, taskSplits?.[partition] ?? []),
+      );
       this.stages.set(f.id, { fragment: f, tasks, outputPartitions });
     }
   }
@@ -149,6 +139,25 @@ export class QueryScheduler {
       for (const t of s.tasks) if (t.status === 'PENDING' && t.notBefore <= now) out.push(t);
     }
     return out;
+  }
+
+  /**
+   * A failed task of a scanning stage runs as several: it keeps the first group of splits, and a new
+   * task — partitions after the stage's last — takes each other group; all start with `memoryBytes`.
+   * The stage's consumers read every task's winner, so they read the new tasks' output too. Returns
+   * the new tasks.
+   */
+  divide(task: TaskRecord, groups: readonly (readonly Split[])[], memoryBytes: number): TaskRecord[] {
+    const stage = this.stage(task.stageId);
+    task.splits = groups[0] ?? [];
+    task.memoryBytes = memoryBytes;
+    const added = groups.slice(1).map((splits, i) => {
+      const t = pendingTask(task.stageId, stage.tasks.length + i, splits);
+      t.memoryBytes = memoryBytes;
+      return t;
+    });
+    stage.tasks.push(...added);
+    return added;
   }
 
   /** Starts a new attempt of a task on a worker; returns the attempt number. */
@@ -364,10 +373,13 @@ export class QueryScheduler {
 
   /**
    * How much a task has to read, for comparing tasks of one stage: the bytes of its input files,
-   * or, for a stage that scans, its splits.
+   * or, for a stage that scans, its splits' rows (their count when a connector does not tell).
    */
   inputWeight(task: TaskRecord): number {
-    if (this.stage(task.stageId).fragment.distribution === 'source') return task.splits.length;
+    if (this.stage(task.stageId).fragment.distribution === 'source')
+      return task.splits.every((s) => s.rows !== undefined)
+        ? task.splits.reduce((n, s) => n + s.rows!, 0)
+        : task.splits.length;
     return this.inputsFor(task).reduce((n, i) => n + i.files.reduce((m, f) => m + f.bytes, 0), 0);
   }
 
@@ -408,4 +420,21 @@ export class QueryScheduler {
       tasksRunning: stages.reduce((n, s) => n + s.tasksRunning, 0),
     };
   }
+}
+
+function pendingTask(stageId: number, partition: number, splits: readonly Split[]): TaskRecord {
+  return {
+    stageId,
+    partition,
+    splits,
+    status: 'PENDING',
+    attempts: 0,
+    failures: 0,
+    memoryBytes: undefined,
+    notBefore: 0,
+    avoid: undefined,
+    current: undefined,
+    backup: undefined,
+    winner: undefined,
+  };
 }

@@ -7,7 +7,11 @@ export interface WorkerView {
   readonly heartbeat: Heartbeat;
   /** Task slots the coordinator counts as taken. */
   readonly assigned: number;
-  /** Memory the tasks assigned to it were given (task limits, summed). */
+  /**
+   * Memory taken by its tasks: what the worker reported its running tasks hold (tasks this
+   * coordinator did not hand it included: an earlier leader's), plus the limits of the tasks handed
+   * to it that its last heartbeat did not list yet.
+   */
   readonly reservedBytes: number;
   readonly heartbeatAgeMs: number;
 }
@@ -156,10 +160,22 @@ export class WorkerRegistry {
         id: m.id,
         heartbeat: m.info,
         assigned: this.assigned.get(m.id)?.size ?? 0,
-        reservedBytes: [...(this.assigned.get(m.id)?.values() ?? [])].reduce((n, a) => n + a.bytes, 0),
+        reservedBytes: this.reserved(m.id, m.info),
         heartbeatAgeMs: m.ageMs,
       }))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Memory the worker's tasks hold: what its last heartbeat reported for the tasks it listed, plus the
+   * limits of the tasks handed to it since (not listed yet). Without a report, the limits this
+   * coordinator handed it, summed.
+   */
+  private reserved(id: string, hb: Heartbeat): number {
+    const mine = [...(this.assigned.get(id)?.entries() ?? [])];
+    if (hb.reservedBytes === undefined) return mine.reduce((n, [, a]) => n + a.bytes, 0);
+    const listed = new Set(hb.tasks);
+    return mine.reduce((n, [key, a]) => (listed.has(key) ? n : n + a.bytes), hb.reservedBytes);
   }
 
   /**
@@ -167,7 +183,7 @@ export class WorkerRegistry {
    * nothing else fits. Blocked workers are used only while every worker is blocked (the cluster is
    * never shut out whole). `strict`: never `avoid` and never a blocked worker (a speculative attempt
    * goes elsewhere or nowhere). `memoryBytes`: the task's memory must fit beside what the worker's
-   * tasks were given (an idle worker takes any task).
+   * tasks hold (a worker that announces no memory takes any task).
    */
   pick(avoid?: string, options: { strict?: boolean; memoryBytes?: number } = {}): WorkerView | undefined {
     const all = this.list();
@@ -177,9 +193,7 @@ export class WorkerRegistry {
         !w.heartbeat.draining &&
         !this.paused.has(w.id) &&
         w.assigned < w.heartbeat.slots &&
-        (w.assigned === 0 ||
-          w.heartbeat.memoryBytes === undefined ||
-          w.reservedBytes + need <= w.heartbeat.memoryBytes),
+        (w.heartbeat.memoryBytes === undefined || w.reservedBytes + need <= w.heartbeat.memoryBytes),
     );
     const open = free.filter((w) => !this.blocklist.isBlocked(w.id));
     const allBlocked = all.every((w) => w.heartbeat.draining || this.blocklist.isBlocked(w.id));
@@ -188,6 +202,18 @@ export class WorkerRegistry {
       (a, b) => b.heartbeat.slots - b.assigned - (a.heartbeat.slots - a.assigned) || a.assigned - b.assigned,
     );
     return candidates.find((w) => w.id !== avoid) ?? candidates[0];
+  }
+
+  /**
+   * The most memory one task could be given on some worker, were it idle: the largest memory a worker
+   * taking tasks announces (infinite when one announces none; 0 with no worker).
+   */
+  memoryCapacity(): number {
+    return this.list().reduce(
+      (most, w) =>
+        w.heartbeat.draining ? most : Math.max(most, w.heartbeat.memoryBytes ?? Number.POSITIVE_INFINITY),
+      0,
+    );
   }
 
   totalSlots(): number {

@@ -4,10 +4,14 @@ import { loadCatalogs } from '@quarry/connectors';
 import { PlannerPool } from '@quarry/coordinator';
 import {
   MapCatalogRegistry,
+  executeDdl,
   parseStatement,
   planStatement,
+  VARCHAR,
   type CatalogRegistry,
   type Connector,
+  type ProcedureCall,
+  type ProcedureConnector,
   type Session,
 } from '@quarry/sql';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,14 +128,54 @@ describe('planner threads', function () {
     }
   });
 
-  it("runs DDL on the main thread's catalog, whose state lives there", async () => {
-    await pool.plan({ sql: 'create schema mem.s1', session: SESSION });
-    await pool.plan({ sql: 'create table mem.s1.t (a bigint, b varchar)', session: SESSION });
+  it("plans DDL to a command that changes nothing until run on the main thread's catalog", async () => {
     const memory = catalogs.get('mem')!;
+    const run = async (sql: string) => {
+      const plan = await pool.plan({ sql, session: SESSION });
+      expect(plan.ddl, sql).to.not.equal(undefined);
+      return plan.ddl!;
+    };
+    const schema = await run('create schema mem.s1');
+    expect(await memory.schemaExists('s1'), 'planned, not run').to.equal(false);
+    await executeDdl(schema, catalogs, SESSION);
+    const table = await run('create table mem.s1.t (a bigint, b varchar)');
+    expect(await memory.listTables('s1'), 'planned, not run').to.deep.equal([]);
+    await executeDdl(table, catalogs, SESSION);
     expect(await memory.listTables('s1')).to.deep.equal(['t']);
-    const again = await rejection(pool.plan({ sql: 'create table mem.s1.t (a bigint)', session: SESSION }));
+    const again = await rejection(
+      executeDdl(await run('create table mem.s1.t (a bigint)'), catalogs, SESSION),
+    );
     expect(again.code).to.equal('ALREADY_EXISTS');
     expect(again.message).to.match(/^line 1:14: /);
+  });
+
+  it('plans CALL to a command: the procedure runs when the command does, with the query id', async () => {
+    const calls: ProcedureCall[] = [];
+    const withProcedure: Connector & ProcedureConnector = {
+      connectorName: 'noting',
+      listSchemas: async () => ['system'],
+      schemaExists: async () => true,
+      listTables: async () => [],
+      getTable: async () => undefined,
+      splits: async () => [],
+      pageSource: () => {
+        throw new Error('not used');
+      },
+      procedures: [
+        { schema: 'system', name: 'note', parameters: [{ name: 'text', type: VARCHAR, required: true }] },
+      ],
+      callProcedure: async (c) => void calls.push(c),
+    };
+    const registry: CatalogRegistry = new MapCatalogRegistry([['noting', withProcedure]]);
+    const own = new PlannerPool({ size: 1, heapMb: 128, catalogs: registry, logger: silentLogger() });
+    try {
+      const plan = await own.plan({ sql: "call noting.system.note(text => 'hi')", session: SESSION });
+      expect(calls, 'planned, not run').to.deep.equal([]);
+      await executeDdl(plan.ddl!, registry, SESSION);
+      expect(calls).to.deep.equal([{ schema: 'system', name: 'note', args: ['hi'], queryId: 'q_pool' }]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('plans a 1 000-branch UNION within the stage limit, or refuses it with QUERY_TOO_COMPLEX', async () => {

@@ -144,6 +144,31 @@ describe('retry policy', () => {
         { ...base, exchangeConfigured: false },
       ),
     ).to.throw(/fault-tolerant-execution-task-memory-growth-factor='0.5' is invalid/);
+    // the memory estimate's quantile and the wait for a worker with the memory, Trino's names
+    expect([defaults.taskMemoryEstimationQuantile, defaults.allowedNoMatchingNodeMs]).to.deep.equal([
+      0.9, 120_000,
+    ]);
+    const tuned = coordinatorConfigFromProperties(
+      {
+        'fault-tolerant-execution-task-memory-estimation-quantile': '0.5',
+        'node-scheduler.allowed-no-matching-node-period': '30s',
+      },
+      { ...base, exchangeConfigured: false },
+    );
+    expect([tuned.taskMemoryEstimationQuantile, tuned.allowedNoMatchingNodeMs]).to.deep.equal([0.5, 30_000]);
+    for (const bad of ['1.5', '-0.1', 'most'])
+      expect(() =>
+        coordinatorConfigFromProperties(
+          { 'fault-tolerant-execution-task-memory-estimation-quantile': bad },
+          { ...base, exchangeConfigured: false },
+        ),
+      ).to.throw(/fault-tolerant-execution-task-memory-estimation-quantile/);
+    expect(() =>
+      coordinatorConfigFromProperties(
+        { 'node-scheduler.allowed-no-matching-node-period': 'soon' },
+        { ...base, exchangeConfigured: false },
+      ),
+    ).to.throw(/node-scheduler\.allowed-no-matching-node-period/);
     // Trino's other properties in the same file are accepted and ignored
     expect(() =>
       coordinatorConfigFromProperties(

@@ -252,10 +252,9 @@ describe('WorkerRegistry.pick with blocked workers', () => {
 
 describe('WorkerRegistry.pick by memory', () => {
   const MB = 2 ** 20;
-  const r = new WorkerRegistry({ suspectAfterMs: 60_000, sweepIntervalMs: 100, probeDeadlineMs: 60_000 });
-  r.heartbeat({
-    workerId: 'w1',
-    incarnation: 'w1-1',
+  const beat = (workerId: string, memoryBytes: number, more: Partial<Heartbeat> = {}): Heartbeat => ({
+    workerId,
+    incarnation: `${workerId}-1`,
     seq: 1,
     slots: 4,
     runningTasks: 0,
@@ -265,16 +264,55 @@ describe('WorkerRegistry.pick by memory', () => {
     rssBytes: 0,
     load: 0,
     tasks: [],
-    memoryBytes: 300 * MB,
+    memoryBytes,
+    ...more,
   });
+  const registry = () =>
+    new WorkerRegistry({ suspectAfterMs: 60_000, sweepIntervalMs: 100, probeDeadlineMs: 60_000 });
 
-  it('places a task only where its memory fits beside the others, but an idle worker takes any', () => {
-    expect(r.pick(undefined, { memoryBytes: 500 * MB })?.id, 'idle: runs alone').to.equal('w1');
+  it('places a task only where its memory fits beside the others, never overcommitting an idle worker', () => {
+    const r = registry();
+    r.heartbeat(beat('w1', 300 * MB));
+    expect(r.pick(undefined, { memoryBytes: 500 * MB }), 'larger than the whole worker').to.equal(undefined);
+    expect(r.memoryCapacity()).to.equal(300 * MB);
     r.assign('w1', 'q/a', 200 * MB);
     expect(r.list()[0]!.reservedBytes).to.equal(200 * MB);
     expect(r.pick(undefined, { memoryBytes: 100 * MB })?.id).to.equal('w1');
     expect(r.pick(undefined, { memoryBytes: 101 * MB })).to.equal(undefined);
     r.release('w1', 'q/a');
     expect(r.pick(undefined, { memoryBytes: 300 * MB })?.id).to.equal('w1');
+  });
+
+  it('counts what the worker reports its listed tasks hold, plus the tasks handed to it since', () => {
+    const r = registry();
+    // a task this coordinator did not hand out (an earlier leader's, adopted): it knows not its memory
+    r.heartbeat(beat('w1', 300 * MB, { tasks: ['q/1.0.0'], reservedBytes: 250 * MB }));
+    r.heartbeat(beat('w2', 300 * MB, { reservedBytes: 0 }));
+    expect(r.list().map((w) => w.reservedBytes)).to.deep.equal([250 * MB, 0]);
+    expect(r.pick(undefined, { memoryBytes: 100 * MB })?.id).to.equal('w2');
+    r.assign('w2', 'q/2.0.0', 280 * MB);
+    expect(r.pick(undefined, { memoryBytes: 40 * MB })?.id, 'w1: 250 + 40 fits in 300').to.equal('w1');
+    r.assign('w1', 'q/2.1.0', 40 * MB);
+    expect(
+      r.list().map((w) => w.reservedBytes),
+      'handed out, not listed yet',
+    ).to.deep.equal([290 * MB, 280 * MB]);
+    // the next heartbeats list them, in the reported figure: not counted twice
+    r.heartbeat(beat('w1', 300 * MB, { seq: 2, tasks: ['q/1.0.0', 'q/2.1.0'], reservedBytes: 290 * MB }));
+    r.heartbeat(beat('w2', 300 * MB, { seq: 2, tasks: ['q/2.0.0'], reservedBytes: 280 * MB }));
+    expect(r.list().map((w) => w.reservedBytes)).to.deep.equal([290 * MB, 280 * MB]);
+    expect(r.pick(undefined, { memoryBytes: 21 * MB })).to.equal(undefined);
+    expect(r.pick(undefined, { memoryBytes: 20 * MB })?.id).to.equal('w2');
+  });
+
+  it('takes as capacity the largest memory of a worker taking tasks (none announced: unbounded)', () => {
+    const r = registry();
+    expect(r.memoryCapacity(), 'no worker').to.equal(0);
+    r.heartbeat(beat('w1', 300 * MB));
+    r.heartbeat(beat('w2', 900 * MB, { draining: true }));
+    expect(r.memoryCapacity()).to.equal(300 * MB);
+    const { memoryBytes: _none, ...unbounded } = beat('w3', 0);
+    r.heartbeat(unbounded);
+    expect(r.memoryCapacity()).to.equal(Number.POSITIVE_INFINITY);
   });
 });

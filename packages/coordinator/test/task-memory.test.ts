@@ -58,6 +58,61 @@ describe('TaskMemory', () => {
     expect((err as QuarryError).message).to.match(/^Cannot allocate enough memory for task 1\.2/);
   });
 
+  it('grows no further than the largest memory a worker has for its tasks', () => {
+    const s = scheduler();
+    const m = new TaskMemory(config);
+    expect(m.grow(s, s.task(1, 0)!, 100 * MB, 250 * MB)).to.equal(250 * MB);
+    const err = m.grow(s, s.task(1, 0)!, 250 * MB, 250 * MB) as QuarryError;
+    expect(err.message).to.match(
+      /Cannot allocate enough memory for task 1\.0: .*the largest memory a worker has/,
+    );
+    // the hint stays within it too; a session's explicit starting memory does not (it waits, placement.ts)
+    expect(m.limitFor(session(), s, s.task(1, 1)!, 200 * MB)).to.equal(200 * MB);
+    expect(
+      m.limitFor(session({ fault_tolerant_execution_task_memory: '400MB' }), s, s.task(1, 1)!, 200 * MB),
+    ).to.equal(400 * MB);
+  });
+
+  it("starts a task from its finished siblings' peaks at the quantile, scaled by its input", () => {
+    // a source stage of 4 tasks with 1, 1, 1 and 4 splits
+    const frag: PlanFragment = {
+      id: 1,
+      root: { kind: 'Values', rows: [], outputs: [] },
+      distribution: 'source',
+      outputPartitioning: { kind: 'single' },
+      outputs: [],
+      inputs: [],
+    };
+    const split = { catalog: 'tpch', info: 0 };
+    const s = new QueryScheduler(
+      { fragments: [frag], rootId: 1, columns: [] },
+      new Map([[1, [[split], [split], [split], [split, split, split, split]]]]),
+      1,
+    );
+    const m = new TaskMemory({ ...config, taskMemoryEstimationQuantile: 0.5 });
+    const finish = (partition: number, peakMemoryBytes: number) => {
+      s.start(s.task(1, partition)!, 'w', 0);
+      s.finished(
+        { stageId: 1, partition, attempt: 0 },
+        { outputs: [], stats: { rowsIn: 0, rowsOut: 0, bytesOut: 0, wallMs: 1, peakMemoryBytes } },
+      );
+    };
+    expect(m.limitFor(session(), s, s.task(1, 3)!), 'nothing finished: the start').to.equal(100 * MB);
+    finish(0, 40 * MB);
+    finish(1, 60 * MB);
+    finish(2, 50 * MB);
+    // the median peak is 50 MB per split; the last task has 4 splits
+    expect(m.limitFor(session(), s, s.task(1, 3)!)).to.equal(200 * MB);
+    expect(m.limitFor(session(), s, s.task(1, 3)!, 150 * MB), 'within the largest worker').to.equal(150 * MB);
+    expect(
+      new TaskMemory({ ...config, taskMemoryEstimationQuantile: 1 }).limitFor(session(), s, s.task(1, 3)!),
+    ).to.equal(240 * MB);
+    // never below the starting memory
+    expect(m.limitFor(session({ fault_tolerant_execution_task_memory: '300MB' }), s, s.task(1, 3)!)).to.equal(
+      300 * MB,
+    );
+  });
+
   it('refuses a session value that is no data size', () => {
     expect(sessionTaskMemory({})).to.equal(undefined);
     expect(sessionTaskMemory({ fault_tolerant_execution_task_memory: '2GB' })).to.equal(2 * 1024 * MB);

@@ -23,6 +23,13 @@ export interface ExchangeConfig {
   /** `exchange.sink-buffer-size`: bytes buffered per output partition before a write. */
   readonly sinkBufferSize: number;
   /**
+   * `exchange.sink-inline-max-size` (quarry's own; default {@link DEFAULT_SINK_INLINE_MAX_SIZE},
+   * at most {@link MAX_SINK_INLINE_SIZE}, 0 turns it off): a stage's outputs up to this size in
+   * all are not written to storage but carried in the task reports and kept with the winners
+   * (the coordinator shares it out among the stage's tasks). Read by the coordinator.
+   */
+  readonly sinkInlineMaxSize?: number | undefined;
+  /**
    * `exchange.compression-codec`; `undefined` when not set: the coordinator then decides
    * (see {@link exchangeCodecFor}) and passes the codec to each sink.
    */
@@ -45,6 +52,7 @@ export const EXCHANGE_PROPERTY_NAMES = [
   'exchange.base-directories',
   'exchange.sink-max-file-size',
   'exchange.sink-buffer-size',
+  'exchange.sink-inline-max-size',
   'exchange.compression-codec',
   'fault-tolerant-execution.exchange-encryption-enabled',
   'exchange.s3.region',
@@ -56,6 +64,10 @@ export const EXCHANGE_PROPERTY_NAMES = [
   'exchange.s3.upload.part-size',
 ] as const;
 
+/** The default of `exchange.sink-inline-max-size`: 64 KiB per stage. */
+export const DEFAULT_SINK_INLINE_MAX_SIZE = 64 * 1024;
+/** The most `exchange.sink-inline-max-size` may be: inline outputs travel in NATS messages (1 MB). */
+export const MAX_SINK_INLINE_SIZE = 256 * 1024;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 * 1024 * 1024;
 const MIN_FILE_BUFFER = 1024;
@@ -79,6 +91,7 @@ export function exchangeConfigFromProperties(
     baseDirectories,
     sinkMaxFileSize: fileBufferSize(r, 'exchange.sink-max-file-size', '1GB', source),
     sinkBufferSize: fileBufferSize(r, 'exchange.sink-buffer-size', '1MB', source),
+    sinkInlineMaxSize: inlineMaxSize(r, source),
     compressionCodec:
       codec === undefined ? undefined : r.oneOf('exchange.compression-codec', COMPRESSION_CODECS, 'NONE'),
     encryptionEnabled: r.boolean('fault-tolerant-execution.exchange-encryption-enabled', true),
@@ -106,6 +119,18 @@ function s3Settings(
     uploadPartSize: partSize,
     env,
   });
+}
+
+function inlineMaxSize(r: PropertyReader, source: string): number {
+  const name = 'exchange.sink-inline-max-size';
+  const n = r.dataSize(name, `${DEFAULT_SINK_INLINE_MAX_SIZE / 1024}kB`);
+  if (n > MAX_SINK_INLINE_SIZE) {
+    throw new QuarryError(
+      'INVALID_CONFIGURATION',
+      `${source}: ${name} is invalid: expected at most ${MAX_SINK_INLINE_SIZE / 1024}kB (inline outputs travel in messages)`,
+    );
+  }
+  return n;
 }
 
 /** A data size property that must be at least MIN_FILE_BUFFER bytes. */

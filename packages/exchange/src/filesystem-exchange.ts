@@ -55,6 +55,7 @@ export class FileSystemExchange implements ExchangeManager {
       bufferSize: this.config.sinkBufferSize,
       encoding: { codec: options.codec ?? this.config.compressionCodec ?? 'NONE', key: options.secretKey },
       fileUri: (partition, seq) => this.layout.fileUri(dir, partition, seq),
+      inlineMaxBytes: options.inlineMaxBytes ?? 0,
     });
   }
 
@@ -79,7 +80,7 @@ export class FileSystemExchange implements ExchangeManager {
     }
     for (const f of files) {
       try {
-        yield* readFrames(f.uri, this.storage.read(f.uri), {
+        yield* readFrames(f.uri, f.data ? inline(f.data) : this.storage.read(f.uri), {
           key: options.secretKey,
           pages: f.pages,
           bytes: f.bytes,
@@ -136,4 +137,9 @@ export class FileSystemExchange implements ExchangeManager {
   async close(): Promise<void> {
     await this.storage.close();
   }
+}
+
+/** An inline file's bytes as the one chunk of a stream. */
+async function* inline(data: Uint8Array): AsyncIterable<Uint8Array> {
+  yield data;
 }

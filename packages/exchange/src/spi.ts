@@ -17,6 +17,12 @@ export interface ExchangeFile {
   readonly bytes: number;
   /** Pages in the file; the reader checks it. */
   readonly pages: number;
+  /**
+   * The file's bytes, when the sink kept them inline instead of writing the file (a tiny output,
+   * see {@link SinkOptions.inlineMaxBytes}): nothing is stored at `uri`, and readers read these —
+   * the same format, checked the same way. Whoever records the winner keeps them with it.
+   */
+  readonly data?: Uint8Array;
 }
 
 /** Identifies the sink of one task attempt. */
@@ -40,6 +46,11 @@ export interface SinkOptions {
   readonly secretKey?: Uint8Array | undefined;
   /** Compression of every page; default the configuration's `exchange.compression-codec`, else NONE. */
   readonly codec?: CompressionCodec | undefined;
+  /**
+   * When the attempt's whole output (all files, headers included) is at most this many bytes, it
+   * is returned inline (`ExchangeFile.data`) and nothing is written to storage. Default 0: never.
+   */
+  readonly inlineMaxBytes?: number | undefined;
 }
 
 export interface ReadOptions {

@@ -62,7 +62,8 @@ export class LocalSpillSpace {
     this.closed = true;
     await Promise.allSettled([...this.handles].map((h) => h.close()));
     this.handles.clear();
-    await rm(this.options.directory, { recursive: true, force: true });
+    // nothing spilled, nothing to remove: most tasks never spill, and a removal is a trip to libuv's pool
+    if (this.made) await rm(this.options.directory, { recursive: true, force: true });
     this.give(this.held);
   }
 

@@ -26,12 +26,23 @@ const rejects = (props: Record<string, string>, message: string, env: NodeJS.Pro
     .with.property('code', 'INVALID_CONFIGURATION');
 
 describe('exchange configuration (exchange-manager.properties)', () => {
+  it('keeps outputs inline up to exchange.sink-inline-max-size: 0 turns it off, more than 256kB is refused', () => {
+    const dir = { 'exchange.base-directories': '/tmp/a' };
+    expect(parse({ ...dir, 'exchange.sink-inline-max-size': '0B' }).sinkInlineMaxSize).to.equal(0);
+    expect(parse({ ...dir, 'exchange.sink-inline-max-size': '256kB' }).sinkInlineMaxSize).to.equal(
+      256 * 1024,
+    );
+    rejects({ ...dir, 'exchange.sink-inline-max-size': '257kB' }, 'exchange.sink-inline-max-size is invalid');
+    rejects({ ...dir, 'exchange.sink-inline-max-size': 'lots' }, 'exchange.sink-inline-max-size');
+  });
+
   it('has Trino’s defaults, the codec left to the coordinator', () => {
     const local = parse({ 'exchange.base-directories': '/tmp/a, /tmp/b/' });
     expect({ ...local }).to.deep.equal({
       baseDirectories: ['file:///tmp/a', 'file:///tmp/b'],
       sinkMaxFileSize: 1 << 30,
       sinkBufferSize: 1 << 20,
+      sinkInlineMaxSize: 64 * 1024,
       compressionCodec: undefined,
       encryptionEnabled: true,
       s3: undefined,

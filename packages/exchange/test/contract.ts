@@ -162,6 +162,56 @@ export function exchangeContract(setup: () => Promise<Backend>): void {
     expect(await backend.listAll()).to.deep.equal([]);
   });
 
+  it('keeps a tiny output inline: nothing stored, readers read its bytes with the same checks', async () => {
+    const ex = manager();
+    const key = generateExchangeKey();
+    const sink = ex.createSink(id({ partitionCount: 2 }), {
+      secretKey: key,
+      codec: 'LZ4',
+      inlineMaxBytes: 4096,
+    });
+    for (const [i, p] of ['a0', 'b0', 'a1'].entries()) await sink.add(i % 2, Buffer.from(p));
+    const files = await sink.finish();
+    expect(files.map((f) => [f.partition, f.pages, f.data?.length === f.bytes])).to.deep.equal([
+      [0, 2, true],
+      [1, 1, true],
+    ]);
+    expect(await backend.listAll()).to.deep.equal([]);
+    const reader = manager();
+    expect(await strings(reader.read(files.slice(0, 1), { queryId: 'q1', secretKey: key }))).to.deep.equal([
+      'a0',
+      'a1',
+    ]);
+    // the same checks as a stored file's: a flipped byte is caught, naming the file
+    const data = Buffer.from(files[0]!.data!);
+    data[data.length - 2] = data[data.length - 2]! ^ 0xff;
+    const e = await failure(
+      strings(reader.read([{ ...files[0]!, data }], { queryId: 'q1', secretKey: key })),
+    );
+    expect([e.code, e.message.includes(files[0]!.uri)]).to.deep.equal(['EXCHANGE_CORRUPTED', true]);
+    // and only this query's addresses are read, inline or not
+    const foreign = await failure(strings(reader.read(files, { queryId: 'q2', secretKey: key })));
+    expect(foreign.code).to.equal('ACCESS_DENIED');
+  });
+
+  it('writes out an output that outgrows the inline limit, files rolled over before included', async () => {
+    const ex = manager({ 'exchange.sink-max-file-size': '1kB' });
+    const sink = ex.createSink(id({ partitionCount: 2 }), { inlineMaxBytes: 3000 });
+    const pages = Array.from({ length: 12 }, (_, i) => `${i}`.padEnd(400, '.'));
+    for (const [i, p] of pages.entries()) await sink.add(i % 2, Buffer.from(p));
+    const files = await sink.finish();
+    expect(files.length).to.be.greaterThan(2);
+    expect(files.every((f) => f.data === undefined)).to.equal(true);
+    expect((await backend.listAll()).length).to.equal(files.length);
+    const got = await strings(
+      ex.read(
+        files.filter((f) => f.partition === 0),
+        { queryId: 'q1' },
+      ),
+    );
+    expect(got).to.deep.equal(pages.filter((_, i) => i % 2 === 0));
+  });
+
   it('detects corruption and truncation, naming the file', async () => {
     const ex = manager();
     const [file] = (await write(ex, {}, ['first page', 'second page', 'third page'])) as [ExchangeFile];

@@ -4,6 +4,7 @@ import { MAX_COLUMNS, MAX_SQL_LENGTH } from './requests.js';
 import {
   ErrorDataSchema,
   MAX_ATTEMPT,
+  MAX_PARTITION,
   MAX_STAGE,
   ResultColumnSchema,
   TaskRefSchema,
@@ -77,6 +78,11 @@ export const QueryEventSchemas = {
     error: ErrorDataSchema,
     /** After running out of memory: what the next attempt may hold (it grew). */
     memoryLimitBytes: Type.Optional(Count),
+    /**
+     * After running out of memory at the most a task may hold: the task runs as this many tasks, its
+     * splits divided among itself and new tasks of its stage (partitions after the stage's last).
+     */
+    splitInto: Type.Optional(Int(2, MAX_PARTITION)),
   }),
   /**
    * A running task looked slow (it ran `elapsedMs`, past its stage's baseline `baselineMs`): a

@@ -26,14 +26,19 @@ export {
   TINYINT,
   UNKNOWN,
   VARCHAR,
+  arrayType,
   charType,
   decimalType,
+  mapType,
   physicalKind,
+  rowType,
   typeToString,
   typesEqual,
   varcharType,
   type DataType,
+  type MapValue,
   type PhysicalKind,
+  type RowField,
   type TypeKind,
 } from './types/types.js';
 /** `CAST(v AS to)` of one value from `from` (connectors reading text, such as CSV). */
@@ -113,5 +118,7 @@ export { planStatement } from './planner/index.js';
 export type { Session } from './plan/session.js';
 export { DEFAULT_MAX_STAGE_COUNT, type PlannerOptions } from './planner/limits.js';
 export type { DistributedPlan, PlanFragment } from './plan/fragment.js';
+export type { DdlCommand } from './plan/ddl.js';
+export { executeDdl, type DdlContext } from './ddl/execute.js';
 export { validatePlanFragment } from './plan/validate.js';
 export { explainPlan } from './plan/explain.js';

@@ -14,11 +14,14 @@ import {
   TINYINT,
   UNKNOWN,
   VARCHAR,
+  arrayType,
   charType,
   decimalType,
   isIntegral,
   isNumeric,
+  mapType,
   physicalKind,
+  rowType,
   typeToString,
   typesEqual,
   varcharType,
@@ -182,6 +185,20 @@ describe('types: coercion', () => {
     expect(canCoerce(decimalType(5, 2), DOUBLE)).to.equal(true);
     expect(canCoerce(DOUBLE, decimalType(5, 2))).to.equal(false);
     expect(canCoerce(UNKNOWN, DATE)).to.equal(true);
+  });
+
+  it('coerces composite types part by part, whatever their row field names (as Trino)', () => {
+    const row = (...fields: [string | undefined, DataType][]) =>
+      rowType(fields.map(([name, type]) => (name === undefined ? { type } : { name, type })));
+    expect(canCoerce(row([undefined, decimalType(2, 1)]), row(['x', DOUBLE]))).to.equal(true);
+    expect(canCoerce(row(['a', INTEGER]), row(['b', BIGINT]))).to.equal(true);
+    expect(canCoerce(row(['a', BIGINT]), row(['a', INTEGER]))).to.equal(false);
+    expect(canCoerce(row(['a', INTEGER]), row(['a', INTEGER], ['b', INTEGER]))).to.equal(false);
+    expect(canCoerce(arrayType(UNKNOWN), arrayType(DATE))).to.equal(true);
+    expect(canCoerce(arrayType(row([undefined, INTEGER])), arrayType(row(['k', BIGINT])))).to.equal(true);
+    expect(canCoerce(mapType(varcharType(3), INTEGER), mapType(VARCHAR, BIGINT))).to.equal(true);
+    expect(canCoerce(mapType(VARCHAR, BIGINT), mapType(VARCHAR, INTEGER))).to.equal(false);
+    expect(canCoerce(arrayType(INTEGER), mapType(INTEGER, INTEGER))).to.equal(false);
   });
 
   it('types integer literals by size', () => {

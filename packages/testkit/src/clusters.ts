@@ -6,7 +6,7 @@ import { LocalCluster, type LocalClusterOptions } from '@quarry/cli';
 import { QuarryClient } from '@quarry/client';
 import { silentLogger, type Logger } from '@quarry/common';
 import { Coordinator, type CoordinatorConfig } from '@quarry/coordinator';
-import { localExchangeConfig } from '@quarry/exchange';
+import { localExchangeConfig, type ExchangeConfig } from '@quarry/exchange';
 import { NO_INJECTION, Worker, type WorkerConfig } from '@quarry/worker';
 import { startServers, track, untrack, uniquePrefix, type TestServers } from './servers.js';
 
@@ -39,6 +39,11 @@ export interface InProcessOptions {
   readonly logger?: Logger;
   /** Reuse servers (several clusters on one pair of servers, each with its own prefix). */
   readonly servers?: TestServers;
+  /**
+   * Over the local exchange's defaults, for every member: `{ sinkInlineMaxSize: 0 }` spools every
+   * output to a file (for tests that lose or inspect files).
+   */
+  readonly exchange?: Partial<ExchangeConfig>;
 }
 
 /** What coordinator and workers of an in-process cluster share. */
@@ -93,7 +98,7 @@ export async function startInProcessCluster(options: InProcessOptions): Promise<
   const servers = options.servers ?? (await startServers());
   const prefix = uniquePrefix();
   const exchangeDir = mkdtempSync(join(tmpdir(), 'quarry-exchange-'));
-  const exchange = localExchangeConfig(exchangeDir);
+  const exchange = { ...localExchangeConfig(exchangeDir), ...options.exchange };
   const logger = options.logger ?? silentLogger();
   // signing on, as in every real cluster: a fresh secret per cluster
   const sharedSecret = randomBytes(32).toString('base64url');

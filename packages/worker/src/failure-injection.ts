@@ -12,12 +12,14 @@ import type { TaskSpec } from '@quarry/cluster-protocol';
  *                output is committed); action = USER_ERROR | INTERNAL_ERROR | EXTERNAL |
  *                INSUFFICIENT_RESOURCES (fail the attempt with that error type) | CRASH (kill -9 the worker
  *                process) | HANG (stop making progress until cancelled) | DELAY (wait `ms`, then go on) |
- *                STOP_HEARTBEATS (the worker goes silent, the task goes on)
+ *                STOP_HEARTBEATS (the worker goes silent, the task goes on) | HOLD_MEMORY (the task's memory
+ *                accounting is charged `bytes-per-row` for each input row and never given it back: a task
+ *                with more input runs out of memory sooner, as a non-spilling operator would)
  *   worker rules worker=crash,after=3s   or   worker=stop-heartbeats,after=1s
  */
 export type InjectionPoint = 'start' | 'midway' | 'commit';
 export type ErrorAction = 'USER_ERROR' | 'INTERNAL_ERROR' | 'EXTERNAL' | 'INSUFFICIENT_RESOURCES';
-export type TaskAction = ErrorAction | 'CRASH' | 'HANG' | 'DELAY' | 'STOP_HEARTBEATS';
+export type TaskAction = ErrorAction | 'CRASH' | 'HANG' | 'DELAY' | 'STOP_HEARTBEATS' | 'HOLD_MEMORY';
 
 export interface TaskRule {
   readonly query?: string;
@@ -28,6 +30,8 @@ export interface TaskRule {
   readonly when: InjectionPoint;
   readonly action: TaskAction;
   readonly ms?: number;
+  /** HOLD_MEMORY: bytes charged per input row. */
+  readonly bytesPerRow?: number;
 }
 
 export interface WorkerRule {
@@ -51,6 +55,7 @@ const ACTIONS: readonly TaskAction[] = [
   'HANG',
   'DELAY',
   'STOP_HEARTBEATS',
+  'HOLD_MEMORY',
 ];
 const POINTS: readonly InjectionPoint[] = ['start', 'midway', 'commit'];
 
@@ -99,10 +104,18 @@ export function parseFailureInjection(text: string | undefined): FailureInjectio
       ...(num('partition') !== undefined ? { partition: num('partition')! } : {}),
       ...(num('attempt') !== undefined ? { attempt: num('attempt')! } : {}),
       ...(kv.has('ms') ? { ms: parseDuration(`${kv.get('ms')}ms`, 'failure-injection ms') } : {}),
+      ...(num('bytes-per-row') !== undefined ? { bytesPerRow: num('bytes-per-row')! } : {}),
     };
+    if (action === 'HOLD_MEMORY' && (when !== 'start' || !rule.bytesPerRow))
+      throw bad(raw, 'HOLD_MEMORY needs when=start and bytes-per-row, a positive integer');
     tasks.push(rule);
   }
   return { tasks, worker };
+}
+
+/** The bytes per input row a HOLD_MEMORY rule charges the task (0: none). */
+export function heldPerRow(injection: FailureInjection, task: TaskSpec): number {
+  return matchingRules(injection, task, 'start').reduce((n, r) => n + (r.bytesPerRow ?? 0), 0);
 }
 
 export function matchingRules(

@@ -25,6 +25,13 @@ export interface TaskDeps {
   readonly signal: AbortSignal;
   /** Called at the start, after the first output page ('midway') and before commit: failure injection. */
   readonly checkpoint?: (point: 'start' | 'midway' | 'commit') => Promise<void>;
+  /** Told each point of the attempt's timeline it passes (traceMark, for the latency bench). */
+  readonly mark?: (name: string) => void;
+  /**
+   * Failure injection (HOLD_MEMORY): bytes the task's memory accounting is charged per input row,
+   * never given back; 0 or absent: none.
+   */
+  readonly heldPerInputRow?: number;
   /** Row counts so far, called as pages pass (the caller throttles). */
   readonly onProgress?: (rowsIn: number, rowsOut: number) => void;
   /** This attempt's spill files, when it may spill; closed (every file deleted) when the attempt ends. */
@@ -43,6 +50,7 @@ export async function runTask(spec: TaskSpec, deps: TaskDeps): Promise<TaskResul
     const memory = new MemoryContext(spec.memoryLimitBytes);
     const counts = { rowsIn: 0, rowsOut: 0 };
     const root = buildOperator(spec.fragment.root, taskContext(spec, deps, { memory, counts }));
+    deps.mark?.('operators built');
     const { outputs, bytesOut } = await spool(spec, deps, { root, counts });
     const { rowsIn, rowsOut } = counts;
     const wallMs = Date.now() - started;
@@ -64,8 +72,11 @@ function taskContext(
   { memory, counts }: { memory: MemoryContext; counts: { rowsIn: number; rowsOut: number } },
 ): TaskContext {
   const progress = () => deps.onProgress?.(counts.rowsIn, counts.rowsOut);
+  const perRow = deps.heldPerInputRow ?? 0;
+  let held = 0;
   const input = (n: number) => {
     counts.rowsIn += n;
+    if (perRow > 0) held = memory.update(held, held + n * perRow);
     progress();
   };
   return {
@@ -106,7 +117,11 @@ async function spool(
       attempt: spec.attempt,
       partitionCount: spec.output.partitionCount,
     },
-    { codec: spec.exchange.codec, secretKey: spec.exchange.secretKey },
+    {
+      codec: spec.exchange.codec,
+      secretKey: spec.exchange.secretKey,
+      inlineMaxBytes: spec.output.inlineMaxBytes,
+    },
   );
   const partitioning = spec.fragment.outputPartitioning;
   let pages = 0;
@@ -124,12 +139,18 @@ async function spool(
         // single and broadcast: one partition, read whole by the consumer task(s)
         await sink.add(0, serializePage(page));
       }
-      if (++pages === 1) await deps.checkpoint?.('midway');
+      if (++pages === 1) {
+        deps.mark?.('first page out');
+        await deps.checkpoint?.('midway');
+      }
     }
     if (pages === 0) await deps.checkpoint?.('midway');
     await deps.checkpoint?.('commit');
     if (deps.signal.aborted) throw new QuarryError('USER_CANCELED', 'Task was cancelled');
-    return { outputs: await sink.finish(), bytesOut: sink.bytesAdded };
+    deps.mark?.('sink finishing');
+    const outputs = await sink.finish();
+    deps.mark?.('sink finished');
+    return { outputs, bytesOut: sink.bytesAdded };
   } catch (e) {
     await sink.abort().catch(() => {});
     throw e;

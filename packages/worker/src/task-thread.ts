@@ -1,10 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { QuarryError } from '@quarry/common';
+import { QuarryError, createLogger, traceMark } from '@quarry/common';
 import { loadCatalogs, useSharedTextPool } from '@quarry/connectors';
 import { LocalSpillSpace, createExchangeManager, lostInputOf, protectExchangeConfig } from '@quarry/exchange';
 import type { CheckedTask as TaskSpec } from './check-task.js';
 import { TaskProfiler } from './cpu-profile.js';
-import { injectedError, isErrorAction, matchingRules } from './failure-injection.js';
+import { heldPerRow, injectedError, isErrorAction, matchingRules } from './failure-injection.js';
 import { SharedSpillLimits } from './spill-budget.js';
 import { runTask } from './task-runner.js';
 import type {
@@ -36,6 +36,8 @@ const profiler = config.cpuProfileDir
     })
   : undefined;
 const PROGRESS_EVERY_MS = 500;
+/** Only trace marks are logged here (`QUARRY_LOG_LEVEL=trace`); the main thread logs the rest. */
+const logger = createLogger({ name: 'task-thread' });
 
 const post = (m: ThreadMessage) => port.postMessage(m);
 
@@ -71,13 +73,20 @@ async function attempt(
 ): Promise<ThreadResponse> {
   let lastProgress = 0;
   const spill = spillSpace(task, setup);
+  const log = logger.isLevelEnabled('trace')
+    ? logger.child({ queryId: task.queryId, taskId: task.taskId })
+    : undefined;
+  const mark = log ? (name: string) => traceMark(log, name) : undefined;
+  mark?.('thread took task');
   try {
     const result = await runTask(task, {
       catalogs,
       exchange,
       signal: controller.signal,
       ...(spill ? { spill } : {}),
+      ...(mark ? { mark } : {}),
       checkpoint: (point) => inject(task, point, controller.signal),
+      heldPerInputRow: heldPerRow(config.injection, task),
       onProgress: (rowsIn, rowsOut) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_EVERY_MS) return;
@@ -164,6 +173,9 @@ async function inject(
             'USER_CANCELED',
             `Task ${task.taskId} was cancelled while delayed (injected)`,
           );
+        break;
+      case 'HOLD_MEMORY':
+        // charged as input rows arrive (task-runner.ts)
         break;
       case 'HANG':
         await new Promise<void>((resolve) =>

@@ -2,7 +2,7 @@ import { availableParallelism, hostname, loadavg } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLogger, type Logger } from '@quarry/common';
+import { createLogger, traceMark, type Logger } from '@quarry/common';
 import {
   ClusterAddresses,
   decodeLeaderAnnouncement,
@@ -185,6 +185,7 @@ export class Worker {
       pid: process.pid,
       rssBytes: process.memoryUsage.rss(),
       ...(this.config.memoryPoolBytes !== undefined ? { memoryBytes: this.config.memoryPoolBytes } : {}),
+      reservedBytes: this.reservedBytes(),
       load: (loadavg()[0] ?? 0) / availableParallelism(),
       exchange: this.exchangeFingerprint,
       ...(this.fence.newestSeen !== undefined ? { epoch: this.fence.newestSeen } : {}),
@@ -218,6 +219,7 @@ export class Worker {
     if (!this.memoryFits(sealed.memoryLimitBytes))
       return { accepted: false, reason: 'not enough memory free' };
     const task = this.unsealed(sealed);
+    traceMark(this.logger, 'task handed over', { queryId: task.queryId, taskId: task.taskId });
     const spill = this.taskSpill(task);
     const outcome = this.pool.run(task, spill);
     if (!outcome) {
@@ -234,9 +236,13 @@ export class Worker {
     this.taken.add(key);
     if (this.taken.size > TAKEN_REMEMBERED) this.taken.delete(this.taken.values().next().value!);
     this.report(task, { state: 'RUNNING' });
+    // the first progress report a second from now: a task that ends sooner reports only its end
+    this.lastReport.set(key, Date.now());
     const done = outcome.then(async (r) => {
-      await this.endSpill(task, spill);
+      traceMark(log, 'thread answered');
+      // reported first: the outcome does not wait for the spill directory's removal
       this.finish(task, r, log);
+      await this.endSpill(task, spill);
     });
     this.running.set(key, done);
     void done.finally(() => {
@@ -246,15 +252,19 @@ export class Worker {
     return { accepted: true };
   }
 
+  /** The memory limits of the running tasks, summed (heartbeats report it). */
+  private reservedBytes(): number {
+    return this.pool.running().reduce((n, t) => n + t.memoryLimitBytes, 0);
+  }
+
   /**
-   * Whether a task given `bytes` fits beside the running ones in the worker's memory pool. An idle
-   * worker takes any task (one larger than the pool runs alone rather than nowhere).
+   * Whether a task given `bytes` fits beside the running ones in the worker's memory pool. A task
+   * larger than the whole pool fits nowhere here: the coordinator waits for a worker that has room
+   * rather than overcommit this one.
    */
   private memoryFits(bytes: number): boolean {
     const pool = this.config.memoryPoolBytes;
-    if (pool === undefined) return true;
-    const running = this.pool.running();
-    return running.length === 0 || running.reduce((n, t) => n + t.memoryLimitBytes, 0) + bytes <= pool;
+    return pool === undefined || this.reservedBytes() + bytes <= pool;
   }
 
   /** Where a task may spill: its own directory (the roots taken in turn) and its counter slots. */
@@ -306,6 +316,7 @@ export class Worker {
   }
 
   private finish(task: CheckedTask, r: ThreadResponse, log: Logger): void {
+    traceMark(log, 'reporting');
     this.metrics.tasks.inc({ outcome: r.type });
     this.metrics.spilledBytes.inc((r.type === 'finished' ? r.stats.spilledBytes : r.spilledBytes) ?? 0);
     if (r.type === 'finished') {

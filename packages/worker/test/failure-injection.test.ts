@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { TaskSpec } from '@quarry/cluster-protocol';
-import { matchingRules, parseFailureInjection } from '../src/failure-injection.js';
+import { heldPerRow, matchingRules, parseFailureInjection } from '../src/failure-injection.js';
 
 const task = (over: Partial<TaskSpec> = {}) =>
   ({ queryId: 'chaos_1', queryAttempt: 0, stageId: 1, partition: 2, attempt: 0, ...over }) as TaskSpec;
@@ -35,6 +35,26 @@ describe('failure injection rules', () => {
     expect(matchingRules(inj, task({ attempt: 1 }), 'start')).to.have.length(0);
     expect(matchingRules(inj, task({ queryAttempt: 1 }), 'start')).to.have.length(0);
     expect(matchingRules(inj, task({ partition: 0 }), 'start')).to.have.length(0);
+  });
+
+  it('charges memory per input row for HOLD_MEMORY rules of the task, at start only', () => {
+    const inj = parseFailureInjection('query=chaos_,stage=1,action=HOLD_MEMORY,bytes-per-row=1000');
+    expect(inj.tasks).to.deep.equal([
+      { when: 'start', action: 'HOLD_MEMORY', query: 'chaos_', stage: 1, bytesPerRow: 1000 },
+    ]);
+    expect(heldPerRow(inj, task())).to.equal(1000);
+    expect(heldPerRow(inj, task({ stageId: 2 }))).to.equal(0);
+    for (const bad of [
+      'action=HOLD_MEMORY',
+      'action=HOLD_MEMORY,bytes-per-row=0',
+      'action=HOLD_MEMORY,bytes-per-row=5,when=midway',
+    ])
+      expect(() => parseFailureInjection(bad), bad).to.throw(
+        'HOLD_MEMORY needs when=start and bytes-per-row',
+      );
+    expect(() => parseFailureInjection('action=HOLD_MEMORY,bytes-per-row=-1')).to.throw(
+      'bytes-per-row must be a non-negative integer',
+    );
   });
 
   it('rejects malformed rules with a message naming the rule', () => {

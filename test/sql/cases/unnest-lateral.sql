@@ -313,10 +313,6 @@ select count(*) from nation where (n_regionkey, n_nationkey) = any (select r_reg
 ---- result
 5
 
-query row_in_correlated_is_refused
-select n_name from nation n where (n_regionkey, n_nationkey) in (select r_regionkey, r_regionkey from region where r_name = n.n_name)
----- error NOT_SUPPORTED at 1:35: Correlated row IN subqueries are not supported
-
 query left_join_lateral_on_condition
 select r_name, n from region left join lateral (select n_name as n from nation where n_regionkey = r_regionkey) t on n like 'I%'
 ---- result

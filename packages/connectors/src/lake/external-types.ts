@@ -10,13 +10,17 @@ import {
   TIMESTAMP,
   TINYINT,
   VARCHAR,
+  arrayType,
   decimalType,
+  mapType,
+  rowType,
   typeToString,
   typesEqual,
   type DataType,
 } from '@quarry/sql';
-import type { SchemaElement } from 'hyparquet';
+import { parquetSchema, type SchemaElement, type SchemaTree } from 'hyparquet';
 import type { LakeColumn } from './metadata.js';
+import { compositeShape, nativeLeaf, type LeafRead } from './parquet-nested.js';
 
 /**
  * The SQL types of Parquet columns other writers made (DuckDB, Spark, pandas/pyarrow), as DuckDB
@@ -24,8 +28,10 @@ import type { LakeColumn } from './metadata.js';
  * one size wider (UINT_64 is not read), FLOAT as real, DOUBLE, DECIMAL in INT32/INT64/fixed-length
  * bytes, UTF-8 strings (STRING, UTF8, ENUM) as varchar, DATE, and TIMESTAMP in millis, micros or
  * nanos — or INT96, Spark's default — when not adjusted to UTC, as timestamp(6) (nanos are
- * truncated; millis read as timestamp(3); a column declared with another precision is rounded to it). Anything else — nested columns, binary, time, timestamps with a time zone, JSON,
- * UUID — is refused naming the column.
+ * truncated; millis read as timestamp(3); a column declared with another precision is rounded to it).
+ * Groups read as composite types (`compositeType`): LIST as array, MAP as map, other groups as
+ * rows, to any depth, their leaves as above. Anything else — binary, time, timestamps with a time
+ * zone, JSON, UUID, repeated fields outside a LIST — is refused naming the column.
  *
  * Values are read as stored (the reader strips the annotations, see `parquet-types.ts`), so a
  * column may need a conversion to the engine's layout: {@link ExternalColumn.convert}.
@@ -36,39 +42,61 @@ export interface ExternalColumn {
   readonly convert?: (data: ArrayLike<unknown>) => ArrayLike<unknown>;
 }
 
-/** The top-level columns of a Parquet schema (the schema's root is element 0). */
-export function topLevelColumns(schema: readonly SchemaElement[]): SchemaElement[] {
-  const out: SchemaElement[] = [];
-  let i = 1;
-  while (i < schema.length) {
-    const e = schema[i]!;
-    out.push(e);
-    i = skip(schema, i);
-  }
-  return out;
-}
-
-/** The index after element `i` and all its descendants. */
-function skip(schema: readonly SchemaElement[], i: number): number {
-  let next = i + 1;
-  for (let c = 0; c < (schema[i]!.num_children ?? 0); c++) next = skip(schema, next);
-  return next;
+/** The top-level columns of a Parquet schema (the schema's root is element 0), as schema trees. */
+export function topLevelColumns(schema: readonly SchemaElement[]): SchemaTree[] {
+  return parquetSchema({ schema: schema as SchemaElement[] }).children;
 }
 
 /** The column's SQL type and conversion; throws NOT_SUPPORTED naming `where` and the column. */
-export function externalColumn(e: SchemaElement, where: string): ExternalColumn {
-  const found = mapElement(e);
+export function externalColumn(node: SchemaTree, where: string): ExternalColumn {
+  const found = node.children.length > 0 ? compositeType(node) : mapElement(node.element);
   if (typeof found === 'string') {
     throw new QuarryError(
       'NOT_SUPPORTED',
-      `lake: column '${e.name}' of ${where} has ${found}, which lake tables cannot read`,
+      `lake: column '${node.path.join('.')}' of ${where} has ${found}, which lake tables cannot read`,
     );
   }
   return found;
 }
 
+/**
+ * A group's SQL type (`compositeShape` of `parquet-nested.ts`): LIST as array, MAP as map, any
+ * other group as a row of its fields, named as in the file; leaves as for top-level columns.
+ */
+function compositeType(node: SchemaTree): ExternalColumn | string {
+  const shape = compositeShape(node);
+  if (typeof shape === 'string') return shape;
+  const typeOf = (n: SchemaTree): DataType | string => {
+    const found = n.children.length > 0 ? compositeType(n) : mapElement(n.element);
+    return typeof found === 'string' ? found : found.type;
+  };
+  const first = (types: (DataType | string)[], make: (ts: DataType[]) => DataType) =>
+    types.find((t) => typeof t === 'string') ?? { type: make(types as DataType[]) };
+  switch (shape.kind) {
+    case 'list':
+      return first([typeOf(shape.element)], ([e]) => arrayType(e!));
+    case 'map':
+      return first([typeOf(shape.key), typeOf(shape.value)], ([k, v]) => mapType(k!, v!));
+    case 'row':
+      return first(shape.fields.map(typeOf), (ts) =>
+        rowType(ts.map((type, i) => ({ name: shape.fields[i]!.element.name, type }))),
+      );
+  }
+}
+
+/**
+ * How a leaf of a composite column of another writer's file reads: its conversion to the engine's
+ * layout (as for a top-level column), then to the native value (`nativeLeaf`).
+ */
+export function externalLeaf(element: SchemaElement, type: DataType): LeafRead {
+  const native = nativeLeaf(type);
+  const found = mapElement({ ...element, repetition_type: 'OPTIONAL' });
+  const convert = typeof found === 'string' ? undefined : atPrecision(found, type).convert;
+  return convert ? (v) => native(convert([v])[0]) : native;
+}
+
 function mapElement(e: SchemaElement): ExternalColumn | string {
-  if ((e.num_children ?? 0) > 0 || e.repetition_type === 'REPEATED') return 'a nested type';
+  if (e.repetition_type === 'REPEATED') return 'a repeated field without a LIST annotation';
   const logical = e.logical_type;
   const converted = e.converted_type;
   if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') {
@@ -198,33 +226,33 @@ export function matchColumns(
   columns: readonly LakeColumn[],
   where: string,
 ): { fileName: string; element: SchemaElement; column: ExternalColumn }[] {
-  const byName = new Map(topLevelColumns(schema).map((e) => [e.name.toLowerCase(), e]));
+  const byName = new Map(topLevelColumns(schema).map((n) => [n.element.name.toLowerCase(), n]));
   return columns.map((c) => {
-    const e = byName.get(c.name.toLowerCase());
-    if (!e)
+    const node = byName.get(c.name.toLowerCase());
+    if (!node)
       throw new QuarryError(
         'TYPE_MISMATCH',
         `lake: ${where} has no column '${c.name}' (it has ${[...byName.keys()].join(', ') || 'none'})`,
       );
-    const column = atPrecision(externalColumn(e, where), c.type);
+    const column = atPrecision(externalColumn(node, where), c.type);
     if (!typesEqual(column.type, c.type)) {
       throw new QuarryError(
         'TYPE_MISMATCH',
         `lake: column '${c.name}' is ${typeToString(c.type)} in the table but ${typeToString(column.type)} in ${where}`,
       );
     }
-    return { fileName: e.name, element: e, column };
+    return { fileName: node.element.name, element: node.element, column };
   });
 }
 
 /** The columns a file defines, in its order, names lower-cased; duplicates are refused. */
 export function columnsOfFile(schema: readonly SchemaElement[], where: string): LakeColumn[] {
   const seen = new Set<string>();
-  return topLevelColumns(schema).map((e) => {
-    const name = e.name.toLowerCase();
+  return topLevelColumns(schema).map((node) => {
+    const name = node.element.name.toLowerCase();
     if (seen.has(name))
       throw new QuarryError('NOT_SUPPORTED', `lake: ${where} has two columns named '${name}'`);
     seen.add(name);
-    return { name, type: externalColumn(e, where).type };
+    return { name, type: externalColumn(node, where).type };
   });
 }

@@ -1,5 +1,12 @@
 import { QuarryError } from '@quarry/common';
-import { physicalKind, typeToString, type Block, type DataType, type PhysicalKind } from '@quarry/sql';
+import {
+  physicalKind,
+  typeToString,
+  type Block,
+  type DataType,
+  type MapValue,
+  type PhysicalKind,
+} from '@quarry/sql';
 import type { DecodedArray, SchemaElement } from 'hyparquet';
 
 /**
@@ -9,10 +16,12 @@ import type { DecodedArray, SchemaElement } from 'hyparquet';
  * INT32 DATE, timestamps as INT64 TIMESTAMP(MICROS, not adjusted to UTC), varchar and char as UTF-8
  * strings. A column is REQUIRED in a file whose rows hold no NULL in it (the writer decides per file;
  * readers decode such columns straight to typed arrays), OPTIONAL otherwise. Integer widths use the converted type only: the writer's
- * INTEGER logical type is not read by DuckDB.
+ * INTEGER logical type is not read by DuckDB. Composite types are groups (`columnElements`), their
+ * leaves typed as above.
  *
  * Reading, the annotations are stripped from the file's schema before decoding so the reader hands
- * back physical values (exact unscaled decimals, days, microseconds), which are converted here.
+ * back physical values (exact unscaled decimals, days, microseconds), which are converted here
+ * (composite columns: in `parquet-nested.ts`). Groups keep their LIST and MAP annotations.
  */
 export function parquetSchema(
   columns: readonly { name: string; type: DataType }[],
@@ -20,12 +29,78 @@ export function parquetSchema(
 ): SchemaElement[] {
   return [
     { name: 'schema', num_children: columns.length },
-    ...columns.map((c, i) => ({
-      name: c.name,
-      repetition_type: required[i] ? ('REQUIRED' as const) : ('OPTIONAL' as const),
-      ...element(c.type),
-    })),
+    ...columns.flatMap((c, i) => columnElements(c.name, c.type, required[i] ? 'REQUIRED' : 'OPTIONAL')),
   ];
+}
+
+/**
+ * A column's elements, depth first. Composite types nest as the Parquet format's LogicalTypes say
+ * (what DuckDB, Spark and Trino write and read): `array(T)` as a LIST group of three levels
+ * (`<column> (LIST) { repeated group list { optional T element } }`), `map(K, V)` as a MAP group
+ * (`<column> (MAP) { repeated group key_value { required K key; optional V value } }`), `row(…)` as
+ * a group of its fields (`fieldNames`). Below the column every value is OPTIONAL (elements, fields,
+ * map values may be NULL) except map keys, which never are.
+ */
+function columnElements(name: string, type: DataType, repetition: Repetition): SchemaElement[] {
+  switch (type.kind) {
+    case 'array':
+      return [
+        {
+          name,
+          repetition_type: repetition,
+          num_children: 1,
+          converted_type: 'LIST',
+          logical_type: { type: 'LIST' },
+        },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        ...columnElements('element', type.element, 'OPTIONAL'),
+      ];
+    case 'map':
+      return [
+        {
+          name,
+          repetition_type: repetition,
+          num_children: 1,
+          converted_type: 'MAP',
+          logical_type: { type: 'MAP' },
+        },
+        { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
+        ...columnElements('key', type.key, 'REQUIRED'),
+        ...columnElements('value', type.value, 'OPTIONAL'),
+      ];
+    case 'row': {
+      const names = fieldNames(type);
+      return [
+        { name, repetition_type: repetition, num_children: type.fields.length },
+        ...type.fields.flatMap((f, i) => columnElements(names[i]!, f.type, 'OPTIONAL')),
+      ];
+    }
+    default:
+      return [{ name, repetition_type: repetition, ...element(type) }];
+  }
+}
+
+type Repetition = 'REQUIRED' | 'OPTIONAL';
+
+const FIELD_NAMES = new WeakMap<DataType, readonly string[]>();
+
+/**
+ * The Parquet names of a row type's fields: its own names, `_<n>` (1-based) for an anonymous field,
+ * and `<name>_<n>` for a name already taken (names in a group must be distinct). Readers of the
+ * lake's own files match fields by position, so only other engines see these names.
+ */
+export function fieldNames(type: DataType & { kind: 'row' }): readonly string[] {
+  let names = FIELD_NAMES.get(type);
+  if (names) return names;
+  const taken = new Set<string>();
+  names = type.fields.map((f, i) => {
+    let n = f.name ?? `_${i + 1}`;
+    while (taken.has(n)) n = `${n}_${i + 1}`;
+    taken.add(n);
+    return n;
+  });
+  FIELD_NAMES.set(type, names);
+  return names;
 }
 
 function element(type: DataType): Omit<SchemaElement, 'name'> {
@@ -72,7 +147,7 @@ function element(type: DataType): Omit<SchemaElement, 'name'> {
 /** Throws NOT_SUPPORTED for a column type lake tables cannot hold. */
 export function checkLakeType(name: string, type: DataType): void {
   try {
-    element(type);
+    columnElements(name, type, 'OPTIONAL');
   } catch (e) {
     if (e instanceof QuarryError) throw new QuarryError(e.code, `${e.message} (column '${name}')`);
     throw e;
@@ -85,24 +160,58 @@ function unsupported(type: DataType): QuarryError {
 
 /**
  * A block's values as the Parquet writer takes them for a column of `type` (the block has the same
- * layout): rich JS values, `null` for NULL.
+ * layout): rich JS values, `null` for NULL; composite values as `writerValue` makes them.
  */
 export function writerColumn(block: Block, type: DataType): DecodedArray {
   const { values, nulls, length } = block;
   const out = new Array<unknown>(length);
   const kind = physicalKind(type);
-  const at = (i: number) => values[i]!;
+  const big = kind === 'long' || type.kind === 'timestamp';
   for (let i = 0; i < length; i++) {
     if (nulls !== undefined && nulls[i] === 1) {
       out[i] = null;
       continue;
     }
-    const v = at(i);
+    const v = values[i]!;
     if (kind === 'bool') out[i] = v === 1;
-    else if (kind === 'long' || type.kind === 'timestamp') out[i] = toBigInt(v as number | bigint);
+    else if (big) out[i] = toBigInt(v as number | bigint);
+    else if (kind === 'object') out[i] = writerValue(type, v);
     else out[i] = v;
   }
   return out;
+}
+
+/**
+ * One value as the Parquet writer takes it: booleans as booleans, 64-bit integers, decimals and
+ * timestamps as bigints; arrays as arrays, maps as arrays of `{ key, value }` entries, rows as
+ * objects keyed by `fieldNames` (without a prototype, so any field name is a plain key).
+ */
+export function writerValue(type: DataType, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  switch (type.kind) {
+    case 'array':
+      return (v as readonly unknown[]).map((e) => writerValue(type.element, e));
+    case 'map': {
+      const m = v as MapValue;
+      return m.keys.map((k, i) => ({
+        key: writerValue(type.key, k),
+        value: writerValue(type.value, m.values[i]),
+      }));
+    }
+    case 'row': {
+      const names = fieldNames(type);
+      const fields = v as readonly unknown[];
+      const out = Object.create(null) as Record<string, unknown>;
+      type.fields.forEach((f, i) => (out[names[i]!] = writerValue(f.type, fields[i])));
+      return out;
+    }
+    default: {
+      const kind = physicalKind(type);
+      if (kind === 'bool') return v === true || v === 1;
+      if (kind === 'long' || type.kind === 'timestamp') return toBigInt(v as number | bigint);
+      return v;
+    }
+  }
 }
 
 function toBigInt(v: number | bigint): bigint {
@@ -132,7 +241,7 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  */
 export class ColumnBuilder {
   private readonly kind: PhysicalKind;
-  private values: Uint8Array | Int32Array | Float64Array | string[] | bigint[];
+  private values: Uint8Array | Int32Array | Float64Array | string[] | bigint[] | unknown[];
   private nulls: Uint8Array | undefined;
 
   constructor(
@@ -155,10 +264,9 @@ export class ColumnBuilder {
         this.values = new Array<string>(length).fill('');
         break;
       case 'object':
-        throw new QuarryError(
-          'NOT_SUPPORTED',
-          `The lake cannot read columns of type ${typeToString(type)} yet`,
-        );
+        // composite values, assembled whole (`parquet-nested.ts`)
+        this.values = new Array<unknown>(length).fill(null);
+        break;
     }
   }
 
@@ -271,7 +379,7 @@ export class ColumnBuilder {
 }
 
 /** A big-endian two's complement integer (Parquet's FIXED_LEN_BYTE_ARRAY decimals). */
-function fromTwosComplement(bytes: Uint8Array): bigint {
+export function fromTwosComplement(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);

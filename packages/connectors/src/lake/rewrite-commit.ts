@@ -1,24 +1,10 @@
 import { internalError, QuarryError } from '@quarry/common';
 import type { WriteFragment, WriteHandle } from '@quarry/sql';
 import { tableNotFound } from '../errors.js';
-import { withLock } from './locks.js';
-import {
-  latestVersion,
-  readVersion,
-  writeVersion,
-  type DataFileEntry,
-  type TableVersion,
-} from './metadata.js';
+import { readVersion, type DataFileEntry, type TableVersion } from './metadata.js';
 import type { LakeRewriteInfo } from './rewrite-sink.js';
 import { lakeFragmentInfo } from './writer.js';
-import {
-  COMMIT_TRIES,
-  lakeWriteInfo,
-  removeLosers,
-  winnersFiles,
-  type LakeContext,
-  type LakeWriteInfo,
-} from './writes.js';
+import { commitLoop, lakeWriteInfo, winnersFiles, type LakeContext, type LakeWriteInfo } from './writes.js';
 
 /**
  * Commits a row-level write (DELETE, UPDATE): one new version in which the files the winning
@@ -36,39 +22,23 @@ export async function commitRowLevelWrite(
   fragments: readonly WriteFragment[],
 ): Promise<{ rows: number }> {
   const info = lakeWriteInfo(handle, ctx.layout);
-  const ref = handle.table;
-  return withLock(info.tableDir, async () => {
-    let files: DataFileEntry[] | undefined;
-    for (let attempt = 0; attempt < COMMIT_TRIES; attempt++) {
-      const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
-      if (!latest || latest.dropped || latest.view) throw tableNotFound(ref);
-      const done = latest.commits.find((c) => c.queryId === handle.queryId);
-      if (done) {
-        await removeLosers(ctx, info, latest);
-        return { rows: done.rows };
-      }
-      const base = await baseFiles(ctx, info, latest);
-      checkNothingReplaced(handle, base, latest);
-      const change = replacements(fragments, base);
-      files ??= await winnersFiles(ctx, info, fragments);
-      const next: TableVersion = {
-        ...latest,
-        version: latest.version + 1,
-        files: [...latest.files.filter((f) => !change.replaced.has(f.path)), ...files],
-        commits: [
-          ...latest.commits,
-          { queryId: handle.queryId, rows: change.rows, version: latest.version + 1 },
-        ],
-      };
-      if (await writeVersion(ctx.storage, ctx.layout, info.tableDir, next)) {
-        await removeLosers(ctx, info, next);
-        return { rows: change.rows };
-      }
-    }
-    throw new QuarryError(
-      'TRANSACTION_CONFLICT',
-      `lake: could not commit into ${ref.catalog}.${ref.schema}.${ref.table}: other writers committed first ${COMMIT_TRIES} times`,
-    );
+  let files: DataFileEntry[] | undefined;
+  return commitLoop(ctx, handle, async (latest) => {
+    if (!latest || latest.dropped || latest.view) throw tableNotFound(handle.table);
+    const done = latest.commits.find((c) => c.queryId === handle.queryId);
+    if (done) return { done: done.rows };
+    const base = await baseFiles(ctx, info, latest);
+    checkNothingReplaced(handle, base, latest);
+    const change = replacements(fragments, base);
+    files ??= await winnersFiles(ctx, info, fragments);
+    const version = latest.version + 1;
+    const next: TableVersion = {
+      ...latest,
+      version,
+      files: [...latest.files.filter((f) => !change.replaced.has(f.path)), ...files],
+      commits: [...latest.commits, { queryId: handle.queryId, rows: change.rows, version }],
+    };
+    return { next, rows: change.rows };
   });
 }
 

@@ -26,7 +26,7 @@ export function rowGroupSplits(
         rowEnd: file.rows,
         columns,
       };
-      splits.push({ catalog, info });
+      splits.push({ catalog, info, rows: file.rows });
       continue;
     }
     let rowStart = 0;
@@ -43,7 +43,7 @@ export function rowGroupSplits(
         columns,
         ...(target.external ? { external: true } : {}),
       };
-      splits.push({ catalog, info });
+      splits.push({ catalog, info, rows: group.rows });
     });
   }
   return splits;

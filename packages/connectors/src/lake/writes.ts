@@ -57,11 +57,52 @@ export function lakeWriteInfo(handle: WriteHandle, layout: LakeLayout): LakeWrit
 }
 
 /**
- * Makes the winners' files part of the table in one new version (see `metadata.ts`), then removes
- * every other attempt's files of the query. Runs under the table's lock; the version is created
- * exclusively, so a commit by another process in between makes this one re-read and retry.
- * Idempotent: when the current version already lists the query among its commits, nothing is
- * written and the rows of that commit are returned.
+ * One try of a commit, given the table's latest version (undefined: none yet): either the query is
+ * already among its commits (`done`: the rows of that commit), or the version to write next and the
+ * rows it commits. A step may throw to end the commit (the table is gone, a conflict).
+ */
+export type CommitStep = (
+  latest: TableVersion | undefined,
+) => Promise<{ done: number } | { next: TableVersion; rows: number }>;
+
+/**
+ * The loop every lake commit runs: under the table's lock, re-read the latest version, let `step`
+ * decide, and create the next version exclusively — a commit by another process in between makes
+ * the create fail, and the loop re-reads and tries again, up to {@link COMMIT_TRIES} times
+ * (`TRANSACTION_CONFLICT` after that). Whether it committed now or before, the query's losing
+ * attempts' files are removed.
+ */
+export async function commitLoop(
+  ctx: LakeContext,
+  handle: WriteHandle,
+  step: CommitStep,
+): Promise<{ rows: number }> {
+  const info = lakeWriteInfo(handle, ctx.layout);
+  const ref = handle.table;
+  return withLock(info.tableDir, async () => {
+    for (let attempt = 0; attempt < COMMIT_TRIES; attempt++) {
+      const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
+      const decided = await step(latest);
+      if ('done' in decided) {
+        await removeLosers(ctx, info, latest!);
+        return { rows: decided.done };
+      }
+      if (await writeVersion(ctx.storage, ctx.layout, info.tableDir, decided.next)) {
+        await removeLosers(ctx, info, decided.next);
+        return { rows: decided.rows };
+      }
+    }
+    throw new QuarryError(
+      'TRANSACTION_CONFLICT',
+      `lake: could not commit into ${ref.catalog}.${ref.schema}.${ref.table}: other writers committed first ${COMMIT_TRIES} times`,
+    );
+  });
+}
+
+/**
+ * Makes the winners' files part of the table in one new version (see `metadata.ts`), through
+ * {@link commitLoop}. Idempotent: when the current version already lists the query among its
+ * commits, nothing is written and the rows of that commit are returned.
  */
 export async function commitLakeWrite(
   ctx: LakeContext,
@@ -70,43 +111,30 @@ export async function commitLakeWrite(
 ): Promise<{ rows: number }> {
   const info = lakeWriteInfo(handle, ctx.layout);
   const ref = handle.table;
-  return withLock(info.tableDir, async () => {
-    let files: DataFileEntry[] | undefined;
-    for (let attempt = 0; attempt < COMMIT_TRIES; attempt++) {
-      const latest = await latestVersion(ctx.storage, ctx.layout, info.tableDir);
-      // a view took the name since the write began: no table to commit into, nor to create
-      if (latest?.view && !latest.dropped) {
-        throw info.kind === 'create' ? tableAlreadyExists(ref) : tableNotFound(ref);
-      }
-      const live = latest && !latest.dropped ? latest : undefined;
-      const done = live?.commits.find((c) => c.queryId === handle.queryId);
-      if (done) {
-        await removeLosers(ctx, info, live!);
-        return { rows: done.rows };
-      }
-      if (info.kind === 'create' && live) throw tableAlreadyExists(ref);
-      if (info.kind === 'insert' && !live) throw tableNotFound(ref);
-      files ??= await winnersFiles(ctx, info, fragments);
-      const rows = files.reduce((n, f) => n + f.rows, 0);
-      const version = (latest?.version ?? 0) + 1;
-      const next: TableVersion = {
-        format: METADATA_FORMAT,
-        version,
-        schema: ref.schema,
-        table: ref.table,
-        columns: live ? live.columns : info.columns,
-        files: [...(live?.files ?? []), ...files],
-        commits: [...(live?.commits ?? []), { queryId: handle.queryId, rows, version }],
-      };
-      if (await writeVersion(ctx.storage, ctx.layout, info.tableDir, next)) {
-        await removeLosers(ctx, info, next);
-        return { rows };
-      }
+  let files: DataFileEntry[] | undefined;
+  return commitLoop(ctx, handle, async (latest) => {
+    // a view took the name since the write began: no table to commit into, nor to create
+    if (latest?.view && !latest.dropped) {
+      throw info.kind === 'create' ? tableAlreadyExists(ref) : tableNotFound(ref);
     }
-    throw new QuarryError(
-      'EXCHANGE_IO_ERROR',
-      `lake: could not commit into ${ref.catalog}.${ref.schema}.${ref.table}: other writers committed first ${COMMIT_TRIES} times`,
-    );
+    const live = latest && !latest.dropped ? latest : undefined;
+    const done = live?.commits.find((c) => c.queryId === handle.queryId);
+    if (done) return { done: done.rows };
+    if (info.kind === 'create' && live) throw tableAlreadyExists(ref);
+    if (info.kind === 'insert' && !live) throw tableNotFound(ref);
+    files ??= await winnersFiles(ctx, info, fragments);
+    const rows = files.reduce((n, f) => n + f.rows, 0);
+    const version = (latest?.version ?? 0) + 1;
+    const next: TableVersion = {
+      format: METADATA_FORMAT,
+      version,
+      schema: ref.schema,
+      table: ref.table,
+      columns: live ? live.columns : info.columns,
+      files: [...(live?.files ?? []), ...files],
+      commits: [...(live?.commits ?? []), { queryId: handle.queryId, rows, version }],
+    };
+    return { next, rows };
   });
 }
 

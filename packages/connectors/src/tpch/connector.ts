@@ -208,16 +208,31 @@ export class TpchConnector implements Connector {
     }
     const total = driverRowCount(ref.table, sf);
     const count = Math.max(1, Math.min(options.targetSplits, Math.ceil(total / 1000)));
+    const rowsPerDriver = estimatedRowCount(ref.table, sf) / total;
     const splits: Split[] = [];
     for (let i = 0; i < count; i++) {
       const start = Math.floor((total * i) / count);
       const end = Math.floor((total * (i + 1)) / count);
       if (end > start) {
         const info: TpchSplitInfo = { table: ref.table, scaleFactor: sf, start, count: end - start };
-        splits.push({ catalog: ref.catalog, info });
+        splits.push({ catalog: ref.catalog, info, rows: Math.round((end - start) * rowsPerDriver) });
       }
     }
     return splits;
+  }
+
+  /** A split's range of driver rows, cut into `parts` ranges (rows are generated from their number). */
+  divideSplit(split: Split, parts: number): readonly Split[] | undefined {
+    const info = split.info as TpchSplitInfo;
+    const n = Math.min(parts, info.count);
+    if (n < 2) return undefined;
+    return Array.from({ length: n }, (_, i) => {
+      const start = info.start + Math.floor((info.count * i) / n);
+      const end = info.start + Math.floor((info.count * (i + 1)) / n);
+      const rows =
+        split.rows === undefined ? {} : { rows: Math.round((split.rows * (end - start)) / info.count) };
+      return { catalog: split.catalog, info: { ...info, start, count: end - start }, ...rows };
+    });
   }
 
   async *pageSource(ref: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page> {

@@ -409,3 +409,15 @@ function failSubqueryRows(): never {
   throw new QuarryError('INVALID_ARGUMENTS', SUBQUERY_MULTIPLE_ROWS);
 }
 defineGenerator('fail_subquery_rows', (_a, _t, _r, ctx) => `${ctx.ref(failSubqueryRows)}()`);
+
+/** Raised by the last, checking level of an unrolled WITH RECURSIVE query that still found rows. */
+export function recursionDepthExceeded(depth: number): QuarryError {
+  return new QuarryError(
+    'NOT_SUPPORTED',
+    `Recursion depth limit exceeded (${depth}). Use 'max_recursion_depth' session property to modify the limit.`,
+  );
+}
+function failRecursionDepth(depth: number): never {
+  throw recursionDepthExceeded(depth);
+}
+defineGenerator('fail_recursion_depth', ([depth], _t, _r, ctx) => `${ctx.ref(failRecursionDepth)}(${depth})`);

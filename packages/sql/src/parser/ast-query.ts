@@ -388,6 +388,8 @@ export interface WindowDefinition extends Located {
 export interface Query extends Located {
   readonly kind: 'Query';
   readonly with: readonly WithQuery[];
+  /** `WITH RECURSIVE`: each WITH query may name itself once, in the FROM of its step (`planner/recursive.ts`). */
+  readonly recursive?: boolean;
   readonly body: QueryBody;
   readonly orderBy: readonly SortItem[];
   readonly offset?: Offset;

@@ -83,7 +83,9 @@ class SqlPrinter extends ExpressionPrinter {
 
   protected query(query: Query): string {
     const parts: string[] = [];
-    if (query.with.length > 0) parts.push(`WITH ${query.with.map((w) => this.withQuery(w)).join(', ')}`);
+    const withWord = query.recursive ? 'WITH RECURSIVE' : 'WITH';
+    if (query.with.length > 0)
+      parts.push(`${withWord} ${query.with.map((w) => this.withQuery(w)).join(', ')}`);
     parts.push(this.body(query.body, 0));
     if (query.orderBy.length > 0) parts.push(`ORDER BY ${this.sortItems(query.orderBy)}`);
     if (query.offset) parts.push(this.node(query.offset));

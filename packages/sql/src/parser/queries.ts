@@ -41,10 +41,19 @@ export abstract class QueryParser extends RelationParser {
   parseQuery(): Query {
     this.enter();
     const start = this.token;
-    const withQueries = this.acceptWord('WITH') ? this.withQueries() : [];
+    const hasWith = this.acceptWord('WITH');
+    const recursive = hasWith && this.acceptWord('RECURSIVE');
+    const withQueries = hasWith ? this.withQueries() : [];
     const body = this.queryTerm(1);
     const orderBy = this.acceptWord('ORDER') ? this.orderByList() : [];
-    let query: Query = { kind: 'Query', loc: this.loc(start), with: withQueries, body, orderBy };
+    let query: Query = {
+      kind: 'Query',
+      loc: this.loc(start),
+      with: withQueries,
+      ...(recursive ? { recursive } : {}),
+      body,
+      orderBy,
+    };
     const offsetToken = this.token;
     if (this.acceptWord('OFFSET')) {
       const rowCount = this.expectInteger();
@@ -57,8 +66,6 @@ export abstract class QueryParser extends RelationParser {
   }
 
   private withQueries(): WithQuery[] {
-    const token = this.token;
-    if (this.isWord('RECURSIVE')) this.notSupported(token, 'WITH RECURSIVE');
     const queries: WithQuery[] = [];
     do {
       const name = this.expectIdentifier();

@@ -1,4 +1,5 @@
 import type { WriteHandle } from '../spi/writes.js';
+import type { DdlCommand } from './ddl.js';
 import type { PlanNode, Partitioning, Column, SortKey } from './nodes.js';
 
 /**
@@ -37,4 +38,9 @@ export interface DistributedPlan {
    * `Query Plan`, the distributed plan with what each stage's tasks did (VERBOSE: each task too).
    */
   readonly analyze?: { readonly verbose: boolean };
+  /**
+   * DDL: the change to a catalog the statement makes, which the coordinator runs (`executeDdl`)
+   * before the plan — an empty result, or `rows` 0 — runs as any query does.
+   */
+  readonly ddl?: DdlCommand;
 }

@@ -11,7 +11,8 @@ import { literalOf } from './literals.js';
 import { Scope, type Field } from './scope.js';
 import { itemName, type SelectHost } from './select-host.js';
 import { limitCount, sortKey } from './ordering.js';
-import { applySubqueries, splitCorrelated } from './subqueries.js';
+import { applySubqueries } from './subqueries.js';
+import { rowInWithAggregation, splitCorrelated } from './correlation-keys.js';
 import type { PlannedQuery, SubqueryContext } from './planned-query.js';
 import { findWindowCalls } from './windows.js';
 
@@ -64,6 +65,7 @@ export function planCorrelated(host: SelectHost, s: CorrelatedSelect): PlannedQu
         location: query!.limit!.loc,
       },
     );
+  if (ctx.mode === 'in' && globalAggregate && items.length > 1) throw rowInWithAggregation(select.loc);
   // IN over a global aggregation compares with its one value: a scalar subquery
   if (ctx.mode === 'scalar' || globalAggregate) return scalar(host, s, aggregated, limit);
   return semi(host, s, aggregated);

@@ -6,16 +6,16 @@ import type { DistributedPlan } from '../plan/fragment.js';
 import type { CatalogRegistry } from '../spi/connector.js';
 import { hasProcedures, type Procedure, type ProcedureParameter } from '../spi/procedures.js';
 import { typeToString } from '../types/index.js';
-import { ExprTranslator, locate } from './expressions.js';
+import { ExprTranslator } from './expressions.js';
 import type { Session } from './metadata.js';
 import { Scope } from './scope.js';
-import { done } from './writes.js';
+import { ddl } from './writes.js';
 
 /**
  * `CALL [catalog.][schema.]name(args)`: finds the catalog's procedure (the session's catalog and
  * schema fill in what the name leaves out), binds the arguments to its parameters, evaluates them
- * and runs it on the coordinator while the statement is planned (see `spi/procedures.ts`).
- * Errors point at the name or at the argument at fault.
+ * and plans to an empty result with the call as its command, which the coordinator's query actor
+ * runs (see `spi/procedures.ts`). Errors point at the name or at the argument at fault.
  */
 export async function planCall(
   statement: Call,
@@ -42,19 +42,7 @@ export async function planCall(
     : undefined;
   if (!procedure) throw fail('PROCEDURE_NOT_FOUND', `Procedure not registered: ${catalog}.${schema}.${name}`);
   const args = bindArguments(procedure, statement.args, statement.loc);
-  const call = {
-    schema,
-    name,
-    args,
-    ...(session.queryId !== undefined ? { queryId: session.queryId } : {}),
-    ...(session.resumed !== undefined ? { resumed: session.resumed } : {}),
-  };
-  try {
-    await (connector as unknown as { callProcedure: (c: typeof call) => Promise<void> }).callProcedure(call);
-  } catch (e) {
-    throw locate(e, at);
-  }
-  return done();
+  return ddl({ kind: 'call', catalog, call: { schema, name, args }, loc: at });
 }
 
 /** Per parameter, in order, the value of the argument given for it (null when omitted). */

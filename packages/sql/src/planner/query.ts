@@ -12,21 +12,27 @@ import { planSelect } from './select.js';
 import { planSetOperation } from './set-operations.js';
 import { planValues } from './values.js';
 import type { PlannedQuery, SubqueryContext } from './planned-query.js';
+import { planRecursive, recursiveShape, type RecursionHost, type RecursiveShape } from './recursive.js';
 
 export type { RelationPlan } from './relation-plan.js';
 
-interface CteEntry {
-  readonly definition: WithQuery;
-  /** The WITH queries visible inside this one: those defined before it. */
-  readonly visible: ReadonlyMap<string, CteEntry>;
-}
+type CteEntry =
+  | {
+      readonly definition: WithQuery;
+      /** The WITH queries visible inside this one: those defined before it. */
+      readonly visible: ReadonlyMap<string, CteEntry>;
+      /** A query of WITH RECURSIVE that recurses: how it unrolls. */
+      readonly recursive?: RecursiveShape;
+    }
+  /** The recursive WITH query inside its own step: the previous level, a fresh copy per reference. */
+  | { readonly bound: RelationPlan };
 
 /**
  * Turns a query AST into a logical plan with names resolved and types checked. A query is its WITH
  * clause, a body (SELECT, set operation, VALUES, TABLE) and ORDER BY/OFFSET/LIMIT over it; each WITH
  * query is planned afresh where it is referenced.
  */
-export class QueryPlanner implements SelectHost {
+export class QueryPlanner implements SelectHost, RecursionHost {
   /** WITH queries visible at this point of the walk; each query sees those of its enclosing queries. */
   private ctes = new Map<string, CteEntry>();
 
@@ -49,7 +55,13 @@ export class QueryPlanner implements SelectHost {
           });
         }
         names.add(name);
-        this.ctes.set(name, { definition: w, visible: new Map(this.ctes) });
+        checkColumnList(w);
+        const recursive = query.recursive ? recursiveShape(w) : undefined;
+        this.ctes.set(name, {
+          definition: w,
+          visible: new Map(this.ctes),
+          ...(recursive ? { recursive } : {}),
+        });
       }
       if (query.body.kind === 'Select') return planSelect(this, query.body, query, ctx);
       const body = this.planBody(query.body);
@@ -75,9 +87,9 @@ export class QueryPlanner implements SelectHost {
   cte(name: string): RelationPlan | undefined {
     const entry = this.ctes.get(name);
     if (!entry) return undefined;
-    const outer = this.ctes;
-    this.ctes = new Map(entry.visible);
-    try {
+    if ('bound' in entry) return { node: structuredClone(entry.bound.node), scope: entry.bound.scope };
+    return this.within(entry.visible, () => {
+      if (entry.recursive) return planRecursive(this, entry.definition, entry.recursive);
       const planned = this.planQuery(entry.definition.query);
       const columns = entry.definition.columns;
       return columns.length
@@ -87,6 +99,19 @@ export class QueryPlanner implements SelectHost {
             entry.definition.loc,
           )
         : planned;
+    });
+  }
+
+  planStep(body: QueryBody, name: string, previous: RelationPlan): RelationPlan {
+    return this.within(new Map(this.ctes).set(name, { bound: previous }), () => this.planBody(body));
+  }
+
+  /** Runs `plan` with exactly the WITH queries `ctes` visible. */
+  private within<T>(ctes: ReadonlyMap<string, CteEntry>, plan: () => T): T {
+    const outer = this.ctes;
+    this.ctes = new Map(ctes);
+    try {
+      return plan();
     } finally {
       this.ctes = outer;
     }
@@ -158,5 +183,18 @@ export class QueryPlanner implements SelectHost {
       };
     }
     return { node, scope: new Scope(visible.map((c) => plan.scope.fields[c]!)) };
+  }
+}
+
+/** A WITH query's column list names each column once (Trino: DUPLICATE_COLUMN_NAME). */
+function checkColumnList(w: WithQuery): void {
+  const seen = new Set<string>();
+  for (const c of w.columns) {
+    const name = c.value.toLowerCase();
+    if (seen.has(name))
+      throw new QuarryError('ALREADY_EXISTS', `Column name '${c.value}' specified more than once`, {
+        location: c.loc,
+      });
+    seen.add(name);
   }
 }

@@ -1,6 +1,6 @@
 import { QuarryError } from '@quarry/common';
 import type { Expression } from '../parser/ast.js';
-import { inputChannels, isEquality, remapChannels, type Expr } from '../expr/ir.js';
+import { remapChannels, type Expr } from '../expr/ir.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import { BOOLEAN, commonSuperType, typeToString } from '../types/index.js';
 import { findSubqueries, type SubqueryExpression } from './ast-walk.js';
@@ -9,6 +9,7 @@ import { literalOf } from './literals.js';
 import { singleColumn, type PlannedQuery, type SubqueryHost } from './planned-query.js';
 import { correlatedQuantified, quantified } from './quantified.js';
 import { rowIn } from './row-in.js';
+import { splitCorrelated } from './correlation-keys.js';
 import type { Scope } from './scope.js';
 
 /**
@@ -29,40 +30,6 @@ import type { Scope } from './scope.js';
 export interface AppliedSubqueries {
   readonly node: PlanNode;
   readonly hook: (ast: Expression) => Expr | undefined;
-}
-
-/** Equality conjuncts between a subquery's columns [0, width) and the outer query's, and the rest. */
-export function splitCorrelated(
-  conjuncts: readonly Expr[],
-  width: number,
-): { pairs: { inner: Expr; outer: Expr }[]; residual: Expr[] } {
-  const pairs: { inner: Expr; outer: Expr }[] = [];
-  const residual: Expr[] = [];
-  const side = (e: Expr): 'inner' | 'outer' | 'mixed' | 'none' => {
-    const cs = [...inputChannels(e)];
-    if (cs.length === 0) return 'none';
-    if (cs.every((c) => c < width)) return 'inner';
-    if (cs.every((c) => c >= width)) return 'outer';
-    return 'mixed';
-  };
-  const rebase = (e: Expr) => remapChannels(e, (c) => c - width);
-  for (const c of conjuncts) {
-    if (c.kind === 'call' && isEquality(c.fn)) {
-      const [a, b] = c.args as [Expr, Expr];
-      const sa = side(a);
-      const sb = side(b);
-      if (sa === 'inner' && sb === 'outer') {
-        pairs.push({ inner: a, outer: rebase(b) });
-        continue;
-      }
-      if (sa === 'outer' && sb === 'inner') {
-        pairs.push({ inner: b, outer: rebase(a) });
-        continue;
-      }
-    }
-    residual.push(c);
-  }
-  return { pairs, residual };
 }
 
 function identity(node: PlanNode): Expr[] {

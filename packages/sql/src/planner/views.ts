@@ -13,11 +13,11 @@ import { PlannerMetadata, type Session } from './metadata.js';
 import { outputColumns } from './output-columns.js';
 import { planLogical } from './plan.js';
 import { sqlName } from './statements.js';
-import { done } from './writes.js';
+import { ddl } from './writes.js';
 
 /**
- * CREATE [OR REPLACE] VIEW, DROP VIEW and SHOW CREATE VIEW. The DDL runs here, on the coordinator,
- * while the statement is planned (as CREATE TABLE does) and plans to an empty result. A view's
+ * CREATE [OR REPLACE] VIEW, DROP VIEW and SHOW CREATE VIEW. The DDL plans to an empty result with
+ * its command (as CREATE TABLE does), which the coordinator's query actor runs. A view's
  * query is planned once at creation — its columns and their types are stored with it, and a view
  * that would read itself is refused — and stored as SQL text, re-read wherever the view is named.
  * Undefined for other statements.
@@ -67,13 +67,7 @@ async function createView(
     ...(statement.comment !== undefined ? { comment: statement.comment } : {}),
     ...(statement.security !== undefined ? { security: statement.security } : {}),
   };
-  await located(at, () =>
-    connector.createView(ref, definition, {
-      replace: statement.replace,
-      ...(session.queryId !== undefined ? { queryId: session.queryId } : {}),
-    }),
-  );
-  return done();
+  return ddl({ kind: 'createView', view: ref, definition, replace: statement.replace, loc: at });
 }
 
 async function dropView(
@@ -82,20 +76,8 @@ async function dropView(
   session: Session,
 ): Promise<DistributedPlan> {
   const at = statement.name[0]!.loc;
-  const { ref, connector } = viewTarget(statement.name, catalogs, session, at);
-  const ifExists = statement.ifExists || session.resumed === true;
-  if (
-    !(await connector.getView(ref.schema, ref.table)) &&
-    (await connector.getTable(ref.schema, ref.table))
-  ) {
-    throw new QuarryError(
-      'TABLE_NOT_FOUND',
-      `View '${fullName(ref)}' does not exist, but a table with that name exists. Did you mean DROP TABLE ${fullName(ref)}?`,
-      { location: at },
-    );
-  }
-  await located(at, () => connector.dropView(ref, { ifExists }));
-  return done();
+  const { ref } = viewTarget(statement.name, catalogs, session, at);
+  return ddl({ kind: 'dropView', view: ref, ifExists: statement.ifExists, loc: at });
 }
 
 /** `SHOW CREATE VIEW v`, as Trino prints it: the statement, then the stored query on its own line. */
@@ -154,15 +136,4 @@ function viewTarget(
 
 function fullName(ref: TableRef): string {
   return `${ref.catalog}.${ref.schema}.${ref.table}`;
-}
-
-/** Connectors' errors (already exists, not found) point at the view's name, as Trino's do. */
-async function located(loc: SourceLocation, run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    if (e instanceof QuarryError && e.location === undefined && e.type === 'USER_ERROR')
-      throw new QuarryError(e.code, e.message, { location: loc, cause: e.cause });
-    throw e;
-  }
 }

@@ -2,6 +2,7 @@ import { QuarryError, type SourceLocation } from '@quarry/common';
 import type { CreateTableAsSelect, Identifier, Insert, Property, Statement } from '../parser/ast.js';
 import type { Expr } from '../expr/ir.js';
 import { evaluateConstant } from '../expr/compile.js';
+import type { DdlCommand } from '../plan/ddl.js';
 import type { DistributedPlan } from '../plan/fragment.js';
 import type { Column, PlanNode } from '../plan/nodes.js';
 import type { CatalogRegistry, ColumnMetadata } from '../spi/connector.js';
@@ -27,7 +28,8 @@ import { Scope } from './scope.js';
 
 /**
  * Statements that change catalogs. DDL (CREATE/DROP SCHEMA, CREATE/DROP TABLE, CTAS … WITH NO DATA)
- * runs here, on the coordinator, and plans to an empty result. CREATE TABLE AS and INSERT plan to
+ * plans to an empty result carrying the change as a command (`DistributedPlan.ddl`), which the
+ * coordinator's query actor runs; nothing here changes a catalog but `beginWrite`. CREATE TABLE AS and INSERT plan to
  * the query with a TableWriter on top: writer tasks write where the rows are, their fragments are
  * gathered at the root, and the coordinator commits the winners' fragments (`DistributedPlan.write`).
  * Undefined for statements that are not writes.
@@ -41,7 +43,7 @@ export async function planWriteStatement(
     return await planWrite(statement, catalogs, session);
   } catch (e) {
     // connectors' errors (already exists, not empty, …) point at the name, as Trino's do
-    throw locate(e, nameOf(statement)?.[0]?.loc ?? statement.loc);
+    throw locate(e, nameLoc(statement));
   }
 }
 
@@ -52,23 +54,29 @@ async function planWrite(
 ): Promise<DistributedPlan | undefined> {
   switch (statement.kind) {
     case 'CreateSchema': {
-      const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
-      await connector.createSchema(schema, {
-        ifNotExists: statement.ifNotExists || session.resumed === true,
+      const { catalog, schema } = schemaTarget(statement.name, catalogs, session, statement.loc);
+      return ddl({
+        kind: 'createSchema',
+        catalog,
+        schema,
+        ifNotExists: statement.ifNotExists,
         properties: properties(statement.properties),
+        loc: nameLoc(statement),
       });
-      return done();
     }
     case 'DropSchema': {
-      const { schema, connector } = schemaTarget(statement.name, catalogs, session, statement.loc);
-      await connector.dropSchema(schema, {
-        ifExists: statement.ifExists || session.resumed === true,
+      const { catalog, schema } = schemaTarget(statement.name, catalogs, session, statement.loc);
+      return ddl({
+        kind: 'dropSchema',
+        catalog,
+        schema,
+        ifExists: statement.ifExists,
         cascade: statement.cascade,
+        loc: nameLoc(statement),
       });
-      return done();
     }
     case 'CreateTable': {
-      const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
+      const { ref } = tableTarget(statement.name, catalogs, session, statement.loc);
       const names = new Set<string>();
       const columns = statement.columns.map((c) => {
         const name = c.name.value.toLowerCase();
@@ -79,23 +87,18 @@ async function planWrite(
         names.add(name);
         return { name, type: typeFromAst(c.type) };
       });
-      await connector.createTable(ref, columns, {
-        ifNotExists: statement.ifNotExists || session.resumed === true,
+      return ddl({
+        kind: 'createTable',
+        table: ref,
+        columns,
+        ifNotExists: statement.ifNotExists,
         properties: properties(statement.properties),
+        loc: nameLoc(statement),
       });
-      return done();
     }
     case 'DropTable': {
-      const { ref, connector } = tableTarget(statement.name, catalogs, session, statement.loc);
-      if (hasViews(connector) && (await connector.getView(ref.schema, ref.table))) {
-        const name = `${ref.catalog}.${ref.schema}.${ref.table}`;
-        throw new QuarryError(
-          'TABLE_NOT_FOUND',
-          `Table '${name}' does not exist, but a view with that name exists. Did you mean DROP VIEW ${name}?`,
-        );
-      }
-      await connector.dropTable(ref, { ifExists: statement.ifExists || session.resumed === true });
-      return done();
+      const { ref } = tableTarget(statement.name, catalogs, session, statement.loc);
+      return ddl({ kind: 'dropTable', table: ref, ifExists: statement.ifExists, loc: nameLoc(statement) });
     }
     case 'CreateTableAsSelect':
       return createTableAs(statement, catalogs, session);
@@ -109,6 +112,11 @@ async function planWrite(
     default:
       return undefined;
   }
+}
+
+/** Where a statement names what it changes: a connector's error points there, as Trino's do. */
+function nameLoc(statement: Statement): SourceLocation {
+  return nameOf(statement)?.[0]?.loc ?? statement.loc;
 }
 
 function nameOf(statement: Statement): readonly Identifier[] | undefined {
@@ -187,11 +195,15 @@ async function createTableAs(
   const query = planLogical(statement.query, metadata);
   const columns: ColumnMetadata[] = outputColumns(query.outputs, statement.columns, statement.loc);
   if (!statement.withData) {
-    await connector.createTable(ref, columns, {
-      ifNotExists: statement.ifNotExists || session.resumed === true,
+    const createTable: DdlCommand = {
+      kind: 'createTable',
+      table: ref,
+      columns,
+      ifNotExists: statement.ifNotExists,
       properties: properties(statement.properties),
-    });
-    return rowsWritten(0);
+      loc: at,
+    };
+    return { ...rowsWritten(0), ddl: createTable };
   }
   const handle = await connector.beginWrite(ref, {
     kind: 'create',
@@ -274,7 +286,12 @@ function mismatch(table: readonly DataType[], query: readonly DataType[], loc: S
   );
 }
 
-/** DDL's result: nothing. */
+/** DDL's plan: its command, and an empty result. */
+export function ddl(command: DdlCommand): DistributedPlan {
+  return { ...done(), ddl: command };
+}
+
+/** An empty result (DDL, CALL). */
 export function done(): DistributedPlan {
   const outputs: Column[] = [];
   return {

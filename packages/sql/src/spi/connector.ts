@@ -36,6 +36,11 @@ export interface Split {
   readonly catalog: string;
   /** Connector-specific, plain data. */
   readonly info: unknown;
+  /**
+   * About how many rows it yields, from the connector's statistics; absent when unknown. The
+   * coordinator weighs tasks of a scanning stage by it (memory estimates, slow-task detection).
+   */
+  readonly rows?: number;
 }
 
 export interface SplitOptions {
@@ -89,6 +94,13 @@ export interface Connector {
   splits(table: TableRef, options: SplitOptions): Promise<readonly Split[]>;
   /** Pages of only the named columns, in that order. */
   pageSource(table: TableRef, split: Split, columns: readonly string[]): AsyncIterable<Page>;
+  /**
+   * Optional: `split` cut into at most `parts` smaller splits whose rows together are exactly its
+   * rows, each row in one of them; undefined when it cannot be cut (a single row, a file read
+   * whole). The coordinator uses it to run a task that ran out of memory at its ceiling as several
+   * smaller tasks.
+   */
+  divideSplit?(split: Split, parts: number): readonly Split[] | undefined;
 }
 
 /** The catalogs a cluster knows, by name. */

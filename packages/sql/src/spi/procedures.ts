@@ -4,8 +4,8 @@ import type { DataType } from '../types/types.js';
  * Procedures a connector offers to `CALL catalog.schema.name(…)`, as Trino's connectors do (the
  * Iceberg connector's `system.register_table`). The engine binds the call's arguments — positional
  * or named (`name => value`), never both — to the parameters, evaluates them as constants, casts
- * them to the parameter types and calls the connector on the coordinator while the statement is
- * planned (as DDL runs); the statement's result is empty. A call planned again after a coordinator
+ * them to the parameter types, and the coordinator's query actor calls the connector once the
+ * statement is planned (as DDL runs); the statement's result is empty. A call planned again after a coordinator
  * failover has the same `queryId` and `resumed`: a procedure that changes the catalog must have its
  * effect once.
  */

@@ -110,8 +110,20 @@ function isSmallIntegral(t: DataType): boolean {
   return t.kind === 'tinyint' || t.kind === 'smallint';
 }
 
-/** Whether values of `from` coerce implicitly to `to` (without a CAST in the SQL). */
+/**
+ * Whether values of `from` coerce implicitly to `to` (without a CAST in the SQL). Composite types
+ * coerce when their parts do; row field names do not matter (as Trino: `row(1.5, 'a')` goes into a
+ * `row(x double, y varchar)` column).
+ */
 export function canCoerce(from: DataType, to: DataType): boolean {
+  if (from.kind === 'array' && to.kind === 'array') return canCoerce(from.element, to.element);
+  if (from.kind === 'map' && to.kind === 'map')
+    return canCoerce(from.key, to.key) && canCoerce(from.value, to.value);
+  if (from.kind === 'row' && to.kind === 'row')
+    return (
+      from.fields.length === to.fields.length &&
+      from.fields.every((f, i) => canCoerce(f.type, to.fields[i]!.type))
+    );
   const s = commonSuperType(from, to);
   return s !== undefined && typeToString(s) === typeToString(to);
 }

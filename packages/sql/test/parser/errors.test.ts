@@ -192,12 +192,6 @@ const BAD_STATEMENTS: readonly BadInput[] = [
   { sql: 'WITH a AS SELECT 1 SELECT 1', at: '1:11', message: "mismatched input 'SELECT'. Expecting: '('" },
   // recognized Trino syntax that quarry does not implement
   {
-    sql: 'WITH RECURSIVE t AS (SELECT 1) SELECT 1',
-    at: '1:6',
-    message: 'WITH RECURSIVE is not supported',
-    code: 'NOT_SUPPORTED',
-  },
-  {
     sql: 'SELECT * FROM JSON_TABLE(a)',
     at: '1:15',
     message: 'JSON_TABLE is not supported',
